@@ -1,0 +1,80 @@
+// @loom/core: Loom's data model, pure tree operations, invariants, queries and the generator spec.
+export { BriefSchema, emptyBrief } from "./brief.js";
+export type { Brief, BriefInput } from "./brief.js";
+export { DecisionActionSchema, DecisionEventSchema } from "./decision-event.js";
+export type { DecisionAction, DecisionEvent } from "./decision-event.js";
+export { defaultEnv, sequentialEnv } from "./env.js";
+export type { LoomEnv } from "./env.js";
+export { LoomError } from "./errors.js";
+export type { LoomErrorCode } from "./errors.js";
+export { GENERATOR_SPECIFICATION_VERSION } from "./generator-spec.js";
+export type {
+  FinishReason,
+  GenerateRequest,
+  GenerateResult,
+  GenerateStreamEvent,
+  GeneratedCandidate,
+  GenerationUsage,
+  Generator,
+  GeneratorCapabilities,
+  PromptParts,
+} from "./generator-spec.js";
+export { assertInvariants, findInvariantViolations } from "./invariants.js";
+export type { InvariantViolation } from "./invariants.js";
+export { LOOM_FORMAT_VERSION, LoomSchema, createLoom } from "./loom.js";
+export type { CreateLoomInput, Loom } from "./loom.js";
+export { childrenOf, invalidateIndex } from "./loom-index.js";
+export { ChosenBySchema, NodeSchema, ScoresSchema, TokenSchema, TopLogprobSchema } from "./node.js";
+export type { ChosenBy, LoomNode, LoomNodeInput, Scores, Token, TopLogprob } from "./node.js";
+export {
+  addCandidates,
+  addHumanNode,
+  answerClarification,
+  checkout,
+  choose,
+  editNode,
+  holdPath,
+  openDecisionAt,
+  releasePath,
+  resolveDecision,
+  sumLogprobs,
+} from "./operations.js";
+export type { AddCandidatesResult, CandidateInput } from "./operations.js";
+export { FinalResolutionSchema, LoomOpSchema, ResolutionSchema, applyOp } from "./ops.js";
+export type { FinalResolution, LoomOp, Resolution, ResolutionInput } from "./ops.js";
+export {
+  clarifications,
+  decisionsInOrder,
+  divergences,
+  lastDecisions,
+  loomStats,
+  pendingClarification,
+  rejectedAt,
+} from "./queries.js";
+export type { LoomStats } from "./queries.js";
+export {
+  ChooseDecisionSchema,
+  ClarifyDecisionSchema,
+  SelectorDecisionSchema,
+  StopDecisionSchema,
+  selectorDecisionJsonSchema,
+} from "./selector-decision.js";
+export type { ChooseDecision, ClarifyDecision, SelectorDecision, StopDecision } from "./selector-decision.js";
+export {
+  GeneratorConfigSchema,
+  SAMPLING_PRESETS,
+  SelectorConfigSchema,
+  SelectorModeSchema,
+  SessionConfigSchema,
+  defaultSessionConfig,
+  withPreset,
+} from "./session-config.js";
+export type {
+  GeneratorConfig,
+  SamplingPresetName,
+  SelectorConfig,
+  SelectorMode,
+  SessionConfig,
+  SessionConfigInput,
+} from "./session-config.js";
+export { currentText, currentTip, getNode, nodeText, pathText, rootPath } from "./text.js";

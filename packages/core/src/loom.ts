@@ -1,0 +1,52 @@
+// The Loom schema (the whole tree of one session) and creating a loom from a seed.
+import { z } from "zod";
+import { BriefSchema, type BriefInput } from "./brief.js";
+import { DecisionEventSchema } from "./decision-event.js";
+import { defaultEnv, type LoomEnv } from "./env.js";
+import { NodeSchema } from "./node.js";
+import { SessionConfigSchema, type SessionConfigInput } from "./session-config.js";
+
+/** Format version of a serialised loom; bump it and add a migration when the shape changes. */
+export const LOOM_FORMAT_VERSION = 1;
+
+export const LoomSchema = z.object({
+  version: z.literal(LOOM_FORMAT_VERSION),
+  sessionId: z.string().min(1),
+  rootId: z.string().min(1),
+  nodes: z.record(z.string(), NodeSchema),
+  decisions: z.record(z.string(), DecisionEventSchema),
+  /** root … tip: the active branch. */
+  currentPath: z.array(z.string()).min(1),
+  /** Other branches kept for later, each a root path. */
+  heldPaths: z.array(z.array(z.string()).min(1)).default([]),
+  brief: BriefSchema,
+  config: SessionConfigSchema,
+  createdAt: z.string(),
+});
+export type Loom = z.infer<typeof LoomSchema>;
+
+export interface CreateLoomInput {
+  seed: string;
+  brief?: BriefInput;
+  config?: SessionConfigInput;
+  sessionId?: string;
+}
+
+export function createLoom(input: CreateLoomInput, env: LoomEnv = defaultEnv): Loom {
+  const now = env.now();
+  const rootId = env.newId("node");
+  return {
+    version: LOOM_FORMAT_VERSION,
+    sessionId: input.sessionId ?? env.newId("session"),
+    rootId,
+    nodes: {
+      [rootId]: NodeSchema.parse({ id: rootId, parentId: null, text: input.seed, createdAt: now, origin: "seed" }),
+    },
+    decisions: {},
+    currentPath: [rootId],
+    heldPaths: [],
+    brief: BriefSchema.parse(input.brief ?? {}),
+    config: SessionConfigSchema.parse(input.config ?? {}),
+    createdAt: now,
+  };
+}

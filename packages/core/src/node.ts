@@ -1,0 +1,43 @@
+// The Node schema: one segment of text in the loom; every candidate becomes one.
+import { z } from "zod";
+
+export const TopLogprobSchema = z.object({ text: z.string(), logprob: z.number() });
+export type TopLogprob = z.infer<typeof TopLogprobSchema>;
+
+export const TokenSchema = z.object({
+  text: z.string(),
+  id: z.number().int().optional(),
+  logprob: z.number().optional(),
+  top: z.array(TopLogprobSchema).optional(),
+});
+export type Token = z.infer<typeof TokenSchema>;
+
+export const ChosenBySchema = z.enum(["human", "selector_llm", "auto"]);
+export type ChosenBy = z.infer<typeof ChosenBySchema>;
+
+export const ScoresSchema = z.record(z.string(), z.number());
+export type Scores = z.infer<typeof ScoresSchema>;
+
+export const NodeSchema = z.object({
+  id: z.string().min(1),
+  parentId: z.string().min(1).nullable(),
+  /** This segment only; the full text is the concatenation along the root path. */
+  text: z.string(),
+  tokens: z.array(TokenSchema).nullable().default(null),
+  /** Sum of token log-probabilities over the segment; null when the generator gives none. */
+  stepLogprob: z.number().nullable().default(null),
+  /** The decision that offered this node as a candidate (null for the root). */
+  decisionId: z.string().nullable().default(null),
+  chosenBy: ChosenBySchema.nullable().default(null),
+  selectionReason: z.string().nullable().default(null),
+  scores: ScoresSchema.default({}),
+  createdAt: z.string(),
+  /** How the node came to be: human-written, generated, or an edit of another node. */
+  origin: z.enum(["seed", "generated", "human", "edit"]).default("generated"),
+  /** For an edit: the node whose text this one replaces (kept unchanged). */
+  replacesId: z.string().nullable().default(null),
+  /** Provenance: generator, model, sampling parameters, the exact prompt. */
+  meta: z.record(z.string(), z.unknown()).default({}),
+});
+export type LoomNode = z.infer<typeof NodeSchema>;
+export type LoomNodeInput = z.input<typeof NodeSchema>;

@@ -1,0 +1,161 @@
+// Tree operations as functions: each builds an op (ids and times from the env), applies it, and returns it.
+import type { ChosenBy, LoomNode, Token } from "./node.js";
+import { NodeSchema } from "./node.js";
+import { defaultEnv, type LoomEnv } from "./env.js";
+import { LoomError } from "./errors.js";
+import type { Loom } from "./loom.js";
+import { applyOp, type FinalResolution, type LoomOp, type ResolutionInput, ResolutionSchema } from "./ops.js";
+import { getNode } from "./text.js";
+
+export interface CandidateInput {
+  text: string;
+  tokens?: Token[] | null;
+  /** Defaults to the sum of the tokens' logprobs when every token has one, else null. */
+  stepLogprob?: number | null;
+  meta?: Record<string, unknown>;
+  origin?: "generated" | "human";
+}
+
+/** The sum of token logprobs, or null if any token lacks one. */
+export function sumLogprobs(tokens: readonly Token[] | null | undefined): number | null {
+  if (!tokens || tokens.length === 0) return null;
+  let sum = 0;
+  for (const t of tokens) {
+    if (t.logprob === undefined) return null;
+    sum += t.logprob;
+  }
+  return sum;
+}
+
+/** The open (undecided) decision under a node, if any. */
+export function openDecisionAt(loom: Loom, nodeId: string): string | null {
+  for (const d of Object.values(loom.decisions)) {
+    if (d.parentNodeId === nodeId && d.action === null) return d.id;
+  }
+  return null;
+}
+
+export interface AddCandidatesResult {
+  op: Extract<LoomOp, { op: "addCandidates" }>;
+  decisionId: string;
+  nodeIds: string[];
+}
+
+/**
+ * Add candidates under `parentNodeId`. They join `decisionId` if given (it must be open: a reroll),
+ * otherwise a new decision is opened.
+ */
+export function addCandidates(
+  loom: Loom,
+  parentNodeId: string,
+  candidates: readonly CandidateInput[],
+  options: { decisionId?: string; env?: LoomEnv } = {},
+): AddCandidatesResult {
+  const env = options.env ?? defaultEnv;
+  if (candidates.length === 0) throw new LoomError("invalid_operation", "addCandidates needs at least one candidate");
+  getNode(loom, parentNodeId);
+  const decisionId = options.decisionId ?? env.newId("decision");
+  const timestamp = env.now();
+  const nodes: LoomNode[] = candidates.map((c) =>
+    NodeSchema.parse({
+      id: env.newId("node"),
+      parentId: parentNodeId,
+      text: c.text,
+      tokens: c.tokens ?? null,
+      stepLogprob: c.stepLogprob !== undefined ? c.stepLogprob : sumLogprobs(c.tokens),
+      decisionId,
+      createdAt: timestamp,
+      origin: c.origin ?? "generated",
+      meta: c.meta ?? {},
+    }),
+  );
+  const op = { op: "addCandidates", decisionId, parentNodeId, timestamp, nodes } as const satisfies LoomOp;
+  applyOp(loom, op);
+  return { op, decisionId, nodeIds: nodes.map((n) => n.id) };
+}
+
+/**
+ * Add a human-written continuation under a node. It joins the open decision there (or opens one),
+ * so it can be chosen like any candidate.
+ */
+export function addHumanNode(loom: Loom, parentNodeId: string, text: string, env: LoomEnv = defaultEnv) {
+  const open = openDecisionAt(loom, parentNodeId);
+  const result = addCandidates(loom, parentNodeId, [{ text, origin: "human" }], {
+    env,
+    ...(open ? { decisionId: open } : {}),
+  });
+  return { op: result.op, decisionId: result.decisionId, nodeId: result.nodeIds[0]! };
+}
+
+/** Resolve an open decision as choose, clarify or stop. */
+export function resolveDecision(loom: Loom, decisionId: string, resolution: ResolutionInput, env: LoomEnv = defaultEnv) {
+  const op: LoomOp = { op: "resolve", decisionId, at: env.now(), resolution: ResolutionSchema.parse(resolution) };
+  applyOp(loom, op);
+  return op;
+}
+
+/** Convenience for the common case of choosing a candidate. */
+export function choose(
+  loom: Loom,
+  decisionId: string,
+  chosenNodeId: string,
+  chosenBy: ChosenBy,
+  reason: string,
+  env: LoomEnv = defaultEnv,
+) {
+  return resolveDecision(loom, decisionId, { action: "choose", chosenNodeId, chosenBy, reason }, env);
+}
+
+/** Record the human's answer to a pending clarification and the choice (or stop) it leads to. */
+export function answerClarification(
+  loom: Loom,
+  decisionId: string,
+  humanResponse: string,
+  resolution: FinalResolution | (Omit<Extract<FinalResolution, { action: "choose" }>, "ranking" | "candidateScores"> & Partial<Pick<Extract<FinalResolution, { action: "choose" }>, "ranking" | "candidateScores">>),
+  env: LoomEnv = defaultEnv,
+) {
+  const parsed = ResolutionSchema.parse(resolution) as FinalResolution;
+  const op: LoomOp = { op: "answerClarification", decisionId, at: env.now(), humanResponse, resolution: parsed };
+  applyOp(loom, op);
+  return op;
+}
+
+/** Make the root path of `nodeId` the current path. */
+export function checkout(loom: Loom, nodeId: string) {
+  const op: LoomOp = { op: "checkout", nodeId };
+  applyOp(loom, op);
+  return op;
+}
+
+/** Keep the root path of `tipId` (default: the current tip) for later. */
+export function holdPath(loom: Loom, tipId: string = loom.currentPath[loom.currentPath.length - 1]!) {
+  const op: LoomOp = { op: "hold", tipId };
+  applyOp(loom, op);
+  return op;
+}
+
+export function releasePath(loom: Loom, tipId: string) {
+  const op: LoomOp = { op: "release", tipId };
+  applyOp(loom, op);
+  return op;
+}
+
+/**
+ * Edit a node's text without losing the original: a new sibling that links to what it replaced.
+ * If the original was on the current path, the current path moves to the new node.
+ */
+export function editNode(loom: Loom, nodeId: string, text: string, env: LoomEnv = defaultEnv) {
+  const original = getNode(loom, nodeId);
+  const node = NodeSchema.parse({
+    id: env.newId("node"),
+    parentId: original.parentId,
+    text,
+    createdAt: env.now(),
+    origin: "edit",
+    replacesId: original.id,
+    chosenBy: "human",
+  });
+  const op: LoomOp = { op: "editNode", node };
+  applyOp(loom, op);
+  return { op, nodeId: node.id };
+}

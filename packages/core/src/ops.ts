@@ -1,0 +1,217 @@
+// Loom operations as data: every mutation is an op that can be journaled and replayed by applyOp.
+import { z } from "zod";
+import { DecisionEventSchema } from "./decision-event.js";
+import { LoomError } from "./errors.js";
+import type { Loom } from "./loom.js";
+import { noteNodeAdded } from "./loom-index.js";
+import { ChosenBySchema, NodeSchema, ScoresSchema, type LoomNode } from "./node.js";
+import { getNode, rootPath } from "./text.js";
+
+const ChooseResolutionSchema = z.object({
+  action: z.literal("choose"),
+  chosenNodeId: z.string(),
+  chosenBy: ChosenBySchema,
+  reason: z.string(),
+  ranking: z.array(z.string()).nullable().default(null),
+  candidateScores: z.record(z.string(), ScoresSchema).default({}),
+});
+const StopResolutionSchema = z.object({
+  action: z.literal("stop"),
+  chosenBy: ChosenBySchema,
+  reason: z.string(),
+});
+const ClarifyResolutionSchema = z.object({
+  action: z.literal("clarify"),
+  chosenBy: ChosenBySchema,
+  question: z.string(),
+  candidatesInTension: z.array(z.string()),
+  whatHingesOnIt: z.string(),
+});
+export const ResolutionSchema = z.discriminatedUnion("action", [
+  ChooseResolutionSchema,
+  ClarifyResolutionSchema,
+  StopResolutionSchema,
+]);
+export type Resolution = z.infer<typeof ResolutionSchema>;
+export type ResolutionInput = z.input<typeof ResolutionSchema>;
+export const FinalResolutionSchema = z.discriminatedUnion("action", [ChooseResolutionSchema, StopResolutionSchema]);
+export type FinalResolution = z.infer<typeof FinalResolutionSchema>;
+
+export const LoomOpSchema = z.discriminatedUnion("op", [
+  /** Add nodes under a parent as candidates of a decision: opens it, or adds to it while it is open. */
+  z.object({
+    op: z.literal("addCandidates"),
+    decisionId: z.string(),
+    parentNodeId: z.string(),
+    timestamp: z.string(),
+    nodes: z.array(NodeSchema).min(1),
+  }),
+  z.object({ op: z.literal("resolve"), decisionId: z.string(), at: z.string(), resolution: ResolutionSchema }),
+  z.object({
+    op: z.literal("answerClarification"),
+    decisionId: z.string(),
+    at: z.string(),
+    humanResponse: z.string(),
+    resolution: FinalResolutionSchema,
+  }),
+  z.object({ op: z.literal("checkout"), nodeId: z.string() }),
+  z.object({ op: z.literal("hold"), tipId: z.string() }),
+  z.object({ op: z.literal("release"), tipId: z.string() }),
+  /** A new sibling carrying edited text; the original node is left as it was. */
+  z.object({ op: z.literal("editNode"), node: NodeSchema }),
+]);
+export type LoomOp = z.infer<typeof LoomOpSchema>;
+
+function getDecision(loom: Loom, decisionId: string) {
+  const decision = loom.decisions[decisionId];
+  if (!decision) throw new LoomError("unknown_decision", `no decision with id "${decisionId}"`);
+  return decision;
+}
+
+function insertNode(loom: Loom, node: LoomNode): void {
+  if (loom.nodes[node.id]) throw new LoomError("duplicate_id", `a node with id "${node.id}" already exists`);
+  if (node.parentId === null) throw new LoomError("invalid_operation", `node "${node.id}" has no parent`);
+  getNode(loom, node.parentId);
+  loom.nodes[node.id] = node;
+  noteNodeAdded(loom, node.id, node.parentId);
+}
+
+/** Make `nodeId` the tip of the current path; O(1) when it extends the current tip. */
+function moveTip(loom: Loom, nodeId: string): void {
+  const node = getNode(loom, nodeId);
+  const tip = loom.currentPath[loom.currentPath.length - 1];
+  if (node.parentId !== null && node.parentId === tip) loom.currentPath.push(nodeId);
+  else loom.currentPath = rootPath(loom, nodeId);
+}
+
+function applyChoose(loom: Loom, decisionId: string, at: string, r: z.infer<typeof ChooseResolutionSchema>): void {
+  const decision = getDecision(loom, decisionId);
+  if (!decision.candidateNodeIds.includes(r.chosenNodeId)) {
+    throw new LoomError("not_a_candidate", `node "${r.chosenNodeId}" is not a candidate of decision "${decisionId}"`);
+  }
+  for (const id of Object.keys(r.candidateScores)) {
+    if (!decision.candidateNodeIds.includes(id)) {
+      throw new LoomError("not_a_candidate", `scores name "${id}", which is not a candidate of decision "${decisionId}"`);
+    }
+  }
+  let max: number | null = null;
+  for (const id of decision.candidateNodeIds) {
+    const lp = getNode(loom, id).stepLogprob;
+    if (lp !== null && (max === null || lp > max)) max = lp;
+  }
+  const chosen = getNode(loom, r.chosenNodeId);
+  decision.action = "choose";
+  decision.chosenNodeId = r.chosenNodeId;
+  decision.chosenBy = r.chosenBy;
+  decision.reason = r.reason;
+  decision.ranking = r.ranking;
+  decision.candidateScores = r.candidateScores;
+  decision.maxLogprob = max;
+  decision.chosenLogprob = chosen.stepLogprob;
+  decision.logprobGap = chosen.stepLogprob !== null && max !== null ? chosen.stepLogprob - max : null;
+  decision.resolvedAt = at;
+  chosen.chosenBy = r.chosenBy;
+  chosen.selectionReason = r.reason;
+  chosen.scores = r.candidateScores[r.chosenNodeId] ?? chosen.scores;
+  moveTip(loom, r.chosenNodeId);
+}
+
+function applyFinal(loom: Loom, decisionId: string, at: string, r: FinalResolution): void {
+  if (r.action === "choose") return applyChoose(loom, decisionId, at, r);
+  const decision = getDecision(loom, decisionId);
+  decision.action = "stop";
+  decision.chosenNodeId = null;
+  decision.chosenBy = r.chosenBy;
+  decision.reason = r.reason;
+  decision.resolvedAt = at;
+}
+
+/** Apply one op to the loom in place. Throws LoomError (and changes nothing) when the op does not fit. */
+export function applyOp(loom: Loom, op: LoomOp): void {
+  switch (op.op) {
+    case "addCandidates": {
+      const parent = getNode(loom, op.parentNodeId);
+      const existing = loom.decisions[op.decisionId];
+      if (existing && (existing.action !== null || existing.parentNodeId !== parent.id)) {
+        throw new LoomError("decision_not_open", `decision "${op.decisionId}" is not open under "${parent.id}"`);
+      }
+      const seen = new Set<string>();
+      for (const node of op.nodes) {
+        if (node.parentId !== parent.id || node.decisionId !== op.decisionId) {
+          throw new LoomError("invalid_operation", `candidate "${node.id}" must have parent "${parent.id}" and decision "${op.decisionId}"`);
+        }
+        if (loom.nodes[node.id] || seen.has(node.id)) throw new LoomError("duplicate_id", `a node with id "${node.id}" already exists`);
+        seen.add(node.id);
+      }
+      const decision =
+        existing ??
+        DecisionEventSchema.parse({ id: op.decisionId, parentNodeId: parent.id, candidateNodeIds: [], timestamp: op.timestamp });
+      for (const node of op.nodes) {
+        insertNode(loom, structuredClone(node));
+        decision.candidateNodeIds.push(node.id);
+      }
+      loom.decisions[decision.id] = decision;
+      return;
+    }
+    case "resolve": {
+      const decision = getDecision(loom, op.decisionId);
+      if (decision.action !== null) {
+        throw new LoomError("decision_not_open", `decision "${op.decisionId}" was already resolved (${decision.action})`);
+      }
+      const r = op.resolution;
+      if (r.action === "clarify") {
+        for (const id of r.candidatesInTension) {
+          if (!decision.candidateNodeIds.includes(id)) {
+            throw new LoomError("not_a_candidate", `"${id}" is not a candidate of decision "${op.decisionId}"`);
+          }
+        }
+        decision.action = "clarify";
+        decision.chosenBy = r.chosenBy;
+        decision.clarificationQuestion = r.question;
+        decision.candidatesInTension = [...r.candidatesInTension];
+        decision.whatHingesOnIt = r.whatHingesOnIt;
+        decision.resolvedAt = op.at;
+        return;
+      }
+      return applyFinal(loom, op.decisionId, op.at, r);
+    }
+    case "answerClarification": {
+      const decision = getDecision(loom, op.decisionId);
+      if (decision.action !== "clarify" || decision.humanResponse !== null) {
+        throw new LoomError("decision_not_clarifying", `decision "${op.decisionId}" has no pending clarification`);
+      }
+      decision.humanResponse = op.humanResponse;
+      try {
+        applyFinal(loom, op.decisionId, op.at, op.resolution);
+      } catch (error) {
+        decision.humanResponse = null;
+        throw error;
+      }
+      return;
+    }
+    case "checkout":
+      loom.currentPath = rootPath(loom, op.nodeId);
+      return;
+    case "hold": {
+      const path = rootPath(loom, op.tipId);
+      if (!loom.heldPaths.some((p) => p[p.length - 1] === op.tipId)) loom.heldPaths.push(path);
+      return;
+    }
+    case "release": {
+      const at = loom.heldPaths.findIndex((p) => p[p.length - 1] === op.tipId);
+      if (at < 0) throw new LoomError("invalid_path", `no held path ends at "${op.tipId}"`);
+      loom.heldPaths.splice(at, 1);
+      return;
+    }
+    case "editNode": {
+      const original = op.node.replacesId ? getNode(loom, op.node.replacesId) : null;
+      if (!original || original.parentId === null || op.node.parentId !== original.parentId) {
+        throw new LoomError("invalid_operation", `an edit must be a sibling of the node it replaces (a non-root node)`);
+      }
+      const wasCurrent = loom.currentPath.includes(original.id);
+      insertNode(loom, structuredClone(op.node));
+      if (wasCurrent) loom.currentPath = rootPath(loom, op.node.id);
+      return;
+    }
+  }
+}

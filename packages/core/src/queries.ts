@@ -1,0 +1,85 @@
+// Queries over a loom: recent decisions, rejected candidates, divergences from the model, clarifications.
+import type { DecisionEvent } from "./decision-event.js";
+import type { Loom } from "./loom.js";
+import type { LoomNode } from "./node.js";
+import { getNode } from "./text.js";
+
+const when = (d: DecisionEvent) => d.resolvedAt ?? d.timestamp;
+
+/** Decisions in the order they were resolved (open ones last, by when they opened). */
+export function decisionsInOrder(loom: Loom): DecisionEvent[] {
+  return Object.values(loom.decisions).sort((a, b) => {
+    const ao = a.action === null ? 1 : 0;
+    const bo = b.action === null ? 1 : 0;
+    if (ao !== bo) return ao - bo;
+    const aw = when(a);
+    const bw = when(b);
+    return aw < bw ? -1 : aw > bw ? 1 : 0;
+  });
+}
+
+/** The last `n` decisions that were resolved (choose, clarify or stop), oldest first. */
+export function lastDecisions(loom: Loom, n: number): DecisionEvent[] {
+  if (n <= 0) return [];
+  const resolved = decisionsInOrder(loom).filter((d) => d.action !== null);
+  return resolved.slice(-n);
+}
+
+/** Candidates offered under `nodeId` that were not chosen (across every decision made there). */
+export function rejectedAt(loom: Loom, nodeId: string): LoomNode[] {
+  getNode(loom, nodeId);
+  const rejected: LoomNode[] = [];
+  for (const d of Object.values(loom.decisions)) {
+    if (d.parentNodeId !== nodeId || d.action === null) continue;
+    for (const id of d.candidateNodeIds) if (id !== d.chosenNodeId) rejected.push(getNode(loom, id));
+  }
+  return rejected;
+}
+
+/** Choices that went against the base model: `logprobGap` below `threshold` (e.g. -2). Empty without logprobs. */
+export function divergences(loom: Loom, threshold: number): DecisionEvent[] {
+  return decisionsInOrder(loom).filter((d) => d.logprobGap !== null && d.logprobGap < threshold);
+}
+
+/** Every decision where a clarification was asked, answered or not. */
+export function clarifications(loom: Loom): DecisionEvent[] {
+  return decisionsInOrder(loom).filter((d) => d.clarificationQuestion !== null);
+}
+
+/** A clarification still waiting for the human's answer, if any. */
+export function pendingClarification(loom: Loom): DecisionEvent | null {
+  for (const d of Object.values(loom.decisions)) if (d.action === "clarify" && d.humanResponse === null) return d;
+  return null;
+}
+
+export interface LoomStats {
+  nodes: number;
+  decisions: number;
+  resolvedDecisions: number;
+  clarifications: number;
+  depth: number;
+  meanLogprobGap: number | null;
+}
+
+export function loomStats(loom: Loom): LoomStats {
+  let gapSum = 0;
+  let gapCount = 0;
+  let resolved = 0;
+  let clar = 0;
+  for (const d of Object.values(loom.decisions)) {
+    if (d.action !== null) resolved++;
+    if (d.clarificationQuestion !== null) clar++;
+    if (d.logprobGap !== null) {
+      gapSum += d.logprobGap;
+      gapCount++;
+    }
+  }
+  return {
+    nodes: Object.keys(loom.nodes).length,
+    decisions: Object.keys(loom.decisions).length,
+    resolvedDecisions: resolved,
+    clarifications: clar,
+    depth: loom.currentPath.length - 1,
+    meanLogprobGap: gapCount ? gapSum / gapCount : null,
+  };
+}
