@@ -1,0 +1,191 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  addCandidates,
+  addHumanNode,
+  answerClarification,
+  applyOp,
+  checkout,
+  createLoom,
+  currentText,
+  editNode,
+  findInvariantViolations,
+  holdPath,
+  type Loom,
+  LoomError,
+  type LoomOp,
+  LoomSchema,
+  openDecisionAt,
+  pendingClarification,
+  releasePath,
+  resolveDecision,
+  sequentialEnv,
+  rootPath,
+} from "./index.js";
+
+// A command picks its targets by index into what exists, so every generated sequence is meaningful.
+type Command =
+  | { kind: "add"; at: number; texts: string[]; logprobs: (number | null)[] }
+  | { kind: "choose"; pick: number }
+  | { kind: "clarify"; pick: number }
+  | { kind: "answer"; pick: number; stop: boolean }
+  | { kind: "stop" }
+  | { kind: "checkout"; at: number }
+  | { kind: "hold"; at: number }
+  | { kind: "release"; at: number }
+  | { kind: "human"; at: number; text: string }
+  | { kind: "edit"; at: number; text: string };
+
+const command: fc.Arbitrary<Command> = fc.oneof(
+  fc.record({
+    kind: fc.constant("add" as const),
+    at: fc.nat(),
+    texts: fc.array(fc.string({ maxLength: 6 }), { minLength: 1, maxLength: 4 }),
+    logprobs: fc.array(fc.option(fc.double({ min: -20, max: 0, noNaN: true }).map((x) => x + 0)) /* JSON has no -0 */, { minLength: 4, maxLength: 4 }),
+  }),
+  fc.record({ kind: fc.constant("choose" as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant("clarify" as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant("answer" as const), pick: fc.nat(), stop: fc.boolean() }),
+  fc.record({ kind: fc.constant("stop" as const) }),
+  fc.record({ kind: fc.constant("checkout" as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant("hold" as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant("release" as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant("human" as const), at: fc.nat(), text: fc.string({ maxLength: 5 }) }),
+  fc.record({ kind: fc.constant("edit" as const), at: fc.nat(), text: fc.string({ maxLength: 5 }) }),
+);
+
+const pickOf = <T>(xs: readonly T[], i: number): T | undefined => (xs.length ? xs[i % xs.length] : undefined);
+
+/** Run one command; returns the ops it produced (none when the command does not apply). */
+function run(loom: Loom, c: Command, env: ReturnType<typeof sequentialEnv>): LoomOp[] {
+  const ids = Object.keys(loom.nodes);
+  const tip = loom.currentPath[loom.currentPath.length - 1]!;
+  const open = openDecisionAt(loom, tip);
+  switch (c.kind) {
+    case "add": {
+      const parent = pickOf(ids, c.at)!;
+      const decisionId = openDecisionAt(loom, parent) ?? undefined;
+      const cands = c.texts.map((text, i) => ({ text, stepLogprob: c.logprobs[i] ?? null }));
+      return [addCandidates(loom, parent, cands, { env, ...(decisionId ? { decisionId } : {}) }).op];
+    }
+    case "choose": {
+      if (!open) return [];
+      const cand = pickOf(loom.decisions[open]!.candidateNodeIds, c.pick)!;
+      return [resolveDecision(loom, open, { action: "choose", chosenNodeId: cand, chosenBy: "auto", reason: "r" }, env)];
+    }
+    case "clarify": {
+      if (!open || pendingClarification(loom)) return [];
+      const cand = pickOf(loom.decisions[open]!.candidateNodeIds, c.pick)!;
+      return [resolveDecision(loom, open, { action: "clarify", chosenBy: "selector_llm", question: "q?", candidatesInTension: [cand], whatHingesOnIt: "w" }, env)];
+    }
+    case "answer": {
+      const pending = pendingClarification(loom);
+      if (!pending) return [];
+      const cand = pickOf(pending.candidateNodeIds, c.pick)!;
+      return [
+        answerClarification(
+          loom,
+          pending.id,
+          "a",
+          c.stop ? { action: "stop", chosenBy: "human", reason: "done" } : { action: "choose", chosenNodeId: cand, chosenBy: "human", reason: "a" },
+          env,
+        ),
+      ];
+    }
+    case "stop":
+      return open ? [resolveDecision(loom, open, { action: "stop", chosenBy: "human", reason: "s" }, env)] : [];
+    case "checkout":
+      return [checkout(loom, pickOf(ids, c.at)!)];
+    case "hold":
+      return [holdPath(loom, pickOf(ids, c.at)!)];
+    case "release": {
+      const held = pickOf(loom.heldPaths, c.at);
+      return held ? [releasePath(loom, held[held.length - 1]!)] : [];
+    }
+    case "human":
+      return [addHumanNode(loom, pickOf(ids, c.at)!, c.text, env).op];
+    case "edit": {
+      const target = pickOf(ids.filter((id) => id !== loom.rootId), c.at);
+      return target ? [editNode(loom, target, c.text, env).op] : [];
+    }
+  }
+}
+
+describe("invariants under random operation sequences", () => {
+  it("hold after every operation, and a journal of the ops replays to the same loom", () => {
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 60 }), (commands) => {
+        const env = sequentialEnv();
+        const loom = createLoom({ seed: "seed" }, env);
+        const start = structuredClone(loom);
+        const journal: LoomOp[] = [];
+        for (const c of commands) {
+          journal.push(...run(loom, c, env));
+          expect(findInvariantViolations(loom)).toEqual([]);
+          // The current text is exactly the concatenation of the current path's segments.
+          expect(currentText(loom)).toBe(loom.currentPath.map((id) => loom.nodes[id]!.text).join(""));
+          expect(rootPath(loom, loom.currentPath[loom.currentPath.length - 1]!)).toEqual(loom.currentPath);
+        }
+        const replayed = structuredClone(start);
+        for (const op of JSON.parse(JSON.stringify(journal)) as LoomOp[]) applyOp(replayed, op);
+        expect(replayed).toEqual(loom);
+        expect(LoomSchema.parse(JSON.parse(JSON.stringify(loom)))).toEqual(loom);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("a failing op changes nothing", () => {
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 30 }), fc.string(), (commands, bogus) => {
+        const env = sequentialEnv();
+        const loom = createLoom({ seed: "s" }, env);
+        for (const c of commands) run(loom, c, env);
+        const before = JSON.stringify(loom);
+        const attempts: LoomOp[] = [
+          { op: "checkout", nodeId: `missing-${bogus}` },
+          { op: "release", tipId: `missing-${bogus}` },
+          { op: "resolve", decisionId: `missing-${bogus}`, at: "t", resolution: { action: "stop", chosenBy: "human", reason: "x" } },
+        ];
+        for (const op of attempts) {
+          expect(() => applyOp(loom, op)).toThrow(LoomError);
+          expect(JSON.stringify(loom)).toBe(before);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("invariant checker", () => {
+  it("names the field of each violation", () => {
+    const env = sequentialEnv();
+    const loom = createLoom({ seed: "s" }, env);
+    const d = addCandidates(loom, loom.rootId, [{ text: "a" }, { text: "b" }], { env });
+    const [a, b] = d.nodeIds as [string, string];
+    const broken = structuredClone(loom);
+    broken.currentPath = [loom.rootId, a, b];
+    broken.nodes[a]!.parentId = b;
+    broken.nodes[b]!.parentId = a;
+    const fields = findInvariantViolations(broken).map((v) => v.field);
+    expect(fields).toContain("currentPath[1]");
+    expect(fields.some((f) => f === `nodes.${a}` || f === `nodes.${b}`)).toBe(true);
+    const dangling = structuredClone(loom);
+    dangling.nodes[a]!.parentId = "ghost";
+    expect(findInvariantViolations(dangling)).toContainEqual({ field: `nodes.${a}.parentId`, message: expect.stringMatching(/ghost/) });
+  });
+
+  it("computes the text of a 50,000-deep path without recursion or quadratic copies", () => {
+    const env = sequentialEnv();
+    const loom = createLoom({ seed: "" }, env);
+    let parent = loom.rootId;
+    for (let i = 0; i < 50_000; i++) {
+      const d = addCandidates(loom, parent, [{ text: "ab" }], { env });
+      resolveDecision(loom, d.decisionId, { action: "choose", chosenNodeId: d.nodeIds[0]!, chosenBy: "auto", reason: "r" }, env);
+      parent = d.nodeIds[0]!;
+    }
+    expect(currentText(loom).length).toBe(100_000);
+    expect(loom.currentPath.length).toBe(50_001);
+    expect(findInvariantViolations(loom)).toEqual([]);
+  });
+});
