@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Everything the test suite needs (Debian's Chromium for the web page, tmux for the terminal UI),
+# then every check: type-check, package hygiene, API docs, and the vitest suite.
+# Prints a last line "N passed, N failed" (vitest tests plus one per check).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "test: installing Debian packages: ${need[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+check() {
+  local name=$1; shift
+  echo "== $name ==" >&2
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name" >&2; fi
+}
+check "typecheck" pnpm run typecheck
+check "package hygiene (publint --strict, attw --pack)" pnpm run lint:packages
+check "api docs (typedoc, warnings are errors)" pnpm run docs
+
+mkdir -p test-artifacts
+report=test-artifacts/vitest.json
+rm -f "$report"
+pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$report"
+vitest_status=$?
+if [ -f "$report" ]; then
+  read -r vp vf < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0) + (r.numFailedTestSuites && !r.numFailedTests ? r.numFailedTestSuites : 0))' "$PWD/$report")
+  passed=$((passed + vp)); failed=$((failed + vf))
+  if [ "$vitest_status" -ne 0 ] && [ "$vf" -eq 0 ]; then failed=$((failed + 1)); fi
+else
+  failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
