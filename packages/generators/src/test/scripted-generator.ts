@@ -1,0 +1,223 @@
+// A deterministic generator for tests: candidates and logprobs from a script, or made up from a seed.
+import {
+  GENERATOR_SPECIFICATION_VERSION,
+  type FinishReason,
+  type GenerateRequest,
+  type GenerateResult,
+  type GenerateStreamEvent,
+  type GeneratedCandidate,
+  type Generator,
+  type GeneratorCapabilities,
+  type Token,
+} from "@loom/core";
+import { abortableSleep, throwIfAborted } from "../abort.js";
+import { GeneratorError } from "../errors.js";
+import { promptOf } from "../prompt-builder.js";
+import { hashString, seededRandom } from "../seeded-random.js";
+import { stepMeta } from "../step-meta.js";
+
+/** One scripted candidate: its text, and optionally its tokens and their logprobs. */
+export interface ScriptedCandidate {
+  text: string;
+  /** How the text splits into tokens (must join to `text`); default: words with their leading space. */
+  tokens?: string[];
+  /** One logprob per token; default: made up from the seed. Pass `null` for a candidate without logprobs. */
+  logprobs?: number[] | null;
+  finishReason?: FinishReason;
+}
+
+/** One step of a script: the candidates to return (at most `n` are used), or an error to throw. */
+export type ScriptStep = { candidates: (string | ScriptedCandidate)[] } | { error: Error } | (string | ScriptedCandidate)[];
+
+export interface ScriptedGeneratorOptions {
+  /** Seed for made-up text and logprobs (default 0). A request's own `seed` takes precedence. */
+  seed?: number;
+  /** Steps returned in order, one per `generate` call; or a function of the request and call index. */
+  script?: ScriptStep[] | ((request: GenerateRequest, call: number) => ScriptStep);
+  /** When a script array runs out: throw (default), start over, or fall back to seeded text. */
+  whenExhausted?: "error" | "cycle" | "seeded";
+  /** Words seeded candidates are made of. */
+  vocabulary?: string[];
+  /** Simulated latency per step, cut short by the request's signal. */
+  delayMs?: number;
+  /** Simulated latency between streamed tokens. */
+  tokenDelayMs?: number;
+  model?: string;
+  capabilities?: Partial<GeneratorCapabilities>;
+}
+
+const DEFAULT_VOCABULARY = [
+  "the", "fox", "river", "lantern", "quiet", "ran", "under", "a", "moon", "and", "slowly", "bright",
+  "she", "said", "door", "opened", "into", "morning", "cold", "stone", "light", "wind", "over", "hill",
+];
+
+const normalise = (step: ScriptStep): { candidates: (string | ScriptedCandidate)[] } | { error: Error } =>
+  Array.isArray(step) ? { candidates: step } : step;
+
+const splitWords = (text: string): string[] => text.match(/\s*\S+|\s+$/g) ?? (text ? [text] : []);
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * A `Generator` whose output is fully determined by its options and the calls made to it.
+ *
+ * Scripted mode returns each script step's candidates as given (a step may hold fewer than `n`,
+ * which is what a test of a short step wants); seeded mode makes up `n` candidates of
+ * `maxTokens` words. With a request `seed`, the same prompt and seed give the same candidates,
+ * like a real engine; without one, each call draws from the generator's own seed and call count.
+ * Every `generate` call is recorded in `calls`.
+ */
+export class ScriptedGenerator implements Generator {
+  readonly specificationVersion = GENERATOR_SPECIFICATION_VERSION;
+  readonly provider = "scripted";
+  readonly model: string;
+  readonly capabilities: GeneratorCapabilities;
+  readonly calls: GenerateRequest[] = [];
+  private readonly options: ScriptedGeneratorOptions;
+
+  constructor(options: ScriptedGeneratorOptions = {}) {
+    this.options = options;
+    this.model = options.model ?? "scripted";
+    this.capabilities = { logprobs: true, nativeN: true, streaming: true, seed: true, ...options.capabilities };
+  }
+
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    throwIfAborted(request.signal);
+    const call = this.calls.length;
+    this.calls.push(request);
+    if (this.options.delayMs) await abortableSleep(this.options.delayMs, request.signal);
+    return this.produce(request, call);
+  }
+
+  async *stream(request: GenerateRequest): AsyncIterable<GenerateStreamEvent> {
+    throwIfAborted(request.signal);
+    const call = this.calls.length;
+    this.calls.push(request);
+    if (this.options.delayMs) await abortableSleep(this.options.delayMs, request.signal);
+    const result = this.produce(request, call);
+    const pieces = result.candidates.map((c) => (c.tokens ? c.tokens.map((t) => t.text) : [c.text]));
+    const longest = Math.max(0, ...pieces.map((p) => p.length));
+    for (let k = 0; k < longest; k++) {
+      for (let index = 0; index < pieces.length; index++) {
+        const text = pieces[index]![k];
+        if (text !== undefined) yield { type: "delta", index, text };
+      }
+      if (this.options.tokenDelayMs) await abortableSleep(this.options.tokenDelayMs, request.signal);
+      throwIfAborted(request.signal);
+    }
+    yield { type: "done", result };
+  }
+
+  private produce(request: GenerateRequest, call: number): GenerateResult {
+    const prompt = promptOf(request);
+    const seed = request.seed ?? (this.options.seed ?? 0) + call * 7919;
+    const random = seededRandom(hashString(prompt, seed));
+    const step = this.stepFor(request, call);
+    let candidates: GeneratedCandidate[];
+    if (step === null) {
+      candidates = Array.from({ length: request.n }, () => this.seededCandidate(request, random));
+    } else if ("error" in step) {
+      throw step.error;
+    } else {
+      candidates = step.candidates.slice(0, request.n).map((c) => this.scriptedCandidate(c, request, random));
+    }
+    const completionTokens = candidates.reduce((sum, c) => sum + (c.tokens?.length ?? splitWords(c.text).length), 0);
+    return {
+      candidates,
+      usage: { promptTokens: splitWords(prompt).length, completionTokens, requests: 1 },
+      meta: stepMeta({ provider: this.provider, model: this.model, request, prompt, extra: { call } }),
+    };
+  }
+
+  private stepFor(request: GenerateRequest, call: number): { candidates: (string | ScriptedCandidate)[] } | { error: Error } | null {
+    const script = this.options.script;
+    if (script === undefined) return null;
+    if (typeof script === "function") return normalise(script(request, call));
+    if (call < script.length) return normalise(script[call]!);
+    const mode = this.options.whenExhausted ?? "error";
+    if (mode === "seeded") return null;
+    if (mode === "cycle" && script.length > 0) return normalise(script[call % script.length]!);
+    throw new GeneratorError(
+      "script_exhausted",
+      `scripted generator: the script has ${script.length} step(s) and call ${call + 1} asked for another; add steps or set whenExhausted`,
+    );
+  }
+
+  private seededCandidate(request: GenerateRequest, random: () => number): GeneratedCandidate {
+    const vocabulary = this.options.vocabulary ?? DEFAULT_VOCABULARY;
+    const tokens: Token[] = [];
+    for (let i = 0; i < request.maxTokens; i++) {
+      const id = Math.floor(random() * vocabulary.length);
+      tokens.push({ text: ` ${vocabulary[id]}`, id, ...this.logprobFields(` ${vocabulary[id]}`, request, random) });
+    }
+    return this.finish(tokens, "length", request);
+  }
+
+  private scriptedCandidate(input: string | ScriptedCandidate, request: GenerateRequest, random: () => number): GeneratedCandidate {
+    const c: ScriptedCandidate = typeof input === "string" ? { text: input } : input;
+    const pieces = c.tokens ?? splitWords(c.text);
+    if (pieces.join("") !== c.text) {
+      throw new GeneratorError("invalid_request", `scripted generator: the tokens of candidate "${c.text}" do not join to its text`);
+    }
+    if (c.logprobs && c.logprobs.length !== pieces.length) {
+      throw new GeneratorError(
+        "invalid_request",
+        `scripted generator: candidate "${c.text}" has ${pieces.length} tokens but ${c.logprobs.length} logprobs`,
+      );
+    }
+    const tokens: Token[] = pieces.map((text, i) => {
+      if (c.logprobs === null) return { text };
+      const given = c.logprobs?.[i];
+      const made = this.logprobFields(text, request, random);
+      return given === undefined ? { text, ...made } : { text, ...made, logprob: given, ...(made.top ? { top: topWith(text, given, made.top) } : {}) };
+    });
+    return this.finish(tokens, c.finishReason ?? "stop", request, c.logprobs === null);
+  }
+
+  private logprobFields(text: string, request: GenerateRequest, random: () => number): Pick<Token, "logprob" | "top"> {
+    if (!this.capabilities.logprobs) return {};
+    const logprob = -round3(0.05 + random() * 3);
+    const k = request.logprobs ?? 0;
+    if (k <= 0) return { logprob };
+    const vocabulary = this.options.vocabulary ?? DEFAULT_VOCABULARY;
+    const others = Array.from({ length: k - 1 }, (_, i) => ({
+      text: ` ${vocabulary[(Math.floor(random() * vocabulary.length) + i) % vocabulary.length]}`,
+      logprob: -round3(0.05 + random() * 6),
+    }));
+    return { logprob, top: topWith(text, logprob, others) };
+  }
+
+  private finish(tokens: Token[], reason: FinishReason, request: GenerateRequest, noLogprobs = false): GeneratedCandidate {
+    let text = tokens.map((t) => t.text).join("");
+    let finishReason = reason;
+    for (const stop of request.stop ?? []) {
+      const at = stop ? text.indexOf(stop) : -1;
+      if (at >= 0) {
+        text = text.slice(0, at);
+        finishReason = "stop";
+        tokens = cutTokens(tokens, at);
+      }
+    }
+    const withLogprobs = this.capabilities.logprobs && !noLogprobs && tokens.length > 0;
+    const stepLogprob = withLogprobs ? tokens.reduce((s, t) => s + (t.logprob ?? 0), 0) : null;
+    return { text, tokens: withLogprobs ? tokens : null, stepLogprob, finishReason };
+  }
+}
+
+/** The top list for a chosen token: it plus the others, without duplicates, sorted most likely first. */
+function topWith(text: string, logprob: number, others: { text: string; logprob: number }[]) {
+  const list = [{ text, logprob }, ...others.filter((o) => o.text !== text)];
+  return list.sort((a, b) => b.logprob - a.logprob);
+}
+
+/** The tokens covering the first `length` characters, the last one cut so the texts still join to the text. */
+function cutTokens(tokens: Token[], length: number): Token[] {
+  const kept: Token[] = [];
+  let start = 0;
+  for (const t of tokens) {
+    if (start >= length) break;
+    kept.push(start + t.text.length <= length ? t : { ...t, text: t.text.slice(0, length - start) });
+    start += t.text.length;
+  }
+  return kept;
+}
