@@ -1,0 +1,67 @@
+// On-disk formats of a session directory: file names, current versions and the zod schemas of each file's records.
+import { DecisionActionSchema, LoomOpSchema, LoomSchema, ChosenBySchema } from "@loom/core";
+import { z } from "zod";
+
+export const SNAPSHOT_FILE = "loom.json";
+export const JOURNAL_FILE = "journal.ndjson";
+export const MANIFEST_FILE = "manifest.ndjson";
+export const LOCK_FILE = "lock";
+export const STATE_DIR = "state";
+
+/** Versions of each file kind this build writes (and reads, after migrating older ones). */
+export const SNAPSHOT_VERSION = 1;
+export const JOURNAL_VERSION = 1;
+export const MANIFEST_VERSION = 1;
+export const STATE_VERSION = 1;
+
+export const SNAPSHOT_FORMAT = "loom-snapshot";
+export const STATE_FORMAT = "loom-state";
+
+export const SnapshotSchema = z.object({
+  format: z.literal(SNAPSHOT_FORMAT),
+  version: z.literal(SNAPSHOT_VERSION),
+  /** The last journal seq the snapshot includes; replay starts after it. */
+  seq: z.number().int().min(0),
+  loom: LoomSchema,
+});
+export type Snapshot = z.infer<typeof SnapshotSchema>;
+
+export const JournalLineSchema = z.object({
+  version: z.literal(JOURNAL_VERSION),
+  /** 1, 2, 3… across the session's life; never reused, so a snapshot can say what it covers. */
+  seq: z.number().int().min(1),
+  op: LoomOpSchema,
+});
+export type JournalLine = z.infer<typeof JournalLineSchema>;
+
+/** One line per decision that reached choose or stop (DESIGN §6), readable without the loom. */
+export const ManifestLineSchema = z.object({
+  version: z.literal(MANIFEST_VERSION),
+  sessionId: z.string(),
+  decisionId: z.string().min(1),
+  parentNodeId: z.string(),
+  candidateNodeIds: z.array(z.string()),
+  chosenNodeId: z.string().nullable(),
+  action: DecisionActionSchema,
+  chosenBy: ChosenBySchema.nullable(),
+  reason: z.string().nullable(),
+  maxLogprob: z.number().nullable(),
+  chosenLogprob: z.number().nullable(),
+  logprobGap: z.number().nullable(),
+  /** When the candidates were offered. */
+  timestamp: z.string(),
+  /** When the decision reached choose or stop. */
+  resolvedAt: z.string().nullable(),
+  /** The chosen segment's text (null for stop), so the manifest reads on its own. */
+  chosenText: z.string().nullable(),
+  clarificationQuestion: z.string().optional(),
+  humanResponse: z.string().optional(),
+});
+export type ManifestLine = z.infer<typeof ManifestLineSchema>;
+
+export const StateFileSchema = z.object({
+  format: z.literal(STATE_FORMAT),
+  version: z.literal(STATE_VERSION),
+  name: z.string(),
+  value: z.unknown(),
+});

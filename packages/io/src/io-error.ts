@@ -1,0 +1,92 @@
+// Typed errors for sessions on disk: a stable marker so `isInstance` works across bundles and realms.
+
+const ioMarker = Symbol.for("loom.error.IoError");
+const lockedMarker = Symbol.for("loom.error.SessionLockedError");
+
+export type IoErrorCode =
+  | "malformed_json"
+  | "invalid_field"
+  | "invariant"
+  | "unsupported_version"
+  | "missing_file"
+  | "journal_gap"
+  | "session_exists"
+  | "not_a_session"
+  | "session_locked"
+  | "session_closed"
+  | "session_broken"
+  | "read_only"
+  | "bad_brief"
+  | "bad_import"
+  | "io";
+
+export interface IoErrorDetails {
+  /** The file the problem is in (absolute or as given). */
+  file?: string;
+  /** 1-based line number, for NDJSON files. */
+  line?: number;
+  /** The field, as a JSON-ish path (`loom.nodes.n_1.parentId`, `op.nodes[0].text`). */
+  field?: string;
+  /** What was expected there, in words. */
+  expected?: string;
+  cause?: unknown;
+}
+
+/** A problem with a session directory or a file Loom reads or writes; the message names file, line/field and what was expected. */
+export class IoError extends Error {
+  readonly [ioMarker] = true;
+  override readonly name: string = "IoError";
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly field: string | undefined;
+  readonly expected: string | undefined;
+
+  constructor(
+    readonly code: IoErrorCode,
+    message: string,
+    details: IoErrorDetails = {},
+  ) {
+    super(formatMessage(message, details), details.cause === undefined ? undefined : { cause: details.cause });
+    this.file = details.file;
+    this.line = details.line;
+    this.field = details.field;
+    this.expected = details.expected;
+  }
+
+  static isInstance(error: unknown): error is IoError {
+    return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[ioMarker] === true;
+  }
+}
+
+function formatMessage(message: string, d: IoErrorDetails): string {
+  const where = d.file ? `${d.file}${d.line !== undefined ? `:${d.line}` : ""}` : "";
+  const field = d.field ? ` (field ${d.field})` : "";
+  const expected = d.expected ? `; expected ${d.expected}` : "";
+  return `${where ? `${where}${field}: ` : field ? `${field.trim()}: ` : ""}${message}${expected}`;
+}
+
+export interface LockHolder {
+  pid: number;
+  hostname: string;
+  startedAt: string;
+}
+
+/** Another live process holds the session's write lock. */
+export class SessionLockedError extends IoError {
+  readonly [lockedMarker] = true;
+  override readonly name = "SessionLockedError";
+  constructor(
+    file: string,
+    readonly holder: LockHolder,
+  ) {
+    super(
+      "session_locked",
+      `the session is open for writing by process ${holder.pid} on ${holder.hostname} (since ${holder.startedAt}); close it there, or open this one read-only`,
+      { file },
+    );
+  }
+
+  static override isInstance(error: unknown): error is SessionLockedError {
+    return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[lockedMarker] === true;
+  }
+}

@@ -1,0 +1,188 @@
+// Loads a session directory: validate the snapshot, replay the journal after its seq, check invariants, audit the manifest.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { applyOp, findInvariantViolations, LoomError, type DecisionEvent, type Loom } from "@loom/core";
+import {
+  JOURNAL_FILE,
+  JournalLineSchema,
+  MANIFEST_FILE,
+  ManifestLineSchema,
+  SNAPSHOT_FILE,
+  SnapshotSchema,
+} from "./formats.js";
+import { IoError } from "./io-error.js";
+import { isFinal } from "./manifest-line.js";
+import { migrate, type MigrationRegistry } from "./migrations.js";
+import { readNdjson } from "./ndjson.js";
+import { parseOrThrow } from "./zod-issue.js";
+
+export interface LoadOptions {
+  migrations?: MigrationRegistry;
+}
+
+export interface LoadedFile {
+  path: string;
+  exists: boolean;
+  /** Bytes up to the end of the last whole line; less than `size` when the tail is torn. */
+  goodLength: number;
+  size: number;
+}
+
+export interface LoadedSession {
+  loom: Loom;
+  /** The last journal seq reflected in `loom`. */
+  seq: number;
+  warnings: string[];
+  /** Whether any record was migrated from an older format version (the session should be re-snapshotted). */
+  migrated: boolean;
+  snapshotBytes: number;
+  journal: LoadedFile & { bytesAfterSnapshot: number };
+  manifest: LoadedFile & { missing: DecisionEvent[] };
+}
+
+async function readOptional(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new IoError("io", `cannot read: ${(error as Error).message}`, { file: path, cause: error });
+  }
+}
+
+function asRecord(value: unknown, file: string, line?: number): Record<string, unknown> {
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw new IoError("invalid_field", "is not a JSON object", { file, ...(line !== undefined ? { line } : {}), field: "(top level)", expected: "a JSON object" });
+}
+
+function invariantError(loom: Loom, file: string, prefix: string, after: string): void {
+  const violations = findInvariantViolations(loom);
+  const v = violations[0];
+  if (!v) return;
+  const more = violations.length > 1 ? ` (and ${violations.length - 1} more problem${violations.length > 2 ? "s" : ""})` : "";
+  throw new IoError("invariant", `the loom ${after} is inconsistent: ${v.field} ${v.message}${more}`, {
+    file,
+    field: prefix ? `${prefix}.${v.field}` : v.field,
+    expected: "a tree rooted at rootId whose current and held paths are root paths",
+  });
+}
+
+/** Read and validate a session directory without writing anything. Throws IoError on the first problem. */
+export async function loadSessionFiles(dir: string, options: LoadOptions = {}): Promise<LoadedSession> {
+  const warnings: string[] = [];
+  const snapshotPath = join(dir, SNAPSHOT_FILE);
+  const snapshotBuf = await readOptional(snapshotPath);
+  if (snapshotBuf === null) {
+    throw new IoError("not_a_session", "no session here: the snapshot file is missing", {
+      file: snapshotPath,
+      expected: "a session directory made by createSession (or importSession)",
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(snapshotBuf.toString("utf8"));
+  } catch (error) {
+    throw new IoError("malformed_json", `not valid JSON (${(error as Error).message})`, {
+      file: snapshotPath,
+      field: "(whole file)",
+      expected: "a JSON snapshot {format, version, seq, loom}",
+    });
+  }
+  const lifted = migrate("snapshot", asRecord(raw, snapshotPath), { file: snapshotPath }, options.migrations);
+  let migrated = lifted.migrated;
+  const snapshot = parseOrThrow(SnapshotSchema, lifted.record, { file: snapshotPath }, "the snapshot");
+  const loom = snapshot.loom;
+  invariantError(loom, snapshotPath, "loom", "in the snapshot");
+
+  // Journal: validate every whole line, replay those after the snapshot's seq.
+  const journalPath = join(dir, JOURNAL_FILE);
+  const journalBuf = await readOptional(journalPath);
+  let seq = snapshot.seq;
+  let bytesAfterSnapshot = 0;
+  let goodLength = 0;
+  if (journalBuf !== null) {
+    const read = readNdjson(journalBuf, journalPath);
+    goodLength = read.goodLength;
+    if (read.torn) {
+      warnings.push(
+        `${journalPath}:${read.torn.line}: dropped a torn last line (${read.torn.bytes} bytes, a write cut short by a crash); everything before it loaded`,
+      );
+    }
+    let lastSeq = 0;
+    let replayed = 0;
+    for (const { line, value } of read.lines) {
+      const l = migrate("journal", asRecord(value, journalPath, line), { file: journalPath, line }, options.migrations);
+      migrated ||= l.migrated;
+      const entry = parseOrThrow(JournalLineSchema, l.record, { file: journalPath, line }, `journal line ${line}`);
+      if (entry.seq <= lastSeq) {
+        throw new IoError("journal_gap", `seq ${entry.seq} does not follow seq ${lastSeq}`, {
+          file: journalPath,
+          line,
+          field: "seq",
+          expected: `seq ${lastSeq + 1} (seqs increase by one)`,
+        });
+      }
+      lastSeq = entry.seq;
+      if (entry.seq <= snapshot.seq) continue; // already in the snapshot (a compaction was cut short)
+      if (entry.seq !== seq + 1) {
+        throw new IoError("journal_gap", `seq ${entry.seq} leaves a gap after seq ${seq}: operations are missing`, {
+          file: journalPath,
+          line,
+          field: "seq",
+          expected: `seq ${seq + 1}`,
+        });
+      }
+      try {
+        applyOp(loom, entry.op);
+      } catch (error) {
+        if (!LoomError.isInstance(error)) throw error;
+        throw new IoError("invalid_field", `the operation does not fit the loom: ${error.message}`, {
+          file: journalPath,
+          line,
+          field: "op",
+          expected: `an operation valid after seq ${seq}`,
+          cause: error,
+        });
+      }
+      seq = entry.seq;
+      replayed++;
+    }
+    if (replayed > 0) {
+      bytesAfterSnapshot = read.goodLength;
+      invariantError(loom, journalPath, "", "after replaying the journal");
+    }
+  }
+
+  // Manifest: each line valid; decisions that reached choose/stop but have no line (a crash between the
+  // journal append and the manifest append) are reported so a writer can repair them.
+  const manifestPath = join(dir, MANIFEST_FILE);
+  const manifestBuf = await readOptional(manifestPath);
+  const listed = new Set<string>();
+  let manifestGood = 0;
+  if (manifestBuf !== null) {
+    const read = readNdjson(manifestBuf, manifestPath);
+    manifestGood = read.goodLength;
+    if (read.torn) warnings.push(`${manifestPath}:${read.torn.line}: dropped a torn last line (${read.torn.bytes} bytes)`);
+    for (const { line, value } of read.lines) {
+      const l = migrate("manifest", asRecord(value, manifestPath, line), { file: manifestPath, line }, options.migrations);
+      migrated ||= l.migrated;
+      const entry = parseOrThrow(ManifestLineSchema, l.record, { file: manifestPath, line }, `manifest line ${line}`);
+      listed.add(entry.decisionId);
+    }
+  }
+  const missing = Object.values(loom.decisions)
+    .filter((d) => isFinal(d) && !listed.has(d.id))
+    .sort((a, b) => ((a.resolvedAt ?? "") < (b.resolvedAt ?? "") ? -1 : 1));
+  if (missing.length > 0) {
+    warnings.push(`${manifestPath}: ${missing.length} decision(s) in the journal had no manifest line (a crash between the two appends); repaired when opened for writing`);
+  }
+
+  return {
+    loom,
+    seq,
+    warnings,
+    migrated,
+    snapshotBytes: snapshotBuf.length,
+    journal: { path: journalPath, exists: journalBuf !== null, goodLength, size: journalBuf?.length ?? 0, bytesAfterSnapshot },
+    manifest: { path: manifestPath, exists: manifestBuf !== null, goodLength: manifestGood, size: manifestBuf?.length ?? 0, missing },
+  };
+}

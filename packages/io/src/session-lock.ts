@@ -1,0 +1,143 @@
+// The write lock of a session directory: a `lock` file naming the writer, created atomically, taken over only from dead writers.
+import { randomUUID } from "node:crypto";
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { LOCK_FILE } from "./formats.js";
+import { IoError, SessionLockedError, type LockHolder } from "./io-error.js";
+
+interface LockRecord extends LockHolder {
+  /** Start time of the holder process in clock ticks since boot (Linux), to tell a reused pid from the holder. */
+  processStart: number | null;
+  /** Unique per acquisition, so a takeover can tell the stale lock it read from a fresh one. */
+  token: string;
+}
+
+/** Start time of a process in clock ticks since boot, from /proc (Linux); null where unavailable. */
+function processStartOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces and parentheses: count fields after the last ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const start = Number(fields[19]);
+    return Number.isFinite(start) ? start : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(record: LockRecord): boolean {
+  if (record.hostname !== hostname()) return true; // cannot see another machine's processes: assume alive
+  try {
+    process.kill(record.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  if (record.processStart !== null) {
+    const now = processStartOf(record.pid);
+    if (now !== null && now !== record.processStart) return false; // the pid was reused by another process
+  }
+  return true;
+}
+
+function readRecord(file: string): LockRecord | null {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  try {
+    const r = JSON.parse(text) as Partial<LockRecord>;
+    if (typeof r.pid === "number" && typeof r.token === "string") {
+      return {
+        pid: r.pid,
+        hostname: String(r.hostname ?? ""),
+        startedAt: String(r.startedAt ?? ""),
+        processStart: typeof r.processStart === "number" ? r.processStart : null,
+        token: r.token,
+      };
+    }
+  } catch {}
+  // The lock is always created whole (link of a complete temp file), so an unreadable one is debris.
+  return { pid: -1, hostname: hostname(), startedAt: "", processStart: null, token: `unreadable:${text}` };
+}
+
+export interface SessionLock {
+  readonly file: string;
+  readonly holder: LockHolder;
+  /** Remove the lock if it is still ours. */
+  release(): void;
+}
+
+/**
+ * Take the write lock of `dir`, or throw SessionLockedError naming the live holder.
+ *
+ * The lock is created by hard-linking a complete temp file to `lock` (atomic, fails if it exists), so it
+ * is never seen half-written. A lock whose holder is dead is taken over by renaming it aside and checking
+ * that what we moved is the very lock we judged stale (its token); if a racer had already replaced it with
+ * a live lock, we put that one back and report it. Of two processes racing over one stale lock, exactly
+ * one wins the rename; the other finds either nothing (and retries) or the winner's lock.
+ */
+export function acquireLock(dir: string, now: () => Date = () => new Date()): SessionLock {
+  const file = join(dir, LOCK_FILE);
+  const record: LockRecord = {
+    pid: process.pid,
+    hostname: hostname(),
+    startedAt: now().toISOString(),
+    processStart: processStartOf(process.pid),
+    token: randomUUID(),
+  };
+  const temp = join(dir, `.lock.${record.token}.tmp`);
+  writeFileSync(temp, JSON.stringify(record) + "\n", { flag: "wx" });
+  try {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        linkSync(temp, file);
+        return makeLock(file, record);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+      const holder = readRecord(file);
+      if (holder === null) continue; // released between our link and our read: try again
+      if (isAlive(holder)) throw new SessionLockedError(file, holder);
+      const aside = join(dir, `.lock.${record.token}.stale`);
+      try {
+        renameSync(file, aside);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") continue; // another process moved it first
+        throw error;
+      }
+      const moved = readRecord(aside);
+      if (moved && moved.token !== holder.token && isAlive(moved)) {
+        // We moved a racer's fresh lock, not the stale one: put it back (link fails only if yet another exists).
+        try {
+          linkSync(aside, file);
+        } catch {}
+        unlinkSync(aside);
+        throw new SessionLockedError(file, moved);
+      }
+      unlinkSync(aside);
+    }
+    throw new IoError("io", "could not take the session lock after 20 attempts (it keeps changing hands)", { file });
+  } finally {
+    try {
+      unlinkSync(temp);
+    } catch {}
+  }
+}
+
+function makeLock(file: string, record: LockRecord): SessionLock {
+  let released = false;
+  return {
+    file,
+    holder: { pid: record.pid, hostname: record.hostname, startedAt: record.startedAt },
+    release() {
+      if (released) return;
+      released = true;
+      const current = readRecord(file);
+      if (current?.token === record.token) unlinkSync(file);
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { addCandidates, choose, createLoom, currentText, resolveDecision, sequentialEnv, answerClarification, checkout } from "@loom/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createSession, IoError, openSession, readSession, SessionLockedError } from "./index.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = join(mkdtempSync(join(tmpdir(), "loom-io-")), "session");
+});
+afterEach(() => rmSync(join(dir, ".."), { recursive: true, force: true }));
+
+const env = () => sequentialEnv();
+
+describe("sessions", () => {
+  it("commits decisions that a reader sees without a close, and closes into a snapshot", async () => {
+    const e = env();
+    const session = await createSession(dir, createLoom({ seed: "Once upon a time", sessionId: "s1" }, e));
+    const root = session.loom.rootId;
+    const { decisionId, nodeIds } = session.mutate((l) => addCandidates(l, root, [{ text: " there", stepLogprob: -1 }, { text: " here", stepLogprob: -3 }], { env: e }));
+    session.mutate((l) => choose(l, decisionId, nodeIds[1]!, "human", "less expected", e));
+
+    const seen = await readSession(dir); // no close: the journal alone must carry the decision
+    expect(currentText(seen.loom)).toBe("Once upon a time here");
+    expect(seen.loom.decisions[decisionId]!.logprobGap).toBe(-2);
+
+    const manifest = readFileSync(join(dir, "manifest.ndjson"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(manifest).toHaveLength(1);
+    expect(manifest[0]).toMatchObject({ version: 1, sessionId: "s1", decisionId, action: "choose", chosenNodeId: nodeIds[1], chosenText: " here", logprobGap: -2, chosenBy: "human", reason: "less expected" });
+
+    await session.close();
+    expect(readFileSync(join(dir, "journal.ndjson"), "utf8")).toBe("");
+    const snap = JSON.parse(readFileSync(join(dir, "loom.json"), "utf8"));
+    expect(snap).toMatchObject({ format: "loom-snapshot", version: 1, seq: 2 });
+    const again = await openSession(dir);
+    expect(currentText(again.loom)).toBe("Once upon a time here");
+    expect(again.seq).toBe(2);
+    again.mutate((l) => checkout(l, root));
+    await again.close();
+    expect((await readSession(dir)).loom.currentPath).toEqual([root]);
+  });
+
+  it("writes clarification question and answer into the manifest line", async () => {
+    const e = env();
+    const session = await createSession(dir, createLoom({ seed: "The door", sessionId: "s2" }, e));
+    const { decisionId, nodeIds } = session.mutate((l) => addCandidates(l, l.rootId, [{ text: " opened" }, { text: " stayed shut" }], { env: e }));
+    session.mutate((l) => resolveDecision(l, decisionId, { action: "clarify", chosenBy: "selector_llm", question: "Should it open?", candidatesInTension: nodeIds, whatHingesOnIt: "the plot" }, e));
+    expect(readFileSync(join(dir, "manifest.ndjson"), "utf8")).toBe(""); // clarify is not final yet
+    session.mutate((l) => answerClarification(l, decisionId, "keep it shut", { action: "choose", chosenNodeId: nodeIds[1]!, chosenBy: "human", reason: "asked" }, e));
+    const line = JSON.parse(readFileSync(join(dir, "manifest.ndjson"), "utf8"));
+    expect(line).toMatchObject({ action: "choose", clarificationQuestion: "Should it open?", humanResponse: "keep it shut", chosenText: " stayed shut" });
+    await session.close();
+  });
+
+  it("drops a torn last journal line with a warning, and truncates it when opened for writing", async () => {
+    const e = env();
+    const session = await createSession(dir, createLoom({ seed: "A", sessionId: "s3" }, e), { compactAfterBytes: false });
+    session.mutate((l) => addCandidates(l, l.rootId, [{ text: "b" }], { env: e }));
+    appendFileSync(join(dir, "journal.ndjson"), '{"version":1,"seq":2,"op":{"op":"chec');
+    const read = await readSession(dir);
+    expect(read.warnings.join()).toMatch(/journal\.ndjson:2: dropped a torn last line/);
+    expect(Object.keys(read.loom.nodes)).toHaveLength(2);
+    // the live writer's lock (this process) blocks a second writer, naming the pid
+    await expect(openSession(dir)).rejects.toSatisfy((e: unknown) => SessionLockedError.isInstance(e) && String((e as Error).message).includes(String(process.pid)));
+    await session.close();
+  });
+
+  it("truncates a torn tail on open for writing and keeps committing after it", async () => {
+    const e = env();
+    const s1 = await createSession(dir, createLoom({ seed: "A", sessionId: "s4" }, e), { compactAfterBytes: false });
+    s1.mutate((l) => addCandidates(l, l.rootId, [{ text: "b" }], { env: e }));
+    await s1.close();
+    const s2 = await openSession(dir, { compactAfterBytes: false });
+    s2.mutate((l) => addCandidates(l, l.rootId, [{ text: "c" }], { env: e }));
+    appendFileSync(join(dir, "journal.ndjson"), '{"version":1,"seq":2,"o');
+    // simulate the crashed writer: drop its lock without compacting
+    (s2 as unknown as { lock: { release(): void } }).lock.release();
+    const warnings: string[] = [];
+    const s3 = await openSession(dir, { onWarning: (w) => warnings.push(w), compactAfterBytes: false });
+    expect(warnings).toHaveLength(1);
+    expect(readFileSync(join(dir, "journal.ndjson"), "utf8").endsWith("\n")).toBe(true);
+    s3.mutate((l) => addCandidates(l, l.rootId, [{ text: "d" }], { env: e }));
+    expect(Object.keys((await readSession(dir)).loom.nodes)).toHaveLength(4);
+    await s3.close();
+  });
+
+  it("keeps side state atomically and refuses writes when read-only", async () => {
+    const session = await createSession(dir, createLoom({ seed: "A" }, env()));
+    expect(await session.readState("agent")).toBeNull();
+    await session.writeState("agent", { messages: [1, 2] });
+    expect(await session.readState("agent")).toEqual({ messages: [1, 2] });
+    await expect(session.writeState("../evil", 1)).rejects.toThrow(/state name/);
+    await session.close();
+    const ro = await openSession(dir, { readOnly: true });
+    expect(await ro.readState("agent")).toEqual({ messages: [1, 2] });
+    expect(() => ro.mutate((l) => checkout(l, l.rootId))).toThrow(/read-only/);
+    await ro.close();
+  });
+
+  it("refuses to create over an existing session and to open a directory that is not one", async () => {
+    const session = await createSession(dir, createLoom({ seed: "A" }, env()));
+    await session.close();
+    await expect(createSession(dir, createLoom({ seed: "B" }, env()))).rejects.toThrow(/already exists/);
+    await expect(openSession(join(dir, "nope"))).rejects.toSatisfy((e: unknown) => IoError.isInstance(e) && (e as IoError).code === "not_a_session");
+  });
+});
