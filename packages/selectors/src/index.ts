@@ -1,0 +1,78 @@
+// @loom/selectors: the decision format and the human, stateless-LLM, agentic-LLM, hybrid and automatic selectors.
+export {
+  ChooseDecisionSchema,
+  ClarifyDecisionSchema,
+  SelectorDecisionSchema,
+  StopDecisionSchema,
+  selectorDecisionJsonSchema,
+} from "@loom/core";
+export type { ChooseDecision, ClarifyDecision, SelectorDecision, StopDecision } from "@loom/core";
+export { checkDecision, decisionEnvelopeJsonSchema, parseJsonText } from "./decision.js";
+export type { DecisionCheck, DecisionRules } from "./decision.js";
+export { isSelectorCommand } from "./selector.js";
+export type {
+  ClarificationExchange,
+  SelectionCandidate,
+  SelectionContext,
+  SelectionOutcome,
+  Selector,
+  SelectorCommand,
+} from "./selector.js";
+export { SelectorError } from "./selector-error.js";
+export type { SelectorErrorCode } from "./selector-error.js";
+export { addUsage } from "./model-usage.js";
+export type { ModelUsage } from "./model-usage.js";
+export { lastSentences, recentParagraph } from "./recent-context.js";
+export { READING_GUIDE, briefText } from "./brief-text.js";
+export { buildStatelessPrompt } from "./stateless-prompt.js";
+export type { ChatPrompt, StatelessPromptInput } from "./stateless-prompt.js";
+export { repairInstruction } from "./decision-model.js";
+export type { DecisionCallOptions, DecisionModel, DecisionReply } from "./decision-model.js";
+export { anthropicClient, anthropicDecisionModel } from "./anthropic-decision-model.js";
+export type { AnthropicClientOptions, AnthropicDecisionModelOptions } from "./anthropic-decision-model.js";
+export { openaiClient, openaiDecisionModel } from "./openai-decision-model.js";
+export type { OpenAIClientOptions, OpenAIDecisionModelOptions } from "./openai-decision-model.js";
+export { isRetryableStatus, toSelectorError } from "./provider-error.js";
+export { createStatelessSelector } from "./stateless-selector.js";
+export type { StatelessSelectorOptions } from "./stateless-selector.js";
+export type { ClarificationAnswer, ClarificationRequest, HumanChoiceRequest, HumanInterface } from "./human-interface.js";
+export { createHumanSelector } from "./human-selector.js";
+export { createHybridSelector } from "./hybrid-selector.js";
+export type { HybridSelectorOptions } from "./hybrid-selector.js";
+export { createAutoSelector } from "./auto-selector.js";
+export type { AutoSelectorOptions } from "./auto-selector.js";
+export { chooseFirst, createScriptedSelector } from "./scripted-selector.js";
+export type { ScriptStep, ScriptedSelectorOptions } from "./scripted-selector.js";
+export {
+  AGENT_TOOL_SCHEMAS,
+  CommitChoiceInputSchema,
+  GenerateCandidatesInputSchema,
+  LoomQueryTypeSchema,
+  QueryLoomInputSchema,
+  RequestHumanInputInputSchema,
+  StopGenerationInputSchema,
+  agentToolDefinitions,
+  runAgentTool,
+} from "./agent-tools.js";
+export type {
+  AgentToolDefinition,
+  AgentToolName,
+  AgentToolResult,
+  AgentTools,
+  CommitChoiceInput,
+  GenerateCandidatesInput,
+  LoomQueryType,
+  QueryLoomInput,
+  RequestHumanInputInput,
+  StopGenerationInput,
+} from "./agent-tools.js";
+export type { AgentChatModel, AgentChatResponse, AgentMessage, AgentToolCall, AgentToolResultMessage } from "./agent-chat-model.js";
+export { emptyConversation, estimateTokens, trimConversation } from "./agent-conversation.js";
+export type { AgentConversationState } from "./agent-conversation.js";
+export { buildAgentOpening, buildAgentSystemPrompt } from "./agent-prompt.js";
+export { anthropicAgentModel } from "./anthropic-agent-model.js";
+export type { AnthropicAgentModelOptions } from "./anthropic-agent-model.js";
+export { openaiAgentModel } from "./openai-agent-model.js";
+export type { OpenAIAgentModelOptions } from "./openai-agent-model.js";
+export { createAgenticSelector } from "./agentic-selector.js";
+export type { AgentStepContext, AgentStepOutcome, AgenticSelector, AgenticSelectorOptions } from "./agentic-selector.js";

@@ -1,0 +1,84 @@
+// Stateless decisions through an OpenAI-style chat endpoint with structured output (a JSON Schema response format).
+import OpenAI from "openai";
+import { decisionEnvelopeJsonSchema, parseJsonText } from "./decision.js";
+import { repairInstruction, type DecisionCallOptions, type DecisionModel, type DecisionReply } from "./decision-model.js";
+import { toSelectorError } from "./provider-error.js";
+import { SelectorError } from "./selector-error.js";
+import type { ChatPrompt } from "./stateless-prompt.js";
+
+export interface OpenAIClientOptions {
+  client?: OpenAI;
+  /** Defaults to the OPENAI_API_KEY environment variable. Local servers accept any value. */
+  apiKey?: string;
+  baseURL?: string;
+  maxRetries?: number;
+  fetch?: typeof globalThis.fetch;
+}
+
+export interface OpenAIDecisionModelOptions extends OpenAIClientOptions {
+  model: string;
+  maxTokens?: number;
+  temperature?: number;
+  /** "json_schema" (default) for servers with structured output; "json_object" for those with JSON mode only. */
+  responseFormat?: "json_schema" | "json_object";
+}
+
+export function openaiClient(options: OpenAIClientOptions): OpenAI {
+  if (options.client) return options.client;
+  const apiKey = options.apiKey ?? process.env["OPENAI_API_KEY"];
+  if (!apiKey) throw new SelectorError("configuration", "no OpenAI API key: set OPENAI_API_KEY or pass apiKey");
+  return new OpenAI({
+    apiKey,
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}
+
+export function openaiDecisionModel(options: OpenAIDecisionModelOptions): DecisionModel {
+  const client = openaiClient(options);
+  const schema = decisionEnvelopeJsonSchema();
+  const format: OpenAI.ChatCompletionCreateParams["response_format"] =
+    options.responseFormat === "json_object"
+      ? { type: "json_object" }
+      : { type: "json_schema", json_schema: { name: "selector_decision", schema, strict: false } };
+  return {
+    provider: "openai",
+    model: options.model,
+    async decide(prompt: ChatPrompt, call: DecisionCallOptions = {}): Promise<DecisionReply> {
+      const messages: OpenAI.ChatCompletionMessageParam[] = [
+        { role: "system", content: prompt.system },
+        { role: "user", content: prompt.user },
+      ];
+      if (call.repair) {
+        messages.push({ role: "assistant", content: call.repair.reply.raw });
+        messages.push({ role: "user", content: repairInstruction(call.repair.error) });
+      }
+      let completion: OpenAI.ChatCompletion;
+      try {
+        completion = await client.chat.completions.create(
+          {
+            model: options.model,
+            messages,
+            response_format: format,
+            ...(options.maxTokens !== undefined ? { max_tokens: options.maxTokens } : {}),
+            ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+          },
+          { signal: call.signal ?? null },
+        );
+      } catch (error) {
+        throw toSelectorError(error, "OpenAI", call.signal);
+      }
+      const usage = { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 };
+      const message = completion.choices[0]?.message;
+      const text = message?.content ?? "";
+      if (!text && message?.refusal) {
+        return { value: undefined, parseError: `the model refused: ${message.refusal}`, raw: message.refusal, ...usage, transcript: null };
+      }
+      const parsed = parseJsonText(text);
+      return parsed.ok
+        ? { value: parsed.value, raw: text, ...usage, transcript: null }
+        : { value: undefined, parseError: parsed.error, raw: text, ...usage, transcript: null };
+    },
+  };
+}
