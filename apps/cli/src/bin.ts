@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// The `loom` executable: wires the process (argv, streams, signals) into main() and sets the exit status.
+import { main } from "./main.js";
+
+const controller = new AbortController();
+let interrupts = 0;
+const onSignal = () => {
+  // First Ctrl-C stops gracefully (the session is saved as it goes); a second one exits at once.
+  if (++interrupts > 1) process.exit(130);
+  controller.abort(new Error("interrupted"));
+};
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+
+const code = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  cwd: process.cwd(),
+  signal: controller.signal,
+});
+process.exitCode = code;
+// Native model handles and timers must not keep a finished command alive.
+setTimeout(() => process.exit(code), 200).unref();

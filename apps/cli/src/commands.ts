@@ -1,0 +1,46 @@
+// The command table: names and one-line summaries here, each command's code loaded only when it runs.
+import type { CommandSpec, OptionsSpec } from "./cli/define-command.js";
+
+type Loader = () => Promise<{ default: CommandSpec<OptionsSpec> }>;
+
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: Loader;
+}
+
+// Loaders cast through unknown: each module's spec is typed by its own options, the table only needs the shape.
+const entry = (name: string, summary: string, load: () => Promise<{ default: unknown }>): CommandEntry => ({
+  name,
+  summary,
+  load: load as Loader,
+});
+
+export const COMMANDS: readonly CommandEntry[] = [
+  entry("demo", "run a short offline session on the local model and print it", () => import("./commands/demo.js")),
+  entry("new", "create a session from a seed and a brief", () => import("./commands/new.js")),
+  entry("run", "run the loop: at the keyboard, or headless with a selector", () => import("./commands/run.js")),
+  entry("resume", "continue a session where it stopped", () => import("./commands/resume.js")),
+  entry("show", "print the text of the current path", () => import("./commands/show.js")),
+  entry("tree", "draw the tree, current path marked", () => import("./commands/tree.js")),
+  entry("decisions", "list the last decisions with reasons and logprob gaps", () => import("./commands/decisions.js")),
+  entry("rejected", "list the candidates rejected at a node", () => import("./commands/rejected.js")),
+  entry("divergences", "decisions that went against the base model", () => import("./commands/divergences.js")),
+  entry("clarifications", "questions the selector asked, and the answers", () => import("./commands/clarifications.js")),
+  entry("stats", "counts, mean logprob gap, tokens and cost", () => import("./commands/stats.js")),
+  entry("export", "write the session as Markdown, JSON or Graphviz DOT", () => import("./commands/export.js")),
+  entry("import", "import a session directory (Loom or the Python reference format)", () => import("./commands/import.js")),
+  entry("model pull", "download the small default model into the cache", () => import("./commands/model-pull.js")),
+  entry("model path", "print which model the local engine would use", () => import("./commands/model-path.js")),
+  entry("serve", "start the HTTP server and web page", () => import("./commands/serve.js")),
+];
+
+/** The entry named by the first one or two words of argv, and the arguments after it. */
+export function findCommand(argv: readonly string[]): { entry: CommandEntry; rest: string[] } | null {
+  const two = argv.slice(0, 2).join(" ");
+  const byTwo = COMMANDS.find((c) => c.name === two);
+  if (byTwo) return { entry: byTwo, rest: argv.slice(2) };
+  const byOne = COMMANDS.find((c) => c.name === argv[0]);
+  if (byOne) return { entry: byOne, rest: argv.slice(1) };
+  return null;
+}

@@ -1,0 +1,23 @@
+// `loom clarifications`: every question a selector asked the human, with the answer when there is one.
+import { clarifications } from "@loom/core";
+import { defineCommand } from "../cli/define-command.js";
+import { renderDecisions } from "../render/decisions.js";
+import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
+
+export default defineCommand({
+  name: "clarifications",
+  summary: "questions the selector asked, and the answers",
+  positionals: [SESSION_POSITIONAL],
+  options: {},
+  examples: [
+    { command: "loom clarifications story", description: "Each question, what hinged on it, and the answer." },
+    { command: "loom clarifications story --json", description: "The same as JSON decision records." },
+  ],
+  async run({ positionals, env, cwd, out }) {
+    const { loom } = await readLoom({ positionals, env, cwd, out });
+    const found = clarifications(loom);
+    out.result({ sessionId: loom.sessionId, clarifications: found }, () =>
+      renderDecisions(loom, found, out.colors, "no clarification questions were asked"),
+    );
+  },
+});

@@ -1,0 +1,26 @@
+// `loom divergences`: decisions whose chosen candidate the base model liked much less than its favourite.
+import { divergences } from "@loom/core";
+import { defineCommand } from "../cli/define-command.js";
+import { renderDecisions } from "../render/decisions.js";
+import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
+
+export default defineCommand({
+  name: "divergences",
+  summary: "decisions that went against the base model",
+  description: "A divergence is a decision whose logprobGap (chosen − best candidate's logprob) is below the threshold.",
+  positionals: [SESSION_POSITIONAL],
+  options: {
+    threshold: { type: "number", max: 0, default: -1, valueName: "X", description: "logprob gap below which a choice counts as a divergence" },
+  },
+  examples: [
+    { command: "loom divergences story", description: "Choices at least one nat below the model's favourite." },
+    { command: "loom divergences story --threshold -3 --json", description: "Strong divergences only, as JSON." },
+  ],
+  async run({ values, positionals, env, cwd, out }) {
+    const { loom } = await readLoom({ positionals, env, cwd, out });
+    const found = divergences(loom, values.threshold);
+    out.result({ sessionId: loom.sessionId, threshold: values.threshold, decisions: found }, () =>
+      renderDecisions(loom, found, out.colors, `no decision with a logprob gap below ${values.threshold} (or no logprobs)`),
+    );
+  },
+});

@@ -1,0 +1,75 @@
+// `loom stats`: the size of the loom, how far choices strayed from the model, tokens and cost.
+import { loomStats, type Loom } from "@loom/core";
+import { openSession } from "@loom/io";
+import { defineCommand } from "../cli/define-command.js";
+import { formatLogprob } from "../render/snippet.js";
+import { SESSION_POSITIONAL } from "../session/read-loom.js";
+import { resolveSessionDir } from "../session/session-dir.js";
+
+/** Usage as the orchestrator saves it in the session's side state (fields optional: older sessions lack some). */
+interface SavedUsage {
+  promptTokens?: number;
+  completionTokens?: number;
+  requests?: number;
+  costUsd?: number | null;
+}
+
+function tokenCounts(loom: Loom) {
+  let generated = 0;
+  let onPath = 0;
+  const path = new Set(loom.currentPath);
+  for (const n of Object.values(loom.nodes)) {
+    const count = n.tokens?.length ?? 0;
+    generated += count;
+    if (path.has(n.id)) onPath += count;
+  }
+  return { generatedTokens: generated, currentPathTokens: onPath };
+}
+
+export default defineCommand({
+  name: "stats",
+  summary: "counts, mean logprob gap, tokens and cost",
+  positionals: [SESSION_POSITIONAL],
+  options: {},
+  examples: [
+    { command: "loom stats story", description: "Nodes, decisions, mean logprob gap, tokens and cost." },
+    { command: "loom stats story --json", description: "The same numbers as JSON." },
+  ],
+  async run({ positionals, env, cwd, out }) {
+    const dir = resolveSessionDir(positionals.session, env, cwd);
+    const session = await openSession(dir, { readOnly: true });
+    try {
+      for (const w of session.warnings) out.warn(w);
+      const loom = session.loom;
+      const usage = (await session.readState<SavedUsage>("usage")) ?? null;
+      const stats = {
+        sessionId: loom.sessionId,
+        ...loomStats(loom),
+        ...tokenCounts(loom),
+        textChars: loom.currentPath.reduce((sum, id) => sum + loom.nodes[id]!.text.length, 0),
+        usage,
+        costUsd: usage?.costUsd ?? null,
+        generator: `${loom.config.generator.provider}${loom.config.generator.model ? ` ${loom.config.generator.model}` : ""}`,
+        selector: loom.config.selector.mode,
+      };
+      out.result(stats, () => {
+        const rows: [string, string][] = [
+          ["session", stats.sessionId],
+          ["generator", stats.generator],
+          ["selector", stats.selector],
+          ["nodes", String(stats.nodes)],
+          ["decisions", `${stats.decisions} (${stats.resolvedDecisions} resolved, ${stats.clarifications} clarifications)`],
+          ["depth", String(stats.depth)],
+          ["mean logprob gap", formatLogprob(stats.meanLogprobGap)],
+          ["tokens", `${stats.generatedTokens} generated, ${stats.currentPathTokens} on the current path`],
+          ["text", `${stats.textChars} characters`],
+          ["requests", usage?.requests !== undefined ? String(usage.requests) : "—"],
+          ["cost", stats.costUsd !== null ? `$${stats.costUsd.toFixed(4)}` : "— (local engine, or no price configured)"],
+        ];
+        return rows.map(([k, v]) => `${out.colors.bold(k.padEnd(17))} ${v}`).join("\n");
+      });
+    } finally {
+      await session.close();
+    }
+  },
+});

@@ -1,0 +1,47 @@
+// Maps the packages' typed errors (and common system errors) to user-facing failures; anything else is a bug.
+import { LoomError } from "@loom/core";
+import { FailureError } from "../cli/exit-error.js";
+
+/**
+ * Errors the packages raise for conditions a user can act on. Matched by name so that the CLI need
+ * not import every package just to recognise its errors (and a duplicate copy of a package still matches).
+ */
+const USER_FACING = new Set([
+  "IoError",
+  "SessionLockedError",
+  "SessionExistsError",
+  "BriefError",
+  "ImportError",
+  "ExportError",
+  "MissingApiKeyError",
+  "UnknownModelError",
+  "ModelNotFoundError",
+  "ModelLoadError",
+  "GeneratorConfigError",
+  "SelectorConfigError",
+  "APICallError",
+  "SelectorError",
+  "OrchestratorError",
+]);
+
+const HINTS: Record<string, string> = {
+  SessionLockedError: "another loom process is writing this session; wait for it to finish or stop it",
+  MissingApiKeyError: "set the environment variable named above, or run on the local engine (--generator local)",
+  APICallError: "check the base URL, the network and the API key; retryable errors were already retried",
+};
+
+export function describeError(error: unknown): FailureError | null {
+  if (!(error instanceof Error)) return null;
+  if (LoomError.isInstance(error)) return new FailureError(error.message);
+  if (USER_FACING.has(error.name)) {
+    const hint = (error as { hint?: unknown }).hint;
+    return new FailureError(error.message, typeof hint === "string" ? hint : HINTS[error.name]);
+  }
+  const sys = error as NodeJS.ErrnoException;
+  if (sys.code === "ENOENT" && sys.path) return new FailureError(`no such file or directory: ${sys.path}`);
+  if (sys.code === "EACCES" && sys.path) return new FailureError(`permission denied: ${sys.path}`);
+  if (sys.code === "ENOTDIR" && sys.path) return new FailureError(`not a directory: ${sys.path}`);
+  if (sys.code === "EISDIR" && sys.path) return new FailureError(`is a directory, expected a file: ${sys.path}`);
+  if (error.name === "AbortError") return new FailureError("interrupted; everything already chosen is saved");
+  return null;
+}

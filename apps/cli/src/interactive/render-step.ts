@@ -1,0 +1,42 @@
+// The screen at one branch moment: where we are, the recent text, the numbered candidates with logprobs.
+import { currentText, type Loom } from "@loom/core";
+import type { SelectionCandidate } from "@loom/selectors";
+import type { Colors } from "../cli/colors.js";
+import { formatLogprob } from "../render/snippet.js";
+
+export const KEYS_HELP = "number choose · r reroll · w write · b back · ? rejected here · s stop · q quit";
+
+export function pathTokens(loom: Loom): number {
+  let n = 0;
+  for (const id of loom.currentPath) n += loom.nodes[id]!.tokens?.length ?? 0;
+  return n;
+}
+
+/** The index of the candidate the base model likes best (highest step logprob), if any has one. */
+export function favouriteIndex(candidates: readonly SelectionCandidate[]): number | null {
+  let best: number | null = null;
+  candidates.forEach((c, i) => {
+    if (c.stepLogprob !== null && (best === null || c.stepLogprob > candidates[best]!.stepLogprob!)) best = i;
+  });
+  return best;
+}
+
+function visible(text: string): string {
+  // Show the segment's own whitespace: a leading space or a newline matters when choosing.
+  return JSON.stringify(text).slice(1, -1).replace(/\\"/g, '"');
+}
+
+export function renderStep(loom: Loom, candidates: readonly SelectionCandidate[], c: Colors, width: number): string {
+  const step = loom.currentPath.length;
+  const text = currentText(loom);
+  const tail = text.length > 600 ? `…${text.slice(-600)}` : text;
+  const header = c.dim(`── step ${step} · ${pathTokens(loom)} tokens · ${loom.sessionId} ${"─".repeat(Math.max(0, Math.min(width, 80) - 40))}`);
+  const fav = favouriteIndex(candidates);
+  const rows = candidates.map((cand, i) => {
+    const num = c.bold(String(i + 1).padStart(2));
+    const lp = formatLogprob(cand.stepLogprob).padStart(7);
+    const marker = i === fav ? c.dim("  ← model's favourite") : "";
+    return `${num}  ${c.dim(lp)}  ${c.cyan(`“${visible(cand.text)}”`)}${marker}`;
+  });
+  return [header, "", tail, "", ...rows, "", c.dim(KEYS_HELP)].join("\n");
+}

@@ -1,0 +1,147 @@
+// The human at a terminal as a HumanInterface: keys choose, stop, reroll, write, go back, show rejected, quit.
+import { rejectedAt } from "@loom/core";
+import type {
+  ClarificationAnswer,
+  ClarificationRequest,
+  HumanChoiceRequest,
+  HumanInterface,
+  SelectionOutcome,
+  SelectorDecision,
+} from "@loom/selectors";
+import type { Output } from "../cli/output.js";
+import { formatLogprob } from "../render/snippet.js";
+import type { KeyInput } from "./key-input.js";
+import { renderStep } from "./render-step.js";
+
+/** Thrown when the human presses q: the run ends, everything already chosen is on disk. */
+export class QuitRequested extends Error {
+  override readonly name = "QuitRequested";
+  constructor() {
+    super("quit at the keyboard");
+  }
+}
+
+export class TerminalHuman implements HumanInterface {
+  constructor(
+    private readonly keys: KeyInput,
+    private readonly out: Output,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  private clear(): void {
+    if (this.out.streams.stdout.isTTY) this.out.write("\u001B[2J\u001B[H");
+  }
+
+  async chooseCandidate(request: HumanChoiceRequest): Promise<SelectionOutcome> {
+    const c = this.out.colors;
+    const { candidates, loom } = request;
+    let notice = "";
+    for (;;) {
+      this.clear();
+      this.out.write(`${renderStep(loom, candidates, c, this.out.columns)}\n`);
+      if (notice) this.out.write(`${notice}\n`);
+      notice = "";
+      this.out.write("> ");
+      const key = await this.keys.next(this.signal);
+      const ch = key.sequence;
+      if (key.ctrl && key.name === "c") throw new QuitRequested();
+      if (/^[1-9]$/.test(ch)) {
+        const index = await this.readNumber(Number(ch), candidates.length);
+        const chosen = index === null ? undefined : candidates[index - 1];
+        if (!chosen) {
+          notice = c.yellow(`no candidate ${index ?? ""}; there are ${candidates.length}`);
+          continue;
+        }
+        return { action: "choose", choice: chosen.id, reason: "chosen at the keyboard" };
+      }
+      switch (ch) {
+        case "s":
+          return { action: "stop", reason: "stopped at the keyboard" };
+        case "r":
+          return { action: "reroll" };
+        case "b":
+          if (loom.currentPath.length <= 1) {
+            notice = c.yellow("already at the seed; nothing to go back to");
+            continue;
+          }
+          return { action: "back" };
+        case "q":
+          throw new QuitRequested();
+        case "w": {
+          this.out.write(`\n${c.bold("your continuation")} ${c.dim("(Enter saves, Esc cancels, \\n for a newline)")}: `);
+          const text = await this.keys.line((s) => this.out.write(s), this.signal);
+          if (text === null || text === "") {
+            notice = c.dim("nothing written");
+            continue;
+          }
+          return { action: "write", text };
+        }
+        case "?": {
+          const parent = loom.currentPath[loom.currentPath.length - 1]!;
+          const rejected = rejectedAt(loom, parent);
+          notice = rejected.length
+            ? [c.bold(`rejected here (${rejected.length}):`), ...rejected.map((n) => `  ${c.dim(formatLogprob(n.stepLogprob).padStart(7))}  “${n.text}”`)].join("\n")
+            : c.dim("nothing rejected here yet");
+          continue;
+        }
+        default:
+          notice = c.dim(`keys: 1-${Math.min(9, candidates.length)}${candidates.length > 9 ? " (then Enter)" : ""}, r, w, b, ?, s, q`);
+      }
+    }
+  }
+
+  /** More than nine candidates: digits accumulate until Enter, or until no longer number could exist. */
+  private async readNumber(first: number, count: number): Promise<number | null> {
+    let n = first;
+    while (n * 10 <= count) {
+      this.out.write(String(n));
+      const key = await this.keys.next(this.signal);
+      if (/^[0-9]$/.test(key.sequence)) n = n * 10 + Number(key.sequence);
+      else if (key.name === "return" || key.name === "enter") break;
+      else return null;
+    }
+    return n;
+  }
+
+  async answerClarification(request: ClarificationRequest): Promise<ClarificationAnswer> {
+    const c = this.out.colors;
+    const lines = [
+      "",
+      c.magenta(c.bold("The selector asks: ")) + request.question,
+      request.whatHingesOnIt ? c.dim(`what hinges on it: ${request.whatHingesOnIt}`) : "",
+      ...request.candidatesInTension.map((id) => {
+        const i = request.candidates.findIndex((cand) => cand.id === id);
+        const cand = request.candidates[i];
+        return cand ? `  ${i + 1}. “${cand.text}”` : "";
+      }),
+      c.dim("Type an answer and Enter (a bare number chooses that candidate; Esc lets the selector decide alone):"),
+    ].filter(Boolean);
+    this.out.write(`${lines.join("\n")}\n> `);
+    const answer = (await this.keys.line((s) => this.out.write(s), this.signal)) ?? "";
+    this.out.write("\n");
+    const asNumber = /^\s*(\d+)\s*$/.exec(answer);
+    const picked = asNumber ? request.candidates[Number(asNumber[1]) - 1] : undefined;
+    if (picked) return { answer: `chose candidate ${asNumber![1]}`, decision: { action: "choose", choice: picked.id, reason: "chosen by the human after a clarification" } };
+    return { answer: answer || "(no answer; decide as you see fit)" };
+  }
+
+  async reviewDecision(request: HumanChoiceRequest & { proposed: SelectorDecision }): Promise<SelectorDecision | null> {
+    const c = this.out.colors;
+    const { proposed, candidates } = request;
+    this.clear();
+    this.out.write(`${renderStep(request.loom, candidates, c, this.out.columns)}\n`);
+    const i = proposed.action === "choose" ? candidates.findIndex((cand) => cand.id === proposed.choice) : -1;
+    const what = proposed.action === "choose" ? `choose ${i + 1}` : proposed.action;
+    this.out.write(`${c.magenta("selector proposes:")} ${what}${"reason" in proposed && proposed.reason ? c.dim(` — ${proposed.reason}`) : ""}\n`);
+    this.out.write(c.dim("Enter accepts · a number overrides · s stops\n> "));
+    for (;;) {
+      const key = await this.keys.next(this.signal);
+      if (key.name === "return" || key.name === "enter") return null;
+      if (key.sequence === "q" || (key.ctrl && key.name === "c")) throw new QuitRequested();
+      if (key.sequence === "s") return { action: "stop", reason: "stopped by the human, overriding the selector" };
+      const n = Number(key.sequence);
+      const cand = Number.isInteger(n) && n > 0 ? candidates[n - 1] : undefined;
+      if (cand) return { action: "choose", choice: cand.id, reason: "the human overrode the selector" };
+    }
+  }
+}

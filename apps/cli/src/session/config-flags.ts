@@ -1,0 +1,82 @@
+// The flags that shape a session (generator, sampling, selector, budget) and how they become a SessionConfig.
+import { SAMPLING_PRESETS, SessionConfigSchema, withPreset, type SessionConfig } from "@loom/core";
+import type { OptionValues } from "../cli/define-command.js";
+import { UsageError } from "../cli/exit-error.js";
+
+export const GENERATORS = ["local", "openai", "together", "anthropic-cli-sim"] as const;
+export const SELECTORS = ["human", "stateless", "agentic", "hybrid", "auto"] as const;
+
+export const GENERATOR_OPTIONS = {
+  generator: {
+    type: "enum",
+    choices: GENERATORS,
+    description: "who proposes continuations (default: local, the in-process GGUF engine)",
+  },
+  model: { type: "string", valueName: "MODEL", description: "generator model: a GGUF path or cached name for local, else the provider's model id" },
+  "base-url": { type: "string", valueName: "URL", description: "OpenAI-compatible server (vLLM, llama.cpp, Ollama…) or provider endpoint" },
+  preset: { type: "enum", choices: Object.keys(SAMPLING_PRESETS) as (keyof typeof SAMPLING_PRESETS)[], description: "sampling preset; stable = 8 tokens, 4 branches, T 0.85, top-p 0.92" },
+  branching: { type: "number", integer: true, min: 1, max: 64, valueName: "N", description: "candidates per decision (default 8)" },
+  "segment-tokens": { type: "number", integer: true, min: 1, max: 512, valueName: "N", description: "tokens per candidate (default 6)" },
+  temperature: { type: "number", min: 0, max: 5, valueName: "T", description: "sampling temperature (default 1.0)" },
+  "top-p": { type: "number", min: 0.0001, max: 1, valueName: "P", description: "nucleus sampling mass (default 1.0)" },
+  "prompt-mode": { type: "enum", choices: ["raw", "briefed"], description: "raw text so far, or briefed (few-shot, intent, draft from the brief)" },
+  "sample-seed": { type: "number", integer: true, valueName: "N", description: "seed for reproducible sampling, where the generator honours one" },
+} as const;
+
+export const SELECTOR_OPTIONS = {
+  selector: {
+    type: "enum",
+    choices: SELECTORS,
+    description: "who chooses: human (keyboard), stateless or agentic LLM, hybrid (LLM + your answers), auto (offline, follows the model)",
+  },
+  "selector-model": { type: "string", valueName: "MODEL", description: "LLM for the selector, e.g. claude-sonnet-4-5 or gpt-4.1 (provider:model also works)" },
+  "selector-base-url": { type: "string", valueName: "URL", description: "endpoint for the selector's provider" },
+  "max-tokens-total": { type: "number", integer: true, min: 1, valueName: "N", description: "stop after this many generated tokens on the path (default 1500)" },
+  "max-steps": { type: "number", integer: true, min: 1, valueName: "N", description: "stop after this many decisions" },
+} as const;
+
+type GenValues = OptionValues<typeof GENERATOR_OPTIONS>;
+type SelValues = OptionValues<typeof SELECTOR_OPTIONS>;
+
+/** "anthropic:claude-x" → provider + model; otherwise the provider is guessed from the model's name. */
+export function selectorProviderOf(model: string): { provider: string; model: string } {
+  const colon = /^([a-z-]+):(.+)$/.exec(model);
+  if (colon) return { provider: colon[1]!, model: colon[2]! };
+  return { provider: /^claude/i.test(model) ? "anthropic" : "openai", model };
+}
+
+/**
+ * Applies flags on top of `base` (a new session's defaults, or a stored config being overridden
+ * for one run). A preset goes first so explicit sampling flags win over it.
+ */
+export function applyConfigFlags(base: SessionConfig, v: Partial<GenValues & SelValues>): SessionConfig {
+  let config = SessionConfigSchema.parse(structuredClone(base));
+  if (v.preset) config = withPreset(config, v.preset);
+  const g = config.generator;
+  if (v.generator) g.provider = v.generator;
+  if (v.model !== undefined) g.model = v.model;
+  if (v["base-url"] !== undefined) g.baseUrl = v["base-url"];
+  if (v.branching !== undefined) g.branchingFactor = v.branching;
+  if (v["segment-tokens"] !== undefined) g.segmentTokens = v["segment-tokens"];
+  if (v.temperature !== undefined) g.temperature = v.temperature;
+  if (v["top-p"] !== undefined) g.topP = v["top-p"];
+  if (v["prompt-mode"] !== undefined) g.promptMode = v["prompt-mode"] as "raw" | "briefed";
+  if (v["sample-seed"] !== undefined) g.seed = v["sample-seed"];
+  const s = config.selector;
+  if (v.selector) s.mode = v.selector;
+  if (v["selector-model"] !== undefined) {
+    const { provider, model } = selectorProviderOf(v["selector-model"]);
+    s.provider = provider;
+    s.model = model;
+  }
+  if (v["selector-base-url"] !== undefined) s.baseUrl = v["selector-base-url"];
+  if (v["max-tokens-total"] !== undefined) config.maxTokensTotal = v["max-tokens-total"];
+  if (v["max-steps"] !== undefined) config.maxSteps = v["max-steps"];
+  if ((s.mode === "stateless" || s.mode === "agentic" || s.mode === "hybrid") && !s.model) {
+    throw new UsageError(
+      `--selector ${s.mode} needs --selector-model (e.g. --selector-model claude-sonnet-4-5 or gpt-4.1)`,
+      "or use --selector auto to run offline, or --selector human to choose yourself",
+    );
+  }
+  return SessionConfigSchema.parse(config);
+}
