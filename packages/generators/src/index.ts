@@ -14,3 +14,12 @@ export { DEFAULT_BRIEFED_LABELS, buildPrompt, draftTextOf, promptOf, samplingOf 
 export type { BriefedPromptLabels } from "./prompt-builder.js";
 export { stepMeta } from "./step-meta.js";
 export type { StepMetaInput } from "./step-meta.js";
+export { createEventChannel, streamFrom } from "./event-channel.js";
+export type { EventChannel } from "./event-channel.js";
+export { LOCAL_LOGPROB_MEANING, LocalGenerator, createLocalGenerator } from "./local/local-generator.js";
+export type { LocalGeneratorOptions } from "./local/local-generator.js";
+export { defaultThreads } from "./local/local-model.js";
+export type { LocalModelOptions } from "./local/local-model.js";
+export { windowStart } from "./local/prompt-window.js";
+export { sampleToken } from "./local/token-sampler.js";
+export type { Distribution } from "./local/token-sampler.js";

@@ -1,0 +1,98 @@
+// Tests of the local engine on the real stories260K model: candidates, logprobs, seeds, prefix reuse, overflow, abort.
+import { afterAll, describe, expect, it } from "vitest";
+import { LocalGenerator } from "./local-generator.js";
+
+const modelPath = new URL("../../../../../shared/models/stories260K.gguf", import.meta.url).pathname;
+const base = { n: 8, maxTokens: 6, temperature: 1, topP: 1, logprobs: 5 };
+const story = "Once upon a time, there was a little girl named Lily. She loved to play outside.";
+
+describe("LocalGenerator on stories260K", () => {
+  const generator = new LocalGenerator({ modelPath, contextSize: 512 });
+  afterAll(() => generator.close());
+
+  it("samples 8 candidates that differ, with finite negative logprobs summing to stepLogprob", async () => {
+    const result = await generator.generate({ ...base, prompt: story, seed: 11 });
+    expect(result.candidates).toHaveLength(8);
+    expect(new Set(result.candidates.map((c) => c.text)).size).toBeGreaterThan(1);
+    for (const c of result.candidates) {
+      expect(c.tokens!.length).toBeGreaterThan(0);
+      expect(c.tokens!.map((t) => t.text).join("")).toBe(c.text);
+      let sum = 0;
+      for (const t of c.tokens!) {
+        expect(Number.isFinite(t.logprob)).toBe(true);
+        expect(t.logprob).toBeLessThan(0);
+        sum += t.logprob!;
+        const tops = t.top!.map((x) => x.logprob);
+        expect(tops).toHaveLength(5);
+        expect(tops).toEqual([...tops].sort((a, b) => b - a));
+        // The sampled token's logprob cannot beat the most likely alternative.
+        expect(t.logprob!).toBeLessThanOrEqual(tops[0]! + 1e-9);
+      }
+      expect(c.stepLogprob).toBeCloseTo(sum, 9);
+    }
+    expect(result.meta).toMatchObject({ provider: "local", prompt: story, seed: 11, sampling: { n: 8, temperature: 1 } });
+  });
+
+  it("gives the same candidates for the same seed, and others for another seed", async () => {
+    const a = await generator.generate({ ...base, prompt: story, seed: 5 });
+    const fresh = new LocalGenerator({ modelPath, contextSize: 512 });
+    try {
+      const b = await fresh.generate({ ...base, prompt: story, seed: 5 });
+      expect(b.candidates.map((c) => c.text)).toEqual(a.candidates.map((c) => c.text));
+      // Floating-point results differ in the last digits between a fresh and a reused prefix.
+      b.candidates.forEach((c, i) => expect(c.stepLogprob).toBeCloseTo(a.candidates[i]!.stepLogprob!, 3));
+    } finally {
+      await fresh.close();
+    }
+    const c = await generator.generate({ ...base, prompt: story, seed: 6 });
+    expect(c.candidates.map((x) => x.text)).not.toEqual(a.candidates.map((x) => x.text));
+  });
+
+  it("reuses the evaluated prefix when the next step extends the text", async () => {
+    const first = await generator.generate({ ...base, prompt: story, seed: 1 });
+    const next = story + first.candidates[0]!.text;
+    const second = await generator.generate({ ...base, prompt: next, seed: 1 });
+    const window = second.meta.promptWindow as { evaluatedTokens: number; totalTokens: number };
+    expect(window.totalTokens).toBeGreaterThan(20);
+    expect(window.evaluatedTokens).toBeLessThanOrEqual(first.candidates[0]!.tokens!.length + 2 + 8);
+  });
+
+  it("keeps the tail of a text longer than the context", async () => {
+    const long = Array.from({ length: 60 }, () => "Tom and Sue went to the park to play.").join(" ");
+    const result = await generator.generate({ ...base, n: 2, prompt: long, seed: 2 });
+    const window = result.meta.promptWindow as { startToken: number; totalTokens: number };
+    expect(window.totalTokens).toBeGreaterThan(512);
+    expect(window.startToken).toBeGreaterThan(0);
+    expect(result.candidates.every((c) => c.text.length > 0)).toBe(true);
+  });
+
+  it("runs more than `parallel` candidates in waves and stops at stop sequences", async () => {
+    const small = new LocalGenerator({ modelPath, contextSize: 512, parallel: 3 });
+    try {
+      const r = await small.generate({ ...base, n: 5, maxTokens: 30, prompt: story, seed: 3, stop: ["."] });
+      expect(r.candidates).toHaveLength(5);
+      for (const c of r.candidates) expect(c.text).not.toContain(".");
+    } finally {
+      await small.close();
+    }
+  });
+
+  it("streams text deltas per candidate that add up to the candidates", async () => {
+    const texts = ["", "", ""];
+    let done: string[] = [];
+    for await (const e of generator.stream({ ...base, n: 3, prompt: story, seed: 4 })) {
+      if (e.type === "delta") texts[e.index] += e.text;
+      else done = e.result.candidates.map((c) => c.text);
+    }
+    expect(texts).toEqual(done);
+  });
+
+  it("honours abort, then keeps working", async () => {
+    const controller = new AbortController();
+    const pending = generator.generate({ ...base, maxTokens: 200, prompt: story, seed: 9, signal: controller.signal });
+    setTimeout(() => controller.abort(), 5);
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+    const after = await generator.generate({ ...base, n: 2, prompt: story, seed: 9 });
+    expect(after.candidates).toHaveLength(2);
+  });
+});

@@ -1,0 +1,288 @@
+// The local GGUF engine: n candidates per step as parallel sequences of one context, with true per-token logprobs.
+import {
+  GENERATOR_SPECIFICATION_VERSION,
+  type FinishReason,
+  type GenerateRequest,
+  type GenerateResult,
+  type GenerateStreamEvent,
+  type GeneratedCandidate,
+  type Generator,
+  type GeneratorCapabilities,
+  type Token,
+} from "@loom/core";
+import type { LlamaContextSequence, Token as LlamaToken } from "node-llama-cpp";
+import { throwIfAborted } from "../abort.js";
+import { GenerationAbortedError, GeneratorError, isAbortError } from "../errors.js";
+import { streamFrom } from "../event-channel.js";
+import { promptOf } from "../prompt-builder.js";
+import { seededRandom } from "../seeded-random.js";
+import { stepMeta } from "../step-meta.js";
+import { disposeLocalModel, loadLocalModel, type LoadedLocalModel, type LocalModelOptions } from "./local-model.js";
+import { windowStart } from "./prompt-window.js";
+import { probabilityOf, sampleToken, type Distribution } from "./token-sampler.js";
+
+export interface LocalGeneratorOptions extends LocalModelOptions {
+  /** Name recorded in provenance. Default: the model file's name. */
+  model?: string;
+  /** Keep the evaluated prefix between steps (default true). `false` re-evaluates the whole prompt every step. */
+  prefixReuse?: boolean;
+  /** Of a text too long for the context, the share of the context kept when the window moves (default 0.5). */
+  keepFraction?: number;
+  /** Source of a step's seed when the request has none (default Math.random). */
+  random?: () => number;
+}
+
+/** What `Token.logprob` means for this engine, recorded in every step's provenance. */
+export const LOCAL_LOGPROB_MEANING =
+  "natural log of the token's probability under the model's unfiltered next-token distribution (softmax at temperature 1, no top-k/top-p/min-p), whatever temperature and topP the step sampled with";
+
+type Sequence = LlamaContextSequence & {
+  /** Internal to node-llama-cpp 3.22 (used by its own LlamaDecisionContext): KV-cache copy between sequences. */
+  _copyStateFromOtherSequence?: (other: LlamaContextSequence, upToTokenIndex: number) => Promise<boolean>;
+};
+
+interface Delta {
+  index: number;
+  text: string;
+}
+
+/**
+ * Runs a GGUF model in-process with node-llama-cpp.
+ *
+ * A step evaluates the prompt once into a main sequence, copies that state into one sequence
+ * per candidate, and samples the candidates together, so the context decodes them as one batch
+ * per token. The main sequence keeps its evaluated tokens between steps: a step that extends
+ * the previous prompt evaluates only the new tokens. Sampling (temperature, topP, seed) happens
+ * in JS from the full distribution, which is why `logprob` keeps one meaning
+ * ({@link LOCAL_LOGPROB_MEANING}). A text longer than the context keeps its tail (see
+ * `windowStart`); provenance records where the window starts.
+ */
+export class LocalGenerator implements Generator {
+  readonly specificationVersion = GENERATOR_SPECIFICATION_VERSION;
+  readonly provider = "local";
+  readonly model: string;
+  readonly capabilities: GeneratorCapabilities = { logprobs: true, nativeN: true, streaming: true, seed: true };
+  private readonly options: LocalGeneratorOptions;
+  private loading: Promise<LoadedLocalModel> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private previousStart = 0;
+  private copyWorks = true;
+
+  constructor(options: LocalGeneratorOptions) {
+    this.options = options;
+    this.model = options.model ?? options.modelPath.split(/[\\/]/).pop() ?? options.modelPath;
+  }
+
+  /** Load the model now rather than on the first step. */
+  load(): Promise<LoadedLocalModel> {
+    this.loading ??= loadLocalModel(this.options).catch((error: unknown) => {
+      this.loading = null;
+      throw error;
+    });
+    return this.loading;
+  }
+
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return this.exclusive(() => this.step(request, () => {}));
+  }
+
+  stream(request: GenerateRequest): AsyncIterable<GenerateStreamEvent> {
+    return streamFrom<GenerateStreamEvent, GenerateResult>(
+      (push) => this.exclusive(() => this.step(request, (d) => push({ type: "delta", ...d }))),
+      (result) => ({ type: "done", result }),
+    );
+  }
+
+  async close(): Promise<void> {
+    const loading = this.loading;
+    this.loading = null;
+    await this.queue.catch(() => {});
+    if (loading) await disposeLocalModel(await loading);
+  }
+
+  /** Steps share the main sequence, so they run one at a time. */
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async step(request: GenerateRequest, onDelta: (d: Delta) => void): Promise<GenerateResult> {
+    validate(request);
+    throwIfAborted(request.signal);
+    const loaded = await this.load();
+    const { model, main, workers, contextSize } = loaded;
+    const prompt = promptOf(request);
+    const bos = model.tokens.bos !== null && model.tokens.shouldPrependBosToken ? [model.tokens.bos] : [];
+    const all = model.tokenize(prompt);
+    const capacity = contextSize - request.maxTokens - bos.length;
+    if (capacity < 1) {
+      throw new GeneratorError("invalid_request", `local engine: maxTokens ${request.maxTokens} leaves no room for a prompt in a ${contextSize}-token context`);
+    }
+    const reuse = this.options.prefixReuse ?? true;
+    const start = windowStart(all.length, capacity, reuse ? this.previousStart : 0, this.options.keepFraction);
+    this.previousStart = start;
+    const window = [...bos, ...all.slice(start)];
+    if (window.length === 0) throw new GeneratorError("invalid_request", "local engine: the prompt is empty and the model has no BOS token");
+    const prefix = window.slice(0, -1);
+    const last = window[window.length - 1]!;
+
+    if (!reuse) await main.clearHistory();
+    const reused = await alignSequence(main, prefix);
+    throwIfAborted(request.signal);
+
+    const seed = request.seed !== undefined ? request.seed >>> 0 : Math.floor((this.options.random ?? Math.random)() * 2 ** 32) >>> 0;
+    const candidates: GeneratedCandidate[] = [];
+    for (let wave = 0; wave < request.n; wave += workers.length) {
+      const size = Math.min(workers.length, request.n - wave);
+      const runs = Array.from({ length: size }, (_, k) =>
+        this.sampleCandidate(loaded, workers[k]! as Sequence, main, prefix, last, window, request, seed, wave + k, onDelta),
+      );
+      const settled = await Promise.allSettled(runs);
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+      if (failed) {
+        if (request.signal?.aborted || isAbortError(failed.reason)) throw new GenerationAbortedError(request.signal?.reason);
+        throw failed.reason;
+      }
+      for (const s of settled) candidates.push((s as PromiseFulfilledResult<GeneratedCandidate>).value);
+    }
+
+    return {
+      candidates,
+      usage: {
+        promptTokens: window.length,
+        completionTokens: candidates.reduce((sum, c) => sum + (c.tokens?.length ?? 0), 0),
+        requests: 1,
+      },
+      meta: stepMeta({
+        provider: this.provider,
+        model: this.model,
+        request,
+        prompt,
+        extra: {
+          seed,
+          logprobMeaning: LOCAL_LOGPROB_MEANING,
+          contextSize,
+          promptWindow: { startToken: start, totalTokens: all.length, evaluatedTokens: prefix.length - reused + candidates.length },
+        },
+      }),
+    };
+  }
+
+  private async sampleCandidate(
+    loaded: LoadedLocalModel,
+    worker: Sequence,
+    main: LlamaContextSequence,
+    prefix: LlamaToken[],
+    last: LlamaToken,
+    window: LlamaToken[],
+    request: GenerateRequest,
+    seed: number,
+    index: number,
+    onDelta: (d: Delta) => void,
+  ): Promise<GeneratedCandidate> {
+    const { model } = loaded;
+    // Prefer a KV-cache copy of the main sequence (the prompt evaluated once); fall back to
+    // evaluating the prefix in the worker, which still reuses whatever the worker already holds.
+    let copied = false;
+    if (this.copyWorks && typeof worker._copyStateFromOtherSequence === "function") {
+      copied = await worker._copyStateFromOtherSequence(main, prefix.length);
+      if (!copied) this.copyWorks = false;
+    }
+    if (!copied) await alignSequence(worker, prefix);
+
+    const random = seededRandom((seed + Math.imul(index, 0x9e3779b1)) >>> 0);
+    const topK = request.logprobs ?? 0;
+    const context = window.slice(-8);
+    const generated: LlamaToken[] = [];
+    const tokens: Token[] = [];
+    let text = "";
+    let finishReason: FinishReason = "length";
+    const iterator = worker.evaluateWithMetadata(
+      [last],
+      { probabilities: true },
+      { temperature: 1, topK: 0, topP: 1, minP: 0, seed: (seed + index) >>> 0, yieldEogToken: true },
+    );
+    try {
+      let next = await iterator.next();
+      while (!next.done) {
+        throwIfAborted(request.signal);
+        const distribution: Distribution = [...next.value.probabilities.entries()];
+        const token = sampleToken(distribution, request.temperature, request.topP, random) as LlamaToken;
+        if (model.isEogToken(token)) {
+          finishReason = "stop";
+          break;
+        }
+        generated.push(token);
+        const full = model.detokenize(generated, false, context);
+        const piece = full.startsWith(text) ? full.slice(text.length) : model.detokenize([token], false, context);
+        text += piece;
+        tokens.push({
+          text: piece,
+          id: token,
+          logprob: Math.log(probabilityOf(distribution, token)),
+          ...(topK > 0
+            ? { top: distribution.slice(0, topK).map(([id, p]) => ({ text: model.detokenize([id as LlamaToken], false, context), logprob: Math.log(p) })) }
+            : {}),
+        });
+        onDelta({ index, text: piece });
+        const cut = stopAt(text, request.stop);
+        if (cut !== null) {
+          text = text.slice(0, cut);
+          finishReason = "stop";
+          trimTokens(tokens, cut);
+          break;
+        }
+        if (generated.length >= request.maxTokens) break;
+        next = await iterator.next(token);
+      }
+      if (next.done) finishReason = "stop";
+    } finally {
+      await iterator.return();
+    }
+    const stepLogprob = tokens.length > 0 ? tokens.reduce((s, t) => s + t.logprob!, 0) : null;
+    return { text, tokens: tokens.length > 0 ? tokens : null, stepLogprob, finishReason };
+  }
+}
+
+export function createLocalGenerator(options: LocalGeneratorOptions): LocalGenerator {
+  return new LocalGenerator(options);
+}
+
+function validate(request: GenerateRequest): void {
+  if (!Number.isInteger(request.n) || request.n < 1) throw new GeneratorError("invalid_request", `local engine: n must be a positive integer, got ${request.n}`);
+  if (!Number.isInteger(request.maxTokens) || request.maxTokens < 1) {
+    throw new GeneratorError("invalid_request", `local engine: maxTokens must be a positive integer, got ${request.maxTokens}`);
+  }
+}
+
+/** Make `sequence` hold exactly `tokens`, keeping the longest prefix it already has; returns how many were kept. */
+async function alignSequence(sequence: LlamaContextSequence, tokens: LlamaToken[]): Promise<number> {
+  const keep = sequence.compareContextTokens(tokens).firstDifferentIndex;
+  if (keep < sequence.nextTokenIndex) await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
+  if (keep < tokens.length) await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(keep));
+  return keep;
+}
+
+function stopAt(text: string, stop: string[] | undefined): number | null {
+  let cut: number | null = null;
+  for (const s of stop ?? []) {
+    const at = s ? text.indexOf(s) : -1;
+    if (at >= 0 && (cut === null || at < cut)) cut = at;
+  }
+  return cut;
+}
+
+/** Drop or shorten trailing tokens so their texts join to the first `length` characters. */
+function trimTokens(tokens: Token[], length: number): void {
+  let start = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (start >= length) {
+      tokens.length = i;
+      return;
+    }
+    if (start + t.text.length > length) tokens[i] = { ...t, text: t.text.slice(0, length - start) };
+    start += t.text.length;
+  }
+}
