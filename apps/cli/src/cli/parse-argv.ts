@@ -24,7 +24,7 @@ export function parseArgv<O extends OptionsSpec>(spec: CommandSpec<O>, argv: rea
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options: config, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: protectNegativeNumbers(argv, all), options: config, strict: true, allowPositionals: true });
   } catch (error) {
     throw describeParseError(error, spec, all);
   }
@@ -35,7 +35,7 @@ export function parseArgv<O extends OptionsSpec>(spec: CommandSpec<O>, argv: rea
   }
   const named = spec.positionals ?? [];
   const positionals: Record<string, string | undefined> = {};
-  const given = [...parsed.positionals];
+  const given = parsed.positionals.map((p) => (p.startsWith(NEGATIVE) ? p.slice(NEGATIVE.length) : p));
   for (const p of named) positionals[p.name] = given.shift();
   if (!values.help) {
     for (const p of named) {
@@ -48,6 +48,30 @@ export function parseArgv<O extends OptionsSpec>(spec: CommandSpec<O>, argv: rea
     }
   }
   return { values: values as ParsedArgv<O>["values"], positionals, rest: given };
+}
+
+const NEGATIVE = "\u0000negative:";
+
+/**
+ * `--threshold -2` and `loom rejected -1`: node's parser would read "-2" as a flag. A negative
+ * number after a flag that takes a value becomes `--flag=-2`; anywhere else it is a positional.
+ */
+function protectNegativeNumbers(argv: readonly string[], all: Record<string, OptionSpec>): string[] {
+  const takesValue = (token: string) => {
+    if (token.includes("=")) return false;
+    const name = token.replace(/^-+/, "");
+    const o = token.startsWith("--") ? all[name] : Object.values(all).find((x) => x.short === name);
+    return o !== undefined && o.type !== "boolean";
+  };
+  const out: string[] = [];
+  for (const token of argv) {
+    if (/^-\d+(\.\d+)?$/.test(token)) {
+      const prev = out[out.length - 1];
+      if (prev !== undefined && prev.startsWith("-") && !prev.startsWith(NEGATIVE) && takesValue(prev)) out[out.length - 1] = `${prev}=${token}`;
+      else out.push(`${NEGATIVE}${token}`);
+    } else out.push(token);
+  }
+  return out;
 }
 
 function coerce(name: string, o: OptionSpec, raw: string | boolean | undefined): unknown {

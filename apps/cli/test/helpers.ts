@@ -1,0 +1,109 @@
+// Test helpers: make sure the built binary is current, then run it as a user would (a child process).
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const CLI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const REPO = resolve(CLI_DIR, "../..");
+export const BIN = join(CLI_DIR, "dist", "bin.js");
+export const MODEL = resolve(REPO, "../shared/models/stories260K.gguf");
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** The workspace packages the CLI imports (their dist must exist for the binary to run). */
+function workspaceDeps(): string[] {
+  const pkg = JSON.parse(readFileSync(join(CLI_DIR, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  return Object.keys(pkg.dependencies ?? {})
+    .filter((d) => d.startsWith("@loom/"))
+    .map((d) => d.slice("@loom/".length));
+}
+
+/**
+ * Builds the CLI (and, if missing, the packages it imports) unless dist is newer than src.
+ * CI builds before testing, so there this is a no-op; locally it saves a forgotten `pnpm build`.
+ * Test files run in parallel processes: a lock directory keeps two builds from racing.
+ */
+export function ensureBuilt(): void {
+  const stale = () =>
+    !existsSync(BIN) ||
+    statSync(BIN).mtimeMs < newestMtime(join(CLI_DIR, "src")) ||
+    workspaceDeps().some((d) => !existsSync(join(REPO, "packages", d, "dist", "index.js")));
+  if (!stale()) return;
+  const lock = join(tmpdir(), "loom-cli-test-build.lock");
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
+      spawnSync("sleep", ["0.5"]);
+    }
+  }
+  try {
+    if (!stale()) return;
+    const r = spawnSync("pnpm", ["exec", "turbo", "run", "build", "--filter=@loom/cli...", "--output-logs=errors-only"], {
+      cwd: REPO,
+      encoding: "utf8",
+    });
+    if (r.status !== 0) throw new Error(`building the CLI failed:\n${r.stdout}\n${r.stderr}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  input?: string;
+  timeoutMs?: number;
+}
+
+/** A scratch directory for one test, with its own cache and sessions roots. */
+export function scratch(prefix = "loom-cli-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function baseEnv(dir: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/API_KEY$/.test(k) && !k.startsWith("LOOM_")) env[k] = v;
+  return { ...env, NO_COLOR: "1", LOOM_CACHE_DIR: join(dir, "cache"), LOOM_SESSIONS_DIR: join(dir, "sessions") };
+}
+
+/** Runs `loom …` and collects its output (async, so a slow command does not block the test worker). */
+export function loom(args: string[], options: RunOptions & { dir: string }): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const env = { ...baseEnv(options.dir), ...options.env };
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? options.dir, env: env as NodeJS.ProcessEnv });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`loom ${args.join(" ")} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 60_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}
