@@ -1,0 +1,148 @@
+// The agentic selector's five tools, implemented against the orchestrator (which owns every call and mutation).
+import { clarifications, currentText, currentTip, divergences, getNode, lastDecisions, LoomError, openDecisionAt, rejectedAt, type DecisionEvent } from "@loom/core";
+import { lastSentences, type AgentToolResult, type AgentTools } from "@loom/selectors";
+import type { Orchestrator } from "./orchestrator.js";
+
+const fail = (content: string): AgentToolResult => ({ isError: true, content });
+
+function summarise(d: DecisionEvent, loom: Orchestrator["loom"]) {
+  return {
+    decisionId: d.id,
+    parentNodeId: d.parentNodeId,
+    action: d.action,
+    chosen: d.chosenNodeId ? { id: d.chosenNodeId, text: loom.nodes[d.chosenNodeId]?.text } : null,
+    chosenBy: d.chosenBy,
+    reason: d.reason,
+    logprobGap: d.logprobGap,
+    ...(d.clarificationQuestion ? { question: d.clarificationQuestion, answer: d.humanResponse } : {}),
+  };
+}
+
+export function createAgentTools(orch: Orchestrator, signal?: AbortSignal): AgentTools {
+  const loom = () => orch.loom;
+  const showLogprobs = () => loom().config.selector.showLogprobs;
+  const signalOf = (s?: AbortSignal) => s ?? signal;
+
+  /** The decision at the tip the agent may act on: open, or clarifying with the human's answer in. */
+  const actionable = (): DecisionEvent | null => {
+    const l = loom();
+    const tip = currentTip(l);
+    const open = openDecisionAt(l, tip);
+    if (open) return l.decisions[open]!;
+    const pending = orch.pendingAtTip();
+    return pending && orch.clarificationAnswers.has(pending.id) ? pending : null;
+  };
+
+  const loomErrors = async (fn: () => Promise<AgentToolResult>): Promise<AgentToolResult> => {
+    try {
+      return await fn();
+    } catch (error) {
+      // The model's mistakes (unknown ids, wrong state) go back to it; anything else ends the step.
+      if (LoomError.isInstance(error) || (error as { name?: string }).name === "OrchestratorError") return fail((error as Error).message);
+      throw error;
+    }
+  };
+
+  return {
+    generateCandidates: (input, s) =>
+      loomErrors(async () => {
+        const l = loom();
+        if (input.parentNodeId && input.parentNodeId !== currentTip(l)) {
+          getNode(l, input.parentNodeId);
+          await orch.checkout(input.parentNodeId);
+        }
+        const pending = orch.pendingAtTip();
+        if (pending) {
+          return fail(
+            orch.clarificationAnswers.has(pending.id)
+              ? `decision ${pending.id} is waiting for your choice after the human's answer: call commit_choice or stop_generation`
+              : `decision ${pending.id} is waiting for the human's answer`,
+          );
+        }
+        const tokens = orch.pathTokens();
+        const max = l.config.maxTokensTotal;
+        if (tokens >= max) return fail(`the piece has reached its token budget (${tokens} of ${max} tokens): call stop_generation`);
+        const open = openDecisionAt(l, currentTip(l));
+        // Stored candidates the agent has not seen (a resumed session) are re-presented, not paid for again.
+        const reroll = open !== null && orch.presented.has(open);
+        const sig = signalOf(s);
+        const step = await orch.generate({
+          ...(input.n ? { n: input.n } : {}),
+          ...(input.maxTokens ? { maxTokens: input.maxTokens } : {}),
+          reroll,
+          ...(sig ? { signal: sig } : {}),
+        });
+        orch.presented.add(step.decisionId);
+        return {
+          content: {
+            decisionId: step.decisionId,
+            parentNodeId: step.parentNodeId,
+            textEndsWith: lastSentences(currentText(l), 2),
+            candidates: step.candidates.map((c) => ({ id: c.id, text: c.text, ...(showLogprobs() ? { logprob: c.stepLogprob } : {}) })),
+            tokens: { used: tokens, max },
+          },
+        };
+      }),
+
+    commitChoice: (input) =>
+      loomErrors(async () => {
+        const decision = actionable();
+        if (!decision) return fail("there are no candidates to choose from at the tip: call generate_candidates first");
+        if (!decision.candidateNodeIds.includes(input.candidateId)) {
+          return fail(`"${input.candidateId}" is not a candidate of decision ${decision.id}; candidates: ${decision.candidateNodeIds.join(", ")}`);
+        }
+        const d = orch.finalize(decision.id, {
+          action: "choose",
+          chosenNodeId: input.candidateId,
+          chosenBy: "selector_llm",
+          reason: input.reason,
+          ranking: input.ranking ?? null,
+          candidateScores: input.scores ?? {},
+        });
+        return {
+          outcome: "committed",
+          content: { committed: input.candidateId, logprobGap: d.logprobGap, textEndsWith: lastSentences(currentText(loom()), 2), tokens: { used: orch.pathTokens(), max: loom().config.maxTokensTotal } },
+        };
+      }),
+
+    requestHumanInput: (input, s) =>
+      loomErrors(async () => {
+        if (!orch.human) return fail("no human is available in this session: decide yourself");
+        const decision = actionable();
+        if (!decision || decision.action !== null) return fail("there is no open decision to ask about: call generate_candidates first");
+        const unknown = input.candidatesInTension.filter((id) => !decision.candidateNodeIds.includes(id));
+        if (unknown.length) return fail(`candidatesInTension names ids that are not candidates of ${decision.id}: ${unknown.join(", ")}`);
+        const asked = orch.recordClarify(decision.id, input, "selector_llm");
+        const answer = await orch.askHuman(asked, signalOf(s));
+        if (answer.decision) {
+          return { outcome: answer.decision.action === "stop" ? "stopped" : "committed", content: { answer: answer.answer, note: `the human decided themselves (${answer.decision.action}); it is recorded` } };
+        }
+        return { content: { answer: answer.answer, next: "now call commit_choice (or stop_generation) for this decision" } };
+      }),
+
+    stopGeneration: (input) =>
+      loomErrors(async () => {
+        await orch.stop(input.reason, "selector_llm");
+        return { outcome: "stopped", content: { stopped: true } };
+      }),
+
+    queryLoom: (input) =>
+      loomErrors(async () => {
+        const l = loom();
+        const p = input.params ?? {};
+        switch (input.queryType) {
+          case "last_n_decisions":
+            return { content: lastDecisions(l, p.n ?? 5).map((d) => summarise(d, l)) };
+          case "rejected_at": {
+            const path = l.currentPath;
+            const nodeId = p.nodeId ?? path[Math.max(0, path.length - 2)]!;
+            return { content: { nodeId, rejected: rejectedAt(l, nodeId).map((n) => ({ id: n.id, text: n.text, logprob: n.stepLogprob })) } };
+          }
+          case "find_divergences":
+            return { content: divergences(l, p.threshold ?? -2).map((d) => summarise(d, l)) };
+          case "find_clarifications":
+            return { content: clarifications(l).map((d) => summarise(d, l)) };
+        }
+      }),
+  };
+}

@@ -1,0 +1,66 @@
+// Per-session usage of model calls (tokens, requests, and cost where a price is configured).
+
+/** Prices in US dollars per million tokens. Keyed by "provider:model" or by model name alone. */
+export type PriceTable = Record<string, { inputPerMTok: number; outputPerMTok: number }>;
+
+export interface ModelTotals {
+  provider: string;
+  model: string;
+  /** Prompt tokens for generators, input tokens for selectors. */
+  inputTokens: number;
+  outputTokens: number;
+  requests: number;
+  /** null when no price is configured for this model. */
+  costUsd: number | null;
+}
+
+export interface SessionUsage {
+  version: 1;
+  generator: ModelTotals[];
+  selector: ModelTotals[];
+  /** Sum over every model with a price; null when none has one. */
+  costUsd: number | null;
+  /** Models used without a configured price (their cost is not in costUsd). */
+  unpriced: string[];
+}
+
+export function emptyUsage(): SessionUsage {
+  return { version: 1, generator: [], selector: [], costUsd: null, unpriced: [] };
+}
+
+export class UsageTracker {
+  private usage: SessionUsage;
+
+  constructor(
+    private readonly prices: PriceTable = {},
+    saved?: SessionUsage | null,
+  ) {
+    this.usage = saved && saved.version === 1 ? structuredClone(saved) : emptyUsage();
+  }
+
+  add(kind: "generator" | "selector", entry: { provider: string; model: string; inputTokens: number; outputTokens: number; requests: number }): void {
+    const list = this.usage[kind];
+    let totals = list.find((t) => t.provider === entry.provider && t.model === entry.model);
+    if (!totals) {
+      totals = { provider: entry.provider, model: entry.model, inputTokens: 0, outputTokens: 0, requests: 0, costUsd: null };
+      list.push(totals);
+    }
+    totals.inputTokens += entry.inputTokens;
+    totals.outputTokens += entry.outputTokens;
+    totals.requests += entry.requests;
+    const price = this.prices[`${entry.provider}:${entry.model}`] ?? this.prices[entry.model];
+    totals.costUsd = price ? (totals.inputTokens * price.inputPerMTok + totals.outputTokens * price.outputPerMTok) / 1e6 : null;
+    this.recomputeTotal();
+  }
+
+  private recomputeTotal(): void {
+    const all = [...this.usage.generator, ...this.usage.selector];
+    const priced = all.filter((t) => t.costUsd !== null);
+    this.usage.costUsd = priced.length ? priced.reduce((s, t) => s + t.costUsd!, 0) : null;
+    this.usage.unpriced = all.filter((t) => t.costUsd === null && t.requests > 0).map((t) => `${t.provider}:${t.model}`);
+  }
+
+  snapshot(): SessionUsage {
+    return structuredClone(this.usage);
+  }
+}
