@@ -1,0 +1,28 @@
+// Bundles the page (web/src) into dist/web/app.js and app.css with esbuild; run by `pnpm build`, and by tests via buildWeb().
+import { build } from "esbuild";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Build the page into `outDir` (default dist/web). */
+export async function buildWeb(outDir = join(root, "dist", "web")) {
+  await build({
+    entryPoints: [join(root, "web", "src", "main.ts")],
+    outfile: join(outDir, "app.js"),
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    target: ["chrome120", "firefox120", "safari17"],
+    minify: true,
+    sourcemap: true,
+    legalComments: "linked",
+    logLevel: "warning",
+  });
+  return outDir;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const out = await buildWeb(process.argv[2]);
+  console.log(`built the page into ${out}`);
+}

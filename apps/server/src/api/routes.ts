@@ -1,0 +1,358 @@
+// Every API route: sessions, the loop's actions, live events and export. Handlers compose the packages; they hold no tree logic.
+import {
+  createLoom,
+  currentText,
+  decisionsInOrder,
+  nodeText,
+  openDecisionAt,
+  rejectedAt,
+  SessionConfigSchema,
+  withPreset,
+  type SessionConfigInput,
+} from "@loom/core";
+import { z } from "zod";
+import { HttpError } from "../http/http-error.js";
+import { SseStream } from "../http/sse-stream.js";
+import type { LiveSession } from "../sessions/live-session.js";
+import { defineRoute, type ApiContext, type ApiReply, type ApiRoute } from "./api-route.js";
+import { buildOpenApiDocument } from "./openapi.js";
+import {
+  AnswerClarificationBodySchema,
+  CheckoutBodySchema,
+  ChooseBodySchema,
+  CreateSessionBodySchema,
+  DecisionSummarySchema,
+  ErrorBodySchema,
+  ExportQuerySchema,
+  GenerateBodySchema,
+  NodeSummarySchema,
+  RerollBodySchema,
+  RunBodySchema,
+  SessionPageQuerySchema,
+  SessionPageSchema,
+  SessionSummaryListSchema,
+  StopBodySchema,
+  WriteBodySchema,
+} from "./schemas.js";
+import { buildSessionPage, decisionSummary, nodeSummary } from "./session-page.js";
+
+const errors = {
+  400: { description: "A bad body, query or id; `error.field` names the field.", schema: ErrorBodySchema },
+  404: { description: "No such session, node or decision.", schema: ErrorBodySchema },
+} as const;
+const conflict = { 409: { description: "The decision is no longer open (someone else decided this step).", schema: ErrorBodySchema } };
+const StateReplySchema = z.object({
+  ok: z.literal(true),
+  version: z.number().int(),
+  tip: z.string().describe("The tip of the current path."),
+  open: z.object({ decisionId: z.string(), candidateNodeIds: z.array(z.string()) }).nullable().describe("The undecided decision at the tip, if any."),
+});
+
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** Server defaults, then the preset, then exactly the fields the client sent. */
+function configFor(defaults: SessionConfigInput, raw: Record<string, unknown>, preset: "default" | "stable" | undefined) {
+  const d = defaults as Record<string, unknown>;
+  const sentGenerator = asObject(raw.generator);
+  const base = SessionConfigSchema.parse({
+    ...d,
+    ...(raw.maxTokensTotal !== undefined ? { maxTokensTotal: raw.maxTokensTotal } : {}),
+    ...(raw.maxSteps !== undefined ? { maxSteps: raw.maxSteps } : {}),
+    generator: { ...asObject(d.generator), ...sentGenerator },
+    selector: { ...asObject(d.selector), ...asObject(raw.selector) },
+    // Where files go is the server's business, never the client's.
+    outputDir: null,
+  });
+  if (!preset) return base;
+  const withIt = withPreset(base, preset);
+  return { ...withIt, generator: { ...withIt.generator, ...SessionConfigSchema.shape.generator.parse({ ...withIt.generator, ...sentGenerator }) } };
+}
+
+/** Every action replies with the session's version and what is now open at the tip, so a client can decide without a refetch. */
+function ok(live: LiveSession) {
+  const loom = live.driver.loom;
+  const tip = loom.currentPath[loom.currentPath.length - 1]!;
+  const decisionId = openDecisionAt(loom, tip);
+  const open = decisionId ? { decisionId, candidateNodeIds: loom.decisions[decisionId]!.candidateNodeIds } : null;
+  return { status: 200, body: { ok: true, version: live.version, tip, open } };
+}
+
+async function mutate(ctx: ApiContext, work: (live: LiveSession) => Promise<void>) {
+  const live = await ctx.hub.get(ctx.params.id!);
+  await work(live);
+  live.touch();
+  return ok(live);
+}
+
+function requireOpenDecision(live: LiveSession, decisionId: string) {
+  const d = live.driver.loom.decisions[decisionId];
+  if (!d) throw new HttpError(404, "unknown_decision", `no decision "${decisionId}" in session "${live.id}"`);
+  if (d.action !== null) {
+    throw new HttpError(409, "decision_not_open", `decision "${decisionId}" was already decided (${d.action}${d.chosenBy ? ` by ${d.chosenBy}` : ""})`);
+  }
+  return d;
+}
+
+function markdownOf(live: LiveSession): string {
+  const loom = live.driver.loom;
+  const lines = [`# ${loom.brief.title || loom.sessionId}`, "", currentText(loom), "", "## Decisions", ""];
+  for (const d of decisionsInOrder(loom)) {
+    if (d.action === null) continue;
+    const chosen = d.chosenNodeId ? JSON.stringify(loom.nodes[d.chosenNodeId]?.text ?? "") : "";
+    const gap = d.logprobGap === null ? "" : ` (logprob gap ${d.logprobGap.toFixed(2)})`;
+    lines.push(`- ${d.action} ${chosen} by ${d.chosenBy ?? "?"}${gap}: ${d.reason ?? d.clarificationQuestion ?? ""}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+export function apiRoutes(): ApiRoute[] {
+  const routes: ApiRoute[] = [
+    defineRoute({
+      method: "GET",
+      path: "/api/openapi.json",
+      operationId: "getOpenApi",
+      summary: "This API's OpenAPI 3.1 document, generated from the zod schemas.",
+      responses: { 200: { description: "The OpenAPI document." } },
+      handle: async () => ({ status: 200, body: buildOpenApiDocument(routes) }),
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/api/sessions",
+      operationId: "listSessions",
+      summary: "Sessions in the sessions directory.",
+      responses: { 200: { description: "Session ids, newest changes last.", schema: SessionSummaryListSchema } },
+      handle: async (ctx) => ({ status: 200, body: { sessions: await ctx.hub.list() } }),
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/sessions",
+      operationId: "createSession",
+      summary: "Create a session from a seed, a brief and generator / selector settings.",
+      body: CreateSessionBodySchema,
+      responses: { 201: { description: "The new session's first page.", schema: SessionPageSchema }, 400: errors[400], 409: { description: "The id is taken.", schema: ErrorBodySchema } },
+      handle: async (ctx) => {
+        const body = ctx.body;
+        const config = configFor(ctx.deps.defaultConfig, asObject(ctx.rawBody), body.preset);
+        const loom = createLoom(
+          { seed: body.seed, brief: asObject(ctx.rawBody).brief as never, config, ...(body.sessionId ? { sessionId: body.sessionId } : {}) },
+          ctx.deps.env,
+        );
+        const live = await ctx.hub.create(loom);
+        return { status: 201, body: buildSessionPage(live.driver.loom, { cursor: 0, limit: 500, version: live.version, running: false }), headers: { location: `/api/sessions/${live.id}` } };
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/api/sessions/:id",
+      operationId: "getSession",
+      summary: "A session: summary, current text and path, the open decision, and one page of the tree's nodes.",
+      query: SessionPageQuerySchema,
+      responses: { 200: { description: "One page of the session.", schema: SessionPageSchema }, 304: { description: "Unchanged since the ETag sent in If-None-Match." }, ...errors },
+      handle: async (ctx): Promise<ApiReply> => {
+        const live = await ctx.hub.get(ctx.params.id!);
+        const { cursor, limit } = ctx.query;
+        const etag = `W/"${live.version}-${cursor}-${limit}"`;
+        if (ctx.req.headers["if-none-match"] === etag) return { status: 304, raw: "", headers: { etag } };
+        const raw = live.cachedPage(`${cursor}:${limit}`, () =>
+          JSON.stringify(buildSessionPage(live.driver.loom, { cursor, limit, version: live.version, running: live.running })),
+        );
+        return { status: 200, raw, headers: { etag, "content-type": "application/json; charset=utf-8" } };
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/api/sessions/:id/nodes/:nodeId",
+      operationId: "getNode",
+      summary: "One node in full: tokens with logprobs, its full text, its decision and its rejected siblings.",
+      responses: {
+        200: {
+          description: "The node.",
+          schema: z.object({ node: z.record(z.string(), z.unknown()), fullText: z.string(), decision: DecisionSummarySchema.nullable(), rejectedChildren: z.array(NodeSummarySchema) }),
+        },
+        ...errors,
+      },
+      handle: async (ctx) => {
+        const live = await ctx.hub.get(ctx.params.id!);
+        const loom = live.driver.loom;
+        const node = loom.nodes[ctx.params.nodeId!];
+        if (!node) throw new HttpError(404, "unknown_node", `no node "${ctx.params.nodeId}" in session "${live.id}"`);
+        const decision = node.decisionId ? loom.decisions[node.decisionId] : undefined;
+        return {
+          status: 200,
+          body: {
+            node,
+            fullText: nodeText(loom, node.id),
+            decision: decision ? decisionSummary(decision) : null,
+            rejectedChildren: rejectedAt(loom, node.id).map(nodeSummary),
+          },
+        };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/sessions/:id/generate",
+      operationId: "generate",
+      summary: "Candidates at the tip: opens a decision, or presents the open one again (reroll: true adds more to it).",
+      body: GenerateBodySchema,
+      responses: { 200: { description: "Done; read the session or the events.", schema: StateReplySchema }, ...errors, ...conflict },
+      handle: (ctx) =>
+        mutate(ctx, (live) =>
+          live.exclusive(() => {
+            if (live.running) throw new HttpError(409, "session_running", `a selector is running session "${live.id}"; cancel the run first`);
+            return live.driver.generate({ ...(ctx.body.n ? { n: ctx.body.n } : {}), ...(ctx.body.reroll ? { reroll: true } : {}), signal: abortOnClose(ctx) });
+          }),
+        ),
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/sessions/:id/reroll",
+      operationId: "reroll",
+      summary: "More candidates for the open decision at the tip.",
+      body: RerollBodySchema,
+      responses: { 200: { description: "Done.", schema: StateReplySchema }, ...errors, ...conflict },
+      handle: (ctx) =>
+        mutate(ctx, (live) =>
+          live.exclusive(() => live.driver.generate({ ...(ctx.body.n ? { n: ctx.body.n } : {}), reroll: true, signal: abortOnClose(ctx) })),
+        ),
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/sessions/:id/choose",
+      operationId: "choose",
+      summary: "Choose a candidate of an open decision. Exactly one decision per step: a second one gets 409.",
+      body: ChooseBodySchema,
+      responses: { 200: { description: "Chosen.", schema: StateReplySchema }, ...errors, ...conflict },
+      handle: (ctx) =>
+        mutate(ctx, async (live) => {
+          const { decisionId, nodeId } = ctx.body;
+          const node = live.driver.loom.nodes[nodeId];
+          if (!node) throw new HttpError(404, "unknown_node", `no node "${nodeId}" in session "${live.id}"`);
+          if (node.decisionId !== decisionId) {
+            throw new HttpError(400, "not_a_candidate", `node "${nodeId}" is not a candidate of decision "${decisionId}"`, { field: "nodeId" });
+          }
+          // The open check itself is the core's: it throws decision_not_open (409) for the loser of a race.
+          await live.driver.choose(nodeId, ctx.body.reason ?? "chosen on the web page");
+        }),
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/sessions/:id/stop",
+      operationId: "stop",
+      summary: "Stop the session: the piece is done.",
+      body: StopBodySchema,
+      responses: { 200: { description: "Stopped.", schema: StateReplySchema }, ...errors, ...conflict },
+      handle: (ctx) =>
+        mutate(ctx, async (live) => {
+          if (ctx.body.decisionId) requireOpenDecision(live, ctx.body.decisionId);
+          await live.driver.stop(ctx.body.reason ?? "stopped on the web page");
+        }),
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/sessions/:id/write",
+      operationId: "write",
+      summary: "Write your own continuation at the tip.",
+      body: WriteBodySchema,
+      responses: { 200: { description: "Written.", schema: StateReplySchema }, ...errors, ...conflict },
+      handle: (ctx) => mutate(ctx, (live) => live.driver.write(ctx.body.text)),
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/sessions/:id/checkout",
+      operationId: "checkout",
+      summary: "Make a node's root path the current path.",
+      body: CheckoutBodySchema,
+      responses: { 200: { description: "Checked out.", schema: StateReplySchema }, ...errors },
+      handle: (ctx) => mutate(ctx, (live) => live.driver.checkout(ctx.body.nodeId)),
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/sessions/:id/clarifications/:decisionId/answer",
+      operationId: "answerClarification",
+      summary: "Answer a selector's clarification question, choosing a candidate (or stopping).",
+      body: AnswerClarificationBodySchema,
+      responses: { 200: { description: "Answered.", schema: StateReplySchema }, ...errors, ...conflict },
+      handle: (ctx) =>
+        mutate(ctx, (live) => {
+          const b = ctx.body;
+          const reason = b.reason ?? `answer: ${b.answer}`;
+          return live.driver.answerClarification(
+            ctx.params.decisionId!,
+            b.answer,
+            b.action === "choose" ? { action: "choose", chosenNodeId: b.nodeId!, chosenBy: "human", reason, ranking: null, candidateScores: {} } : { action: "stop", chosenBy: "human", reason },
+          );
+        }),
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/sessions/:id/run",
+      operationId: "run",
+      summary: "Let the session's configured selector (stateless or agentic) drive it server-side; watch the events.",
+      body: RunBodySchema,
+      responses: { 202: { description: "Started.", schema: StateReplySchema }, ...errors, 409: { description: "Already running, or no selector configured.", schema: ErrorBodySchema } },
+      handle: async (ctx) => {
+        const live = await ctx.hub.get(ctx.params.id!);
+        if (!live.driver.canRun) throw new HttpError(409, "no_selector", `session "${live.id}" has no server-side selector (its selector mode is "${live.driver.loom.config.selector.mode}")`);
+        if (live.running) throw new HttpError(409, "session_running", `session "${live.id}" is already running`);
+        live.startRun(ctx.body.maxSteps, (error) => {
+          ctx.deps.log(`run of session ${live.id} failed: ${(error as Error).message}`);
+          live.publish({ type: "error", message: (error as Error).message });
+        });
+        return { ...ok(live), status: 202 };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/sessions/:id/run/cancel",
+      operationId: "cancelRun",
+      summary: "Stop a server-side run after its current step.",
+      responses: { 200: { description: "Cancelled (or nothing was running).", schema: z.object({ ok: z.literal(true), cancelled: z.boolean() }) }, ...errors },
+      handle: async (ctx) => {
+        const live = await ctx.hub.get(ctx.params.id!);
+        return { status: 200, body: { ok: true, cancelled: live.cancelRun() } };
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/api/sessions/:id/events",
+      operationId: "events",
+      summary: "Server-sent events: the orchestrator's events for this session (event name = type, id = sequence; Last-Event-ID resumes).",
+      responses: { 200: { description: "An event stream.", contentType: "text/event-stream" }, ...errors },
+      handle: async (ctx) => {
+        const live = await ctx.hub.get(ctx.params.id!);
+        const last = Number(ctx.req.headers["last-event-id"] ?? ctx.url.searchParams.get("lastEventId") ?? NaN);
+        const stream = new SseStream(ctx.res);
+        live.subscribe(stream, Number.isFinite(last) ? last : null);
+        return null;
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/api/sessions/:id/export",
+      operationId: "exportSession",
+      summary: "The whole session: the loom as JSON, Markdown (text and decisions) or the plain text.",
+      query: ExportQuerySchema,
+      responses: { 200: { description: "The export.", contentType: "application/json, text/markdown or text/plain" }, ...errors },
+      handle: async (ctx) => {
+        const live = await ctx.hub.get(ctx.params.id!);
+        const loom = live.driver.loom;
+        const disposition = (ext: string) => ({ "content-disposition": `inline; filename="${live.id}.${ext}"` });
+        if (ctx.query.format === "md") return { status: 200, raw: markdownOf(live), headers: { "content-type": "text/markdown; charset=utf-8", ...disposition("md") } };
+        if (ctx.query.format === "txt") return { status: 200, raw: currentText(loom), headers: { "content-type": "text/plain; charset=utf-8", ...disposition("txt") } };
+        return { status: 200, raw: JSON.stringify(loom), headers: { "content-type": "application/json; charset=utf-8", ...disposition("json") } };
+      },
+    }),
+  ];
+  return routes;
+}
+
+/** An AbortSignal that fires when the client goes away, so a model call for nobody is cut short. */
+function abortOnClose(ctx: ApiContext): AbortSignal {
+  const controller = new AbortController();
+  ctx.res.on("close", () => {
+    if (!ctx.res.writableFinished) controller.abort(new Error("client closed the request"));
+  });
+  return controller.signal;
+}

@@ -1,0 +1,161 @@
+// zod schemas of every request body and query the API accepts: the single source for validation and the OpenAPI document.
+import {
+  BriefSchema,
+  DecisionEventSchema,
+  GeneratorConfigSchema,
+  NodeSchema,
+  SelectorConfigSchema,
+} from "@loom/core";
+import { z } from "zod";
+import { SessionIdSchema } from "../sessions/session-id.js";
+
+const Reason = z.string().max(4000);
+
+/** A client may choose the generator and selector but never where files go (no outputDir) nor any key. */
+export const CreateSessionBodySchema = z
+  .object({
+    seed: z.string().max(200_000),
+    sessionId: SessionIdSchema.optional(),
+    brief: BriefSchema.partial().optional(),
+    preset: z.enum(["default", "stable"]).optional(),
+    generator: GeneratorConfigSchema.partial().optional(),
+    selector: SelectorConfigSchema.partial().optional(),
+    maxTokensTotal: z.number().int().positive().max(1_000_000).optional(),
+    maxSteps: z.number().int().positive().nullable().optional(),
+  })
+  .strict();
+export type CreateSessionBody = z.infer<typeof CreateSessionBodySchema>;
+
+export const GenerateBodySchema = z
+  .object({
+    n: z.number().int().min(1).max(64).optional(),
+    /** Add more candidates to the open decision instead of presenting it again. */
+    reroll: z.boolean().optional(),
+  })
+  .strict();
+
+export const RerollBodySchema = z.object({ n: z.number().int().min(1).max(64).optional() }).strict();
+
+export const ChooseBodySchema = z
+  .object({
+    /** The decision the client saw; a stale one is refused with 409 so two clients cannot both decide a step. */
+    decisionId: z.string().min(1),
+    nodeId: z.string().min(1),
+    reason: Reason.optional(),
+  })
+  .strict();
+
+export const StopBodySchema = z
+  .object({
+    decisionId: z.string().min(1).optional(),
+    reason: Reason.optional(),
+  })
+  .strict();
+
+export const WriteBodySchema = z.object({ text: z.string().min(1).max(100_000) }).strict();
+
+export const CheckoutBodySchema = z.object({ nodeId: z.string().min(1) }).strict();
+
+export const AnswerClarificationBodySchema = z
+  .object({
+    answer: z.string().min(1).max(10_000),
+    /** What the answer leads to: choosing a candidate (nodeId required) or stopping. */
+    action: z.enum(["choose", "stop"]).default("choose"),
+    nodeId: z.string().min(1).optional(),
+    reason: Reason.optional(),
+  })
+  .strict()
+  .refine((b) => b.action !== "choose" || b.nodeId !== undefined, {
+    path: ["nodeId"],
+    message: "nodeId is required when action is \"choose\"",
+  });
+
+export const RunBodySchema = z.object({ maxSteps: z.number().int().positive().max(100_000).optional() }).strict();
+
+const intFromQuery = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "expected a non-negative integer")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? fallback);
+
+export const SessionPageQuerySchema = z
+  .object({
+    /** Nodes per page, in creation order (parents always come before their children). */
+    limit: intFromQuery(1, 5000, 500),
+    /** Index of the first node of the page. */
+    cursor: intFromQuery(0, Number.MAX_SAFE_INTEGER, 0),
+  })
+  .strict();
+
+export const ExportQuerySchema = z.object({ format: z.enum(["json", "md", "txt"]).default("json") }).strict();
+
+// Response shapes (documented in OpenAPI; built by the server, not parsed at run time).
+
+export const NodeSummarySchema = NodeSchema.pick({
+  id: true,
+  parentId: true,
+  text: true,
+  stepLogprob: true,
+  decisionId: true,
+  chosenBy: true,
+  origin: true,
+});
+
+export const DecisionSummarySchema = DecisionEventSchema.pick({
+  id: true,
+  parentNodeId: true,
+  candidateNodeIds: true,
+  action: true,
+  chosenNodeId: true,
+  chosenBy: true,
+  reason: true,
+  clarificationQuestion: true,
+  candidatesInTension: true,
+  whatHingesOnIt: true,
+  humanResponse: true,
+  maxLogprob: true,
+  chosenLogprob: true,
+  logprobGap: true,
+  timestamp: true,
+  resolvedAt: true,
+});
+
+export const SessionPageSchema = z.object({
+  id: z.string(),
+  version: z.number().int().describe("Changes whenever the session changes; also the ETag."),
+  rootId: z.string(),
+  createdAt: z.string(),
+  brief: BriefSchema,
+  config: z.record(z.string(), z.unknown()),
+  text: z.string().describe("The text of the current path."),
+  currentPath: z.array(z.string()),
+  stopped: z.boolean(),
+  running: z.boolean().describe("A server-side selector is driving the session."),
+  totals: z.object({ nodes: z.number().int(), decisions: z.number().int() }),
+  path: z.array(NodeSummarySchema).describe("The nodes of the current path, root first."),
+  history: z.array(DecisionSummarySchema).describe("Decisions along the current path, oldest first."),
+  open: z
+    .object({ decision: DecisionSummarySchema, candidates: z.array(NodeSummarySchema) })
+    .nullable()
+    .describe("The undecided decision at the tip, with its candidates."),
+  pendingClarification: DecisionSummarySchema.nullable(),
+  nodes: z.array(NodeSummarySchema),
+  decisions: z.array(DecisionSummarySchema).describe("Decisions that offered this page's nodes."),
+  page: z.object({ cursor: z.number().int(), limit: z.number().int(), nextCursor: z.number().int().nullable() }),
+});
+
+export const SessionSummaryListSchema = z.object({
+  sessions: z.array(z.object({ id: z.string(), open: z.boolean(), modifiedAt: z.string() })),
+});
+
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional(),
+    issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  }),
+});

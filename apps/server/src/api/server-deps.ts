@@ -1,0 +1,10 @@
+// What route handlers need besides the request: ids and clocks, defaults for new sessions, limits and a logger.
+import type { LoomEnv, SessionConfigInput } from "@loom/core";
+
+export interface ServerDeps {
+  env: LoomEnv;
+  /** Settings new sessions start from before the request's own (e.g. the local model's path). */
+  defaultConfig: SessionConfigInput;
+  maxBodyBytes: number;
+  log: (message: string) => void;
+}

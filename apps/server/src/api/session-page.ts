@@ -1,0 +1,117 @@
+// Builds the JSON view of a session the page and API clients read: summary, current path, open decision and one page of the tree.
+import { currentText, type DecisionEvent, type Loom, type LoomNode } from "@loom/core";
+import type { z } from "zod";
+import type { DecisionSummarySchema, NodeSummarySchema, SessionPageSchema } from "./schemas.js";
+
+export type NodeSummary = z.infer<typeof NodeSummarySchema>;
+export type DecisionSummary = z.infer<typeof DecisionSummarySchema>;
+export type SessionPage = z.infer<typeof SessionPageSchema>;
+
+export function nodeSummary(n: LoomNode): NodeSummary {
+  return {
+    id: n.id,
+    parentId: n.parentId,
+    text: n.text,
+    stepLogprob: n.stepLogprob,
+    decisionId: n.decisionId,
+    chosenBy: n.chosenBy,
+    origin: n.origin,
+  };
+}
+
+export function decisionSummary(d: DecisionEvent): DecisionSummary {
+  return {
+    id: d.id,
+    parentNodeId: d.parentNodeId,
+    candidateNodeIds: d.candidateNodeIds,
+    action: d.action,
+    chosenNodeId: d.chosenNodeId,
+    chosenBy: d.chosenBy,
+    reason: d.reason,
+    clarificationQuestion: d.clarificationQuestion,
+    candidatesInTension: d.candidatesInTension,
+    whatHingesOnIt: d.whatHingesOnIt,
+    humanResponse: d.humanResponse,
+    maxLogprob: d.maxLogprob,
+    chosenLogprob: d.chosenLogprob,
+    logprobGap: d.logprobGap,
+    timestamp: d.timestamp,
+    resolvedAt: d.resolvedAt,
+  };
+}
+
+/** Config as the page may see it: settings only (the schema holds no keys, and outputDir is a server path). */
+function publicConfig(loom: Loom): Record<string, unknown> {
+  const { outputDir: _outputDir, ...rest } = loom.config;
+  return rest;
+}
+
+export interface PageOptions {
+  cursor: number;
+  limit: number;
+  version: number;
+  running: boolean;
+}
+
+export function buildSessionPage(loom: Loom, options: PageOptions): SessionPage {
+  const tip = loom.currentPath[loom.currentPath.length - 1]!;
+  const path: NodeSummary[] = [];
+  const history: DecisionSummary[] = [];
+  for (const id of loom.currentPath) {
+    const node = loom.nodes[id]!;
+    path.push(nodeSummary(node));
+    const d = node.decisionId ? loom.decisions[node.decisionId] : undefined;
+    if (d) history.push(decisionSummary(d));
+  }
+
+  // One pass over the decisions finds what is happening at the tip and any pending question.
+  let open: DecisionEvent | null = null;
+  let stopped = false;
+  let pending: DecisionEvent | null = null;
+  let decisionCount = 0;
+  for (const d of Object.values(loom.decisions)) {
+    decisionCount++;
+    if (d.action === "clarify" && d.humanResponse === null) pending = d;
+    if (d.parentNodeId !== tip) continue;
+    if (d.action === null) open = d;
+    else if (d.action === "stop") {
+      stopped = true;
+      history.push(decisionSummary(d));
+    }
+  }
+
+  const ids = Object.keys(loom.nodes);
+  const pageIds = ids.slice(options.cursor, options.cursor + options.limit);
+  const nodes: NodeSummary[] = new Array(pageIds.length);
+  const decisions = new Map<string, DecisionSummary>();
+  for (let i = 0; i < pageIds.length; i++) {
+    const node = loom.nodes[pageIds[i]!]!;
+    nodes[i] = nodeSummary(node);
+    if (node.decisionId && !decisions.has(node.decisionId)) {
+      const d = loom.decisions[node.decisionId];
+      if (d) decisions.set(d.id, decisionSummary(d));
+    }
+  }
+  const next = options.cursor + options.limit;
+
+  return {
+    id: loom.sessionId,
+    version: options.version,
+    rootId: loom.rootId,
+    createdAt: loom.createdAt,
+    brief: loom.brief,
+    config: publicConfig(loom),
+    text: currentText(loom),
+    currentPath: loom.currentPath,
+    stopped,
+    running: options.running,
+    totals: { nodes: ids.length, decisions: decisionCount },
+    path,
+    history,
+    open: open ? { decision: decisionSummary(open), candidates: open.candidateNodeIds.map((id) => nodeSummary(loom.nodes[id]!)) } : null,
+    pendingClarification: pending ? decisionSummary(pending) : null,
+    nodes,
+    decisions: [...decisions.values()],
+    page: { cursor: options.cursor, limit: options.limit, nextCursor: next < ids.length ? next : null },
+  };
+}

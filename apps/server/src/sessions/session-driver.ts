@@ -1,0 +1,32 @@
+// The seam between the HTTP layer and the packages that own sessions: what the server asks of one open session.
+import type { FinalResolution, Loom } from "@loom/core";
+
+/** An orchestrator event as the server forwards it: a `type` plus whatever the orchestrator sends. */
+export interface DriverEvent {
+  type: string;
+  [key: string]: unknown;
+}
+
+export interface SessionDriver {
+  /** The live loom (read only). */
+  readonly loom: Loom;
+  /** True when a server-side selector is configured, so `run` can drive the session. */
+  readonly canRun: boolean;
+  generate(options: { n?: number; reroll?: boolean; signal?: AbortSignal }): Promise<void>;
+  choose(nodeId: string, reason: string): Promise<void>;
+  stop(reason: string): Promise<void>;
+  write(text: string): Promise<void>;
+  checkout(nodeId: string): Promise<void>;
+  answerClarification(decisionId: string, answer: string, resolution: FinalResolution): Promise<void>;
+  run(options: { maxSteps?: number; signal: AbortSignal }): Promise<void>;
+  onEvent(listener: (event: DriverEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** Opens and creates sessions as drivers; the default one composes @loom/io and @loom/orchestrator. */
+export interface SessionBackend {
+  create(dir: string, loom: Loom): Promise<SessionDriver>;
+  open(dir: string): Promise<SessionDriver>;
+  /** Release shared resources (loaded models). */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,254 @@
+// The interactive tree of the whole loom, drawn on a canvas (stays fast at thousands of nodes) with d3-zoom for pan and zoom.
+import type { HierarchyPointNode } from "d3-hierarchy";
+import { select } from "d3-selection";
+import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from "d3-zoom";
+import type { SessionPage } from "./api-client.js";
+import { formatLogprob } from "./format.js";
+import { layoutTree, type LaidOutTree, type NodeStatus, type TreeDatum } from "./tree-model.js";
+
+type Point = HierarchyPointNode<TreeDatum>;
+
+const COLORS: Record<NodeStatus, string> = {
+  root: "#1f2937",
+  path: "#2563eb",
+  chosen: "#4b5563",
+  rejected: "#9ca3af",
+  open: "#059669",
+  edited: "#7c3aed",
+};
+
+export interface TreeViewHandlers {
+  onSelect(nodeId: string): void;
+}
+
+export class TreeView {
+  private readonly canvas: HTMLCanvasElement;
+  private readonly tooltip: HTMLDivElement;
+  private readonly zoomBehavior: ZoomBehavior<HTMLCanvasElement, unknown>;
+  private transform: ZoomTransform = zoomIdentity;
+  private laid: LaidOutTree | null = null;
+  private selected: string | null = null;
+  private hovered: Point | null = null;
+  private frame = 0;
+  private placed = false;
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly handlers: TreeViewHandlers,
+  ) {
+    this.canvas = document.createElement("canvas");
+    this.canvas.setAttribute("data-testid", "tree-canvas");
+    this.canvas.setAttribute("aria-label", "Tree of the loom: drag to pan, scroll to zoom, click a node to inspect it");
+    this.tooltip = document.createElement("div");
+    this.tooltip.className = "tree-tooltip";
+    this.tooltip.hidden = true;
+    container.append(this.canvas, this.tooltip);
+    this.zoomBehavior = zoom<HTMLCanvasElement, unknown>()
+      .scaleExtent([0.01, 6])
+      .on("zoom", (event: { transform: ZoomTransform }) => {
+        this.transform = event.transform;
+        this.schedule();
+      });
+    select(this.canvas).call(this.zoomBehavior).on("dblclick.zoom", null);
+    this.canvas.addEventListener("mousemove", (e) => this.hover(e));
+    this.canvas.addEventListener("mouseleave", () => {
+      this.hovered = null;
+      this.tooltip.hidden = true;
+      this.schedule();
+    });
+    this.canvas.addEventListener("click", (e) => {
+      const hit = this.hit(e);
+      if (hit) {
+        this.selected = hit.data.node.id;
+        this.handlers.onSelect(hit.data.node.id);
+        this.schedule();
+      }
+    });
+    new ResizeObserver(() => this.resize()).observe(container);
+    this.resize();
+  }
+
+  update(page: SessionPage): void {
+    this.laid = layoutTree(page);
+    this.container.dataset.nodeCount = String(this.laid?.nodes.length ?? 0);
+    if (!this.placed && this.laid) {
+      this.placed = true;
+      this.focus(page.currentPath[page.currentPath.length - 1]!);
+    }
+    this.schedule();
+  }
+
+  select(nodeId: string | null): void {
+    this.selected = nodeId;
+    this.schedule();
+  }
+
+  /** Pan so `nodeId` sits in view (right of centre, where the tip grows). */
+  focus(nodeId: string): void {
+    const n = this.laid?.byId.get(nodeId);
+    if (!n) return;
+    const { width, height } = this.canvas.getBoundingClientRect();
+    const k = this.transform.k === 1 && !this.placed ? 1 : this.transform.k;
+    const t = zoomIdentity.translate(width * 0.7 - n.y * k, height / 2 - n.x * k).scale(k);
+    select(this.canvas).call(this.zoomBehavior.transform, t);
+  }
+
+  /** Show the whole tree. */
+  fit(): void {
+    if (!this.laid) return;
+    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+    for (const n of this.laid.nodes) {
+      minX = Math.min(minX, n.x); maxX = Math.max(maxX, n.x);
+      minY = Math.min(minY, n.y); maxY = Math.max(maxY, n.y);
+    }
+    const { width, height } = this.canvas.getBoundingClientRect();
+    const k = Math.min(6, 0.9 * Math.min(width / (maxY - minY + 160), height / (maxX - minX + 40)));
+    const t = zoomIdentity.translate(width / 2 - ((minY + maxY) / 2) * k, height / 2 - ((minX + maxX) / 2) * k).scale(k);
+    select(this.canvas).call(this.zoomBehavior.transform, t);
+  }
+
+  /** For tests and tools: the ids of every node in the drawn tree. */
+  nodeIds(): string[] {
+    return this.laid ? this.laid.nodes.map((n) => n.data.node.id) : [];
+  }
+
+  /** For tests and tools: where a node is on screen (client coordinates), or null. */
+  screenPositionOf(nodeId: string): { x: number; y: number } | null {
+    const n = this.laid?.byId.get(nodeId);
+    if (!n) return null;
+    const rect = this.canvas.getBoundingClientRect();
+    const [x, y] = this.transform.apply([n.y, n.x]);
+    return { x: rect.left + x, y: rect.top + y };
+  }
+
+  private resize(): void {
+    const { width, height } = this.container.getBoundingClientRect();
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.width = Math.max(1, Math.round(width * dpr));
+    this.canvas.height = Math.max(1, Math.round(height * dpr));
+    this.canvas.style.width = `${width}px`;
+    this.canvas.style.height = `${height}px`;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.draw();
+    });
+  }
+
+  private hit(e: MouseEvent): Point | null {
+    if (!this.laid) return null;
+    const rect = this.canvas.getBoundingClientRect();
+    const [wx, wy] = this.transform.invert([e.clientX - rect.left, e.clientY - rect.top]);
+    const radius = Math.max(6, 9 / this.transform.k);
+    let best: Point | null = null;
+    let bestD = radius * radius;
+    for (const n of this.laid.nodes) {
+      const dx = n.y - wx;
+      const dy = n.x - wy;
+      const d = dx * dx + dy * dy;
+      if (d <= bestD) {
+        bestD = d;
+        best = n;
+      }
+    }
+    return best;
+  }
+
+  private hover(e: MouseEvent): void {
+    const hit = this.hit(e);
+    if (hit !== this.hovered) {
+      this.hovered = hit;
+      this.schedule();
+    }
+    if (!hit) {
+      this.tooltip.hidden = true;
+      this.canvas.style.cursor = "grab";
+      return;
+    }
+    this.canvas.style.cursor = "pointer";
+    const n = hit.data.node;
+    const clar = hit.data.clarification ? " · clarification" : "";
+    this.tooltip.textContent = `${JSON.stringify(n.text)}\nlogprob ${formatLogprob(n.stepLogprob)} · ${hit.data.status}${clar}`;
+    this.tooltip.hidden = false;
+    const rect = this.container.getBoundingClientRect();
+    this.tooltip.style.left = `${e.clientX - rect.left + 12}px`;
+    this.tooltip.style.top = `${e.clientY - rect.top + 12}px`;
+  }
+
+  private draw(): void {
+    const ctx = this.canvas.getContext("2d");
+    if (!ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    if (!this.laid) return;
+    const t = this.transform;
+    ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
+    // The visible world rectangle, padded, so off-screen nodes cost nothing to draw.
+    const [x0, y0] = t.invert([-50, -50]);
+    const [x1, y1] = t.invert([this.canvas.width / dpr + 50, this.canvas.height / dpr + 50]);
+    const visible = (n: Point) => n.y >= x0 - 160 && n.y <= x1 && n.x >= y0 && n.x <= y1;
+    const px = 1 / t.k;
+
+    // Links, batched by style: dimmed, normal, then the current path on top.
+    const groups: Record<"dim" | "normal" | "path", Point[]> = { dim: [], normal: [], path: [] };
+    for (const n of this.laid.nodes) {
+      if (!n.parent || !(visible(n) || visible(n.parent))) continue;
+      const s = n.data.status;
+      groups[s === "path" ? "path" : s === "rejected" ? "dim" : "normal"].push(n);
+    }
+    const stroke = (list: Point[], color: string, width: number) => {
+      ctx.beginPath();
+      for (const n of list) {
+        const p = n.parent!;
+        const mx = (p.y + n.y) / 2;
+        ctx.moveTo(p.y, p.x);
+        ctx.bezierCurveTo(mx, p.x, mx, n.x, n.y, n.x);
+      }
+      ctx.strokeStyle = color;
+      ctx.lineWidth = width * px;
+      ctx.stroke();
+    };
+    stroke(groups.dim, "rgba(156,163,175,0.35)", 1);
+    stroke(groups.normal, "#9ca3af", 1.2);
+    stroke(groups.path, COLORS.path, 3);
+
+    const showLabels = t.k >= 0.7;
+    ctx.font = `${11 * px}px system-ui, sans-serif`;
+    for (const n of this.laid.nodes) {
+      if (!visible(n)) continue;
+      const s = n.data.status;
+      const r = (s === "path" || s === "root" ? 5 : 4) * Math.max(px, 0.6);
+      ctx.globalAlpha = s === "rejected" ? 0.35 : 1;
+      ctx.beginPath();
+      if (s === "root") ctx.rect(n.y - r, n.x - r, 2 * r, 2 * r);
+      else ctx.arc(n.y, n.x, r, 0, Math.PI * 2);
+      ctx.fillStyle = COLORS[s];
+      ctx.fill();
+      if (n.data.clarification) {
+        ctx.lineWidth = 2.5 * px;
+        ctx.strokeStyle = "#f59e0b";
+        ctx.beginPath();
+        ctx.arc(n.y, n.x, r + 3 * px, 0, Math.PI * 2);
+        ctx.stroke();
+      }
+      if (n.data.node.id === this.selected || n === this.hovered) {
+        ctx.lineWidth = 2 * px;
+        ctx.strokeStyle = "#111827";
+        ctx.beginPath();
+        ctx.arc(n.y, n.x, r + 5 * px, 0, Math.PI * 2);
+        ctx.stroke();
+      }
+      if (showLabels) {
+        const text = n.data.node.text.replace(/\s+/g, " ").trim();
+        ctx.fillStyle = s === "rejected" ? "rgba(75,85,99,0.45)" : "#111827";
+        ctx.fillText(text.length > 22 ? `${text.slice(0, 21)}…` : text, n.y + r + 4 * px, n.x + 4 * px);
+      }
+      ctx.globalAlpha = 1;
+    }
+  }
+}
