@@ -1,0 +1,175 @@
+// One step on a completions-style API: a single request with `n`, or `n` concurrent ones, streamed or not, retried.
+import type { GenerateRequest, GeneratedCandidate, GenerationUsage, Token } from "@loom/core";
+import { APICallError, GeneratorError, PartialStepError } from "../errors.js";
+import { withRetry, type RetryOptions } from "../retry.js";
+import { finishReasonOf, stepLogprobOf, tokensFromLogprobs, type CompletionLogprobs } from "./completion-logprobs.js";
+import { fanOut } from "./fan-out.js";
+import { fromSdkError, type SdkErrorContext } from "./sdk-error.js";
+
+/** A choice as completions APIs return it, whole or as a streamed chunk. */
+export interface CompletionChoiceLike {
+  index?: number;
+  text?: string | null;
+  logprobs?: CompletionLogprobs | null;
+  finish_reason?: string | null;
+}
+
+export interface CompletionResponseLike {
+  choices?: CompletionChoiceLike[] | null;
+  usage?: { prompt_tokens?: number | null; completion_tokens?: number | null } | null;
+}
+
+/** The per-request part of the body: what differs between a step's requests. */
+export interface CompletionCall {
+  n: number;
+  seed: number | undefined;
+}
+
+/** What an adapter supplies: how to call its SDK. The step logic is shared. */
+export interface CompletionBackend {
+  error: SdkErrorContext;
+  nativeN: boolean;
+  retry: RetryOptions | undefined;
+  maxConcurrency: number;
+  create(call: CompletionCall, signal: AbortSignal | undefined): Promise<CompletionResponseLike>;
+  createStream(call: CompletionCall, signal: AbortSignal | undefined): Promise<AsyncIterable<CompletionResponseLike>>;
+}
+
+export interface Delta {
+  index: number;
+  text: string;
+}
+
+interface Accumulated {
+  text: string;
+  logprobs: Required<Pick<CompletionLogprobs, "tokens" | "token_logprobs" | "top_logprobs" | "token_ids">> | null;
+  finishReason: string | null;
+}
+
+export interface CompletionStepResult {
+  candidates: GeneratedCandidate[];
+  usage: GenerationUsage;
+}
+
+/** Run a step: `n` candidates, all or nothing. `onDelta` (streaming) receives text as it arrives, by candidate index. */
+export async function runCompletionStep(
+  backend: CompletionBackend,
+  request: GenerateRequest,
+  onDelta?: (d: Delta) => void,
+): Promise<CompletionStepResult> {
+  if (!Number.isInteger(request.n) || request.n < 1) {
+    throw new GeneratorError("invalid_request", `${backend.error.provider}: n must be a positive integer, got ${request.n}`);
+  }
+  const usage: GenerationUsage = { promptTokens: 0, completionTokens: 0, requests: 0 };
+  const seedFor = (offset: number) => (request.seed === undefined ? undefined : request.seed + offset);
+  const once = (call: CompletionCall, offset: number, signal: AbortSignal | undefined) =>
+    requestOnce(backend, call, signal, usage, onDelta && ((d) => onDelta({ index: offset + d.index, text: d.text })));
+
+  let choices: Accumulated[];
+  if (backend.nativeN) {
+    choices = [];
+    // Some servers return fewer choices than asked; top up rather than store a short step.
+    for (let round = 0; round < 3 && choices.length < request.n; round++) {
+      const offset = choices.length;
+      choices.push(...(await once({ n: request.n - offset, seed: seedFor(offset) }, offset, request.signal)).slice(0, request.n - offset));
+    }
+    if (choices.length < request.n) {
+      throw new PartialStepError(`${backend.error.provider}: asked for ${request.n} candidates, the server returned ${choices.length}`, []);
+    }
+  } else {
+    // Each request gets its own seed, or every candidate of a seeded step would be the same.
+    const each = await fanOut(request.n, backend.maxConcurrency, (i, signal) => once({ n: 1, seed: seedFor(i) }, i, signal), request.signal);
+    choices = each.map((c, i) => {
+      const first = c[0];
+      if (!first) throw new PartialStepError(`${backend.error.provider}: request ${i + 1} returned no choice`, []);
+      return first;
+    });
+  }
+  return { candidates: choices.map(toCandidate), usage };
+}
+
+async function requestOnce(
+  backend: CompletionBackend,
+  call: CompletionCall,
+  signal: AbortSignal | undefined,
+  usage: GenerationUsage,
+  onDelta: ((d: Delta) => void) | undefined,
+): Promise<Accumulated[]> {
+  return withRetry(
+    async () => {
+      usage.requests++;
+      let emitted = false;
+      try {
+        if (!onDelta) {
+          const response = await backend.create(call, signal);
+          addUsage(usage, response);
+          return collect(response.choices ?? [], backend);
+        }
+        const choices: Accumulated[] = [];
+        for await (const chunk of await backend.createStream(call, signal)) {
+          addUsage(usage, chunk);
+          for (const choice of chunk.choices ?? []) {
+            const index = choice.index ?? 0;
+            const acc = (choices[index] ??= { text: "", logprobs: null, finishReason: null });
+            merge(acc, choice);
+            if (choice.text) {
+              emitted = true;
+              onDelta({ index, text: choice.text });
+            }
+          }
+        }
+        const streamed = choices.filter((c): c is Accumulated => c !== undefined);
+        if (streamed.length === 0) throw new APICallError({ provider: backend.error.provider, url: backend.error.baseURL, isRetryable: false, message: `${backend.error.provider}: the stream ended without any choice` });
+        return streamed;
+      } catch (error) {
+        const mapped = fromSdkError(error, backend.error, signal);
+        // Text already streamed cannot be taken back, so a stream that breaks midway is not retried.
+        if (emitted && APICallError.isInstance(mapped) && mapped.isRetryable) {
+          throw new APICallError({ ...mapped, message: `${mapped.message} (the stream broke after text arrived; not retried)`, isRetryable: false, cause: error });
+        }
+        throw mapped;
+      }
+    },
+    backend.retry,
+    signal,
+  );
+}
+
+function collect(choices: CompletionChoiceLike[], backend: CompletionBackend): Accumulated[] {
+  const noChoice = (what: string) =>
+    new APICallError({ provider: backend.error.provider, url: backend.error.baseURL, isRetryable: false, message: `${backend.error.provider}: ${what}` });
+  if (choices.length === 0) throw noChoice("the response has no choices");
+  return [...choices]
+    .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+    .map((c, i) => {
+      if (typeof c.text !== "string") throw noChoice(`choice ${i} of the response has no text`);
+      const acc: Accumulated = { text: "", logprobs: null, finishReason: null };
+      merge(acc, c);
+      return acc;
+    });
+}
+
+function merge(acc: Accumulated, choice: CompletionChoiceLike): void {
+  acc.text += choice.text ?? "";
+  if (choice.finish_reason) acc.finishReason = choice.finish_reason;
+  const lp = choice.logprobs;
+  if (lp?.tokens) {
+    acc.logprobs ??= { tokens: [], token_logprobs: [], top_logprobs: [], token_ids: [] };
+    const count = lp.tokens.length;
+    acc.logprobs.tokens!.push(...lp.tokens);
+    acc.logprobs.token_logprobs!.push(...(lp.token_logprobs ?? new Array<null>(count).fill(null)));
+    const tops = Array.isArray(lp.top_logprobs) ? lp.top_logprobs : new Array<null>(count).fill(null);
+    (acc.logprobs.top_logprobs as (Record<string, number> | null)[]).push(...tops);
+    acc.logprobs.token_ids!.push(...(lp.token_ids ?? new Array<null>(count).fill(null)));
+  }
+}
+
+function addUsage(usage: GenerationUsage, response: CompletionResponseLike): void {
+  usage.promptTokens += response.usage?.prompt_tokens ?? 0;
+  usage.completionTokens += response.usage?.completion_tokens ?? 0;
+}
+
+function toCandidate(acc: Accumulated): GeneratedCandidate {
+  const tokens: Token[] | null = tokensFromLogprobs(acc.logprobs);
+  return { text: acc.text, tokens, stepLogprob: stepLogprobOf(tokens), finishReason: finishReasonOf(acc.finishReason) };
+}

@@ -1,0 +1,122 @@
+// The OpenAI-compatible completions adapter (openai SDK): OpenAI, vLLM, llama.cpp, Ollama, OpenRouter, Hyperbolic, Fireworks.
+import {
+  GENERATOR_SPECIFICATION_VERSION,
+  type GenerateRequest,
+  type GenerateResult,
+  type GenerateStreamEvent,
+  type Generator,
+  type GeneratorCapabilities,
+} from "@loom/core";
+import OpenAI from "openai";
+import { throwIfAborted } from "../abort.js";
+import { streamFrom } from "../event-channel.js";
+import { resolveApiKey } from "../http/api-key.js";
+import { runCompletionStep, type CompletionBackend, type CompletionCall, type Delta } from "../http/completion-step.js";
+import { DEFAULT_TIMEOUT_MS, type HttpGeneratorOptions } from "../http/http-options.js";
+import { promptOf } from "../prompt-builder.js";
+import { stepMeta } from "../step-meta.js";
+import { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatiblePreset, type OpenAICompatiblePresetName } from "./openai-compatible-presets.js";
+
+export interface OpenAICompatibleGeneratorOptions extends HttpGeneratorOptions {
+  /** A named preset (default "openai"), or your own description of the server. */
+  preset?: OpenAICompatiblePresetName | OpenAICompatiblePreset;
+  /** Overrides the preset's `nativeN`. */
+  nativeN?: boolean;
+}
+
+/**
+ * Completion models over the OpenAI completions endpoint (`/v1/completions`).
+ *
+ * With a server that honours `n`, a step is one request; otherwise `n` concurrent requests (at
+ * most `maxConcurrency` at once), each with its own seed (`seed + i`). Logprobs are asked for
+ * up to the preset's limit and mapped into tokens with top alternatives. The SDK's own retries
+ * are off: this adapter retries (see `RetryOptions`), so a step is retried as a whole or not at all.
+ */
+export class OpenAICompatibleGenerator implements Generator {
+  readonly specificationVersion = GENERATOR_SPECIFICATION_VERSION;
+  readonly provider: string;
+  readonly model: string;
+  readonly capabilities: GeneratorCapabilities;
+  readonly baseURL: string;
+  private readonly client: OpenAI;
+  private readonly preset: OpenAICompatiblePreset;
+  private readonly options: OpenAICompatibleGeneratorOptions;
+
+  constructor(options: OpenAICompatibleGeneratorOptions) {
+    const presetName = typeof options.preset === "string" ? options.preset : options.preset ? "custom" : "openai";
+    this.preset = typeof options.preset === "object" ? options.preset : OPENAI_COMPATIBLE_PRESETS[options.preset ?? "openai"];
+    this.options = options;
+    this.provider = presetName === "openai" ? "openai" : `openai-compatible:${presetName}`;
+    this.model = options.model;
+    this.baseURL = options.baseURL ?? this.preset.baseURL;
+    const apiKey = resolveApiKey(this.provider, options.apiKey, this.preset.apiKeyEnv, options.env ?? process.env, this.preset.requiresApiKey);
+    this.client = new OpenAI({
+      apiKey,
+      baseURL: this.baseURL,
+      timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
+      maxRetries: 0,
+      defaultHeaders: { ...this.preset.headers, ...options.headers },
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    this.capabilities = {
+      logprobs: this.preset.maxLogprobs > 0,
+      nativeN: options.nativeN ?? this.preset.nativeN,
+      streaming: true,
+      seed: this.preset.seed,
+    };
+  }
+
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    return this.step(request);
+  }
+
+  stream(request: GenerateRequest): AsyncIterable<GenerateStreamEvent> {
+    return streamFrom<GenerateStreamEvent, GenerateResult>(
+      (push) => this.step(request, (d) => push({ type: "delta", ...d })),
+      (result) => ({ type: "done", result }),
+    );
+  }
+
+  private async step(request: GenerateRequest, onDelta?: (d: Delta) => void): Promise<GenerateResult> {
+    throwIfAborted(request.signal);
+    const prompt = promptOf(request);
+    const logprobs = Math.min(request.logprobs ?? 0, this.preset.maxLogprobs);
+    const body = (call: CompletionCall) => ({
+      model: this.model,
+      prompt,
+      max_tokens: request.maxTokens,
+      temperature: request.temperature,
+      top_p: request.topP,
+      n: call.n,
+      ...(logprobs > 0 ? { logprobs } : {}),
+      ...(request.stop && request.stop.length > 0 ? { stop: request.stop } : {}),
+      ...(call.seed !== undefined && this.preset.seed ? { seed: call.seed } : {}),
+    });
+    const backend: CompletionBackend = {
+      error: { provider: this.provider, baseURL: this.baseURL, envVar: this.preset.apiKeyEnv },
+      nativeN: this.capabilities.nativeN,
+      retry: this.options.retry,
+      maxConcurrency: this.options.maxConcurrency ?? 8,
+      create: (call, signal) => this.client.completions.create({ ...body(call), stream: false }, { signal }),
+      createStream: (call, signal) => this.client.completions.create({ ...body(call), stream: true }, { signal }),
+    };
+    const { candidates, usage } = await runCompletionStep(backend, request, onDelta);
+    // The request body minus the prompt (recorded once, above) and the per-request n and seed.
+    const params = Object.fromEntries(Object.entries(body({ n: request.n, seed: undefined })).filter(([k]) => k !== "prompt"));
+    return {
+      candidates,
+      usage,
+      meta: stepMeta({
+        provider: this.provider,
+        model: this.model,
+        request,
+        prompt,
+        extra: { baseURL: this.baseURL, nativeN: this.capabilities.nativeN, params },
+      }),
+    };
+  }
+}
+
+export function createOpenAICompatibleGenerator(options: OpenAICompatibleGeneratorOptions): OpenAICompatibleGenerator {
+  return new OpenAICompatibleGenerator(options);
+}
