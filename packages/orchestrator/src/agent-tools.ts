@@ -113,7 +113,7 @@ export function createAgentTools(orch: Orchestrator, signal?: AbortSignal): Agen
         const unknown = input.candidatesInTension.filter((id) => !decision.candidateNodeIds.includes(id));
         if (unknown.length) return fail(`candidatesInTension names ids that are not candidates of ${decision.id}: ${unknown.join(", ")}`);
         const asked = orch.recordClarify(decision.id, input, "selector_llm");
-        const answer = await orch.askHuman(asked, signalOf(s));
+        const answer = await orch.askHuman(asked, signalOf(s), true);
         if (answer.decision) {
           return { outcome: answer.decision.action === "stop" ? "stopped" : "committed", content: { answer: answer.answer, note: `the human decided themselves (${answer.decision.action}); it is recorded` } };
         }

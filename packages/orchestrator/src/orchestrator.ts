@@ -324,6 +324,10 @@ export class Orchestrator {
    */
   async answerClarification(decisionId: string, answer: string | ClarificationAnswer): Promise<DecisionEvent | null> {
     await this.ready;
+    return this.applyAnswer(decisionId, answer, true);
+  }
+
+  private async applyAnswer(decisionId: string, answer: string | ClarificationAnswer, noteForAgent: boolean): Promise<DecisionEvent | null> {
     const a: ClarificationAnswer = typeof answer === "string" ? { answer } : answer;
     const decision = this.loom.decisions[decisionId];
     if (!decision || decision.action !== "clarify" || decision.humanResponse !== null) {
@@ -340,7 +344,8 @@ export class Orchestrator {
     const selector = this.requireSelector();
     if (isAgentic(selector)) {
       this.clarificationAnswers.set(decisionId, a.answer);
-      this.agentNote = `The human answered your question "${decision.clarificationQuestion}": ${JSON.stringify(a.answer)}. Decide decision ${decisionId} now (commit_choice or stop_generation).`;
+      // An answer to the agent's own tool call reaches it as the tool's result; one given later, as a note.
+      if (noteForAgent) this.agentNote = `The human answered your question "${decision.clarificationQuestion}": ${JSON.stringify(a.answer)}. Decide decision ${decisionId} now (commit_choice or stop_generation).`;
       return null;
     }
     const outcome = await this.select(selector, decisionId, { question: decision.clarificationQuestion ?? "", answer: a.answer });
@@ -529,7 +534,7 @@ export class Orchestrator {
   }
 
   /** Put a pending clarification to the human and resolve it with the answer. */
-  async askHuman(decision: DecisionEvent, signal?: AbortSignal): Promise<ClarificationAnswer> {
+  async askHuman(decision: DecisionEvent, signal?: AbortSignal, fromAgentTool = false): Promise<ClarificationAnswer> {
     let answer: ClarificationAnswer;
     try {
       answer = await this.human!.answerClarification({
@@ -545,7 +550,7 @@ export class Orchestrator {
       this.emit({ type: "error", error: error as Error, where: "human" });
       throw error;
     }
-    await this.answerClarification(decision.id, answer);
+    await this.applyAnswer(decision.id, answer, !fromAgentTool);
     return answer;
   }
 
