@@ -1,7 +1,7 @@
 // `loom new`: a session from a seed and a brief, with its generator, sampling and selector settings.
 import { relative } from "node:path";
 import { defineCommand } from "../cli/define-command.js";
-import { GENERATOR_OPTIONS, SELECTOR_OPTIONS } from "../session/config-flags.js";
+import { BUDGET_OPTIONS, GENERATOR_OPTIONS, SELECTOR_OPTIONS } from "../session/config-flags.js";
 import { newSession } from "../session/new-session.js";
 
 export default defineCommand({
@@ -15,6 +15,7 @@ export default defineCommand({
     dir: { type: "string", valueName: "DIR", description: "session directory (default: ./.loom-sessions/<session id>)" },
     ...GENERATOR_OPTIONS,
     ...SELECTOR_OPTIONS,
+    ...BUDGET_OPTIONS,
   },
   examples: [
     { command: 'loom new --seed "Once upon a time" --dir story', description: "A session on the local engine, chosen by you at the keyboard." },

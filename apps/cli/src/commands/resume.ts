@@ -1,13 +1,20 @@
-// `loom resume` (placeholder until its packages land).
+// `loom resume`: continue a session; an undecided step's stored candidates are shown again, not paid for twice.
 import { defineCommand } from "../cli/define-command.js";
-import { FailureError } from "../cli/exit-error.js";
+import { SESSION_POSITIONAL } from "../session/read-loom.js";
+import { RUN_OPTIONS, runCommand } from "../session/run-command.js";
 
 export default defineCommand({
   name: "resume",
-  summary: "resume",
-  options: {},
-  examples: [{ command: "loom resume", description: "resume" }],
-  async run() {
-    throw new FailureError("not yet available");
-  },
+  summary: "continue a session where it stopped",
+  description:
+    "Opens the session and runs the loop from its current tip, like `loom run`. Candidates generated before a\n" +
+    "quit or a crash are re-presented rather than generated again. A session stopped at its tip stays stopped;\n" +
+    "use --from NODE to grow another branch.",
+  positionals: [SESSION_POSITIONAL],
+  options: RUN_OPTIONS,
+  examples: [
+    { command: "loom resume story", description: "Pick up where you quit." },
+    { command: "loom resume --selector auto --max-steps 5", description: "The newest session, five more automatic steps." },
+  ],
+  run: runCommand,
 });

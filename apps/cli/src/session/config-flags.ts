@@ -31,12 +31,16 @@ export const SELECTOR_OPTIONS = {
   },
   "selector-model": { type: "string", valueName: "MODEL", description: "LLM for the selector, e.g. claude-sonnet-4-5 or gpt-4.1 (provider:model also works)" },
   "selector-base-url": { type: "string", valueName: "URL", description: "endpoint for the selector's provider" },
-  "max-tokens-total": { type: "number", integer: true, min: 1, valueName: "N", description: "stop after this many generated tokens on the path (default 1500)" },
   "max-steps": { type: "number", integer: true, min: 1, valueName: "N", description: "stop after this many decisions" },
 } as const;
 
+/** Budget flags, fixed when the session is created. */
+export const BUDGET_OPTIONS = {
+  "max-tokens-total": { type: "number", integer: true, min: 1, valueName: "N", description: "stop after this many generated tokens on the path (default 1500)" },
+} as const;
+
 type GenValues = OptionValues<typeof GENERATOR_OPTIONS>;
-type SelValues = OptionValues<typeof SELECTOR_OPTIONS>;
+type SelValues = OptionValues<typeof SELECTOR_OPTIONS & typeof BUDGET_OPTIONS>;
 
 /** "anthropic:claude-x" → provider + model; otherwise the provider is guessed from the model's name. */
 export function selectorProviderOf(model: string): { provider: string; model: string } {
