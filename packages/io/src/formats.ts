@@ -22,6 +22,11 @@ export const SnapshotSchema = z.object({
   version: z.literal(SNAPSHOT_VERSION),
   /** The last journal seq the snapshot includes; replay starts after it. */
   seq: z.number().int().min(0),
+  /**
+   * Length of manifest.ndjson when the snapshot was taken, if every decision up to `seq` had its line
+   * by then; a load re-reads only the manifest after this offset. null: audit the whole manifest.
+   */
+  manifestBytes: z.number().int().min(0).nullable().default(null),
   loom: LoomSchema,
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;

@@ -14,6 +14,7 @@ import { IoError } from "./io-error.js";
 import { isFinal } from "./manifest-line.js";
 import { migrate, type MigrationRegistry } from "./migrations.js";
 import { readNdjson } from "./ndjson.js";
+import { snapshotText } from "./snapshot-codec.js";
 import { parseOrThrow } from "./zod-issue.js";
 
 export interface LoadOptions {
@@ -70,16 +71,32 @@ function invariantError(loom: Loom, file: string, prefix: string, after: string)
 export async function loadSessionFiles(dir: string, options: LoadOptions = {}): Promise<LoadedSession> {
   const warnings: string[] = [];
   const snapshotPath = join(dir, SNAPSHOT_FILE);
-  const snapshotBuf = await readOptional(snapshotPath);
+  const journalPath = join(dir, JOURNAL_FILE);
+  const manifestPath = join(dir, MANIFEST_FILE);
+  const [snapshotBuf, journalBuf, manifestBuf] = await Promise.all([
+    readOptional(snapshotPath),
+    readOptional(journalPath),
+    readOptional(manifestPath),
+  ]);
   if (snapshotBuf === null) {
     throw new IoError("not_a_session", "no session here: the snapshot file is missing", {
       file: snapshotPath,
       expected: "a session directory made by createSession (or importSession)",
     });
   }
+  let json: string;
+  try {
+    json = await snapshotText(snapshotBuf);
+  } catch (error) {
+    throw new IoError("malformed_json", `the compressed snapshot is damaged (${(error as Error).message})`, {
+      file: snapshotPath,
+      field: "(whole file)",
+      expected: "gzip-compressed JSON, or plain JSON",
+    });
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(snapshotBuf.toString("utf8"));
+    raw = JSON.parse(json);
   } catch (error) {
     throw new IoError("malformed_json", `not valid JSON (${(error as Error).message})`, {
       file: snapshotPath,
@@ -94,9 +111,9 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   invariantError(loom, snapshotPath, "loom", "in the snapshot");
 
   // Journal: validate every whole line, replay those after the snapshot's seq.
-  const journalPath = join(dir, JOURNAL_FILE);
-  const journalBuf = await readOptional(journalPath);
   let seq = snapshot.seq;
+  /** Decisions that replayed ops brought to choose/stop: the only ones a trusted manifest prefix can lack. */
+  const finalizedInJournal: string[] = [];
   let bytesAfterSnapshot = 0;
   let goodLength = 0;
   if (journalBuf !== null) {
@@ -145,6 +162,7 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
       }
       seq = entry.seq;
       replayed++;
+      if (entry.op.op === "resolve" || entry.op.op === "answerClarification") finalizedInJournal.push(entry.op.decisionId);
     }
     if (replayed > 0) {
       bytesAfterSnapshot = read.goodLength;
@@ -152,24 +170,19 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
     }
   }
 
-  // Manifest: each line valid; decisions that reached choose/stop but have no line (a crash between the
-  // journal append and the manifest append) are reported so a writer can repair them.
-  const manifestPath = join(dir, MANIFEST_FILE);
-  const manifestBuf = await readOptional(manifestPath);
-  const listed = new Set<string>();
-  let manifestGood = 0;
-  if (manifestBuf !== null) {
-    const read = readNdjson(manifestBuf, manifestPath);
-    manifestGood = read.goodLength;
-    if (read.torn) warnings.push(`${manifestPath}:${read.torn.line}: dropped a torn last line (${read.torn.bytes} bytes)`);
-    for (const { line, value } of read.lines) {
-      const l = migrate("manifest", asRecord(value, manifestPath, line), { file: manifestPath, line }, options.migrations);
-      migrated ||= l.migrated;
-      const entry = parseOrThrow(ManifestLineSchema, l.record, { file: manifestPath, line }, `manifest line ${line}`);
-      listed.add(entry.decisionId);
-    }
-  }
-  const missing = Object.values(loom.decisions)
+  // Decisions that reached choose/stop but have no manifest line (a crash between the journal append
+  // and the manifest append) are reported so a writer can repair them.
+  // The snapshot vouches for the manifest up to `manifestBytes` (every decision up to its seq had a line by
+  // then), so only what follows is read — unless the file is now shorter or the offset is not a line start.
+  const from = snapshot.manifestBytes;
+  const trusted =
+    manifestBuf !== null && from !== null && from <= manifestBuf.length && (from === 0 || manifestBuf[from - 1] === 0x0a);
+  const manifestRead = manifestBuf === null ? null : readManifest(manifestBuf, manifestPath, options, trusted ? from! : 0);
+  migrated ||= manifestRead?.migrated ?? false;
+  if (manifestRead?.torn) warnings.push(`${manifestPath}:${manifestRead.torn.line}: dropped a torn last line (${manifestRead.torn.bytes} bytes)`);
+  const listed = manifestRead?.listed ?? new Set<string>();
+  const toCheck = trusted ? [...new Set(finalizedInJournal)].map((id) => loom.decisions[id]!) : Object.values(loom.decisions);
+  const missing = toCheck
     .filter((d) => isFinal(d) && !listed.has(d.id))
     .sort((a, b) => ((a.resolvedAt ?? "") < (b.resolvedAt ?? "") ? -1 : 1));
   if (missing.length > 0) {
@@ -181,8 +194,22 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
     seq,
     warnings,
     migrated,
-    snapshotBytes: snapshotBuf.length,
+    snapshotBytes: json.length,
     journal: { path: journalPath, exists: journalBuf !== null, goodLength, size: journalBuf?.length ?? 0, bytesAfterSnapshot },
-    manifest: { path: manifestPath, exists: manifestBuf !== null, goodLength: manifestGood, size: manifestBuf?.length ?? 0, missing },
+    manifest: { path: manifestPath, exists: manifestBuf !== null, goodLength: manifestRead?.goodLength ?? 0, size: manifestBuf?.length ?? 0, missing },
   };
+}
+
+/** Validate every whole manifest line; return the decision ids it lists. */
+function readManifest(buf: Buffer, file: string, options: LoadOptions, from: number) {
+  const read = readNdjson(buf, file, from);
+  const listed = new Set<string>();
+  let migrated = false;
+  for (const { line, value } of read.lines) {
+    const l = migrate("manifest", asRecord(value, file, line), { file, line }, options.migrations);
+    migrated ||= l.migrated;
+    const entry = parseOrThrow(ManifestLineSchema, l.record, { file, line }, `manifest line ${line}`);
+    listed.add(entry.decisionId);
+  }
+  return { listed, migrated, goodLength: read.goodLength, torn: read.torn };
 }

@@ -22,10 +22,10 @@ const NEWLINE = 0x0a;
  * every append writes the line and its newline in one write, so such a line was never acknowledged.
  * A line that fails to parse anywhere else is an error naming the file and line.
  */
-export function readNdjson(buf: Buffer, file: string): NdjsonRead {
+export function readNdjson(buf: Buffer, file: string, from = 0): NdjsonRead {
   const lines: NdjsonLine[] = [];
-  let start = 0;
-  let lineNo = 0;
+  let start = from;
+  let lineNo = from === 0 ? 0 : countLines(buf, from);
   while (start < buf.length) {
     lineNo++;
     const end = buf.indexOf(NEWLINE, start);
@@ -56,4 +56,15 @@ export function readNdjson(buf: Buffer, file: string): NdjsonRead {
     start = end + 1;
   }
   return { lines, goodLength: buf.length, torn: null };
+}
+
+/** Number of newlines in buf[0, end): the line count of a whole-line prefix. */
+export function countLines(buf: Buffer, end: number): number {
+  let n = 0;
+  let at = buf.indexOf(NEWLINE, 0);
+  while (at >= 0 && at < end) {
+    n++;
+    at = buf.indexOf(NEWLINE, at + 1);
+  }
+  return n;
 }

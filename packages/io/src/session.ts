@@ -9,8 +9,6 @@ import {
   JOURNAL_VERSION,
   MANIFEST_FILE,
   SNAPSHOT_FILE,
-  SNAPSHOT_FORMAT,
-  SNAPSHOT_VERSION,
   STATE_DIR,
   STATE_FORMAT,
   STATE_VERSION,
@@ -21,6 +19,7 @@ import { loadSessionFiles, type LoadedSession } from "./load-session.js";
 import { finalizedBy, manifestLine } from "./manifest-line.js";
 import { migrate, type MigrationRegistry } from "./migrations.js";
 import { acquireLock, type SessionLock } from "./session-lock.js";
+import { encodeSnapshot } from "./snapshot-codec.js";
 import { parseOrThrow } from "./zod-issue.js";
 
 export interface SessionOptions {
@@ -39,6 +38,8 @@ export interface SessionOptions {
    */
   compactAfterBytes?: number | false;
   migrations?: MigrationRegistry;
+  /** gzip snapshots: true, false, or "auto" (the default: once the JSON reaches 1 MiB). Reading accepts both. */
+  compressSnapshots?: boolean | "auto";
 }
 
 export interface OpenSessionOptions extends SessionOptions {
@@ -92,6 +93,8 @@ class DiskSession implements Session {
   private snapshotBytes: number;
   private lastSnapshotSeq: number;
   private compactScheduled = false;
+  /** Bytes in manifest.ndjson, or null once an append failed (the next snapshot then asks for a full audit). */
+  private manifestBytes: number | null;
 
   constructor(
     readonly dir: string,
@@ -99,9 +102,10 @@ class DiskSession implements Session {
     private _seq: number,
     private readonly lock: SessionLock | null,
     private readonly options: SessionOptions,
-    init: { warnings: string[]; journalBytes: number; snapshotBytes: number; snapshotSeq: number },
+    init: { warnings: string[]; journalBytes: number; snapshotBytes: number; snapshotSeq: number; manifestBytes: number | null },
   ) {
     this.warnings = init.warnings;
+    this.manifestBytes = init.manifestBytes;
     this.journalBytes = init.journalBytes;
     this.snapshotBytes = init.snapshotBytes;
     this.lastSnapshotSeq = init.snapshotSeq;
@@ -154,9 +158,12 @@ class DiskSession implements Session {
     if (final) {
       // Written after the journal: a crash between the two leaves a missing line, repaired on the next open.
       try {
-        appendAll(this.manifestFd!, JSON.stringify(manifestLine(this.loom, final)) + "\n");
+        const text = JSON.stringify(manifestLine(this.loom, final)) + "\n";
+        appendAll(this.manifestFd!, text);
+        if (this.manifestBytes !== null) this.manifestBytes += Buffer.byteLength(text);
         if (this.options.fsync) fsyncSync(this.manifestFd!);
       } catch (error) {
+        this.manifestBytes = null;
         this.warn(`could not append to the manifest (repaired on the next open): ${(error as Error).message}`);
       }
     }
@@ -194,10 +201,14 @@ class DiskSession implements Session {
     const run = async () => {
       // Serialise synchronously, so the snapshot is exactly the loom at `seq`.
       const seq = this._seq;
-      const text = JSON.stringify({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, seq, loom: this.loom });
+      const encoded = encodeSnapshot(seq, this.loom, {
+        compress: this.options.compressSnapshots ?? "auto",
+        manifestBytes: this.manifestBytes,
+      });
       this.tail = [];
       try {
-        await writeFileAtomic(join(this.dir, SNAPSHOT_FILE), text);
+        const bytes = await encoded.finish();
+        await writeFileAtomic(join(this.dir, SNAPSHOT_FILE), bytes);
         // The snapshot now covers every op up to seq. Swap in a journal holding only the later ones; this
         // part is synchronous so no commit lands between reading the tail and reopening the file.
         const rest = this.tail.join("");
@@ -206,7 +217,8 @@ class DiskSession implements Session {
         closeSync(this.journalFd!);
         this.journalFd = openSync(journalPath, "a");
         this.journalBytes = Buffer.byteLength(rest);
-        this.snapshotBytes = text.length;
+        // Compare the journal with the uncompressed snapshot: that is what a load has to parse.
+        this.snapshotBytes = encoded.json.length;
         this.lastSnapshotSeq = seq;
       } finally {
         this.tail = null;
@@ -320,9 +332,16 @@ export async function createSession(dir: string, loom: Loom, options: SessionOpt
       .map((d) => JSON.stringify(manifestLine(valid, d)) + "\n")
       .join("");
     writeFileAtomicSync(join(dir, MANIFEST_FILE), manifest);
-    const text = JSON.stringify({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, seq: 0, loom: valid });
-    await writeFileAtomic(snapshotPath, text);
-    return new DiskSession(dir, valid, 0, lock, options, { warnings: [], journalBytes: 0, snapshotBytes: text.length, snapshotSeq: 0 });
+    const manifestBytes = Buffer.byteLength(manifest);
+    const encoded = encodeSnapshot(0, valid, { compress: options.compressSnapshots ?? "auto", manifestBytes });
+    await writeFileAtomic(snapshotPath, await encoded.finish());
+    return new DiskSession(dir, valid, 0, lock, options, {
+      warnings: [],
+      journalBytes: 0,
+      snapshotBytes: encoded.json.length,
+      snapshotSeq: 0,
+      manifestBytes,
+    });
   } catch (error) {
     lock.release();
     throw error;
@@ -335,22 +354,26 @@ export async function readSession(dir: string, options: { migrations?: Migration
   return { loom: loaded.loom, warnings: loaded.warnings };
 }
 
-/** Repair what a crash can leave behind, now that loading succeeded and we hold the lock. */
-function repairAfterLoad(dir: string, loaded: LoadedSession): void {
+/** Repair what a crash can leave behind, now that loading succeeded and we hold the lock. Returns the manifest's new length. */
+function repairAfterLoad(dir: string, loaded: LoadedSession): number {
   const { journal, manifest } = loaded;
   if (journal.exists && journal.goodLength < journal.size) truncateTo(journal.path, journal.goodLength);
   if (!journal.exists) writeFileAtomicSync(journal.path, "");
   if (manifest.exists && manifest.goodLength < manifest.size) truncateTo(manifest.path, manifest.goodLength);
+  let manifestBytes = manifest.goodLength;
   if (manifest.missing.length > 0 || !manifest.exists) {
     const fd = openSync(manifest.path, "a");
     try {
-      for (const d of manifest.missing) appendAll(fd, JSON.stringify(manifestLine(loaded.loom, d)) + "\n");
+      const text = manifest.missing.map((d) => JSON.stringify(manifestLine(loaded.loom, d)) + "\n").join("");
+      appendAll(fd, text);
+      manifestBytes += Buffer.byteLength(text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
   }
   fsyncDirSync(dir);
+  return manifestBytes;
 }
 
 function truncateTo(path: string, length: number): void {
@@ -375,13 +398,14 @@ export async function openSession(dir: string, options: OpenSessionOptions = {})
   }
   for (const w of loaded.warnings) options.onWarning?.(w);
   try {
-    if (lock) repairAfterLoad(dir, loaded);
+    const manifestBytes = lock ? repairAfterLoad(dir, loaded) : null;
     const session = new DiskSession(dir, loaded.loom, loaded.seq, lock, options, {
       warnings: loaded.warnings,
       // Every byte of the journal counts towards the next compaction, including lines the snapshot covers.
       journalBytes: loaded.journal.goodLength,
       snapshotBytes: loaded.snapshotBytes,
       snapshotSeq: loaded.migrated ? -1 : loaded.seq,
+      manifestBytes,
     });
     // A session read through a migration is rewritten in the current format straight away.
     if (lock && loaded.migrated) await session.compact();

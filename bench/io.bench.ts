@@ -1,0 +1,174 @@
+// Benchmark of @loom/io: commit latency, load time and disk size of sessions grown to 1k / 10k / 100k nodes, against naive baselines.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { addCandidates, checkout, choose, createLoom, type Loom, type LoomEnv } from "@loom/core";
+import { createSession, openSession, readSession } from "@loom/io";
+import { median, nowMs, writeResults, type BenchResult } from "./report.js";
+
+const SIZES = [1_000, 10_000, 100_000];
+const BRANCHES = 8;
+const SEGMENT_CHARS = 30;
+const CHECKOUT_EVERY = 50;
+/** Decisions timed at the end of growth (the loom is at its full size then). */
+const TIMED_DECISIONS = 400;
+
+/** Small deterministic PRNG (mulberry32), so every run grows the same looms. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = "the a spider web of light thread wove under over silence and then it was holding heat token void hand".split(" ");
+function segment(rand: () => number): string {
+  let s = "";
+  while (s.length < SEGMENT_CHARS) s += " " + WORDS[Math.floor(rand() * WORDS.length)];
+  return s.slice(0, SEGMENT_CHARS);
+}
+
+function benchEnv(): LoomEnv {
+  let n = 0;
+  let t = Date.UTC(2026, 0, 1);
+  const prefix = { node: "n", decision: "d", session: "s" } as const;
+  // Ids as long as defaultEnv's (prefix + 16 hex digits) so sizes are realistic.
+  return { newId: (k) => `${prefix[k]}_${(++n).toString(16).padStart(16, "0")}`, now: () => new Date(t++).toISOString() };
+}
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    total += entry.isDirectory() ? dirBytes(p) : statSync(p).size;
+  }
+  return total;
+}
+
+/** Size of the Python reference format (snake_case loom.json with every node's full text, plus its manifest), computed without building it. */
+function pythonFormatBytes(loom: Loom, manifestBytes: number): number {
+  const fullLen = new Map<string, number>();
+  let bytes = 0;
+  const created = Date.parse(loom.createdAt) / 1000;
+  const order = Object.values(loom.nodes); // parents precede children in insertion order
+  for (const n of order) {
+    const len = (n.parentId === null ? 0 : fullLen.get(n.parentId)!) + Buffer.byteLength(n.text);
+    fullLen.set(n.id, len);
+    const record = {
+      id: n.id, parent_id: n.parentId, text: n.text, full_text: "", token_ids: [], token_logprobs: [],
+      step_logprob: n.stepLogprob, decision_id: n.decisionId, was_chosen: n.chosenBy !== null, chosen_by: n.chosenBy,
+      selection_reason: n.selectionReason, scores: n.scores, created_at: created, meta: n.meta,
+    };
+    bytes += Buffer.byteLength(JSON.stringify(n.id)) + 1 + Buffer.byteLength(JSON.stringify(record)) + 1 + len;
+  }
+  for (const d of Object.values(loom.decisions)) {
+    const record = {
+      id: d.id, parent_node_id: d.parentNodeId, candidate_node_ids: d.candidateNodeIds, action: d.action, chosen_node_id: d.chosenNodeId,
+      chosen_by: d.chosenBy, reason: d.reason, clarification_question: d.clarificationQuestion, candidates_in_tension: d.candidatesInTension,
+      what_hinges_on_it: d.whatHingesOnIt, human_response: d.humanResponse, candidate_scores: d.candidateScores, max_logprob: d.maxLogprob,
+      chosen_logprob: d.chosenLogprob, logprob_gap: d.logprobGap, timestamp: created,
+    };
+    bytes += Buffer.byteLength(JSON.stringify(d.id)) + 1 + Buffer.byteLength(JSON.stringify(record)) + 1;
+  }
+  return bytes + manifestBytes;
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function runSize(nodes: number, root: string): Promise<BenchResult[]> {
+  globalThis.gc?.();
+  const rand = rng(nodes);
+  const env = benchEnv();
+  const dir = join(root, `s${nodes}`);
+  const session = await createSession(dir, createLoom({ seed: "In the beginning the loom was", sessionId: `bench-${nodes}` }, env));
+  const nodeIds: string[] = [session.loom.rootId];
+  const decisions = Math.ceil((nodes - 1) / BRANCHES);
+  const timed = Math.min(TIMED_DECISIONS, Math.floor(decisions / 2));
+  const commitMs: number[] = [];
+  for (let i = 0; i < decisions; i++) {
+    if (i > 0 && i % CHECKOUT_EVERY === 0) {
+      const target = nodeIds[Math.floor(rand() * nodeIds.length)]!;
+      session.mutate((l) => checkout(l, target));
+    }
+    const texts = Array.from({ length: BRANCHES }, () => ({ text: segment(rand), stepLogprob: -rand() * 20 }));
+    const pick = Math.floor(rand() * BRANCHES);
+    const t0 = nowMs();
+    const tip = session.loom.currentPath[session.loom.currentPath.length - 1]!;
+    const added = session.mutate((l) => addCandidates(l, tip, texts, { env }));
+    session.mutate((l) => choose(l, added.decisionId, added.nodeIds[pick]!, "auto", "bench", env));
+    const dt = nowMs() - t0;
+    if (i >= decisions - timed) commitMs.push(dt);
+    nodeIds.push(...added.nodeIds);
+    // Let background compaction run as it would between decisions in a real session.
+    if (i % 20 === 0) await tick();
+  }
+  const total = Object.keys(session.loom.nodes).length;
+  await session.close();
+  nodeIds.length = 0;
+
+  // Baseline commit: rewrite the whole loom (segments only) as one JSON file, as PyLoom/Loomsidian/Tapestry save.
+  const wholeFile = join(root, `whole-${nodes}.json`);
+  const rewriteMs: number[] = [];
+  const reps = nodes >= 100_000 ? 5 : 15;
+  let python = 0;
+  {
+    const { loom } = await readSession(dir);
+    for (let r = 0; r < reps; r++) {
+      const t0 = nowMs();
+      writeFileSync(wholeFile, JSON.stringify(loom));
+      rewriteMs.push(nowMs() - t0);
+    }
+    python = pythonFormatBytes(loom, statSync(join(dir, "manifest.ndjson")).size);
+  }
+
+  const loadMs: number[] = [];
+  const parseMs: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    globalThis.gc?.();
+    let t0 = nowMs();
+    const s = await openSession(dir);
+    loadMs.push(nowMs() - t0);
+    await s.close();
+    globalThis.gc?.();
+    t0 = nowMs();
+    JSON.parse(readFileSync(wholeFile, "utf8"));
+    parseMs.push(nowMs() - t0);
+  }
+
+  const disk = dirBytes(dir);
+  const params = { nodes: total };
+  const commit = median(commitMs);
+  const rewrite = median(rewriteMs);
+  const load = median(loadMs);
+  const parse = median(parseMs);
+  const out: BenchResult[] = [
+    { metric: "commit-decision", value: commit, unit: "ms", params, baseline: rewrite, ratio: rewrite / commit },
+    { metric: "load-session", value: load, unit: "ms", params, baseline: parse, ratio: parse / load },
+    { metric: "disk-bytes", value: disk, unit: "bytes", params, baseline: python, ratio: python / disk },
+  ];
+  if (nodes === 100_000) {
+    out[0]!.target = "median ≤ 1 ms and ratio ≥ 100";
+    out[0]!.pass = commit <= 1 && rewrite / commit >= 100;
+    out[1]!.target = "≤ 1000 ms";
+    out[1]!.pass = load <= 1000;
+  }
+  if (nodes === 10_000) {
+    out[2]!.target = "ratio ≥ 20";
+    out[2]!.pass = python / disk >= 20;
+  }
+  console.log(`grew ${total} nodes; commit p50 ${commit.toFixed(3)} ms over the last ${commitMs.length} decisions; max ${Math.max(...commitMs).toFixed(1)} ms`);
+  return out;
+}
+
+const root = mkdtempSync(join(tmpdir(), "loom-io-bench-"));
+try {
+  const results: BenchResult[] = [];
+  for (const n of SIZES) results.push(...(await runSize(n, root)));
+  writeResults("io", results);
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
