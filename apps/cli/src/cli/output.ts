@@ -43,7 +43,7 @@ export class Output {
 
   /** The command's result: JSON in --json mode, otherwise the human rendering. */
   result(value: unknown, human: () => string): void {
-    if (this.json) this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    if (this.json) this.streams.stdout.write(`${JSON.stringify(value)}\n`);
     else this.print(human());
   }
 

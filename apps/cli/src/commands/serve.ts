@@ -1,13 +1,56 @@
-// `loom serve` (placeholder until its packages land).
+// `loom serve`: starts the HTTP API and web page (apps/server) over a sessions directory, until Ctrl-C.
+import { resolve } from "node:path";
 import { defineCommand } from "../cli/define-command.js";
-import { FailureError } from "../cli/exit-error.js";
+import { resolveLocalModel } from "../model/model-locations.js";
+import { sessionsRoot } from "../session/session-dir.js";
 
 export default defineCommand({
   name: "serve",
-  summary: "serve",
-  options: {},
-  examples: [{ command: "loom serve", description: "serve" }],
-  async run() {
-    throw new FailureError("not yet available");
+  summary: "start the HTTP server and web page",
+  description:
+    "Serves every session in the sessions directory: an HTTP API, live events, and a page with the current\n" +
+    "text, candidate buttons, the history and the tree. Binds 127.0.0.1; any other host needs a token\n" +
+    "(one is generated and printed if you give none). New sessions use the local engine's model.",
+  options: {
+    host: { type: "string", valueName: "HOST", default: "127.0.0.1", description: "interface to bind" },
+    port: { type: "number", integer: true, min: 0, max: 65535, default: 4321, valueName: "PORT", description: "port (0: any free port)" },
+    dir: { type: "string", valueName: "DIR", description: "sessions directory (default: $LOOM_SESSIONS_DIR or ./.loom-sessions)" },
+    token: { type: "string", valueName: "TOKEN", description: "bearer token every request must carry (default: $LOOM_SERVER_TOKEN)" },
+    model: { type: "string", valueName: "PATH|NAME", description: "GGUF model for new local sessions (default: LOOM_MODEL, then the cache)" },
+    cors: { type: "string", valueName: "ORIGIN", description: "allow this origin to call the API (CORS)" },
+  },
+  examples: [
+    { command: "loom serve", description: "Open http://127.0.0.1:4321 to drive sessions in ./.loom-sessions." },
+    { command: "loom serve --port 0 --json", description: "Any free port; prints {url, token} as JSON." },
+    { command: "loom serve --host 0.0.0.0 --token s3cret", description: "Reachable from the network, with a token." },
+  ],
+  async run({ values, env, cwd, out, signal }) {
+    const { startServer } = await import("@loom/server");
+    const sessionsDir = values.dir ? resolve(cwd, values.dir) : sessionsRoot(env, cwd);
+    let model: string | undefined;
+    try {
+      model = resolveLocalModel({ flag: values.model, env, cwd, allowCheckoutModel: true }).path;
+    } catch (error) {
+      if (values.model) throw error;
+      out.warn("no local model found: new sessions need another generator (set LOOM_MODEL or run `loom model pull`)");
+    }
+    const token = values.token ?? env.LOOM_SERVER_TOKEN;
+    const server = await startServer({
+      host: values.host,
+      port: values.port,
+      sessionsDir,
+      ...(token ? { token } : {}),
+      ...(values.cors ? { corsOrigins: [values.cors] } : {}),
+      ...(model ? { defaultConfig: { generator: { provider: "local", model } } } : {}),
+      log: (m) => out.info(m),
+    });
+    const link = server.token ? `${server.url}/?token=${server.token}` : server.url;
+    out.result({ url: server.url, token: server.token, sessionsDir }, () => `loom server on ${link} (sessions in ${sessionsDir}); Ctrl-C stops`);
+    await new Promise<void>((resolveWait) => {
+      if (signal.aborted) return resolveWait();
+      signal.addEventListener("abort", () => resolveWait(), { once: true });
+    });
+    out.info("stopping the server (sessions are saved)…");
+    await server.close();
   },
 });
