@@ -44,7 +44,11 @@ export class SessionApp {
     const treeBar = el("div", "tree-bar");
     const fit = el("button", "action small", "Fit");
     const tip = el("button", "action small", "Tip");
-    treeBar.append(el("span", "legend", "● current path  ● open  ● rejected  ◯ clarification"), fit, tip);
+    const legend = el("span", "legend");
+    for (const [cls, label] of [["path", "current path"], ["open", "open"], ["chosen", "chosen elsewhere"], ["rejected", "rejected"], ["clar", "clarification"]] as const) {
+      legend.append(el("i", `dot dot-${cls}`), el("span", "", label));
+    }
+    treeBar.append(legend, fit, tip);
     right.append(treeBar, treeBox, this.ui.inspector);
     layout.append(left, right);
     root.replaceChildren(layout);

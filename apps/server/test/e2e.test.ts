@@ -1,0 +1,131 @@
+// End to end in Debian's Chromium (playwright-core): a session on the local engine driven by clicks and keys, and the tree of every node.
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { startServer, type LoomServer } from "../src/index.js";
+// @ts-expect-error: a plain .mjs build script without type declarations.
+import { buildWeb } from "../scripts/build-web.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "../../..");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const MODEL = process.env.LOOM_MODEL ?? resolve(repo, "../shared/models/stories260K.gguf");
+const ARTIFACTS = join(repo, "test-artifacts");
+// In CI the browser test must run; elsewhere it is skipped only when there is no Chromium.
+const skip = !existsSync(CHROMIUM) && !process.env.CI;
+
+let server: LoomServer;
+let browser: BrowserContext;
+let dir: string;
+
+beforeAll(async () => {
+  if (skip) return;
+  dir = await mkdtemp(join(tmpdir(), "loom-e2e-"));
+  const webDir = await buildWeb(join(dir, "web"));
+  server = await startServer({
+    port: 0,
+    sessionsDir: join(dir, "sessions"),
+    webDir,
+    log: () => {},
+    defaultConfig: { generator: { provider: "local", model: MODEL, seed: 11 } },
+  });
+  // A fresh profile per run; playwright passes it as --user-data-dir.
+  browser = await chromium.launchPersistentContext(join(dir, "profile"), {
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    viewport: { width: 1400, height: 900 },
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Wait until the page has rendered a session version newer than `after`, with an open decision (or stopped). */
+async function nextVersion(page: Page, after: number): Promise<number> {
+  await page.waitForFunction((v) => Number(document.body.dataset.version ?? -1) > v && !document.querySelector(".busy"), after, { timeout: 30_000 });
+  return Number(await page.evaluate(() => document.body.dataset.version));
+}
+
+async function openCandidates(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="candidate-1"]:not([disabled])', { timeout: 30_000 });
+}
+
+test.skipIf(skip)("a session on the local engine: three clicks, one key, stop; the text and a tree of every node", { timeout: 120_000 }, async () => {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(server.url);
+  await page.fill('[data-testid="seed-input"]', "Once upon a time, there was a little girl named Lily.");
+  await page.fill('[data-testid="branching-input"]', "4");
+  await page.fill('[data-testid="segmentTokens-input"]', "4");
+  await page.click('[data-testid="create-button"]');
+  await page.waitForURL(/\/s\//);
+  const sessionId = decodeURIComponent(new URL(page.url()).pathname.split("/")[2]!);
+  await page.click('[data-testid="generate-button"]');
+  await openCandidates(page);
+
+  const chosenTexts: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const version = Number(await page.evaluate(() => document.body.dataset.version));
+    const button = page.locator(`[data-testid="candidate-${i + 1}"]`);
+    chosenTexts.push((await button.locator(".candidate-text").textContent()) ?? "");
+    // Logprobs from the local engine are shown on every candidate.
+    expect(await button.locator(".logprob").textContent()).toMatch(/^-?\d+\.\d\d$/);
+    await button.click();
+    await nextVersion(page, version);
+    await openCandidates(page);
+  }
+  const version = Number(await page.evaluate(() => document.body.dataset.version));
+  chosenTexts.push((await page.locator('[data-testid="candidate-2"] .candidate-text').textContent()) ?? "");
+  await page.keyboard.press("2");
+  await nextVersion(page, version);
+  await openCandidates(page);
+  const beforeStop = Number(await page.evaluate(() => document.body.dataset.version));
+  await page.keyboard.press("s");
+  await nextVersion(page, beforeStop);
+  await page.waitForSelector(".stopped-mark");
+
+  // The text on the page is the session's text: the seed and the four chosen segments, in order.
+  const loom = (await (await fetch(`${server.url}/api/sessions/${sessionId}/export?format=json`)).json()) as {
+    nodes: Record<string, { text: string; parentId: string | null }>;
+    currentPath: string[];
+    decisions: Record<string, { action: string | null }>;
+  };
+  const expected = "Once upon a time, there was a little girl named Lily." + chosenTexts.join("");
+  expect(loom.currentPath).toHaveLength(5);
+  expect(loom.currentPath.map((id) => loom.nodes[id]!.text).join("")).toBe(expected);
+  const shown = await page.locator('[data-testid="text"] .seg').allTextContents();
+  expect(shown.join("")).toBe(expected);
+  expect(shown).toHaveLength(5);
+  expect(Object.values(loom.decisions).filter((d) => d.action === "stop")).toHaveLength(1);
+  // History lists the four choices and the stop.
+  expect(await page.locator('[data-testid="history"] li').count()).toBe(5);
+
+  // The tree shows every node of the loom: 1 seed + 5 steps × 4 candidates.
+  const treeIds = await page.evaluate(() => (window as unknown as { loomTree: { nodeIds(): string[] } }).loomTree.nodeIds());
+  expect(new Set(treeIds)).toEqual(new Set(Object.keys(loom.nodes)));
+  expect(treeIds).toHaveLength(21);
+
+  // Clicking a node in the tree inspects it; checking it out moves the current path there.
+  await page.locator(".tree-bar button", { hasText: "Fit" }).click();
+  const target = loom.currentPath[2]!;
+  const pos = await page.evaluate((id) => (window as unknown as { loomTree: { screenPositionOf(id: string): { x: number; y: number } | null } }).loomTree.screenPositionOf(id), target);
+  expect(pos).not.toBeNull();
+  await page.mouse.click(pos!.x, pos!.y);
+  await page.waitForFunction((id) => document.querySelector('[data-testid="inspector"]')?.getAttribute("data-node-id") === id, target);
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.locator('[data-testid="tree"]').screenshot({ path: join(ARTIFACTS, "server-tree.png") });
+  await page.screenshot({ path: join(ARTIFACTS, "server-page.png") });
+  const beforeCheckout = Number(await page.evaluate(() => document.body.dataset.version));
+  await page.click('[data-testid="checkout-button"]');
+  await nextVersion(page, beforeCheckout);
+  expect(await page.locator('[data-testid="text"] .seg').count()).toBe(3);
+  expect(errors).toEqual([]);
+});
