@@ -36,7 +36,7 @@ export function ensureBuilt(): void {
   const stale = () =>
     !existsSync(BIN) ||
     statSync(BIN).mtimeMs < newestMtime(join(CLI_DIR, "src")) ||
-    workspaceDeps().some((d) => !existsSync(join(REPO, "packages", d, "dist", "index.js")));
+    workspaceDeps().some((d) => !existsSync(join(CLI_DIR, "node_modules", "@loom", d, "dist", "index.js")));
   if (!stale()) return;
   const lock = join(tmpdir(), "loom-cli-test-build.lock");
   const deadline = Date.now() + 180_000;
