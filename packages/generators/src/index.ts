@@ -38,3 +38,17 @@ export { OpenAICompatibleGenerator, createOpenAICompatibleGenerator } from "./op
 export type { OpenAICompatibleGeneratorOptions } from "./openai-compatible/openai-compatible-generator.js";
 export { OPENAI_COMPATIBLE_PRESETS, isOpenAICompatiblePreset } from "./openai-compatible/openai-compatible-presets.js";
 export type { OpenAICompatiblePreset, OpenAICompatiblePresetName } from "./openai-compatible/openai-compatible-presets.js";
+export { TOGETHER_API_KEY_ENV, TOGETHER_BASE_URL, TogetherGenerator, createTogetherGenerator } from "./together/together-generator.js";
+export type { TogetherGeneratorOptions } from "./together/together-generator.js";
+export {
+  ANTHROPIC_API_KEY_ENV,
+  ANTHROPIC_BASE_URL,
+  AnthropicCliSimGenerator,
+  DEFAULT_ANTHROPIC_MODEL,
+  createAnthropicCliSimGenerator,
+} from "./anthropic/anthropic-cli-sim-generator.js";
+export type { AnthropicCliSimGeneratorOptions } from "./anthropic/anthropic-cli-sim-generator.js";
+export { CLI_SIM_SYSTEM_PROMPT, buildCliSimPrompt, createPrefillJoiner } from "./anthropic/cli-sim-prompt.js";
+export type { CliSimMessage, CliSimMode, CliSimPrompt } from "./anthropic/cli-sim-prompt.js";
+export { GENERATOR_PROVIDERS, createGenerator, knownProviders } from "./create-generator.js";
+export type { CreateGeneratorConfig } from "./create-generator.js";

@@ -1,0 +1,114 @@
+// The Anthropic CLI-sim adapter with the real @anthropic-ai/sdk against a local server replaying recorded responses.
+import { startReplayServer, type ReplayServer } from "@loom/testkit";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fixture, fixtureChunks, instantRetry } from "../__fixtures__/fixtures.js";
+import { APICallError } from "../errors.js";
+import { AnthropicCliSimGenerator, type AnthropicCliSimGeneratorOptions } from "./anthropic-cli-sim-generator.js";
+
+const request = { prompt: "Once upon a time,", n: 3, maxTokens: 6, temperature: 1, topP: 1 };
+let server: ReplayServer;
+let delays: number[];
+const make = (o: Partial<AnthropicCliSimGeneratorOptions> = {}) =>
+  new AnthropicCliSimGenerator({ baseURL: server.url, apiKey: "sk-ant-test", retry: instantRetry(delays), ...o });
+
+beforeEach(async () => {
+  server = await startReplayServer();
+  delays = [];
+});
+afterEach(() => server.close());
+
+describe("AnthropicCliSimGenerator", () => {
+  it("sends n concurrent CLI-sim requests and returns their continuations without logprobs", async () => {
+    server.setFallback({ body: fixture("anthropic-message.json"), delayMs: 30 });
+    const r = await make().generate({ ...request, stop: ["\n\n"] });
+    expect(server.requests).toHaveLength(3);
+    const sent = server.requests[0]!;
+    expect(sent.path).toBe("/v1/messages");
+    expect(sent.headers.authorization ?? sent.headers["x-api-key"]).toMatch(/sk-ant-test/);
+    expect(sent.json).toMatchObject({
+      model: "claude-sonnet-4-5",
+      max_tokens: 6,
+      stop_sequences: ["\n\n"],
+      messages: [
+        { role: "user", content: "<cmd>head -c 17 draft.txt</cmd>" },
+        { role: "assistant", content: "Once upon a time," },
+        { role: "user", content: "<cmd>tail -c +18 draft.txt</cmd>" },
+      ],
+    });
+    expect((sent.json as { system: string }).system).toMatch(/command-line simulator/);
+    expect(r.candidates).toEqual(Array(3).fill({ text: " there lived a fox who", tokens: null, stepLogprob: null, finishReason: "length" }));
+    expect(r.usage).toEqual({ promptTokens: 336, completionTokens: 18, requests: 3 });
+    expect(r.meta).toMatchObject({ provider: "anthropic-cli-sim", prompt: { messages: expect.any(Array) } });
+  });
+
+  it("caps concurrency", async () => {
+    let inFlight = 0;
+    let most = 0;
+    server.setFallback(() => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      setTimeout(() => inFlight--, 40);
+      return { body: fixture("anthropic-message.json"), delayMs: 40 };
+    });
+    await make({ maxConcurrency: 2 }).generate({ ...request, n: 5 });
+    expect(server.requests).toHaveLength(5);
+    expect(most).toBeLessThanOrEqual(2);
+  });
+
+  it("prefills the assistant turn and joins the continuation to the untrimmed text", async () => {
+    server.enqueue({ body: { ...(fixture("anthropic-message.json") as object), content: [{ type: "text", text: " lived a fox" }] } });
+    const r = await make({ mode: "prefill" }).generate({ ...request, n: 1, prompt: "Once upon a time there " });
+    expect(server.requests[0]!.json).toMatchObject({
+      messages: [
+        { role: "user", content: "<cmd>cat draft.txt</cmd>" },
+        { role: "assistant", content: "Once upon a time there" },
+      ],
+    });
+    expect(r.candidates[0]!.text).toBe("lived a fox");
+    expect(r.meta.provider).toBe("anthropic-prefill");
+  });
+
+  it("streams text deltas per candidate", async () => {
+    server.setFallback({ chunks: fixtureChunks("anthropic-message.chunks.txt") });
+    const texts = ["", ""];
+    let done;
+    for await (const e of make().stream({ ...request, n: 2 })) {
+      if (e.type === "delta") texts[e.index] += e.text;
+      else done = e.result;
+    }
+    expect(texts).toEqual([" there lived a fox", " there lived a fox"]);
+    expect(done!.candidates[0]).toMatchObject({ text: " there lived a fox", finishReason: "stop" });
+    expect(done!.usage).toEqual({ promptTokens: 224, completionTokens: 10, requests: 2 });
+  });
+
+  it("fails a 401 at once, naming ANTHROPIC_API_KEY", async () => {
+    server.setFallback({ status: 401, body: fixture("anthropic-error-401.json") });
+    const error = await make().generate(request).catch((e: unknown) => e);
+    expect(APICallError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/401.*invalid x-api-key.*ANTHROPIC_API_KEY/);
+    expect(delays).toEqual([]);
+  });
+
+  it("retries an overloaded (529) candidate so the step still comes back whole", async () => {
+    server.enqueue({ status: 529, body: fixture("anthropic-error-529.json"), headers: { "retry-after": "0" } });
+    server.setFallback({ body: fixture("anthropic-message.json") });
+    const r = await make().generate(request);
+    expect(r.candidates).toHaveLength(3);
+    expect(server.requests).toHaveLength(4);
+    expect(delays).toEqual([0]);
+  });
+
+  it("aborts a stream mid-way and sends no more requests", async () => {
+    server.setFallback({ chunks: fixtureChunks("anthropic-message.chunks.txt"), chunkDelayMs: 150 });
+    const controller = new AbortController();
+    const run = (async () => {
+      for await (const e of make().stream({ ...request, n: 2, signal: controller.signal })) if (e.type === "delta") controller.abort();
+    })();
+    await expect(run).rejects.toMatchObject({ name: "AbortError" });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("needs a key", () => {
+    expect(() => new AnthropicCliSimGenerator({ env: {} })).toThrow(/ANTHROPIC_API_KEY/);
+  });
+});

@@ -1,0 +1,190 @@
+// The Anthropic CLI-sim adapter (@anthropic-ai/sdk): a chat model simulating `cat` on the draft continues it like a base model.
+import {
+  GENERATOR_SPECIFICATION_VERSION,
+  type GenerateRequest,
+  type GenerateResult,
+  type GenerateStreamEvent,
+  type GeneratedCandidate,
+  type GenerationUsage,
+  type Generator,
+  type GeneratorCapabilities,
+} from "@loom/core";
+import Anthropic from "@anthropic-ai/sdk";
+import { throwIfAborted } from "../abort.js";
+import { APICallError, GeneratorError } from "../errors.js";
+import { streamFrom } from "../event-channel.js";
+import { resolveApiKey } from "../http/api-key.js";
+import { finishReasonOf } from "../http/completion-logprobs.js";
+import { fanOut } from "../http/fan-out.js";
+import { DEFAULT_TIMEOUT_MS, type HttpGeneratorOptions } from "../http/http-options.js";
+import { fromSdkError, type SdkErrorContext } from "../http/sdk-error.js";
+import { withRetry } from "../retry.js";
+import { stepMeta } from "../step-meta.js";
+import { CLI_SIM_SYSTEM_PROMPT, buildCliSimPrompt, createPrefillJoiner, type CliSimMode, type CliSimPrompt } from "./cli-sim-prompt.js";
+
+export const ANTHROPIC_BASE_URL = "https://api.anthropic.com";
+export const ANTHROPIC_API_KEY_ENV = "ANTHROPIC_API_KEY";
+export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-5";
+
+export interface AnthropicCliSimGeneratorOptions extends Omit<HttpGeneratorOptions, "model"> {
+  /** Default {@link DEFAULT_ANTHROPIC_MODEL}. */
+  model?: string;
+  /** `cli-sim` (default): the model prints the rest of the draft. `prefill`: the assistant turn starts with the text. */
+  mode?: CliSimMode;
+  /** Replaces {@link CLI_SIM_SYSTEM_PROMPT}. */
+  system?: string;
+  /** Most requests in flight at once (default 4): a step of `n` candidates is `n` requests. */
+  maxConcurrency?: number;
+}
+
+interface Sample {
+  text: string;
+  stopReason: string | null;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/**
+ * Continues text with a chat model told it is a command-line simulator. There are no logprobs,
+ * no native `n` (a step is `n` concurrent requests, capped) and no seed. The Messages API of
+ * SDK 1.x takes no temperature or top-p, so the model's default sampling applies; the step's
+ * requested values are still recorded in provenance. `stop` maps to `stop_sequences`.
+ */
+export class AnthropicCliSimGenerator implements Generator {
+  readonly specificationVersion = GENERATOR_SPECIFICATION_VERSION;
+  readonly provider: string;
+  readonly model: string;
+  readonly capabilities: GeneratorCapabilities = { logprobs: false, nativeN: false, streaming: true, seed: false };
+  readonly baseURL: string;
+  private readonly client: Anthropic;
+  private readonly options: AnthropicCliSimGeneratorOptions;
+  private readonly mode: CliSimMode;
+
+  constructor(options: AnthropicCliSimGeneratorOptions = {}) {
+    this.options = options;
+    this.mode = options.mode ?? "cli-sim";
+    this.provider = this.mode === "prefill" ? "anthropic-prefill" : "anthropic-cli-sim";
+    this.model = options.model || DEFAULT_ANTHROPIC_MODEL;
+    this.baseURL = options.baseURL ?? ANTHROPIC_BASE_URL;
+    this.client = new Anthropic({
+      apiKey: resolveApiKey(this.provider, options.apiKey, ANTHROPIC_API_KEY_ENV, options.env ?? process.env),
+      baseURL: this.baseURL,
+      timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
+      maxRetries: 0,
+      ...(options.headers ? { defaultHeaders: options.headers } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return this.step(request);
+  }
+
+  stream(request: GenerateRequest): AsyncIterable<GenerateStreamEvent> {
+    return streamFrom<GenerateStreamEvent, GenerateResult>(
+      (push) => this.step(request, (index, text) => push({ type: "delta", index, text })),
+      (result) => ({ type: "done", result }),
+    );
+  }
+
+  private async step(request: GenerateRequest, onDelta?: (index: number, text: string) => void): Promise<GenerateResult> {
+    throwIfAborted(request.signal);
+    if (!Number.isInteger(request.n) || request.n < 1) throw new GeneratorError("invalid_request", `${this.provider}: n must be a positive integer, got ${request.n}`);
+    const prompt = buildCliSimPrompt(request.prompt, this.mode, this.options.system ?? CLI_SIM_SYSTEM_PROMPT);
+    const body = {
+      model: this.model,
+      max_tokens: request.maxTokens,
+      system: prompt.system,
+      messages: prompt.messages,
+      ...(request.stop && request.stop.length > 0 ? { stop_sequences: request.stop } : {}),
+    };
+    const usage: GenerationUsage = { promptTokens: 0, completionTokens: 0, requests: 0 };
+    const ctx: SdkErrorContext = { provider: this.provider, baseURL: this.baseURL, envVar: ANTHROPIC_API_KEY_ENV };
+    const samples = await fanOut(
+      request.n,
+      this.options.maxConcurrency ?? 4,
+      (index, signal) =>
+        withRetry(
+          async () => {
+            usage.requests++;
+            const emitted = { any: false };
+            try {
+              return onDelta
+                ? await this.streamOne(body, prompt, signal, (text) => ((emitted.any = true), onDelta(index, text)))
+                : await this.createOne(body, prompt, signal);
+            } catch (error) {
+              const mapped = fromSdkError(error, ctx, signal);
+              if (emitted.any && APICallError.isInstance(mapped) && mapped.isRetryable) {
+                throw new APICallError({ ...mapped, message: `${mapped.message} (the stream broke after text arrived; not retried)`, isRetryable: false, cause: error });
+              }
+              throw mapped;
+            }
+          },
+          this.options.retry,
+          signal,
+        ),
+      request.signal,
+    );
+    const candidates: GeneratedCandidate[] = samples.map((s) => {
+      usage.promptTokens += s.inputTokens;
+      usage.completionTokens += s.outputTokens;
+      return { text: s.text, tokens: null, stepLogprob: null, finishReason: finishReasonOf(s.stopReason) };
+    });
+    return {
+      candidates,
+      usage,
+      meta: stepMeta({
+        provider: this.provider,
+        model: this.model,
+        request,
+        prompt: { system: prompt.system, messages: prompt.messages },
+        extra: { baseURL: this.baseURL, mode: this.mode, params: { max_tokens: body.max_tokens, stop_sequences: request.stop ?? [] } },
+      }),
+    };
+  }
+
+  private async createOne(body: Anthropic.MessageCreateParamsNonStreaming, prompt: CliSimPrompt, signal: AbortSignal): Promise<Sample> {
+    const message = await this.client.messages.create({ ...body, stream: false }, { signal });
+    if (!Array.isArray(message.content)) {
+      throw new APICallError({ provider: this.provider, url: this.baseURL, isRetryable: false, message: `${this.provider}: the response has no content` });
+    }
+    const raw = message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
+    const joiner = createPrefillJoiner(prompt.trimmedTail);
+    return {
+      text: joiner.push(raw) + joiner.flush(),
+      stopReason: message.stop_reason ?? null,
+      inputTokens: message.usage?.input_tokens ?? 0,
+      outputTokens: message.usage?.output_tokens ?? 0,
+    };
+  }
+
+  private async streamOne(
+    body: Anthropic.MessageCreateParamsNonStreaming,
+    prompt: CliSimPrompt,
+    signal: AbortSignal,
+    onText: (text: string) => void,
+  ): Promise<Sample> {
+    const stream = await this.client.messages.create({ ...body, stream: true }, { signal });
+    const joiner = createPrefillJoiner(prompt.trimmedTail);
+    const sample: Sample = { text: "", stopReason: null, inputTokens: 0, outputTokens: 0 };
+    const emit = (piece: string) => {
+      if (!piece) return;
+      sample.text += piece;
+      onText(piece);
+    };
+    for await (const event of stream) {
+      if (event.type === "message_start") sample.inputTokens = event.message.usage?.input_tokens ?? 0;
+      else if (event.type === "content_block_delta" && event.delta.type === "text_delta") emit(joiner.push(event.delta.text));
+      else if (event.type === "message_delta") {
+        sample.stopReason = event.delta.stop_reason ?? sample.stopReason;
+        sample.outputTokens = event.usage?.output_tokens ?? sample.outputTokens;
+      }
+    }
+    emit(joiner.flush());
+    return sample;
+  }
+}
+
+export function createAnthropicCliSimGenerator(options: AnthropicCliSimGeneratorOptions = {}): AnthropicCliSimGenerator {
+  return new AnthropicCliSimGenerator(options);
+}

@@ -1,0 +1,131 @@
+// The Together adapter (together-ai SDK): base models over Together's completions endpoint, with logprobs.
+import {
+  GENERATOR_SPECIFICATION_VERSION,
+  type GenerateRequest,
+  type GenerateResult,
+  type GenerateStreamEvent,
+  type Generator,
+  type GeneratorCapabilities,
+} from "@loom/core";
+import Together from "together-ai";
+import { throwIfAborted } from "../abort.js";
+import { streamFrom } from "../event-channel.js";
+import { resolveApiKey } from "../http/api-key.js";
+import type { CompletionLogprobs } from "../http/completion-logprobs.js";
+import { runCompletionStep, type CompletionBackend, type CompletionCall, type CompletionResponseLike, type Delta } from "../http/completion-step.js";
+import { DEFAULT_TIMEOUT_MS, type HttpGeneratorOptions } from "../http/http-options.js";
+import { promptOf } from "../prompt-builder.js";
+import { stepMeta } from "../step-meta.js";
+
+export const TOGETHER_BASE_URL = "https://api.together.ai/v1";
+export const TOGETHER_API_KEY_ENV = "TOGETHER_API_KEY";
+/** Together accepts up to 20 top alternatives per token. */
+const MAX_LOGPROBS = 20;
+
+export type TogetherGeneratorOptions = HttpGeneratorOptions;
+
+/** A streamed Together chunk: one token per chunk (with its logprob) next to the choice's text. */
+interface TogetherChunk {
+  choices?: { index?: number; text?: string; finish_reason?: string | null }[];
+  token?: { id?: number; logprob?: number; text?: string } | null;
+  finish_reason?: string | null;
+  usage?: CompletionResponseLike["usage"];
+}
+
+/** Together's chunks carry the token beside the choice; reshape them like completions chunks. */
+function normaliseChunk(chunk: TogetherChunk): CompletionResponseLike {
+  // The chunk's token belongs to its only choice; with several choices per chunk it is ambiguous, so dropped.
+  const token = (chunk.choices?.length ?? 0) === 1 ? chunk.token : null;
+  const logprobs: CompletionLogprobs | null =
+    token && typeof token.text === "string" ? { tokens: [token.text], token_logprobs: [token.logprob ?? null], token_ids: [token.id ?? null] } : null;
+  return {
+    usage: chunk.usage ?? null,
+    choices: (chunk.choices ?? []).map((c) => ({ index: c.index ?? 0, text: c.text ?? "", logprobs, finish_reason: c.finish_reason ?? chunk.finish_reason ?? null })),
+  };
+}
+
+/**
+ * Together completions. `n` is native (one request per step); logprobs come back per token
+ * (with top alternatives when the model's server provides them). Streaming yields one token
+ * per chunk. The SDK's own retries are off; this adapter retries.
+ */
+export class TogetherGenerator implements Generator {
+  readonly specificationVersion = GENERATOR_SPECIFICATION_VERSION;
+  readonly provider = "together";
+  readonly model: string;
+  readonly capabilities: GeneratorCapabilities = { logprobs: true, nativeN: true, streaming: true, seed: true };
+  readonly baseURL: string;
+  private readonly client: Together;
+  private readonly options: TogetherGeneratorOptions;
+
+  constructor(options: TogetherGeneratorOptions) {
+    this.options = options;
+    this.model = options.model;
+    this.baseURL = options.baseURL ?? TOGETHER_BASE_URL;
+    this.client = new Together({
+      apiKey: resolveApiKey(this.provider, options.apiKey, TOGETHER_API_KEY_ENV, options.env ?? process.env),
+      baseURL: this.baseURL,
+      timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
+      maxRetries: 0,
+      ...(options.headers ? { defaultHeaders: options.headers } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return this.step(request);
+  }
+
+  stream(request: GenerateRequest): AsyncIterable<GenerateStreamEvent> {
+    return streamFrom<GenerateStreamEvent, GenerateResult>(
+      (push) => this.step(request, (d) => push({ type: "delta", ...d })),
+      (result) => ({ type: "done", result }),
+    );
+  }
+
+  private async step(request: GenerateRequest, onDelta?: (d: Delta) => void): Promise<GenerateResult> {
+    throwIfAborted(request.signal);
+    const prompt = promptOf(request);
+    const logprobs = Math.min(request.logprobs ?? 0, MAX_LOGPROBS);
+    const body = (call: CompletionCall) => ({
+      model: this.model,
+      prompt,
+      max_tokens: request.maxTokens,
+      temperature: request.temperature,
+      top_p: request.topP,
+      n: call.n,
+      // Ask for at least the chosen tokens' logprobs: stepLogprob needs them even without alternatives.
+      logprobs: Math.max(1, logprobs),
+      ...(request.stop && request.stop.length > 0 ? { stop: request.stop } : {}),
+      ...(call.seed !== undefined ? { seed: call.seed } : {}),
+    });
+    const backend: CompletionBackend = {
+      error: { provider: this.provider, baseURL: this.baseURL, envVar: TOGETHER_API_KEY_ENV },
+      nativeN: true,
+      retry: this.options.retry,
+      maxConcurrency: this.options.maxConcurrency ?? 8,
+      create: async (call, signal) => (await this.client.completions.create({ ...body(call), stream: false }, { signal })) as CompletionResponseLike,
+      createStream: async (call, signal) => {
+        const stream = await this.client.completions.create({ ...body(call), stream: true }, { signal });
+        return (async function* () {
+          for await (const chunk of stream) yield normaliseChunk(chunk as TogetherChunk);
+        })();
+      },
+    };
+    const { candidates, usage } = await runCompletionStep(backend, request, onDelta);
+    // Alternatives beyond what the caller asked for are dropped, so nodes store what was requested.
+    for (const c of candidates) {
+      for (const t of c.tokens ?? []) {
+        if (!t.top) continue;
+        if (logprobs > 0) t.top = t.top.slice(0, logprobs);
+        else delete t.top;
+      }
+    }
+    const params = Object.fromEntries(Object.entries(body({ n: request.n, seed: request.seed })).filter(([k]) => k !== "prompt"));
+    return { candidates, usage, meta: stepMeta({ provider: this.provider, model: this.model, request, prompt, extra: { baseURL: this.baseURL, params } }) };
+  }
+}
+
+export function createTogetherGenerator(options: TogetherGeneratorOptions): TogetherGenerator {
+  return new TogetherGenerator(options);
+}
