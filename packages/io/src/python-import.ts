@@ -1,0 +1,185 @@
+// Converts a session of the seed's Python reference implementation into a Loom (every node, decision and path).
+import {
+  BriefSchema,
+  ChosenBySchema,
+  LOOM_FORMAT_VERSION,
+  SessionConfigSchema,
+  type Brief,
+  type ChosenBy,
+  type DecisionEvent,
+  type Loom,
+  type LoomNode,
+  type SessionConfig,
+} from "@loom/core";
+import { looksLikeTomlBrief, parseBriefText, parseBriefToml } from "./brief-file.js";
+import { IoError } from "./io-error.js";
+import type { PythonDecision, PythonLoom, PythonNode } from "./python-format.js";
+import { parseOrThrow } from "./zod-issue.js";
+
+const iso = (seconds: number | undefined, fallback: string) =>
+  seconds === undefined ? fallback : new Date(Math.round(seconds * 1000)).toISOString();
+
+export interface PythonConversion {
+  loom: Loom;
+  warnings: string[];
+}
+
+function chosenBy(value: string | null | undefined, where: string, warnings: string[]): ChosenBy | null {
+  if (value === null || value === undefined || value === "") return null;
+  const parsed = ChosenBySchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  warnings.push(`${where}: chosen_by "${value}" is not one of human, selector_llm, auto; imported as null`);
+  return null;
+}
+
+/** The Python SessionConfig (asdict) → SessionConfig; unknown keys are ignored, bad values are errors. */
+function convertConfig(config: Record<string, unknown> | null | undefined, file: string): SessionConfig {
+  const c = config ?? {};
+  const engine = (typeof c.base_engine === "object" && c.base_engine !== null ? c.base_engine : {}) as Record<string, unknown>;
+  const selector = (typeof c.selector === "object" && c.selector !== null ? c.selector : {}) as Record<string, unknown>;
+  const pick = (o: Record<string, unknown>, key: string) => (o[key] === undefined || o[key] === null ? {} : { [key]: o[key] });
+  const rename = (o: Record<string, unknown>, from: string, to: string) => (o[from] === undefined || o[from] === null ? {} : { [to]: o[from] });
+  const input = {
+    generator: {
+      ...rename(engine, "engine_type", "provider"),
+      ...rename(engine, "model_name", "model"),
+      ...rename(engine, "segment_tokens", "segmentTokens"),
+      ...rename(engine, "branching_factor", "branchingFactor"),
+      ...pick(engine, "temperature"),
+      ...rename(engine, "top_p", "topP"),
+      ...rename(engine, "max_logprobs", "logprobs"),
+    },
+    selector: {
+      ...pick(selector, "mode"),
+      ...rename(selector, "model_name", "model"),
+      ...rename(selector, "show_logprobs", "showLogprobs"),
+    },
+    ...rename(c, "max_tokens_total", "maxTokensTotal"),
+    ...rename(c, "output_dir", "outputDir"),
+  };
+  return parseOrThrow(SessionConfigSchema, input, { file, prefix: "config" }, "the session config");
+}
+
+function convertBrief(brief: string | null | undefined, file: string): Brief {
+  if (!brief) return BriefSchema.parse({});
+  return looksLikeTomlBrief(brief) ? parseBriefToml(brief, `${file} (field brief)`) : parseBriefText(brief);
+}
+
+function convertNode(p: PythonNode, rootId: string, fallbackTime: string): LoomNode {
+  const importMeta: Record<string, unknown> = { from: "python-reference" };
+  if (p.token_ids && p.token_ids.length > 0) importMeta.tokenIds = p.token_ids;
+  if (p.token_logprobs && p.token_logprobs.length > 0) importMeta.tokenLogprobs = p.token_logprobs;
+  return {
+    id: p.id,
+    parentId: p.parent_id,
+    text: p.text,
+    // The reference stores token ids and logprobs but not each token's text, which Token needs: kept in meta.
+    tokens: null,
+    stepLogprob: p.step_logprob ?? null,
+    decisionId: p.decision_id ?? null,
+    chosenBy: null, // set below from the decision, where the warnings are collected
+    selectionReason: p.selection_reason ?? null,
+    scores: p.scores ?? {},
+    createdAt: iso(p.created_at, fallbackTime),
+    origin: p.id === rootId ? "seed" : "generated",
+    replacesId: null,
+    meta: { ...(p.meta ?? {}), import: importMeta },
+  };
+}
+
+function convertDecision(p: PythonDecision, fallbackTime: string, warnings: string[], where: string): DecisionEvent {
+  const action = p.action === "" || p.action === undefined ? null : p.action;
+  const at = iso(p.timestamp, fallbackTime);
+  let resolved: DecisionEvent["action"] = action;
+  // The reference resolves an answered clarification by choosing in place: "clarify" with a chosen node
+  // and a human response means the same as our choose-with-humanResponse.
+  if (action === "clarify" && p.human_response && p.chosen_node_id) resolved = "choose";
+  return {
+    id: p.id,
+    parentNodeId: p.parent_node_id,
+    candidateNodeIds: [...p.candidate_node_ids],
+    action: resolved,
+    chosenNodeId: resolved === "choose" ? (p.chosen_node_id ?? null) : null,
+    chosenBy: chosenBy(p.chosen_by, where, warnings),
+    reason: resolved === null || p.reason === undefined || (p.reason === "" && resolved === "clarify") ? null : p.reason,
+    ranking: null,
+    candidateScores: p.candidate_scores ?? {},
+    clarificationQuestion: p.clarification_question ?? null,
+    candidatesInTension: p.candidates_in_tension ?? null,
+    whatHingesOnIt: p.what_hinges_on_it ?? null,
+    humanResponse: p.human_response ?? null,
+    maxLogprob: p.max_logprob ?? null,
+    chosenLogprob: p.chosen_logprob ?? null,
+    logprobGap: p.logprob_gap ?? null,
+    timestamp: at,
+    resolvedAt: resolved === null ? null : at,
+  };
+}
+
+/** Convert a parsed Python loom.json. Problems name `file` and the snake_case field. */
+export function convertPythonLoom(py: PythonLoom, file: string): PythonConversion {
+  const warnings: string[] = [];
+  const createdAt = iso(py.created_at, new Date(0).toISOString());
+  const nodes: Record<string, LoomNode> = {};
+  for (const [key, p] of Object.entries(py.nodes)) nodes[key] = convertNode(p, py.root_id, createdAt);
+  const decisions: Record<string, DecisionEvent> = {};
+  for (const [key, p] of Object.entries(py.decision_events)) {
+    const d = convertDecision(p, createdAt, warnings, `${file} (field decision_events.${key}.chosen_by)`);
+    decisions[key] = d;
+    if (d.action === "choose" && d.chosenNodeId) {
+      const chosen = nodes[d.chosenNodeId];
+      if (chosen) chosen.chosenBy = d.chosenBy;
+    }
+  }
+  // Nodes chosen outside a decision record (the root) keep their own chosen_by.
+  for (const [key, p] of Object.entries(py.nodes)) {
+    const node = nodes[key]!;
+    if (node.chosenBy === null && p.chosen_by) node.chosenBy = chosenBy(p.chosen_by, `${file} (field nodes.${key}.chosen_by)`, warnings);
+  }
+
+  // The reference caches each node's full text; check the cache against the segments (it is not carried over).
+  let mismatched = 0;
+  const fullText = new Map<string, string>();
+  const textOf = (id: string): string | null => {
+    const cached = fullText.get(id);
+    if (cached !== undefined) return cached;
+    const chain: string[] = [];
+    let at: string | null = id;
+    while (at !== null && !fullText.has(at)) {
+      if (chain.length > Object.keys(nodes).length) return null; // a cycle: reported by the invariant check
+      const n: LoomNode | undefined = nodes[at];
+      if (!n) return null;
+      chain.push(at);
+      at = n.parentId;
+    }
+    let text = at === null ? "" : fullText.get(at)!;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      text += nodes[chain[i]!]!.text;
+      fullText.set(chain[i]!, text);
+    }
+    return text;
+  };
+  for (const [key, p] of Object.entries(py.nodes)) {
+    if (p.full_text !== undefined && textOf(key) !== null && textOf(key) !== p.full_text) mismatched++;
+  }
+  if (mismatched > 0) {
+    warnings.push(`${file}: ${mismatched} node(s) had a full_text that differs from their segments joined; the segments were kept`);
+  }
+
+  const loom: Loom = {
+    version: LOOM_FORMAT_VERSION,
+    sessionId: py.session_id,
+    rootId: py.root_id,
+    nodes,
+    decisions,
+    currentPath: [...py.current_path],
+    heldPaths: (py.held_paths ?? []).map((p) => [...p]),
+    brief: convertBrief(py.brief, file),
+    config: convertConfig(py.config, file),
+    createdAt,
+  };
+  if (loom.currentPath.length === 0) {
+    throw new IoError("bad_import", "the current path is empty", { file, field: "current_path", expected: "the root id first" });
+  }
+  return { loom, warnings };
+}
