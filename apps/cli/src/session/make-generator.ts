@@ -10,6 +10,7 @@ export interface MakeGeneratorOptions {
   allowCheckoutModel?: boolean;
   /** Candidates sampled at once; the local engine sizes its context for this many sequences. */
   parallel?: number;
+  onWarning?: (message: string) => void;
 }
 
 export async function makeGenerator(config: GeneratorConfig, options: MakeGeneratorOptions): Promise<Generator> {
@@ -20,7 +21,12 @@ export async function makeGenerator(config: GeneratorConfig, options: MakeGenera
       path = resolveLocalModel({ flag: config.model || undefined, env: options.env, cwd: options.cwd, allowCheckoutModel: options.allowCheckoutModel ?? false }).path;
     } catch (error) {
       if (!config.model) throw error;
-      path = resolveLocalModel({ env: options.env, cwd: options.cwd, allowCheckoutModel: options.allowCheckoutModel ?? false }).path;
+      try {
+        path = resolveLocalModel({ env: options.env, cwd: options.cwd, allowCheckoutModel: options.allowCheckoutModel ?? false }).path;
+      } catch {
+        throw error; // the configured file's error names it; the fallback's would not
+      }
+      options.onWarning?.(`model ${config.model} is gone; using ${path}`);
     }
     return createLocalGenerator({ modelPath: path, parallel: Math.min(config.branchingFactor, 16) });
   }

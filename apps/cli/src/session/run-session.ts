@@ -64,7 +64,7 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
       session.mutate((l) => checkout(l, nodeId));
     }
     // Sampling settings come from the stored config (set by `loom new`); a run may only point at another model file.
-    generator = await makeGenerator(config.generator, { env, cwd: input.cwd, allowCheckoutModel: input.allowCheckoutModel ?? false });
+    generator = await makeGenerator(config.generator, { env, cwd: input.cwd, allowCheckoutModel: input.allowCheckoutModel ?? false, onWarning: (w) => out.warn(w) });
     if (interactive) keys = new KeyInput(input.stdin);
     const human = keys ? new TerminalHuman(keys, out, input.signal) : undefined;
     const selector = makeSelector(config.selector, { env, ...(human ? { human } : {}), seed: config.generator.seed });
