@@ -1,0 +1,51 @@
+// Exports a loom as Markdown: the current path's text, optionally followed by every other branch from where it diverges.
+import { childrenOf, pathText, rootPath, type Loom } from "@loom/core";
+
+export interface MarkdownExportOptions {
+  /** Also list every other branch (each leaf not on the current path), from the point where it leaves the current path. */
+  branches?: boolean;
+  /** Characters of shared text shown before a branch's own text (default 80). */
+  context?: number;
+}
+
+/** Leaves of the tree (nodes without children), in creation order. */
+export function leavesOf(loom: Loom): string[] {
+  return Object.keys(loom.nodes).filter((id) => childrenOf(loom, id).length === 0);
+}
+
+export function exportMarkdown(loom: Loom, options: MarkdownExportOptions = {}): string {
+  const title = loom.brief.title || `Loom session ${loom.sessionId}`;
+  const out = [`# ${title}`, "", pathText(loom, loom.currentPath), ""];
+  if (!options.branches) return out.join("\n");
+  const context = options.context ?? 80;
+  const onCurrent = new Set(loom.currentPath);
+  const held = new Set(loom.heldPaths.map((p) => p[p.length - 1]!));
+  const tip = loom.currentPath[loom.currentPath.length - 1]!;
+  const leaves = leavesOf(loom).filter((id) => id !== tip);
+  out.push("## Branches", "");
+  if (leaves.length === 0) out.push("_No other branches._", "");
+  let n = 0;
+  for (const leaf of leaves) {
+    const path = rootPath(loom, leaf);
+    let split = 0;
+    while (split < path.length && onCurrent.has(path[split]!)) split++;
+    const shared = pathText(loom, path.slice(0, split));
+    const own = pathText(loom, path.slice(split));
+    const lead = shared.length > context ? `…${shared.slice(-context)}` : shared;
+    out.push(`### Branch ${++n}${held.has(leaf) ? " (held)" : ""}`, "", `Leaves the current path after node \`${path[split - 1] ?? "(root)"}\`; ends at \`${leaf}\`.`, "");
+    // The shared lead-in is quoted; the branch's own text follows in bold so the divergence is visible.
+    out.push(`> ${`${lead}${emphasise(own)}`.replace(/\n/g, "\n> ")}`, "");
+  }
+  return out.join("\n");
+}
+
+/** Bold each line of `text`, keeping whitespace outside the markers (CommonMark ignores "** x**"). */
+function emphasise(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      const m = /^(\s*)(.*?)(\s*)$/s.exec(line)!;
+      return m[2] ? `${m[1]}**${m[2]!.replace(/\*/g, "\\*")}**${m[3]}` : line;
+    })
+    .join("\n");
+}
