@@ -82,6 +82,15 @@ export class LocalGenerator implements Generator {
     return this.loading;
   }
 
+  /** The model's token ids for `text` (no BOS), e.g. to measure or cut a text in tokens. */
+  async tokenize(text: string): Promise<number[]> {
+    return [...(await this.load()).model.tokenize(text)];
+  }
+
+  async detokenize(tokens: readonly number[]): Promise<string> {
+    return (await this.load()).model.detokenize(tokens as LlamaToken[]);
+  }
+
   generate(request: GenerateRequest): Promise<GenerateResult> {
     return this.exclusive(() => this.step(request, () => {}));
   }
