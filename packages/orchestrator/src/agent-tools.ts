@@ -1,5 +1,5 @@
 // The agentic selector's five tools, implemented against the orchestrator (which owns every call and mutation).
-import { clarifications, currentText, currentTip, divergences, getNode, lastDecisions, LoomError, openDecisionAt, rejectedAt, type DecisionEvent } from "@loom/core";
+import { clarifications, currentTip, divergences, getNode, lastDecisions, LoomError, rejectedAt, type DecisionEvent } from "@loom/core";
 import { lastSentences, type AgentToolResult, type AgentTools } from "@loom/selectors";
 import type { Orchestrator } from "./orchestrator.js";
 
@@ -27,7 +27,7 @@ export function createAgentTools(orch: Orchestrator, signal?: AbortSignal): Agen
   const actionable = (): DecisionEvent | null => {
     const l = loom();
     const tip = currentTip(l);
-    const open = openDecisionAt(l, tip);
+    const open = orch.decisions.openAt(tip);
     if (open) return l.decisions[open]!;
     const pending = orch.pendingAtTip();
     return pending && orch.clarificationAnswers.has(pending.id) ? pending : null;
@@ -62,7 +62,7 @@ export function createAgentTools(orch: Orchestrator, signal?: AbortSignal): Agen
         const tokens = orch.pathTokens();
         const max = l.config.maxTokensTotal;
         if (tokens >= max) return fail(`the piece has reached its token budget (${tokens} of ${max} tokens): call stop_generation`);
-        const open = openDecisionAt(l, currentTip(l));
+        const open = orch.decisions.openAt(currentTip(l));
         // Stored candidates the agent has not seen (a resumed session) are re-presented, not paid for again.
         const reroll = open !== null && orch.presented.has(open);
         const sig = signalOf(s);
@@ -77,7 +77,7 @@ export function createAgentTools(orch: Orchestrator, signal?: AbortSignal): Agen
           content: {
             decisionId: step.decisionId,
             parentNodeId: step.parentNodeId,
-            textEndsWith: lastSentences(currentText(l), 2),
+            textEndsWith: lastSentences(orch.currentText(), 2),
             candidates: step.candidates.map((c) => ({ id: c.id, text: c.text, ...(showLogprobs() ? { logprob: c.stepLogprob } : {}) })),
             tokens: { used: tokens, max },
           },
@@ -101,7 +101,7 @@ export function createAgentTools(orch: Orchestrator, signal?: AbortSignal): Agen
         });
         return {
           outcome: "committed",
-          content: { committed: input.candidateId, logprobGap: d.logprobGap, textEndsWith: lastSentences(currentText(loom()), 2), tokens: { used: orch.pathTokens(), max: loom().config.maxTokensTotal } },
+          content: { committed: input.candidateId, logprobGap: d.logprobGap, textEndsWith: lastSentences(orch.currentText(), 2), tokens: { used: orch.pathTokens(), max: loom().config.maxTokensTotal } },
         };
       }),
 

@@ -4,11 +4,8 @@ import {
   addHumanNode,
   answerClarification,
   checkout,
-  currentText,
   currentTip,
   defaultEnv,
-  openDecisionAt,
-  pendingClarification,
   resolveDecision,
   type ChosenBy,
   type DecisionEvent,
@@ -32,6 +29,8 @@ import {
   type Selector,
 } from "@loom/selectors";
 import { createAgentTools } from "./agent-tools.js";
+import { DecisionIndex } from "./decision-index.js";
+import { PathTextCache } from "./path-text.js";
 import type { OrchestratorEvent, OrchestratorListener, StopReason } from "./events.js";
 import { OrchestratorError } from "./orchestrator-error.js";
 import { PathTokenCounter } from "./path-tokens.js";
@@ -104,6 +103,9 @@ export class Orchestrator {
   private readonly signal: AbortSignal | undefined;
   private readonly listeners = new Set<OrchestratorListener>();
   private readonly tokens = new PathTokenCounter();
+  private readonly texts = new PathTextCache();
+  /** Decisions by parent and pending clarifications (kept current by this class's own mutations). */
+  readonly decisions: DecisionIndex;
   private usage: UsageTracker;
   private readonly prices: PriceTable;
   private readonly usageSaveIntervalMs: number;
@@ -122,6 +124,7 @@ export class Orchestrator {
 
   constructor(options: OrchestratorOptions) {
     this.session = options.session;
+    this.decisions = new DecisionIndex(options.session.loom);
     this.generator = options.generator;
     this.selector = options.selector;
     this.human = options.human;
@@ -195,18 +198,18 @@ export class Orchestrator {
     await this.ready;
     const loom = this.loom;
     const tip = currentTip(loom);
-    const open = openDecisionAt(loom, tip);
+    const open = this.decisions.openAt(tip);
     if (open && !options.reroll) {
       const step = { decisionId: open, parentNodeId: tip, candidates: this.candidatesOf(open), reused: true };
       this.emit({ type: "candidates", ...step, reroll: false });
       return step;
     }
-    const pending = pendingClarification(loom);
-    if (pending && pending.parentNodeId === tip) {
+    const pending = this.pendingAtTip();
+    if (pending) {
       throw new OrchestratorError("invalid_state", `decision ${pending.id} waits for an answer to "${pending.clarificationQuestion}"; call answerClarification first`);
     }
     const g = loom.config.generator;
-    const text = currentText(loom);
+    const text = this.currentText();
     const prompt: string | PromptParts =
       g.promptMode === "briefed"
         ? {
@@ -259,6 +262,7 @@ export class Orchestrator {
         { env: this.env, ...(open ? { decisionId: open } : {}) },
       ),
     );
+    this.decisions.noteDecision(added.decisionId);
     const step = { decisionId: added.decisionId, parentNodeId: tip, candidates: this.candidatesOf(added.decisionId), reused: false };
     this.emit({ type: "candidates", ...step, reroll: open !== null });
     return step;
@@ -284,7 +288,7 @@ export class Orchestrator {
   /** End the session at the tip (recorded on the open decision there, when there is one). */
   async stop(reason: string, chosenBy: ChosenBy = "human"): Promise<void> {
     await this.ready;
-    const open = openDecisionAt(this.loom, currentTip(this.loom)) ?? this.pendingAtTip()?.id ?? null;
+    const open = this.decisions.openAt(currentTip(this.loom)) ?? this.pendingAtTip()?.id ?? null;
     if (open) this.finalize(open, { action: "stop", chosenBy, reason });
     else this.stopRequested = reason;
   }
@@ -296,6 +300,7 @@ export class Orchestrator {
     const pending = this.pendingAtTip();
     if (pending) throw new OrchestratorError("invalid_state", `decision ${pending.id} waits for an answer to its clarification; answer it first`);
     const { nodeId, decisionId } = this.session.mutate((l) => addHumanNode(l, tip, text, this.env));
+    this.decisions.noteDecision(decisionId);
     this.finalize(decisionId, { action: "choose", chosenNodeId: nodeId, chosenBy: "human", reason, ranking: null, candidateScores: {} });
     return nodeId;
   }
@@ -313,7 +318,7 @@ export class Orchestrator {
     await this.ready;
     this.session.mutate((l) => checkout(l, nodeId));
     this.stopRequested = null;
-    this.agentNote = `The current text was moved to node ${nodeId} (the text now ends: ${JSON.stringify(currentText(this.loom).slice(-200))}).`;
+    this.agentNote = `The current text was moved to node ${nodeId} (the text now ends: ${JSON.stringify(this.currentText().slice(-200))}).`;
     this.emit({ type: "tip-changed", tipId: nodeId });
     return nodeId;
   }
@@ -376,7 +381,7 @@ export class Orchestrator {
         if (signal?.aborted) return await finish("aborted");
         const stopped = this.stoppedAtTip();
         if (stopped !== null) return await finish("selector", stopped);
-        const pending = pendingClarification(this.loom);
+        const pending = this.decisions.pending();
         if (pending && !this.clarificationAnswers.has(pending.id)) {
           if (!this.human) return await finish("awaiting-clarification", pending.id);
           await this.askHuman(pending, signal);
@@ -469,17 +474,20 @@ export class Orchestrator {
     });
   }
 
+  /** The text of the current path (cached; O(1) as the tip advances). */
+  currentText(): string {
+    return this.texts.current(this.loom);
+  }
+
   pendingAtTip(): DecisionEvent | null {
-    const pending = pendingClarification(this.loom);
+    const pending = this.decisions.pending();
     return pending && pending.parentNodeId === currentTip(this.loom) ? pending : null;
   }
 
   /** The stop reason when the session was stopped at the current tip. */
   stoppedAtTip(): string | null {
     if (this.stopRequested !== null) return this.stopRequested;
-    const tip = currentTip(this.loom);
-    for (const d of Object.values(this.loom.decisions)) if (d.parentNodeId === tip && d.action === "stop") return d.reason ?? "stopped";
-    return null;
+    return this.decisions.stoppedAt(currentTip(this.loom));
   }
 
   addSelectorUsage(u: ModelUsage): void {
@@ -489,7 +497,7 @@ export class Orchestrator {
 
   private noteUsage(): void {
     this.usageDirty = true;
-    this.emit({ type: "usage", usage: this.usage.snapshot() });
+    if (this.listeners.size) this.emit({ type: "usage", usage: this.usage.snapshot() });
   }
 
   private async saveUsage(force: boolean): Promise<void> {
@@ -529,6 +537,7 @@ export class Orchestrator {
     this.session.mutate((l) =>
       resolveDecision(l, decisionId, { action: "clarify", chosenBy, question: c.question, candidatesInTension: c.candidatesInTension, whatHingesOnIt: c.whatHingesOnIt }, this.env),
     );
+    this.decisions.noteDecision(decisionId);
     this.emit({ type: "clarification-asked", decisionId, question: c.question, candidatesInTension: c.candidatesInTension, whatHingesOnIt: c.whatHingesOnIt });
     return this.loom.decisions[decisionId]!;
   }

@@ -20,6 +20,7 @@ export function compactPrompt(prompt: unknown, text: string, nodeId: string): un
   if (text.length < 64) return prompt;
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") {
+      if (v === text) return { $pathTextOf: nodeId, before: "", after: "" };
       const at = v.indexOf(text);
       return at < 0 ? v : { $pathTextOf: nodeId, before: v.slice(0, at), after: v.slice(at + text.length) };
     }

@@ -1,0 +1,18 @@
+// The text of the current path, cached and extended in O(1) when the tip advances by one node.
+import { pathText, type Loom } from "@loom/core";
+
+export class PathTextCache {
+  private tip: string | null = null;
+  private text = "";
+
+  current(loom: Loom): string {
+    const path = loom.currentPath;
+    const tip = path[path.length - 1]!;
+    if (tip === this.tip) return this.text;
+    const node = loom.nodes[tip]!;
+    // V8 concatenates strings as ropes, so appending a segment does not copy the text.
+    this.text = this.tip !== null && node.parentId === this.tip ? this.text + node.text : pathText(loom, path);
+    this.tip = tip;
+    return this.text;
+  }
+}
