@@ -20,6 +20,8 @@ const USER_FACING = new Set([
   "GeneratorConfigError",
   "SelectorConfigError",
   "APICallError",
+  "GeneratorError",
+  "PartialStepError",
   "SelectorError",
   "OrchestratorError",
 ]);

@@ -1,16 +1,18 @@
 // The flags that shape a session (generator, sampling, selector, budget) and how they become a SessionConfig.
+import { knownProviders } from "@loom/generators";
 import { SAMPLING_PRESETS, SessionConfigSchema, withPreset, type SessionConfig } from "@loom/core";
 import type { OptionValues } from "../cli/define-command.js";
 import { UsageError } from "../cli/exit-error.js";
 
-export const GENERATORS = ["local", "openai", "together", "anthropic-cli-sim"] as const;
+/** Every provider @loom/generators builds, but its scripted test generator. */
+export const GENERATORS = knownProviders().filter((p) => p !== "scripted");
 export const SELECTORS = ["human", "stateless", "agentic", "hybrid", "auto"] as const;
 
 export const GENERATOR_OPTIONS = {
   generator: {
     type: "enum",
     choices: GENERATORS,
-    description: "who proposes continuations (default: local, the in-process GGUF engine)",
+    description: "who proposes continuations (default: local, the in-process GGUF engine; openai, vllm, llamacpp, ollama… speak the OpenAI completions API)",
   },
   model: { type: "string", valueName: "MODEL", description: "generator model: a GGUF path or cached name for local, else the provider's model id" },
   "base-url": { type: "string", valueName: "URL", description: "OpenAI-compatible server (vLLM, llama.cpp, Ollama…) or provider endpoint" },

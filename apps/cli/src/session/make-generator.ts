@@ -1,37 +1,34 @@
-// Builds the generator a session's config names (the local GGUF engine by default).
+// Builds the generator a session's config names: the local GGUF engine by default, else @loom/generators' factory.
 import type { GeneratorConfig, Generator } from "@loom/core";
-import { createLocalGenerator } from "@loom/generators";
-import { FailureError } from "../cli/exit-error.js";
+import { createGenerator } from "@loom/generators";
 import { resolveLocalModel } from "../model/model-locations.js";
 
 export interface MakeGeneratorOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
   allowCheckoutModel?: boolean;
-  /** Candidates sampled at once; the local engine sizes its context for this many sequences. */
-  parallel?: number;
   onWarning?: (message: string) => void;
 }
 
-export async function makeGenerator(config: GeneratorConfig, options: MakeGeneratorOptions): Promise<Generator> {
-  if (config.provider === "local") {
-    // The stored path first; if the file moved, the usual rules (LOOM_MODEL, cache) find another.
+/** The local model file: the configured one, or (if it has gone) what LOOM_MODEL / the cache offer now. */
+function localModelPath(config: GeneratorConfig, options: MakeGeneratorOptions): string {
+  const rules = { env: options.env, cwd: options.cwd, allowCheckoutModel: options.allowCheckoutModel ?? false };
+  try {
+    return resolveLocalModel({ ...rules, flag: config.model || undefined }).path;
+  } catch (error) {
+    if (!config.model) throw error;
     let path: string;
     try {
-      path = resolveLocalModel({ flag: config.model || undefined, env: options.env, cwd: options.cwd, allowCheckoutModel: options.allowCheckoutModel ?? false }).path;
-    } catch (error) {
-      if (!config.model) throw error;
-      try {
-        path = resolveLocalModel({ env: options.env, cwd: options.cwd, allowCheckoutModel: options.allowCheckoutModel ?? false }).path;
-      } catch {
-        throw error; // the configured file's error names it; the fallback's would not
-      }
-      options.onWarning?.(`model ${config.model} is gone; using ${path}`);
+      path = resolveLocalModel(rules).path;
+    } catch {
+      throw error; // the configured file's error names it; the fallback's would not
     }
-    return createLocalGenerator({ modelPath: path, parallel: Math.min(config.branchingFactor, 16) });
+    options.onWarning?.(`model ${config.model} is gone; using ${path}`);
+    return path;
   }
-  const generators = (await import("@loom/generators")) as Record<string, unknown>;
-  const factory = generators["createGenerator"] as ((c: GeneratorConfig, o: { env: NodeJS.ProcessEnv }) => Generator | Promise<Generator>) | undefined;
-  if (!factory) throw new FailureError(`generator "${config.provider}" is not available in this build`, "use --generator local");
-  return factory(config, { env: options.env });
+}
+
+export function makeGenerator(config: GeneratorConfig, options: MakeGeneratorOptions): Generator {
+  const model = config.provider === "local" ? localModelPath(config, options) : config.model;
+  return createGenerator({ ...config, model }, { env: options.env });
 }

@@ -3,7 +3,7 @@ import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createLoom, defaultSessionConfig, type Brief, type Loom } from "@loom/core";
-import * as io from "@loom/io";
+import { createSession, loadBrief } from "@loom/io";
 import { FailureError, UsageError } from "../cli/exit-error.js";
 import { resolveLocalModel } from "../model/model-locations.js";
 import { applyConfigFlags } from "./config-flags.js";
@@ -38,9 +38,6 @@ async function readBrief(input: NewSessionInput): Promise<Brief | undefined> {
   const path = resolve(input.cwd, input.briefFile);
   if (!existsSync(path)) throw new FailureError(`--brief: no such file ${path}`, "give a .toml brief or a Markdown/text file");
   if (statSync(path).isDirectory()) throw new FailureError(`--brief: ${path} is a directory, expected a .toml or .md file`);
-  // Brief files are @loom/io's; looked up at run time until its brief loader is exported.
-  const loadBrief = (io as unknown as { loadBrief?: (p: string) => Promise<Brief> }).loadBrief;
-  if (!loadBrief) throw new FailureError("brief files are not supported by this build of @loom/io");
   return loadBrief(path);
 }
 
@@ -59,7 +56,7 @@ export async function newSession(input: NewSessionInput): Promise<{ dir: string;
     throw new FailureError(`--dir: a session already exists in ${dir}`, `continue it with \`loom run ${input.dir ?? dir}\`, or pick another directory`);
   }
   config.outputDir = dir;
-  const session = await io.createSession(dir, loom);
+  const session = await createSession(dir, loom);
   await session.close();
   return { dir, loom };
 }
