@@ -50,11 +50,22 @@ async function main(): Promise<number> {
   });
   const link = server.token ? `${server.url}/?token=${server.token}` : server.url;
   console.log(`loom server listening on ${link} (sessions in ${values.dir})`);
+  // Handlers stay registered (not `once`): the local engine re-raises the signal after its own clean-up,
+  // which with no handler left would kill the process before the sessions are compacted and unlocked.
+  let closing = false;
   const shutdown = () => {
-    void server.close().then(() => process.exit(0));
+    if (closing) return;
+    closing = true;
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`loom server: closing failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
   };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
   return -1;
 }
 

@@ -105,7 +105,7 @@ describe("sessions", () => {
     const md = await t.call("GET", `/api/sessions/${id}/export?format=md`);
     expect(md.body).toContain("# Keeper");
     const json = await t.call("GET", `/api/sessions/${id}/export?format=json`);
-    expect(Object.keys(json.body.nodes)).toHaveLength(5);
+    expect(Object.keys(json.body.loom.nodes)).toHaveLength(5);
     const list = await t.call("GET", "/api/sessions");
     expect(list.body.sessions.map((s: { id: string }) => s.id)).toContain("round-trip");
     expect((await t.call("POST", "/api/sessions", { seed: "again", sessionId: "round-trip" })).status).toBe(409);

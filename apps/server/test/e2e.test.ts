@@ -93,11 +93,11 @@ test.skipIf(skip)("a session on the local engine: three clicks, one key, stop; t
   await page.waitForSelector(".stopped-mark");
 
   // The text on the page is the session's text: the seed and the four chosen segments, in order.
-  const loom = (await (await fetch(`${server.url}/api/sessions/${sessionId}/export?format=json`)).json()) as {
+  const { loom } = (await (await fetch(`${server.url}/api/sessions/${sessionId}/export?format=json`)).json()) as { loom: {
     nodes: Record<string, { text: string; parentId: string | null }>;
     currentPath: string[];
     decisions: Record<string, { action: string | null }>;
-  };
+  } };
   const expected = "Once upon a time, there was a little girl named Lily." + chosenTexts.join("");
   expect(loom.currentPath).toHaveLength(5);
   expect(loom.currentPath.map((id) => loom.nodes[id]!.text).join("")).toBe(expected);

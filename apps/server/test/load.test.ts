@@ -55,7 +55,7 @@ test(`${CLIENTS} clients race to choose for ${STEPS} steps: exactly one accepted
 
   // The session agrees: one decision per step on the current path, each the accepted one.
   const json = await t.call("GET", "/api/sessions/race/export?format=json");
-  const loom = json.body;
+  const loom = json.body.loom;
   expect(loom.currentPath).toHaveLength(STEPS + 1);
   expect(loom.currentPath.slice(1)).toEqual(accepted.map((a) => a.nodeId));
   const resolved = Object.values(loom.decisions as Record<string, { action: string | null }>).filter((d) => d.action !== null);

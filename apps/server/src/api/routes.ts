@@ -2,7 +2,6 @@
 import {
   createLoom,
   currentText,
-  decisionsInOrder,
   nodeText,
   openDecisionAt,
   rejectedAt,
@@ -10,6 +9,7 @@ import {
   withPreset,
   type SessionConfigInput,
 } from "@loom/core";
+import { exportDot, exportJson, exportMarkdown } from "@loom/io";
 import { z } from "zod";
 import { HttpError } from "../http/http-error.js";
 import { SseStream } from "../http/sse-stream.js";
@@ -93,18 +93,6 @@ function requireOpenDecision(live: LiveSession, decisionId: string) {
     throw new HttpError(409, "decision_not_open", `decision "${decisionId}" was already decided (${d.action}${d.chosenBy ? ` by ${d.chosenBy}` : ""})`);
   }
   return d;
-}
-
-function markdownOf(live: LiveSession): string {
-  const loom = live.driver.loom;
-  const lines = [`# ${loom.brief.title || loom.sessionId}`, "", currentText(loom), "", "## Decisions", ""];
-  for (const d of decisionsInOrder(loom)) {
-    if (d.action === null) continue;
-    const chosen = d.chosenNodeId ? JSON.stringify(loom.nodes[d.chosenNodeId]?.text ?? "") : "";
-    const gap = d.logprobGap === null ? "" : ` (logprob gap ${d.logprobGap.toFixed(2)})`;
-    lines.push(`- ${d.action} ${chosen} by ${d.chosenBy ?? "?"}${gap}: ${d.reason ?? d.clarificationQuestion ?? ""}`);
-  }
-  return lines.join("\n") + "\n";
 }
 
 export function apiRoutes(): ApiRoute[] {
@@ -332,16 +320,22 @@ export function apiRoutes(): ApiRoute[] {
       method: "GET",
       path: "/api/sessions/:id/export",
       operationId: "exportSession",
-      summary: "The whole session: the loom as JSON, Markdown (text and decisions) or the plain text.",
+      summary: "The whole session as @loom/io exports it: JSON (the loom), Markdown (text and branches), Graphviz DOT, or the plain text.",
       query: ExportQuerySchema,
-      responses: { 200: { description: "The export.", contentType: "application/json, text/markdown or text/plain" }, ...errors },
+      responses: { 200: { description: "The export.", contentType: "application/json, text/markdown, text/vnd.graphviz or text/plain" }, ...errors },
       handle: async (ctx) => {
         const live = await ctx.hub.get(ctx.params.id!);
         const loom = live.driver.loom;
         const disposition = (ext: string) => ({ "content-disposition": `inline; filename="${live.id}.${ext}"` });
-        if (ctx.query.format === "md") return { status: 200, raw: markdownOf(live), headers: { "content-type": "text/markdown; charset=utf-8", ...disposition("md") } };
-        if (ctx.query.format === "txt") return { status: 200, raw: currentText(loom), headers: { "content-type": "text/plain; charset=utf-8", ...disposition("txt") } };
-        return { status: 200, raw: JSON.stringify(loom), headers: { "content-type": "application/json; charset=utf-8", ...disposition("json") } };
+        // The formats are @loom/io's, so a page download and `loom export` give the same file.
+        const formats = {
+          json: () => ({ body: exportJson(loom, { indent: 0 }), type: "application/json" }),
+          md: () => ({ body: exportMarkdown(loom, { branches: true }), type: "text/markdown" }),
+          dot: () => ({ body: exportDot(loom), type: "text/vnd.graphviz" }),
+          txt: () => ({ body: currentText(loom), type: "text/plain" }),
+        } as const;
+        const { body, type } = formats[ctx.query.format]();
+        return { status: 200, raw: body, headers: { "content-type": `${type}; charset=utf-8`, ...disposition(ctx.query.format) } };
       },
     }),
   ];

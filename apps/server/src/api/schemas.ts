@@ -90,7 +90,7 @@ export const SessionPageQuerySchema = z
   })
   .strict();
 
-export const ExportQuerySchema = z.object({ format: z.enum(["json", "md", "txt"]).default("json") }).strict();
+export const ExportQuerySchema = z.object({ format: z.enum(["json", "md", "dot", "txt"]).default("json") }).strict();
 
 // Response shapes (documented in OpenAPI; built by the server, not parsed at run time).
 

@@ -46,7 +46,7 @@ class OrchestratedSession implements SessionDriver {
   }
 
   static async start(session: Session, options: DefaultBackendOptions): Promise<OrchestratedSession> {
-    const generator = await (options.generatorFor ?? ((loom: Loom) => generatorForConfig(loom.config.generator)))(session.loom);
+    const generator = await (options.generatorFor ?? ((loom: Loom) => generatorForConfig(loom.config.generator, options.secrets)))(session.loom);
     const human = new WebHuman();
     try {
       const selector = await (options.selectorFor ?? ((loom: Loom, h: HumanInterface) => selectorForConfig(loom, h, options.secrets)))(session.loom, human);
