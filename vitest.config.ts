@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@loom\/generators\/test$/, replacement: src("./packages/generators/src/test/index.ts") },
       { find: /^@loom\/testkit$/, replacement: src("./packages/testkit/src/index.ts") },
+      { find: /^@loom\/server$/, replacement: src("./apps/server/src/index.ts") },
       { find: /^@loom\/(core|io|generators|selectors|orchestrator)$/, replacement: src("./packages/$1/src/index.ts") },
     ],
   },
