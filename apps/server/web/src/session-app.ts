@@ -85,7 +85,7 @@ export class SessionApp {
     this.events.onopen = () => this.setStatus("live");
     this.events.onerror = () => this.setStatus("reconnecting…");
     this.events.onmessage = () => this.refresh();
-    for (const type of ["candidates", "decision", "clarification-asked", "clarification-answered", "stopped", "checkout", "written", "run-started", "run-finished", "error", "step-started"]) {
+    for (const type of ["candidates", "decision", "clarification-asked", "clarification-answered", "tip-changed", "stopped", "run-started", "run-finished", "error"]) {
       this.events.addEventListener(type, () => this.refresh());
     }
     await this.refresh();
