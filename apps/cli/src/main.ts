@@ -82,7 +82,7 @@ function report(error: unknown, out: Output, options: MainOptions): number {
   }
   if (options.signal.aborted) {
     options.stderr.write("interrupted; everything already chosen is saved\n");
-    return 130;
+    return EXIT.interrupted;
   }
   // Not a user mistake: a bug, so show the stack.
   options.stderr.write(`${c.red("internal error:")} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -72,6 +72,8 @@ export interface RunOptions {
   cwd?: string;
   input?: string;
   timeoutMs?: number;
+  /** Gets the child process, e.g. to send it a signal. */
+  onSpawn?: (child: import("node:child_process").ChildProcess) => void;
 }
 
 /** A scratch directory for one test, with its own cache and sessions roots. */
@@ -99,6 +101,7 @@ export function loom(args: string[], options: RunOptions & { dir: string }): Pro
       child.kill("SIGKILL");
       reject(new Error(`loom ${args.join(" ")} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
     }, options.timeoutMs ?? 60_000);
+    options.onSpawn?.(child);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);

@@ -81,6 +81,34 @@ describe("a headless session on the local engine", () => {
 });
 
 describe("failures on the way", () => {
+  it("Ctrl-C (SIGINT) stops a headless run between steps: exit 130, every decision so far saved", async () => {
+    const long = join(dir, "long");
+    expect((await loom(["new", "--seed", "Once", "--dir", long, "--branching", "2", "--max-tokens-total", "100000"], { dir, env: env() })).code).toBe(0);
+    let sent = false;
+    const r = await loom(["run", long, "--selector", "auto"], {
+      dir,
+      env: env(),
+      onSpawn: (child) => {
+        child.stderr!.on("data", (d: Buffer) => {
+          // Interrupt once a few steps are in.
+          if (!sent && d.toString().includes("step 3: chose")) {
+            sent = true;
+            child.kill("SIGINT");
+          }
+        });
+      },
+    });
+    expect(sent).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain("interrupted");
+    expect(r.stderr).toContain("loom resume");
+    const { loom: saved, warnings } = await readSession(long);
+    expect(warnings).toEqual([]);
+    const decided = Object.values(saved.decisions).filter((d) => d.action === "choose").length;
+    expect(decided).toBeGreaterThanOrEqual(3);
+    expect(saved.currentPath).toHaveLength(decided + 1);
+  });
+
   it("a session locked by another process names the holder's pid", async () => {
     const held = await openSession(session);
     try {

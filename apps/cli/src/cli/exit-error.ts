@@ -1,7 +1,7 @@
 // Typed exits: commands throw these and the entry point turns them into a message and an exit status.
 
-/** Documented exit statuses: 0 ok, 1 failure, 2 usage (bad flag, missing argument). */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/** Documented exit statuses: 0 ok, 1 failure, 2 usage (bad flag, missing argument), 130 interrupted (Ctrl-C). */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 const marker = Symbol.for("loom.cli.ExitError");

@@ -3,7 +3,8 @@ import type { Colors } from "./colors.js";
 import type { CommandSpec, OptionSpec, OptionsSpec } from "./define-command.js";
 import { COMMON_OPTIONS } from "./parse-argv.js";
 
-export const EXIT_CODES_TEXT = "Exit status: 0 ok, 1 failure (the message says what to do), 2 usage (bad flag or argument).";
+export const EXIT_CODES_TEXT =
+  "Exit status: 0 ok, 1 failure (the message says what to do), 2 usage (bad flag or argument), 130 interrupted (work so far is saved).";
 
 function flagLabel(name: string, o: OptionSpec): string {
   const value = o.type === "boolean" ? "" : ` ${o.type === "enum" ? o.choices.join("|") : (o.valueName ?? (o.type === "number" ? "N" : "VALUE"))}`;

@@ -1,17 +1,23 @@
 // `loom stats`: the size of the loom, how far choices strayed from the model, tokens and cost.
 import { loomStats, type Loom } from "@loom/core";
 import { openSession } from "@loom/io";
+import type { SessionUsage } from "@loom/orchestrator";
 import { defineCommand } from "../cli/define-command.js";
 import { formatLogprob } from "../render/snippet.js";
 import { SESSION_POSITIONAL } from "../session/read-loom.js";
 import { resolveSessionDir } from "../session/session-dir.js";
 
-/** Usage as the orchestrator saves it in the session's side state (fields optional: older sessions lack some). */
-interface SavedUsage {
-  promptTokens?: number;
-  completionTokens?: number;
-  requests?: number;
-  costUsd?: number | null;
+/** Totals over the usage the orchestrator saves in the session's side state (`state/usage.json`). */
+function usageTotals(usage: SessionUsage | null) {
+  const all = usage ? [...usage.generator, ...usage.selector] : [];
+  const sum = (f: (t: (typeof all)[number]) => number) => all.reduce((s, t) => s + f(t), 0);
+  return {
+    requests: sum((t) => t.requests),
+    inputTokens: sum((t) => t.inputTokens),
+    outputTokens: sum((t) => t.outputTokens),
+    costUsd: usage?.costUsd ?? null,
+    unpriced: usage?.unpriced ?? [],
+  };
 }
 
 function tokenCounts(loom: Loom) {
@@ -41,14 +47,18 @@ export default defineCommand({
     try {
       for (const w of session.warnings) out.warn(w);
       const loom = session.loom;
-      const usage = (await session.readState<SavedUsage>("usage")) ?? null;
+      const saved = await session.readState<SessionUsage>("usage");
+      const usage = usageTotals(saved);
       const stats = {
         sessionId: loom.sessionId,
         ...loomStats(loom),
         ...tokenCounts(loom),
         textChars: loom.currentPath.reduce((sum, id) => sum + loom.nodes[id]!.text.length, 0),
-        usage,
-        costUsd: usage?.costUsd ?? null,
+        usage: saved,
+        requests: usage.requests,
+        modelInputTokens: usage.inputTokens,
+        modelOutputTokens: usage.outputTokens,
+        costUsd: usage.costUsd,
         generator: `${loom.config.generator.provider}${loom.config.generator.model ? ` ${loom.config.generator.model}` : ""}`,
         selector: loom.config.selector.mode,
       };
@@ -63,8 +73,8 @@ export default defineCommand({
           ["mean logprob gap", formatLogprob(stats.meanLogprobGap)],
           ["tokens", `${stats.generatedTokens} generated, ${stats.currentPathTokens} on the current path`],
           ["text", `${stats.textChars} characters`],
-          ["requests", usage?.requests !== undefined ? String(usage.requests) : "—"],
-          ["cost", stats.costUsd !== null ? `$${stats.costUsd.toFixed(4)}` : "— (local engine, or no price configured)"],
+          ["model calls", `${usage.requests} requests, ${usage.inputTokens} tokens in, ${usage.outputTokens} out`],
+          ["cost", stats.costUsd !== null ? `$${stats.costUsd.toFixed(4)}${usage.unpriced.length ? ` (not priced: ${usage.unpriced.join(", ")})` : ""}` : "— (local engine, or no price configured)"],
         ];
         return rows.map(([k, v]) => `${out.colors.bold(k.padEnd(17))} ${v}`).join("\n");
       });

@@ -1,6 +1,7 @@
 // The body shared by `loom run` and `loom resume`: find the session, run it, print the text and where it is saved.
 import { relative } from "node:path";
 import type { CommandContext } from "../cli/define-command.js";
+import { EXIT, ExitError } from "../cli/exit-error.js";
 import { SELECTOR_OPTIONS } from "./config-flags.js";
 import { describeEnd, runSession } from "./run-session.js";
 import { resolveSessionDir } from "./session-dir.js";
@@ -20,4 +21,5 @@ export async function runCommand(ctx: CommandContext<typeof RUN_OPTIONS>): Promi
   out.result(json, () => result.text);
   out.info(out.errColors.dim(describeEnd(result, shown)));
   if (result.reason !== "selector") out.info(out.errColors.dim(`continue with: loom resume ${shown}`));
+  if (result.reason === "aborted" && !result.quit) throw new ExitError(EXIT.interrupted, "interrupted; everything already chosen is saved");
 }
