@@ -61,7 +61,8 @@ export class IoError extends Error {
 function formatMessage(message: string, d: IoErrorDetails): string {
   const where = d.file ? `${d.file}${d.line !== undefined ? `:${d.line}` : ""}` : "";
   const field = d.field ? ` (field ${d.field})` : "";
-  const expected = d.expected ? `; expected ${d.expected}` : "";
+  // zod's own messages already say what was expected; do not say it twice.
+  const expected = d.expected && !/\bexpected\b/i.test(message) ? `; expected ${d.expected}` : "";
   return `${where ? `${where}${field}: ` : field ? `${field.trim()}: ` : ""}${message}${expected}`;
 }
 

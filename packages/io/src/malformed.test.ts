@@ -1,0 +1,156 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { addCandidates, checkout, choose, createLoom, sequentialEnv, type Loom } from "@loom/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IoError, createSession, loadBrief, openSession } from "./index.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "loom-malformed-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const base = join(tmp, "base");
+
+/** Node ids of the base session, by role. */
+const ids = { root: "", a: "", b: "", c: "", d1: "", d2: "", d3: "" };
+
+// The base: a snapshot (plain JSON) of two decisions, then a journal of two more and their manifest lines,
+// as a writer leaves it when it is killed before compacting.
+beforeAll(async () => {
+  const env = sequentialEnv();
+  const loom = createLoom({ seed: "Base", sessionId: "s-base" }, env);
+  const s = await createSession(base, loom, { compressSnapshots: false, compactAfterBytes: false });
+  ids.root = s.loom.rootId;
+  const one = s.mutate((l) => addCandidates(l, l.rootId, [{ text: " one", stepLogprob: -1 }, { text: " uno", stepLogprob: -2 }], { env }));
+  s.mutate((l) => choose(l, one.decisionId, one.nodeIds[0]!, "auto", "first", env));
+  ids.a = one.nodeIds[0]!;
+  ids.d1 = one.decisionId;
+  await s.close();
+  const w = await openSession(base, { compressSnapshots: false, compactAfterBytes: false });
+  const two = w.mutate((l) => addCandidates(l, ids.a, [{ text: " two" }, { text: " dos" }], { env }));
+  w.mutate((l) => choose(l, two.decisionId, two.nodeIds[1]!, "human", "second", env));
+  ids.b = two.nodeIds[1]!;
+  ids.d2 = two.decisionId;
+  const three = w.mutate((l) => addCandidates(l, ids.b, [{ text: " three" }], { env }));
+  w.mutate((l) => choose(l, three.decisionId, three.nodeIds[0]!, "human", "third", env));
+  ids.c = three.nodeIds[0]!;
+  ids.d3 = three.decisionId;
+  w.mutate((l) => checkout(l, ids.b));
+  // Copy the directory as a crash would leave it: journal not compacted; the (live) lock left behind.
+  cpSync(base, join(tmp, "crashed"), { recursive: true });
+  rmSync(join(tmp, "crashed", "lock"));
+  await w.close();
+  rmSync(base, { recursive: true });
+  cpSync(join(tmp, "crashed"), base, { recursive: true });
+  // Sanity: the base itself loads.
+  await (await openSession(join(tmp, "crashed"))).close();
+});
+
+type Snap = { format: string; version: number; seq: number; manifestBytes: number | null; loom: Loom & Record<string, unknown> };
+const editJson = (dir: string, f: (snap: Snap) => unknown) => {
+  const file = join(dir, "loom.json");
+  writeFileSync(file, JSON.stringify(f(JSON.parse(readFileSync(file, "utf8")) as Snap)));
+};
+const journalLines = (dir: string) => readFileSync(join(dir, "journal.ndjson"), "utf8").trimEnd().split("\n");
+const editJournal = (dir: string, f: (lines: string[]) => string[]) => writeFileSync(join(dir, "journal.ndjson"), f(journalLines(dir)).join("\n") + "\n");
+const editJournalOp = (dir: string, index: number, f: (entry: any) => void) =>
+  editJournal(dir, (lines) => lines.map((l, i) => (i === index ? JSON.stringify(((e) => (f(e), e))(JSON.parse(l))) : l)));
+const editManifest = (dir: string, f: (lines: string[]) => string[]) => {
+  const file = join(dir, "manifest.ndjson");
+  writeFileSync(file, f(readFileSync(file, "utf8").trimEnd().split("\n")).join("\n") + "\n");
+};
+
+interface Case {
+  name: string;
+  corrupt: (dir: string) => void;
+  file: string;
+  /** Matched against the error message (which carries file, line and field). */
+  message: RegExp | (() => RegExp);
+  /** Load a brief file from the directory instead of opening the session. */
+  brief?: string;
+}
+
+const cases: Case[] = [
+  { name: "snapshot is not JSON", corrupt: (d) => writeFileSync(join(d, "loom.json"), '{"format": "loom-snapshot", "version": 1,'), file: "loom.json", message: /\(field \(whole file\)\): not valid JSON/ },
+  { name: "snapshot is a JSON array", corrupt: (d) => writeFileSync(join(d, "loom.json"), "[]"), file: "loom.json", message: /\(field \(top level\)\).*expected a JSON object/ },
+  { name: "compressed snapshot is damaged", corrupt: (d) => writeFileSync(join(d, "loom.json"), Buffer.concat([gzipSync("{}").subarray(0, 12), Buffer.from("garbage")])), file: "loom.json", message: /compressed snapshot is damaged/ },
+  { name: "wrong format marker", corrupt: (d) => editJson(d, (s) => ({ ...s, format: "pyloom" })), file: "loom.json", message: /field format.*expected "loom-snapshot"/ },
+  { name: "newer snapshot version", corrupt: (d) => editJson(d, (s) => ({ ...s, version: 7 })), file: "loom.json", message: /field version.*newer Loom.*version 7/ },
+  { name: "snapshot without a version", corrupt: (d) => editJson(d, ({ version: _, ...s }) => s), file: "loom.json", message: /field version.*no valid format version/ },
+  { name: "negative seq", corrupt: (d) => editJson(d, (s) => ({ ...s, seq: -1 })), file: "loom.json", message: /field seq/ },
+  { name: "wrong type: node text is a number", corrupt: (d) => editJson(d, (s) => ((s.loom.nodes[ids.a]!.text as unknown) = 42, s)), file: "loom.json", message: () => new RegExp(`field loom\\.nodes\\.${ids.a}\\.text\\).*expected string, received number`) },
+  { name: "missing rootId", corrupt: (d) => editJson(d, (s) => (delete (s.loom as Record<string, unknown>).rootId, s)), file: "loom.json", message: /field loom\.rootId/ },
+  { name: "bad enum: chosenBy", corrupt: (d) => editJson(d, (s) => ((s.loom.decisions[ids.d1]!.chosenBy as unknown) = "robot", s)), file: "loom.json", message: () => new RegExp(`field loom\\.decisions\\.${ids.d1}\\.chosenBy.*expected one of "human"\\|"selector_llm"\\|"auto"`) },
+  { name: "dangling parent id", corrupt: (d) => editJson(d, (s) => ((s.loom.nodes[ids.a]!.parentId = "ghost"), s)), file: "loom.json", message: () => new RegExp(`field loom\\.nodes\\.${ids.a}\\.parentId.*dangling`) },
+  {
+    name: "a cycle in the parent chain",
+    corrupt: (d) =>
+      editJson(d, (s) => {
+        const sibling = Object.keys(s.loom.nodes).find((k) => k !== ids.root && k !== ids.a)!;
+        s.loom.nodes[sibling]!.parentId = ids.a;
+        s.loom.nodes[ids.a]!.parentId = sibling;
+        return s;
+      }),
+    file: "loom.json",
+    message: () => new RegExp(`field loom\\.nodes\\.n_\\w+\\).*cycle through`),
+  },
+  { name: "current path is not a path", corrupt: (d) => editJson(d, (s) => ((s.loom.currentPath = [ids.root, ids.root]), s)), file: "loom.json", message: /field loom\.currentPath\[1\].*not a path/ },
+  { name: "current path does not start at the root", corrupt: (d) => editJson(d, (s) => ((s.loom.currentPath = [ids.a]), s)), file: "loom.json", message: /field loom\.currentPath\[0\].*must be the root/ },
+  { name: "held path is not a path", corrupt: (d) => editJson(d, (s) => ((s.loom.heldPaths = [[ids.root, "nowhere"]]), s)), file: "loom.json", message: /field loom\.heldPaths\[0\]\[1\].*unknown node/ },
+  { name: "chosen node is not a candidate", corrupt: (d) => editJson(d, (s) => ((s.loom.decisions[ids.d1]!.chosenNodeId = ids.root), s)), file: "loom.json", message: () => new RegExp(`field loom\\.decisions\\.${ids.d1}\\.chosenNodeId.*not one of the candidates`) },
+  {
+    name: "duplicate ids (one node under two keys)",
+    corrupt: (d) => editJson(d, (s) => ((s.loom.nodes["copy"] = { ...s.loom.nodes[ids.a]! }), s)),
+    file: "loom.json",
+    message: /field loom\.nodes\.copy\.id.*stored under "copy"/,
+  },
+  { name: "journal: truncated line in the middle", corrupt: (d) => editJournal(d, (l) => l.map((x, i) => (i === 1 ? x.slice(0, 25) : x))), file: "journal.ndjson", message: /journal\.ndjson:2 \(field \(whole line\)\): line 2 is not valid JSON/ },
+  { name: "journal: a line that is not an object", corrupt: (d) => editJournal(d, (l) => [l[0]!, "[1,2]", ...l.slice(1)]), file: "journal.ndjson", message: /journal\.ndjson:2 .*not a JSON object/ },
+  { name: "journal: unknown op", corrupt: (d) => editJournalOp(d, 0, (e) => (e.op.op = "explode")), file: "journal.ndjson", message: /journal\.ndjson:1 \(field op\.op\)/ },
+  { name: "journal: wrong type inside an op", corrupt: (d) => editJournalOp(d, 0, (e) => (e.op.nodes[0].text = 5)), file: "journal.ndjson", message: /journal\.ndjson:1 \(field op\.nodes\[0\]\.text\).*expected string, received number/ },
+  { name: "journal: op that does not fit the loom", corrupt: (d) => editJournalOp(d, 1, (e) => (e.op.resolution.chosenNodeId = ids.root)), file: "journal.ndjson", message: /journal\.ndjson:2 \(field op\): the operation does not fit.*not a candidate/ },
+  { name: "journal: duplicate node id", corrupt: (d) => editJournalOp(d, 0, (e) => (e.op.nodes[0].id = ids.a)), file: "journal.ndjson", message: /journal\.ndjson:1 \(field op\).*already exists/ },
+  { name: "journal: a gap in seq", corrupt: (d) => editJournalOp(d, 1, (e) => (e.seq += 5)), file: "journal.ndjson", message: /journal\.ndjson:2 \(field seq\).*gap/ },
+  { name: "journal: seq going backwards", corrupt: (d) => editJournalOp(d, 2, (e) => (e.seq = 1)), file: "journal.ndjson", message: /journal\.ndjson:3 \(field seq\)/ },
+  { name: "journal: newer line version", corrupt: (d) => editJournalOp(d, 0, (e) => (e.version = 2)), file: "journal.ndjson", message: /journal\.ndjson:1 \(field version\).*newer Loom/ },
+  { name: "manifest: truncated line in the middle", corrupt: (d) => editManifest(d, (l) => l.map((x, i) => (i === l.length - 2 ? x.slice(0, 30) : x))), file: "manifest.ndjson", message: /manifest\.ndjson:\d+ \(field \(whole line\)\)/ },
+  { name: "manifest: wrong action", corrupt: (d) => editManifest(d, (l) => l.map((x, i) => (i === l.length - 1 ? x.replace('"action":"choose"', '"action":"pick"') : x))), file: "manifest.ndjson", message: /manifest\.ndjson:\d+ \(field action\)/ },
+  { name: "brief: not TOML", brief: "brief.toml", corrupt: (d) => writeFileSync(join(d, "brief.toml"), 'title = "x"\nvoice = "unterminated\n'), file: "brief.toml", message: /brief\.toml:2 .*not valid TOML/ },
+  { name: "brief: unknown key", brief: "brief.toml", corrupt: (d) => writeFileSync(join(d, "brief.toml"), 'title = "x"\ntone = "dry"\n'), file: "brief.toml", message: /brief\.toml \(field tone\): unknown key "tone"/ },
+  { name: "brief: wrong type", brief: "brief.toml", corrupt: (d) => writeFileSync(join(d, "brief.toml"), 'lean_into = "one thing"\n'), file: "brief.toml", message: /brief\.toml \(field lean_into\).*list of strings/ },
+];
+
+function bytesOf(dir: string, prefix = ""): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const rel = join(prefix, entry.name);
+    if (entry.isDirectory()) for (const [k, v] of bytesOf(dir, rel)) out.set(k, v);
+    else out.set(rel, readFileSync(join(dir, rel)).toString("base64"));
+  }
+  return out;
+}
+
+describe("malformed inputs", () => {
+  it("has at least 20 cases", () => expect(cases.length).toBeGreaterThanOrEqual(20));
+
+  it.each(cases.map((c, i) => [i + 1, c.name, c] as const))("%i. %s: rejected with file and field, nothing written", async (i, _name, c) => {
+    const dir = join(tmp, `case-${i}`);
+    if (c.brief) mkdirSync(dir, { recursive: true });
+    else cpSync(base, dir, { recursive: true });
+    c.corrupt(dir);
+    const before = bytesOf(dir);
+    let error: unknown;
+    try {
+      if (c.brief) await loadBrief(join(dir, c.brief));
+      else await (await openSession(dir)).close();
+    } catch (e) {
+      error = e;
+    }
+    expect(IoError.isInstance(error), `expected an IoError, got ${String(error)}`).toBe(true);
+    const io = error as IoError;
+    expect(io.file).toBe(join(dir, c.file));
+    expect(io.message).toContain(join(dir, c.file));
+    expect(io.message).toMatch(typeof c.message === "function" ? c.message() : c.message);
+    expect(io.field ?? io.line, "names a field or line").toBeDefined();
+    expect(bytesOf(dir)).toEqual(before); // no lock, no temp file, no truncation, no repair
+  });
+});
