@@ -79,8 +79,15 @@ function ok(live: LiveSession) {
   return { status: 200, body: { ok: true, version: live.version, tip, open } };
 }
 
-async function mutate(ctx: ApiContext, work: (live: LiveSession) => Promise<void>) {
+/**
+ * Run a human action on a session. While a selector runs the session server-side, only answers to its
+ * questions are taken (`duringRun`); other actions get 409 until the run ends or is cancelled.
+ */
+async function mutate(ctx: ApiContext, work: (live: LiveSession) => Promise<void>, duringRun = false) {
   const live = await ctx.hub.get(ctx.params.id!);
+  if (live.running && !duringRun) {
+    throw new HttpError(409, "session_running", `a selector is running session "${live.id}"; wait for it or POST /api/sessions/${live.id}/run/cancel`);
+  }
   await work(live);
   live.touch();
   return ok(live);
@@ -187,10 +194,9 @@ export function apiRoutes(): ApiRoute[] {
       responses: { 200: { description: "Done; read the session or the events.", schema: StateReplySchema }, ...errors, ...conflict },
       handle: (ctx) =>
         mutate(ctx, (live) =>
-          live.exclusive(() => {
-            if (live.running) throw new HttpError(409, "session_running", `a selector is running session "${live.id}"; cancel the run first`);
-            return live.driver.generate({ ...(ctx.body.n ? { n: ctx.body.n } : {}), ...(ctx.body.reroll ? { reroll: true } : {}), signal: abortOnClose(ctx) });
-          }),
+          live.exclusive(() =>
+            live.driver.generate({ ...(ctx.body.n ? { n: ctx.body.n } : {}), ...(ctx.body.reroll ? { reroll: true } : {}), signal: abortOnClose(ctx) }),
+          ),
         ),
     }),
     defineRoute({
@@ -271,7 +277,7 @@ export function apiRoutes(): ApiRoute[] {
             b.answer,
             b.action === "choose" ? { action: "choose", chosenNodeId: b.nodeId!, chosenBy: "human", reason, ranking: null, candidateScores: {} } : { action: "stop", chosenBy: "human", reason },
           );
-        }),
+        }, true),
     }),
     defineRoute({
       method: "POST",
