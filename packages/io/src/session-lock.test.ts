@@ -1,0 +1,100 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createLoom } from "@loom/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSession, openSession, readSession, SessionLockedError } from "./index.js";
+
+const holder = fileURLToPath(new URL("./test-support/lock-holder.ts", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), "loom-lock-"));
+const dir = join(tmp, "session");
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+beforeAll(async () => {
+  await (await createSession(dir, createLoom({ seed: "Locked" }))).close();
+});
+
+/** Start a lock-holder child; resolves with its first line of output and the process. */
+function startHolder(startAt: number, holdMs: number) {
+  const proc = spawn(process.execPath, ["--import", "tsx", holder, dir, String(startAt), String(holdMs)], { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] });
+  const line = new Promise<string>((resolve) => {
+    let out = "";
+    proc.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      if (out.includes("\n")) resolve(out.trim());
+    });
+    proc.on("exit", () => resolve(out.trim()));
+  });
+  const exited = new Promise<void>((resolve) => proc.on("exit", () => resolve()));
+  return { proc, line, exited };
+}
+
+/** The pid of a process that has already exited. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]);
+  return Number(r.stdout.toString());
+}
+
+describe("the session lock", () => {
+  it("makes a second writer fail naming the live holder's pid; readers need no lock; a SIGKILLed holder's lock is taken over", async () => {
+    const h = startHolder(0, 60_000);
+    const first = await h.line;
+    expect(first).toMatch(/^ok \d+$/);
+    const pid = h.proc.pid!;
+    expect(first).toBe(`ok ${pid}`);
+    const lock = JSON.parse(readFileSync(join(dir, "lock"), "utf8"));
+    expect(lock).toMatchObject({ pid, hostname: hostname() });
+    expect(Date.parse(lock.startedAt)).toBeGreaterThan(Date.now() - 120_000);
+
+    const error = await openSession(dir).catch((e: unknown) => e);
+    expect(SessionLockedError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain(`process ${pid}`);
+    expect((error as SessionLockedError).holder.pid).toBe(pid);
+    // read-only opens and readSession take no lock and still work
+    const ro = await openSession(dir, { readOnly: true });
+    expect(ro.loom.nodes[ro.loom.rootId]!.text).toBe("Locked");
+    await ro.close();
+    expect((await readSession(dir)).loom.currentPath).toHaveLength(1);
+
+    h.proc.kill("SIGKILL");
+    await h.exited;
+    expect(existsSync(join(dir, "lock"))).toBe(true); // left behind by the killed holder
+    const s = await openSession(dir);
+    expect(JSON.parse(readFileSync(join(dir, "lock"), "utf8")).pid).toBe(process.pid);
+    await s.close();
+    expect(existsSync(join(dir, "lock"))).toBe(false);
+  }, 60_000);
+
+  it("lets exactly one of several processes racing over a stale lock take it", async () => {
+    for (let round = 0; round < 3; round++) {
+      const dead = deadPid();
+      writeFileSync(join(dir, "lock"), JSON.stringify({ pid: dead, hostname: hostname(), startedAt: new Date().toISOString(), processStart: null, token: `stale-${round}` }));
+      const startAt = Date.now() + 2500;
+      const racers = [startHolder(startAt, 1500), startHolder(startAt, 1500), startHolder(startAt, 1500)];
+      const lines = await Promise.all(racers.map((r) => r.line));
+      await Promise.all(racers.map((r) => r.exited));
+      const winners = lines.filter((l) => l.startsWith("ok "));
+      expect(winners, lines.join(" | ")).toHaveLength(1);
+      const winnerPid = winners[0]!.slice(3);
+      // the others were told who holds it (the winner, never the dead process)
+      for (const l of lines.filter((x) => !x.startsWith("ok "))) expect(l).toBe(`locked ${winnerPid}`);
+      expect(existsSync(join(dir, "lock"))).toBe(false);
+    }
+  }, 90_000);
+
+  it("treats a lock whose pid now belongs to another process (pid reuse) as stale", async () => {
+    if (!existsSync("/proc/self/stat")) return; // the start-time check needs /proc (Linux)
+    writeFileSync(join(dir, "lock"), JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: "2020-01-01T00:00:00.000Z", processStart: 1, token: "reused" }));
+    const s = await openSession(dir);
+    expect(JSON.parse(readFileSync(join(dir, "lock"), "utf8")).token).not.toBe("reused");
+    await s.close();
+  });
+
+  it("refuses a lock held by another host, since its process cannot be checked", async () => {
+    writeFileSync(join(dir, "lock"), JSON.stringify({ pid: 4242, hostname: "elsewhere.example", startedAt: "2026-01-01T00:00:00.000Z", processStart: null, token: "remote" }));
+    await expect(openSession(dir)).rejects.toThrow(/process 4242 on elsewhere\.example/);
+    rmSync(join(dir, "lock"));
+  });
+});
