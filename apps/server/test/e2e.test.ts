@@ -129,3 +129,64 @@ test.skipIf(skip)("a session on the local engine: three clicks, one key, stop; t
   expect(await page.locator('[data-testid="text"] .seg').count()).toBe(3);
   expect(errors).toEqual([]);
 });
+
+test.skipIf(skip)("the tree stays usable at 5,000 nodes: every node laid out, fast frames while zooming and panning, hover and click", { timeout: 120_000 }, async () => {
+  const { addCandidates, choose, checkout, createLoom, sequentialEnv } = await import("@loom/core");
+  const { createSession } = await import("@loom/io");
+  const env = sequentialEnv();
+  const loom = createLoom({ seed: "Once upon a time", sessionId: "big5k" }, env);
+  let step = 0;
+  while (Object.keys(loom.nodes).length < 5000) {
+    const tip = loom.currentPath[loom.currentPath.length - 1]!;
+    const added = addCandidates(loom, tip, Array.from({ length: 8 }, (_, i) => ({ text: ` w${step}.${i}`, stepLogprob: -1 - i / 2 })), { env });
+    choose(loom, added.decisionId, added.nodeIds[step % 8]!, "auto", `step ${step}`, env);
+    if (++step % 25 === 0) checkout(loom, loom.currentPath[Math.floor(loom.currentPath.length / 2)]!);
+  }
+  const total = Object.keys(loom.nodes).length;
+  await (await createSession(join(dir, "sessions", "big5k"), loom)).close();
+
+  const page = await browser.newPage();
+  page.on("pageerror", (e) => console.log("pageerror", e.message));
+  page.on("console", (m) => console.log("console", m.text()));
+  setTimeout(() => void page.evaluate(() => document.querySelector('[data-testid="tree"]')?.getAttribute("data-node-count") + " " + document.querySelector(".error")?.textContent).then((v) => console.log("count", v)), 8000);
+  const t0 = Date.now();
+  await page.goto(`${server.url}/s/big5k`);
+  await page.waitForFunction((n) => document.querySelector('[data-testid="tree"]')?.getAttribute("data-node-count") === String(n), total, { timeout: 30_000 });
+  const loadMs = Date.now() - t0;
+  const tree = page.locator('[data-testid="tree"]');
+  await page.locator(".tree-bar button", { hasText: "Fit" }).click();
+  const box = (await tree.boundingBox())!;
+  const frames: number[] = [];
+  const frame = async () => {
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    frames.push(await page.evaluate(() => (window as unknown as { loomTree: { lastDrawMs: number } }).loomTree.lastDrawMs));
+  };
+  await frame();
+  // Zoom in and out around the middle, then drag to pan.
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let i = 0; i < 6; i++) {
+    await page.mouse.wheel(0, i < 3 ? -400 : 400);
+    await frame();
+  }
+  await page.mouse.down();
+  for (let i = 0; i < 6; i++) {
+    await page.mouse.move(box.x + box.width / 2 - i * 40, box.y + box.height / 2 + i * 10);
+    await frame();
+  }
+  await page.mouse.up();
+  const worst = Math.max(...frames);
+  console.log(`5,000-node tree: ${total} nodes, page ready in ${loadMs} ms, worst frame ${worst.toFixed(1)} ms`);
+  expect(worst).toBeLessThan(100);
+
+  // Hover shows a node's text and logprob; clicking opens it in the inspector.
+  await page.locator(".tree-bar button", { hasText: "Tip" }).click();
+  const tip = loom.currentPath[loom.currentPath.length - 1]!;
+  const pos = await page.evaluate((id) => (window as unknown as { loomTree: { screenPositionOf(id: string): { x: number; y: number } | null } }).loomTree.screenPositionOf(id), tip);
+  await page.mouse.move(pos!.x, pos!.y);
+  await expect.poll(() => page.locator(".tree-tooltip").textContent()).toContain("logprob");
+  await page.mouse.click(pos!.x, pos!.y);
+  await page.waitForFunction((id) => document.querySelector('[data-testid="inspector"]')?.getAttribute("data-node-id") === id, tip);
+  await page.locator(".tree-bar button", { hasText: "Fit" }).click();
+  await tree.screenshot({ path: join(ARTIFACTS, "server-tree-5000.png") });
+  await page.close();
+});

@@ -3,6 +3,7 @@ import { relative } from "node:path";
 import { defineCommand } from "../cli/define-command.js";
 import { describeEnd, runSession } from "../session/run-session.js";
 import { newSession } from "../session/new-session.js";
+import { invocation } from "../cli/invocation.js";
 
 const DEFAULT_SEED = "Once upon a time, there was a little girl named Lily. She";
 
@@ -55,6 +56,6 @@ export default defineCommand({
       allowCheckoutModel: true,
     });
     const { config: _config, ...json } = result;
-    out.result(json, () => [out.colors.bold("── text ──"), result.text, "", `${describeEnd(result, shown)}`, `read it again: loom show ${shown} · the tree: loom tree ${shown}`].join("\n"));
+    out.result(json, () => [out.colors.bold("── text ──"), result.text, "", `${describeEnd(result, shown)}`, `read it again: ${invocation(cwd)} show ${shown} · the tree: ${invocation(cwd)} tree ${shown}`].join("\n"));
   },
 });

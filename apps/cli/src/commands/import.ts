@@ -7,6 +7,7 @@ import { defineCommand } from "../cli/define-command.js";
 import { FailureError } from "../cli/exit-error.js";
 import { readExportFile } from "../session/export-file.js";
 import { sessionsRoot } from "../session/session-dir.js";
+import { invocation } from "../cli/invocation.js";
 
 export default defineCommand({
   name: "import",
@@ -58,7 +59,7 @@ export default defineCommand({
         [
           `imported ${format} session ${loom.sessionId} into ${shown}`,
           `${Object.keys(loom.nodes).length} nodes, ${Object.keys(loom.decisions).length} decisions, current path of ${loom.currentPath.length} nodes`,
-          `read it: loom show ${shown}`,
+          `read it: ${invocation(cwd)} show ${shown}`,
         ].join("\n"),
     );
   },

@@ -3,6 +3,7 @@ import { relative } from "node:path";
 import { defineCommand } from "../cli/define-command.js";
 import { BUDGET_OPTIONS, GENERATOR_OPTIONS, SELECTOR_OPTIONS } from "../session/config-flags.js";
 import { newSession } from "../session/new-session.js";
+import { invocation } from "../cli/invocation.js";
 
 export default defineCommand({
   name: "new",
@@ -38,7 +39,7 @@ export default defineCommand({
     });
     const shown = relative(cwd, dir) || ".";
     out.result({ session: dir, sessionId: loom.sessionId, config: loom.config }, () =>
-      [`created session ${loom.sessionId} in ${shown}`, `next: loom run ${shown}`].join("\n"),
+      [`created session ${loom.sessionId} in ${shown}`, `next: ${invocation(cwd)} run ${shown}`].join("\n"),
     );
   },
 });

@@ -5,6 +5,7 @@ import { EXIT, ExitError } from "../cli/exit-error.js";
 import { SELECTOR_OPTIONS } from "./config-flags.js";
 import { describeEnd, runSession } from "./run-session.js";
 import { resolveSessionDir } from "./session-dir.js";
+import { invocation } from "../cli/invocation.js";
 
 export const RUN_OPTIONS = {
   ...SELECTOR_OPTIONS,
@@ -20,6 +21,6 @@ export async function runCommand(ctx: CommandContext<typeof RUN_OPTIONS>): Promi
   const { config: _config, ...json } = result;
   out.result(json, () => result.text);
   out.info(out.errColors.dim(describeEnd(result, shown)));
-  if (result.reason !== "selector") out.info(out.errColors.dim(`continue with: loom resume ${shown}`));
+  if (result.reason !== "selector") out.info(out.errColors.dim(`continue with: ${invocation(cwd)} resume ${shown}`));
   if (result.reason === "aborted" && !result.quit) throw new ExitError(EXIT.interrupted, "interrupted; everything already chosen is saved");
 }

@@ -31,6 +31,8 @@ export class TreeView {
   private hovered: Point | null = null;
   private frame = 0;
   private placed = false;
+  /** How long the last frame took to draw, in ms (for the page's own performance checks). */
+  lastDrawMs = 0;
 
   constructor(
     private readonly container: HTMLElement,
@@ -135,7 +137,9 @@ export class TreeView {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
+      const t0 = performance.now();
       this.draw();
+      this.lastDrawMs = performance.now() - t0;
     });
   }
 

@@ -17,6 +17,10 @@ export interface LocalModelOptions {
   threads?: number;
   /** `false` (default) for CPU only; `"auto"` lets node-llama-cpp pick a GPU backend it finds. */
   gpu?: false | "auto";
+  /** llama.cpp's flash attention (default: node-llama-cpp's choice for the model). */
+  flashAttention?: boolean;
+  /** KV-cache element type, e.g. "F32" or "F16" (default: node-llama-cpp's, F16). */
+  kvCacheType?: "F32" | "F16" | "Q8_0";
 }
 
 export interface LoadedLocalModel {
@@ -50,7 +54,13 @@ export async function loadLocalModel(options: LocalModelOptions): Promise<Loaded
     const llama = await getLlama({ gpu: options.gpu ?? false, build: "never", maxThreads: threads, logLevel: LlamaLogLevel.error });
     const model = await llama.loadModel({ modelPath: options.modelPath });
     const contextSize = options.contextSize ?? Math.min(model.trainContextSize || 2048, 2048);
-    const context = await model.createContext({ contextSize, sequences: parallel + 1, threads });
+    const context = await model.createContext({
+      contextSize,
+      sequences: parallel + 1,
+      threads,
+      ...(options.flashAttention !== undefined ? { flashAttention: options.flashAttention } : {}),
+      ...(options.kvCacheType ? { experimentalKvCacheKeyType: options.kvCacheType, experimentalKvCacheValueType: options.kvCacheType } : {}),
+    });
     const main = context.getSequence();
     const workers = Array.from({ length: parallel }, () => context.getSequence());
     return { llama, model, context, main, workers, contextSize: context.contextSize, threads };
