@@ -146,9 +146,8 @@ test.skipIf(skip)("the tree stays usable at 5,000 nodes: every node laid out, fa
   await (await createSession(join(dir, "sessions", "big5k"), loom)).close();
 
   const page = await browser.newPage();
-  page.on("pageerror", (e) => console.log("pageerror", e.message));
-  page.on("console", (m) => console.log("console", m.text()));
-  setTimeout(() => void page.evaluate(() => document.querySelector('[data-testid="tree"]')?.getAttribute("data-node-count") + " " + document.querySelector(".error")?.textContent).then((v) => console.log("count", v)), 8000);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
   const t0 = Date.now();
   await page.goto(`${server.url}/s/big5k`);
   await page.waitForFunction((n) => document.querySelector('[data-testid="tree"]')?.getAttribute("data-node-count") === String(n), total, { timeout: 30_000 });
@@ -188,5 +187,8 @@ test.skipIf(skip)("the tree stays usable at 5,000 nodes: every node laid out, fa
   await page.waitForFunction((id) => document.querySelector('[data-testid="inspector"]')?.getAttribute("data-node-id") === id, tip);
   await page.locator(".tree-bar button", { hasText: "Fit" }).click();
   await tree.screenshot({ path: join(ARTIFACTS, "server-tree-5000.png") });
+  // The session was written without a model file: viewing it works, asking for candidates says why not.
+  expect(await page.locator(".error").textContent()).toBe("");
+  expect(errors).toEqual([]);
   await page.close();
 });

@@ -45,8 +45,8 @@ class OrchestratedSession implements SessionDriver {
     });
   }
 
-  static async start(session: Session, options: DefaultBackendOptions): Promise<OrchestratedSession> {
-    const generator = await (options.generatorFor ?? ((loom: Loom) => generatorForConfig(loom.config.generator, options.secrets)))(session.loom);
+  static async start(session: Session, options: DefaultBackendOptions, isNew: boolean): Promise<OrchestratedSession> {
+    const generator = await (options.generatorFor ?? ((loom: Loom) => generatorForConfig(loom.config.generator, options.secrets, { strict: isNew })))(session.loom);
     const human = new WebHuman();
     try {
       const selector = await (options.selectorFor ?? ((loom: Loom, h: HumanInterface) => selectorForConfig(loom, h, options.secrets)))(session.loom, human);
@@ -116,19 +116,21 @@ class OrchestratedSession implements SessionDriver {
 export function defaultBackend(options: DefaultBackendOptions = {}): SessionBackend {
   return {
     async create(dir, loom) {
+      // Refuse a session whose generator cannot run here before anything is written.
+      if (!options.generatorFor) await generatorForConfig(loom.config.generator, options.secrets, { strict: true }).close?.();
       const session = await createSession(dir, loom, options.sessionOptions);
-      return startOrClose(session, options);
+      return startOrClose(session, options, true);
     },
     async open(dir) {
       const session = await openSession(dir, options.sessionOptions);
-      return startOrClose(session, options);
+      return startOrClose(session, options, false);
     },
   };
 }
 
-async function startOrClose(session: Session, options: DefaultBackendOptions): Promise<SessionDriver> {
+async function startOrClose(session: Session, options: DefaultBackendOptions, isNew: boolean): Promise<SessionDriver> {
   try {
-    return await OrchestratedSession.start(session, options);
+    return await OrchestratedSession.start(session, options, isNew);
   } catch (error) {
     await session.close();
     throw error;
