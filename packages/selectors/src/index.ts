@@ -75,4 +75,6 @@ export type { AnthropicAgentModelOptions } from "./anthropic-agent-model.js";
 export { openaiAgentModel } from "./openai-agent-model.js";
 export type { OpenAIAgentModelOptions } from "./openai-agent-model.js";
 export { createAgenticSelector } from "./agentic-selector.js";
+export { SELECTOR_PROVIDERS, SelectorConfigError, createSelector, selectorProviderOf } from "./create-selector.js";
+export type { CreateSelectorOptions, SelectorConfigProblem, SelectorProvider } from "./create-selector.js";
 export type { AgentStepContext, AgentStepOutcome, AgenticSelector, AgenticSelectorOptions } from "./agentic-selector.js";

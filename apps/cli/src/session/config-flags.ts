@@ -2,6 +2,7 @@
 import { knownProviders } from "@loom/generators";
 import { SAMPLING_PRESETS, SessionConfigSchema, withPreset, type SessionConfig } from "@loom/core";
 import type { OptionValues } from "../cli/define-command.js";
+import { selectorProviderOf } from "@loom/selectors";
 import { UsageError } from "../cli/exit-error.js";
 
 /** Every provider @loom/generators builds, but its scripted test generator. */
@@ -43,13 +44,6 @@ export const BUDGET_OPTIONS = {
 
 type GenValues = OptionValues<typeof GENERATOR_OPTIONS>;
 type SelValues = OptionValues<typeof SELECTOR_OPTIONS & typeof BUDGET_OPTIONS>;
-
-/** "anthropic:claude-x" → provider + model; otherwise the provider is guessed from the model's name. */
-export function selectorProviderOf(model: string): { provider: string; model: string } {
-  const colon = /^([a-z-]+):(.+)$/.exec(model);
-  if (colon) return { provider: colon[1]!, model: colon[2]! };
-  return { provider: /^claude/i.test(model) ? "anthropic" : "openai", model };
-}
 
 /**
  * Applies flags on top of `base` (a new session's defaults, or a stored config being overridden

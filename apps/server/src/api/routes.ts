@@ -288,7 +288,10 @@ export function apiRoutes(): ApiRoute[] {
       responses: { 202: { description: "Started.", schema: StateReplySchema }, ...errors, 409: { description: "Already running, or no selector configured.", schema: ErrorBodySchema } },
       handle: async (ctx) => {
         const live = await ctx.hub.get(ctx.params.id!);
-        if (!live.driver.canRun) throw new HttpError(409, "no_selector", `session "${live.id}" has no server-side selector (its selector mode is "${live.driver.loom.config.selector.mode}")`);
+        if (!live.driver.canRun) {
+          const why = live.driver.whyNoRun ?? `its selector mode is "${live.driver.loom.config.selector.mode}"`;
+          throw new HttpError(409, "no_selector", `session "${live.id}" has no server-side selector (${why})`);
+        }
         if (live.running) throw new HttpError(409, "session_running", `session "${live.id}" is already running`);
         live.startRun(ctx.body.maxSteps, (error) => {
           ctx.deps.log(`run of session ${live.id} failed: ${(error as Error).message}`);

@@ -3,6 +3,7 @@ import type { FinalResolution, Generator, Loom, LoomEnv } from "@loom/core";
 import { createSession, openSession, type Session, type SessionOptions } from "@loom/io";
 import { Orchestrator, type OrchestratorEvent } from "@loom/orchestrator";
 import type { AgenticSelector, HumanInterface, Selector } from "@loom/selectors";
+import { HttpError } from "../http/http-error.js";
 import { generatorForConfig } from "./generator-for-config.js";
 import type { DriverEvent, SessionBackend, SessionDriver } from "./session-driver.js";
 import { selectorForConfig } from "./selector-for-config.js";
@@ -35,6 +36,7 @@ class OrchestratedSession implements SessionDriver {
     private readonly selector: Selector | AgenticSelector | null,
     private readonly human: WebHuman,
     env: LoomEnv | undefined,
+    readonly whyNoRun: string | null,
   ) {
     this.orch = new Orchestrator({
       session,
@@ -49,8 +51,16 @@ class OrchestratedSession implements SessionDriver {
     const generator = await (options.generatorFor ?? ((loom: Loom) => generatorForConfig(loom.config.generator, options.secrets, { strict: isNew })))(session.loom);
     const human = new WebHuman();
     try {
-      const selector = await (options.selectorFor ?? ((loom: Loom, h: HumanInterface) => selectorForConfig(loom, h, options.secrets)))(session.loom, human);
-      return new OrchestratedSession(session, generator, selector, human, options.env);
+      let selector: Selector | AgenticSelector | null = null;
+      let whyNoRun: string | null = null;
+      try {
+        selector = await (options.selectorFor ?? ((loom: Loom, h: HumanInterface) => selectorForConfig(loom, h, options.secrets)))(session.loom, human);
+      } catch (error) {
+        // An existing session still opens for the page when its selector cannot be built here; only `run` is refused, with the reason.
+        if (isNew || !(error instanceof HttpError)) throw error;
+        whyNoRun = error.message;
+      }
+      return new OrchestratedSession(session, generator, selector, human, options.env, whyNoRun);
     } catch (error) {
       await generator.close?.();
       throw error;
@@ -118,6 +128,7 @@ export function defaultBackend(options: DefaultBackendOptions = {}): SessionBack
     async create(dir, loom) {
       // Refuse a session whose generator cannot run here before anything is written.
       if (!options.generatorFor) await generatorForConfig(loom.config.generator, options.secrets, { strict: true }).close?.();
+      if (!options.selectorFor) selectorForConfig(loom, new WebHuman(), options.secrets);
       const session = await createSession(dir, loom, options.sessionOptions);
       return startOrClose(session, options, true);
     },

@@ -12,6 +12,8 @@ export interface SessionDriver {
   readonly loom: Loom;
   /** True when a server-side selector is configured, so `run` can drive the session. */
   readonly canRun: boolean;
+  /** Why a session whose mode wants a server-side selector cannot run here (e.g. a missing API key), else null. */
+  readonly whyNoRun?: string | null;
   generate(options: { n?: number; reroll?: boolean; signal?: AbortSignal }): Promise<void>;
   choose(nodeId: string, reason: string): Promise<void>;
   stop(reason: string): Promise<void>;

@@ -32,9 +32,17 @@ export async function renderHome(target: HTMLElement, api: ApiClient, open: (id:
   const tokens = number("segmentTokens", 6, 1, 64);
   const selector = el("select");
   for (const m of ["human", "stateless", "agentic", "hybrid"]) selector.append(new Option(m, m));
+  selector.dataset.testid = "selector-input";
+  // An LLM selector needs a model; its API key stays in the server's environment.
+  const selectorModel = el("input");
+  selectorModel.placeholder = "claude-sonnet-4-5, gpt-4.1 or provider:model";
+  selectorModel.dataset.testid = "selector-model-input";
+  const modelField = field("Selector model", selectorModel);
+  modelField.hidden = true;
+  selector.addEventListener("change", () => (modelField.hidden = selector.value === "human"));
   const title = el("input");
   title.placeholder = "Title (optional)";
-  form.append(field("Seed", seed), field("Title", title), field("Candidates per step", branching), field("Tokens per segment", tokens), field("Selector", selector));
+  form.append(field("Seed", seed), field("Title", title), field("Candidates per step", branching), field("Tokens per segment", tokens), field("Selector", selector), modelField);
   const submit = el("button", "action primary", "Create");
   submit.type = "submit";
   submit.dataset.testid = "create-button";
@@ -48,7 +56,7 @@ export async function renderHome(target: HTMLElement, api: ApiClient, open: (id:
         seed: seed.value,
         brief: title.value ? { title: title.value } : {},
         generator: { branchingFactor: Number(branching.value), segmentTokens: Number(tokens.value) },
-        selector: { mode: selector.value },
+        selector: selector.value === "human" ? { mode: "human" } : { mode: selector.value, model: selectorModel.value.trim() || null },
       })
       .then((page) => open(page.id))
       .catch((err: Error) => {
