@@ -192,3 +192,16 @@ test.skipIf(skip)("the tree stays usable at 5,000 nodes: every node laid out, fa
   expect(errors).toEqual([]);
   await page.close();
 });
+
+test.skipIf(skip)("the new-session form asks for a selector model for LLM selectors and shows the server's reason", { timeout: 60_000 }, async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  expect(await page.locator('[data-testid="selector-model-input"]').isVisible()).toBe(false);
+  await page.fill('[data-testid="seed-input"]', "A lighthouse");
+  await page.selectOption('[data-testid="selector-input"]', "stateless");
+  expect(await page.locator('[data-testid="selector-model-input"]').isVisible()).toBe(true);
+  await page.click('[data-testid="create-button"]');
+  await expect.poll(() => page.locator(".create-form .error").textContent()).toContain("needs a model name");
+  expect(new URL(page.url()).pathname).toBe("/");
+  await page.close();
+});
