@@ -1,4 +1,4 @@
-// Tests of the local engine on the real stories260K model: candidates, logprobs, seeds, prefix reuse, overflow, abort.
+// Tests of the local engine on the real stories260K model: candidates, logprobs, seeds, prefix reuse, overflow, attention kernel, abort.
 import { afterAll, describe, expect, it } from "vitest";
 import { LocalGenerator } from "./local-generator.js";
 
@@ -85,6 +85,29 @@ describe("LocalGenerator on stories260K", () => {
       else done = e.result.candidates.map((c) => c.text);
     }
     expect(texts).toEqual(done);
+  });
+
+  it("runs without flash attention on the CPU by default, with the same distribution as with it", async () => {
+    expect((await generator.load()).context.flashAttention).toBe(false);
+    const greedy = { ...base, n: 1, maxTokens: 4, temperature: 0, prompt: story, seed: 12 };
+    const withFlash = new LocalGenerator({ modelPath, contextSize: 512, parallel: 1, flashAttention: true });
+    try {
+      expect((await withFlash.load()).context.flashAttention).toBe(true);
+      const [a, b] = [(await generator.generate(greedy)).candidates[0]!, (await withFlash.generate(greedy)).candidates[0]!];
+      expect(b.text).toBe(a.text);
+      // F16 arithmetic differs between the two kernels in the third decimal; near-tied
+      // alternatives may swap places, so they are compared by text.
+      a.tokens!.forEach((t, i) => {
+        const u = b.tokens![i]!;
+        expect(u.logprob).toBeCloseTo(t.logprob!, 2);
+        const other = new Map(u.top!.map((x) => [x.text, x.logprob]));
+        const shared = t.top!.filter((x) => other.has(x.text));
+        expect(shared.length).toBeGreaterThanOrEqual(4);
+        for (const x of shared) expect(other.get(x.text)).toBeCloseTo(x.logprob, 2);
+      });
+    } finally {
+      await withFlash.close();
+    }
   });
 
   it("honours abort, then keeps working", async () => {

@@ -1,4 +1,4 @@
-// Loading a GGUF model with node-llama-cpp: CPU by default, threads capped, one context holding every sequence.
+// Loading a GGUF model with node-llama-cpp: CPU by default (no flash attention there), threads capped, one context holding every sequence.
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
@@ -17,9 +17,16 @@ export interface LocalModelOptions {
   threads?: number;
   /** `false` (default) for CPU only; `"auto"` lets node-llama-cpp pick a GPU backend it finds. */
   gpu?: false | "auto";
-  /** llama.cpp's flash attention (default: node-llama-cpp's choice for the model). */
+  /**
+   * llama.cpp's flash attention. Default: off on the CPU (see {@link defaultFlashAttention}),
+   * node-llama-cpp's choice for the model with a GPU.
+   */
   flashAttention?: boolean;
-  /** KV-cache element type, e.g. "F32" or "F16" (default: node-llama-cpp's, F16). */
+  /**
+   * KV-cache element type (default: node-llama-cpp's, F16). F32 measured no faster here with
+   * flash attention off (stories260K, 8×6-token steps at 50 and 400 tokens of text: within noise)
+   * and doubles the cache's memory, so F16 stays the default.
+   */
   kvCacheType?: "F32" | "F16" | "Q8_0";
 }
 
@@ -39,6 +46,22 @@ export function defaultThreads(): number {
   return Math.max(1, availableParallelism() - 1);
 }
 
+/**
+ * Flash attention unless the caller chose one: off on the CPU, node-llama-cpp's choice with a GPU.
+ *
+ * node-llama-cpp's default ("auto") turns it on on the CPU too, where llama.cpp's flash-attention
+ * kernel made a step's cost grow with the text: on stories260K (2 cores, 1 thread, prefix
+ * reused), a step of 8 candidates × 6 tokens took 37 ms at 50 tokens of text and 93 ms at 400
+ * with it, 25 ms and 32 ms without (bench `local-step-context-growth`; interleaved runs of both
+ * settings agreed). The growth is in attention: decoding the candidates' tokens took ~78 ms at
+ * 400 tokens with it against ~34 ms without (~35 ms vs ~28 ms at 50), evaluating the step's new
+ * prompt tokens 8.8 ms against 3 ms; the KV-cache copies into the candidates stay ~1 ms either way.
+ * `undefined` leaves the choice to node-llama-cpp.
+ */
+export function defaultFlashAttention(onGpu: boolean, flashAttention?: boolean): boolean | undefined {
+  return flashAttention ?? (onGpu ? undefined : false);
+}
+
 export async function loadLocalModel(options: LocalModelOptions): Promise<LoadedLocalModel> {
   if (!existsSync(options.modelPath)) {
     throw new GeneratorError("model_load", `local engine: model file not found: ${options.modelPath} (check modelPath / --model)`);
@@ -52,13 +75,15 @@ export async function loadLocalModel(options: LocalModelOptions): Promise<Loaded
   const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
   try {
     const llama = await getLlama({ gpu: options.gpu ?? false, build: "never", maxThreads: threads, logLevel: LlamaLogLevel.error });
+    // `gpu: "auto"` falls back to the CPU when it finds no GPU, so decide from what was loaded.
+    const flashAttention = defaultFlashAttention(llama.gpu !== false, options.flashAttention);
     const model = await llama.loadModel({ modelPath: options.modelPath });
     const contextSize = options.contextSize ?? Math.min(model.trainContextSize || 2048, 2048);
     const context = await model.createContext({
       contextSize,
       sequences: parallel + 1,
       threads,
-      ...(options.flashAttention !== undefined ? { flashAttention: options.flashAttention } : {}),
+      ...(flashAttention !== undefined ? { flashAttention } : {}),
       ...(options.kvCacheType ? { experimentalKvCacheKeyType: options.kvCacheType, experimentalKvCacheValueType: options.kvCacheType } : {}),
     });
     const main = context.getSequence();
