@@ -7,6 +7,7 @@ export { defaultEnv, sequentialEnv } from "./env.js";
 export type { LoomEnv } from "./env.js";
 export { LoomError } from "./errors.js";
 export type { LoomErrorCode } from "./errors.js";
+export { parseDecisionFast, parseLoomFast, parseNodeFast } from "./fast-parse.js";
 export { GENERATOR_SPECIFICATION_VERSION } from "./generator-spec.js";
 export type {
   FinishReason,

@@ -2,6 +2,7 @@
 import type { ChosenBy, LoomNode, Token } from "./node.js";
 import { NodeSchema } from "./node.js";
 import { defaultEnv, type LoomEnv } from "./env.js";
+import { parseNodeFast } from "./fast-parse.js";
 import { LoomError } from "./errors.js";
 import type { Loom } from "./loom.js";
 import { applyOp, type FinalResolution, type LoomOp, type ResolutionInput, ResolutionSchema } from "./ops.js";
@@ -56,19 +57,27 @@ export function addCandidates(
   getNode(loom, parentNodeId);
   const decisionId = options.decisionId ?? env.newId("decision");
   const timestamp = env.now();
-  const nodes: LoomNode[] = candidates.map((c) =>
-    NodeSchema.parse({
+  const nodes: LoomNode[] = candidates.map((c) => {
+    // Every field, in schema order, so the fast check can take this object as the node without a copy.
+    const input = {
       id: env.newId("node"),
       parentId: parentNodeId,
       text: c.text,
       tokens: c.tokens ?? null,
       stepLogprob: c.stepLogprob !== undefined ? c.stepLogprob : sumLogprobs(c.tokens),
       decisionId,
+      chosenBy: null,
+      selectionReason: null,
+      scores: {},
       createdAt: timestamp,
       origin: c.origin ?? "generated",
+      replacesId: null,
       meta: c.meta ?? {},
-    }),
-  );
+    };
+    // Validated because a malformed node would make the journal unloadable; zod only when the fast check
+    // has doubts (it reports precisely, or strips what the fast check will not).
+    return parseNodeFast(input) ?? NodeSchema.parse(input);
+  });
   const op = { op: "addCandidates", decisionId, parentNodeId, timestamp, nodes } as const satisfies LoomOp;
   applyOp(loom, op);
   return { op, decisionId, nodeIds: nodes.map((n) => n.id) };

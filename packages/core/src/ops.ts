@@ -1,6 +1,6 @@
 // Loom operations as data: every mutation is an op that can be journaled and replayed by applyOp.
 import { z } from "zod";
-import { DecisionEventSchema } from "./decision-event.js";
+import type { DecisionEvent } from "./decision-event.js";
 import { LoomError } from "./errors.js";
 import type { Loom } from "./loom.js";
 import { noteNodeAdded } from "./loom-index.js";
@@ -62,17 +62,47 @@ export const LoomOpSchema = z.discriminatedUnion("op", [
 ]);
 export type LoomOp = z.infer<typeof LoomOpSchema>;
 
+/** A new open decision, as DecisionEventSchema would default it (built directly: this runs on every step). */
+function openDecision(id: string, parentNodeId: string, timestamp: string): DecisionEvent {
+  return {
+    id,
+    parentNodeId,
+    candidateNodeIds: [],
+    action: null,
+    chosenNodeId: null,
+    chosenBy: null,
+    reason: null,
+    ranking: null,
+    candidateScores: {},
+    clarificationQuestion: null,
+    candidatesInTension: null,
+    whatHingesOnIt: null,
+    humanResponse: null,
+    maxLogprob: null,
+    chosenLogprob: null,
+    logprobGap: null,
+    timestamp,
+    resolvedAt: null,
+  };
+}
+
 function getDecision(loom: Loom, decisionId: string) {
   const decision = loom.decisions[decisionId];
   if (!decision) throw new LoomError("unknown_decision", `no decision with id "${decisionId}"`);
   return decision;
 }
 
+/**
+ * Nodes enter the loom as shallow copies of the op's (here and in addCandidates): applying a choice
+ * later replaces top-level fields (chosenBy, selectionReason, scores), which must not change the op that
+ * was journaled. Nested values (tokens, meta) are shared and never mutated in place; a deep clone here
+ * cost more than the rest of a step put together.
+ */
 function insertNode(loom: Loom, node: LoomNode): void {
   if (loom.nodes[node.id]) throw new LoomError("duplicate_id", `a node with id "${node.id}" already exists`);
   if (node.parentId === null) throw new LoomError("invalid_operation", `node "${node.id}" has no parent`);
   getNode(loom, node.parentId);
-  loom.nodes[node.id] = node;
+  loom.nodes[node.id] = { ...node };
   noteNodeAdded(loom, node.id, node.parentId);
 }
 
@@ -143,11 +173,11 @@ export function applyOp(loom: Loom, op: LoomOp): void {
         if (loom.nodes[node.id] || seen.has(node.id)) throw new LoomError("duplicate_id", `a node with id "${node.id}" already exists`);
         seen.add(node.id);
       }
-      const decision =
-        existing ??
-        DecisionEventSchema.parse({ id: op.decisionId, parentNodeId: parent.id, candidateNodeIds: [], timestamp: op.timestamp });
+      const decision = existing ?? openDecision(op.decisionId, parent.id, op.timestamp);
       for (const node of op.nodes) {
-        insertNode(loom, structuredClone(node));
+        // Checked above (parent, ids): insert directly rather than through insertNode's lookups again.
+        loom.nodes[node.id] = { ...node };
+        noteNodeAdded(loom, node.id, parent.id);
         decision.candidateNodeIds.push(node.id);
       }
       loom.decisions[decision.id] = decision;
@@ -209,7 +239,7 @@ export function applyOp(loom: Loom, op: LoomOp): void {
         throw new LoomError("invalid_operation", `an edit must be a sibling of the node it replaces (a non-root node)`);
       }
       const wasCurrent = loom.currentPath.includes(original.id);
-      insertNode(loom, structuredClone(op.node));
+      insertNode(loom, op.node);
       if (wasCurrent) loom.currentPath = rootPath(loom, op.node.id);
       return;
     }

@@ -8,14 +8,22 @@ export function getNode(loom: Loom, nodeId: string) {
   return node;
 }
 
+const CYCLE_CHECK_FROM = 4096;
+
 /** Node ids from the root to `nodeId`, inclusive. */
 export function rootPath(loom: Loom, nodeId: string): string[] {
   const path: string[] = [];
-  const limit = Object.keys(loom.nodes).length;
+  // A path longer than the loom has nodes means a cycle. Counting the nodes is O(n), so only do it once
+  // the path is long enough for the question to arise.
+  let limit = CYCLE_CHECK_FROM;
   let id: string | null = nodeId;
   while (id !== null) {
     path.push(id);
-    if (path.length > limit) throw new LoomError("invariant", `cycle in the parent chain of "${nodeId}"`);
+    if (path.length > limit) {
+      const count = Object.keys(loom.nodes).length;
+      if (path.length > count) throw new LoomError("invariant", `cycle in the parent chain of "${nodeId}"`);
+      limit = count;
+    }
     id = getNode(loom, id).parentId;
   }
   return path.reverse();

@@ -19,13 +19,23 @@ export function fsyncDirSync(dir: string): void {
   }
 }
 
+export interface AtomicWriteOptions {
+  /**
+   * fsync the file before the rename and the directory after it (the default). Without it the
+   * replacement is still atomic for readers and survives `kill -9` of this process (the kernel holds
+   * the pages); only power loss or a kernel crash could then leave the old file or an empty one.
+   */
+  fsync?: boolean;
+}
+
 /** Replace `file` with `data` so that a reader (or a crash) sees either the old or the new bytes, never a mix. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const durable = options.fsync ?? true;
   const temp = tempName(file);
   const handle = await open(temp, "w");
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (durable) await handle.sync();
   } catch (error) {
     await handle.close();
     await unlink(temp).catch(() => {});
@@ -38,18 +48,19 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await unlink(temp).catch(() => {});
     throw error;
   }
-  fsyncDirSync(dirname(file));
+  if (durable) fsyncDirSync(dirname(file));
 }
 
 /** The synchronous twin of writeFileAtomic, for the short critical sections that must not interleave with commits. */
-export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
+export function writeFileAtomicSync(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
+  const durable = options.fsync ?? true;
   const temp = tempName(file);
   const fd = openSync(temp, "w");
   try {
     const buf = typeof data === "string" ? Buffer.from(data) : data;
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
     try {
@@ -58,6 +69,13 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array): vo
     throw error;
   }
   closeSync(fd);
-  renameSync(temp, file);
-  fsyncDirSync(dirname(file));
+  try {
+    renameSync(temp, file);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {}
+    throw error;
+  }
+  if (durable) fsyncDirSync(dirname(file));
 }

@@ -1,14 +1,19 @@
 // Loads a session directory: validate the snapshot, replay the journal after its seq, check invariants, audit the manifest.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { applyOp, findInvariantViolations, LoomError, type DecisionEvent, type Loom } from "@loom/core";
+import { applyOp, findInvariantViolations, LoomError, parseLoomFast, parseNodeFast, type DecisionEvent, type Loom, type LoomNode } from "@loom/core";
 import {
   JOURNAL_FILE,
+  JOURNAL_VERSION,
   JournalLineSchema,
   MANIFEST_FILE,
   ManifestLineSchema,
   SNAPSHOT_FILE,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
   SnapshotSchema,
+  type JournalLine,
+  type Snapshot,
 } from "./formats.js";
 import { IoError } from "./io-error.js";
 import { isFinal } from "./manifest-line.js";
@@ -67,6 +72,45 @@ function invariantError(loom: Loom, file: string, prefix: string, after: string)
   });
 }
 
+/**
+ * SnapshotSchema.parse without zod on the nodes and decisions (a few microseconds each, which made zod
+ * the bulk of opening a large session), or null when anything is off; the caller then runs the schema,
+ * which names the file and field of the first problem.
+ */
+function parseSnapshotFast(record: Record<string, unknown>): Snapshot | null {
+  const { seq, manifestBytes } = record;
+  if (record["format"] !== SNAPSHOT_FORMAT || record["version"] !== SNAPSHOT_VERSION) return null;
+  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) return null;
+  if (manifestBytes !== undefined && manifestBytes !== null && (typeof manifestBytes !== "number" || !Number.isSafeInteger(manifestBytes) || manifestBytes < 0)) {
+    return null;
+  }
+  const loom = parseLoomFast(record["loom"]);
+  if (loom === null) return null;
+  return { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, seq, manifestBytes: manifestBytes ?? null, loom };
+}
+
+/**
+ * JournalLineSchema.parse for the one bulky op (addCandidates, whose nodes carry tokens) without zod, or
+ * null for anything else or anything off; the caller then runs the schema. Replaying a journal after a
+ * crash can mean thousands of these lines.
+ */
+function parseJournalLineFast(record: Record<string, unknown>): JournalLine | null {
+  const { seq, op } = record;
+  if (record["version"] !== JOURNAL_VERSION || typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1) return null;
+  if (typeof op !== "object" || op === null || Array.isArray(op)) return null;
+  const o = op as Record<string, unknown>;
+  const { decisionId, parentNodeId, timestamp, nodes } = o;
+  if (o["op"] !== "addCandidates" || typeof decisionId !== "string" || typeof parentNodeId !== "string" || typeof timestamp !== "string") return null;
+  if (!Array.isArray(nodes) || nodes.length === 0) return null;
+  const parsed: LoomNode[] = [];
+  for (const n of nodes) {
+    const node = parseNodeFast(n);
+    if (node === null) return null;
+    parsed.push(node);
+  }
+  return { version: JOURNAL_VERSION, seq, op: { op: "addCandidates", decisionId, parentNodeId, timestamp, nodes: parsed } };
+}
+
 /** Read and validate a session directory without writing anything. Throws IoError on the first problem. */
 export async function loadSessionFiles(dir: string, options: LoadOptions = {}): Promise<LoadedSession> {
   const warnings: string[] = [];
@@ -106,7 +150,7 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   }
   const lifted = migrate("snapshot", asRecord(raw, snapshotPath), { file: snapshotPath }, options.migrations);
   let migrated = lifted.migrated;
-  const snapshot = parseOrThrow(SnapshotSchema, lifted.record, { file: snapshotPath }, "the snapshot");
+  const snapshot = parseSnapshotFast(lifted.record) ?? parseOrThrow(SnapshotSchema, lifted.record, { file: snapshotPath }, "the snapshot");
   const loom = snapshot.loom;
   invariantError(loom, snapshotPath, "loom", "in the snapshot");
 
@@ -129,7 +173,7 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
     for (const { line, value } of read.lines) {
       const l = migrate("journal", asRecord(value, journalPath, line), { file: journalPath, line }, options.migrations);
       migrated ||= l.migrated;
-      const entry = parseOrThrow(JournalLineSchema, l.record, { file: journalPath, line }, `journal line ${line}`);
+      const entry = parseJournalLineFast(l.record) ?? parseOrThrow(JournalLineSchema, l.record, { file: journalPath, line }, `journal line ${line}`);
       if (entry.seq <= lastSeq) {
         throw new IoError("journal_gap", `seq ${entry.seq} does not follow seq ${lastSeq}`, {
           file: journalPath,

@@ -1,5 +1,5 @@
 // A session on disk: the live loom, O(1) journaled commits, manifest lines, side state, compaction and the write lock.
-import { closeSync, fsyncSync, ftruncateSync, openSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { findInvariantViolations, LoomSchema, type Loom, type LoomOp } from "@loom/core";
@@ -19,16 +19,18 @@ import { loadSessionFiles, type LoadedSession } from "./load-session.js";
 import { finalizedBy, manifestLine } from "./manifest-line.js";
 import { migrate, type MigrationRegistry } from "./migrations.js";
 import { acquireLock, type SessionLock } from "./session-lock.js";
-import { encodeSnapshot } from "./snapshot-codec.js";
+import { encodeOp, SnapshotEncoder } from "./snapshot-codec.js";
 import { parseOrThrow } from "./zod-issue.js";
 
 export interface SessionOptions {
   /** Called with each warning (a dropped torn line, a repaired manifest) as well as collecting it in `warnings`. */
   onWarning?: (warning: string) => void;
   /**
-   * fsync the journal after every commit. Off by default: a commit is on its way to disk once `write`
-   * returns, which survives `kill -9` of this process (the kernel holds the page); fsync only adds
-   * protection against power loss or a kernel crash, at a cost of milliseconds per commit.
+   * fsync the journal after every commit, and side state (writeState) before it replaces the old file.
+   * Off by default: a commit is on its way to disk once `write` returns, which survives `kill -9` of
+   * this process (the kernel holds the page); fsync only adds protection against power loss or a kernel
+   * crash, at a cost of milliseconds per commit. Snapshots are always fsynced (they are written off the
+   * commit path).
    */
   fsync?: boolean;
   /**
@@ -72,10 +74,17 @@ export interface Session {
 
 const DEFAULT_COMPACT_AFTER_BYTES = 8 * 1024 * 1024;
 
-function appendAll(fd: number, text: string): void {
-  const buf = Buffer.from(text, "utf8");
-  let off = 0;
-  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+/** Append all of `text`; returns its length in bytes. Written as a string: no Buffer to allocate and copy per commit. */
+function appendAll(fd: number, text: string): number {
+  const bytes = Buffer.byteLength(text);
+  const first = writeSync(fd, text);
+  if (first < bytes) {
+    // A short write (rare for regular files): finish from the byte where it stopped.
+    const buf = Buffer.from(text, "utf8");
+    let off = first;
+    while (off < bytes) off += writeSync(fd, buf, off, bytes - off);
+  }
+  return bytes;
 }
 
 const STATE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -102,6 +111,8 @@ class DiskSession implements Session {
     private _seq: number,
     private readonly lock: SessionLock | null,
     private readonly options: SessionOptions,
+    /** Re-encodes only what changed since the last snapshot; told of every op in mutate(). */
+    private readonly encoder: SnapshotEncoder,
     init: { warnings: string[]; journalBytes: number; snapshotBytes: number; snapshotSeq: number; manifestBytes: number | null },
   ) {
     this.warnings = init.warnings;
@@ -139,9 +150,11 @@ class DiskSession implements Session {
     const result = fn(this.loom);
     const op: LoomOp = typeof (result as { op: unknown }).op === "string" ? (result as LoomOp) : (result as { op: LoomOp }).op;
     const seq = this._seq + 1;
-    const line = `{"version":${JOURNAL_VERSION},"seq":${seq},"op":${JSON.stringify(op)}}\n`;
+    const encoded = encodeOp(op);
+    const line = `{"version":${JOURNAL_VERSION},"seq":${seq},"op":${encoded.json}}\n`;
+    let bytes: number;
     try {
-      appendAll(this.journalFd!, line);
+      bytes = appendAll(this.journalFd!, line);
       if (this.options.fsync) fsyncSync(this.journalFd!);
     } catch (error) {
       // The op is applied in memory but not on disk: refuse further commits rather than drift apart.
@@ -152,15 +165,16 @@ class DiskSession implements Session {
       });
     }
     this._seq = seq;
-    this.journalBytes += line.length;
+    this.journalBytes += bytes;
     this.tail?.push(line);
+    this.encoder.noteOp(op, this.loom, encoded);
     const final = finalizedBy(this.loom, op);
     if (final) {
       // Written after the journal: a crash between the two leaves a missing line, repaired on the next open.
       try {
         const text = JSON.stringify(manifestLine(this.loom, final)) + "\n";
-        appendAll(this.manifestFd!, text);
-        if (this.manifestBytes !== null) this.manifestBytes += Buffer.byteLength(text);
+        const written = appendAll(this.manifestFd!, text);
+        if (this.manifestBytes !== null) this.manifestBytes += written;
         if (this.options.fsync) fsyncSync(this.manifestFd!);
       } catch (error) {
         this.manifestBytes = null;
@@ -201,7 +215,7 @@ class DiskSession implements Session {
     const run = async () => {
       // Serialise synchronously, so the snapshot is exactly the loom at `seq`.
       const seq = this._seq;
-      const encoded = encodeSnapshot(seq, this.loom, {
+      const encoded = this.encoder.encode(seq, this.loom, {
         compress: this.options.compressSnapshots ?? "auto",
         manifestBytes: this.manifestBytes,
       });
@@ -218,7 +232,7 @@ class DiskSession implements Session {
         this.journalFd = openSync(journalPath, "a");
         this.journalBytes = Buffer.byteLength(rest);
         // Compare the journal with the uncompressed snapshot: that is what a load has to parse.
-        this.snapshotBytes = encoded.json.length;
+        this.snapshotBytes = encoded.jsonLength;
         this.lastSnapshotSeq = seq;
       } finally {
         this.tail = null;
@@ -267,10 +281,19 @@ class DiskSession implements Session {
   async writeState(name: string, value: unknown): Promise<void> {
     this.assertWritable("write state");
     const file = this.statePath(name);
-    await mkdir(join(this.dir, STATE_DIR), { recursive: true });
     const text = JSON.stringify({ format: STATE_FORMAT, version: STATE_VERSION, name, value }, null, 2);
     if (text === undefined) throw new IoError("invalid_field", "the state value is not JSON-serialisable", { file, field: "value" });
-    await writeFileAtomic(file, text + "\n");
+    // Durable against kill -9 like every commit; fsynced only when the session was asked for power-loss
+    // durability too (SessionOptions.fsync). Without fsync the write is a few fast syscalls, done
+    // synchronously: as async calls they waited behind compaction's work in libuv's thread pool, and the
+    // session loop, which saves usage at the end of every run, waited with them.
+    if (this.options.fsync) {
+      await mkdir(join(this.dir, STATE_DIR), { recursive: true });
+      await writeFileAtomic(file, text + "\n");
+    } else {
+      mkdirSync(join(this.dir, STATE_DIR), { recursive: true });
+      writeFileAtomicSync(file, text + "\n", { fsync: false });
+    }
   }
 
   async close(): Promise<void> {
@@ -333,12 +356,13 @@ export async function createSession(dir: string, loom: Loom, options: SessionOpt
       .join("");
     writeFileAtomicSync(join(dir, MANIFEST_FILE), manifest);
     const manifestBytes = Buffer.byteLength(manifest);
-    const encoded = encodeSnapshot(0, valid, { compress: options.compressSnapshots ?? "auto", manifestBytes });
+    const encoder = new SnapshotEncoder();
+    const encoded = encoder.encode(0, valid, { compress: options.compressSnapshots ?? "auto", manifestBytes });
     await writeFileAtomic(snapshotPath, await encoded.finish());
-    return new DiskSession(dir, valid, 0, lock, options, {
+    return new DiskSession(dir, valid, 0, lock, options, encoder, {
       warnings: [],
       journalBytes: 0,
-      snapshotBytes: encoded.json.length,
+      snapshotBytes: encoded.jsonLength,
       snapshotSeq: 0,
       manifestBytes,
     });
@@ -399,7 +423,7 @@ export async function openSession(dir: string, options: OpenSessionOptions = {})
   for (const w of loaded.warnings) options.onWarning?.(w);
   try {
     const manifestBytes = lock ? repairAfterLoad(dir, loaded) : null;
-    const session = new DiskSession(dir, loaded.loom, loaded.seq, lock, options, {
+    const session = new DiskSession(dir, loaded.loom, loaded.seq, lock, options, new SnapshotEncoder(), {
       warnings: loaded.warnings,
       // Every byte of the journal counts towards the next compaction, including lines the snapshot covers.
       journalBytes: loaded.journal.goodLength,

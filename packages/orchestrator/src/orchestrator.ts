@@ -83,6 +83,9 @@ export interface RunResult {
   detail?: string;
 }
 
+/** Longest stretch run() goes without letting the event loop turn. */
+const YIELD_EVERY_MS = 5;
+
 const STATE_USAGE = "usage";
 const STATE_AGENT = "agent";
 
@@ -371,6 +374,7 @@ export class Orchestrator {
     const signal = anySignal([this.signal, options.signal]);
     const maxSteps = options.maxSteps ?? this.loom.config.maxSteps ?? Infinity;
     let steps = 0;
+    let lastYield = performance.now();
     const finish = async (reason: StopReason, detail?: string): Promise<RunResult> => {
       await this.saveUsage(true);
       this.emit({ type: "stopped", reason, ...(detail ? { detail } : {}) });
@@ -378,6 +382,12 @@ export class Orchestrator {
     };
     try {
       for (;;) {
+        // A generator that does no I/O (scripted, a local engine) keeps the loop in microtasks: timers,
+        // aborts, I/O callbacks and the session's background compaction would all wait for the whole run.
+        if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
         if (signal?.aborted) return await finish("aborted");
         const stopped = this.stoppedAtTip();
         if (stopped !== null) return await finish("selector", stopped);

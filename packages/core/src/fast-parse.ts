@@ -1,0 +1,282 @@
+// Hand-written equivalents of the Node, DecisionEvent and Loom schemas for hot paths; they return null on any doubt so callers fall back to zod.
+import type { DecisionEvent } from "./decision-event.js";
+import { LoomSchema, type Loom } from "./loom.js";
+import type { LoomNode } from "./node.js";
+
+/*
+ * Why: zod costs a few microseconds per node, which made loading a 100k-node snapshot and adding
+ * candidates on every step dominated by validation. These functions accept exactly what the zod
+ * schemas accept (same checks, same defaults, unknown keys dropped) and build the same object; when
+ * an input is anything other than plainly valid they return null, and the caller runs the zod schema,
+ * which either produces the canonical result or the precise error message. Keep them in step with
+ * node.ts and decision-event.ts (fast-parse.test.ts compares them with zod on valid and broken inputs).
+ */
+
+type Rec = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** What z.record accepts: a plain object (Object or null prototype). */
+function isPlainRecord(v: unknown): v is Rec {
+  if (!isObject(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** z.number(): finite numbers only. */
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+const isNonEmptyString = (v: unknown): v is string => typeof v === "string" && v.length > 0;
+
+const CHOSEN_BY = new Set(["human", "selector_llm", "auto"]);
+const ORIGINS = new Set(["seed", "generated", "human", "edit"]);
+const ACTIONS = new Set(["choose", "clarify", "stop"]);
+
+/** Marks a field zod would reject; `undefined` inputs mean "use the schema default". */
+const BAD = Symbol("bad");
+
+function nullableString(v: unknown): string | null | typeof BAD {
+  if (v === undefined || v === null) return null;
+  return typeof v === "string" ? v : BAD;
+}
+
+function nullableNumber(v: unknown): number | null | typeof BAD {
+  if (v === undefined || v === null) return null;
+  return isNum(v) ? v : BAD;
+}
+
+function nullableEnum(v: unknown, allowed: Set<string>): string | null | typeof BAD {
+  if (v === undefined || v === null) return null;
+  return typeof v === "string" && allowed.has(v) ? v : BAD;
+}
+
+/** A record of finite numbers (ScoresSchema), reused as is; `{}` when absent. */
+function scores(v: unknown): Record<string, number> | typeof BAD {
+  if (v === undefined) return {};
+  if (!isPlainRecord(v)) return BAD;
+  for (const k in v) if (!isNum(v[k])) return BAD;
+  return v as Record<string, number>;
+}
+
+function stringArray(v: unknown): v is string[] {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== "string") return false;
+  return true;
+}
+
+/** TopLogprobSchema with no other keys (so reusing the object equals zod's stripped copy). */
+function isTop(v: unknown): boolean {
+  if (!isObject(v) || typeof v.text !== "string" || !isNum(v.logprob)) return false;
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === 2;
+}
+
+/** TokenSchema with no unknown keys and no explicitly undefined optional keys. */
+function isToken(v: unknown): boolean {
+  if (!isObject(v) || typeof v.text !== "string") return false;
+  let known = 1;
+  if (v.id !== undefined) {
+    if (!Number.isSafeInteger(v.id)) return false;
+    known++;
+  }
+  if (v.logprob !== undefined) {
+    if (!isNum(v.logprob)) return false;
+    known++;
+  }
+  if (v.top !== undefined) {
+    const top = v.top;
+    if (!Array.isArray(top)) return false;
+    for (let i = 0; i < top.length; i++) if (!isTop(top[i])) return false;
+    known++;
+  }
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === known;
+}
+
+function tokens(v: unknown): LoomNode["tokens"] | typeof BAD {
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v)) return BAD;
+  for (let i = 0; i < v.length; i++) if (!isToken(v[i])) return BAD;
+  return v as LoomNode["tokens"];
+}
+
+const NODE_KEYS = ["id", "parentId", "text", "tokens", "stepLogprob", "decisionId", "chosenBy", "selectionReason", "scores", "createdAt", "origin", "replacesId", "meta"];
+
+/** Has exactly `keys`, in that order, none undefined: what the schema would build from it, given valid values. */
+function isCanonical(v: Rec, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const k in v) {
+    if (k !== keys[i] || v[k] === undefined) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
+/**
+ * NodeSchema.parse(input) without zod, or null when the input is not plainly valid. Nested arrays and
+ * records (tokens, scores, meta) are reused, not copied: the result shares them with the input, and is
+ * the input itself when that already has every field, in schema order.
+ */
+export function parseNodeFast(input: unknown): LoomNode | null {
+  if (!isObject(input)) return null;
+  const v = input;
+  if (!isNonEmptyString(v.id) || typeof v.text !== "string" || typeof v.createdAt !== "string") return null;
+  const parentId = v.parentId;
+  if (parentId !== null && !isNonEmptyString(parentId)) return null;
+  const toks = tokens(v.tokens);
+  const stepLogprob = nullableNumber(v.stepLogprob);
+  const decisionId = nullableString(v.decisionId);
+  const chosenBy = nullableEnum(v.chosenBy, CHOSEN_BY);
+  const selectionReason = nullableString(v.selectionReason);
+  const sc = scores(v.scores);
+  const origin = v.origin === undefined ? "generated" : v.origin;
+  const replacesId = nullableString(v.replacesId);
+  const meta = v.meta === undefined ? {} : v.meta;
+  if (
+    toks === BAD ||
+    stepLogprob === BAD ||
+    decisionId === BAD ||
+    chosenBy === BAD ||
+    selectionReason === BAD ||
+    sc === BAD ||
+    replacesId === BAD ||
+    typeof origin !== "string" ||
+    !ORIGINS.has(origin) ||
+    !isPlainRecord(meta)
+  ) {
+    return null;
+  }
+  // Already complete and canonical (as addCandidates builds them): use it as is rather than copy it.
+  if (isCanonical(v, NODE_KEYS)) return v as LoomNode;
+  // Key order as in NodeSchema, so a fast-parsed node serialises exactly like a zod-parsed one.
+  return {
+    id: v.id,
+    parentId,
+    text: v.text,
+    tokens: toks,
+    stepLogprob,
+    decisionId,
+    chosenBy: chosenBy as LoomNode["chosenBy"],
+    selectionReason,
+    scores: sc,
+    createdAt: v.createdAt,
+    origin: origin as LoomNode["origin"],
+    replacesId,
+    meta,
+  };
+}
+
+function nullableStringArray(v: unknown): string[] | null | typeof BAD {
+  if (v === undefined || v === null) return null;
+  return stringArray(v) ? v : BAD;
+}
+
+function candidateScores(v: unknown): Record<string, Record<string, number>> | typeof BAD {
+  if (v === undefined) return {};
+  if (!isPlainRecord(v)) return BAD;
+  for (const k in v) if (scores(v[k]) === BAD || v[k] === undefined) return BAD;
+  return v as Record<string, Record<string, number>>;
+}
+
+/** DecisionEventSchema.parse(input) without zod, or null when the input is not plainly valid. Arrays and records are reused. */
+export function parseDecisionFast(input: unknown): DecisionEvent | null {
+  if (!isObject(input)) return null;
+  const v = input;
+  if (!isNonEmptyString(v.id) || !isNonEmptyString(v.parentNodeId) || typeof v.timestamp !== "string") return null;
+  if (!stringArray(v.candidateNodeIds)) return null;
+  const action = nullableEnum(v.action, ACTIONS);
+  const chosenNodeId = nullableString(v.chosenNodeId);
+  const chosenBy = nullableEnum(v.chosenBy, CHOSEN_BY);
+  const reason = nullableString(v.reason);
+  const ranking = nullableStringArray(v.ranking);
+  const cs = candidateScores(v.candidateScores);
+  const clarificationQuestion = nullableString(v.clarificationQuestion);
+  const candidatesInTension = nullableStringArray(v.candidatesInTension);
+  const whatHingesOnIt = nullableString(v.whatHingesOnIt);
+  const humanResponse = nullableString(v.humanResponse);
+  const maxLogprob = nullableNumber(v.maxLogprob);
+  const chosenLogprob = nullableNumber(v.chosenLogprob);
+  const logprobGap = nullableNumber(v.logprobGap);
+  const resolvedAt = nullableString(v.resolvedAt);
+  if (
+    action === BAD ||
+    chosenNodeId === BAD ||
+    chosenBy === BAD ||
+    reason === BAD ||
+    ranking === BAD ||
+    cs === BAD ||
+    clarificationQuestion === BAD ||
+    candidatesInTension === BAD ||
+    whatHingesOnIt === BAD ||
+    humanResponse === BAD ||
+    maxLogprob === BAD ||
+    chosenLogprob === BAD ||
+    logprobGap === BAD ||
+    resolvedAt === BAD
+  ) {
+    return null;
+  }
+  // Key order as in DecisionEventSchema.
+  return {
+    id: v.id,
+    parentNodeId: v.parentNodeId,
+    candidateNodeIds: v.candidateNodeIds,
+    action: action as DecisionEvent["action"],
+    chosenNodeId,
+    chosenBy: chosenBy as DecisionEvent["chosenBy"],
+    reason,
+    ranking,
+    candidateScores: cs,
+    clarificationQuestion,
+    candidatesInTension,
+    whatHingesOnIt,
+    humanResponse,
+    maxLogprob,
+    chosenLogprob,
+    logprobGap,
+    timestamp: v.timestamp,
+    resolvedAt,
+  };
+}
+
+const LoomFrameSchema = LoomSchema.omit({ nodes: true, decisions: true });
+
+/**
+ * LoomSchema.parse(input) with the node and decision records checked by the fast paths above, or null
+ * when anything is not plainly valid (then run LoomSchema for the canonical result or the precise
+ * error). The input's `nodes` and `decisions` objects are reused: their values are replaced in place by
+ * the parsed records, which leaves them valid input for LoomSchema should a later check fail.
+ */
+export function parseLoomFast(input: unknown): Loom | null {
+  if (!isObject(input)) return null;
+  const { nodes, decisions } = input;
+  if (!isPlainRecord(nodes) || !isPlainRecord(decisions)) return null;
+  for (const id in nodes) {
+    const node = parseNodeFast(nodes[id]);
+    if (node === null) return null;
+    nodes[id] = node;
+  }
+  for (const id in decisions) {
+    const decision = parseDecisionFast(decisions[id]);
+    if (decision === null) return null;
+    decisions[id] = decision;
+  }
+  // The rest (brief, config, paths) is small: zod checks it as usual.
+  const frame = LoomFrameSchema.safeParse({ ...input, nodes: undefined, decisions: undefined });
+  if (!frame.success) return null;
+  const f = frame.data;
+  return {
+    version: f.version,
+    sessionId: f.sessionId,
+    rootId: f.rootId,
+    nodes: nodes as Loom["nodes"],
+    decisions: decisions as Loom["decisions"],
+    currentPath: f.currentPath,
+    heldPaths: f.heldPaths,
+    brief: f.brief,
+    config: f.config,
+    createdAt: f.createdAt,
+  };
+}

@@ -1,0 +1,117 @@
+// Tests that incremental snapshots (re-encoding only what changed) read back as exactly the live loom.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { LoomOpSchema, LoomSchema, addCandidates, answerClarification, checkout, choose, createLoom, editNode, resolveDecision, sequentialEnv, type Loom, type LoomEnv } from "@loom/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { createSession, openSession, readSession } from "./index.js";
+import { encodeOp, encodeSnapshot, SnapshotEncoder, sparseLoom } from "./snapshot-codec.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "loom-codec-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const decode = async (bytes: string | Buffer) => JSON.parse(typeof bytes === "string" ? bytes : gunzipSync(bytes).toString("utf8"));
+
+/** Grow a loom with every kind of op, including changes to records in chunks encoded long ago. */
+function grow(loom: Loom, steps: number, mutate: <R>(f: (l: Loom) => R) => R, env: LoomEnv): string[] {
+  const ids: string[] = [loom.rootId];
+  let openOld: string | null = null;
+  for (let i = 0; i < steps; i++) {
+    const tip = loom.currentPath[loom.currentPath.length - 1]!;
+    const a = mutate((l) =>
+      addCandidates(l, tip, [{ text: ` a${i}`, stepLogprob: -1, tokens: [{ text: ` a${i}`, logprob: -1, top: [{ text: " x", logprob: -0.5 }] }] }, { text: ` b${i}` }], { env }),
+    );
+    ids.push(...a.nodeIds);
+    if (i % 9 === 4) {
+      // A reroll: more candidates for the open decision.
+      const more = mutate((l) => addCandidates(l, tip, [{ text: ` c${i}` }], { env, decisionId: a.decisionId }));
+      ids.push(...more.nodeIds);
+    }
+    if (i === 3) {
+      openOld = a.decisionId; // left open, resolved much later: a change to an old chunk
+      mutate((l) => checkout(l, a.nodeIds[0]!));
+      continue;
+    }
+    if (i % 7 === 0) {
+      mutate((l) => resolveDecision(l, a.decisionId, { action: "clarify", chosenBy: "human", question: "which?", candidatesInTension: a.nodeIds, whatHingesOnIt: "tone" }, env));
+      mutate((l) => answerClarification(l, a.decisionId, "the second", { action: "choose", chosenNodeId: a.nodeIds[1]!, chosenBy: "human", reason: "asked" }, env));
+    } else {
+      mutate((l) => choose(l, a.decisionId, a.nodeIds[i % 2]!, "auto", "r", env));
+    }
+    if (i % 11 === 5) mutate((l) => editNode(l, a.nodeIds[i % 2]!, ` edited ${i}`, env));
+    if (i % 13 === 12) mutate((l) => checkout(l, ids[Math.floor(ids.length / 3)]!));
+  }
+  if (openOld) {
+    const d = openOld;
+    mutate((l) => choose(l, d, l.decisions[d]!.candidateNodeIds[1]!, "human", "late", env));
+  }
+  return ids;
+}
+
+describe("incremental snapshots", () => {
+  it("journals candidate nodes sparse, reading back as the op", () => {
+    const env = sequentialEnv();
+    const loom = createLoom({ seed: "Once", sessionId: "s" }, env);
+    const meta = { model: "m", when: undefined, nested: { a: [1, null], b: "\u2028\"q\"" } };
+    const { op } = addCandidates(loom, loom.rootId, [{ text: " a", tokens: [{ text: " a", logprob: -1, top: [{ text: " a", logprob: -1 }] }], meta }, { text: "" }], { env });
+    const more = addCandidates(loom, loom.rootId, [{ text: " é—ß 😀" }, { text: " naïve" }], { env, decisionId: op.decisionId });
+    for (const o of [op, more.op]) {
+      const encoded = encodeOp(o);
+      expect(encoded.nodes).toHaveLength(o.nodes.length);
+      const sparseNodes = o.nodes.map((n) => (sparseLoom({ ...loom, nodes: { x: n } }).nodes as Record<string, unknown>)["x"]);
+      expect(encoded.nodes!.map((n) => JSON.parse(n))).toEqual(JSON.parse(JSON.stringify(sparseNodes)));
+      expect(LoomOpSchema.parse(JSON.parse(encoded.json))).toEqual(JSON.parse(JSON.stringify(o)));
+    }
+    const stop = resolveDecision(loom, op.decisionId, { action: "stop", chosenBy: "human", reason: "done" }, env);
+    expect(encodeOp(stop)).toEqual({ json: JSON.stringify(stop), nodes: null });
+  });
+
+  it("encode the same loom as a one-off encoding, across many snapshots and every op", async () => {
+    for (const compress of [true, false] as const) {
+      const env = sequentialEnv();
+      const loom = createLoom({ seed: "Once", sessionId: "s" }, env);
+      const encoder = new SnapshotEncoder();
+      let seq = 0;
+      const mutate = <R,>(f: (l: Loom) => R): R => {
+        const r = f(loom);
+        encoder.noteOp((r as { op: unknown }).op && typeof (r as { op: unknown }).op === "object" ? (r as { op: never }).op : (r as never), loom);
+        seq++;
+        return r;
+      };
+      // Snapshot every few ops, so chunks are cached, reused, touched and re-encoded.
+      for (let round = 0; round < 12; round++) {
+        grow(loom, 150, mutate, env);
+        const inc = encoder.encode(seq, loom, { compress, manifestBytes: 7 });
+        const once = encodeSnapshot(seq, loom, { compress, manifestBytes: 7 });
+        const [a, b] = await Promise.all([inc.finish(), once.finish()]);
+        expect(inc.jsonLength).toBe(once.jsonLength);
+        expect(await decode(a)).toEqual(await decode(b));
+        expect((await decode(a)).loom).toEqual(JSON.parse(JSON.stringify((await decode(b)).loom)));
+      }
+    }
+  });
+
+  it("a session compacting often reopens as exactly its live loom", async () => {
+    const dir = join(tmp, "s1");
+    const env = sequentialEnv();
+    const session = await createSession(dir, createLoom({ seed: "Once", sessionId: "s1" }, env), { compactAfterBytes: 4096, compressSnapshots: true });
+    const tick = () => new Promise<void>((r) => setImmediate(r));
+    const mutate = <R,>(f: (l: Loom) => R): R => session.mutate(f as never) as R;
+    for (let round = 0; round < 8; round++) {
+      grow(session.loom, 200, mutate, env);
+      for (let i = 0; i < 5; i++) await tick();
+    }
+    await session.compact();
+    const live = JSON.parse(JSON.stringify(session.loom));
+    const read = await readSession(dir);
+    expect(read.warnings).toEqual([]);
+    expect(read.loom).toEqual(live);
+    // The snapshot is a series of gzip members; any gunzip reads it as one JSON document (sparse: the schema fills defaults).
+    expect(LoomSchema.parse(JSON.parse(gunzipSync(readFileSync(join(dir, "loom.json"))).toString("utf8")).loom)).toEqual(live);
+    await session.close();
+    const reopened = await openSession(dir);
+    expect(reopened.loom).toEqual(live);
+    await reopened.close();
+  });
+});
