@@ -18,7 +18,7 @@ export interface LocalModelOptions {
   /** `false` (default) for CPU only; `"auto"` lets node-llama-cpp pick a GPU backend it finds. */
   gpu?: false | "auto";
   /**
-   * llama.cpp's flash attention. Default: off on the CPU (see {@link defaultFlashAttention}),
+   * llama.cpp's flash attention. Default: off on the CPU (where llama.cpp's kernel made a step's cost grow with the text),
    * node-llama-cpp's choice for the model with a GPU.
    */
   flashAttention?: boolean;
