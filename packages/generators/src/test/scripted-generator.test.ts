@@ -60,6 +60,16 @@ describe("ScriptedGenerator", () => {
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
   });
 
+  it("counts prompt tokens as whitespace-led words, also when a prompt extends the previous one", async () => {
+    const g = new ScriptedGenerator({ seed: 2 });
+    const words = (text: string) => (text.match(/\s*\S+|\s+$/g) ?? []).length;
+    const prompts = ["", "   ", "Once", "Once upon", "Once upon a time ", "Once upon a time \u00a0there", "Other\ttext\n", "Other\ttext\nagain"];
+    for (const prompt of prompts) {
+      const r = await g.generate({ ...request, prompt });
+      expect(r.usage.promptTokens).toBe(words(prompt));
+    }
+  });
+
   it("declares capabilities and can turn logprobs off", async () => {
     const g = new ScriptedGenerator({ capabilities: { logprobs: false, nativeN: false } });
     expect(g.capabilities).toEqual({ logprobs: false, nativeN: false, streaming: true, seed: true });

@@ -56,6 +56,46 @@ const normalise = (step: ScriptStep): { candidates: (string | ScriptedCandidate)
 
 const splitWords = (text: string): string[] => text.match(/\s*\S+|\s+$/g) ?? (text ? [text] : []);
 
+/** Code units above ASCII that `\s` matches (the rest of ECMAScript WhiteSpace and LineTerminator). */
+const isWideSpace = (c: number): boolean =>
+  c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+
+/**
+ * Counts what `splitWords(text).length` would, without building the array, remembering the last text:
+ * a prompt is the whole text so far, usually the previous prompt plus the chosen candidate, so it is
+ * counted on from where that one ended instead of from the start. Splitting the whole prompt into
+ * thousands of strings on every call made the benchmark's loop O(length of the piece) per step, and
+ * its biggest source of garbage after the candidates themselves.
+ */
+class WordCounter {
+  private text = "";
+  /** Runs of non-space in `text`, and whether it ends inside one. */
+  private runs = 0;
+  private inWord = false;
+
+  count(text: string): number {
+    let runs = 0;
+    let inWord = false;
+    let from = 0;
+    if (this.text.length > 0 && text.startsWith(this.text)) {
+      runs = this.runs;
+      inWord = this.inWord;
+      from = this.text.length;
+    }
+    for (let i = from; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const space = c < 0x7f ? c === 0x20 || (c >= 0x09 && c <= 0x0d) : c >= 0xa0 && isWideSpace(c);
+      if (!space && !inWord) runs++;
+      inWord = !space;
+    }
+    this.text = text;
+    this.runs = runs;
+    this.inWord = inWord;
+    // Trailing whitespace is a piece of its own.
+    return text.length > 0 && !inWord ? runs + 1 : runs;
+  }
+}
+
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
@@ -74,9 +114,13 @@ export class ScriptedGenerator implements Generator {
   readonly capabilities: GeneratorCapabilities;
   readonly calls: GenerateRequest[] = [];
   private readonly options: ScriptedGeneratorOptions;
+  /** The vocabulary as token texts (with their leading space), built once rather than per token. */
+  private readonly spaced: string[];
+  private readonly promptWords = new WordCounter();
 
   constructor(options: ScriptedGeneratorOptions = {}) {
     this.options = options;
+    this.spaced = (options.vocabulary ?? DEFAULT_VOCABULARY).map((w) => ` ${w}`);
     this.model = options.model ?? "scripted";
     this.capabilities = { logprobs: true, nativeN: true, streaming: true, seed: true, ...options.capabilities };
   }
@@ -124,7 +168,7 @@ export class ScriptedGenerator implements Generator {
     const completionTokens = candidates.reduce((sum, c) => sum + (c.tokens?.length ?? splitWords(c.text).length), 0);
     return {
       candidates,
-      usage: { promptTokens: splitWords(prompt).length, completionTokens, requests: 1 },
+      usage: { promptTokens: this.promptWords.count(prompt), completionTokens, requests: 1 },
       meta: stepMeta({ provider: this.provider, model: this.model, request, prompt, extra: { call } }),
     };
   }
@@ -144,11 +188,19 @@ export class ScriptedGenerator implements Generator {
   }
 
   private seededCandidate(request: GenerateRequest, random: () => number): GeneratedCandidate {
-    const vocabulary = this.options.vocabulary ?? DEFAULT_VOCABULARY;
+    const spaced = this.spaced;
     const tokens: Token[] = [];
     for (let i = 0; i < request.maxTokens; i++) {
-      const id = Math.floor(random() * vocabulary.length);
-      tokens.push({ text: ` ${vocabulary[id]}`, id, ...this.logprobFields(` ${vocabulary[id]}`, request, random) });
+      const id = Math.floor(random() * spaced.length);
+      const text = spaced[id]!;
+      // Built whole rather than spread from logprobFields: the same draws in the same order, the same keys.
+      if (!this.capabilities.logprobs) {
+        tokens.push({ text, id });
+        continue;
+      }
+      const logprob = -round3(0.05 + random() * 3);
+      const k = request.logprobs ?? 0;
+      tokens.push(k <= 0 ? { text, id, logprob } : { text, id, logprob, top: this.seededTop(text, logprob, k, random) });
     }
     return this.finish(tokens, "length", request);
   }
@@ -179,12 +231,19 @@ export class ScriptedGenerator implements Generator {
     const logprob = -round3(0.05 + random() * 3);
     const k = request.logprobs ?? 0;
     if (k <= 0) return { logprob };
-    const vocabulary = this.options.vocabulary ?? DEFAULT_VOCABULARY;
-    const others = Array.from({ length: k - 1 }, (_, i) => ({
-      text: ` ${vocabulary[(Math.floor(random() * vocabulary.length) + i) % vocabulary.length]}`,
-      logprob: -round3(0.05 + random() * 6),
-    }));
-    return { logprob, top: topWith(text, logprob, others) };
+    return { logprob, top: this.seededTop(text, logprob, k, random) };
+  }
+
+  /** The chosen token and k - 1 made-up alternatives, most likely first (see topWith). */
+  private seededTop(text: string, logprob: number, k: number, random: () => number): { text: string; logprob: number }[] {
+    const spaced = this.spaced;
+    const top = [{ text, logprob }];
+    for (let i = 0; i < k - 1; i++) {
+      const other = spaced[(Math.floor(random() * spaced.length) + i) % spaced.length]!;
+      const lp = -round3(0.05 + random() * 6);
+      if (other !== text) insertSorted(top, { text: other, logprob: lp });
+    }
+    return top;
   }
 
   private finish(tokens: Token[], reason: FinishReason, request: GenerateRequest, noLogprobs = false): GeneratedCandidate {
@@ -206,8 +265,24 @@ export class ScriptedGenerator implements Generator {
 
 /** The top list for a chosen token: it plus the others, without duplicates, sorted most likely first. */
 function topWith(text: string, logprob: number, others: { text: string; logprob: number }[]) {
-  const list = [{ text, logprob }, ...others.filter((o) => o.text !== text)];
-  return list.sort((a, b) => b.logprob - a.logprob);
+  const list = [{ text, logprob }];
+  for (const o of others) if (o.text !== text) insertSorted(list, o);
+  return list;
+}
+
+/**
+ * Insert into a list sorted most likely first, after any equal logprob: the order a stable sort of the
+ * list in arrival order gives, without a sort and a comparator call per pair on every token.
+ */
+function insertSorted(list: { text: string; logprob: number }[], entry: { text: string; logprob: number }): void {
+  // Shifted by hand: splice allocates an array of the removed elements on every call.
+  let at = list.length;
+  list.push(entry);
+  while (at > 0 && list[at - 1]!.logprob < entry.logprob) {
+    list[at] = list[at - 1]!;
+    at--;
+  }
+  list[at] = entry;
 }
 
 /** The tokens covering the first `length` characters, the last one cut so the texts still join to the text. */
