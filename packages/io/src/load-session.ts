@@ -1,5 +1,5 @@
 // Loads a session directory: validate the snapshot, replay the journal after its seq, check invariants, audit the manifest.
-import { readFile } from "node:fs/promises";
+import { open, readFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { applyOp, findInvariantViolations, LoomError, parseLoomFast, parseNodeFast, type DecisionEvent, type Loom, type LoomNode } from "@loom/core";
 import {
@@ -52,6 +52,36 @@ async function readOptional(path: string): Promise<Buffer | null> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw new IoError("io", `cannot read: ${(error as Error).message}`, { file: path, cause: error });
+  }
+}
+
+/**
+ * The manifest's bytes, or only its size (`bytes: null`) when it is exactly the `vouched` length the
+ * snapshot recorded and ends a line: then the snapshot vouches for every line and none needs reading.
+ * The manifest grows by a line per decision (7.6 MB at 100k nodes), so reading it whole on every open
+ * cost time and memory for nothing. null when there is no manifest.
+ */
+async function readManifestFile(path: string, vouched: number | null): Promise<{ size: number; bytes: Buffer | null } | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new IoError("io", `cannot read: ${(error as Error).message}`, { file: path, cause: error });
+  }
+  try {
+    const { size } = await handle.stat();
+    if (vouched !== null && vouched === size) {
+      if (size === 0) return { size, bytes: null };
+      const last = Buffer.alloc(1);
+      const { bytesRead } = await handle.read(last, 0, 1, size - 1);
+      if (bytesRead === 1 && last[0] === 0x0a) return { size, bytes: null };
+    }
+    return { size, bytes: await handle.readFile() };
+  } catch (error) {
+    throw new IoError("io", `cannot read: ${(error as Error).message}`, { file: path, cause: error });
+  } finally {
+    await handle.close();
   }
 }
 
@@ -117,11 +147,7 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   const snapshotPath = join(dir, SNAPSHOT_FILE);
   const journalPath = join(dir, JOURNAL_FILE);
   const manifestPath = join(dir, MANIFEST_FILE);
-  const [snapshotBuf, journalBuf, manifestBuf] = await Promise.all([
-    readOptional(snapshotPath),
-    readOptional(journalPath),
-    readOptional(manifestPath),
-  ]);
+  const [snapshotBuf, journalBuf] = await Promise.all([readOptional(snapshotPath), readOptional(journalPath)]);
   if (snapshotBuf === null) {
     throw new IoError("not_a_session", "no session here: the snapshot file is missing", {
       file: snapshotPath,
@@ -219,9 +245,17 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   // The snapshot vouches for the manifest up to `manifestBytes` (every decision up to its seq had a line by
   // then), so only what follows is read — unless the file is now shorter or the offset is not a line start.
   const from = snapshot.manifestBytes;
+  const manifestFile = await readManifestFile(manifestPath, from);
+  const manifestBuf = manifestFile?.bytes ?? null;
   const trusted =
-    manifestBuf !== null && from !== null && from <= manifestBuf.length && (from === 0 || manifestBuf[from - 1] === 0x0a);
-  const manifestRead = manifestBuf === null ? null : readManifest(manifestBuf, manifestPath, options, trusted ? from! : 0);
+    manifestFile !== null &&
+    (manifestBuf === null || (from !== null && from <= manifestBuf.length && (from === 0 || manifestBuf[from - 1] === 0x0a)));
+  const manifestRead =
+    manifestFile === null
+      ? null
+      : manifestBuf === null
+        ? { listed: new Set<string>(), migrated: false, goodLength: manifestFile.size, torn: null }
+        : readManifest(manifestBuf, manifestPath, options, trusted ? from! : 0);
   migrated ||= manifestRead?.migrated ?? false;
   if (manifestRead?.torn) warnings.push(`${manifestPath}:${manifestRead.torn.line}: dropped a torn last line (${manifestRead.torn.bytes} bytes)`);
   const listed = manifestRead?.listed ?? new Set<string>();
@@ -240,7 +274,7 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
     migrated,
     snapshotBytes: json.length,
     journal: { path: journalPath, exists: journalBuf !== null, goodLength, size: journalBuf?.length ?? 0, bytesAfterSnapshot },
-    manifest: { path: manifestPath, exists: manifestBuf !== null, goodLength: manifestRead?.goodLength ?? 0, size: manifestBuf?.length ?? 0, missing },
+    manifest: { path: manifestPath, exists: manifestFile !== null, goodLength: manifestRead?.goodLength ?? 0, size: manifestFile?.size ?? 0, missing },
   };
 }
 
