@@ -50,9 +50,17 @@ function nullableEnum(v: unknown, allowed: Set<string>): string | null | typeof 
   return typeof v === "string" && allowed.has(v) ? v : BAD;
 }
 
-/** A record of finite numbers (ScoresSchema), reused as is; `{}` when absent. */
+/**
+ * Stands in for every absent `scores`, `meta` and `candidateScores`: two fresh objects per node were a
+ * large share of what loading a big snapshot allocated. Safe to share because nothing changes these
+ * records in place (ops replace them whole); frozen so that anything that tried would fail loudly
+ * rather than change every node at once.
+ */
+const EMPTY: Record<string, never> = Object.freeze({});
+
+/** A record of finite numbers (ScoresSchema), reused as is; the shared empty record when absent. */
 function scores(v: unknown): Record<string, number> | typeof BAD {
-  if (v === undefined) return {};
+  if (v === undefined) return EMPTY;
   if (!isPlainRecord(v)) return BAD;
   for (const k in v) if (!isNum(v[k])) return BAD;
   return v as Record<string, number>;
@@ -133,7 +141,7 @@ export function parseNodeFast(input: unknown): LoomNode | null {
   const sc = scores(v.scores);
   const origin = v.origin === undefined ? "generated" : v.origin;
   const replacesId = nullableString(v.replacesId);
-  const meta = v.meta === undefined ? {} : v.meta;
+  const meta = v.meta === undefined ? EMPTY : v.meta;
   if (
     toks === BAD ||
     stepLogprob === BAD ||
@@ -174,7 +182,7 @@ function nullableStringArray(v: unknown): string[] | null | typeof BAD {
 }
 
 function candidateScores(v: unknown): Record<string, Record<string, number>> | typeof BAD {
-  if (v === undefined) return {};
+  if (v === undefined) return EMPTY;
   if (!isPlainRecord(v)) return BAD;
   for (const k in v) if (scores(v[k]) === BAD || v[k] === undefined) return BAD;
   return v as Record<string, Record<string, number>>;

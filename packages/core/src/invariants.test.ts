@@ -22,6 +22,7 @@ import {
   sequentialEnv,
   rootPath,
 } from "./index.js";
+import { collectInvariantViolations, invariantsHold } from "./invariants.js";
 
 // A command picks its targets by index into what exists, so every generated sequence is meaningful.
 type Command =
@@ -187,5 +188,188 @@ describe("invariant checker", () => {
     expect(currentText(loom).length).toBe(100_000);
     expect(loom.currentPath.length).toBe(50_001);
     expect(findInvariantViolations(loom)).toEqual([]);
+  });
+});
+
+/** Damage to a sound loom, each naming what it breaks; returns false when the loom offers nothing to damage that way. */
+const corruptions: Record<string, (loom: Loom, i: number) => boolean> = {
+  // The case a count of matches would miss: [a, a] adds up like [a, b], and b is left unlisted.
+  "candidate listed twice in place of another": (loom, i) => {
+    const d = pickOf(Object.values(loom.decisions).filter((d) => d.candidateNodeIds.length >= 2), i);
+    if (!d) return false;
+    d.candidateNodeIds[1] = d.candidateNodeIds[0]!;
+    return true;
+  },
+  "dangling parent": (loom, i) => {
+    const n = pickOf(Object.values(loom.nodes).filter((n) => n.parentId !== null), i);
+    if (!n) return false;
+    n.parentId = "ghost";
+    return true;
+  },
+  "parent cycle": (loom, i) => {
+    const n = pickOf(Object.values(loom.nodes).filter((n) => n.parentId !== null), i);
+    if (!n) return false;
+    n.parentId = n.id;
+    return true;
+  },
+  "currentPath not a root path": (loom, i) => {
+    const at = 1 + (i % loom.currentPath.length);
+    loom.currentPath.splice(at, 0, loom.rootId);
+    return true;
+  },
+  "currentPath not from the root": (loom) => {
+    loom.currentPath = loom.currentPath.slice(1);
+    return true;
+  },
+  "held path through an unknown node": (loom, i) => {
+    const p = pickOf(loom.heldPaths, i);
+    if (!p) return false;
+    p.push("ghost");
+    return true;
+  },
+  "chosen node not a candidate": (loom, i) => {
+    const d = pickOf(Object.values(loom.decisions).filter((d) => d.action === "choose"), i);
+    if (!d) return false;
+    d.chosenNodeId = d.parentNodeId;
+    return true;
+  },
+  "chosen node on an unresolved decision": (loom, i) => {
+    const d = pickOf(Object.values(loom.decisions).filter((d) => d.action !== "choose" && d.candidateNodeIds.length > 0), i);
+    if (!d) return false;
+    d.chosenNodeId = d.candidateNodeIds[0]!;
+    return true;
+  },
+  "candidate under another parent": (loom, i) => {
+    const d = pickOf(Object.values(loom.decisions).filter((d) => d.candidateNodeIds.length > 0), i);
+    if (!d) return false;
+    loom.nodes[d.candidateNodeIds[0]!]!.parentId = loom.rootId === d.parentNodeId ? "ghost" : loom.rootId;
+    return true;
+  },
+  "candidate that is not a node": (loom, i) => {
+    const d = pickOf(Object.values(loom.decisions), i);
+    if (!d) return false;
+    d.candidateNodeIds.push("ghost");
+    return true;
+  },
+  "node unlisted by its decision": (loom, i) => {
+    const d = pickOf(Object.values(loom.decisions).filter((d) => d.candidateNodeIds.length > 0 && d.chosenNodeId !== d.candidateNodeIds.at(-1)), i);
+    if (!d) return false;
+    d.candidateNodeIds.pop();
+    return true;
+  },
+  "node naming an unknown decision": (loom, i) => {
+    const n = pickOf(Object.values(loom.nodes), i)!;
+    n.decisionId = "ghost";
+    return true;
+  },
+  "decision under an unknown node": (loom, i) => {
+    const d = pickOf(Object.values(loom.decisions), i);
+    if (!d) return false;
+    d.parentNodeId = "ghost";
+    return true;
+  },
+  "decision stored under another key": (loom, i) => {
+    const d = pickOf(Object.values(loom.decisions), i);
+    if (!d) return false;
+    d.id = "other";
+    return true;
+  },
+  "node stored under another key": (loom, i) => {
+    const n = pickOf(Object.values(loom.nodes), i)!;
+    n.id = "other";
+    return true;
+  },
+  "root with a parent": (loom, i) => {
+    loom.nodes[loom.rootId]!.parentId = pickOf(Object.keys(loom.nodes), i)!;
+    return true;
+  },
+  "second parentless node": (loom, i) => {
+    const n = pickOf(Object.values(loom.nodes).filter((n) => n.parentId !== null), i);
+    if (!n) return false;
+    n.parentId = null;
+    return true;
+  },
+  "replaces an unknown node": (loom, i) => {
+    const n = pickOf(Object.values(loom.nodes), i)!;
+    n.replacesId = "ghost";
+    return true;
+  },
+};
+
+/** The loom with its nodes stored in reverse: as sound as before, but not parents first. */
+function childrenFirst(loom: Loom): Loom {
+  const nodes: Loom["nodes"] = {};
+  for (const id of Object.keys(loom.nodes).reverse()) nodes[id] = loom.nodes[id]!;
+  return { ...loom, nodes };
+}
+
+describe("fast invariant pass", () => {
+  const grown = (commands: Command[]) => {
+    const env = sequentialEnv();
+    const loom = createLoom({ seed: "seed" }, env);
+    for (const c of commands) run(loom, c, env);
+    return loom;
+  };
+
+  it("vouches for every loom grown by ops (so loading one never needs the full pass)", () => {
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 60 }), (commands) => {
+        const loom = grown(commands);
+        expect(invariantsHold(loom)).toBe(true);
+        expect(collectInvariantViolations(loom)).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("agrees with the full pass on corrupted looms, and never vouches for a broken one", () => {
+    const names = Object.keys(corruptions);
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 40 }), fc.constantFrom(...names), fc.nat(), (commands, name, i) => {
+        const loom = grown(commands);
+        if (!corruptions[name]!(loom, i)) return;
+        const full = collectInvariantViolations(loom);
+        expect(full.length).toBeGreaterThan(0);
+        expect(invariantsHold(loom)).toBe(false);
+        expect(findInvariantViolations(loom)).toEqual(full);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("declines what it cannot vouch for cheaply, and the full pass still accepts it", () => {
+    fc.assert(
+      fc.property(fc.array(command, { minLength: 1, maxLength: 40 }), (commands) => {
+        const loom = grown(commands);
+        if (Object.keys(loom.nodes).length < 2) return;
+        const reordered = childrenFirst(loom);
+        expect(invariantsHold(reordered)).toBe(false);
+        expect(findInvariantViolations(reordered)).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("checks a decision without candidates for its parent", () => {
+    const env = sequentialEnv();
+    const loom = createLoom({ seed: "s" }, env);
+    const d = addCandidates(loom, loom.rootId, [{ text: "a" }], { env });
+    const empty = { ...structuredClone(loom.decisions[d.decisionId]!), id: "empty", candidateNodeIds: [] };
+    loom.decisions["empty"] = empty;
+    expect(invariantsHold(loom)).toBe(true);
+    empty.parentNodeId = "ghost";
+    expect(invariantsHold(loom)).toBe(false);
+    expect(findInvariantViolations(loom)).toEqual([{ field: "decisions.empty.parentNodeId", message: 'names unknown node "ghost"' }]);
+  });
+
+  it("does not vouch for a decision that lists a candidate twice, even where no rule forbids it", () => {
+    const env = sequentialEnv();
+    const loom = createLoom({ seed: "s" }, env);
+    const d = addCandidates(loom, loom.rootId, [{ text: "a" }, { text: "b" }], { env });
+    const [a] = d.nodeIds as [string, string];
+    expect(invariantsHold(loom)).toBe(true);
+    loom.decisions[d.decisionId]!.candidateNodeIds.push(a);
+    expect(invariantsHold(loom)).toBe(false);
+    expect(findInvariantViolations(loom)).toEqual(collectInvariantViolations(loom));
   });
 });
