@@ -189,9 +189,12 @@ export function collectInvariantViolations(loom: Loom): InvariantViolation[] {
     if (d.id !== key) out.push({ field: `${f}.id`, message: `is "${d.id}", but the decision is stored under "${key}"` });
     if (!nodes[d.parentNodeId]) out.push({ field: `${f}.parentNodeId`, message: `names unknown node "${d.parentNodeId}"` });
     const candidates = d.candidateNodeIds;
+    const seen = new Set<string>();
     for (let i = 0; i < candidates.length; i++) {
       const id = candidates[i]!;
       const c = nodes[id];
+      if (seen.has(id)) out.push({ field: `${f}.candidateNodeIds[${i}]`, message: `lists "${id}" a second time` });
+      seen.add(id);
       if (!c) out.push({ field: `${f}.candidateNodeIds[${i}]`, message: `names unknown node "${id}"` });
       else if (c.parentId !== d.parentNodeId) out.push({ field: `${f}.candidateNodeIds[${i}]`, message: `"${id}" is not a child of "${d.parentNodeId}"` });
     }

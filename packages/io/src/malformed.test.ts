@@ -80,6 +80,12 @@ const cases: Case[] = [
   { name: "wrong type: node text is a number", corrupt: (d) => editJson(d, (s) => ((s.loom.nodes[ids.a]!.text as unknown) = 42, s)), file: "loom.json", message: () => new RegExp(`field loom\\.nodes\\.${ids.a}\\.text\\).*expected string, received number`) },
   { name: "missing rootId", corrupt: (d) => editJson(d, (s) => (delete (s.loom as Record<string, unknown>).rootId, s)), file: "loom.json", message: /field loom\.rootId/ },
   { name: "bad enum: chosenBy", corrupt: (d) => editJson(d, (s) => ((s.loom.decisions[ids.d1]!.chosenBy as unknown) = "robot", s)), file: "loom.json", message: () => new RegExp(`field loom\\.decisions\\.${ids.d1}\\.chosenBy.*expected one of "human"\\|"selector_llm"\\|"auto"`) },
+  {
+    name: "a decision listing a candidate twice",
+    corrupt: (d) => editJson(d, (s) => (s.loom.decisions[ids.d1]!.candidateNodeIds.push(ids.a), s)),
+    file: "loom.json",
+    message: () => new RegExp(`field loom\\.decisions\\.${ids.d1}\\.candidateNodeIds\\[2\\]\\).*a second time`),
+  },
   { name: "dangling parent id", corrupt: (d) => editJson(d, (s) => ((s.loom.nodes[ids.a]!.parentId = "ghost"), s)), file: "loom.json", message: () => new RegExp(`field loom\\.nodes\\.${ids.a}\\.parentId.*dangling`) },
   {
     name: "a cycle in the parent chain",
