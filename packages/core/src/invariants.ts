@@ -121,23 +121,15 @@ export function collectInvariantViolations(loom: Loom): InvariantViolation[] {
   if (!root) out.push({ field: "rootId", message: `names unknown node "${loom.rootId}"` });
   else if (root.parentId !== null) out.push({ field: `nodes.${loom.rootId}.parentId`, message: "the root must have no parent" });
 
-  // for-in rather than Object.entries: no [key, value] array per node (this runs on every load).
-  // Keys seen so far double as a parents-first check: if the root comes first and every other node's
-  // parent came before it (true of every loom grown by ops, since a parent exists before its children),
-  // every node is reachable from the root and the walk below is not needed.
-  const seen = new Set<string>();
-  let parentsFirst = true;
+  // Only runs when invariantsHold is unsure, so it favours plain wording over speed.
   for (const key in nodes) {
     const node = nodes[key]!;
     const parentId = node.parentId;
     if (node.id !== key) out.push({ field: `nodes.${key}.id`, message: `is "${node.id}", but the node is stored under "${key}"` });
     if (key !== loom.rootId && parentId === null) out.push({ field: `nodes.${key}.parentId`, message: "only the root may have no parent" });
-    const parentBefore = parentId !== null && seen.has(parentId);
-    if (parentId !== null && !parentBefore && !nodes[parentId]) {
+    if (parentId !== null && !nodes[parentId]) {
       out.push({ field: `nodes.${key}.parentId`, message: `names unknown node "${parentId}" (dangling parent)` });
     }
-    if (parentsFirst && !(seen.size === 0 ? key === loom.rootId && parentId === null : parentBefore)) parentsFirst = false;
-    seen.add(key);
     if (node.decisionId !== null) {
       const d = loom.decisions[node.decisionId];
       if (!d) out.push({ field: `nodes.${key}.decisionId`, message: `names unknown decision "${node.decisionId}"` });
@@ -149,38 +141,36 @@ export function collectInvariantViolations(loom: Loom): InvariantViolation[] {
   }
 
   // Reachability: every parent chain must end at the root without a cycle. Memoised, so linear overall.
-  if (!parentsFirst) {
-    const GOOD = 2;
-    const BAD = 3;
-    const state = new Map<string, number>(); // 1 = on the current walk
-    if (root) state.set(loom.rootId, GOOD);
-    for (const start in nodes) {
-      if (state.has(start)) continue;
-      const walk: string[] = [];
-      let id: string | null = start;
-      let verdict = BAD;
-      let problem: string | null = "is not reachable from the root";
-      while (id !== null) {
-        const s = state.get(id);
-        if (s === GOOD) {
-          verdict = GOOD;
-          break;
-        }
-        if (s === BAD) {
-          problem = null; // already reported through the node that leads here
-          break;
-        }
-        if (s === 1) {
-          problem = `is not reachable from the root: its parent chain has a cycle through "${id}"`;
-          break;
-        }
-        state.set(id, 1);
-        walk.push(id);
-        id = nodes[id]?.parentId ?? null;
+  const GOOD = 2;
+  const BAD = 3;
+  const state = new Map<string, number>(); // 1 = on the current walk
+  if (root) state.set(loom.rootId, GOOD);
+  for (const start in nodes) {
+    if (state.has(start)) continue;
+    const walk: string[] = [];
+    let id: string | null = start;
+    let verdict = BAD;
+    let problem: string | null = "is not reachable from the root";
+    while (id !== null) {
+      const s = state.get(id);
+      if (s === GOOD) {
+        verdict = GOOD;
+        break;
       }
-      for (const w of walk) state.set(w, verdict);
-      if (verdict === BAD && problem) out.push({ field: `nodes.${start}`, message: problem });
+      if (s === BAD) {
+        problem = null; // already reported through the node that leads here
+        break;
+      }
+      if (s === 1) {
+        problem = `is not reachable from the root: its parent chain has a cycle through "${id}"`;
+        break;
+      }
+      state.set(id, 1);
+      walk.push(id);
+      id = nodes[id]?.parentId ?? null;
     }
+    for (const w of walk) state.set(w, verdict);
+    if (verdict === BAD && problem) out.push({ field: `nodes.${start}`, message: problem });
   }
 
   for (const key in loom.decisions) {

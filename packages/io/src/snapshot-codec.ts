@@ -49,15 +49,6 @@ function sparse<T extends object>(record: T, defaults: Map<string, unknown>): Re
   return out;
 }
 
-/** The loom with default-valued node and decision fields left out: about half the bytes, same meaning. */
-export function sparseLoom(loom: Loom): Record<string, unknown> {
-  const nodes: Record<string, unknown> = {};
-  for (const id in loom.nodes) nodes[id] = sparse(loom.nodes[id]!, NODE_DEFAULTS);
-  const decisions: Record<string, unknown> = {};
-  for (const id in loom.decisions) decisions[id] = sparse(loom.decisions[id]!, DECISION_DEFAULTS);
-  return { ...loom, nodes, decisions };
-}
-
 export interface EncodeOptions {
   /** true / false, or "auto" (the default): compress when the JSON is at least 1 MiB. */
   compress?: boolean | "auto";

@@ -27,44 +27,59 @@ function toWire(event: OrchestratorEvent): DriverEvent {
   return { ...event } as DriverEvent;
 }
 
+/** What drives one session besides its files: built from the session's config before the files are touched. */
+interface SessionParts {
+  generator: Generator;
+  selector: Selector | AgenticSelector | null;
+  human: WebHuman;
+  /** Why the configured selector cannot run here (an existing session still opens for the page). */
+  whyNoRun: string | null;
+}
+
+/**
+ * A new session's generator and selector must both be buildable (else nothing is written); an existing
+ * session opens whatever its config says, and what cannot run here fails only when it is asked to.
+ */
+async function buildParts(loom: Loom, options: DefaultBackendOptions, isNew: boolean): Promise<SessionParts> {
+  const generator = await (options.generatorFor ?? ((l: Loom) => generatorForConfig(l.config.generator, options.secrets, { strict: isNew })))(loom);
+  const human = new WebHuman();
+  try {
+    try {
+      const selector = await (options.selectorFor ?? ((l: Loom, h: HumanInterface) => selectorForConfig(l, h, options.secrets)))(loom, human);
+      return { generator, selector, human, whyNoRun: null };
+    } catch (error) {
+      if (isNew || !(error instanceof HttpError)) throw error;
+      return { generator, selector: null, human, whyNoRun: error.message };
+    }
+  } catch (error) {
+    await generator.close?.();
+    throw error;
+  }
+}
+
 class OrchestratedSession implements SessionDriver {
   private readonly orch: Orchestrator;
+  private readonly generator: Generator;
+  private readonly selector: Selector | AgenticSelector | null;
+  private readonly human: WebHuman;
+  readonly whyNoRun: string | null;
 
   constructor(
     private readonly session: Session,
-    private readonly generator: Generator,
-    private readonly selector: Selector | AgenticSelector | null,
-    private readonly human: WebHuman,
+    parts: SessionParts,
     env: LoomEnv | undefined,
-    readonly whyNoRun: string | null,
   ) {
+    this.generator = parts.generator;
+    this.selector = parts.selector;
+    this.human = parts.human;
+    this.whyNoRun = parts.whyNoRun;
     this.orch = new Orchestrator({
       session,
-      generator,
-      human,
-      ...(selector ? { selector } : {}),
+      generator: this.generator,
+      human: this.human,
+      ...(this.selector ? { selector: this.selector } : {}),
       ...(env ? { env } : {}),
     });
-  }
-
-  static async start(session: Session, options: DefaultBackendOptions, isNew: boolean): Promise<OrchestratedSession> {
-    const generator = await (options.generatorFor ?? ((loom: Loom) => generatorForConfig(loom.config.generator, options.secrets, { strict: isNew })))(session.loom);
-    const human = new WebHuman();
-    try {
-      let selector: Selector | AgenticSelector | null = null;
-      let whyNoRun: string | null = null;
-      try {
-        selector = await (options.selectorFor ?? ((loom: Loom, h: HumanInterface) => selectorForConfig(loom, h, options.secrets)))(session.loom, human);
-      } catch (error) {
-        // An existing session still opens for the page when its selector cannot be built here; only `run` is refused, with the reason.
-        if (isNew || !(error instanceof HttpError)) throw error;
-        whyNoRun = error.message;
-      }
-      return new OrchestratedSession(session, generator, selector, human, options.env, whyNoRun);
-    } catch (error) {
-      await generator.close?.();
-      throw error;
-    }
   }
 
   get loom(): Loom {
@@ -126,24 +141,24 @@ class OrchestratedSession implements SessionDriver {
 export function defaultBackend(options: DefaultBackendOptions = {}): SessionBackend {
   return {
     async create(dir, loom) {
-      // Refuse a session whose generator cannot run here before anything is written.
-      if (!options.generatorFor) await generatorForConfig(loom.config.generator, options.secrets, { strict: true }).close?.();
-      if (!options.selectorFor) selectorForConfig(loom, new WebHuman(), options.secrets);
-      const session = await createSession(dir, loom, options.sessionOptions);
-      return startOrClose(session, options, true);
+      const parts = await buildParts(loom, options, true);
+      let session: Session;
+      try {
+        session = await createSession(dir, loom, options.sessionOptions);
+      } catch (error) {
+        await parts.generator.close?.();
+        throw error;
+      }
+      return new OrchestratedSession(session, parts, options.env);
     },
     async open(dir) {
       const session = await openSession(dir, options.sessionOptions);
-      return startOrClose(session, options, false);
+      try {
+        return new OrchestratedSession(session, await buildParts(session.loom, options, false), options.env);
+      } catch (error) {
+        await session.close();
+        throw error;
+      }
     },
   };
-}
-
-async function startOrClose(session: Session, options: DefaultBackendOptions, isNew: boolean): Promise<SessionDriver> {
-  try {
-    return await OrchestratedSession.start(session, options, isNew);
-  } catch (error) {
-    await session.close();
-    throw error;
-  }
 }

@@ -192,15 +192,7 @@ export class ScriptedGenerator implements Generator {
     const tokens: Token[] = [];
     for (let i = 0; i < request.maxTokens; i++) {
       const id = Math.floor(random() * spaced.length);
-      const text = spaced[id]!;
-      // Built whole rather than spread from logprobFields: the same draws in the same order, the same keys.
-      if (!this.capabilities.logprobs) {
-        tokens.push({ text, id });
-        continue;
-      }
-      const logprob = -round3(0.05 + random() * 3);
-      const k = request.logprobs ?? 0;
-      tokens.push(k <= 0 ? { text, id, logprob } : { text, id, logprob, top: this.seededTop(text, logprob, k, random) });
+      tokens.push(this.seededToken(spaced[id]!, id, request, random));
     }
     return this.finish(tokens, "length", request);
   }
@@ -220,18 +212,24 @@ export class ScriptedGenerator implements Generator {
     const tokens: Token[] = pieces.map((text, i) => {
       if (c.logprobs === null) return { text };
       const given = c.logprobs?.[i];
-      const made = this.logprobFields(text, request, random);
-      return given === undefined ? { text, ...made } : { text, ...made, logprob: given, ...(made.top ? { top: topWith(text, given, made.top) } : {}) };
+      const made = this.seededToken(text, undefined, request, random);
+      return given === undefined ? made : { ...made, logprob: given, ...(made.top ? { top: topWith(text, given, made.top) } : {}) };
     });
     return this.finish(tokens, c.finishReason ?? "stop", request, c.logprobs === null);
   }
 
-  private logprobFields(text: string, request: GenerateRequest, random: () => number): Pick<Token, "logprob" | "top"> {
-    if (!this.capabilities.logprobs) return {};
+  /**
+   * A token with made-up logprobs (when the capabilities offer them) and top alternatives. Built in place
+   * rather than spread together: this runs for every token of every candidate.
+   */
+  private seededToken(text: string, id: number | undefined, request: GenerateRequest, random: () => number): Token {
+    const token: Token = id === undefined ? { text } : { text, id };
+    if (!this.capabilities.logprobs) return token;
     const logprob = -round3(0.05 + random() * 3);
+    token.logprob = logprob;
     const k = request.logprobs ?? 0;
-    if (k <= 0) return { logprob };
-    return { logprob, top: this.seededTop(text, logprob, k, random) };
+    if (k > 0) token.top = this.seededTop(text, logprob, k, random);
+    return token;
   }
 
   /** The chosen token and k - 1 made-up alternatives, most likely first (see topWith). */
