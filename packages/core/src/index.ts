@@ -24,7 +24,7 @@ export { assertInvariants, findInvariantViolations } from "./invariants.js";
 export type { InvariantViolation } from "./invariants.js";
 export { LOOM_FORMAT_VERSION, LoomSchema, createLoom } from "./loom.js";
 export type { CreateLoomInput, Loom } from "./loom.js";
-export { childrenOf, invalidateIndex } from "./loom-index.js";
+export { childrenOf, decisionsUnder, invalidateIndex, openDecisionAt, pendingClarification, stopDecisionAt } from "./loom-index.js";
 export { ChosenBySchema, NodeSchema, ScoresSchema, TokenSchema, TopLogprobSchema } from "./node.js";
 export type { ChosenBy, LoomNode, LoomNodeInput, Scores, Token, TopLogprob } from "./node.js";
 export {
@@ -35,7 +35,6 @@ export {
   choose,
   editNode,
   holdPath,
-  openDecisionAt,
   releasePath,
   resolveDecision,
   sumLogprobs,
@@ -49,7 +48,6 @@ export {
   divergences,
   lastDecisions,
   loomStats,
-  pendingClarification,
   rejectedAt,
 } from "./queries.js";
 export type { LoomStats } from "./queries.js";

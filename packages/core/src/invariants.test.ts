@@ -17,6 +17,8 @@ import {
   LoomSchema,
   openDecisionAt,
   pendingClarification,
+  decisionsUnder,
+  stopDecisionAt,
   releasePath,
   resolveDecision,
   sequentialEnv,
@@ -112,6 +114,19 @@ function run(loom: Loom, c: Command, env: ReturnType<typeof sequentialEnv>): Loo
   }
 }
 
+/** The index applyOp keeps (built at the first lookup, then kept by each op) answers what a scan of every decision answers. */
+function expectIndexAgreesWithScan(loom: Loom): void {
+  const all = Object.values(loom.decisions);
+  for (const nodeId of Object.keys(loom.nodes)) {
+    expect(openDecisionAt(loom, nodeId)).toBe(all.find((d) => d.parentNodeId === nodeId && d.action === null)?.id ?? null);
+    expect(stopDecisionAt(loom, nodeId)?.id ?? null).toBe(all.find((d) => d.parentNodeId === nodeId && d.action === "stop")?.id ?? null);
+    expect(decisionsUnder(loom, nodeId)).toEqual(all.filter((d) => d.parentNodeId === nodeId).map((d) => d.id));
+  }
+  const pending = all.filter((d) => d.action === "clarify" && d.humanResponse === null).map((d) => d.id);
+  expect(pending.length).toBeLessThanOrEqual(1);
+  expect(pendingClarification(loom)?.id ?? null).toBe(pending[0] ?? null);
+}
+
 describe("invariants under random operation sequences", () => {
   it("hold after every operation, and a journal of the ops replays to the same loom", () => {
     fc.assert(
@@ -126,6 +141,7 @@ describe("invariants under random operation sequences", () => {
           // The current text is exactly the concatenation of the current path's segments.
           expect(currentText(loom)).toBe(loom.currentPath.map((id) => loom.nodes[id]!.text).join(""));
           expect(rootPath(loom, loom.currentPath[loom.currentPath.length - 1]!)).toEqual(loom.currentPath);
+          expectIndexAgreesWithScan(loom);
         }
         const replayed = structuredClone(start);
         for (const op of JSON.parse(JSON.stringify(journal)) as LoomOp[]) applyOp(replayed, op);

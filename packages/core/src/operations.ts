@@ -5,6 +5,7 @@ import { defaultEnv, type LoomEnv } from "./env.js";
 import { parseNodeFast } from "./fast-parse.js";
 import { LoomError } from "./errors.js";
 import type { Loom } from "./loom.js";
+import { openDecisionAt } from "./loom-index.js";
 import { applyOp, type FinalResolution, type LoomOp, type ResolutionInput, ResolutionSchema } from "./ops.js";
 import { getNode } from "./text.js";
 
@@ -26,14 +27,6 @@ export function sumLogprobs(tokens: readonly Token[] | null | undefined): number
     sum += t.logprob;
   }
   return sum;
-}
-
-/** The open (undecided) decision under a node, if any. */
-export function openDecisionAt(loom: Loom, nodeId: string): string | null {
-  for (const d of Object.values(loom.decisions)) {
-    if (d.parentNodeId === nodeId && d.action === null) return d.id;
-  }
-  return null;
 }
 
 export interface AddCandidatesResult {

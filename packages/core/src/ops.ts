@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { DecisionEvent } from "./decision-event.js";
 import { LoomError } from "./errors.js";
 import type { Loom } from "./loom.js";
-import { noteNodeAdded } from "./loom-index.js";
+import { noteClarifying, noteDecisionOpened, noteNodeAdded } from "./loom-index.js";
 import { ChosenBySchema, NodeSchema, ScoresSchema, type LoomNode } from "./node.js";
 import { getNode, rootPath } from "./text.js";
 
@@ -180,7 +180,10 @@ export function applyOp(loom: Loom, op: LoomOp): void {
         noteNodeAdded(loom, node.id, parent.id);
         decision.candidateNodeIds.push(node.id);
       }
-      loom.decisions[decision.id] = decision;
+      if (!existing) {
+        loom.decisions[decision.id] = decision;
+        noteDecisionOpened(loom, decision.id, parent.id);
+      }
       return;
     }
     case "resolve": {
@@ -201,6 +204,7 @@ export function applyOp(loom: Loom, op: LoomOp): void {
         decision.candidatesInTension = [...r.candidatesInTension];
         decision.whatHingesOnIt = r.whatHingesOnIt;
         decision.resolvedAt = op.at;
+        noteClarifying(loom, decision.id);
         return;
       }
       return applyFinal(loom, op.decisionId, op.at, r);

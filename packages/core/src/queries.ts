@@ -46,12 +46,6 @@ export function clarifications(loom: Loom): DecisionEvent[] {
   return decisionsInOrder(loom).filter((d) => d.clarificationQuestion !== null);
 }
 
-/** A clarification still waiting for the human's answer, if any. */
-export function pendingClarification(loom: Loom): DecisionEvent | null {
-  for (const d of Object.values(loom.decisions)) if (d.action === "clarify" && d.humanResponse === null) return d;
-  return null;
-}
-
 export interface LoomStats {
   nodes: number;
   decisions: number;

@@ -1,6 +1,6 @@
 // @loom/orchestrator: the session loop, the agent's tools, stop conditions, events, usage and resume.
 export { Orchestrator } from "./orchestrator.js";
-export type { GenerateOptions, GeneratedStep, OrchestratorOptions, RunOptions, RunResult } from "./orchestrator.js";
+export type { ChooseOptions, GenerateOptions, GeneratedStep, OrchestratorOptions, RunOptions, RunResult } from "./orchestrator.js";
 export type { OrchestratorEvent, OrchestratorListener, StopReason } from "./events.js";
 export { OrchestratorError } from "./orchestrator-error.js";
 export type { OrchestratorErrorCode } from "./orchestrator-error.js";
@@ -11,4 +11,3 @@ export type { ModelTotals, PriceTable, SessionUsage } from "./usage.js";
 export { compactPrompt, expandPrompt } from "./prompt-ref.js";
 export type { PromptTextRef } from "./prompt-ref.js";
 export { PathTokenCounter, nodeTokenCount } from "./path-tokens.js";
-export { createAgentTools } from "./agent-tools.js";

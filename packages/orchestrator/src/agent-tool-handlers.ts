@@ -1,11 +1,12 @@
-// The agentic selector's five tools, implemented against the orchestrator (which owns every call and mutation).
-import { clarifications, currentTip, divergences, getNode, lastDecisions, LoomError, rejectedAt, type DecisionEvent } from "@loom/core";
+// The agentic selector's five tools, implemented against a narrow step controller (the orchestrator owns every call and mutation).
+import { clarifications, currentTip, divergences, getNode, lastDecisions, LoomError, rejectedAt, type DecisionEvent, type Loom } from "@loom/core";
 import { lastSentences, type AgentToolResult, type AgentTools } from "@loom/selectors";
-import type { Orchestrator } from "./orchestrator.js";
+import type { AgentStepController } from "./agent-step-controller.js";
+import { OrchestratorError } from "./orchestrator-error.js";
 
 const fail = (content: string): AgentToolResult => ({ isError: true, content });
 
-function summarise(d: DecisionEvent, loom: Orchestrator["loom"]) {
+function summarise(d: DecisionEvent, loom: Loom) {
   return {
     decisionId: d.id,
     parentNodeId: d.parentNodeId,
@@ -18,27 +19,17 @@ function summarise(d: DecisionEvent, loom: Orchestrator["loom"]) {
   };
 }
 
-export function createAgentTools(orch: Orchestrator, signal?: AbortSignal): AgentTools {
+export function createAgentTools(orch: AgentStepController, signal?: AbortSignal): AgentTools {
   const loom = () => orch.loom;
   const showLogprobs = () => loom().config.selector.showLogprobs;
   const signalOf = (s?: AbortSignal) => s ?? signal;
-
-  /** The decision at the tip the agent may act on: open, or clarifying with the human's answer in. */
-  const actionable = (): DecisionEvent | null => {
-    const l = loom();
-    const tip = currentTip(l);
-    const open = orch.decisions.openAt(tip);
-    if (open) return l.decisions[open]!;
-    const pending = orch.pendingAtTip();
-    return pending && orch.clarificationAnswers.has(pending.id) ? pending : null;
-  };
 
   const loomErrors = async (fn: () => Promise<AgentToolResult>): Promise<AgentToolResult> => {
     try {
       return await fn();
     } catch (error) {
       // The model's mistakes (unknown ids, wrong state) go back to it; anything else ends the step.
-      if (LoomError.isInstance(error) || (error as { name?: string }).name === "OrchestratorError") return fail((error as Error).message);
+      if (LoomError.isInstance(error) || OrchestratorError.isInstance(error)) return fail((error as Error).message);
       throw error;
     }
   };
@@ -49,30 +40,25 @@ export function createAgentTools(orch: Orchestrator, signal?: AbortSignal): Agen
         const l = loom();
         if (input.parentNodeId && input.parentNodeId !== currentTip(l)) {
           getNode(l, input.parentNodeId);
-          await orch.checkout(input.parentNodeId);
+          orch.moveTo(input.parentNodeId);
         }
         const pending = orch.pendingAtTip();
         if (pending) {
           return fail(
-            orch.clarificationAnswers.has(pending.id)
-              ? `decision ${pending.id} is waiting for your choice after the human's answer: call commit_choice or stop_generation`
-              : `decision ${pending.id} is waiting for the human's answer`,
+            pending.answered
+              ? `decision ${pending.decision.id} is waiting for your choice after the human's answer: call commit_choice or stop_generation`
+              : `decision ${pending.decision.id} is waiting for the human's answer`,
           );
         }
         const tokens = orch.pathTokens();
         const max = l.config.maxTokensTotal;
         if (tokens >= max) return fail(`the piece has reached its token budget (${tokens} of ${max} tokens): call stop_generation`);
-        const open = orch.decisions.openAt(currentTip(l));
-        // Stored candidates the agent has not seen (a resumed session) are re-presented, not paid for again.
-        const reroll = open !== null && orch.presented.has(open);
         const sig = signalOf(s);
-        const step = await orch.generate({
+        const step = await orch.candidates({
           ...(input.n ? { n: input.n } : {}),
           ...(input.maxTokens ? { maxTokens: input.maxTokens } : {}),
-          reroll,
           ...(sig ? { signal: sig } : {}),
         });
-        orch.presented.add(step.decisionId);
         return {
           content: {
             decisionId: step.decisionId,
@@ -86,12 +72,12 @@ export function createAgentTools(orch: Orchestrator, signal?: AbortSignal): Agen
 
     commitChoice: (input) =>
       loomErrors(async () => {
-        const decision = actionable();
+        const decision = orch.actionable();
         if (!decision) return fail("there are no candidates to choose from at the tip: call generate_candidates first");
         if (!decision.candidateNodeIds.includes(input.candidateId)) {
           return fail(`"${input.candidateId}" is not a candidate of decision ${decision.id}; candidates: ${decision.candidateNodeIds.join(", ")}`);
         }
-        const d = orch.finalize(decision.id, {
+        const d = orch.commit(decision.id, {
           action: "choose",
           chosenNodeId: input.candidateId,
           chosenBy: "selector_llm",
@@ -107,13 +93,12 @@ export function createAgentTools(orch: Orchestrator, signal?: AbortSignal): Agen
 
     requestHumanInput: (input, s) =>
       loomErrors(async () => {
-        if (!orch.human) return fail("no human is available in this session: decide yourself");
-        const decision = actionable();
+        if (!orch.canAskHuman) return fail("no human is available in this session: decide yourself");
+        const decision = orch.actionable();
         if (!decision || decision.action !== null) return fail("there is no open decision to ask about: call generate_candidates first");
         const unknown = input.candidatesInTension.filter((id) => !decision.candidateNodeIds.includes(id));
         if (unknown.length) return fail(`candidatesInTension names ids that are not candidates of ${decision.id}: ${unknown.join(", ")}`);
-        const asked = orch.recordClarify(decision.id, input, "selector_llm");
-        const answer = await orch.askHuman(asked, signalOf(s), true);
+        const answer = await orch.ask(decision.id, input, signalOf(s));
         if (answer.decision) {
           return { outcome: answer.decision.action === "stop" ? "stopped" : "committed", content: { answer: answer.answer, note: `the human decided themselves (${answer.decision.action}); it is recorded` } };
         }
@@ -122,7 +107,7 @@ export function createAgentTools(orch: Orchestrator, signal?: AbortSignal): Agen
 
     stopGeneration: (input) =>
       loomErrors(async () => {
-        await orch.stop(input.reason, "selector_llm");
+        orch.stop(input.reason);
         return { outcome: "stopped", content: { stopped: true } };
       }),
 

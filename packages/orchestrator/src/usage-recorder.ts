@@ -1,0 +1,47 @@
+// A session's usage as the loop records it: added per call, announced to listeners, saved to the session at most so often.
+import type { ModelUsage } from "@loom/selectors";
+import type { EventBus } from "./event-bus.js";
+import type { SessionLike } from "./session-like.js";
+import { UsageTracker, type PriceTable, type SessionUsage } from "./usage.js";
+
+const STATE_USAGE = "usage";
+
+export class UsageRecorder {
+  #tracker: UsageTracker;
+  #lastSave = 0;
+  #dirty = false;
+
+  constructor(
+    private readonly session: SessionLike,
+    private readonly prices: PriceTable,
+    private readonly saveIntervalMs: number,
+    private readonly bus: EventBus,
+  ) {
+    this.#tracker = new UsageTracker(prices);
+  }
+
+  /** Continue from the usage saved by an earlier process. */
+  async load(): Promise<void> {
+    this.#tracker = new UsageTracker(this.prices, await this.session.readState<SessionUsage>(STATE_USAGE));
+  }
+
+  snapshot(): SessionUsage {
+    return this.#tracker.snapshot();
+  }
+
+  add(kind: "generator" | "selector", entry: ModelUsage): void {
+    this.#tracker.add(kind, entry);
+    this.#dirty = true;
+    if (this.bus.listened) this.bus.emit({ type: "usage", usage: this.#tracker.snapshot() });
+  }
+
+  /** Save when something changed and the interval has passed (or always, with `force`). */
+  async save(force: boolean): Promise<void> {
+    if (!this.#dirty) return;
+    const now = Date.now();
+    if (!force && now - this.#lastSave < this.saveIntervalMs) return;
+    this.#lastSave = now;
+    this.#dirty = false;
+    await this.session.writeState(STATE_USAGE, this.#tracker.snapshot());
+  }
+}
