@@ -122,7 +122,7 @@ describe("failures on the way", () => {
   });
 
   it("an LLM selector without its API key names the environment variable", async () => {
-    const r = await loom(["run", session, "--selector", "stateless", "--selector-model", "claude-sonnet-4-5"], { dir, env: env() });
+    const r = await loom(["run", session, "--selector", "stateless", "--selector-model", "claude-sonnet-5-5"], { dir, env: env() });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("ANTHROPIC_API_KEY");
     const o = await loom(["run", session, "--selector", "agentic", "--selector-model", "gpt-4.1"], { dir, env: env() });

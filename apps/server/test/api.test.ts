@@ -135,7 +135,7 @@ describe("sessions", () => {
   });
 
   test("API keys never reach the page or the API's answers", async () => {
-    const id = await newSession({ selector: { mode: "stateless", provider: "anthropic", model: "claude-sonnet-4-5" } });
+    const id = await newSession({ selector: { mode: "stateless", provider: "anthropic", model: "claude-sonnet-5-5" } });
     for (const path of [`/api/sessions/${id}`, `/api/sessions/${id}/export?format=json`, "/", "/api/openapi.json"]) {
       const res = await fetch(t.server.url + path);
       expect(await res.text()).not.toContain(SECRET);

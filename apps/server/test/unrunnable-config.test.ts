@@ -52,7 +52,7 @@ test("an LLM selector without a model is a 400 naming selector.model", async () 
 test("a session whose selector's key the server lacks still opens; run names the variable", async () => {
   const env = sequentialEnv();
   const loom = createLoom(
-    { seed: "Written elsewhere", sessionId: "keyless", config: { generator: LOCAL, selector: { mode: "stateless", model: "claude-sonnet-4-5" } } },
+    { seed: "Written elsewhere", sessionId: "keyless", config: { generator: LOCAL, selector: { mode: "stateless", model: "claude-sonnet-5-5" } } },
     env,
   );
   await (await createSession(join(t.dir, "keyless"), loom)).close();
@@ -61,7 +61,7 @@ test("a session whose selector's key the server lacks still opens; run names the
   expect(run.status).toBe(409);
   expect(run.body.error.message).toContain("ANTHROPIC_API_KEY");
   // Creating such a session here is refused before anything is written.
-  const created = await t.call("POST", "/api/sessions", { seed: "x", sessionId: "keyless-2", generator: LOCAL, selector: { mode: "stateless", model: "claude-sonnet-4-5" } });
+  const created = await t.call("POST", "/api/sessions", { seed: "x", sessionId: "keyless-2", generator: LOCAL, selector: { mode: "stateless", model: "claude-sonnet-5-5" } });
   expect(created.status).toBe(409);
   expect(created.body.error.code).toBe("missing_api_key");
   expect(existsSync(join(t.dir, "keyless-2"))).toBe(false);

@@ -77,3 +77,9 @@ export type {
   SessionConfigInput,
 } from "./session-config.js";
 export { currentText, currentTip, getNode, nodeText, pathText, rootPath } from "./text.js";
+export { DEFAULT_MODELS } from "./services/default-models.js";
+export type { DefaultModelRole } from "./services/default-models.js";
+export { anthropicModelFacts, anthropicModelTable, anthropicNoThinkingModels, anthropicPrefillModels } from "./services/anthropic-models.js";
+export type { AnthropicModelFacts, ThinkingOff } from "./services/anthropic-models.js";
+export { CUSTOM_API_KEY_ENV, isHomeURL, routeApiKey } from "./services/api-key-routing.js";
+export type { ApiKeyRoute, RoutedApiKey } from "./services/api-key-routing.js";

@@ -1,12 +1,12 @@
 // The factory apps use: a session's generator config (provider name + settings) to a ready Generator.
-import type { Generator, GeneratorConfig } from "@loom/core";
+import { DEFAULT_MODELS, type Generator, type GeneratorConfig } from "@loom/core";
 import { AnthropicCliSimGenerator } from "./anthropic/anthropic-cli-sim-generator.js";
 import { GeneratorError } from "./errors.js";
 import type { Env } from "./http/api-key.js";
 import type { HttpGeneratorOptions } from "./http/http-options.js";
 import { LocalGenerator, type LocalGeneratorOptions } from "./local/local-generator.js";
 import { OpenAICompatibleGenerator } from "./openai-compatible/openai-compatible-generator.js";
-import { OPENAI_COMPATIBLE_PRESETS, isOpenAICompatiblePreset } from "./openai-compatible/openai-compatible-presets.js";
+import { OPENAI_COMPATIBLE_PRESETS, customPreset, isOpenAICompatiblePreset } from "./openai-compatible/openai-compatible-presets.js";
 import { ScriptedGenerator } from "./test/scripted-generator.js";
 import { TogetherGenerator } from "./together/together-generator.js";
 
@@ -24,14 +24,16 @@ export const GENERATOR_PROVIDERS = ["local", "openai-compatible", "together", "a
 export const knownProviders = (): string[] => [...new Set([...GENERATOR_PROVIDERS, ...Object.keys(OPENAI_COMPATIBLE_PRESETS)])];
 
 /** Default models where a provider has an obvious base model; other providers need `model`. */
-const DEFAULT_MODELS: Record<string, string> = { openai: "davinci-002" };
+const PROVIDER_DEFAULT_MODELS: Record<string, string> = { openai: DEFAULT_MODELS.openaiCompletion };
 
 /**
  * Build the generator `config.provider` names: `local` (default), `openai` and the other
  * OpenAI-compatible presets (`vllm`, `llamacpp`, `ollama`, `openrouter`, `hyperbolic`,
  * `fireworks`), `openai-compatible` (any server; needs `baseUrl`), `together`,
  * `anthropic-cli-sim`, `anthropic-prefill`, `scripted`. API keys come from `config.apiKey` or
- * the provider's environment variable in `env`; errors name the variable or field to set.
+ * the provider's environment variable in `env`, which is read only when requests go to that
+ * provider's own base URL (a custom base URL reads LOOM_CUSTOM_API_KEY); errors name the
+ * variable or field to set.
  * The second argument may also be `{ env }`.
  */
 export function createGenerator(config: CreateGeneratorConfig, envOrOptions: Env | { env: Env } = process.env): Generator {
@@ -48,7 +50,7 @@ export function createGenerator(config: CreateGeneratorConfig, envOrOptions: Env
     ...(config.fetch ? { fetch: config.fetch } : {}),
   };
   const model = (): string => {
-    const m = config.model || DEFAULT_MODELS[provider];
+    const m = config.model || PROVIDER_DEFAULT_MODELS[provider];
     if (!m) throw new GeneratorError("invalid_request", `generator provider "${provider}" needs a model name: set generator.model`);
     return m;
   };
@@ -71,7 +73,8 @@ export function createGenerator(config: CreateGeneratorConfig, envOrOptions: Env
     return new OpenAICompatibleGenerator({
       ...http,
       model: model(),
-      preset: { baseURL: config.baseUrl, apiKeyEnv: "OPENAI_API_KEY", requiresApiKey: false, nativeN: true, maxLogprobs: 5, seed: true },
+      // A key reaches a custom server only from apiKey or LOOM_CUSTOM_API_KEY, never from OPENAI_API_KEY.
+      preset: customPreset(config.baseUrl),
     });
   }
   if (provider === "together") return new TogetherGenerator({ ...http, model: model() });

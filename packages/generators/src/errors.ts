@@ -80,8 +80,9 @@ export class MissingApiKeyError extends GeneratorError {
   constructor(
     readonly provider: string,
     readonly envVar: string,
+    baseURL?: string,
   ) {
-    super("missing_api_key", `${provider}: no API key. Set the ${envVar} environment variable or pass apiKey.`);
+    super("missing_api_key", `${provider}: no API key${baseURL ? ` for ${baseURL}` : ""}. Set the ${envVar} environment variable or pass apiKey.`);
   }
 }
 

@@ -56,7 +56,19 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       if (signal?.aborted || isAbortError(error)) throw error instanceof GenerationAbortedError ? error : new GenerationAbortedError(signal?.reason ?? error);
       if (!APICallError.isInstance(error) || !error.isRetryable || attempt >= maxRetries) throw error;
       const asked = retryAfterMs(error.responseHeaders, options.now);
-      if (asked !== null && asked > (options.maxRetryAfterMs ?? 60_000)) throw error;
+      const cap = options.maxRetryAfterMs ?? 60_000;
+      if (asked !== null && asked > cap) {
+        throw new APICallError({
+          provider: error.provider,
+          url: error.url,
+          statusCode: error.statusCode,
+          responseHeaders: error.responseHeaders,
+          responseBody: error.responseBody,
+          isRetryable: error.isRetryable,
+          cause: error,
+          message: `${error.message} The service asked to wait ${Math.ceil(asked / 1000)} s before retrying, longer than the ${Math.round(cap / 1000)} s Loom waits (retry.maxRetryAfterMs); try again later.`,
+        });
+      }
       const delayMs = asked ?? backoffMs(attempt + 1, options, options.random);
       options.onRetry?.({ attempt: attempt + 1, delayMs, error });
       await sleep(delayMs, signal);

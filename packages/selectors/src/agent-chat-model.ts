@@ -13,8 +13,8 @@ export interface AgentToolCall {
 }
 
 export interface AgentChatResponse {
-  /** The assistant message to append to the conversation as it is. */
-  message: AgentMessage;
+  /** The assistant message to append to the conversation as it is; null when the reply was empty (never stored). */
+  message: AgentMessage | null;
   toolCalls: AgentToolCall[];
   text: string;
   inputTokens: number;
@@ -39,4 +39,9 @@ export interface AgentChatModel {
   /** Tool calls in an assistant message of this provider (to find calls left unanswered by a crash). */
   toolCallsOf(message: AgentMessage): { id: string; name: string }[];
   isAssistant(message: AgentMessage): boolean;
+  /**
+   * The message without reasoning blocks tied to the conversation prefix that produced them
+   * (Anthropic thinking blocks); used on older turns once trimming has changed that prefix.
+   */
+  withoutReasoning?(message: AgentMessage): AgentMessage;
 }

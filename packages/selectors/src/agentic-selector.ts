@@ -111,7 +111,7 @@ export function createAgenticSelector(options: AgenticSelectorOptions): AgenticS
         state.usage.outputTokens += response.outputTokens;
         state.usage.requests += 1;
         ctx.reportUsage?.({ provider: model.provider, model: model.model, inputTokens: response.inputTokens, outputTokens: response.outputTokens, requests: 1 });
-        state.messages.push(response.message);
+        if (response.message) state.messages.push(response.message);
         await persist();
 
         if (response.toolCalls.length === 0) {

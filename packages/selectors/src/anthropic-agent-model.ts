@@ -1,14 +1,13 @@
 // The agentic selector over Anthropic tool use: tool_use blocks out, tool_result blocks back.
 import type Anthropic from "@anthropic-ai/sdk";
-import { anthropicClient, type AnthropicClientOptions } from "./anthropic-decision-model.js";
+import { anthropicClient, contentAsInput, isEmptyReply, selectorThinking, type AnthropicClientOptions } from "./anthropic-request.js";
 import type { AgentChatModel, AgentMessage, AgentToolResultMessage } from "./agent-chat-model.js";
 import { toSelectorError } from "./provider-error.js";
 
 export interface AnthropicAgentModelOptions extends AnthropicClientOptions {
   model: string;
-  /** Per response (default 2048). */
+  /** Per response (default 4,096, or 16,000 for a model that always thinks). */
   maxTokens?: number;
-  temperature?: number;
 }
 
 export function anthropicAgentModel(options: AnthropicAgentModelOptions): AgentChatModel {
@@ -22,8 +21,7 @@ export function anthropicAgentModel(options: AnthropicAgentModelOptions): AgentC
         response = await client.messages.create(
           {
             model: options.model,
-            max_tokens: options.maxTokens ?? 2048,
-            ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+            ...selectorThinking(options.model, options.maxTokens),
             system,
             messages: messages as unknown as Anthropic.MessageParam[],
             tools: tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema as Anthropic.Tool.InputSchema })),
@@ -38,12 +36,9 @@ export function anthropicAgentModel(options: AnthropicAgentModelOptions): AgentC
         .filter((b): b is Anthropic.ToolUseBlock => b.type === "tool_use")
         .map((b) => ({ id: b.id, name: b.name, input: b.input }));
       const text = response.content.map((b) => (b.type === "text" ? b.text : "")).join("");
-      // Only what the API accepts back as input is kept (no SDK-only fields such as citations: null).
-      const content = response.content.map((b) =>
-        b.type === "tool_use" ? { type: "tool_use", id: b.id, name: b.name, input: b.input } : b.type === "text" ? { type: "text", text: b.text } : b,
-      );
       return {
-        message: { role: "assistant", content },
+        // An empty assistant turn would make the next call and every resume fail with a 400: it is never stored.
+        message: isEmptyReply(response.content) ? null : { role: "assistant", content: contentAsInput(response.content) },
         toolCalls,
         text,
         inputTokens: response.usage?.input_tokens ?? 0,
@@ -69,5 +64,11 @@ export function anthropicAgentModel(options: AnthropicAgentModelOptions): AgentC
         .map((b) => ({ id: b.id, name: b.name }));
     },
     isAssistant: (message) => message["role"] === "assistant",
+    withoutReasoning(message) {
+      const content = message["content"];
+      if (message["role"] !== "assistant" || !Array.isArray(content)) return message;
+      const kept = content.filter((b: { type?: string }) => b.type !== "thinking" && b.type !== "redacted_thinking");
+      return kept.length === content.length ? message : { ...message, content: kept };
+    },
   };
 }

@@ -1,42 +1,18 @@
-// Stateless decisions through Anthropic's Messages API: a forced tool call whose input is the decision.
-import Anthropic from "@anthropic-ai/sdk";
+// Stateless decisions through Anthropic's Messages API: one offered tool whose input is the decision, validated and repaired.
+import type Anthropic from "@anthropic-ai/sdk";
+import { anthropicClient, contentAsInput, isEmptyReply, selectorThinking, type AnthropicClientOptions } from "./anthropic-request.js";
 import { decisionEnvelopeJsonSchema, parseJsonText } from "./decision.js";
 import { repairInstruction, type DecisionCallOptions, type DecisionModel, type DecisionReply } from "./decision-model.js";
 import { toSelectorError } from "./provider-error.js";
-import { SelectorError } from "./selector-error.js";
 import type { ChatPrompt } from "./stateless-prompt.js";
-
-export interface AnthropicClientOptions {
-  /** A ready client (tests, proxies); otherwise one is made from the options below. */
-  client?: Anthropic;
-  /** Defaults to the ANTHROPIC_API_KEY environment variable. */
-  apiKey?: string;
-  baseURL?: string;
-  /** SDK-level retries of failed HTTP requests (default 2). */
-  maxRetries?: number;
-  fetch?: typeof globalThis.fetch;
-}
 
 export interface AnthropicDecisionModelOptions extends AnthropicClientOptions {
   model: string;
+  /** Default 4,096, or 16,000 for a model that always thinks. */
   maxTokens?: number;
-  temperature?: number;
 }
 
 const TOOL = "record_decision";
-
-/** Build (or take) an Anthropic client; a missing key is a configuration error naming the variable. */
-export function anthropicClient(options: AnthropicClientOptions): Anthropic {
-  if (options.client) return options.client;
-  const apiKey = options.apiKey ?? process.env["ANTHROPIC_API_KEY"];
-  if (!apiKey) throw new SelectorError("configuration", "no Anthropic API key: set ANTHROPIC_API_KEY or pass apiKey");
-  return new Anthropic({
-    apiKey,
-    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
-}
 
 export function anthropicDecisionModel(options: AnthropicDecisionModelOptions): DecisionModel {
   const client = anthropicClient(options);
@@ -49,7 +25,8 @@ export function anthropicDecisionModel(options: AnthropicDecisionModelOptions): 
       if (call.repair) {
         const previous = call.repair.reply.transcript as Anthropic.ContentBlock[];
         const toolUse = previous.find((b): b is Anthropic.ToolUseBlock => b.type === "tool_use");
-        messages.push({ role: "assistant", content: previous as Anthropic.ContentBlockParam[] });
+        // An empty assistant turn is refused by the API; the repair request then follows the prompt directly.
+        if (!isEmptyReply(previous)) messages.push({ role: "assistant", content: contentAsInput(previous) as unknown as Anthropic.ContentBlockParam[] });
         messages.push(
           toolUse
             ? { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, is_error: true, content: repairInstruction(call.repair.error) }] }
@@ -61,8 +38,7 @@ export function anthropicDecisionModel(options: AnthropicDecisionModelOptions): 
         response = await client.messages.create(
           {
             model: options.model,
-            max_tokens: options.maxTokens ?? 1024,
-            ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+            ...selectorThinking(options.model, options.maxTokens),
             system: prompt.system,
             messages,
             tools: [
@@ -72,7 +48,9 @@ export function anthropicDecisionModel(options: AnthropicDecisionModelOptions): 
                 input_schema: schema as Anthropic.Tool.InputSchema,
               },
             ],
-            tool_choice: { type: "tool", name: TOOL },
+            // Forced tool choice is refused by the newest models and by any model while it thinks;
+            // the reply is validated instead, and a missing or invalid call is sent back for repair.
+            tool_choice: { type: "auto", disable_parallel_tool_use: true },
           },
           { signal: call.signal ?? null },
         );
@@ -85,6 +63,10 @@ export function anthropicDecisionModel(options: AnthropicDecisionModelOptions): 
         return { value: toolUse.input, raw: JSON.stringify(toolUse.input), ...usage, transcript: response.content };
       }
       const text = response.content.map((b) => (b.type === "text" ? b.text : "")).join("");
+      if (text.trim() === "") {
+        const why = response.stop_reason === "max_tokens" ? "the output budget ran out before it answered (thinking counts against max_tokens)" : "the reply was empty";
+        return { value: undefined, parseError: `no decision: ${why}; call ${TOOL} with your decision`, raw: "", ...usage, transcript: response.content };
+      }
       const parsed = parseJsonText(text);
       return parsed.ok
         ? { value: parsed.value, raw: text, ...usage, transcript: response.content }

@@ -26,7 +26,7 @@ describe("createSelector", () => {
   });
 
   it("names the environment variable of a missing key, per provider", () => {
-    const a = problemOf(() => createSelector(config({ mode: "stateless", model: "claude-sonnet-4-5" }), { env: {} }));
+    const a = problemOf(() => createSelector(config({ mode: "stateless", model: "claude-sonnet-5-5" }), { env: {} }));
     expect(a).toMatchObject({ problem: "missing_api_key", envVar: "ANTHROPIC_API_KEY" });
     expect(a.message).toContain("ANTHROPIC_API_KEY");
     const o = problemOf(() => createSelector(config({ mode: "agentic", model: "gpt-4.1" }), { env: {} }));
@@ -48,9 +48,18 @@ describe("createSelector", () => {
     expect(createSelector(config({ mode: "hybrid", model: "gpt-4.1" }), { env, human })).toBeTruthy();
   });
 
+  it("sends a provider's key only to the provider: a custom base URL needs LOOM_CUSTOM_API_KEY", () => {
+    const env = { ANTHROPIC_API_KEY: "sk-ant-real" };
+    const p = problemOf(() => createSelector(config({ mode: "stateless", model: "claude-sonnet-5-5", baseUrl: "http://127.0.0.1:9" }), { env }));
+    expect(p).toMatchObject({ problem: "missing_api_key", envVar: "LOOM_CUSTOM_API_KEY" });
+    expect(p.message).toContain("http://127.0.0.1:9");
+    expect(createSelector(config({ mode: "stateless", model: "claude-sonnet-5-5" }), { env })).toMatchObject({ chosenBy: "selector_llm" });
+    expect(createSelector(config({ mode: "stateless", model: "claude-sonnet-5-5", baseUrl: "http://127.0.0.1:9" }), { env: { LOOM_CUSTOM_API_KEY: "k" } })).toBeTruthy();
+  });
+
   it("reads provider:model and guesses the provider of a bare name", () => {
     expect(selectorProviderOf("openai:o3")).toEqual({ provider: "openai", model: "o3" });
-    expect(selectorProviderOf("claude-sonnet-4-5")).toEqual({ provider: "anthropic", model: "claude-sonnet-4-5" });
+    expect(selectorProviderOf("claude-sonnet-5-5")).toEqual({ provider: "anthropic", model: "claude-sonnet-5-5" });
     expect(selectorProviderOf("gpt-4.1")).toEqual({ provider: "openai", model: "gpt-4.1" });
   });
 });

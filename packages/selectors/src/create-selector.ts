@@ -1,5 +1,6 @@
 // Builds the selector a session's `SelectorConfig` names, so every app turns a config into a selector the same way.
-import type { SelectorConfig } from "@loom/core";
+import { DEFAULT_MODELS, routeApiKey, type SelectorConfig } from "@loom/core";
+import { ANTHROPIC_HOME_URL } from "./anthropic-request.js";
 import { anthropicAgentModel } from "./anthropic-agent-model.js";
 import { anthropicDecisionModel } from "./anthropic-decision-model.js";
 import { createAgenticSelector, type AgenticSelector } from "./agentic-selector.js";
@@ -8,13 +9,14 @@ import type { HumanInterface } from "./human-interface.js";
 import { createHumanSelector } from "./human-selector.js";
 import { createHybridSelector } from "./hybrid-selector.js";
 import { openaiAgentModel } from "./openai-agent-model.js";
-import { openaiDecisionModel } from "./openai-decision-model.js";
+import { OPENAI_HOME_URL, openaiDecisionModel } from "./openai-decision-model.js";
 import { SelectorError } from "./selector-error.js";
 import type { Selector } from "./selector.js";
 import { createStatelessSelector } from "./stateless-selector.js";
 
 /** The LLM providers a config may name, and the environment variable each one's API key comes from. */
 export const SELECTOR_PROVIDERS = { anthropic: "ANTHROPIC_API_KEY", openai: "OPENAI_API_KEY" } as const;
+const HOME_URLS: Record<SelectorProvider, string> = { anthropic: ANTHROPIC_HOME_URL, openai: OPENAI_HOME_URL };
 export type SelectorProvider = keyof typeof SELECTOR_PROVIDERS;
 
 /** What is wrong with a config, so that an app can point at its own flag or field. */
@@ -60,17 +62,23 @@ export function createSelector(config: SelectorConfig, options: CreateSelectorOp
     if (!human) throw new SelectorConfigError("needs_human", "the human selector needs somebody to answer: a terminal or the web page", "mode");
     return createHumanSelector(human);
   }
-  if (!config.model) throw new SelectorConfigError("missing_model", `the ${config.mode} selector needs a model name (e.g. claude-sonnet-4-5 or gpt-4.1)`, "model");
+  if (!config.model) {
+    throw new SelectorConfigError("missing_model", `the ${config.mode} selector needs a model name (e.g. ${DEFAULT_MODELS.anthropicSelector} or ${DEFAULT_MODELS.openaiSelector})`, "model");
+  }
   const named = selectorProviderOf(config.model);
   const provider = config.provider ?? named.provider;
   const model = config.provider ? config.model : named.model;
   if (!(provider in SELECTOR_PROVIDERS)) {
     throw new SelectorConfigError("unknown_provider", `unknown selector provider "${provider}" (known: ${Object.keys(SELECTOR_PROVIDERS).join(", ")})`, "provider");
   }
-  const envVar = SELECTOR_PROVIDERS[provider as SelectorProvider];
-  const apiKey = (options.env ?? process.env)[envVar];
-  if (!apiKey) throw new SelectorConfigError("missing_api_key", `the ${provider} selector needs an API key: set the ${envVar} environment variable`, "provider", envVar);
-  const client = { apiKey, model, ...(config.baseUrl ? { baseURL: config.baseUrl } : {}) };
+  const known = provider as SelectorProvider;
+  const baseURL = config.baseUrl ?? HOME_URLS[known];
+  // The provider's key goes only to the provider; another base URL reads LOOM_CUSTOM_API_KEY.
+  const { key: apiKey, envVar } = routeApiKey({ envVar: SELECTOR_PROVIDERS[known], homeURL: HOME_URLS[known], baseURL, env: options.env ?? process.env });
+  if (!apiKey) {
+    throw new SelectorConfigError("missing_api_key", `the ${provider} selector needs an API key for ${baseURL}: set the ${envVar} environment variable`, "provider", envVar);
+  }
+  const client = { apiKey, model, baseURL };
   if (config.mode === "agentic") {
     return createAgenticSelector({ model: provider === "anthropic" ? anthropicAgentModel(client) : openaiAgentModel(client) });
   }

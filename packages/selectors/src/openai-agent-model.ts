@@ -7,7 +7,6 @@ import { toSelectorError } from "./provider-error.js";
 export interface OpenAIAgentModelOptions extends OpenAIClientOptions {
   model: string;
   maxTokens?: number;
-  temperature?: number;
 }
 
 export function openaiAgentModel(options: OpenAIAgentModelOptions): AgentChatModel {
@@ -24,8 +23,8 @@ export function openaiAgentModel(options: OpenAIAgentModelOptions): AgentChatMod
             messages: [{ role: "system", content: system }, ...(messages as unknown as OpenAI.ChatCompletionMessageParam[])],
             tools: tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.inputSchema } })),
             tool_choice: "auto",
-            ...(options.maxTokens !== undefined ? { max_tokens: options.maxTokens } : {}),
-            ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+            // max_completion_tokens: reasoning models refuse max_tokens; no temperature (they refuse non-default values).
+            ...(options.maxTokens !== undefined ? { max_completion_tokens: options.maxTokens } : {}),
           },
           { signal: signal ?? null },
         );
@@ -44,8 +43,9 @@ export function openaiAgentModel(options: OpenAIAgentModelOptions): AgentChatMod
       }
       const stored: AgentMessage = { role: "assistant", content: message?.content ?? null };
       if (message?.tool_calls?.length) stored["tool_calls"] = message.tool_calls;
+      const empty = !message?.content?.trim() && !message?.tool_calls?.length;
       return {
-        message: stored,
+        message: empty ? null : stored,
         toolCalls,
         text: message?.content ?? "",
         inputTokens: completion.usage?.prompt_tokens ?? 0,

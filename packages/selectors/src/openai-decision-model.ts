@@ -1,5 +1,6 @@
 // Stateless decisions through an OpenAI-style chat endpoint with structured output (a JSON Schema response format).
 import OpenAI from "openai";
+import { routeApiKey } from "@loom/core";
 import { decisionEnvelopeJsonSchema, parseJsonText } from "./decision.js";
 import { repairInstruction, type DecisionCallOptions, type DecisionModel, type DecisionReply } from "./decision-model.js";
 import { toSelectorError } from "./provider-error.js";
@@ -8,28 +9,32 @@ import type { ChatPrompt } from "./stateless-prompt.js";
 
 export interface OpenAIClientOptions {
   client?: OpenAI;
-  /** Defaults to the OPENAI_API_KEY environment variable. Local servers accept any value. */
+  /** Otherwise OPENAI_API_KEY, read only when `baseURL` is OpenAI's own (else LOOM_CUSTOM_API_KEY). */
   apiKey?: string;
   baseURL?: string;
   maxRetries?: number;
   fetch?: typeof globalThis.fetch;
+  /** Where keys are looked up (default `process.env`). */
+  env?: Record<string, string | undefined>;
 }
+
+export const OPENAI_HOME_URL = "https://api.openai.com/v1";
 
 export interface OpenAIDecisionModelOptions extends OpenAIClientOptions {
   model: string;
   maxTokens?: number;
-  temperature?: number;
   /** "json_schema" (default) for servers with structured output; "json_object" for those with JSON mode only. */
   responseFormat?: "json_schema" | "json_object";
 }
 
 export function openaiClient(options: OpenAIClientOptions): OpenAI {
   if (options.client) return options.client;
-  const apiKey = options.apiKey ?? process.env["OPENAI_API_KEY"];
-  if (!apiKey) throw new SelectorError("configuration", "no OpenAI API key: set OPENAI_API_KEY or pass apiKey");
+  const baseURL = options.baseURL ?? OPENAI_HOME_URL;
+  const { key, envVar } = routeApiKey({ explicit: options.apiKey, envVar: "OPENAI_API_KEY", homeURL: OPENAI_HOME_URL, baseURL, env: options.env ?? process.env });
+  if (!key) throw new SelectorError("configuration", `no OpenAI API key for ${baseURL}: set ${envVar} or pass apiKey`);
   return new OpenAI({
-    apiKey,
-    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    apiKey: key,
+    baseURL,
     ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
@@ -61,8 +66,8 @@ export function openaiDecisionModel(options: OpenAIDecisionModelOptions): Decisi
             model: options.model,
             messages,
             response_format: format,
-            ...(options.maxTokens !== undefined ? { max_tokens: options.maxTokens } : {}),
-            ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+            // max_completion_tokens: reasoning models refuse max_tokens; no temperature (they refuse non-default values).
+            ...(options.maxTokens !== undefined ? { max_completion_tokens: options.maxTokens } : {}),
           },
           { signal: call.signal ?? null },
         );

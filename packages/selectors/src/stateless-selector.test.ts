@@ -1,4 +1,4 @@
-import { startReplayServer, type ReplayServer } from "@loom/testkit";
+import { ANTHROPIC_RULES, OPENAI_CHAT_RULES, startStrictReplayServer, type StrictReplayServer } from "@loom/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { anthropicDecisionModel } from "./anthropic-decision-model.js";
 import { openaiDecisionModel } from "./openai-decision-model.js";
@@ -7,16 +7,16 @@ import { createStatelessSelector } from "./stateless-selector.js";
 import type { ModelUsage } from "./model-usage.js";
 import { candidatesOf, fixture, loomWithCandidates } from "./test-fixtures.js";
 
-let server: ReplayServer;
-beforeEach(async () => {
-  server = await startReplayServer();
+let server: StrictReplayServer;
+beforeEach(async (ctx) => {
+  server = await startStrictReplayServer(ctx.task.suite?.name.includes("OpenAI") ? OPENAI_CHAT_RULES : ANTHROPIC_RULES);
 });
 afterEach(async () => {
   await server.close();
 });
 
 const anthropic = () => anthropicDecisionModel({ apiKey: "test-key", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 });
-const openai = () => openaiDecisionModel({ apiKey: "test-key", baseURL: `${server.url}/v1`, model: "gpt-4.1-mini", maxRetries: 0 });
+const openai = () => openaiDecisionModel({ apiKey: "test-key", baseURL: `${server.url}/v1`, model: "gpt-5.4-mini", maxTokens: 2000, maxRetries: 0 });
 
 function context(extra: { allowClarify?: boolean } = {}) {
   const { loom, decisionId } = loomWithCandidates();
@@ -24,8 +24,8 @@ function context(extra: { allowClarify?: boolean } = {}) {
   return { usage, ctx: { loom, decisionId, candidates: candidatesOf(loom, decisionId), reportUsage: (u: ModelUsage) => usage.push(u), ...extra } };
 }
 
-describe("stateless selector on Anthropic (forced tool call)", () => {
-  it("returns the decision from the tool input and sends brief, candidates and a forced tool", async () => {
+describe("stateless selector on Anthropic (one offered tool, validated)", () => {
+  it("returns the decision from the tool input; sends brief, candidates, the tool unforced, thinking set, no sampling", async () => {
     server.enqueue({ body: fixture("anthropic-decision-choose.json") });
     const { ctx, usage } = context();
     const decision = await createStatelessSelector({ model: anthropic() }).select(ctx);
@@ -38,7 +38,11 @@ describe("stateless selector on Anthropic (forced tool call)", () => {
     });
     const body = server.requests[0]!.json as Record<string, any>;
     expect(server.requests[0]!.path).toBe("/v1/messages");
-    expect(body["tool_choice"]).toEqual({ type: "tool", name: "record_decision" });
+    // Forced tool choice is refused by Claude 5.5 models and by any model while it thinks.
+    expect(body["tool_choice"]).toEqual({ type: "auto", disable_parallel_tool_use: true });
+    expect(body["thinking"]).toEqual({ type: "between_tools" });
+    expect(body["max_tokens"]).toBe(4096);
+    expect(body).not.toHaveProperty("temperature");
     expect(body["tools"][0].input_schema.type).toBe("object");
     expect(body["system"]).toContain("- Images that think");
     expect(body["messages"][0].content).toContain('[c2] (logprob -6.500): " a question that thought back."');
@@ -71,6 +75,17 @@ describe("stateless selector on Anthropic (forced tool call)", () => {
     expect(usage).toHaveLength(4);
   });
 
+  it("asks again when the reply is empty (thinking used the budget) and never sends an empty assistant turn back", async () => {
+    const empty = { ...fixture("anthropic-decision-choose.json"), content: [{ type: "thinking", thinking: "", signature: "EqQBCkgIBhAB" }], stop_reason: "max_tokens" };
+    server.enqueue({ body: empty }, { body: fixture("anthropic-decision-choose.json") });
+    const { ctx } = context();
+    const decision = await createStatelessSelector({ model: anthropic() }).select(ctx);
+    expect(decision.action).toBe("choose");
+    const repair = server.requests[1]!.json as { messages: { role: string; content: unknown }[] };
+    expect(repair.messages.map((m) => m.role)).toEqual(["user", "user"]);
+    expect(JSON.stringify(repair.messages[1]!.content)).toContain("the output budget ran out");
+  });
+
   it("reports a provider outage as a retryable provider error", async () => {
     server.enqueue({ status: 529, body: fixture("anthropic-overloaded.json") });
     const { ctx } = context();
@@ -92,6 +107,14 @@ describe("stateless selector on Anthropic (forced tool call)", () => {
 });
 
 describe("stateless selector on OpenAI chat (structured output)", () => {
+  it("uses max_completion_tokens and no temperature, as reasoning models require", async () => {
+    server.enqueue({ body: fixture("openai-decision-stop.json") });
+    await createStatelessSelector({ model: openai() }).select(context().ctx);
+    expect(server.requests[0]!.json).toMatchObject({ max_completion_tokens: 2000 });
+    expect(server.requests[0]!.json).not.toHaveProperty("max_tokens");
+    expect(server.requests[0]!.json).not.toHaveProperty("temperature");
+  });
+
   it("asks for a JSON Schema response format and returns the decision", async () => {
     server.enqueue({ body: fixture("openai-decision-stop.json") });
     const { ctx } = context();

@@ -14,9 +14,14 @@ export interface ReplayResponse {
   delayMs?: number;
   /** Destroy the socket without answering (a connection reset). */
   reset?: boolean;
+  /** Send the status, the headers and this many bytes of the body, then destroy the socket (a reset mid-body). */
+  resetAfterBytes?: number;
   /** Only answer requests whose method+path match (default: any). */
   match?: { method?: string; path?: string | RegExp };
 }
+
+/** A response computed from the request (e.g. usage only when the request asked for it, as the service does). */
+export type ReplayResponder = (request: RecordedRequest) => ReplayResponse;
 
 export interface RecordedRequest {
   method: string;
@@ -31,7 +36,7 @@ export interface ReplayServer {
   /** Requests received, in order. */
   requests: RecordedRequest[];
   /** Queue more responses (answered first-in, first-out among those that match). */
-  enqueue(...responses: ReplayResponse[]): void;
+  enqueue(...responses: (ReplayResponse | ReplayResponder)[]): void;
   /** Answer every request that finds the queue empty with this (default: a 599 error naming the request). */
   setFallback(response: ReplayResponse | ((req: RecordedRequest) => ReplayResponse) | null): void;
   pending(): number;
@@ -68,12 +73,23 @@ async function answer(res: ServerResponse, r: ReplayResponse): Promise<void> {
   }
   const body = typeof r.body === "string" ? r.body : JSON.stringify(r.body ?? {});
   if (typeof r.body !== "string") headers["content-type"] ??= "application/json";
+  if (r.resetAfterBytes !== undefined) {
+    headers["content-length"] = String(Buffer.byteLength(body));
+    res.writeHead(r.status ?? 200, headers);
+    res.write(Buffer.from(body).subarray(0, r.resetAfterBytes), () => setTimeout(() => res.socket?.destroy(), 5));
+    return;
+  }
   res.writeHead(r.status ?? 200, headers);
   res.end(body);
 }
 
+export interface ReplayServerOptions {
+  /** Answer a request before the queue is consulted (a strict server refusing a request); null lets it through. */
+  intercept?: (request: RecordedRequest) => ReplayResponse | null;
+}
+
 /** Start a replay server on 127.0.0.1 with an ephemeral port. */
-export async function startReplayServer(initial: ReplayResponse[] = []): Promise<ReplayServer> {
+export async function startReplayServer(initial: (ReplayResponse | ReplayResponder)[] = [], options: ReplayServerOptions = {}): Promise<ReplayServer> {
   const queue = [...initial];
   const requests: RecordedRequest[] = [];
   let fallback: ReplayResponse | ((req: RecordedRequest) => ReplayResponse) | null = null;
@@ -91,9 +107,14 @@ export async function startReplayServer(initial: ReplayResponse[] = []): Promise
       }
       const recorded: RecordedRequest = { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, body, json };
       requests.push(recorded);
-      const at = queue.findIndex((r) => matches(r, recorded));
+      const refused = options.intercept?.(recorded);
+      const at = refused ? -1 : queue.findIndex((r) => typeof r === "function" || matches(r, recorded));
       let response: ReplayResponse;
-      if (at >= 0) response = queue.splice(at, 1)[0]!;
+      if (refused) response = refused;
+      else if (at >= 0) {
+        const queued = queue.splice(at, 1)[0]!;
+        response = typeof queued === "function" ? queued(recorded) : queued;
+      }
       else if (fallback) response = typeof fallback === "function" ? fallback(recorded) : fallback;
       else response = { status: 599, body: { error: { message: `replay server: no response queued for ${recorded.method} ${recorded.path}` } } };
       answer(res, response).catch(() => res.destroy());

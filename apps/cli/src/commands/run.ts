@@ -19,7 +19,7 @@ export default defineCommand({
   examples: [
     { command: "loom run story", description: "Choose continuations yourself." },
     { command: "loom run story --selector auto --max-steps 20", description: "Twenty steps offline, following the base model's favourites." },
-    { command: "loom run story --selector stateless --selector-model claude-sonnet-4-5", description: "A Claude selector reads the brief and decides (ANTHROPIC_API_KEY)." },
+    { command: "loom run story --selector stateless --selector-model claude-sonnet-5-5", description: "A Claude selector reads the brief and decides (ANTHROPIC_API_KEY)." },
     { command: "loom run story --from 3", description: "Go back to the fourth node of the current path and grow a new branch." },
   ],
   run: runCommand,

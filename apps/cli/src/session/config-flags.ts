@@ -32,7 +32,7 @@ export const SELECTOR_OPTIONS = {
     choices: SELECTORS,
     description: "who chooses: human (keyboard), stateless or agentic LLM, hybrid (LLM + your answers), auto (offline, follows the model)",
   },
-  "selector-model": { type: "string", valueName: "MODEL", description: "LLM for the selector, e.g. claude-sonnet-4-5 or gpt-4.1 (provider:model also works)" },
+  "selector-model": { type: "string", valueName: "MODEL", description: "LLM for the selector, e.g. claude-sonnet-5-5 or gpt-4.1 (provider:model also works)" },
   "selector-base-url": { type: "string", valueName: "URL", description: "endpoint for the selector's provider" },
   "max-steps": { type: "number", integer: true, min: 1, valueName: "N", description: "stop after this many decisions" },
 } as const;
@@ -74,7 +74,7 @@ export function applyConfigFlags(base: SessionConfig, v: Partial<GenValues & Sel
   if (v["max-steps"] !== undefined) config.maxSteps = v["max-steps"];
   if ((s.mode === "stateless" || s.mode === "agentic" || s.mode === "hybrid") && !s.model) {
     throw new UsageError(
-      `--selector ${s.mode} needs --selector-model (e.g. --selector-model claude-sonnet-4-5 or gpt-4.1)`,
+      `--selector ${s.mode} needs --selector-model (e.g. --selector-model claude-sonnet-5-5 or gpt-4.1)`,
       "or use --selector auto to run offline, or --selector human to choose yourself",
     );
   }

@@ -35,7 +35,7 @@ export async function renderHome(target: HTMLElement, api: ApiClient, open: (id:
   selector.dataset.testid = "selector-input";
   // An LLM selector needs a model; its API key stays in the server's environment.
   const selectorModel = el("input");
-  selectorModel.placeholder = "claude-sonnet-4-5, gpt-4.1 or provider:model";
+  selectorModel.placeholder = "claude-sonnet-5-5, gpt-4.1 or provider:model";
   selectorModel.dataset.testid = "selector-model-input";
   const modelField = field("Selector model", selectorModel);
   modelField.hidden = true;

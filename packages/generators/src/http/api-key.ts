@@ -1,16 +1,24 @@
-// Resolving an adapter's API key: given explicitly, or read from the environment variable named in the error.
+// Resolving an adapter's API key: given explicitly, or read from the variable that belongs to where the request goes.
+import { routeApiKey, type ApiKeyRoute } from "@loom/core";
 import { MissingApiKeyError } from "../errors.js";
 
 export type Env = Record<string, string | undefined>;
 
+export interface ResolveApiKeyOptions extends ApiKeyRoute {
+  provider: string;
+  /** Whether a key is needed at all; a local server gets `fallback`, since the SDKs insist on some string. */
+  required?: boolean;
+  fallback?: string;
+}
+
 /**
- * The key to use: `explicit`, else `env[envVar]`. When neither is set, a provider that needs a
- * key throws `MissingApiKeyError` naming the variable; one that does not (a local server) gets
- * `fallback`, since the SDKs insist on some string.
+ * The key to send. A service's own variable is read only when the base URL is that service's
+ * (see `routeApiKey` in @loom/core); a missing key for a service that needs one throws
+ * `MissingApiKeyError` naming the variable to set.
  */
-export function resolveApiKey(provider: string, explicit: string | undefined, envVar: string, env: Env, required = true, fallback = "not-needed"): string {
-  const key = explicit ?? env[envVar];
-  if (key !== undefined && key.trim() !== "") return key;
-  if (required) throw new MissingApiKeyError(provider, envVar);
-  return fallback;
+export function resolveApiKey(options: ResolveApiKeyOptions): string {
+  const { key, envVar } = routeApiKey(options);
+  if (key !== undefined) return key;
+  if (options.required ?? true) throw new MissingApiKeyError(options.provider, envVar ?? options.envVar, options.baseURL);
+  return options.fallback ?? "not-needed";
 }

@@ -2,7 +2,8 @@
 import type { GenerateRequest, GeneratedCandidate, GenerationUsage, Token } from "@loom/core";
 import { APICallError, GeneratorError, PartialStepError } from "../errors.js";
 import { withRetry, type RetryOptions } from "../retry.js";
-import { finishReasonOf, stepLogprobOf, tokensFromLogprobs, type CompletionLogprobs } from "./completion-logprobs.js";
+import { createStopCutter, cutAtStop, tokensWithin } from "./client-stop.js";
+import { finishReasonOf, stepLogprobOf, tokensFromLogprobs, type CompletionLogprobs, type LogprobsLayout, logprobsLayoutOf } from "./completion-logprobs.js";
 import { fanOut } from "./fan-out.js";
 import { fromSdkError, type SdkErrorContext } from "./sdk-error.js";
 
@@ -31,6 +32,10 @@ export interface CompletionBackend {
   nativeN: boolean;
   retry: RetryOptions | undefined;
   maxConcurrency: number;
+  /** Alternatives kept per token (what the caller asked for, within the service's limit). */
+  topLogprobs: number;
+  /** Stops Loom applies to the text itself (the service was not sent them). */
+  clientStops: readonly string[];
   create(call: CompletionCall, signal: AbortSignal | undefined): Promise<CompletionResponseLike>;
   createStream(call: CompletionCall, signal: AbortSignal | undefined): Promise<AsyncIterable<CompletionResponseLike>>;
 }
@@ -42,13 +47,15 @@ export interface Delta {
 
 interface Accumulated {
   text: string;
-  logprobs: Required<Pick<CompletionLogprobs, "tokens" | "token_logprobs" | "top_logprobs" | "token_ids">> | null;
+  tokens: Token[] | null;
   finishReason: string | null;
 }
 
 export interface CompletionStepResult {
   candidates: GeneratedCandidate[];
   usage: GenerationUsage;
+  /** The logprobs layout the server answered in (null: no logprobs came back). */
+  logprobsLayout: LogprobsLayout | null;
 }
 
 /** Run a step: `n` candidates, all or nothing. `onDelta` (streaming) receives text as it arrives, by candidate index. */
@@ -61,9 +68,10 @@ export async function runCompletionStep(
     throw new GeneratorError("invalid_request", `${backend.error.provider}: n must be a positive integer, got ${request.n}`);
   }
   const usage: GenerationUsage = { promptTokens: 0, completionTokens: 0, requests: 0 };
+  const seen: { layout: LogprobsLayout | null } = { layout: null };
   const seedFor = (offset: number) => (request.seed === undefined ? undefined : request.seed + offset);
   const once = (call: CompletionCall, offset: number, signal: AbortSignal | undefined) =>
-    requestOnce(backend, call, signal, usage, onDelta && ((d) => onDelta({ index: offset + d.index, text: d.text })));
+    requestOnce(backend, call, signal, usage, seen, onDelta && ((d) => onDelta({ index: offset + d.index, text: d.text })));
 
   let choices: Accumulated[];
   if (backend.nativeN) {
@@ -85,7 +93,7 @@ export async function runCompletionStep(
       return first;
     });
   }
-  return { candidates: choices.map(toCandidate), usage };
+  return { candidates: choices.map((c) => toCandidate(c, backend.clientStops)), usage, logprobsLayout: seen.layout };
 }
 
 async function requestOnce(
@@ -93,8 +101,13 @@ async function requestOnce(
   call: CompletionCall,
   signal: AbortSignal | undefined,
   usage: GenerationUsage,
+  seen: { layout: LogprobsLayout | null },
   onDelta: ((d: Delta) => void) | undefined,
 ): Promise<Accumulated[]> {
+  const merge = (acc: Accumulated, choice: CompletionChoiceLike) => {
+    seen.layout ??= logprobsLayoutOf(choice.logprobs);
+    mergeChoice(acc, choice, backend.topLogprobs);
+  };
   return withRetry(
     async () => {
       usage.requests++;
@@ -103,21 +116,25 @@ async function requestOnce(
         if (!onDelta) {
           const response = await backend.create(call, signal);
           addUsage(usage, response);
-          return collect(response.choices ?? [], backend);
+          return collect(response.choices ?? [], backend, merge);
         }
         const choices: Accumulated[] = [];
+        const cutters: ReturnType<typeof createStopCutter>[] = [];
+        const show = (index: number, text: string) => {
+          if (!text) return;
+          emitted = true;
+          onDelta({ index, text });
+        };
         for await (const chunk of await backend.createStream(call, signal)) {
           addUsage(usage, chunk);
           for (const choice of chunk.choices ?? []) {
             const index = choice.index ?? 0;
-            const acc = (choices[index] ??= { text: "", logprobs: null, finishReason: null });
+            const acc = (choices[index] ??= { text: "", tokens: null, finishReason: null });
             merge(acc, choice);
-            if (choice.text) {
-              emitted = true;
-              onDelta({ index, text: choice.text });
-            }
+            if (choice.text) show(index, (cutters[index] ??= createStopCutter(backend.clientStops)).push(choice.text));
           }
         }
+        cutters.forEach((c, index) => show(index, c.flush()));
         const streamed = choices.filter((c): c is Accumulated => c !== undefined);
         if (streamed.length === 0) throw new APICallError({ provider: backend.error.provider, url: backend.error.baseURL, isRetryable: false, message: `${backend.error.provider}: the stream ended without any choice` });
         return streamed;
@@ -135,7 +152,7 @@ async function requestOnce(
   );
 }
 
-function collect(choices: CompletionChoiceLike[], backend: CompletionBackend): Accumulated[] {
+function collect(choices: CompletionChoiceLike[], backend: CompletionBackend, merge: (acc: Accumulated, c: CompletionChoiceLike) => void): Accumulated[] {
   const noChoice = (what: string) =>
     new APICallError({ provider: backend.error.provider, url: backend.error.baseURL, isRetryable: false, message: `${backend.error.provider}: ${what}` });
   if (choices.length === 0) throw noChoice("the response has no choices");
@@ -143,25 +160,17 @@ function collect(choices: CompletionChoiceLike[], backend: CompletionBackend): A
     .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
     .map((c, i) => {
       if (typeof c.text !== "string") throw noChoice(`choice ${i} of the response has no text`);
-      const acc: Accumulated = { text: "", logprobs: null, finishReason: null };
+      const acc: Accumulated = { text: "", tokens: null, finishReason: null };
       merge(acc, c);
       return acc;
     });
 }
 
-function merge(acc: Accumulated, choice: CompletionChoiceLike): void {
+function mergeChoice(acc: Accumulated, choice: CompletionChoiceLike, topN: number): void {
   acc.text += choice.text ?? "";
   if (choice.finish_reason) acc.finishReason = choice.finish_reason;
-  const lp = choice.logprobs;
-  if (lp?.tokens) {
-    acc.logprobs ??= { tokens: [], token_logprobs: [], top_logprobs: [], token_ids: [] };
-    const count = lp.tokens.length;
-    acc.logprobs.tokens!.push(...lp.tokens);
-    acc.logprobs.token_logprobs!.push(...(lp.token_logprobs ?? new Array<null>(count).fill(null)));
-    const tops = Array.isArray(lp.top_logprobs) ? lp.top_logprobs : new Array<null>(count).fill(null);
-    (acc.logprobs.top_logprobs as (Record<string, number> | null)[]).push(...tops);
-    acc.logprobs.token_ids!.push(...(lp.token_ids ?? new Array<null>(count).fill(null)));
-  }
+  const tokens = tokensFromLogprobs(choice.logprobs, topN);
+  if (tokens) (acc.tokens ??= []).push(...tokens);
 }
 
 function addUsage(usage: GenerationUsage, response: CompletionResponseLike): void {
@@ -169,7 +178,8 @@ function addUsage(usage: GenerationUsage, response: CompletionResponseLike): voi
   usage.completionTokens += response.usage?.completion_tokens ?? 0;
 }
 
-function toCandidate(acc: Accumulated): GeneratedCandidate {
-  const tokens: Token[] | null = tokensFromLogprobs(acc.logprobs);
-  return { text: acc.text, tokens, stepLogprob: stepLogprobOf(tokens), finishReason: finishReasonOf(acc.finishReason) };
+function toCandidate(acc: Accumulated, clientStops: readonly string[]): GeneratedCandidate {
+  const cut = cutAtStop(acc.text, clientStops);
+  const tokens = cut.stopped ? tokensWithin(acc.tokens, cut.text.length) : acc.tokens;
+  return { text: cut.text, tokens, stepLogprob: stepLogprobOf(tokens), finishReason: cut.stopped ? "stop" : finishReasonOf(acc.finishReason) };
 }

@@ -49,6 +49,14 @@ function hintFor(status: number, ctx: SdkErrorContext): string {
   return "";
 }
 
+/** undici's "terminated" (the socket closed mid-body) and resets surfacing while a body is read, which the SDKs do not wrap. */
+function isMidBodyReset(e: SdkLike): boolean {
+  if (!(e instanceof TypeError) && !(e instanceof Error)) return false;
+  const cause = e.cause as { code?: unknown } | undefined;
+  const code = typeof cause?.code === "string" ? cause.code : "";
+  return (e instanceof TypeError && e.message === "terminated") || ["UND_ERR_SOCKET", "ECONNRESET", "UND_ERR_BODY_TIMEOUT"].includes(code);
+}
+
 /** Map any error thrown by an SDK call (or by our response parsing) to an abort, an `APICallError`, or a `GeneratorError`. */
 export function fromSdkError(error: unknown, ctx: SdkErrorContext, signal?: AbortSignal): Error {
   if (GeneratorError.isInstance(error)) return error;
@@ -75,6 +83,9 @@ export function fromSdkError(error: unknown, ctx: SdkErrorContext, signal?: Abor
     const cause = (e.cause as { message?: string; code?: string } | undefined) ?? {};
     const why = cause.code ?? cause.message ?? e.message;
     return new APICallError({ ...base, isRetryable: true, message: `${ctx.provider}: connection to ${ctx.baseURL} failed (${why})` });
+  }
+  if (isMidBodyReset(e)) {
+    return new APICallError({ ...base, isRetryable: true, message: `${ctx.provider}: the connection to ${ctx.baseURL} was reset while the response was arriving (${e.message})` });
   }
   if (error instanceof SyntaxError) {
     return new APICallError({ ...base, isRetryable: false, message: `${ctx.provider}: malformed response body from ${ctx.baseURL}: ${error.message}` });

@@ -1,18 +1,18 @@
 // The OpenAI-compatible adapter with the real openai SDK against a local server replaying recorded responses.
-import { startReplayServer, type ReplayServer } from "@loom/testkit";
+import { OPENAI_COMPLETIONS_RULES, startStrictReplayServer, type StrictReplayServer } from "@loom/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fixture, fixtureChunks, instantRetry } from "../__fixtures__/fixtures.js";
 import { APICallError, MissingApiKeyError, PartialStepError } from "../errors.js";
 import { OpenAICompatibleGenerator, type OpenAICompatibleGeneratorOptions } from "./openai-compatible-generator.js";
 
 const request = { prompt: "Once upon a time", n: 2, maxTokens: 3, temperature: 1, topP: 1, logprobs: 2 };
-let server: ReplayServer;
+let server: StrictReplayServer;
 let delays: number[];
 const make = (o: Partial<OpenAICompatibleGeneratorOptions> = {}) =>
   new OpenAICompatibleGenerator({ model: "gpt-3.5-turbo-instruct", baseURL: `${server.url}/v1`, apiKey: "sk-test", retry: instantRetry(delays), ...o });
 
 beforeEach(async () => {
-  server = await startReplayServer();
+  server = await startStrictReplayServer(OPENAI_COMPLETIONS_RULES);
   delays = [];
 });
 afterEach(() => server.close());
@@ -38,7 +38,7 @@ describe("OpenAICompatibleGenerator", () => {
 
   it("fans out one request per candidate, each with its own seed, on a server without native n", async () => {
     server.setFallback({ body: fixture("openai-completion-single.json") });
-    const g = make({ preset: "llamacpp", apiKey: undefined, env: {} });
+    const g = make({ preset: "hyperbolic", model: "davinci-002" });
     expect(g.capabilities.nativeN).toBe(false);
     const r = await g.generate({ ...request, n: 3, seed: 10 });
     expect(r.candidates).toHaveLength(3);
@@ -49,7 +49,13 @@ describe("OpenAICompatibleGenerator", () => {
   });
 
   it("streams text deltas per candidate and returns the same candidates as the whole result", async () => {
-    server.enqueue({ chunks: fixtureChunks("openai-completion.chunks.txt"), chunkDelayMs: 2 });
+    // OpenAI sends the usage chunk only when stream_options.include_usage asks for it.
+    server.enqueue((req) => {
+      const asked = (req.json as { stream_options?: { include_usage?: boolean } }).stream_options?.include_usage === true;
+      const chunks = fixtureChunks("openai-completion.chunks.txt");
+      const usage = `data: ${JSON.stringify({ id: "cmpl-s1", object: "text_completion", created: 1764059002, choices: [], model: "gpt-3.5-turbo-instruct:20230824-v2", usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 } })}\n\n`;
+      return { chunks: asked ? [...chunks.slice(0, -1), usage, chunks.at(-1)!] : chunks, chunkDelayMs: 2 };
+    });
     const deltas: string[][] = [[], []];
     let result;
     for await (const e of make().stream({ ...request, maxTokens: 2 })) {
@@ -60,7 +66,31 @@ describe("OpenAICompatibleGenerator", () => {
     expect(result!.candidates.map((c) => c.text)).toEqual([" a fox", " the river"]);
     expect(result!.candidates[1]!.stepLogprob).toBeCloseTo(-4.35, 10);
     expect(result!.candidates[1]!.finishReason).toBe("length");
-    expect(server.requests[0]!.json).toMatchObject({ stream: true });
+    expect(server.requests[0]!.json).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(result!.usage).toMatchObject({ promptTokens: 5, completionTokens: 4 });
+  });
+
+  it("sends at most the 4 stops the API takes and applies the rest to the text itself", async () => {
+    server.enqueue({ body: fixture("openai-completion-logprobs.json") });
+    const r = await make().generate({ ...request, stop: ["\n", "###", "THE END", "Chapter", " who"] });
+    expect((server.requests[0]!.json as { stop: string[] }).stop).toEqual(["\n", "###", "THE END", "Chapter"]);
+    expect(r.candidates[0]).toMatchObject({ text: " a fox", finishReason: "stop" });
+    expect(r.candidates[0]!.tokens!.map((t) => t.text)).toEqual([" a", " fox"]);
+    expect(r.meta["sampling"]).toMatchObject({ stop: ["\n", "###", "THE END", "Chapter"], clientStop: [" who"] });
+  });
+
+  it("keeps exactly the asked-for number of alternatives when a server sends one more", async () => {
+    server.enqueue({ body: fixture("openai-completion-logprobs.json") });
+    const r = await make({ preset: "vllm", env: {} }).generate({ ...request, logprobs: 1 });
+    expect(r.candidates[0]!.tokens!.every((t) => t.top!.length === 1)).toBe(true);
+    expect(r.candidates[0]!.tokens![1]!.top).toEqual([{ text: " little", logprob: -1.1 }]);
+  });
+
+  it("sends OPENAI_API_KEY only to OpenAI: another base URL needs apiKey or LOOM_CUSTOM_API_KEY", () => {
+    const env = { OPENAI_API_KEY: "sk-real" };
+    expect(() => new OpenAICompatibleGenerator({ model: "davinci-002", baseURL: "http://127.0.0.1:9/v1", env })).toThrow(/LOOM_CUSTOM_API_KEY/);
+    expect(new OpenAICompatibleGenerator({ model: "davinci-002", env }).baseURL).toBe("https://api.openai.com/v1");
+    expect(() => new OpenAICompatibleGenerator({ model: "davinci-002", baseURL: "http://127.0.0.1:9/v1", env: { ...env, LOOM_CUSTOM_API_KEY: "k" } })).not.toThrow();
   });
 
   it("fails a 401 at once with a message naming the key variable", async () => {
@@ -79,6 +109,25 @@ describe("OpenAICompatibleGenerator", () => {
     expect(r.candidates).toHaveLength(2);
     expect(delays).toEqual([2000]);
     expect(r.usage.requests).toBe(2);
+  });
+
+  it("fails at once, saying the wait, when retry-after is longer than the cap", async () => {
+    server.enqueue({ status: 429, headers: { "retry-after": "600" }, body: fixture("openai-error-429.json") });
+    const error = await make().generate(request).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/asked to wait 600 s before retrying, longer than the 60 s Loom waits/);
+    expect(server.requests).toHaveLength(1);
+    expect(delays).toEqual([]);
+  });
+
+  it("retries a connection reset mid-body (undici 'terminated') and names the URL if it persists", async () => {
+    server.enqueue({ body: fixture("openai-completion-logprobs.json"), resetAfterBytes: 60 }, { body: fixture("openai-completion-logprobs.json") });
+    const r = await make().generate(request);
+    expect(r.candidates).toHaveLength(2);
+    expect(server.requests).toHaveLength(2);
+    server.setFallback({ body: fixture("openai-completion-logprobs.json"), resetAfterBytes: 60 });
+    const error = await make().generate(request).catch((e: unknown) => e);
+    expect(error).toMatchObject({ isRetryable: true });
+    expect((error as Error).message).toContain(`connection to ${server.url}/v1 was reset while the response was arriving`);
   });
 
   it("retries a 500 with backoff and then succeeds", async () => {
@@ -156,7 +205,7 @@ describe("OpenAICompatibleGenerator", () => {
       { status: 400, body: { error: { message: "bad prompt", type: "invalid_request_error" } } },
     );
     server.setFallback({ body: fixture("openai-completion-single.json"), delayMs: 50 });
-    const error = await make({ preset: "hyperbolic" }).generate({ ...request, n: 4 }).catch((e: unknown) => e);
+    const error = await make({ preset: "hyperbolic", model: "davinci-002" }).generate({ ...request, n: 4 }).catch((e: unknown) => e);
     expect(APICallError.isInstance(error) || error instanceof PartialStepError).toBe(true);
     expect((error as Error).message).toMatch(/bad prompt/);
   });

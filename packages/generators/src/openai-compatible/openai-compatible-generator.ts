@@ -16,6 +16,7 @@ import { DEFAULT_TIMEOUT_MS, type HttpGeneratorOptions } from "../http/http-opti
 import { promptOf } from "../prompt-builder.js";
 import { stepMeta } from "../step-meta.js";
 import { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatiblePreset, type OpenAICompatiblePresetName } from "./openai-compatible-presets.js";
+import { completionSampling } from "./completion-sampling.js";
 
 export interface OpenAICompatibleGeneratorOptions extends HttpGeneratorOptions {
   /** A named preset (default "openai"), or your own description of the server. */
@@ -49,7 +50,15 @@ export class OpenAICompatibleGenerator implements Generator {
     this.provider = presetName === "openai" ? "openai" : `openai-compatible:${presetName}`;
     this.model = options.model;
     this.baseURL = options.baseURL ?? this.preset.baseURL;
-    const apiKey = resolveApiKey(this.provider, options.apiKey, this.preset.apiKeyEnv, options.env ?? process.env, this.preset.requiresApiKey);
+    const apiKey = resolveApiKey({
+      provider: this.provider,
+      explicit: options.apiKey,
+      envVar: this.preset.apiKeyEnv,
+      homeURL: this.preset.hosted ? this.preset.baseURL : undefined,
+      baseURL: this.baseURL,
+      env: options.env ?? process.env,
+      required: this.preset.requiresApiKey,
+    });
     this.client = new OpenAI({
       apiKey,
       baseURL: this.baseURL,
@@ -80,16 +89,12 @@ export class OpenAICompatibleGenerator implements Generator {
   private async step(request: GenerateRequest, onDelta?: (d: Delta) => void): Promise<GenerateResult> {
     throwIfAborted(request.signal);
     const prompt = promptOf(request);
-    const logprobs = Math.min(request.logprobs ?? 0, this.preset.maxLogprobs);
+    const sampling = completionSampling(request, this.preset);
     const body = (call: CompletionCall) => ({
       model: this.model,
       prompt,
-      max_tokens: request.maxTokens,
-      temperature: request.temperature,
-      top_p: request.topP,
+      ...sampling.body,
       n: call.n,
-      ...(logprobs > 0 ? { logprobs } : {}),
-      ...(request.stop && request.stop.length > 0 ? { stop: request.stop } : {}),
       ...(call.seed !== undefined && this.preset.seed ? { seed: call.seed } : {}),
     });
     const backend: CompletionBackend = {
@@ -97,10 +102,13 @@ export class OpenAICompatibleGenerator implements Generator {
       nativeN: this.capabilities.nativeN,
       retry: this.options.retry,
       maxConcurrency: this.options.maxConcurrency ?? 8,
+      topLogprobs: sampling.topLogprobs,
+      clientStops: sampling.record.clientStop ?? [],
       create: (call, signal) => this.client.completions.create({ ...body(call), stream: false }, { signal }),
-      createStream: (call, signal) => this.client.completions.create({ ...body(call), stream: true }, { signal }),
+      createStream: (call, signal) =>
+        this.client.completions.create({ ...body(call), stream: true, ...(this.preset.streamUsage ? { stream_options: { include_usage: true } } : {}) }, { signal }),
     };
-    const { candidates, usage } = await runCompletionStep(backend, request, onDelta);
+    const { candidates, usage, logprobsLayout } = await runCompletionStep(backend, request, onDelta);
     // The request body minus the prompt (recorded once, above) and the per-request n and seed.
     const params = Object.fromEntries(Object.entries(body({ n: request.n, seed: undefined })).filter(([k]) => k !== "prompt"));
     return {
@@ -111,7 +119,8 @@ export class OpenAICompatibleGenerator implements Generator {
         model: this.model,
         request,
         prompt,
-        extra: { baseURL: this.baseURL, nativeN: this.capabilities.nativeN, params },
+        sampling: sampling.record,
+        extra: { baseURL: this.baseURL, nativeN: this.capabilities.nativeN, logprobsLayout, params },
       }),
     };
   }

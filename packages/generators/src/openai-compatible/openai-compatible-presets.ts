@@ -1,35 +1,93 @@
-// Named presets for servers that speak the OpenAI completions API: base URLs, key variables and quirks.
+// Named presets for servers that speak the OpenAI completions API: base URLs, key variables and what each really does.
 
 export interface OpenAICompatiblePreset {
   /** Default base URL (the `/v1` root). */
   baseURL: string;
-  /** Environment variable holding the API key. */
+  /** Environment variable holding the API key (sent only to this base URL's origin for hosted services). */
   apiKeyEnv: string;
   /** Whether a key is needed at all (local servers usually accept anything). */
   requiresApiKey: boolean;
+  /** A hosted service: its key goes only to its own origin. Local servers' keys go wherever they run. */
+  hosted: boolean;
   /** The server honours `n` in one request; otherwise the adapter sends `n` concurrent requests. */
   nativeN: boolean;
-  /** Largest `logprobs` (top alternatives) the server accepts; 0 when it returns no logprobs. */
+  /** Largest number of top alternatives per token the server accepts; 0 when it returns no logprobs. */
   maxLogprobs: number;
+  /** How logprobs are asked for: a count (`logprobs: 5`) or a flag plus a count (`logprobs: true, top_logprobs: 5`). */
+  logprobsRequest: "count" | "flag";
+  /** The layout its documentation and source show for completion logprobs. */
+  logprobsLayout: "legacy" | "content" | "none";
   /** The server honours `seed`. */
   seed: boolean;
+  /** Most stop sequences the API takes; the rest are applied by Loom to the text (null: no limit). */
+  maxStop: number | null;
+  /** The server reports usage on a stream only when asked with `stream_options.include_usage`. */
+  streamUsage: boolean;
+  /** Sampling fields sent with every request, so the server's own defaults do not filter the samples. */
+  samplingOverrides?: Record<string, number>;
+  /** Sampling the server applies that Loom cannot switch off through this API (recorded in provenance). */
+  serviceApplies?: Record<string, number>;
+  /** Requested fields the server accepts but ignores (recorded in provenance). */
+  ignores?: string[];
   /** Extra headers the service wants (e.g. attribution), merged under the user's. */
   headers?: Record<string, string>;
+  /** Where these facts come from. */
+  source: string;
 }
 
 export const OPENAI_COMPATIBLE_PRESETS = {
-  openai: { baseURL: "https://api.openai.com/v1", apiKeyEnv: "OPENAI_API_KEY", requiresApiKey: true, nativeN: true, maxLogprobs: 5, seed: true },
-  vllm: { baseURL: "http://localhost:8000/v1", apiKeyEnv: "VLLM_API_KEY", requiresApiKey: false, nativeN: true, maxLogprobs: 20, seed: true },
-  // llama.cpp's server samples one completion per request: `n` is ignored, so fan out.
-  llamacpp: { baseURL: "http://localhost:8080/v1", apiKeyEnv: "LLAMACPP_API_KEY", requiresApiKey: false, nativeN: false, maxLogprobs: 20, seed: true },
-  // Ollama's OpenAI layer ignores `n` and returns no logprobs on completions.
-  ollama: { baseURL: "http://localhost:11434/v1", apiKeyEnv: "OLLAMA_API_KEY", requiresApiKey: false, nativeN: false, maxLogprobs: 0, seed: true },
-  // OpenRouter routes to many backends; most ignore `n`, and logprobs depend on the backend.
-  openrouter: { baseURL: "https://openrouter.ai/api/v1", apiKeyEnv: "OPENROUTER_API_KEY", requiresApiKey: true, nativeN: false, maxLogprobs: 20, seed: true, headers: { "X-Title": "Loom" } },
-  hyperbolic: { baseURL: "https://api.hyperbolic.xyz/v1", apiKeyEnv: "HYPERBOLIC_API_KEY", requiresApiKey: true, nativeN: false, maxLogprobs: 5, seed: true },
-  fireworks: { baseURL: "https://api.fireworks.ai/inference/v1", apiKeyEnv: "FIREWORKS_API_KEY", requiresApiKey: true, nativeN: true, maxLogprobs: 5, seed: true },
+  openai: {
+    baseURL: "https://api.openai.com/v1", apiKeyEnv: "OPENAI_API_KEY", requiresApiKey: true, hosted: true,
+    nativeN: true, maxLogprobs: 5, logprobsRequest: "count", logprobsLayout: "legacy", seed: true, maxStop: 4, streamUsage: true,
+    source: "openai 6.49 CompletionCreateParams (logprobs max 5, up to 4 stop sequences, stream_options)",
+  },
+  vllm: {
+    baseURL: "http://localhost:8000/v1", apiKeyEnv: "VLLM_API_KEY", requiresApiKey: false, hosted: false,
+    nativeN: true, maxLogprobs: 20, logprobsRequest: "count", logprobsLayout: "legacy", seed: true, maxStop: null, streamUsage: true,
+    source: "vLLM OpenAI-compatible server (CompletionRequest; may return logprobs + 1 alternatives)",
+  },
+  // llama.cpp's server applies top_k 40 and min_p 0.05 unless told otherwise; Loom switches both off.
+  llamacpp: {
+    baseURL: "http://localhost:8080/v1", apiKeyEnv: "LLAMACPP_API_KEY", requiresApiKey: false, hosted: false,
+    nativeN: false, maxLogprobs: 20, logprobsRequest: "count", logprobsLayout: "content", seed: true, maxStop: null, streamUsage: true,
+    samplingOverrides: { top_k: 0, min_p: 0 },
+    source: "llama.cpp tools/server server-task.cpp (logprobs.content[], n_cmpl limited by slots, sampling defaults)",
+  },
+  // Ollama's OpenAI layer takes no n, top_k or logprobs on completions; its model default top_k 40 stays.
+  ollama: {
+    baseURL: "http://localhost:11434/v1", apiKeyEnv: "OLLAMA_API_KEY", requiresApiKey: false, hosted: false,
+    nativeN: false, maxLogprobs: 0, logprobsRequest: "count", logprobsLayout: "none", seed: true, maxStop: null, streamUsage: true,
+    serviceApplies: { top_k: 40 },
+    source: "Ollama docs/openai.md (/v1/completions supported fields)",
+  },
+  // OpenRouter routes to many backends; most ignore n, and logprobs depend on the backend.
+  openrouter: {
+    baseURL: "https://openrouter.ai/api/v1", apiKeyEnv: "OPENROUTER_API_KEY", requiresApiKey: true, hosted: true,
+    nativeN: false, maxLogprobs: 20, logprobsRequest: "flag", logprobsLayout: "content", seed: true, maxStop: null, streamUsage: true,
+    headers: { "X-Title": "Loom" },
+    source: "OpenRouter API reference (logprobs boolean + top_logprobs 0-20)",
+  },
+  hyperbolic: {
+    baseURL: "https://api.hyperbolic.xyz/v1", apiKeyEnv: "HYPERBOLIC_API_KEY", requiresApiKey: true, hosted: true,
+    nativeN: false, maxLogprobs: 5, logprobsRequest: "count", logprobsLayout: "legacy", seed: true, maxStop: null, streamUsage: false,
+    source: "Hyperbolic completions API (OpenAI-compatible)",
+  },
+  fireworks: {
+    baseURL: "https://api.fireworks.ai/inference/v1", apiKeyEnv: "FIREWORKS_API_KEY", requiresApiKey: true, hosted: true,
+    nativeN: true, maxLogprobs: 5, logprobsRequest: "count", logprobsLayout: "legacy", seed: true, maxStop: null, streamUsage: true,
+    source: "Fireworks completions API (OpenAI-compatible)",
+  },
 } as const satisfies Record<string, OpenAICompatiblePreset>;
 
 export type OpenAICompatiblePresetName = keyof typeof OPENAI_COMPATIBLE_PRESETS;
 
 export const isOpenAICompatiblePreset = (name: string): name is OpenAICompatiblePresetName => Object.hasOwn(OPENAI_COMPATIBLE_PRESETS, name);
+
+/** The description of any other OpenAI-compatible server (provider `openai-compatible`): conservative, its key from LOOM_CUSTOM_API_KEY. */
+export function customPreset(baseURL: string): OpenAICompatiblePreset {
+  return {
+    baseURL, apiKeyEnv: "LOOM_CUSTOM_API_KEY", requiresApiKey: false, hosted: false,
+    nativeN: true, maxLogprobs: 5, logprobsRequest: "count", logprobsLayout: "legacy", seed: true, maxStop: null, streamUsage: false,
+    source: "assumed: the OpenAI completions API",
+  };
+}

@@ -63,7 +63,14 @@ export class TogetherGenerator implements Generator {
     this.model = options.model;
     this.baseURL = options.baseURL ?? TOGETHER_BASE_URL;
     this.client = new Together({
-      apiKey: resolveApiKey(this.provider, options.apiKey, TOGETHER_API_KEY_ENV, options.env ?? process.env),
+      apiKey: resolveApiKey({
+        provider: this.provider,
+        explicit: options.apiKey,
+        envVar: TOGETHER_API_KEY_ENV,
+        homeURL: TOGETHER_BASE_URL,
+        baseURL: this.baseURL,
+        env: options.env ?? process.env,
+      }),
       baseURL: this.baseURL,
       timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
       maxRetries: 0,
@@ -104,6 +111,8 @@ export class TogetherGenerator implements Generator {
       nativeN: true,
       retry: this.options.retry,
       maxConcurrency: this.options.maxConcurrency ?? 8,
+      topLogprobs: logprobs,
+      clientStops: [],
       create: async (call, signal) => (await this.client.completions.create({ ...body(call), stream: false }, { signal })) as CompletionResponseLike,
       createStream: async (call, signal) => {
         const stream = await this.client.completions.create({ ...body(call), stream: true }, { signal });
@@ -112,17 +121,15 @@ export class TogetherGenerator implements Generator {
         })();
       },
     };
-    const { candidates, usage } = await runCompletionStep(backend, request, onDelta);
-    // Alternatives beyond what the caller asked for are dropped, so nodes store what was requested.
-    for (const c of candidates) {
-      for (const t of c.tokens ?? []) {
-        if (!t.top) continue;
-        if (logprobs > 0) t.top = t.top.slice(0, logprobs);
-        else delete t.top;
-      }
-    }
+    // Alternatives beyond what the caller asked for are dropped in the step, so nodes store what was requested.
+    const { candidates, usage, logprobsLayout } = await runCompletionStep(backend, request, onDelta);
     const params = Object.fromEntries(Object.entries(body({ n: request.n, seed: request.seed })).filter(([k]) => k !== "prompt"));
-    return { candidates, usage, meta: stepMeta({ provider: this.provider, model: this.model, request, prompt, extra: { baseURL: this.baseURL, params } }) };
+    const sampling = { sent: { logprobs }, notSent: (request.logprobs ?? 0) > logprobs ? { logprobs: request.logprobs } : {} };
+    return {
+      candidates,
+      usage,
+      meta: stepMeta({ provider: this.provider, model: this.model, request, prompt, sampling, extra: { baseURL: this.baseURL, logprobsLayout, params } }),
+    };
   }
 }
 

@@ -1,0 +1,57 @@
+// What an Anthropic selector request carries today: thinking set explicitly, room for it in max_tokens, and the client the key belongs to.
+import Anthropic from "@anthropic-ai/sdk";
+import { anthropicModelFacts, routeApiKey } from "@loom/core";
+import { SelectorError } from "./selector-error.js";
+
+export const ANTHROPIC_HOME_URL = "https://api.anthropic.com";
+
+export interface AnthropicClientOptions {
+  /** A ready client (tests, proxies); otherwise one is made from the options below. */
+  client?: Anthropic;
+  /** Otherwise ANTHROPIC_API_KEY, read only when `baseURL` is Anthropic's own (else LOOM_CUSTOM_API_KEY). */
+  apiKey?: string;
+  baseURL?: string;
+  /** SDK-level retries of failed HTTP requests (default 2). */
+  maxRetries?: number;
+  fetch?: typeof globalThis.fetch;
+  /** Where keys are looked up (default `process.env`). */
+  env?: Record<string, string | undefined>;
+}
+
+/** Build (or take) an Anthropic client; a missing key is a configuration error naming the variable. */
+export function anthropicClient(options: AnthropicClientOptions): Anthropic {
+  if (options.client) return options.client;
+  const baseURL = options.baseURL ?? ANTHROPIC_HOME_URL;
+  const { key, envVar } = routeApiKey({ explicit: options.apiKey, envVar: "ANTHROPIC_API_KEY", homeURL: ANTHROPIC_HOME_URL, baseURL, env: options.env ?? process.env });
+  if (!key) throw new SelectorError("configuration", `no Anthropic API key for ${baseURL}: set ${envVar} or pass apiKey`);
+  return new Anthropic({
+    apiKey: key,
+    baseURL,
+    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}
+
+/**
+ * The thinking setting and output budget for a selector call. Thinking is switched off where the
+ * model allows it (a decision needs no long deliberation, and it would share `max_tokens`);
+ * models that always think get adaptive thinking said explicitly and a budget with room for it.
+ * API version 2026-10-21 takes no temperature, top_p or top_k, so none are sent.
+ */
+export function selectorThinking(model: string, maxTokens: number | undefined): { thinking?: Anthropic.ThinkingConfigParam; max_tokens: number } {
+  const off = anthropicModelFacts(model).thinkingOff;
+  if (off === null) return { thinking: { type: "adaptive" }, max_tokens: maxTokens ?? 16_000 };
+  return { ...(off === "omit" ? {} : { thinking: off }), max_tokens: maxTokens ?? 4_096 };
+}
+
+/** Only what the API accepts back as input (no SDK-only fields such as `citations: null`); thinking blocks kept whole, signature included. */
+export function contentAsInput(content: Anthropic.ContentBlock[]): Record<string, unknown>[] {
+  return content.map((b) =>
+    b.type === "tool_use" ? { type: "tool_use", id: b.id, name: b.name, input: b.input } : b.type === "text" ? { type: "text", text: b.text } : (b as unknown as Record<string, unknown>),
+  );
+}
+
+/** True when a reply holds nothing that may stand as an assistant turn (no text, no tool call): storing it would fail every later call. */
+export function isEmptyReply(content: Anthropic.ContentBlock[]): boolean {
+  return !content.some((b) => (b.type === "text" && b.text.trim() !== "") || b.type === "tool_use");
+}
