@@ -4,6 +4,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { defaultEnv, type LoomEnv, type SessionConfigInput } from "@loom/core";
+import { knownProviders } from "@loom/generators";
+import { SELECTOR_PROVIDERS } from "@loom/selectors";
+import { scrub, secretValues } from "./http/scrub.js";
 import type { ApiRoute } from "./api/api-route.js";
 import { apiRoutes } from "./api/routes.js";
 import type { ServerDeps } from "./api/server-deps.js";
@@ -37,6 +40,11 @@ export interface StartServerOptions {
   backend?: SessionBackend;
   /** Options of the default backend: which generator and selector a session config gets. */
   backendOptions?: DefaultBackendOptions;
+  /**
+   * What clients may choose for new sessions. Base URLs are never a client's choice; model files
+   * are chosen by name from `modelFiles` (plus the default config's model).
+   */
+  allow?: { generatorProviders?: string[]; selectorProviders?: string[]; modelFiles?: string[] };
   env?: LoomEnv;
   /** Where the built page (app.js, app.css) lives; default dist/web of this package. */
   webDir?: string;
@@ -64,6 +72,22 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
   res.end(status === 304 ? undefined : body);
 }
 
+/**
+ * A state-changing request must come from the page itself (or an allowed CORS origin) and carry
+ * JSON: a page on another origin can send a "simple" cross-site POST (text/plain, a form) without
+ * any preflight, and it must create nothing.
+ */
+function refuseCrossSite(req: IncomingMessage, cors: ReadonlySet<string>): void {
+  const origin = req.headers.origin;
+  if (origin !== undefined && !cors.has(origin) && origin !== `http://${req.headers.host ?? ""}`) {
+    throw new HttpError(403, "cross_origin", `requests from ${origin} are not allowed (start the server with --cors ${origin} to allow that page)`);
+  }
+  const type = String(req.headers["content-type"] ?? "");
+  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    throw new HttpError(415, "unsupported_media_type", `send ${req.method} requests with Content-Type: application/json${type ? ` (got "${type}")` : ""}`);
+  }
+}
+
 /** On loopback, refuse Host headers naming other machines: a page elsewhere cannot reach us by DNS rebinding. */
 function hostAllowed(req: IncomingMessage, bindHost: string): boolean {
   if (!isLoopbackHost(bindHost)) return true;
@@ -80,6 +104,11 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
     log(`loom server: binding ${host} needs a token; generated one: ${token}`);
   }
   const sessionsDir = resolve(options.sessionsDir);
+  const secrets = secretValues(options.backendOptions?.secrets ?? process.env);
+  const rawLog = log;
+  const safeLog = (message: string) => rawLog(scrub(message, secrets));
+  const defaultGen = (options.defaultConfig?.generator ?? {}) as { provider?: string; model?: string };
+  const modelFiles = [...(options.allow?.modelFiles ?? []), ...((defaultGen.provider ?? "local") === "local" && defaultGen.model ? [defaultGen.model] : [])];
   await mkdir(sessionsDir, { recursive: true });
   const backend = options.backend ?? defaultBackend(options.backendOptions ?? {});
   const hub = new SessionHub(sessionsDir, backend);
@@ -87,7 +116,12 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
     env: options.env ?? defaultEnv,
     defaultConfig: options.defaultConfig ?? {},
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-    log,
+    log: safeLog,
+    policy: {
+      generatorProviders: new Set(options.allow?.generatorProviders ?? knownProviders().filter((p) => p !== "openai-compatible" || defaultGen.provider === p)),
+      selectorProviders: new Set(options.allow?.selectorProviders ?? Object.keys(SELECTOR_PROVIDERS)),
+      modelFiles,
+    },
   };
   const router = new Router();
   for (const route of apiRoutes()) router.add(route.method, route.path, (ctx) => runRoute(route, ctx.req, ctx.res, ctx.url, ctx.params));
@@ -124,6 +158,7 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
           res.end();
           return;
         }
+        if (req.method !== "GET" && req.method !== "HEAD") refuseCrossSite(req, cors);
         if (token) requireToken(req, url, token);
         const match = router.match(req.method ?? "GET", url.pathname);
         if (!match) throw new HttpError(404, "no_route", `no API route ${req.method} ${url.pathname}; see /api/openapi.json`);
@@ -134,8 +169,11 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
       throw new HttpError(404, "not_found", `nothing at ${url.pathname}`);
     } catch (error) {
       const e = toHttpError(error);
-      if (e.status >= 500) log(`loom server: ${req.method} ${url.pathname}: ${(error as Error).stack ?? String(error)}`);
-      send(res, e.status, JSON.stringify(e.toBody()), e.extra.headers);
+      if (e.status >= 500) safeLog(`loom server: ${req.method} ${url.pathname}: ${(error as Error).stack ?? String(error)}`);
+      const body = e.toBody();
+      // Provider errors can quote keys and local errors name files: neither leaves the server.
+      body.error.message = scrub(body.error.message, secrets);
+      send(res, e.status, JSON.stringify(body), e.extra.headers);
     }
   }
 

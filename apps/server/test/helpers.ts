@@ -27,7 +27,7 @@ export async function startTestServer(options: Partial<StartServerOptions> = {})
     async call(method, path, body, headers = {}) {
       const res = await fetch(server.url + path, {
         method,
-        headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+        headers: { ...(method !== "GET" ? { "content-type": "application/json" } : {}), ...headers },
         ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
       });
       const text = await res.text();

@@ -1,7 +1,6 @@
 // Sessions whose generator or selector cannot run on this server: refused at creation, readable when they already exist.
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { createLoom, sequentialEnv } from "@loom/core";
 import { createSession } from "@loom/io";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -9,7 +8,7 @@ import { startTestServer, type TestServer } from "./helpers.js";
 
 let t: TestServer;
 // A generator that can run here without a key, so the selector is what is being tested.
-const LOCAL = { provider: "local", model: resolve(dirname(fileURLToPath(import.meta.url)), "../../../../shared/models/stories260K.gguf") };
+const LOCAL = { provider: "scripted" };
 
 beforeAll(async () => {
   // The default backend: generators built from each session's config, with an empty environment.

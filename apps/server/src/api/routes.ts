@@ -1,4 +1,5 @@
 // Every API route: sessions, the loop's actions, live events and export. Handlers compose the packages; they hold no tree logic.
+import { applySessionPolicy } from "./session-policy.js";
 import {
   createLoom,
   currentText,
@@ -56,11 +57,17 @@ function asObject(value: unknown): Record<string, unknown> {
 function configFor(defaults: SessionConfigInput, raw: Record<string, unknown>, preset: "default" | "stable" | undefined) {
   const d = defaults as Record<string, unknown>;
   const sentGenerator = asObject(raw.generator);
+  const defaultGenerator = asObject(d.generator);
+  // Another provider than the server's default does not inherit the default's base URL or model.
+  const inherited =
+    sentGenerator.provider !== undefined && sentGenerator.provider !== (defaultGenerator.provider ?? "local")
+      ? Object.fromEntries(Object.entries(defaultGenerator).filter(([k]) => k !== "baseUrl" && k !== "model"))
+      : defaultGenerator;
   const base = SessionConfigSchema.parse({
     ...d,
     ...(raw.maxTokensTotal !== undefined ? { maxTokensTotal: raw.maxTokensTotal } : {}),
     ...(raw.maxSteps !== undefined ? { maxSteps: raw.maxSteps } : {}),
-    generator: { ...asObject(d.generator), ...sentGenerator },
+    generator: { ...inherited, ...sentGenerator },
     selector: { ...asObject(d.selector), ...asObject(raw.selector) },
     // Where files go is the server's business, never the client's.
     outputDir: null,
@@ -129,7 +136,8 @@ export function apiRoutes(): ApiRoute[] {
       responses: { 201: { description: "The new session's first page.", schema: SessionPageSchema }, 400: errors[400], 409: { description: "The id is taken.", schema: ErrorBodySchema } },
       handle: async (ctx) => {
         const body = ctx.body;
-        const config = configFor(ctx.deps.defaultConfig, asObject(ctx.rawBody), body.preset);
+        const raw = asObject(ctx.rawBody);
+        const config = await applySessionPolicy(configFor(ctx.deps.defaultConfig, raw, body.preset), raw, ctx.deps.policy);
         const loom = createLoom(
           { seed: body.seed, brief: asObject(ctx.rawBody).brief as never, config, ...(body.sessionId ? { sessionId: body.sessionId } : {}) },
           ctx.deps.env,

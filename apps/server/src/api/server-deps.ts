@@ -1,10 +1,13 @@
 // What route handlers need besides the request: ids and clocks, defaults for new sessions, limits and a logger.
 import type { LoomEnv, SessionConfigInput } from "@loom/core";
+import type { SessionPolicy } from "./session-policy.js";
 
 export interface ServerDeps {
   env: LoomEnv;
   /** Settings new sessions start from before the request's own (e.g. the local model's path). */
   defaultConfig: SessionConfigInput;
   maxBodyBytes: number;
+  /** What clients may choose for new sessions (providers, model files); base URLs never. */
+  policy: SessionPolicy;
   log: (message: string) => void;
 }

@@ -22,6 +22,8 @@ export function toHttpError(error: unknown): HttpError {
   if (e?.name === "SessionLockedError") return new HttpError(423, "session_locked", e.message ?? "the session is locked by another process");
   // The orchestrator refuses operations that do not fit the session's state (a pending question, a run in progress).
   if (e?.name === "OrchestratorError") return new HttpError(409, `orchestrator_${e.code ?? "error"}`, e.message ?? "the session cannot do that now");
+  // A provider refusing or failing a call is a bad gateway, not a bug in the server.
+  if (e?.name === "APICallError" || e?.name === "PartialStepError") return new HttpError(502, "provider_error", e.message ?? "the model provider failed");
   if (e?.name === "AbortError") return new HttpError(499, "aborted", e.message ?? "the request was aborted");
   return new HttpError(500, "internal_error", e?.message ? `internal error: ${e.message}` : "internal error");
 }

@@ -4,6 +4,7 @@ import { createSession, openSession, type Session, type SessionOptions } from "@
 import { Orchestrator, type OrchestratorEvent } from "@loom/orchestrator";
 import type { AgenticSelector, HumanInterface, Selector } from "@loom/selectors";
 import { HttpError } from "../http/http-error.js";
+import { scrub, secretValues } from "../http/scrub.js";
 import { generatorForConfig } from "./generator-for-config.js";
 import type { DriverEvent, SessionBackend, SessionDriver } from "./session-driver.js";
 import { selectorForConfig } from "./selector-for-config.js";
@@ -21,9 +22,9 @@ export interface DefaultBackendOptions {
   secrets?: Record<string, string | undefined>;
 }
 
-/** Events carry Error objects; the wire gets their message. */
-function toWire(event: OrchestratorEvent): DriverEvent {
-  if (event.type === "error") return { type: "error", where: event.where, message: event.error.message };
+/** Events carry Error objects; the wire gets their message, scrubbed of keys and file paths. */
+function toWire(event: OrchestratorEvent, secrets: readonly string[]): DriverEvent {
+  if (event.type === "error") return { type: "error", where: event.where, message: scrub(event.error.message, secrets) };
   return { ...event } as DriverEvent;
 }
 
@@ -68,6 +69,7 @@ class OrchestratedSession implements SessionDriver {
     private readonly session: Session,
     parts: SessionParts,
     env: LoomEnv | undefined,
+    private readonly secrets: readonly string[],
   ) {
     this.generator = parts.generator;
     this.selector = parts.selector;
@@ -125,7 +127,7 @@ class OrchestratedSession implements SessionDriver {
   }
 
   onEvent(listener: (event: DriverEvent) => void): () => void {
-    return this.orch.on((event: OrchestratorEvent) => listener(toWire(event)));
+    return this.orch.on((event: OrchestratorEvent) => listener(toWire(event, this.secrets)));
   }
 
   async close(): Promise<void> {
@@ -139,6 +141,7 @@ class OrchestratedSession implements SessionDriver {
 }
 
 export function defaultBackend(options: DefaultBackendOptions = {}): SessionBackend {
+  const secrets = secretValues(options.secrets ?? process.env);
   return {
     async create(dir, loom) {
       const parts = await buildParts(loom, options, true);
@@ -149,12 +152,12 @@ export function defaultBackend(options: DefaultBackendOptions = {}): SessionBack
         await parts.generator.close?.();
         throw error;
       }
-      return new OrchestratedSession(session, parts, options.env);
+      return new OrchestratedSession(session, parts, options.env, secrets);
     },
     async open(dir) {
       const session = await openSession(dir, options.sessionOptions);
       try {
-        return new OrchestratedSession(session, await buildParts(session.loom, options, false), options.env);
+        return new OrchestratedSession(session, await buildParts(session.loom, options, false), options.env, secrets);
       } catch (error) {
         await session.close();
         throw error;

@@ -123,11 +123,11 @@ describe("AnthropicCliSimGenerator", () => {
     expect(done!.usage).toEqual({ promptTokens: 224, completionTokens: 10, requests: 2 });
   });
 
-  it("fails a 401 at once, naming ANTHROPIC_API_KEY", async () => {
+  it("fails a 401 at once, naming the key variable for that base URL (LOOM_CUSTOM_API_KEY off Anthropic's own)", async () => {
     server.setFallback({ status: 401, body: fixture("anthropic-error-401.json") });
     const error = await make().generate(request).catch((e: unknown) => e);
     expect(APICallError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/401.*invalid x-api-key.*ANTHROPIC_API_KEY/);
+    expect((error as Error).message).toMatch(/401.*invalid x-api-key.*LOOM_CUSTOM_API_KEY/);
     expect(delays).toEqual([]);
   });
 

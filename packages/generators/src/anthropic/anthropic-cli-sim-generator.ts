@@ -14,7 +14,7 @@ import { DEFAULT_MODELS, anthropicModelFacts, type AnthropicModelFacts } from "@
 import { throwIfAborted } from "../abort.js";
 import { APICallError, GeneratorError } from "../errors.js";
 import { streamFrom } from "../event-channel.js";
-import { resolveApiKey } from "../http/api-key.js";
+import { keyVariableFor, resolveApiKey } from "../http/api-key.js";
 import { finishReasonOf } from "../http/completion-logprobs.js";
 import { fanOut } from "../http/fan-out.js";
 import { DEFAULT_TIMEOUT_MS, type HttpGeneratorOptions } from "../http/http-options.js";
@@ -122,7 +122,7 @@ export class AnthropicCliSimGenerator implements Generator {
       ...(stops.api.length > 0 ? { stop_sequences: stops.api } : {}),
     };
     const usage: GenerationUsage = { promptTokens: 0, completionTokens: 0, requests: 0 };
-    const ctx: SdkErrorContext = { provider: this.provider, baseURL: this.baseURL, envVar: ANTHROPIC_API_KEY_ENV };
+    const ctx: SdkErrorContext = { provider: this.provider, baseURL: this.baseURL, envVar: keyVariableFor({ envVar: ANTHROPIC_API_KEY_ENV, homeURL: ANTHROPIC_BASE_URL, baseURL: this.baseURL }) };
     const samples = await fanOut(
       request.n,
       this.options.maxConcurrency ?? 4,

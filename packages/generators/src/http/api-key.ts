@@ -22,3 +22,8 @@ export function resolveApiKey(options: ResolveApiKeyOptions): string {
   if (options.required ?? true) throw new MissingApiKeyError(options.provider, envVar ?? options.envVar, options.baseURL);
   return options.fallback ?? "not-needed";
 }
+
+/** The variable a 401 should point at: the service's own on its base URL, LOOM_CUSTOM_API_KEY elsewhere. */
+export function keyVariableFor(options: Pick<ResolveApiKeyOptions, "envVar" | "homeURL" | "baseURL">): string {
+  return routeApiKey({ ...options, env: {} }).envVar ?? options.envVar;
+}

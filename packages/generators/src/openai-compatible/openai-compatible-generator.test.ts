@@ -98,7 +98,7 @@ describe("OpenAICompatibleGenerator", () => {
     const error = await make().generate(request).catch((e: unknown) => e);
     expect(APICallError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ statusCode: 401, isRetryable: false });
-    expect((error as Error).message).toMatch(/HTTP 401.*Incorrect API key.*OPENAI_API_KEY/);
+    expect((error as Error).message).toMatch(/HTTP 401.*Incorrect API key.*LOOM_CUSTOM_API_KEY/);
     expect(server.requests).toHaveLength(1);
     expect(delays).toEqual([]);
   });

@@ -10,7 +10,7 @@ import {
 import OpenAI from "openai";
 import { throwIfAborted } from "../abort.js";
 import { streamFrom } from "../event-channel.js";
-import { resolveApiKey } from "../http/api-key.js";
+import { keyVariableFor, resolveApiKey } from "../http/api-key.js";
 import { runCompletionStep, type CompletionBackend, type CompletionCall, type Delta } from "../http/completion-step.js";
 import { DEFAULT_TIMEOUT_MS, type HttpGeneratorOptions } from "../http/http-options.js";
 import { promptOf } from "../prompt-builder.js";
@@ -98,7 +98,7 @@ export class OpenAICompatibleGenerator implements Generator {
       ...(call.seed !== undefined && this.preset.seed ? { seed: call.seed } : {}),
     });
     const backend: CompletionBackend = {
-      error: { provider: this.provider, baseURL: this.baseURL, envVar: this.preset.apiKeyEnv },
+      error: { provider: this.provider, baseURL: this.baseURL, envVar: keyVariableFor({ envVar: this.preset.apiKeyEnv, homeURL: this.preset.hosted ? this.preset.baseURL : undefined, baseURL: this.baseURL }) },
       nativeN: this.capabilities.nativeN,
       retry: this.options.retry,
       maxConcurrency: this.options.maxConcurrency ?? 8,

@@ -48,7 +48,7 @@ describe("TogetherGenerator", () => {
     server.enqueue({ status: 401, body: fixture("together-error-401.json") });
     const error = await make().generate(request).catch((e: unknown) => e);
     expect(APICallError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/401.*Invalid API key.*TOGETHER_API_KEY/);
+    expect((error as Error).message).toMatch(/401.*Invalid API key.*LOOM_CUSTOM_API_KEY/);
     expect(server.requests).toHaveLength(1);
   });
 

@@ -10,7 +10,7 @@ import {
 import Together from "together-ai";
 import { throwIfAborted } from "../abort.js";
 import { streamFrom } from "../event-channel.js";
-import { resolveApiKey } from "../http/api-key.js";
+import { keyVariableFor, resolveApiKey } from "../http/api-key.js";
 import type { CompletionLogprobs } from "../http/completion-logprobs.js";
 import { runCompletionStep, type CompletionBackend, type CompletionCall, type CompletionResponseLike, type Delta } from "../http/completion-step.js";
 import { DEFAULT_TIMEOUT_MS, type HttpGeneratorOptions } from "../http/http-options.js";
@@ -107,7 +107,7 @@ export class TogetherGenerator implements Generator {
       ...(call.seed !== undefined ? { seed: call.seed } : {}),
     });
     const backend: CompletionBackend = {
-      error: { provider: this.provider, baseURL: this.baseURL, envVar: TOGETHER_API_KEY_ENV },
+      error: { provider: this.provider, baseURL: this.baseURL, envVar: keyVariableFor({ envVar: TOGETHER_API_KEY_ENV, homeURL: TOGETHER_BASE_URL, baseURL: this.baseURL }) },
       nativeN: true,
       retry: this.options.retry,
       maxConcurrency: this.options.maxConcurrency ?? 8,
