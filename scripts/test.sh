@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything the test suite needs (Debian's Chromium for the web page, tmux for the terminal UI),
-# then every check: type-check, package hygiene, API docs, and the vitest suite.
+# then every check: type-check, package hygiene, API docs, a consumer install from packed tarballs, and the vitest suite.
 # Prints a last line "N passed, N failed" (vitest tests plus one per check).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,7 @@ check() {
 check "typecheck" pnpm run typecheck
 check "package hygiene (publint --strict, attw --pack)" pnpm run lint:packages
 check "api docs (typedoc, warnings are errors)" pnpm run docs
+check "consumer install (npm tarballs outside the workspace: ESM/CJS, .d.ts, loom demo, sizes)" node scripts/consumer-test.mjs
 
 mkdir -p test-artifacts
 report=test-artifacts/vitest.json

@@ -17,7 +17,7 @@ export type { StepMetaInput } from "./step-meta.js";
 export { createEventChannel, streamFrom } from "./event-channel.js";
 export type { EventChannel } from "./event-channel.js";
 export { LOCAL_LOGPROB_MEANING, LocalGenerator, createLocalGenerator } from "./local/local-generator.js";
-export type { LocalGeneratorOptions } from "./local/local-generator.js";
+export type { LocalEngineInfo, LocalGeneratorOptions } from "./local/local-generator.js";
 export { defaultThreads } from "./local/local-model.js";
 export type { LocalModelOptions } from "./local/local-model.js";
 export { windowStart } from "./local/prompt-window.js";

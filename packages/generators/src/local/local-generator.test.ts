@@ -88,11 +88,11 @@ describe("LocalGenerator on stories260K", () => {
   });
 
   it("runs without flash attention on the CPU by default, with the same distribution as with it", async () => {
-    expect((await generator.load()).context.flashAttention).toBe(false);
+    expect((await generator.load()).flashAttention).toBe(false);
     const greedy = { ...base, n: 1, maxTokens: 4, temperature: 0, prompt: story, seed: 12 };
     const withFlash = new LocalGenerator({ modelPath, contextSize: 512, parallel: 1, flashAttention: true });
     try {
-      expect((await withFlash.load()).context.flashAttention).toBe(true);
+      expect((await withFlash.load()).flashAttention).toBe(true);
       const [a, b] = [(await generator.generate(greedy)).candidates[0]!, (await withFlash.generate(greedy)).candidates[0]!];
       expect(b.text).toBe(a.text);
       // F16 arithmetic differs between the two kernels in the third decimal; near-tied

@@ -57,6 +57,16 @@ interface Delta {
  * ({@link LOCAL_LOGPROB_MEANING}). A text longer than the context keeps its tail (see
  * `windowStart`); provenance records where the window starts.
  */
+/** What `LocalGenerator.load()` loaded. */
+export interface LocalEngineInfo {
+  contextSize: number;
+  threads: number;
+  /** The GPU backend in use, or false on the CPU. */
+  gpu: string | false;
+  /** llama.cpp's flash attention: on, off, or left to llama.cpp ("auto"). */
+  flashAttention: boolean | "auto";
+}
+
 export class LocalGenerator implements Generator {
   readonly specificationVersion = GENERATOR_SPECIFICATION_VERSION;
   readonly provider = "local";
@@ -73,8 +83,13 @@ export class LocalGenerator implements Generator {
     this.model = options.model ?? options.modelPath.split(/[\\/]/).pop() ?? options.modelPath;
   }
 
-  /** Load the model now rather than on the first step. */
-  load(): Promise<LoadedLocalModel> {
+  /** Load the model now rather than on the first step; says what was loaded (node-llama-cpp's own types stay inside). */
+  async load(): Promise<LocalEngineInfo> {
+    const loaded = await this.loaded();
+    return { contextSize: loaded.contextSize, threads: loaded.threads, gpu: loaded.llama.gpu, flashAttention: loaded.context.flashAttention };
+  }
+
+  private loaded(): Promise<LoadedLocalModel> {
     this.loading ??= loadLocalModel(this.options).catch((error: unknown) => {
       this.loading = null;
       throw error;
@@ -84,11 +99,11 @@ export class LocalGenerator implements Generator {
 
   /** The model's token ids for `text` (no BOS), e.g. to measure or cut a text in tokens. */
   async tokenize(text: string): Promise<number[]> {
-    return [...(await this.load()).model.tokenize(text)];
+    return [...(await this.loaded()).model.tokenize(text)];
   }
 
   async detokenize(tokens: readonly number[]): Promise<string> {
-    return (await this.load()).model.detokenize(tokens as LlamaToken[]);
+    return (await this.loaded()).model.detokenize(tokens as LlamaToken[]);
   }
 
   generate(request: GenerateRequest): Promise<GenerateResult> {
@@ -119,7 +134,7 @@ export class LocalGenerator implements Generator {
   private async step(request: GenerateRequest, onDelta: (d: Delta) => void): Promise<GenerateResult> {
     validate(request);
     throwIfAborted(request.signal);
-    const loaded = await this.load();
+    const loaded = await this.loaded();
     const { model, main, workers, contextSize } = loaded;
     const prompt = promptOf(request);
     const bos = model.tokens.bos !== null && model.tokens.shouldPrependBosToken ? [model.tokens.bos] : [];

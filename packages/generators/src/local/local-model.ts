@@ -1,6 +1,7 @@
 // Loading a GGUF model with node-llama-cpp: CPU by default (no flash attention there), threads capped, one context holding every sequence.
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { importLlama } from "./import-llama.js";
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { GeneratorError } from "../errors.js";
 
@@ -71,8 +72,8 @@ export async function loadLocalModel(options: LocalModelOptions): Promise<Loaded
     throw new GeneratorError("invalid_request", `local engine: parallel must be a positive integer, got ${parallel}`);
   }
   const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), availableParallelism()));
-  // Loaded on first use so importing @loom/generators never loads the native addon.
-  const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
+  // Loaded on first use so importing @loom/generators never loads the native addon (nor needs it installed).
+  const { getLlama, LlamaLogLevel } = await importLlama();
   try {
     const llama = await getLlama({ gpu: options.gpu ?? false, build: "never", maxThreads: threads, logLevel: LlamaLogLevel.error });
     // `gpu: "auto"` falls back to the CPU when it finds no GPU, so decide from what was loaded.
