@@ -113,6 +113,8 @@ describe("reading commands", () => {
     expect(j.decisions).toBe(Object.keys(built.decisions).length);
     expect(typeof j.meanLogprobGap).toBe("number");
     expect(j.generatedTokens).toBe(10);
+    // As the token budget counts them: the human's " webs of light." has no tokens and counts by length (4).
+    expect(j.currentPathTokens).toBe(2 + 2 + 1 + 4);
   });
 
   it("the session is found without an argument via LOOM_SESSION", async () => {

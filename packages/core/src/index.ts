@@ -77,6 +77,7 @@ export type {
   SessionConfigInput,
 } from "./session-config.js";
 export { currentText, currentTip, getNode, nodeText, pathText, rootPath } from "./text.js";
+export { nodeTokenCount, pathTokenCount } from "./token-count.js";
 export { DEFAULT_MODELS } from "./services/default-models.js";
 export type { DefaultModelRole } from "./services/default-models.js";
 export { anthropicModelFacts, anthropicModelTable, anthropicNoThinkingModels, anthropicPrefillModels } from "./services/anthropic-models.js";

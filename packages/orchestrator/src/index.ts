@@ -10,4 +10,3 @@ export { UsageTracker, emptyUsage } from "./usage.js";
 export type { ModelTotals, PriceTable, SessionUsage } from "./usage.js";
 export { compactPrompt, expandPrompt } from "./prompt-ref.js";
 export type { PromptTextRef } from "./prompt-ref.js";
-export { PathTokenCounter, nodeTokenCount } from "./path-tokens.js";

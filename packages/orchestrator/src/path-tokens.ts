@@ -1,11 +1,5 @@
 // Counting the tokens of the current path (for maxTokensTotal), incrementally as the tip advances.
-import type { Loom, LoomNode } from "@loom/core";
-
-/** A node's length in tokens: its tokens when the generator gave them, else about 4 characters a token. */
-export function nodeTokenCount(node: LoomNode): number {
-  if (node.origin === "seed") return 0;
-  return node.tokens?.length ?? Math.ceil(node.text.length / 4);
-}
+import { nodeTokenCount, type Loom } from "@loom/core";
 
 /** Remembers the count for the last tip it saw, so extending the path by one node costs O(1). */
 export class PathTokenCounter {

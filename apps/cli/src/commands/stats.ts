@@ -1,5 +1,5 @@
 // `loom stats`: the size of the loom, how far choices strayed from the model, tokens and cost.
-import { loomStats, type Loom } from "@loom/core";
+import { loomStats, nodeTokenCount, pathTokenCount, type Loom } from "@loom/core";
 import { openSession } from "@loom/io";
 import type { SessionUsage } from "@loom/orchestrator";
 import { defineCommand } from "../cli/define-command.js";
@@ -20,16 +20,14 @@ function usageTotals(usage: SessionUsage | null) {
   };
 }
 
+/**
+ * Counted as the token budget (maxTokensTotal) counts them: a segment without tokens (CLI-sim, the
+ * human's own text) by its length. `generated` leaves out what the human wrote or edited.
+ */
 function tokenCounts(loom: Loom) {
   let generated = 0;
-  let onPath = 0;
-  const path = new Set(loom.currentPath);
-  for (const n of Object.values(loom.nodes)) {
-    const count = n.tokens?.length ?? 0;
-    generated += count;
-    if (path.has(n.id)) onPath += count;
-  }
-  return { generatedTokens: generated, currentPathTokens: onPath };
+  for (const n of Object.values(loom.nodes)) if (n.origin === "generated") generated += nodeTokenCount(n);
+  return { generatedTokens: generated, currentPathTokens: pathTokenCount(loom) };
 }
 
 export default defineCommand({

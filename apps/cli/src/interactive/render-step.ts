@@ -1,16 +1,10 @@
 // The screen at one branch moment: where we are, the recent text, the numbered candidates with logprobs.
-import { currentText, type Loom } from "@loom/core";
+import { currentText, pathTokenCount, type Loom } from "@loom/core";
 import type { SelectionCandidate } from "@loom/selectors";
 import type { Colors } from "../cli/colors.js";
 import { formatLogprob } from "../render/snippet.js";
 
 export const KEYS_HELP = "number choose · r reroll · w write · b back · ? rejected here · s stop · q quit";
-
-export function pathTokens(loom: Loom): number {
-  let n = 0;
-  for (const id of loom.currentPath) n += loom.nodes[id]!.tokens?.length ?? 0;
-  return n;
-}
 
 /** The index of the candidate the base model likes best (highest step logprob), if any has one. */
 export function favouriteIndex(candidates: readonly SelectionCandidate[]): number | null {
@@ -30,7 +24,7 @@ export function renderStep(loom: Loom, candidates: readonly SelectionCandidate[]
   const step = loom.currentPath.length;
   const text = currentText(loom);
   const tail = text.length > 600 ? `…${text.slice(-600)}` : text;
-  const header = c.dim(`── step ${step} · ${pathTokens(loom)} tokens · ${loom.sessionId} ${"─".repeat(Math.max(0, Math.min(width, 80) - 40))}`);
+  const header = c.dim(`── step ${step} · ${pathTokenCount(loom)} tokens · ${loom.sessionId} ${"─".repeat(Math.max(0, Math.min(width, 80) - 40))}`);
   const fav = favouriteIndex(candidates);
   const firstWith = new Map<string, number>();
   const rows = candidates.map((cand, i) => {

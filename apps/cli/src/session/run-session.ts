@@ -4,7 +4,6 @@ import { openSession } from "@loom/io";
 import { Orchestrator, type OrchestratorEvent, type RunResult } from "@loom/orchestrator";
 import type { Output } from "../cli/output.js";
 import { KeyInput } from "../interactive/key-input.js";
-import { pathTokens } from "../interactive/render-step.js";
 import { QuitRequested, TerminalHuman } from "../interactive/terminal-human.js";
 import { snippet } from "../render/snippet.js";
 import { applyConfigFlags } from "./config-flags.js";
@@ -71,7 +70,8 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
     const orch = await Orchestrator.open({ session, generator, selector, ...(human ? { human } : {}), signal: input.signal });
     let step = 0;
     orch.on((event: OrchestratorEvent) => {
-      const tokens = pathTokens(session.loom);
+      // The orchestrator's own count: the one its token budget (maxTokensTotal) stops on.
+      const tokens = orch.pathTokens();
       if (event.type === "step-started") {
         step = event.step;
         out.progress(`step ${step} · ${tokens} tokens · generating…`);
