@@ -29,12 +29,19 @@ export interface AtomicWriteOptions {
 }
 
 /** Replace `file` with `data` so that a reader (or a crash) sees either the old or the new bytes, never a mix. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions = {}): Promise<void> {
   const durable = options.fsync ?? true;
   const temp = tempName(file);
   const handle = await open(temp, "w");
   try {
-    await handle.writeFile(data);
+    // Pieces are written one after another: a large file never has to exist as one buffer.
+    if (Array.isArray(data)) {
+      for (const piece of data as readonly Uint8Array[]) {
+        let off = 0;
+        while (off < piece.length) off += (await handle.write(piece, off, piece.length - off)).bytesWritten;
+      }
+    }
+    else await handle.writeFile(data as string | Uint8Array);
     if (durable) await handle.sync();
   } catch (error) {
     await handle.close();

@@ -9,14 +9,18 @@ export const LOCK_FILE = "lock";
 export const STATE_DIR = "state";
 
 /** Versions of each file kind this build writes (and reads, after migrating older ones). */
-export const SNAPSHOT_VERSION = 1;
-export const JOURNAL_VERSION = 1;
-export const MANIFEST_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
+export const JOURNAL_VERSION = 2;
+export const MANIFEST_VERSION = 2;
 export const STATE_VERSION = 1;
 
 export const SNAPSHOT_FORMAT = "loom-snapshot";
 export const STATE_FORMAT = "loom-state";
 
+/**
+ * The snapshot as a record. Version 2 is stored in checksummed frames (snapshot-frames.ts) and version 1
+ * as one JSON document; both decode to this shape.
+ */
 export const SnapshotSchema = z.object({
   format: z.literal(SNAPSHOT_FORMAT),
   version: z.literal(SNAPSHOT_VERSION),
@@ -31,6 +35,7 @@ export const SnapshotSchema = z.object({
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 
+/** A journal line (version 2 lines end in a `crc` key, checked before parsing and not part of the record). */
 export const JournalLineSchema = z.object({
   version: z.literal(JOURNAL_VERSION),
   /** 1, 2, 3… across the session's life; never reused, so a snapshot can say what it covers. */
@@ -39,7 +44,7 @@ export const JournalLineSchema = z.object({
 });
 export type JournalLine = z.infer<typeof JournalLineSchema>;
 
-/** One line per decision that reached choose or stop (DESIGN §6), readable without the loom. */
+/** One line per decision that reached choose or stop (DESIGN §6), readable without the loom; version 2 lines are sealed like journal lines. */
 export const ManifestLineSchema = z.object({
   version: z.literal(MANIFEST_VERSION),
   sessionId: z.string(),

@@ -7,28 +7,19 @@ import { readNdjson } from "./ndjson.js";
 import { PythonLoomSchema, PythonManifestLineSchema } from "./python-format.js";
 import { convertPythonLoom } from "./python-import.js";
 import { createSession, readSession, type SessionOptions } from "./session.js";
-import { snapshotText } from "./snapshot-codec.js";
+import { readSnapshotFile } from "./snapshot-reader.js";
 import { parseOrThrow } from "./zod-issue.js";
 import { MANIFEST_FILE, SNAPSHOT_FILE, SNAPSHOT_FORMAT } from "./formats.js";
 
 export type SessionFormat = "loom" | "python-reference";
 
+/** The snapshot-like file at `file` as one record: a Loom snapshot (framed or legacy JSON) or the Python reference's JSON. */
 async function readJson(file: string): Promise<unknown> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-    throw new IoError(missing ? "missing_file" : "io", missing ? "no loom.json here" : `cannot read: ${(error as Error).message}`, {
-      file,
-      expected: "a session directory (Loom's own, or the Python reference's)",
-    });
+  const read = await readSnapshotFile(file);
+  if (read === null) {
+    throw new IoError("missing_file", "no loom.json here", { file, expected: "a session directory (Loom's own, or the Python reference's)" });
   }
-  try {
-    return JSON.parse(await snapshotText(bytes));
-  } catch (error) {
-    throw new IoError("malformed_json", `not valid JSON (${(error as Error).message})`, { file, field: "(whole file)", expected: "a JSON object" });
-  }
+  return read.record;
 }
 
 function formatOf(value: unknown, file: string): SessionFormat {

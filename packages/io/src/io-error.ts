@@ -18,6 +18,12 @@ export type IoErrorCode =
   | "read_only"
   | "bad_brief"
   | "bad_import"
+  | "checksum"
+  | "damaged"
+  | "manifest_conflict"
+  | "no_space"
+  | "read_only_fs"
+  | "permission"
   | "io";
 
 export interface IoErrorDetails {
@@ -56,7 +62,29 @@ export class IoError extends Error {
   static isInstance(error: unknown): error is IoError {
     return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[ioMarker] === true;
   }
+
+  /** An IoError for a failed system call on `file`, worded for the user (disk full, read-only, permission…); IoErrors pass through. */
+  static fromSystem(error: unknown, file: string, verb: string): IoError {
+    if (IoError.isInstance(error)) return error;
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    const known = code ? SYSTEM_ERRORS[code] : undefined;
+    const message = known ? `cannot ${verb}: ${known[1]}` : `cannot ${verb}: ${(error as Error)?.message ?? String(error)}`;
+    return new IoError(known?.[0] ?? "io", message, { file, cause: error });
+  }
 }
+
+/** System error codes a user can act on: our code for each, and what to tell them. */
+const SYSTEM_ERRORS: Record<string, [IoErrorCode, string]> = {
+  ENOSPC: ["no_space", "the disk is full (free some space and run the command again; nothing acknowledged was lost)"],
+  EDQUOT: ["no_space", "the disk quota is exhausted (free some space and run the command again)"],
+  EROFS: ["read_only_fs", "the file system is read-only (open the session read-only, or copy it somewhere writable)"],
+  EACCES: ["permission", "permission denied (check the owner and mode of the session directory and its files)"],
+  EPERM: ["permission", "operation not permitted (check the owner and mode of the session directory and its files)"],
+  EISDIR: ["io", "a directory is in the way where a file was expected (move it aside)"],
+  ENOTDIR: ["io", "a file is in the way where a directory was expected"],
+  EIO: ["io", "input/output error: the disk or file system reported a failure (check it, then run `loom fsck`)"],
+  EMFILE: ["io", "too many open files (raise the limit with ulimit -n)"],
+};
 
 function formatMessage(message: string, d: IoErrorDetails): string {
   const where = d.file ? `${d.file}${d.line !== undefined ? `:${d.line}` : ""}` : "";

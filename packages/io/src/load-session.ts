@@ -1,13 +1,11 @@
-// Loads a session directory: validate the snapshot, replay the journal after its seq, check invariants, audit the manifest.
-import { open, readFile, type FileHandle } from "node:fs/promises";
+// Loads a session directory: read the snapshot frame by frame, replay the journal after its seq, check invariants, reconcile the manifest.
 import { join } from "node:path";
-import { applyOp, findInvariantViolations, LoomError, parseLoomFast, parseNodeFast, type DecisionEvent, type Loom, type LoomNode } from "@loom/core";
+import { applyOp, findInvariantViolations, LoomError, parseLoomFast, parseNodeFast, type Loom, type LoomNode } from "@loom/core";
 import {
   JOURNAL_FILE,
   JOURNAL_VERSION,
   JournalLineSchema,
   MANIFEST_FILE,
-  ManifestLineSchema,
   SNAPSHOT_FILE,
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
@@ -16,14 +14,16 @@ import {
   type Snapshot,
 } from "./formats.js";
 import { IoError } from "./io-error.js";
-import { isFinal } from "./manifest-line.js";
+import { auditManifest, type ManifestAudit } from "./manifest-audit.js";
 import { migrate, type MigrationRegistry } from "./migrations.js";
-import { readNdjson } from "./ndjson.js";
-import { snapshotText } from "./snapshot-codec.js";
+import { scanNdjson } from "./ndjson.js";
+import { readSnapshotFile } from "./snapshot-reader.js";
 import { parseOrThrow } from "./zod-issue.js";
 
 export interface LoadOptions {
   migrations?: MigrationRegistry;
+  /** Check every manifest line against the loom, not only those after the offset the snapshot vouches for (fsck). */
+  fullManifestAudit?: boolean;
 }
 
 export interface LoadedFile {
@@ -32,57 +32,20 @@ export interface LoadedFile {
   /** Bytes up to the end of the last whole line; less than `size` when the tail is torn. */
   goodLength: number;
   size: number;
+  /** The last line is whole but lacks its newline: a writer adds it before appending. */
+  missingNewline: boolean;
 }
 
 export interface LoadedSession {
   loom: Loom;
-  /** The last journal seq reflected in `loom`. */
+  /** The last journal seq reflected in `loom` (recovered ops not included: a writer journals them). */
   seq: number;
   warnings: string[];
   /** Whether any record was migrated from an older format version (the session should be re-snapshotted). */
   migrated: boolean;
   snapshotBytes: number;
   journal: LoadedFile & { bytesAfterSnapshot: number };
-  manifest: LoadedFile & { missing: DecisionEvent[] };
-}
-
-async function readOptional(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw new IoError("io", `cannot read: ${(error as Error).message}`, { file: path, cause: error });
-  }
-}
-
-/**
- * The manifest's bytes, or only its size (`bytes: null`) when it is exactly the `vouched` length the
- * snapshot recorded and ends a line: then the snapshot vouches for every line and none needs reading.
- * The manifest grows by a line per decision (7.6 MB at 100k nodes), so reading it whole on every open
- * cost time and memory for nothing. null when there is no manifest.
- */
-async function readManifestFile(path: string, vouched: number | null): Promise<{ size: number; bytes: Buffer | null } | null> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, "r");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw new IoError("io", `cannot read: ${(error as Error).message}`, { file: path, cause: error });
-  }
-  try {
-    const { size } = await handle.stat();
-    if (vouched !== null && vouched === size) {
-      if (size === 0) return { size, bytes: null };
-      const last = Buffer.alloc(1);
-      const { bytesRead } = await handle.read(last, 0, 1, size - 1);
-      if (bytesRead === 1 && last[0] === 0x0a) return { size, bytes: null };
-    }
-    return { size, bytes: await handle.readFile() };
-  } catch (error) {
-    throw new IoError("io", `cannot read: ${(error as Error).message}`, { file: path, cause: error });
-  } finally {
-    await handle.close();
-  }
+  manifest: ManifestAudit;
 }
 
 function asRecord(value: unknown, file: string, line?: number): Record<string, unknown> {
@@ -146,35 +109,15 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   const warnings: string[] = [];
   const snapshotPath = join(dir, SNAPSHOT_FILE);
   const journalPath = join(dir, JOURNAL_FILE);
-  const manifestPath = join(dir, MANIFEST_FILE);
-  const [snapshotBuf, journalBuf] = await Promise.all([readOptional(snapshotPath), readOptional(journalPath)]);
-  if (snapshotBuf === null) {
+  const read = await readSnapshotFile(snapshotPath);
+  if (read === null) {
     throw new IoError("not_a_session", "no session here: the snapshot file is missing", {
       file: snapshotPath,
       expected: "a session directory made by createSession (or importSession)",
     });
   }
-  let json: string;
-  try {
-    json = await snapshotText(snapshotBuf);
-  } catch (error) {
-    throw new IoError("malformed_json", `the compressed snapshot is damaged (${(error as Error).message})`, {
-      file: snapshotPath,
-      field: "(whole file)",
-      expected: "gzip-compressed JSON, or plain JSON",
-    });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (error) {
-    throw new IoError("malformed_json", `not valid JSON (${(error as Error).message})`, {
-      file: snapshotPath,
-      field: "(whole file)",
-      expected: "a JSON snapshot {format, version, seq, loom}",
-    });
-  }
-  const lifted = migrate("snapshot", asRecord(raw, snapshotPath), { file: snapshotPath }, options.migrations);
+  const fromVersion = read.record["version"];
+  const lifted = migrate("snapshot", asRecord(read.record, snapshotPath), { file: snapshotPath }, options.migrations);
   let migrated = lifted.migrated;
   const snapshot = parseSnapshotFast(lifted.record) ?? parseOrThrow(SnapshotSchema, lifted.record, { file: snapshotPath }, "the snapshot");
   const loom = snapshot.loom;
@@ -184,110 +127,82 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   let seq = snapshot.seq;
   /** Decisions that replayed ops brought to choose/stop: the only ones a trusted manifest prefix can lack. */
   const finalizedInJournal: string[] = [];
-  let bytesAfterSnapshot = 0;
-  let goodLength = 0;
-  if (journalBuf !== null) {
-    const read = readNdjson(journalBuf, journalPath);
-    goodLength = read.goodLength;
-    if (read.torn) {
-      warnings.push(
-        `${journalPath}:${read.torn.line}: dropped a torn last line (${read.torn.bytes} bytes, a write cut short by a crash); everything before it loaded`,
-      );
+  let lastSeq = 0;
+  let replayed = 0;
+  const journal = await scanNdjson(journalPath, {}, ({ line, value }) => {
+    const l = migrate("journal", value, { file: journalPath, line }, options.migrations);
+    migrated ||= l.migrated;
+    const entry = parseJournalLineFast(l.record) ?? parseOrThrow(JournalLineSchema, l.record, { file: journalPath, line }, `journal line ${line}`);
+    if (entry.seq <= lastSeq) {
+      throw new IoError("journal_gap", `seq ${entry.seq} does not follow seq ${lastSeq}`, {
+        file: journalPath,
+        line,
+        field: "seq",
+        expected: `seq ${lastSeq + 1} (seqs increase by one)`,
+      });
     }
-    let lastSeq = 0;
-    let replayed = 0;
-    for (const { line, value } of read.lines) {
-      const l = migrate("journal", asRecord(value, journalPath, line), { file: journalPath, line }, options.migrations);
-      migrated ||= l.migrated;
-      const entry = parseJournalLineFast(l.record) ?? parseOrThrow(JournalLineSchema, l.record, { file: journalPath, line }, `journal line ${line}`);
-      if (entry.seq <= lastSeq) {
-        throw new IoError("journal_gap", `seq ${entry.seq} does not follow seq ${lastSeq}`, {
-          file: journalPath,
-          line,
-          field: "seq",
-          expected: `seq ${lastSeq + 1} (seqs increase by one)`,
-        });
-      }
-      lastSeq = entry.seq;
-      if (entry.seq <= snapshot.seq) continue; // already in the snapshot (a compaction was cut short)
-      if (entry.seq !== seq + 1) {
-        throw new IoError("journal_gap", `seq ${entry.seq} leaves a gap after seq ${seq}: operations are missing`, {
-          file: journalPath,
-          line,
-          field: "seq",
-          expected: `seq ${seq + 1}`,
-        });
-      }
-      try {
-        applyOp(loom, entry.op);
-      } catch (error) {
-        if (!LoomError.isInstance(error)) throw error;
-        throw new IoError("invalid_field", `the operation does not fit the loom: ${error.message}`, {
-          file: journalPath,
-          line,
-          field: "op",
-          expected: `an operation valid after seq ${seq}`,
-          cause: error,
-        });
-      }
-      seq = entry.seq;
-      replayed++;
-      if (entry.op.op === "resolve" || entry.op.op === "answerClarification") finalizedInJournal.push(entry.op.decisionId);
+    lastSeq = entry.seq;
+    if (entry.seq <= snapshot.seq) return; // already in the snapshot (a compaction was cut short)
+    if (entry.seq !== seq + 1) {
+      throw new IoError("journal_gap", `seq ${entry.seq} leaves a gap after seq ${seq}: operations are missing`, {
+        file: journalPath,
+        line,
+        field: "seq",
+        expected: `seq ${seq + 1}`,
+      });
     }
-    if (replayed > 0) {
-      bytesAfterSnapshot = read.goodLength;
-      invariantError(loom, journalPath, "", "after replaying the journal");
+    try {
+      applyOp(loom, entry.op);
+    } catch (error) {
+      if (!LoomError.isInstance(error)) throw error;
+      throw new IoError("invalid_field", `the operation does not fit the loom: ${error.message}`, {
+        file: journalPath,
+        line,
+        field: "op",
+        expected: `an operation valid after seq ${seq}`,
+        cause: error,
+      });
     }
+    seq = entry.seq;
+    replayed++;
+    if (entry.op.op === "resolve" || entry.op.op === "answerClarification") finalizedInJournal.push(entry.op.decisionId);
+  });
+  if (journal === null && fromVersion !== 0) {
+    // Every session is created with a journal and compaction replaces it atomically, so it never goes
+    // missing by itself; without it, operations after the snapshot may be gone. Say so and change nothing.
+    throw new IoError("missing_file", `the journal is missing: operations after the snapshot (seq ${snapshot.seq}) may be lost; nothing was changed`, {
+      file: journalPath,
+      field: "(whole file)",
+      expected: "the session's journal (`loom fsck` shows what survives, `loom fsck --repair` salvages it into a new session)",
+    });
   }
+  if (journal?.torn) {
+    warnings.push(`${journalPath}:${journal.torn.line}: dropped a torn last line (${journal.torn.bytes} bytes, a write cut short by a crash); everything before it loaded`);
+  }
+  if (replayed > 0) invariantError(loom, journalPath, "", "after replaying the journal");
 
-  // Decisions that reached choose/stop but have no manifest line (a crash between the journal append
-  // and the manifest append) are reported so a writer can repair them.
-  // The snapshot vouches for the manifest up to `manifestBytes` (every decision up to its seq had a line by
-  // then), so only what follows is read — unless the file is now shorter or the offset is not a line start.
-  const from = snapshot.manifestBytes;
-  const manifestFile = await readManifestFile(manifestPath, from);
-  const manifestBuf = manifestFile?.bytes ?? null;
-  const trusted =
-    manifestFile !== null &&
-    (manifestBuf === null || (from !== null && from <= manifestBuf.length && (from === 0 || manifestBuf[from - 1] === 0x0a)));
-  const manifestRead =
-    manifestFile === null
-      ? null
-      : manifestBuf === null
-        ? { listed: new Set<string>(), migrated: false, goodLength: manifestFile.size, torn: null }
-        : readManifest(manifestBuf, manifestPath, options, trusted ? from! : 0);
-  migrated ||= manifestRead?.migrated ?? false;
-  if (manifestRead?.torn) warnings.push(`${manifestPath}:${manifestRead.torn.line}: dropped a torn last line (${manifestRead.torn.bytes} bytes)`);
-  const listed = manifestRead?.listed ?? new Set<string>();
-  const toCheck = trusted ? [...new Set(finalizedInJournal)].map((id) => loom.decisions[id]!) : Object.values(loom.decisions);
-  const missing = toCheck
-    .filter((d) => isFinal(d) && !listed.has(d.id))
-    .sort((a, b) => ((a.resolvedAt ?? "") < (b.resolvedAt ?? "") ? -1 : 1));
-  if (missing.length > 0) {
-    warnings.push(`${manifestPath}: ${missing.length} decision(s) in the journal had no manifest line (a crash between the two appends); repaired when opened for writing`);
-  }
+  const manifest = await auditManifest(join(dir, MANIFEST_FILE), loom, {
+    vouched: options.fullManifestAudit ? null : snapshot.manifestBytes,
+    finalizedInJournal,
+    migrations: options.migrations,
+    warnings,
+  });
+  if (manifest.recovered.length > 0) invariantError(loom, manifest.path, "", "after restoring resolutions from the manifest");
 
   return {
     loom,
     seq,
     warnings,
-    migrated,
-    snapshotBytes: json.length,
-    journal: { path: journalPath, exists: journalBuf !== null, goodLength, size: journalBuf?.length ?? 0, bytesAfterSnapshot },
-    manifest: { path: manifestPath, exists: manifestFile !== null, goodLength: manifestRead?.goodLength ?? 0, size: manifestFile?.size ?? 0, missing },
+    migrated: migrated || manifest.migrated,
+    snapshotBytes: read.jsonLength,
+    journal: {
+      path: journalPath,
+      exists: journal !== null,
+      goodLength: journal?.goodLength ?? 0,
+      size: journal?.size ?? 0,
+      missingNewline: journal?.missingNewline ?? false,
+      bytesAfterSnapshot: replayed > 0 ? journal!.goodLength : 0,
+    },
+    manifest,
   };
-}
-
-/** Validate every whole manifest line; return the decision ids it lists. */
-function readManifest(buf: Buffer, file: string, options: LoadOptions, from: number) {
-  const read = readNdjson(buf, file, from);
-  const listed = new Set<string>();
-  let migrated = false;
-  for (const { line, value } of read.lines) {
-    const l = migrate("manifest", asRecord(value, file, line), { file, line }, options.migrations);
-    migrated ||= l.migrated;
-    const entry = parseOrThrow(ManifestLineSchema, l.record, { file, line }, `manifest line ${line}`);
-    listed.add(entry.decisionId);
-  }
-  return { listed, migrated, goodLength: read.goodLength, torn: read.torn };
 }

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { addCandidates, checkout, choose, createLoom, sequentialEnv, type Loom } from "@loom/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IoError, createSession, loadBrief, openSession } from "./index.js";
+import { IoError, createSession, loadBrief, openSession, readSession } from "./index.js";
+import { sealJson } from "./line-seal.js";
+import { readSnapshotRecord, writeSnapshotRecord, type SnapshotRecord } from "./test-support/snapshot-file.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "loom-malformed-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -46,14 +48,23 @@ beforeAll(async () => {
 });
 
 type Snap = { format: string; version: number; seq: number; manifestBytes: number | null; loom: Loom & Record<string, unknown> };
-const editJson = (dir: string, f: (snap: Snap) => unknown) => {
+/** Edit the snapshot's record and write it back framed with valid checksums: semantic damage that only validation can catch. */
+const editJson = async (dir: string, f: (snap: Snap) => unknown) => {
   const file = join(dir, "loom.json");
-  writeFileSync(file, JSON.stringify(f(JSON.parse(readFileSync(file, "utf8")) as Snap)));
+  writeSnapshotRecord(file, f((await readSnapshotRecord(file)) as unknown as Snap) as SnapshotRecord);
+};
+/** Flip one bit of the byte at `at` (negative: from the end). */
+const flip = (file: string, at: number) => {
+  const buf = readFileSync(file);
+  const i = at < 0 ? buf.length + at : at;
+  buf[i] = buf[i]! ^ 0x04;
+  writeFileSync(file, buf);
 };
 const journalLines = (dir: string) => readFileSync(join(dir, "journal.ndjson"), "utf8").trimEnd().split("\n");
 const editJournal = (dir: string, f: (lines: string[]) => string[]) => writeFileSync(join(dir, "journal.ndjson"), f(journalLines(dir)).join("\n") + "\n");
+/** Edit a journal entry and seal it again (a valid checksum over invalid content). */
 const editJournalOp = (dir: string, index: number, f: (entry: any) => void) =>
-  editJournal(dir, (lines) => lines.map((l, i) => (i === index ? JSON.stringify(((e) => (f(e), e))(JSON.parse(l))) : l)));
+  editJournal(dir, (lines) => lines.map((l, i) => (i === index ? sealJson(JSON.stringify(((e) => (f(e), delete e.crc, e))(JSON.parse(l)))) : l)));
 const editManifest = (dir: string, f: (lines: string[]) => string[]) => {
   const file = join(dir, "manifest.ndjson");
   writeFileSync(file, f(readFileSync(file, "utf8").trimEnd().split("\n")).join("\n") + "\n");
@@ -61,7 +72,7 @@ const editManifest = (dir: string, f: (lines: string[]) => string[]) => {
 
 interface Case {
   name: string;
-  corrupt: (dir: string) => void;
+  corrupt: (dir: string) => void | Promise<void>;
   file: string;
   /** Matched against the error message (which carries file, line and field). */
   message: RegExp | (() => RegExp);
@@ -107,7 +118,7 @@ const cases: Case[] = [
     name: "duplicate ids (one node under two keys)",
     corrupt: (d) => editJson(d, (s) => ((s.loom.nodes["copy"] = { ...s.loom.nodes[ids.a]! }), s)),
     file: "loom.json",
-    message: /field loom\.nodes\.copy\.id.*stored under "copy"/,
+    message: /node record \d+ repeats the id/,
   },
   { name: "journal: truncated line in the middle", corrupt: (d) => editJournal(d, (l) => l.map((x, i) => (i === 1 ? x.slice(0, 25) : x))), file: "journal.ndjson", message: /journal\.ndjson:2 \(field \(whole line\)\): line 2 is not valid JSON/ },
   { name: "journal: a line that is not an object", corrupt: (d) => editJournal(d, (l) => [l[0]!, "[1,2]", ...l.slice(1)]), file: "journal.ndjson", message: /journal\.ndjson:2 .*not a JSON object/ },
@@ -117,9 +128,17 @@ const cases: Case[] = [
   { name: "journal: duplicate node id", corrupt: (d) => editJournalOp(d, 0, (e) => (e.op.nodes[0].id = ids.a)), file: "journal.ndjson", message: /journal\.ndjson:1 \(field op\).*already exists/ },
   { name: "journal: a gap in seq", corrupt: (d) => editJournalOp(d, 1, (e) => (e.seq += 5)), file: "journal.ndjson", message: /journal\.ndjson:2 \(field seq\).*gap/ },
   { name: "journal: seq going backwards", corrupt: (d) => editJournalOp(d, 2, (e) => (e.seq = 1)), file: "journal.ndjson", message: /journal\.ndjson:3 \(field seq\)/ },
-  { name: "journal: newer line version", corrupt: (d) => editJournalOp(d, 0, (e) => (e.version = 2)), file: "journal.ndjson", message: /journal\.ndjson:1 \(field version\).*newer Loom/ },
-  { name: "manifest: truncated line in the middle", corrupt: (d) => editManifest(d, (l) => l.map((x, i) => (i === l.length - 2 ? x.slice(0, 30) : x))), file: "manifest.ndjson", message: /manifest\.ndjson:\d+ \(field \(whole line\)\)/ },
-  { name: "manifest: wrong action", corrupt: (d) => editManifest(d, (l) => l.map((x, i) => (i === l.length - 1 ? x.replace('"action":"choose"', '"action":"pick"') : x))), file: "manifest.ndjson", message: /manifest\.ndjson:\d+ \(field action\)/ },
+  { name: "journal: newer line version", corrupt: (d) => editJournalOp(d, 0, (e) => (e.version = 3)), file: "journal.ndjson", message: /journal\.ndjson:1 \(field version\).*newer Loom/ },
+  { name: "journal: a flipped byte in a line that still parses", corrupt: (d) => flip(join(d, "journal.ndjson"), 40), file: "journal.ndjson", message: /journal\.ndjson:1 \(field crc\): line 1 fails its checksum/ },
+  { name: "journal: a line whose checksum key is gone", corrupt: (d) => editJournal(d, (l) => l.map((x, i) => (i === 0 ? x.replace(/,"crc":"[0-9a-f]{8}"/, "") : x))), file: "journal.ndjson", message: /journal\.ndjson:1 \(field crc\): line 1 has no checksum/ },
+  { name: "journal: missing, with a snapshot older than the session", corrupt: (d) => rmSync(join(d, "journal.ndjson")), file: "journal.ndjson", message: /journal is missing: operations after the snapshot \(seq 2\) may be lost/ },
+  { name: "snapshot: a flipped byte inside a frame", corrupt: (d) => flip(join(d, "loom.json"), 60), file: "loom.json", message: /\(field frame \d+\): frame \d+ at byte \d+ \(\w+\) fails its checksum/ },
+  { name: "snapshot: cut short at a frame boundary", corrupt: async (d) => {
+      const file = join(d, "loom.json");
+      const buf = readFileSync(file);
+      writeFileSync(file, buf.subarray(0, buf.length - 10 - Buffer.byteLength(JSON.stringify({ nodes: 5, decisions: 2 }))));
+    }, file: "loom.json", message: /ends without its end frame/ },
+  { name: "snapshot: cut short inside a frame", corrupt: (d) => writeFileSync(join(d, "loom.json"), readFileSync(join(d, "loom.json")).subarray(0, 200)), file: "loom.json", message: /frame \d+ at byte \d+ .*cut short/ },
   { name: "brief: not TOML", brief: "brief.toml", corrupt: (d) => writeFileSync(join(d, "brief.toml"), 'title = "x"\nvoice = "unterminated\n'), file: "brief.toml", message: /brief\.toml:2 .*not valid TOML/ },
   { name: "brief: unknown key", brief: "brief.toml", corrupt: (d) => writeFileSync(join(d, "brief.toml"), 'title = "x"\ntone = "dry"\n'), file: "brief.toml", message: /brief\.toml \(field tone\): unknown key "tone"/ },
   { name: "brief: wrong type", brief: "brief.toml", corrupt: (d) => writeFileSync(join(d, "brief.toml"), 'lean_into = "one thing"\n'), file: "brief.toml", message: /brief\.toml \(field lean_into\).*list of strings/ },
@@ -135,6 +154,21 @@ function bytesOf(dir: string, prefix = ""): Map<string, string> {
   return out;
 }
 
+describe("a damaged manifest (a log derived from the loom) is reported, line by line, and the loom still opens", () => {
+  it.each([
+    ["a truncated line in the middle", (l: string[]) => l.map((x, i) => (i === l.length - 2 ? x.slice(0, 30) : x)), /manifest\.ndjson:2 \(field \(whole line\)\): line 2 is not valid JSON/],
+    ["a wrong action behind a good checksum", (l: string[]) => l.map((x, i) => (i === l.length - 1 ? sealJson(JSON.stringify({ ...JSON.parse(x), crc: undefined, action: "pick" })) : x)), /manifest\.ndjson:3 \(field action\)/],
+    ["a flipped byte", (l: string[]) => l.map((x, i) => (i === 2 ? x.replace('"choose"', '"chooze"') : x)), /manifest\.ndjson:3 \(field crc\): line 3 fails its checksum/],
+  ] as const)("%s", async (name, edit, message) => {
+    const dir = join(tmp, `manifest-${name.replace(/\W+/g, "-")}`);
+    cpSync(base, dir, { recursive: true });
+    editManifest(dir, edit as (l: string[]) => string[]);
+    const { loom, warnings } = await readSession(dir);
+    expect(Object.keys(loom.decisions)).toHaveLength(3);
+    expect(warnings.join("\n")).toMatch(message);
+  });
+});
+
 describe("malformed inputs", () => {
   it("has at least 20 cases", () => expect(cases.length).toBeGreaterThanOrEqual(20));
 
@@ -142,7 +176,7 @@ describe("malformed inputs", () => {
     const dir = join(tmp, `case-${i}`);
     if (c.brief) mkdirSync(dir, { recursive: true });
     else cpSync(base, dir, { recursive: true });
-    c.corrupt(dir);
+    await c.corrupt(dir);
     const before = bytesOf(dir);
     let error: unknown;
     try {

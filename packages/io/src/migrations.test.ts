@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { addCandidates, choose, createLoom, currentText, sequentialEnv } from "@loom/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { defaultMigrations, IoError, migrate, openSession, readSession, type MigrationRegistry } from "./index.js";
+import { readSnapshotRecord } from "./test-support/snapshot-file.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "loom-migrate-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -19,7 +20,7 @@ function writeV0(dir: string) {
 }
 
 describe("format versions and migrations", () => {
-  it("reads a fake v0 file through the registered 0→1 migration, and rewrites it as v1 when opened for writing", async () => {
+  it("reads a fake v0 file through the registered migrations, and rewrites it in the current format when opened for writing", async () => {
     const dir = join(tmp, "v0");
     writeV0(dir);
     const read = await readSession(dir);
@@ -27,10 +28,10 @@ describe("format versions and migrations", () => {
     expect(JSON.parse(readFileSync(join(dir, "loom.json"), "utf8")).version).toBe(0); // reading writes nothing
 
     const s = await openSession(dir);
-    const snap = JSON.parse(readFileSync(join(dir, "loom.json"), "utf8"));
-    expect(snap).toMatchObject({ format: "loom-snapshot", version: 1, seq: 0, loom: { version: 1, sessionId: "s-old" } });
+    const snap = await readSnapshotRecord(join(dir, "loom.json"));
+    expect(snap).toMatchObject({ format: "loom-snapshot", version: 2, seq: 0, loom: { version: 1, sessionId: "s-old" } });
     // the manifest was rebuilt for the decision the v0 file held
-    expect(JSON.parse(readFileSync(join(dir, "manifest.ndjson"), "utf8"))).toMatchObject({ version: 1, chosenText: " friends" });
+    expect(JSON.parse(readFileSync(join(dir, "manifest.ndjson"), "utf8"))).toMatchObject({ version: 2, chosenText: " friends" });
     await s.close();
   });
 
@@ -66,11 +67,11 @@ describe("format versions and migrations", () => {
     expect(lifted).toEqual({ record: { version: 1, a: true }, migrated: true });
     expect(order).toEqual([0]);
     try {
-      migrate("snapshot", { version: 2 }, { file: "loom.json" });
+      migrate("snapshot", { version: 3 }, { file: "loom.json" });
       expect.unreachable();
     } catch (error) {
       expect(IoError.isInstance(error) && error.code).toBe("unsupported_version");
-      expect((error as Error).message).toMatch(/loom\.json \(field version\): written by a newer Loom \(snapshot format version 2\); this build reads up to 1/);
+      expect((error as Error).message).toMatch(/loom\.json \(field version\): written by a newer Loom \(snapshot format version 3\); this build reads up to 2/);
     }
   });
 });

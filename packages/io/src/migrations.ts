@@ -19,12 +19,18 @@ export const CURRENT_VERSIONS: Record<FileKind, number> = {
 
 /**
  * Migrations this build knows. Snapshot version 0 is the prototype's layout: `loom.json` held the bare
- * loom (its own `version: 0`), with no wrapper and no journal seq, like the Python seed's file.
+ * loom (its own `version: 0`), with no wrapper and no journal seq, like the Python seed's file. Version 1
+ * of every file kind predates checksums.
  */
 export const defaultMigrations: MigrationRegistry = {
   snapshot: {
     0: (bare) => ({ format: SNAPSHOT_FORMAT, version: 1, seq: 0, loom: { ...bare, version: 1 } }),
+    // Version 2 changed only the container (checksummed frames); the record is the same.
+    1: (record) => ({ ...record, version: 2 }),
   },
+  // Version 2 lines carry a checksum, verified before parsing; the record is the same.
+  journal: { 1: (record) => ({ ...record, version: 2 }) },
+  manifest: { 1: (record) => ({ ...record, version: 2 }) },
 };
 
 /** Lift `record` to the current version of its kind. Returns it unchanged when it is already current. */
@@ -56,7 +62,7 @@ export function migrate(
   }
   let out = record;
   while (version < current) {
-    const step = registry[kind]?.[version];
+    const step = registry[kind]?.[version] ?? defaultMigrations[kind]?.[version];
     if (!step) {
       throw new IoError("unsupported_version", `no migration for ${kind} format version ${version}`, {
         file: where.file,

@@ -1,8 +1,9 @@
 // The write lock of a session directory: a `lock` file naming the writer, created atomically, taken over only from dead writers.
 import { randomUUID } from "node:crypto";
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { fsyncDirSync } from "./atomic-write.js";
 import { LOCK_FILE } from "./formats.js";
 import { IoError, SessionLockedError, type LockHolder } from "./io-error.js";
 
@@ -27,6 +28,8 @@ function processStartOf(pid: number): number | null {
 }
 
 function isAlive(record: LockRecord): boolean {
+  // pid ≤ 0 would address process groups (kill(-1, 0) "succeeds"): such a lock names no live writer.
+  if (!Number.isSafeInteger(record.pid) || record.pid <= 0) return false;
   if (record.hostname !== hostname()) return true; // cannot see another machine's processes: assume alive
   try {
     process.kill(record.pid, 0);
@@ -45,8 +48,12 @@ function readRecord(file: string): LockRecord | null {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return null;
+    if (code === "EISDIR") {
+      throw new IoError("io", "the lock is a directory, not a lock file: no loom process made it; remove or move it aside, then try again", { file, cause: error });
+    }
+    throw IoError.fromSystem(error, file, "read the session lock");
   }
   try {
     const r = JSON.parse(text) as Partial<LockRecord>;
@@ -60,8 +67,32 @@ function readRecord(file: string): LockRecord | null {
       };
     }
   } catch {}
-  // The lock is always created whole (link of a complete temp file), so an unreadable one is debris.
-  return { pid: -1, hostname: hostname(), startedAt: "", processStart: null, token: `unreadable:${text}` };
+  // The lock is always created whole (link of a complete, fsynced temp file), so an empty or unreadable one
+  // is debris (from power loss before this build fsynced it, or a stray file): it names no live writer.
+  return { pid: 0, hostname: hostname(), startedAt: "", processStart: null, token: `unreadable:${text}` };
+}
+
+/** Write the lock's temp file whole and fsync it, so the lock it becomes is never empty after power loss. */
+function writeLockTemp(temp: string, text: string): void {
+  let fd: number;
+  try {
+    fd = openSync(temp, "wx");
+  } catch (error) {
+    throw IoError.fromSystem(error, temp, "take the session lock");
+  }
+  try {
+    const buf = Buffer.from(text);
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {}
+    throw IoError.fromSystem(error, temp, "take the session lock");
+  }
+  closeSync(fd);
 }
 
 export interface SessionLock {
@@ -90,14 +121,15 @@ export function acquireLock(dir: string, now: () => Date = () => new Date()): Se
     token: randomUUID(),
   };
   const temp = join(dir, `.lock.${record.token}.tmp`);
-  writeFileSync(temp, JSON.stringify(record) + "\n", { flag: "wx" });
+  writeLockTemp(temp, JSON.stringify(record) + "\n");
   try {
     for (let attempt = 0; attempt < 20; attempt++) {
       try {
         linkSync(temp, file);
+        fsyncDirSync(dir); // the new name is durable before anything is written under the lock
         return makeLock(file, record);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw IoError.fromSystem(error, file, "take the session lock");
       }
       const holder = readRecord(file);
       if (holder === null) continue; // released between our link and our read: try again
@@ -107,7 +139,7 @@ export function acquireLock(dir: string, now: () => Date = () => new Date()): Se
         renameSync(file, aside);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") continue; // another process moved it first
-        throw error;
+        throw IoError.fromSystem(error, file, "take over the stale session lock");
       }
       const moved = readRecord(aside);
       if (moved && moved.token !== holder.token && isAlive(moved)) {

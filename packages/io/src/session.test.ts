@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { addCandidates, choose, createLoom, currentText, resolveDecision, sequentialEnv, answerClarification, checkout } from "@loom/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSession, IoError, openSession, readSession, SessionLockedError } from "./index.js";
+import { readSnapshotRecord } from "./test-support/snapshot-file.js";
 
 let dir: string;
 beforeEach(() => {
@@ -27,12 +28,12 @@ describe("sessions", () => {
 
     const manifest = readFileSync(join(dir, "manifest.ndjson"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(manifest).toHaveLength(1);
-    expect(manifest[0]).toMatchObject({ version: 1, sessionId: "s1", decisionId, action: "choose", chosenNodeId: nodeIds[1], chosenText: " here", logprobGap: -2, chosenBy: "human", reason: "less expected" });
+    expect(manifest[0]).toMatchObject({ version: 2, sessionId: "s1", decisionId, action: "choose", chosenNodeId: nodeIds[1], chosenText: " here", logprobGap: -2, chosenBy: "human", reason: "less expected" });
 
     await session.close();
     expect(readFileSync(join(dir, "journal.ndjson"), "utf8")).toBe("");
-    const snap = JSON.parse(readFileSync(join(dir, "loom.json"), "utf8"));
-    expect(snap).toMatchObject({ format: "loom-snapshot", version: 1, seq: 2 });
+    const snap = await readSnapshotRecord(join(dir, "loom.json"));
+    expect(snap).toMatchObject({ format: "loom-snapshot", version: 2, seq: 2 });
     const again = await openSession(dir);
     expect(currentText(again.loom)).toBe("Once upon a time here");
     expect(again.seq).toBe(2);

@@ -1,9 +1,10 @@
 // A session on disk: the live loom, O(1) journaled commits, manifest lines, side state, compaction and the write lock.
-import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, ftruncateSync, mkdirSync } from "node:fs";
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { findInvariantViolations, LoomSchema, type Loom, type LoomOp } from "@loom/core";
-import { fsyncDirSync, writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
+import { findInvariantViolations, LoomSchema, type DecisionEvent, type Loom, type LoomOp } from "@loom/core";
+import { appendAll, openFile } from "./append-file.js";
+import { writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
 import {
   JOURNAL_FILE,
   JOURNAL_VERSION,
@@ -14,11 +15,14 @@ import {
   STATE_VERSION,
   StateFileSchema,
 } from "./formats.js";
+import { GROUP_COMMIT_MS, GroupCommit } from "./group-commit.js";
 import { IoError } from "./io-error.js";
+import { sealJson, sealOpenBody } from "./line-seal.js";
 import { loadSessionFiles, type LoadedSession } from "./load-session.js";
 import { finalizedBy, manifestLine } from "./manifest-line.js";
 import { migrate, type MigrationRegistry } from "./migrations.js";
 import { acquireLock, type SessionLock } from "./session-lock.js";
+import { repairAfterLoad } from "./session-repair.js";
 import { encodeOp, SnapshotEncoder } from "./snapshot-codec.js";
 import { parseOrThrow } from "./zod-issue.js";
 
@@ -26,13 +30,18 @@ export interface SessionOptions {
   /** Called with each warning (a dropped torn line, a repaired manifest) as well as collecting it in `warnings`. */
   onWarning?: (warning: string) => void;
   /**
-   * fsync the journal after every commit, and side state (writeState) before it replaces the old file.
-   * Off by default: a commit is on its way to disk once `write` returns, which survives `kill -9` of
-   * this process (the kernel holds the page); fsync only adds protection against power loss or a kernel
-   * crash, at a cost of milliseconds per commit. Snapshots are always fsynced (they are written off the
-   * commit path).
+   * Durability against power loss (see the package README). Every commit survives `kill -9` of this
+   * process once `mutate` returns: it is in the kernel's page cache. Against power loss or a kernel crash,
+   * by default the journal and manifest are fsynced by group commit, at most `groupCommitMs` after each
+   * commit, so at most the commits of that window can be lost; `durable: true` fsyncs every commit (and side
+   * state) before `mutate` returns, at a cost of milliseconds each. Snapshots, the lock and every rename are
+   * always fsynced with their directory.
    */
+  durable?: boolean;
+  /** The former name of `durable`. */
   fsync?: boolean;
+  /** Group commit window in milliseconds (default 100). */
+  groupCommitMs?: number;
   /**
    * Compact (snapshot + journal truncation) once the journal has grown past
    * max(this many bytes, the snapshot's size). Growing with the snapshot keeps compaction's cost
@@ -40,7 +49,7 @@ export interface SessionOptions {
    */
   compactAfterBytes?: number | false;
   migrations?: MigrationRegistry;
-  /** gzip snapshots: true, false, or "auto" (the default: once the JSON reaches 1 MiB). Reading accepts both. */
+  /** Deflate the snapshot's record frames (the default; "auto" is the same). false only to inspect the bytes. */
   compressSnapshots?: boolean | "auto";
 }
 
@@ -74,19 +83,6 @@ export interface Session {
 
 const DEFAULT_COMPACT_AFTER_BYTES = 8 * 1024 * 1024;
 
-/** Append all of `text`; returns its length in bytes. Written as a string: no Buffer to allocate and copy per commit. */
-function appendAll(fd: number, text: string): number {
-  const bytes = Buffer.byteLength(text);
-  const first = writeSync(fd, text);
-  if (first < bytes) {
-    // A short write (rare for regular files): finish from the byte where it stopped.
-    const buf = Buffer.from(text, "utf8");
-    let off = first;
-    while (off < bytes) off += writeSync(fd, buf, off, bytes - off);
-  }
-  return bytes;
-}
-
 const STATE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 class DiskSession implements Session {
@@ -104,6 +100,13 @@ class DiskSession implements Session {
   private compactScheduled = false;
   /** Bytes in manifest.ndjson, or null once an append failed (the next snapshot then asks for a full audit). */
   private manifestBytes: number | null;
+  /** Length of manifest.ndjson as this session wrote it; a failed append is cut back to it. */
+  private manifestLength: number;
+  /** Set once a failed manifest append could not be cut back: no more lines (the next open appends the missing ones). */
+  private manifestStopped = false;
+  private readonly commit: GroupCommit;
+  /** Decisions already listed in the manifest after the offset the snapshot vouches for: never listed twice. */
+  private readonly listed: Set<string>;
 
   constructor(
     readonly dir: string,
@@ -113,17 +116,39 @@ class DiskSession implements Session {
     private readonly options: SessionOptions,
     /** Re-encodes only what changed since the last snapshot; told of every op in mutate(). */
     private readonly encoder: SnapshotEncoder,
-    init: { warnings: string[]; journalBytes: number; snapshotBytes: number; snapshotSeq: number; manifestBytes: number | null },
+    init: { warnings: string[]; journalBytes: number; snapshotBytes: number; snapshotSeq: number; manifestBytes: number | null; listed?: Set<string> },
   ) {
     this.warnings = init.warnings;
     this.manifestBytes = init.manifestBytes;
+    this.manifestLength = init.manifestBytes ?? 0;
+    this.listed = init.listed ?? new Set();
+    this.commit = new GroupCommit(options.groupCommitMs ?? GROUP_COMMIT_MS, (error) => {
+      // The kernel could not write back what we appended: the session can no longer promise durability.
+      this.broken ??= error;
+      this.warn(`could not fsync the session's files: ${error.message}`);
+    });
     this.journalBytes = init.journalBytes;
     this.snapshotBytes = init.snapshotBytes;
     this.lastSnapshotSeq = init.snapshotSeq;
     if (lock) {
-      this.journalFd = openSync(join(dir, JOURNAL_FILE), "a");
-      this.manifestFd = openSync(join(dir, MANIFEST_FILE), "a");
+      this.journalFd = openFile(join(dir, JOURNAL_FILE), "open the journal");
+      try {
+        this.manifestFd = openFile(join(dir, MANIFEST_FILE), "open the manifest");
+      } catch (error) {
+        closeSync(this.journalFd);
+        throw error;
+      }
     }
+  }
+
+  private get durable(): boolean {
+    return this.options.durable ?? this.options.fsync ?? false;
+  }
+
+  /** Make an append durable now (durable mode) or within the group-commit window. */
+  private synced(fd: number): void {
+    if (this.durable) fsyncSync(fd);
+    else this.commit.dirty(fd);
   }
 
   get readOnly(): boolean {
@@ -151,15 +176,20 @@ class DiskSession implements Session {
     const op: LoomOp = typeof (result as { op: unknown }).op === "string" ? (result as LoomOp) : (result as { op: LoomOp }).op;
     const seq = this._seq + 1;
     const encoded = encodeOp(op);
-    const line = `{"version":${JOURNAL_VERSION},"seq":${seq},"op":${encoded.json}}\n`;
+    const line = sealOpenBody(`{"version":${JOURNAL_VERSION},"seq":${seq},"op":${encoded.json}`) + "\n";
     let bytes: number;
     try {
       bytes = appendAll(this.journalFd!, line);
-      if (this.options.fsync) fsyncSync(this.journalFd!);
+      this.synced(this.journalFd!);
     } catch (error) {
-      // The op is applied in memory but not on disk: refuse further commits rather than drift apart.
+      // The op is applied in memory but not on disk: refuse further commits rather than drift apart, and
+      // cut off whatever part of the line was written (a disk filling up mid-write), if the disk lets us.
       this.broken = error as Error;
-      throw new IoError("session_broken", `could not append to the journal: ${(error as Error).message}`, {
+      try {
+        ftruncateSync(this.journalFd!, this.journalBytes);
+      } catch {}
+      const why = IoError.fromSystem(error, join(this.dir, JOURNAL_FILE), "append to the journal").message;
+      throw new IoError("session_broken", `${why.slice(why.indexOf("cannot"))}; the last step was not saved, reopen the session`, {
         file: join(this.dir, JOURNAL_FILE),
         cause: error,
       });
@@ -169,20 +199,33 @@ class DiskSession implements Session {
     this.tail?.push(line);
     this.encoder.noteOp(op, this.loom, encoded);
     const final = finalizedBy(this.loom, op);
-    if (final) {
-      // Written after the journal: a crash between the two leaves a missing line, repaired on the next open.
-      try {
-        const text = JSON.stringify(manifestLine(this.loom, final)) + "\n";
-        const written = appendAll(this.manifestFd!, text);
-        if (this.manifestBytes !== null) this.manifestBytes += written;
-        if (this.options.fsync) fsyncSync(this.manifestFd!);
-      } catch (error) {
-        this.manifestBytes = null;
-        this.warn(`could not append to the manifest (repaired on the next open): ${(error as Error).message}`);
-      }
-    }
+    if (final) this.appendManifest(final);
     this.maybeScheduleCompaction();
     return result;
+  }
+
+  /** Written after the journal: a crash between the two leaves a missing line, appended on the next open. */
+  private appendManifest(final: DecisionEvent): void {
+    if (this.manifestStopped) return;
+    if (this.listed.has(final.id)) {
+      this.warn(`decision ${final.id} already has a manifest line; it is not written twice (see \`loom fsck\`)`);
+      return;
+    }
+    try {
+      const written = appendAll(this.manifestFd!, sealJson(JSON.stringify(manifestLine(this.loom, final))) + "\n");
+      this.manifestLength += written;
+      if (this.manifestBytes !== null) this.manifestBytes += written;
+      this.synced(this.manifestFd!);
+    } catch (error) {
+      // A disk filling up can leave part of the line: cut it off, or later lines would land behind torn bytes.
+      this.manifestBytes = null;
+      try {
+        ftruncateSync(this.manifestFd!, this.manifestLength);
+      } catch {
+        this.manifestStopped = true;
+      }
+      this.warn(`could not append to the manifest (the line is added on the next open): ${IoError.fromSystem(error, join(this.dir, MANIFEST_FILE), "append").message}`);
+    }
   }
 
   private warn(message: string): void {
@@ -216,20 +259,21 @@ class DiskSession implements Session {
       // Serialise synchronously, so the snapshot is exactly the loom at `seq`.
       const seq = this._seq;
       const encoded = this.encoder.encode(seq, this.loom, {
-        compress: this.options.compressSnapshots ?? "auto",
+        compress: this.options.compressSnapshots !== false,
         manifestBytes: this.manifestBytes,
       });
       this.tail = [];
       try {
-        const bytes = await encoded.finish();
-        await writeFileAtomic(join(this.dir, SNAPSHOT_FILE), bytes);
+        const pieces = await encoded.finish();
+        await writeFileAtomic(join(this.dir, SNAPSHOT_FILE), pieces);
         // The snapshot now covers every op up to seq. Swap in a journal holding only the later ones; this
         // part is synchronous so no commit lands between reading the tail and reopening the file.
         const rest = this.tail.join("");
         const journalPath = join(this.dir, JOURNAL_FILE);
         writeFileAtomicSync(journalPath, rest);
-        closeSync(this.journalFd!);
-        this.journalFd = openSync(journalPath, "a");
+        this.commit.retire(this.journalFd!);
+        this.journalFd = null;
+        this.journalFd = openFile(journalPath, "reopen the journal");
         this.journalBytes = Buffer.byteLength(rest);
         // Compare the journal with the uncompressed snapshot: that is what a load has to parse.
         this.snapshotBytes = encoded.jsonLength;
@@ -287,28 +331,37 @@ class DiskSession implements Session {
     // durability too (SessionOptions.fsync). Without fsync the write is a few fast syscalls, done
     // synchronously: as async calls they waited behind compaction's work in libuv's thread pool, and the
     // session loop, which saves usage at the end of every run, waited with them.
-    if (this.options.fsync) {
-      await mkdir(join(this.dir, STATE_DIR), { recursive: true });
-      await writeFileAtomic(file, text + "\n");
-    } else {
-      mkdirSync(join(this.dir, STATE_DIR), { recursive: true });
-      writeFileAtomicSync(file, text + "\n", { fsync: false });
+    try {
+      if (this.durable) {
+        await mkdir(join(this.dir, STATE_DIR), { recursive: true });
+        await writeFileAtomic(file, text + "\n");
+      } else {
+        mkdirSync(join(this.dir, STATE_DIR), { recursive: true });
+        writeFileAtomicSync(file, text + "\n", { fsync: false });
+      }
+    } catch (error) {
+      throw IoError.fromSystem(error, file, "write side state");
     }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.closed = true;
     try {
-      if (!this.readOnly && !this.broken) {
-        if (this.compacting) await this.compacting.catch(() => {});
-        await this.compactNow();
-      }
+      // Even a broken session waits for a compaction in flight: it renames files, which must not happen
+      // after the lock is released and another writer has opened the session.
+      if (this.compacting) await this.compacting.catch(() => {});
+      if (!this.readOnly && !this.broken) await this.compactNow();
     } finally {
-      this.closed = true;
-      if (this.journalFd !== null) closeSync(this.journalFd);
-      if (this.manifestFd !== null) closeSync(this.manifestFd);
-      this.journalFd = this.manifestFd = null;
-      this.lock?.release();
+      try {
+        if (!this.readOnly && !this.broken) this.commit.flushSync();
+      } finally {
+        await this.commit.drain();
+        if (this.journalFd !== null) this.commit.retire(this.journalFd);
+        if (this.manifestFd !== null) this.commit.retire(this.manifestFd);
+        this.journalFd = this.manifestFd = null;
+        this.lock?.release();
+      }
     }
   }
 }
@@ -352,12 +405,12 @@ export async function createSession(dir: string, loom: Loom, options: SessionOpt
     const manifest = Object.values(valid.decisions)
       .filter((d) => d.action === "choose" || d.action === "stop")
       .sort((a, b) => ((a.resolvedAt ?? "") < (b.resolvedAt ?? "") ? -1 : 1))
-      .map((d) => JSON.stringify(manifestLine(valid, d)) + "\n")
+      .map((d) => sealJson(JSON.stringify(manifestLine(valid, d))) + "\n")
       .join("");
     writeFileAtomicSync(join(dir, MANIFEST_FILE), manifest);
     const manifestBytes = Buffer.byteLength(manifest);
     const encoder = new SnapshotEncoder();
-    const encoded = encoder.encode(0, valid, { compress: options.compressSnapshots ?? "auto", manifestBytes });
+    const encoded = encoder.encode(0, valid, { compress: options.compressSnapshots !== false, manifestBytes });
     await writeFileAtomic(snapshotPath, await encoded.finish());
     return new DiskSession(dir, valid, 0, lock, options, encoder, {
       warnings: [],
@@ -378,38 +431,6 @@ export async function readSession(dir: string, options: { migrations?: Migration
   return { loom: loaded.loom, warnings: loaded.warnings };
 }
 
-/** Repair what a crash can leave behind, now that loading succeeded and we hold the lock. Returns the manifest's new length. */
-function repairAfterLoad(dir: string, loaded: LoadedSession): number {
-  const { journal, manifest } = loaded;
-  if (journal.exists && journal.goodLength < journal.size) truncateTo(journal.path, journal.goodLength);
-  if (!journal.exists) writeFileAtomicSync(journal.path, "");
-  if (manifest.exists && manifest.goodLength < manifest.size) truncateTo(manifest.path, manifest.goodLength);
-  let manifestBytes = manifest.goodLength;
-  if (manifest.missing.length > 0 || !manifest.exists) {
-    const fd = openSync(manifest.path, "a");
-    try {
-      const text = manifest.missing.map((d) => JSON.stringify(manifestLine(loaded.loom, d)) + "\n").join("");
-      appendAll(fd, text);
-      manifestBytes += Buffer.byteLength(text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  }
-  fsyncDirSync(dir);
-  return manifestBytes;
-}
-
-function truncateTo(path: string, length: number): void {
-  const fd = openSync(path, "r+");
-  try {
-    ftruncateSync(fd, length);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Open an existing session: for writing (takes the lock, repairs a torn tail) unless `readOnly`. */
 export async function openSession(dir: string, options: OpenSessionOptions = {}): Promise<Session> {
   const lock = options.readOnly ? null : (await assertSessionDir(dir), acquireLock(dir));
@@ -422,14 +443,15 @@ export async function openSession(dir: string, options: OpenSessionOptions = {})
   }
   for (const w of loaded.warnings) options.onWarning?.(w);
   try {
-    const manifestBytes = lock ? repairAfterLoad(dir, loaded) : null;
-    const session = new DiskSession(dir, loaded.loom, loaded.seq, lock, options, new SnapshotEncoder(), {
+    const repaired = lock ? repairAfterLoad(dir, loaded) : null;
+    const session = new DiskSession(dir, loaded.loom, repaired?.seq ?? loaded.seq, lock, options, new SnapshotEncoder(), {
       warnings: loaded.warnings,
       // Every byte of the journal counts towards the next compaction, including lines the snapshot covers.
-      journalBytes: loaded.journal.goodLength,
+      journalBytes: repaired?.journalBytes ?? loaded.journal.goodLength,
       snapshotBytes: loaded.snapshotBytes,
       snapshotSeq: loaded.migrated ? -1 : loaded.seq,
-      manifestBytes,
+      manifestBytes: repaired?.manifestBytes ?? null,
+      listed: loaded.manifest.listed,
     });
     // A session read through a migration is rewritten in the current format straight away.
     if (lock && loaded.migrated) await session.compact();

@@ -1,0 +1,175 @@
+// Reads a snapshot file frame by frame into the snapshot record (never the whole file as one string), or a legacy JSON snapshot whole.
+import { isAscii } from "node:buffer";
+import { open, type FileHandle } from "node:fs/promises";
+import { promisify } from "node:util";
+import { gunzip, inflateRawSync } from "node:zlib";
+import { IoError } from "./io-error.js";
+import { FLAG_DEFLATE, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
+
+const gunzipAsync = promisify(gunzip);
+
+export interface SnapshotRead {
+  /** The snapshot as one record ({format, version, seq, manifestBytes, loom}), not yet validated. */
+  record: Record<string, unknown>;
+  /** Characters of record JSON parsed (the size a load has to parse, the yardstick for compaction). */
+  jsonLength: number;
+  /** Format version 0/1: one JSON document, plain or gzipped. */
+  legacy: boolean;
+}
+
+export interface SnapshotReadOptions {
+  /** Report damage and keep what is intact (fsck) instead of throwing at the first problem. */
+  onDamage?: (error: IoError) => void;
+}
+
+/** Text of bytes: latin1 decoding when they are all ASCII (as records almost always are) gives the same string, several times faster. */
+function decode(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+}
+
+function payloadText(frame: Frame, file: string): string {
+  if (!(frame.flags & FLAG_DEFLATE)) return decode(frame.payload);
+  try {
+    return decode(inflateRawSync(frame.payload));
+  } catch (error) {
+    // The checksum held, so this is a writer's bug or deliberate forgery rather than disk damage; still name it.
+    throw new IoError("damaged", `frame ${frame.index} (${frame.type}) does not inflate (${(error as Error).message})`, { file, field: `frame ${frame.index}` });
+  }
+}
+
+function parseJson(text: string, file: string, where: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new IoError("malformed_json", `${where} is not valid JSON (${(error as Error).message})`, { file, field: where });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new IoError("invalid_field", `${where} is not a JSON object`, { file, field: where, expected: "a JSON object" });
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Read a version-2 snapshot from an open handle. */
+async function readFramed(handle: FileHandle, file: string, options: SnapshotReadOptions): Promise<SnapshotRead> {
+  let record: Record<string, unknown> | null = null;
+  let nodes: Record<string, unknown> = {};
+  let decisions: Record<string, unknown> = {};
+  let counts: Record<string, unknown> | null = null;
+  let jsonLength = 0;
+  const report = (error: IoError) => {
+    if (!options.onDamage) throw error;
+    options.onDamage(error);
+  };
+  let ordinal = { nodes: 0, decisions: 0 };
+  for await (const frame of readFrames(handle, file, options.onDamage && ((e) => options.onDamage!(e)))) {
+    if (counts !== null) {
+      report(new IoError("damaged", `frame ${frame.index} (${frame.type}) follows the end frame`, { file, field: `frame ${frame.index}` }));
+      continue;
+    }
+    const text = payloadText(frame, file);
+    if (frame.type === "head") {
+      if (record !== null) throw new IoError("damaged", `frame ${frame.index} is a second head frame`, { file, field: `frame ${frame.index}` });
+      record = parseJson(text, file, `frame ${frame.index} (head)`);
+      jsonLength += text.length;
+      const loom = record["loom"];
+      if (typeof loom !== "object" || loom === null || Array.isArray(loom)) {
+        throw new IoError("invalid_field", "the head frame has no loom object", { file, field: "loom", expected: "a JSON object" });
+      }
+      nodes = {};
+      decisions = {};
+      (loom as Record<string, unknown>)["nodes"] = nodes;
+      (loom as Record<string, unknown>)["decisions"] = decisions;
+    } else if (frame.type === "nodes" || frame.type === "decisions") {
+      if (record === null) throw new IoError("damaged", `frame ${frame.index} (${frame.type}) comes before the head frame`, { file, field: `frame ${frame.index}` });
+      jsonLength += text.length;
+      const into = frame.type === "nodes" ? nodes : decisions;
+      let start = 0;
+      while (start < text.length) {
+        let end = text.indexOf("\n", start);
+        if (end < 0) end = text.length;
+        const n = ordinal[frame.type]++;
+        const where = `frame ${frame.index}, ${frame.type === "nodes" ? "node" : "decision"} record ${n}`;
+        try {
+          const r = parseJson(text.slice(start, end), file, where);
+          const id = r["id"];
+          if (typeof id !== "string" || id.length === 0) throw new IoError("invalid_field", `${where} has no id`, { file, field: `${where}.id`, expected: "a non-empty string" });
+          if (Object.hasOwn(into, id)) throw new IoError("damaged", `${where} repeats the id ${id}`, { file, field: `${where}.id` });
+          into[id] = r;
+        } catch (error) {
+          if (!IoError.isInstance(error)) throw error;
+          report(error);
+        }
+        start = end + 1;
+      }
+    } else if (frame.type === "end") {
+      counts = parseJson(text, file, `frame ${frame.index} (end)`);
+    }
+    // "path" frames serve readers of the current path; a full read rebuilds everything from the records.
+  }
+  if (record === null) throw new IoError("damaged", "the snapshot has no head frame (truncated right after its marker?)", { file, field: "frame 0" });
+  if (counts === null) {
+    report(new IoError("damaged", "the snapshot ends without its end frame: the file was cut short", { file, field: "(end of file)", expected: "an end frame with the record counts" }));
+  } else if (counts["nodes"] !== ordinal.nodes || counts["decisions"] !== ordinal.decisions) {
+    report(
+      new IoError("damaged", `the snapshot holds ${ordinal.nodes} nodes and ${ordinal.decisions} decisions; its end frame says ${String(counts["nodes"])} and ${String(counts["decisions"])}`, {
+        file,
+        field: "end",
+      }),
+    );
+  }
+  return { record, jsonLength, legacy: false };
+}
+
+/** Read the snapshot file `file`; null when it does not exist. */
+export async function readSnapshotFile(file: string, options: SnapshotReadOptions = {}): Promise<SnapshotRead | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw IoError.fromSystem(error, file, "read the snapshot");
+  }
+  try {
+    const first = Buffer.alloc(SNAPSHOT_MAGIC.length);
+    const { bytesRead } = await handle.read(first, 0, first.length, 0);
+    if (bytesRead === first.length && first.equals(SNAPSHOT_MAGIC)) return await readFramed(handle, file, options);
+    return await readLegacy(await handle.readFile(), file);
+  } catch (error) {
+    throw IoError.isInstance(error) ? error : IoError.fromSystem(error, file, "read the snapshot");
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A version 0/1 snapshot: one JSON document, gzipped once large. Read whole, as it was written; the next compaction rewrites it framed. */
+async function readLegacy(bytes: Buffer, file: string): Promise<SnapshotRead> {
+  let json: string;
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      json = decode(await gunzipAsync(bytes, { chunkSize: 1024 * 1024 }));
+    } catch (error) {
+      throw new IoError("malformed_json", `the compressed snapshot is damaged (${(error as Error).message})`, {
+        file,
+        field: "(whole file)",
+        expected: "a Loom snapshot (framed, or gzip-compressed JSON, or plain JSON)",
+      });
+    }
+  } else {
+    json = decode(bytes);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    throw new IoError("malformed_json", `not valid JSON (${(error as Error).message})`, {
+      file,
+      field: "(whole file)",
+      expected: "a JSON snapshot {format, version, seq, loom}",
+    });
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new IoError("invalid_field", "is not a JSON object", { file, field: "(top level)", expected: "a JSON object" });
+  }
+  return { record: raw as Record<string, unknown>, jsonLength: json.length, legacy: true };
+}
