@@ -1,21 +1,22 @@
 // Atomic file replacement: write a temp file in the same directory, fsync it, rename it over, fsync the directory.
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { nodeFiles, type FileLayer } from "./file-layer.js";
 
 let counter = 0;
 const tempName = (file: string) => join(dirname(file), `.${basename(file)}.${process.pid}.${++counter}.tmp`);
 
 /** fsync a directory so a rename in it is durable; some platforms cannot open directories, which is harmless. */
-export function fsyncDirSync(dir: string): void {
+export function fsyncDirSync(dir: string, files: FileLayer = nodeFiles): void {
   let fd: number | undefined;
   try {
-    fd = openSync(dir, "r");
-    fsyncSync(fd);
+    fd = files.openSync(dir, "r");
   } catch {
-    // Windows cannot fsync a directory; the rename is still atomic there.
+    return; // Windows cannot open a directory; the rename is still atomic there.
+  }
+  try {
+    files.fsyncSync(fd);
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    files.closeSync(fd);
   }
 }
 
@@ -26,63 +27,72 @@ export interface AtomicWriteOptions {
    * the pages); only power loss or a kernel crash could then leave the old file or an empty one.
    */
   fsync?: boolean;
+  /** The file operations to use (fault injection in tests). */
+  files?: FileLayer;
 }
 
-/** Replace `file` with `data` so that a reader (or a crash) sees either the old or the new bytes, never a mix. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions = {}): Promise<void> {
+type Data = string | Uint8Array | readonly Uint8Array[];
+const piecesOf = (data: Data): readonly Uint8Array[] => (typeof data === "string" ? [Buffer.from(data)] : Array.isArray(data) ? (data as readonly Uint8Array[]) : [data as Uint8Array]);
+
+function discard(files: FileLayer, temp: string): void {
+  try {
+    files.unlinkSync(temp);
+  } catch {}
+}
+
+/**
+ * Replace `file` with `data` so that a reader (or a crash) sees either the old or the new bytes, never a mix.
+ * Pieces are written one after another: a large file never has to exist as one buffer.
+ */
+export async function writeFileAtomic(file: string, data: Data, options: AtomicWriteOptions = {}): Promise<void> {
+  const files = options.files ?? nodeFiles;
   const durable = options.fsync ?? true;
   const temp = tempName(file);
-  const handle = await open(temp, "w");
+  const fd = files.openSync(temp, "w");
   try {
-    // Pieces are written one after another: a large file never has to exist as one buffer.
-    if (Array.isArray(data)) {
-      for (const piece of data as readonly Uint8Array[]) {
-        let off = 0;
-        while (off < piece.length) off += (await handle.write(piece, off, piece.length - off)).bytesWritten;
-      }
+    for (const piece of piecesOf(data)) {
+      let off = 0;
+      while (off < piece.length) off += await files.write(fd, piece, off, piece.length - off);
     }
-    else await handle.writeFile(data as string | Uint8Array);
-    if (durable) await handle.sync();
+    if (durable) await files.fsync(fd);
   } catch (error) {
-    await handle.close();
-    await unlink(temp).catch(() => {});
+    files.closeSync(fd);
+    discard(files, temp);
     throw error;
   }
-  await handle.close();
+  files.closeSync(fd);
   try {
-    await rename(temp, file);
+    await files.rename(temp, file);
   } catch (error) {
-    await unlink(temp).catch(() => {});
+    discard(files, temp);
     throw error;
   }
-  if (durable) fsyncDirSync(dirname(file));
+  if (durable) fsyncDirSync(dirname(file), files);
 }
 
 /** The synchronous twin of writeFileAtomic, for the short critical sections that must not interleave with commits. */
-export function writeFileAtomicSync(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
+export function writeFileAtomicSync(file: string, data: Data, options: AtomicWriteOptions = {}): void {
+  const files = options.files ?? nodeFiles;
   const durable = options.fsync ?? true;
   const temp = tempName(file);
-  const fd = openSync(temp, "w");
+  const fd = files.openSync(temp, "w");
   try {
-    const buf = typeof data === "string" ? Buffer.from(data) : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    if (durable) fsyncSync(fd);
+    for (const piece of piecesOf(data)) {
+      let off = 0;
+      while (off < piece.length) off += files.writeSync(fd, piece, off, piece.length - off);
+    }
+    if (durable) files.fsyncSync(fd);
   } catch (error) {
-    closeSync(fd);
-    try {
-      unlinkSync(temp);
-    } catch {}
+    files.closeSync(fd);
+    discard(files, temp);
     throw error;
   }
-  closeSync(fd);
+  files.closeSync(fd);
   try {
-    renameSync(temp, file);
+    files.renameSync(temp, file);
   } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {}
+    discard(files, temp);
     throw error;
   }
-  if (durable) fsyncDirSync(dirname(file));
+  if (durable) fsyncDirSync(dirname(file), files);
 }

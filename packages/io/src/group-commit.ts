@@ -1,5 +1,5 @@
 // Group commit: fsyncs the session's append-only files at most once per interval, so power loss can cost at most that window.
-import { closeSync, fdatasync, fdatasyncSync } from "node:fs";
+import type { FileLayer } from "./file-layer.js";
 
 /** Default window: an acknowledged decision reaches stable storage within about this long. */
 export const GROUP_COMMIT_MS = 100;
@@ -20,6 +20,7 @@ export class GroupCommit {
   private idle: (() => void)[] = [];
 
   constructor(
+    private readonly files: FileLayer,
     private readonly intervalMs: number,
     private readonly onError: (error: Error) => void,
   ) {}
@@ -38,16 +39,17 @@ export class GroupCommit {
     this.pending.clear();
     for (const fd of fds) {
       this.inFlight.set(fd, (this.inFlight.get(fd) ?? 0) + 1);
-      fdatasync(fd, (error) => {
+      const done = (error: Error | null) => {
         const left = this.inFlight.get(fd)! - 1;
         if (left > 0) this.inFlight.set(fd, left);
         else {
           this.inFlight.delete(fd);
-          if (this.retiring.delete(fd)) closeSync(fd);
+          if (this.retiring.delete(fd)) this.files.closeSync(fd);
         }
         if (error) this.onError(error);
         if (this.inFlight.size === 0) for (const resolve of this.idle.splice(0)) resolve();
-      });
+      };
+      this.files.fdatasync(fd).then(() => done(null), (error: Error) => done(error));
     }
   }
 
@@ -55,7 +57,7 @@ export class GroupCommit {
   retire(fd: number): void {
     this.pending.delete(fd);
     if (this.inFlight.has(fd)) this.retiring.add(fd);
-    else closeSync(fd);
+    else this.files.closeSync(fd);
   }
 
   /** Resolves once no asynchronous sync is running. */
@@ -70,6 +72,6 @@ export class GroupCommit {
     this.timer = null;
     const fds = [...this.pending];
     this.pending.clear();
-    for (const fd of fds) fdatasyncSync(fd);
+    for (const fd of fds) this.files.fsyncSync(fd);
   }
 }

@@ -21,6 +21,8 @@ export type { JournalLine, ManifestLine, Snapshot } from "./formats.js";
 export { CURRENT_VERSIONS, defaultMigrations, migrate } from "./migrations.js";
 export type { FileKind, Migration, MigrationRegistry } from "./migrations.js";
 export { writeFileAtomic } from "./atomic-write.js";
+export { nodeFiles } from "./file-layer.js";
+export type { FileLayer } from "./file-layer.js";
 export { BRIEF_TOML_KEYS, briefFormatOf, loadBrief, looksLikeTomlBrief, parseBriefText, parseBriefToml } from "./brief-file.js";
 export type { BriefFormat } from "./brief-file.js";
 export { detectFormat, importSession, readPythonSession } from "./import-session.js";

@@ -1,5 +1,5 @@
 // Reconciles the decision manifest with the loom on open: restores resolutions the journal lost, reports contradictions, lists missing lines.
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { applyOp, LoomError, type DecisionEvent, type Loom, type LoomOp } from "@loom/core";
 import { ManifestLineSchema, type ManifestLine } from "./formats.js";
 import { IoError } from "./io-error.js";
@@ -23,6 +23,19 @@ export interface ManifestAudit {
   missing: DecisionEvent[];
   /** Decisions with a line among those read (they must not get a second one). */
   listed: Set<string>;
+}
+
+/** Whether the byte before `offset` is a newline (offset 0 always starts a line): else the file is not the one the snapshot vouched for. */
+async function endsLine(path: string, offset: number): Promise<boolean> {
+  if (offset === 0) return true;
+  const handle = await open(path, "r");
+  try {
+    const byte = Buffer.alloc(1);
+    const { bytesRead } = await handle.read(byte, 0, 1, offset - 1);
+    return bytesRead === 1 && byte[0] === 0x0a;
+  } finally {
+    await handle.close();
+  }
 }
 
 async function sizeOf(path: string): Promise<number | null> {
@@ -54,7 +67,7 @@ export async function auditManifest(
   const conflicts: string[] = [];
   const recovered: LoomOp[] = [];
   let migrated = false;
-  const trusted = size !== null && ctx.vouched !== null && ctx.vouched <= size;
+  const trusted = size !== null && ctx.vouched !== null && ctx.vouched <= size && (await endsLine(path, ctx.vouched));
   const skipped = (error: unknown) => warnings.push(`${(error as Error).message} (line skipped; the loom is unaffected)`);
   let scan: NdjsonRead | null = null;
   if (size !== null && !(trusted && ctx.vouched === size)) {

@@ -1,6 +1,5 @@
 // A session on disk: the live loom, O(1) journaled commits, manifest lines, side state, compaction and the write lock.
-import { closeSync, fsyncSync, ftruncateSync, mkdirSync } from "node:fs";
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { findInvariantViolations, LoomSchema, type DecisionEvent, type Loom, type LoomOp } from "@loom/core";
 import { appendAll, openFile } from "./append-file.js";
@@ -13,15 +12,17 @@ import {
   STATE_DIR,
   STATE_FORMAT,
   STATE_VERSION,
-  StateFileSchema,
+
 } from "./formats.js";
+import { nodeFiles, type FileLayer } from "./file-layer.js";
 import { GROUP_COMMIT_MS, GroupCommit } from "./group-commit.js";
 import { IoError } from "./io-error.js";
 import { sealJson, sealOpenBody } from "./line-seal.js";
 import { loadSessionFiles, type LoadedSession } from "./load-session.js";
 import { finalizedBy, manifestLine } from "./manifest-line.js";
-import { migrate, type MigrationRegistry } from "./migrations.js";
+import type { MigrationRegistry } from "./migrations.js";
 import { acquireLock, type SessionLock } from "./session-lock.js";
+import { isDamagedState, readStateFile } from "./state-file.js";
 import { repairAfterLoad } from "./session-repair.js";
 import { encodeOp, SnapshotEncoder } from "./snapshot-codec.js";
 import { parseOrThrow } from "./zod-issue.js";
@@ -42,6 +43,8 @@ export interface SessionOptions {
   fsync?: boolean;
   /** Group commit window in milliseconds (default 100). */
   groupCommitMs?: number;
+  /** The file operations writes go through (Node's by default; tests inject faults here). */
+  files?: FileLayer;
   /**
    * Compact (snapshot + journal truncation) once the journal has grown past
    * max(this many bytes, the snapshot's size). Growing with the snapshot keeps compaction's cost
@@ -105,6 +108,7 @@ class DiskSession implements Session {
   /** Set once a failed manifest append could not be cut back: no more lines (the next open appends the missing ones). */
   private manifestStopped = false;
   private readonly commit: GroupCommit;
+  private readonly files: FileLayer;
   /** Decisions already listed in the manifest after the offset the snapshot vouches for: never listed twice. */
   private readonly listed: Set<string>;
 
@@ -122,7 +126,8 @@ class DiskSession implements Session {
     this.manifestBytes = init.manifestBytes;
     this.manifestLength = init.manifestBytes ?? 0;
     this.listed = init.listed ?? new Set();
-    this.commit = new GroupCommit(options.groupCommitMs ?? GROUP_COMMIT_MS, (error) => {
+    this.files = options.files ?? nodeFiles;
+    this.commit = new GroupCommit(this.files, options.groupCommitMs ?? GROUP_COMMIT_MS, (error) => {
       // The kernel could not write back what we appended: the session can no longer promise durability.
       this.broken ??= error;
       this.warn(`could not fsync the session's files: ${error.message}`);
@@ -131,11 +136,11 @@ class DiskSession implements Session {
     this.snapshotBytes = init.snapshotBytes;
     this.lastSnapshotSeq = init.snapshotSeq;
     if (lock) {
-      this.journalFd = openFile(join(dir, JOURNAL_FILE), "open the journal");
+      this.journalFd = openFile(join(dir, JOURNAL_FILE), "open the journal", "a", this.files);
       try {
-        this.manifestFd = openFile(join(dir, MANIFEST_FILE), "open the manifest");
+        this.manifestFd = openFile(join(dir, MANIFEST_FILE), "open the manifest", "a", this.files);
       } catch (error) {
-        closeSync(this.journalFd);
+        this.files.closeSync(this.journalFd);
         throw error;
       }
     }
@@ -147,7 +152,7 @@ class DiskSession implements Session {
 
   /** Make an append durable now (durable mode) or within the group-commit window. */
   private synced(fd: number): void {
-    if (this.durable) fsyncSync(fd);
+    if (this.durable) this.files.fsyncSync(fd);
     else this.commit.dirty(fd);
   }
 
@@ -179,14 +184,14 @@ class DiskSession implements Session {
     const line = sealOpenBody(`{"version":${JOURNAL_VERSION},"seq":${seq},"op":${encoded.json}`) + "\n";
     let bytes: number;
     try {
-      bytes = appendAll(this.journalFd!, line);
+      bytes = appendAll(this.journalFd!, line, this.files);
       this.synced(this.journalFd!);
     } catch (error) {
       // The op is applied in memory but not on disk: refuse further commits rather than drift apart, and
       // cut off whatever part of the line was written (a disk filling up mid-write), if the disk lets us.
       this.broken = error as Error;
       try {
-        ftruncateSync(this.journalFd!, this.journalBytes);
+        this.files.ftruncateSync(this.journalFd!, this.journalBytes);
       } catch {}
       const why = IoError.fromSystem(error, join(this.dir, JOURNAL_FILE), "append to the journal").message;
       throw new IoError("session_broken", `${why.slice(why.indexOf("cannot"))}; the last step was not saved, reopen the session`, {
@@ -212,7 +217,7 @@ class DiskSession implements Session {
       return;
     }
     try {
-      const written = appendAll(this.manifestFd!, sealJson(JSON.stringify(manifestLine(this.loom, final))) + "\n");
+      const written = appendAll(this.manifestFd!, sealJson(JSON.stringify(manifestLine(this.loom, final))) + "\n", this.files);
       this.manifestLength += written;
       if (this.manifestBytes !== null) this.manifestBytes += written;
       this.synced(this.manifestFd!);
@@ -220,7 +225,7 @@ class DiskSession implements Session {
       // A disk filling up can leave part of the line: cut it off, or later lines would land behind torn bytes.
       this.manifestBytes = null;
       try {
-        ftruncateSync(this.manifestFd!, this.manifestLength);
+        this.files.ftruncateSync(this.manifestFd!, this.manifestLength);
       } catch {
         this.manifestStopped = true;
       }
@@ -265,15 +270,15 @@ class DiskSession implements Session {
       this.tail = [];
       try {
         const pieces = await encoded.finish();
-        await writeFileAtomic(join(this.dir, SNAPSHOT_FILE), pieces);
+        await writeFileAtomic(join(this.dir, SNAPSHOT_FILE), pieces, { files: this.files });
         // The snapshot now covers every op up to seq. Swap in a journal holding only the later ones; this
         // part is synchronous so no commit lands between reading the tail and reopening the file.
         const rest = this.tail.join("");
         const journalPath = join(this.dir, JOURNAL_FILE);
-        writeFileAtomicSync(journalPath, rest);
+        writeFileAtomicSync(journalPath, rest, { files: this.files });
         this.commit.retire(this.journalFd!);
         this.journalFd = null;
-        this.journalFd = openFile(journalPath, "reopen the journal");
+        this.journalFd = openFile(journalPath, "reopen the journal", "a", this.files);
         this.journalBytes = Buffer.byteLength(rest);
         // Compare the journal with the uncompressed snapshot: that is what a load has to parse.
         this.snapshotBytes = encoded.jsonLength;
@@ -299,27 +304,27 @@ class DiskSession implements Session {
     return join(this.dir, STATE_DIR, `${name}.json`);
   }
 
+  /**
+   * Side state is auxiliary (usage totals, an agent's conversation): a damaged file must not block the
+   * session. It is reported, set aside as `<name>.json.damaged` by a writer (kept for inspection), and read
+   * as absent. A file from a newer Loom is not damage: that still throws.
+   */
   async readState<T>(name: string): Promise<T | null> {
     const file = this.statePath(name);
-    let text: string;
     try {
-      text = await readFile(file, "utf8");
+      return (await readStateFile(file, this.options.migrations)) as T | null;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-      throw new IoError("io", `cannot read: ${(error as Error).message}`, { file, cause: error });
+      if (!isDamagedState(error)) throw error;
+      let kept = "";
+      if (!this.readOnly && !this.closed) {
+        try {
+          this.files.renameSync(file, `${file}.damaged`);
+          kept = `; kept as ${file}.damaged`;
+        } catch {}
+      }
+      this.warn(`${error.message}: side state "${name}" starts afresh${kept}`);
+      return null;
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      throw new IoError("malformed_json", `not valid JSON (${(error as Error).message})`, { file, field: "(whole file)", expected: "a state file {format, version, name, value}" });
-    }
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-      throw new IoError("invalid_field", "is not a JSON object", { file, field: "(top level)", expected: "a state file {format, version, name, value}" });
-    }
-    const lifted = migrate("state", raw as Record<string, unknown>, { file }, this.options.migrations);
-    const parsed = parseOrThrow(StateFileSchema, lifted.record, { file }, "the state file");
-    return parsed.value as T;
   }
 
   async writeState(name: string, value: unknown): Promise<void> {
@@ -333,11 +338,11 @@ class DiskSession implements Session {
     // session loop, which saves usage at the end of every run, waited with them.
     try {
       if (this.durable) {
-        await mkdir(join(this.dir, STATE_DIR), { recursive: true });
-        await writeFileAtomic(file, text + "\n");
+        this.files.mkdirSync(join(this.dir, STATE_DIR));
+        await writeFileAtomic(file, text + "\n", { files: this.files });
       } else {
-        mkdirSync(join(this.dir, STATE_DIR), { recursive: true });
-        writeFileAtomicSync(file, text + "\n", { fsync: false });
+        this.files.mkdirSync(join(this.dir, STATE_DIR));
+        writeFileAtomicSync(file, text + "\n", { fsync: false, files: this.files });
       }
     } catch (error) {
       throw IoError.fromSystem(error, file, "write side state");
@@ -401,17 +406,18 @@ export async function createSession(dir: string, loom: Loom, options: SessionOpt
       throw new IoError("session_exists", "a session already exists here", { file: snapshotPath });
     }
     // Journal and manifest first, the snapshot last: its presence is what makes the directory a session.
-    writeFileAtomicSync(join(dir, JOURNAL_FILE), "");
+    const files = options.files ?? nodeFiles;
+    writeFileAtomicSync(join(dir, JOURNAL_FILE), "", { files });
     const manifest = Object.values(valid.decisions)
       .filter((d) => d.action === "choose" || d.action === "stop")
       .sort((a, b) => ((a.resolvedAt ?? "") < (b.resolvedAt ?? "") ? -1 : 1))
       .map((d) => sealJson(JSON.stringify(manifestLine(valid, d))) + "\n")
       .join("");
-    writeFileAtomicSync(join(dir, MANIFEST_FILE), manifest);
+    writeFileAtomicSync(join(dir, MANIFEST_FILE), manifest, { files });
     const manifestBytes = Buffer.byteLength(manifest);
     const encoder = new SnapshotEncoder();
     const encoded = encoder.encode(0, valid, { compress: options.compressSnapshots !== false, manifestBytes });
-    await writeFileAtomic(snapshotPath, await encoded.finish());
+    await writeFileAtomic(snapshotPath, await encoded.finish(), { files });
     return new DiskSession(dir, valid, 0, lock, options, encoder, {
       warnings: [],
       journalBytes: 0,
@@ -443,7 +449,7 @@ export async function openSession(dir: string, options: OpenSessionOptions = {})
   }
   for (const w of loaded.warnings) options.onWarning?.(w);
   try {
-    const repaired = lock ? repairAfterLoad(dir, loaded) : null;
+    const repaired = lock ? repairAfterLoad(dir, loaded, options.files ?? nodeFiles) : null;
     const session = new DiskSession(dir, loaded.loom, repaired?.seq ?? loaded.seq, lock, options, new SnapshotEncoder(), {
       warnings: loaded.warnings,
       // Every byte of the journal counts towards the next compaction, including lines the snapshot covers.

@@ -1,0 +1,34 @@
+// Reads a side-state file (state/<name>.json): validated, migrated, and damage told apart from a newer format.
+import { readFile } from "node:fs/promises";
+import { StateFileSchema } from "./formats.js";
+import { IoError } from "./io-error.js";
+import { migrate, type MigrationRegistry } from "./migrations.js";
+import { parseOrThrow } from "./zod-issue.js";
+
+const EXPECTED = "a state file {format, version, name, value}";
+
+/** The value of the state file, null when there is none; IoError (naming the file) when it cannot be read or is not a state file. */
+export async function readStateFile(file: string, migrations: MigrationRegistry | undefined): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw IoError.fromSystem(error, file, "read side state");
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new IoError("malformed_json", `not valid JSON (${(error as Error).message})`, { file, field: "(whole file)", expected: EXPECTED });
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new IoError("invalid_field", "is not a JSON object", { file, field: "(top level)", expected: EXPECTED });
+  }
+  const lifted = migrate("state", raw as Record<string, unknown>, { file }, migrations);
+  return parseOrThrow(StateFileSchema, lifted.record, { file }, "the state file").value;
+}
+
+/** Damage (as opposed to a file from a newer Loom, which must be left alone): the file can be set aside and the state started afresh. */
+export const isDamagedState = (error: unknown): error is IoError =>
+  IoError.isInstance(error) && (error.code === "malformed_json" || error.code === "invalid_field");
