@@ -29,6 +29,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry("clarifications", "questions the selector asked, and the answers", () => import("./commands/clarifications.js")),
   entry("stats", "counts, mean logprob gap, tokens and cost", () => import("./commands/stats.js")),
   entry("export", "write the session as Markdown, JSON or Graphviz DOT", () => import("./commands/export.js")),
+  entry("fsck", "check a session for damage; --repair salvages it into a new session", () => import("./commands/fsck.js")),
   entry("import", "import a session directory (Loom or the Python reference format)", () => import("./commands/import.js")),
   entry("model pull", "download the small default model into the cache", () => import("./commands/model-pull.js")),
   entry("model path", "print which model the local engine would use", () => import("./commands/model-path.js")),

@@ -1,5 +1,11 @@
 // @loom/io: Loom sessions on disk (journal, snapshots, manifest, lock), brief files, import and export.
 export { createSession, openSession, readSession } from "./session.js";
+export { readCurrentPath } from "./current-path.js";
+export type { CurrentPathView } from "./current-path.js";
+export { fsckSession } from "./fsck.js";
+export type { FsckProblem, FsckReport } from "./fsck.js";
+export { salvageSession } from "./salvage.js";
+export type { SalvageResult } from "./salvage.js";
 export type { OpenSessionOptions, Session, SessionOptions } from "./session.js";
 export { IoError, SessionLockedError } from "./io-error.js";
 export type { IoErrorCode, IoErrorDetails, LockHolder } from "./io-error.js";

@@ -61,8 +61,21 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
     if (!options.onDamage) throw error;
     options.onDamage(error);
   };
-  let ordinal = { nodes: 0, decisions: 0 };
-  for await (const frame of readFrames(handle, file, options.onDamage && ((e) => options.onDamage!(e)))) {
+  const ordinal = { nodes: 0, decisions: 0 };
+  const frames = readFrames(handle, file, options.onDamage && ((e) => options.onDamage!(e)));
+  for (;;) {
+    let next: IteratorResult<Frame>;
+    try {
+      next = await frames.next();
+    } catch (error) {
+      // Damage to the framing itself (a cut-short or impossible frame): nothing after it can be located.
+      // A salvage keeps what came before; a plain read stops here.
+      if (!options.onDamage || !IoError.isInstance(error) || record === null) throw error;
+      options.onDamage(error);
+      return { record, jsonLength, legacy: false };
+    }
+    if (next.done) break;
+    const frame = next.value;
     if (counts !== null) {
       report(new IoError("damaged", `frame ${frame.index} (${frame.type}) follows the end frame`, { file, field: `frame ${frame.index}` }));
       continue;
