@@ -12,6 +12,14 @@ const onSignal = () => {
 process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
 
+// `loom … | head`: the reader has gone, which is how a pipe says "enough" — end quietly with status 0.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+}
+
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -22,4 +30,5 @@ const code = await main(process.argv.slice(2), {
 });
 process.exitCode = code;
 // Native model handles and timers must not keep a finished command alive.
-setTimeout(() => process.exit(code), 200).unref();
+// After an interrupt the user is waiting for the prompt: give the last lines a moment, no more.
+setTimeout(() => process.exit(code), code === 130 ? 30 : 200).unref();

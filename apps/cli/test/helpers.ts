@@ -72,6 +72,8 @@ export interface RunOptions {
   cwd?: string;
   input?: string;
   timeoutMs?: number;
+  /** Run in a new session (setsid): no controlling terminal, so /dev/tty cannot be opened. */
+  detached?: boolean;
   /** Gets the child process, e.g. to send it a signal. */
   onSpawn?: (child: import("node:child_process").ChildProcess) => void;
 }
@@ -92,7 +94,11 @@ export function loom(args: string[], options: RunOptions & { dir: string }): Pro
   return new Promise((resolvePromise, reject) => {
     const env = { ...baseEnv(options.dir), ...options.env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? options.dir, env: env as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? options.dir,
+      env: env as NodeJS.ProcessEnv,
+      detached: options.detached ?? false,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

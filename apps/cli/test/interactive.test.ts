@@ -81,8 +81,10 @@ describe("loom run at the keyboard (tmux)", () => {
     s = await waitFor(atStep(5), "step 5 after writing");
     expect(s).toContain("and a dragon");
 
-    // Back to the parent: the written text is no longer on the path.
+    // Back: what was offered at the parent (our text among it), nothing generated; r asks for a new batch there.
     tmux("send-keys", "-t", name, "b");
+    s = await waitFor((x) => x.includes("back at step 4") && x.includes("and a dragon"), "the back screen");
+    tmux("send-keys", "-t", name, "r");
     s = await waitFor((x) => atStep(4)(x) && !x.includes("and a dragon"), "step 4 after going back");
 
     // What was rejected here: the six rerolled candidates and nothing of ours.
@@ -92,7 +94,7 @@ describe("loom run at the keyboard (tmux)", () => {
     tmux("send-keys", "-t", name, "s");
     s = await waitFor((x) => x.includes("EXIT="), "the process to end");
     expect(s).toContain("EXIT=0");
-    expect(s).toContain("stopped by the selector");
+    expect(s).toMatch(/stopped at step 4 .*after 5 decisions this run/);
 
     const { loom: saved } = await readSession(session);
     const texts = saved.currentPath.map((id) => saved.nodes[id]!.text);

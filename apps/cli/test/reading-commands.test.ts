@@ -70,11 +70,11 @@ describe("reading commands", () => {
     expect(r.stdout).toContain('○ ');
     expect(r.stdout).toContain('" a cat"');
     expect(r.stdout).toContain('" webs of light."');
-    const folded = await loom(["tree", session, "--depth", "1"], { dir });
-    expect(folded.stdout).toContain("more below");
+    const folded = await loom(["tree", session, "--subtree", "0", "--depth", "1"], { dir });
+    expect(folded.stdout).toMatch(/\+\d+ below/);
     expect(folded.stdout).not.toContain("webs of light");
-    const j = (await json(["tree", session])) as { tree: { children: unknown[] } };
-    expect(j.tree.children).toHaveLength(2);
+    const j = (await json(["tree", session])) as { nodes: { id: string; parentId: string | null }[] };
+    expect(j.nodes.filter((n) => n.parentId === built.rootId)).toHaveLength(2);
   });
 
   it("decisions --last N", async () => {

@@ -32,12 +32,11 @@ describe("a headless session on the local engine", () => {
     expect(again.stderr).toContain("a session already exists");
   });
 
-  it("run without a terminal falls back to the automatic selector and prints the text", async () => {
-    const r = await loom(["run", session, "--max-steps", "4"], { dir, env: env() });
+  it("run headless with --selector auto prints the text; steps are numbered from the seed everywhere", async () => {
+    const r = await loom(["run", session, "--selector", "auto", "--max-steps", "4"], { dir, env: env() });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("no terminal");
-    expect(r.stderr).toMatch(/step 4: chose/);
-    expect(r.stderr).toContain("reached the step limit after 4 steps");
+    expect([...r.stderr.matchAll(/^step (\d+): chose/gm)].map((m) => Number(m[1]))).toEqual([1, 2, 3, 4]);
+    expect(r.stderr).toContain("reached this run's step limit after 4 decisions this run; the piece is at step 5");
     expect(r.stdout.startsWith("Once upon a time")).toBe(true);
     const { loom: saved } = await readSession(session);
     expect(saved.currentPath).toHaveLength(5);
@@ -101,7 +100,7 @@ describe("failures on the way", () => {
     expect(sent).toBe(true);
     expect(r.code).toBe(130);
     expect(r.stderr).toContain("interrupted");
-    expect(r.stderr).toMatch(/continue with: .*resume /);
+    expect(r.stderr).toMatch(/continue with: .*run /);
     const { loom: saved, warnings } = await readSession(long);
     expect(warnings).toEqual([]);
     const decided = Object.values(saved.decisions).filter((d) => d.action === "choose").length;

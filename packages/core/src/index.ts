@@ -33,6 +33,7 @@ export {
   answerClarification,
   checkout,
   choose,
+  configure,
   editNode,
   holdPath,
   releasePath,

@@ -8,6 +8,7 @@ import type { Loom } from "./loom.js";
 import { openDecisionAt } from "./loom-index.js";
 import { applyOp, type FinalResolution, type LoomOp, type ResolutionInput, ResolutionSchema } from "./ops.js";
 import { getNode } from "./text.js";
+import { SessionConfigSchema, type SessionConfigInput } from "./session-config.js";
 
 export interface CandidateInput {
   text: string;
@@ -125,6 +126,13 @@ export function answerClarification(
 /** Make the root path of `nodeId` the current path. */
 export function checkout(loom: Loom, nodeId: string) {
   const op: LoomOp = { op: "checkout", nodeId };
+  applyOp(loom, op);
+  return op;
+}
+
+/** Replace the session's settings (validated; the stored config is what the next run uses). */
+export function configure(loom: Loom, config: SessionConfigInput) {
+  const op: LoomOp = { op: "configure", config: SessionConfigSchema.parse(config) };
   applyOp(loom, op);
   return op;
 }

@@ -5,6 +5,7 @@ import { LoomError } from "./errors.js";
 import type { Loom } from "./loom.js";
 import { noteClarifying, noteDecisionOpened, noteNodeAdded } from "./loom-index.js";
 import { ChosenBySchema, NodeSchema, ScoresSchema, type LoomNode } from "./node.js";
+import { SessionConfigSchema } from "./session-config.js";
 import { getNode, rootPath } from "./text.js";
 
 const ChooseResolutionSchema = z.object({
@@ -59,6 +60,8 @@ export const LoomOpSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("release"), tipId: z.string() }),
   /** A new sibling carrying edited text; the original node is left as it was. */
   z.object({ op: z.literal("editNode"), node: NodeSchema }),
+  /** The session's settings replaced (a budget raised, a model changed): journaled, so a crash cannot undo it. */
+  z.object({ op: z.literal("configure"), config: SessionConfigSchema }),
 ]);
 export type LoomOp = z.infer<typeof LoomOpSchema>;
 
@@ -237,6 +240,9 @@ export function applyOp(loom: Loom, op: LoomOp): void {
       loom.heldPaths.splice(at, 1);
       return;
     }
+    case "configure":
+      loom.config = structuredClone(op.config);
+      return;
     case "editNode": {
       const original = op.node.replacesId ? getNode(loom, op.node.replacesId) : null;
       if (!original || original.parentId === null || op.node.parentId !== original.parentId) {

@@ -13,6 +13,8 @@ export interface RunOptions {
   /** Decisions to make in this call (default: `config.maxSteps`, else unlimited). */
   maxSteps?: number;
   signal?: AbortSignal;
+  /** Grow past a stop recorded at the tip this run starts from (the stop stays in the record). */
+  continueAfterStop?: boolean;
 }
 
 export interface RunResult {
@@ -44,6 +46,11 @@ export class RunLoop {
     const maxSteps = options.maxSteps ?? s.loom.config.maxSteps ?? Infinity;
     let steps = 0;
     let lastYield = performance.now();
+    // The tip whose recorded stop this run grows past, until a new stop is made in this run.
+    let pastStop = options.continueAfterStop ? currentTip(s.loom) : null;
+    const offStop = s.bus.on((e) => {
+      if (e.type === "decision" && e.action === "stop") pastStop = null;
+    });
     const finish = async (reason: StopReason, detail?: string): Promise<RunResult> => {
       await s.usage.save(true);
       s.bus.emit({ type: "stopped", reason, ...(detail ? { detail } : {}) });
@@ -59,7 +66,7 @@ export class RunLoop {
         }
         if (signal?.aborted) return await finish("aborted");
         const stopped = s.stoppedAtTip();
-        if (stopped !== null) return await finish("selector", stopped);
+        if (stopped !== null && currentTip(s.loom) !== pastStop) return await finish("selector", stopped);
         const pending = pendingClarification(s.loom);
         if (pending && !s.clarificationAnswers.has(pending.id)) {
           if (!s.human) return await finish("awaiting-clarification", pending.id);
@@ -85,6 +92,7 @@ export class RunLoop {
       s.bus.emit({ type: "stopped", reason: "error", detail: (error as Error).message });
       throw error;
     } finally {
+      offStop();
       this.#running = false;
     }
   }

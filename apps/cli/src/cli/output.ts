@@ -25,7 +25,9 @@ export class Output {
   }
 
   get columns(): number {
-    return this.streams.stdout.columns ?? 80;
+    // A pipe has no width: $COLUMNS when the shell exports it, else the classic 80.
+    const fromEnv = Number(this.env.COLUMNS);
+    return this.streams.stdout.columns ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80);
   }
 
   /** A line of human output on stdout (nothing in --json mode). */

@@ -87,8 +87,12 @@ function coerce(name: string, o: OptionSpec, raw: string | boolean | undefined):
   }
   const n = value.trim() === "" ? Number.NaN : Number(value);
   const kind = o.integer ? "an integer" : "a number";
-  if (!Number.isFinite(n) || (o.integer && !Number.isInteger(n))) {
+  // Integers are plain digits: "1e3" and "0x10" are more likely slips than intent.
+  if (!Number.isFinite(n) || (o.integer && (!/^\s*-?\d+\s*$/.test(value) || !Number.isInteger(n)))) {
     throw new UsageError(`--${name} must be ${kind} (got "${value}")`);
+  }
+  if (o.integer && !Number.isSafeInteger(n)) {
+    throw new UsageError(`--${name} is too large (got ${value}; at most ${o.max ?? Number.MAX_SAFE_INTEGER})`);
   }
   if (o.min !== undefined && n < o.min) throw new UsageError(`--${name} must be at least ${o.min} (got ${value})`);
   if (o.max !== undefined && n > o.max) throw new UsageError(`--${name} must be at most ${o.max} (got ${value})`);

@@ -1,7 +1,8 @@
 // `loom demo`: the offline main job — a real headless session on the local engine, printed with where it was saved.
 import { relative } from "node:path";
 import { defineCommand } from "../cli/define-command.js";
-import { describeEnd, runSession } from "../session/run-session.js";
+import { describeEnd } from "../session/describe-end.js";
+import { runSession } from "../session/run-session.js";
 import { newSession } from "../session/new-session.js";
 import { invocation } from "../cli/invocation.js";
 

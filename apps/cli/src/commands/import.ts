@@ -7,6 +7,7 @@ import { defineCommand } from "../cli/define-command.js";
 import { FailureError } from "../cli/exit-error.js";
 import { readExportFile } from "../session/export-file.js";
 import { sessionsRoot } from "../session/session-dir.js";
+import { dirFlag } from "../session/dir-flag.js";
 import { invocation } from "../cli/invocation.js";
 
 export default defineCommand({
@@ -37,7 +38,7 @@ export default defineCommand({
     } else {
       read = { ...(await readExportFile(src)), warnings: [] };
     }
-    const dest = values.dir ? resolve(cwd, values.dir) : join(sessionsRoot(env, cwd), read.loom.sessionId);
+    const dest = values.dir !== undefined ? dirFlag(cwd, values.dir) : join(sessionsRoot(env, cwd), read.loom.sessionId);
     if (existsSync(join(dest, "loom.json"))) throw new FailureError(`a session already exists in ${dest}`, "pick another place with --dir DIR");
     const session = await createSession(dest, read.loom);
     await session.close();

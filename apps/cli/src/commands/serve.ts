@@ -1,8 +1,8 @@
 // `loom serve`: starts the HTTP API and web page (apps/server) over a sessions directory, until Ctrl-C.
-import { resolve } from "node:path";
 import { defineCommand } from "../cli/define-command.js";
 import { resolveLocalModel } from "../model/model-locations.js";
 import { sessionsRoot } from "../session/session-dir.js";
+import { dirFlag } from "../session/dir-flag.js";
 
 export default defineCommand({
   name: "serve",
@@ -26,7 +26,7 @@ export default defineCommand({
   ],
   async run({ values, env, cwd, out, signal }) {
     const { startServer } = await import("@loom/server");
-    const sessionsDir = values.dir ? resolve(cwd, values.dir) : sessionsRoot(env, cwd);
+    const sessionsDir = values.dir !== undefined ? dirFlag(cwd, values.dir) : sessionsRoot(env, cwd);
     let model: string | undefined;
     try {
       model = resolveLocalModel({ flag: values.model, env, cwd, allowCheckoutModel: true }).path;

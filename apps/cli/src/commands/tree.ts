@@ -1,26 +1,42 @@
-// `loom tree`: the whole loom in the terminal, current path marked.
+// `loom tree`: the loom around the tip by default (a long piece stays readable), a subtree, or all of it.
 import { defineCommand } from "../cli/define-command.js";
+import { UsageError } from "../cli/exit-error.js";
 import { renderTree, treeJson } from "../render/tree.js";
+import { DEFAULT_AROUND, treeWindow } from "../render/tree-window.js";
+import { resolveNodeRef } from "../session/node-ref.js";
 import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
 
 export default defineCommand({
   name: "tree",
-  summary: "draw the tree, current path marked",
-  description: "▶ is the tip of the current path, ● a node on it, ○ a branch not taken. Numbers are step logprobs.",
+  summary: "draw the tree around the tip, current path marked",
+  description: [
+    "The current path runs down the left (● on it, ▶ the tip); under each of its nodes, ○ the branches not taken,",
+    "with +N for what lies below them. Numbers are step logprobs. By default the last 10 steps are drawn;",
+    "lines fit the terminal width ($COLUMNS when piped). --json gives the same rows, flat, with parent ids.",
+  ].join("\n"),
   positionals: [SESSION_POSITIONAL],
   options: {
-    depth: { type: "number", integer: true, min: 0, valueName: "N", description: "draw at most N levels below the root" },
+    around: { type: "number", integer: true, min: 0, max: 1_000_000_000, valueName: "N", description: `steps of the current path shown above the tip (default ${DEFAULT_AROUND})` },
+    subtree: { type: "string", valueName: "NODE", description: "draw the tree under this node (id, id prefix, or position on the current path)" },
+    depth: { type: "number", integer: true, min: 0, max: 1_000_000_000, valueName: "N", description: "levels drawn below a branch (default: 0 around the tip, 3 for --subtree, all for --all)" },
+    all: { type: "boolean", description: "every node, from the root (long for a long piece)" },
   },
   examples: [
-    { command: "loom tree story", description: "Draw every node." },
-    { command: "loom tree story --depth 3", description: "Only the first three levels; deeper branches are counted." },
-    { command: "loom tree story --json", description: "The tree as nested JSON." },
+    { command: "loom tree story", description: "The last ten steps and the branches not taken." },
+    { command: "loom tree story --around 50 --depth 2", description: "Fifty steps, two levels into each branch." },
+    { command: "loom tree story --subtree n_4f2e", description: "What grew under one node." },
+    { command: "loom tree story --all --json", description: "Every node as flat JSON rows (id, parentId, depth, text…)." },
   ],
   async run({ values, positionals, env, cwd, out }) {
+    if (values.all && (values.around !== undefined || values.subtree !== undefined)) {
+      throw new UsageError("--all draws everything: leave out --around and --subtree");
+    }
+    if (values.subtree !== undefined && values.around !== undefined) throw new UsageError("give --around or --subtree, not both");
     const { loom } = await readLoom({ positionals, env, cwd, out });
-    out.result(
-      { sessionId: loom.sessionId, currentPath: loom.currentPath, tree: treeJson(loom, values.depth) },
-      () => renderTree(loom, { depth: values.depth, width: out.columns, colors: out.colors }),
+    const subtree = values.subtree !== undefined ? resolveNodeRef(loom, values.subtree, "--subtree") : undefined;
+    const window = treeWindow(loom, { around: values.around, subtree, depth: values.depth, all: values.all });
+    out.result({ sessionId: loom.sessionId, tip: loom.currentPath[loom.currentPath.length - 1], pathLength: loom.currentPath.length, ...treeJson(loom, window) }, () =>
+      renderTree(loom, window, { width: out.columns, colors: out.colors }),
     );
   },
 });

@@ -13,6 +13,11 @@ export class KeyInput {
   private waiter: ((key: Key) => void) | null = null;
   private readonly onKey = (str: string | undefined, key: { name?: string; ctrl?: boolean; sequence?: string } | undefined) => {
     const k: Key = { sequence: str ?? key?.sequence ?? "", name: key?.name, ctrl: key?.ctrl ?? false };
+    // Raw mode turns Ctrl-C into a key: act on it at once (a generation may be in flight), never queue it.
+    if (k.ctrl && k.name === "c") {
+      this.onInterrupt?.();
+      return;
+    }
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = null;
@@ -20,7 +25,11 @@ export class KeyInput {
     } else this.queue.push(k);
   };
 
-  constructor(private readonly stdin: NodeJS.ReadStream) {
+  constructor(
+    private readonly stdin: NodeJS.ReadStream,
+    /** Called on Ctrl-C, which raw mode delivers as a key instead of SIGINT. */
+    private readonly onInterrupt?: () => void,
+  ) {
     emitKeypressEvents(stdin);
     if (stdin.isTTY) stdin.setRawMode(true);
     stdin.on("keypress", this.onKey);
@@ -54,7 +63,7 @@ export class KeyInput {
     for (;;) {
       const key = await this.next(signal);
       if (key.name === "return" || key.name === "enter") return text.replace(/\\n/g, "\n");
-      if (key.name === "escape" || (key.ctrl && key.name === "c")) return null;
+      if (key.name === "escape") return null;
       if (key.name === "backspace") {
         if (text.length > 0) {
           text = text.slice(0, -1);

@@ -1,5 +1,5 @@
 // The human at a terminal as a HumanInterface: keys choose, stop, reroll, write, go back, show rejected, quit.
-import { rejectedAt } from "@loom/core";
+import { currentText, rejectedAt } from "@loom/core";
 import type {
   ClarificationAnswer,
   ClarificationRequest,
@@ -12,20 +12,19 @@ import type { Output } from "../cli/output.js";
 import { formatLogprob } from "../render/snippet.js";
 import type { KeyInput } from "./key-input.js";
 import { renderStep } from "./render-step.js";
+import { browseBack } from "./browse-back.js";
+import { joinWritten } from "./join-written.js";
+import { Navigated, QuitRequested, type Navigate } from "./interactive-exits.js";
+import { readNumber } from "./read-number.js";
 
-/** Thrown when the human presses q: the run ends, everything already chosen is on disk. */
-export class QuitRequested extends Error {
-  override readonly name = "QuitRequested";
-  constructor() {
-    super("quit at the keyboard");
-  }
-}
+export { Navigated, QuitRequested } from "./interactive-exits.js";
 
 export class TerminalHuman implements HumanInterface {
   constructor(
     private readonly keys: KeyInput,
     private readonly out: Output,
     private readonly signal: AbortSignal,
+    private readonly navigate: Navigate,
   ) {}
 
   private clear(): void {
@@ -44,9 +43,8 @@ export class TerminalHuman implements HumanInterface {
       this.out.write("> ");
       const key = await this.keys.next(this.signal);
       const ch = key.sequence;
-      if (key.ctrl && key.name === "c") throw new QuitRequested();
       if (/^[1-9]$/.test(ch)) {
-        const index = await this.readNumber(Number(ch), candidates.length);
+        const index = await readNumber(this.keys, this.out, Number(ch), candidates.length, this.signal);
         const chosen = index === null ? undefined : candidates[index - 1];
         if (!chosen) {
           notice = c.yellow(`no candidate ${index ?? ""}; there are ${candidates.length}`);
@@ -59,12 +57,17 @@ export class TerminalHuman implements HumanInterface {
           return { action: "stop", reason: "stopped at the keyboard" };
         case "r":
           return { action: "reroll" };
-        case "b":
+        case "b": {
           if (loom.currentPath.length <= 1) {
             notice = c.yellow("already at the seed; nothing to go back to");
             continue;
           }
-          return { action: "back" };
+          // Going back shows what was offered at the parent; nothing is generated unless asked for (r there).
+          const target = await browseBack(loom, this.keys, this.out, this.signal);
+          if (target === null) continue;
+          await this.navigate(target);
+          throw new Navigated(target);
+        }
         case "q":
           throw new QuitRequested();
         case "w": {
@@ -74,7 +77,7 @@ export class TerminalHuman implements HumanInterface {
             notice = c.dim("nothing written");
             continue;
           }
-          return { action: "write", text };
+          return { action: "write", text: joinWritten(currentText(loom), text) };
         }
         case "?": {
           const parent = loom.currentPath[loom.currentPath.length - 1]!;
@@ -88,19 +91,6 @@ export class TerminalHuman implements HumanInterface {
           notice = c.dim(`keys: 1-${Math.min(9, candidates.length)}${candidates.length > 9 ? " (then Enter)" : ""}, r, w, b, ?, s, q`);
       }
     }
-  }
-
-  /** More than nine candidates: digits accumulate until Enter, or until no longer number could exist. */
-  private async readNumber(first: number, count: number): Promise<number | null> {
-    let n = first;
-    while (n * 10 <= count) {
-      this.out.write(String(n));
-      const key = await this.keys.next(this.signal);
-      if (/^[0-9]$/.test(key.sequence)) n = n * 10 + Number(key.sequence);
-      else if (key.name === "return" || key.name === "enter") break;
-      else return null;
-    }
-    return n;
   }
 
   async answerClarification(request: ClarificationRequest): Promise<ClarificationAnswer> {
@@ -137,7 +127,7 @@ export class TerminalHuman implements HumanInterface {
     for (;;) {
       const key = await this.keys.next(this.signal);
       if (key.name === "return" || key.name === "enter") return null;
-      if (key.sequence === "q" || (key.ctrl && key.name === "c")) throw new QuitRequested();
+      if (key.sequence === "q") throw new QuitRequested();
       if (key.sequence === "s") return { action: "stop", reason: "stopped by the human, overriding the selector" };
       const n = Number(key.sequence);
       const cand = Number.isInteger(n) && n > 0 ? candidates[n - 1] : undefined;

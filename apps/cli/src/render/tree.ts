@@ -1,89 +1,72 @@
-// Draws a loom as an indented tree (current path marked), and builds the nested form `--json` prints.
-import { childrenOf, type Loom } from "@loom/core";
+// Draws a tree window as lines that fit the terminal: the current path as a spine, branches indented under the node they leave.
+import type { Loom } from "@loom/core";
 import type { Colors } from "../cli/colors.js";
 import { formatLogprob, snippet } from "./snippet.js";
+import type { TreeRow, TreeWindow } from "./tree-window.js";
 
-export interface TreeOptions {
-  /** Levels below the root to draw; deeper nodes are summarised as a count. */
-  depth?: number;
+export interface TreeRenderOptions {
   width: number;
   colors: Colors;
 }
 
-export interface TreeJson {
-  id: string;
-  text: string;
-  stepLogprob: number | null;
-  chosenBy: string | null;
-  onCurrentPath: boolean;
-  children: TreeJson[];
-  /** Descendants left out because of --depth. */
-  hiddenDescendants?: number;
+/** The box-drawing prefix of each row, from the rows' levels and last flags (one pass, no recursion). */
+function prefixes(rows: readonly TreeRow[]): string[] {
+  const open: boolean[] = []; // open[l]: a sibling still follows at level l
+  return rows.map((r) => {
+    if (r.level === 0) {
+      open.length = 0;
+      return "";
+    }
+    open.length = r.level;
+    let p = "";
+    for (let l = 1; l < r.level; l++) p += open[l] ? "│  " : "   ";
+    open[r.level] = !r.last;
+    return p + (r.last ? "└─ " : "├─ ");
+  });
 }
 
-function countDescendants(loom: Loom, id: string): number {
-  let count = 0;
-  const stack = [...childrenOf(loom, id)];
-  while (stack.length) {
-    const next = stack.pop()!;
-    count++;
-    stack.push(...childrenOf(loom, next));
-  }
-  return count;
-}
-
-export function renderTree(loom: Loom, options: TreeOptions): string {
+export function renderTree(loom: Loom, window: TreeWindow, options: TreeRenderOptions): string {
   const { colors: c } = options;
-  const onPath = new Set(loom.currentPath);
-  const tip = loom.currentPath[loom.currentPath.length - 1];
+  const width = Math.max(40, options.width);
   const lines: string[] = [];
-  const maxDepth = options.depth ?? Number.POSITIVE_INFINITY;
-  // Iterative depth-first walk: a deep loom must not overflow the stack.
-  const stack: { id: string; prefix: string; last: boolean; depth: number }[] = [{ id: loom.rootId, prefix: "", last: true, depth: 0 }];
-  while (stack.length) {
-    const { id, prefix, last, depth } = stack.pop()!;
-    const node = loom.nodes[id]!;
-    const branch = depth === 0 ? "" : last ? "└─ " : "├─ ";
-    const mark = id === tip ? c.green("▶") : onPath.has(id) ? c.green("●") : "○";
-    const lp = node.stepLogprob === null ? "" : c.dim(` ${formatLogprob(node.stepLogprob)}`);
-    const who = node.chosenBy ? c.dim(` [${node.chosenBy}]`) : "";
-    const room = Math.max(12, options.width - prefix.length - branch.length - 30);
-    const text = JSON.stringify(snippet(node.text, room));
-    lines.push(`${prefix}${branch}${mark} ${c.dim(id)} ${onPath.has(id) ? c.bold(text) : text}${lp}${who}`);
-    const kids = childrenOf(loom, id);
-    const childPrefix = depth === 0 ? "" : prefix + (last ? "   " : "│  ");
-    if (kids.length && depth >= maxDepth) {
-      lines.push(`${childPrefix}└─ ${c.dim(`… ${countDescendants(loom, id)} more below (raise --depth)`)}`);
-      continue;
-    }
-    for (let i = kids.length - 1; i >= 0; i--) {
-      stack.push({ id: kids[i]!, prefix: childPrefix, last: i === kids.length - 1, depth: depth + 1 });
-    }
+  if (window.pathAbove > 0) {
+    const above = `… ${window.pathAbove} earlier step${window.pathAbove === 1 ? "" : "s"} of the current path above (--around N, --all, --subtree NODE)`;
+    lines.push(c.dim(above.length > width ? `${above.slice(0, width - 1)}…` : above));
   }
+  const pre = prefixes(window.rows);
+  window.rows.forEach((r, i) => {
+    const node = loom.nodes[r.id]!;
+    // A very deep branch would push the text off the screen: its indentation is shortened to a depth mark.
+    let prefix = pre[i]!;
+    if (prefix.length > width / 3) prefix = `…${r.level}› ${prefix.slice(-3)}`;
+    const mark = r.tip ? c.green("▶") : r.onCurrentPath ? c.green("●") : "○";
+    const lp = node.stepLogprob === null ? "" : ` ${formatLogprob(node.stepLogprob)}`;
+    const who = node.chosenBy ? ` [${node.chosenBy}]` : "";
+    const hidden = r.hiddenDescendants > 0 ? ` +${r.hiddenDescendants} below` : "";
+    const fixed = prefix.length + 2 + r.id.length + 1 + lp.length + who.length + hidden.length + 2;
+    const text = JSON.stringify(snippet(node.text, Math.max(8, width - fixed)));
+    lines.push(`${prefix}${mark} ${c.dim(r.id)} ${r.onCurrentPath ? c.bold(text) : text}${c.dim(lp)}${c.dim(who)}${c.yellow(hidden)}`);
+  });
   return lines.join("\n");
 }
 
-export function treeJson(loom: Loom, depth?: number): TreeJson {
-  const onPath = new Set(loom.currentPath);
-  const maxDepth = depth ?? Number.POSITIVE_INFINITY;
-  const make = (id: string): TreeJson => {
-    const n = loom.nodes[id]!;
-    return { id, text: n.text, stepLogprob: n.stepLogprob, chosenBy: n.chosenBy, onCurrentPath: onPath.has(id), children: [] };
+/** The same window for machines: flat rows with parent ids (no nesting, so any depth serialises and parses). */
+export function treeJson(loom: Loom, window: TreeWindow) {
+  return {
+    mode: window.mode,
+    pathAbove: window.pathAbove,
+    nodes: window.rows.map((r) => {
+      const n = loom.nodes[r.id]!;
+      return {
+        id: r.id,
+        parentId: r.parentId,
+        depth: r.depth,
+        text: n.text,
+        stepLogprob: n.stepLogprob,
+        chosenBy: n.chosenBy,
+        onCurrentPath: r.onCurrentPath,
+        hiddenDescendants: r.hiddenDescendants,
+      };
+    }),
   };
-  const root = make(loom.rootId);
-  const stack: { json: TreeJson; depth: number }[] = [{ json: root, depth: 0 }];
-  while (stack.length) {
-    const { json, depth: d } = stack.pop()!;
-    const kids = childrenOf(loom, json.id);
-    if (kids.length && d >= maxDepth) {
-      json.hiddenDescendants = countDescendants(loom, json.id);
-      continue;
-    }
-    for (const k of kids) {
-      const child = make(k);
-      json.children.push(child);
-      stack.push({ json: child, depth: d + 1 });
-    }
-  }
-  return root;
 }

@@ -9,6 +9,9 @@ import { UsageError } from "../cli/exit-error.js";
 export const GENERATORS = knownProviders().filter((p) => p !== "scripted");
 export const SELECTORS = ["human", "stateless", "agentic", "hybrid", "auto"] as const;
 
+/** Counts (steps, tokens) beyond this are surely typos; the limit also keeps them exact integers. */
+export const MAX_COUNT = 1_000_000_000;
+
 export const GENERATOR_OPTIONS = {
   generator: {
     type: "enum",
@@ -23,7 +26,7 @@ export const GENERATOR_OPTIONS = {
   temperature: { type: "number", min: 0, max: 5, valueName: "T", description: "sampling temperature (default 1.0)" },
   "top-p": { type: "number", min: 0.0001, max: 1, valueName: "P", description: "nucleus sampling mass (default 1.0)" },
   "prompt-mode": { type: "enum", choices: ["raw", "briefed"], description: "raw text so far, or briefed (few-shot, intent, draft from the brief)" },
-  "sample-seed": { type: "number", integer: true, valueName: "N", description: "seed for reproducible sampling, where the generator honours one" },
+  "sample-seed": { type: "number", integer: true, min: 0, max: 2 ** 32 - 1, valueName: "N", description: "seed for reproducible sampling, where the generator honours one" },
 } as const;
 
 export const SELECTOR_OPTIONS = {
@@ -34,12 +37,26 @@ export const SELECTOR_OPTIONS = {
   },
   "selector-model": { type: "string", valueName: "MODEL", description: "LLM for the selector, e.g. claude-sonnet-5-5 or gpt-4.1 (provider:model also works)" },
   "selector-base-url": { type: "string", valueName: "URL", description: "endpoint for the selector's provider" },
-  "max-steps": { type: "number", integer: true, min: 1, valueName: "N", description: "stop after this many decisions" },
+  "max-steps": {
+    type: "number",
+    integer: true,
+    min: 1,
+    max: MAX_COUNT,
+    valueName: "N",
+    description: "per run: each run makes at most N decisions (on new: the default for every run of the session)",
+  },
 } as const;
 
-/** Budget flags, fixed when the session is created. */
+/** The session's token budget: on new it is set, on run and resume it is changed and saved with the session. */
 export const BUDGET_OPTIONS = {
-  "max-tokens-total": { type: "number", integer: true, min: 1, valueName: "N", description: "stop after this many generated tokens on the path (default 1500)" },
+  "max-tokens-total": {
+    type: "number",
+    integer: true,
+    min: 1,
+    max: MAX_COUNT,
+    valueName: "N",
+    description: "per session: the current path holds at most N generated tokens (default 1500; raise it on run/resume to continue)",
+  },
 } as const;
 
 type GenValues = OptionValues<typeof GENERATOR_OPTIONS>;
@@ -79,4 +96,14 @@ export function applyConfigFlags(base: SessionConfig, v: Partial<GenValues & Sel
     );
   }
   return SessionConfigSchema.parse(config);
+}
+
+/**
+ * The settings a run's flags change for good (the token budget), as the config to save; null when
+ * nothing changes. Everything else a run's flags set applies to that run only.
+ */
+export function persistentConfigChanges(stored: SessionConfig, v: Partial<SelValues>): SessionConfig | null {
+  const budget = v["max-tokens-total"];
+  if (budget === undefined || budget === stored.maxTokensTotal) return null;
+  return SessionConfigSchema.parse({ ...structuredClone(stored), maxTokensTotal: budget });
 }

@@ -8,6 +8,7 @@ import { FailureError, UsageError } from "../cli/exit-error.js";
 import { resolveLocalModel } from "../model/model-locations.js";
 import { applyConfigFlags } from "./config-flags.js";
 import { sessionsRoot } from "./session-dir.js";
+import { dirFlag } from "./dir-flag.js";
 
 export interface NewSessionInput {
   seed?: string | undefined;
@@ -51,7 +52,7 @@ export async function newSession(input: NewSessionInput): Promise<{ dir: string;
     config.generator.model = choice.path;
   }
   const loom = createLoom({ seed, config, ...(brief ? { brief } : {}) });
-  const dir = input.dir ? resolve(input.cwd, input.dir) : join(sessionsRoot(input.env, input.cwd), loom.sessionId);
+  const dir = input.dir !== undefined ? dirFlag(input.cwd, input.dir) : join(sessionsRoot(input.env, input.cwd), loom.sessionId);
   if (existsSync(join(dir, "loom.json"))) {
     throw new FailureError(`--dir: a session already exists in ${dir}`, `continue it with \`loom run ${input.dir ?? dir}\`, or pick another directory`);
   }

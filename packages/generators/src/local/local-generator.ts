@@ -222,6 +222,7 @@ export class LocalGenerator implements Generator {
     const tokens: Token[] = [];
     let text = "";
     let finishReason: FinishReason = "length";
+    let lastYield = performance.now();
     const iterator = worker.evaluateWithMetadata(
       [last],
       { probabilities: true },
@@ -258,6 +259,13 @@ export class LocalGenerator implements Generator {
           break;
         }
         if (generated.length >= request.maxTokens) break;
+        // Native evaluation resolves as microtasks: without a turn of the event loop now and then,
+        // a Ctrl-C (a key in raw mode, or SIGINT) waits for the whole batch instead of aborting it.
+        if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+          throwIfAborted(request.signal);
+        }
         next = await iterator.next(token);
       }
       if (next.done) finishReason = "stop";
@@ -268,6 +276,9 @@ export class LocalGenerator implements Generator {
     return { text, tokens: tokens.length > 0 ? tokens : null, stepLogprob, finishReason };
   }
 }
+
+/** Longest stretch of sampling without letting timers, keys and signals through. */
+const YIELD_EVERY_MS = 20;
 
 export function createLocalGenerator(options: LocalGeneratorOptions): LocalGenerator {
   return new LocalGenerator(options);
