@@ -27,6 +27,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry("rejected", "list the candidates rejected at a node", () => import("./commands/rejected.js")),
   entry("divergences", "decisions that went against the base model", () => import("./commands/divergences.js")),
   entry("clarifications", "questions the selector asked, and the answers", () => import("./commands/clarifications.js")),
+  entry("config", "show or change a session's settings (model, sampling, selector, budget)", () => import("./commands/config.js")),
   entry("stats", "counts, mean logprob gap, tokens and cost", () => import("./commands/stats.js")),
   entry("export", "write the session as Markdown, JSON or Graphviz DOT", () => import("./commands/export.js")),
   entry("fsck", "check a session for damage; --repair salvages it into a new session", () => import("./commands/fsck.js")),

@@ -3,7 +3,7 @@ import { COMMANDS, findCommand } from "./commands.js";
 import { colorsEnabled, createColors } from "./cli/colors.js";
 import type { CommandSpec, OptionsSpec } from "./cli/define-command.js";
 import { EXIT, ExitError, UsageError } from "./cli/exit-error.js";
-import { renderCommandHelp, renderRootHelp } from "./cli/help.js";
+import { renderCommandHelp, renderGroupHelp, renderRootHelp } from "./cli/help.js";
 import { Output, type Streams } from "./cli/output.js";
 import { parseArgv } from "./cli/parse-argv.js";
 import { closest } from "./cli/suggest.js";
@@ -41,6 +41,12 @@ async function dispatch(argv: readonly string[], options: MainOptions, out: Outp
     return EXIT.ok;
   }
   const found = findCommand(argv);
+  // `loom model` and `loom model --help`: the group's own help, listing its actions.
+  if (!found && first === "model" && (argv.length === 1 || argv[1] === "--help" || argv[1] === "-h")) {
+    const actions = COMMANDS.filter((c) => c.name.startsWith("model "));
+    options.stdout.write(`${renderGroupHelp("model", actions, createColors(colorsEnabled(options.stdout, options.env)))}\n`);
+    return argv.length === 1 ? EXIT.usage : EXIT.ok;
+  }
   if (!found) {
     const names = [...new Set(COMMANDS.map((c) => c.name.split(" ")[0]!))];
     if (first === "model") throw new UsageError(`loom model needs an action: pull or path`, "see: loom model pull --help");

@@ -59,9 +59,11 @@ export function parseBriefToml(text: string, file = "<brief>"): Brief {
   return BriefSchema.parse(input);
 }
 
-/** A Markdown or plain-text brief: the whole file becomes `notes`. */
+/** A Markdown or plain-text brief: the whole file becomes `notes`, its first `# ` heading the `title`. */
 export function parseBriefText(text: string): Brief {
-  return BriefSchema.parse({ notes: text });
+  // A Markdown brief's first level-1 heading is its title (the whole text stays the notes).
+  const heading = /^#[ \t]+(.+?)[ \t#]*$/m.exec(text)?.[1]?.trim();
+  return BriefSchema.parse({ notes: text, ...(heading ? { title: heading } : {}) });
 }
 
 /** `.toml` files are structured briefs; anything else (`.md`, `.txt`, …) is free text. */

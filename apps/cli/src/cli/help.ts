@@ -81,7 +81,31 @@ export function renderRootHelp(commands: readonly CommandSummary[], version: str
       c,
     ),
     "",
-    "Every command takes --help (with examples) and --json (machine output on stdout, logs on stderr).",
+    c.bold("Flags:"),
+    ...table(
+      [
+        ["--help, -h", "help for loom, or for a command (loom COMMAND --help, with examples)"],
+        ["--version, -v", "print the version of loom"],
+        ["--json", "on every command: machine output on stdout, logs on stderr"],
+      ],
+      c,
+    ),
+    "",
+    EXIT_CODES_TEXT,
+  ].join("\n");
+}
+
+/** Help for a command group such as `loom model`: its actions and where to read more. */
+export function renderGroupHelp(group: string, actions: readonly CommandSummary[], c: Colors): string {
+  return [
+    `${c.bold(`loom ${group}`)} — ${actions.map((a) => a.name.slice(group.length + 1)).join(" or ")}`,
+    "",
+    `${c.bold("Usage:")} loom ${group} <action> [flags]`,
+    "",
+    c.bold("Actions:"),
+    ...table(actions.map((a) => [a.name, a.summary]), c),
+    "",
+    `Each action takes --help, e.g. loom ${actions[0]?.name ?? group} --help.`,
     EXIT_CODES_TEXT,
   ].join("\n");
 }

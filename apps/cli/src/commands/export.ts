@@ -1,47 +1,82 @@
 // `loom export`: the session as Markdown (the text), JSON (the whole loom) or Graphviz DOT (the tree).
-import { writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
+import { once } from "node:events";
 import { defineCommand } from "../cli/define-command.js";
 import { exportDot } from "../export/export-dot.js";
-import { exportJson } from "../export/export-json.js";
 import { exportMarkdown } from "../export/export-markdown.js";
+import { exportFormat } from "../export/export-target.js";
+import { writeJsonExport, type Sink } from "../export/write-json-export.js";
 import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
+
+/** A sink that respects back-pressure, so a large export never piles up in memory. */
+function streamSink(stream: NodeJS.WritableStream): { sink: Sink; bytes: () => number } {
+  let bytes = 0;
+  return {
+    bytes: () => bytes,
+    sink: async (chunk) => {
+      bytes += Buffer.byteLength(chunk);
+      if (!stream.write(chunk)) await once(stream, "drain");
+    },
+  };
+}
 
 export default defineCommand({
   name: "export",
   summary: "write the session as Markdown, JSON or Graphviz DOT",
   description:
     "md: the current text under the brief's title (--branches adds every other branch).\n" +
-    "json: the whole loom, re-importable with `loom import FILE` (--full-text adds each node's full text).\n" +
-    "dot: the tree for Graphviz, current path highlighted (`dot -Tsvg story.dot > story.svg`).",
+    "json: the whole loom, one node per line, re-importable with `loom import FILE` (--full-text adds each\n" +
+    "node's full text). This is plain JSON for jq and Python, whatever the session's own files are.\n" +
+    "dot: the tree for Graphviz, current path highlighted (`dot -Tsvg story.dot > story.svg`).\n" +
+    "With --out the format comes from the file's extension (.md, .json, .dot) unless --format says it.",
   positionals: [SESSION_POSITIONAL],
   options: {
-    format: { type: "enum", choices: ["md", "json", "dot"], default: "md", short: "f", description: "output format" },
-    out: { type: "string", short: "o", valueName: "FILE", description: "write to a file instead of stdout" },
+    format: { type: "enum", choices: ["md", "json", "dot"], short: "f", description: "output format (default: from --out's extension, else md)" },
+    out: { type: "string", short: "o", valueName: "FILE", description: "write to a file (written whole or not at all) instead of stdout" },
     branches: { type: "boolean", description: "md: list every other branch too" },
     "full-text": { type: "boolean", description: "json: include each node's full text" },
   },
   examples: [
     { command: "loom export story > story.md", description: "The text as Markdown." },
-    { command: "loom export story --format json -o story.json", description: "Everything, to re-import later with `loom import story.json`." },
+    { command: "loom export story -o story.json", description: "Everything, to re-import later with `loom import story.json`." },
+    { command: "loom export story -f json | jq '.loom.nodes | length'", description: "Plain JSON for jq." },
     { command: "loom export story -f dot | dot -Tsvg > tree.svg", description: "A picture of the tree." },
   ],
   async run({ values, positionals, env, cwd, out }) {
+    const format = exportFormat(values.format, values.out);
     const { loom } = await readLoom({ positionals, env, cwd, out });
-    const content =
-      values.format === "json"
-        ? `${JSON.stringify(exportJson(loom, { fullText: values["full-text"] }), null, 2)}\n`
-        : values.format === "dot"
-          ? exportDot(loom)
-          : exportMarkdown(loom, { branches: values.branches });
+    const render = (sink: Sink) =>
+      format === "json"
+        ? writeJsonExport(loom, sink, { fullText: values["full-text"] })
+        : sink(format === "dot" ? exportDot(loom) : exportMarkdown(loom, { branches: values.branches }));
     if (values.out) {
       const file = resolve(cwd, values.out);
-      await writeFile(file, content);
-      out.result({ file, format: values.format, bytes: Buffer.byteLength(content) }, () => `wrote ${file}`);
+      // Beside the target, renamed over it when complete: an interrupted export leaves the old file.
+      const temp = `${file}.part-${process.pid}`;
+      const stream = createWriteStream(temp);
+      const { sink, bytes } = streamSink(stream);
+      try {
+        await render(sink);
+        stream.end();
+        await once(stream, "finish");
+        await rename(temp, file);
+      } catch (error) {
+        stream.destroy();
+        await rm(temp, { force: true });
+        throw error;
+      }
+      out.result({ file, format, bytes: bytes() }, () => `wrote ${file} (${format})`);
       return;
     }
-    // --json without --out: the export wrapped, so stdout is still one JSON document.
-    if (out.json) out.result({ format: values.format, content }, () => "");
-    else out.write(content);
+    if (out.json) {
+      // --json without --out: the export wrapped, so stdout is still one JSON document.
+      let content = "";
+      await render((chunk) => void (content += chunk));
+      out.result({ format, content }, () => "");
+      return;
+    }
+    await render(streamSink(out.streams.stdout).sink);
   },
 });

@@ -1,6 +1,7 @@
 // Maps the packages' typed errors (and common system errors) to user-facing failures; anything else is a bug.
 import { LoomError } from "@loom/core";
 import { FailureError } from "../cli/exit-error.js";
+import { cliWording } from "./cli-wording.js";
 
 /**
  * Errors the packages raise for conditions a user can act on. Matched by name so that the CLI need
@@ -34,10 +35,10 @@ const HINTS: Record<string, string> = {
 
 export function describeError(error: unknown): FailureError | null {
   if (!(error instanceof Error)) return null;
-  if (LoomError.isInstance(error)) return new FailureError(error.message);
+  if (LoomError.isInstance(error)) return new FailureError(cliWording(error.message));
   if (USER_FACING.has(error.name)) {
     const hint = (error as { hint?: unknown }).hint;
-    return new FailureError(error.message, typeof hint === "string" ? hint : HINTS[error.name]);
+    return new FailureError(cliWording(error.message), typeof hint === "string" ? cliWording(hint) : HINTS[error.name]);
   }
   const sys = error as NodeJS.ErrnoException;
   if (sys.code === "ENOENT" && sys.path) return new FailureError(`no such file or directory: ${sys.path}`);

@@ -2,6 +2,7 @@
 import type { GeneratorConfig, Generator } from "@loom/core";
 import { createGenerator } from "@loom/generators";
 import { resolveLocalModel } from "../model/model-locations.js";
+import { checkGenerator } from "./generator-check.js";
 
 export interface MakeGeneratorOptions {
   env: NodeJS.ProcessEnv;
@@ -29,6 +30,8 @@ function localModelPath(config: GeneratorConfig, options: MakeGeneratorOptions):
 }
 
 export function makeGenerator(config: GeneratorConfig, options: MakeGeneratorOptions): Generator {
+  // A stored config can predate the checks `loom new` makes: say which setting to fix, before any call.
+  checkGenerator(config, "config");
   const model = config.provider === "local" ? localModelPath(config, options) : config.model;
   return createGenerator({ ...config, model }, { env: options.env });
 }

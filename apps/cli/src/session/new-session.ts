@@ -9,6 +9,7 @@ import { resolveLocalModel } from "../model/model-locations.js";
 import { applyConfigFlags } from "./config-flags.js";
 import { sessionsRoot } from "./session-dir.js";
 import { dirFlag } from "./dir-flag.js";
+import { checkGenerator } from "./generator-check.js";
 
 export interface NewSessionInput {
   seed?: string | undefined;
@@ -46,6 +47,7 @@ export async function newSession(input: NewSessionInput): Promise<{ dir: string;
   const seed = await readSeed(input);
   const brief = await readBrief(input);
   const config = applyConfigFlags(defaultSessionConfig(), input.flags);
+  checkGenerator(config.generator);
   if (config.generator.provider === "local") {
     // Resolve now, so a missing model is reported before anything is written, and store the absolute path.
     const choice = resolveLocalModel({ flag: config.generator.model || undefined, env: input.env, cwd: input.cwd, allowCheckoutModel: input.allowCheckoutModel ?? false });
