@@ -29,6 +29,8 @@ const code = await main(process.argv.slice(2), {
   signal: controller.signal,
 });
 process.exitCode = code;
+// Everything written must reach the reader before a forced exit: a large --json result can still be in the pipe.
+await new Promise<void>((resolve) => process.stdout.write("", () => process.stderr.write("", () => resolve())));
 // Native model handles and timers must not keep a finished command alive.
 // After an interrupt the user is waiting for the prompt: give the last lines a moment, no more.
 setTimeout(() => process.exit(code), code === 130 ? 30 : 200).unref();
