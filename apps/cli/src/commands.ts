@@ -35,6 +35,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry("model pull", "download the small default model into the cache", () => import("./commands/model-pull.js")),
   entry("model path", "print which model the local engine would use", () => import("./commands/model-path.js")),
   entry("serve", "start the HTTP server and web page", () => import("./commands/serve.js")),
+  entry("doctor", "probe the configured generator and selector with one tiny request each", () => import("./commands/doctor.js")),
 ];
 
 /** The entry named by the first one or two words of argv, and the arguments after it. */

@@ -104,7 +104,8 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
     log(`loom server: binding ${host} needs a token; generated one: ${token}`);
   }
   const sessionsDir = resolve(options.sessionsDir);
-  const secrets = secretValues(options.backendOptions?.secrets ?? process.env);
+  const secretsEnv = options.backendOptions?.secrets ?? process.env;
+  const secrets = secretValues(secretsEnv);
   const rawLog = log;
   const safeLog = (message: string) => rawLog(scrub(message, secrets));
   const defaultGen = (options.defaultConfig?.generator ?? {}) as { provider?: string; model?: string };
@@ -117,6 +118,8 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
     defaultConfig: options.defaultConfig ?? {},
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     log: safeLog,
+    secretsEnv,
+    secrets,
     policy: {
       generatorProviders: new Set(options.allow?.generatorProviders ?? knownProviders().filter((p) => p !== "openai-compatible" || defaultGen.provider === p)),
       selectorProviders: new Set(options.allow?.selectorProviders ?? Object.keys(SELECTOR_PROVIDERS)),

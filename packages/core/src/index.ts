@@ -85,3 +85,5 @@ export { anthropicModelFacts, anthropicModelTable, anthropicNoThinkingModels, an
 export type { AnthropicModelFacts, ThinkingOff } from "./services/anthropic-models.js";
 export { CUSTOM_API_KEY_ENV, isHomeURL, routeApiKey } from "./services/api-key-routing.js";
 export type { ApiKeyRoute, RoutedApiKey } from "./services/api-key-routing.js";
+export { classifyFailure } from "./services/service-probe.js";
+export type { ServiceProbe } from "./services/service-probe.js";

@@ -52,3 +52,5 @@ export { CLI_SIM_SYSTEM_PROMPT, buildCliSimPrompt, createPrefillJoiner } from ".
 export type { CliSimMessage, CliSimMode, CliSimPrompt } from "./anthropic/cli-sim-prompt.js";
 export { GENERATOR_PROVIDERS, createGenerator, knownProviders } from "./create-generator.js";
 export type { CreateGeneratorConfig } from "./create-generator.js";
+export { PROBE_REQUEST, anthropicFacts, probeGenerator } from "./doctor/probe-generator.js";
+export { probeGeneratorConfig } from "./doctor/probe-generator-config.js";

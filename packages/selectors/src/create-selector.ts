@@ -50,18 +50,8 @@ export interface CreateSelectorOptions {
   seed?: number | null;
 }
 
-/**
- * `auto` (offline: the base model's favourite), `human`, and the LLM modes `stateless`, `agentic`
- * and `hybrid` (stateless with the human answering questions and able to override). Throws a
- * {@link SelectorConfigError} naming what to fix.
- */
-export function createSelector(config: SelectorConfig, options: CreateSelectorOptions = {}): Selector | AgenticSelector {
-  const { human } = options;
-  if (config.mode === "auto") return createAutoSelector(options.seed != null ? { seed: options.seed } : {});
-  if (config.mode === "human") {
-    if (!human) throw new SelectorConfigError("needs_human", "the human selector needs somebody to answer: a terminal or the web page", "mode");
-    return createHumanSelector(human);
-  }
+/** The provider, model, base URL and key of an LLM selector config; throws a {@link SelectorConfigError} naming what to fix. */
+export function clientConfig(config: SelectorConfig, env: Record<string, string | undefined>): { provider: SelectorProvider; client: { apiKey: string; model: string; baseURL: string } } {
   if (!config.model) {
     throw new SelectorConfigError("missing_model", `the ${config.mode} selector needs a model name (e.g. ${DEFAULT_MODELS.anthropicSelector} or ${DEFAULT_MODELS.openaiSelector})`, "model");
   }
@@ -74,11 +64,33 @@ export function createSelector(config: SelectorConfig, options: CreateSelectorOp
   const known = provider as SelectorProvider;
   const baseURL = config.baseUrl ?? HOME_URLS[known];
   // The provider's key goes only to the provider; another base URL reads LOOM_CUSTOM_API_KEY.
-  const { key: apiKey, envVar } = routeApiKey({ envVar: SELECTOR_PROVIDERS[known], homeURL: HOME_URLS[known], baseURL, env: options.env ?? process.env });
+  const { key: apiKey, envVar } = routeApiKey({ envVar: SELECTOR_PROVIDERS[known], homeURL: HOME_URLS[known], baseURL, env: env });
   if (!apiKey) {
     throw new SelectorConfigError("missing_api_key", `the ${provider} selector needs an API key for ${baseURL}: set the ${envVar} environment variable`, "provider", envVar);
   }
   const client = { apiKey, model, baseURL };
+  return { provider: known, client };
+}
+
+/** The stateless decision model a config names (the doctor probes it with one tiny decision). */
+export function decisionModelFor(config: SelectorConfig, env: Record<string, string | undefined>) {
+  const { provider, client } = clientConfig(config, env);
+  return provider === "anthropic" ? anthropicDecisionModel(client) : openaiDecisionModel(client);
+}
+
+/**
+ * `auto` (offline: the base model's favourite), `human`, and the LLM modes `stateless`, `agentic`
+ * and `hybrid` (stateless with the human answering questions and able to override). Throws a
+ * {@link SelectorConfigError} naming what to fix.
+ */
+export function createSelector(config: SelectorConfig, options: CreateSelectorOptions = {}): Selector | AgenticSelector {
+  const { human } = options;
+  if (config.mode === "auto") return createAutoSelector(options.seed != null ? { seed: options.seed } : {});
+  if (config.mode === "human") {
+    if (!human) throw new SelectorConfigError("needs_human", "the human selector needs somebody to answer: a terminal or the web page", "mode");
+    return createHumanSelector(human);
+  }
+  const { provider, client } = clientConfig(config, options.env ?? process.env);
   if (config.mode === "agentic") {
     return createAgenticSelector({ model: provider === "anthropic" ? anthropicAgentModel(client) : openaiAgentModel(client) });
   }

@@ -80,3 +80,5 @@ export { createAgenticSelector } from "./agentic-selector.js";
 export { SELECTOR_PROVIDERS, SelectorConfigError, createSelector, selectorProviderOf } from "./create-selector.js";
 export type { CreateSelectorOptions, SelectorConfigProblem, SelectorProvider } from "./create-selector.js";
 export type { AgentStepContext, AgentStepOutcome, AgenticSelector, AgenticSelectorOptions } from "./agentic-selector.js";
+export { clientConfig, decisionModelFor } from "./create-selector.js";
+export { probeSelectorConfig } from "./probe-selector.js";

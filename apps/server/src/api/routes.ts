@@ -1,4 +1,5 @@
 // Every API route: sessions, the loop's actions, live events and export. Handlers compose the packages; they hold no tree logic.
+import { doctorRoute } from "./doctor-route.js";
 import { applySessionPolicy } from "./session-policy.js";
 import {
   createLoom,
@@ -111,6 +112,7 @@ function requireOpenDecision(live: LiveSession, decisionId: string) {
 
 export function apiRoutes(): ApiRoute[] {
   const routes: ApiRoute[] = [
+    doctorRoute(),
     defineRoute({
       method: "GET",
       path: "/api/openapi.json",

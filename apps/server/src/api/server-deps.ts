@@ -7,6 +7,10 @@ export interface ServerDeps {
   /** Settings new sessions start from before the request's own (e.g. the local model's path). */
   defaultConfig: SessionConfigInput;
   maxBodyBytes: number;
+  /** Where API keys come from (never sent to clients). */
+  secretsEnv: Record<string, string | undefined>;
+  /** The values of those keys, scrubbed from anything that leaves the server. */
+  secrets: readonly string[];
   /** What clients may choose for new sessions (providers, model files); base URLs never. */
   policy: SessionPolicy;
   log: (message: string) => void;

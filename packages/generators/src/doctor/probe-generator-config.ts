@@ -1,0 +1,34 @@
+// Probe the generator a config names: build it as a session would, then one tiny request; a config that cannot be built is reported, not thrown.
+import type { GeneratorConfig, ServiceProbe } from "@loom/core";
+import { createGenerator } from "../create-generator.js";
+import type { Env } from "../http/api-key.js";
+import { probeGenerator } from "./probe-generator.js";
+
+export async function probeGeneratorConfig(config: Partial<GeneratorConfig> & { provider?: string }, env: Env, signal?: AbortSignal): Promise<ServiceProbe> {
+  let generator;
+  try {
+    generator = createGenerator(config, { env });
+  } catch (error) {
+    return {
+      role: "generator",
+      provider: config.provider ?? "local",
+      model: config.model ?? "",
+      baseURL: config.baseUrl ?? null,
+      reachable: false,
+      auth: null,
+      modelServed: null,
+      nativeN: null,
+      logprobs: null,
+      stop: null,
+      facts: [],
+      cost: { requests: 0, inputTokens: 0, outputTokens: 0 },
+      error: (error as Error).message,
+      ok: false,
+    };
+  }
+  try {
+    return await probeGenerator(generator, signal ? { signal } : {});
+  } finally {
+    await generator.close?.();
+  }
+}
