@@ -54,3 +54,5 @@ export { GENERATOR_PROVIDERS, createGenerator, knownProviders } from "./create-g
 export type { CreateGeneratorConfig } from "./create-generator.js";
 export { PROBE_REQUEST, anthropicFacts, probeGenerator } from "./doctor/probe-generator.js";
 export { probeGeneratorConfig } from "./doctor/probe-generator-config.js";
+export { SERVICE_TABLE_END, SERVICE_TABLE_START, renderServiceTable, serviceTable, withServiceTable } from "./service-table.js";
+export type { ServiceRow } from "./service-table.js";
