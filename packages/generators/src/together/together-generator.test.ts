@@ -1,17 +1,17 @@
 // The Together adapter with the real together-ai SDK against a local server replaying recorded responses.
-import { startReplayServer, type ReplayServer } from "@loom/testkit";
+import { TOGETHER_RULES, startStrictReplayServer, type StrictReplayServer } from "@loom/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fixture, fixtureChunks, instantRetry } from "../__fixtures__/fixtures.js";
 import { APICallError } from "../errors.js";
 import { TogetherGenerator } from "./together-generator.js";
 
 const request = { prompt: "Once upon a time", n: 2, maxTokens: 2, temperature: 0.9, topP: 0.95, logprobs: 2 };
-let server: ReplayServer;
+let server: StrictReplayServer;
 let delays: number[];
 const make = () => new TogetherGenerator({ model: "meta-llama/Meta-Llama-3.1-8B", baseURL: `${server.url}/v1`, apiKey: "tk-test", retry: instantRetry(delays) });
 
 beforeEach(async () => {
-  server = await startReplayServer();
+  server = await startStrictReplayServer(TOGETHER_RULES);
   delays = [];
 });
 afterEach(() => server.close());
