@@ -1,5 +1,5 @@
 // One step of an agentic selector: it drives the session through its tools until it commits, stops or runs out of budget.
-import type { AgentConversationState, AgenticSelector } from "@loom/selectors";
+import type { AgentConversationState, AgenticSelector, AgentStepOutcome } from "@loom/selectors";
 import type { AgentStepController } from "./agent-step-controller.js";
 import { createAgentTools } from "./agent-tool-handlers.js";
 import { askHuman, recordClarify } from "./clarifications.js";
@@ -26,7 +26,7 @@ export class AgentStepRunner {
     const steps = this.steps;
     const note = steps.agentNote;
     steps.agentNote = undefined;
-    let outcome;
+    let outcome: AgentStepOutcome;
     try {
       outcome = await this.selector.step({
         loom: steps.loom,

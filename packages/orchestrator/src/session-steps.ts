@@ -11,6 +11,7 @@ import {
   stopDecisionAt,
   type DecisionEvent,
   type FinalResolution,
+  type GenerateResult,
   type Generator,
   type Loom,
   type LoomEnv,
@@ -144,7 +145,7 @@ export class SessionSteps {
     const existing = open ? loom.decisions[open]!.candidateNodeIds.length : 0;
     const signal = anySignal([this.signal, options.signal]);
     const request = generationRequest(loom, text, existing, { ...options, ...(signal ? { signal } : {}) });
-    let result;
+    let result: GenerateResult;
     try {
       result = await this.generator.generate(request);
     } catch (error) {
