@@ -5,8 +5,8 @@ export { DecisionActionSchema, DecisionEventSchema } from "./decision-event.js";
 export type { DecisionAction, DecisionEvent } from "./decision-event.js";
 export { defaultEnv, sequentialEnv } from "./env.js";
 export type { LoomEnv } from "./env.js";
-export { LoomError } from "./errors.js";
-export type { LoomErrorCode } from "./errors.js";
+export { LoomBaseError, LoomError, hasErrorMarker, isRetryableStatus } from "./errors.js";
+export type { LoomBaseErrorOptions, LoomErrorCode } from "./errors.js";
 export { parseDecisionFast, parseLoomFast, parseNodeFast } from "./fast-parse.js";
 export { GENERATOR_SPECIFICATION_VERSION } from "./generator-spec.js";
 export type {

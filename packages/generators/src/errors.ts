@@ -1,7 +1,11 @@
-// Typed generator errors: a stable marker per class so `isInstance` works across bundles and copies.
+// Typed generator errors (members of core's error family): a stable marker per class so `isInstance` works across bundles and copies.
+import { hasErrorMarker, isRetryableStatus, LoomBaseError, type LoomBaseErrorOptions } from "@loom/core";
 
 const generatorMarker = Symbol.for("loom.error.GeneratorError");
 const apiCallMarker = Symbol.for("loom.error.APICallError");
+const missingKeyMarker = Symbol.for("loom.error.MissingApiKeyError");
+const partialStepMarker = Symbol.for("loom.error.PartialStepError");
+const abortedMarker = Symbol.for("loom.error.GenerationAbortedError");
 
 export type GeneratorErrorCode =
   | "api_call"
@@ -15,19 +19,15 @@ export type GeneratorErrorCode =
   | "aborted";
 
 /** Every error a generator throws on purpose; `code` says which kind without an instanceof check. */
-export class GeneratorError extends Error {
+export class GeneratorError extends LoomBaseError<GeneratorErrorCode> {
   readonly [generatorMarker] = true;
   override name = "GeneratorError";
-  constructor(
-    readonly code: GeneratorErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: GeneratorErrorCode, message: string, options?: LoomBaseErrorOptions) {
+    super(code, message, options);
   }
 
-  static isInstance(error: unknown): error is GeneratorError {
-    return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[generatorMarker] === true;
+  static override isInstance(error: unknown): error is GeneratorError {
+    return hasErrorMarker(error, generatorMarker);
   }
 }
 
@@ -43,11 +43,6 @@ export interface APICallErrorInit {
   cause?: unknown;
 }
 
-/** HTTP statuses worth another try: the request may succeed unchanged. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 429 || status >= 500;
-}
-
 /** A failed call to a provider's API. Retryable for 408, 409, 429, ≥ 500, connection resets and timeouts. */
 export class APICallError extends GeneratorError {
   readonly [apiCallMarker] = true;
@@ -57,25 +52,28 @@ export class APICallError extends GeneratorError {
   readonly statusCode: number | undefined;
   readonly responseHeaders: Record<string, string>;
   readonly responseBody: string | undefined;
+  /** vercel/ai's name for the family's `retryable`; the two always agree. */
   readonly isRetryable: boolean;
 
   constructor(init: APICallErrorInit) {
-    super("api_call", init.message, { cause: init.cause });
+    const isRetryable = init.isRetryable ?? (init.statusCode !== undefined && isRetryableStatus(init.statusCode));
+    super("api_call", init.message, { cause: init.cause, retryable: isRetryable });
     this.provider = init.provider;
     this.url = init.url;
     this.statusCode = init.statusCode;
     this.responseHeaders = init.responseHeaders ?? {};
     this.responseBody = init.responseBody;
-    this.isRetryable = init.isRetryable ?? (init.statusCode !== undefined && isRetryableStatus(init.statusCode));
+    this.isRetryable = isRetryable;
   }
 
   static override isInstance(error: unknown): error is APICallError {
-    return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[apiCallMarker] === true;
+    return hasErrorMarker(error, apiCallMarker);
   }
 }
 
 /** No API key was given and the environment variable that would hold it is unset. */
 export class MissingApiKeyError extends GeneratorError {
+  readonly [missingKeyMarker] = true;
   override name = "MissingApiKeyError";
   constructor(
     readonly provider: string,
@@ -84,10 +82,15 @@ export class MissingApiKeyError extends GeneratorError {
   ) {
     super("missing_api_key", `${provider}: no API key${baseURL ? ` for ${baseURL}` : ""}. Set the ${envVar} environment variable or pass apiKey.`);
   }
+
+  static override isInstance(error: unknown): error is MissingApiKeyError {
+    return hasErrorMarker(error, missingKeyMarker);
+  }
 }
 
 /** Some candidates of a step failed and retrying did not recover them; no partial step is returned. */
 export class PartialStepError extends GeneratorError {
+  readonly [partialStepMarker] = true;
   override name = "PartialStepError";
   constructor(
     message: string,
@@ -95,15 +98,24 @@ export class PartialStepError extends GeneratorError {
   ) {
     super("partial_step", message, { cause: failures[0]?.error });
   }
+
+  static override isInstance(error: unknown): error is PartialStepError {
+    return hasErrorMarker(error, partialStepMarker);
+  }
 }
 
 /** An aborted generation: thrown instead of returning a half step. */
 export class GenerationAbortedError extends GeneratorError {
+  readonly [abortedMarker] = true;
   override name = "AbortError";
   constructor(reason?: unknown) {
     super("aborted", reason instanceof Error && reason.message ? `generation aborted: ${reason.message}` : "generation aborted", {
       cause: reason,
     });
+  }
+
+  static override isInstance(error: unknown): error is GenerationAbortedError {
+    return hasErrorMarker(error, abortedMarker);
   }
 }
 

@@ -7,7 +7,6 @@ export {
   MissingApiKeyError,
   PartialStepError,
   isAbortError,
-  isRetryableStatus,
 } from "./errors.js";
 export type { APICallErrorInit, GeneratorErrorCode } from "./errors.js";
 export { DEFAULT_BRIEFED_LABELS, buildPrompt, draftTextOf, promptOf, samplingOf } from "./prompt-builder.js";

@@ -53,7 +53,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
     try {
       return await fn(attempt);
     } catch (error) {
-      if (signal?.aborted || isAbortError(error)) throw error instanceof GenerationAbortedError ? error : new GenerationAbortedError(signal?.reason ?? error);
+      if (signal?.aborted || isAbortError(error)) throw GenerationAbortedError.isInstance(error) ? error : new GenerationAbortedError(signal?.reason ?? error);
       if (!APICallError.isInstance(error) || !error.isRetryable || attempt >= maxRetries) throw error;
       const asked = retryAfterMs(error.responseHeaders, options.now);
       const cap = options.maxRetryAfterMs ?? 60_000;

@@ -1,4 +1,5 @@
-// Typed errors for sessions on disk: a stable marker so `isInstance` works across bundles and realms.
+// Typed errors for sessions on disk (members of core's error family): a stable marker so `isInstance` works across bundles and realms.
+import { hasErrorMarker, LoomBaseError } from "@loom/core";
 
 const ioMarker = Symbol.for("loom.error.IoError");
 const lockedMarker = Symbol.for("loom.error.SessionLockedError");
@@ -39,7 +40,7 @@ export interface IoErrorDetails {
 }
 
 /** A problem with a session directory or a file Loom reads or writes; the message names file, line/field and what was expected. */
-export class IoError extends Error {
+export class IoError extends LoomBaseError<IoErrorCode> {
   readonly [ioMarker] = true;
   override readonly name: string = "IoError";
   readonly file: string | undefined;
@@ -47,20 +48,16 @@ export class IoError extends Error {
   readonly field: string | undefined;
   readonly expected: string | undefined;
 
-  constructor(
-    readonly code: IoErrorCode,
-    message: string,
-    details: IoErrorDetails = {},
-  ) {
-    super(formatMessage(message, details), details.cause === undefined ? undefined : { cause: details.cause });
+  constructor(code: IoErrorCode, message: string, details: IoErrorDetails = {}) {
+    super(code, formatMessage(message, details), details.cause === undefined ? {} : { cause: details.cause });
     this.file = details.file;
     this.line = details.line;
     this.field = details.field;
     this.expected = details.expected;
   }
 
-  static isInstance(error: unknown): error is IoError {
-    return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[ioMarker] === true;
+  static override isInstance(error: unknown): error is IoError {
+    return hasErrorMarker(error, ioMarker);
   }
 
   /** An IoError for a failed system call on `file`, worded for the user (disk full, read-only, permission…); IoErrors pass through. */
@@ -116,6 +113,6 @@ export class SessionLockedError extends IoError {
   }
 
   static override isInstance(error: unknown): error is SessionLockedError {
-    return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[lockedMarker] === true;
+    return hasErrorMarker(error, lockedMarker);
   }
 }

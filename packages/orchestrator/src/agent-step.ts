@@ -1,5 +1,5 @@
 // One step of an agentic selector: it drives the session through its tools until it commits, stops or runs out of budget.
-import type { AgentConversationState, AgenticSelector, AgentStepOutcome } from "@loom/selectors";
+import { SelectorError, type AgentConversationState, type AgenticSelector, type AgentStepOutcome } from "@loom/selectors";
 import type { AgentStepController } from "./agent-step-controller.js";
 import { createAgentTools } from "./agent-tool-handlers.js";
 import { askHuman, recordClarify } from "./clarifications.js";
@@ -38,7 +38,7 @@ export class AgentStepRunner {
         ...(signal ? { signal } : {}),
       });
     } catch (error) {
-      if ((error as { code?: string }).code === "budget") return (error as Error).message;
+      if (SelectorError.isInstance(error) && error.code === "budget") return error.message;
       steps.bus.emit({ type: "error", error: error as Error, where: "selector" });
       throw error;
     }

@@ -1,4 +1,5 @@
 // Typed errors of the orchestrator: misuse of its primitives and states it cannot continue from.
+import { hasErrorMarker, LoomBaseError } from "@loom/core";
 
 const marker = Symbol.for("loom.error.OrchestratorError");
 
@@ -10,17 +11,11 @@ export type OrchestratorErrorCode =
   /** Another run() is in progress on this orchestrator. */
   | "busy";
 
-export class OrchestratorError extends Error {
+export class OrchestratorError extends LoomBaseError<OrchestratorErrorCode> {
   readonly [marker] = true;
-  override readonly name = "OrchestratorError";
-  constructor(
-    readonly code: OrchestratorErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
+  override readonly name: string = "OrchestratorError";
 
-  static isInstance(error: unknown): error is OrchestratorError {
-    return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  static override isInstance(error: unknown): error is OrchestratorError {
+    return hasErrorMarker(error, marker);
   }
 }

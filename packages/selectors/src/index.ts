@@ -34,7 +34,7 @@ export { anthropicClient } from "./anthropic-request.js";
 export type { AnthropicClientOptions } from "./anthropic-request.js";
 export { openaiClient, openaiDecisionModel } from "./openai-decision-model.js";
 export type { OpenAIClientOptions, OpenAIDecisionModelOptions } from "./openai-decision-model.js";
-export { isRetryableStatus, toSelectorError } from "./provider-error.js";
+export { toSelectorError } from "./provider-error.js";
 export { createStatelessSelector } from "./stateless-selector.js";
 export type { StatelessSelectorOptions } from "./stateless-selector.js";
 export type { ClarificationAnswer, ClarificationRequest, HumanChoiceRequest, HumanInterface } from "./human-interface.js";

@@ -1,10 +1,6 @@
 // Turning SDK failures (HTTP status, connection, abort) into SelectorError with a retryable flag.
+import { isRetryableStatus } from "@loom/core";
 import { SelectorError } from "./selector-error.js";
-
-/** Retryable like most HTTP clients: timeouts, conflicts, rate limits and server errors. */
-export function isRetryableStatus(status: number | null): boolean {
-  return status === null || status === 408 || status === 409 || status === 429 || status >= 500;
-}
 
 export function toSelectorError(error: unknown, provider: string, signal?: AbortSignal): SelectorError {
   if (SelectorError.isInstance(error)) return error;
@@ -17,7 +13,8 @@ export function toSelectorError(error: unknown, provider: string, signal?: Abort
   const hint = status === 401 || status === 403 ? " (check the API key)" : status === 404 ? " (check the model name and base URL)" : "";
   return new SelectorError("provider", `${provider} ${what}${hint}: ${e?.message ?? String(error)}`, {
     status,
-    retryable: isRetryableStatus(status),
+    // No status: the service could not be reached, which a later try may well do.
+    retryable: status === null || isRetryableStatus(status),
     cause: error,
   });
 }

@@ -1,4 +1,5 @@
-// Typed errors of selectors: invalid model output after repair and retry, provider failures, budgets, aborts.
+// Typed errors of selectors (members of core's error family): invalid model output after repair and retry, provider failures, budgets, aborts.
+import { hasErrorMarker, LoomBaseError } from "@loom/core";
 
 const marker = Symbol.for("loom.error.SelectorError");
 
@@ -13,11 +14,9 @@ export type SelectorErrorCode =
   /** Missing API key, model name or similar: a user mistake. */
   | "configuration";
 
-export class SelectorError extends Error {
+export class SelectorError extends LoomBaseError<SelectorErrorCode> {
   readonly [marker] = true;
-  override readonly name = "SelectorError";
-  readonly code: SelectorErrorCode;
-  readonly retryable: boolean;
+  override readonly name: string = "SelectorError";
   readonly status: number | null;
   /** For invalid_output: each raw output and why it was rejected. */
   readonly attempts: { output: string; error: string }[];
@@ -27,14 +26,12 @@ export class SelectorError extends Error {
     message: string,
     options: { retryable?: boolean; status?: number | null; attempts?: { output: string; error: string }[]; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.retryable = options.retryable ?? false;
+    super(code, message, { retryable: options.retryable ?? false, ...(options.cause === undefined ? {} : { cause: options.cause }) });
     this.status = options.status ?? null;
     this.attempts = options.attempts ?? [];
   }
 
-  static isInstance(error: unknown): error is SelectorError {
-    return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  static override isInstance(error: unknown): error is SelectorError {
+    return hasErrorMarker(error, marker);
   }
 }

@@ -1,44 +1,24 @@
 // Maps the packages' typed errors (and common system errors) to user-facing failures; anything else is a bug.
-import { LoomError } from "@loom/core";
+import { LoomBaseError } from "@loom/core";
 import { FailureError } from "../cli/exit-error.js";
 import { cliWording } from "./cli-wording.js";
 
-/**
- * Errors the packages raise for conditions a user can act on. Matched by name so that the CLI need
- * not import every package just to recognise its errors (and a duplicate copy of a package still matches).
- */
-const USER_FACING = new Set([
-  "IoError",
-  "SessionLockedError",
-  "SessionExistsError",
-  "BriefError",
-  "ImportError",
-  "ExportError",
-  "MissingApiKeyError",
-  "UnknownModelError",
-  "ModelNotFoundError",
-  "ModelLoadError",
-  "GeneratorConfigError",
-  "SelectorConfigError",
-  "APICallError",
-  "GeneratorError",
-  "PartialStepError",
-  "SelectorError",
-  "OrchestratorError",
-]);
-
-const HINTS: Record<string, string> = {
-  SessionLockedError: "another loom process is writing this session; wait for it to finish or stop it",
-  MissingApiKeyError: "set the environment variable named above, or run on the local engine (--generator local)",
-  APICallError: "check the base URL, the network and the API key; retryable errors were already retried",
+/** What the user can do, by error code, where the error itself carries no hint. */
+const HINTS: Partial<Record<string, string>> = {
+  session_locked: "another loom process is writing this session; wait for it to finish or stop it",
+  missing_api_key: "set the environment variable named above, or run on the local engine (--generator local)",
+  api_call: "check the base URL, the network and the API key; retryable errors were already retried",
 };
 
 export function describeError(error: unknown): FailureError | null {
   if (!(error instanceof Error)) return null;
-  if (LoomError.isInstance(error)) return new FailureError(cliWording(error.message));
-  if (USER_FACING.has(error.name)) {
-    const hint = (error as { hint?: unknown }).hint;
-    return new FailureError(cliWording(error.message), typeof hint === "string" ? cliWording(hint) : HINTS[error.name]);
+  // Ours (GenerationAbortedError) and the platform's: an interrupted run, not a failure of its own.
+  if (error.name === "AbortError") return new FailureError("interrupted; everything already chosen is saved");
+  // Every error a package throws on purpose is one the user can act on; the family's marker finds them
+  // without the CLI importing each package (and a duplicate copy of a package still matches).
+  if (LoomBaseError.isInstance(error)) {
+    const hint = error.hint ?? HINTS[error.code];
+    return new FailureError(cliWording(error.message), hint === undefined ? undefined : cliWording(hint));
   }
   const sys = error as NodeJS.ErrnoException;
   if (sys.code === "ENOENT" && sys.path) return new FailureError(`no such file or directory: ${sys.path}`);
@@ -55,6 +35,5 @@ export function describeError(error: unknown): FailureError | null {
   if (sys.code === "EADDRNOTAVAIL" && sys.syscall === "listen") {
     return new FailureError(`--host: no such address on this machine (${(error as { address?: string }).address ?? ""})`, "use 127.0.0.1, 0.0.0.0, or an address of this machine");
   }
-  if (error.name === "AbortError") return new FailureError("interrupted; everything already chosen is saved");
   return null;
 }

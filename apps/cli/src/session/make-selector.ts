@@ -7,7 +7,7 @@ export function makeSelector(config: SelectorConfig, options: { env: NodeJS.Proc
   try {
     return createSelector(config, options);
   } catch (error) {
-    if (!(error instanceof SelectorConfigError)) throw error;
+    if (!SelectorConfigError.isInstance(error)) throw error;
     switch (error.problem) {
       case "unknown_provider":
         throw new UsageError(`--selector-model: ${error.message}`);

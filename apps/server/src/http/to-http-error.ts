@@ -1,5 +1,8 @@
 // Maps errors from the packages (LoomError codes, session locks, bad files) onto HTTP statuses in one place.
 import { LoomError, type LoomErrorCode } from "@loom/core";
+import { APICallError, isAbortError, PartialStepError } from "@loom/generators";
+import { SessionLockedError } from "@loom/io";
+import { OrchestratorError } from "@loom/orchestrator";
 import { HttpError } from "./http-error.js";
 
 const LOOM_STATUS: Record<LoomErrorCode, number> = {
@@ -18,12 +21,12 @@ const LOOM_STATUS: Record<LoomErrorCode, number> = {
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (LoomError.isInstance(error)) return new HttpError(LOOM_STATUS[error.code] ?? 500, error.code, error.message);
-  const e = error as { name?: string; code?: string; message?: string } | null;
-  if (e?.name === "SessionLockedError") return new HttpError(423, "session_locked", e.message ?? "the session is locked by another process");
+  if (SessionLockedError.isInstance(error)) return new HttpError(423, "session_locked", error.message);
   // The orchestrator refuses operations that do not fit the session's state (a pending question, a run in progress).
-  if (e?.name === "OrchestratorError") return new HttpError(409, `orchestrator_${e.code ?? "error"}`, e.message ?? "the session cannot do that now");
+  if (OrchestratorError.isInstance(error)) return new HttpError(409, `orchestrator_${error.code}`, error.message);
   // A provider refusing or failing a call is a bad gateway, not a bug in the server.
-  if (e?.name === "APICallError" || e?.name === "PartialStepError") return new HttpError(502, "provider_error", e.message ?? "the model provider failed");
-  if (e?.name === "AbortError") return new HttpError(499, "aborted", e.message ?? "the request was aborted");
+  if (APICallError.isInstance(error) || PartialStepError.isInstance(error)) return new HttpError(502, "provider_error", error.message);
+  if (isAbortError(error)) return new HttpError(499, "aborted", (error as Error).message || "the request was aborted");
+  const e = error as { message?: string } | null;
   return new HttpError(500, "internal_error", e?.message ? `internal error: ${e.message}` : "internal error");
 }

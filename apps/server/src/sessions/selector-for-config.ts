@@ -12,7 +12,7 @@ export function selectorForConfig(loom: Loom, human: HumanInterface, env: Env = 
   try {
     return createSelector(config, { env, human, seed: loom.config.generator.seed });
   } catch (error) {
-    if (!(error instanceof SelectorConfigError)) throw error;
+    if (!SelectorConfigError.isInstance(error)) throw error;
     // A key the server lacks is the server's state, not a bad request.
     if (error.problem === "missing_api_key") throw new HttpError(409, "missing_api_key", `the server has no ${error.envVar} in its environment, which this session's selector needs`);
     throw new HttpError(400, `selector_${error.problem}`, error.message, { field: `selector.${error.field}` });
