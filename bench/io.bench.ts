@@ -2,7 +2,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addCandidates, checkout, choose, createLoom, type Loom, type LoomEnv } from "@loom/core";
+import { addCandidates, checkout, choose, createLoom, seededRandom, type Loom, type LoomEnv } from "@loom/core";
 import { createSession, openSession, readSession } from "@loom/io";
 import { median, nowMs, writeResults, type BenchResult } from "./report.js";
 
@@ -12,18 +12,6 @@ const SEGMENT_CHARS = 30;
 const CHECKOUT_EVERY = 50;
 /** Decisions timed at the end of growth (the loom is at its full size then). */
 const TIMED_DECISIONS = 400;
-
-/** Small deterministic PRNG (mulberry32), so every run grows the same looms. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = "the a spider web of light thread wove under over silence and then it was holding heat token void hand".split(" ");
 function segment(rand: () => number): string {
@@ -81,7 +69,8 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function runSize(nodes: number, root: string): Promise<BenchResult[]> {
   globalThis.gc?.();
-  const rand = rng(nodes);
+  // Seeded, so every run grows the same looms.
+  const rand = seededRandom(nodes);
   const env = benchEnv();
   const dir = join(root, `s${nodes}`);
   const session = await createSession(dir, createLoom({ seed: "In the beginning the loom was", sessionId: `bench-${nodes}` }, env));

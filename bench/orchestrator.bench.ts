@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLoom, type Loom, type LoomEnv } from "@loom/core";
+import { createLoom, seededRandom, type Loom, type LoomEnv } from "@loom/core";
 import { createScriptedGenerator } from "@loom/generators/test";
 import { createSession } from "@loom/io";
 import { memorySession, Orchestrator, type SessionLike } from "@loom/orchestrator";
@@ -25,25 +25,14 @@ function benchEnv(start = 0): LoomEnv {
 // Default sampling (8 branches of 6 tokens, top-5 logprobs) and the default piece length (maxTokensTotal 1500).
 const config = { generator: { provider: "scripted", model: "scripted", seed: 1 }, selector: { mode: "auto" as const } };
 
-/** mulberry32, so every run explores the same branches. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Make `decisions` decisions with run(). When a piece reaches maxTokensTotal the loop goes back to a
  * random earlier node of it and goes on, as a person exploring alternatives would; that is how a
  * loom of this size arises, since one piece is at most 1500 tokens (250 steps) deep.
  */
 async function explore(orch: Orchestrator, decisions: number, seed: number): Promise<void> {
-  const random = rng(seed);
+  // Seeded, so every run explores the same branches.
+  const random = seededRandom(seed);
   let done = 0;
   while (done < decisions) {
     const result = await orch.run({ maxSteps: decisions - done });

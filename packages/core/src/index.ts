@@ -79,6 +79,8 @@ export type {
 } from "./session-config.js";
 export { currentText, currentTip, getNode, nodeText, pathText, rootPath } from "./text.js";
 export { nodeTokenCount, pathTokenCount } from "./token-count.js";
+export { hashString, seededRandom } from "./seeded-random.js";
+export { serialQueue } from "./serial-queue.js";
 export { DEFAULT_MODELS } from "./services/default-models.js";
 export type { DefaultModelRole } from "./services/default-models.js";
 export { anthropicModelFacts, anthropicModelTable, anthropicNoThinkingModels, anthropicPrefillModels } from "./services/anthropic-models.js";

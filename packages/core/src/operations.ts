@@ -19,7 +19,7 @@ export interface CandidateInput {
   origin?: "generated" | "human";
 }
 
-/** The sum of token logprobs, or null if any token lacks one. */
+/** The sum of the tokens' logprobs (a step's logprob), or null when any token lacks one: a partial sum would mislead. */
 export function sumLogprobs(tokens: readonly Token[] | null | undefined): number | null {
   if (!tokens || tokens.length === 0) return null;
   let sum = 0;

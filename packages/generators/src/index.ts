@@ -26,7 +26,7 @@ export { backoffMs, retryAfterMs, withRetry } from "./retry.js";
 export type { RetryOptions } from "./retry.js";
 export { resolveApiKey } from "./http/api-key.js";
 export type { Env } from "./http/api-key.js";
-export { finishReasonOf, stepLogprobOf, tokensFromLogprobs } from "./http/completion-logprobs.js";
+export { finishReasonOf, tokensFromLogprobs } from "./http/completion-logprobs.js";
 export type { CompletionLogprobs } from "./http/completion-logprobs.js";
 export { fanOut } from "./http/fan-out.js";
 export { DEFAULT_TIMEOUT_MS } from "./http/http-options.js";

@@ -1,22 +1,11 @@
 // A transparent automatic selector for headless offline runs: highest logprob, or a seeded random pick.
+import { seededRandom } from "@loom/core";
 import type { SelectionContext, SelectionOutcome, Selector } from "./selector.js";
 
 export interface AutoSelectorOptions {
   /** "max-logprob" (default): the base model's favourite, ties and missing logprobs by order. "random": seeded. */
   rule?: "max-logprob" | "random";
   seed?: number;
-}
-
-/** mulberry32: a tiny seeded PRNG, so a seeded run picks the same path every time. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function createAutoSelector(options: AutoSelectorOptions = {}): Selector {

@@ -1,4 +1,5 @@
 // One open session in the server: its driver, a serial queue for model calls, the SSE subscribers and a replay buffer of events.
+import { serialQueue } from "@loom/core";
 import type { SseStream } from "../http/sse-stream.js";
 import type { DriverEvent, SessionDriver } from "./session-driver.js";
 
@@ -17,7 +18,6 @@ export class LiveSession {
   private readonly replay: PublishedEvent[] = [];
   private readonly subscribers = new Set<SseStream>();
   private readonly pageCache = new Map<string, string>();
-  private queue: Promise<unknown> = Promise.resolve();
   private runController: AbortController | null = null;
   private readonly unsubscribe: () => void;
 
@@ -72,11 +72,7 @@ export class LiveSession {
   }
 
   /** Run model-calling work one at a time per session, so two generate requests never open two decisions. */
-  exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work, work);
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
+  readonly exclusive = serialQueue();
 
   /** Start a server-side selector run in the background; events report its progress. */
   startRun(maxSteps: number | undefined, onError: (error: unknown) => void): void {
@@ -104,7 +100,7 @@ export class LiveSession {
     this.cancelRun();
     for (const s of this.subscribers) s.close();
     this.unsubscribe();
-    await this.queue;
+    await this.exclusive(async () => {});
     await this.driver.close();
   }
 }

@@ -75,17 +75,6 @@ export function tokensFromLogprobs(logprobs: CompletionLogprobs | null | undefin
   return tokens.length > 0 ? tokens : null;
 }
 
-/** Sum of the tokens' logprobs, or null when any is missing (a partial sum would mislead). */
-export function stepLogprobOf(tokens: Token[] | null): number | null {
-  if (!tokens || tokens.length === 0) return null;
-  let sum = 0;
-  for (const t of tokens) {
-    if (t.logprob === undefined) return null;
-    sum += t.logprob;
-  }
-  return sum;
-}
-
 /** Normalise a provider's finish reason. */
 export function finishReasonOf(reason: string | null | undefined): FinishReason {
   switch (reason) {

@@ -1,9 +1,9 @@
 // One step on a completions-style API: a single request with `n`, or `n` concurrent ones, streamed or not, retried.
-import type { GenerateRequest, GeneratedCandidate, GenerationUsage, Token } from "@loom/core";
+import { sumLogprobs, type GenerateRequest, type GeneratedCandidate, type GenerationUsage, type Token } from "@loom/core";
 import { APICallError, GeneratorError, PartialStepError } from "../errors.js";
 import { withRetry, type RetryOptions } from "../retry.js";
 import { createStopCutter, cutAtStop, tokensWithin } from "./client-stop.js";
-import { finishReasonOf, stepLogprobOf, tokensFromLogprobs, type CompletionLogprobs, type LogprobsLayout, logprobsLayoutOf } from "./completion-logprobs.js";
+import { finishReasonOf, tokensFromLogprobs, type CompletionLogprobs, type LogprobsLayout, logprobsLayoutOf } from "./completion-logprobs.js";
 import { fanOut } from "./fan-out.js";
 import { fromSdkError, type SdkErrorContext } from "./sdk-error.js";
 
@@ -181,5 +181,5 @@ function addUsage(usage: GenerationUsage, response: CompletionResponseLike): voi
 function toCandidate(acc: Accumulated, clientStops: readonly string[]): GeneratedCandidate {
   const cut = cutAtStop(acc.text, clientStops);
   const tokens = cut.stopped ? tokensWithin(acc.tokens, cut.text.length) : acc.tokens;
-  return { text: cut.text, tokens, stepLogprob: stepLogprobOf(tokens), finishReason: cut.stopped ? "stop" : finishReasonOf(acc.finishReason) };
+  return { text: cut.text, tokens, stepLogprob: sumLogprobs(tokens), finishReason: cut.stopped ? "stop" : finishReasonOf(acc.finishReason) };
 }

@@ -1,5 +1,7 @@
 // The local GGUF engine: n candidates per step as parallel sequences of one context, with true per-token logprobs.
 import {
+  seededRandom,
+  serialQueue,
   GENERATOR_SPECIFICATION_VERSION,
   type FinishReason,
   type GenerateRequest,
@@ -15,8 +17,8 @@ import { throwIfAborted } from "../abort.js";
 import { GenerationAbortedError, GeneratorError, isAbortError } from "../errors.js";
 import { streamFrom } from "../event-channel.js";
 import { promptOf } from "../prompt-builder.js";
-import { seededRandom } from "../seeded-random.js";
 import { stepMeta } from "../step-meta.js";
+import { cutTokens } from "../token-cut.js";
 import { disposeLocalModel, loadLocalModel, type LoadedLocalModel, type LocalModelOptions } from "./local-model.js";
 import { windowStart } from "./prompt-window.js";
 import { probabilityOf, sampleToken, type Distribution } from "./token-sampler.js";
@@ -74,7 +76,8 @@ export class LocalGenerator implements Generator {
   readonly capabilities: GeneratorCapabilities = { logprobs: true, nativeN: true, streaming: true, seed: true };
   private readonly options: LocalGeneratorOptions;
   private loading: Promise<LoadedLocalModel> | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Steps share the main sequence, so they run one at a time. */
+  private readonly exclusive = serialQueue();
   private previousStart = 0;
   private copyWorks = true;
 
@@ -120,15 +123,8 @@ export class LocalGenerator implements Generator {
   async close(): Promise<void> {
     const loading = this.loading;
     this.loading = null;
-    await this.queue.catch(() => {});
+    await this.exclusive(async () => {});
     if (loading) await disposeLocalModel(await loading);
-  }
-
-  /** Steps share the main sequence, so they run one at a time. */
-  private exclusive<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => {});
-    return next;
   }
 
   private async step(request: GenerateRequest, onDelta: (d: Delta) => void): Promise<GenerateResult> {
@@ -219,7 +215,7 @@ export class LocalGenerator implements Generator {
     const topK = request.logprobs ?? 0;
     const context = window.slice(-8);
     const generated: LlamaToken[] = [];
-    const tokens: Token[] = [];
+    let tokens: Token[] = [];
     let text = "";
     let finishReason: FinishReason = "length";
     let lastYield = performance.now();
@@ -255,7 +251,7 @@ export class LocalGenerator implements Generator {
         if (cut !== null) {
           text = text.slice(0, cut);
           finishReason = "stop";
-          trimTokens(tokens, cut);
+          tokens = cutTokens(tokens, cut);
           break;
         }
         if (generated.length >= request.maxTokens) break;
@@ -308,16 +304,3 @@ function stopAt(text: string, stop: string[] | undefined): number | null {
   return cut;
 }
 
-/** Drop or shorten trailing tokens so their texts join to the first `length` characters. */
-function trimTokens(tokens: Token[], length: number): void {
-  let start = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (start >= length) {
-      tokens.length = i;
-      return;
-    }
-    if (start + t.text.length > length) tokens[i] = { ...t, text: t.text.slice(0, length - start) };
-    start += t.text.length;
-  }
-}

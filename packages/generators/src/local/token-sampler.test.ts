@@ -1,6 +1,6 @@
 // Tests for the JS sampler: greedy at temperature 0, nucleus truncation, and frequencies that follow the distribution.
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../seeded-random.js";
+import { seededRandom } from "@loom/core";
 import { probabilityOf, sampleToken, type Distribution } from "./token-sampler.js";
 
 const dist: Distribution = [

@@ -1,5 +1,7 @@
 // A deterministic generator for tests: candidates and logprobs from a script, or made up from a seed.
 import {
+  seededRandom,
+  hashString,
   GENERATOR_SPECIFICATION_VERSION,
   type FinishReason,
   type GenerateRequest,
@@ -13,8 +15,8 @@ import {
 import { abortableSleep, throwIfAborted } from "../abort.js";
 import { GeneratorError } from "../errors.js";
 import { promptOf } from "../prompt-builder.js";
-import { hashString, seededRandom } from "../seeded-random.js";
 import { stepMeta } from "../step-meta.js";
+import { cutTokens } from "../token-cut.js";
 
 /** One scripted candidate: its text, and optionally its tokens and their logprobs. */
 export interface ScriptedCandidate {
@@ -283,14 +285,3 @@ function insertSorted(list: { text: string; logprob: number }[], entry: { text: 
   list[at] = entry;
 }
 
-/** The tokens covering the first `length` characters, the last one cut so the texts still join to the text. */
-function cutTokens(tokens: Token[], length: number): Token[] {
-  const kept: Token[] = [];
-  let start = 0;
-  for (const t of tokens) {
-    if (start >= length) break;
-    kept.push(start + t.text.length <= length ? t : { ...t, text: t.text.slice(0, length - start) });
-    start += t.text.length;
-  }
-  return kept;
-}
