@@ -39,10 +39,10 @@ export {
   releasePath,
   resolveDecision,
   sumLogprobs,
-} from "./operations.js";
-export type { AddCandidatesResult, CandidateInput } from "./operations.js";
-export { FinalResolutionSchema, LoomOpSchema, ResolutionSchema, applyOp } from "./ops.js";
-export type { FinalResolution, LoomOp, Resolution, ResolutionInput } from "./ops.js";
+} from "./op-builders.js";
+export type { AddCandidatesResult, CandidateInput } from "./op-builders.js";
+export { FinalResolutionSchema, LoomOpSchema, ResolutionSchema, applyOp } from "./loom-op.js";
+export type { FinalResolution, LoomOp, Resolution, ResolutionInput } from "./loom-op.js";
 export {
   clarifications,
   decisionsInOrder,

@@ -7,7 +7,7 @@ import type { HttpGeneratorOptions } from "./http/http-options.js";
 import { LocalGenerator, type LocalGeneratorOptions } from "./local/local-generator.js";
 import { OpenAICompatibleGenerator } from "./openai-compatible/openai-compatible-generator.js";
 import { OPENAI_COMPATIBLE_PRESETS, customPreset, isOpenAICompatiblePreset } from "./openai-compatible/openai-compatible-presets.js";
-import { ScriptedGenerator } from "./test/scripted-generator.js";
+import { ScriptedGenerator } from "./scripted/scripted-generator.js";
 import { TogetherGenerator } from "./together/together-generator.js";
 
 export type CreateGeneratorConfig = Partial<GeneratorConfig> &

@@ -6,7 +6,6 @@ export { OrchestratorError } from "./orchestrator-error.js";
 export type { OrchestratorErrorCode } from "./orchestrator-error.js";
 export { memorySession } from "./session-like.js";
 export type { SessionLike } from "./session-like.js";
-export { UsageTracker, emptyUsage } from "./usage.js";
 export type { ModelTotals, PriceTable, SessionUsage } from "./usage.js";
-export { compactPrompt, expandPrompt } from "./prompt-ref.js";
+export { expandPrompt } from "./prompt-ref.js";
 export type { PromptTextRef } from "./prompt-ref.js";

@@ -1,7 +1,7 @@
 // Child process of the end-to-end test: a session on the local GGUF engine with a scripted selector, killable at will.
 // Usage: node --import tsx local-session-child.ts <create|resume> <dir> <total decisions> [hang after N decisions]
 import { createLoom } from "@loom/core";
-import { createLocalGenerator } from "@loom/generators";
+import { LocalGenerator } from "@loom/generators";
 import { createSession, openSession } from "@loom/io";
 import { createScriptedSelector, type SelectionContext } from "@loom/selectors";
 import { Orchestrator } from "./orchestrator.js";
@@ -36,7 +36,7 @@ const session =
         }),
       )
     : await openSession(dir!);
-const generator = createLocalGenerator({ modelPath, contextSize: 512, parallel: 4, threads: 1 });
+const generator = new LocalGenerator({ modelPath, contextSize: 512, parallel: 4, threads: 1 });
 let made = resolved(session);
 const selector = createScriptedSelector(async (ctx) => {
   if (made >= hangAfter) {

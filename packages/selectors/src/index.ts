@@ -1,12 +1,4 @@
-// @loom/selectors: the decision format and the human, stateless-LLM, agentic-LLM, hybrid and automatic selectors.
-export {
-  ChooseDecisionSchema,
-  ClarifyDecisionSchema,
-  SelectorDecisionSchema,
-  StopDecisionSchema,
-  selectorDecisionJsonSchema,
-} from "@loom/core";
-export type { ChooseDecision, ClarifyDecision, SelectorDecision, StopDecision } from "@loom/core";
+// @loom/selectors: the human, stateless-LLM, agentic-LLM, hybrid and automatic selectors (the decision format they share is in @loom/core).
 export { checkDecision, decisionEnvelopeJsonSchema, parseJsonText } from "./decision.js";
 export type { DecisionCheck, DecisionRules } from "./decision.js";
 export { isSelectorCommand } from "./selector.js";

@@ -1,13 +1,6 @@
 // The human at a terminal as a HumanInterface: keys choose, stop, reroll, write, go back, show rejected, quit.
-import { currentText, rejectedAt } from "@loom/core";
-import type {
-  ClarificationAnswer,
-  ClarificationRequest,
-  HumanChoiceRequest,
-  HumanInterface,
-  SelectionOutcome,
-  SelectorDecision,
-} from "@loom/selectors";
+import { currentText, rejectedAt, type SelectorDecision } from "@loom/core";
+import type { ClarificationAnswer, ClarificationRequest, HumanChoiceRequest, HumanInterface, SelectionOutcome } from "@loom/selectors";
 import type { Output } from "../cli/output.js";
 import { formatLogprob } from "../render/snippet.js";
 import type { KeyInput } from "./key-input.js";

@@ -232,7 +232,3 @@ export class AnthropicCliSimGenerator implements Generator {
     });
   }
 }
-
-export function createAnthropicCliSimGenerator(options: AnthropicCliSimGeneratorOptions = {}): AnthropicCliSimGenerator {
-  return new AnthropicCliSimGenerator(options);
-}

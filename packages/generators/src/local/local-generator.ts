@@ -276,10 +276,6 @@ export class LocalGenerator implements Generator {
 /** Longest stretch of sampling without letting timers, keys and signals through. */
 const YIELD_EVERY_MS = 20;
 
-export function createLocalGenerator(options: LocalGeneratorOptions): LocalGenerator {
-  return new LocalGenerator(options);
-}
-
 function validate(request: GenerateRequest): void {
   if (!Number.isInteger(request.n) || request.n < 1) throw new GeneratorError("invalid_request", `local engine: n must be a positive integer, got ${request.n}`);
   if (!Number.isInteger(request.maxTokens) || request.maxTokens < 1) {

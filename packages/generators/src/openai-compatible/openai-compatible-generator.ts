@@ -125,7 +125,3 @@ export class OpenAICompatibleGenerator implements Generator {
     };
   }
 }
-
-export function createOpenAICompatibleGenerator(options: OpenAICompatibleGeneratorOptions): OpenAICompatibleGenerator {
-  return new OpenAICompatibleGenerator(options);
-}

@@ -132,7 +132,3 @@ export class TogetherGenerator implements Generator {
     };
   }
 }
-
-export function createTogetherGenerator(options: TogetherGeneratorOptions): TogetherGenerator {
-  return new TogetherGenerator(options);
-}

@@ -1,4 +1,4 @@
-// Loom operations as data: every mutation is an op that can be journaled and replayed by applyOp.
+// Loom operations as data: the op schema (what the journal stores) and applyOp, the one place a loom is mutated.
 import { z } from "zod";
 import type { DecisionEvent } from "./decision-event.js";
 import { LoomError } from "./errors.js";

@@ -1,4 +1,4 @@
-// Tree operations as functions: each builds an op (ids and times from the env), applies it, and returns it.
+// Tree operations as functions: each builds an op (ids and times from the env), applies it with applyOp, and returns it.
 import type { ChosenBy, LoomNode, Token } from "./node.js";
 import { NodeSchema } from "./node.js";
 import { defaultEnv, type LoomEnv } from "./env.js";
@@ -6,7 +6,7 @@ import { parseNodeFast } from "./fast-parse.js";
 import { LoomError } from "./errors.js";
 import type { Loom } from "./loom.js";
 import { openDecisionAt } from "./loom-index.js";
-import { applyOp, type FinalResolution, type LoomOp, type ResolutionInput, ResolutionSchema } from "./ops.js";
+import { applyOp, type FinalResolution, type LoomOp, type ResolutionInput, ResolutionSchema } from "./loom-op.js";
 import { getNode } from "./text.js";
 import { SessionConfigSchema, type SessionConfigInput } from "./session-config.js";
 
