@@ -35,7 +35,7 @@ export interface AnthropicCliSimGeneratorOptions extends Omit<HttpGeneratorOptio
   model?: string;
   /** `cli-sim` (default): the model prints the rest of the draft. `prefill`: the assistant turn starts with the text. */
   mode?: CliSimMode;
-  /** Replaces {@link CLI_SIM_SYSTEM_PROMPT}. */
+  /** Replaces the default system prompt (`CLI_SIM_SYSTEM_PROMPT`, in `@loom/generators/internal`). */
   system?: string;
   /** Most requests in flight at once (default 4): a step of `n` candidates is `n` requests. */
   maxConcurrency?: number;
