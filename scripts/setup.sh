@@ -9,3 +9,7 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$P
 fi
 pnpm install --frozen-lockfile
 pnpm run build
+# A clone without ../shared has no model for the local engine: fetch the default one (~1 MB, SHA-256
+# checked) into the cache. A no-op wherever a model is already found (LOOM_MODEL, the cache, ../shared).
+node apps/cli/dist/bin.js model pull --if-missing ||
+  echo "setup: no model downloaded; set LOOM_MODEL=/path/to/model.gguf before \`pnpm run main\`" >&2

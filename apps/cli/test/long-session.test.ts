@@ -1,7 +1,8 @@
 // A long piece stays readable: `loom tree` on a 12,500-step path (25,001 realistic nodes) shows a window that fits the terminal, and --json does not overflow.
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, loom, scratch } from "./helpers.js";
+import { spawnSync } from "node:child_process";
+import { BIN, baseEnv, ensureBuilt, loom, scratch } from "./helpers.js";
 import { writeRealisticSession } from "./support/realistic-session.js";
 
 // Issue 9 item 8: tree threw "Invalid string length" on a 12,500-deep path; issue 16 item 11: 85 MB of 10,000-character lines.
@@ -17,6 +18,17 @@ beforeAll(async () => {
 }, 120_000);
 
 const width = (text: string) => Math.max(...text.split("\n").map((l) => [...l].length));
+
+describe("plain JSON for other tools", () => {
+  it("export -f json of a long session (whose snapshot the store may compress) is plain JSON that Python reads", () => {
+    const r = spawnSync("bash", ["-c", `${process.execPath} ${BIN} export '${session}' -f json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["loom"]["nodes"]))'`], {
+      encoding: "utf8",
+      env: baseEnv(dir),
+    });
+    expect(r.stderr).toBe("");
+    expect(Number(r.stdout.trim())).toBe(2 * STEPS + 1);
+  }, 120_000);
+});
 
 describe("loom tree on a long piece", () => {
   it("draws a window around the tip whose lines fit the width", async () => {

@@ -108,7 +108,8 @@ describe("loom model path", () => {
     const dir = scratch();
     const fromEnv = await loom(["model", "path", "--json"], { dir, env: { LOOM_MODEL: MODEL } });
     expect(JSON.parse(fromEnv.stdout)).toMatchObject({ path: MODEL, source: "LOOM_MODEL" });
-    const none = await loom(["model", "path"], { dir });
+    // As a clone without ../shared would be: an empty shared-models directory.
+    const none = await loom(["model", "path"], { dir, env: { LOOM_SHARED_MODELS_DIR: join(dir, "cache") } });
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("LOOM_MODEL");
     expect(none.stderr).toContain("loom model pull");

@@ -38,6 +38,10 @@ describe("a headless session on the local engine", () => {
     expect([...r.stderr.matchAll(/^step (\d+): chose/gm)].map((m) => Number(m[1]))).toEqual([1, 2, 3, 4]);
     expect(r.stderr).toContain("reached this run's step limit after 4 decisions this run; the piece is at step 5");
     expect(r.stdout.startsWith("Once upon a time")).toBe(true);
+    // The saved decisions count the same steps from the same origin.
+    const listed = JSON.parse((await loom(["decisions", session, "--json"], { dir })).stdout) as { decisions: { step: number }[] };
+    expect(listed.decisions.map((d) => d.step)).toEqual([1, 2, 3, 4]);
+    expect((await loom(["decisions", session], { dir })).stdout).toMatch(/^step 4 {2}choose/m);
     const { loom: saved } = await readSession(session);
     expect(saved.currentPath).toHaveLength(5);
     expect(r.stdout.trimEnd()).toBe(saved.currentPath.map((id) => saved.nodes[id]!.text).join(""));

@@ -1,7 +1,7 @@
 // `loom clarifications`: every question a selector asked the human, with the answer when there is one.
 import { clarifications } from "@loom/core";
 import { defineCommand } from "../cli/define-command.js";
-import { renderDecisions } from "../render/decisions.js";
+import { renderDecisions, withSteps } from "../render/decisions.js";
 import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
 
 export default defineCommand({
@@ -16,7 +16,7 @@ export default defineCommand({
   async run({ positionals, env, cwd, out }) {
     const { loom } = await readLoom({ positionals, env, cwd, out });
     const found = clarifications(loom);
-    out.result({ sessionId: loom.sessionId, clarifications: found }, () =>
+    out.result({ sessionId: loom.sessionId, clarifications: withSteps(loom, found) }, () =>
       renderDecisions(loom, found, out.colors, "no clarification questions were asked"),
     );
   },

@@ -1,7 +1,7 @@
 // `loom decisions`: the last N decisions, with who chose, the logprob gap and the reason.
 import { lastDecisions } from "@loom/core";
 import { defineCommand } from "../cli/define-command.js";
-import { renderDecisions } from "../render/decisions.js";
+import { renderDecisions, withSteps } from "../render/decisions.js";
 import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
 
 export default defineCommand({
@@ -18,6 +18,6 @@ export default defineCommand({
   async run({ values, positionals, env, cwd, out }) {
     const { loom } = await readLoom({ positionals, env, cwd, out });
     const decisions = lastDecisions(loom, values.last);
-    out.result({ sessionId: loom.sessionId, decisions }, () => renderDecisions(loom, decisions, out.colors, "no decisions yet"));
+    out.result({ sessionId: loom.sessionId, decisions: withSteps(loom, decisions) }, () => renderDecisions(loom, decisions, out.colors, "no decisions yet"));
   },
 });

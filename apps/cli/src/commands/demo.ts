@@ -13,7 +13,7 @@ export default defineCommand({
   summary: "run a short offline session on the local model and print it",
   description:
     "Creates a session on the local GGUF engine (model from --model, LOOM_MODEL, the cache, or a source\n" +
-    "checkout's ../shared/models/stories260K.gguf), lets the automatic selector take a few steps (the base\n" +
+    "checkout's ../shared/models/stories260K.gguf — the lookup every command uses), lets the automatic selector take a few steps (the base\n" +
     "model's favourite each time), prints the text and where the session was saved. No network, no API key.",
   options: {
     seed: { type: "string", valueName: "TEXT", default: DEFAULT_SEED, description: "the text to continue" },
@@ -42,7 +42,6 @@ export default defineCommand({
       },
       env,
       cwd,
-      allowCheckoutModel: true,
     });
     const shown = relative(cwd, dir) || ".";
     out.info(out.errColors.dim(`session ${shown}: ${values.steps} steps, ${values.branching} candidates each, automatic selector`));
@@ -54,7 +53,6 @@ export default defineCommand({
       cwd,
       stdin,
       signal,
-      allowCheckoutModel: true,
     });
     const { config: _config, ...json } = result;
     out.result(json, () => [out.colors.bold("── text ──"), result.text, "", `${describeEnd(result, shown)}`, `read it again: ${invocation(cwd)} show ${shown} · the tree: ${invocation(cwd)} tree ${shown}`].join("\n"));

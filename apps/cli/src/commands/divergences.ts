@@ -1,7 +1,7 @@
 // `loom divergences`: decisions whose chosen candidate the base model liked much less than its favourite.
 import { divergences } from "@loom/core";
 import { defineCommand } from "../cli/define-command.js";
-import { renderDecisions } from "../render/decisions.js";
+import { renderDecisions, withSteps } from "../render/decisions.js";
 import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
 
 export default defineCommand({
@@ -19,7 +19,7 @@ export default defineCommand({
   async run({ values, positionals, env, cwd, out }) {
     const { loom } = await readLoom({ positionals, env, cwd, out });
     const found = divergences(loom, values.threshold);
-    out.result({ sessionId: loom.sessionId, threshold: values.threshold, decisions: found }, () =>
+    out.result({ sessionId: loom.sessionId, threshold: values.threshold, decisions: withSteps(loom, found) }, () =>
       renderDecisions(loom, found, out.colors, `no decision with a logprob gap below ${values.threshold} (or no logprobs)`),
     );
   },

@@ -13,7 +13,7 @@ export default defineCommand({
     { command: "loom model path --json", description: "Path, the rule that chose it, and the cached models." },
   ],
   async run({ values, env, cwd, out }) {
-    const choice = resolveLocalModel({ flag: values.model, env, cwd, allowCheckoutModel: false });
+    const choice = resolveLocalModel({ flag: values.model, env, cwd });
     out.result({ ...choice, cache: modelsDir(env), cached: cachedModels(env) }, () => `${choice.path}  (from ${choice.source})`);
   },
 });

@@ -1,6 +1,6 @@
 // `loom serve`: starts the HTTP API and web page (apps/server) over a sessions directory, until Ctrl-C.
 import { defineCommand } from "../cli/define-command.js";
-import { resolveLocalModel } from "../model/model-locations.js";
+import { lookupLocalModel } from "../model/model-locations.js";
 import { sessionsRoot } from "../session/session-dir.js";
 import { dirFlag } from "../session/dir-flag.js";
 
@@ -27,13 +27,10 @@ export default defineCommand({
   async run({ values, env, cwd, out, signal }) {
     const { startServer } = await import("@loom/server");
     const sessionsDir = values.dir !== undefined ? dirFlag(cwd, values.dir) : sessionsRoot(env, cwd);
-    let model: string | undefined;
-    try {
-      model = resolveLocalModel({ flag: values.model, env, cwd, allowCheckoutModel: true }).path;
-    } catch (error) {
-      if (values.model) throw error;
-      out.warn("no local model found: new sessions need another generator (set LOOM_MODEL or run `loom model pull`)");
-    }
+    // The same lookup as every other command; a --model that names nothing is an error, no model at all a warning.
+    const { choice, looked } = lookupLocalModel({ flag: values.model, env, cwd });
+    const model = choice?.path;
+    if (!model) out.warn(`no model for the local engine (looked in: ${looked.join("; ")}); new sessions need another generator — set LOOM_MODEL or run \`loom model pull\``);
     const token = values.token ?? env.LOOM_SERVER_TOKEN;
     const server = await startServer({
       host: values.host,

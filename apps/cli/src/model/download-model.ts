@@ -1,4 +1,5 @@
 // Downloads a GGUF file to a path with a progress callback, a timeout and an atomic rename; fetch and URL are injectable.
+import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -6,6 +7,9 @@ import { FailureError } from "../cli/exit-error.js";
 
 /** Hugging Face hub location of the small TinyStories model (karpathy/tinyllamas, MIT, converted to GGUF by ggml-org). */
 export const DEFAULT_MODEL_URL = "https://huggingface.co/ggml-org/models/resolve/main/tinyllamas/stories260K.gguf";
+
+/** SHA-256 of that file (1,185,376 bytes; the hub's LFS oid, and the hash of ../shared/models/stories260K.gguf). */
+export const DEFAULT_MODEL_SHA256 = "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d";
 
 export interface DownloadOptions {
   url: string;
@@ -15,6 +19,8 @@ export interface DownloadOptions {
   signal: AbortSignal;
   fetch?: typeof globalThis.fetch;
   onProgress?: (received: number, total: number | null) => void;
+  /** Expected SHA-256 (hex): a file that does not match is not kept. */
+  sha256?: string;
 }
 
 const OFFLINE_HINT =
@@ -44,11 +50,13 @@ export async function downloadModel(options: DownloadOptions): Promise<{ bytes: 
     const total = Number.isFinite(length) && length > 0 ? length : null;
     await mkdir(dirname(options.dest), { recursive: true });
     const file = createWriteStream(temp);
+    const hash = createHash("sha256");
     let received = 0;
     try {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         bump();
         received += chunk.byteLength;
+        hash.update(chunk);
         if (!file.write(chunk)) await new Promise<void>((r) => file.once("drain", () => r()));
         options.onProgress?.(received, total);
       }
@@ -58,6 +66,13 @@ export async function downloadModel(options: DownloadOptions): Promise<{ bytes: 
     }
     await new Promise<void>((resolveClose, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolveClose())));
     await checkGguf(temp, options.url);
+    const digest = hash.digest("hex");
+    if (options.sha256 && digest !== options.sha256) {
+      throw new FailureError(
+        `${options.url}: checksum mismatch (SHA-256 ${digest}, expected ${options.sha256}); the file was not kept`,
+        "the download was damaged or the server sent another file: try again, or give LOOM_MODEL a file you trust",
+      );
+    }
     const handle = await open(temp, "r");
     await handle.sync();
     await handle.close();

@@ -1,4 +1,4 @@
-// Where the local engine's model comes from: --model, then LOOM_MODEL, then the cache, then (demo only) the checkout's shared model.
+// Where the local engine's model comes from — one lookup for every command: --model, LOOM_MODEL, the cache, a source checkout's shared models.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -28,16 +28,15 @@ export function cachedModels(env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
- * The model a source checkout's demo may use: `../shared/models/stories260K.gguf` next to the
- * repository root (found by walking up from this file to pnpm-workspace.yaml).
+ * The shared models of a source checkout: `../shared/models` beside the repository root (found by
+ * walking up from this file to pnpm-workspace.yaml), or LOOM_SHARED_MODELS_DIR. Null when loom is
+ * not running from a checkout.
  */
-export function checkoutSharedModel(): string | null {
+export function sharedModelsDir(env: NodeJS.ProcessEnv): string | null {
+  if (env.LOOM_SHARED_MODELS_DIR) return resolve(env.LOOM_SHARED_MODELS_DIR);
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 8; i++) {
-    if (existsSync(join(dir, "pnpm-workspace.yaml"))) {
-      const candidate = resolve(dir, "..", "shared", "models", DEFAULT_MODEL_FILE);
-      return existsSync(candidate) ? candidate : null;
-    }
+    if (existsSync(join(dir, "pnpm-workspace.yaml"))) return resolve(dir, "..", "shared", "models");
     const up = dirname(dir);
     if (up === dir) break;
     dir = up;
@@ -51,7 +50,13 @@ export interface ModelChoice {
   source: "--model" | "LOOM_MODEL" | "cache" | "checkout";
 }
 
-const HINT = "pass --model PATH, set LOOM_MODEL=/path/to/model.gguf, or run `loom model pull` (needs network)";
+export interface ModelLookup {
+  choice: ModelChoice | null;
+  /** Every place looked at, in order, with what was there: the hint when nothing was found. */
+  looked: string[];
+}
+
+const HINT = "pass --model PATH, set LOOM_MODEL=/path/to/model.gguf, or run `loom model pull` (downloads ~1 MB)";
 
 function mustBeFile(path: string, what: string): string {
   if (!existsSync(path)) throw new FailureError(`${what}: no such file ${path}`, HINT);
@@ -59,29 +64,39 @@ function mustBeFile(path: string, what: string): string {
   return path;
 }
 
-export function resolveLocalModel(
-  options: { flag?: string | undefined; env: NodeJS.ProcessEnv; cwd: string; allowCheckoutModel?: boolean },
-): ModelChoice {
+/** The model the local engine would use, and where it looked; a --model or LOOM_MODEL that names nothing is an error at once. */
+export function lookupLocalModel(options: { flag?: string | undefined; env: NodeJS.ProcessEnv; cwd: string }): ModelLookup {
   const { flag, env, cwd } = options;
   if (flag) {
     const asPath = resolve(cwd, flag);
-    if (existsSync(asPath)) return { path: mustBeFile(asPath, "--model"), source: "--model" };
+    if (existsSync(asPath)) return { choice: { path: mustBeFile(asPath, "--model"), source: "--model" }, looked: [] };
     // Not a path: maybe the name of a cached model, with or without .gguf.
     const known = cachedModels(env);
     const name = flag.endsWith(".gguf") ? flag : `${flag}.gguf`;
-    if (known.includes(name)) return { path: join(modelsDir(env), name), source: "--model" };
+    if (known.includes(name)) return { choice: { path: join(modelsDir(env), name), source: "--model" }, looked: [] };
     throw new FailureError(
       `--model: unknown model "${flag}" (not a file, not in the cache ${modelsDir(env)})`,
       known.length ? `known models: ${known.map((k) => basename(k, ".gguf")).join(", ")}` : HINT,
     );
   }
-  if (env.LOOM_MODEL) return { path: mustBeFile(resolve(cwd, env.LOOM_MODEL), "LOOM_MODEL"), source: "LOOM_MODEL" };
+  const looked = ["--model (not given)"];
+  if (env.LOOM_MODEL) return { choice: { path: mustBeFile(resolve(cwd, env.LOOM_MODEL), "LOOM_MODEL"), source: "LOOM_MODEL" }, looked };
+  looked.push("LOOM_MODEL (not set)");
   const cached = cachedModels(env);
   const pick = cached.includes(DEFAULT_MODEL_FILE) ? DEFAULT_MODEL_FILE : cached[0];
-  if (pick) return { path: join(modelsDir(env), pick), source: "cache" };
-  if (options.allowCheckoutModel) {
-    const shared = checkoutSharedModel();
-    if (shared) return { path: shared, source: "checkout" };
+  if (pick) return { choice: { path: join(modelsDir(env), pick), source: "cache" }, looked };
+  looked.push(`the cache ${modelsDir(env)} (no .gguf file)`);
+  const shared = sharedModelsDir(env);
+  if (shared !== null) {
+    const candidate = join(shared, DEFAULT_MODEL_FILE);
+    if (existsSync(candidate)) return { choice: { path: candidate, source: "checkout" }, looked };
+    looked.push(`the checkout's ${candidate} (missing)`);
   }
-  throw new FailureError(`no model for the local engine (nothing in --model, LOOM_MODEL or ${modelsDir(env)})`, HINT);
+  return { choice: null, looked };
+}
+
+export function resolveLocalModel(options: { flag?: string | undefined; env: NodeJS.ProcessEnv; cwd: string }): ModelChoice {
+  const { choice, looked } = lookupLocalModel(options);
+  if (choice) return choice;
+  throw new FailureError(`no model for the local engine; looked in: ${looked.join("; ")}`, HINT);
 }

@@ -7,17 +7,18 @@ import { checkGenerator } from "./generator-check.js";
 export interface MakeGeneratorOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
-  allowCheckoutModel?: boolean;
   onWarning?: (message: string) => void;
+  /** The model was named on the command line: no falling back to another file if it is not there. */
+  explicitModel?: boolean;
 }
 
 /** The local model file: the configured one, or (if it has gone) what LOOM_MODEL / the cache offer now. */
 function localModelPath(config: GeneratorConfig, options: MakeGeneratorOptions): string {
-  const rules = { env: options.env, cwd: options.cwd, allowCheckoutModel: options.allowCheckoutModel ?? false };
+  const rules = { env: options.env, cwd: options.cwd };
   try {
     return resolveLocalModel({ ...rules, flag: config.model || undefined }).path;
   } catch (error) {
-    if (!config.model) throw error;
+    if (!config.model || options.explicitModel) throw error;
     let path: string;
     try {
       path = resolveLocalModel(rules).path;

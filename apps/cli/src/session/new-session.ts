@@ -19,8 +19,6 @@ export interface NewSessionInput {
   flags: Parameters<typeof applyConfigFlags>[1];
   env: NodeJS.ProcessEnv;
   cwd: string;
-  /** The demo may fall back to the checkout's shared model. */
-  allowCheckoutModel?: boolean;
 }
 
 async function readSeed(input: NewSessionInput): Promise<string> {
@@ -50,7 +48,7 @@ export async function newSession(input: NewSessionInput): Promise<{ dir: string;
   checkGenerator(config.generator);
   if (config.generator.provider === "local") {
     // Resolve now, so a missing model is reported before anything is written, and store the absolute path.
-    const choice = resolveLocalModel({ flag: config.generator.model || undefined, env: input.env, cwd: input.cwd, allowCheckoutModel: input.allowCheckoutModel ?? false });
+    const choice = resolveLocalModel({ flag: config.generator.model || undefined, env: input.env, cwd: input.cwd });
     config.generator.model = choice.path;
   }
   const loom = createLoom({ seed, config, ...(brief ? { brief } : {}) });

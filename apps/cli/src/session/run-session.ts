@@ -32,7 +32,6 @@ export interface RunSessionInput {
   cwd: string;
   stdin: NodeJS.ReadStream;
   signal: AbortSignal;
-  allowCheckoutModel?: boolean;
 }
 
 export interface RunSessionResult extends RunResult {
@@ -84,7 +83,7 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
       session.mutate((l) => checkout(l, nodeId));
     }
     // Sampling settings come from the stored config; a run may only point at another model file.
-    generator = await makeGenerator(config.generator, { env, cwd: input.cwd, allowCheckoutModel: input.allowCheckoutModel ?? false, onWarning: (w) => out.warn(w) });
+    generator = await makeGenerator(config.generator, { env, cwd: input.cwd, explicitModel: input.flags.model !== undefined, onWarning: (w) => out.warn(w) });
     const screen = terminal ? new Output({ stdout: terminal.output, stderr: terminal.output }, env, false) : out;
     if (terminal) keys = new KeyInput(terminal.input, () => interrupt.abort(new Error("interrupted")));
     let orch: Orchestrator | null = null;
