@@ -1,9 +1,9 @@
-// Benchmark of @loom/io: commit latency, load time and disk size of sessions grown to 1k / 10k / 100k nodes, against naive baselines.
+// Benchmark of @loom/io: commit latency, load time and disk size at 1k / 10k / 100k nodes against naive baselines; opening the current path and memory per node with realistic tokens.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addCandidates, checkout, choose, createLoom, seededRandom, type Loom, type LoomEnv } from "@loom/core";
-import { createSession, openSession, readSession } from "@loom/io";
+import { createSession, openSession, readCurrentPath, readSession } from "@loom/io";
 import { median, nowMs, writeResults, type BenchResult } from "./report.js";
 
 const SIZES = [1_000, 10_000, 100_000];
@@ -153,10 +153,91 @@ async function runSize(nodes: number, root: string): Promise<BenchResult[]> {
   return out;
 }
 
+
+/**
+ * A realistic candidate: `tokens` tokens, each with its top-`top` alternatives, as local engines and
+ * OpenAI-compatible servers return them with logprobs on (6 × top-5 is ~1.9 KB of JSON per node; DESIGN §6).
+ */
+function realisticCandidate(rand: () => number, tokens: number, top: number) {
+  const list = Array.from({ length: tokens }, () => {
+    const text = " " + WORDS[Math.floor(rand() * WORDS.length)];
+    return { text, logprob: -rand() * 5, top: Array.from({ length: top }, (_, j) => ({ text: ` ${WORDS[(j * 7) % WORDS.length]}${j}`, logprob: -rand() * 9 })) };
+  });
+  return { text: list.map((t) => t.text).join(""), tokens: list, stepLogprob: list.reduce((s, t) => s + t.logprob, 0), meta: { model: "bench", temperature: 1 } };
+}
+
+async function growRealistic(dir: string, nodes: number, tokens: number, top: number): Promise<number> {
+  const rand = seededRandom(nodes + tokens);
+  const env = benchEnv();
+  const session = await createSession(dir, createLoom({ seed: "In the beginning the loom was", sessionId: `real-${nodes}` }, env));
+  const decisions = Math.ceil((nodes - 1) / BRANCHES);
+  for (let i = 0; i < decisions; i++) {
+    const tip = session.loom.currentPath[session.loom.currentPath.length - 1]!;
+    const added = session.mutate((l) => addCandidates(l, tip, Array.from({ length: BRANCHES }, () => realisticCandidate(rand, tokens, top)), { env }));
+    if (i < decisions - 1) session.mutate((l) => choose(l, added.decisionId, added.nodeIds[Math.floor(rand() * BRANCHES)]!, "auto", "bench", env));
+    if (i % 20 === 0) await tick();
+  }
+  const total = Object.keys(session.loom.nodes).length;
+  await session.close();
+  return total;
+}
+
+/** Opening what a reader needs (the current path and its open decision) against a full open, and memory per node after a full open. */
+async function runRealistic(root: string, nodes: number, tokens: number, top: number): Promise<BenchResult[]> {
+  const dir = join(root, `real-${nodes}-${tokens}x${top}`);
+  const total = await growRealistic(dir, nodes, tokens, top);
+  const params = { nodes: total, tokens, top };
+  // Memory first, from a settled heap: RSS never shrinks after an earlier open, so it is measured as heap
+  // plus buffers held, with the loom alive, against the same before it was read.
+  globalThis.gc?.();
+  const used = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = used();
+  let held: Awaited<ReturnType<typeof readSession>> | null = await readSession(dir);
+  globalThis.gc?.();
+  const perNode = (used() - before) / Object.keys(held.loom.nodes).length;
+  held = null;
+  const pathMs: number[] = [];
+  const fullMs: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    globalThis.gc?.();
+    let t0 = nowMs();
+    const view = await readCurrentPath(dir);
+    pathMs.push(nowMs() - t0);
+    if (view.read !== "path-frames" || view.open === null) throw new Error("the bench session should open from its path frames, with an open decision");
+    globalThis.gc?.();
+    t0 = nowMs();
+    await readSession(dir);
+    fullMs.push(nowMs() - t0);
+  }
+  const path = median(pathMs);
+  const full = median(fullMs);
+  const snapshotBytes = statSync(join(dir, "loom.json")).size;
+  console.log(`realistic ${total} nodes (${tokens} tokens, top-${top}): snapshot ${(snapshotBytes / 1e6).toFixed(1)} MB; current path ${path.toFixed(1)} ms, full open ${full.toFixed(0)} ms; ${perNode.toFixed(0)} bytes of heap per node`);
+  const out: BenchResult[] = [
+    { metric: "open-current-path", value: path, unit: "ms", params, baseline: full, ratio: full / path },
+    { metric: "open-full", value: full, unit: "ms", params },
+    // Baseline: the issue's figure for the previous build (~10 KB per realistic node after a full open, as RSS growth).
+    { metric: "memory-per-node", value: perNode, unit: "bytes", params, baseline: 10_000, ratio: 10_000 / perNode },
+  ];
+  if (nodes === 100_000 && tokens === 6) {
+    out[0]!.target = "≤ 300 ms";
+    out[0]!.pass = path <= 300;
+    out[2]!.target = "≤ 1500 bytes";
+    out[2]!.pass = perNode <= 1500;
+  }
+  return out;
+}
+
 const root = mkdtempSync(join(tmpdir(), "loom-io-bench-"));
 try {
   const results: BenchResult[] = [];
   for (const n of SIZES) results.push(...(await runSize(n, root)));
+  // Realistic nodes (DESIGN §6): 6 tokens with top-5 at 100k nodes, and one case of 32 tokens with top-20.
+  results.push(...(await runRealistic(root, 100_000, 6, 5)));
+  results.push(...(await runRealistic(root, 10_000, 32, 20)));
   writeResults("io", results);
 } finally {
   rmSync(root, { recursive: true, force: true });
