@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addCandidates, checkout, choose, createLoom, sequentialEnv, type CandidateInput } from "@loom/core";
+import { addCandidates, checkout, choose, createLoom, seededRandom, sequentialEnv, type CandidateInput } from "@loom/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fsckSession } from "./fsck.js";
 import { createSession, IoError, readSession } from "./index.js";
@@ -11,17 +11,6 @@ const TRIALS = 1000;
 const FILES = ["loom.json", "journal.ndjson", "manifest.ndjson"] as const;
 const tmp = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "loom-torture-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** mulberry32: the same trials every run, so a failure can be replayed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A realistic candidate: 6 tokens, each with its top-5 alternatives (the shape local and OpenAI-compatible engines return). */
 function candidate(rand: () => number, i: number): CandidateInput {
@@ -39,7 +28,7 @@ const original = new Map<string, Buffer>();
 
 beforeAll(async () => {
   const env = sequentialEnv();
-  const rand = rng(7);
+  const rand = seededRandom(7);
   const s = await createSession(base, createLoom({ seed: "Torture:", sessionId: "s-torture" }, env), { compactAfterBytes: false });
   for (let i = 0; i < 12; i++) {
     const tip = s.loom.currentPath.at(-1)!;
@@ -59,7 +48,7 @@ type Outcome = "error" | "warned" | "fsck" | "harmless" | "crash-equivalent";
 
 describe("torture", () => {
   it(`detects every one of ${TRIALS} random byte flips and truncations, or proves it harmless`, async () => {
-    const rand = rng(2026);
+    const rand = seededRandom(2026);
     const dir = join(tmp, "trial");
     mkdirSync(dir, { recursive: true });
     const counts: Record<Outcome, number> = { error: 0, warned: 0, fsck: 0, harmless: 0, "crash-equivalent": 0 };
