@@ -17,7 +17,11 @@ function wall(args: string[]): number {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t = nowMs();
-    const r = spawnSync(process.execPath, args, { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 30 });
+    const r = spawnSync(process.execPath, args, {
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+      maxBuffer: 1 << 30,
+    });
     times.push(nowMs() - t);
     if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}): ${r.stderr}`);
   }
@@ -40,7 +44,16 @@ try {
   ];
   const results: BenchResult[] = commands.map(([metric, args]) => {
     const value = wall([BIN, ...args]);
-    return { metric, value, unit: "ms", params: { nodes, runs: RUNS }, baseline, ratio: value / baseline, target: `≤ ${TARGET_MS} ms`, pass: value <= TARGET_MS };
+    return {
+      metric,
+      value,
+      unit: "ms",
+      params: { nodes, runs: RUNS },
+      baseline,
+      ratio: value / baseline,
+      target: `≤ ${TARGET_MS} ms`,
+      pass: value <= TARGET_MS,
+    };
   });
   writeResults("cli", results);
 } finally {

@@ -36,7 +36,12 @@ async function textsOfTokens(counts: number[]): Promise<Map<number, string>> {
 }
 
 /** Median step time over a Loom-like run: each step appends the first candidate to the text. */
-async function loomRun(generator: Generator, text: string, steps: number, request: Omit<GenerateRequest, "prompt"> = step): Promise<number[]> {
+async function loomRun(
+  generator: Generator,
+  text: string,
+  steps: number,
+  request: Omit<GenerateRequest, "prompt"> = step,
+): Promise<number[]> {
   const times: number[] = [];
   await generator.generate({ ...request, prompt: text, seed: 999 }); // evaluates the starting text: not a step of the run
   for (let i = 0; i < steps; i++) {
@@ -105,7 +110,15 @@ async function contextGrowth(texts: Map<number, string>): Promise<BenchResult> {
     metric: "local-step-context-growth",
     value: growth,
     unit: "x",
-    params: { n: 8, maxTokens: 6, steps: STEPS, ms50: reuse[50], ms400: reuse[400], noReuseMs50: fresh[50], noReuseMs400: fresh[400] },
+    params: {
+      n: 8,
+      maxTokens: 6,
+      steps: STEPS,
+      ms50: reuse[50],
+      ms400: reuse[400],
+      noReuseMs50: fresh[50],
+      noReuseMs400: fresh[400],
+    },
     baseline,
     ratio: growth,
     target: "value ≤ 1.5",
@@ -120,12 +133,25 @@ async function httpFanout(): Promise<BenchResult> {
     object: "text_completion",
     created: 0,
     model: "bench",
-    choices: [{ text: " there", index: 0, logprobs: { tokens: [" there"], token_logprobs: [-0.5], top_logprobs: [{ " there": -0.5 }] }, finish_reason: "length" }],
+    choices: [
+      {
+        text: " there",
+        index: 0,
+        logprobs: { tokens: [" there"], token_logprobs: [-0.5], top_logprobs: [{ " there": -0.5 }] },
+        finish_reason: "length",
+      },
+    ],
     usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
   };
   server.setFallback({ body, delayMs: 200 });
   const make = (maxConcurrency: number) =>
-    new OpenAICompatibleGenerator({ model: "bench", preset: "llamacpp", baseURL: `${server.url}/v1`, env: {}, maxConcurrency });
+    new OpenAICompatibleGenerator({
+      model: "bench",
+      preset: "llamacpp",
+      baseURL: `${server.url}/v1`,
+      env: {},
+      maxConcurrency,
+    });
   const request = { ...step, prompt: "Once upon a time" };
   const fan = make(8);
   await fan.generate({ ...request, n: 1 }); // connection warm-up
@@ -145,7 +171,13 @@ async function httpFanout(): Promise<BenchResult> {
     metric: "http-step-fanout",
     value,
     unit: "ms",
-    params: { n: 8, serverLatencyMs: 200, nativeN: false, oneRequestMs: oneRequest, latencyMultiple: value / oneRequest },
+    params: {
+      n: 8,
+      serverLatencyMs: 200,
+      nativeN: false,
+      oneRequestMs: oneRequest,
+      latencyMultiple: value / oneRequest,
+    },
     baseline: median(sequential),
     ratio: median(sequential) / value,
     target: "value ≤ 1.3 × one request",

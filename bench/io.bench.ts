@@ -13,7 +13,8 @@ const CHECKOUT_EVERY = 50;
 /** Decisions timed at the end of growth (the loom is at its full size then). */
 const TIMED_DECISIONS = 400;
 
-const WORDS = "the a spider web of light thread wove under over silence and then it was holding heat token void hand".split(" ");
+const WORDS =
+  "the a spider web of light thread wove under over silence and then it was holding heat token void hand".split(" ");
 function segment(rand: () => number): string {
   let s = "";
   while (s.length < SEGMENT_CHARS) s += " " + WORDS[Math.floor(rand() * WORDS.length)];
@@ -25,7 +26,10 @@ function benchEnv(): LoomEnv {
   let t = Date.UTC(2026, 0, 1);
   const prefix = { node: "n", decision: "d", session: "s" } as const;
   // Ids as long as defaultEnv's (prefix + 16 hex digits) so sizes are realistic.
-  return { newId: (k) => `${prefix[k]}_${(++n).toString(16).padStart(16, "0")}`, now: () => new Date(t++).toISOString() };
+  return {
+    newId: (k) => `${prefix[k]}_${(++n).toString(16).padStart(16, "0")}`,
+    now: () => new Date(t++).toISOString(),
+  };
 }
 
 function dirBytes(dir: string): number {
@@ -47,18 +51,41 @@ function pythonFormatBytes(loom: Loom, manifestBytes: number): number {
     const len = (n.parentId === null ? 0 : fullLen.get(n.parentId)!) + Buffer.byteLength(n.text);
     fullLen.set(n.id, len);
     const record = {
-      id: n.id, parent_id: n.parentId, text: n.text, full_text: "", token_ids: [], token_logprobs: [],
-      step_logprob: n.stepLogprob, decision_id: n.decisionId, was_chosen: n.chosenBy !== null, chosen_by: n.chosenBy,
-      selection_reason: n.selectionReason, scores: n.scores, created_at: created, meta: n.meta,
+      id: n.id,
+      parent_id: n.parentId,
+      text: n.text,
+      full_text: "",
+      token_ids: [],
+      token_logprobs: [],
+      step_logprob: n.stepLogprob,
+      decision_id: n.decisionId,
+      was_chosen: n.chosenBy !== null,
+      chosen_by: n.chosenBy,
+      selection_reason: n.selectionReason,
+      scores: n.scores,
+      created_at: created,
+      meta: n.meta,
     };
     bytes += Buffer.byteLength(JSON.stringify(n.id)) + 1 + Buffer.byteLength(JSON.stringify(record)) + 1 + len;
   }
   for (const d of Object.values(loom.decisions)) {
     const record = {
-      id: d.id, parent_node_id: d.parentNodeId, candidate_node_ids: d.candidateNodeIds, action: d.action, chosen_node_id: d.chosenNodeId,
-      chosen_by: d.chosenBy, reason: d.reason, clarification_question: d.clarificationQuestion, candidates_in_tension: d.candidatesInTension,
-      what_hinges_on_it: d.whatHingesOnIt, human_response: d.humanResponse, candidate_scores: d.candidateScores, max_logprob: d.maxLogprob,
-      chosen_logprob: d.chosenLogprob, logprob_gap: d.logprobGap, timestamp: created,
+      id: d.id,
+      parent_node_id: d.parentNodeId,
+      candidate_node_ids: d.candidateNodeIds,
+      action: d.action,
+      chosen_node_id: d.chosenNodeId,
+      chosen_by: d.chosenBy,
+      reason: d.reason,
+      clarification_question: d.clarificationQuestion,
+      candidates_in_tension: d.candidatesInTension,
+      what_hinges_on_it: d.whatHingesOnIt,
+      human_response: d.humanResponse,
+      candidate_scores: d.candidateScores,
+      max_logprob: d.maxLogprob,
+      chosen_logprob: d.chosenLogprob,
+      logprob_gap: d.logprobGap,
+      timestamp: created,
     };
     bytes += Buffer.byteLength(JSON.stringify(d.id)) + 1 + Buffer.byteLength(JSON.stringify(record)) + 1;
   }
@@ -73,7 +100,10 @@ async function runSize(nodes: number, root: string): Promise<BenchResult[]> {
   const rand = seededRandom(nodes);
   const env = benchEnv();
   const dir = join(root, `s${nodes}`);
-  const session = await createSession(dir, createLoom({ seed: "In the beginning the loom was", sessionId: `bench-${nodes}` }, env));
+  const session = await createSession(
+    dir,
+    createLoom({ seed: "In the beginning the loom was", sessionId: `bench-${nodes}` }, env),
+  );
   const nodeIds: string[] = [session.loom.rootId];
   const decisions = Math.ceil((nodes - 1) / BRANCHES);
   const timed = Math.min(TIMED_DECISIONS, Math.floor(decisions / 2));
@@ -149,10 +179,11 @@ async function runSize(nodes: number, root: string): Promise<BenchResult[]> {
     out[2]!.target = "ratio ≥ 20";
     out[2]!.pass = python / disk >= 20;
   }
-  console.log(`grew ${total} nodes; commit p50 ${commit.toFixed(3)} ms over the last ${commitMs.length} decisions; max ${Math.max(...commitMs).toFixed(1)} ms`);
+  console.log(
+    `grew ${total} nodes; commit p50 ${commit.toFixed(3)} ms over the last ${commitMs.length} decisions; max ${Math.max(...commitMs).toFixed(1)} ms`,
+  );
   return out;
 }
-
 
 /**
  * A realistic candidate: `tokens` tokens, each with its top-`top` alternatives, as local engines and
@@ -161,20 +192,45 @@ async function runSize(nodes: number, root: string): Promise<BenchResult[]> {
 function realisticCandidate(rand: () => number, tokens: number, top: number) {
   const list = Array.from({ length: tokens }, () => {
     const text = " " + WORDS[Math.floor(rand() * WORDS.length)];
-    return { text, logprob: -rand() * 5, top: Array.from({ length: top }, (_, j) => ({ text: ` ${WORDS[(j * 7) % WORDS.length]}${j}`, logprob: -rand() * 9 })) };
+    return {
+      text,
+      logprob: -rand() * 5,
+      top: Array.from({ length: top }, (_, j) => ({
+        text: ` ${WORDS[(j * 7) % WORDS.length]}${j}`,
+        logprob: -rand() * 9,
+      })),
+    };
   });
-  return { text: list.map((t) => t.text).join(""), tokens: list, stepLogprob: list.reduce((s, t) => s + t.logprob, 0), meta: { model: "bench", temperature: 1 } };
+  return {
+    text: list.map((t) => t.text).join(""),
+    tokens: list,
+    stepLogprob: list.reduce((s, t) => s + t.logprob, 0),
+    meta: { model: "bench", temperature: 1 },
+  };
 }
 
 async function growRealistic(dir: string, nodes: number, tokens: number, top: number): Promise<number> {
   const rand = seededRandom(nodes + tokens);
   const env = benchEnv();
-  const session = await createSession(dir, createLoom({ seed: "In the beginning the loom was", sessionId: `real-${nodes}` }, env));
+  const session = await createSession(
+    dir,
+    createLoom({ seed: "In the beginning the loom was", sessionId: `real-${nodes}` }, env),
+  );
   const decisions = Math.ceil((nodes - 1) / BRANCHES);
   for (let i = 0; i < decisions; i++) {
     const tip = session.loom.currentPath[session.loom.currentPath.length - 1]!;
-    const added = session.mutate((l) => addCandidates(l, tip, Array.from({ length: BRANCHES }, () => realisticCandidate(rand, tokens, top)), { env }));
-    if (i < decisions - 1) session.mutate((l) => choose(l, added.decisionId, added.nodeIds[Math.floor(rand() * BRANCHES)]!, "auto", "bench", env));
+    const added = session.mutate((l) =>
+      addCandidates(
+        l,
+        tip,
+        Array.from({ length: BRANCHES }, () => realisticCandidate(rand, tokens, top)),
+        { env },
+      ),
+    );
+    if (i < decisions - 1)
+      session.mutate((l) =>
+        choose(l, added.decisionId, added.nodeIds[Math.floor(rand() * BRANCHES)]!, "auto", "bench", env),
+      );
     if (i % 20 === 0) await tick();
   }
   const total = Object.keys(session.loom.nodes).length;
@@ -206,7 +262,8 @@ async function runRealistic(root: string, nodes: number, tokens: number, top: nu
     let t0 = nowMs();
     const view = await readCurrentPath(dir);
     pathMs.push(nowMs() - t0);
-    if (view.read !== "path-frames" || view.open === null) throw new Error("the bench session should open from its path frames, with an open decision");
+    if (view.read !== "path-frames" || view.open === null)
+      throw new Error("the bench session should open from its path frames, with an open decision");
     globalThis.gc?.();
     t0 = nowMs();
     await readSession(dir);
@@ -215,7 +272,9 @@ async function runRealistic(root: string, nodes: number, tokens: number, top: nu
   const path = median(pathMs);
   const full = median(fullMs);
   const snapshotBytes = statSync(join(dir, "loom.json")).size;
-  console.log(`realistic ${total} nodes (${tokens} tokens, top-${top}): snapshot ${(snapshotBytes / 1e6).toFixed(1)} MB; current path ${path.toFixed(1)} ms, full open ${full.toFixed(0)} ms; ${perNode.toFixed(0)} bytes of heap per node`);
+  console.log(
+    `realistic ${total} nodes (${tokens} tokens, top-${top}): snapshot ${(snapshotBytes / 1e6).toFixed(1)} MB; current path ${path.toFixed(1)} ms, full open ${full.toFixed(0)} ms; ${perNode.toFixed(0)} bytes of heap per node`,
+  );
   const out: BenchResult[] = [
     { metric: "open-current-path", value: path, unit: "ms", params, baseline: full, ratio: full / path },
     { metric: "open-full", value: full, unit: "ms", params },

@@ -19,7 +19,10 @@ function benchEnv(start = 0): LoomEnv {
   let n = start;
   let t = Date.UTC(2026, 0, 1);
   const prefix = { node: "n", decision: "d", session: "s" } as const;
-  return { newId: (k) => `${prefix[k]}_${(++n).toString(16).padStart(16, "0")}`, now: () => new Date(t++).toISOString() };
+  return {
+    newId: (k) => `${prefix[k]}_${(++n).toString(16).padStart(16, "0")}`,
+    now: () => new Date(t++).toISOString(),
+  };
 }
 
 // Default sampling (8 branches of 6 tokens, top-5 logprobs) and the default piece length (maxTokensTotal 1500).
@@ -48,7 +51,10 @@ async function explore(orch: Orchestrator, decisions: number, seed: number): Pro
 
 /** A loom of START_NODES nodes grown by the same loop. */
 async function baseLoom(): Promise<Loom> {
-  const loom = createLoom({ seed: "The attention was a hand, and it was holding", config, sessionId: "s_bench" }, benchEnv());
+  const loom = createLoom(
+    { seed: "The attention was a hand, and it was holding", config, sessionId: "s_bench" },
+    benchEnv(),
+  );
   const orch = await Orchestrator.open({
     session: memorySession(loom),
     generator: createScriptedGenerator({ seed: 3 }),

@@ -13,7 +13,10 @@ const files = readdirSync(here)
 let failed = 0;
 for (const file of files) {
   console.log(`\n== ${file} ==`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", join(here, file)], { stdio: "inherit", cwd: join(here, "..") });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", join(here, file)], {
+    stdio: "inherit",
+    cwd: join(here, ".."),
+  });
   if (r.status !== 0) failed++;
 }
 if (failed) {

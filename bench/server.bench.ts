@@ -20,14 +20,20 @@ const SSE_SAMPLES = 300;
 /** A bushy 10,000-node loom: 8 candidates per step, a choice each step, and a checkout to an earlier node every 40 steps. */
 function bigLoom(): Loom {
   const env = sequentialEnv();
-  const loom = createLoom({ seed: "Once upon a time", sessionId: "big", config: { generator: { branchingFactor: BRANCHING } } }, env);
+  const loom = createLoom(
+    { seed: "Once upon a time", sessionId: "big", config: { generator: { branchingFactor: BRANCHING } } },
+    env,
+  );
   let step = 0;
   while (Object.keys(loom.nodes).length < NODES) {
     const tip = loom.currentPath[loom.currentPath.length - 1]!;
     const added = addCandidates(
       loom,
       tip,
-      Array.from({ length: BRANCHING }, (_, i) => ({ text: ` word${step}-${i}`, stepLogprob: -1 - ((step * 7 + i) % 13) / 3 })),
+      Array.from({ length: BRANCHING }, (_, i) => ({
+        text: ` word${step}-${i}`,
+        stepLogprob: -1 - ((step * 7 + i) % 13) / 3,
+      })),
       { env },
     );
     choose(loom, added.decisionId, added.nodeIds[(step * 5) % BRANCHING]!, "auto", `step ${step}`, env);
@@ -97,13 +103,21 @@ async function main(): Promise<void> {
         metric: "get-session-p99",
         value: p99,
         unit: "ms",
-        params: { nodes: nodeCount, clients: CLIENTS, requests: page.latencies.length, pageLimit: 500, pageBytes: page.bytes },
+        params: {
+          nodes: nodeCount,
+          clients: CLIENTS,
+          requests: page.latencies.length,
+          pageLimit: 500,
+          pageBytes: page.bytes,
+        },
         baseline: fullP99,
         ratio: p99 / fullP99,
         target: "<= 50 ms",
         pass: p99 <= 50,
       });
-      console.log(`first page ${page.bytes} bytes; baseline: the whole loom unpaged (${full.bytes} bytes) under the same load`);
+      console.log(
+        `first page ${page.bytes} bytes; baseline: the whole loom unpaged (${full.bytes} bytes) under the same load`,
+      );
 
       // The page is built once per session version and cached; this is what a change costs (the next reader pays it once).
       const builds: number[] = [];
@@ -116,7 +130,11 @@ async function main(): Promise<void> {
         metric: "session-page-build-p99",
         value: percentile(builds, 99),
         unit: "ms",
-        params: { nodes: nodeCount, median: percentile(builds, 50), note: "uncached first page: build + JSON, paid once per change" },
+        params: {
+          nodes: nodeCount,
+          median: percentile(builds, 50),
+          note: "uncached first page: build + JSON, paid once per change",
+        },
       });
 
       // ---- sse-latency-p99 ----
@@ -157,7 +175,11 @@ async function main(): Promise<void> {
         }
       })();
       const post = async (path: string, body: unknown) => {
-        const res = await fetch(`${server.url}/api/sessions/sse/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        const res = await fetch(`${server.url}/api/sessions/sse/${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
         return (await res.json()) as { open: { decisionId: string; candidateNodeIds: string[] } | null };
       };
       const latencies: number[] = [];

@@ -3,7 +3,17 @@
 // `npx loom demo` on the local engine, and report installed sizes (failing when @loom/generators alone passes 60 MB).
 // Usage: node scripts/consumer-test.mjs (after `pnpm run build`). LOOM_MODEL defaults to ../shared/models/stories260K.gguf.
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,7 +36,9 @@ async function sh(cmd, args, cwd, env = {}) {
   try {
     return await run(cmd, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
-    throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) failed:\n${error.stdout ?? ""}${error.stderr ?? error.message}`);
+    throw new Error(
+      `${cmd} ${args.join(" ")} (in ${cwd}) failed:\n${error.stdout ?? ""}${error.stderr ?? error.message}`,
+    );
   }
 }
 
@@ -38,7 +50,8 @@ const workspacePackages = ["packages", "apps"]
   .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) }))
   .filter((p) => !p.manifest.private);
 for (const p of workspacePackages) {
-  if (!existsSync(join(p.dir, "dist"))) throw new Error(`${p.manifest.name} has no dist/: run \`pnpm run build\` first`);
+  if (!existsSync(join(p.dir, "dist")))
+    throw new Error(`${p.manifest.name} has no dist/: run \`pnpm run build\` first`);
 }
 if (!existsSync(model)) throw new Error(`no model at ${model}: set LOOM_MODEL to a GGUF file`);
 
@@ -64,14 +77,24 @@ function project(name, loomNames, extra = {}) {
   mkdirSync(dir);
   const deps = Object.fromEntries(loomNames.map((n) => [n, `file:${tarballs[n]}`]));
   const overrides = Object.fromEntries(Object.keys(tarballs).map((n) => [n, `file:${tarballs[n]}`]));
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `loom-consumer-${name}`, private: true, dependencies: { ...deps, ...extra }, overrides }, null, 2));
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify(
+      { name: `loom-consumer-${name}`, private: true, dependencies: { ...deps, ...extra }, overrides },
+      null,
+      2,
+    ),
+  );
   return dir;
 }
-const npmInstall = (dir, args = []) => sh("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...args], dir);
+const npmInstall = (dir, args = []) =>
+  sh("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...args], dir);
 
 // Everything, as a user of the CLI and of the packages gets it. GPU builds of node-llama-cpp (its optional
 // dependencies, ~750 MB) are left out to keep the run short; the CPU build for this platform is named instead.
-const llamaVersion = JSON.parse(readFileSync(join(root, "apps/cli/package.json"), "utf8")).dependencies["node-llama-cpp"];
+const llamaVersion = JSON.parse(readFileSync(join(root, "apps/cli/package.json"), "utf8")).dependencies[
+  "node-llama-cpp"
+];
 const full = project("full", Object.keys(tarballs), {
   [`@node-llama-cpp/${process.platform}-${process.arch}`]: llamaVersion,
   typescript: rootManifest.devDependencies.typescript,
@@ -91,7 +114,12 @@ async function importEveryEntryPoint() {
       const specifier = p.manifest.name + subpath.slice(1);
       const conditions = p.manifest.exports[subpath];
       for (const kind of ["esm", "cjs"]) {
-        if (kind === "cjs" && typeof conditions === "object" && !("require" in conditions) && !("default" in conditions)) {
+        if (
+          kind === "cjs" &&
+          typeof conditions === "object" &&
+          !("require" in conditions) &&
+          !("default" in conditions)
+        ) {
           fail(`${specifier} has no CommonJS entry (exports["${subpath}"].require)`);
           continue;
         }
@@ -100,7 +128,11 @@ async function importEveryEntryPoint() {
             ? `const m = await import(${JSON.stringify(specifier)}); console.log(Object.keys(m).length);`
             : `const m = require(${JSON.stringify(specifier)}); console.log(Object.keys(m).length);`;
         try {
-          const { stdout } = await sh("node", kind === "esm" ? ["--input-type=module", "-e", code] : ["-e", code], full);
+          const { stdout } = await sh(
+            "node",
+            kind === "esm" ? ["--input-type=module", "-e", code] : ["-e", code],
+            full,
+          );
           const names = Number(stdout.trim());
           if (!(names > 0)) fail(`${specifier} as ${kind} exports nothing`);
           else say(`${specifier} as ${kind}: ${names} exports`);
@@ -131,16 +163,25 @@ async function typecheck(dir, files) {
   const ours = errors.filter((l) => !l.startsWith("node_modules/") || l.startsWith("node_modules/@loom/"));
   const theirs = errors.length - ours.length;
   if (ours.length) fail(`type-check of ${files.join(", ")} in ${dir.slice(scratch.length + 1)}:\n${ours.join("\n")}`);
-  else say(`type-checked ${files.join(", ")} against the published .d.ts${theirs ? ` (${theirs} errors inside third-party .d.ts, not ours)` : ""}`);
+  else
+    say(
+      `type-checked ${files.join(", ")} against the published .d.ts${theirs ? ` (${theirs} errors inside third-party .d.ts, not ours)` : ""}`,
+    );
 }
 
 // ---- the CLI on the local engine, and the generators without it --------------------------------------------------
 
 async function demo() {
   try {
-    const { stdout } = await sh("npx", ["--no-install", "loom", "demo", "--steps", "3", "--json", "--dir", join(scratch, "demo-session")], full, { LOOM_MODEL: model, NO_COLOR: "1" });
+    const { stdout } = await sh(
+      "npx",
+      ["--no-install", "loom", "demo", "--steps", "3", "--json", "--dir", join(scratch, "demo-session")],
+      full,
+      { LOOM_MODEL: model, NO_COLOR: "1" },
+    );
     const result = JSON.parse(stdout);
-    if (result.steps !== 3 || typeof result.text !== "string" || result.text.length < 40) fail(`loom demo printed ${stdout.slice(0, 300)}`);
+    if (result.steps !== 3 || typeof result.text !== "string" || result.text.length < 40)
+      fail(`loom demo printed ${stdout.slice(0, 300)}`);
     else say(`npx loom demo: 3 steps on the local engine, text ends ${JSON.stringify(result.text.slice(-40))}`);
   } catch (error) {
     fail(`npx loom demo: ${error.message}`);
@@ -158,7 +199,8 @@ try {
 }`;
 async function withoutEngine() {
   const { stdout: missing } = await sh("node", ["--input-type=module", "-e", missingEngine], generatorsOnly);
-  if (!missing.includes("npm install node-llama-cpp@")) fail(`the local engine without node-llama-cpp said: ${missing.trim()}`);
+  if (!missing.includes("npm install node-llama-cpp@"))
+    fail(`the local engine without node-llama-cpp said: ${missing.trim()}`);
   else say(`without node-llama-cpp the local engine says: ${missing.trim()}`);
 }
 
@@ -206,7 +248,8 @@ function closureSize(name, projectDir) {
     if (!dir || seen.has(dir)) continue;
     seen.add(dir);
     const m = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    for (const dep of Object.keys({ ...m.dependencies, ...m.optionalDependencies, ...m.peerDependencies })) stack.push(locate(dep, dir));
+    for (const dep of Object.keys({ ...m.dependencies, ...m.optionalDependencies, ...m.peerDependencies }))
+      stack.push(locate(dep, dir));
   }
   const total = { bytes: 0, disk: 0, packages: seen.size };
   for (const dir of seen) {
@@ -218,17 +261,25 @@ function closureSize(name, projectDir) {
 }
 
 const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
-say("installed size per entry point, with what it pulls in (peers counted when installed; GPU builds of node-llama-cpp left out):");
+say(
+  "installed size per entry point, with what it pulls in (peers counted when installed; GPU builds of node-llama-cpp left out):",
+);
 for (const name of Object.keys(tarballs).sort()) {
   const s = closureSize(name, full);
   say(`  ${name.padEnd(20)} ${mb(s.bytes).padStart(9)} (${mb(s.disk)} on disk, ${s.packages} packages)`);
 }
 const alone = closureSize("@loom/generators", generatorsOnly);
-say(`npm i @loom/generators (no local engine): ${mb(alone.bytes)} installed (${mb(alone.disk)} on disk, ${alone.packages} packages); limit ${mb(GENERATORS_LIMIT_BYTES)}`);
-if (existsSync(join(generatorsOnly, "node_modules/node-llama-cpp"))) fail("npm i @loom/generators installed node-llama-cpp (it should be an optional peer)");
-if (alone.bytes > GENERATORS_LIMIT_BYTES) fail(`@loom/generators without the local engine installs ${mb(alone.bytes)}, over ${mb(GENERATORS_LIMIT_BYTES)}`);
+say(
+  `npm i @loom/generators (no local engine): ${mb(alone.bytes)} installed (${mb(alone.disk)} on disk, ${alone.packages} packages); limit ${mb(GENERATORS_LIMIT_BYTES)}`,
+);
+if (existsSync(join(generatorsOnly, "node_modules/node-llama-cpp")))
+  fail("npm i @loom/generators installed node-llama-cpp (it should be an optional peer)");
+if (alone.bytes > GENERATORS_LIMIT_BYTES)
+  fail(`@loom/generators without the local engine installs ${mb(alone.bytes)}, over ${mb(GENERATORS_LIMIT_BYTES)}`);
 
-say(`${failures.length ? `${failures.length} failure(s)` : "all checks passed"} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+say(
+  `${failures.length ? `${failures.length} failure(s)` : "all checks passed"} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+);
 const cleanup = Date.now();
 rmSync(scratch, { recursive: true, force: true });
 say(`scratch removed in ${((Date.now() - cleanup) / 1000).toFixed(0)} s`);

@@ -44,15 +44,29 @@ describe("import cycles", () => {
   };
 
   it("finds a type-only cycle inside a package and a cycle through another package's entry point", () => {
-    write("packages/a/package.json", JSON.stringify({ name: "@x/a", exports: { ".": { import: { types: "./dist/index.d.ts", default: "./dist/index.js" } } } }));
+    write(
+      "packages/a/package.json",
+      JSON.stringify({
+        name: "@x/a",
+        exports: { ".": { import: { types: "./dist/index.d.ts", default: "./dist/index.js" } } },
+      }),
+    );
     write("packages/a/src/index.ts", 'export { f } from "./f.js";\n');
-    write("packages/a/src/f.ts", 'import type { G } from "./g.js";\nimport { b } from "@x/b";\nexport const f = (g: G) => b(g);\n');
+    write(
+      "packages/a/src/f.ts",
+      'import type { G } from "./g.js";\nimport { b } from "@x/b";\nexport const f = (g: G) => b(g);\n',
+    );
     write("packages/a/src/g.ts", 'import type { f } from "./f.js";\nexport type G = typeof f;\n');
     write("packages/b/package.json", JSON.stringify({ name: "@x/b", exports: { ".": "./dist/index.js" } }));
     write("packages/b/src/index.ts", 'export const b = async (x: unknown) => (await import("@x/a")).f(x as never);\n');
     write("packages/b/src/leaf.ts", "export const leaf = 1;\n");
     const cycles = cyclesUnder(scratch);
-    expect(cycles).toContainEqual(["packages/a/src/f.ts", "packages/a/src/g.ts", "packages/a/src/index.ts", "packages/b/src/index.ts"]);
+    expect(cycles).toContainEqual([
+      "packages/a/src/f.ts",
+      "packages/a/src/g.ts",
+      "packages/a/src/index.ts",
+      "packages/b/src/index.ts",
+    ]);
     expect(cycles.flat()).not.toContain("packages/b/src/leaf.ts");
   });
 

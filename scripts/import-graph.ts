@@ -21,7 +21,15 @@ export function sourceFiles(dir: string): string[] {
 /** `./x.js` → `./x.ts`, `./dir` → `./dir/index.ts`; null when no source file matches. */
 function resolveFile(base: string): string | null {
   const stem = base.replace(/\.(m|c)?js$/, "");
-  for (const candidate of [base, `${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, `${stem}.cts`, join(base, "index.ts"), join(base, "index.tsx")]) {
+  for (const candidate of [
+    base,
+    `${stem}.ts`,
+    `${stem}.tsx`,
+    `${stem}.mts`,
+    `${stem}.cts`,
+    join(base, "index.ts"),
+    join(base, "index.tsx"),
+  ]) {
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
   }
   return null;
@@ -52,7 +60,9 @@ export function importGraph(files: readonly string[], packages: Map<string, stri
     const info = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
     const targets: string[] = [];
     for (const { fileName } of info.importedFiles) {
-      const target = fileName.startsWith(".") ? resolveFile(resolve(dirname(file), fileName)) : resolvePackage(fileName, packages);
+      const target = fileName.startsWith(".")
+        ? resolveFile(resolve(dirname(file), fileName))
+        : resolvePackage(fileName, packages);
       if (target) targets.push(target);
     }
     graph.set(file, targets);
@@ -103,7 +113,8 @@ export function importCycles(graph: Map<string, string[]>, root: string): string
           onStack.delete(member);
           component.push(member);
         } while (member !== frame.node);
-        if (component.length > 1 || edges.includes(frame.node)) cycles.push(component.map((f) => relative(root, f)).sort());
+        if (component.length > 1 || edges.includes(frame.node))
+          cycles.push(component.map((f) => relative(root, f)).sort());
       }
     }
   }

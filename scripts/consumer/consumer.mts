@@ -22,4 +22,12 @@ export async function run(): Promise<RunResult> {
   return orchestrator.run({ maxSteps: 1 });
 }
 
-export const used = [firstCandidate, text, GeneratorError, ScriptedGenerator, parseBriefToml, createSession, startServer];
+export const used = [
+  firstCandidate,
+  text,
+  GeneratorError,
+  ScriptedGenerator,
+  parseBriefToml,
+  createSession,
+  startServer,
+];

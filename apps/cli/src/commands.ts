@@ -26,16 +26,36 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry("decisions", "list the last decisions with reasons and logprob gaps", () => import("./commands/decisions.js")),
   entry("rejected", "list the candidates rejected at a node", () => import("./commands/rejected.js")),
   entry("divergences", "decisions that went against the base model", () => import("./commands/divergences.js")),
-  entry("clarifications", "questions the selector asked, and the answers", () => import("./commands/clarifications.js")),
-  entry("config", "show or change a session's settings (model, sampling, selector, budget)", () => import("./commands/config.js")),
+  entry(
+    "clarifications",
+    "questions the selector asked, and the answers",
+    () => import("./commands/clarifications.js"),
+  ),
+  entry(
+    "config",
+    "show or change a session's settings (model, sampling, selector, budget)",
+    () => import("./commands/config.js"),
+  ),
   entry("stats", "counts, mean logprob gap, tokens and cost", () => import("./commands/stats.js")),
   entry("export", "write the session as Markdown, JSON or Graphviz DOT", () => import("./commands/export.js")),
-  entry("fsck", "check a session for damage; --repair salvages it into a new session", () => import("./commands/fsck.js")),
-  entry("import", "import a session directory (Loom or the Python reference format)", () => import("./commands/import.js")),
+  entry(
+    "fsck",
+    "check a session for damage; --repair salvages it into a new session",
+    () => import("./commands/fsck.js"),
+  ),
+  entry(
+    "import",
+    "import a session directory (Loom or the Python reference format)",
+    () => import("./commands/import.js"),
+  ),
   entry("model pull", "download the small default model into the cache", () => import("./commands/model-pull.js")),
   entry("model path", "print which model the local engine would use", () => import("./commands/model-path.js")),
   entry("serve", "start the HTTP server and web page", () => import("./commands/serve.js")),
-  entry("doctor", "probe the configured generator and selector with one tiny request each", () => import("./commands/doctor.js")),
+  entry(
+    "doctor",
+    "probe the configured generator and selector with one tiny request each",
+    () => import("./commands/doctor.js"),
+  ),
 ];
 
 /** The entry named by the first one or two words of argv, and the arguments after it. */

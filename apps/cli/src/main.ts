@@ -33,7 +33,9 @@ async function dispatch(argv: readonly string[], options: MainOptions, out: Outp
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
     const topic = first === "help" ? argv.slice(1) : [];
     if (topic.length > 0) return dispatch([...topic, "--help"], options, out);
-    options.stdout.write(`${renderRootHelp(COMMANDS, VERSION, createColors(colorsEnabled(options.stdout, options.env)))}\n`);
+    options.stdout.write(
+      `${renderRootHelp(COMMANDS, VERSION, createColors(colorsEnabled(options.stdout, options.env)))}\n`,
+    );
     return first === undefined ? EXIT.usage : EXIT.ok;
   }
   if (first === "--version" || first === "-v") {
@@ -44,12 +46,15 @@ async function dispatch(argv: readonly string[], options: MainOptions, out: Outp
   // `loom model` and `loom model --help`: the group's own help, listing its actions.
   if (!found && first === "model" && (argv.length === 1 || argv[1] === "--help" || argv[1] === "-h")) {
     const actions = COMMANDS.filter((c) => c.name.startsWith("model "));
-    options.stdout.write(`${renderGroupHelp("model", actions, createColors(colorsEnabled(options.stdout, options.env)))}\n`);
+    options.stdout.write(
+      `${renderGroupHelp("model", actions, createColors(colorsEnabled(options.stdout, options.env)))}\n`,
+    );
     return argv.length === 1 ? EXIT.usage : EXIT.ok;
   }
   if (!found) {
     const names = [...new Set(COMMANDS.map((c) => c.name.split(" ")[0]!))];
-    if (first === "model") throw new UsageError(`loom model needs an action: pull or path`, "see: loom model pull --help");
+    if (first === "model")
+      throw new UsageError(`loom model needs an action: pull or path`, "see: loom model pull --help");
     const guess = first.startsWith("-") ? undefined : closest(first, names);
     throw new UsageError(
       first.startsWith("-") ? `unknown flag ${first} before a command` : `unknown command "${first}"`,
@@ -83,7 +88,10 @@ function report(error: unknown, out: Output, options: MainOptions): number {
   if (known) {
     options.stderr.write(`${c.red("error:")} ${known.message}\n`);
     if (known.hint) options.stderr.write(`${c.dim("hint:")} ${known.hint}\n`);
-    if (out.json) options.stdout.write(`${JSON.stringify({ error: { message: known.message, hint: known.hint ?? null, exitCode: known.code } })}\n`);
+    if (out.json)
+      options.stdout.write(
+        `${JSON.stringify({ error: { message: known.message, hint: known.hint ?? null, exitCode: known.code } })}\n`,
+      );
     return known.code;
   }
   if (options.signal.aborted) {
@@ -91,7 +99,9 @@ function report(error: unknown, out: Output, options: MainOptions): number {
     return EXIT.interrupted;
   }
   // Not a user mistake: a bug, so show the stack.
-  options.stderr.write(`${c.red("internal error:")} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  options.stderr.write(
+    `${c.red("internal error:")} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   options.stderr.write("This is a bug in loom; please report it with the command you ran.\n");
   return EXIT.failure;
 }

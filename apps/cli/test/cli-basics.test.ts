@@ -5,8 +5,22 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, loom, scratch } from "./helpers.js";
 
 const COMMANDS = [
-  "demo", "new", "run", "resume", "show", "tree", "decisions", "rejected", "divergences",
-  "clarifications", "stats", "export", "import", "model pull", "model path", "serve",
+  "demo",
+  "new",
+  "run",
+  "resume",
+  "show",
+  "tree",
+  "decisions",
+  "rejected",
+  "divergences",
+  "clarifications",
+  "stats",
+  "export",
+  "import",
+  "model pull",
+  "model path",
+  "serve",
 ];
 
 let dir: string;

@@ -4,7 +4,12 @@ import { LLAMACPP_RULES, startStrictReplayServer } from "@loom/testkit";
 import { beforeAll, expect, test } from "vitest";
 import { ensureBuilt, loom, scratch } from "./helpers.js";
 
-const llamacpp = JSON.parse(readFileSync(new URL("../../../packages/generators/src/__fixtures__/llamacpp-completion.json", import.meta.url), "utf8")) as unknown;
+const llamacpp = JSON.parse(
+  readFileSync(
+    new URL("../../../packages/generators/src/__fixtures__/llamacpp-completion.json", import.meta.url),
+    "utf8",
+  ),
+) as unknown;
 
 beforeAll(() => ensureBuilt());
 
@@ -22,7 +27,11 @@ test("doctor reports a llama.cpp server's layout, n and stops, as text and as JS
     const json = await loom([...args, "--json"], { dir });
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout);
-    expect(report).toMatchObject({ ok: true, generator: { logprobs: { layout: "content" }, cost: { requests: 1 } }, selector: { ok: true } });
+    expect(report).toMatchObject({
+      ok: true,
+      generator: { logprobs: { layout: "content" }, cost: { requests: 1 } },
+      selector: { ok: true },
+    });
     expect(server.requests).toHaveLength(2);
   } finally {
     await server.close();
@@ -30,7 +39,10 @@ test("doctor reports a llama.cpp server's layout, n and stops, as text and as JS
 });
 
 test("doctor exits 1 and says why when the service is unreachable", async () => {
-  const r = await loom(["doctor", "--generator", "vllm", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--json"], { dir: scratch() });
+  const r = await loom(
+    ["doctor", "--generator", "vllm", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--json"],
+    { dir: scratch() },
+  );
   expect(r.code).toBe(1);
   expect(JSON.parse(r.stdout.split("\n")[0]!).generator).toMatchObject({ ok: false, reachable: false });
 });

@@ -15,9 +15,15 @@ beforeAll(async () => {
   ensureBuilt();
   dir = scratch();
   session = join(dir, "story");
-  const created = await loom(["new", "--seed", "The little dog", "--dir", session, "--branching", "4", "--sample-seed", "3"], { dir, env: { LOOM_MODEL: MODEL } });
+  const created = await loom(
+    ["new", "--seed", "The little dog", "--dir", session, "--branching", "4", "--sample-seed", "3"],
+    { dir, env: { LOOM_MODEL: MODEL } },
+  );
   expect(created.code, created.stderr).toBe(0);
-  const ran = await loom(["run", session, "--selector", "auto", "--max-steps", "5"], { dir, env: { LOOM_MODEL: MODEL } });
+  const ran = await loom(["run", session, "--selector", "auto", "--max-steps", "5"], {
+    dir,
+    env: { LOOM_MODEL: MODEL },
+  });
   expect(ran.code, ran.stderr).toBe(0);
   text = ran.stdout.replace(/\n$/, "");
   const shown = await loom(["show", session], { dir });
@@ -50,7 +56,11 @@ describe("export", () => {
     const r = await loom(["export", session, "-f", "json", "-o", file, "--full-text", "--json"], { dir });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ file, format: "json" });
-    const doc = JSON.parse(readFileSync(file, "utf8")) as { text: string; fullText: Record<string, string>; loom: { currentPath: string[] } };
+    const doc = JSON.parse(readFileSync(file, "utf8")) as {
+      text: string;
+      fullText: Record<string, string>;
+      loom: { currentPath: string[] };
+    };
     expect(doc.text).toBe(text);
     expect(doc.fullText[doc.loom.currentPath.at(-1)!]).toBe(text);
   });
@@ -86,7 +96,13 @@ describe("import", () => {
     // Default destination: named after the imported session id under the sessions root.
     const r = await loom(["import", PY_FIXTURE, "--json"], { dir });
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { session: string; format: string; text: string; nodes: number; decisions: number };
+    const out = JSON.parse(r.stdout) as {
+      session: string;
+      format: string;
+      text: string;
+      nodes: number;
+      decisions: number;
+    };
     expect(out.format).toBe("python-reference");
     expect(out.session).toBe(join(dir, "sessions", py.session_id));
     expect(out.text).toBe(expected);

@@ -12,10 +12,16 @@ let text = "";
 /** A session whose snapshot holds two node frames (1,024 records each at most) and whose journal holds later steps. */
 async function makeSession(at: string): Promise<void> {
   const env = sequentialEnv();
-  const s = await createSession(at, createLoom({ seed: "Once", sessionId: "s-fsck" }, env), { compactAfterBytes: false });
+  const s = await createSession(at, createLoom({ seed: "Once", sessionId: "s-fsck" }, env), {
+    compactAfterBytes: false,
+  });
   for (let i = 0; i < 160; i++) {
     const tip = s.loom.currentPath.at(-1)!;
-    const cands = Array.from({ length: 8 }, (_, k) => ({ text: ` w${i}.${k}`, stepLogprob: -k - 1, tokens: [{ text: ` w${i}.${k}`, logprob: -k - 1, top: [{ text: " x", logprob: -2 }] }] }));
+    const cands = Array.from({ length: 8 }, (_, k) => ({
+      text: ` w${i}.${k}`,
+      stepLogprob: -k - 1,
+      tokens: [{ text: ` w${i}.${k}`, logprob: -k - 1, top: [{ text: " x", logprob: -2 }] }],
+    }));
     const { decisionId, nodeIds } = s.mutate((l) => addCandidates(l, tip, cands, { env }));
     s.mutate((l) => choose(l, decisionId, nodeIds[i % 8]!, "selector_llm", `step ${i}`, env));
     if (i === 149) await s.compact();
@@ -74,17 +80,25 @@ describe("loom fsck", () => {
     const lines = readFileSync(journal, "utf8").split("\n");
     lines[2] = lines[2]!.replace(" j161", " j16I");
     writeFileSync(journal, lines.join("\n"));
-    const before = Object.fromEntries(readdirSync(session).map((f) => [f, readFileSync(join(session, f)).toString("base64")]));
+    const before = Object.fromEntries(
+      readdirSync(session).map((f) => [f, readFileSync(join(session, f)).toString("base64")]),
+    );
 
     const check = await loom(["fsck", "story"], { dir });
     expect(check.code).toBe(1);
-    expect(check.stdout).toMatch(new RegExp(`damaged .*loom\\.json \\(field frame \\d+\\): frame \\d+ at byte ${last.at - 10} \\(nodes\\) fails its checksum`));
+    expect(check.stdout).toMatch(
+      new RegExp(
+        `damaged .*loom\\.json \\(field frame \\d+\\): frame \\d+ at byte ${last.at - 10} \\(nodes\\) fails its checksum`,
+      ),
+    );
     expect(check.stdout).toMatch(/damaged .*journal\.ndjson:3 \(field crc\): line 3 fails its checksum/);
     expect(check.stderr).toMatch(/problem\(s\) in .*story[\s\S]*loom fsck --repair/);
 
     const repair = await loom(["fsck", "story", "--repair", "--json"], { dir });
     expect(repair.code, repair.stderr).toBe(0);
-    const report = JSON.parse(repair.stdout) as { salvage: { dest: string; nodes: number; decisions: number; lost: string[] } };
+    const report = JSON.parse(repair.stdout) as {
+      salvage: { dest: string; nodes: number; decisions: number; lost: string[] };
+    };
     expect(report.salvage.dest).toBe(join(dir, "story.salvaged"));
     // The frame held the last 265 nodes of the snapshot; whatever hung under them, and the journal from the damaged line on, is listed.
     expect(report.salvage.lost.some((l) => /frame \d+ at byte \d+ \(nodes\) fails its checksum/.test(l))).toBe(true);
@@ -98,6 +112,8 @@ describe("loom fsck", () => {
     const ok = await loom(["fsck", "story.salvaged"], { dir });
     expect(ok.code, ok.stdout).toBe(0);
     // The damaged session itself was not touched.
-    expect(Object.fromEntries(readdirSync(session).map((f) => [f, readFileSync(join(session, f)).toString("base64")]))).toEqual(before);
+    expect(
+      Object.fromEntries(readdirSync(session).map((f) => [f, readFileSync(join(session, f)).toString("base64")])),
+    ).toEqual(before);
   }, 60_000);
 });

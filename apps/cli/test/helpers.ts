@@ -21,7 +21,9 @@ function newestMtime(dir: string): number {
 
 /** The workspace packages the CLI imports (their dist must exist for the binary to run). */
 function workspaceDeps(): string[] {
-  const pkg = JSON.parse(readFileSync(join(CLI_DIR, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(CLI_DIR, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
   return Object.keys(pkg.dependencies ?? {})
     .filter((d) => d.startsWith("@loom/"))
     .map((d) => d.slice("@loom/".length));
@@ -51,10 +53,14 @@ export function ensureBuilt(): void {
   }
   try {
     if (!stale()) return;
-    const r = spawnSync("pnpm", ["exec", "turbo", "run", "build", "--filter=@loom/cli...", "--output-logs=errors-only"], {
-      cwd: REPO,
-      encoding: "utf8",
-    });
+    const r = spawnSync(
+      "pnpm",
+      ["exec", "turbo", "run", "build", "--filter=@loom/cli...", "--output-logs=errors-only"],
+      {
+        cwd: REPO,
+        encoding: "utf8",
+      },
+    );
     if (r.status !== 0) throw new Error(`building the CLI failed:\n${r.stdout}\n${r.stderr}`);
   } finally {
     rmSync(lock, { recursive: true, force: true });
@@ -85,7 +91,8 @@ export function scratch(prefix = "loom-cli-"): string {
 
 export function baseEnv(dir: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/API_KEY$/.test(k) && !k.startsWith("LOOM_")) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !/API_KEY$/.test(k) && !k.startsWith("LOOM_")) env[k] = v;
   return { ...env, NO_COLOR: "1", LOOM_CACHE_DIR: join(dir, "cache"), LOOM_SESSIONS_DIR: join(dir, "sessions") };
 }
 

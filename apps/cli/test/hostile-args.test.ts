@@ -39,26 +39,75 @@ interface Case {
 }
 
 const CASES: Record<string, Case> = {
-  "an existing file as --dir": { args: () => ["new", "--seed", "x", "--dir", join(dir, "a-file")], code: 2, names: "--dir" },
-  "a port in use": { args: () => ["serve", "--port", String(busyPort), "--dir", join(dir, "served")], code: 1, names: "--port" },
-  "--max-steps beyond the safe integers": { args: () => ["run", session, "--selector", "auto", "--max-steps", "99999999999999999999"], code: 2, names: "--max-steps" },
-  "--max-tokens-total 1e30": { args: () => ["run", session, "--selector", "auto", "--max-tokens-total", "1e30"], code: 2, names: "--max-tokens-total" },
-  "--sample-seed beyond the safe integers": { args: () => ["new", "--seed", "x", "--sample-seed", "123456789012345678901234"], code: 2, names: "--sample-seed" },
-  "--max-steps 0": { args: () => ["run", session, "--selector", "auto", "--max-steps", "0"], code: 2, names: "--max-steps" },
+  "an existing file as --dir": {
+    args: () => ["new", "--seed", "x", "--dir", join(dir, "a-file")],
+    code: 2,
+    names: "--dir",
+  },
+  "a port in use": {
+    args: () => ["serve", "--port", String(busyPort), "--dir", join(dir, "served")],
+    code: 1,
+    names: "--port",
+  },
+  "--max-steps beyond the safe integers": {
+    args: () => ["run", session, "--selector", "auto", "--max-steps", "99999999999999999999"],
+    code: 2,
+    names: "--max-steps",
+  },
+  "--max-tokens-total 1e30": {
+    args: () => ["run", session, "--selector", "auto", "--max-tokens-total", "1e30"],
+    code: 2,
+    names: "--max-tokens-total",
+  },
+  "--sample-seed beyond the safe integers": {
+    args: () => ["new", "--seed", "x", "--sample-seed", "123456789012345678901234"],
+    code: 2,
+    names: "--sample-seed",
+  },
+  "--max-steps 0": {
+    args: () => ["run", session, "--selector", "auto", "--max-steps", "0"],
+    code: 2,
+    names: "--max-steps",
+  },
   "--last as a fraction": { args: () => ["decisions", session, "--last", "2.5"], code: 2, names: "--last" },
   "--last in hexadecimal": { args: () => ["decisions", session, "--last", "0x10"], code: 2, names: "--last" },
   "--threshold NaN": { args: () => ["divergences", session, "--threshold", "NaN"], code: 2, names: "--threshold" },
-  "--threshold Infinity": { args: () => ["divergences", session, "--threshold", "-Infinity"], code: 2, names: "--threshold" },
+  "--threshold Infinity": {
+    args: () => ["divergences", session, "--threshold", "-Infinity"],
+    code: 2,
+    names: "--threshold",
+  },
   "--port out of range": { args: () => ["serve", "--port", "70000"], code: 2, names: "--port" },
-  "--temperature negative": { args: () => ["new", "--seed", "x", "--temperature", "-1"], code: 2, names: "--temperature" },
-  "--from far off the path": { args: () => ["run", session, "--selector", "auto", "--from", "99999999999999999999"], code: 2, names: "--from" },
-  "--around beyond the safe integers": { args: () => ["tree", session, "--around", "1e400"], code: 2, names: "--around" },
+  "--temperature negative": {
+    args: () => ["new", "--seed", "x", "--temperature", "-1"],
+    code: 2,
+    names: "--temperature",
+  },
+  "--from far off the path": {
+    args: () => ["run", session, "--selector", "auto", "--from", "99999999999999999999"],
+    code: 2,
+    names: "--from",
+  },
+  "--around beyond the safe integers": {
+    args: () => ["tree", session, "--around", "1e400"],
+    code: 2,
+    names: "--around",
+  },
   "--subtree of no node": { args: () => ["tree", session, "--subtree", "n_nope"], code: 2, names: "--subtree" },
   "an empty --dir": { args: () => ["new", "--seed", "x", "--dir", ""], code: 2, names: "--dir" },
   "--format that does not exist": { args: () => ["export", session, "--format", "pdf"], code: 2, names: "--format" },
-  "--seed and --seed-file together": { args: () => ["new", "--seed", "x", "--seed-file", join(dir, "a-file")], code: 2, names: "--seed-file" },
+  "--seed and --seed-file together": {
+    args: () => ["new", "--seed", "x", "--seed-file", join(dir, "a-file")],
+    code: 2,
+    names: "--seed-file",
+  },
   "a flag before the command": { args: () => ["--max-steps", "3", "run"], code: 2, names: "--max-steps" },
-  "a human run with no terminal, --json": { args: () => ["run", session, "--json"], code: 2, names: "--selector", detached: true },
+  "a human run with no terminal, --json": {
+    args: () => ["run", session, "--json"],
+    code: 2,
+    names: "--selector",
+    detached: true,
+  },
 };
 
 describe("hostile argument lists", () => {
@@ -78,12 +127,27 @@ describe("hostile argument lists", () => {
 
 describe("output piped into head ends quietly with status 0", () => {
   const commands = [
-    ["show"], ["tree", "--all"], ["tree", "--all", "--json"], ["decisions", "--last", "400"], ["decisions", "--last", "400", "--json"],
-    ["rejected", "0"], ["divergences", "--threshold", "0"], ["stats", "--json"], ["export", "-f", "json"], ["export", "-f", "md", "--branches"],
-    ["export", "-f", "dot"], ["--help"], ["export", "--help"],
+    ["show"],
+    ["tree", "--all"],
+    ["tree", "--all", "--json"],
+    ["decisions", "--last", "400"],
+    ["decisions", "--last", "400", "--json"],
+    ["rejected", "0"],
+    ["divergences", "--threshold", "0"],
+    ["stats", "--json"],
+    ["export", "-f", "json"],
+    ["export", "-f", "md", "--branches"],
+    ["export", "-f", "dot"],
+    ["--help"],
+    ["export", "--help"],
   ];
   it.each(commands.map((c) => [c.join(" "), c]))("loom %s | head -c 100", (_n, args) => {
-    const withSession = args[0]!.startsWith("-") || args.includes("--help") ? args : args[0] === "rejected" ? [...args, big] : [args[0]!, big, ...args.slice(1)];
+    const withSession =
+      args[0]!.startsWith("-") || args.includes("--help")
+        ? args
+        : args[0] === "rejected"
+          ? [...args, big]
+          : [args[0]!, big, ...args.slice(1)];
     const line = `${process.execPath} ${BIN} ${withSession.map((a) => `'${a}'`).join(" ")} | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`;
     const r = spawnSync("bash", ["-c", line], { env: { ...baseEnv(dir), COLUMNS: "100" }, encoding: "utf8" });
     expect(r.stderr).toBe("");

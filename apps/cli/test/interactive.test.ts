@@ -34,7 +34,19 @@ beforeAll(async () => {
   dir = scratch();
   session = join(dir, "story");
   const created = await loom(
-    ["new", "--seed", "Once upon a time", "--dir", session, "--branching", "3", "--segment-tokens", "4", "--sample-seed", "7"],
+    [
+      "new",
+      "--seed",
+      "Once upon a time",
+      "--dir",
+      session,
+      "--branching",
+      "3",
+      "--segment-tokens",
+      "4",
+      "--sample-seed",
+      "7",
+    ],
     { dir, env: { LOOM_MODEL: MODEL } },
   );
   expect(created.code, created.stderr).toBe(0);
@@ -52,7 +64,18 @@ describe("loom run at the keyboard (tmux)", () => {
   it("chooses three candidates, rerolls, writes, goes back, shows rejected, stops; the session holds it all", async () => {
     const env = { ...baseEnv(dir), LOOM_MODEL: MODEL, TERM: "xterm-256color" };
     const envArgs = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-    tmux("new-session", "-d", "-s", name, "-x", "110", "-y", "45", ...envArgs, `${process.execPath} ${BIN} run ${session}; echo "EXIT=$?"; sleep 600`);
+    tmux(
+      "new-session",
+      "-d",
+      "-s",
+      name,
+      "-x",
+      "110",
+      "-y",
+      "45",
+      ...envArgs,
+      `${process.execPath} ${BIN} run ${session}; echo "EXIT=$?"; sleep 600`,
+    );
 
     let s = await waitFor(atStep(1), "the first step");
     expect(s).toContain("Once upon a time");

@@ -12,7 +12,23 @@ let dir: string;
 
 async function newSession(name: string, extra: string[] = []): Promise<string> {
   const session = join(dir, name);
-  const r = await loom(["new", "--seed", "Once upon a time", "--dir", session, "--branching", "3", "--segment-tokens", "4", "--sample-seed", "7", ...extra], { dir, env });
+  const r = await loom(
+    [
+      "new",
+      "--seed",
+      "Once upon a time",
+      "--dir",
+      session,
+      "--branching",
+      "3",
+      "--segment-tokens",
+      "4",
+      "--sample-seed",
+      "7",
+      ...extra,
+    ],
+    { dir, env },
+  );
   expect(r.code, r.stderr).toBe(0);
   return session;
 }
@@ -72,7 +88,10 @@ describe("going back", () => {
     const session = await newSession("back");
     const w = tmux.start(`loom run ${session}`, env, dir);
     let s = await tmux.waitFor(w, atStep(1), "the first step");
-    const offered = s.split("\n").filter((l) => /^ ?\d+ {2}/.test(l)).map((l) => /“(.*)”/.exec(l)![1]!);
+    const offered = s
+      .split("\n")
+      .filter((l) => /^ ?\d+ {2}/.test(l))
+      .map((l) => /“(.*)”/.exec(l)![1]!);
     tmux.keys(w, "1");
     await tmux.waitFor(w, atStep(2), "step 2");
     const before = await nodeCount(session); // seed + 3 + 3

@@ -21,10 +21,17 @@ const width = (text: string) => Math.max(...text.split("\n").map((l) => [...l].l
 
 describe("plain JSON for other tools", () => {
   it("export -f json of a long session (whose snapshot the store may compress) is plain JSON that Python reads", () => {
-    const r = spawnSync("bash", ["-c", `${process.execPath} ${BIN} export '${session}' -f json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["loom"]["nodes"]))'`], {
-      encoding: "utf8",
-      env: baseEnv(dir),
-    });
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        `${process.execPath} ${BIN} export '${session}' -f json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["loom"]["nodes"]))'`,
+      ],
+      {
+        encoding: "utf8",
+        env: baseEnv(dir),
+      },
+    );
     expect(r.stderr).toBe("");
     expect(Number(r.stdout.trim())).toBe(2 * STEPS + 1);
   }, 120_000);
@@ -57,7 +64,9 @@ describe("loom tree on a long piece", () => {
   }, 240_000);
 
   it("--subtree draws the tree under a node, --depth limits it", async () => {
-    const j = JSON.parse((await loom(["tree", session, "--subtree", "-4", "--depth", "2", "--json"], { dir })).stdout) as {
+    const j = JSON.parse(
+      (await loom(["tree", session, "--subtree", "-4", "--depth", "2", "--json"], { dir })).stdout,
+    ) as {
       nodes: { depth: number; hiddenDescendants: number }[];
     };
     expect(j.nodes[0]!.depth).toBe(STEPS - 3);

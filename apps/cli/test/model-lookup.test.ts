@@ -29,10 +29,14 @@ afterAll(() => new Promise((r) => http.close(r)));
 
 /** Starts `loom serve`, stops it with Ctrl-C once it listens, and returns what it said on stderr (a missing model is a warning there). */
 async function serveOnce(dir: string, env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--dir", join(dir, "sessions")], { env: { ...baseEnv(dir), ...env } });
+  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--dir", join(dir, "sessions")], {
+    env: { ...baseEnv(dir), ...env },
+  });
   let err = "";
   child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-  await new Promise<void>((resolve) => child.stdout.on("data", (d: Buffer) => d.toString().includes("loom server on") && resolve()));
+  await new Promise<void>((resolve) =>
+    child.stdout.on("data", (d: Buffer) => d.toString().includes("loom server on") && resolve()),
+  );
   child.kill("SIGINT");
   await new Promise((r) => child.on("close", r));
   return err;
@@ -56,7 +60,12 @@ describe("one lookup", () => {
     const serve = await serveOnce(dir, env);
     for (const r of [...runs, { code: 1, stderr: serve }]) {
       expect(r.code, r.stderr).toBe(1);
-      for (const place of ["--model (not given)", "LOOM_MODEL (not set)", join(dir, "cache", "models"), join(dir, "no-shared", "stories260K.gguf")]) {
+      for (const place of [
+        "--model (not given)",
+        "LOOM_MODEL (not set)",
+        join(dir, "cache", "models"),
+        join(dir, "no-shared", "stories260K.gguf"),
+      ]) {
         expect(r.stderr).toContain(place);
       }
       expect(r.stderr).toContain("loom model pull");
@@ -83,20 +92,32 @@ describe("set-up's download", () => {
   it("model pull --if-missing downloads the default model, checksum verified, only when none is found", async () => {
     const { dir, env } = elsewhere();
     const before = hits;
-    const pulled = await loom(["model", "pull", "--if-missing", "--json"], { dir, env: { ...env, LOOM_MODEL_URL: `${base}/stories260K.gguf` } });
+    const pulled = await loom(["model", "pull", "--if-missing", "--json"], {
+      dir,
+      env: { ...env, LOOM_MODEL_URL: `${base}/stories260K.gguf` },
+    });
     expect(pulled.code, pulled.stderr).toBe(0);
     expect(pulled.stderr).toContain("no model found");
     expect(pulled.stderr).toMatch(/100%/);
-    expect(JSON.parse(pulled.stdout)).toMatchObject({ downloaded: true, sha256: "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d" });
+    expect(JSON.parse(pulled.stdout)).toMatchObject({
+      downloaded: true,
+      sha256: "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d",
+    });
     expect(hits).toBe(before + 1);
-    const again = await loom(["model", "pull", "--if-missing", "--json"], { dir, env: { ...env, LOOM_MODEL_URL: `${base}/stories260K.gguf` } });
+    const again = await loom(["model", "pull", "--if-missing", "--json"], {
+      dir,
+      env: { ...env, LOOM_MODEL_URL: `${base}/stories260K.gguf` },
+    });
     expect(JSON.parse(again.stdout)).toMatchObject({ downloaded: false, source: "cache" });
     expect(hits).toBe(before + 1);
   });
 
   it("a download whose checksum does not match is not kept", async () => {
     const { dir, env } = elsewhere();
-    const r = await loom(["model", "pull"], { dir, env: { ...env, LOOM_MODEL_URL: `${base}/damaged/stories260K.gguf` } });
+    const r = await loom(["model", "pull"], {
+      dir,
+      env: { ...env, LOOM_MODEL_URL: `${base}/damaged/stories260K.gguf` },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("checksum mismatch");
     expect(existsSync(join(dir, "cache", "models", "stories260K.gguf"))).toBe(false);
@@ -114,7 +135,10 @@ describe("running from a checkout", () => {
     expect(viaPnpm.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const bin = scratch();
     symlinkSync(BIN, join(bin, "loom"));
-    const byName = spawnSync("bash", ["-c", "loom --help"], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: "utf8" });
+    const byName = spawnSync("bash", ["-c", "loom --help"], {
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      encoding: "utf8",
+    });
     expect(byName.status).toBe(0);
     expect(byName.stdout).toContain("loom new --seed");
   });

@@ -54,7 +54,10 @@ describe("loom model pull", () => {
   it("fails cleanly without network, with a hint to set LOOM_MODEL", async () => {
     const dir = scratch();
     const started = Date.now();
-    const r = await loom(["model", "pull"], { dir, env: { LOOM_MODEL_URL: "http://127.0.0.1:9/stories260K.gguf", LOOM_FETCH_TIMEOUT_MS: "2000" } });
+    const r = await loom(["model", "pull"], {
+      dir,
+      env: { LOOM_MODEL_URL: "http://127.0.0.1:9/stories260K.gguf", LOOM_FETCH_TIMEOUT_MS: "2000" },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("could not download");
     expect(r.stderr).toContain("LOOM_MODEL");

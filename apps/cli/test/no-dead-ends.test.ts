@@ -14,7 +14,22 @@ beforeAll(() => {
   dir = scratch();
 });
 
-const newArgs = (name: string, ...extra: string[]) => ["new", "--seed", "Once upon a time", "--dir", join(dir, name), "--branching", "2", "--segment-tokens", "4", "--sample-seed", "3", "--selector", "auto", ...extra];
+const newArgs = (name: string, ...extra: string[]) => [
+  "new",
+  "--seed",
+  "Once upon a time",
+  "--dir",
+  join(dir, name),
+  "--branching",
+  "2",
+  "--segment-tokens",
+  "4",
+  "--sample-seed",
+  "3",
+  "--selector",
+  "auto",
+  ...extra,
+];
 
 describe("budgets", () => {
   it("a session at its token budget names the flag that continues it, and run --max-tokens-total raises it for good", async () => {
@@ -31,7 +46,10 @@ describe("budgets", () => {
 
   it("--max-steps means decisions per run on new, run and resume alike", async () => {
     expect((await loom(newArgs("steps", "--max-steps", "2"), { dir, env })).code).toBe(0);
-    for (const [cmd, expected] of [["run", 2], ["resume", 2]] as const) {
+    for (const [cmd, expected] of [
+      ["run", 2],
+      ["resume", 2],
+    ] as const) {
       const r = await loom([cmd, join(dir, "steps"), "--json"], { dir, env });
       expect(JSON.parse(r.stdout)).toMatchObject({ reason: "max-steps", steps: expected });
     }
@@ -43,9 +61,20 @@ describe("budgets", () => {
 describe("after a stop", () => {
   it("resume says the session is stopped and how to go on; --continue grows from the tip", async () => {
     const session = join(dir, "stopped");
-    const l = createLoom({ seed: "Once upon a time", config: defaultSessionConfig({ generator: { provider: "local", model: MODEL, branchingFactor: 2, segmentTokens: 4 }, selector: { mode: "auto" } }) });
+    const l = createLoom({
+      seed: "Once upon a time",
+      config: defaultSessionConfig({
+        generator: { provider: "local", model: MODEL, branchingFactor: 2, segmentTokens: 4 },
+        selector: { mode: "auto" },
+      }),
+    });
     const a = addCandidates(l, l.rootId, [{ text: " there" }, { text: " a" }]);
-    resolveDecision(l, a.decisionId, { action: "choose", chosenNodeId: a.nodeIds[0]!, chosenBy: "auto", reason: "first" });
+    resolveDecision(l, a.decisionId, {
+      action: "choose",
+      chosenNodeId: a.nodeIds[0]!,
+      chosenBy: "auto",
+      reason: "first",
+    });
     const b = addCandidates(l, a.nodeIds[0]!, [{ text: " was" }]);
     resolveDecision(l, b.decisionId, { action: "stop", chosenBy: "human", reason: "done for today" });
     await (await createSession(session, l)).close();
@@ -68,13 +97,35 @@ describe("generators it cannot run, and fixing settings", () => {
     const together = await loom(["new", "--seed", "x", "--dir", join(dir, "t"), "--generator", "together"], { dir });
     expect(together.code).toBe(2);
     expect(together.stderr).toContain("--model MODEL");
-    const compat = await loom(["new", "--seed", "x", "--dir", join(dir, "c"), "--generator", "openai-compatible", "--model", "m"], { dir });
+    const compat = await loom(
+      ["new", "--seed", "x", "--dir", join(dir, "c"), "--generator", "openai-compatible", "--model", "m"],
+      { dir },
+    );
     expect(compat.code).toBe(2);
     expect(compat.stderr).toContain("--base-url URL");
   });
 
   it("a missing API key is named by its variable, never by a library option", async () => {
-    expect((await loom(["new", "--seed", "x", "--dir", join(dir, "k"), "--generator", "together", "--model", "meta-llama/Llama-3-8b-hf", "--selector", "auto"], { dir })).code).toBe(0);
+    expect(
+      (
+        await loom(
+          [
+            "new",
+            "--seed",
+            "x",
+            "--dir",
+            join(dir, "k"),
+            "--generator",
+            "together",
+            "--model",
+            "meta-llama/Llama-3-8b-hf",
+            "--selector",
+            "auto",
+          ],
+          { dir },
+        )
+      ).code,
+    ).toBe(0);
     const r = await loom(["run", join(dir, "k")], { dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("TOGETHER_API_KEY");
@@ -112,7 +163,10 @@ describe("export, briefs and help", () => {
     const session = join(dir, "cfg");
     const json = await loom(["export", session, "-o", join(dir, "story.json")], { dir });
     expect(json.code, json.stderr).toBe(0);
-    const doc = JSON.parse(readFileSync(join(dir, "story.json"), "utf8")) as { format: string; loom: { nodes: Record<string, unknown> } };
+    const doc = JSON.parse(readFileSync(join(dir, "story.json"), "utf8")) as {
+      format: string;
+      loom: { nodes: Record<string, unknown> };
+    };
     expect(doc.format).toBe("loom-export");
     const mismatch = await loom(["export", session, "-f", "md", "-o", join(dir, "story2.json")], { dir });
     expect(mismatch.code).toBe(2);

@@ -1,6 +1,16 @@
 // Every reading command on a session with choices, a divergence, a rejected branch and a clarification: text output and --json.
 import { join } from "node:path";
-import { addCandidates, addHumanNode, answerClarification, checkout, choose, createLoom, resolveDecision, sequentialEnv, type Loom } from "@loom/core";
+import {
+  addCandidates,
+  addHumanNode,
+  answerClarification,
+  checkout,
+  choose,
+  createLoom,
+  resolveDecision,
+  sequentialEnv,
+  type Loom,
+} from "@loom/core";
 import { createSession } from "@loom/io";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, loom, scratch } from "./helpers.js";
@@ -18,21 +28,56 @@ beforeAll(async () => {
   const env = sequentialEnv();
   const l = createLoom({ seed: "Once upon a time", sessionId: "s_reading" }, env);
   // Step 1: the model's favourite is chosen.
-  const a = addCandidates(l, l.rootId, [{ text: " there was", tokens: tokens([-0.5, -0.5]) }, { text: " a cat", tokens: tokens([-2, -2]) }], { env });
+  const a = addCandidates(
+    l,
+    l.rootId,
+    [
+      { text: " there was", tokens: tokens([-0.5, -0.5]) },
+      { text: " a cat", tokens: tokens([-2, -2]) },
+    ],
+    { env },
+  );
   choose(l, a.decisionId, a.nodeIds[0]!, "auto", "highest logprob", env);
   // Step 2: a divergence (gap -3).
-  const b = addCandidates(l, a.nodeIds[0]!, [{ text: " a girl", tokens: tokens([-0.5, -0.5]) }, { text: " a spider", tokens: tokens([-2, -2]) }], { env });
+  const b = addCandidates(
+    l,
+    a.nodeIds[0]!,
+    [
+      { text: " a girl", tokens: tokens([-0.5, -0.5]) },
+      { text: " a spider", tokens: tokens([-2, -2]) },
+    ],
+    { env },
+  );
   choose(l, b.decisionId, b.nodeIds[1]!, "selector_llm", "stranger, truer", env);
   // Step 3: a clarification, answered.
-  const c = addCandidates(l, b.nodeIds[1]!, [{ text: " who spun", tokens: tokens([-1]) }, { text: " who sang", tokens: tokens([-1.2]) }], { env });
-  resolveDecision(l, c.decisionId, {
-    action: "clarify",
-    chosenBy: "selector_llm",
-    question: "Should the spider make things or perform?",
-    candidatesInTension: c.nodeIds,
-    whatHingesOnIt: "the image system of the piece",
-  }, env);
-  answerClarification(l, c.decisionId, "make things", { action: "choose", chosenNodeId: c.nodeIds[0]!, chosenBy: "human", reason: "the answer" }, env);
+  const c = addCandidates(
+    l,
+    b.nodeIds[1]!,
+    [
+      { text: " who spun", tokens: tokens([-1]) },
+      { text: " who sang", tokens: tokens([-1.2]) },
+    ],
+    { env },
+  );
+  resolveDecision(
+    l,
+    c.decisionId,
+    {
+      action: "clarify",
+      chosenBy: "selector_llm",
+      question: "Should the spider make things or perform?",
+      candidatesInTension: c.nodeIds,
+      whatHingesOnIt: "the image system of the piece",
+    },
+    env,
+  );
+  answerClarification(
+    l,
+    c.decisionId,
+    "make things",
+    { action: "choose", chosenNodeId: c.nodeIds[0]!, chosenBy: "human", reason: "the answer" },
+    env,
+  );
   // A human-written node, then back to the branch point, so the tree has an off-path branch.
   const h = addHumanNode(l, c.nodeIds[0]!, " webs of light.", env);
   checkout(l, h.nodeId);
@@ -67,7 +112,7 @@ describe("reading commands", () => {
     const r = await loom(["tree", session], { dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("▶");
-    expect(r.stdout).toContain('○ ');
+    expect(r.stdout).toContain("○ ");
     expect(r.stdout).toContain('" a cat"');
     expect(r.stdout).toContain('" webs of light."');
     const folded = await loom(["tree", session, "--subtree", "0", "--depth", "1"], { dir });

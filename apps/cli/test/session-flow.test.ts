@@ -18,14 +18,40 @@ beforeAll(() => {
 describe("a headless session on the local engine", () => {
   it("new creates the session with the flags' settings", async () => {
     const r = await loom(
-      ["new", "--seed", "Once upon a time", "--dir", session, "--preset", "stable", "--branching", "3", "--sample-seed", "11", "--max-tokens-total", "400", "--json"],
+      [
+        "new",
+        "--seed",
+        "Once upon a time",
+        "--dir",
+        session,
+        "--preset",
+        "stable",
+        "--branching",
+        "3",
+        "--sample-seed",
+        "11",
+        "--max-tokens-total",
+        "400",
+        "--json",
+      ],
       { dir, env: env() },
     );
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { session: string; config: { generator: Record<string, unknown>; maxTokensTotal: number } };
+    const out = JSON.parse(r.stdout) as {
+      session: string;
+      config: { generator: Record<string, unknown>; maxTokensTotal: number };
+    };
     expect(out.session).toBe(session);
     // The preset first, then explicit flags over it.
-    expect(out.config.generator).toMatchObject({ provider: "local", model: MODEL, branchingFactor: 3, segmentTokens: 8, temperature: 0.85, topP: 0.92, seed: 11 });
+    expect(out.config.generator).toMatchObject({
+      provider: "local",
+      model: MODEL,
+      branchingFactor: 3,
+      segmentTokens: 8,
+      temperature: 0.85,
+      topP: 0.92,
+      seed: 11,
+    });
     expect(out.config.maxTokensTotal).toBe(400);
     const again = await loom(["new", "--seed", "x", "--dir", session], { dir, env: env() });
     expect(again.code).toBe(1);
@@ -39,7 +65,9 @@ describe("a headless session on the local engine", () => {
     expect(r.stderr).toContain("reached this run's step limit after 4 decisions this run; the piece is at step 5");
     expect(r.stdout.startsWith("Once upon a time")).toBe(true);
     // The saved decisions count the same steps from the same origin.
-    const listed = JSON.parse((await loom(["decisions", session, "--json"], { dir })).stdout) as { decisions: { step: number }[] };
+    const listed = JSON.parse((await loom(["decisions", session, "--json"], { dir })).stdout) as {
+      decisions: { step: number }[];
+    };
     expect(listed.decisions.map((d) => d.step)).toEqual([1, 2, 3, 4]);
     expect((await loom(["decisions", session], { dir })).stdout).toMatch(/^step 4 {2}choose/m);
     const { loom: saved } = await readSession(session);
@@ -69,7 +97,10 @@ describe("a headless session on the local engine", () => {
     expect(out).toMatchObject({ reason: "max-steps", steps: 2 });
     const before = (await readSession(session)).loom;
     expect(before.currentPath).toHaveLength(7);
-    const branch = await loom(["run", session, "--selector", "auto", "--max-steps", "1", "--from", "1", "--json"], { dir, env: env() });
+    const branch = await loom(["run", session, "--selector", "auto", "--max-steps", "1", "--from", "1", "--json"], {
+      dir,
+      env: env(),
+    });
     expect(branch.code, branch.stderr).toBe(0);
     const after = (await readSession(session)).loom;
     expect(after.currentPath).toHaveLength(3);
@@ -86,7 +117,14 @@ describe("a headless session on the local engine", () => {
 describe("failures on the way", () => {
   it("Ctrl-C (SIGINT) stops a headless run between steps: exit 130, every decision so far saved", async () => {
     const long = join(dir, "long");
-    expect((await loom(["new", "--seed", "Once", "--dir", long, "--branching", "2", "--max-tokens-total", "100000"], { dir, env: env() })).code).toBe(0);
+    expect(
+      (
+        await loom(["new", "--seed", "Once", "--dir", long, "--branching", "2", "--max-tokens-total", "100000"], {
+          dir,
+          env: env(),
+        })
+      ).code,
+    ).toBe(0);
     let sent = false;
     const r = await loom(["run", long, "--selector", "auto"], {
       dir,
@@ -125,7 +163,10 @@ describe("failures on the way", () => {
   });
 
   it("an LLM selector without its API key names the environment variable", async () => {
-    const r = await loom(["run", session, "--selector", "stateless", "--selector-model", "claude-sonnet-5-5"], { dir, env: env() });
+    const r = await loom(["run", session, "--selector", "stateless", "--selector-model", "claude-sonnet-5-5"], {
+      dir,
+      env: env(),
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("ANTHROPIC_API_KEY");
     const o = await loom(["run", session, "--selector", "agentic", "--selector-model", "gpt-4.1"], { dir, env: env() });
@@ -140,7 +181,10 @@ describe("failures on the way", () => {
   });
 
   it("a model file that has gone missing is named", async () => {
-    const r = await loom(["run", session, "--selector", "auto", "--model", join(dir, "moved.gguf")], { dir, env: { LOOM_MODEL: undefined } });
+    const r = await loom(["run", session, "--selector", "auto", "--model", join(dir, "moved.gguf")], {
+      dir,
+      env: { LOOM_MODEL: undefined },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("moved.gguf");
   });

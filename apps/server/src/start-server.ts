@@ -80,11 +80,19 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
 function refuseCrossSite(req: IncomingMessage, cors: ReadonlySet<string>): void {
   const origin = req.headers.origin;
   if (origin !== undefined && !cors.has(origin) && origin !== `http://${req.headers.host ?? ""}`) {
-    throw new HttpError(403, "cross_origin", `requests from ${origin} are not allowed (start the server with --cors ${origin} to allow that page)`);
+    throw new HttpError(
+      403,
+      "cross_origin",
+      `requests from ${origin} are not allowed (start the server with --cors ${origin} to allow that page)`,
+    );
   }
   const type = String(req.headers["content-type"] ?? "");
   if (!/^application\/(.+\+)?json\b/i.test(type)) {
-    throw new HttpError(415, "unsupported_media_type", `send ${req.method} requests with Content-Type: application/json${type ? ` (got "${type}")` : ""}`);
+    throw new HttpError(
+      415,
+      "unsupported_media_type",
+      `send ${req.method} requests with Content-Type: application/json${type ? ` (got "${type}")` : ""}`,
+    );
   }
 }
 
@@ -109,7 +117,10 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
   const rawLog = log;
   const safeLog = (message: string) => rawLog(scrub(message, secrets));
   const defaultGen = (options.defaultConfig?.generator ?? {}) as { provider?: string; model?: string };
-  const modelFiles = [...(options.allow?.modelFiles ?? []), ...((defaultGen.provider ?? "local") === "local" && defaultGen.model ? [defaultGen.model] : [])];
+  const modelFiles = [
+    ...(options.allow?.modelFiles ?? []),
+    ...((defaultGen.provider ?? "local") === "local" && defaultGen.model ? [defaultGen.model] : []),
+  ];
   await mkdir(sessionsDir, { recursive: true });
   const backend = options.backend ?? defaultBackend(options.backendOptions ?? {});
   const hub = new SessionHub(sessionsDir, backend);
@@ -121,17 +132,27 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
     secretsEnv,
     secrets,
     policy: {
-      generatorProviders: new Set(options.allow?.generatorProviders ?? knownProviders().filter((p) => p !== "openai-compatible" || defaultGen.provider === p)),
+      generatorProviders: new Set(
+        options.allow?.generatorProviders ??
+          knownProviders().filter((p) => p !== "openai-compatible" || defaultGen.provider === p),
+      ),
       selectorProviders: new Set(options.allow?.selectorProviders ?? Object.keys(SELECTOR_PROVIDERS)),
       modelFiles,
     },
   };
   const router = new Router();
-  for (const route of apiRoutes()) router.add(route.method, route.path, (ctx) => runRoute(route, ctx.req, ctx.res, ctx.url, ctx.params));
+  for (const route of apiRoutes())
+    router.add(route.method, route.path, (ctx) => runRoute(route, ctx.req, ctx.res, ctx.url, ctx.params));
   const web = new WebAssets(options.webDir ?? defaultWebDir());
   const cors = new Set(options.corsOrigins ?? []);
 
-  async function runRoute(route: ApiRoute, req: IncomingMessage, res: ServerResponse, url: URL, params: Record<string, string>) {
+  async function runRoute(
+    route: ApiRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    params: Record<string, string>,
+  ) {
     const query = route.query ? validate(route.query, Object.fromEntries(url.searchParams), "query") : {};
     let rawBody: unknown = undefined;
     let body: unknown = undefined;
@@ -150,11 +171,21 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
     const origin = req.headers.origin;
     const corsHeaders: Record<string, string> =
       origin && cors.has(origin)
-        ? { "access-control-allow-origin": origin, "access-control-allow-headers": "authorization, content-type, last-event-id", "access-control-allow-methods": "GET, POST", vary: "origin" }
+        ? {
+            "access-control-allow-origin": origin,
+            "access-control-allow-headers": "authorization, content-type, last-event-id",
+            "access-control-allow-methods": "GET, POST",
+            vary: "origin",
+          }
         : {};
     for (const [k, v] of Object.entries(corsHeaders)) res.setHeader(k, v);
     try {
-      if (!hostAllowed(req, host)) throw new HttpError(421, "bad_host", `this server only answers to localhost names (got Host: ${req.headers.host})`);
+      if (!hostAllowed(req, host))
+        throw new HttpError(
+          421,
+          "bad_host",
+          `this server only answers to localhost names (got Host: ${req.headers.host})`,
+        );
       if (url.pathname.startsWith("/api/")) {
         if (req.method === "OPTIONS") {
           res.writeHead(corsHeaders["access-control-allow-origin"] ? 204 : 403);
@@ -164,7 +195,8 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
         if (req.method !== "GET" && req.method !== "HEAD") refuseCrossSite(req, cors);
         if (token) requireToken(req, url, token);
         const match = router.match(req.method ?? "GET", url.pathname);
-        if (!match) throw new HttpError(404, "no_route", `no API route ${req.method} ${url.pathname}; see /api/openapi.json`);
+        if (!match)
+          throw new HttpError(404, "no_route", `no API route ${req.method} ${url.pathname}; see /api/openapi.json`);
         await match.handler({ req, res, url, params: match.params });
         return;
       }
@@ -172,7 +204,8 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
       throw new HttpError(404, "not_found", `nothing at ${url.pathname}`);
     } catch (error) {
       const e = toHttpError(error);
-      if (e.status >= 500) safeLog(`loom server: ${req.method} ${url.pathname}: ${(error as Error).stack ?? String(error)}`);
+      if (e.status >= 500)
+        safeLog(`loom server: ${req.method} ${url.pathname}: ${(error as Error).stack ?? String(error)}`);
       const body = e.toBody();
       // Provider errors can quote keys and local errors name files: neither leaves the server.
       body.error.message = scrub(body.error.message, secrets);

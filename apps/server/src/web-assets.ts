@@ -14,7 +14,8 @@ const TYPES: Record<string, string> = {
 const SECURITY_HEADERS = {
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
-  "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+  "content-security-policy":
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; frame-ancestors 'none'",
 };
 
 /** dist/web beside the built module, or apps/server/dist/web when running from sources. */
@@ -46,7 +47,11 @@ export class WebAssets {
   /** Serve `pathname` if it is the page or one of its assets; false when it is neither. */
   async serve(pathname: string, res: ServerResponse): Promise<boolean> {
     if (pathname === "/" || pathname === "/index.html" || pathname.startsWith("/s/")) {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache", ...SECURITY_HEADERS });
+      res.writeHead(200, {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-cache",
+        ...SECURITY_HEADERS,
+      });
       res.end(SHELL);
       return true;
     }
@@ -65,7 +70,11 @@ export class WebAssets {
       this.cache.set(name, body);
     }
     const ext = name.slice(name.lastIndexOf("."));
-    res.writeHead(200, { "content-type": TYPES[ext] ?? "application/octet-stream", "cache-control": "no-cache", ...SECURITY_HEADERS });
+    res.writeHead(200, {
+      "content-type": TYPES[ext] ?? "application/octet-stream",
+      "cache-control": "no-cache",
+      ...SECURITY_HEADERS,
+    });
     res.end(body);
     return true;
   }

@@ -8,7 +8,12 @@ let t: TestServer;
 const SECRET = "sk-test-never-on-the-page-1234";
 
 beforeAll(async () => {
-  t = await startTestServer({ backendOptions: { generatorFor: () => import("@loom/generators/test").then((m) => m.createScriptedGenerator({ seed: 3 })), secrets: { ANTHROPIC_API_KEY: SECRET } } });
+  t = await startTestServer({
+    backendOptions: {
+      generatorFor: () => import("@loom/generators/test").then((m) => m.createScriptedGenerator({ seed: 3 })),
+      secrets: { ANTHROPIC_API_KEY: SECRET },
+    },
+  });
 });
 afterAll(() => t.stop());
 
@@ -48,7 +53,11 @@ describe("request validation", () => {
 
   test("invalid JSON, a wrong content type and an oversized body are refused", async () => {
     expect((await t.call("POST", "/api/sessions", "{not json")).status).toBe(400);
-    const typed = await fetch(`${t.server.url}/api/sessions`, { method: "POST", headers: { "content-type": "text/plain" }, body: "seed" });
+    const typed = await fetch(`${t.server.url}/api/sessions`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "seed",
+    });
     expect(typed.status).toBe(415);
     const big = await t.call("POST", "/api/sessions", { seed: "x".repeat(1024 * 1024 + 10) });
     expect(big.status).toBe(413);
@@ -83,12 +92,20 @@ describe("sessions", () => {
   });
 
   test("create, generate, choose, write, checkout and export round-trip; the list shows the session", async () => {
-    const id = await newSession({ sessionId: "round-trip", brief: { title: "Keeper" }, generator: { branchingFactor: 3 } });
+    const id = await newSession({
+      sessionId: "round-trip",
+      brief: { title: "Keeper" },
+      generator: { branchingFactor: 3 },
+    });
     const gen = await t.call("POST", `/api/sessions/${id}/generate`, {});
     expect(gen.status).toBe(200);
     expect(gen.body.open.candidateNodeIds).toHaveLength(3);
     const chosen = gen.body.open.candidateNodeIds[1];
-    const ch = await t.call("POST", `/api/sessions/${id}/choose`, { decisionId: gen.body.open.decisionId, nodeId: chosen, reason: "the best" });
+    const ch = await t.call("POST", `/api/sessions/${id}/choose`, {
+      decisionId: gen.body.open.decisionId,
+      nodeId: chosen,
+      reason: "the best",
+    });
     expect(ch.status).toBe(200);
     expect(ch.body.tip).toBe(chosen);
     const w = await t.call("POST", `/api/sessions/${id}/write`, { text: " and then it rained." });
@@ -115,7 +132,10 @@ describe("sessions", () => {
     const id = await newSession({ generator: { branchingFactor: 4 } });
     for (let i = 0; i < 5; i++) {
       const g = await t.call("POST", `/api/sessions/${id}/generate`, {});
-      await t.call("POST", `/api/sessions/${id}/choose`, { decisionId: g.body.open.decisionId, nodeId: g.body.open.candidateNodeIds[i % 4] });
+      await t.call("POST", `/api/sessions/${id}/choose`, {
+        decisionId: g.body.open.decisionId,
+        nodeId: g.body.open.candidateNodeIds[i % 4],
+      });
     }
     const seen: string[] = [];
     let cursor: number | null = 0;
@@ -131,7 +151,9 @@ describe("sessions", () => {
     expect(new Set(seen).size).toBe(21);
     const first = await fetch(`${t.server.url}/api/sessions/${id}`);
     const etag = first.headers.get("etag")!;
-    expect((await fetch(`${t.server.url}/api/sessions/${id}`, { headers: { "if-none-match": etag } })).status).toBe(304);
+    expect((await fetch(`${t.server.url}/api/sessions/${id}`, { headers: { "if-none-match": etag } })).status).toBe(
+      304,
+    );
   });
 
   test("API keys never reach the page or the API's answers", async () => {
@@ -164,7 +186,10 @@ describe("the race rule and events", () => {
   test("a candidate of another decision is a 400 naming nodeId", async () => {
     const id = await newSession();
     const g1 = await t.call("POST", `/api/sessions/${id}/generate`, {});
-    const res = await t.call("POST", `/api/sessions/${id}/choose`, { decisionId: "d_other", nodeId: g1.body.open.candidateNodeIds[0] });
+    const res = await t.call("POST", `/api/sessions/${id}/choose`, {
+      decisionId: "d_other",
+      nodeId: g1.body.open.candidateNodeIds[0],
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe("nodeId");
   });
@@ -178,7 +203,13 @@ describe("the race rule and events", () => {
     const nodeId = g.body.open.candidateNodeIds[2];
     await t.call("POST", `/api/sessions/${id}/choose`, { decisionId: g.body.open.decisionId, nodeId });
     const decision = await sub.waitFor((e) => e.event === "decision");
-    expect(decision.data).toMatchObject({ type: "decision", decisionId: g.body.open.decisionId, action: "choose", chosenNodeId: nodeId, chosenBy: "human" });
+    expect(decision.data).toMatchObject({
+      type: "decision",
+      decisionId: g.body.open.decisionId,
+      action: "choose",
+      chosenNodeId: nodeId,
+      chosenBy: "human",
+    });
     const g2 = await t.call("POST", `/api/sessions/${id}/generate`, {});
     await t.call("POST", `/api/sessions/${id}/stop`, { decisionId: g2.body.open.decisionId, reason: "done" });
     const stop = await sub.waitFor((e) => e.event === "decision" && (e.data as { action: string }).action === "stop");
@@ -201,7 +232,11 @@ describe("safe defaults", () => {
     expect(schema.required).toContain("seed");
     expect(schema.properties.generator.properties.temperature.type).toBe("number");
     expect(res.body.paths["/api/sessions/{id}/choose"].post.responses["409"]).toBeDefined();
-    expect(res.body.paths["/api/sessions/{id}"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["id", "limit", "cursor"]);
+    expect(res.body.paths["/api/sessions/{id}"].get.parameters.map((p: { name: string }) => p.name)).toEqual([
+      "id",
+      "limit",
+      "cursor",
+    ]);
   });
 
   test("no CORS headers unless configured; foreign Host headers refused on loopback", async () => {
@@ -209,10 +244,13 @@ describe("safe defaults", () => {
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
     // fetch will not send a forged Host header; node:http will, as a DNS-rebinding page's browser would.
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port: t.server.port, path: "/api/sessions", headers: { host: "evil.example" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        { host: "127.0.0.1", port: t.server.port, path: "/api/sessions", headers: { host: "evil.example" } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       req.end();
     });
@@ -232,10 +270,14 @@ describe("safe defaults", () => {
       const denied = await s.call("GET", "/api/sessions");
       expect(denied.status).toBe(401);
       expect(denied.body.error.message).toMatch(/Bearer/);
-      expect((await s.call("GET", "/api/sessions", undefined, { authorization: "Bearer wrong-token" })).status).toBe(401);
+      expect((await s.call("GET", "/api/sessions", undefined, { authorization: "Bearer wrong-token" })).status).toBe(
+        401,
+      );
       expect((await s.call("GET", "/api/sessions", undefined, { authorization: "Bearer let-me-in" })).status).toBe(200);
       expect((await s.call("GET", "/api/sessions?token=let-me-in")).status).toBe(200);
-      const cors = await fetch(`${s.server.url}/api/sessions?token=let-me-in`, { headers: { origin: "http://app.example" } });
+      const cors = await fetch(`${s.server.url}/api/sessions?token=let-me-in`, {
+        headers: { origin: "http://app.example" },
+      });
       expect(cors.headers.get("access-control-allow-origin")).toBe("http://app.example");
     } finally {
       await s.stop();

@@ -8,7 +8,12 @@ import { startServer, type LoomServer, type StartServerOptions } from "../src/in
 export interface TestServer {
   server: LoomServer;
   dir: string;
-  call<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
+  call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
 }
 
@@ -31,7 +36,10 @@ export async function startTestServer(options: Partial<StartServerOptions> = {})
         ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
       });
       const text = await res.text();
-      return { status: res.status, body: text && res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text };
+      return {
+        status: res.status,
+        body: text && res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text,
+      };
     },
     async stop() {
       await server.close();

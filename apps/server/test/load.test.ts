@@ -13,10 +13,18 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-test(`${CLIENTS} clients race to choose for ${STEPS} steps: exactly one accepted per step`, { timeout: 120_000 }, async () => {
-  const created = await t.call("POST", "/api/sessions", { seed: "Race", sessionId: "race", generator: { branchingFactor: 8 } });
+test(`${CLIENTS} clients race to choose for ${STEPS} steps: exactly one accepted per step`, {
+  timeout: 120_000,
+}, async () => {
+  const created = await t.call("POST", "/api/sessions", {
+    seed: "Race",
+    sessionId: "race",
+    generator: { branchingFactor: 8 },
+  });
   expect(created.status).toBe(201);
-  const subs: SseSubscription[] = await Promise.all(Array.from({ length: SUBSCRIBERS }, () => subscribe(`${t.server.url}/api/sessions/race/events`)));
+  const subs: SseSubscription[] = await Promise.all(
+    Array.from({ length: SUBSCRIBERS }, () => subscribe(`${t.server.url}/api/sessions/race/events`)),
+  );
   await Promise.all(subs.map((s) => s.waitFor((e) => e.event === "hello")));
 
   const accepted: { step: number; decisionId: string; nodeId: string; client: number }[] = [];
@@ -36,7 +44,11 @@ test(`${CLIENTS} clients race to choose for ${STEPS} steps: exactly one accepted
     await Promise.all(
       opened.map(async ({ decisionId, candidateNodeIds }, client) => {
         const nodeId = candidateNodeIds[(client * 7 + step) % candidateNodeIds.length]!;
-        const res = await t.call("POST", "/api/sessions/race/choose", { decisionId, nodeId, reason: `client ${client}` });
+        const res = await t.call("POST", "/api/sessions/race/choose", {
+          decisionId,
+          nodeId,
+          reason: `client ${client}`,
+        });
         if (res.status === 200) accepted.push({ step, decisionId, nodeId, client });
         else {
           expect(res.status).toBe(409);
@@ -58,15 +70,24 @@ test(`${CLIENTS} clients race to choose for ${STEPS} steps: exactly one accepted
   const loom = json.body.loom;
   expect(loom.currentPath).toHaveLength(STEPS + 1);
   expect(loom.currentPath.slice(1)).toEqual(accepted.map((a) => a.nodeId));
-  const resolved = Object.values(loom.decisions as Record<string, { action: string | null }>).filter((d) => d.action !== null);
+  const resolved = Object.values(loom.decisions as Record<string, { action: string | null }>).filter(
+    (d) => d.action !== null,
+  );
   expect(resolved).toHaveLength(STEPS);
 
   // Every subscriber saw every decision, once each, in order.
   for (const sub of subs) {
-    await sub.waitFor((e) => e.event === "decision" && (e.data as { decisionId: string }).decisionId === accepted[STEPS - 1]!.decisionId);
-    const seen = sub.events.filter((e) => e.event === "decision").map((e) => (e.data as { decisionId: string }).decisionId);
+    await sub.waitFor(
+      (e) =>
+        e.event === "decision" && (e.data as { decisionId: string }).decisionId === accepted[STEPS - 1]!.decisionId,
+    );
+    const seen = sub.events
+      .filter((e) => e.event === "decision")
+      .map((e) => (e.data as { decisionId: string }).decisionId);
     expect(seen).toEqual(accepted.map((a) => a.decisionId));
     sub.close();
   }
-  console.log(`load: ${STEPS} steps × ${CLIENTS} clients (${STEPS * CLIENTS * 2} requests) in ${Math.round(elapsed)} ms`);
+  console.log(
+    `load: ${STEPS} steps × ${CLIENTS} clients (${STEPS * CLIENTS * 2} requests) in ${Math.round(elapsed)} ms`,
+  );
 });

@@ -28,7 +28,11 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 test("a selector runs the session; its question waits for the page's answer; the run then ends", async () => {
-  const created = await t.call("POST", "/api/sessions", { seed: "The storm", sessionId: "run", selector: { mode: "stateless" } });
+  const created = await t.call("POST", "/api/sessions", {
+    seed: "The storm",
+    sessionId: "run",
+    selector: { mode: "stateless" },
+  });
   expect(created.status).toBe(201);
   const events = await subscribe(`${t.server.url}/api/sessions/run/events`);
   const started = await t.call("POST", "/api/sessions/run/run", {});
@@ -40,18 +44,32 @@ test("a selector runs the session; its question waits for the page's answer; the
   const { decisionId, candidatesInTension } = asked.data as { decisionId: string; candidatesInTension: string[] };
   const page = await t.call("GET", "/api/sessions/run");
   expect(page.body.running).toBe(true);
-  expect(page.body.pendingClarification).toMatchObject({ id: decisionId, clarificationQuestion: "Should the storm break now or later?" });
+  expect(page.body.pendingClarification).toMatchObject({
+    id: decisionId,
+    clarificationQuestion: "Should the storm break now or later?",
+  });
 
-  const answered = await t.call("POST", `/api/sessions/run/clarifications/${decisionId}/answer`, { answer: "later", action: "choose", nodeId: candidatesInTension[1] });
+  const answered = await t.call("POST", `/api/sessions/run/clarifications/${decisionId}/answer`, {
+    answer: "later",
+    action: "choose",
+    nodeId: candidatesInTension[1],
+  });
   expect(answered.status).toBe(200);
   await events.waitFor((e) => e.event === "run-finished");
   const after = await t.call("GET", "/api/sessions/run");
   expect(after.body.running).toBe(false);
   expect(after.body.pendingClarification).toBeNull();
   const clarified = after.body.history.find((d: { id: string }) => d.id === decisionId);
-  expect(clarified).toMatchObject({ action: "choose", chosenNodeId: candidatesInTension[1], humanResponse: "later", chosenBy: "human" });
+  expect(clarified).toMatchObject({
+    action: "choose",
+    chosenNodeId: candidatesInTension[1],
+    humanResponse: "later",
+    chosenBy: "human",
+  });
   expect(after.body.stopped).toBe(true);
-  expect(events.events.map((e) => e.event)).toEqual(expect.arrayContaining(["run-started", "candidates", "decision", "clarification-answered", "run-finished"]));
+  expect(events.events.map((e) => e.event)).toEqual(
+    expect.arrayContaining(["run-started", "candidates", "decision", "clarification-answered", "run-finished"]),
+  );
   events.close();
 });
 

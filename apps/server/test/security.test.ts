@@ -35,13 +35,20 @@ describe("writes the server accepts", () => {
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("cross_origin");
     // Even with a JSON content type, a foreign origin is refused.
-    const json = await fetch(`${t.server.url}/api/sessions`, { method: "POST", headers: { origin: "http://evil.example", "content-type": "application/json" }, body: JSON.stringify({ seed: "x", sessionId: "cross-site-2" }) });
+    const json = await fetch(`${t.server.url}/api/sessions`, {
+      method: "POST",
+      headers: { origin: "http://evil.example", "content-type": "application/json" },
+      body: JSON.stringify({ seed: "x", sessionId: "cross-site-2" }),
+    });
     expect(json.status).toBe(403);
     expect(sessionsOnDisk()).toEqual([]);
   });
 
   test("a POST without a JSON content type is refused and creates nothing", async () => {
-    const res = await fetch(`${t.server.url}/api/sessions`, { method: "POST", body: JSON.stringify({ seed: "x", sessionId: "untyped" }) });
+    const res = await fetch(`${t.server.url}/api/sessions`, {
+      method: "POST",
+      body: JSON.stringify({ seed: "x", sessionId: "untyped" }),
+    });
     expect(res.status).toBe(415);
     expect(sessionsOnDisk()).toEqual([]);
   });
@@ -72,14 +79,22 @@ describe("what a client may choose", () => {
   });
 
   test("a client-chosen generator base URL is refused", async () => {
-    const res = await t.call("POST", "/api/sessions", { seed: "x", sessionId: "gen-url", generator: { provider: "anthropic-cli-sim", baseUrl: provider.url } });
+    const res = await t.call("POST", "/api/sessions", {
+      seed: "x",
+      sessionId: "gen-url",
+      generator: { provider: "anthropic-cli-sim", baseUrl: provider.url },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe("generator.baseUrl");
     expect(existsSync(join(t.dir, "gen-url"))).toBe(false);
   });
 
   test("a client-chosen model path is refused without revealing the server's paths; the server's file is chosen by name", async () => {
-    const res = await t.call("POST", "/api/sessions", { seed: "x", sessionId: "model-path", generator: { provider: "local", model: "/etc/passwd" } });
+    const res = await t.call("POST", "/api/sessions", {
+      seed: "x",
+      sessionId: "model-path",
+      generator: { provider: "local", model: "/etc/passwd" },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe("generator.model");
     expect(res.body.error.message).toContain("stories260K.gguf");
@@ -90,7 +105,11 @@ describe("what a client may choose", () => {
   test("a provider outside the allow-list is refused", async () => {
     const s = await startTestServer({ allow: { generatorProviders: ["local", "scripted"] } });
     try {
-      const res = await s.call("POST", "/api/sessions", { seed: "x", sessionId: "other", generator: { provider: "openai" } });
+      const res = await s.call("POST", "/api/sessions", {
+        seed: "x",
+        sessionId: "other",
+        generator: { provider: "openai" },
+      });
       expect(res.status).toBe(400);
       expect(res.body.error).toMatchObject({ field: "generator.provider" });
       expect(res.body.error.message).toContain("local, scripted");
@@ -100,9 +119,16 @@ describe("what a client may choose", () => {
   });
 
   test("a configured model file that is missing is refused at creation, named without its directory", async () => {
-    const s = await startTestServer({ allow: { modelFiles: ["/srv/models/gone.gguf"] }, backendOptions: { secrets: {} } });
+    const s = await startTestServer({
+      allow: { modelFiles: ["/srv/models/gone.gguf"] },
+      backendOptions: { secrets: {} },
+    });
     try {
-      const res = await s.call("POST", "/api/sessions", { seed: "x", sessionId: "gone", generator: { provider: "local", model: "gone.gguf" } });
+      const res = await s.call("POST", "/api/sessions", {
+        seed: "x",
+        sessionId: "gone",
+        generator: { provider: "local", model: "gone.gguf" },
+      });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain("gone.gguf is missing or unreadable");
       expect(res.body.error.message).not.toContain("/srv/models");
@@ -115,7 +141,10 @@ describe("what a client may choose", () => {
 
 describe("what leaves the server", () => {
   test("a provider error that quotes the key reaches the client scrubbed", async () => {
-    provider.setFallback({ status: 401, body: { type: "error", error: { type: "authentication_error", message: `invalid x-api-key: ${SECRET}` } } });
+    provider.setFallback({
+      status: 401,
+      body: { type: "error", error: { type: "authentication_error", message: `invalid x-api-key: ${SECRET}` } },
+    });
     const s = await startTestServer({
       defaultConfig: { generator: { provider: "anthropic-cli-sim", baseUrl: provider.url } },
       backendOptions: { secrets: { LOOM_CUSTOM_API_KEY: SECRET } },

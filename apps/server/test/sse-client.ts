@@ -40,7 +40,8 @@ export async function subscribe(url: string, headers: Record<string, string> = {
             else if (line.startsWith("event: ")) event = line.slice(7);
             else if (line.startsWith("data: ")) data.push(line.slice(6));
           }
-          if (data.length) events.push({ id, event, data: JSON.parse(data.join("\n")) as unknown, at: performance.now() });
+          if (data.length)
+            events.push({ id, event, data: JSON.parse(data.join("\n")) as unknown, at: performance.now() });
         }
         for (const w of waiters) w();
       }
@@ -62,7 +63,9 @@ export async function subscribe(url: string, headers: Record<string, string> = {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no matching SSE event within ${timeoutMs} ms (got ${events.map((e) => e.event).join(", ")})`));
+          reject(
+            new Error(`no matching SSE event within ${timeoutMs} ms (got ${events.map((e) => e.event).join(", ")})`),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

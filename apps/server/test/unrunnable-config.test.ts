@@ -17,7 +17,11 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 test("creating a local-engine session without a model file is a 400 naming generator.model, and writes nothing", async () => {
-  const res = await t.call("POST", "/api/sessions", { seed: "Once", sessionId: "no-model", generator: { provider: "local" } });
+  const res = await t.call("POST", "/api/sessions", {
+    seed: "Once",
+    sessionId: "no-model",
+    generator: { provider: "local" },
+  });
   expect(res.status).toBe(400);
   expect(res.body.error.field).toBe("generator.model");
   expect(res.body.error.message).toContain("LOOM_MODEL");
@@ -26,7 +30,14 @@ test("creating a local-engine session without a model file is a 400 naming gener
 
 test("a session on disk whose generator cannot run here still opens for reading; generate says why", async () => {
   const env = sequentialEnv();
-  const loom = createLoom({ seed: "Imported long ago", sessionId: "old", config: { generator: { provider: "together", model: "some/model" } } }, env);
+  const loom = createLoom(
+    {
+      seed: "Imported long ago",
+      sessionId: "old",
+      config: { generator: { provider: "together", model: "some/model" } },
+    },
+    env,
+  );
   await (await createSession(join(t.dir, "old"), loom)).close();
 
   const page = await t.call("GET", "/api/sessions/old");
@@ -42,7 +53,12 @@ test("a session on disk whose generator cannot run here still opens for reading;
 });
 
 test("an LLM selector without a model is a 400 naming selector.model", async () => {
-  const res = await t.call("POST", "/api/sessions", { seed: "Once", sessionId: "no-selector-model", generator: LOCAL, selector: { mode: "stateless" } });
+  const res = await t.call("POST", "/api/sessions", {
+    seed: "Once",
+    sessionId: "no-selector-model",
+    generator: LOCAL,
+    selector: { mode: "stateless" },
+  });
   expect(res.status).toBe(400);
   expect(res.body.error.field).toBe("selector.model");
   expect(existsSync(join(t.dir, "no-selector-model"))).toBe(false);
@@ -51,7 +67,11 @@ test("an LLM selector without a model is a 400 naming selector.model", async () 
 test("a session whose selector's key the server lacks still opens; run names the variable", async () => {
   const env = sequentialEnv();
   const loom = createLoom(
-    { seed: "Written elsewhere", sessionId: "keyless", config: { generator: LOCAL, selector: { mode: "stateless", model: "claude-sonnet-5-5" } } },
+    {
+      seed: "Written elsewhere",
+      sessionId: "keyless",
+      config: { generator: LOCAL, selector: { mode: "stateless", model: "claude-sonnet-5-5" } },
+    },
     env,
   );
   await (await createSession(join(t.dir, "keyless"), loom)).close();
@@ -60,7 +80,12 @@ test("a session whose selector's key the server lacks still opens; run names the
   expect(run.status).toBe(409);
   expect(run.body.error.message).toContain("ANTHROPIC_API_KEY");
   // Creating such a session here is refused before anything is written.
-  const created = await t.call("POST", "/api/sessions", { seed: "x", sessionId: "keyless-2", generator: LOCAL, selector: { mode: "stateless", model: "claude-sonnet-5-5" } });
+  const created = await t.call("POST", "/api/sessions", {
+    seed: "x",
+    sessionId: "keyless-2",
+    generator: LOCAL,
+    selector: { mode: "stateless", model: "claude-sonnet-5-5" },
+  });
   expect(created.status).toBe(409);
   expect(created.body.error.code).toBe("missing_api_key");
   expect(existsSync(join(t.dir, "keyless-2"))).toBe(false);

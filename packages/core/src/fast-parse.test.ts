@@ -1,14 +1,33 @@
 // Tests that the hand-written fast parsers agree with the zod schemas: same result when they accept, null whenever zod rejects.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DecisionEventSchema, LoomSchema, NodeSchema, addCandidates, choose, createLoom, parseDecisionFast, parseLoomFast, parseNodeFast, sequentialEnv } from "./index.js";
+import {
+  DecisionEventSchema,
+  LoomSchema,
+  NodeSchema,
+  addCandidates,
+  choose,
+  createLoom,
+  parseDecisionFast,
+  parseLoomFast,
+  parseNodeFast,
+  sequentialEnv,
+} from "./index.js";
 
 const fullNode = {
   id: "n_1",
   parentId: "n_0",
   text: " a fox",
   tokens: [
-    { text: " a", id: 3, logprob: -0.5, top: [{ text: " a", logprob: -0.5 }, { text: " the", logprob: -1 }] },
+    {
+      text: " a",
+      id: 3,
+      logprob: -0.5,
+      top: [
+        { text: " a", logprob: -0.5 },
+        { text: " the", logprob: -1 },
+      ],
+    },
     { text: " fox", logprob: -1.25 },
   ],
   stepLogprob: -1.75,
@@ -46,9 +65,38 @@ const fullDecision = {
 const sparseDecision = { id: "d_2", parentNodeId: "n_0", candidateNodeIds: [], timestamp: "t" };
 
 /** Values that break one field or another in the ways a damaged file or a buggy caller might. */
-const oddValues = [undefined, null, "", "x", 0, -1.5, 2 ** 53, NaN, Infinity, true, [], ["x"], [1], {}, { a: 1 }, { a: "x" }, [{ text: "t" }], [{ text: "t", extra: 1 }], [{ text: 1 }], [{ text: "t", top: [{ text: "a", logprob: "x" }] }], new Map(), "auto", "generated", "choose"];
+const oddValues = [
+  undefined,
+  null,
+  "",
+  "x",
+  0,
+  -1.5,
+  2 ** 53,
+  NaN,
+  Infinity,
+  true,
+  [],
+  ["x"],
+  [1],
+  {},
+  { a: 1 },
+  { a: "x" },
+  [{ text: "t" }],
+  [{ text: "t", extra: 1 }],
+  [{ text: 1 }],
+  [{ text: "t", top: [{ text: "a", logprob: "x" }] }],
+  new Map(),
+  "auto",
+  "generated",
+  "choose",
+];
 
-function agreesWithZod(schema: { safeParse: (v: unknown) => { success: boolean; data?: unknown } }, fast: (v: unknown) => unknown, input: unknown): void {
+function agreesWithZod(
+  schema: { safeParse: (v: unknown) => { success: boolean; data?: unknown } },
+  fast: (v: unknown) => unknown,
+  input: unknown,
+): void {
   const copy = structuredClone(input);
   const z = schema.safeParse(copy);
   const f = fast(structuredClone(input));
@@ -74,11 +122,18 @@ describe("fast parsers", () => {
 
   it("return null whenever zod rejects a field, whatever the field", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...Object.keys(fullNode)), fc.constantFrom(...oddValues.keys()), fc.boolean(), (key, at, sparse) => {
-        const n: Record<string, unknown> = structuredClone(sparse ? { ...sparseNode, [key]: fullNode[key as keyof typeof fullNode] } : fullNode);
-        n[key] = oddValues[at];
-        agreesWithZod(NodeSchema, parseNodeFast, n);
-      }),
+      fc.property(
+        fc.constantFrom(...Object.keys(fullNode)),
+        fc.constantFrom(...oddValues.keys()),
+        fc.boolean(),
+        (key, at, sparse) => {
+          const n: Record<string, unknown> = structuredClone(
+            sparse ? { ...sparseNode, [key]: fullNode[key as keyof typeof fullNode] } : fullNode,
+          );
+          n[key] = oddValues[at];
+          agreesWithZod(NodeSchema, parseNodeFast, n);
+        },
+      ),
       { numRuns: 600 },
     );
     fc.assert(
@@ -99,7 +154,15 @@ describe("fast parsers", () => {
   it("parses a whole loom like LoomSchema, and declines one LoomSchema rejects", () => {
     const env = sequentialEnv();
     const loom = createLoom({ seed: "Once", sessionId: "s" }, env);
-    const a = addCandidates(loom, loom.rootId, [{ text: " a", stepLogprob: -1 }, { text: " b", tokens: [{ text: " b", logprob: -2 }] }], { env });
+    const a = addCandidates(
+      loom,
+      loom.rootId,
+      [
+        { text: " a", stepLogprob: -1 },
+        { text: " b", tokens: [{ text: " b", logprob: -2 }] },
+      ],
+      { env },
+    );
     choose(loom, a.decisionId, a.nodeIds[1]!, "human", "b", env);
     addCandidates(loom, a.nodeIds[1]!, [{ text: " c" }], { env });
     const json = JSON.parse(JSON.stringify(loom));

@@ -110,7 +110,21 @@ function tokens(v: unknown): LoomNode["tokens"] | typeof BAD {
   return v as LoomNode["tokens"];
 }
 
-const NODE_KEYS = ["id", "parentId", "text", "tokens", "stepLogprob", "decisionId", "chosenBy", "selectionReason", "scores", "createdAt", "origin", "replacesId", "meta"];
+const NODE_KEYS = [
+  "id",
+  "parentId",
+  "text",
+  "tokens",
+  "stepLogprob",
+  "decisionId",
+  "chosenBy",
+  "selectionReason",
+  "scores",
+  "createdAt",
+  "origin",
+  "replacesId",
+  "meta",
+];
 
 /** Has exactly `keys`, in that order, none undefined: what the schema would build from it, given valid values. */
 function isCanonical(v: Rec, keys: readonly string[]): boolean {

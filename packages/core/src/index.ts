@@ -24,7 +24,14 @@ export { assertInvariants, findInvariantViolations } from "./invariants.js";
 export type { InvariantViolation } from "./invariants.js";
 export { LOOM_FORMAT_VERSION, LoomSchema, createLoom } from "./loom.js";
 export type { CreateLoomInput, Loom } from "./loom.js";
-export { childrenOf, decisionsUnder, invalidateIndex, openDecisionAt, pendingClarification, stopDecisionAt } from "./loom-index.js";
+export {
+  childrenOf,
+  decisionsUnder,
+  invalidateIndex,
+  openDecisionAt,
+  pendingClarification,
+  stopDecisionAt,
+} from "./loom-index.js";
 export { ChosenBySchema, NodeSchema, ScoresSchema, TokenSchema, TopLogprobSchema } from "./node.js";
 export type { ChosenBy, LoomNode, LoomNodeInput, Scores, Token, TopLogprob } from "./node.js";
 export {
@@ -83,7 +90,12 @@ export { hashString, seededRandom } from "./seeded-random.js";
 export { serialQueue } from "./serial-queue.js";
 export { DEFAULT_MODELS } from "./services/default-models.js";
 export type { DefaultModelRole } from "./services/default-models.js";
-export { anthropicModelFacts, anthropicModelTable, anthropicNoThinkingModels, anthropicPrefillModels } from "./services/anthropic-models.js";
+export {
+  anthropicModelFacts,
+  anthropicModelTable,
+  anthropicNoThinkingModels,
+  anthropicPrefillModels,
+} from "./services/anthropic-models.js";
 export type { AnthropicModelFacts, ThinkingOff } from "./services/anthropic-models.js";
 export { CUSTOM_API_KEY_ENV, isHomeURL, routeApiKey } from "./services/api-key-routing.js";
 export type { ApiKeyRoute, RoutedApiKey } from "./services/api-key-routing.js";

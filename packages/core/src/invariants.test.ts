@@ -44,7 +44,10 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     kind: fc.constant("add" as const),
     at: fc.nat(),
     texts: fc.array(fc.string({ maxLength: 6 }), { minLength: 1, maxLength: 4 }),
-    logprobs: fc.array(fc.option(fc.double({ min: -20, max: 0, noNaN: true }).map((x) => x + 0)) /* JSON has no -0 */, { minLength: 4, maxLength: 4 }),
+    logprobs: fc.array(fc.option(fc.double({ min: -20, max: 0, noNaN: true }).map((x) => x + 0)) /* JSON has no -0 */, {
+      minLength: 4,
+      maxLength: 4,
+    }),
   }),
   fc.record({ kind: fc.constant("choose" as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant("clarify" as const), pick: fc.nat() }),
@@ -74,12 +77,27 @@ function run(loom: Loom, c: Command, env: ReturnType<typeof sequentialEnv>): Loo
     case "choose": {
       if (!open) return [];
       const cand = pickOf(loom.decisions[open]!.candidateNodeIds, c.pick)!;
-      return [resolveDecision(loom, open, { action: "choose", chosenNodeId: cand, chosenBy: "auto", reason: "r" }, env)];
+      return [
+        resolveDecision(loom, open, { action: "choose", chosenNodeId: cand, chosenBy: "auto", reason: "r" }, env),
+      ];
     }
     case "clarify": {
       if (!open || pendingClarification(loom)) return [];
       const cand = pickOf(loom.decisions[open]!.candidateNodeIds, c.pick)!;
-      return [resolveDecision(loom, open, { action: "clarify", chosenBy: "selector_llm", question: "q?", candidatesInTension: [cand], whatHingesOnIt: "w" }, env)];
+      return [
+        resolveDecision(
+          loom,
+          open,
+          {
+            action: "clarify",
+            chosenBy: "selector_llm",
+            question: "q?",
+            candidatesInTension: [cand],
+            whatHingesOnIt: "w",
+          },
+          env,
+        ),
+      ];
     }
     case "answer": {
       const pending = pendingClarification(loom);
@@ -90,7 +108,9 @@ function run(loom: Loom, c: Command, env: ReturnType<typeof sequentialEnv>): Loo
           loom,
           pending.id,
           "a",
-          c.stop ? { action: "stop", chosenBy: "human", reason: "done" } : { action: "choose", chosenNodeId: cand, chosenBy: "human", reason: "a" },
+          c.stop
+            ? { action: "stop", chosenBy: "human", reason: "done" }
+            : { action: "choose", chosenNodeId: cand, chosenBy: "human", reason: "a" },
           env,
         ),
       ];
@@ -108,7 +128,10 @@ function run(loom: Loom, c: Command, env: ReturnType<typeof sequentialEnv>): Loo
     case "human":
       return [addHumanNode(loom, pickOf(ids, c.at)!, c.text, env).op];
     case "edit": {
-      const target = pickOf(ids.filter((id) => id !== loom.rootId), c.at);
+      const target = pickOf(
+        ids.filter((id) => id !== loom.rootId),
+        c.at,
+      );
       return target ? [editNode(loom, target, c.text, env).op] : [];
     }
   }
@@ -118,8 +141,12 @@ function run(loom: Loom, c: Command, env: ReturnType<typeof sequentialEnv>): Loo
 function expectIndexAgreesWithScan(loom: Loom): void {
   const all = Object.values(loom.decisions);
   for (const nodeId of Object.keys(loom.nodes)) {
-    expect(openDecisionAt(loom, nodeId)).toBe(all.find((d) => d.parentNodeId === nodeId && d.action === null)?.id ?? null);
-    expect(stopDecisionAt(loom, nodeId)?.id ?? null).toBe(all.find((d) => d.parentNodeId === nodeId && d.action === "stop")?.id ?? null);
+    expect(openDecisionAt(loom, nodeId)).toBe(
+      all.find((d) => d.parentNodeId === nodeId && d.action === null)?.id ?? null,
+    );
+    expect(stopDecisionAt(loom, nodeId)?.id ?? null).toBe(
+      all.find((d) => d.parentNodeId === nodeId && d.action === "stop")?.id ?? null,
+    );
     expect(decisionsUnder(loom, nodeId)).toEqual(all.filter((d) => d.parentNodeId === nodeId).map((d) => d.id));
   }
   const pending = all.filter((d) => d.action === "clarify" && d.humanResponse === null).map((d) => d.id);
@@ -162,7 +189,12 @@ describe("invariants under random operation sequences", () => {
         const attempts: LoomOp[] = [
           { op: "checkout", nodeId: `missing-${bogus}` },
           { op: "release", tipId: `missing-${bogus}` },
-          { op: "resolve", decisionId: `missing-${bogus}`, at: "t", resolution: { action: "stop", chosenBy: "human", reason: "x" } },
+          {
+            op: "resolve",
+            decisionId: `missing-${bogus}`,
+            at: "t",
+            resolution: { action: "stop", chosenBy: "human", reason: "x" },
+          },
         ];
         for (const op of attempts) {
           expect(() => applyOp(loom, op)).toThrow(LoomError);
@@ -189,7 +221,10 @@ describe("invariant checker", () => {
     expect(fields.some((f) => f === `nodes.${a}` || f === `nodes.${b}`)).toBe(true);
     const dangling = structuredClone(loom);
     dangling.nodes[a]!.parentId = "ghost";
-    expect(findInvariantViolations(dangling)).toContainEqual({ field: `nodes.${a}.parentId`, message: expect.stringMatching(/ghost/) });
+    expect(findInvariantViolations(dangling)).toContainEqual({
+      field: `nodes.${a}.parentId`,
+      message: expect.stringMatching(/ghost/),
+    });
   });
 
   it("computes the text of a 50,000-deep path without recursion or quadratic copies", () => {
@@ -198,7 +233,12 @@ describe("invariant checker", () => {
     let parent = loom.rootId;
     for (let i = 0; i < 50_000; i++) {
       const d = addCandidates(loom, parent, [{ text: "ab" }], { env });
-      resolveDecision(loom, d.decisionId, { action: "choose", chosenNodeId: d.nodeIds[0]!, chosenBy: "auto", reason: "r" }, env);
+      resolveDecision(
+        loom,
+        d.decisionId,
+        { action: "choose", chosenNodeId: d.nodeIds[0]!, chosenBy: "auto", reason: "r" },
+        env,
+      );
       parent = d.nodeIds[0]!;
     }
     expect(currentText(loom).length).toBe(100_000);
@@ -211,19 +251,28 @@ describe("invariant checker", () => {
 const corruptions: Record<string, (loom: Loom, i: number) => boolean> = {
   // The case a count of matches would miss: [a, a] adds up like [a, b], and b is left unlisted.
   "candidate listed twice in place of another": (loom, i) => {
-    const d = pickOf(Object.values(loom.decisions).filter((d) => d.candidateNodeIds.length >= 2), i);
+    const d = pickOf(
+      Object.values(loom.decisions).filter((d) => d.candidateNodeIds.length >= 2),
+      i,
+    );
     if (!d) return false;
     d.candidateNodeIds[1] = d.candidateNodeIds[0]!;
     return true;
   },
   "dangling parent": (loom, i) => {
-    const n = pickOf(Object.values(loom.nodes).filter((n) => n.parentId !== null), i);
+    const n = pickOf(
+      Object.values(loom.nodes).filter((n) => n.parentId !== null),
+      i,
+    );
     if (!n) return false;
     n.parentId = "ghost";
     return true;
   },
   "parent cycle": (loom, i) => {
-    const n = pickOf(Object.values(loom.nodes).filter((n) => n.parentId !== null), i);
+    const n = pickOf(
+      Object.values(loom.nodes).filter((n) => n.parentId !== null),
+      i,
+    );
     if (!n) return false;
     n.parentId = n.id;
     return true;
@@ -244,19 +293,28 @@ const corruptions: Record<string, (loom: Loom, i: number) => boolean> = {
     return true;
   },
   "chosen node not a candidate": (loom, i) => {
-    const d = pickOf(Object.values(loom.decisions).filter((d) => d.action === "choose"), i);
+    const d = pickOf(
+      Object.values(loom.decisions).filter((d) => d.action === "choose"),
+      i,
+    );
     if (!d) return false;
     d.chosenNodeId = d.parentNodeId;
     return true;
   },
   "chosen node on an unresolved decision": (loom, i) => {
-    const d = pickOf(Object.values(loom.decisions).filter((d) => d.action !== "choose" && d.candidateNodeIds.length > 0), i);
+    const d = pickOf(
+      Object.values(loom.decisions).filter((d) => d.action !== "choose" && d.candidateNodeIds.length > 0),
+      i,
+    );
     if (!d) return false;
     d.chosenNodeId = d.candidateNodeIds[0]!;
     return true;
   },
   "candidate under another parent": (loom, i) => {
-    const d = pickOf(Object.values(loom.decisions).filter((d) => d.candidateNodeIds.length > 0), i);
+    const d = pickOf(
+      Object.values(loom.decisions).filter((d) => d.candidateNodeIds.length > 0),
+      i,
+    );
     if (!d) return false;
     loom.nodes[d.candidateNodeIds[0]!]!.parentId = loom.rootId === d.parentNodeId ? "ghost" : loom.rootId;
     return true;
@@ -268,7 +326,12 @@ const corruptions: Record<string, (loom: Loom, i: number) => boolean> = {
     return true;
   },
   "node unlisted by its decision": (loom, i) => {
-    const d = pickOf(Object.values(loom.decisions).filter((d) => d.candidateNodeIds.length > 0 && d.chosenNodeId !== d.candidateNodeIds.at(-1)), i);
+    const d = pickOf(
+      Object.values(loom.decisions).filter(
+        (d) => d.candidateNodeIds.length > 0 && d.chosenNodeId !== d.candidateNodeIds.at(-1),
+      ),
+      i,
+    );
     if (!d) return false;
     d.candidateNodeIds.pop();
     return true;
@@ -300,7 +363,10 @@ const corruptions: Record<string, (loom: Loom, i: number) => boolean> = {
     return true;
   },
   "second parentless node": (loom, i) => {
-    const n = pickOf(Object.values(loom.nodes).filter((n) => n.parentId !== null), i);
+    const n = pickOf(
+      Object.values(loom.nodes).filter((n) => n.parentId !== null),
+      i,
+    );
     if (!n) return false;
     n.parentId = null;
     return true;
@@ -375,7 +441,9 @@ describe("fast invariant pass", () => {
     expect(invariantsHold(loom)).toBe(true);
     empty.parentNodeId = "ghost";
     expect(invariantsHold(loom)).toBe(false);
-    expect(findInvariantViolations(loom)).toEqual([{ field: "decisions.empty.parentNodeId", message: 'names unknown node "ghost"' }]);
+    expect(findInvariantViolations(loom)).toEqual([
+      { field: "decisions.empty.parentNodeId", message: 'names unknown node "ghost"' },
+    ]);
   });
 
   it("rejects a decision that lists a candidate twice, naming the second place", () => {
@@ -386,6 +454,8 @@ describe("fast invariant pass", () => {
     expect(invariantsHold(loom)).toBe(true);
     loom.decisions[d.decisionId]!.candidateNodeIds.push(a);
     expect(invariantsHold(loom)).toBe(false);
-    expect(findInvariantViolations(loom)).toEqual([{ field: `decisions.${d.decisionId}.candidateNodeIds[2]`, message: `lists "${a}" a second time` }]);
+    expect(findInvariantViolations(loom)).toEqual([
+      { field: `decisions.${d.decisionId}.candidateNodeIds[2]`, message: `lists "${a}" a second time` },
+    ]);
   });
 });

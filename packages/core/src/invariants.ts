@@ -119,21 +119,25 @@ export function collectInvariantViolations(loom: Loom): InvariantViolation[] {
   const nodes = loom.nodes;
   const root = nodes[loom.rootId];
   if (!root) out.push({ field: "rootId", message: `names unknown node "${loom.rootId}"` });
-  else if (root.parentId !== null) out.push({ field: `nodes.${loom.rootId}.parentId`, message: "the root must have no parent" });
+  else if (root.parentId !== null)
+    out.push({ field: `nodes.${loom.rootId}.parentId`, message: "the root must have no parent" });
 
   // Only runs when invariantsHold is unsure, so it favours plain wording over speed.
   for (const key in nodes) {
     const node = nodes[key]!;
     const parentId = node.parentId;
-    if (node.id !== key) out.push({ field: `nodes.${key}.id`, message: `is "${node.id}", but the node is stored under "${key}"` });
-    if (key !== loom.rootId && parentId === null) out.push({ field: `nodes.${key}.parentId`, message: "only the root may have no parent" });
+    if (node.id !== key)
+      out.push({ field: `nodes.${key}.id`, message: `is "${node.id}", but the node is stored under "${key}"` });
+    if (key !== loom.rootId && parentId === null)
+      out.push({ field: `nodes.${key}.parentId`, message: "only the root may have no parent" });
     if (parentId !== null && !nodes[parentId]) {
       out.push({ field: `nodes.${key}.parentId`, message: `names unknown node "${parentId}" (dangling parent)` });
     }
     if (node.decisionId !== null) {
       const d = loom.decisions[node.decisionId];
       if (!d) out.push({ field: `nodes.${key}.decisionId`, message: `names unknown decision "${node.decisionId}"` });
-      else if (!d.candidateNodeIds.includes(key)) out.push({ field: `nodes.${key}.decisionId`, message: `decision "${d.id}" does not list this node` });
+      else if (!d.candidateNodeIds.includes(key))
+        out.push({ field: `nodes.${key}.decisionId`, message: `decision "${d.id}" does not list this node` });
     }
     if (node.replacesId !== null && !nodes[node.replacesId]) {
       out.push({ field: `nodes.${key}.replacesId`, message: `names unknown node "${node.replacesId}"` });
@@ -176,8 +180,10 @@ export function collectInvariantViolations(loom: Loom): InvariantViolation[] {
   for (const key in loom.decisions) {
     const d = loom.decisions[key]!;
     const f = `decisions.${key}`;
-    if (d.id !== key) out.push({ field: `${f}.id`, message: `is "${d.id}", but the decision is stored under "${key}"` });
-    if (!nodes[d.parentNodeId]) out.push({ field: `${f}.parentNodeId`, message: `names unknown node "${d.parentNodeId}"` });
+    if (d.id !== key)
+      out.push({ field: `${f}.id`, message: `is "${d.id}", but the decision is stored under "${key}"` });
+    if (!nodes[d.parentNodeId])
+      out.push({ field: `${f}.parentNodeId`, message: `names unknown node "${d.parentNodeId}"` });
     const candidates = d.candidateNodeIds;
     const seen = new Set<string>();
     for (let i = 0; i < candidates.length; i++) {
@@ -186,11 +192,14 @@ export function collectInvariantViolations(loom: Loom): InvariantViolation[] {
       if (seen.has(id)) out.push({ field: `${f}.candidateNodeIds[${i}]`, message: `lists "${id}" a second time` });
       seen.add(id);
       if (!c) out.push({ field: `${f}.candidateNodeIds[${i}]`, message: `names unknown node "${id}"` });
-      else if (c.parentId !== d.parentNodeId) out.push({ field: `${f}.candidateNodeIds[${i}]`, message: `"${id}" is not a child of "${d.parentNodeId}"` });
+      else if (c.parentId !== d.parentNodeId)
+        out.push({ field: `${f}.candidateNodeIds[${i}]`, message: `"${id}" is not a child of "${d.parentNodeId}"` });
     }
     if (d.action === "choose") {
-      if (d.chosenNodeId === null) out.push({ field: `${f}.chosenNodeId`, message: "is required when action is choose" });
-      else if (!candidates.includes(d.chosenNodeId)) out.push({ field: `${f}.chosenNodeId`, message: `"${d.chosenNodeId}" is not one of the candidates` });
+      if (d.chosenNodeId === null)
+        out.push({ field: `${f}.chosenNodeId`, message: "is required when action is choose" });
+      else if (!candidates.includes(d.chosenNodeId))
+        out.push({ field: `${f}.chosenNodeId`, message: `"${d.chosenNodeId}" is not one of the candidates` });
     } else if (d.chosenNodeId !== null) {
       out.push({ field: `${f}.chosenNodeId`, message: `must be null when action is ${d.action ?? "open"}` });
     }

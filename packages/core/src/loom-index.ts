@@ -18,11 +18,13 @@ function push(map: Map<string, string[]>, key: string, value: string): void {
   else map.set(key, [value]);
 }
 
-const isPending = (d: DecisionEvent | undefined): d is DecisionEvent => !!d && d.action === "clarify" && d.humanResponse === null;
+const isPending = (d: DecisionEvent | undefined): d is DecisionEvent =>
+  !!d && d.action === "clarify" && d.humanResponse === null;
 
 function build(loom: Loom): Index {
   const index: Index = { children: new Map(), decisions: new Map(), clarifying: new Set() };
-  for (const node of Object.values(loom.nodes)) if (node.parentId !== null) push(index.children, node.parentId, node.id);
+  for (const node of Object.values(loom.nodes))
+    if (node.parentId !== null) push(index.children, node.parentId, node.id);
   for (const d of Object.values(loom.decisions)) {
     push(index.decisions, d.parentNodeId, d.id);
     if (isPending(d)) index.clarifying.add(d.id);

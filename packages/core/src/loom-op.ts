@@ -124,7 +124,10 @@ function applyChoose(loom: Loom, decisionId: string, at: string, r: z.infer<type
   }
   for (const id of Object.keys(r.candidateScores)) {
     if (!decision.candidateNodeIds.includes(id)) {
-      throw new LoomError("not_a_candidate", `scores name "${id}", which is not a candidate of decision "${decisionId}"`);
+      throw new LoomError(
+        "not_a_candidate",
+        `scores name "${id}", which is not a candidate of decision "${decisionId}"`,
+      );
     }
   }
   let max: number | null = null;
@@ -171,9 +174,13 @@ export function applyOp(loom: Loom, op: LoomOp): void {
       const seen = new Set<string>();
       for (const node of op.nodes) {
         if (node.parentId !== parent.id || node.decisionId !== op.decisionId) {
-          throw new LoomError("invalid_operation", `candidate "${node.id}" must have parent "${parent.id}" and decision "${op.decisionId}"`);
+          throw new LoomError(
+            "invalid_operation",
+            `candidate "${node.id}" must have parent "${parent.id}" and decision "${op.decisionId}"`,
+          );
         }
-        if (loom.nodes[node.id] || seen.has(node.id)) throw new LoomError("duplicate_id", `a node with id "${node.id}" already exists`);
+        if (loom.nodes[node.id] || seen.has(node.id))
+          throw new LoomError("duplicate_id", `a node with id "${node.id}" already exists`);
         seen.add(node.id);
       }
       const decision = existing ?? openDecision(op.decisionId, parent.id, op.timestamp);
@@ -192,7 +199,10 @@ export function applyOp(loom: Loom, op: LoomOp): void {
     case "resolve": {
       const decision = getDecision(loom, op.decisionId);
       if (decision.action !== null) {
-        throw new LoomError("decision_not_open", `decision "${op.decisionId}" was already resolved (${decision.action})`);
+        throw new LoomError(
+          "decision_not_open",
+          `decision "${op.decisionId}" was already resolved (${decision.action})`,
+        );
       }
       const r = op.resolution;
       if (r.action === "clarify") {

@@ -37,7 +37,13 @@ describe("tree operations", () => {
   it("computes logprobGap only over candidates that have logprobs", () => {
     const loom = createLoom({ seed: "x" });
     const d = addCandidates(loom, loom.rootId, [
-      { text: "a", tokens: [{ text: "a", logprob: -1 }, { text: "b", logprob: -0.5 }] },
+      {
+        text: "a",
+        tokens: [
+          { text: "a", logprob: -1 },
+          { text: "b", logprob: -0.5 },
+        ],
+      },
       { text: "b", stepLogprob: -4 },
       { text: "c" },
     ]);
@@ -77,7 +83,12 @@ describe("tree operations", () => {
       whatHingesOnIt: "the ending",
     });
     expect(() => choose(loom, d.decisionId, d.nodeIds[0]!, "human", "x")).toThrow(LoomError);
-    answerClarification(loom, d.decisionId, "dark", { action: "choose", chosenNodeId: d.nodeIds[1]!, chosenBy: "selector_llm", reason: "dark" });
+    answerClarification(loom, d.decisionId, "dark", {
+      action: "choose",
+      chosenNodeId: d.nodeIds[1]!,
+      chosenBy: "selector_llm",
+      reason: "dark",
+    });
     const decision = loom.decisions[d.decisionId]!;
     expect(decision.action).toBe("choose");
     expect(decision.humanResponse).toBe("dark");

@@ -91,7 +91,12 @@ export function addHumanNode(loom: Loom, parentNodeId: string, text: string, env
 }
 
 /** Resolve an open decision as choose, clarify or stop. */
-export function resolveDecision(loom: Loom, decisionId: string, resolution: ResolutionInput, env: LoomEnv = defaultEnv) {
+export function resolveDecision(
+  loom: Loom,
+  decisionId: string,
+  resolution: ResolutionInput,
+  env: LoomEnv = defaultEnv,
+) {
   const op: LoomOp = { op: "resolve", decisionId, at: env.now(), resolution: ResolutionSchema.parse(resolution) };
   applyOp(loom, op);
   return op;
@@ -114,7 +119,10 @@ export function answerClarification(
   loom: Loom,
   decisionId: string,
   humanResponse: string,
-  resolution: FinalResolution | (Omit<Extract<FinalResolution, { action: "choose" }>, "ranking" | "candidateScores"> & Partial<Pick<Extract<FinalResolution, { action: "choose" }>, "ranking" | "candidateScores">>),
+  resolution:
+    | FinalResolution
+    | (Omit<Extract<FinalResolution, { action: "choose" }>, "ranking" | "candidateScores"> &
+        Partial<Pick<Extract<FinalResolution, { action: "choose" }>, "ranking" | "candidateScores">>),
   env: LoomEnv = defaultEnv,
 ) {
   const parsed = ResolutionSchema.parse(resolution) as FinalResolution;

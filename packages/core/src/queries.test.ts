@@ -15,10 +15,37 @@ import {
 function sample() {
   const e = sequentialEnv();
   const loom = createLoom({ seed: "S" }, e);
-  const d1 = addCandidates(loom, loom.rootId, [{ text: "a", stepLogprob: -1 }, { text: "b", stepLogprob: -6 }], { env: e });
+  const d1 = addCandidates(
+    loom,
+    loom.rootId,
+    [
+      { text: "a", stepLogprob: -1 },
+      { text: "b", stepLogprob: -6 },
+    ],
+    { env: e },
+  );
   choose(loom, d1.decisionId, d1.nodeIds[1]!, "selector_llm", "fought the model", e);
-  const d2 = addCandidates(loom, d1.nodeIds[1]!, [{ text: "c", stepLogprob: -2 }, { text: "d", stepLogprob: -2.5 }], { env: e });
-  resolveDecision(loom, d2.decisionId, { action: "clarify", chosenBy: "selector_llm", question: "which?", candidatesInTension: d2.nodeIds, whatHingesOnIt: "tone" }, e);
+  const d2 = addCandidates(
+    loom,
+    d1.nodeIds[1]!,
+    [
+      { text: "c", stepLogprob: -2 },
+      { text: "d", stepLogprob: -2.5 },
+    ],
+    { env: e },
+  );
+  resolveDecision(
+    loom,
+    d2.decisionId,
+    {
+      action: "clarify",
+      chosenBy: "selector_llm",
+      question: "which?",
+      candidatesInTension: d2.nodeIds,
+      whatHingesOnIt: "tone",
+    },
+    e,
+  );
   return { loom, d1, d2 };
 }
 
@@ -45,6 +72,13 @@ describe("queries", () => {
     expect(lastDecisions(loom, 1).map((d) => d.id)).toEqual([d2.decisionId]);
     expect(clarifications(loom).map((d) => d.clarificationQuestion)).toEqual(["which?"]);
     const stats = loomStats(loom);
-    expect(stats).toMatchObject({ nodes: 5, decisions: 2, resolvedDecisions: 2, clarifications: 1, depth: 1, meanLogprobGap: -5 });
+    expect(stats).toMatchObject({
+      nodes: 5,
+      decisions: 2,
+      resolvedDecisions: 2,
+      clarifications: 1,
+      depth: 1,
+      meanLogprobGap: -5,
+    });
   });
 });

@@ -18,7 +18,13 @@ describe("session config", () => {
 
   it("applies the stable preset", () => {
     const c = withPreset(defaultSessionConfig({ generator: { model: "m" } }), "stable");
-    expect(c.generator).toMatchObject({ model: "m", segmentTokens: 8, branchingFactor: 4, temperature: 0.85, topP: 0.92 });
+    expect(c.generator).toMatchObject({
+      model: "m",
+      segmentTokens: 8,
+      branchingFactor: 4,
+      temperature: 0.85,
+      topP: 0.92,
+    });
     expect(SAMPLING_PRESETS.stable.branchingFactor).toBe(4);
   });
 
@@ -40,14 +46,22 @@ function defaultSessionConfigSafe(input: unknown): string {
 describe("selector decision format", () => {
   it("accepts the three actions and rejects incomplete ones", () => {
     expect(SelectorDecisionSchema.parse({ action: "choose", choice: "n_1", reason: "vivid" }).action).toBe("choose");
-    expect(SelectorDecisionSchema.safeParse({ action: "clarify", question: "q", candidatesInTension: [], whatHingesOnIt: "x" }).success).toBe(false);
+    expect(
+      SelectorDecisionSchema.safeParse({
+        action: "clarify",
+        question: "q",
+        candidatesInTension: [],
+        whatHingesOnIt: "x",
+      }).success,
+    ).toBe(false);
     expect(SelectorDecisionSchema.safeParse({ action: "stop" }).success).toBe(false);
     expect(SelectorDecisionSchema.safeParse({ action: "pick", choice: "n_1" }).success).toBe(false);
   });
 
   it("exports a JSON Schema with all three variants", () => {
     const text = JSON.stringify(selectorDecisionJsonSchema());
-    for (const word of ["choose", "clarify", "stop", "candidatesInTension", "whatHingesOnIt"]) expect(text).toContain(word);
+    for (const word of ["choose", "clarify", "stop", "candidatesInTension", "whatHingesOnIt"])
+      expect(text).toContain(word);
   });
 
   it("fills brief defaults", () => {

@@ -8,7 +8,9 @@ describe("token counts", () => {
     // CLI-sim gives text only: 23 characters count as 6 tokens (about 4 characters a token, rounded up).
     const a = addCandidates(loom, loom.rootId, [{ text: " and the lamp went out." }], { env });
     choose(loom, a.decisionId, a.nodeIds[0]!, "auto", "only one", env);
-    const b = addCandidates(loom, a.nodeIds[0]!, [{ text: " Then", tokens: [{ text: " Then", logprob: -1 }] }], { env });
+    const b = addCandidates(loom, a.nodeIds[0]!, [{ text: " Then", tokens: [{ text: " Then", logprob: -1 }] }], {
+      env,
+    });
     choose(loom, b.decisionId, b.nodeIds[0]!, "auto", "only one", env);
     expect(nodeTokenCount(loom.nodes[loom.rootId]!)).toBe(0);
     expect(nodeTokenCount(loom.nodes[a.nodeIds[0]!]!)).toBe(6);

@@ -6,15 +6,32 @@ import { GeneratorError, MissingApiKeyError } from "./errors.js";
 describe("createGenerator", () => {
   it("maps provider names to adapters with their capabilities", () => {
     const env = { OPENAI_API_KEY: "k", TOGETHER_API_KEY: "k", ANTHROPIC_API_KEY: "k", OPENROUTER_API_KEY: "k" };
-    expect(createGenerator({ provider: "openai" }, env)).toMatchObject({ provider: "openai", model: "davinci-002", capabilities: { nativeN: true } });
-    expect(createGenerator({ provider: "openrouter", model: "m" }, env)).toMatchObject({ provider: "openai-compatible:openrouter", capabilities: { nativeN: false } });
-    expect(createGenerator({ provider: "ollama", model: "llama3" }, {})).toMatchObject({ capabilities: { logprobs: false } });
-    expect(createGenerator({ provider: "vllm", model: "m", baseUrl: "http://gpu:8000/v1" }, {})).toMatchObject({ baseURL: "http://gpu:8000/v1" });
+    expect(createGenerator({ provider: "openai" }, env)).toMatchObject({
+      provider: "openai",
+      model: "davinci-002",
+      capabilities: { nativeN: true },
+    });
+    expect(createGenerator({ provider: "openrouter", model: "m" }, env)).toMatchObject({
+      provider: "openai-compatible:openrouter",
+      capabilities: { nativeN: false },
+    });
+    expect(createGenerator({ provider: "ollama", model: "llama3" }, {})).toMatchObject({
+      capabilities: { logprobs: false },
+    });
+    expect(createGenerator({ provider: "vllm", model: "m", baseUrl: "http://gpu:8000/v1" }, {})).toMatchObject({
+      baseURL: "http://gpu:8000/v1",
+    });
     expect(createGenerator({ provider: "together", model: "m" }, env)).toMatchObject({ provider: "together" });
-    expect(createGenerator({ provider: "anthropic-cli-sim" }, { env })).toMatchObject({ provider: "anthropic-cli-sim", capabilities: { logprobs: false } });
+    expect(createGenerator({ provider: "anthropic-cli-sim" }, { env })).toMatchObject({
+      provider: "anthropic-cli-sim",
+      capabilities: { logprobs: false },
+    });
     expect(createGenerator({ provider: "anthropic-prefill" }, env)).toMatchObject({ provider: "anthropic-prefill" });
     expect(createGenerator({ provider: "scripted" }, {})).toMatchObject({ provider: "scripted" });
-    expect(createGenerator({ provider: "local", model: "/models/x.gguf" }, {})).toMatchObject({ provider: "local", model: "x.gguf" });
+    expect(createGenerator({ provider: "local", model: "/models/x.gguf" }, {})).toMatchObject({
+      provider: "local",
+      model: "x.gguf",
+    });
     expect(createGenerator({}, { LOOM_MODEL: "/m/y.gguf" })).toMatchObject({ provider: "local", model: "y.gguf" });
   });
 

@@ -6,7 +6,11 @@ import type { Env } from "./http/api-key.js";
 import type { HttpGeneratorOptions } from "./http/http-options.js";
 import { LocalGenerator, type LocalGeneratorOptions } from "./local/local-generator.js";
 import { OpenAICompatibleGenerator } from "./openai-compatible/openai-compatible-generator.js";
-import { OPENAI_COMPATIBLE_PRESETS, customPreset, isOpenAICompatiblePreset } from "./openai-compatible/openai-compatible-presets.js";
+import {
+  OPENAI_COMPATIBLE_PRESETS,
+  customPreset,
+  isOpenAICompatiblePreset,
+} from "./openai-compatible/openai-compatible-presets.js";
 import { ScriptedGenerator } from "./scripted/scripted-generator.js";
 import { TogetherGenerator } from "./together/together-generator.js";
 
@@ -19,9 +23,18 @@ export type CreateGeneratorConfig = Partial<GeneratorConfig> &
   };
 
 /** Provider names `createGenerator` knows, besides the OpenAI-compatible preset names. */
-export const GENERATOR_PROVIDERS = ["local", "openai-compatible", "together", "anthropic-cli-sim", "anthropic-prefill", "scripted"] as const;
+export const GENERATOR_PROVIDERS = [
+  "local",
+  "openai-compatible",
+  "together",
+  "anthropic-cli-sim",
+  "anthropic-prefill",
+  "scripted",
+] as const;
 
-export const knownProviders = (): string[] => [...new Set([...GENERATOR_PROVIDERS, ...Object.keys(OPENAI_COMPATIBLE_PRESETS)])];
+export const knownProviders = (): string[] => [
+  ...new Set([...GENERATOR_PROVIDERS, ...Object.keys(OPENAI_COMPATIBLE_PRESETS)]),
+];
 
 /** Default models where a provider has an obvious base model; other providers need `model`. */
 const PROVIDER_DEFAULT_MODELS: Record<string, string> = { openai: DEFAULT_MODELS.openaiCompletion };
@@ -36,8 +49,14 @@ const PROVIDER_DEFAULT_MODELS: Record<string, string> = { openai: DEFAULT_MODELS
  * variable or field to set.
  * The second argument may also be `{ env }`.
  */
-export function createGenerator(config: CreateGeneratorConfig, envOrOptions: Env | { env: Env } = process.env): Generator {
-  const env: Env = typeof (envOrOptions as { env?: unknown }).env === "object" ? (envOrOptions as { env: Env }).env : (envOrOptions as Env);
+export function createGenerator(
+  config: CreateGeneratorConfig,
+  envOrOptions: Env | { env: Env } = process.env,
+): Generator {
+  const env: Env =
+    typeof (envOrOptions as { env?: unknown }).env === "object"
+      ? (envOrOptions as { env: Env }).env
+      : (envOrOptions as Env);
   const provider = config.provider ?? "local";
   const http = {
     env,
@@ -51,14 +70,21 @@ export function createGenerator(config: CreateGeneratorConfig, envOrOptions: Env
   };
   const model = (): string => {
     const m = config.model || PROVIDER_DEFAULT_MODELS[provider];
-    if (!m) throw new GeneratorError("invalid_request", `generator provider "${provider}" needs a model name: set generator.model`);
+    if (!m)
+      throw new GeneratorError(
+        "invalid_request",
+        `generator provider "${provider}" needs a model name: set generator.model`,
+      );
     return m;
   };
 
   if (provider === "local") {
     const modelPath = config.modelPath || config.model || env["LOOM_MODEL"];
     if (!modelPath) {
-      throw new GeneratorError("invalid_request", 'the local engine needs a GGUF model file: set generator.model (or modelPath) or the LOOM_MODEL environment variable');
+      throw new GeneratorError(
+        "invalid_request",
+        "the local engine needs a GGUF model file: set generator.model (or modelPath) or the LOOM_MODEL environment variable",
+      );
     }
     return new LocalGenerator({
       modelPath,
@@ -67,9 +93,14 @@ export function createGenerator(config: CreateGeneratorConfig, envOrOptions: Env
       parallel: config.parallel ?? Math.min(config.branchingFactor ?? 8, 16),
     });
   }
-  if (isOpenAICompatiblePreset(provider)) return new OpenAICompatibleGenerator({ ...http, model: model(), preset: provider });
+  if (isOpenAICompatiblePreset(provider))
+    return new OpenAICompatibleGenerator({ ...http, model: model(), preset: provider });
   if (provider === "openai-compatible") {
-    if (!config.baseUrl) throw new GeneratorError("invalid_request", 'generator provider "openai-compatible" needs generator.baseUrl (or use a preset name)');
+    if (!config.baseUrl)
+      throw new GeneratorError(
+        "invalid_request",
+        'generator provider "openai-compatible" needs generator.baseUrl (or use a preset name)',
+      );
     return new OpenAICompatibleGenerator({
       ...http,
       model: model(),
@@ -79,8 +110,15 @@ export function createGenerator(config: CreateGeneratorConfig, envOrOptions: Env
   }
   if (provider === "together") return new TogetherGenerator({ ...http, model: model() });
   if (provider === "anthropic-cli-sim" || provider === "anthropic-prefill") {
-    return new AnthropicCliSimGenerator({ ...http, ...(config.model ? { model: config.model } : {}), mode: provider === "anthropic-prefill" ? "prefill" : "cli-sim" });
+    return new AnthropicCliSimGenerator({
+      ...http,
+      ...(config.model ? { model: config.model } : {}),
+      mode: provider === "anthropic-prefill" ? "prefill" : "cli-sim",
+    });
   }
   if (provider === "scripted") return new ScriptedGenerator(config.seed != null ? { seed: config.seed } : {});
-  throw new GeneratorError("unknown_provider", `unknown generator provider "${provider}"; known providers: ${knownProviders().join(", ")}`);
+  throw new GeneratorError(
+    "unknown_provider",
+    `unknown generator provider "${provider}"; known providers: ${knownProviders().join(", ")}`,
+  );
 }

@@ -11,7 +11,9 @@ const require = createRequire(import.meta.url);
 // Neither that file nor package.json is exported: find the package root from its main entry.
 let sdkDir = dirname(require.resolve("@anthropic-ai/sdk"));
 while (!existsSync(join(sdkDir, "package.json"))) sdkDir = dirname(sdkDir);
-const DEPRECATED = (require(join(sdkDir, "internal/data/deprecated-models.js")) as { DEPRECATED_MODELS: Record<string, string> }).DEPRECATED_MODELS;
+const DEPRECATED = (
+  require(join(sdkDir, "internal/data/deprecated-models.js")) as { DEPRECATED_MODELS: Record<string, string> }
+).DEPRECATED_MODELS;
 const deprecatedNames = Object.keys(DEPRECATED);
 const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -26,7 +28,14 @@ function userFacingFiles(): string[] {
       else if (keep(p)) out.push(p);
     }
   };
-  walk(root, (p) => /README\.md$/.test(p) || p.includes(`${join(root, "docs")}`) || p.includes("__fixtures__") || /apps\/(cli|server)\/(src|web)\//.test(p));
+  walk(
+    root,
+    (p) =>
+      /README\.md$/.test(p) ||
+      p.includes(`${join(root, "docs")}`) ||
+      p.includes("__fixtures__") ||
+      /apps\/(cli|server)\/(src|web)\//.test(p),
+  );
   return out;
 }
 
@@ -36,11 +45,15 @@ describe("models named by Loom", () => {
   });
 
   it("no default is deprecated", () => {
-    for (const [role, model] of Object.entries(DEFAULT_MODELS)) expect(deprecatedNames, `DEFAULT_MODELS.${role}`).not.toContain(model);
+    for (const [role, model] of Object.entries(DEFAULT_MODELS))
+      expect(deprecatedNames, `DEFAULT_MODELS.${role}`).not.toContain(model);
   });
 
   it("the model table marks exactly the deprecated models as retiring", () => {
-    const retiring = anthropicModelTable().filter((r) => r.retires).map((r) => r.model).sort();
+    const retiring = anthropicModelTable()
+      .filter((r) => r.retires)
+      .map((r) => r.model)
+      .sort();
     expect(retiring).toEqual(deprecatedNames.filter((m) => !/-\d{8}$/.test(m)).sort());
   });
 

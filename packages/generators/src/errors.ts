@@ -80,7 +80,10 @@ export class MissingApiKeyError extends GeneratorError {
     readonly envVar: string,
     baseURL?: string,
   ) {
-    super("missing_api_key", `${provider}: no API key${baseURL ? ` for ${baseURL}` : ""}. Set the ${envVar} environment variable or pass apiKey.`);
+    super(
+      "missing_api_key",
+      `${provider}: no API key${baseURL ? ` for ${baseURL}` : ""}. Set the ${envVar} environment variable or pass apiKey.`,
+    );
   }
 
   static override isInstance(error: unknown): error is MissingApiKeyError {
@@ -109,9 +112,13 @@ export class GenerationAbortedError extends GeneratorError {
   readonly [abortedMarker] = true;
   override name = "AbortError";
   constructor(reason?: unknown) {
-    super("aborted", reason instanceof Error && reason.message ? `generation aborted: ${reason.message}` : "generation aborted", {
-      cause: reason,
-    });
+    super(
+      "aborted",
+      reason instanceof Error && reason.message ? `generation aborted: ${reason.message}` : "generation aborted",
+      {
+        cause: reason,
+      },
+    );
   }
 
   static override isInstance(error: unknown): error is GenerationAbortedError {

@@ -17,7 +17,10 @@ export type { HttpGeneratorOptions } from "./http/http-options.js";
 export { OpenAICompatibleGenerator } from "./openai-compatible/openai-compatible-generator.js";
 export type { OpenAICompatibleGeneratorOptions } from "./openai-compatible/openai-compatible-generator.js";
 export { OPENAI_COMPATIBLE_PRESETS, isOpenAICompatiblePreset } from "./openai-compatible/openai-compatible-presets.js";
-export type { OpenAICompatiblePreset, OpenAICompatiblePresetName } from "./openai-compatible/openai-compatible-presets.js";
+export type {
+  OpenAICompatiblePreset,
+  OpenAICompatiblePresetName,
+} from "./openai-compatible/openai-compatible-presets.js";
 export { TOGETHER_API_KEY_ENV, TOGETHER_BASE_URL, TogetherGenerator } from "./together/together-generator.js";
 export type { TogetherGeneratorOptions } from "./together/together-generator.js";
 export {
@@ -31,7 +34,13 @@ export { GENERATOR_PROVIDERS, createGenerator, knownProviders } from "./create-g
 export type { CreateGeneratorConfig } from "./create-generator.js";
 export { PROBE_REQUEST, anthropicFacts, probeGenerator } from "./doctor/probe-generator.js";
 export { probeGeneratorConfig } from "./doctor/probe-generator-config.js";
-export { SERVICE_TABLE_END, SERVICE_TABLE_START, renderServiceTable, serviceTable, withServiceTable } from "./service-table.js";
+export {
+  SERVICE_TABLE_END,
+  SERVICE_TABLE_START,
+  renderServiceTable,
+  serviceTable,
+  withServiceTable,
+} from "./service-table.js";
 export type { ServiceRow } from "./service-table.js";
 export type { RetryOptions } from "./retry.js";
 export type { Env } from "./http/api-key.js";

@@ -15,7 +15,13 @@ describe("buildPrompt", () => {
       sectionIntent: "The chase begins.",
       roughDraft: "fox runs, hound follows",
     });
-    const order = ["Rain on slate.", "The chase begins.", "fox runs, hound follows", "continue from where it stops", "The fox ran"];
+    const order = [
+      "Rain on slate.",
+      "The chase begins.",
+      "fox runs, hound follows",
+      "continue from where it stops",
+      "The fox ran",
+    ];
     const at = order.map((s) => p.indexOf(s));
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
@@ -33,6 +39,14 @@ describe("buildPrompt", () => {
   it("passes string prompts through and records sampling parameters", () => {
     const req = { prompt: "abc", n: 2, maxTokens: 6, temperature: 0.8, topP: 0.9 };
     expect(promptOf(req)).toBe("abc");
-    expect(samplingOf(req)).toEqual({ n: 2, maxTokens: 6, temperature: 0.8, topP: 0.9, logprobs: 0, stop: [], seed: null });
+    expect(samplingOf(req)).toEqual({
+      n: 2,
+      maxTokens: 6,
+      temperature: 0.8,
+      topP: 0.9,
+      logprobs: 0,
+      stop: [],
+      seed: null,
+    });
   });
 });

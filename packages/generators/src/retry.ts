@@ -35,7 +35,10 @@ export function retryAfterMs(headers: Record<string, string>, now: () => number 
 
 /** The backoff before retry number `attempt` (1-based): exponential, capped, with "equal jitter" so waits never collapse to 0. */
 export function backoffMs(attempt: number, options: RetryOptions = {}, random: () => number = Math.random): number {
-  const base = Math.min(options.maxDelayMs ?? 20_000, (options.initialDelayMs ?? 500) * Math.pow(options.factor ?? 2, attempt - 1));
+  const base = Math.min(
+    options.maxDelayMs ?? 20_000,
+    (options.initialDelayMs ?? 500) * Math.pow(options.factor ?? 2, attempt - 1),
+  );
   return base / 2 + (random() * base) / 2;
 }
 
@@ -45,7 +48,11 @@ export function backoffMs(attempt: number, options: RetryOptions = {}, random: (
  * Only `APICallError`s with `isRetryable` are retried. An abort (of `signal`, or surfacing from
  * the SDK) is rethrown at once as `GenerationAbortedError`. The last error is thrown unchanged.
  */
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}, signal?: AbortSignal): Promise<T> {
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+  signal?: AbortSignal,
+): Promise<T> {
   const maxRetries = options.maxRetries ?? 2;
   const sleep = options.sleep ?? abortableSleep;
   for (let attempt = 0; ; attempt++) {
@@ -53,7 +60,8 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
     try {
       return await fn(attempt);
     } catch (error) {
-      if (signal?.aborted || isAbortError(error)) throw GenerationAbortedError.isInstance(error) ? error : new GenerationAbortedError(signal?.reason ?? error);
+      if (signal?.aborted || isAbortError(error))
+        throw GenerationAbortedError.isInstance(error) ? error : new GenerationAbortedError(signal?.reason ?? error);
       if (!APICallError.isInstance(error) || !error.isRetryable || attempt >= maxRetries) throw error;
       const asked = retryAfterMs(error.responseHeaders, options.now);
       const cap = options.maxRetryAfterMs ?? 60_000;

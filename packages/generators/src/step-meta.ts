@@ -31,13 +31,22 @@ function samplingMeta(request: GenerateRequest, record: SamplingRecord | undefin
   if (!record) return base;
   return {
     ...base,
-    ...(record.serviceApplied && Object.keys(record.serviceApplied).length > 0 ? { serviceApplied: record.serviceApplied } : {}),
+    ...(record.serviceApplied && Object.keys(record.serviceApplied).length > 0
+      ? { serviceApplied: record.serviceApplied }
+      : {}),
     ...(record.notSent && Object.keys(record.notSent).length > 0 ? { notSent: record.notSent } : {}),
     ...(record.clientStop && record.clientStop.length > 0 ? { clientStop: record.clientStop } : {}),
   };
 }
 
-export function stepMeta({ provider, model, request, prompt, sampling, extra }: StepMetaInput): Record<string, unknown> {
+export function stepMeta({
+  provider,
+  model,
+  request,
+  prompt,
+  sampling,
+  extra,
+}: StepMetaInput): Record<string, unknown> {
   return {
     provider,
     model,

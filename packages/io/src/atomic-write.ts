@@ -32,7 +32,12 @@ export interface AtomicWriteOptions {
 }
 
 type Data = string | Uint8Array | readonly Uint8Array[];
-const piecesOf = (data: Data): readonly Uint8Array[] => (typeof data === "string" ? [Buffer.from(data)] : Array.isArray(data) ? (data as readonly Uint8Array[]) : [data as Uint8Array]);
+const piecesOf = (data: Data): readonly Uint8Array[] =>
+  typeof data === "string"
+    ? [Buffer.from(data)]
+    : Array.isArray(data)
+      ? (data as readonly Uint8Array[])
+      : [data as Uint8Array];
 
 function discard(files: FileLayer, temp: string): void {
   try {

@@ -11,7 +11,9 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("brief files", () => {
   it("loads the shared worldspider.toml with snake_case keys mapped", async () => {
-    const brief = await loadBrief(fileURLToPath(new URL("../../../../shared/fixtures/briefs/worldspider.toml", import.meta.url)));
+    const brief = await loadBrief(
+      fileURLToPath(new URL("../../../../shared/fixtures/briefs/worldspider.toml", import.meta.url)),
+    );
     expect(brief.title).toBe("Worldspider Phenomenology");
     expect(brief.lengthHint).toBe("short");
     expect(brief.leanInto).toContain("Images that think");
@@ -29,11 +31,13 @@ describe("brief files", () => {
   });
 
   it("rejects an unknown key by name", () => {
-    expect(() => parseBriefToml('title = "x"\nleanInto = ["a"]\n', "b.toml")).toThrow(/b\.toml.*unknown key "leanInto".*expected one of title/);
+    expect(() => parseBriefToml('title = "x"\nleanInto = ["a"]\n', "b.toml")).toThrow(
+      /b\.toml.*unknown key "leanInto".*expected one of title/,
+    );
   });
 
   it("rejects wrong types and bad TOML with the file and line", () => {
-    expect(() => parseBriefToml("avoid = \"one\"\n", "b.toml")).toThrow(/field avoid.*list of strings/);
+    expect(() => parseBriefToml('avoid = "one"\n', "b.toml")).toThrow(/field avoid.*list of strings/);
     try {
       parseBriefToml('title = "x"\nvoice = \n', "b.toml");
       expect.unreachable();

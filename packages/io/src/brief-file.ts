@@ -49,10 +49,18 @@ export function parseBriefToml(text: string, file = "<brief>"): Brief {
     }
     if (LIST_FIELDS.has(field)) {
       if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-        throw new IoError("bad_brief", `"${key}" must be a list of strings`, { file, field: key, expected: `an array of strings, e.g. ${key} = ["…", "…"]` });
+        throw new IoError("bad_brief", `"${key}" must be a list of strings`, {
+          file,
+          field: key,
+          expected: `an array of strings, e.g. ${key} = ["…", "…"]`,
+        });
       }
     } else if (typeof value !== "string") {
-      throw new IoError("bad_brief", `"${key}" must be a string`, { file, field: key, expected: 'a string (use """…""" for several lines)' });
+      throw new IoError("bad_brief", `"${key}" must be a string`, {
+        file,
+        field: key,
+        expected: 'a string (use """…""" for several lines)',
+      });
     }
     input[field] = value;
   }

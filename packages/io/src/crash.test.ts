@@ -17,7 +17,10 @@ const TRIALS = 24;
 /** Run the writer, SIGKILL it at a random instant, and return the decision ids it reported committed. */
 function trial(dir: string, seed: number): Promise<{ reported: string[]; opened: boolean }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", child, dir, String(seed)], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, ["--import", "tsx", child, dir, String(seed)], {
+      cwd: repoRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const reported: string[] = [];
     let opened = false;
     let buffer = "";
@@ -73,7 +76,9 @@ describe("crash safety", () => {
       }
       // `mutate` returned only after the manifest append, so every reported decision has its line too.
       const manifest = readFileSync(join(dir, "manifest.ndjson"), "utf8");
-      const listed = new Set(manifest.split("\n").flatMap((l) => (l.endsWith("}") ? [JSON.parse(l).decisionId as string] : [])));
+      const listed = new Set(
+        manifest.split("\n").flatMap((l) => (l.endsWith("}") ? [JSON.parse(l).decisionId as string] : [])),
+      );
       for (const id of committed) expect(listed.has(id), `manifest line for ${id}`).toBe(true);
     }
     expect(committed.length).toBeGreaterThan(TRIALS * 5);
@@ -84,6 +89,8 @@ describe("crash safety", () => {
     expect(warnings).toEqual([]);
     expect(readFileSync(join(dir, "journal.ndjson"), "utf8")).toBe("");
     for (const id of committed) expect(loom.decisions[id]?.action).toBe("choose");
-    console.log(`crash test: ${committed.length} decisions reported over ${TRIALS} kills; ${totalWarnings} load warnings (torn tails dropped)`);
+    console.log(
+      `crash test: ${committed.length} decisions reported over ${TRIALS} kills; ${totalWarnings} load warnings (torn tails dropped)`,
+    );
   }, 180_000);
 });

@@ -16,7 +16,17 @@ describe("readCurrentPath", () => {
     const s = await createSession(dir, createLoom({ seed: "Once", sessionId: "s-path" }, env));
     for (let i = 0; i < 30; i++) {
       const tip = s.loom.currentPath.at(-1)!;
-      const { decisionId, nodeIds } = s.mutate((l) => addCandidates(l, tip, [{ text: ` a${i}`, tokens: [{ text: ` a${i}`, logprob: -1, top: [{ text: " z", logprob: -2 }] }] }, { text: ` b${i}` }], { env }));
+      const { decisionId, nodeIds } = s.mutate((l) =>
+        addCandidates(
+          l,
+          tip,
+          [
+            { text: ` a${i}`, tokens: [{ text: ` a${i}`, logprob: -1, top: [{ text: " z", logprob: -2 }] }] },
+            { text: ` b${i}` },
+          ],
+          { env },
+        ),
+      );
       s.mutate((l) => choose(l, decisionId, nodeIds[i % 2]!, "auto", "r", env));
     }
     const open = s.mutate((l) => addCandidates(l, l.currentPath.at(-1)!, [{ text: " x" }, { text: " y" }], { env }));
@@ -31,7 +41,20 @@ describe("readCurrentPath", () => {
 
     // A clarification in the journal (not yet compacted): read whole, same answer shape.
     const w = await openSession(dir, { compactAfterBytes: false });
-    w.mutate((l) => resolveDecision(l, open.decisionId, { action: "clarify", chosenBy: "human", question: "which?", candidatesInTension: open.nodeIds, whatHingesOnIt: "tone" }, env));
+    w.mutate((l) =>
+      resolveDecision(
+        l,
+        open.decisionId,
+        {
+          action: "clarify",
+          chosenBy: "human",
+          question: "which?",
+          candidatesInTension: open.nodeIds,
+          whatHingesOnIt: "tone",
+        },
+        env,
+      ),
+    );
     (w as unknown as { lock: { release(): void } }).lock.release();
     const later = await readCurrentPath(dir);
     expect(later.read).toBe("full");

@@ -2,7 +2,17 @@
 import { open, stat } from "node:fs/promises";
 import { inflateRawSync } from "node:zlib";
 import { join } from "node:path";
-import { currentText, decisionsUnder, DecisionEventSchema, NodeSchema, openDecisionAt, parseDecisionFast, parseNodeFast, type DecisionEvent, type LoomNode } from "@loom/core";
+import {
+  currentText,
+  decisionsUnder,
+  DecisionEventSchema,
+  NodeSchema,
+  openDecisionAt,
+  parseDecisionFast,
+  parseNodeFast,
+  type DecisionEvent,
+  type LoomNode,
+} from "@loom/core";
 import { JOURNAL_FILE, SNAPSHOT_FILE, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
 import { IoError } from "./io-error.js";
 import { loadSessionFiles } from "./load-session.js";
@@ -20,7 +30,11 @@ export interface CurrentPathView {
   read: "path-frames" | "full";
 }
 
-const json = (frame: Frame) => JSON.parse((frame.flags & FLAG_DEFLATE ? inflateRawSync(frame.payload) : frame.payload).toString("utf8")) as Record<string, unknown>;
+const json = (frame: Frame) =>
+  JSON.parse((frame.flags & FLAG_DEFLATE ? inflateRawSync(frame.payload) : frame.payload).toString("utf8")) as Record<
+    string,
+    unknown
+  >;
 
 async function journalIsEmpty(dir: string): Promise<boolean> {
   try {
@@ -31,7 +45,9 @@ async function journalIsEmpty(dir: string): Promise<boolean> {
 }
 
 /** The head and path frames of a format-2 snapshot, or null when the file is another format. */
-async function readPathFrames(file: string): Promise<{ head: Record<string, unknown>; path: Record<string, unknown> } | null> {
+async function readPathFrames(
+  file: string,
+): Promise<{ head: Record<string, unknown>; path: Record<string, unknown> } | null> {
   const handle = await open(file, "r");
   try {
     const first = Buffer.alloc(SNAPSHOT_MAGIC.length);
@@ -74,7 +90,8 @@ export async function readCurrentPath(dir: string): Promise<CurrentPathView> {
   }
   const { loom } = await loadSessionFiles(dir);
   const tip = loom.currentPath.at(-1)!;
-  const id = openDecisionAt(loom, tip) ?? decisionsUnder(loom, tip).find((d) => loom.decisions[d]?.action === "clarify") ?? null;
+  const id =
+    openDecisionAt(loom, tip) ?? decisionsUnder(loom, tip).find((d) => loom.decisions[d]?.action === "clarify") ?? null;
   const decision = id ? loom.decisions[id]! : null;
   return {
     sessionId: loom.sessionId,

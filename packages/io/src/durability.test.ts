@@ -20,7 +20,17 @@ async function grown(dir: string, steps: number) {
   const out: { decisionId: string; chosen: string; other: string }[] = [];
   for (let i = 0; i < steps; i++) {
     const tip = s.loom.currentPath.at(-1)!;
-    const { decisionId, nodeIds } = s.mutate((l) => addCandidates(l, tip, [{ text: ` a${i}`, stepLogprob: -1 }, { text: ` b${i}`, stepLogprob: -2 }], { env }));
+    const { decisionId, nodeIds } = s.mutate((l) =>
+      addCandidates(
+        l,
+        tip,
+        [
+          { text: ` a${i}`, stepLogprob: -1 },
+          { text: ` b${i}`, stepLogprob: -2 },
+        ],
+        { env },
+      ),
+    );
     s.mutate((l) => choose(l, decisionId, nodeIds[1]!, "human", `r${i}`, env));
     out.push({ decisionId, chosen: nodeIds[1]!, other: nodeIds[0]! });
   }
@@ -28,7 +38,11 @@ async function grown(dir: string, steps: number) {
 }
 
 const manifestIds = (dir: string) =>
-  readFileSync(join(dir, "manifest.ndjson"), "utf8").trimEnd().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { decisionId: string; chosenNodeId: string });
+  readFileSync(join(dir, "manifest.ndjson"), "utf8")
+    .trimEnd()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { decisionId: string; chosenNodeId: string });
 
 describe("closing a broken session", () => {
   it("waits for the compaction in flight before it releases the lock (no rename lands under the next writer)", async () => {
@@ -50,11 +64,16 @@ describe("closing a broken session", () => {
       },
     };
     const env = sequentialEnv();
-    const s = await createSession(dir, createLoom({ seed: "Once", sessionId: "s-b" }, env), { files, compactAfterBytes: false });
+    const s = await createSession(dir, createLoom({ seed: "Once", sessionId: "s-b" }, env), {
+      files,
+      compactAfterBytes: false,
+    });
     const a = s.mutate((l) => addCandidates(l, l.rootId, [{ text: " a" }], { env }));
     const compaction = s.compact();
     failWrites = true;
-    expect(() => s.mutate((l) => choose(l, a.decisionId, a.nodeIds[0]!, "auto", "r", env))).toThrow(/the disk is full.*not saved/);
+    expect(() => s.mutate((l) => choose(l, a.decisionId, a.nodeIds[0]!, "auto", "r", env))).toThrow(
+      /the disk is full.*not saved/,
+    );
     await s.close();
     closed = true;
     await compaction.catch(() => {});
@@ -77,7 +96,17 @@ describe("the manifest, reconciled with the journal on open", () => {
     // Resolve one more, then lose its journal line (as power loss after the manifest's group commit but before the journal's can).
     const env = sequentialEnv();
     const tip = session.loom.currentPath.at(-1)!;
-    const d = session.mutate((l) => addCandidates(l, tip, [{ text: " x", stepLogprob: -1 }, { text: " y", stepLogprob: -3 }], { env: { ...env, newId: (k) => `late_${k}_${++n}` } }));
+    const d = session.mutate((l) =>
+      addCandidates(
+        l,
+        tip,
+        [
+          { text: " x", stepLogprob: -1 },
+          { text: " y", stepLogprob: -3 },
+        ],
+        { env: { ...env, newId: (k) => `late_${k}_${++n}` } },
+      ),
+    );
     const before = readFileSync(join(dir, "journal.ndjson")).length;
     session.mutate((l) => choose(l, d.decisionId, d.nodeIds[1]!, "human", "the quieter one", env));
     const journalLines = readFileSync(join(dir, "journal.ndjson"));
@@ -87,8 +116,15 @@ describe("the manifest, reconciled with the journal on open", () => {
     truncateSync(join(dir, "journal.ndjson"), before);
 
     const read = await readSession(dir);
-    expect(read.loom.decisions[d.decisionId]).toMatchObject({ action: "choose", chosenNodeId: d.nodeIds[1], reason: "the quieter one", chosenBy: "human" });
-    expect(read.warnings.join("\n")).toMatch(/manifest\.ndjson:4: the journal had lost the resolution of decision late_decision_\d+; restored from this manifest line/);
+    expect(read.loom.decisions[d.decisionId]).toMatchObject({
+      action: "choose",
+      chosenNodeId: d.nodeIds[1],
+      reason: "the quieter one",
+      chosenBy: "human",
+    });
+    expect(read.warnings.join("\n")).toMatch(
+      /manifest\.ndjson:4: the journal had lost the resolution of decision late_decision_\d+; restored from this manifest line/,
+    );
     const w = await openSession(dir);
     await w.close();
     const again = await readSession(dir);
@@ -105,13 +141,28 @@ describe("the manifest, reconciled with the journal on open", () => {
     (session as unknown as { lock: { release(): void } }).lock.release();
     const file = join(dir, "manifest.ndjson");
     const lines = readFileSync(file, "utf8").trimEnd().split("\n");
-    const edit = (line: string, patch: object) => sealJson(JSON.stringify({ ...JSON.parse(line), crc: undefined, ...patch }));
-    writeFileSync(file, [lines[0], edit(lines[1]!, { chosenNodeId: decisions[1]!.other }), lines[0], edit(lines[0]!, { decisionId: "ghost" })].join("\n") + "\n");
+    const edit = (line: string, patch: object) =>
+      sealJson(JSON.stringify({ ...JSON.parse(line), crc: undefined, ...patch }));
+    writeFileSync(
+      file,
+      [
+        lines[0],
+        edit(lines[1]!, { chosenNodeId: decisions[1]!.other }),
+        lines[0],
+        edit(lines[0]!, { decisionId: "ghost" }),
+      ].join("\n") + "\n",
+    );
     const bytes = readFileSync(file);
     const s = await openSession(dir);
     const text = s.warnings.join("\n");
-    expect(text).toMatch(new RegExp(`manifest\\.ndjson:2: says decision ${decisions[1]!.decisionId} was choose ${decisions[1]!.other}; the loom says choose ${decisions[1]!.chosen}`));
-    expect(text).toMatch(new RegExp(`manifest\\.ndjson:3: repeats decision ${decisions[0]!.decisionId} \\(first listed on line 1\\)`));
+    expect(text).toMatch(
+      new RegExp(
+        `manifest\\.ndjson:2: says decision ${decisions[1]!.decisionId} was choose ${decisions[1]!.other}; the loom says choose ${decisions[1]!.chosen}`,
+      ),
+    );
+    expect(text).toMatch(
+      new RegExp(`manifest\\.ndjson:3: repeats decision ${decisions[0]!.decisionId} \\(first listed on line 1\\)`),
+    );
     expect(text).toMatch(/manifest\.ndjson:4: records decision ghost, which the loom does not have/);
     await s.close();
     expect(readFileSync(file).subarray(0, bytes.length).equals(bytes)).toBe(true);
@@ -139,7 +190,9 @@ describe("lock debris", () => {
     mkdirSync(join(dir, "lock"));
     const error = await openSession(dir).catch((e: unknown) => e);
     expect(IoError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(new RegExp(`${join(dir, "lock")}: the lock is a directory, not a lock file`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`${join(dir, "lock")}: the lock is a directory, not a lock file`),
+    );
     expect((await readSession(dir)).warnings).toEqual([]);
   });
 });
@@ -154,7 +207,9 @@ describe("damaged side state", () => {
     const warnings: string[] = [];
     const s = await openSession(dir, { onWarning: (w) => warnings.push(w) });
     expect(await s.readState("usage")).toBe(null);
-    expect(warnings.join("\n")).toMatch(/state\/usage\.json \(field \(whole file\)\): not valid JSON.*side state "usage" starts afresh; kept as .*usage\.json\.damaged/);
+    expect(warnings.join("\n")).toMatch(
+      /state\/usage\.json \(field \(whole file\)\): not valid JSON.*side state "usage" starts afresh; kept as .*usage\.json\.damaged/,
+    );
     await s.writeState("usage", { requests: 0 });
     expect(await s.readState("usage")).toEqual({ requests: 0 });
     await s.close();
@@ -165,7 +220,10 @@ describe("damaged side state", () => {
     const dir = fresh();
     const { session } = await grown(dir, 1);
     await session.writeState("usage", { requests: 1 });
-    writeFileSync(join(dir, "state", "usage.json"), JSON.stringify({ format: "loom-state", version: 9, name: "usage", value: {} }));
+    writeFileSync(
+      join(dir, "state", "usage.json"),
+      JSON.stringify({ format: "loom-state", version: 9, name: "usage", value: {} }),
+    );
     await expect(session.readState("usage")).rejects.toThrow(/usage\.json \(field version\): written by a newer Loom/);
     expect(existsSync(join(dir, "state", "usage.json"))).toBe(true);
     await session.close();

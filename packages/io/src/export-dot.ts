@@ -40,7 +40,11 @@ export function exportDot(loom: Loom, options: DotExportOptions = {}): string {
     lines.push(`  ${dotString(node.id)} [${attrs.join(", ")}];`);
     if (node.parentId !== null) {
       const onPath = current.has(node.id) && current.has(node.parentId);
-      const edge = onPath ? ` [color="#b8860b", penwidth=2.5]` : held.has(node.id) ? ` [color="#4169e1", style=dashed]` : "";
+      const edge = onPath
+        ? ` [color="#b8860b", penwidth=2.5]`
+        : held.has(node.id)
+          ? ` [color="#4169e1", style=dashed]`
+          : "";
       lines.push(`  ${dotString(node.parentId)} -> ${dotString(node.id)}${edge};`);
     }
   }
@@ -48,12 +52,16 @@ export function exportDot(loom: Loom, options: DotExportOptions = {}): string {
     if (d.clarificationQuestion !== null) {
       const answer = d.humanResponse !== null ? `\nA: ${d.humanResponse}` : "\n(awaiting an answer)";
       const id = `clarify:${d.id}`;
-      lines.push(`  ${dotString(id)} [shape=note, fillcolor="#fde2e2", color="#c0392b", label=${dotString(`? ${label(d.clarificationQuestion, max * 2)}${label(answer, max * 2)}`)}];`);
+      lines.push(
+        `  ${dotString(id)} [shape=note, fillcolor="#fde2e2", color="#c0392b", label=${dotString(`? ${label(d.clarificationQuestion, max * 2)}${label(answer, max * 2)}`)}];`,
+      );
       lines.push(`  ${dotString(d.parentNodeId)} -> ${dotString(id)} [style=dotted, color="#c0392b", arrowhead=none];`);
     }
     if (d.action === "stop") {
       const id = `stop:${d.id}`;
-      lines.push(`  ${dotString(id)} [shape=octagon, fillcolor="#eeeeee", label=${dotString(`stop: ${label(d.reason ?? "", max)}`)}];`);
+      lines.push(
+        `  ${dotString(id)} [shape=octagon, fillcolor="#eeeeee", label=${dotString(`stop: ${label(d.reason ?? "", max)}`)}];`,
+      );
       lines.push(`  ${dotString(d.parentNodeId)} -> ${dotString(id)} [style=dotted];`);
     }
   }

@@ -33,12 +33,19 @@ export function fullTexts(loom: Loom): Map<string, string> {
 }
 
 export function exportJson(loom: Loom, options: JsonExportOptions = {}): string {
-  let body: Loom | (Omit<Loom, "nodes"> & { nodes: Record<string, Loom["nodes"][string] & { fullText: string }> }) = loom;
+  let body: Loom | (Omit<Loom, "nodes"> & { nodes: Record<string, Loom["nodes"][string] & { fullText: string }> }) =
+    loom;
   if (options.fullText) {
     const texts = fullTexts(loom);
     const nodes: Record<string, Loom["nodes"][string] & { fullText: string }> = {};
     for (const [id, node] of Object.entries(loom.nodes)) nodes[id] = { ...node, fullText: texts.get(id)! };
     body = { ...loom, nodes };
   }
-  return JSON.stringify({ format: JSON_EXPORT_FORMAT, version: JSON_EXPORT_VERSION, loom: body }, null, options.indent ?? 2) + "\n";
+  return (
+    JSON.stringify(
+      { format: JSON_EXPORT_FORMAT, version: JSON_EXPORT_VERSION, loom: body },
+      null,
+      options.indent ?? 2,
+    ) + "\n"
+  );
 }

@@ -32,7 +32,12 @@ export function exportMarkdown(loom: Loom, options: MarkdownExportOptions = {}):
     const shared = pathText(loom, path.slice(0, split));
     const own = pathText(loom, path.slice(split));
     const lead = shared.length > context ? `…${shared.slice(-context)}` : shared;
-    out.push(`### Branch ${++n}${held.has(leaf) ? " (held)" : ""}`, "", `Leaves the current path after node \`${path[split - 1] ?? "(root)"}\`; ends at \`${leaf}\`.`, "");
+    out.push(
+      `### Branch ${++n}${held.has(leaf) ? " (held)" : ""}`,
+      "",
+      `Leaves the current path after node \`${path[split - 1] ?? "(root)"}\`; ends at \`${leaf}\`.`,
+      "",
+    );
     // The shared lead-in is quoted; the branch's own text follows in bold so the divergence is visible.
     out.push(`> ${`${lead}${emphasise(own)}`.replace(/\n/g, "\n> ")}`, "");
   }

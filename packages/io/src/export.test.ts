@@ -27,7 +27,7 @@ describe("Markdown export", () => {
     expect(held).toContain("ends at `5f2d0b6a4c78`");
     expect(held).toContain("> …s a hand, and it was **holding the whole sky of it**");
     // a branch whose text holds a newline stays inside the quote, bold per line
-    expect(md).toContain("> … would not let go of **\"itself.\"**\n> \n");
+    expect(md).toContain('> … would not let go of **"itself."**\n> \n');
   });
 });
 
@@ -41,7 +41,9 @@ describe("DOT export", () => {
     const result = viz.render(dot, { format: "json" });
     expect(result.errors.filter((e) => e.level === "error")).toEqual([]);
     expect(result.status).toBe("success");
-    return JSON.parse(result.status === "success" ? result.output : "{}") as { objects: { name: string; label?: string; fillcolor?: string; shape?: string }[] };
+    return JSON.parse(result.status === "success" ? result.output : "{}") as {
+      objects: { name: string; label?: string; fillcolor?: string; shape?: string }[];
+    };
   }
 
   it("renders with Graphviz: every node, the current path highlighted, the clarification and the stop marked", () => {
@@ -66,7 +68,9 @@ describe("DOT export", () => {
     expect(graph.objects).toHaveLength(2); // nothing in a label broke out into a node or an edge
     const svg = viz.renderString(exportDot(l, { maxLabel: 100 }), { format: "svg" });
     const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
-    expect(texts).toEqual(expect.arrayContaining(["He said &quot;no&quot; \\ then}", "{left", "&quot;]; evil &#45;&gt; x ["]));
+    expect(texts).toEqual(
+      expect.arrayContaining(["He said &quot;no&quot; \\ then}", "{left", "&quot;]; evil &#45;&gt; x ["]),
+    );
   });
 });
 

@@ -15,19 +15,38 @@ const STEPS = 6;
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 /** Create a session and commit STEPS decisions through `files`, compacting along the way; returns the decisions acknowledged. */
-async function scenario(dir: string, files: ReturnType<typeof faultyFiles>, durable: boolean): Promise<{ acked: string[]; created: boolean }> {
+async function scenario(
+  dir: string,
+  files: ReturnType<typeof faultyFiles>,
+  durable: boolean,
+): Promise<{ acked: string[]; created: boolean }> {
   const env = sequentialEnv();
   const acked: string[] = [];
   let session;
   try {
-    session = await createSession(dir, createLoom({ seed: "Fault", sessionId: "s-fault" }, env), { files, durable, compactAfterBytes: 1500, groupCommitMs: 1 });
+    session = await createSession(dir, createLoom({ seed: "Fault", sessionId: "s-fault" }, env), {
+      files,
+      durable,
+      compactAfterBytes: 1500,
+      groupCommitMs: 1,
+    });
   } catch {
     return { acked, created: false };
   }
   try {
     for (let i = 0; i < STEPS; i++) {
       const tip = session.loom.currentPath.at(-1)!;
-      const { decisionId, nodeIds } = session.mutate((l) => addCandidates(l, tip, [{ text: ` a${i}`, stepLogprob: -1 }, { text: ` b${i}`, stepLogprob: -2 }], { env }));
+      const { decisionId, nodeIds } = session.mutate((l) =>
+        addCandidates(
+          l,
+          tip,
+          [
+            { text: ` a${i}`, stepLogprob: -1 },
+            { text: ` b${i}`, stepLogprob: -2 },
+          ],
+          { env },
+        ),
+      );
       session.mutate((l) => choose(l, decisionId, nodeIds[i % 2]!, "auto", `step ${i}`, env));
       acked.push(decisionId);
       // Let background compactions and group commits run between steps, as a real loop's model calls do.
@@ -46,15 +65,24 @@ async function check(dir: string, acked: string[], label: string) {
   const session = await openSession(dir);
   const loom = session.loom;
   // Torn tails may be dropped (never acknowledged); damage inside a file never happens.
-  expect(session.warnings.filter((w) => !/torn last line|had no manifest line/.test(w)), label).toEqual([]);
+  expect(
+    session.warnings.filter((w) => !/torn last line|had no manifest line/.test(w)),
+    label,
+  ).toEqual([]);
   expect(findInvariantViolations(loom), label).toEqual([]);
   for (const id of acked) expect(loom.decisions[id]?.action, `${label}: decision ${id}`).toBe("choose");
   await session.close();
   const again = await readSession(dir);
   expect(again.warnings, label).toEqual([]);
   // One manifest line per final decision, no more, no less.
-  const lines = readFileSync(join(dir, "manifest.ndjson"), "utf8").trimEnd().split("\n").filter(Boolean).map((l) => JSON.parse(l).decisionId as string);
-  const final = Object.values(again.loom.decisions).filter((d) => d.action === "choose").map((d) => d.id);
+  const lines = readFileSync(join(dir, "manifest.ndjson"), "utf8")
+    .trimEnd()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l).decisionId as string);
+  const final = Object.values(again.loom.decisions)
+    .filter((d) => d.action === "choose")
+    .map((d) => d.id);
   expect([...lines].sort(), label).toEqual([...final].sort());
 }
 
@@ -78,12 +106,15 @@ describe("fault injection", () => {
           const { acked, created } = await scenario(dir, files, durable);
           runs++;
           if (files.fired) fired++;
-          if (created) await check(dir, acked, `fault ${plan.code} at point ${at}${plan.persist ? " (persisting)" : ""}`);
+          if (created)
+            await check(dir, acked, `fault ${plan.code} at point ${at}${plan.persist ? " (persisting)" : ""}`);
           rmSync(dir, { recursive: true, force: true });
         }
       }
       expect(fired).toBeGreaterThan(runs * 0.9);
-      console.log(`fault injection (${durable ? "durable" : "group commit"}): ${runs} runs over ${points} fault points`);
+      console.log(
+        `fault injection (${durable ? "durable" : "group commit"}): ${runs} runs over ${points} fault points`,
+      );
     }, 120_000);
   }
 });

@@ -19,15 +19,27 @@ function writeV1(dir: string, gzip: boolean) {
   const a = addCandidates(loom, loom.rootId, [{ text: " times" }, { text: " friends" }], { env });
   choose(loom, a.decisionId, a.nodeIds[1]!, "human", "warmer", env);
   const manifest1 = JSON.stringify({ ...manifestLine(loom, loom.decisions[a.decisionId]!), version: 1 }) + "\n";
-  const snapshot = JSON.stringify({ format: "loom-snapshot", version: 1, seq: 2, manifestBytes: Buffer.byteLength(manifest1), loom });
+  const snapshot = JSON.stringify({
+    format: "loom-snapshot",
+    version: 1,
+    seq: 2,
+    manifestBytes: Buffer.byteLength(manifest1),
+    loom,
+  });
   const ops: LoomOp[] = [];
   const b = addCandidates(loom, a.nodeIds[1]!, [{ text: " met" }], { env });
   ops.push(b.op);
   ops.push(choose(loom, b.decisionId, b.nodeIds[0]!, "auto", "only one", env));
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "loom.json"), gzip ? gzipSync(snapshot) : snapshot);
-  writeFileSync(join(dir, "journal.ndjson"), ops.map((op, i) => JSON.stringify({ version: 1, seq: 3 + i, op }) + "\n").join(""));
-  writeFileSync(join(dir, "manifest.ndjson"), manifest1 + JSON.stringify({ ...manifestLine(loom, loom.decisions[b.decisionId]!), version: 1 }) + "\n");
+  writeFileSync(
+    join(dir, "journal.ndjson"),
+    ops.map((op, i) => JSON.stringify({ version: 1, seq: 3 + i, op }) + "\n").join(""),
+  );
+  writeFileSync(
+    join(dir, "manifest.ndjson"),
+    manifest1 + JSON.stringify({ ...manifestLine(loom, loom.decisions[b.decisionId]!), version: 1 }) + "\n",
+  );
 }
 
 describe("the version-1 format", () => {

@@ -57,7 +57,11 @@ export async function fsckSession(dir: string): Promise<FsckReport> {
   let loaded: FsckReport["loaded"] = null;
   try {
     const session = await loadSessionFiles(dir, { fullManifestAudit: true });
-    loaded = { nodes: Object.keys(session.loom.nodes).length, decisions: Object.keys(session.loom.decisions).length, seq: session.seq };
+    loaded = {
+      nodes: Object.keys(session.loom.nodes).length,
+      decisions: Object.keys(session.loom.decisions).length,
+      seq: session.seq,
+    };
     for (const w of session.warnings) {
       if (REPAIRABLE.test(w)) repairable.push(w);
       else if (!problems.some((p) => w.startsWith(p.message))) add({ file: w.slice(0, w.indexOf(":")), message: w });

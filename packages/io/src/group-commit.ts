@@ -49,7 +49,10 @@ export class GroupCommit {
         if (error) this.onError(error);
         if (this.inFlight.size === 0) for (const resolve of this.idle.splice(0)) resolve();
       };
-      this.files.fdatasync(fd).then(() => done(null), (error: Error) => done(error));
+      this.files.fdatasync(fd).then(
+        () => done(null),
+        (error: Error) => done(error),
+      );
     }
   }
 

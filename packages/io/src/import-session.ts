@@ -17,7 +17,10 @@ export type SessionFormat = "loom" | "python-reference";
 async function readJson(file: string): Promise<unknown> {
   const read = await readSnapshotFile(file);
   if (read === null) {
-    throw new IoError("missing_file", "no loom.json here", { file, expected: "a session directory (Loom's own, or the Python reference's)" });
+    throw new IoError("missing_file", "no loom.json here", {
+      file,
+      expected: "a session directory (Loom's own, or the Python reference's)",
+    });
   }
   return read.record;
 }
@@ -30,7 +33,8 @@ function formatOf(value: unknown, file: string): SessionFormat {
   throw new IoError("bad_import", "unrecognised session format", {
     file,
     field: "(top level)",
-    expected: 'a Loom snapshot ({"format": "loom-snapshot", …}) or a Python reference loom.json (session_id, nodes, decision_events)',
+    expected:
+      'a Loom snapshot ({"format": "loom-snapshot", …}) or a Python reference loom.json (session_id, nodes, decision_events)',
   });
 }
 
@@ -70,20 +74,32 @@ export async function readPythonSession(dir: string): Promise<{ loom: Loom; warn
     if (read.torn) warnings.push(`${manifestFile}:${read.torn.line}: ignored a torn last line`);
     const unknown: string[] = [];
     for (const { line, value } of read.lines) {
-      const entry = parseOrThrow(PythonManifestLineSchema, value, { file: manifestFile, line }, `manifest line ${line}`);
+      const entry = parseOrThrow(
+        PythonManifestLineSchema,
+        value,
+        { file: manifestFile, line },
+        `manifest line ${line}`,
+      );
       if (!loom.decisions[entry.decision_id]) unknown.push(entry.decision_id);
     }
     if (unknown.length > 0) {
-      warnings.push(`${manifestFile}: ${unknown.length} decision(s) in the manifest are not in loom.json (saved after the last snapshot?): ${unknown.join(", ")}`);
+      warnings.push(
+        `${manifestFile}: ${unknown.length} decision(s) in the manifest are not in loom.json (saved after the last snapshot?): ${unknown.join(", ")}`,
+      );
     }
   }
   return { loom, warnings };
 }
 
 /** Import the session in `srcDir` (format detected) into a new Loom session at `destDir`, then close it. */
-export async function importSession(srcDir: string, destDir: string, options: SessionOptions = {}): Promise<ImportResult> {
+export async function importSession(
+  srcDir: string,
+  destDir: string,
+  options: SessionOptions = {},
+): Promise<ImportResult> {
   const format = await detectFormat(srcDir);
-  const { loom, warnings } = format === "python-reference" ? await readPythonSession(srcDir) : await readSession(srcDir, options);
+  const { loom, warnings } =
+    format === "python-reference" ? await readPythonSession(srcDir) : await readSession(srcDir, options);
   const session = await createSession(destDir, loom, options);
   await session.close();
   return { format, loom: session.loom, warnings };

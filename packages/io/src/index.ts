@@ -29,7 +29,14 @@ export type { FileKind, Migration, MigrationRegistry } from "./migrations.js";
 export { writeFileAtomic } from "./atomic-write.js";
 export { nodeFiles } from "./file-layer.js";
 export type { FileLayer } from "./file-layer.js";
-export { BRIEF_TOML_KEYS, briefFormatOf, loadBrief, looksLikeTomlBrief, parseBriefText, parseBriefToml } from "./brief-file.js";
+export {
+  BRIEF_TOML_KEYS,
+  briefFormatOf,
+  loadBrief,
+  looksLikeTomlBrief,
+  parseBriefText,
+  parseBriefToml,
+} from "./brief-file.js";
 export type { BriefFormat } from "./brief-file.js";
 export { detectFormat, importSession, readPythonSession } from "./import-session.js";
 export type { ImportResult, SessionFormat } from "./import-session.js";

@@ -65,7 +65,9 @@ export class IoError extends LoomBaseError<IoErrorCode> {
     if (IoError.isInstance(error)) return error;
     const code = (error as NodeJS.ErrnoException | null)?.code;
     const known = code ? SYSTEM_ERRORS[code] : undefined;
-    const message = known ? `cannot ${verb}: ${known[1]}` : `cannot ${verb}: ${(error as Error)?.message ?? String(error)}`;
+    const message = known
+      ? `cannot ${verb}: ${known[1]}`
+      : `cannot ${verb}: ${(error as Error)?.message ?? String(error)}`;
     return new IoError(known?.[0] ?? "io", message, { file, cause: error });
   }
 }

@@ -31,7 +31,9 @@ describe.skipIf(process.env.LOOM_SKIP_SLOW === "1")("a very large session (slow)
     const dir = join(tmp, "large");
     const env = sequentialEnv();
     const shared = Array.from({ length: BRANCHES }, (_, k) => tokens(k));
-    const s = await createSession(dir, createLoom({ seed: "Long:", sessionId: "s-large" }, env), { compactAfterBytes: false });
+    const s = await createSession(dir, createLoom({ seed: "Long:", sessionId: "s-large" }, env), {
+      compactAfterBytes: false,
+    });
     const decisions = Math.ceil((NODES - 1) / BRANCHES);
     for (let i = 0; i < decisions; i++) {
       const tip = s.loom.currentPath.at(-1)!;

@@ -38,7 +38,12 @@ const OPEN_BYTES = Buffer.from(SEAL_OPEN, "latin1");
 export function checkSeal(buf: Buffer, start: number, end: number): SealCheck {
   if (end - start < SEAL_LENGTH + 1) return "unsealed";
   const at = end - SEAL_LENGTH;
-  if (buf[end - 1] !== 0x7d || buf[end - 2] !== 0x22 || buf.compare(OPEN_BYTES, 0, OPEN_BYTES.length, at, at + OPEN_BYTES.length) !== 0) return "unsealed";
+  if (
+    buf[end - 1] !== 0x7d ||
+    buf[end - 2] !== 0x22 ||
+    buf.compare(OPEN_BYTES, 0, OPEN_BYTES.length, at, at + OPEN_BYTES.length) !== 0
+  )
+    return "unsealed";
   if (!isHex(buf, end - 10, end - 2)) return "damaged";
   const expected = Number.parseInt(buf.toString("latin1", end - 10, end - 2), 16);
   return crc32(buf.subarray(start, at)) === expected ? "sealed" : "damaged";

@@ -1,6 +1,14 @@
 // Loads a session directory: read the snapshot frame by frame, replay the journal after its seq, check invariants, reconcile the manifest.
 import { join } from "node:path";
-import { applyOp, findInvariantViolations, LoomError, parseLoomFast, parseNodeFast, type Loom, type LoomNode } from "@loom/core";
+import {
+  applyOp,
+  findInvariantViolations,
+  LoomError,
+  parseLoomFast,
+  parseNodeFast,
+  type Loom,
+  type LoomNode,
+} from "@loom/core";
 import {
   JOURNAL_FILE,
   JOURNAL_VERSION,
@@ -50,14 +58,20 @@ export interface LoadedSession {
 
 function asRecord(value: unknown, file: string, line?: number): Record<string, unknown> {
   if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-  throw new IoError("invalid_field", "is not a JSON object", { file, ...(line !== undefined ? { line } : {}), field: "(top level)", expected: "a JSON object" });
+  throw new IoError("invalid_field", "is not a JSON object", {
+    file,
+    ...(line !== undefined ? { line } : {}),
+    field: "(top level)",
+    expected: "a JSON object",
+  });
 }
 
 function invariantError(loom: Loom, file: string, prefix: string, after: string): void {
   const violations = findInvariantViolations(loom);
   const v = violations[0];
   if (!v) return;
-  const more = violations.length > 1 ? ` (and ${violations.length - 1} more problem${violations.length > 2 ? "s" : ""})` : "";
+  const more =
+    violations.length > 1 ? ` (and ${violations.length - 1} more problem${violations.length > 2 ? "s" : ""})` : "";
   throw new IoError("invariant", `the loom ${after} is inconsistent: ${v.field} ${v.message}${more}`, {
     file,
     field: prefix ? `${prefix}.${v.field}` : v.field,
@@ -74,7 +88,11 @@ function parseSnapshotFast(record: Record<string, unknown>): Snapshot | null {
   const { seq, manifestBytes } = record;
   if (record["format"] !== SNAPSHOT_FORMAT || record["version"] !== SNAPSHOT_VERSION) return null;
   if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) return null;
-  if (manifestBytes !== undefined && manifestBytes !== null && (typeof manifestBytes !== "number" || !Number.isSafeInteger(manifestBytes) || manifestBytes < 0)) {
+  if (
+    manifestBytes !== undefined &&
+    manifestBytes !== null &&
+    (typeof manifestBytes !== "number" || !Number.isSafeInteger(manifestBytes) || manifestBytes < 0)
+  ) {
     return null;
   }
   const loom = parseLoomFast(record["loom"]);
@@ -89,11 +107,18 @@ function parseSnapshotFast(record: Record<string, unknown>): Snapshot | null {
  */
 function parseJournalLineFast(record: Record<string, unknown>): JournalLine | null {
   const { seq, op } = record;
-  if (record["version"] !== JOURNAL_VERSION || typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1) return null;
+  if (record["version"] !== JOURNAL_VERSION || typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1)
+    return null;
   if (typeof op !== "object" || op === null || Array.isArray(op)) return null;
   const o = op as Record<string, unknown>;
   const { decisionId, parentNodeId, timestamp, nodes } = o;
-  if (o["op"] !== "addCandidates" || typeof decisionId !== "string" || typeof parentNodeId !== "string" || typeof timestamp !== "string") return null;
+  if (
+    o["op"] !== "addCandidates" ||
+    typeof decisionId !== "string" ||
+    typeof parentNodeId !== "string" ||
+    typeof timestamp !== "string"
+  )
+    return null;
   if (!Array.isArray(nodes) || nodes.length === 0) return null;
   const parsed: LoomNode[] = [];
   for (const n of nodes) {
@@ -101,7 +126,11 @@ function parseJournalLineFast(record: Record<string, unknown>): JournalLine | nu
     if (node === null) return null;
     parsed.push(node);
   }
-  return { version: JOURNAL_VERSION, seq, op: { op: "addCandidates", decisionId, parentNodeId, timestamp, nodes: parsed } };
+  return {
+    version: JOURNAL_VERSION,
+    seq,
+    op: { op: "addCandidates", decisionId, parentNodeId, timestamp, nodes: parsed },
+  };
 }
 
 /** Read and validate a session directory without writing anything. Throws IoError on the first problem. */
@@ -119,7 +148,9 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   const fromVersion = read.record["version"];
   const lifted = migrate("snapshot", asRecord(read.record, snapshotPath), { file: snapshotPath }, options.migrations);
   let migrated = lifted.migrated;
-  const snapshot = parseSnapshotFast(lifted.record) ?? parseOrThrow(SnapshotSchema, lifted.record, { file: snapshotPath }, "the snapshot");
+  const snapshot =
+    parseSnapshotFast(lifted.record) ??
+    parseOrThrow(SnapshotSchema, lifted.record, { file: snapshotPath }, "the snapshot");
   const loom = snapshot.loom;
   invariantError(loom, snapshotPath, "loom", "in the snapshot");
 
@@ -132,7 +163,9 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   const journal = await scanNdjson(journalPath, {}, ({ line, value }) => {
     const l = migrate("journal", value, { file: journalPath, line }, options.migrations);
     migrated ||= l.migrated;
-    const entry = parseJournalLineFast(l.record) ?? parseOrThrow(JournalLineSchema, l.record, { file: journalPath, line }, `journal line ${line}`);
+    const entry =
+      parseJournalLineFast(l.record) ??
+      parseOrThrow(JournalLineSchema, l.record, { file: journalPath, line }, `journal line ${line}`);
     if (entry.seq <= lastSeq) {
       throw new IoError("journal_gap", `seq ${entry.seq} does not follow seq ${lastSeq}`, {
         file: journalPath,
@@ -165,19 +198,27 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
     }
     seq = entry.seq;
     replayed++;
-    if (entry.op.op === "resolve" || entry.op.op === "answerClarification") finalizedInJournal.push(entry.op.decisionId);
+    if (entry.op.op === "resolve" || entry.op.op === "answerClarification")
+      finalizedInJournal.push(entry.op.decisionId);
   });
   if (journal === null && fromVersion !== 0) {
     // Every session is created with a journal and compaction replaces it atomically, so it never goes
     // missing by itself; without it, operations after the snapshot may be gone. Say so and change nothing.
-    throw new IoError("missing_file", `the journal is missing: operations after the snapshot (seq ${snapshot.seq}) may be lost; nothing was changed`, {
-      file: journalPath,
-      field: "(whole file)",
-      expected: "the session's journal (`loom fsck` shows what survives, `loom fsck --repair` salvages it into a new session)",
-    });
+    throw new IoError(
+      "missing_file",
+      `the journal is missing: operations after the snapshot (seq ${snapshot.seq}) may be lost; nothing was changed`,
+      {
+        file: journalPath,
+        field: "(whole file)",
+        expected:
+          "the session's journal (`loom fsck` shows what survives, `loom fsck --repair` salvages it into a new session)",
+      },
+    );
   }
   if (journal?.torn) {
-    warnings.push(`${journalPath}:${journal.torn.line}: dropped a torn last line (${journal.torn.bytes} bytes, a write cut short by a crash); everything before it loaded`);
+    warnings.push(
+      `${journalPath}:${journal.torn.line}: dropped a torn last line (${journal.torn.bytes} bytes, a write cut short by a crash); everything before it loaded`,
+    );
   }
   if (replayed > 0) invariantError(loom, journalPath, "", "after replaying the journal");
 
@@ -187,7 +228,8 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
     migrations: options.migrations,
     warnings,
   });
-  if (manifest.recovered.length > 0) invariantError(loom, manifest.path, "", "after restoring resolutions from the manifest");
+  if (manifest.recovered.length > 0)
+    invariantError(loom, manifest.path, "", "after restoring resolutions from the manifest");
 
   return {
     loom,

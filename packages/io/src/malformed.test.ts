@@ -22,7 +22,17 @@ beforeAll(async () => {
   const loom = createLoom({ seed: "Base", sessionId: "s-base" }, env);
   const s = await createSession(base, loom, { compressSnapshots: false, compactAfterBytes: false });
   ids.root = s.loom.rootId;
-  const one = s.mutate((l) => addCandidates(l, l.rootId, [{ text: " one", stepLogprob: -1 }, { text: " uno", stepLogprob: -2 }], { env }));
+  const one = s.mutate((l) =>
+    addCandidates(
+      l,
+      l.rootId,
+      [
+        { text: " one", stepLogprob: -1 },
+        { text: " uno", stepLogprob: -2 },
+      ],
+      { env },
+    ),
+  );
   s.mutate((l) => choose(l, one.decisionId, one.nodeIds[0]!, "auto", "first", env));
   ids.a = one.nodeIds[0]!;
   ids.d1 = one.decisionId;
@@ -47,7 +57,13 @@ beforeAll(async () => {
   await (await openSession(join(tmp, "crashed"))).close();
 });
 
-type Snap = { format: string; version: number; seq: number; manifestBytes: number | null; loom: Loom & Record<string, unknown> };
+type Snap = {
+  format: string;
+  version: number;
+  seq: number;
+  manifestBytes: number | null;
+  loom: Loom & Record<string, unknown>;
+};
 /** Edit the snapshot's record and write it back framed with valid checksums: semantic damage that only validation can catch. */
 const editJson = async (dir: string, f: (snap: Snap) => unknown) => {
   const file = join(dir, "loom.json");
@@ -61,10 +77,13 @@ const flip = (file: string, at: number) => {
   writeFileSync(file, buf);
 };
 const journalLines = (dir: string) => readFileSync(join(dir, "journal.ndjson"), "utf8").trimEnd().split("\n");
-const editJournal = (dir: string, f: (lines: string[]) => string[]) => writeFileSync(join(dir, "journal.ndjson"), f(journalLines(dir)).join("\n") + "\n");
+const editJournal = (dir: string, f: (lines: string[]) => string[]) =>
+  writeFileSync(join(dir, "journal.ndjson"), f(journalLines(dir)).join("\n") + "\n");
 /** Edit a journal entry and seal it again (a valid checksum over invalid content). */
 const editJournalOp = (dir: string, index: number, f: (entry: any) => void) =>
-  editJournal(dir, (lines) => lines.map((l, i) => (i === index ? sealJson(JSON.stringify(((e) => (f(e), delete e.crc, e))(JSON.parse(l)))) : l)));
+  editJournal(dir, (lines) =>
+    lines.map((l, i) => (i === index ? sealJson(JSON.stringify(((e) => (f(e), delete e.crc, e))(JSON.parse(l)))) : l)),
+  );
 const editManifest = (dir: string, f: (lines: string[]) => string[]) => {
   const file = join(dir, "manifest.ndjson");
   writeFileSync(file, f(readFileSync(file, "utf8").trimEnd().split("\n")).join("\n") + "\n");
@@ -81,23 +100,80 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: "snapshot is not JSON", corrupt: (d) => writeFileSync(join(d, "loom.json"), '{"format": "loom-snapshot", "version": 1,'), file: "loom.json", message: /\(field \(whole file\)\): not valid JSON/ },
-  { name: "snapshot is a JSON array", corrupt: (d) => writeFileSync(join(d, "loom.json"), "[]"), file: "loom.json", message: /\(field \(top level\)\).*expected a JSON object/ },
-  { name: "compressed snapshot is damaged", corrupt: (d) => writeFileSync(join(d, "loom.json"), Buffer.concat([gzipSync("{}").subarray(0, 12), Buffer.from("garbage")])), file: "loom.json", message: /compressed snapshot is damaged/ },
-  { name: "wrong format marker", corrupt: (d) => editJson(d, (s) => ({ ...s, format: "pyloom" })), file: "loom.json", message: /field format.*expected "loom-snapshot"/ },
-  { name: "newer snapshot version", corrupt: (d) => editJson(d, (s) => ({ ...s, version: 7 })), file: "loom.json", message: /field version.*newer Loom.*version 7/ },
-  { name: "snapshot without a version", corrupt: (d) => editJson(d, ({ version: _, ...s }) => s), file: "loom.json", message: /field version.*no valid format version/ },
-  { name: "negative seq", corrupt: (d) => editJson(d, (s) => ({ ...s, seq: -1 })), file: "loom.json", message: /field seq/ },
-  { name: "wrong type: node text is a number", corrupt: (d) => editJson(d, (s) => ((s.loom.nodes[ids.a]!.text as unknown) = 42, s)), file: "loom.json", message: () => new RegExp(`field loom\\.nodes\\.${ids.a}\\.text\\).*expected string, received number`) },
-  { name: "missing rootId", corrupt: (d) => editJson(d, (s) => (delete (s.loom as Record<string, unknown>).rootId, s)), file: "loom.json", message: /field loom\.rootId/ },
-  { name: "bad enum: chosenBy", corrupt: (d) => editJson(d, (s) => ((s.loom.decisions[ids.d1]!.chosenBy as unknown) = "robot", s)), file: "loom.json", message: () => new RegExp(`field loom\\.decisions\\.${ids.d1}\\.chosenBy.*expected one of "human"\\|"selector_llm"\\|"auto"`) },
+  {
+    name: "snapshot is not JSON",
+    corrupt: (d) => writeFileSync(join(d, "loom.json"), '{"format": "loom-snapshot", "version": 1,'),
+    file: "loom.json",
+    message: /\(field \(whole file\)\): not valid JSON/,
+  },
+  {
+    name: "snapshot is a JSON array",
+    corrupt: (d) => writeFileSync(join(d, "loom.json"), "[]"),
+    file: "loom.json",
+    message: /\(field \(top level\)\).*expected a JSON object/,
+  },
+  {
+    name: "compressed snapshot is damaged",
+    corrupt: (d) =>
+      writeFileSync(join(d, "loom.json"), Buffer.concat([gzipSync("{}").subarray(0, 12), Buffer.from("garbage")])),
+    file: "loom.json",
+    message: /compressed snapshot is damaged/,
+  },
+  {
+    name: "wrong format marker",
+    corrupt: (d) => editJson(d, (s) => ({ ...s, format: "pyloom" })),
+    file: "loom.json",
+    message: /field format.*expected "loom-snapshot"/,
+  },
+  {
+    name: "newer snapshot version",
+    corrupt: (d) => editJson(d, (s) => ({ ...s, version: 7 })),
+    file: "loom.json",
+    message: /field version.*newer Loom.*version 7/,
+  },
+  {
+    name: "snapshot without a version",
+    corrupt: (d) => editJson(d, ({ version: _, ...s }) => s),
+    file: "loom.json",
+    message: /field version.*no valid format version/,
+  },
+  {
+    name: "negative seq",
+    corrupt: (d) => editJson(d, (s) => ({ ...s, seq: -1 })),
+    file: "loom.json",
+    message: /field seq/,
+  },
+  {
+    name: "wrong type: node text is a number",
+    corrupt: (d) => editJson(d, (s) => (((s.loom.nodes[ids.a]!.text as unknown) = 42), s)),
+    file: "loom.json",
+    message: () => new RegExp(`field loom\\.nodes\\.${ids.a}\\.text\\).*expected string, received number`),
+  },
+  {
+    name: "missing rootId",
+    corrupt: (d) => editJson(d, (s) => (delete (s.loom as Record<string, unknown>).rootId, s)),
+    file: "loom.json",
+    message: /field loom\.rootId/,
+  },
+  {
+    name: "bad enum: chosenBy",
+    corrupt: (d) => editJson(d, (s) => (((s.loom.decisions[ids.d1]!.chosenBy as unknown) = "robot"), s)),
+    file: "loom.json",
+    message: () =>
+      new RegExp(`field loom\\.decisions\\.${ids.d1}\\.chosenBy.*expected one of "human"\\|"selector_llm"\\|"auto"`),
+  },
   {
     name: "a decision listing a candidate twice",
     corrupt: (d) => editJson(d, (s) => (s.loom.decisions[ids.d1]!.candidateNodeIds.push(ids.a), s)),
     file: "loom.json",
     message: () => new RegExp(`field loom\\.decisions\\.${ids.d1}\\.candidateNodeIds\\[2\\]\\).*a second time`),
   },
-  { name: "dangling parent id", corrupt: (d) => editJson(d, (s) => ((s.loom.nodes[ids.a]!.parentId = "ghost"), s)), file: "loom.json", message: () => new RegExp(`field loom\\.nodes\\.${ids.a}\\.parentId.*dangling`) },
+  {
+    name: "dangling parent id",
+    corrupt: (d) => editJson(d, (s) => ((s.loom.nodes[ids.a]!.parentId = "ghost"), s)),
+    file: "loom.json",
+    message: () => new RegExp(`field loom\\.nodes\\.${ids.a}\\.parentId.*dangling`),
+  },
   {
     name: "a cycle in the parent chain",
     corrupt: (d) =>
@@ -110,38 +186,154 @@ const cases: Case[] = [
     file: "loom.json",
     message: () => new RegExp(`field loom\\.nodes\\.n_\\w+\\).*cycle through`),
   },
-  { name: "current path is not a path", corrupt: (d) => editJson(d, (s) => ((s.loom.currentPath = [ids.root, ids.root]), s)), file: "loom.json", message: /field loom\.currentPath\[1\].*not a path/ },
-  { name: "current path does not start at the root", corrupt: (d) => editJson(d, (s) => ((s.loom.currentPath = [ids.a]), s)), file: "loom.json", message: /field loom\.currentPath\[0\].*must be the root/ },
-  { name: "held path is not a path", corrupt: (d) => editJson(d, (s) => ((s.loom.heldPaths = [[ids.root, "nowhere"]]), s)), file: "loom.json", message: /field loom\.heldPaths\[0\]\[1\].*unknown node/ },
-  { name: "chosen node is not a candidate", corrupt: (d) => editJson(d, (s) => ((s.loom.decisions[ids.d1]!.chosenNodeId = ids.root), s)), file: "loom.json", message: () => new RegExp(`field loom\\.decisions\\.${ids.d1}\\.chosenNodeId.*not one of the candidates`) },
+  {
+    name: "current path is not a path",
+    corrupt: (d) => editJson(d, (s) => ((s.loom.currentPath = [ids.root, ids.root]), s)),
+    file: "loom.json",
+    message: /field loom\.currentPath\[1\].*not a path/,
+  },
+  {
+    name: "current path does not start at the root",
+    corrupt: (d) => editJson(d, (s) => ((s.loom.currentPath = [ids.a]), s)),
+    file: "loom.json",
+    message: /field loom\.currentPath\[0\].*must be the root/,
+  },
+  {
+    name: "held path is not a path",
+    corrupt: (d) => editJson(d, (s) => ((s.loom.heldPaths = [[ids.root, "nowhere"]]), s)),
+    file: "loom.json",
+    message: /field loom\.heldPaths\[0\]\[1\].*unknown node/,
+  },
+  {
+    name: "chosen node is not a candidate",
+    corrupt: (d) => editJson(d, (s) => ((s.loom.decisions[ids.d1]!.chosenNodeId = ids.root), s)),
+    file: "loom.json",
+    message: () => new RegExp(`field loom\\.decisions\\.${ids.d1}\\.chosenNodeId.*not one of the candidates`),
+  },
   {
     name: "duplicate ids (one node under two keys)",
     corrupt: (d) => editJson(d, (s) => ((s.loom.nodes["copy"] = { ...s.loom.nodes[ids.a]! }), s)),
     file: "loom.json",
     message: /node record \d+ repeats the id/,
   },
-  { name: "journal: truncated line in the middle", corrupt: (d) => editJournal(d, (l) => l.map((x, i) => (i === 1 ? x.slice(0, 25) : x))), file: "journal.ndjson", message: /journal\.ndjson:2 \(field \(whole line\)\): line 2 is not valid JSON/ },
-  { name: "journal: a line that is not an object", corrupt: (d) => editJournal(d, (l) => [l[0]!, "[1,2]", ...l.slice(1)]), file: "journal.ndjson", message: /journal\.ndjson:2 .*not a JSON object/ },
-  { name: "journal: unknown op", corrupt: (d) => editJournalOp(d, 0, (e) => (e.op.op = "explode")), file: "journal.ndjson", message: /journal\.ndjson:1 \(field op\.op\)/ },
-  { name: "journal: wrong type inside an op", corrupt: (d) => editJournalOp(d, 0, (e) => (e.op.nodes[0].text = 5)), file: "journal.ndjson", message: /journal\.ndjson:1 \(field op\.nodes\[0\]\.text\).*expected string, received number/ },
-  { name: "journal: op that does not fit the loom", corrupt: (d) => editJournalOp(d, 1, (e) => (e.op.resolution.chosenNodeId = ids.root)), file: "journal.ndjson", message: /journal\.ndjson:2 \(field op\): the operation does not fit.*not a candidate/ },
-  { name: "journal: duplicate node id", corrupt: (d) => editJournalOp(d, 0, (e) => (e.op.nodes[0].id = ids.a)), file: "journal.ndjson", message: /journal\.ndjson:1 \(field op\).*already exists/ },
-  { name: "journal: a gap in seq", corrupt: (d) => editJournalOp(d, 1, (e) => (e.seq += 5)), file: "journal.ndjson", message: /journal\.ndjson:2 \(field seq\).*gap/ },
-  { name: "journal: seq going backwards", corrupt: (d) => editJournalOp(d, 2, (e) => (e.seq = 1)), file: "journal.ndjson", message: /journal\.ndjson:3 \(field seq\)/ },
-  { name: "journal: newer line version", corrupt: (d) => editJournalOp(d, 0, (e) => (e.version = 3)), file: "journal.ndjson", message: /journal\.ndjson:1 \(field version\).*newer Loom/ },
-  { name: "journal: a flipped byte in a line that still parses", corrupt: (d) => flip(join(d, "journal.ndjson"), 40), file: "journal.ndjson", message: /journal\.ndjson:1 \(field crc\): line 1 fails its checksum/ },
-  { name: "journal: a line whose checksum key is gone", corrupt: (d) => editJournal(d, (l) => l.map((x, i) => (i === 0 ? x.replace(/,"crc":"[0-9a-f]{8}"/, "") : x))), file: "journal.ndjson", message: /journal\.ndjson:1 \(field crc\): line 1 has no checksum/ },
-  { name: "journal: missing, with a snapshot older than the session", corrupt: (d) => rmSync(join(d, "journal.ndjson")), file: "journal.ndjson", message: /journal is missing: operations after the snapshot \(seq 2\) may be lost/ },
-  { name: "snapshot: a flipped byte inside a frame", corrupt: (d) => flip(join(d, "loom.json"), 60), file: "loom.json", message: /\(field frame \d+\): frame \d+ at byte \d+ \(\w+\) fails its checksum/ },
-  { name: "snapshot: cut short at a frame boundary", corrupt: async (d) => {
+  {
+    name: "journal: truncated line in the middle",
+    corrupt: (d) => editJournal(d, (l) => l.map((x, i) => (i === 1 ? x.slice(0, 25) : x))),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:2 \(field \(whole line\)\): line 2 is not valid JSON/,
+  },
+  {
+    name: "journal: a line that is not an object",
+    corrupt: (d) => editJournal(d, (l) => [l[0]!, "[1,2]", ...l.slice(1)]),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:2 .*not a JSON object/,
+  },
+  {
+    name: "journal: unknown op",
+    corrupt: (d) => editJournalOp(d, 0, (e) => (e.op.op = "explode")),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:1 \(field op\.op\)/,
+  },
+  {
+    name: "journal: wrong type inside an op",
+    corrupt: (d) => editJournalOp(d, 0, (e) => (e.op.nodes[0].text = 5)),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:1 \(field op\.nodes\[0\]\.text\).*expected string, received number/,
+  },
+  {
+    name: "journal: op that does not fit the loom",
+    corrupt: (d) => editJournalOp(d, 1, (e) => (e.op.resolution.chosenNodeId = ids.root)),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:2 \(field op\): the operation does not fit.*not a candidate/,
+  },
+  {
+    name: "journal: duplicate node id",
+    corrupt: (d) => editJournalOp(d, 0, (e) => (e.op.nodes[0].id = ids.a)),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:1 \(field op\).*already exists/,
+  },
+  {
+    name: "journal: a gap in seq",
+    corrupt: (d) => editJournalOp(d, 1, (e) => (e.seq += 5)),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:2 \(field seq\).*gap/,
+  },
+  {
+    name: "journal: seq going backwards",
+    corrupt: (d) => editJournalOp(d, 2, (e) => (e.seq = 1)),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:3 \(field seq\)/,
+  },
+  {
+    name: "journal: newer line version",
+    corrupt: (d) => editJournalOp(d, 0, (e) => (e.version = 3)),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:1 \(field version\).*newer Loom/,
+  },
+  {
+    name: "journal: a flipped byte in a line that still parses",
+    corrupt: (d) => flip(join(d, "journal.ndjson"), 40),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:1 \(field crc\): line 1 fails its checksum/,
+  },
+  {
+    name: "journal: a line whose checksum key is gone",
+    corrupt: (d) => editJournal(d, (l) => l.map((x, i) => (i === 0 ? x.replace(/,"crc":"[0-9a-f]{8}"/, "") : x))),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:1 \(field crc\): line 1 has no checksum/,
+  },
+  {
+    name: "journal: missing, with a snapshot older than the session",
+    corrupt: (d) => rmSync(join(d, "journal.ndjson")),
+    file: "journal.ndjson",
+    message: /journal is missing: operations after the snapshot \(seq 2\) may be lost/,
+  },
+  {
+    name: "snapshot: a flipped byte inside a frame",
+    corrupt: (d) => flip(join(d, "loom.json"), 60),
+    file: "loom.json",
+    message: /\(field frame \d+\): frame \d+ at byte \d+ \(\w+\) fails its checksum/,
+  },
+  {
+    name: "snapshot: cut short at a frame boundary",
+    corrupt: async (d) => {
       const file = join(d, "loom.json");
       const buf = readFileSync(file);
-      writeFileSync(file, buf.subarray(0, buf.length - 10 - Buffer.byteLength(JSON.stringify({ nodes: 5, decisions: 2 }))));
-    }, file: "loom.json", message: /ends without its end frame/ },
-  { name: "snapshot: cut short inside a frame", corrupt: (d) => writeFileSync(join(d, "loom.json"), readFileSync(join(d, "loom.json")).subarray(0, 200)), file: "loom.json", message: /frame \d+ at byte \d+ .*cut short/ },
-  { name: "brief: not TOML", brief: "brief.toml", corrupt: (d) => writeFileSync(join(d, "brief.toml"), 'title = "x"\nvoice = "unterminated\n'), file: "brief.toml", message: /brief\.toml:2 .*not valid TOML/ },
-  { name: "brief: unknown key", brief: "brief.toml", corrupt: (d) => writeFileSync(join(d, "brief.toml"), 'title = "x"\ntone = "dry"\n'), file: "brief.toml", message: /brief\.toml \(field tone\): unknown key "tone"/ },
-  { name: "brief: wrong type", brief: "brief.toml", corrupt: (d) => writeFileSync(join(d, "brief.toml"), 'lean_into = "one thing"\n'), file: "brief.toml", message: /brief\.toml \(field lean_into\).*list of strings/ },
+      writeFileSync(
+        file,
+        buf.subarray(0, buf.length - 10 - Buffer.byteLength(JSON.stringify({ nodes: 5, decisions: 2 }))),
+      );
+    },
+    file: "loom.json",
+    message: /ends without its end frame/,
+  },
+  {
+    name: "snapshot: cut short inside a frame",
+    corrupt: (d) => writeFileSync(join(d, "loom.json"), readFileSync(join(d, "loom.json")).subarray(0, 200)),
+    file: "loom.json",
+    message: /frame \d+ at byte \d+ .*cut short/,
+  },
+  {
+    name: "brief: not TOML",
+    brief: "brief.toml",
+    corrupt: (d) => writeFileSync(join(d, "brief.toml"), 'title = "x"\nvoice = "unterminated\n'),
+    file: "brief.toml",
+    message: /brief\.toml:2 .*not valid TOML/,
+  },
+  {
+    name: "brief: unknown key",
+    brief: "brief.toml",
+    corrupt: (d) => writeFileSync(join(d, "brief.toml"), 'title = "x"\ntone = "dry"\n'),
+    file: "brief.toml",
+    message: /brief\.toml \(field tone\): unknown key "tone"/,
+  },
+  {
+    name: "brief: wrong type",
+    brief: "brief.toml",
+    corrupt: (d) => writeFileSync(join(d, "brief.toml"), 'lean_into = "one thing"\n'),
+    file: "brief.toml",
+    message: /brief\.toml \(field lean_into\).*list of strings/,
+  },
 ];
 
 function bytesOf(dir: string, prefix = ""): Map<string, string> {
@@ -156,9 +348,24 @@ function bytesOf(dir: string, prefix = ""): Map<string, string> {
 
 describe("a damaged manifest (a log derived from the loom) is reported, line by line, and the loom still opens", () => {
   it.each([
-    ["a truncated line in the middle", (l: string[]) => l.map((x, i) => (i === l.length - 2 ? x.slice(0, 30) : x)), /manifest\.ndjson:2 \(field \(whole line\)\): line 2 is not valid JSON/],
-    ["a wrong action behind a good checksum", (l: string[]) => l.map((x, i) => (i === l.length - 1 ? sealJson(JSON.stringify({ ...JSON.parse(x), crc: undefined, action: "pick" })) : x)), /manifest\.ndjson:3 \(field action\)/],
-    ["a flipped byte", (l: string[]) => l.map((x, i) => (i === 2 ? x.replace('"choose"', '"chooze"') : x)), /manifest\.ndjson:3 \(field crc\): line 3 fails its checksum/],
+    [
+      "a truncated line in the middle",
+      (l: string[]) => l.map((x, i) => (i === l.length - 2 ? x.slice(0, 30) : x)),
+      /manifest\.ndjson:2 \(field \(whole line\)\): line 2 is not valid JSON/,
+    ],
+    [
+      "a wrong action behind a good checksum",
+      (l: string[]) =>
+        l.map((x, i) =>
+          i === l.length - 1 ? sealJson(JSON.stringify({ ...JSON.parse(x), crc: undefined, action: "pick" })) : x,
+        ),
+      /manifest\.ndjson:3 \(field action\)/,
+    ],
+    [
+      "a flipped byte",
+      (l: string[]) => l.map((x, i) => (i === 2 ? x.replace('"choose"', '"chooze"') : x)),
+      /manifest\.ndjson:3 \(field crc\): line 3 fails its checksum/,
+    ],
   ] as const)("%s", async (name, edit, message) => {
     const dir = join(tmp, `manifest-${name.replace(/\W+/g, "-")}`);
     cpSync(base, dir, { recursive: true });
@@ -172,25 +379,28 @@ describe("a damaged manifest (a log derived from the loom) is reported, line by 
 describe("malformed inputs", () => {
   it("has at least 20 cases", () => expect(cases.length).toBeGreaterThanOrEqual(20));
 
-  it.each(cases.map((c, i) => [i + 1, c.name, c] as const))("%i. %s: rejected with file and field, nothing written", async (i, _name, c) => {
-    const dir = join(tmp, `case-${i}`);
-    if (c.brief) mkdirSync(dir, { recursive: true });
-    else cpSync(base, dir, { recursive: true });
-    await c.corrupt(dir);
-    const before = bytesOf(dir);
-    let error: unknown;
-    try {
-      if (c.brief) await loadBrief(join(dir, c.brief));
-      else await (await openSession(dir)).close();
-    } catch (e) {
-      error = e;
-    }
-    expect(IoError.isInstance(error), `expected an IoError, got ${String(error)}`).toBe(true);
-    const io = error as IoError;
-    expect(io.file).toBe(join(dir, c.file));
-    expect(io.message).toContain(join(dir, c.file));
-    expect(io.message).toMatch(typeof c.message === "function" ? c.message() : c.message);
-    expect(io.field ?? io.line, "names a field or line").toBeDefined();
-    expect(bytesOf(dir)).toEqual(before); // no lock, no temp file, no truncation, no repair
-  });
+  it.each(cases.map((c, i) => [i + 1, c.name, c] as const))(
+    "%i. %s: rejected with file and field, nothing written",
+    async (i, _name, c) => {
+      const dir = join(tmp, `case-${i}`);
+      if (c.brief) mkdirSync(dir, { recursive: true });
+      else cpSync(base, dir, { recursive: true });
+      await c.corrupt(dir);
+      const before = bytesOf(dir);
+      let error: unknown;
+      try {
+        if (c.brief) await loadBrief(join(dir, c.brief));
+        else await (await openSession(dir)).close();
+      } catch (e) {
+        error = e;
+      }
+      expect(IoError.isInstance(error), `expected an IoError, got ${String(error)}`).toBe(true);
+      const io = error as IoError;
+      expect(io.file).toBe(join(dir, c.file));
+      expect(io.message).toContain(join(dir, c.file));
+      expect(io.message).toMatch(typeof c.message === "function" ? c.message() : c.message);
+      expect(io.field ?? io.line, "names a field or line").toBeDefined();
+      expect(bytesOf(dir)).toEqual(before); // no lock, no temp file, no truncation, no repair
+    },
+  );
 });

@@ -58,7 +58,12 @@ async function sizeOf(path: string): Promise<number | null> {
 export async function auditManifest(
   path: string,
   loom: Loom,
-  ctx: { vouched: number | null; finalizedInJournal: string[]; migrations: MigrationRegistry | undefined; warnings: string[] },
+  ctx: {
+    vouched: number | null;
+    finalizedInJournal: string[];
+    migrations: MigrationRegistry | undefined;
+    warnings: string[];
+  },
 ): Promise<ManifestAudit> {
   const { warnings } = ctx;
   const size = await sizeOf(path);
@@ -68,7 +73,8 @@ export async function auditManifest(
   const recovered: LoomOp[] = [];
   let migrated = false;
   const trusted = size !== null && ctx.vouched !== null && ctx.vouched <= size && (await endsLine(path, ctx.vouched));
-  const skipped = (error: unknown) => warnings.push(`${(error as Error).message} (line skipped; the loom is unaffected)`);
+  const skipped = (error: unknown) =>
+    warnings.push(`${(error as Error).message} (line skipped; the loom is unaffected)`);
   let scan: NdjsonRead | null = null;
   if (size !== null && !(trusted && ctx.vouched === size)) {
     scan = await scanNdjson(path, { from: trusted ? ctx.vouched! : 0, onDamage: skipped }, ({ line, value }) => {
@@ -88,16 +94,27 @@ export async function auditManifest(
     });
   }
   if (scan?.torn) warnings.push(`${path}:${scan.torn.line}: dropped a torn last line (${scan.torn.bytes} bytes)`);
-  if (size === null) warnings.push(`${path}: the manifest is missing; it is rebuilt from the loom when the session is opened for writing`);
+  if (size === null)
+    warnings.push(
+      `${path}: the manifest is missing; it is rebuilt from the loom when the session is opened for writing`,
+    );
   warnings.push(...conflicts);
   for (const op of recovered) {
     const id = (op as { decisionId: string }).decisionId;
-    warnings.push(`${path}:${lineOf.get(id)}: the journal had lost the resolution of decision ${id}; restored from this manifest line`);
+    warnings.push(
+      `${path}:${lineOf.get(id)}: the journal had lost the resolution of decision ${id}; restored from this manifest line`,
+    );
   }
-  const toCheck = trusted ? [...new Set(ctx.finalizedInJournal)].map((id) => loom.decisions[id]!) : Object.values(loom.decisions);
-  const missing = toCheck.filter((d) => isFinal(d) && !listed.has(d.id)).sort((a, b) => ((a.resolvedAt ?? "") < (b.resolvedAt ?? "") ? -1 : 1));
+  const toCheck = trusted
+    ? [...new Set(ctx.finalizedInJournal)].map((id) => loom.decisions[id]!)
+    : Object.values(loom.decisions);
+  const missing = toCheck
+    .filter((d) => isFinal(d) && !listed.has(d.id))
+    .sort((a, b) => ((a.resolvedAt ?? "") < (b.resolvedAt ?? "") ? -1 : 1));
   if (missing.length > 0 && size !== null) {
-    warnings.push(`${path}: ${missing.length} decision(s) in the journal had no manifest line (a crash between the two appends); repaired when opened for writing`);
+    warnings.push(
+      `${path}: ${missing.length} decision(s) in the journal had no manifest line (a crash between the two appends); repaired when opened for writing`,
+    );
   }
   return {
     migrated,
@@ -114,12 +131,18 @@ export async function auditManifest(
 }
 
 /** Check one line against the loom; returns the problem in words, or null. May restore a lost resolution into `recovered`. */
-function reconcileLine(loom: Loom, entry: ManifestLine, earlier: number | undefined, recovered: LoomOp[]): string | null {
+function reconcileLine(
+  loom: Loom,
+  entry: ManifestLine,
+  earlier: number | undefined,
+  recovered: LoomOp[],
+): string | null {
   const id = entry.decisionId;
   if (earlier !== undefined) return `repeats decision ${id} (first listed on line ${earlier}); the first line stands`;
   if (entry.sessionId !== loom.sessionId) return `belongs to session ${entry.sessionId}, not ${loom.sessionId}`;
   const d = loom.decisions[id];
-  if (!d) return `records decision ${id}, which the loom does not have: operations were lost from the journal (run \`loom fsck\`)`;
+  if (!d)
+    return `records decision ${id}, which the loom does not have: operations were lost from the journal (run \`loom fsck\`)`;
   if (isFinal(d)) {
     if (d.action === entry.action && d.chosenNodeId === entry.chosenNodeId) return null;
     const said = (action: string | null, node: string | null) => `${action}${node ? ` ${node}` : ""}`;
@@ -143,8 +166,16 @@ function restoreOp(d: DecisionEvent, entry: ManifestLine): LoomOp {
   const reason = entry.reason ?? "";
   const resolution =
     entry.action === "choose" && entry.chosenNodeId !== null
-      ? { action: "choose" as const, chosenNodeId: entry.chosenNodeId, chosenBy, reason, ranking: null, candidateScores: {} }
+      ? {
+          action: "choose" as const,
+          chosenNodeId: entry.chosenNodeId,
+          chosenBy,
+          reason,
+          ranking: null,
+          candidateScores: {},
+        }
       : { action: "stop" as const, chosenBy, reason };
-  if (d.action === "clarify") return { op: "answerClarification", decisionId: d.id, at, humanResponse: entry.humanResponse ?? "", resolution };
+  if (d.action === "clarify")
+    return { op: "answerClarification", decisionId: d.id, at, humanResponse: entry.humanResponse ?? "", resolution };
   return { op: "resolve", decisionId: d.id, at, resolution };
 }

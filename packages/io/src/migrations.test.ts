@@ -29,9 +29,17 @@ describe("format versions and migrations", () => {
 
     const s = await openSession(dir);
     const snap = await readSnapshotRecord(join(dir, "loom.json"));
-    expect(snap).toMatchObject({ format: "loom-snapshot", version: 2, seq: 0, loom: { version: 1, sessionId: "s-old" } });
+    expect(snap).toMatchObject({
+      format: "loom-snapshot",
+      version: 2,
+      seq: 0,
+      loom: { version: 1, sessionId: "s-old" },
+    });
     // the manifest was rebuilt for the decision the v0 file held
-    expect(JSON.parse(readFileSync(join(dir, "manifest.ndjson"), "utf8"))).toMatchObject({ version: 2, chosenText: " friends" });
+    expect(JSON.parse(readFileSync(join(dir, "manifest.ndjson"), "utf8"))).toMatchObject({
+      version: 2,
+      chosenText: " friends",
+    });
     await s.close();
   });
 
@@ -41,7 +49,10 @@ describe("format versions and migrations", () => {
     const r = await openSession(dir);
     await r.close();
     // a hypothetical older journal line format: {v, n, operation} at version 0
-    writeFileSync(join(dir, "journal.ndjson"), JSON.stringify({ version: 0, n: 1, operation: { op: "checkout", nodeId: r.loom.rootId } }) + "\n");
+    writeFileSync(
+      join(dir, "journal.ndjson"),
+      JSON.stringify({ version: 0, n: 1, operation: { op: "checkout", nodeId: r.loom.rootId } }) + "\n",
+    );
     const steps: string[] = [];
     const registry: MigrationRegistry = {
       ...defaultMigrations,
@@ -53,7 +64,9 @@ describe("format versions and migrations", () => {
     expect(steps).toEqual(["journal 0→1"]);
     expect(loom.currentPath).toEqual([loom.rootId]);
     // without the migration, the same file is an error naming the line and field
-    await expect(readSession(dir)).rejects.toThrow(/journal\.ndjson:1 \(field version\): no migration for journal format version 0/);
+    await expect(readSession(dir)).rejects.toThrow(
+      /journal\.ndjson:1 \(field version\): no migration for journal format version 0/,
+    );
   });
 
   it("lifts through several versions in order and rejects versions from the future", () => {
@@ -71,7 +84,9 @@ describe("format versions and migrations", () => {
       expect.unreachable();
     } catch (error) {
       expect(IoError.isInstance(error) && error.code).toBe("unsupported_version");
-      expect((error as Error).message).toMatch(/loom\.json \(field version\): written by a newer Loom \(snapshot format version 3\); this build reads up to 2/);
+      expect((error as Error).message).toMatch(
+        /loom\.json \(field version\): written by a newer Loom \(snapshot format version 3\); this build reads up to 2/,
+      );
     }
   });
 });

@@ -53,12 +53,16 @@ export function migrate(
     });
   }
   if (version > current) {
-    throw new IoError("unsupported_version", `written by a newer Loom (${kind} format version ${version}); this build reads up to ${current}`, {
-      file: where.file,
-      ...lineDetail,
-      field: "version",
-      expected: `a version ≤ ${current}; upgrade @loom/io to read this session`,
-    });
+    throw new IoError(
+      "unsupported_version",
+      `written by a newer Loom (${kind} format version ${version}); this build reads up to ${current}`,
+      {
+        file: where.file,
+        ...lineDetail,
+        field: "version",
+        expected: `a version ≤ ${current}; upgrade @loom/io to read this session`,
+      },
+    );
   }
   let out = record;
   while (version < current) {

@@ -41,7 +41,14 @@ const SEALED_FROM = 2;
 const legacy = (v: Record<string, unknown>) => typeof v["version"] === "number" && v["version"] < SEALED_FROM;
 
 /** Parse and check one line; throws IoError naming the file and line. */
-function parseLine(buf: Buffer, start: number, end: number, file: string, line: number, options: NdjsonOptions): Record<string, unknown> {
+function parseLine(
+  buf: Buffer,
+  start: number,
+  end: number,
+  file: string,
+  line: number,
+  options: NdjsonOptions,
+): Record<string, unknown> {
   const seal = checkSeal(buf, start, end);
   if (seal === "damaged") {
     throw new IoError("checksum", `line ${line} fails its checksum: the file was damaged after it was written`, {
@@ -63,7 +70,12 @@ function parseLine(buf: Buffer, start: number, end: number, file: string, line: 
     });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new IoError("invalid_field", `line ${line} is not a JSON object`, { file, line, field: "(whole line)", expected: "one JSON object per line" });
+    throw new IoError("invalid_field", `line ${line} is not a JSON object`, {
+      file,
+      line,
+      field: "(whole line)",
+      expected: "one JSON object per line",
+    });
   }
   const record = value as Record<string, unknown>;
   if (seal === "unsealed" && !(options.unsealedOk ?? legacy)(record)) {
@@ -71,7 +83,7 @@ function parseLine(buf: Buffer, start: number, end: number, file: string, line: 
       file,
       line,
       field: "crc",
-      expected: "a line ending in ,\"crc\":\"<8 hex digits>\"}",
+      expected: 'a line ending in ,"crc":"<8 hex digits>"}',
     });
   }
   return record;
@@ -130,12 +142,22 @@ class LineScanner {
       this.handle(r, 0, r.length, this.restStart);
       return { goodLength: size, size, torn: null, missingNewline: true };
     }
-    return { goodLength: this.goodLength, size, torn: { line: this.lineNo + 1, bytes: r.length }, missingNewline: false };
+    return {
+      goodLength: this.goodLength,
+      size,
+      torn: { line: this.lineNo + 1, bytes: r.length },
+      missingNewline: false,
+    };
   }
 }
 
 /** Scan an open file from its start; lines before `options.from` are only counted. */
-export async function scanNdjsonHandle(handle: FileHandle, file: string, options: NdjsonOptions, onLine: (line: NdjsonLine) => void): Promise<NdjsonRead> {
+export async function scanNdjsonHandle(
+  handle: FileHandle,
+  file: string,
+  options: NdjsonOptions,
+  onLine: (line: NdjsonLine) => void,
+): Promise<NdjsonRead> {
   const { size } = await handle.stat();
   const scanner = new LineScanner(file, options, onLine);
   let offset = 0;
@@ -151,7 +173,11 @@ export async function scanNdjsonHandle(handle: FileHandle, file: string, options
 }
 
 /** Scan a file (null when it does not exist). */
-export async function scanNdjson(file: string, options: NdjsonOptions, onLine: (line: NdjsonLine) => void): Promise<NdjsonRead | null> {
+export async function scanNdjson(
+  file: string,
+  options: NdjsonOptions,
+  onLine: (line: NdjsonLine) => void,
+): Promise<NdjsonRead | null> {
   let handle: FileHandle;
   try {
     handle = await open(file, "r");
@@ -169,7 +195,11 @@ export async function scanNdjson(file: string, options: NdjsonOptions, onLine: (
 }
 
 /** Split a whole buffer into lines (for small files read elsewhere, such as an imported manifest). */
-export function readNdjson(buf: Buffer, file: string, options: NdjsonOptions = {}): NdjsonRead & { lines: NdjsonLine[] } {
+export function readNdjson(
+  buf: Buffer,
+  file: string,
+  options: NdjsonOptions = {},
+): NdjsonRead & { lines: NdjsonLine[] } {
   const lines: NdjsonLine[] = [];
   const scanner = new LineScanner(file, { unsealedOk: () => true, ...options }, (l) => lines.push(l));
   scanner.push(buf, 0);

@@ -35,10 +35,15 @@ function chosenBy(value: string | null | undefined, where: string, warnings: str
 /** The Python SessionConfig (asdict) → SessionConfig; unknown keys are ignored, bad values are errors. */
 function convertConfig(config: Record<string, unknown> | null | undefined, file: string): SessionConfig {
   const c = config ?? {};
-  const engine = (typeof c.base_engine === "object" && c.base_engine !== null ? c.base_engine : {}) as Record<string, unknown>;
+  const engine = (typeof c.base_engine === "object" && c.base_engine !== null ? c.base_engine : {}) as Record<
+    string,
+    unknown
+  >;
   const selector = (typeof c.selector === "object" && c.selector !== null ? c.selector : {}) as Record<string, unknown>;
-  const pick = (o: Record<string, unknown>, key: string) => (o[key] === undefined || o[key] === null ? {} : { [key]: o[key] });
-  const rename = (o: Record<string, unknown>, from: string, to: string) => (o[from] === undefined || o[from] === null ? {} : { [to]: o[from] });
+  const pick = (o: Record<string, unknown>, key: string) =>
+    o[key] === undefined || o[key] === null ? {} : { [key]: o[key] };
+  const rename = (o: Record<string, unknown>, from: string, to: string) =>
+    o[from] === undefined || o[from] === null ? {} : { [to]: o[from] };
   const input = {
     generator: {
       ...rename(engine, "engine_type", "provider"),
@@ -101,7 +106,8 @@ function convertDecision(p: PythonDecision, fallbackTime: string, warnings: stri
     action: resolved,
     chosenNodeId: resolved === "choose" ? (p.chosen_node_id ?? null) : null,
     chosenBy: chosenBy(p.chosen_by, where, warnings),
-    reason: resolved === null || p.reason === undefined || (p.reason === "" && resolved === "clarify") ? null : p.reason,
+    reason:
+      resolved === null || p.reason === undefined || (p.reason === "" && resolved === "clarify") ? null : p.reason,
     ranking: null,
     candidateScores: p.candidate_scores ?? {},
     clarificationQuestion: p.clarification_question ?? null,
@@ -134,7 +140,8 @@ export function convertPythonLoom(py: PythonLoom, file: string): PythonConversio
   // Nodes chosen outside a decision record (the root) keep their own chosen_by.
   for (const [key, p] of Object.entries(py.nodes)) {
     const node = nodes[key]!;
-    if (node.chosenBy === null && p.chosen_by) node.chosenBy = chosenBy(p.chosen_by, `${file} (field nodes.${key}.chosen_by)`, warnings);
+    if (node.chosenBy === null && p.chosen_by)
+      node.chosenBy = chosenBy(p.chosen_by, `${file} (field nodes.${key}.chosen_by)`, warnings);
   }
 
   // The reference caches each node's full text; check the cache against the segments (it is not carried over).
@@ -163,7 +170,9 @@ export function convertPythonLoom(py: PythonLoom, file: string): PythonConversio
     if (p.full_text !== undefined && textOf(key) !== null && textOf(key) !== p.full_text) mismatched++;
   }
   if (mismatched > 0) {
-    warnings.push(`${file}: ${mismatched} node(s) had a full_text that differs from their segments joined; the segments were kept`);
+    warnings.push(
+      `${file}: ${mismatched} node(s) had a full_text that differs from their segments joined; the segments were kept`,
+    );
   }
 
   const loom: Loom = {
@@ -179,7 +188,11 @@ export function convertPythonLoom(py: PythonLoom, file: string): PythonConversio
     createdAt,
   };
   if (loom.currentPath.length === 0) {
-    throw new IoError("bad_import", "the current path is empty", { file, field: "current_path", expected: "the root id first" });
+    throw new IoError("bad_import", "the current path is empty", {
+      file,
+      field: "current_path",
+      expected: "the root id first",
+    });
   }
   return { loom, warnings };
 }

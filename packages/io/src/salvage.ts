@@ -41,7 +41,12 @@ async function readSnapshotParts(dir: string, lost: string[]) {
   const record = migrate("snapshot", read.record, { file }).record;
   const raw = (record["loom"] ?? {}) as Raw;
   const head = LoomSchema.safeParse({ ...raw, nodes: {}, decisions: {} });
-  if (!head.success) throw new IoError("damaged", `nothing to salvage: the loom's own fields are unreadable (${head.error.issues[0]?.message})`, { file, field: "loom" });
+  if (!head.success)
+    throw new IoError(
+      "damaged",
+      `nothing to salvage: the loom's own fields are unreadable (${head.error.issues[0]?.message})`,
+      { file, field: "loom" },
+    );
   const nodes: Record<string, LoomNode> = {};
   for (const [id, n] of Object.entries((raw["nodes"] ?? {}) as Raw)) {
     const node = parseNodeFast(n) ?? NodeSchema.safeParse(n).data;
@@ -60,7 +65,17 @@ async function readSnapshotParts(dir: string, lost: string[]) {
 
 /** Reopen a decision whose outcome names a node that was lost. */
 function reopen(d: DecisionEvent): void {
-  Object.assign(d, { action: null, chosenNodeId: null, chosenBy: null, reason: null, ranking: null, maxLogprob: null, chosenLogprob: null, logprobGap: null, resolvedAt: null });
+  Object.assign(d, {
+    action: null,
+    chosenNodeId: null,
+    chosenBy: null,
+    reason: null,
+    ranking: null,
+    maxLogprob: null,
+    chosenLogprob: null,
+    logprobGap: null,
+    resolvedAt: null,
+  });
 }
 
 /**
@@ -133,7 +148,8 @@ function makeWhole(loom: Loom, file: string, lost: string[]): void {
   };
   const before = loom.currentPath.length;
   loom.currentPath = cut(loom.currentPath[0] === loom.rootId ? loom.currentPath : [loom.rootId]);
-  if (loom.currentPath.length < before) lost.push(`the current path: cut after ${loom.currentPath.length} of ${before} nodes`);
+  if (loom.currentPath.length < before)
+    lost.push(`the current path: cut after ${loom.currentPath.length} of ${before} nodes`);
   loom.heldPaths = loom.heldPaths.filter((p) => p[0] === loom.rootId).map(cut);
   invalidateIndex(loom);
 }
@@ -152,8 +168,10 @@ async function replayJournal(dir: string, loom: Loom, snapshotSeq: number, lost:
       lost.push(`${file}:${line}: the operation (seq ${parsed.data.seq}) no longer fits (${error.message})`);
     }
   });
-  if (read?.torn) lost.push(`${file}:${read.torn.line}: a torn last line (${read.torn.bytes} bytes, never acknowledged)`);
-  if (read === null) lost.push(`${file}: missing; operations after the snapshot (seq ${snapshotSeq}), if any, are lost`);
+  if (read?.torn)
+    lost.push(`${file}:${read.torn.line}: a torn last line (${read.torn.bytes} bytes, never acknowledged)`);
+  if (read === null)
+    lost.push(`${file}: missing; operations after the snapshot (seq ${snapshotSeq}), if any, are lost`);
 }
 
 /**
@@ -167,11 +185,19 @@ export async function salvageSession(dir: string, dest: string): Promise<Salvage
   makeWhole(loom, file, lost);
   await replayJournal(dir, loom, seq, lost);
   const warnings: string[] = [];
-  await auditManifest(join(dir, MANIFEST_FILE), loom, { vouched: null, finalizedInJournal: [], migrations: undefined, warnings });
+  await auditManifest(join(dir, MANIFEST_FILE), loom, {
+    vouched: null,
+    finalizedInJournal: [],
+    migrations: undefined,
+    warnings,
+  });
   lost.push(...warnings.filter((w) => !/had no manifest line|restored from this manifest line/.test(w)));
   const v = findInvariantViolations(loom);
   if (v.length > 0) {
-    throw new IoError("damaged", `could not make the salvaged loom whole: ${v[0]!.field} ${v[0]!.message}`, { file, field: `loom.${v[0]!.field}` });
+    throw new IoError("damaged", `could not make the salvaged loom whole: ${v[0]!.field} ${v[0]!.message}`, {
+      file,
+      field: `loom.${v[0]!.field}`,
+    });
   }
   const session = await createSession(dest, loom);
   await session.close();

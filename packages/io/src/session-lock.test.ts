@@ -18,7 +18,10 @@ beforeAll(async () => {
 
 /** Start a lock-holder child; resolves with its first line of output and the process. */
 function startHolder(startAt: number, holdMs: number) {
-  const proc = spawn(process.execPath, ["--import", "tsx", holder, dir, String(startAt), String(holdMs)], { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", holder, dir, String(startAt), String(holdMs)], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const line = new Promise<string>((resolve) => {
     let out = "";
     proc.stdout.on("data", (c: Buffer) => {
@@ -70,7 +73,16 @@ describe("the session lock", () => {
   it("lets exactly one of several processes racing over a stale lock take it", async () => {
     for (let round = 0; round < 3; round++) {
       const dead = deadPid();
-      writeFileSync(join(dir, "lock"), JSON.stringify({ pid: dead, hostname: hostname(), startedAt: new Date().toISOString(), processStart: null, token: `stale-${round}` }));
+      writeFileSync(
+        join(dir, "lock"),
+        JSON.stringify({
+          pid: dead,
+          hostname: hostname(),
+          startedAt: new Date().toISOString(),
+          processStart: null,
+          token: `stale-${round}`,
+        }),
+      );
       const startAt = Date.now() + 2500;
       const racers = [startHolder(startAt, 1500), startHolder(startAt, 1500), startHolder(startAt, 1500)];
       const lines = await Promise.all(racers.map((r) => r.line));
@@ -86,14 +98,32 @@ describe("the session lock", () => {
 
   it("treats a lock whose pid now belongs to another process (pid reuse) as stale", async () => {
     if (!existsSync("/proc/self/stat")) return; // the start-time check needs /proc (Linux)
-    writeFileSync(join(dir, "lock"), JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: "2020-01-01T00:00:00.000Z", processStart: 1, token: "reused" }));
+    writeFileSync(
+      join(dir, "lock"),
+      JSON.stringify({
+        pid: process.pid,
+        hostname: hostname(),
+        startedAt: "2020-01-01T00:00:00.000Z",
+        processStart: 1,
+        token: "reused",
+      }),
+    );
     const s = await openSession(dir);
     expect(JSON.parse(readFileSync(join(dir, "lock"), "utf8")).token).not.toBe("reused");
     await s.close();
   });
 
   it("refuses a lock held by another host, since its process cannot be checked", async () => {
-    writeFileSync(join(dir, "lock"), JSON.stringify({ pid: 4242, hostname: "elsewhere.example", startedAt: "2026-01-01T00:00:00.000Z", processStart: null, token: "remote" }));
+    writeFileSync(
+      join(dir, "lock"),
+      JSON.stringify({
+        pid: 4242,
+        hostname: "elsewhere.example",
+        startedAt: "2026-01-01T00:00:00.000Z",
+        processStart: null,
+        token: "remote",
+      }),
+    );
     await expect(openSession(dir)).rejects.toThrow(/process 4242 on elsewhere\.example/);
     rmSync(join(dir, "lock"));
   });

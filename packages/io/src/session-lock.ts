@@ -51,7 +51,11 @@ function readRecord(file: string): LockRecord | null {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return null;
     if (code === "EISDIR") {
-      throw new IoError("io", "the lock is a directory, not a lock file: no loom process made it; remove or move it aside, then try again", { file, cause: error });
+      throw new IoError(
+        "io",
+        "the lock is a directory, not a lock file: no loom process made it; remove or move it aside, then try again",
+        { file, cause: error },
+      );
     }
     throw IoError.fromSystem(error, file, "read the session lock");
   }
@@ -129,7 +133,8 @@ export function acquireLock(dir: string, now: () => Date = () => new Date()): Se
         fsyncDirSync(dir); // the new name is durable before anything is written under the lock
         return makeLock(file, record);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw IoError.fromSystem(error, file, "take the session lock");
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST")
+          throw IoError.fromSystem(error, file, "take the session lock");
       }
       const holder = readRecord(file);
       if (holder === null) continue; // released between our link and our read: try again

@@ -27,7 +27,11 @@ function cutBack(files: FileLayer, path: string, length: number, sizeWhenRead: n
   try {
     const { size } = fstatSync(fd);
     if (size !== sizeWhenRead) {
-      throw new IoError("io", `changed while the session was being opened (${sizeWhenRead} bytes, now ${size}); nothing was cut, open it again`, { file: path });
+      throw new IoError(
+        "io",
+        `changed while the session was being opened (${sizeWhenRead} bytes, now ${size}); nothing was cut, open it again`,
+        { file: path },
+      );
     }
     if (length < size) files.ftruncateSync(fd, length);
     files.fsyncSync(fd);
@@ -53,19 +57,22 @@ export function repairAfterLoad(dir: string, loaded: LoadedSession, files: FileL
   const { journal, manifest } = loaded;
   try {
     let journalBytes = journal.goodLength;
-    if (!journal.exists) writeFileAtomicSync(journal.path, "", { files }); // only a version-0 session has none (the load refuses others)
+    if (!journal.exists)
+      writeFileAtomicSync(journal.path, "", { files }); // only a version-0 session has none (the load refuses others)
     else if (journal.goodLength < journal.size) cutBack(files, journal.path, journal.goodLength, journal.size);
     let tail = journal.missingNewline ? "\n" : "";
     // Resolutions restored from the manifest are journaled now, so the journal alone replays them next time.
     let seq = loaded.seq;
     for (const op of loaded.manifest.recovered) {
       seq++;
-      tail += sealOpenBody(`{"version":${JOURNAL_VERSION},"seq":${seq},"op":${JSON.stringify(op satisfies LoomOp)}`) + "\n";
+      tail +=
+        sealOpenBody(`{"version":${JOURNAL_VERSION},"seq":${seq},"op":${JSON.stringify(op satisfies LoomOp)}`) + "\n";
     }
     journalBytes += appendDurably(files, journal.path, tail);
 
     let manifestBytes = manifest.goodLength;
-    if (manifest.exists && manifest.goodLength < manifest.size) cutBack(files, manifest.path, manifest.goodLength, manifest.size);
+    if (manifest.exists && manifest.goodLength < manifest.size)
+      cutBack(files, manifest.path, manifest.goodLength, manifest.size);
     let text = manifest.missingNewline ? "\n" : "";
     for (const d of manifest.missing) text += sealJson(JSON.stringify(manifestLine(loaded.loom, d))) + "\n";
     if (!manifest.exists) writeFileAtomicSync(manifest.path, "", { files });

@@ -1,7 +1,16 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addCandidates, choose, createLoom, currentText, resolveDecision, sequentialEnv, answerClarification, checkout } from "@loom/core";
+import {
+  addCandidates,
+  choose,
+  createLoom,
+  currentText,
+  resolveDecision,
+  sequentialEnv,
+  answerClarification,
+  checkout,
+} from "@loom/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSession, IoError, openSession, readSession, SessionLockedError } from "./index.js";
 import { readSnapshotRecord } from "./test-support/snapshot-file.js";
@@ -19,16 +28,39 @@ describe("sessions", () => {
     const e = env();
     const session = await createSession(dir, createLoom({ seed: "Once upon a time", sessionId: "s1" }, e));
     const root = session.loom.rootId;
-    const { decisionId, nodeIds } = session.mutate((l) => addCandidates(l, root, [{ text: " there", stepLogprob: -1 }, { text: " here", stepLogprob: -3 }], { env: e }));
+    const { decisionId, nodeIds } = session.mutate((l) =>
+      addCandidates(
+        l,
+        root,
+        [
+          { text: " there", stepLogprob: -1 },
+          { text: " here", stepLogprob: -3 },
+        ],
+        { env: e },
+      ),
+    );
     session.mutate((l) => choose(l, decisionId, nodeIds[1]!, "human", "less expected", e));
 
     const seen = await readSession(dir); // no close: the journal alone must carry the decision
     expect(currentText(seen.loom)).toBe("Once upon a time here");
     expect(seen.loom.decisions[decisionId]!.logprobGap).toBe(-2);
 
-    const manifest = readFileSync(join(dir, "manifest.ndjson"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const manifest = readFileSync(join(dir, "manifest.ndjson"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(manifest).toHaveLength(1);
-    expect(manifest[0]).toMatchObject({ version: 2, sessionId: "s1", decisionId, action: "choose", chosenNodeId: nodeIds[1], chosenText: " here", logprobGap: -2, chosenBy: "human", reason: "less expected" });
+    expect(manifest[0]).toMatchObject({
+      version: 2,
+      sessionId: "s1",
+      decisionId,
+      action: "choose",
+      chosenNodeId: nodeIds[1],
+      chosenText: " here",
+      logprobGap: -2,
+      chosenBy: "human",
+      reason: "less expected",
+    });
 
     await session.close();
     expect(readFileSync(join(dir, "journal.ndjson"), "utf8")).toBe("");
@@ -45,25 +77,57 @@ describe("sessions", () => {
   it("writes clarification question and answer into the manifest line", async () => {
     const e = env();
     const session = await createSession(dir, createLoom({ seed: "The door", sessionId: "s2" }, e));
-    const { decisionId, nodeIds } = session.mutate((l) => addCandidates(l, l.rootId, [{ text: " opened" }, { text: " stayed shut" }], { env: e }));
-    session.mutate((l) => resolveDecision(l, decisionId, { action: "clarify", chosenBy: "selector_llm", question: "Should it open?", candidatesInTension: nodeIds, whatHingesOnIt: "the plot" }, e));
+    const { decisionId, nodeIds } = session.mutate((l) =>
+      addCandidates(l, l.rootId, [{ text: " opened" }, { text: " stayed shut" }], { env: e }),
+    );
+    session.mutate((l) =>
+      resolveDecision(
+        l,
+        decisionId,
+        {
+          action: "clarify",
+          chosenBy: "selector_llm",
+          question: "Should it open?",
+          candidatesInTension: nodeIds,
+          whatHingesOnIt: "the plot",
+        },
+        e,
+      ),
+    );
     expect(readFileSync(join(dir, "manifest.ndjson"), "utf8")).toBe(""); // clarify is not final yet
-    session.mutate((l) => answerClarification(l, decisionId, "keep it shut", { action: "choose", chosenNodeId: nodeIds[1]!, chosenBy: "human", reason: "asked" }, e));
+    session.mutate((l) =>
+      answerClarification(
+        l,
+        decisionId,
+        "keep it shut",
+        { action: "choose", chosenNodeId: nodeIds[1]!, chosenBy: "human", reason: "asked" },
+        e,
+      ),
+    );
     const line = JSON.parse(readFileSync(join(dir, "manifest.ndjson"), "utf8"));
-    expect(line).toMatchObject({ action: "choose", clarificationQuestion: "Should it open?", humanResponse: "keep it shut", chosenText: " stayed shut" });
+    expect(line).toMatchObject({
+      action: "choose",
+      clarificationQuestion: "Should it open?",
+      humanResponse: "keep it shut",
+      chosenText: " stayed shut",
+    });
     await session.close();
   });
 
   it("drops a torn last journal line with a warning, and truncates it when opened for writing", async () => {
     const e = env();
-    const session = await createSession(dir, createLoom({ seed: "A", sessionId: "s3" }, e), { compactAfterBytes: false });
+    const session = await createSession(dir, createLoom({ seed: "A", sessionId: "s3" }, e), {
+      compactAfterBytes: false,
+    });
     session.mutate((l) => addCandidates(l, l.rootId, [{ text: "b" }], { env: e }));
     appendFileSync(join(dir, "journal.ndjson"), '{"version":1,"seq":2,"op":{"op":"chec');
     const read = await readSession(dir);
     expect(read.warnings.join()).toMatch(/journal\.ndjson:2: dropped a torn last line/);
     expect(Object.keys(read.loom.nodes)).toHaveLength(2);
     // the live writer's lock (this process) blocks a second writer, naming the pid
-    await expect(openSession(dir)).rejects.toSatisfy((e: unknown) => SessionLockedError.isInstance(e) && String((e as Error).message).includes(String(process.pid)));
+    await expect(openSession(dir)).rejects.toSatisfy(
+      (e: unknown) => SessionLockedError.isInstance(e) && String((e as Error).message).includes(String(process.pid)),
+    );
     await session.close();
   });
 
@@ -103,6 +167,8 @@ describe("sessions", () => {
     const session = await createSession(dir, createLoom({ seed: "A" }, env()));
     await session.close();
     await expect(createSession(dir, createLoom({ seed: "B" }, env()))).rejects.toThrow(/already exists/);
-    await expect(openSession(join(dir, "nope"))).rejects.toSatisfy((e: unknown) => IoError.isInstance(e) && (e as IoError).code === "not_a_session");
+    await expect(openSession(join(dir, "nope"))).rejects.toSatisfy(
+      (e: unknown) => IoError.isInstance(e) && (e as IoError).code === "not_a_session",
+    );
   });
 });

@@ -12,7 +12,6 @@ import {
   STATE_DIR,
   STATE_FORMAT,
   STATE_VERSION,
-
 } from "./formats.js";
 import { nodeFiles, type FileLayer } from "./file-layer.js";
 import { GROUP_COMMIT_MS, GroupCommit } from "./group-commit.js";
@@ -120,7 +119,14 @@ class DiskSession implements Session {
     private readonly options: SessionOptions,
     /** Re-encodes only what changed since the last snapshot; told of every op in mutate(). */
     private readonly encoder: SnapshotEncoder,
-    init: { warnings: string[]; journalBytes: number; snapshotBytes: number; snapshotSeq: number; manifestBytes: number | null; listed?: Set<string> },
+    init: {
+      warnings: string[];
+      journalBytes: number;
+      snapshotBytes: number;
+      snapshotSeq: number;
+      manifestBytes: number | null;
+      listed?: Set<string>;
+    },
   ) {
     this.warnings = init.warnings;
     this.manifestBytes = init.manifestBytes;
@@ -166,19 +172,25 @@ class DiskSession implements Session {
 
   private assertWritable(what: string): void {
     if (this.closed) throw new IoError("session_closed", `cannot ${what}: the session is closed`, { file: this.dir });
-    if (this.readOnly) throw new IoError("read_only", `cannot ${what}: the session was opened read-only`, { file: this.dir });
+    if (this.readOnly)
+      throw new IoError("read_only", `cannot ${what}: the session was opened read-only`, { file: this.dir });
     if (this.broken) {
-      throw new IoError("session_broken", `cannot ${what}: an earlier write failed (${this.broken.message}); reopen the session`, {
-        file: this.dir,
-        cause: this.broken,
-      });
+      throw new IoError(
+        "session_broken",
+        `cannot ${what}: an earlier write failed (${this.broken.message}); reopen the session`,
+        {
+          file: this.dir,
+          cause: this.broken,
+        },
+      );
     }
   }
 
   mutate<R extends MutationResult>(fn: (loom: Loom) => R): R {
     this.assertWritable("commit");
     const result = fn(this.loom);
-    const op: LoomOp = typeof (result as { op: unknown }).op === "string" ? (result as LoomOp) : (result as { op: LoomOp }).op;
+    const op: LoomOp =
+      typeof (result as { op: unknown }).op === "string" ? (result as LoomOp) : (result as { op: LoomOp }).op;
     const seq = this._seq + 1;
     const encoded = encodeOp(op);
     const line = sealOpenBody(`{"version":${JOURNAL_VERSION},"seq":${seq},"op":${encoded.json}`) + "\n";
@@ -194,10 +206,14 @@ class DiskSession implements Session {
         this.files.ftruncateSync(this.journalFd!, this.journalBytes);
       } catch {}
       const why = IoError.fromSystem(error, join(this.dir, JOURNAL_FILE), "append to the journal").message;
-      throw new IoError("session_broken", `${why.slice(why.indexOf("cannot"))}; the last step was not saved, reopen the session`, {
-        file: join(this.dir, JOURNAL_FILE),
-        cause: error,
-      });
+      throw new IoError(
+        "session_broken",
+        `${why.slice(why.indexOf("cannot"))}; the last step was not saved, reopen the session`,
+        {
+          file: join(this.dir, JOURNAL_FILE),
+          cause: error,
+        },
+      );
     }
     this._seq = seq;
     this.journalBytes += bytes;
@@ -217,7 +233,11 @@ class DiskSession implements Session {
       return;
     }
     try {
-      const written = appendAll(this.manifestFd!, sealJson(JSON.stringify(manifestLine(this.loom, final))) + "\n", this.files);
+      const written = appendAll(
+        this.manifestFd!,
+        sealJson(JSON.stringify(manifestLine(this.loom, final))) + "\n",
+        this.files,
+      );
       this.manifestLength += written;
       if (this.manifestBytes !== null) this.manifestBytes += written;
       this.synced(this.manifestFd!);
@@ -229,7 +249,9 @@ class DiskSession implements Session {
       } catch {
         this.manifestStopped = true;
       }
-      this.warn(`could not append to the manifest (the line is added on the next open): ${IoError.fromSystem(error, join(this.dir, MANIFEST_FILE), "append").message}`);
+      this.warn(
+        `could not append to the manifest (the line is added on the next open): ${IoError.fromSystem(error, join(this.dir, MANIFEST_FILE), "append").message}`,
+      );
     }
   }
 
@@ -247,7 +269,9 @@ class DiskSession implements Session {
     setImmediate(() => {
       this.compactScheduled = false;
       if (this.closed || this.broken) return;
-      this.compact().catch((error: unknown) => this.warn(`background compaction failed (the journal still holds every op): ${(error as Error).message}`));
+      this.compact().catch((error: unknown) =>
+        this.warn(`background compaction failed (the journal still holds every op): ${(error as Error).message}`),
+      );
     });
   }
 
@@ -331,7 +355,8 @@ class DiskSession implements Session {
     this.assertWritable("write state");
     const file = this.statePath(name);
     const text = JSON.stringify({ format: STATE_FORMAT, version: STATE_VERSION, name, value }, null, 2);
-    if (text === undefined) throw new IoError("invalid_field", "the state value is not JSON-serialisable", { file, field: "value" });
+    if (text === undefined)
+      throw new IoError("invalid_field", "the state value is not JSON-serialisable", { file, field: "value" });
     // Durable against kill -9 like every commit; fsynced only when the session was asked for power-loss
     // durability too (SessionOptions.fsync). Without fsync the write is a few fast syscalls, done
     // synchronously: as async calls they waited behind compaction's work in libuv's thread pool, and the
@@ -372,7 +397,12 @@ class DiskSession implements Session {
 }
 
 function validateNewLoom(loom: Loom, dir: string): Loom {
-  const parsed = parseOrThrow(LoomSchema, loom, { file: join(dir, SNAPSHOT_FILE), prefix: "loom" }, "the loom to store");
+  const parsed = parseOrThrow(
+    LoomSchema,
+    loom,
+    { file: join(dir, SNAPSHOT_FILE), prefix: "loom" },
+    "the loom to store",
+  );
   const v = findInvariantViolations(parsed)[0];
   if (v) {
     throw new IoError("invariant", `the loom to store is inconsistent: ${v.field} ${v.message}`, {
@@ -398,7 +428,11 @@ export async function createSession(dir: string, loom: Loom, options: SessionOpt
   await mkdir(dir, { recursive: true });
   const snapshotPath = join(dir, SNAPSHOT_FILE);
   if (await exists(snapshotPath)) {
-    throw new IoError("session_exists", "a session already exists here; open it with openSession, or pick an empty directory", { file: snapshotPath });
+    throw new IoError(
+      "session_exists",
+      "a session already exists here; open it with openSession, or pick an empty directory",
+      { file: snapshotPath },
+    );
   }
   const lock = acquireLock(dir);
   try {
@@ -432,7 +466,10 @@ export async function createSession(dir: string, loom: Loom, options: SessionOpt
 }
 
 /** Read a session without locking it or writing anything. */
-export async function readSession(dir: string, options: { migrations?: MigrationRegistry } = {}): Promise<{ loom: Loom; warnings: string[] }> {
+export async function readSession(
+  dir: string,
+  options: { migrations?: MigrationRegistry } = {},
+): Promise<{ loom: Loom; warnings: string[] }> {
   const loaded = await loadSessionFiles(dir, options);
   return { loom: loaded.loom, warnings: loaded.warnings };
 }
@@ -450,15 +487,23 @@ export async function openSession(dir: string, options: OpenSessionOptions = {})
   for (const w of loaded.warnings) options.onWarning?.(w);
   try {
     const repaired = lock ? repairAfterLoad(dir, loaded, options.files ?? nodeFiles) : null;
-    const session = new DiskSession(dir, loaded.loom, repaired?.seq ?? loaded.seq, lock, options, new SnapshotEncoder(), {
-      warnings: loaded.warnings,
-      // Every byte of the journal counts towards the next compaction, including lines the snapshot covers.
-      journalBytes: repaired?.journalBytes ?? loaded.journal.goodLength,
-      snapshotBytes: loaded.snapshotBytes,
-      snapshotSeq: loaded.migrated ? -1 : loaded.seq,
-      manifestBytes: repaired?.manifestBytes ?? null,
-      listed: loaded.manifest.listed,
-    });
+    const session = new DiskSession(
+      dir,
+      loaded.loom,
+      repaired?.seq ?? loaded.seq,
+      lock,
+      options,
+      new SnapshotEncoder(),
+      {
+        warnings: loaded.warnings,
+        // Every byte of the journal counts towards the next compaction, including lines the snapshot covers.
+        journalBytes: repaired?.journalBytes ?? loaded.journal.goodLength,
+        snapshotBytes: loaded.snapshotBytes,
+        snapshotSeq: loaded.migrated ? -1 : loaded.seq,
+        manifestBytes: repaired?.manifestBytes ?? null,
+        listed: loaded.manifest.listed,
+      },
+    );
     // A session read through a migration is rewritten in the current format straight away.
     if (lock && loaded.migrated) await session.compact();
     return session;

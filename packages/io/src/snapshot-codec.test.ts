@@ -2,7 +2,20 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LoomOpSchema, LoomSchema, addCandidates, answerClarification, checkout, choose, createLoom, editNode, resolveDecision, sequentialEnv, type Loom, type LoomEnv } from "@loom/core";
+import {
+  LoomOpSchema,
+  LoomSchema,
+  addCandidates,
+  answerClarification,
+  checkout,
+  choose,
+  createLoom,
+  editNode,
+  resolveDecision,
+  sequentialEnv,
+  type Loom,
+  type LoomEnv,
+} from "@loom/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSession, openSession, readSession } from "./index.js";
 import { encodeOp, encodeSnapshot, SnapshotEncoder } from "./snapshot-codec.js";
@@ -26,7 +39,19 @@ function grow(loom: Loom, steps: number, mutate: <R>(f: (l: Loom) => R) => R, en
   for (let i = 0; i < steps; i++) {
     const tip = loom.currentPath[loom.currentPath.length - 1]!;
     const a = mutate((l) =>
-      addCandidates(l, tip, [{ text: ` a${i}`, stepLogprob: -1, tokens: [{ text: ` a${i}`, logprob: -1, top: [{ text: " x", logprob: -0.5 }] }] }, { text: ` b${i}` }], { env }),
+      addCandidates(
+        l,
+        tip,
+        [
+          {
+            text: ` a${i}`,
+            stepLogprob: -1,
+            tokens: [{ text: ` a${i}`, logprob: -1, top: [{ text: " x", logprob: -0.5 }] }],
+          },
+          { text: ` b${i}` },
+        ],
+        { env },
+      ),
     );
     ids.push(...a.nodeIds);
     if (i % 9 === 4) {
@@ -40,8 +65,29 @@ function grow(loom: Loom, steps: number, mutate: <R>(f: (l: Loom) => R) => R, en
       continue;
     }
     if (i % 7 === 0) {
-      mutate((l) => resolveDecision(l, a.decisionId, { action: "clarify", chosenBy: "human", question: "which?", candidatesInTension: a.nodeIds, whatHingesOnIt: "tone" }, env));
-      mutate((l) => answerClarification(l, a.decisionId, "the second", { action: "choose", chosenNodeId: a.nodeIds[1]!, chosenBy: "human", reason: "asked" }, env));
+      mutate((l) =>
+        resolveDecision(
+          l,
+          a.decisionId,
+          {
+            action: "clarify",
+            chosenBy: "human",
+            question: "which?",
+            candidatesInTension: a.nodeIds,
+            whatHingesOnIt: "tone",
+          },
+          env,
+        ),
+      );
+      mutate((l) =>
+        answerClarification(
+          l,
+          a.decisionId,
+          "the second",
+          { action: "choose", chosenNodeId: a.nodeIds[1]!, chosenBy: "human", reason: "asked" },
+          env,
+        ),
+      );
     } else {
       mutate((l) => choose(l, a.decisionId, a.nodeIds[i % 2]!, "auto", "r", env));
     }
@@ -59,14 +105,28 @@ describe("incremental snapshots", () => {
   it("journals candidate nodes sparse, reading back as the op", async () => {
     const env = sequentialEnv();
     const loom = createLoom({ seed: "Once", sessionId: "s" }, env);
-    const meta = { model: "m", when: undefined, nested: { a: [1, null], b: "\u2028\"q\"" } };
-    const { op } = addCandidates(loom, loom.rootId, [{ text: " a", tokens: [{ text: " a", logprob: -1, top: [{ text: " a", logprob: -1 }] }], meta }, { text: "" }], { env });
-    const more = addCandidates(loom, loom.rootId, [{ text: " é—ß 😀" }, { text: " naïve" }], { env, decisionId: op.decisionId });
+    const meta = { model: "m", when: undefined, nested: { a: [1, null], b: '\u2028"q"' } };
+    const { op } = addCandidates(
+      loom,
+      loom.rootId,
+      [{ text: " a", tokens: [{ text: " a", logprob: -1, top: [{ text: " a", logprob: -1 }] }], meta }, { text: "" }],
+      { env },
+    );
+    const more = addCandidates(loom, loom.rootId, [{ text: " é—ß 😀" }, { text: " naïve" }], {
+      env,
+      decisionId: op.decisionId,
+    });
     for (const o of [op, more.op]) {
       const encoded = encodeOp(o);
       expect(encoded.nodes).toHaveLength(o.nodes.length);
       // Each node as a snapshot writes it (sparse).
-      const snapshot = await decode(await encodeSnapshot(0, { ...loom, nodes: Object.fromEntries(o.nodes.map((n) => [n.id, n])), decisions: {} }, { compress: false }).finish());
+      const snapshot = await decode(
+        await encodeSnapshot(
+          0,
+          { ...loom, nodes: Object.fromEntries(o.nodes.map((n) => [n.id, n])), decisions: {} },
+          { compress: false },
+        ).finish(),
+      );
       expect(encoded.nodes!.map((n) => JSON.parse(n))).toEqual(o.nodes.map((n) => snapshot.loom.nodes[n.id]));
       expect(LoomOpSchema.parse(JSON.parse(encoded.json))).toEqual(JSON.parse(JSON.stringify(o)));
     }
@@ -80,9 +140,14 @@ describe("incremental snapshots", () => {
       const loom = createLoom({ seed: "Once", sessionId: "s" }, env);
       const encoder = new SnapshotEncoder();
       let seq = 0;
-      const mutate = <R,>(f: (l: Loom) => R): R => {
+      const mutate = <R>(f: (l: Loom) => R): R => {
         const r = f(loom);
-        encoder.noteOp((r as { op: unknown }).op && typeof (r as { op: unknown }).op === "object" ? (r as { op: never }).op : (r as never), loom);
+        encoder.noteOp(
+          (r as { op: unknown }).op && typeof (r as { op: unknown }).op === "object"
+            ? (r as { op: never }).op
+            : (r as never),
+          loom,
+        );
         seq++;
         return r;
       };
@@ -102,9 +167,12 @@ describe("incremental snapshots", () => {
   it("a session compacting often reopens as exactly its live loom", async () => {
     const dir = join(tmp, "s1");
     const env = sequentialEnv();
-    const session = await createSession(dir, createLoom({ seed: "Once", sessionId: "s1" }, env), { compactAfterBytes: 4096, compressSnapshots: true });
+    const session = await createSession(dir, createLoom({ seed: "Once", sessionId: "s1" }, env), {
+      compactAfterBytes: 4096,
+      compressSnapshots: true,
+    });
     const tick = () => new Promise<void>((r) => setImmediate(r));
-    const mutate = <R,>(f: (l: Loom) => R): R => session.mutate(f as never) as R;
+    const mutate = <R>(f: (l: Loom) => R): R => session.mutate(f as never) as R;
     for (let round = 0; round < 8; round++) {
       grow(session.loom, 200, mutate, env);
       for (let i = 0; i < 5; i++) await tick();

@@ -222,7 +222,11 @@ class ChunkedRecords {
    * last snapshot cost nothing; changed ones are serialised now (so the snapshot is the loom as of now),
    * and framed now too once the text waiting for finish() passes MAX_PENDING_CHARS.
    */
-  parts(records: Record<string, object>, compress: boolean, pending: { chars: number }): { parts: Part[]; length: number } {
+  parts(
+    records: Record<string, object>,
+    compress: boolean,
+    pending: { chars: number },
+  ): { parts: Part[]; length: number } {
     const parts: Part[] = [];
     let length = 0;
     for (let c = 0; c < this.chunks.length; c++) {
@@ -345,7 +349,10 @@ export class SnapshotEncoder {
       manifestBytes: options.manifestBytes ?? null,
       loom: rest,
     });
-    const path = JSON.stringify({ texts: loom.currentPath.map((id) => loom.nodes[id]?.text ?? ""), open: openAtTip(loom) });
+    const path = JSON.stringify({
+      texts: loom.currentPath.map((id) => loom.nodes[id]?.text ?? ""),
+      open: openAtTip(loom),
+    });
     const end = JSON.stringify({ nodes: this.nodes.count, decisions: this.decisions.count });
     const pending = { chars: head.length + path.length };
     const n = this.nodes.parts(loom.nodes, compress, pending);
@@ -357,7 +364,10 @@ export class SnapshotEncoder {
         // One frame at a time: deflating them all at once would fill libuv's thread pool, and every fs call
         // of the session (state writes, the snapshot itself) would queue behind it.
         const out: Buffer[] = [SNAPSHOT_MAGIC];
-        out.push(...(await framesOfAsync(FrameType.head, [head], compress)), ...(await framesOfAsync(FrameType.path, [path], compress)));
+        out.push(
+          ...(await framesOfAsync(FrameType.head, [head], compress)),
+          ...(await framesOfAsync(FrameType.path, [path], compress)),
+        );
         for (const p of n.parts) for (const b of await this.nodes.frames(p, compress)) out.push(b);
         for (const p of d.parts) for (const b of await this.decisions.frames(p, compress)) out.push(b);
         out.push(...framesOf(FrameType.end, [end], false));

@@ -47,7 +47,11 @@ const READ_BYTES = 8 * 1024 * 1024;
  * short, an impossible length, an unknown type or a checksum that does not hold. With `onDamage`, a frame
  * whose checksum fails is reported and skipped instead (fsck); damage to the framing itself still ends the read.
  */
-export async function* readFrames(handle: FileHandle, file: string, onDamage?: (error: IoError, offset: number) => void): AsyncGenerator<Frame> {
+export async function* readFrames(
+  handle: FileHandle,
+  file: string,
+  onDamage?: (error: IoError, offset: number) => void,
+): AsyncGenerator<Frame> {
   const { size } = await handle.stat();
   let buf = Buffer.alloc(0);
   let bufAt = 0; // file offset of buf[0]
@@ -69,35 +73,54 @@ export async function* readFrames(handle: FileHandle, file: string, onDamage?: (
   const at = (offset: number, length: number) => buf.subarray(offset - bufAt, offset - bufAt + length);
 
   if (!(await ensure(0, SNAPSHOT_MAGIC.length)) || !at(0, SNAPSHOT_MAGIC.length).equals(SNAPSHOT_MAGIC)) {
-    throw new IoError("damaged", "the snapshot does not start with its marker (loom-snapshot 2)", { file, field: "(byte 0)", expected: "a Loom snapshot" });
+    throw new IoError("damaged", "the snapshot does not start with its marker (loom-snapshot 2)", {
+      file,
+      field: "(byte 0)",
+      expected: "a Loom snapshot",
+    });
   }
   let offset = SNAPSHOT_MAGIC.length;
   let index = 0;
   while (offset < size) {
     const where = `frame ${index} at byte ${offset}`;
     if (!(await ensure(offset, FRAME_HEADER_BYTES))) {
-      throw new IoError("damaged", `${where} is cut short: the file ends inside its header (truncated)`, { file, field: `frame ${index}` });
+      throw new IoError("damaged", `${where} is cut short: the file ends inside its header (truncated)`, {
+        file,
+        field: `frame ${index}`,
+      });
     }
     const header = Buffer.from(at(offset, FRAME_HEADER_BYTES));
     const length = header.readUInt32LE(0);
     const type = TYPE_NAMES[header[8]!];
     if (length > MAX_FRAME_BYTES || type === undefined || header[9]! > FLAG_DEFLATE) {
-      throw new IoError("damaged", `${where} has an impossible header (length ${length}, type ${header[8]}, flags ${header[9]})`, { file, field: `frame ${index}` });
+      throw new IoError(
+        "damaged",
+        `${where} has an impossible header (length ${length}, type ${header[8]}, flags ${header[9]})`,
+        { file, field: `frame ${index}` },
+      );
     }
     if (!(await ensure(offset + FRAME_HEADER_BYTES, length))) {
-      throw new IoError("damaged", `${where} (${type}) is cut short: it needs ${length} bytes, the file ends after ${size - offset - FRAME_HEADER_BYTES} (truncated)`, {
-        file,
-        field: `frame ${index}`,
-      });
+      throw new IoError(
+        "damaged",
+        `${where} (${type}) is cut short: it needs ${length} bytes, the file ends after ${size - offset - FRAME_HEADER_BYTES} (truncated)`,
+        {
+          file,
+          field: `frame ${index}`,
+        },
+      );
     }
     const payload = at(offset + FRAME_HEADER_BYTES, length);
     const crc = crc32(payload, crc32(header.subarray(8, 10)));
     if (crc !== header.readUInt32LE(4)) {
-      const error = new IoError("checksum", `${where} (${type}) fails its checksum: the file was damaged after it was written`, {
-        file,
-        field: `frame ${index}`,
-        expected: "the CRC-32 stored in the frame header",
-      });
+      const error = new IoError(
+        "checksum",
+        `${where} (${type}) fails its checksum: the file was damaged after it was written`,
+        {
+          file,
+          field: `frame ${index}`,
+          expected: "the CRC-32 stored in the frame header",
+        },
+      );
       if (!onDamage) throw error;
       onDamage(error, offset);
     } else {

@@ -33,7 +33,11 @@ function payloadText(frame: Frame, file: string): string {
     return decode(inflateRawSync(frame.payload));
   } catch (error) {
     // The checksum held, so this is a writer's bug or deliberate forgery rather than disk damage; still name it.
-    throw new IoError("damaged", `frame ${frame.index} (${frame.type}) does not inflate (${(error as Error).message})`, { file, field: `frame ${frame.index}` });
+    throw new IoError(
+      "damaged",
+      `frame ${frame.index} (${frame.type}) does not inflate (${(error as Error).message})`,
+      { file, field: `frame ${frame.index}` },
+    );
   }
 }
 
@@ -42,10 +46,17 @@ function parseJson(text: string, file: string, where: string): Record<string, un
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new IoError("malformed_json", `${where} is not valid JSON (${(error as Error).message})`, { file, field: where });
+    throw new IoError("malformed_json", `${where} is not valid JSON (${(error as Error).message})`, {
+      file,
+      field: where,
+    });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new IoError("invalid_field", `${where} is not a JSON object`, { file, field: where, expected: "a JSON object" });
+    throw new IoError("invalid_field", `${where} is not a JSON object`, {
+      file,
+      field: where,
+      expected: "a JSON object",
+    });
   }
   return value as Record<string, unknown>;
 }
@@ -77,24 +88,41 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
     if (next.done) break;
     const frame = next.value;
     if (counts !== null) {
-      report(new IoError("damaged", `frame ${frame.index} (${frame.type}) follows the end frame`, { file, field: `frame ${frame.index}` }));
+      report(
+        new IoError("damaged", `frame ${frame.index} (${frame.type}) follows the end frame`, {
+          file,
+          field: `frame ${frame.index}`,
+        }),
+      );
       continue;
     }
     const text = payloadText(frame, file);
     if (frame.type === "head") {
-      if (record !== null) throw new IoError("damaged", `frame ${frame.index} is a second head frame`, { file, field: `frame ${frame.index}` });
+      if (record !== null)
+        throw new IoError("damaged", `frame ${frame.index} is a second head frame`, {
+          file,
+          field: `frame ${frame.index}`,
+        });
       record = parseJson(text, file, `frame ${frame.index} (head)`);
       jsonLength += text.length;
       const loom = record["loom"];
       if (typeof loom !== "object" || loom === null || Array.isArray(loom)) {
-        throw new IoError("invalid_field", "the head frame has no loom object", { file, field: "loom", expected: "a JSON object" });
+        throw new IoError("invalid_field", "the head frame has no loom object", {
+          file,
+          field: "loom",
+          expected: "a JSON object",
+        });
       }
       nodes = {};
       decisions = {};
       (loom as Record<string, unknown>)["nodes"] = nodes;
       (loom as Record<string, unknown>)["decisions"] = decisions;
     } else if (frame.type === "nodes" || frame.type === "decisions") {
-      if (record === null) throw new IoError("damaged", `frame ${frame.index} (${frame.type}) comes before the head frame`, { file, field: `frame ${frame.index}` });
+      if (record === null)
+        throw new IoError("damaged", `frame ${frame.index} (${frame.type}) comes before the head frame`, {
+          file,
+          field: `frame ${frame.index}`,
+        });
       jsonLength += text.length;
       const into = frame.type === "nodes" ? nodes : decisions;
       let start = 0;
@@ -106,8 +134,14 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
         try {
           const r = parseJson(text.slice(start, end), file, where);
           const id = r["id"];
-          if (typeof id !== "string" || id.length === 0) throw new IoError("invalid_field", `${where} has no id`, { file, field: `${where}.id`, expected: "a non-empty string" });
-          if (Object.hasOwn(into, id)) throw new IoError("damaged", `${where} repeats the id ${id}`, { file, field: `${where}.id` });
+          if (typeof id !== "string" || id.length === 0)
+            throw new IoError("invalid_field", `${where} has no id`, {
+              file,
+              field: `${where}.id`,
+              expected: "a non-empty string",
+            });
+          if (Object.hasOwn(into, id))
+            throw new IoError("damaged", `${where} repeats the id ${id}`, { file, field: `${where}.id` });
           into[id] = r;
         } catch (error) {
           if (!IoError.isInstance(error)) throw error;
@@ -120,15 +154,29 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
     }
     // "path" frames serve readers of the current path; a full read rebuilds everything from the records.
   }
-  if (record === null) throw new IoError("damaged", "the snapshot has no head frame (truncated right after its marker?)", { file, field: "frame 0" });
+  if (record === null)
+    throw new IoError("damaged", "the snapshot has no head frame (truncated right after its marker?)", {
+      file,
+      field: "frame 0",
+    });
   if (counts === null) {
-    report(new IoError("damaged", "the snapshot ends without its end frame: the file was cut short", { file, field: "(end of file)", expected: "an end frame with the record counts" }));
+    report(
+      new IoError("damaged", "the snapshot ends without its end frame: the file was cut short", {
+        file,
+        field: "(end of file)",
+        expected: "an end frame with the record counts",
+      }),
+    );
   } else if (counts["nodes"] !== ordinal.nodes || counts["decisions"] !== ordinal.decisions) {
     report(
-      new IoError("damaged", `the snapshot holds ${ordinal.nodes} nodes and ${ordinal.decisions} decisions; its end frame says ${String(counts["nodes"])} and ${String(counts["decisions"])}`, {
-        file,
-        field: "end",
-      }),
+      new IoError(
+        "damaged",
+        `the snapshot holds ${ordinal.nodes} nodes and ${ordinal.decisions} decisions; its end frame says ${String(counts["nodes"])} and ${String(counts["decisions"])}`,
+        {
+          file,
+          field: "end",
+        },
+      ),
     );
   }
   return { record, jsonLength, legacy: false };
@@ -182,7 +230,11 @@ async function readLegacy(bytes: Buffer, file: string): Promise<SnapshotRead> {
     });
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new IoError("invalid_field", "is not a JSON object", { file, field: "(top level)", expected: "a JSON object" });
+    throw new IoError("invalid_field", "is not a JSON object", {
+      file,
+      field: "(top level)",
+      expected: "a JSON object",
+    });
   }
   return { record: raw as Record<string, unknown>, jsonLength: json.length, legacy: true };
 }

@@ -20,7 +20,11 @@ export async function readStateFile(file: string, migrations: MigrationRegistry 
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new IoError("malformed_json", `not valid JSON (${(error as Error).message})`, { file, field: "(whole file)", expected: EXPECTED });
+    throw new IoError("malformed_json", `not valid JSON (${(error as Error).message})`, {
+      file,
+      field: "(whole file)",
+      expected: EXPECTED,
+    });
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new IoError("invalid_field", "is not a JSON object", { file, field: "(top level)", expected: EXPECTED });

@@ -2,7 +2,15 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addCandidates, checkout, choose, createLoom, seededRandom, sequentialEnv, type CandidateInput } from "@loom/core";
+import {
+  addCandidates,
+  checkout,
+  choose,
+  createLoom,
+  seededRandom,
+  sequentialEnv,
+  type CandidateInput,
+} from "@loom/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fsckSession } from "./fsck.js";
 import { createSession, IoError, readSession } from "./index.js";
@@ -29,10 +37,14 @@ const original = new Map<string, Buffer>();
 beforeAll(async () => {
   const env = sequentialEnv();
   const rand = seededRandom(7);
-  const s = await createSession(base, createLoom({ seed: "Torture:", sessionId: "s-torture" }, env), { compactAfterBytes: false });
+  const s = await createSession(base, createLoom({ seed: "Torture:", sessionId: "s-torture" }, env), {
+    compactAfterBytes: false,
+  });
   for (let i = 0; i < 12; i++) {
     const tip = s.loom.currentPath.at(-1)!;
-    const { decisionId, nodeIds } = s.mutate((l) => addCandidates(l, tip, [candidate(rand, i), candidate(rand, i + 100), candidate(rand, i + 200)], { env }));
+    const { decisionId, nodeIds } = s.mutate((l) =>
+      addCandidates(l, tip, [candidate(rand, i), candidate(rand, i + 100), candidate(rand, i + 200)], { env }),
+    );
     s.mutate((l) => choose(l, decisionId, nodeIds[i % 3]!, "selector_llm", `step ${i}`, env));
     if (i === 6) await s.compact(); // a snapshot with records, and a journal and manifest beyond it
   }
@@ -77,7 +89,10 @@ describe("torture", () => {
           // An append-only log cut exactly between two lines reads as a log whose writer stopped earlier: no file
           // format can tell that from a crash before those appends. Anything else that changes the loom silently fails.
           const atLineEnd = damaged.length === 0 || damaged[damaged.length - 1] === 0x0a;
-          expect(name === "journal.ndjson" && damaged.length < bytes.length && atLineEnd, `silent change: ${what}`).toBe(true);
+          expect(
+            name === "journal.ndjson" && damaged.length < bytes.length && atLineEnd,
+            `silent change: ${what}`,
+          ).toBe(true);
           outcome = "crash-equivalent";
         } else {
           // The loom is exact; the manifest prefix the snapshot vouches for is not re-read on open, so fsck must catch damage there.
@@ -86,7 +101,9 @@ describe("torture", () => {
           if (named) outcome = "fsck";
           else {
             // Provably harmless: only the newline ending a sealed last line can go without a trace (the line's checksum still holds).
-            const lostNewline = damaged.length === bytes.length - 1 || (damaged.length === bytes.length && damaged[damaged.length - 1] !== 0x0a);
+            const lostNewline =
+              damaged.length === bytes.length - 1 ||
+              (damaged.length === bytes.length && damaged[damaged.length - 1] !== 0x0a);
             expect(lostNewline, `undetected: ${what}`).toBe(true);
             outcome = "harmless";
           }

@@ -44,7 +44,7 @@ function expectedOf(issue: z.core.$ZodIssue): string {
     case "invalid_value":
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_union":
-      return "one of the allowed shapes (check the discriminating field, e.g. \"op\" or \"action\")";
+      return 'one of the allowed shapes (check the discriminating field, e.g. "op" or "action")';
     case "too_small":
       return `at least ${String(issue.minimum)} ${issue.origin === "string" ? "characters" : issue.origin === "array" ? "items" : ""}`.trim();
     case "too_big":

@@ -26,6 +26,10 @@ export interface AgentStepController {
   /** Resolve a decision as choose or stop. */
   commit(decisionId: string, resolution: FinalResolution): DecisionEvent;
   /** Record the agent's question on an open decision and wait for the human's answer. */
-  ask(decisionId: string, question: { question: string; candidatesInTension: string[]; whatHingesOnIt: string }, signal?: AbortSignal): Promise<ClarificationAnswer>;
+  ask(
+    decisionId: string,
+    question: { question: string; candidatesInTension: string[]; whatHingesOnIt: string },
+    signal?: AbortSignal,
+  ): Promise<ClarificationAnswer>;
   stop(reason: string): void;
 }

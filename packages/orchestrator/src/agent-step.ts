@@ -1,5 +1,10 @@
 // One step of an agentic selector: it drives the session through its tools until it commits, stops or runs out of budget.
-import { SelectorError, type AgentConversationState, type AgenticSelector, type AgentStepOutcome } from "@loom/selectors";
+import {
+  SelectorError,
+  type AgentConversationState,
+  type AgenticSelector,
+  type AgentStepOutcome,
+} from "@loom/selectors";
 import type { AgentStepController } from "./agent-step-controller.js";
 import { createAgentTools } from "./agent-tool-handlers.js";
 import { askHuman, recordClarify } from "./clarifications.js";
@@ -78,7 +83,8 @@ export class AgentStepRunner {
         return step;
       },
       commit: (decisionId, resolution) => steps.finalize(decisionId, resolution),
-      ask: (decisionId, question, signal) => askHuman(steps, recordClarify(steps, decisionId, question, "selector_llm"), signal, true),
+      ask: (decisionId, question, signal) =>
+        askHuman(steps, recordClarify(steps, decisionId, question, "selector_llm"), signal, true),
       stop: (reason) => steps.stop(reason, "selector_llm"),
     };
   }

@@ -1,5 +1,15 @@
 // The agentic selector's five tools, implemented against a narrow step controller (the orchestrator owns every call and mutation).
-import { clarifications, currentTip, divergences, getNode, lastDecisions, LoomError, rejectedAt, type DecisionEvent, type Loom } from "@loom/core";
+import {
+  clarifications,
+  currentTip,
+  divergences,
+  getNode,
+  lastDecisions,
+  LoomError,
+  rejectedAt,
+  type DecisionEvent,
+  type Loom,
+} from "@loom/core";
 import { lastSentences, type AgentToolResult, type AgentTools } from "@loom/selectors";
 import type { AgentStepController } from "./agent-step-controller.js";
 import { OrchestratorError } from "./orchestrator-error.js";
@@ -52,7 +62,8 @@ export function createAgentTools(orch: AgentStepController, signal?: AbortSignal
         }
         const tokens = orch.pathTokens();
         const max = l.config.maxTokensTotal;
-        if (tokens >= max) return fail(`the piece has reached its token budget (${tokens} of ${max} tokens): call stop_generation`);
+        if (tokens >= max)
+          return fail(`the piece has reached its token budget (${tokens} of ${max} tokens): call stop_generation`);
         const sig = signalOf(s);
         const step = await orch.candidates({
           ...(input.n ? { n: input.n } : {}),
@@ -64,7 +75,11 @@ export function createAgentTools(orch: AgentStepController, signal?: AbortSignal
             decisionId: step.decisionId,
             parentNodeId: step.parentNodeId,
             textEndsWith: lastSentences(orch.currentText(), 2),
-            candidates: step.candidates.map((c) => ({ id: c.id, text: c.text, ...(showLogprobs() ? { logprob: c.stepLogprob } : {}) })),
+            candidates: step.candidates.map((c) => ({
+              id: c.id,
+              text: c.text,
+              ...(showLogprobs() ? { logprob: c.stepLogprob } : {}),
+            })),
             tokens: { used: tokens, max },
           },
         };
@@ -75,7 +90,9 @@ export function createAgentTools(orch: AgentStepController, signal?: AbortSignal
         const decision = orch.actionable();
         if (!decision) return fail("there are no candidates to choose from at the tip: call generate_candidates first");
         if (!decision.candidateNodeIds.includes(input.candidateId)) {
-          return fail(`"${input.candidateId}" is not a candidate of decision ${decision.id}; candidates: ${decision.candidateNodeIds.join(", ")}`);
+          return fail(
+            `"${input.candidateId}" is not a candidate of decision ${decision.id}; candidates: ${decision.candidateNodeIds.join(", ")}`,
+          );
         }
         const d = orch.commit(decision.id, {
           action: "choose",
@@ -87,7 +104,12 @@ export function createAgentTools(orch: AgentStepController, signal?: AbortSignal
         });
         return {
           outcome: "committed",
-          content: { committed: input.candidateId, logprobGap: d.logprobGap, textEndsWith: lastSentences(orch.currentText(), 2), tokens: { used: orch.pathTokens(), max: loom().config.maxTokensTotal } },
+          content: {
+            committed: input.candidateId,
+            logprobGap: d.logprobGap,
+            textEndsWith: lastSentences(orch.currentText(), 2),
+            tokens: { used: orch.pathTokens(), max: loom().config.maxTokensTotal },
+          },
         };
       }),
 
@@ -95,14 +117,24 @@ export function createAgentTools(orch: AgentStepController, signal?: AbortSignal
       loomErrors(async () => {
         if (!orch.canAskHuman) return fail("no human is available in this session: decide yourself");
         const decision = orch.actionable();
-        if (!decision || decision.action !== null) return fail("there is no open decision to ask about: call generate_candidates first");
+        if (!decision || decision.action !== null)
+          return fail("there is no open decision to ask about: call generate_candidates first");
         const unknown = input.candidatesInTension.filter((id) => !decision.candidateNodeIds.includes(id));
-        if (unknown.length) return fail(`candidatesInTension names ids that are not candidates of ${decision.id}: ${unknown.join(", ")}`);
+        if (unknown.length)
+          return fail(`candidatesInTension names ids that are not candidates of ${decision.id}: ${unknown.join(", ")}`);
         const answer = await orch.ask(decision.id, input, signalOf(s));
         if (answer.decision) {
-          return { outcome: answer.decision.action === "stop" ? "stopped" : "committed", content: { answer: answer.answer, note: `the human decided themselves (${answer.decision.action}); it is recorded` } };
+          return {
+            outcome: answer.decision.action === "stop" ? "stopped" : "committed",
+            content: {
+              answer: answer.answer,
+              note: `the human decided themselves (${answer.decision.action}); it is recorded`,
+            },
+          };
         }
-        return { content: { answer: answer.answer, next: "now call commit_choice (or stop_generation) for this decision" } };
+        return {
+          content: { answer: answer.answer, next: "now call commit_choice (or stop_generation) for this decision" },
+        };
       }),
 
     stopGeneration: (input) =>
@@ -121,7 +153,12 @@ export function createAgentTools(orch: AgentStepController, signal?: AbortSignal
           case "rejected_at": {
             const path = l.currentPath;
             const nodeId = p.nodeId ?? path[Math.max(0, path.length - 2)]!;
-            return { content: { nodeId, rejected: rejectedAt(l, nodeId).map((n) => ({ id: n.id, text: n.text, logprob: n.stepLogprob })) } };
+            return {
+              content: {
+                nodeId,
+                rejected: rejectedAt(l, nodeId).map((n) => ({ id: n.id, text: n.text, logprob: n.stepLogprob })),
+              },
+            };
           }
           case "find_divergences":
             return { content: divergences(l, p.threshold ?? -2).map((d) => summarise(d, l)) };

@@ -1,7 +1,12 @@
 import { join } from "node:path";
 import { createScriptedGenerator } from "@loom/generators/test";
 import { createSession, openSession } from "@loom/io";
-import { anthropicAgentModel, createAgenticSelector, openaiAgentModel, type AgentConversationState } from "@loom/selectors";
+import {
+  anthropicAgentModel,
+  createAgenticSelector,
+  openaiAgentModel,
+  type AgentConversationState,
+} from "@loom/selectors";
 import { startReplayServer, type ReplayServer } from "@loom/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Orchestrator } from "./orchestrator.js";
@@ -19,7 +24,9 @@ afterEach(async () => {
 });
 
 const anthropicAgent = () =>
-  createAgenticSelector({ model: anthropicAgentModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }) });
+  createAgenticSelector({
+    model: anthropicAgentModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }),
+  });
 
 /** The tool_result blocks of the request the model received after response `i` (0-based). */
 function toolResultsAfter(i: number): { tool_use_id: string; content: string; is_error?: boolean }[] {
@@ -34,7 +41,13 @@ describe("an agentic session through Anthropic tool use", () => {
     const { loom, env } = testLoom({ selector: { mode: "agentic" } });
     const session = await createSession(tmp.dir, loom);
     const human = scriptedHuman({ answers: [{ answer: "Keep holding." }] });
-    const orch = await Orchestrator.open({ session, generator: createScriptedGenerator({ seed: 11 }), selector: anthropicAgent(), human, env });
+    const orch = await Orchestrator.open({
+      session,
+      generator: createScriptedGenerator({ seed: 11 }),
+      selector: anthropicAgent(),
+      human,
+      env,
+    });
     const events = recordEvents((l) => orch.on(l));
     const result = await orch.run();
     expect(result).toMatchObject({ reason: "selector", steps: 3 });
@@ -42,7 +55,13 @@ describe("an agentic session through Anthropic tool use", () => {
 
     // The first request offers the five tools and the brief.
     const first = server.requests[0]!.json as any;
-    expect(first.tools.map((t: { name: string }) => t.name)).toEqual(["generate_candidates", "commit_choice", "request_human_input", "stop_generation", "query_loom"]);
+    expect(first.tools.map((t: { name: string }) => t.name)).toEqual([
+      "generate_candidates",
+      "commit_choice",
+      "request_human_input",
+      "stop_generation",
+      "query_loom",
+    ]);
     expect(first.tools[0].input_schema).toMatchObject({ type: "object", additionalProperties: false });
     expect(first.system).toContain("- Images that think");
     // generate_candidates returned the candidates with ids and logprobs.
@@ -58,7 +77,10 @@ describe("an agentic session through Anthropic tool use", () => {
     expect(toolResultsAfter(8)[0]!.content).toContain('"n_zzzzzz" is not a candidate');
     // The human's answer reached the model.
     expect(JSON.parse(toolResultsAfter(5)[0]!.content)).toMatchObject({ answer: "Keep holding." });
-    expect(human.asked[0]).toMatchObject({ question: "Should the hand let go here, or keep holding?", candidatesInTension: ["n_000007", "n_000009"] });
+    expect(human.asked[0]).toMatchObject({
+      question: "Should the hand let go here, or keep holding?",
+      candidatesInTension: ["n_000007", "n_000009"],
+    });
 
     const manifest = readLines(join(tmp.dir, "manifest.ndjson"));
     expect(manifest.map((l) => [l["action"], l["chosenNodeId"], l["chosenBy"]])).toEqual([
@@ -66,7 +88,10 @@ describe("an agentic session through Anthropic tool use", () => {
       ["choose", "n_000009", "selector_llm"],
       ["stop", null, "selector_llm"],
     ]);
-    expect(manifest[1]).toMatchObject({ clarificationQuestion: "Should the hand let go here, or keep holding?", humanResponse: "Keep holding." });
+    expect(manifest[1]).toMatchObject({
+      clarificationQuestion: "Should the hand let go here, or keep holding?",
+      humanResponse: "Keep holding.",
+    });
     expect(session.loom.decisions["d_000002"]!.candidateScores).toEqual({ n_000004: { aliveness: 8, fit: 7 } });
 
     // The conversation is saved with the session.
@@ -85,17 +110,30 @@ describe("an agentic session through Anthropic tool use", () => {
     server.enqueue(...bodies.slice(0, 3).map((body) => ({ body })));
     const { loom, env } = testLoom({ selector: { mode: "agentic" } });
     let session = await createSession(tmp.dir, loom);
-    const orch = await Orchestrator.open({ session, generator: createScriptedGenerator({ seed: 11 }), selector: anthropicAgent(), env });
+    const orch = await Orchestrator.open({
+      session,
+      generator: createScriptedGenerator({ seed: 11 }),
+      selector: anthropicAgent(),
+      env,
+    });
     expect(await orch.run({ maxSteps: 1 })).toMatchObject({ reason: "max-steps", steps: 1 });
     // Simulate a crash right after the model's next reply was saved but before its tool ran.
     const saved = (await session.readState<AgentConversationState>("agent"))!;
-    saved.messages.push({ role: "assistant", content: [{ type: "tool_use", id: "toolu_cut", name: "generate_candidates", input: {} }] });
+    saved.messages.push({
+      role: "assistant",
+      content: [{ type: "tool_use", id: "toolu_cut", name: "generate_candidates", input: {} }],
+    });
     await session.writeState("agent", saved);
     await session.close();
 
     session = await openSession(tmp.dir);
     server.enqueue({ body: bodies[9] });
-    const resumed = await Orchestrator.open({ session, generator: createScriptedGenerator({ seed: 11 }), selector: anthropicAgent(), env });
+    const resumed = await Orchestrator.open({
+      session,
+      generator: createScriptedGenerator({ seed: 11 }),
+      selector: anthropicAgent(),
+      env,
+    });
     expect((await resumed.run()).reason).toBe("selector");
     const request = server.requests[3]!.json as { messages: { role: string; content: any }[] };
     expect(request.messages).toHaveLength(saved.messages.length + 1);
@@ -110,7 +148,10 @@ describe("an agentic session through Anthropic tool use", () => {
     server.setFallback({ body });
     const { loom, env } = testLoom({ selector: { mode: "agentic" } });
     const session = await createSession(tmp.dir, loom);
-    const selector = createAgenticSelector({ model: anthropicAgentModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }), maxTurnsPerStep: 3 });
+    const selector = createAgenticSelector({
+      model: anthropicAgentModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }),
+      maxTurnsPerStep: 3,
+    });
     const orch = await Orchestrator.open({ session, generator: createScriptedGenerator(), selector, env });
     const result = await orch.run();
     expect(result.reason).toBe("agent-budget");
@@ -125,15 +166,21 @@ describe("an agentic session through OpenAI tool calls", () => {
     server.enqueue(...fixture<unknown[]>("openai-agentic-session.json").map((body) => ({ body })));
     const { loom, env } = testLoom({ selector: { mode: "agentic" } });
     const session = await createSession(tmp.dir, loom);
-    const selector = createAgenticSelector({ model: openaiAgentModel({ apiKey: "k", baseURL: `${server.url}/v1`, model: "gpt-4.1-mini", maxRetries: 0 }) });
+    const selector = createAgenticSelector({
+      model: openaiAgentModel({ apiKey: "k", baseURL: `${server.url}/v1`, model: "gpt-4.1-mini", maxRetries: 0 }),
+    });
     const orch = await Orchestrator.open({ session, generator: createScriptedGenerator({ seed: 5 }), selector, env });
     const result = await orch.run();
     expect(result).toMatchObject({ reason: "selector", steps: 2 });
-    const r2 = (server.requests[2]!.json as { messages: { role: string; content: string; tool_call_id?: string }[] }).messages;
+    const r2 = (server.requests[2]!.json as { messages: { role: string; content: string; tool_call_id?: string }[] })
+      .messages;
     const toolMsg = r2[r2.length - 1]!;
     expect(toolMsg).toMatchObject({ role: "tool", tool_call_id: "call_Agent020" });
     expect(toolMsg.content).toContain("ERROR: invalid input for commit_choice: arguments are not valid JSON");
-    expect((server.requests[0]!.json as any).tools[0]).toMatchObject({ type: "function", function: { name: "generate_candidates" } });
+    expect((server.requests[0]!.json as any).tools[0]).toMatchObject({
+      type: "function",
+      function: { name: "generate_candidates" },
+    });
     const r4 = (server.requests[4]!.json as { messages: { role: string; content: string }[] }).messages;
     expect(r4[r4.length - 1]).toMatchObject({ role: "user" });
     expect(r4[r4.length - 1]!.content).toContain("Continue with a tool call");

@@ -30,7 +30,18 @@ describe("the error family", () => {
   });
 
   it("tell their own kind apart, subclasses included", () => {
-    const kinds = [LoomError, IoError, SessionLockedError, GeneratorError, APICallError, MissingApiKeyError, PartialStepError, SelectorError, SelectorConfigError, OrchestratorError];
+    const kinds = [
+      LoomError,
+      IoError,
+      SessionLockedError,
+      GeneratorError,
+      APICallError,
+      MissingApiKeyError,
+      PartialStepError,
+      SelectorError,
+      SelectorConfigError,
+      OrchestratorError,
+    ];
     const matrix = kinds.map((k) => members.filter((e) => k.isInstance(e)).map((e) => e.name));
     expect(matrix).toEqual([
       ["LoomError"],
@@ -48,13 +59,19 @@ describe("the error family", () => {
 
   it("say whether a retry may help: by HTTP status for API calls, false by default", () => {
     expect(new APICallError({ message: "x", provider: "p", statusCode: 429 }).retryable).toBe(true);
-    expect(new APICallError({ message: "x", provider: "p", statusCode: 401 })).toMatchObject({ retryable: false, isRetryable: false });
+    expect(new APICallError({ message: "x", provider: "p", statusCode: 401 })).toMatchObject({
+      retryable: false,
+      isRetryable: false,
+    });
     expect(new SelectorError("provider", "HTTP 500", { retryable: true, status: 500 }).retryable).toBe(true);
     expect(new OrchestratorError("busy", "x").retryable).toBe(false);
   });
 
   it("are recognised across copies of a package (the marker is global, not a class identity)", () => {
-    const foreign = Object.assign(new Error("from another bundle"), { [Symbol.for("loom.error")]: true, [Symbol.for("loom.error.OrchestratorError")]: true });
+    const foreign = Object.assign(new Error("from another bundle"), {
+      [Symbol.for("loom.error")]: true,
+      [Symbol.for("loom.error.OrchestratorError")]: true,
+    });
     expect(OrchestratorError.isInstance(foreign)).toBe(true);
     expect(LoomBaseError.isInstance(foreign)).toBe(true);
     expect(LoomError.isInstance(foreign)).toBe(false);

@@ -39,7 +39,13 @@ export type OrchestratorEvent =
       chosenText: string | null;
       logprobGap: number | null;
     }
-  | { type: "clarification-asked"; decisionId: string; question: string; candidatesInTension: string[]; whatHingesOnIt: string }
+  | {
+      type: "clarification-asked";
+      decisionId: string;
+      question: string;
+      candidatesInTension: string[];
+      whatHingesOnIt: string;
+    }
   | { type: "clarification-answered"; decisionId: string; answer: string }
   /** The current path moved other than by a choice: back, checkout, an edit. */
   | { type: "tip-changed"; tipId: string }

@@ -8,7 +8,12 @@ export interface RequestOverrides {
 }
 
 /** `existing`: candidates already in the open decision (a reroll), so a seeded request differs from the last. */
-export function generationRequest(loom: Loom, text: string, existing: number, options: RequestOverrides): GenerateRequest {
+export function generationRequest(
+  loom: Loom,
+  text: string,
+  existing: number,
+  options: RequestOverrides,
+): GenerateRequest {
   const g = loom.config.generator;
   const prompt: string | PromptParts =
     g.promptMode === "briefed"

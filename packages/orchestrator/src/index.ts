@@ -1,6 +1,13 @@
 // @loom/orchestrator: the session loop, the agent's tools, stop conditions, events, usage and resume.
 export { Orchestrator } from "./orchestrator.js";
-export type { ChooseOptions, GenerateOptions, GeneratedStep, OrchestratorOptions, RunOptions, RunResult } from "./orchestrator.js";
+export type {
+  ChooseOptions,
+  GenerateOptions,
+  GeneratedStep,
+  OrchestratorOptions,
+  RunOptions,
+  RunResult,
+} from "./orchestrator.js";
 export type { OrchestratorEvent, OrchestratorListener, StopReason } from "./events.js";
 export { OrchestratorError } from "./orchestrator-error.js";
 export type { OrchestratorErrorCode } from "./orchestrator-error.js";

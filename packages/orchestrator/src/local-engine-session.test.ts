@@ -11,8 +11,17 @@ const root = fileURLToPath(new URL("../../..", import.meta.url));
 const child = fileURLToPath(new URL("./local-session-child.ts", import.meta.url));
 const model = fileURLToPath(new URL("../../../../shared/models/stories260K.gguf", import.meta.url));
 
-function start(args: string[]): { proc: ChildProcess; lines: Record<string, unknown>[]; waitFor: (event: string) => Promise<Record<string, unknown>>; exit: Promise<number | null> } {
-  const proc = spawn(process.execPath, ["--import", "tsx", child, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOOM_TEST_MODEL: model } });
+function start(args: string[]): {
+  proc: ChildProcess;
+  lines: Record<string, unknown>[];
+  waitFor: (event: string) => Promise<Record<string, unknown>>;
+  exit: Promise<number | null>;
+} {
+  const proc = spawn(process.execPath, ["--import", "tsx", child, ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, LOOM_TEST_MODEL: model },
+  });
   const lines: Record<string, unknown>[] = [];
   const waiters: { event: string; resolve: (l: Record<string, unknown>) => void }[] = [];
   let buffer = "";
@@ -56,7 +65,11 @@ describe.skipIf(!existsSync(model))("a session on the local engine, killed and r
     // Resume; the step cut off by the kill is re-presented from disk, not generated again. Then kill -9
     // again at an arbitrary instant of the loop, and resume once more to finish.
     const second = start(["resume", tmp.dir, "30"]);
-    expect(await second.waitFor("candidates")).toEqual({ event: "candidates", decisionId: hang["decisionId"], reused: true });
+    expect(await second.waitFor("candidates")).toEqual({
+      event: "candidates",
+      decisionId: hang["decisionId"],
+      reused: true,
+    });
     await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 600)));
     second.proc.kill("SIGKILL");
     await second.exit;

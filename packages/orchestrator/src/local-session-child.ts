@@ -7,7 +7,8 @@ import { createScriptedSelector, type SelectionContext } from "@loom/selectors";
 import { Orchestrator } from "./orchestrator.js";
 
 const [mode, dir, totalArg, hangArg] = process.argv.slice(2);
-const modelPath = process.env["LOOM_TEST_MODEL"] ?? new URL("../../../../shared/models/stories260K.gguf", import.meta.url).pathname;
+const modelPath =
+  process.env["LOOM_TEST_MODEL"] ?? new URL("../../../../shared/models/stories260K.gguf", import.meta.url).pathname;
 const total = Number(totalArg);
 const hangAfter = hangArg === undefined ? Infinity : Number(hangArg);
 const say = (line: Record<string, unknown>) => process.stdout.write(JSON.stringify(line) + "\n");
@@ -19,7 +20,12 @@ const resolved = (s: { loom: { decisions: Record<string, { action: unknown }> } 
 function rule(ctx: SelectionContext, index: number) {
   const ranked = [...ctx.candidates].sort((a, b) => (b.stepLogprob ?? -Infinity) - (a.stepLogprob ?? -Infinity));
   const pick = ranked[index % 2 === 0 || ranked.length < 2 ? 0 : 1]!;
-  return { action: "choose" as const, choice: pick.id, ranking: ranked.map((c) => c.id), reason: index % 2 === 0 ? "favourite" : "runner-up" };
+  return {
+    action: "choose" as const,
+    choice: pick.id,
+    ranking: ranked.map((c) => c.id),
+    reason: index % 2 === 0 ? "favourite" : "runner-up",
+  };
 }
 
 const session =

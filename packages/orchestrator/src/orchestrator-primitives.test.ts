@@ -1,6 +1,13 @@
 import { currentText } from "@loom/core";
 import { createScriptedGenerator } from "@loom/generators/test";
-import { chooseFirst, createAutoSelector, createHumanSelector, createHybridSelector, createScriptedSelector, type SelectionOutcome } from "@loom/selectors";
+import {
+  chooseFirst,
+  createAutoSelector,
+  createHumanSelector,
+  createHybridSelector,
+  createScriptedSelector,
+  type SelectionOutcome,
+} from "@loom/selectors";
 import { describe, expect, it } from "vitest";
 import { Orchestrator } from "./orchestrator.js";
 import { expandPrompt } from "./prompt-ref.js";
@@ -23,10 +30,17 @@ describe("primitives for apps", () => {
     expect(generator.calls).toHaveLength(1);
     const more = await orch.generate({ reroll: true, n: 2 });
     expect(more.decisionId).toBe(first.decisionId);
-    expect(more.candidates.map((c) => c.id)).toEqual([...first.candidates.map((c) => c.id), ...more.candidates.slice(3).map((c) => c.id)]);
+    expect(more.candidates.map((c) => c.id)).toEqual([
+      ...first.candidates.map((c) => c.id),
+      ...more.candidates.slice(3).map((c) => c.id),
+    ]);
     expect(more.candidates).toHaveLength(5);
     await orch.choose(more.candidates[4]!.id, { reason: "the rerolled one" });
-    expect(session.loom.decisions[first.decisionId]).toMatchObject({ action: "choose", chosenBy: "human", chosenNodeId: more.candidates[4]!.id });
+    expect(session.loom.decisions[first.decisionId]).toMatchObject({
+      action: "choose",
+      chosenBy: "human",
+      chosenNodeId: more.candidates[4]!.id,
+    });
   });
 
   it("records the generator's provenance, with the text-so-far kept as a reference that expands to the exact prompt", async () => {
@@ -35,7 +49,11 @@ describe("primitives for apps", () => {
     await orch.run({ maxSteps: 12 });
     const step = await orch.generate();
     const node = session.loom.nodes[step.candidates[0]!.id]!;
-    expect(node.meta).toMatchObject({ provider: "scripted", model: "scripted", sampling: expect.objectContaining({ temperature: 1, topP: 1 }) });
+    expect(node.meta).toMatchObject({
+      provider: "scripted",
+      model: "scripted",
+      sampling: expect.objectContaining({ temperature: 1, topP: 1 }),
+    });
     expect(node.meta["prompt"]).toEqual({ $pathTextOf: step.parentNodeId, before: "", after: "" });
     expect(expandPrompt(session.loom, node.meta["prompt"])).toBe(generator.calls[12]!.prompt);
     expect(expandPrompt(session.loom, node.meta["prompt"])).toBe(currentText(session.loom));
@@ -43,9 +61,14 @@ describe("primitives for apps", () => {
 
   it("lets a human reroll, write, go back, choose and stop through run()", async () => {
     const { env, generator, session } = setup();
-    const script: SelectionOutcome[] = [{ action: "reroll" }, { action: "write", text: " — my own words" }, { action: "back" }];
+    const script: SelectionOutcome[] = [
+      { action: "reroll" },
+      { action: "write", text: " — my own words" },
+      { action: "back" },
+    ];
     const human = scriptedHuman({
-      choose: (req) => script.shift() ?? (req.candidates.length ? { action: "stop", reason: "enough" } : { action: "back" }),
+      choose: (req) =>
+        script.shift() ?? (req.candidates.length ? { action: "stop", reason: "enough" } : { action: "back" }),
     });
     const orch = await Orchestrator.open({ session, generator, env, selector: createHumanSelector(human), human });
     const events = recordEvents((l) => orch.on(l));
@@ -56,7 +79,11 @@ describe("primitives for apps", () => {
     // The reroll put six candidates (3 + 3) in the first decision, and the written text joined them and was chosen.
     const first = decisions[0]!;
     expect(first.candidateNodeIds).toHaveLength(7);
-    expect(loom.nodes[first.chosenNodeId!]).toMatchObject({ text: " — my own words", origin: "human", chosenBy: "human" });
+    expect(loom.nodes[first.chosenNodeId!]).toMatchObject({
+      text: " — my own words",
+      origin: "human",
+      chosenBy: "human",
+    });
     // Back (offered the next step's candidates) returned to the root, where a fresh decision was opened and stopped.
     expect(loom.currentPath).toEqual([loom.rootId]);
     expect(decisions.map((d) => d.action)).toEqual(["choose", null, "stop"]);
@@ -69,10 +96,20 @@ describe("primitives for apps", () => {
     const { env, generator, session } = setup();
     const human = {
       ...scriptedHuman({}),
-      reviewDecision: async (req: { candidates: { id: string }[] }) => ({ action: "choose" as const, choice: req.candidates[2]!.id, reason: "I prefer the third" }),
+      reviewDecision: async (req: { candidates: { id: string }[] }) => ({
+        action: "choose" as const,
+        choice: req.candidates[2]!.id,
+        reason: "I prefer the third",
+      }),
     };
     const llm = createScriptedSelector(chooseFirst, { chosenBy: "selector_llm" });
-    const orch = await Orchestrator.open({ session, generator, env, selector: createHybridSelector({ llm, human }), human });
+    const orch = await Orchestrator.open({
+      session,
+      generator,
+      env,
+      selector: createHybridSelector({ llm, human }),
+      human,
+    });
     await orch.run({ maxSteps: 1 });
     const d = Object.values(session.loom.decisions)[0]!;
     expect(d).toMatchObject({ chosenBy: "human", reason: "I prefer the third", chosenNodeId: d.candidateNodeIds[2] });
@@ -88,7 +125,12 @@ describe("primitives for apps", () => {
       expect(d).toMatchObject({ action: "choose", chosenBy: "auto", logprobGap: 0 });
       expect(d.reason).toMatch(/^auto: highest logprob \(-\d+\.\d{3}\)$/);
     }
-    const random = await Orchestrator.open({ session: setup().session, generator: createScriptedGenerator({ seed: 9 }), env: setup().env, selector: createAutoSelector({ rule: "random", seed: 4 }) });
+    const random = await Orchestrator.open({
+      session: setup().session,
+      generator: createScriptedGenerator({ seed: 9 }),
+      env: setup().env,
+      selector: createAutoSelector({ rule: "random", seed: 4 }),
+    });
     await random.run({ maxSteps: 8 });
     expect(Object.values(random.loom.decisions).some((d) => (d.logprobGap ?? 0) < 0)).toBe(true);
   });
@@ -120,15 +162,30 @@ describe("stop conditions", () => {
   it("waits for an answer when a clarification has nobody to ask, then goes on after answerClarification", async () => {
     const { env, generator, session } = setup();
     const selector = createScriptedSelector((ctx, i) =>
-      i === 1 ? { action: "clarify", question: "Grip or release?", candidatesInTension: [ctx.candidates[0]!.id, ctx.candidates[1]!.id], whatHingesOnIt: "the ending" } : chooseFirst(ctx),
+      i === 1
+        ? {
+            action: "clarify",
+            question: "Grip or release?",
+            candidatesInTension: [ctx.candidates[0]!.id, ctx.candidates[1]!.id],
+            whatHingesOnIt: "the ending",
+          }
+        : chooseFirst(ctx),
     );
     const orch = await Orchestrator.open({ session, generator, env, selector });
     const waiting = await orch.run({ maxSteps: 5 });
     expect(waiting.reason).toBe("awaiting-clarification");
     const id = waiting.detail!;
     const d = session.loom.decisions[id]!;
-    await orch.answerClarification(id, { answer: "Release.", decision: { action: "choose", choice: d.candidateNodeIds[1]! } });
-    expect(session.loom.decisions[id]).toMatchObject({ action: "choose", chosenBy: "human", humanResponse: "Release.", chosenNodeId: d.candidateNodeIds[1] });
+    await orch.answerClarification(id, {
+      answer: "Release.",
+      decision: { action: "choose", choice: d.candidateNodeIds[1]! },
+    });
+    expect(session.loom.decisions[id]).toMatchObject({
+      action: "choose",
+      chosenBy: "human",
+      humanResponse: "Release.",
+      chosenNodeId: d.candidateNodeIds[1],
+    });
     const rest = await orch.run({ maxSteps: 2 });
     expect(rest).toMatchObject({ reason: "max-steps", steps: 2 });
   });

@@ -1,5 +1,14 @@
 // The Orchestrator: Loom's session loop and the primitives apps drive it with; it owns every model call and mutation.
-import { defaultEnv, type ChosenBy, type DecisionEvent, type FinalResolution, type Generator, type Loom, type LoomEnv, type Scores } from "@loom/core";
+import {
+  defaultEnv,
+  type ChosenBy,
+  type DecisionEvent,
+  type FinalResolution,
+  type Generator,
+  type Loom,
+  type LoomEnv,
+  type Scores,
+} from "@loom/core";
 import type { AgenticSelector, ClarificationAnswer, HumanInterface, Selector } from "@loom/selectors";
 import { AgentStepRunner } from "./agent-step.js";
 import { isAgentic } from "./agentic.js";
@@ -57,7 +66,12 @@ export class Orchestrator {
     this.generator = options.generator;
     this.selector = options.selector;
     this.human = options.human;
-    this.#usage = new UsageRecorder(options.session, options.prices ?? {}, options.usageSaveIntervalMs ?? 2000, this.#bus);
+    this.#usage = new UsageRecorder(
+      options.session,
+      options.prices ?? {},
+      options.usageSaveIntervalMs ?? 2000,
+      this.#bus,
+    );
     this.#steps = new SessionSteps({
       session: options.session,
       generator: options.generator,

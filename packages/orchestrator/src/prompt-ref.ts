@@ -35,6 +35,7 @@ export function compactPrompt(prompt: unknown, text: string, nodeId: string): un
 export function expandPrompt(loom: Loom, prompt: unknown): unknown {
   if (isRef(prompt)) return prompt.before + nodeText(loom, prompt.$pathTextOf) + prompt.after;
   if (Array.isArray(prompt)) return prompt.map((p) => expandPrompt(loom, p));
-  if (typeof prompt === "object" && prompt !== null) return Object.fromEntries(Object.entries(prompt).map(([k, x]) => [k, expandPrompt(loom, x)]));
+  if (typeof prompt === "object" && prompt !== null)
+    return Object.fromEntries(Object.entries(prompt).map(([k, x]) => [k, expandPrompt(loom, x)]));
   return prompt;
 }

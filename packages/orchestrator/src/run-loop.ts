@@ -73,7 +73,8 @@ export class RunLoop {
           await askHuman(s, pending, signal);
           continue;
         }
-        if (s.pathTokens() >= s.loom.config.maxTokensTotal) return await finish("max-tokens", `${s.pathTokens()} tokens`);
+        if (s.pathTokens() >= s.loom.config.maxTokensTotal)
+          return await finish("max-tokens", `${s.pathTokens()} tokens`);
         if (steps >= maxSteps) return await finish("max-steps", `${steps} steps`);
         steps++;
         this.#stepCount++;

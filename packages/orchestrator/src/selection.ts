@@ -31,6 +31,13 @@ export async function select(
 export function toResolution(outcome: FinalOutcome, fallback: ChosenBy): FinalResolution {
   const chosenBy = outcome.chosenBy ?? fallback;
   return outcome.action === "choose"
-    ? { action: "choose", chosenNodeId: outcome.choice, chosenBy, reason: outcome.reason, ranking: outcome.ranking ?? null, candidateScores: outcome.scores ?? {} }
+    ? {
+        action: "choose",
+        chosenNodeId: outcome.choice,
+        chosenBy,
+        reason: outcome.reason,
+        ranking: outcome.ranking ?? null,
+        candidateScores: outcome.scores ?? {},
+      }
     : { action: "stop", chosenBy, reason: outcome.reason };
 }

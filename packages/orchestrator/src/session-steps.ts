@@ -123,7 +123,8 @@ export class SessionSteps {
   }
 
   requireSelector(): Selector | AgenticSelector {
-    if (!this.selector) throw new OrchestratorError("configuration", "no selector: pass `selector` to the Orchestrator to use run()");
+    if (!this.selector)
+      throw new OrchestratorError("configuration", "no selector: pass `selector` to the Orchestrator to use run()");
     return this.selector;
   }
 
@@ -139,7 +140,10 @@ export class SessionSteps {
     }
     const pending = this.pendingAtTip();
     if (pending) {
-      throw new OrchestratorError("invalid_state", `decision ${pending.id} waits for an answer to "${pending.clarificationQuestion}"; call answerClarification first`);
+      throw new OrchestratorError(
+        "invalid_state",
+        `decision ${pending.id} waits for an answer to "${pending.clarificationQuestion}"; call answerClarification first`,
+      );
     }
     const text = this.currentText();
     const existing = open ? loom.decisions[open]!.candidateNodeIds.length : 0;
@@ -160,7 +164,10 @@ export class SessionSteps {
       requests: result.usage.requests,
     });
     if (result.candidates.length === 0) {
-      const error = new OrchestratorError("invalid_state", `generator ${this.generator.provider}/${this.generator.model} returned no candidates`);
+      const error = new OrchestratorError(
+        "invalid_state",
+        `generator ${this.generator.provider}/${this.generator.model} returned no candidates`,
+      );
       this.bus.emit({ type: "error", error, where: "generator" });
       throw error;
     }
@@ -169,11 +176,21 @@ export class SessionSteps {
       addCandidates(
         l,
         tip,
-        result.candidates.map((c) => ({ text: c.text, tokens: c.tokens, stepLogprob: c.stepLogprob, meta: { ...meta, finishReason: c.finishReason } })),
+        result.candidates.map((c) => ({
+          text: c.text,
+          tokens: c.tokens,
+          stepLogprob: c.stepLogprob,
+          meta: { ...meta, finishReason: c.finishReason },
+        })),
         { env: this.env, ...(open ? { decisionId: open } : {}) },
       ),
     );
-    const step = { decisionId: added.decisionId, parentNodeId: tip, candidates: this.candidatesOf(added.decisionId), reused: false };
+    const step = {
+      decisionId: added.decisionId,
+      parentNodeId: tip,
+      candidates: this.candidatesOf(added.decisionId),
+      reused: false,
+    };
     this.bus.emit({ type: "candidates", ...step, reroll: open !== null });
     return step;
   }
@@ -215,9 +232,20 @@ export class SessionSteps {
   write(text: string, reason: string): string {
     const tip = currentTip(this.loom);
     const pending = this.pendingAtTip();
-    if (pending) throw new OrchestratorError("invalid_state", `decision ${pending.id} waits for an answer to its clarification; answer it first`);
+    if (pending)
+      throw new OrchestratorError(
+        "invalid_state",
+        `decision ${pending.id} waits for an answer to its clarification; answer it first`,
+      );
     const { nodeId, decisionId } = this.session.mutate((l) => addHumanNode(l, tip, text, this.env));
-    this.finalize(decisionId, { action: "choose", chosenNodeId: nodeId, chosenBy: "human", reason, ranking: null, candidateScores: {} });
+    this.finalize(decisionId, {
+      action: "choose",
+      chosenNodeId: nodeId,
+      chosenBy: "human",
+      reason,
+      ranking: null,
+      candidateScores: {},
+    });
     return nodeId;
   }
 

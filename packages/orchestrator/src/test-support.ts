@@ -3,7 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLoom, sequentialEnv, type LoomEnv } from "@loom/core";
-import type { ClarificationAnswer, ClarificationRequest, HumanChoiceRequest, HumanInterface, SelectionOutcome } from "@loom/selectors";
+import type {
+  ClarificationAnswer,
+  ClarificationRequest,
+  HumanChoiceRequest,
+  HumanInterface,
+  SelectionOutcome,
+} from "@loom/selectors";
 import type { OrchestratorEvent } from "./events.js";
 
 export function fixture<T = unknown>(name: string): T {
@@ -28,7 +34,11 @@ export function testLoom(config: Record<string, unknown> = {}, env: LoomEnv = se
       seed: "The attention was a hand, and it was holding",
       brief: BRIEF,
       sessionId: "s_test",
-      config: { generator: { provider: "scripted", branchingFactor: 3, segmentTokens: 4 }, selector: { mode: "stateless" }, ...config },
+      config: {
+        generator: { provider: "scripted", branchingFactor: 3, segmentTokens: 4 },
+        selector: { mode: "stateless" },
+        ...config,
+      },
     },
     env,
   );

@@ -38,18 +38,30 @@ export class UsageTracker {
     this.usage = saved && saved.version === 1 ? structuredClone(saved) : emptyUsage();
   }
 
-  add(kind: "generator" | "selector", entry: { provider: string; model: string; inputTokens: number; outputTokens: number; requests: number }): void {
+  add(
+    kind: "generator" | "selector",
+    entry: { provider: string; model: string; inputTokens: number; outputTokens: number; requests: number },
+  ): void {
     const list = this.usage[kind];
     let totals = list.find((t) => t.provider === entry.provider && t.model === entry.model);
     if (!totals) {
-      totals = { provider: entry.provider, model: entry.model, inputTokens: 0, outputTokens: 0, requests: 0, costUsd: null };
+      totals = {
+        provider: entry.provider,
+        model: entry.model,
+        inputTokens: 0,
+        outputTokens: 0,
+        requests: 0,
+        costUsd: null,
+      };
       list.push(totals);
     }
     totals.inputTokens += entry.inputTokens;
     totals.outputTokens += entry.outputTokens;
     totals.requests += entry.requests;
     const price = this.prices[`${entry.provider}:${entry.model}`] ?? this.prices[entry.model];
-    totals.costUsd = price ? (totals.inputTokens * price.inputPerMTok + totals.outputTokens * price.outputPerMTok) / 1e6 : null;
+    totals.costUsd = price
+      ? (totals.inputTokens * price.inputPerMTok + totals.outputTokens * price.outputPerMTok) / 1e6
+      : null;
     this.recomputeTotal();
   }
 
@@ -57,7 +69,9 @@ export class UsageTracker {
     const all = [...this.usage.generator, ...this.usage.selector];
     const priced = all.filter((t) => t.costUsd !== null);
     this.usage.costUsd = priced.length ? priced.reduce((s, t) => s + t.costUsd!, 0) : null;
-    this.usage.unpriced = all.filter((t) => t.costUsd === null && t.requests > 0).map((t) => `${t.provider}:${t.model}`);
+    this.usage.unpriced = all
+      .filter((t) => t.costUsd === null && t.requests > 0)
+      .map((t) => `${t.provider}:${t.model}`);
   }
 
   snapshot(): SessionUsage {

@@ -31,7 +31,12 @@ export interface AgentToolResultMessage {
 export interface AgentChatModel {
   readonly provider: string;
   readonly model: string;
-  call(request: { system: string; messages: AgentMessage[]; tools: AgentToolDefinition[]; signal?: AbortSignal }): Promise<AgentChatResponse>;
+  call(request: {
+    system: string;
+    messages: AgentMessage[];
+    tools: AgentToolDefinition[];
+    signal?: AbortSignal;
+  }): Promise<AgentChatResponse>;
   /** A plain user message. */
   userMessage(text: string): AgentMessage[];
   /** Messages that answer tool calls (plus optional text for the model), in the provider's shape. */

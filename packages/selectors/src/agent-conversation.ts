@@ -51,8 +51,13 @@ export function trimConversation(state: AgentConversationState, model: AgentChat
   if (dropped > 0 && model.withoutReasoning) {
     // Earlier turns' thinking blocks are bound to the prefix that was just cut; the latest assistant turn keeps its own (the API requires it beside its tool calls).
     let last = -1;
-    for (let i = messages.length - 1; i >= 0; i--) if (model.isAssistant(messages[i]!)) { last = i; break; }
-    for (let i = 0; i < last; i++) if (model.isAssistant(messages[i]!)) messages[i] = model.withoutReasoning(messages[i]!);
+    for (let i = messages.length - 1; i >= 0; i--)
+      if (model.isAssistant(messages[i]!)) {
+        last = i;
+        break;
+      }
+    for (let i = 0; i < last; i++)
+      if (model.isAssistant(messages[i]!)) messages[i] = model.withoutReasoning(messages[i]!);
   }
   state.trimmedExchanges += dropped;
   return dropped;

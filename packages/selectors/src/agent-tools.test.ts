@@ -6,20 +6,47 @@ import { agentToolDefinitions, runAgentTool, type AgentTools } from "./agent-too
 describe("the agent's tools", () => {
   it("have JSON Schemas generated from zod, with the documented parameters", () => {
     const defs = Object.fromEntries(agentToolDefinitions().map((d) => [d.name, d.inputSchema]));
-    expect(Object.keys(defs)).toEqual(["generate_candidates", "commit_choice", "request_human_input", "stop_generation", "query_loom"]);
+    expect(Object.keys(defs)).toEqual([
+      "generate_candidates",
+      "commit_choice",
+      "request_human_input",
+      "stop_generation",
+      "query_loom",
+    ]);
     expect(Object.keys((defs["generate_candidates"] as any).properties)).toEqual(["parentNodeId", "n", "maxTokens"]);
     expect((defs["commit_choice"] as any).required).toEqual(["candidateId", "reason"]);
-    expect((defs["request_human_input"] as any).required).toEqual(["question", "candidatesInTension", "whatHingesOnIt"]);
-    expect((defs["query_loom"] as any).properties.queryType.enum).toEqual(["last_n_decisions", "rejected_at", "find_divergences", "find_clarifications"]);
-    for (const schema of Object.values(defs)) expect(schema).toMatchObject({ type: "object", additionalProperties: false });
+    expect((defs["request_human_input"] as any).required).toEqual([
+      "question",
+      "candidatesInTension",
+      "whatHingesOnIt",
+    ]);
+    expect((defs["query_loom"] as any).properties.queryType.enum).toEqual([
+      "last_n_decisions",
+      "rejected_at",
+      "find_divergences",
+      "find_clarifications",
+    ]);
+    for (const schema of Object.values(defs))
+      expect(schema).toMatchObject({ type: "object", additionalProperties: false });
   });
 
   it("turn unknown tools and invalid inputs into error results without calling the orchestrator", async () => {
     const calls: string[] = [];
-    const tools = new Proxy({} as AgentTools, { get: (_t, name) => async () => (calls.push(String(name)), { content: "ok" }) });
-    expect(await runAgentTool(tools, "delete_everything", {})).toMatchObject({ isError: true, content: expect.stringContaining('unknown tool "delete_everything"') });
-    expect(await runAgentTool(tools, "commit_choice", { candidateId: "a" })).toMatchObject({ isError: true, content: expect.stringContaining("reason") });
-    expect(await runAgentTool(tools, "generate_candidates", { n: 0 })).toMatchObject({ isError: true, content: expect.stringContaining("n:") });
+    const tools = new Proxy({} as AgentTools, {
+      get: (_t, name) => async () => (calls.push(String(name)), { content: "ok" }),
+    });
+    expect(await runAgentTool(tools, "delete_everything", {})).toMatchObject({
+      isError: true,
+      content: expect.stringContaining('unknown tool "delete_everything"'),
+    });
+    expect(await runAgentTool(tools, "commit_choice", { candidateId: "a" })).toMatchObject({
+      isError: true,
+      content: expect.stringContaining("reason"),
+    });
+    expect(await runAgentTool(tools, "generate_candidates", { n: 0 })).toMatchObject({
+      isError: true,
+      content: expect.stringContaining("n:"),
+    });
     expect(await runAgentTool(tools, "query_loom", { queryType: "everything" })).toMatchObject({ isError: true });
     expect(calls).toEqual([]);
     expect(await runAgentTool(tools, "generate_candidates", undefined)).toEqual({ content: "ok" });

@@ -3,9 +3,25 @@ import { z } from "zod";
 
 export const GenerateCandidatesInputSchema = z
   .object({
-    parentNodeId: z.string().min(1).optional().describe("Node to continue from; default: the tip of the current text. Another node branches from there."),
-    n: z.number().int().min(1).max(16).optional().describe("How many candidates (default: the session's branching factor)."),
-    maxTokens: z.number().int().min(1).max(256).optional().describe("Length of each candidate in tokens (default: the session's segment length)."),
+    parentNodeId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Node to continue from; default: the tip of the current text. Another node branches from there."),
+    n: z
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .optional()
+      .describe("How many candidates (default: the session's branching factor)."),
+    maxTokens: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe("Length of each candidate in tokens (default: the session's segment length)."),
   })
   .strict();
 
@@ -29,9 +45,16 @@ export const RequestHumanInputInputSchema = z
   })
   .strict();
 
-export const StopGenerationInputSchema = z.object({ reason: z.string().min(1).describe("Why the piece is done.") }).strict();
+export const StopGenerationInputSchema = z
+  .object({ reason: z.string().min(1).describe("Why the piece is done.") })
+  .strict();
 
-export const LoomQueryTypeSchema = z.enum(["last_n_decisions", "rejected_at", "find_divergences", "find_clarifications"]);
+export const LoomQueryTypeSchema = z.enum([
+  "last_n_decisions",
+  "rejected_at",
+  "find_divergences",
+  "find_clarifications",
+]);
 
 export const QueryLoomInputSchema = z
   .object({
@@ -72,7 +95,8 @@ const DESCRIPTIONS: Record<AgentToolName, string> = {
   request_human_input:
     "Ask the human a question when candidates pull in directions that matter and the brief does not settle it. Returns the human's answer; then commit_choice or stop_generation.",
   stop_generation: "End the piece. Use it when the text is complete under the brief.",
-  query_loom: "Look at the history of this session: recent decisions, rejected candidates, divergences from the base model, clarifications.",
+  query_loom:
+    "Look at the history of this session: recent decisions, rejected candidates, divergences from the base model, clarifications.",
 };
 
 export interface AgentToolDefinition {
@@ -85,7 +109,10 @@ export interface AgentToolDefinition {
 /** The five tools as provider-neutral definitions. */
 export function agentToolDefinitions(): AgentToolDefinition[] {
   return (Object.keys(AGENT_TOOL_SCHEMAS) as AgentToolName[]).map((name) => {
-    const { $schema: _ignored, ...schema } = z.toJSONSchema(AGENT_TOOL_SCHEMAS[name], { target: "draft-7" }) as Record<string, unknown>;
+    const { $schema: _ignored, ...schema } = z.toJSONSchema(AGENT_TOOL_SCHEMAS[name], { target: "draft-7" }) as Record<
+      string,
+      unknown
+    >;
     return { name, description: DESCRIPTIONS[name], inputSchema: schema };
   });
 }
@@ -113,13 +140,23 @@ export interface AgentTools {
 }
 
 /** Validate a raw tool call and run it; bad names and inputs become error results, never exceptions. */
-export async function runAgentTool(tools: AgentTools, name: string, input: unknown, signal?: AbortSignal): Promise<AgentToolResult> {
+export async function runAgentTool(
+  tools: AgentTools,
+  name: string,
+  input: unknown,
+  signal?: AbortSignal,
+): Promise<AgentToolResult> {
   if (!(name in AGENT_TOOL_SCHEMAS)) {
-    return { isError: true, content: `unknown tool "${name}"; the tools are ${Object.keys(AGENT_TOOL_SCHEMAS).join(", ")}` };
+    return {
+      isError: true,
+      content: `unknown tool "${name}"; the tools are ${Object.keys(AGENT_TOOL_SCHEMAS).join(", ")}`,
+    };
   }
   const parsed = AGENT_TOOL_SCHEMAS[name as AgentToolName].safeParse(input ?? {});
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "input"}: ${i.message}`).join("; ");
+    const issues = parsed.error.issues
+      .map((i) => `${i.path.length ? i.path.join(".") : "input"}: ${i.message}`)
+      .join("; ");
     return { isError: true, content: `invalid input for ${name}: ${issues}` };
   }
   switch (name as AgentToolName) {

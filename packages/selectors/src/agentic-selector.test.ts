@@ -24,10 +24,17 @@ const message = (content: unknown[], stop_reason: string) => ({
   usage: { input_tokens: 900, output_tokens: 40, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
 });
 const thinking = { type: "thinking", thinking: "", signature: "EqQBCkgIBhABGAIiQ2b0" };
-const commit = { type: "tool_use", id: "toolu_01Commit", name: "commit_choice", input: { candidateId: "c2", reason: "keeps the image thinking" } };
+const commit = {
+  type: "tool_use",
+  id: "toolu_01Commit",
+  name: "commit_choice",
+  input: { candidateId: "c2", reason: "keeps the image thinking" },
+};
 
 function tools(calls: string[]): AgentTools {
-  const done = (name: string, outcome?: "committed" | "stopped") => async () => (calls.push(name), { content: "ok", ...(outcome ? { outcome } : {}) });
+  const done = (name: string, outcome?: "committed" | "stopped") => async () => (
+    calls.push(name), { content: "ok", ...(outcome ? { outcome } : {}) }
+  );
   return {
     generateCandidates: done("generate_candidates"),
     commitChoice: done("commit_choice", "committed"),
@@ -47,13 +54,18 @@ describe("agentic selector on a model that always thinks", () => {
     const outcome = await selector.step({ loom: loomWithCandidates().loom, tools: tools(calls), allowClarify: false });
     expect(outcome).toEqual({ kind: "committed" });
     expect(calls).toEqual(["commit_choice"]);
-    const sent = server.requests.map((r) => r.json as { thinking?: unknown; max_tokens: number; messages: { role: string }[] });
+    const sent = server.requests.map(
+      (r) => r.json as { thinking?: unknown; max_tokens: number; messages: { role: string }[] },
+    );
     expect(sent[0]).toMatchObject({ thinking: { type: "adaptive" }, max_tokens: 16000 });
     expect(sent[1]!.messages.map((m) => m.role)).toEqual(["user", "user"]);
     const saved = selector.conversation()!.messages;
     expect(saved.filter((m) => m["role"] === "assistant")).toHaveLength(1);
     // The stored turn keeps its thinking block whole beside the tool call, as the API requires.
-    expect(saved.find((m) => m["role"] === "assistant")!["content"]).toEqual([thinking, { type: "tool_use", id: "toolu_01Commit", name: "commit_choice", input: commit.input }]);
+    expect(saved.find((m) => m["role"] === "assistant")!["content"]).toEqual([
+      thinking,
+      { type: "tool_use", id: "toolu_01Commit", name: "commit_choice", input: commit.input },
+    ]);
   });
 });
 

@@ -49,8 +49,10 @@ export interface AgenticSelector {
   step(ctx: AgentStepContext): Promise<AgentStepOutcome>;
 }
 
-const NUDGE = "Continue with a tool call: generate_candidates, commit_choice, request_human_input, stop_generation or query_loom.";
-const INTERRUPTED = "not executed: the session was interrupted before this call finished and has been resumed. Check the current state (generate_candidates re-presents any open candidates) before going on.";
+const NUDGE =
+  "Continue with a tool call: generate_candidates, commit_choice, request_human_input, stop_generation or query_loom.";
+const INTERRUPTED =
+  "not executed: the session was interrupted before this call finished and has been resumed. Check the current state (generate_candidates re-presents any open candidates) before going on.";
 
 export function createAgenticSelector(options: AgenticSelectorOptions): AgenticSelector {
   const model = options.model;
@@ -66,7 +68,10 @@ export function createAgenticSelector(options: AgenticSelectorOptions): AgenticS
     conversation: () => state,
     restore(saved) {
       if (saved && (saved.version !== 1 || !Array.isArray(saved.messages))) {
-        throw new SelectorError("configuration", "the saved agent conversation (state/agent.json) has an unknown format; delete it to start a fresh conversation");
+        throw new SelectorError(
+          "configuration",
+          "the saved agent conversation (state/agent.json) has an unknown format; delete it to start a fresh conversation",
+        );
       }
       state = saved ? structuredClone(saved) : null;
     },
@@ -76,14 +81,21 @@ export function createAgenticSelector(options: AgenticSelectorOptions): AgenticS
       };
       if (!state || state.messages.length === 0) {
         state = emptyConversation(model, buildAgentSystemPrompt(ctx.loom, { allowClarify: ctx.allowClarify }));
-        state.messages.push(...model.userMessage(buildAgentOpening(ctx.loom, { maxTokensTotal: ctx.loom.config.maxTokensTotal })));
+        state.messages.push(
+          ...model.userMessage(buildAgentOpening(ctx.loom, { maxTokensTotal: ctx.loom.config.maxTokensTotal })),
+        );
         if (ctx.note) state.messages.push(...model.userMessage(ctx.note));
       } else {
         const last = state.messages[state.messages.length - 1]!;
         const dangling = model.toolCallsOf(last);
         if (dangling.length) {
           // A crash between the model's call and its results: answer every call so the conversation is valid again.
-          state.messages.push(...model.toolResultMessages(dangling.map((c) => ({ ...c, content: INTERRUPTED, isError: true })), ctx.note));
+          state.messages.push(
+            ...model.toolResultMessages(
+              dangling.map((c) => ({ ...c, content: INTERRUPTED, isError: true })),
+              ctx.note,
+            ),
+          );
         } else if (model.isAssistant(last) || ctx.note) {
           state.messages.push(...model.userMessage(ctx.note ?? NUDGE));
         }
@@ -95,7 +107,10 @@ export function createAgenticSelector(options: AgenticSelectorOptions): AgenticS
         if (ctx.signal?.aborted) throw new SelectorError("aborted", "agent step aborted");
         const spent = state.usage.inputTokens + state.usage.outputTokens;
         if (options.maxAgentTokens !== undefined && spent >= options.maxAgentTokens) {
-          throw new SelectorError("budget", `the agent's token budget is spent (${spent} of ${options.maxAgentTokens} tokens)`);
+          throw new SelectorError(
+            "budget",
+            `the agent's token budget is spent (${spent} of ${options.maxAgentTokens} tokens)`,
+          );
         }
         trimConversation(state, model, budget);
         const response = await model.call({
@@ -110,7 +125,13 @@ export function createAgenticSelector(options: AgenticSelectorOptions): AgenticS
         state.usage.inputTokens += response.inputTokens;
         state.usage.outputTokens += response.outputTokens;
         state.usage.requests += 1;
-        ctx.reportUsage?.({ provider: model.provider, model: model.model, inputTokens: response.inputTokens, outputTokens: response.outputTokens, requests: 1 });
+        ctx.reportUsage?.({
+          provider: model.provider,
+          model: model.model,
+          inputTokens: response.inputTokens,
+          outputTokens: response.outputTokens,
+          requests: 1,
+        });
         if (response.message) state.messages.push(response.message);
         await persist();
 
@@ -126,7 +147,10 @@ export function createAgenticSelector(options: AgenticSelectorOptions): AgenticS
         for (const call of response.toolCalls) {
           let result;
           if (outcome) {
-            result = { isError: true, content: `not executed: this step already ended with ${outcome === "committed" ? "commit_choice" : "stop_generation"}; call it again in your next turn` };
+            result = {
+              isError: true,
+              content: `not executed: this step already ended with ${outcome === "committed" ? "commit_choice" : "stop_generation"}; call it again in your next turn`,
+            };
           } else if (call.inputError) {
             result = { isError: true, content: `invalid input for ${call.name}: ${call.inputError}` };
           } else {

@@ -1,6 +1,12 @@
 // The agentic selector over Anthropic tool use: tool_use blocks out, tool_result blocks back.
 import type Anthropic from "@anthropic-ai/sdk";
-import { anthropicClient, contentAsInput, isEmptyReply, selectorThinking, type AnthropicClientOptions } from "./anthropic-request.js";
+import {
+  anthropicClient,
+  contentAsInput,
+  isEmptyReply,
+  selectorThinking,
+  type AnthropicClientOptions,
+} from "./anthropic-request.js";
 import type { AgentChatModel, AgentMessage, AgentToolResultMessage } from "./agent-chat-model.js";
 import { toSelectorError } from "./provider-error.js";
 
@@ -24,7 +30,11 @@ export function anthropicAgentModel(options: AnthropicAgentModelOptions): AgentC
             ...selectorThinking(options.model, options.maxTokens),
             system,
             messages: messages as unknown as Anthropic.MessageParam[],
-            tools: tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema as Anthropic.Tool.InputSchema })),
+            tools: tools.map((t) => ({
+              name: t.name,
+              description: t.description,
+              input_schema: t.inputSchema as Anthropic.Tool.InputSchema,
+            })),
             tool_choice: { type: "auto" },
           },
           { signal: signal ?? null },
@@ -38,7 +48,9 @@ export function anthropicAgentModel(options: AnthropicAgentModelOptions): AgentC
       const text = response.content.map((b) => (b.type === "text" ? b.text : "")).join("");
       return {
         // An empty assistant turn would make the next call and every resume fail with a 400: it is never stored.
-        message: isEmptyReply(response.content) ? null : { role: "assistant", content: contentAsInput(response.content) },
+        message: isEmptyReply(response.content)
+          ? null
+          : { role: "assistant", content: contentAsInput(response.content) },
         toolCalls,
         text,
         inputTokens: response.usage?.input_tokens ?? 0,
@@ -60,7 +72,10 @@ export function anthropicAgentModel(options: AnthropicAgentModelOptions): AgentC
       const content = message["content"];
       if (message["role"] !== "assistant" || !Array.isArray(content)) return [];
       return content
-        .filter((b): b is { type: "tool_use"; id: string; name: string } => typeof b === "object" && b !== null && b.type === "tool_use")
+        .filter(
+          (b): b is { type: "tool_use"; id: string; name: string } =>
+            typeof b === "object" && b !== null && b.type === "tool_use",
+        )
         .map((b) => ({ id: b.id, name: b.name }));
     },
     isAssistant: (message) => message["role"] === "assistant",

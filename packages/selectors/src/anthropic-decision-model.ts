@@ -1,8 +1,19 @@
 // Stateless decisions through Anthropic's Messages API: one offered tool whose input is the decision, validated and repaired.
 import type Anthropic from "@anthropic-ai/sdk";
-import { anthropicClient, contentAsInput, isEmptyReply, selectorThinking, type AnthropicClientOptions } from "./anthropic-request.js";
+import {
+  anthropicClient,
+  contentAsInput,
+  isEmptyReply,
+  selectorThinking,
+  type AnthropicClientOptions,
+} from "./anthropic-request.js";
 import { decisionEnvelopeJsonSchema, parseJsonText } from "./decision.js";
-import { repairInstruction, type DecisionCallOptions, type DecisionModel, type DecisionReply } from "./decision-model.js";
+import {
+  repairInstruction,
+  type DecisionCallOptions,
+  type DecisionModel,
+  type DecisionReply,
+} from "./decision-model.js";
 import { toSelectorError } from "./provider-error.js";
 import type { ChatPrompt } from "./stateless-prompt.js";
 
@@ -26,10 +37,24 @@ export function anthropicDecisionModel(options: AnthropicDecisionModelOptions): 
         const previous = call.repair.reply.transcript as Anthropic.ContentBlock[];
         const toolUse = previous.find((b): b is Anthropic.ToolUseBlock => b.type === "tool_use");
         // An empty assistant turn is refused by the API; the repair request then follows the prompt directly.
-        if (!isEmptyReply(previous)) messages.push({ role: "assistant", content: contentAsInput(previous) as unknown as Anthropic.ContentBlockParam[] });
+        if (!isEmptyReply(previous))
+          messages.push({
+            role: "assistant",
+            content: contentAsInput(previous) as unknown as Anthropic.ContentBlockParam[],
+          });
         messages.push(
           toolUse
-            ? { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, is_error: true, content: repairInstruction(call.repair.error) }] }
+            ? {
+                role: "user",
+                content: [
+                  {
+                    type: "tool_result",
+                    tool_use_id: toolUse.id,
+                    is_error: true,
+                    content: repairInstruction(call.repair.error),
+                  },
+                ],
+              }
             : { role: "user", content: repairInstruction(call.repair.error) },
         );
       }
@@ -57,15 +82,29 @@ export function anthropicDecisionModel(options: AnthropicDecisionModelOptions): 
       } catch (error) {
         throw toSelectorError(error, "Anthropic", call.signal);
       }
-      const usage = { inputTokens: response.usage?.input_tokens ?? 0, outputTokens: response.usage?.output_tokens ?? 0 };
-      const toolUse = response.content.find((b): b is Anthropic.ToolUseBlock => b.type === "tool_use" && b.name === TOOL);
+      const usage = {
+        inputTokens: response.usage?.input_tokens ?? 0,
+        outputTokens: response.usage?.output_tokens ?? 0,
+      };
+      const toolUse = response.content.find(
+        (b): b is Anthropic.ToolUseBlock => b.type === "tool_use" && b.name === TOOL,
+      );
       if (toolUse) {
         return { value: toolUse.input, raw: JSON.stringify(toolUse.input), ...usage, transcript: response.content };
       }
       const text = response.content.map((b) => (b.type === "text" ? b.text : "")).join("");
       if (text.trim() === "") {
-        const why = response.stop_reason === "max_tokens" ? "the output budget ran out before it answered (thinking counts against max_tokens)" : "the reply was empty";
-        return { value: undefined, parseError: `no decision: ${why}; call ${TOOL} with your decision`, raw: "", ...usage, transcript: response.content };
+        const why =
+          response.stop_reason === "max_tokens"
+            ? "the output budget ran out before it answered (thinking counts against max_tokens)"
+            : "the reply was empty";
+        return {
+          value: undefined,
+          parseError: `no decision: ${why}; call ${TOOL} with your decision`,
+          raw: "",
+          ...usage,
+          transcript: response.content,
+        };
       }
       const parsed = parseJsonText(text);
       return parsed.ok

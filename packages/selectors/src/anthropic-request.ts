@@ -22,8 +22,15 @@ export interface AnthropicClientOptions {
 export function anthropicClient(options: AnthropicClientOptions): Anthropic {
   if (options.client) return options.client;
   const baseURL = options.baseURL ?? ANTHROPIC_HOME_URL;
-  const { key, envVar } = routeApiKey({ explicit: options.apiKey, envVar: "ANTHROPIC_API_KEY", homeURL: ANTHROPIC_HOME_URL, baseURL, env: options.env ?? process.env });
-  if (!key) throw new SelectorError("configuration", `no Anthropic API key for ${baseURL}: set ${envVar} or pass apiKey`);
+  const { key, envVar } = routeApiKey({
+    explicit: options.apiKey,
+    envVar: "ANTHROPIC_API_KEY",
+    homeURL: ANTHROPIC_HOME_URL,
+    baseURL,
+    env: options.env ?? process.env,
+  });
+  if (!key)
+    throw new SelectorError("configuration", `no Anthropic API key for ${baseURL}: set ${envVar} or pass apiKey`);
   return new Anthropic({
     apiKey: key,
     baseURL,
@@ -38,7 +45,10 @@ export function anthropicClient(options: AnthropicClientOptions): Anthropic {
  * models that always think get adaptive thinking said explicitly and a budget with room for it.
  * API version 2026-10-21 takes no temperature, top_p or top_k, so none are sent.
  */
-export function selectorThinking(model: string, maxTokens: number | undefined): { thinking?: Anthropic.ThinkingConfigParam; max_tokens: number } {
+export function selectorThinking(
+  model: string,
+  maxTokens: number | undefined,
+): { thinking?: Anthropic.ThinkingConfigParam; max_tokens: number } {
   const off = anthropicModelFacts(model).thinkingOff;
   if (off === null) return { thinking: { type: "adaptive" }, max_tokens: maxTokens ?? 16_000 };
   return { ...(off === "omit" ? {} : { thinking: off }), max_tokens: maxTokens ?? 4_096 };
@@ -47,7 +57,11 @@ export function selectorThinking(model: string, maxTokens: number | undefined): 
 /** Only what the API accepts back as input (no SDK-only fields such as `citations: null`); thinking blocks kept whole, signature included. */
 export function contentAsInput(content: Anthropic.ContentBlock[]): Record<string, unknown>[] {
   return content.map((b) =>
-    b.type === "tool_use" ? { type: "tool_use", id: b.id, name: b.name, input: b.input } : b.type === "text" ? { type: "text", text: b.text } : (b as unknown as Record<string, unknown>),
+    b.type === "tool_use"
+      ? { type: "tool_use", id: b.id, name: b.name, input: b.input }
+      : b.type === "text"
+        ? { type: "text", text: b.text }
+        : (b as unknown as Record<string, unknown>),
   );
 }
 

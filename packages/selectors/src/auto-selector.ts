@@ -21,10 +21,16 @@ export function createAutoSelector(options: AutoSelectorOptions = {}): Selector 
         .map((x) => x.c.id);
       if (rule === "random") {
         const pick = ctx.candidates[Math.floor(random() * ctx.candidates.length)]!;
-        return { action: "choose", choice: pick.id, ranking: ranked, reason: `auto: seeded random pick (seed ${options.seed ?? 1})` };
+        return {
+          action: "choose",
+          choice: pick.id,
+          ranking: ranked,
+          reason: `auto: seeded random pick (seed ${options.seed ?? 1})`,
+        };
       }
       const best = ctx.candidates.find((c) => c.id === ranked[0])!;
-      const why = best.stepLogprob === null ? "no logprobs, first candidate" : `highest logprob (${best.stepLogprob.toFixed(3)})`;
+      const why =
+        best.stepLogprob === null ? "no logprobs, first candidate" : `highest logprob (${best.stepLogprob.toFixed(3)})`;
       return { action: "choose", choice: best.id, ranking: ranked, reason: `auto: ${why}` };
     },
   };

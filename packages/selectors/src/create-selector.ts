@@ -59,22 +59,43 @@ export interface CreateSelectorOptions {
 }
 
 /** The provider, model, base URL and key of an LLM selector config; throws a {@link SelectorConfigError} naming what to fix. */
-export function clientConfig(config: SelectorConfig, env: Record<string, string | undefined>): { provider: SelectorProvider; client: { apiKey: string; model: string; baseURL: string } } {
+export function clientConfig(
+  config: SelectorConfig,
+  env: Record<string, string | undefined>,
+): { provider: SelectorProvider; client: { apiKey: string; model: string; baseURL: string } } {
   if (!config.model) {
-    throw new SelectorConfigError("missing_model", `the ${config.mode} selector needs a model name (e.g. ${DEFAULT_MODELS.anthropicSelector} or ${DEFAULT_MODELS.openaiSelector})`, "model");
+    throw new SelectorConfigError(
+      "missing_model",
+      `the ${config.mode} selector needs a model name (e.g. ${DEFAULT_MODELS.anthropicSelector} or ${DEFAULT_MODELS.openaiSelector})`,
+      "model",
+    );
   }
   const named = selectorProviderOf(config.model);
   const provider = config.provider ?? named.provider;
   const model = config.provider ? config.model : named.model;
   if (!(provider in SELECTOR_PROVIDERS)) {
-    throw new SelectorConfigError("unknown_provider", `unknown selector provider "${provider}" (known: ${Object.keys(SELECTOR_PROVIDERS).join(", ")})`, "provider");
+    throw new SelectorConfigError(
+      "unknown_provider",
+      `unknown selector provider "${provider}" (known: ${Object.keys(SELECTOR_PROVIDERS).join(", ")})`,
+      "provider",
+    );
   }
   const known = provider as SelectorProvider;
   const baseURL = config.baseUrl ?? HOME_URLS[known];
   // The provider's key goes only to the provider; another base URL reads LOOM_CUSTOM_API_KEY.
-  const { key: apiKey, envVar } = routeApiKey({ envVar: SELECTOR_PROVIDERS[known], homeURL: HOME_URLS[known], baseURL, env: env });
+  const { key: apiKey, envVar } = routeApiKey({
+    envVar: SELECTOR_PROVIDERS[known],
+    homeURL: HOME_URLS[known],
+    baseURL,
+    env: env,
+  });
   if (!apiKey) {
-    throw new SelectorConfigError("missing_api_key", `the ${provider} selector needs an API key for ${baseURL}: set the ${envVar} environment variable`, "provider", envVar);
+    throw new SelectorConfigError(
+      "missing_api_key",
+      `the ${provider} selector needs an API key for ${baseURL}: set the ${envVar} environment variable`,
+      "provider",
+      envVar,
+    );
   }
   const client = { apiKey, model, baseURL };
   return { provider: known, client };
@@ -91,23 +112,38 @@ export function decisionModelFor(config: SelectorConfig, env: Record<string, str
  * and `hybrid` (stateless with the human answering questions and able to override). Throws a
  * {@link SelectorConfigError} naming what to fix.
  */
-export function createSelector(config: SelectorConfig, options: CreateSelectorOptions = {}): Selector | AgenticSelector {
+export function createSelector(
+  config: SelectorConfig,
+  options: CreateSelectorOptions = {},
+): Selector | AgenticSelector {
   const { human } = options;
   if (config.mode === "auto") return createAutoSelector(options.seed != null ? { seed: options.seed } : {});
   if (config.mode === "human") {
-    if (!human) throw new SelectorConfigError("needs_human", "the human selector needs somebody to answer: a terminal or the web page", "mode");
+    if (!human)
+      throw new SelectorConfigError(
+        "needs_human",
+        "the human selector needs somebody to answer: a terminal or the web page",
+        "mode",
+      );
     return createHumanSelector(human);
   }
   const { provider, client } = clientConfig(config, options.env ?? process.env);
   if (config.mode === "agentic") {
-    return createAgenticSelector({ model: provider === "anthropic" ? anthropicAgentModel(client) : openaiAgentModel(client) });
+    return createAgenticSelector({
+      model: provider === "anthropic" ? anthropicAgentModel(client) : openaiAgentModel(client),
+    });
   }
   const stateless = createStatelessSelector({
     model: provider === "anthropic" ? anthropicDecisionModel(client) : openaiDecisionModel(client),
     showLogprobs: config.showLogprobs,
   });
   if (config.mode === "hybrid") {
-    if (!human) throw new SelectorConfigError("needs_human", "hybrid selection needs somebody to answer questions and override: a terminal or the web page", "mode");
+    if (!human)
+      throw new SelectorConfigError(
+        "needs_human",
+        "hybrid selection needs somebody to answer questions and override: a terminal or the web page",
+        "mode",
+      );
     return createHybridSelector({ llm: stateless, human });
   }
   return stateless;

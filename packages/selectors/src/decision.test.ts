@@ -15,7 +15,10 @@ describe("checkDecision", () => {
       [{ action: "choose", choice: "z", reason: "r" }, "decision.choice"],
       [{ action: "choose", choice: "a", ranking: ["a", "q"], reason: "r" }, "decision.ranking"],
       [{ action: "choose", choice: "a", scores: { q: { fit: 1 } }, reason: "r" }, "decision.scores"],
-      [{ action: "clarify", question: "?", candidatesInTension: ["a", "x"], whatHingesOnIt: "w" }, "decision.candidatesInTension"],
+      [
+        { action: "clarify", question: "?", candidatesInTension: ["a", "x"], whatHingesOnIt: "w" },
+        "decision.candidatesInTension",
+      ],
     ] as const;
     for (const [value, field] of bad) {
       const check = checkDecision(value, rules);
@@ -27,7 +30,10 @@ describe("checkDecision", () => {
   it("rejects schema violations and a clarify nobody can answer", () => {
     const missing = checkDecision({ action: "choose", choice: "a" }, rules);
     expect(missing.ok || missing.error).toContain("decision.reason");
-    const clarify = checkDecision({ action: "clarify", question: "?", candidatesInTension: ["a"], whatHingesOnIt: "w" }, { candidateIds: ["a"], allowClarify: false });
+    const clarify = checkDecision(
+      { action: "clarify", question: "?", candidatesInTension: ["a"], whatHingesOnIt: "w" },
+      { candidateIds: ["a"], allowClarify: false },
+    );
     expect(clarify.ok || clarify.error).toContain("clarify is not available");
   });
 

@@ -48,28 +48,46 @@ export function checkDecision(value: unknown, rules: DecisionRules): DecisionChe
       : value;
   const parsed = SelectorDecisionSchema.safeParse(inner);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.length ? `decision.${i.path.join(".")}` : "decision"}: ${i.message}`);
+    const issues = parsed.error.issues.map(
+      (i) => `${i.path.length ? `decision.${i.path.join(".")}` : "decision"}: ${i.message}`,
+    );
     return { ok: false, error: issues.join("; ") };
   }
   const decision = parsed.data;
   const known = new Set(rules.candidateIds);
   const list = [...known].join(", ");
   if (decision.action === "choose") {
-    if (!known.has(decision.choice)) return { ok: false, error: `decision.choice: "${decision.choice}" is not a candidate id (candidates: ${list})` };
+    if (!known.has(decision.choice))
+      return { ok: false, error: `decision.choice: "${decision.choice}" is not a candidate id (candidates: ${list})` };
     const badRanking = unknownIds(decision.ranking ?? [], known);
-    if (badRanking.length) return { ok: false, error: `decision.ranking: unknown candidate ids ${badRanking.join(", ")} (candidates: ${list})` };
+    if (badRanking.length)
+      return {
+        ok: false,
+        error: `decision.ranking: unknown candidate ids ${badRanking.join(", ")} (candidates: ${list})`,
+      };
     if (decision.ranking && new Set(decision.ranking).size !== decision.ranking.length) {
       return { ok: false, error: "decision.ranking: a candidate id appears twice" };
     }
     const badScores = unknownIds(Object.keys(decision.scores ?? {}), known);
-    if (badScores.length) return { ok: false, error: `decision.scores: unknown candidate ids ${badScores.join(", ")} (candidates: ${list})` };
+    if (badScores.length)
+      return {
+        ok: false,
+        error: `decision.scores: unknown candidate ids ${badScores.join(", ")} (candidates: ${list})`,
+      };
   }
   if (decision.action === "clarify") {
     if (rules.allowClarify === false) {
-      return { ok: false, error: "decision.action: clarify is not available here (nobody can answer it); choose a candidate or stop" };
+      return {
+        ok: false,
+        error: "decision.action: clarify is not available here (nobody can answer it); choose a candidate or stop",
+      };
     }
     const bad = unknownIds(decision.candidatesInTension, known);
-    if (bad.length) return { ok: false, error: `decision.candidatesInTension: unknown candidate ids ${bad.join(", ")} (candidates: ${list})` };
+    if (bad.length)
+      return {
+        ok: false,
+        error: `decision.candidatesInTension: unknown candidate ids ${bad.join(", ")} (candidates: ${list})`,
+      };
   }
   return { ok: true, decision };
 }

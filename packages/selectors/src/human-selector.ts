@@ -18,7 +18,8 @@ export function createHumanSelector(human: HumanInterface): Selector {
       if (isSelectorCommand(outcome)) return outcome;
       // A UI bug must not write a dangling id into the loom; the message names the bad field.
       const check = checkDecision(outcome, { candidateIds: ctx.candidates.map((c) => c.id) });
-      if (!check.ok) throw new SelectorError("invalid_output", `the human interface returned an invalid decision: ${check.error}`);
+      if (!check.ok)
+        throw new SelectorError("invalid_output", `the human interface returned an invalid decision: ${check.error}`);
       return { ...check.decision, chosenBy: "human" };
     },
   };

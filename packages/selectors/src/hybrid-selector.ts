@@ -20,7 +20,8 @@ export function createHybridSelector(options: HybridSelectorOptions): Selector {
     chosenBy: options.llm.chosenBy,
     async select(ctx: SelectionContext): Promise<SelectionOutcome> {
       const proposed = await options.llm.select({ ...ctx, allowClarify: ctx.allowClarify ?? true });
-      if (isSelectorCommand(proposed) || !options.human.reviewDecision || proposed.action === "clarify") return proposed;
+      if (isSelectorCommand(proposed) || !options.human.reviewDecision || proposed.action === "clarify")
+        return proposed;
       const { chosenBy: _by, ...decision } = proposed;
       const override = await options.human.reviewDecision({
         loom: ctx.loom,

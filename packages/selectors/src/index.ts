@@ -29,7 +29,12 @@ export type { OpenAIClientOptions, OpenAIDecisionModelOptions } from "./openai-d
 export { toSelectorError } from "./provider-error.js";
 export { createStatelessSelector } from "./stateless-selector.js";
 export type { StatelessSelectorOptions } from "./stateless-selector.js";
-export type { ClarificationAnswer, ClarificationRequest, HumanChoiceRequest, HumanInterface } from "./human-interface.js";
+export type {
+  ClarificationAnswer,
+  ClarificationRequest,
+  HumanChoiceRequest,
+  HumanInterface,
+} from "./human-interface.js";
 export { createHumanSelector } from "./human-selector.js";
 export { createHybridSelector } from "./hybrid-selector.js";
 export type { HybridSelectorOptions } from "./hybrid-selector.js";
@@ -60,7 +65,13 @@ export type {
   RequestHumanInputInput,
   StopGenerationInput,
 } from "./agent-tools.js";
-export type { AgentChatModel, AgentChatResponse, AgentMessage, AgentToolCall, AgentToolResultMessage } from "./agent-chat-model.js";
+export type {
+  AgentChatModel,
+  AgentChatResponse,
+  AgentMessage,
+  AgentToolCall,
+  AgentToolResultMessage,
+} from "./agent-chat-model.js";
 export { emptyConversation, estimateTokens, trimConversation } from "./agent-conversation.js";
 export type { AgentConversationState } from "./agent-conversation.js";
 export { buildAgentOpening, buildAgentSystemPrompt } from "./agent-prompt.js";
@@ -71,6 +82,11 @@ export type { OpenAIAgentModelOptions } from "./openai-agent-model.js";
 export { createAgenticSelector } from "./agentic-selector.js";
 export { SELECTOR_PROVIDERS, SelectorConfigError, createSelector, selectorProviderOf } from "./create-selector.js";
 export type { CreateSelectorOptions, SelectorConfigProblem, SelectorProvider } from "./create-selector.js";
-export type { AgentStepContext, AgentStepOutcome, AgenticSelector, AgenticSelectorOptions } from "./agentic-selector.js";
+export type {
+  AgentStepContext,
+  AgentStepOutcome,
+  AgenticSelector,
+  AgenticSelectorOptions,
+} from "./agentic-selector.js";
 export { clientConfig, decisionModelFor } from "./create-selector.js";
 export { probeSelectorConfig } from "./probe-selector.js";

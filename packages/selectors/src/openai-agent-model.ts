@@ -20,8 +20,14 @@ export function openaiAgentModel(options: OpenAIAgentModelOptions): AgentChatMod
         completion = await client.chat.completions.create(
           {
             model: options.model,
-            messages: [{ role: "system", content: system }, ...(messages as unknown as OpenAI.ChatCompletionMessageParam[])],
-            tools: tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.inputSchema } })),
+            messages: [
+              { role: "system", content: system },
+              ...(messages as unknown as OpenAI.ChatCompletionMessageParam[]),
+            ],
+            tools: tools.map((t) => ({
+              type: "function",
+              function: { name: t.name, description: t.description, parameters: t.inputSchema },
+            })),
             tool_choice: "auto",
             // max_completion_tokens: reasoning models refuse max_tokens; no temperature (they refuse non-default values).
             ...(options.maxTokens !== undefined ? { max_completion_tokens: options.maxTokens } : {}),
@@ -36,9 +42,18 @@ export function openaiAgentModel(options: OpenAIAgentModelOptions): AgentChatMod
       for (const call of message?.tool_calls ?? []) {
         if (call.type !== "function") continue;
         try {
-          toolCalls.push({ id: call.id, name: call.function.name, input: call.function.arguments ? JSON.parse(call.function.arguments) : {} });
+          toolCalls.push({
+            id: call.id,
+            name: call.function.name,
+            input: call.function.arguments ? JSON.parse(call.function.arguments) : {},
+          });
         } catch (error) {
-          toolCalls.push({ id: call.id, name: call.function.name, input: undefined, inputError: `arguments are not valid JSON (${(error as Error).message})` });
+          toolCalls.push({
+            id: call.id,
+            name: call.function.name,
+            input: undefined,
+            inputError: `arguments are not valid JSON (${(error as Error).message})`,
+          });
         }
       }
       const stored: AgentMessage = { role: "assistant", content: message?.content ?? null };
@@ -54,14 +69,21 @@ export function openaiAgentModel(options: OpenAIAgentModelOptions): AgentChatMod
     },
     userMessage: (text) => [{ role: "user", content: text }],
     toolResultMessages(results: AgentToolResultMessage[], text?: string): AgentMessage[] {
-      const out: AgentMessage[] = results.map((r) => ({ role: "tool", tool_call_id: r.id, content: r.isError ? `ERROR: ${r.content}` : r.content }));
+      const out: AgentMessage[] = results.map((r) => ({
+        role: "tool",
+        tool_call_id: r.id,
+        content: r.isError ? `ERROR: ${r.content}` : r.content,
+      }));
       if (text) out.push({ role: "user", content: text });
       return out;
     },
     toolCallsOf(message) {
       const calls = message["tool_calls"];
       if (message["role"] !== "assistant" || !Array.isArray(calls)) return [];
-      return calls.map((c: { id: string; function?: { name?: string } }) => ({ id: c.id, name: c.function?.name ?? "" }));
+      return calls.map((c: { id: string; function?: { name?: string } }) => ({
+        id: c.id,
+        name: c.function?.name ?? "",
+      }));
     },
     isAssistant: (message) => message["role"] === "assistant",
   };

@@ -2,7 +2,12 @@
 import OpenAI from "openai";
 import { routeApiKey } from "@loom/core";
 import { decisionEnvelopeJsonSchema, parseJsonText } from "./decision.js";
-import { repairInstruction, type DecisionCallOptions, type DecisionModel, type DecisionReply } from "./decision-model.js";
+import {
+  repairInstruction,
+  type DecisionCallOptions,
+  type DecisionModel,
+  type DecisionReply,
+} from "./decision-model.js";
 import { toSelectorError } from "./provider-error.js";
 import { SelectorError } from "./selector-error.js";
 import type { ChatPrompt } from "./stateless-prompt.js";
@@ -30,7 +35,13 @@ export interface OpenAIDecisionModelOptions extends OpenAIClientOptions {
 export function openaiClient(options: OpenAIClientOptions): OpenAI {
   if (options.client) return options.client;
   const baseURL = options.baseURL ?? OPENAI_HOME_URL;
-  const { key, envVar } = routeApiKey({ explicit: options.apiKey, envVar: "OPENAI_API_KEY", homeURL: OPENAI_HOME_URL, baseURL, env: options.env ?? process.env });
+  const { key, envVar } = routeApiKey({
+    explicit: options.apiKey,
+    envVar: "OPENAI_API_KEY",
+    homeURL: OPENAI_HOME_URL,
+    baseURL,
+    env: options.env ?? process.env,
+  });
   if (!key) throw new SelectorError("configuration", `no OpenAI API key for ${baseURL}: set ${envVar} or pass apiKey`);
   return new OpenAI({
     apiKey: key,
@@ -74,11 +85,20 @@ export function openaiDecisionModel(options: OpenAIDecisionModelOptions): Decisi
       } catch (error) {
         throw toSelectorError(error, "OpenAI", call.signal);
       }
-      const usage = { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 };
+      const usage = {
+        inputTokens: completion.usage?.prompt_tokens ?? 0,
+        outputTokens: completion.usage?.completion_tokens ?? 0,
+      };
       const message = completion.choices[0]?.message;
       const text = message?.content ?? "";
       if (!text && message?.refusal) {
-        return { value: undefined, parseError: `the model refused: ${message.refusal}`, raw: message.refusal, ...usage, transcript: null };
+        return {
+          value: undefined,
+          parseError: `the model refused: ${message.refusal}`,
+          raw: message.refusal,
+          ...usage,
+          transcript: null,
+        };
       }
       const parsed = parseJsonText(text);
       return parsed.ok

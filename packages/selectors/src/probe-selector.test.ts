@@ -6,8 +6,15 @@ import { probeSelectorConfig } from "./probe-selector.js";
 import { fixture } from "./test-fixtures.js";
 
 const choose = (id: string) => {
-  const body = fixture("anthropic-decision-choose.json") as { content: { input: { decision: Record<string, unknown> } }[] };
-  body.content[0]!.input.decision = { action: "choose", choice: id, ranking: ["a", "b"], reason: "the sea opens the line" };
+  const body = fixture("anthropic-decision-choose.json") as {
+    content: { input: { decision: Record<string, unknown> } }[];
+  };
+  body.content[0]!.input.decision = {
+    action: "choose",
+    choice: id,
+    ranking: ["a", "b"],
+    reason: "the sea opens the line",
+  };
   return body;
 };
 
@@ -18,7 +25,13 @@ describe("doctor: selector probe", () => {
       server.enqueue({ body: choose("a") });
       const config = SelectorConfigSchema.parse({ mode: "stateless", model: "claude-sonnet-5-5", baseUrl: server.url });
       const report = await probeSelectorConfig(config, { LOOM_CUSTOM_API_KEY: "k" });
-      expect(report).toMatchObject({ ok: true, reachable: true, auth: true, modelServed: true, cost: { requests: 1, inputTokens: 812, outputTokens: 96 } });
+      expect(report).toMatchObject({
+        ok: true,
+        reachable: true,
+        auth: true,
+        modelServed: true,
+        cost: { requests: 1, inputTokens: 812, outputTokens: 96 },
+      });
       expect(report.facts.join("\n")).toMatch(/thinking: switched off[\s\S]*tool_choice: auto/);
       expect(server.requests).toHaveLength(1);
     } finally {
@@ -29,9 +42,22 @@ describe("doctor: selector probe", () => {
   it("OpenAI: a 401 reads as auth failed; a missing key is reported without a request", async () => {
     const server = await startStrictReplayServer(OPENAI_CHAT_RULES);
     try {
-      server.enqueue({ status: 401, body: { error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } } });
-      const config = SelectorConfigSchema.parse({ mode: "agentic", model: "gpt-5.4-mini", baseUrl: `${server.url}/v1` });
-      expect(await probeSelectorConfig(config, { LOOM_CUSTOM_API_KEY: "k" })).toMatchObject({ ok: false, reachable: true, auth: false });
+      server.enqueue({
+        status: 401,
+        body: {
+          error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" },
+        },
+      });
+      const config = SelectorConfigSchema.parse({
+        mode: "agentic",
+        model: "gpt-5.4-mini",
+        baseUrl: `${server.url}/v1`,
+      });
+      expect(await probeSelectorConfig(config, { LOOM_CUSTOM_API_KEY: "k" })).toMatchObject({
+        ok: false,
+        reachable: true,
+        auth: false,
+      });
       const keyless = await probeSelectorConfig(config, {});
       expect(keyless).toMatchObject({ ok: false, cost: { requests: 0 } });
       expect(keyless.error).toContain("LOOM_CUSTOM_API_KEY");

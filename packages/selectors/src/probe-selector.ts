@@ -11,7 +11,8 @@ const CANDIDATES = [
 ];
 
 function facts(provider: string, model: string): string[] {
-  if (provider !== "anthropic") return ["max_completion_tokens is sent, no temperature (reasoning models refuse both others)"];
+  if (provider !== "anthropic")
+    return ["max_completion_tokens is sent, no temperature (reasoning models refuse both others)"];
   const f = anthropicModelFacts(model);
   return [
     `thinking: ${f.thinkingOff === null ? "always on; Loom sends adaptive with a 16,000-token budget" : "switched off for decisions"}`,
@@ -21,34 +22,85 @@ function facts(provider: string, model: string): string[] {
 }
 
 /** Probe the selector a config names. Human and auto selectors call no service and report ok without a request. */
-export async function probeSelectorConfig(config: SelectorConfig, env: Record<string, string | undefined>, signal?: AbortSignal): Promise<ServiceProbe> {
+export async function probeSelectorConfig(
+  config: SelectorConfig,
+  env: Record<string, string | undefined>,
+  signal?: AbortSignal,
+): Promise<ServiceProbe> {
   const empty = { nativeN: null, logprobs: null, stop: null, cost: { requests: 0, inputTokens: 0, outputTokens: 0 } };
   if (config.mode === "human" || config.mode === "auto") {
-    return { role: "selector", provider: config.mode, model: "", baseURL: null, reachable: true, auth: null, modelServed: null, ...empty, facts: ["calls no model"], error: null, ok: true };
+    return {
+      role: "selector",
+      provider: config.mode,
+      model: "",
+      baseURL: null,
+      reachable: true,
+      auth: null,
+      modelServed: null,
+      ...empty,
+      facts: ["calls no model"],
+      error: null,
+      ok: true,
+    };
   }
   let route;
   try {
     route = clientConfig(config, env);
   } catch (error) {
     const e = error as SelectorConfigError;
-    return { role: "selector", provider: config.provider ?? "", model: config.model ?? "", baseURL: config.baseUrl, reachable: false, auth: null, modelServed: null, ...empty, facts: [], error: e.message, ok: false };
+    return {
+      role: "selector",
+      provider: config.provider ?? "",
+      model: config.model ?? "",
+      baseURL: config.baseUrl,
+      reachable: false,
+      auth: null,
+      modelServed: null,
+      ...empty,
+      facts: [],
+      error: e.message,
+      ok: false,
+    };
   }
-  const base = { role: "selector" as const, provider: route.provider, model: route.client.model, baseURL: route.client.baseURL, ...empty, facts: facts(route.provider, route.client.model) };
-  const prompt = buildStatelessPrompt({ brief: emptyBrief(), fullText: "The boat went out to the", candidates: CANDIDATES, showLogprobs: true, allowClarify: false });
+  const base = {
+    role: "selector" as const,
+    provider: route.provider,
+    model: route.client.model,
+    baseURL: route.client.baseURL,
+    ...empty,
+    facts: facts(route.provider, route.client.model),
+  };
+  const prompt = buildStatelessPrompt({
+    brief: emptyBrief(),
+    fullText: "The boat went out to the",
+    candidates: CANDIDATES,
+    showLogprobs: true,
+    allowClarify: false,
+  });
   try {
     const reply = await decisionModelFor(config, env).decide(prompt, signal ? { signal } : {});
-    const valid = reply.parseError === undefined && checkDecision(reply.value, { candidateIds: CANDIDATES.map((c) => c.id), allowClarify: false }).ok;
+    const valid =
+      reply.parseError === undefined &&
+      checkDecision(reply.value, { candidateIds: CANDIDATES.map((c) => c.id), allowClarify: false }).ok;
     return {
       ...base,
       reachable: true,
       auth: true,
       modelServed: true,
       cost: { requests: 1, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens },
-      error: valid ? null : `the reply was not a valid decision (Loom would send it back for repair): ${reply.parseError ?? reply.raw.slice(0, 200)}`,
+      error: valid
+        ? null
+        : `the reply was not a valid decision (Loom would send it back for repair): ${reply.parseError ?? reply.raw.slice(0, 200)}`,
       ok: valid,
     };
   } catch (error) {
     const status = SelectorError.isInstance(error) ? (error.status ?? undefined) : undefined;
-    return { ...base, ...classifyFailure(status), cost: { requests: 1, inputTokens: 0, outputTokens: 0 }, error: (error as Error).message, ok: false };
+    return {
+      ...base,
+      ...classifyFailure(status),
+      cost: { requests: 1, inputTokens: 0, outputTokens: 0 },
+      error: (error as Error).message,
+      ok: false,
+    };
   }
 }

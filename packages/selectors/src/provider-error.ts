@@ -10,7 +10,12 @@ export function toSelectorError(error: unknown, provider: string, signal?: Abort
   }
   const status = typeof e?.status === "number" ? e.status : null;
   const what = status === null ? "could not be reached" : `answered HTTP ${status}`;
-  const hint = status === 401 || status === 403 ? " (check the API key)" : status === 404 ? " (check the model name and base URL)" : "";
+  const hint =
+    status === 401 || status === 403
+      ? " (check the API key)"
+      : status === 404
+        ? " (check the model name and base URL)"
+        : "";
   return new SelectorError("provider", `${provider} ${what}${hint}: ${e?.message ?? String(error)}`, {
     status,
     // No status: the service could not be reached, which a later try may well do.

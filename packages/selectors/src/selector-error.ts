@@ -24,9 +24,17 @@ export class SelectorError extends LoomBaseError<SelectorErrorCode> {
   constructor(
     code: SelectorErrorCode,
     message: string,
-    options: { retryable?: boolean; status?: number | null; attempts?: { output: string; error: string }[]; cause?: unknown } = {},
+    options: {
+      retryable?: boolean;
+      status?: number | null;
+      attempts?: { output: string; error: string }[];
+      cause?: unknown;
+    } = {},
   ) {
-    super(code, message, { retryable: options.retryable ?? false, ...(options.cause === undefined ? {} : { cause: options.cause }) });
+    super(code, message, {
+      retryable: options.retryable ?? false,
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
     this.status = options.status ?? null;
     this.attempts = options.attempts ?? [];
   }

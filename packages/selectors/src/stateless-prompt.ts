@@ -73,7 +73,10 @@ export function buildStatelessPrompt(input: StatelessPromptInput): ChatPrompt {
     ...candidateLines,
   ];
   if (input.showLogprobs) {
-    parts.push("", "Logprobs are the base model's summed log-probability of each candidate; higher means more expected, not better.");
+    parts.push(
+      "",
+      "Logprobs are the base model's summed log-probability of each candidate; higher means more expected, not better.",
+    );
   }
   if (input.clarification) {
     parts.push(

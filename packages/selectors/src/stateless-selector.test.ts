@@ -15,13 +15,30 @@ afterEach(async () => {
   await server.close();
 });
 
-const anthropic = () => anthropicDecisionModel({ apiKey: "test-key", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 });
-const openai = () => openaiDecisionModel({ apiKey: "test-key", baseURL: `${server.url}/v1`, model: "gpt-5.4-mini", maxTokens: 2000, maxRetries: 0 });
+const anthropic = () =>
+  anthropicDecisionModel({ apiKey: "test-key", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 });
+const openai = () =>
+  openaiDecisionModel({
+    apiKey: "test-key",
+    baseURL: `${server.url}/v1`,
+    model: "gpt-5.4-mini",
+    maxTokens: 2000,
+    maxRetries: 0,
+  });
 
 function context(extra: { allowClarify?: boolean } = {}) {
   const { loom, decisionId } = loomWithCandidates();
   const usage: ModelUsage[] = [];
-  return { usage, ctx: { loom, decisionId, candidates: candidatesOf(loom, decisionId), reportUsage: (u: ModelUsage) => usage.push(u), ...extra } };
+  return {
+    usage,
+    ctx: {
+      loom,
+      decisionId,
+      candidates: candidatesOf(loom, decisionId),
+      reportUsage: (u: ModelUsage) => usage.push(u),
+      ...extra,
+    },
+  };
 }
 
 describe("stateless selector on Anthropic (one offered tool, validated)", () => {
@@ -46,11 +63,16 @@ describe("stateless selector on Anthropic (one offered tool, validated)", () => 
     expect(body["tools"][0].input_schema.type).toBe("object");
     expect(body["system"]).toContain("- Images that think");
     expect(body["messages"][0].content).toContain('[c2] (logprob -6.500): " a question that thought back."');
-    expect(usage).toEqual([{ provider: "anthropic", model: "claude-sonnet-5-5", inputTokens: 812, outputTokens: 96, requests: 1 }]);
+    expect(usage).toEqual([
+      { provider: "anthropic", model: "claude-sonnet-5-5", inputTokens: 812, outputTokens: 96, requests: 1 },
+    ]);
   });
 
   it("sends an unknown candidate id back once as an error tool_result, and takes the repaired decision", async () => {
-    server.enqueue({ body: fixture("anthropic-decision-bad-id.json") }, { body: fixture("anthropic-decision-choose.json") });
+    server.enqueue(
+      { body: fixture("anthropic-decision-bad-id.json") },
+      { body: fixture("anthropic-decision-choose.json") },
+    );
     const { ctx } = context();
     const decision = await createStatelessSelector({ model: anthropic() }).select(ctx);
     expect(decision.action === "choose" && decision.choice).toBe("c2");
@@ -58,14 +80,23 @@ describe("stateless selector on Anthropic (one offered tool, validated)", () => 
     expect(repair["messages"]).toHaveLength(3);
     expect(repair["messages"][1].content[0]).toMatchObject({ type: "tool_use", id: "toolu_01Bb7Nn4Mm1Kk8Jj5Hh2Gg9F" });
     const result = repair["messages"][2].content[0];
-    expect(result).toMatchObject({ type: "tool_result", tool_use_id: "toolu_01Bb7Nn4Mm1Kk8Jj5Hh2Gg9F", is_error: true });
+    expect(result).toMatchObject({
+      type: "tool_result",
+      tool_use_id: "toolu_01Bb7Nn4Mm1Kk8Jj5Hh2Gg9F",
+      is_error: true,
+    });
     expect(result.content).toContain('decision.choice: "candidate 2" is not a candidate id (candidates: c1, c2, c3)');
   });
 
   it("after a failed repair retries afresh, then reports a typed error with every attempt — never a guess", async () => {
-    for (let i = 0; i < 4; i++) server.enqueue({ body: fixture(i % 2 ? "anthropic-decision-missing-reason.json" : "anthropic-decision-bad-id.json") });
+    for (let i = 0; i < 4; i++)
+      server.enqueue({
+        body: fixture(i % 2 ? "anthropic-decision-missing-reason.json" : "anthropic-decision-bad-id.json"),
+      });
     const { ctx, usage } = context();
-    const error = await createStatelessSelector({ model: anthropic() }).select(ctx).catch((e: unknown) => e);
+    const error = await createStatelessSelector({ model: anthropic() })
+      .select(ctx)
+      .catch((e: unknown) => e);
     expect(SelectorError.isInstance(error)).toBe(true);
     const e = error as SelectorError;
     expect(e.code).toBe("invalid_output");
@@ -76,7 +107,11 @@ describe("stateless selector on Anthropic (one offered tool, validated)", () => 
   });
 
   it("asks again when the reply is empty (thinking used the budget) and never sends an empty assistant turn back", async () => {
-    const empty = { ...fixture("anthropic-decision-choose.json"), content: [{ type: "thinking", thinking: "", signature: "EqQBCkgIBhAB" }], stop_reason: "max_tokens" };
+    const empty = {
+      ...fixture("anthropic-decision-choose.json"),
+      content: [{ type: "thinking", thinking: "", signature: "EqQBCkgIBhAB" }],
+      stop_reason: "max_tokens",
+    };
     server.enqueue({ body: empty }, { body: fixture("anthropic-decision-choose.json") });
     const { ctx } = context();
     const decision = await createStatelessSelector({ model: anthropic() }).select(ctx);
@@ -89,7 +124,9 @@ describe("stateless selector on Anthropic (one offered tool, validated)", () => 
   it("reports a provider outage as a retryable provider error", async () => {
     server.enqueue({ status: 529, body: fixture("anthropic-overloaded.json") });
     const { ctx } = context();
-    const error = (await createStatelessSelector({ model: anthropic() }).select(ctx).catch((e: unknown) => e)) as SelectorError;
+    const error = (await createStatelessSelector({ model: anthropic() })
+      .select(ctx)
+      .catch((e: unknown) => e)) as SelectorError;
     expect(error.code).toBe("provider");
     expect(error.status).toBe(529);
     expect(error.retryable).toBe(true);
@@ -119,7 +156,10 @@ describe("stateless selector on OpenAI chat (structured output)", () => {
     server.enqueue({ body: fixture("openai-decision-stop.json") });
     const { ctx } = context();
     const decision = await createStatelessSelector({ model: openai() }).select(ctx);
-    expect(decision).toEqual({ action: "stop", reason: "The last line lands the image; anything more would explain it." });
+    expect(decision).toEqual({
+      action: "stop",
+      reason: "The last line lands the image; anything more would explain it.",
+    });
     const body = server.requests[0]!.json as Record<string, any>;
     expect(server.requests[0]!.path).toBe("/v1/chat/completions");
     expect(body["response_format"].type).toBe("json_schema");
@@ -142,7 +182,9 @@ describe("stateless selector on OpenAI chat (structured output)", () => {
     server.enqueue({ body: fixture("openai-decision-clarify.json") }, { body: fixture("openai-decision-stop.json") });
     const off = await createStatelessSelector({ model: openai() }).select(context({ allowClarify: false }).ctx);
     expect(off.action).toBe("stop");
-    expect((server.requests[1]!.json as { messages: { content: string }[] }).messages[3]!.content).toContain("clarify is not available");
+    expect((server.requests[1]!.json as { messages: { content: string }[] }).messages[3]!.content).toContain(
+      "clarify is not available",
+    );
     server.enqueue({ body: fixture("openai-decision-clarify.json") });
     const on = await createStatelessSelector({ model: openai() }).select(context({ allowClarify: true }).ctx);
     expect(on).toMatchObject({ action: "clarify", candidatesInTension: ["c1", "c3"] });

@@ -35,9 +35,21 @@ export function createStatelessSelector(options: StatelessSelectorOptions): Sele
       const attempts: { output: string; error: string }[] = [];
       const call = async (repair?: { reply: DecisionReply; error: string }) => {
         if (ctx.signal?.aborted) throw new SelectorError("aborted", "selection aborted");
-        const reply = await options.model.decide(prompt, { ...(ctx.signal ? { signal: ctx.signal } : {}), ...(repair ? { repair } : {}) });
-        ctx.reportUsage?.({ provider: options.model.provider, model: options.model.model, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, requests: 1 });
-        const check = reply.parseError !== undefined ? { ok: false as const, error: reply.parseError } : checkDecision(reply.value, rules);
+        const reply = await options.model.decide(prompt, {
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          ...(repair ? { repair } : {}),
+        });
+        ctx.reportUsage?.({
+          provider: options.model.provider,
+          model: options.model.model,
+          inputTokens: reply.inputTokens,
+          outputTokens: reply.outputTokens,
+          requests: 1,
+        });
+        const check =
+          reply.parseError !== undefined
+            ? { ok: false as const, error: reply.parseError }
+            : checkDecision(reply.value, rules);
         if (!check.ok) attempts.push({ output: reply.raw, error: check.error });
         return { reply, check };
       };

@@ -3,7 +3,10 @@ import { readFileSync } from "node:fs";
 import { addCandidates, createLoom, sequentialEnv, type Loom } from "@loom/core";
 
 export function fixture(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8")) as Record<string, unknown>;
+  return JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8")) as Record<
+    string,
+    unknown
+  >;
 }
 
 export const WORLDSPIDER_BRIEF = {
@@ -20,7 +23,10 @@ export function loomWithCandidates(): { loom: Loom; decisionId: string } {
   const loom = createLoom({ seed: "The attention was a hand. It was holding", brief: WORLDSPIDER_BRIEF }, env);
   const ids = ["c1", "c2", "c3"];
   let i = 0;
-  const idEnv = { ...env, newId: (kind: "node" | "decision" | "session") => (kind === "node" ? ids[i++]! : env.newId(kind)) };
+  const idEnv = {
+    ...env,
+    newId: (kind: "node" | "decision" | "session") => (kind === "node" ? ids[i++]! : env.newId(kind)),
+  };
   const { decisionId } = addCandidates(
     loom,
     loom.rootId,
@@ -35,5 +41,9 @@ export function loomWithCandidates(): { loom: Loom; decisionId: string } {
 }
 
 export function candidatesOf(loom: Loom, decisionId: string) {
-  return loom.decisions[decisionId]!.candidateNodeIds.map((id) => ({ id, text: loom.nodes[id]!.text, stepLogprob: loom.nodes[id]!.stepLogprob }));
+  return loom.decisions[decisionId]!.candidateNodeIds.map((id) => ({
+    id,
+    text: loom.nodes[id]!.text,
+    stepLogprob: loom.nodes[id]!.stepLogprob,
+  }));
 }

@@ -89,7 +89,10 @@ export interface ReplayServerOptions {
 }
 
 /** Start a replay server on 127.0.0.1 with an ephemeral port. */
-export async function startReplayServer(initial: (ReplayResponse | ReplayResponder)[] = [], options: ReplayServerOptions = {}): Promise<ReplayServer> {
+export async function startReplayServer(
+  initial: (ReplayResponse | ReplayResponder)[] = [],
+  options: ReplayServerOptions = {},
+): Promise<ReplayServer> {
   const queue = [...initial];
   const requests: RecordedRequest[] = [];
   let fallback: ReplayResponse | ((req: RecordedRequest) => ReplayResponse) | null = null;
@@ -105,7 +108,13 @@ export async function startReplayServer(initial: (ReplayResponse | ReplayRespond
       } catch {
         json = undefined;
       }
-      const recorded: RecordedRequest = { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, body, json };
+      const recorded: RecordedRequest = {
+        method: req.method ?? "GET",
+        path: req.url ?? "/",
+        headers: req.headers,
+        body,
+        json,
+      };
       requests.push(recorded);
       const refused = options.intercept?.(recorded);
       const at = refused ? -1 : queue.findIndex((r) => typeof r === "function" || matches(r, recorded));
@@ -114,9 +123,12 @@ export async function startReplayServer(initial: (ReplayResponse | ReplayRespond
       else if (at >= 0) {
         const queued = queue.splice(at, 1)[0]!;
         response = typeof queued === "function" ? queued(recorded) : queued;
-      }
-      else if (fallback) response = typeof fallback === "function" ? fallback(recorded) : fallback;
-      else response = { status: 599, body: { error: { message: `replay server: no response queued for ${recorded.method} ${recorded.path}` } } };
+      } else if (fallback) response = typeof fallback === "function" ? fallback(recorded) : fallback;
+      else
+        response = {
+          status: 599,
+          body: { error: { message: `replay server: no response queued for ${recorded.method} ${recorded.path}` } },
+        };
       answer(res, response).catch(() => res.destroy());
     });
   });
@@ -137,7 +149,10 @@ export async function startReplayServer(initial: (ReplayResponse | ReplayRespond
 }
 
 /** Server-sent-events framing for a list of JSON payloads (OpenAI style ends with `[DONE]`). */
-export function sseChunks(events: unknown[], options: { done?: boolean; eventNames?: (string | undefined)[] } = {}): string[] {
+export function sseChunks(
+  events: unknown[],
+  options: { done?: boolean; eventNames?: (string | undefined)[] } = {},
+): string[] {
   const chunks = events.map((e, i) => {
     const name = options.eventNames?.[i];
     return `${name ? `event: ${name}\n` : ""}data: ${typeof e === "string" ? e : JSON.stringify(e)}\n\n`;

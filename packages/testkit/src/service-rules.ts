@@ -30,7 +30,10 @@ export interface RuleViolation {
 
 /** Every rule the request breaks, in rule order. */
 export function violationsOf(rules: ServiceRules, request: RecordedRequest): { rule: ServiceRule; message: string }[] {
-  const body = request.json && typeof request.json === "object" && !Array.isArray(request.json) ? (request.json as Record<string, unknown>) : {};
+  const body =
+    request.json && typeof request.json === "object" && !Array.isArray(request.json)
+      ? (request.json as Record<string, unknown>)
+      : {};
   const out: { rule: ServiceRule; message: string }[] = [];
   for (const rule of rules.rules) {
     if (rule.paths && !rule.paths.test(request.path)) continue;
@@ -41,7 +44,8 @@ export function violationsOf(rules: ServiceRules, request: RecordedRequest): { r
 }
 
 /** Small helpers for writing rules. */
-export const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+export const isRecord = (x: unknown): x is Record<string, unknown> =>
+  typeof x === "object" && x !== null && !Array.isArray(x);
 export const requireFields = (name: string, fields: string[], paths?: RegExp): ServiceRule => ({
   name,
   ...(paths ? { paths } : {}),

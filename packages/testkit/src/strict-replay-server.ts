@@ -13,13 +13,17 @@ export interface StrictReplayServer extends ReplayServer {
 }
 
 /** Start a strict replay server for one service. Violations are answered as the service would answer them. */
-export async function startStrictReplayServer(rules: ServiceRules, initial: ReplayResponse[] = []): Promise<StrictReplayServer> {
+export async function startStrictReplayServer(
+  rules: ServiceRules,
+  initial: ReplayResponse[] = [],
+): Promise<StrictReplayServer> {
   const violations: RuleViolation[] = [];
   const inner = await startReplayServer(initial, {
     intercept(request: RecordedRequest): ReplayResponse | null {
       const broken = violationsOf(rules, request);
       if (broken.length === 0) return null;
-      for (const b of broken) violations.push({ rule: b.rule.name, message: b.message, method: request.method, path: request.path });
+      for (const b of broken)
+        violations.push({ rule: b.rule.name, message: b.message, method: request.method, path: request.path });
       const first = broken[0]!;
       return { status: first.rule.status ?? 400, body: rules.errorBody(first.message, first.rule) };
     },
@@ -27,7 +31,9 @@ export async function startStrictReplayServer(rules: ServiceRules, initial: Repl
   const assertNoViolations = () => {
     if (violations.length === 0) return;
     const lines = violations.map((v) => `  ${v.rule} (${v.method} ${v.path}): ${v.message}`);
-    throw new Error(`strict replay (${rules.service}, rules from ${rules.source}): ${violations.length} request(s) broke the service's rules:\n${lines.join("\n")}`);
+    throw new Error(
+      `strict replay (${rules.service}, rules from ${rules.source}): ${violations.length} request(s) broke the service's rules:\n${lines.join("\n")}`,
+    );
   };
   return {
     ...inner,

@@ -33,10 +33,16 @@ export type OptionsSpec = Record<string, OptionSpec>;
 type OptionValue<S extends OptionSpec> = S extends BooleanOption
   ? boolean
   : S extends NumberOption
-    ? S extends { default: number } ? number : number | undefined
+    ? S extends { default: number }
+      ? number
+      : number | undefined
     : S extends EnumOption<infer C>
-      ? S extends { default: string } ? C : C | undefined
-      : S extends { default: string } ? string : string | undefined;
+      ? S extends { default: string }
+        ? C
+        : C | undefined
+      : S extends { default: string }
+        ? string
+        : string | undefined;
 
 /** Parsed flag values, keyed by the flag's long name (kebab-case). */
 export type OptionValues<O extends OptionsSpec> = { [K in keyof O]: OptionValue<O[K]> } & { json: boolean };

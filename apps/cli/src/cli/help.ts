@@ -7,13 +7,18 @@ export const EXIT_CODES_TEXT =
   "Exit status: 0 ok, 1 failure (the message says what to do), 2 usage (bad flag or argument), 130 interrupted (work so far is saved).";
 
 function flagLabel(name: string, o: OptionSpec): string {
-  const value = o.type === "boolean" ? "" : ` ${o.type === "enum" ? o.choices.join("|") : (o.valueName ?? (o.type === "number" ? "N" : "VALUE"))}`;
+  const value =
+    o.type === "boolean"
+      ? ""
+      : ` ${o.type === "enum" ? o.choices.join("|") : (o.valueName ?? (o.type === "number" ? "N" : "VALUE"))}`;
   return `${o.short ? `-${o.short}, ` : "    "}--${name}${value}`;
 }
 
 function table(rows: [string, string][], c: Colors): string[] {
   const width = Math.min(34, Math.max(...rows.map(([a]) => a.length)));
-  return rows.map(([a, b]) => (a.length > width ? `  ${c.cyan(a)}\n  ${" ".repeat(width)}  ${b}` : `  ${c.cyan(a.padEnd(width))}  ${b}`));
+  return rows.map(([a, b]) =>
+    a.length > width ? `  ${c.cyan(a)}\n  ${" ".repeat(width)}  ${b}` : `  ${c.cyan(a.padEnd(width))}  ${b}`,
+  );
 }
 
 export function renderCommandHelp(spec: CommandSpec<OptionsSpec>, c: Colors): string {
@@ -24,7 +29,13 @@ export function renderCommandHelp(spec: CommandSpec<OptionsSpec>, c: Colors): st
   if (spec.description) lines.push(spec.description, "");
   if (spec.positionals?.length) {
     lines.push(c.bold("Arguments:"));
-    lines.push(...table(spec.positionals.map((p) => [p.name, p.description]), c), "");
+    lines.push(
+      ...table(
+        spec.positionals.map((p) => [p.name, p.description]),
+        c,
+      ),
+      "",
+    );
   }
   const all: OptionsSpec = { ...spec.options, ...COMMON_OPTIONS };
   lines.push(c.bold("Flags:"));
@@ -56,7 +67,10 @@ export function renderRootHelp(commands: readonly CommandSummary[], version: str
     `${c.bold("Usage:")} loom <command> [arguments] [flags]`,
     "",
     c.bold("Commands:"),
-    ...table(commands.map((cmd) => [cmd.name, cmd.summary]), c),
+    ...table(
+      commands.map((cmd) => [cmd.name, cmd.summary]),
+      c,
+    ),
     "",
     c.bold("Examples:"),
     `  ${c.dim("$")} loom demo`,
@@ -103,7 +117,10 @@ export function renderGroupHelp(group: string, actions: readonly CommandSummary[
     `${c.bold("Usage:")} loom ${group} <action> [flags]`,
     "",
     c.bold("Actions:"),
-    ...table(actions.map((a) => [a.name, a.summary]), c),
+    ...table(
+      actions.map((a) => [a.name, a.summary]),
+      c,
+    ),
     "",
     `Each action takes --help, e.g. loom ${actions[0]?.name ?? group} --help.`,
     EXIT_CODES_TEXT,

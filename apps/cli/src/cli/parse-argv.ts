@@ -24,7 +24,12 @@ export function parseArgv<O extends OptionsSpec>(spec: CommandSpec<O>, argv: rea
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: protectNegativeNumbers(argv, all), options: config, strict: true, allowPositionals: true });
+    parsed = parseArgs({
+      args: protectNegativeNumbers(argv, all),
+      options: config,
+      strict: true,
+      allowPositionals: true,
+    });
   } catch (error) {
     throw describeParseError(error, spec, all);
   }
@@ -67,7 +72,8 @@ function protectNegativeNumbers(argv: readonly string[], all: Record<string, Opt
   for (const token of argv) {
     if (/^-\d+(\.\d+)?$/.test(token)) {
       const prev = out[out.length - 1];
-      if (prev !== undefined && prev.startsWith("-") && !prev.startsWith(NEGATIVE) && takesValue(prev)) out[out.length - 1] = `${prev}=${token}`;
+      if (prev !== undefined && prev.startsWith("-") && !prev.startsWith(NEGATIVE) && takesValue(prev))
+        out[out.length - 1] = `${prev}=${token}`;
       else out.push(`${NEGATIVE}${token}`);
     } else out.push(token);
   }
@@ -99,7 +105,11 @@ function coerce(name: string, o: OptionSpec, raw: string | boolean | undefined):
   return n;
 }
 
-function describeParseError(error: unknown, spec: CommandSpec<OptionsSpec>, all: Record<string, OptionSpec>): UsageError {
+function describeParseError(
+  error: unknown,
+  spec: CommandSpec<OptionsSpec>,
+  all: Record<string, OptionSpec>,
+): UsageError {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   const flag = /'(-{1,2}[^'\s]+)/.exec(message)?.[1] ?? "";
@@ -107,14 +117,20 @@ function describeParseError(error: unknown, spec: CommandSpec<OptionsSpec>, all:
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
     const name = flag.replace(/^-+/, "").split("=")[0] ?? "";
     const guess = closest(name, Object.keys(all));
-    return new UsageError(`unknown flag ${flag} for loom ${spec.name}`, guess ? `did you mean --${guess}? (${help})` : help);
+    return new UsageError(
+      `unknown flag ${flag} for loom ${spec.name}`,
+      guess ? `did you mean --${guess}? (${help})` : help,
+    );
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
     const name = flag.replace(/^-+/, "").split(/[=\s]/)[0] ?? flag;
     const long = Object.entries(all).find(([n, o]) => n === name || o.short === name)?.[0] ?? name;
     const o = all[long];
     if (o?.type === "boolean") return new UsageError(`--${long} is a switch and takes no value`, help);
-    return new UsageError(`--${long} needs a value${o && "valueName" in o && o.valueName ? ` (${o.valueName})` : ""}`, help);
+    return new UsageError(
+      `--${long} needs a value${o && "valueName" in o && o.valueName ? ` (${o.valueName})` : ""}`,
+      help,
+    );
   }
   return new UsageError(message, help);
 }

@@ -12,7 +12,7 @@ export default defineCommand({
   name: "config",
   summary: "show or change a session's settings (model, sampling, selector, budget)",
   description:
-    "With no action, lists every setting. `set KEY VALUE` changes one for every later run (\"null\" clears it);\n" +
+    'With no action, lists every setting. `set KEY VALUE` changes one for every later run ("null" clears it);\n' +
     "the session must not be running. Keys: generator.provider, generator.model, generator.baseUrl,\n" +
     "generator.temperature, generator.topP, generator.segmentTokens, generator.branchingFactor, selector.mode,\n" +
     "selector.model, maxTokensTotal, maxSteps, …",
@@ -25,7 +25,10 @@ export default defineCommand({
   options: {},
   examples: [
     { command: "loom config story", description: "Every setting of the session." },
-    { command: "loom config story set generator.model ~/models/tiny.gguf", description: "Another model file for every later run." },
+    {
+      command: "loom config story set generator.model ~/models/tiny.gguf",
+      description: "Another model file for every later run.",
+    },
     { command: "loom config story set maxTokensTotal 5000", description: "A bigger token budget." },
     { command: "loom config story get selector.mode --json", description: "One setting, as JSON." },
   ],
@@ -35,11 +38,14 @@ export default defineCommand({
     if (action === undefined) {
       const { loom } = await readSession(dir);
       const entries = configEntries(loom.config);
-      out.result({ session: dir, config: loom.config }, () => entries.map(([k, v]) => `${k.padEnd(26)} ${JSON.stringify(v)}`).join("\n"));
+      out.result({ session: dir, config: loom.config }, () =>
+        entries.map(([k, v]) => `${k.padEnd(26)} ${JSON.stringify(v)}`).join("\n"),
+      );
       return;
     }
     if (action === "get") {
-      if (key === undefined) throw new UsageError("loom config SESSION get needs a KEY", "e.g. loom config story get generator.model");
+      if (key === undefined)
+        throw new UsageError("loom config SESSION get needs a KEY", "e.g. loom config story get generator.model");
       const { loom } = await readSession(dir);
       const found = configEntries(loom.config).find(([k]) => k === key);
       if (!found) throw new UsageError(`no setting "${key}"`, "`loom config SESSION` lists them");
@@ -47,7 +53,11 @@ export default defineCommand({
       return;
     }
     if (action !== "set") throw new UsageError(`unknown action "${action}" (get or set)`, "see: loom config --help");
-    if (key === undefined || value === undefined) throw new UsageError("loom config SESSION set needs KEY and VALUE", "e.g. loom config story set generator.model davinci-002");
+    if (key === undefined || value === undefined)
+      throw new UsageError(
+        "loom config SESSION set needs KEY and VALUE",
+        "e.g. loom config story set generator.model davinci-002",
+      );
     const session = await openSession(dir);
     try {
       const next = setConfigKey(session.loom.config, key, value);
@@ -60,6 +70,9 @@ export default defineCommand({
     } finally {
       await session.close();
     }
-    out.result({ key, value: configEntries((await readSession(dir)).loom.config).find(([k]) => k === key)?.[1] }, () => `${key} = ${value} (saved)`);
+    out.result(
+      { key, value: configEntries((await readSession(dir)).loom.config).find(([k]) => k === key)?.[1] },
+      () => `${key} = ${value} (saved)`,
+    );
   },
 });

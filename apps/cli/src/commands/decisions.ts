@@ -9,15 +9,27 @@ export default defineCommand({
   summary: "list the last decisions with reasons and logprob gaps",
   positionals: [SESSION_POSITIONAL],
   options: {
-    last: { type: "number", integer: true, min: 1, default: 10, valueName: "N", description: "how many of the most recent decisions" },
+    last: {
+      type: "number",
+      integer: true,
+      min: 1,
+      default: 10,
+      valueName: "N",
+      description: "how many of the most recent decisions",
+    },
   },
   examples: [
     { command: "loom decisions story", description: "The ten most recent decisions." },
-    { command: "loom decisions story --last 50 --json", description: "Fifty, as JSON records (the DecisionEvent format)." },
+    {
+      command: "loom decisions story --last 50 --json",
+      description: "Fifty, as JSON records (the DecisionEvent format).",
+    },
   ],
   async run({ values, positionals, env, cwd, out }) {
     const { loom } = await readLoom({ positionals, env, cwd, out });
     const decisions = lastDecisions(loom, values.last);
-    out.result({ sessionId: loom.sessionId, decisions: withSteps(loom, decisions) }, () => renderDecisions(loom, decisions, out.colors, "no decisions yet"));
+    out.result({ sessionId: loom.sessionId, decisions: withSteps(loom, decisions) }, () =>
+      renderDecisions(loom, decisions, out.colors, "no decisions yet"),
+    );
   },
 });

@@ -17,12 +17,46 @@ export default defineCommand({
     "model's favourite each time), prints the text and where the session was saved. No network, no API key.",
   options: {
     seed: { type: "string", valueName: "TEXT", default: DEFAULT_SEED, description: "the text to continue" },
-    steps: { type: "number", integer: true, min: 1, max: 200, default: 8, valueName: "N", description: "decisions to make" },
+    steps: {
+      type: "number",
+      integer: true,
+      min: 1,
+      max: 200,
+      default: 8,
+      valueName: "N",
+      description: "decisions to make",
+    },
     model: { type: "string", valueName: "PATH|NAME", description: "GGUF model for the local engine" },
-    branching: { type: "number", integer: true, min: 1, max: 16, default: 4, valueName: "N", description: "candidates per decision" },
-    "segment-tokens": { type: "number", integer: true, min: 1, max: 64, default: 6, valueName: "N", description: "tokens per candidate" },
-    "sample-seed": { type: "number", integer: true, default: 42, valueName: "N", description: "sampling seed (same seed, same story)" },
-    dir: { type: "string", valueName: "DIR", description: "session directory (default: ./.loom-sessions/<session id>)" },
+    branching: {
+      type: "number",
+      integer: true,
+      min: 1,
+      max: 16,
+      default: 4,
+      valueName: "N",
+      description: "candidates per decision",
+    },
+    "segment-tokens": {
+      type: "number",
+      integer: true,
+      min: 1,
+      max: 64,
+      default: 6,
+      valueName: "N",
+      description: "tokens per candidate",
+    },
+    "sample-seed": {
+      type: "number",
+      integer: true,
+      default: 42,
+      valueName: "N",
+      description: "sampling seed (same seed, same story)",
+    },
+    dir: {
+      type: "string",
+      valueName: "DIR",
+      description: "session directory (default: ./.loom-sessions/<session id>)",
+    },
   },
   examples: [
     { command: "loom demo", description: "Eight automatic steps on the small TinyStories model." },
@@ -44,7 +78,11 @@ export default defineCommand({
       cwd,
     });
     const shown = relative(cwd, dir) || ".";
-    out.info(out.errColors.dim(`session ${shown}: ${values.steps} steps, ${values.branching} candidates each, automatic selector`));
+    out.info(
+      out.errColors.dim(
+        `session ${shown}: ${values.steps} steps, ${values.branching} candidates each, automatic selector`,
+      ),
+    );
     const result = await runSession({
       dir,
       flags: { "max-steps": values.steps },
@@ -55,6 +93,14 @@ export default defineCommand({
       signal,
     });
     const { config: _config, ...json } = result;
-    out.result(json, () => [out.colors.bold("── text ──"), result.text, "", `${describeEnd(result, shown)}`, `read it again: ${invocation(cwd)} show ${shown} · the tree: ${invocation(cwd)} tree ${shown}`].join("\n"));
+    out.result(json, () =>
+      [
+        out.colors.bold("── text ──"),
+        result.text,
+        "",
+        `${describeEnd(result, shown)}`,
+        `read it again: ${invocation(cwd)} show ${shown} · the tree: ${invocation(cwd)} tree ${shown}`,
+      ].join("\n"),
+    );
   },
 });

@@ -7,10 +7,17 @@ import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
 export default defineCommand({
   name: "divergences",
   summary: "decisions that went against the base model",
-  description: "A divergence is a decision whose logprobGap (chosen − best candidate's logprob) is below the threshold.",
+  description:
+    "A divergence is a decision whose logprobGap (chosen − best candidate's logprob) is below the threshold.",
   positionals: [SESSION_POSITIONAL],
   options: {
-    threshold: { type: "number", max: 0, default: -1, valueName: "X", description: "logprob gap below which a choice counts as a divergence" },
+    threshold: {
+      type: "number",
+      max: 0,
+      default: -1,
+      valueName: "X",
+      description: "logprob gap below which a choice counts as a divergence",
+    },
   },
   examples: [
     { command: "loom divergences story", description: "Choices at least one nat below the model's favourite." },
@@ -20,7 +27,12 @@ export default defineCommand({
     const { loom } = await readLoom({ positionals, env, cwd, out });
     const found = divergences(loom, values.threshold);
     out.result({ sessionId: loom.sessionId, threshold: values.threshold, decisions: withSteps(loom, found) }, () =>
-      renderDecisions(loom, found, out.colors, `no decision with a logprob gap below ${values.threshold} (or no logprobs)`),
+      renderDecisions(
+        loom,
+        found,
+        out.colors,
+        `no decision with a logprob gap below ${values.threshold} (or no logprobs)`,
+      ),
     );
   },
 });

@@ -16,12 +16,21 @@ export default defineCommand({
   options: { ...GENERATOR_OPTIONS, ...SELECTOR_OPTIONS },
   examples: [
     { command: "loom doctor", description: "Probe the local engine (the default generator)." },
-    { command: "loom doctor --generator llamacpp --base-url http://localhost:8080/v1 --model stories15M", description: "Check a llama.cpp server." },
-    { command: "loom doctor --generator anthropic-cli-sim --selector stateless --selector-model claude-sonnet-5-5 --json", description: "Both services, as JSON." },
+    {
+      command: "loom doctor --generator llamacpp --base-url http://localhost:8080/v1 --model stories15M",
+      description: "Check a llama.cpp server.",
+    },
+    {
+      command:
+        "loom doctor --generator anthropic-cli-sim --selector stateless --selector-model claude-sonnet-5-5 --json",
+      description: "Both services, as JSON.",
+    },
   ],
   async run({ values, env, cwd, out, signal }) {
     const config = applyConfigFlags(defaultSessionConfig(), values);
-    out.info(`probing ${config.generator.provider}${config.selector.mode === "human" || config.selector.mode === "auto" ? "" : ` and ${config.selector.model}`}…`);
+    out.info(
+      `probing ${config.generator.provider}${config.selector.mode === "human" || config.selector.mode === "auto" ? "" : ` and ${config.selector.model}`}…`,
+    );
     let generatorProbe: ServiceProbe;
     try {
       const generator = makeGenerator(config.generator, { env, cwd });
@@ -32,14 +41,29 @@ export default defineCommand({
       }
     } catch (error) {
       generatorProbe = {
-        role: "generator", provider: config.generator.provider, model: config.generator.model, baseURL: config.generator.baseUrl,
-        reachable: false, auth: null, modelServed: null, nativeN: null, logprobs: null, stop: null, facts: [],
-        cost: { requests: 0, inputTokens: 0, outputTokens: 0 }, error: (error as Error).message, ok: false,
+        role: "generator",
+        provider: config.generator.provider,
+        model: config.generator.model,
+        baseURL: config.generator.baseUrl,
+        reachable: false,
+        auth: null,
+        modelServed: null,
+        nativeN: null,
+        logprobs: null,
+        stop: null,
+        facts: [],
+        cost: { requests: 0, inputTokens: 0, outputTokens: 0 },
+        error: (error as Error).message,
+        ok: false,
       };
     }
     const selectorProbe = await probeSelectorConfig(config.selector, env, signal);
     const report = { ok: generatorProbe.ok && selectorProbe.ok, generator: generatorProbe, selector: selectorProbe };
     out.result(report, () => [renderProbe(generatorProbe), renderProbe(selectorProbe)].join("\n\n"));
-    if (!report.ok) throw new FailureError("doctor: a service is not ready (see above)", "fix what the report names, then run loom doctor again");
+    if (!report.ok)
+      throw new FailureError(
+        "doctor: a service is not ready (see above)",
+        "fix what the report names, then run loom doctor again",
+      );
   },
 });

@@ -33,14 +33,27 @@ export default defineCommand({
     "With --out the format comes from the file's extension (.md, .json, .dot) unless --format says it.",
   positionals: [SESSION_POSITIONAL],
   options: {
-    format: { type: "enum", choices: ["md", "json", "dot"], short: "f", description: "output format (default: from --out's extension, else md)" },
-    out: { type: "string", short: "o", valueName: "FILE", description: "write to a file (written whole or not at all) instead of stdout" },
+    format: {
+      type: "enum",
+      choices: ["md", "json", "dot"],
+      short: "f",
+      description: "output format (default: from --out's extension, else md)",
+    },
+    out: {
+      type: "string",
+      short: "o",
+      valueName: "FILE",
+      description: "write to a file (written whole or not at all) instead of stdout",
+    },
     branches: { type: "boolean", description: "md: list every other branch too" },
     "full-text": { type: "boolean", description: "json: include each node's full text" },
   },
   examples: [
     { command: "loom export story > story.md", description: "The text as Markdown." },
-    { command: "loom export story -o story.json", description: "Everything, to re-import later with `loom import story.json`." },
+    {
+      command: "loom export story -o story.json",
+      description: "Everything, to re-import later with `loom import story.json`.",
+    },
     { command: "loom export story -f json | jq '.loom.nodes | length'", description: "Plain JSON for jq." },
     { command: "loom export story -f dot | dot -Tsvg > tree.svg", description: "A picture of the tree." },
   ],

@@ -20,11 +20,20 @@ export default defineCommand({
   summary: "check a session for damage; --repair salvages it into a new session",
   positionals: [SESSION_POSITIONAL],
   options: {
-    repair: { type: "boolean", description: "copy every intact record into a new session beside this one (this one is never changed)" },
+    repair: {
+      type: "boolean",
+      description: "copy every intact record into a new session beside this one (this one is never changed)",
+    },
   },
   examples: [
-    { command: "loom fsck story", description: "Verify every checksum, the snapshot/journal/manifest agreement and the tree's invariants." },
-    { command: "loom fsck story --repair", description: "Salvage what is intact into story.salvaged and list what could not be saved." },
+    {
+      command: "loom fsck story",
+      description: "Verify every checksum, the snapshot/journal/manifest agreement and the tree's invariants.",
+    },
+    {
+      command: "loom fsck story --repair",
+      description: "Salvage what is intact into story.salvaged and list what could not be saved.",
+    },
   ],
   async run({ values, positionals, env, cwd, out }) {
     const dir = resolveSessionDir(positionals.session, env, cwd);
@@ -33,10 +42,14 @@ export default defineCommand({
     out.result({ ...report, salvage }, () => {
       const c = out.colors;
       const lines: string[] = [];
-      if (report.loaded) lines.push(`${dir}: ${report.loaded.nodes} nodes, ${report.loaded.decisions} decisions, seq ${report.loaded.seq}`);
+      if (report.loaded)
+        lines.push(
+          `${dir}: ${report.loaded.nodes} nodes, ${report.loaded.decisions} decisions, seq ${report.loaded.seq}`,
+        );
       for (const p of report.problems) lines.push(`${c.red("damaged")} ${p.message}`);
       for (const r of report.repairable) lines.push(`${c.yellow("repairable")} ${r} (an ordinary open repairs this)`);
-      if (report.problems.length === 0) lines.push(c.green("ok: every checksum holds, the files agree, the tree is whole"));
+      if (report.problems.length === 0)
+        lines.push(c.green("ok: every checksum holds, the files agree, the tree is whole"));
       if (salvage) {
         lines.push(`salvaged ${salvage.nodes} nodes and ${salvage.decisions} decisions into ${salvage.dest}`);
         for (const l of salvage.lost) lines.push(`${c.red("not saved")} ${l}`);
@@ -45,7 +58,10 @@ export default defineCommand({
       return lines.join("\n");
     });
     if (report.problems.length > 0 && !salvage) {
-      throw new FailureError(`${report.problems.length} problem(s) in ${dir}`, "run `loom fsck --repair` to salvage what is intact into a new session");
+      throw new FailureError(
+        `${report.problems.length} problem(s) in ${dir}`,
+        "run `loom fsck --repair` to salvage what is intact into a new session",
+      );
     }
   },
 });

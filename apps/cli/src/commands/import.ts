@@ -19,16 +19,27 @@ export default defineCommand({
     "manifest.ndjson), or a JSON file written by `loom export --format json`. The source is not changed.",
   positionals: [{ name: "path", description: "session directory or exported .json file to import", required: true }],
   options: {
-    dir: { type: "string", valueName: "DIR", description: "where the new session goes (default: ./.loom-sessions/<session id>)" },
+    dir: {
+      type: "string",
+      valueName: "DIR",
+      description: "where the new session goes (default: ./.loom-sessions/<session id>)",
+    },
   },
   examples: [
-    { command: "loom import ~/pyloom/sessions/3e8f1a2b9c4d", description: "A Python reference session, into ./.loom-sessions/3e8f1a2b9c4d." },
+    {
+      command: "loom import ~/pyloom/sessions/3e8f1a2b9c4d",
+      description: "A Python reference session, into ./.loom-sessions/3e8f1a2b9c4d.",
+    },
     { command: "loom import story.json --dir story-copy", description: "A JSON export back into a session directory." },
     { command: "loom import old-session --dir new --json", description: "Report format, counts and text as JSON." },
   ],
   async run({ values, positionals, env, cwd, out }) {
     const src = resolve(cwd, positionals.path!);
-    if (!existsSync(src)) throw new FailureError(`no such file or directory: ${src}`, "give a session directory or a file from `loom export --format json`");
+    if (!existsSync(src))
+      throw new FailureError(
+        `no such file or directory: ${src}`,
+        "give a session directory or a file from `loom export --format json`",
+      );
     // Read first (the new session's default place is named after the imported id), then write.
     let read: { format: string; loom: Loom; warnings: string[] };
     if (statSync(src).isDirectory()) {
@@ -38,8 +49,10 @@ export default defineCommand({
     } else {
       read = { ...(await readExportFile(src)), warnings: [] };
     }
-    const dest = values.dir !== undefined ? dirFlag(cwd, values.dir) : join(sessionsRoot(env, cwd), read.loom.sessionId);
-    if (existsSync(join(dest, "loom.json"))) throw new FailureError(`a session already exists in ${dest}`, "pick another place with --dir DIR");
+    const dest =
+      values.dir !== undefined ? dirFlag(cwd, values.dir) : join(sessionsRoot(env, cwd), read.loom.sessionId);
+    if (existsSync(join(dest, "loom.json")))
+      throw new FailureError(`a session already exists in ${dest}`, "pick another place with --dir DIR");
     const session = await createSession(dest, read.loom);
     await session.close();
     const result = { ...read, dest };

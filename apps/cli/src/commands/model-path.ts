@@ -14,6 +14,9 @@ export default defineCommand({
   ],
   async run({ values, env, cwd, out }) {
     const choice = resolveLocalModel({ flag: values.model, env, cwd });
-    out.result({ ...choice, cache: modelsDir(env), cached: cachedModels(env) }, () => `${choice.path}  (from ${choice.source})`);
+    out.result(
+      { ...choice, cache: modelsDir(env), cached: cachedModels(env) },
+      () => `${choice.path}  (from ${choice.source})`,
+    );
   },
 });

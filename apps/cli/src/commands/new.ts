@@ -12,20 +12,38 @@ export default defineCommand({
   options: {
     seed: { type: "string", valueName: "TEXT", description: "the text to continue" },
     "seed-file": { type: "string", valueName: "FILE", description: "read the seed from a file" },
-    brief: { type: "string", valueName: "FILE", description: "creative brief: .toml (structured) or Markdown/text (becomes notes)" },
-    dir: { type: "string", valueName: "DIR", description: "session directory (default: ./.loom-sessions/<session id>)" },
+    brief: {
+      type: "string",
+      valueName: "FILE",
+      description: "creative brief: .toml (structured) or Markdown/text (becomes notes)",
+    },
+    dir: {
+      type: "string",
+      valueName: "DIR",
+      description: "session directory (default: ./.loom-sessions/<session id>)",
+    },
     ...GENERATOR_OPTIONS,
     ...SELECTOR_OPTIONS,
     ...BUDGET_OPTIONS,
   },
   examples: [
-    { command: 'loom new --seed "Once upon a time" --dir story', description: "A session on the local engine, chosen by you at the keyboard." },
-    { command: "loom new --seed-file opening.txt --brief brief.toml --preset stable --dir spider", description: "Seed and brief from files, stable sampling." },
     {
-      command: "loom new --seed 'The attention was a hand' --generator openai --model davinci-002 --selector stateless --selector-model claude-sonnet-5-5",
+      command: 'loom new --seed "Once upon a time" --dir story',
+      description: "A session on the local engine, chosen by you at the keyboard.",
+    },
+    {
+      command: "loom new --seed-file opening.txt --brief brief.toml --preset stable --dir spider",
+      description: "Seed and brief from files, stable sampling.",
+    },
+    {
+      command:
+        "loom new --seed 'The attention was a hand' --generator openai --model davinci-002 --selector stateless --selector-model claude-sonnet-5-5",
       description: "OpenAI base model proposes, a Claude selector chooses (OPENAI_API_KEY and ANTHROPIC_API_KEY).",
     },
-    { command: "loom new --seed 'Hi' --base-url http://127.0.0.1:8080/v1 --generator openai --model local", description: "Any OpenAI-compatible server (llama.cpp, vLLM, Ollama)." },
+    {
+      command: "loom new --seed 'Hi' --base-url http://127.0.0.1:8080/v1 --generator openai --model local",
+      description: "Any OpenAI-compatible server (llama.cpp, vLLM, Ollama).",
+    },
   ],
   async run({ values, env, cwd, out }) {
     const { dir, loom } = await newSession({

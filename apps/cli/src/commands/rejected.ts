@@ -9,8 +9,16 @@ export default defineCommand({
   name: "rejected",
   summary: "list the candidates rejected at a node",
   positionals: [
-    { name: "node", description: "node id, id prefix, or position on the current path (0 = root, -1 = tip)", required: true },
-    { name: "session", description: "session directory (default: $LOOM_SESSION, the current directory, or the newest in ./.loom-sessions)" },
+    {
+      name: "node",
+      description: "node id, id prefix, or position on the current path (0 = root, -1 = tip)",
+      required: true,
+    },
+    {
+      name: "session",
+      description:
+        "session directory (default: $LOOM_SESSION, the current directory, or the newest in ./.loom-sessions)",
+    },
   ],
   options: {},
   examples: [
@@ -25,7 +33,11 @@ export default defineCommand({
     out.result({ sessionId: loom.sessionId, node: nodeId, rejected }, () => {
       const c = out.colors;
       if (rejected.length === 0) return c.dim(`nothing was rejected at ${nodeId}`);
-      return rejected.map((n) => `${c.dim(n.id)}  ${formatLogprob(n.stepLogprob).padStart(7)}  ${JSON.stringify(snippet(n.text, 70))}`).join("\n");
+      return rejected
+        .map(
+          (n) => `${c.dim(n.id)}  ${formatLogprob(n.stepLogprob).padStart(7)}  ${JSON.stringify(snippet(n.text, 70))}`,
+        )
+        .join("\n");
     });
   },
 });

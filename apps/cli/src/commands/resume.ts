@@ -14,7 +14,10 @@ export default defineCommand({
   options: RUN_OPTIONS,
   examples: [
     { command: "loom resume story", description: "Pick up where you quit." },
-    { command: "loom resume --selector auto --max-steps 5", description: "The newest session, five more automatic steps." },
+    {
+      command: "loom resume --selector auto --max-steps 5",
+      description: "The newest session, five more automatic steps.",
+    },
     { command: "loom resume story --continue", description: "A stopped session: grow past the stop from its tip." },
   ],
   run: runCommand,

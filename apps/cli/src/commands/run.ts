@@ -22,10 +22,22 @@ export default defineCommand({
   options: RUN_OPTIONS,
   examples: [
     { command: "loom run story", description: "Choose continuations yourself." },
-    { command: "loom run story --selector auto --max-steps 20", description: "Twenty steps offline, following the base model's favourites." },
-    { command: "loom run story --selector stateless --selector-model claude-sonnet-5-5", description: "A Claude selector reads the brief and decides (ANTHROPIC_API_KEY)." },
-    { command: "loom run story --from 3", description: "Go back to the fourth node of the current path and grow a new branch." },
-    { command: "loom run story --max-tokens-total 3000", description: "Raise a session's token budget once it is reached, and go on." },
+    {
+      command: "loom run story --selector auto --max-steps 20",
+      description: "Twenty steps offline, following the base model's favourites.",
+    },
+    {
+      command: "loom run story --selector stateless --selector-model claude-sonnet-5-5",
+      description: "A Claude selector reads the brief and decides (ANTHROPIC_API_KEY).",
+    },
+    {
+      command: "loom run story --from 3",
+      description: "Go back to the fourth node of the current path and grow a new branch.",
+    },
+    {
+      command: "loom run story --max-tokens-total 3000",
+      description: "Raise a session's token budget once it is reached, and go on.",
+    },
   ],
   run: runCommand,
 });

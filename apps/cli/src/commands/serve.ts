@@ -13,10 +13,30 @@ export default defineCommand({
     "(one is generated and printed if you give none). New sessions use the local engine's model.",
   options: {
     host: { type: "string", valueName: "HOST", default: "127.0.0.1", description: "interface to bind" },
-    port: { type: "number", integer: true, min: 0, max: 65535, default: 4321, valueName: "PORT", description: "port (0: any free port)" },
-    dir: { type: "string", valueName: "DIR", description: "sessions directory (default: $LOOM_SESSIONS_DIR or ./.loom-sessions)" },
-    token: { type: "string", valueName: "TOKEN", description: "bearer token every request must carry (default: $LOOM_SERVER_TOKEN)" },
-    model: { type: "string", valueName: "PATH|NAME", description: "GGUF model for new local sessions (default: LOOM_MODEL, then the cache)" },
+    port: {
+      type: "number",
+      integer: true,
+      min: 0,
+      max: 65535,
+      default: 4321,
+      valueName: "PORT",
+      description: "port (0: any free port)",
+    },
+    dir: {
+      type: "string",
+      valueName: "DIR",
+      description: "sessions directory (default: $LOOM_SESSIONS_DIR or ./.loom-sessions)",
+    },
+    token: {
+      type: "string",
+      valueName: "TOKEN",
+      description: "bearer token every request must carry (default: $LOOM_SERVER_TOKEN)",
+    },
+    model: {
+      type: "string",
+      valueName: "PATH|NAME",
+      description: "GGUF model for new local sessions (default: LOOM_MODEL, then the cache)",
+    },
     cors: { type: "string", valueName: "ORIGIN", description: "allow this origin to call the API (CORS)" },
   },
   examples: [
@@ -30,7 +50,10 @@ export default defineCommand({
     // The same lookup as every other command; a --model that names nothing is an error, no model at all a warning.
     const { choice, looked } = lookupLocalModel({ flag: values.model, env, cwd });
     const model = choice?.path;
-    if (!model) out.warn(`no model for the local engine (looked in: ${looked.join("; ")}); new sessions need another generator — set LOOM_MODEL or run \`loom model pull\``);
+    if (!model)
+      out.warn(
+        `no model for the local engine (looked in: ${looked.join("; ")}); new sessions need another generator — set LOOM_MODEL or run \`loom model pull\``,
+      );
     const token = values.token ?? env.LOOM_SERVER_TOKEN;
     const server = await startServer({
       host: values.host,
@@ -42,7 +65,10 @@ export default defineCommand({
       log: (m) => out.info(m),
     });
     const link = server.token ? `${server.url}/?token=${server.token}` : server.url;
-    out.result({ url: server.url, token: server.token, sessionsDir }, () => `loom server on ${link} (sessions in ${sessionsDir}); Ctrl-C stops`);
+    out.result(
+      { url: server.url, token: server.token, sessionsDir },
+      () => `loom server on ${link} (sessions in ${sessionsDir}); Ctrl-C stops`,
+    );
     await new Promise<void>((resolveWait) => {
       if (signal.aborted) return resolveWait();
       signal.addEventListener("abort", () => resolveWait(), { once: true });

@@ -9,7 +9,11 @@ export default defineCommand({
   summary: "print the text of the current path",
   positionals: [SESSION_POSITIONAL],
   options: {
-    node: { type: "string", valueName: "NODE", description: "show the path ending at this node (id, id prefix, or position on the current path)" },
+    node: {
+      type: "string",
+      valueName: "NODE",
+      description: "show the path ending at this node (id, id prefix, or position on the current path)",
+    },
     segments: { type: "boolean", description: "mark where one chosen segment ends and the next begins" },
   },
   examples: [

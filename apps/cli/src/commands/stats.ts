@@ -66,13 +66,21 @@ export default defineCommand({
           ["generator", stats.generator],
           ["selector", stats.selector],
           ["nodes", String(stats.nodes)],
-          ["decisions", `${stats.decisions} (${stats.resolvedDecisions} resolved, ${stats.clarifications} clarifications)`],
+          [
+            "decisions",
+            `${stats.decisions} (${stats.resolvedDecisions} resolved, ${stats.clarifications} clarifications)`,
+          ],
           ["depth", String(stats.depth)],
           ["mean logprob gap", formatLogprob(stats.meanLogprobGap)],
           ["tokens", `${stats.generatedTokens} generated, ${stats.currentPathTokens} on the current path`],
           ["text", `${stats.textChars} characters`],
           ["model calls", `${usage.requests} requests, ${usage.inputTokens} tokens in, ${usage.outputTokens} out`],
-          ["cost", stats.costUsd !== null ? `$${stats.costUsd.toFixed(4)}${usage.unpriced.length ? ` (not priced: ${usage.unpriced.join(", ")})` : ""}` : "— (local engine, or no price configured)"],
+          [
+            "cost",
+            stats.costUsd !== null
+              ? `$${stats.costUsd.toFixed(4)}${usage.unpriced.length ? ` (not priced: ${usage.unpriced.join(", ")})` : ""}`
+              : "— (local engine, or no price configured)",
+          ],
         ];
         return rows.map(([k, v]) => `${out.colors.bold(k.padEnd(17))} ${v}`).join("\n");
       });

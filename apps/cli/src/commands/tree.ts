@@ -16,27 +16,55 @@ export default defineCommand({
   ].join("\n"),
   positionals: [SESSION_POSITIONAL],
   options: {
-    around: { type: "number", integer: true, min: 0, max: 1_000_000_000, valueName: "N", description: `steps of the current path shown above the tip (default ${DEFAULT_AROUND})` },
-    subtree: { type: "string", valueName: "NODE", description: "draw the tree under this node (id, id prefix, or position on the current path)" },
-    depth: { type: "number", integer: true, min: 0, max: 1_000_000_000, valueName: "N", description: "levels drawn below a branch (default: 0 around the tip, 3 for --subtree, all for --all)" },
+    around: {
+      type: "number",
+      integer: true,
+      min: 0,
+      max: 1_000_000_000,
+      valueName: "N",
+      description: `steps of the current path shown above the tip (default ${DEFAULT_AROUND})`,
+    },
+    subtree: {
+      type: "string",
+      valueName: "NODE",
+      description: "draw the tree under this node (id, id prefix, or position on the current path)",
+    },
+    depth: {
+      type: "number",
+      integer: true,
+      min: 0,
+      max: 1_000_000_000,
+      valueName: "N",
+      description: "levels drawn below a branch (default: 0 around the tip, 3 for --subtree, all for --all)",
+    },
     all: { type: "boolean", description: "every node, from the root (long for a long piece)" },
   },
   examples: [
     { command: "loom tree story", description: "The last ten steps and the branches not taken." },
     { command: "loom tree story --around 50 --depth 2", description: "Fifty steps, two levels into each branch." },
     { command: "loom tree story --subtree n_4f2e", description: "What grew under one node." },
-    { command: "loom tree story --all --json", description: "Every node as flat JSON rows (id, parentId, depth, text…)." },
+    {
+      command: "loom tree story --all --json",
+      description: "Every node as flat JSON rows (id, parentId, depth, text…).",
+    },
   ],
   async run({ values, positionals, env, cwd, out }) {
     if (values.all && (values.around !== undefined || values.subtree !== undefined)) {
       throw new UsageError("--all draws everything: leave out --around and --subtree");
     }
-    if (values.subtree !== undefined && values.around !== undefined) throw new UsageError("give --around or --subtree, not both");
+    if (values.subtree !== undefined && values.around !== undefined)
+      throw new UsageError("give --around or --subtree, not both");
     const { loom } = await readLoom({ positionals, env, cwd, out });
     const subtree = values.subtree !== undefined ? resolveNodeRef(loom, values.subtree, "--subtree") : undefined;
     const window = treeWindow(loom, { around: values.around, subtree, depth: values.depth, all: values.all });
-    out.result({ sessionId: loom.sessionId, tip: loom.currentPath[loom.currentPath.length - 1], pathLength: loom.currentPath.length, ...treeJson(loom, window) }, () =>
-      renderTree(loom, window, { width: out.columns, colors: out.colors }),
+    out.result(
+      {
+        sessionId: loom.sessionId,
+        tip: loom.currentPath[loom.currentPath.length - 1],
+        pathLength: loom.currentPath.length,
+        ...treeJson(loom, window),
+      },
+      () => renderTree(loom, window, { width: out.columns, colors: out.colors }),
     );
   },
 });

@@ -27,13 +27,22 @@ export function describeError(error: unknown): FailureError | null {
   if (sys.code === "EISDIR" && sys.path) return new FailureError(`is a directory, expected a file: ${sys.path}`);
   if (sys.code === "EADDRINUSE" && sys.syscall === "listen") {
     const port = (error as { port?: number }).port;
-    return new FailureError(`--port ${port ?? ""}: already in use by another program`, "pick another with --port N, or --port 0 for any free port");
+    return new FailureError(
+      `--port ${port ?? ""}: already in use by another program`,
+      "pick another with --port N, or --port 0 for any free port",
+    );
   }
   if (sys.code === "EACCES" && sys.syscall === "listen") {
-    return new FailureError(`--port ${(error as { port?: number }).port ?? ""}: not allowed to listen there (ports below 1024 need privileges)`, "pick a port above 1023 with --port N");
+    return new FailureError(
+      `--port ${(error as { port?: number }).port ?? ""}: not allowed to listen there (ports below 1024 need privileges)`,
+      "pick a port above 1023 with --port N",
+    );
   }
   if (sys.code === "EADDRNOTAVAIL" && sys.syscall === "listen") {
-    return new FailureError(`--host: no such address on this machine (${(error as { address?: string }).address ?? ""})`, "use 127.0.0.1, 0.0.0.0, or an address of this machine");
+    return new FailureError(
+      `--host: no such address on this machine (${(error as { address?: string }).address ?? ""})`,
+      "use 127.0.0.1, 0.0.0.0, or an address of this machine",
+    );
   }
   return null;
 }

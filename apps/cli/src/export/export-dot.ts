@@ -20,7 +20,8 @@ export function exportDot(loom: Loom): string {
     const lp = node.stepLogprob === null ? "" : `\\n${node.stepLogprob.toFixed(2)}`;
     const attrs = [`label="${label(node.text)}${lp}"`];
     if (onPath.has(node.id)) attrs.push('style="rounded,bold,filled"', 'fillcolor="#e6f2ff"', 'color="#1f6feb"');
-    else if (node.chosenBy === null && node.parentId !== null) attrs.push('style="rounded,dashed"', "fontcolor=gray40", "color=gray60");
+    else if (node.chosenBy === null && node.parentId !== null)
+      attrs.push('style="rounded,dashed"', "fontcolor=gray40", "color=gray60");
     if (node.origin === "human" || node.origin === "edit") attrs.push("shape=note");
     lines.push(`  "${node.id}" [${attrs.join(", ")}];`);
   }

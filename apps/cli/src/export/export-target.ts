@@ -4,18 +4,32 @@ import { UsageError } from "../cli/exit-error.js";
 
 export type ExportFormat = "md" | "json" | "dot";
 
-const BY_EXTENSION: Record<string, ExportFormat> = { ".md": "md", ".markdown": "md", ".txt": "md", ".json": "json", ".dot": "dot", ".gv": "dot" };
+const BY_EXTENSION: Record<string, ExportFormat> = {
+  ".md": "md",
+  ".markdown": "md",
+  ".txt": "md",
+  ".json": "json",
+  ".dot": "dot",
+  ".gv": "dot",
+};
 
 export function exportFormat(flag: ExportFormat | undefined, out: string | undefined): ExportFormat {
   const ext = out === undefined ? "" : extname(out).toLowerCase();
   const implied = BY_EXTENSION[ext];
   if (flag !== undefined) {
     if (implied !== undefined && implied !== flag) {
-      throw new UsageError(`--format ${flag} does not match --out ${out} (a ${ext} file is ${implied})`, `drop --format, or name the file ….${flag}`);
+      throw new UsageError(
+        `--format ${flag} does not match --out ${out} (a ${ext} file is ${implied})`,
+        `drop --format, or name the file ….${flag}`,
+      );
     }
     return flag;
   }
   if (out === undefined) return "md";
-  if (implied === undefined) throw new UsageError(`--out ${out}: cannot tell the format from "${ext || "no extension"}"`, "pass --format md, json or dot, or end the name in .md, .json or .dot");
+  if (implied === undefined)
+    throw new UsageError(
+      `--out ${out}: cannot tell the format from "${ext || "no extension"}"`,
+      "pass --format md, json or dot, or end the name in .md, .json or .dot",
+    );
   return implied;
 }

@@ -24,8 +24,17 @@ async function writeRecord(sink: Sink, name: string, record: Record<string, unkn
  * A `LoomExport` document (format, version, exportedAt, text, loom, fullText?),
  * streamed: JSON.parse, jq and Python's json read it as usual.
  */
-export async function writeJsonExport(loom: Loom, sink: Sink, options: { fullText?: boolean; now?: () => Date } = {}): Promise<void> {
-  const head = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: (options.now ?? (() => new Date()))().toISOString(), text: currentText(loom) };
+export async function writeJsonExport(
+  loom: Loom,
+  sink: Sink,
+  options: { fullText?: boolean; now?: () => Date } = {},
+): Promise<void> {
+  const head = {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: (options.now ?? (() => new Date()))().toISOString(),
+    text: currentText(loom),
+  };
   await sink(`${JSON.stringify(head).slice(0, -1)},\n"loom":{`);
   const { nodes, decisions, ...rest } = loom;
   await sink(`${JSON.stringify(rest).slice(1, -1)},\n`);

@@ -11,7 +11,10 @@ export interface Key {
 export class KeyInput {
   private queue: Key[] = [];
   private waiter: ((key: Key) => void) | null = null;
-  private readonly onKey = (str: string | undefined, key: { name?: string; ctrl?: boolean; sequence?: string } | undefined) => {
+  private readonly onKey = (
+    str: string | undefined,
+    key: { name?: string; ctrl?: boolean; sequence?: string } | undefined,
+  ) => {
     const k: Key = { sequence: str ?? key?.sequence ?? "", name: key?.name, ctrl: key?.ctrl ?? false };
     // Raw mode turns Ctrl-C into a key: act on it at once (a generation may be in flight), never queue it.
     if (k.ctrl && k.name === "c") {

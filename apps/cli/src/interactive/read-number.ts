@@ -6,7 +6,13 @@ import type { KeyInput } from "./key-input.js";
  * Digits accumulate while a longer valid number could still follow; Enter ends early, Backspace
  * edits, anything else cancels (null). "12" among 12 candidates picks the twelfth, "1" then Enter the first.
  */
-export async function readNumber(keys: KeyInput, out: Output, first: number, count: number, signal: AbortSignal): Promise<number | null> {
+export async function readNumber(
+  keys: KeyInput,
+  out: Output,
+  first: number,
+  count: number,
+  signal: AbortSignal,
+): Promise<number | null> {
   let typed = String(first);
   out.write(typed);
   while (Number(typed) * 10 <= count) {

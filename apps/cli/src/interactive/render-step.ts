@@ -24,7 +24,9 @@ export function renderStep(loom: Loom, candidates: readonly SelectionCandidate[]
   const step = loom.currentPath.length;
   const text = currentText(loom);
   const tail = text.length > 600 ? `…${text.slice(-600)}` : text;
-  const header = c.dim(`── step ${step} · ${pathTokenCount(loom)} tokens · ${loom.sessionId} ${"─".repeat(Math.max(0, Math.min(width, 80) - 40))}`);
+  const header = c.dim(
+    `── step ${step} · ${pathTokenCount(loom)} tokens · ${loom.sessionId} ${"─".repeat(Math.max(0, Math.min(width, 80) - 40))}`,
+  );
   const fav = favouriteIndex(candidates);
   const firstWith = new Map<string, number>();
   const rows = candidates.map((cand, i) => {
@@ -33,7 +35,8 @@ export function renderStep(loom: Loom, candidates: readonly SelectionCandidate[]
     // Small models often sample the same segment twice; say so rather than make the reader compare.
     const same = firstWith.get(cand.text);
     if (same === undefined) firstWith.set(cand.text, i);
-    const marker = i === fav ? c.dim("  ← model's favourite") : same !== undefined ? c.dim(`  (same as ${same + 1})`) : "";
+    const marker =
+      i === fav ? c.dim("  ← model's favourite") : same !== undefined ? c.dim(`  (same as ${same + 1})`) : "";
     return `${num}  ${c.dim(lp)}  ${c.cyan(`“${visible(cand.text)}”`)}${marker}`;
   });
   return [header, "", tail, "", ...rows, "", c.dim(KEYS_HELP)].join("\n");

@@ -1,6 +1,12 @@
 // The human at a terminal as a HumanInterface: keys choose, stop, reroll, write, go back, show rejected, quit.
 import { currentText, rejectedAt, type SelectorDecision } from "@loom/core";
-import type { ClarificationAnswer, ClarificationRequest, HumanChoiceRequest, HumanInterface, SelectionOutcome } from "@loom/selectors";
+import type {
+  ClarificationAnswer,
+  ClarificationRequest,
+  HumanChoiceRequest,
+  HumanInterface,
+  SelectionOutcome,
+} from "@loom/selectors";
 import type { Output } from "../cli/output.js";
 import { formatLogprob } from "../render/snippet.js";
 import type { KeyInput } from "./key-input.js";
@@ -64,7 +70,9 @@ export class TerminalHuman implements HumanInterface {
         case "q":
           throw new QuitRequested();
         case "w": {
-          this.out.write(`\n${c.bold("your continuation")} ${c.dim("(Enter saves, Esc cancels, \\n for a newline)")}: `);
+          this.out.write(
+            `\n${c.bold("your continuation")} ${c.dim("(Enter saves, Esc cancels, \\n for a newline)")}: `,
+          );
           const text = await this.keys.line((s) => this.out.write(s), this.signal);
           if (text === null || text === "") {
             notice = c.dim("nothing written");
@@ -76,12 +84,17 @@ export class TerminalHuman implements HumanInterface {
           const parent = loom.currentPath[loom.currentPath.length - 1]!;
           const rejected = rejectedAt(loom, parent);
           notice = rejected.length
-            ? [c.bold(`rejected here (${rejected.length}):`), ...rejected.map((n) => `  ${c.dim(formatLogprob(n.stepLogprob).padStart(7))}  “${n.text}”`)].join("\n")
+            ? [
+                c.bold(`rejected here (${rejected.length}):`),
+                ...rejected.map((n) => `  ${c.dim(formatLogprob(n.stepLogprob).padStart(7))}  “${n.text}”`),
+              ].join("\n")
             : c.dim("nothing rejected here yet");
           continue;
         }
         default:
-          notice = c.dim(`keys: 1-${Math.min(9, candidates.length)}${candidates.length > 9 ? " (then Enter)" : ""}, r, w, b, ?, s, q`);
+          notice = c.dim(
+            `keys: 1-${Math.min(9, candidates.length)}${candidates.length > 9 ? " (then Enter)" : ""}, r, w, b, ?, s, q`,
+          );
       }
     }
   }
@@ -104,7 +117,11 @@ export class TerminalHuman implements HumanInterface {
     this.out.write("\n");
     const asNumber = /^\s*(\d+)\s*$/.exec(answer);
     const picked = asNumber ? request.candidates[Number(asNumber[1]) - 1] : undefined;
-    if (picked) return { answer: `chose candidate ${asNumber![1]}`, decision: { action: "choose", choice: picked.id, reason: "chosen by the human after a clarification" } };
+    if (picked)
+      return {
+        answer: `chose candidate ${asNumber![1]}`,
+        decision: { action: "choose", choice: picked.id, reason: "chosen by the human after a clarification" },
+      };
     return { answer: answer || "(no answer; decide as you see fit)" };
   }
 
@@ -115,7 +132,9 @@ export class TerminalHuman implements HumanInterface {
     this.out.write(`${renderStep(request.loom, candidates, c, this.out.columns)}\n`);
     const i = proposed.action === "choose" ? candidates.findIndex((cand) => cand.id === proposed.choice) : -1;
     const what = proposed.action === "choose" ? `choose ${i + 1}` : proposed.action;
-    this.out.write(`${c.magenta("selector proposes:")} ${what}${"reason" in proposed && proposed.reason ? c.dim(` — ${proposed.reason}`) : ""}\n`);
+    this.out.write(
+      `${c.magenta("selector proposes:")} ${what}${"reason" in proposed && proposed.reason ? c.dim(` — ${proposed.reason}`) : ""}\n`,
+    );
     this.out.write(c.dim("Enter accepts · a number overrides · s stops\n> "));
     for (;;) {
       const key = await this.keys.next(this.signal);

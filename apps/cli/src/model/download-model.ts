@@ -44,7 +44,10 @@ export async function downloadModel(options: DownloadOptions): Promise<{ bytes: 
       throw new FailureError(`could not download ${options.url}: ${reasonOf(error, signal)}`, OFFLINE_HINT);
     }
     if (!response.ok || !response.body) {
-      throw new FailureError(`could not download ${options.url}: HTTP ${response.status} ${response.statusText}`.trim(), OFFLINE_HINT);
+      throw new FailureError(
+        `could not download ${options.url}: HTTP ${response.status} ${response.statusText}`.trim(),
+        OFFLINE_HINT,
+      );
     }
     const length = Number(response.headers.get("content-length"));
     const total = Number.isFinite(length) && length > 0 ? length : null;
@@ -62,9 +65,14 @@ export async function downloadModel(options: DownloadOptions): Promise<{ bytes: 
       }
     } catch (error) {
       file.destroy();
-      throw new FailureError(`download of ${options.url} broke off after ${received} bytes: ${reasonOf(error, signal)}`, OFFLINE_HINT);
+      throw new FailureError(
+        `download of ${options.url} broke off after ${received} bytes: ${reasonOf(error, signal)}`,
+        OFFLINE_HINT,
+      );
     }
-    await new Promise<void>((resolveClose, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolveClose())));
+    await new Promise<void>((resolveClose, reject) =>
+      file.end((err?: Error | null) => (err ? reject(err) : resolveClose())),
+    );
     await checkGguf(temp, options.url);
     const digest = hash.digest("hex");
     if (options.sha256 && digest !== options.sha256) {

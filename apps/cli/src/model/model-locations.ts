@@ -65,7 +65,11 @@ function mustBeFile(path: string, what: string): string {
 }
 
 /** The model the local engine would use, and where it looked; a --model or LOOM_MODEL that names nothing is an error at once. */
-export function lookupLocalModel(options: { flag?: string | undefined; env: NodeJS.ProcessEnv; cwd: string }): ModelLookup {
+export function lookupLocalModel(options: {
+  flag?: string | undefined;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}): ModelLookup {
   const { flag, env, cwd } = options;
   if (flag) {
     const asPath = resolve(cwd, flag);
@@ -80,7 +84,8 @@ export function lookupLocalModel(options: { flag?: string | undefined; env: Node
     );
   }
   const looked = ["--model (not given)"];
-  if (env.LOOM_MODEL) return { choice: { path: mustBeFile(resolve(cwd, env.LOOM_MODEL), "LOOM_MODEL"), source: "LOOM_MODEL" }, looked };
+  if (env.LOOM_MODEL)
+    return { choice: { path: mustBeFile(resolve(cwd, env.LOOM_MODEL), "LOOM_MODEL"), source: "LOOM_MODEL" }, looked };
   looked.push("LOOM_MODEL (not set)");
   const cached = cachedModels(env);
   const pick = cached.includes(DEFAULT_MODEL_FILE) ? DEFAULT_MODEL_FILE : cached[0];
@@ -95,7 +100,11 @@ export function lookupLocalModel(options: { flag?: string | undefined; env: Node
   return { choice: null, looked };
 }
 
-export function resolveLocalModel(options: { flag?: string | undefined; env: NodeJS.ProcessEnv; cwd: string }): ModelChoice {
+export function resolveLocalModel(options: {
+  flag?: string | undefined;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}): ModelChoice {
   const { choice, looked } = lookupLocalModel(options);
   if (choice) return choice;
   throw new FailureError(`no model for the local engine; looked in: ${looked.join("; ")}`, HINT);

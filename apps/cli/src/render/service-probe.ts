@@ -11,11 +11,22 @@ export function renderProbe(p: ServiceProbe): string {
     ["model served", yesNo(p.modelServed, "yes", "no")],
   ];
   if (p.nativeN !== null) lines.push(["n", p.nativeN ? "native (one request per step)" : "one request per candidate"]);
-  if (p.logprobs) lines.push(["logprobs", `${p.logprobs.layout ?? "none returned"} layout, ${p.logprobs.alternatives} alternatives seen, up to ${p.logprobs.limit} asked`]);
+  if (p.logprobs)
+    lines.push([
+      "logprobs",
+      `${p.logprobs.layout ?? "none returned"} layout, ${p.logprobs.alternatives} alternatives seen, up to ${p.logprobs.limit} asked`,
+    ]);
   else if (p.role === "generator" && p.reachable) lines.push(["logprobs", "none"]);
-  if (p.stop) lines.push(["stop", `sent ${JSON.stringify(p.stop.sent)}${p.stop.clientSide.length ? `, applied by Loom ${JSON.stringify(p.stop.clientSide)}` : ""}`]);
+  if (p.stop)
+    lines.push([
+      "stop",
+      `sent ${JSON.stringify(p.stop.sent)}${p.stop.clientSide.length ? `, applied by Loom ${JSON.stringify(p.stop.clientSide)}` : ""}`,
+    ]);
   for (const fact of p.facts) lines.push(["", fact]);
-  lines.push(["probe cost", `${p.cost.requests} request(s), ${p.cost.inputTokens} tokens in, ${p.cost.outputTokens} out`]);
+  lines.push([
+    "probe cost",
+    `${p.cost.requests} request(s), ${p.cost.inputTokens} tokens in, ${p.cost.outputTokens} out`,
+  ]);
   if (p.error) lines.push(["problem", p.error]);
   const head = `${p.role}: ${p.ok ? "ok" : "NOT OK"}`;
   return [head, ...lines.map(([k, v]) => `  ${k.padEnd(13)} ${v}`)].join("\n");

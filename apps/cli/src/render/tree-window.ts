@@ -47,7 +47,17 @@ function countDescendants(loom: Loom, id: string): number {
 }
 
 /** Rows of the subtree under `top` (itself included), depth-first, at most `maxLevels` below it. */
-function subtreeRows(loom: Loom, top: string, depth: number, level: number, last: boolean, maxLevels: number, onPath: Set<string>, tip: string, rows: TreeRow[]): void {
+function subtreeRows(
+  loom: Loom,
+  top: string,
+  depth: number,
+  level: number,
+  last: boolean,
+  maxLevels: number,
+  onPath: Set<string>,
+  tip: string,
+  rows: TreeRow[],
+): void {
   const stack = [{ id: top, depth, level, last, below: 0 }];
   while (stack.length) {
     const e = stack.pop()!;
@@ -65,7 +75,13 @@ function subtreeRows(loom: Loom, top: string, depth: number, level: number, last
     });
     if (folded) continue;
     for (let i = kids.length - 1; i >= 0; i--) {
-      stack.push({ id: kids[i]!, depth: e.depth + 1, level: e.level + 1, last: i === kids.length - 1, below: e.below + 1 });
+      stack.push({
+        id: kids[i]!,
+        depth: e.depth + 1,
+        level: e.level + 1,
+        last: i === kids.length - 1,
+        below: e.below + 1,
+      });
     }
   }
 }
@@ -87,9 +103,20 @@ export function treeWindow(loom: Loom, options: TreeWindowOptions): TreeWindow {
   const branchLevels = options.depth ?? (all ? Number.POSITIVE_INFINITY : 0);
   for (let i = start; i < path.length; i++) {
     const id = path[i]!;
-    rows.push({ id, parentId: loom.nodes[id]!.parentId, depth: i, level: 0, last: true, onCurrentPath: true, tip: id === tip, hiddenDescendants: 0 });
+    rows.push({
+      id,
+      parentId: loom.nodes[id]!.parentId,
+      depth: i,
+      level: 0,
+      last: true,
+      onCurrentPath: true,
+      tip: id === tip,
+      hiddenDescendants: 0,
+    });
     const branches = childrenOf(loom, id).filter((c) => c !== path[i + 1]);
-    branches.forEach((c, k) => subtreeRows(loom, c, i + 1, 1, k === branches.length - 1, branchLevels, onPath, tip, rows));
+    branches.forEach((c, k) =>
+      subtreeRows(loom, c, i + 1, 1, k === branches.length - 1, branchLevels, onPath, tip, rows),
+    );
   }
   return { mode: all ? "all" : "around", pathAbove: start, rows };
 }

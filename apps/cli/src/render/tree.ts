@@ -45,7 +45,9 @@ export function renderTree(loom: Loom, window: TreeWindow, options: TreeRenderOp
     const hidden = r.hiddenDescendants > 0 ? ` +${r.hiddenDescendants} below` : "";
     const fixed = prefix.length + 2 + r.id.length + 1 + lp.length + who.length + hidden.length + 2;
     const text = JSON.stringify(snippet(node.text, Math.max(8, width - fixed)));
-    lines.push(`${prefix}${mark} ${c.dim(r.id)} ${r.onCurrentPath ? c.bold(text) : text}${c.dim(lp)}${c.dim(who)}${c.yellow(hidden)}`);
+    lines.push(
+      `${prefix}${mark} ${c.dim(r.id)} ${r.onCurrentPath ? c.bold(text) : text}${c.dim(lp)}${c.dim(who)}${c.yellow(hidden)}`,
+    );
   });
   return lines.join("\n");
 }

@@ -16,26 +16,69 @@ export const GENERATOR_OPTIONS = {
   generator: {
     type: "enum",
     choices: GENERATORS,
-    description: "who proposes continuations (default: local, the in-process GGUF engine; openai, vllm, llamacpp, ollama… speak the OpenAI completions API)",
+    description:
+      "who proposes continuations (default: local, the in-process GGUF engine; openai, vllm, llamacpp, ollama… speak the OpenAI completions API)",
   },
-  model: { type: "string", valueName: "MODEL", description: "generator model: a GGUF path or cached name for local, else the provider's model id" },
-  "base-url": { type: "string", valueName: "URL", description: "OpenAI-compatible server (vLLM, llama.cpp, Ollama…) or provider endpoint" },
-  preset: { type: "enum", choices: Object.keys(SAMPLING_PRESETS) as (keyof typeof SAMPLING_PRESETS)[], description: "sampling preset; stable = 8 tokens, 4 branches, T 0.85, top-p 0.92" },
-  branching: { type: "number", integer: true, min: 1, max: 64, valueName: "N", description: "candidates per decision (default 8)" },
-  "segment-tokens": { type: "number", integer: true, min: 1, max: 512, valueName: "N", description: "tokens per candidate (default 6)" },
+  model: {
+    type: "string",
+    valueName: "MODEL",
+    description: "generator model: a GGUF path or cached name for local, else the provider's model id",
+  },
+  "base-url": {
+    type: "string",
+    valueName: "URL",
+    description: "OpenAI-compatible server (vLLM, llama.cpp, Ollama…) or provider endpoint",
+  },
+  preset: {
+    type: "enum",
+    choices: Object.keys(SAMPLING_PRESETS) as (keyof typeof SAMPLING_PRESETS)[],
+    description: "sampling preset; stable = 8 tokens, 4 branches, T 0.85, top-p 0.92",
+  },
+  branching: {
+    type: "number",
+    integer: true,
+    min: 1,
+    max: 64,
+    valueName: "N",
+    description: "candidates per decision (default 8)",
+  },
+  "segment-tokens": {
+    type: "number",
+    integer: true,
+    min: 1,
+    max: 512,
+    valueName: "N",
+    description: "tokens per candidate (default 6)",
+  },
   temperature: { type: "number", min: 0, max: 5, valueName: "T", description: "sampling temperature (default 1.0)" },
   "top-p": { type: "number", min: 0.0001, max: 1, valueName: "P", description: "nucleus sampling mass (default 1.0)" },
-  "prompt-mode": { type: "enum", choices: ["raw", "briefed"], description: "raw text so far, or briefed (few-shot, intent, draft from the brief)" },
-  "sample-seed": { type: "number", integer: true, min: 0, max: 2 ** 32 - 1, valueName: "N", description: "seed for reproducible sampling, where the generator honours one" },
+  "prompt-mode": {
+    type: "enum",
+    choices: ["raw", "briefed"],
+    description: "raw text so far, or briefed (few-shot, intent, draft from the brief)",
+  },
+  "sample-seed": {
+    type: "number",
+    integer: true,
+    min: 0,
+    max: 2 ** 32 - 1,
+    valueName: "N",
+    description: "seed for reproducible sampling, where the generator honours one",
+  },
 } as const;
 
 export const SELECTOR_OPTIONS = {
   selector: {
     type: "enum",
     choices: SELECTORS,
-    description: "who chooses: human (keyboard), stateless or agentic LLM, hybrid (LLM + your answers), auto (offline, follows the model)",
+    description:
+      "who chooses: human (keyboard), stateless or agentic LLM, hybrid (LLM + your answers), auto (offline, follows the model)",
   },
-  "selector-model": { type: "string", valueName: "MODEL", description: "LLM for the selector, e.g. claude-sonnet-5-5 or gpt-4.1 (provider:model also works)" },
+  "selector-model": {
+    type: "string",
+    valueName: "MODEL",
+    description: "LLM for the selector, e.g. claude-sonnet-5-5 or gpt-4.1 (provider:model also works)",
+  },
   "selector-base-url": { type: "string", valueName: "URL", description: "endpoint for the selector's provider" },
   "max-steps": {
     type: "number",
@@ -55,7 +98,8 @@ export const BUDGET_OPTIONS = {
     min: 1,
     max: MAX_COUNT,
     valueName: "N",
-    description: "per session: the current path holds at most N generated tokens (default 1500; raise it on run/resume to continue)",
+    description:
+      "per session: the current path holds at most N generated tokens (default 1500; raise it on run/resume to continue)",
   },
 } as const;
 

@@ -33,7 +33,12 @@ export function setConfigKey(config: SessionConfig, key: string, raw: string): S
   const entries = new Map(configEntries(config));
   if (!entries.has(key)) {
     const guess = closest(key, [...entries.keys()]);
-    throw new UsageError(`no setting "${key}"`, guess ? `did you mean ${guess}? (\`loom config SESSION\` lists them)` : "`loom config SESSION` lists the settings");
+    throw new UsageError(
+      `no setting "${key}"`,
+      guess
+        ? `did you mean ${guess}? (\`loom config SESSION\` lists them)`
+        : "`loom config SESSION` lists the settings",
+    );
   }
   const next = structuredClone(config) as Record<string, unknown>;
   const value = parseValue(key, raw, entries.get(key));

@@ -9,7 +9,10 @@ export async function readExportFile(file: string): Promise<{ loom: Loom; format
   try {
     value = JSON.parse(await readFile(file, "utf8"));
   } catch (error) {
-    throw new FailureError(`${file}: not a JSON file (${(error as Error).message})`, "import a session directory, or a file from `loom export --format json`");
+    throw new FailureError(
+      `${file}: not a JSON file (${(error as Error).message})`,
+      "import a session directory, or a file from `loom export --format json`",
+    );
   }
   const doc = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
   const isExport = doc.format === EXPORT_FORMAT;
@@ -17,7 +20,10 @@ export async function readExportFile(file: string): Promise<{ loom: Loom; format
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = [isExport ? "loom" : "", ...issue.path.map(String)].filter(Boolean).join(".");
-    throw new FailureError(`${file} (field ${field || "(top level)"}): ${issue.message}`, "expected a file written by `loom export --format json`");
+    throw new FailureError(
+      `${file} (field ${field || "(top level)"}): ${issue.message}`,
+      "expected a file written by `loom export --format json`",
+    );
   }
   const violation = findInvariantViolations(parsed.data)[0];
   if (violation) throw new FailureError(`${file} (field ${violation.field}): ${violation.message}`);

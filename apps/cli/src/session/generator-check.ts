@@ -12,9 +12,15 @@ export function checkGenerator(g: GeneratorConfig, how: "flags" | "config" = "fl
   const modelFix = how === "flags" ? "--model MODEL" : "`loom config SESSION set generator.model MODEL`";
   const urlFix = how === "flags" ? "--base-url URL" : "`loom config SESSION set generator.baseUrl URL`";
   if (!MODEL_OPTIONAL.has(g.provider) && !g.model) {
-    throw new UsageError(`the ${g.provider} generator needs a model: pass ${modelFix} (the provider's model id)`, "or run offline on the local engine with --generator local");
+    throw new UsageError(
+      `the ${g.provider} generator needs a model: pass ${modelFix} (the provider's model id)`,
+      "or run offline on the local engine with --generator local",
+    );
   }
   if (g.provider === "openai-compatible" && !g.baseUrl) {
-    throw new UsageError(`the openai-compatible generator needs the server's address: pass ${urlFix} (e.g. http://127.0.0.1:8080/v1)`, "or use a preset: --generator vllm, llamacpp, ollama, openrouter…");
+    throw new UsageError(
+      `the openai-compatible generator needs the server's address: pass ${urlFix} (e.g. http://127.0.0.1:8080/v1)`,
+      "or use a preset: --generator vllm, llamacpp, ollama, openrouter…",
+    );
   }
 }

@@ -22,10 +22,14 @@ export interface NewSessionInput {
 }
 
 async function readSeed(input: NewSessionInput): Promise<string> {
-  if (input.seed !== undefined && input.seedFile !== undefined) throw new UsageError("give --seed or --seed-file, not both");
+  if (input.seed !== undefined && input.seedFile !== undefined)
+    throw new UsageError("give --seed or --seed-file, not both");
   if (input.seed !== undefined) return input.seed;
   if (input.seedFile === undefined) {
-    throw new UsageError("a session needs a seed: --seed TEXT or --seed-file FILE", 'e.g. loom new --seed "Once upon a time"');
+    throw new UsageError(
+      "a session needs a seed: --seed TEXT or --seed-file FILE",
+      'e.g. loom new --seed "Once upon a time"',
+    );
   }
   const path = resolve(input.cwd, input.seedFile);
   if (!existsSync(path)) throw new FailureError(`--seed-file: no such file ${path}`);
@@ -36,8 +40,10 @@ async function readSeed(input: NewSessionInput): Promise<string> {
 async function readBrief(input: NewSessionInput): Promise<Brief | undefined> {
   if (input.briefFile === undefined) return undefined;
   const path = resolve(input.cwd, input.briefFile);
-  if (!existsSync(path)) throw new FailureError(`--brief: no such file ${path}`, "give a .toml brief or a Markdown/text file");
-  if (statSync(path).isDirectory()) throw new FailureError(`--brief: ${path} is a directory, expected a .toml or .md file`);
+  if (!existsSync(path))
+    throw new FailureError(`--brief: no such file ${path}`, "give a .toml brief or a Markdown/text file");
+  if (statSync(path).isDirectory())
+    throw new FailureError(`--brief: ${path} is a directory, expected a .toml or .md file`);
   return loadBrief(path);
 }
 
@@ -52,9 +58,13 @@ export async function newSession(input: NewSessionInput): Promise<{ dir: string;
     config.generator.model = choice.path;
   }
   const loom = createLoom({ seed, config, ...(brief ? { brief } : {}) });
-  const dir = input.dir !== undefined ? dirFlag(input.cwd, input.dir) : join(sessionsRoot(input.env, input.cwd), loom.sessionId);
+  const dir =
+    input.dir !== undefined ? dirFlag(input.cwd, input.dir) : join(sessionsRoot(input.env, input.cwd), loom.sessionId);
   if (existsSync(join(dir, "loom.json"))) {
-    throw new FailureError(`--dir: a session already exists in ${dir}`, `continue it with \`loom run ${input.dir ?? dir}\`, or pick another directory`);
+    throw new FailureError(
+      `--dir: a session already exists in ${dir}`,
+      `continue it with \`loom run ${input.dir ?? dir}\`, or pick another directory`,
+    );
   }
   config.outputDir = dir;
   const session = await createSession(dir, loom);

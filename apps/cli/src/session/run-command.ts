@@ -11,8 +11,16 @@ import { resolveSessionDir } from "./session-dir.js";
 export const RUN_OPTIONS = {
   ...SELECTOR_OPTIONS,
   ...BUDGET_OPTIONS,
-  model: { type: "string", valueName: "PATH|NAME", description: "load another GGUF file for this run (local engine; sampling stays as stored)" },
-  from: { type: "string", valueName: "NODE", description: "check out this node first (id, id prefix, or position on the current path)" },
+  model: {
+    type: "string",
+    valueName: "PATH|NAME",
+    description: "load another GGUF file for this run (local engine; sampling stays as stored)",
+  },
+  from: {
+    type: "string",
+    valueName: "NODE",
+    description: "check out this node first (id, id prefix, or position on the current path)",
+  },
   continue: { type: "boolean", description: "grow past a stop recorded at the tip (the stop stays in the record)" },
 } as const;
 
@@ -20,11 +28,22 @@ export async function runCommand(ctx: CommandContext<typeof RUN_OPTIONS>): Promi
   const { values, positionals, env, cwd, out, stdin, signal } = ctx;
   const dir = resolveSessionDir(positionals.session, env, cwd);
   const shown = relative(cwd, dir) || ".";
-  const result = await runSession({ dir, flags: values, from: values.from, continueAfterStop: values.continue, out, env, cwd, stdin, signal });
+  const result = await runSession({
+    dir,
+    flags: values,
+    from: values.from,
+    continueAfterStop: values.continue,
+    out,
+    env,
+    cwd,
+    stdin,
+    signal,
+  });
   const { config: _config, ...json } = result;
   const next = howToContinue(result, `${invocation(cwd)} run ${shown}`);
   out.result({ ...json, next }, () => result.text);
   out.info(out.errColors.dim(describeEnd(result, shown)));
   if (next) out.info(`continue with: ${next}`);
-  if (result.reason === "aborted" && !result.quit) throw new ExitError(EXIT.interrupted, "interrupted; everything already chosen is saved");
+  if (result.reason === "aborted" && !result.quit)
+    throw new ExitError(EXIT.interrupted, "interrupted; everything already chosen is saved");
 }

@@ -83,11 +83,18 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
       session.mutate((l) => checkout(l, nodeId));
     }
     // Sampling settings come from the stored config; a run may only point at another model file.
-    generator = await makeGenerator(config.generator, { env, cwd: input.cwd, explicitModel: input.flags.model !== undefined, onWarning: (w) => out.warn(w) });
+    generator = await makeGenerator(config.generator, {
+      env,
+      cwd: input.cwd,
+      explicitModel: input.flags.model !== undefined,
+      onWarning: (w) => out.warn(w),
+    });
     const screen = terminal ? new Output({ stdout: terminal.output, stderr: terminal.output }, env, false) : out;
     if (terminal) keys = new KeyInput(terminal.input, () => interrupt.abort(new Error("interrupted")));
     let orch: Orchestrator | null = null;
-    const human = keys ? new TerminalHuman(keys, screen, signal, async (nodeId) => void (await orch!.checkout(nodeId))) : undefined;
+    const human = keys
+      ? new TerminalHuman(keys, screen, signal, async (nodeId) => void (await orch!.checkout(nodeId)))
+      : undefined;
     const selector = makeSelector(config.selector, { env, ...(human ? { human } : {}), seed: config.generator.seed });
     orch = await Orchestrator.open({ session, generator, selector, ...(human ? { human } : {}), signal });
     let step = stepAtTip(session.loom.currentPath.length);
@@ -105,7 +112,8 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
       if (event.type === "candidates") {
         out.progress(`step ${step} · ${config.selector.mode} selector choosing among ${event.candidates.length}…`);
       } else if (event.type === "decision") {
-        const what = event.action === "choose" ? `chose ${JSON.stringify(snippet(event.chosenText ?? "", 40))}` : event.action;
+        const what =
+          event.action === "choose" ? `chose ${JSON.stringify(snippet(event.chosenText ?? "", 40))}` : event.action;
         out.info(out.errColors.dim(`step ${step}: ${what}${event.reason ? ` — ${snippet(event.reason, 60)}` : ""}`));
       } else if (event.type === "clarification-asked") {
         out.info(`step ${step}: the selector asks: ${event.question}`);

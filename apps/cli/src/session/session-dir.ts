@@ -29,12 +29,19 @@ export function resolveSessionDir(arg: string | undefined, env: NodeJS.ProcessEn
   const given = arg ?? env.LOOM_SESSION;
   if (given) {
     const dir = resolve(cwd, given);
-    if (!existsSync(dir)) throw new FailureError(`session directory not found: ${dir}`, "create one with `loom new --dir DIR`, or check the path");
+    if (!existsSync(dir))
+      throw new FailureError(
+        `session directory not found: ${dir}`,
+        "create one with `loom new --dir DIR`, or check the path",
+      );
     if (!statSync(dir).isDirectory()) {
       throw new FailureError(`not a session directory: ${dir} is a file`, "pass the directory that holds loom.json");
     }
     if (!looksLikeSession(dir)) {
-      throw new FailureError(`not a loom session: ${dir} has no loom.json or journal.ndjson`, "create one with `loom new --dir DIR`, or import one with `loom import PATH`");
+      throw new FailureError(
+        `not a loom session: ${dir} has no loom.json or journal.ndjson`,
+        "create one with `loom new --dir DIR`, or import one with `loom import PATH`",
+      );
     }
     return dir;
   }

@@ -1,5 +1,13 @@
 // Builds large sessions of realistic nodes for the CLI's scale tests and its benchmark, written through @loom/io as a run would leave them.
-import { addCandidates, choose, createLoom, defaultSessionConfig, type Loom, type LoomEnv, type Token } from "@loom/core";
+import {
+  addCandidates,
+  choose,
+  createLoom,
+  defaultSessionConfig,
+  type Loom,
+  type LoomEnv,
+  type Token,
+} from "@loom/core";
 import { createSession } from "@loom/io";
 
 /**
@@ -9,7 +17,8 @@ import { createSession } from "@loom/io";
  */
 const TOKENS_PER_NODE = 6;
 const TOP = 5;
-const WORDS = " the a web of light thread wove under over silence and then it was holding heat hand spider lantern".split(" ");
+const WORDS =
+  " the a web of light thread wove under over silence and then it was holding heat hand spider lantern".split(" ");
 
 /** Park–Miller's minimal standard generator: deterministic test data, nothing more is asked of it. */
 function rng(seed: number): () => number {
@@ -19,7 +28,10 @@ function rng(seed: number): () => number {
 
 function tokens(rand: () => number): Token[] {
   return Array.from({ length: TOKENS_PER_NODE }, () => {
-    const top = Array.from({ length: TOP }, (_, i) => ({ text: ` ${WORDS[Math.floor(rand() * WORDS.length)]!}`, logprob: -(i + rand()) }));
+    const top = Array.from({ length: TOP }, (_, i) => ({
+      text: ` ${WORDS[Math.floor(rand() * WORDS.length)]!}`,
+      logprob: -(i + rand()),
+    }));
     return { text: top[0]!.text, id: Math.floor(rand() * 32000), logprob: top[0]!.logprob, top };
   });
 }
@@ -28,7 +40,10 @@ function env(): LoomEnv {
   let n = 0;
   let t = Date.UTC(2026, 0, 1);
   const prefix = { node: "n", decision: "d", session: "s" } as const;
-  return { newId: (k) => `${prefix[k]}_${(++n).toString(16).padStart(16, "0")}`, now: () => new Date(t++).toISOString() };
+  return {
+    newId: (k) => `${prefix[k]}_${(++n).toString(16).padStart(16, "0")}`,
+    now: () => new Date(t++).toISOString(),
+  };
 }
 
 export interface RealisticShape {

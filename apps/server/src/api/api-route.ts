@@ -18,7 +18,10 @@ export interface ApiContext<B = unknown, Q = unknown> {
 }
 
 /** A JSON reply, or `null` when the handler wrote the response itself (SSE, plain text). */
-export type ApiReply = { status: number; body: unknown; headers?: Record<string, string> } | { status: number; raw: string; headers?: Record<string, string> } | null;
+export type ApiReply =
+  | { status: number; body: unknown; headers?: Record<string, string> }
+  | { status: number; raw: string; headers?: Record<string, string> }
+  | null;
 
 export interface ApiResponseDoc {
   description: string;

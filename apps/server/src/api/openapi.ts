@@ -18,7 +18,12 @@ function queryParameters(schema: z.ZodType): Json[] {
 }
 
 function pathParameters(path: string): Json[] {
-  return [...path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+  return [...path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+    name: m[1],
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
 }
 
 export function buildOpenApiDocument(routes: readonly ApiRoute[]): Json {
@@ -34,12 +39,15 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): Json {
           status,
           {
             description: doc.description,
-            ...(doc.schema ? { content: { [doc.contentType ?? "application/json"]: { schema: jsonSchema(doc.schema, "output") } } } : {}),
+            ...(doc.schema
+              ? { content: { [doc.contentType ?? "application/json"]: { schema: jsonSchema(doc.schema, "output") } } }
+              : {}),
           },
         ]),
       ),
     };
-    if (route.body) op.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } };
+    if (route.body)
+      op.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } };
     (paths[key] ??= {})[route.method.toLowerCase()] = op;
   }
   return {
@@ -47,7 +55,8 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): Json {
     info: {
       title: "Loom server",
       version: "0.1.0",
-      description: "Sessions over HTTP: generate candidates, decide, watch live events. Bound beyond loopback, every request needs `Authorization: Bearer <token>` (or ?token=).",
+      description:
+        "Sessions over HTTP: generate candidates, decide, watch live events. Bound beyond loopback, every request needs `Authorization: Bearer <token>` (or ?token=).",
     },
     components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     paths,

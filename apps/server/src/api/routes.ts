@@ -42,12 +42,17 @@ const errors = {
   400: { description: "A bad body, query or id; `error.field` names the field.", schema: ErrorBodySchema },
   404: { description: "No such session, node or decision.", schema: ErrorBodySchema },
 } as const;
-const conflict = { 409: { description: "The decision is no longer open (someone else decided this step).", schema: ErrorBodySchema } };
+const conflict = {
+  409: { description: "The decision is no longer open (someone else decided this step).", schema: ErrorBodySchema },
+};
 const StateReplySchema = z.object({
   ok: z.literal(true),
   version: z.number().int(),
   tip: z.string().describe("The tip of the current path."),
-  open: z.object({ decisionId: z.string(), candidateNodeIds: z.array(z.string()) }).nullable().describe("The undecided decision at the tip, if any."),
+  open: z
+    .object({ decisionId: z.string(), candidateNodeIds: z.array(z.string()) })
+    .nullable()
+    .describe("The undecided decision at the tip, if any."),
 });
 
 function asObject(value: unknown): Record<string, unknown> {
@@ -55,7 +60,11 @@ function asObject(value: unknown): Record<string, unknown> {
 }
 
 /** Server defaults, then the preset, then exactly the fields the client sent. */
-function configFor(defaults: SessionConfigInput, raw: Record<string, unknown>, preset: "default" | "stable" | undefined) {
+function configFor(
+  defaults: SessionConfigInput,
+  raw: Record<string, unknown>,
+  preset: "default" | "stable" | undefined,
+) {
   const d = defaults as Record<string, unknown>;
   const sentGenerator = asObject(raw.generator);
   const defaultGenerator = asObject(d.generator);
@@ -75,7 +84,13 @@ function configFor(defaults: SessionConfigInput, raw: Record<string, unknown>, p
   });
   if (!preset) return base;
   const withIt = withPreset(base, preset);
-  return { ...withIt, generator: { ...withIt.generator, ...SessionConfigSchema.shape.generator.parse({ ...withIt.generator, ...sentGenerator }) } };
+  return {
+    ...withIt,
+    generator: {
+      ...withIt.generator,
+      ...SessionConfigSchema.shape.generator.parse({ ...withIt.generator, ...sentGenerator }),
+    },
+  };
 }
 
 /** Every action replies with the session's version and what is now open at the tip, so a client can decide without a refetch. */
@@ -94,7 +109,11 @@ function ok(live: LiveSession) {
 async function mutate(ctx: ApiContext, work: (live: LiveSession) => Promise<void>, duringRun = false) {
   const live = await ctx.hub.get(ctx.params.id!);
   if (live.running && !duringRun) {
-    throw new HttpError(409, "session_running", `a selector is running session "${live.id}"; wait for it or POST /api/sessions/${live.id}/run/cancel`);
+    throw new HttpError(
+      409,
+      "session_running",
+      `a selector is running session "${live.id}"; wait for it or POST /api/sessions/${live.id}/run/cancel`,
+    );
   }
   await work(live);
   live.touch();
@@ -105,7 +124,11 @@ function requireOpenDecision(live: LiveSession, decisionId: string) {
   const d = live.driver.loom.decisions[decisionId];
   if (!d) throw new HttpError(404, "unknown_decision", `no decision "${decisionId}" in session "${live.id}"`);
   if (d.action !== null) {
-    throw new HttpError(409, "decision_not_open", `decision "${decisionId}" was already decided (${d.action}${d.chosenBy ? ` by ${d.chosenBy}` : ""})`);
+    throw new HttpError(
+      409,
+      "decision_not_open",
+      `decision "${decisionId}" was already decided (${d.action}${d.chosenBy ? ` by ${d.chosenBy}` : ""})`,
+    );
   }
   return d;
 }
@@ -135,17 +158,34 @@ export function apiRoutes(): ApiRoute[] {
       operationId: "createSession",
       summary: "Create a session from a seed, a brief and generator / selector settings.",
       body: CreateSessionBodySchema,
-      responses: { 201: { description: "The new session's first page.", schema: SessionPageSchema }, 400: errors[400], 409: { description: "The id is taken.", schema: ErrorBodySchema } },
+      responses: {
+        201: { description: "The new session's first page.", schema: SessionPageSchema },
+        400: errors[400],
+        409: { description: "The id is taken.", schema: ErrorBodySchema },
+      },
       handle: async (ctx) => {
         const body = ctx.body;
         const raw = asObject(ctx.rawBody);
-        const config = await applySessionPolicy(configFor(ctx.deps.defaultConfig, raw, body.preset), raw, ctx.deps.policy);
+        const config = await applySessionPolicy(
+          configFor(ctx.deps.defaultConfig, raw, body.preset),
+          raw,
+          ctx.deps.policy,
+        );
         const loom = createLoom(
-          { seed: body.seed, brief: asObject(ctx.rawBody).brief as never, config, ...(body.sessionId ? { sessionId: body.sessionId } : {}) },
+          {
+            seed: body.seed,
+            brief: asObject(ctx.rawBody).brief as never,
+            config,
+            ...(body.sessionId ? { sessionId: body.sessionId } : {}),
+          },
           ctx.deps.env,
         );
         const live = await ctx.hub.create(loom);
-        return { status: 201, body: buildSessionPage(live.driver.loom, { cursor: 0, limit: 500, version: live.version, running: false }), headers: { location: `/api/sessions/${live.id}` } };
+        return {
+          status: 201,
+          body: buildSessionPage(live.driver.loom, { cursor: 0, limit: 500, version: live.version, running: false }),
+          headers: { location: `/api/sessions/${live.id}` },
+        };
       },
     }),
     defineRoute({
@@ -154,14 +194,20 @@ export function apiRoutes(): ApiRoute[] {
       operationId: "getSession",
       summary: "A session: summary, current text and path, the open decision, and one page of the tree's nodes.",
       query: SessionPageQuerySchema,
-      responses: { 200: { description: "One page of the session.", schema: SessionPageSchema }, 304: { description: "Unchanged since the ETag sent in If-None-Match." }, ...errors },
+      responses: {
+        200: { description: "One page of the session.", schema: SessionPageSchema },
+        304: { description: "Unchanged since the ETag sent in If-None-Match." },
+        ...errors,
+      },
       handle: async (ctx): Promise<ApiReply> => {
         const live = await ctx.hub.get(ctx.params.id!);
         const { cursor, limit } = ctx.query;
         const etag = `W/"${live.version}-${cursor}-${limit}"`;
         if (ctx.req.headers["if-none-match"] === etag) return { status: 304, raw: "", headers: { etag } };
         const raw = live.cachedPage(`${cursor}:${limit}`, () =>
-          JSON.stringify(buildSessionPage(live.driver.loom, { cursor, limit, version: live.version, running: live.running })),
+          JSON.stringify(
+            buildSessionPage(live.driver.loom, { cursor, limit, version: live.version, running: live.running }),
+          ),
         );
         return { status: 200, raw, headers: { etag, "content-type": "application/json; charset=utf-8" } };
       },
@@ -174,7 +220,12 @@ export function apiRoutes(): ApiRoute[] {
       responses: {
         200: {
           description: "The node.",
-          schema: z.object({ node: z.record(z.string(), z.unknown()), fullText: z.string(), decision: DecisionSummarySchema.nullable(), rejectedChildren: z.array(NodeSummarySchema) }),
+          schema: z.object({
+            node: z.record(z.string(), z.unknown()),
+            fullText: z.string(),
+            decision: DecisionSummarySchema.nullable(),
+            rejectedChildren: z.array(NodeSummarySchema),
+          }),
         },
         ...errors,
       },
@@ -199,13 +250,22 @@ export function apiRoutes(): ApiRoute[] {
       method: "POST",
       path: "/api/sessions/:id/generate",
       operationId: "generate",
-      summary: "Candidates at the tip: opens a decision, or presents the open one again (reroll: true adds more to it).",
+      summary:
+        "Candidates at the tip: opens a decision, or presents the open one again (reroll: true adds more to it).",
       body: GenerateBodySchema,
-      responses: { 200: { description: "Done; read the session or the events.", schema: StateReplySchema }, ...errors, ...conflict },
+      responses: {
+        200: { description: "Done; read the session or the events.", schema: StateReplySchema },
+        ...errors,
+        ...conflict,
+      },
       handle: (ctx) =>
         mutate(ctx, (live) =>
           live.exclusive(() =>
-            live.driver.generate({ ...(ctx.body.n ? { n: ctx.body.n } : {}), ...(ctx.body.reroll ? { reroll: true } : {}), signal: abortOnClose(ctx) }),
+            live.driver.generate({
+              ...(ctx.body.n ? { n: ctx.body.n } : {}),
+              ...(ctx.body.reroll ? { reroll: true } : {}),
+              signal: abortOnClose(ctx),
+            }),
           ),
         ),
     }),
@@ -218,7 +278,9 @@ export function apiRoutes(): ApiRoute[] {
       responses: { 200: { description: "Done.", schema: StateReplySchema }, ...errors, ...conflict },
       handle: (ctx) =>
         mutate(ctx, (live) =>
-          live.exclusive(() => live.driver.generate({ ...(ctx.body.n ? { n: ctx.body.n } : {}), reroll: true, signal: abortOnClose(ctx) })),
+          live.exclusive(() =>
+            live.driver.generate({ ...(ctx.body.n ? { n: ctx.body.n } : {}), reroll: true, signal: abortOnClose(ctx) }),
+          ),
         ),
     }),
     defineRoute({
@@ -234,7 +296,12 @@ export function apiRoutes(): ApiRoute[] {
           const node = live.driver.loom.nodes[nodeId];
           if (!node) throw new HttpError(404, "unknown_node", `no node "${nodeId}" in session "${live.id}"`);
           if (node.decisionId !== decisionId) {
-            throw new HttpError(400, "not_a_candidate", `node "${nodeId}" is not a candidate of decision "${decisionId}"`, { field: "nodeId" });
+            throw new HttpError(
+              400,
+              "not_a_candidate",
+              `node "${nodeId}" is not a candidate of decision "${decisionId}"`,
+              { field: "nodeId" },
+            );
           }
           // The open check itself is the core's: it throws decision_not_open (409) for the loser of a race.
           await live.driver.choose(nodeId, ctx.body.reason ?? "chosen on the web page");
@@ -279,15 +346,28 @@ export function apiRoutes(): ApiRoute[] {
       body: AnswerClarificationBodySchema,
       responses: { 200: { description: "Answered.", schema: StateReplySchema }, ...errors, ...conflict },
       handle: (ctx) =>
-        mutate(ctx, (live) => {
-          const b = ctx.body;
-          const reason = b.reason ?? `answer: ${b.answer}`;
-          return live.driver.answerClarification(
-            ctx.params.decisionId!,
-            b.answer,
-            b.action === "choose" ? { action: "choose", chosenNodeId: b.nodeId!, chosenBy: "human", reason, ranking: null, candidateScores: {} } : { action: "stop", chosenBy: "human", reason },
-          );
-        }, true),
+        mutate(
+          ctx,
+          (live) => {
+            const b = ctx.body;
+            const reason = b.reason ?? `answer: ${b.answer}`;
+            return live.driver.answerClarification(
+              ctx.params.decisionId!,
+              b.answer,
+              b.action === "choose"
+                ? {
+                    action: "choose",
+                    chosenNodeId: b.nodeId!,
+                    chosenBy: "human",
+                    reason,
+                    ranking: null,
+                    candidateScores: {},
+                  }
+                : { action: "stop", chosenBy: "human", reason },
+            );
+          },
+          true,
+        ),
     }),
     defineRoute({
       method: "POST",
@@ -295,7 +375,11 @@ export function apiRoutes(): ApiRoute[] {
       operationId: "run",
       summary: "Let the session's configured selector (stateless or agentic) drive it server-side; watch the events.",
       body: RunBodySchema,
-      responses: { 202: { description: "Started.", schema: StateReplySchema }, ...errors, 409: { description: "Already running, or no selector configured.", schema: ErrorBodySchema } },
+      responses: {
+        202: { description: "Started.", schema: StateReplySchema },
+        ...errors,
+        409: { description: "Already running, or no selector configured.", schema: ErrorBodySchema },
+      },
       handle: async (ctx) => {
         const live = await ctx.hub.get(ctx.params.id!);
         if (!live.driver.canRun) {
@@ -315,7 +399,13 @@ export function apiRoutes(): ApiRoute[] {
       path: "/api/sessions/:id/run/cancel",
       operationId: "cancelRun",
       summary: "Stop a server-side run after its current step.",
-      responses: { 200: { description: "Cancelled (or nothing was running).", schema: z.object({ ok: z.literal(true), cancelled: z.boolean() }) }, ...errors },
+      responses: {
+        200: {
+          description: "Cancelled (or nothing was running).",
+          schema: z.object({ ok: z.literal(true), cancelled: z.boolean() }),
+        },
+        ...errors,
+      },
       handle: async (ctx) => {
         const live = await ctx.hub.get(ctx.params.id!);
         return { status: 200, body: { ok: true, cancelled: live.cancelRun() } };
@@ -325,7 +415,8 @@ export function apiRoutes(): ApiRoute[] {
       method: "GET",
       path: "/api/sessions/:id/events",
       operationId: "events",
-      summary: "Server-sent events: the orchestrator's events for this session (event name = type, id = sequence; Last-Event-ID resumes).",
+      summary:
+        "Server-sent events: the orchestrator's events for this session (event name = type, id = sequence; Last-Event-ID resumes).",
       responses: { 200: { description: "An event stream.", contentType: "text/event-stream" }, ...errors },
       handle: async (ctx) => {
         const live = await ctx.hub.get(ctx.params.id!);
@@ -339,9 +430,16 @@ export function apiRoutes(): ApiRoute[] {
       method: "GET",
       path: "/api/sessions/:id/export",
       operationId: "exportSession",
-      summary: "The whole session as @loom/io exports it: JSON (the loom), Markdown (text and branches), Graphviz DOT, or the plain text.",
+      summary:
+        "The whole session as @loom/io exports it: JSON (the loom), Markdown (text and branches), Graphviz DOT, or the plain text.",
       query: ExportQuerySchema,
-      responses: { 200: { description: "The export.", contentType: "application/json, text/markdown, text/vnd.graphviz or text/plain" }, ...errors },
+      responses: {
+        200: {
+          description: "The export.",
+          contentType: "application/json, text/markdown, text/vnd.graphviz or text/plain",
+        },
+        ...errors,
+      },
       handle: async (ctx) => {
         const live = await ctx.hub.get(ctx.params.id!);
         const loom = live.driver.loom;
@@ -354,7 +452,11 @@ export function apiRoutes(): ApiRoute[] {
           txt: () => ({ body: currentText(loom), type: "text/plain" }),
         } as const;
         const { body, type } = formats[ctx.query.format]();
-        return { status: 200, raw: body, headers: { "content-type": `${type}; charset=utf-8`, ...disposition(ctx.query.format) } };
+        return {
+          status: 200,
+          raw: body,
+          headers: { "content-type": `${type}; charset=utf-8`, ...disposition(ctx.query.format) },
+        };
       },
     }),
   ];

@@ -1,11 +1,5 @@
 // zod schemas of every request body and query the API accepts: the single source for validation and the OpenAPI document.
-import {
-  BriefSchema,
-  DecisionEventSchema,
-  GeneratorConfigSchema,
-  NodeSchema,
-  SelectorConfigSchema,
-} from "@loom/core";
+import { BriefSchema, DecisionEventSchema, GeneratorConfigSchema, NodeSchema, SelectorConfigSchema } from "@loom/core";
 import { z } from "zod";
 import { SessionIdSchema } from "../sessions/session-id.js";
 
@@ -67,7 +61,7 @@ export const AnswerClarificationBodySchema = z
   .strict()
   .refine((b) => b.action !== "choose" || b.nodeId !== undefined, {
     path: ["nodeId"],
-    message: "nodeId is required when action is \"choose\"",
+    message: 'nodeId is required when action is "choose"',
   });
 
 export const RunBodySchema = z.object({ maxSteps: z.number().int().positive().max(100_000).optional() }).strict();

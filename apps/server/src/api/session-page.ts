@@ -108,7 +108,9 @@ export function buildSessionPage(loom: Loom, options: PageOptions): SessionPage 
     totals: { nodes: ids.length, decisions: decisionCount },
     path,
     history,
-    open: open ? { decision: decisionSummary(open), candidates: open.candidateNodeIds.map((id) => nodeSummary(loom.nodes[id]!)) } : null,
+    open: open
+      ? { decision: decisionSummary(open), candidates: open.candidateNodeIds.map((id) => nodeSummary(loom.nodes[id]!)) }
+      : null,
     pendingClarification: pending ? decisionSummary(pending) : null,
     nodes,
     decisions: [...decisions.values()],

@@ -24,8 +24,13 @@ export function requireToken(req: IncomingMessage, url: URL, token: string): voi
   const a = Buffer.from(given ?? "");
   const b = Buffer.from(token);
   if (given === null || a.length !== b.length || !timingSafeEqual(a, b)) {
-    throw new HttpError(401, "unauthorized", "this server requires a token: send `Authorization: Bearer <token>` or add ?token=<token> to the URL", {
-      headers: { "www-authenticate": "Bearer" },
-    });
+    throw new HttpError(
+      401,
+      "unauthorized",
+      "this server requires a token: send `Authorization: Bearer <token>` or add ?token=<token> to the URL",
+      {
+        headers: { "www-authenticate": "Bearer" },
+      },
+    );
   }
 }

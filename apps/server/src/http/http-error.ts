@@ -16,7 +16,11 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly extra: { field?: string; issues?: { field: string; message: string }[]; headers?: Record<string, string> } = {},
+    readonly extra: {
+      field?: string;
+      issues?: { field: string; message: string }[];
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(message);
   }

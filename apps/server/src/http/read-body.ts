@@ -7,7 +7,11 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   const declared = Number(req.headers["content-length"] ?? NaN);
   if (Number.isFinite(declared) && declared > limitBytes) {
     req.resume();
-    throw new HttpError(413, "body_too_large", `request body is ${declared} bytes; the limit is ${limitBytes} (option maxBodyBytes)`);
+    throw new HttpError(
+      413,
+      "body_too_large",
+      `request body is ${declared} bytes; the limit is ${limitBytes} (option maxBodyBytes)`,
+    );
   }
   const type = String(req.headers["content-type"] ?? "");
   const chunks: Buffer[] = [];
@@ -16,7 +20,11 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
     size += chunk.length;
     if (size > limitBytes) {
       req.resume();
-      throw new HttpError(413, "body_too_large", `request body exceeds the limit of ${limitBytes} bytes (option maxBodyBytes)`);
+      throw new HttpError(
+        413,
+        "body_too_large",
+        `request body exceeds the limit of ${limitBytes} bytes (option maxBodyBytes)`,
+      );
     }
     chunks.push(chunk);
   }

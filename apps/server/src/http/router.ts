@@ -32,7 +32,8 @@ export class Router {
     for (const route of this.routes) {
       const params = matchSegments(route.segments, parts);
       if (!params) continue;
-      if (route.method === method || (method === "HEAD" && route.method === "GET")) return { handler: route.handler, params };
+      if (route.method === method || (method === "HEAD" && route.method === "GET"))
+        return { handler: route.handler, params };
       pathMatched = true;
     }
     if (pathMatched) throw new HttpError(405, "method_not_allowed", `${method} is not allowed on ${pathname}`);

@@ -25,7 +25,8 @@ export function toHttpError(error: unknown): HttpError {
   // The orchestrator refuses operations that do not fit the session's state (a pending question, a run in progress).
   if (OrchestratorError.isInstance(error)) return new HttpError(409, `orchestrator_${error.code}`, error.message);
   // A provider refusing or failing a call is a bad gateway, not a bug in the server.
-  if (APICallError.isInstance(error) || PartialStepError.isInstance(error)) return new HttpError(502, "provider_error", error.message);
+  if (APICallError.isInstance(error) || PartialStepError.isInstance(error))
+    return new HttpError(502, "provider_error", error.message);
   if (isAbortError(error)) return new HttpError(499, "aborted", (error as Error).message || "the request was aborted");
   const e = error as { message?: string } | null;
   return new HttpError(500, "internal_error", e?.message ? `internal error: ${e.message}` : "internal error");

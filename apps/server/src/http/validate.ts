@@ -3,7 +3,10 @@ import type { z } from "zod";
 import { HttpError } from "./http-error.js";
 
 function fieldOf(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
+  return path
+    .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
+    .join(".")
+    .replace(/\.\[/g, "[");
 }
 
 /** Parse `value` with `schema`, or throw a 400 naming where (`body`/`query`) and which field is wrong. */

@@ -14,7 +14,10 @@ export interface DefaultBackendOptions {
   /** The generator for a session; default: `createGenerator` of @loom/generators from the session's config. */
   generatorFor?: (loom: Loom) => Generator | Promise<Generator>;
   /** The selector that `run` uses; default: from the session's selector config (null for human sessions). */
-  selectorFor?: (loom: Loom, human: HumanInterface) => Selector | AgenticSelector | null | Promise<Selector | AgenticSelector | null>;
+  selectorFor?: (
+    loom: Loom,
+    human: HumanInterface,
+  ) => Selector | AgenticSelector | null | Promise<Selector | AgenticSelector | null>;
   /** Options for every @loom/io session (fsync, compaction). */
   sessionOptions?: SessionOptions;
   env?: LoomEnv;
@@ -24,7 +27,8 @@ export interface DefaultBackendOptions {
 
 /** Events carry Error objects; the wire gets their message, scrubbed of keys and file paths. */
 function toWire(event: OrchestratorEvent, secrets: readonly string[]): DriverEvent {
-  if (event.type === "error") return { type: "error", where: event.where, message: scrub(event.error.message, secrets) };
+  if (event.type === "error")
+    return { type: "error", where: event.where, message: scrub(event.error.message, secrets) };
   return { ...event } as DriverEvent;
 }
 
@@ -42,11 +46,15 @@ interface SessionParts {
  * session opens whatever its config says, and what cannot run here fails only when it is asked to.
  */
 async function buildParts(loom: Loom, options: DefaultBackendOptions, isNew: boolean): Promise<SessionParts> {
-  const generator = await (options.generatorFor ?? ((l: Loom) => generatorForConfig(l.config.generator, options.secrets, { strict: isNew })))(loom);
+  const generator = await (
+    options.generatorFor ?? ((l: Loom) => generatorForConfig(l.config.generator, options.secrets, { strict: isNew }))
+  )(loom);
   const human = new WebHuman();
   try {
     try {
-      const selector = await (options.selectorFor ?? ((l: Loom, h: HumanInterface) => selectorForConfig(l, h, options.secrets)))(loom, human);
+      const selector = await (
+        options.selectorFor ?? ((l: Loom, h: HumanInterface) => selectorForConfig(l, h, options.secrets))
+      )(loom, human);
       return { generator, selector, human, whyNoRun: null };
     } catch (error) {
       if (isNew || !(error instanceof HttpError)) throw error;

@@ -7,20 +7,38 @@ import { HttpError } from "../http/http-error.js";
  * A session must open for reading even when its generator cannot be built here (no model file, no
  * API key): the page shows it, and only a request for candidates fails, with the reason.
  */
-export function generatorForConfig(config: GeneratorConfig, env: Record<string, string | undefined> = process.env, options: { strict?: boolean } = {}): Generator {
+export function generatorForConfig(
+  config: GeneratorConfig,
+  env: Record<string, string | undefined> = process.env,
+  options: { strict?: boolean } = {},
+): Generator {
   // A new session is refused at once instead (strict): there is nothing yet to read.
   const unavailable = (error: HttpError): Generator => {
     if (options.strict) throw error;
     return unavailableGenerator(config, error);
   };
   if (config.provider === "local" && !config.model && !env.LOOM_MODEL) {
-    return unavailable(new HttpError(400, "missing_model", "the local engine needs a model file: set generator.model (or start the server with --model / LOOM_MODEL)", { field: "generator.model" }));
+    return unavailable(
+      new HttpError(
+        400,
+        "missing_model",
+        "the local engine needs a model file: set generator.model (or start the server with --model / LOOM_MODEL)",
+        { field: "generator.model" },
+      ),
+    );
   }
   try {
     return createGenerator(config, env);
   } catch (error) {
     const message = (error as Error).message ?? String(error);
-    return unavailable(new HttpError(400, "generator_unavailable", `this session's generator (${config.provider}) cannot run on this server: ${message}`, { field: "generator" }));
+    return unavailable(
+      new HttpError(
+        400,
+        "generator_unavailable",
+        `this session's generator (${config.provider}) cannot run on this server: ${message}`,
+        { field: "generator" },
+      ),
+    );
   }
 }
 

@@ -52,7 +52,10 @@ export class LiveSession {
 
   /** Add an SSE subscriber; with `lastEventId` (a reconnect) it first receives what it missed. */
   subscribe(stream: SseStream, lastEventId: number | null): void {
-    stream.send({ event: "hello", data: { sessionId: this.id, version: this.version, seq: this.seq, running: this.running } });
+    stream.send({
+      event: "hello",
+      data: { sessionId: this.id, version: this.version, seq: this.seq, running: this.running },
+    });
     if (lastEventId !== null) {
       for (const e of this.replay) if (e.seq > lastEventId) stream.send({ id: e.seq, event: e.type, data: e.data });
     }
@@ -80,7 +83,9 @@ export class LiveSession {
     this.runController = controller;
     this.touch();
     this.publish({ type: "run-started", maxSteps: maxSteps ?? null });
-    void this.exclusive(() => this.driver.run({ ...(maxSteps !== undefined ? { maxSteps } : {}), signal: controller.signal }))
+    void this.exclusive(() =>
+      this.driver.run({ ...(maxSteps !== undefined ? { maxSteps } : {}), signal: controller.signal }),
+    )
       .catch((error: unknown) => {
         if (!controller.signal.aborted) onError(error);
       })

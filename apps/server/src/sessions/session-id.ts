@@ -10,9 +10,14 @@ export const SessionIdSchema = z
 
 export function assertSessionId(id: string): string {
   if (!SESSION_ID_PATTERN.test(id)) {
-    throw new HttpError(400, "invalid_session_id", `"${id.slice(0, 80)}" is not a valid session id: use 1-64 letters, digits, '_' or '-', starting with a letter or digit`, {
-      field: "sessionId",
-    });
+    throw new HttpError(
+      400,
+      "invalid_session_id",
+      `"${id.slice(0, 80)}" is not a valid session id: use 1-64 letters, digits, '_' or '-', starting with a letter or digit`,
+      {
+        field: "sessionId",
+      },
+    );
   }
   return id;
 }

@@ -1,5 +1,11 @@
 // The human on the web page, as the orchestrator sees it during a server-side run: questions wait for an answer posted over HTTP.
-import type { ClarificationAnswer, ClarificationRequest, HumanChoiceRequest, HumanInterface, SelectionOutcome } from "@loom/selectors";
+import type {
+  ClarificationAnswer,
+  ClarificationRequest,
+  HumanChoiceRequest,
+  HumanInterface,
+  SelectionOutcome,
+} from "@loom/selectors";
 
 interface Waiting {
   resolve(answer: ClarificationAnswer): void;

@@ -33,12 +33,20 @@ export class ApiClient {
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     // The server takes state-changing requests only as JSON (a cross-site form cannot send that).
     if (method !== "GET") headers["content-type"] = "application/json";
-    const res = await fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : method !== "GET" ? { body: "{}" } : {}) });
+    const res = await fetch(path, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : method !== "GET" ? { body: "{}" } : {}),
+    });
     const text = await res.text();
     const json = text ? (JSON.parse(text) as unknown) : null;
     if (!res.ok) {
       const err = (json as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new ApiError(res.status, err?.code ?? "http_error", err?.message ?? `${method} ${path}: HTTP ${res.status}`);
+      throw new ApiError(
+        res.status,
+        err?.code ?? "http_error",
+        err?.message ?? `${method} ${path}: HTTP ${res.status}`,
+      );
     }
     return json as T;
   }

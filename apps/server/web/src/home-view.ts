@@ -42,7 +42,14 @@ export async function renderHome(target: HTMLElement, api: ApiClient, open: (id:
   selector.addEventListener("change", () => (modelField.hidden = selector.value === "human"));
   const title = el("input");
   title.placeholder = "Title (optional)";
-  form.append(field("Seed", seed), field("Title", title), field("Candidates per step", branching), field("Tokens per segment", tokens), field("Selector", selector), modelField);
+  form.append(
+    field("Seed", seed),
+    field("Title", title),
+    field("Candidates per step", branching),
+    field("Tokens per segment", tokens),
+    field("Selector", selector),
+    modelField,
+  );
   const submit = el("button", "action primary", "Create");
   submit.type = "submit";
   submit.dataset.testid = "create-button";
@@ -56,7 +63,10 @@ export async function renderHome(target: HTMLElement, api: ApiClient, open: (id:
         seed: seed.value,
         brief: title.value ? { title: title.value } : {},
         generator: { branchingFactor: Number(branching.value), segmentTokens: Number(tokens.value) },
-        selector: selector.value === "human" ? { mode: "human" } : { mode: selector.value, model: selectorModel.value.trim() || null },
+        selector:
+          selector.value === "human"
+            ? { mode: "human" }
+            : { mode: selector.value, model: selectorModel.value.trim() || null },
       })
       .then((page) => open(page.id))
       .catch((err: Error) => {

@@ -16,14 +16,20 @@ export async function renderInspector(
   nodeId: string,
   actions: { checkout(nodeId: string): void; chooseNode(decisionId: string, nodeId: string): void },
 ): Promise<void> {
-  const detail = await api.call<NodeDetail>("GET", `/api/sessions/${encodeURIComponent(page.id)}/nodes/${encodeURIComponent(nodeId)}`);
+  const detail = await api.call<NodeDetail>(
+    "GET",
+    `/api/sessions/${encodeURIComponent(page.id)}/nodes/${encodeURIComponent(nodeId)}`,
+  );
   const { node, decision } = detail;
   target.replaceChildren();
   target.dataset.nodeId = node.id;
   target.append(el("h3", "", node.parentId === null ? "Seed" : "Node"));
   const text = el("p", "inspector-text");
   const before = detail.fullText.slice(0, detail.fullText.length - node.text.length);
-  text.append(el("span", "context", before.length > 400 ? `…${before.slice(-400)}` : before), el("mark", "", node.text));
+  text.append(
+    el("span", "context", before.length > 400 ? `…${before.slice(-400)}` : before),
+    el("mark", "", node.text),
+  );
   target.append(text);
   const facts = el("dl", "facts");
   const fact = (k: string, v: string) => facts.append(el("dt", "", k), el("dd", "", v));
@@ -32,9 +38,14 @@ export async function renderInspector(
   if (node.chosenBy) fact("chosen by", node.chosenBy);
   if (decision) {
     fact("decision", decision.action ?? "open");
-    if (decision.logprobGap !== null && decision.chosenNodeId === node.id) fact("logprob gap", formatLogprob(decision.logprobGap));
+    if (decision.logprobGap !== null && decision.chosenNodeId === node.id)
+      fact("logprob gap", formatLogprob(decision.logprobGap));
     if (decision.reason && decision.chosenNodeId === node.id) fact("reason", decision.reason);
-    if (decision.clarificationQuestion) fact("clarification", `${decision.clarificationQuestion}${decision.humanResponse ? ` → ${decision.humanResponse}` : ""}`);
+    if (decision.clarificationQuestion)
+      fact(
+        "clarification",
+        `${decision.clarificationQuestion}${decision.humanResponse ? ` → ${decision.humanResponse}` : ""}`,
+      );
   }
   if (detail.rejectedChildren.length) fact("rejected here", String(detail.rejectedChildren.length));
   target.append(facts);

@@ -2,7 +2,13 @@
 import { ApiClient, ApiError, type SessionPage } from "./api-client.js";
 import { el } from "./format.js";
 import { renderInspector } from "./inspector-view.js";
-import { renderCandidates, renderClarification, renderHistory, renderText, type SessionActions } from "./session-views.js";
+import {
+  renderCandidates,
+  renderClarification,
+  renderHistory,
+  renderText,
+  type SessionActions,
+} from "./session-views.js";
 import { TreeView } from "./tree-view.js";
 
 export class SessionApp {
@@ -12,7 +18,10 @@ export class SessionApp {
   private refreshing: Promise<void> | null = null;
   private dirty = false;
   private events: EventSource | null = null;
-  private readonly ui: Record<"status" | "error" | "text" | "candidates" | "clarification" | "history" | "inspector", HTMLElement>;
+  private readonly ui: Record<
+    "status" | "error" | "text" | "candidates" | "clarification" | "history" | "inspector",
+    HTMLElement
+  >;
   private readonly tree: TreeView;
   private readonly actions: SessionActions;
 
@@ -38,14 +47,28 @@ export class SessionApp {
     this.ui.inspector.dataset.testid = "inspector";
     this.ui.clarification.dataset.testid = "clarification";
     this.ui.clarification.hidden = true;
-    left.append(this.ui.status, this.ui.error, this.ui.text, this.ui.clarification, this.ui.candidates, el("h3", "", "History"), this.ui.history);
+    left.append(
+      this.ui.status,
+      this.ui.error,
+      this.ui.text,
+      this.ui.clarification,
+      this.ui.candidates,
+      el("h3", "", "History"),
+      this.ui.history,
+    );
     const treeBox = el("div", "tree");
     treeBox.dataset.testid = "tree";
     const treeBar = el("div", "tree-bar");
     const fit = el("button", "action small", "Fit");
     const tip = el("button", "action small", "Tip");
     const legend = el("span", "legend");
-    for (const [cls, label] of [["path", "current path"], ["open", "open"], ["chosen", "chosen elsewhere"], ["rejected", "rejected"], ["clar", "clarification"]] as const) {
+    for (const [cls, label] of [
+      ["path", "current path"],
+      ["open", "open"],
+      ["chosen", "chosen elsewhere"],
+      ["rejected", "rejected"],
+      ["clar", "clarification"],
+    ] as const) {
       legend.append(el("i", `dot dot-${cls}`), el("span", "", label));
     }
     treeBar.append(legend, fit, tip);
@@ -54,7 +77,10 @@ export class SessionApp {
     root.replaceChildren(layout);
     this.tree = new TreeView(treeBox, { onSelect: (id) => this.inspect(id) });
     fit.addEventListener("click", () => this.tree.fit());
-    tip.addEventListener("click", () => this.page && this.tree.focus(this.page.currentPath[this.page.currentPath.length - 1]!));
+    tip.addEventListener(
+      "click",
+      () => this.page && this.tree.focus(this.page.currentPath[this.page.currentPath.length - 1]!),
+    );
     (window as unknown as { loomTree: TreeView }).loomTree = this.tree;
 
     this.actions = {
@@ -64,11 +90,18 @@ export class SessionApp {
       },
       generate: () => void this.act("generating…", () => this.post("generate", {})),
       reroll: () => void this.act("rerolling…", () => this.post("reroll", {})),
-      stop: () => void this.act("stopping…", () => this.post("stop", this.page?.open ? { decisionId: this.page.open.decision.id } : {})),
+      stop: () =>
+        void this.act("stopping…", () =>
+          this.post("stop", this.page?.open ? { decisionId: this.page.open.decision.id } : {}),
+        ),
       write: (text) => void this.act("writing…", () => this.post("write", { text })),
       answer: (decisionId, answer, nodeId) =>
         void this.act("answering…", () =>
-          this.api.call("POST", `${this.base}/clarifications/${encodeURIComponent(decisionId)}/answer`, nodeId ? { answer, action: "choose", nodeId } : { answer, action: "stop" }),
+          this.api.call(
+            "POST",
+            `${this.base}/clarifications/${encodeURIComponent(decisionId)}/answer`,
+            nodeId ? { answer, action: "choose", nodeId } : { answer, action: "stop" },
+          ),
         ),
       run: () => void this.act(null, () => this.post("run", {})),
       cancelRun: () => void this.act(null, () => this.post("run/cancel", {})),
@@ -85,7 +118,17 @@ export class SessionApp {
     this.events.onopen = () => this.setStatus("live");
     this.events.onerror = () => this.setStatus("reconnecting…");
     this.events.onmessage = () => this.refresh();
-    for (const type of ["candidates", "decision", "clarification-asked", "clarification-answered", "tip-changed", "stopped", "run-started", "run-finished", "error"]) {
+    for (const type of [
+      "candidates",
+      "decision",
+      "clarification-asked",
+      "clarification-answered",
+      "tip-changed",
+      "stopped",
+      "run-started",
+      "run-finished",
+      "error",
+    ]) {
       this.events.addEventListener(type, () => this.refresh());
     }
     await this.refresh();
@@ -132,7 +175,8 @@ export class SessionApp {
   }
 
   private showError(err: unknown): void {
-    this.ui.error.textContent = err instanceof ApiError ? `${err.message} (${err.status})` : String((err as Error).message ?? err);
+    this.ui.error.textContent =
+      err instanceof ApiError ? `${err.message} (${err.status})` : String((err as Error).message ?? err);
   }
 
   private post(path: string, body: unknown): Promise<unknown> {
@@ -175,7 +219,14 @@ export class SessionApp {
 
   private key(e: KeyboardEvent): void {
     const target = e.target as HTMLElement | null;
-    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.isContentEditable)) return;
+    if (
+      target &&
+      (target.tagName === "INPUT" ||
+        target.tagName === "TEXTAREA" ||
+        target.tagName === "SELECT" ||
+        target.isContentEditable)
+    )
+      return;
     if (e.metaKey || e.ctrlKey || e.altKey) return;
     if (/^[1-9]$/.test(e.key)) this.actions.choose(Number(e.key) - 1);
     else if (e.key === "s") this.actions.stop();

@@ -27,11 +27,17 @@ export function renderText(target: HTMLElement, page: SessionPage): void {
 
 function bestLogprob(candidates: NodeSummary[]): number | null {
   let best: number | null = null;
-  for (const c of candidates) if (c.stepLogprob !== null && (best === null || c.stepLogprob > best)) best = c.stepLogprob;
+  for (const c of candidates)
+    if (c.stepLogprob !== null && (best === null || c.stepLogprob > best)) best = c.stepLogprob;
   return best;
 }
 
-export function renderCandidates(target: HTMLElement, page: SessionPage, busy: string | null, actions: SessionActions): void {
+export function renderCandidates(
+  target: HTMLElement,
+  page: SessionPage,
+  busy: string | null,
+  actions: SessionActions,
+): void {
   target.replaceChildren();
   const bar = el("div", "actions");
   const button = (label: string, testId: string, onClick: () => void, disabled = false) => {
@@ -55,7 +61,10 @@ export function renderCandidates(target: HTMLElement, page: SessionPage, busy: s
   target.append(bar);
   if (busy) target.append(el("div", "busy", busy));
   if (!open) {
-    if (page.stopped) target.append(el("p", "hint", "This piece is finished. Click a node in the tree and check it out to branch from it."));
+    if (page.stopped)
+      target.append(
+        el("p", "hint", "This piece is finished. Click a node in the tree and check it out to branch from it."),
+      );
     return;
   }
   const best = bestLogprob(open.candidates);
@@ -68,8 +77,15 @@ export function renderCandidates(target: HTMLElement, page: SessionPage, busy: s
     b.disabled = busy !== null || !human;
     const key = i < 9 ? el("kbd", "", String(i + 1)) : el("span", "nokey", "·");
     const text = el("span", "candidate-text", c.text);
-    const lp = el("span", c.stepLogprob !== null && c.stepLogprob === best ? "logprob best" : "logprob", formatLogprob(c.stepLogprob));
-    lp.title = c.stepLogprob !== null && c.stepLogprob === best ? "the base model's favourite" : "log-probability of this segment";
+    const lp = el(
+      "span",
+      c.stepLogprob !== null && c.stepLogprob === best ? "logprob best" : "logprob",
+      formatLogprob(c.stepLogprob),
+    );
+    lp.title =
+      c.stepLogprob !== null && c.stepLogprob === best
+        ? "the base model's favourite"
+        : "log-probability of this segment";
     b.append(key, text, lp);
     b.addEventListener("click", () => actions.choose(i));
     li.append(b);
@@ -105,7 +121,11 @@ export function renderClarification(target: HTMLElement, page: SessionPage, acti
   form.append(answer);
   const choices = el("div", "answer-choices");
   for (const id of d.candidateNodeIds) {
-    const b = el("button", id && d.candidatesInTension?.includes(id) ? "candidate tension" : "candidate", byId.get(id)?.text ?? id);
+    const b = el(
+      "button",
+      id && d.candidatesInTension?.includes(id) ? "candidate tension" : "candidate",
+      byId.get(id)?.text ?? id,
+    );
     b.type = "button";
     b.addEventListener("click", () => actions.answer(d.id, answer.value || "(no comment)", id));
     choices.append(b);
@@ -120,14 +140,22 @@ export function renderClarification(target: HTMLElement, page: SessionPage, acti
 
 function historyLine(d: DecisionSummary, byId: Map<string, NodeSummary>, step: number): HTMLElement {
   const li = el("li", `history-${d.action ?? "open"}`);
-  const chosen = d.chosenNodeId ? byId.get(d.chosenNodeId)?.text ?? "" : "";
+  const chosen = d.chosenNodeId ? (byId.get(d.chosenNodeId)?.text ?? "") : "";
   const head = el("div", "history-head");
   head.append(el("span", "step", `#${step}`), el("span", "action-name", d.action ?? "open"));
   if (chosen) head.append(el("q", "", chosen));
   if (d.chosenBy) head.append(el("span", "by", d.chosenBy));
-  if (d.logprobGap !== null) head.append(el("span", d.logprobGap < -2 ? "gap diverged" : "gap", `gap ${formatLogprob(d.logprobGap)}`));
+  if (d.logprobGap !== null)
+    head.append(el("span", d.logprobGap < -2 ? "gap diverged" : "gap", `gap ${formatLogprob(d.logprobGap)}`));
   li.append(head);
-  if (d.clarificationQuestion) li.append(el("div", "history-clar", `asked: ${d.clarificationQuestion}${d.humanResponse ? ` — answered: ${d.humanResponse}` : ""}`));
+  if (d.clarificationQuestion)
+    li.append(
+      el(
+        "div",
+        "history-clar",
+        `asked: ${d.clarificationQuestion}${d.humanResponse ? ` — answered: ${d.humanResponse}` : ""}`,
+      ),
+    );
   if (d.reason) li.append(el("div", "reason", d.reason));
   return li;
 }

@@ -58,7 +58,9 @@ export function layoutTree(page: SessionPage): LaidOutTree | null {
     else data.get(node.parentId)?.children.push(datum);
   }
   if (!rootDatum) return null;
-  const root = tree<TreeDatum>().nodeSize([ROW, COLUMN]).separation((a, b) => (a.parent === b.parent ? 1 : 1.4))(hierarchy(rootDatum));
+  const root = tree<TreeDatum>()
+    .nodeSize([ROW, COLUMN])
+    .separation((a, b) => (a.parent === b.parent ? 1 : 1.4))(hierarchy(rootDatum));
   const nodes = root.descendants();
   const byId = new Map(nodes.map((n) => [n.data.node.id, n] as const));
   return { root, nodes, byId, decisions };

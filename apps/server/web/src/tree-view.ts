@@ -98,14 +98,21 @@ export class TreeView {
   /** Show the whole tree. */
   fit(): void {
     if (!this.laid) return;
-    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+    let minX = Infinity,
+      maxX = -Infinity,
+      minY = Infinity,
+      maxY = -Infinity;
     for (const n of this.laid.nodes) {
-      minX = Math.min(minX, n.x); maxX = Math.max(maxX, n.x);
-      minY = Math.min(minY, n.y); maxY = Math.max(maxY, n.y);
+      minX = Math.min(minX, n.x);
+      maxX = Math.max(maxX, n.x);
+      minY = Math.min(minY, n.y);
+      maxY = Math.max(maxY, n.y);
     }
     const { width, height } = this.canvas.getBoundingClientRect();
     const k = Math.min(6, 0.9 * Math.min(width / (maxY - minY + 160), height / (maxX - minX + 40)));
-    const t = zoomIdentity.translate(width / 2 - ((minY + maxY) / 2) * k, height / 2 - ((minX + maxX) / 2) * k).scale(k);
+    const t = zoomIdentity
+      .translate(width / 2 - ((minY + maxY) / 2) * k, height / 2 - ((minX + maxX) / 2) * k)
+      .scale(k);
     select(this.canvas).call(this.zoomBehavior.transform, t);
   }
 

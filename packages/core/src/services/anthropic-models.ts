@@ -20,10 +20,34 @@ export interface AnthropicModelFacts {
 type Row = Omit<AnthropicModelFacts, "known">;
 const DISABLED = { type: "disabled" } as const;
 
-const OLD: Row = { prefill: true, thinksByDefault: false, thinkingOff: DISABLED, forcedToolChoice: true, retires: null };
-const FOUR_SIX: Row = { prefill: false, thinksByDefault: false, thinkingOff: DISABLED, forcedToolChoice: true, retires: null };
-const ALWAYS_THINKS: Row = { prefill: false, thinksByDefault: true, thinkingOff: null, forcedToolChoice: false, retires: null };
-const FIVE: Row = { prefill: false, thinksByDefault: true, thinkingOff: DISABLED, forcedToolChoice: false, retires: null };
+const OLD: Row = {
+  prefill: true,
+  thinksByDefault: false,
+  thinkingOff: DISABLED,
+  forcedToolChoice: true,
+  retires: null,
+};
+const FOUR_SIX: Row = {
+  prefill: false,
+  thinksByDefault: false,
+  thinkingOff: DISABLED,
+  forcedToolChoice: true,
+  retires: null,
+};
+const ALWAYS_THINKS: Row = {
+  prefill: false,
+  thinksByDefault: true,
+  thinkingOff: null,
+  forcedToolChoice: false,
+  retires: null,
+};
+const FIVE: Row = {
+  prefill: false,
+  thinksByDefault: true,
+  thinkingOff: DISABLED,
+  forcedToolChoice: false,
+  retires: null,
+};
 
 /**
  * Sources: Anthropic's model pages and migration guides (Claude 4.6 prefill removal; Sonnet 5
@@ -66,10 +90,13 @@ export function anthropicModelFacts(model: string): AnthropicModelFacts {
 }
 
 /** Every model in the table with its facts (the doctor and the tests read it). */
-export const anthropicModelTable = (): (AnthropicModelFacts & { model: string })[] => TABLE.map(([model, row]) => ({ model, known: true, ...row }));
+export const anthropicModelTable = (): (AnthropicModelFacts & { model: string })[] =>
+  TABLE.map(([model, row]) => ({ model, known: true, ...row }));
 
 /** Current (not retiring) models that accept prefill, for error messages. */
-export const anthropicPrefillModels = (): string[] => TABLE.filter(([, r]) => r.prefill && !r.retires).map(([name]) => name);
+export const anthropicPrefillModels = (): string[] =>
+  TABLE.filter(([, r]) => r.prefill && !r.retires).map(([name]) => name);
 
 /** Current (not retiring) models that can write without up-front thinking, for error messages. */
-export const anthropicNoThinkingModels = (): string[] => TABLE.filter(([, r]) => r.thinkingOff !== null && !r.retires).map(([name]) => name);
+export const anthropicNoThinkingModels = (): string[] =>
+  TABLE.filter(([, r]) => r.thinkingOff !== null && !r.retires).map(([name]) => name);

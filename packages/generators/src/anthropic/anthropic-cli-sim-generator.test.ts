@@ -37,10 +37,17 @@ describe("AnthropicCliSimGenerator", () => {
       ],
     });
     expect((sent.json as { system: string }).system).toMatch(/command-line simulator/);
-    expect(r.candidates).toEqual(Array(3).fill({ text: " there lived a fox who", tokens: null, stepLogprob: null, finishReason: "length" }));
+    expect(r.candidates).toEqual(
+      Array(3).fill({ text: " there lived a fox who", tokens: null, stepLogprob: null, finishReason: "length" }),
+    );
     expect(r.usage).toEqual({ promptTokens: 336, completionTokens: 18, requests: 3 });
     expect(r.meta).toMatchObject({ provider: "anthropic-cli-sim", prompt: { messages: expect.any(Array) } });
-    expect(r.meta["sampling"]).toMatchObject({ temperature: null, topP: null, notSent: { temperature: 1, topP: 1 }, stop: ["The End"] });
+    expect(r.meta["sampling"]).toMatchObject({
+      temperature: null,
+      topP: null,
+      notSent: { temperature: 1, topP: 1 },
+      stop: ["The End"],
+    });
     for (const q of server.requests) expect(q.json).not.toHaveProperty("temperature");
   });
 
@@ -48,12 +55,16 @@ describe("AnthropicCliSimGenerator", () => {
     server.setFallback({ body: fixture("anthropic-message-paragraph.json") });
     const r = await make().generate({ ...request, n: 2, stop: ["\n\n"] });
     expect(server.requests[0]!.json).not.toHaveProperty("stop_sequences");
-    expect(r.candidates).toEqual(Array(2).fill({ text: " there lived a fox.", tokens: null, stepLogprob: null, finishReason: "stop" }));
+    expect(r.candidates).toEqual(
+      Array(2).fill({ text: " there lived a fox.", tokens: null, stepLogprob: null, finishReason: "stop" }),
+    );
     expect(r.meta["sampling"]).toMatchObject({ stop: [], clientStop: ["\n\n"] });
   });
 
   it("cuts a whitespace-only stop in a stream too, holding back only what could start it", async () => {
-    const paragraph = fixtureChunks("anthropic-message.chunks.txt").map((c) => c.replace('"text":" a fox"', '"text":" a fox.\\n\\nThe"'));
+    const paragraph = fixtureChunks("anthropic-message.chunks.txt").map((c) =>
+      c.replace('"text":" a fox"', '"text":" a fox.\\n\\nThe"'),
+    );
     server.setFallback({ chunks: paragraph });
     let text = "";
     let done;
@@ -67,14 +78,20 @@ describe("AnthropicCliSimGenerator", () => {
 
   it("never stores an empty candidate when thinking ate the budget", async () => {
     server.setFallback({ body: fixture("anthropic-message-thinking-only.json") });
-    const error = await make({ model: "claude-sonnet-5" }).generate({ ...request, n: 1 }).catch((e: unknown) => e);
+    const error = await make({ model: "claude-sonnet-5" })
+      .generate({ ...request, n: 1 })
+      .catch((e: unknown) => e);
     expect(APICallError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/claude-sonnet-5 returned no text \(stop_reason max_tokens; 6 of 6 output tokens went to thinking\)/);
+    expect((error as Error).message).toMatch(
+      /claude-sonnet-5 returned no text \(stop_reason max_tokens; 6 of 6 output tokens went to thinking\)/,
+    );
     expect(server.requests[0]!.json).toMatchObject({ thinking: { type: "disabled" } });
   });
 
   it("refuses prefill on a model that refuses it, before any request, naming the models that accept it", () => {
-    expect(() => make({ mode: "prefill", model: "claude-sonnet-5-5" })).toThrow(/claude-sonnet-5-5 does not accept assistant prefill.*claude-haiku-4-5/);
+    expect(() => make({ mode: "prefill", model: "claude-sonnet-5-5" })).toThrow(
+      /claude-sonnet-5-5 does not accept assistant prefill.*claude-haiku-4-5/,
+    );
     expect(server.requests).toHaveLength(0);
   });
 
@@ -97,7 +114,9 @@ describe("AnthropicCliSimGenerator", () => {
   });
 
   it("prefills the assistant turn on the default prefill model and joins the continuation to the untrimmed text", async () => {
-    server.enqueue({ body: { ...(fixture("anthropic-message.json") as object), content: [{ type: "text", text: " lived a fox" }] } });
+    server.enqueue({
+      body: { ...(fixture("anthropic-message.json") as object), content: [{ type: "text", text: " lived a fox" }] },
+    });
     const r = await make({ mode: "prefill" }).generate({ ...request, n: 1, prompt: "Once upon a time there " });
     expect(server.requests[0]!.json).toMatchObject({
       messages: [
@@ -125,7 +144,9 @@ describe("AnthropicCliSimGenerator", () => {
 
   it("fails a 401 at once, naming the key variable for that base URL (LOOM_CUSTOM_API_KEY off Anthropic's own)", async () => {
     server.setFallback({ status: 401, body: fixture("anthropic-error-401.json") });
-    const error = await make().generate(request).catch((e: unknown) => e);
+    const error = await make()
+      .generate(request)
+      .catch((e: unknown) => e);
     expect(APICallError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/401.*invalid x-api-key.*LOOM_CUSTOM_API_KEY/);
     expect(delays).toEqual([]);
@@ -144,7 +165,8 @@ describe("AnthropicCliSimGenerator", () => {
     server.setFallback({ chunks: fixtureChunks("anthropic-message.chunks.txt"), chunkDelayMs: 150 });
     const controller = new AbortController();
     const run = (async () => {
-      for await (const e of make().stream({ ...request, n: 2, signal: controller.signal })) if (e.type === "delta") controller.abort();
+      for await (const e of make().stream({ ...request, n: 2, signal: controller.signal }))
+        if (e.type === "delta") controller.abort();
     })();
     await expect(run).rejects.toMatchObject({ name: "AbortError" });
     expect(server.requests).toHaveLength(2);

@@ -23,7 +23,13 @@ import { withRetry } from "../retry.js";
 import { createStopCutter, cutAtStop } from "../http/client-stop.js";
 import { anthropicStops, checkAnthropicGeneratorModel, thinkingParam } from "./anthropic-request-rules.js";
 import { stepMeta } from "../step-meta.js";
-import { CLI_SIM_SYSTEM_PROMPT, buildCliSimPrompt, createPrefillJoiner, type CliSimMode, type CliSimPrompt } from "./cli-sim-prompt.js";
+import {
+  CLI_SIM_SYSTEM_PROMPT,
+  buildCliSimPrompt,
+  createPrefillJoiner,
+  type CliSimMode,
+  type CliSimPrompt,
+} from "./cli-sim-prompt.js";
 
 export const ANTHROPIC_BASE_URL = "https://api.anthropic.com";
 export const ANTHROPIC_API_KEY_ENV = "ANTHROPIC_API_KEY";
@@ -107,9 +113,13 @@ export class AnthropicCliSimGenerator implements Generator {
     );
   }
 
-  private async step(request: GenerateRequest, onDelta?: (index: number, text: string) => void): Promise<GenerateResult> {
+  private async step(
+    request: GenerateRequest,
+    onDelta?: (index: number, text: string) => void,
+  ): Promise<GenerateResult> {
     throwIfAborted(request.signal);
-    if (!Number.isInteger(request.n) || request.n < 1) throw new GeneratorError("invalid_request", `${this.provider}: n must be a positive integer, got ${request.n}`);
+    if (!Number.isInteger(request.n) || request.n < 1)
+      throw new GeneratorError("invalid_request", `${this.provider}: n must be a positive integer, got ${request.n}`);
     const prompt = buildCliSimPrompt(request.prompt, this.mode, this.options.system ?? CLI_SIM_SYSTEM_PROMPT);
     const stops = anthropicStops(request.stop ?? []);
     const thinking = thinkingParam(this.facts);
@@ -122,7 +132,11 @@ export class AnthropicCliSimGenerator implements Generator {
       ...(stops.api.length > 0 ? { stop_sequences: stops.api } : {}),
     };
     const usage: GenerationUsage = { promptTokens: 0, completionTokens: 0, requests: 0 };
-    const ctx: SdkErrorContext = { provider: this.provider, baseURL: this.baseURL, envVar: keyVariableFor({ envVar: ANTHROPIC_API_KEY_ENV, homeURL: ANTHROPIC_BASE_URL, baseURL: this.baseURL }) };
+    const ctx: SdkErrorContext = {
+      provider: this.provider,
+      baseURL: this.baseURL,
+      envVar: keyVariableFor({ envVar: ANTHROPIC_API_KEY_ENV, homeURL: ANTHROPIC_BASE_URL, baseURL: this.baseURL }),
+    };
     const samples = await fanOut(
       request.n,
       this.options.maxConcurrency ?? 4,
@@ -133,12 +147,23 @@ export class AnthropicCliSimGenerator implements Generator {
             const emitted = { any: false };
             try {
               return onDelta
-                ? await this.streamOne(body, prompt, stops.client, signal, (text) => ((emitted.any = true), onDelta(index, text)))
+                ? await this.streamOne(
+                    body,
+                    prompt,
+                    stops.client,
+                    signal,
+                    (text) => ((emitted.any = true), onDelta(index, text)),
+                  )
                 : await this.createOne(body, prompt, stops.client, signal);
             } catch (error) {
               const mapped = fromSdkError(error, ctx, signal);
               if (emitted.any && APICallError.isInstance(mapped) && mapped.isRetryable) {
-                throw new APICallError({ ...mapped, message: `${mapped.message} (the stream broke after text arrived; not retried)`, isRetryable: false, cause: error });
+                throw new APICallError({
+                  ...mapped,
+                  message: `${mapped.message} (the stream broke after text arrived; not retried)`,
+                  isRetryable: false,
+                  cause: error,
+                });
               }
               throw mapped;
             }
@@ -151,7 +176,12 @@ export class AnthropicCliSimGenerator implements Generator {
     const candidates: GeneratedCandidate[] = samples.map((s) => {
       usage.promptTokens += s.inputTokens;
       usage.completionTokens += s.outputTokens;
-      return { text: s.text, tokens: null, stepLogprob: null, finishReason: s.clientStopped ? "stop" : finishReasonOf(s.stopReason) };
+      return {
+        text: s.text,
+        tokens: null,
+        stepLogprob: null,
+        finishReason: s.clientStopped ? "stop" : finishReasonOf(s.stopReason),
+      };
     });
     const notSent: Record<string, unknown> = { temperature: request.temperature, topP: request.topP };
     if (request.seed !== undefined) notSent["seed"] = request.seed;
@@ -164,16 +194,34 @@ export class AnthropicCliSimGenerator implements Generator {
         model: this.model,
         request,
         prompt: { system: prompt.system, messages: prompt.messages },
-        sampling: { sent: { temperature: null, topP: null, seed: null, logprobs: 0, stop: stops.api, thinking: thinking ?? null }, notSent, clientStop: stops.client },
-        extra: { baseURL: this.baseURL, mode: this.mode, params: { max_tokens: body.max_tokens, stop_sequences: stops.api, ...(thinking ? { thinking } : {}) } },
+        sampling: {
+          sent: { temperature: null, topP: null, seed: null, logprobs: 0, stop: stops.api, thinking: thinking ?? null },
+          notSent,
+          clientStop: stops.client,
+        },
+        extra: {
+          baseURL: this.baseURL,
+          mode: this.mode,
+          params: { max_tokens: body.max_tokens, stop_sequences: stops.api, ...(thinking ? { thinking } : {}) },
+        },
       }),
     };
   }
 
-  private async createOne(body: Anthropic.MessageCreateParamsNonStreaming, prompt: CliSimPrompt, clientStops: string[], signal: AbortSignal): Promise<Sample> {
+  private async createOne(
+    body: Anthropic.MessageCreateParamsNonStreaming,
+    prompt: CliSimPrompt,
+    clientStops: string[],
+    signal: AbortSignal,
+  ): Promise<Sample> {
     const message = await this.client.messages.create({ ...body, stream: false }, { signal });
     if (!Array.isArray(message.content)) {
-      throw new APICallError({ provider: this.provider, url: this.baseURL, isRetryable: false, message: `${this.provider}: the response has no content` });
+      throw new APICallError({
+        provider: this.provider,
+        url: this.baseURL,
+        isRetryable: false,
+        message: `${this.provider}: the response has no content`,
+      });
     }
     const raw = message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
     const joiner = createPrefillJoiner(prompt.trimmedTail);
@@ -198,7 +246,14 @@ export class AnthropicCliSimGenerator implements Generator {
     const stream = await this.client.messages.create({ ...body, stream: true }, { signal });
     const joiner = createPrefillJoiner(prompt.trimmedTail);
     const cutter = createStopCutter(clientStops);
-    const sample: Sample = { text: "", stopReason: null, clientStopped: false, inputTokens: 0, outputTokens: 0, thinkingTokens: 0 };
+    const sample: Sample = {
+      text: "",
+      stopReason: null,
+      clientStopped: false,
+      inputTokens: 0,
+      outputTokens: 0,
+      thinkingTokens: 0,
+    };
     const emit = (piece: string) => {
       if (!piece) return;
       sample.text += piece;
@@ -206,7 +261,8 @@ export class AnthropicCliSimGenerator implements Generator {
     };
     for await (const event of stream) {
       if (event.type === "message_start") sample.inputTokens = event.message.usage?.input_tokens ?? 0;
-      else if (event.type === "content_block_delta" && event.delta.type === "text_delta") emit(cutter.push(joiner.push(event.delta.text)));
+      else if (event.type === "content_block_delta" && event.delta.type === "text_delta")
+        emit(cutter.push(joiner.push(event.delta.text)));
       else if (event.type === "message_delta") {
         sample.stopReason = event.delta.stop_reason ?? sample.stopReason;
         sample.outputTokens = event.usage?.output_tokens ?? sample.outputTokens;
@@ -222,7 +278,10 @@ export class AnthropicCliSimGenerator implements Generator {
   /** An empty continuation is not a candidate: say why (thinking used the budget, or the model printed nothing). */
   private checked(sample: Sample): Sample {
     if (sample.text !== "" || sample.clientStopped) return sample;
-    const thinking = sample.thinkingTokens > 0 ? `; ${sample.thinkingTokens} of ${sample.outputTokens} output tokens went to thinking` : "";
+    const thinking =
+      sample.thinkingTokens > 0
+        ? `; ${sample.thinkingTokens} of ${sample.outputTokens} output tokens went to thinking`
+        : "";
     throw new APICallError({
       provider: this.provider,
       url: this.baseURL,

@@ -16,7 +16,12 @@ export function thinkingParam(facts: AnthropicModelFacts): Anthropic.ThinkingCon
 }
 
 /** Refuse, before any request, a model that cannot serve the mode: prefill where it is refused, or a model that always thinks. */
-export function checkAnthropicGeneratorModel(provider: string, model: string, mode: CliSimMode, facts: AnthropicModelFacts): void {
+export function checkAnthropicGeneratorModel(
+  provider: string,
+  model: string,
+  mode: CliSimMode,
+  facts: AnthropicModelFacts,
+): void {
   if (mode === "prefill" && !facts.prefill) {
     throw new GeneratorError(
       "invalid_request",

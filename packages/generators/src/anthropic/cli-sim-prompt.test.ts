@@ -30,7 +30,10 @@ describe("buildCliSimPrompt", () => {
   });
 
   it("adds the brief as a notes file before the draft", () => {
-    const p = buildCliSimPrompt({ mode: "briefed", text: "It rained.", sectionIntent: "The storm arrives." }, "cli-sim");
+    const p = buildCliSimPrompt(
+      { mode: "briefed", text: "It rained.", sectionIntent: "The storm arrives." },
+      "cli-sim",
+    );
     expect(p.messages[0]).toEqual({ role: "user", content: "<cmd>cat notes.md</cmd>" });
     expect(p.messages[1]!.content).toContain("The storm arrives.");
     expect(p.messages.at(-1)!.content).toBe("<cmd>tail -c +11 draft.txt</cmd>");

@@ -30,7 +30,8 @@ function notesFile(parts: PromptParts): string | null {
   const sections: string[] = [];
   if (parts.fewshotExamples?.trim()) sections.push(`# Texture to aim for\n\n${parts.fewshotExamples.trim()}`);
   if (parts.sectionIntent?.trim()) sections.push(`# This section\n\n${parts.sectionIntent.trim()}`);
-  if (parts.roughDraft?.trim()) sections.push(`# Rough draft (what happens, not how it is written)\n\n${parts.roughDraft.trim()}`);
+  if (parts.roughDraft?.trim())
+    sections.push(`# Rough draft (what happens, not how it is written)\n\n${parts.roughDraft.trim()}`);
   return sections.length > 0 ? sections.join("\n\n") : null;
 }
 
@@ -43,7 +44,11 @@ function notesFile(parts: PromptParts): string | null {
  * `prefill`: asks for `cat draft.txt` and starts the assistant turn with the text so far.
  * A briefed prompt adds a `cat notes.md` exchange before the draft.
  */
-export function buildCliSimPrompt(input: string | PromptParts, mode: CliSimMode, system = CLI_SIM_SYSTEM_PROMPT): CliSimPrompt {
+export function buildCliSimPrompt(
+  input: string | PromptParts,
+  mode: CliSimMode,
+  system = CLI_SIM_SYSTEM_PROMPT,
+): CliSimPrompt {
   const parts: PromptParts = typeof input === "string" ? { mode: "raw", text: input } : input;
   const messages: CliSimMessage[] = [];
   const notes = notesFile(parts);

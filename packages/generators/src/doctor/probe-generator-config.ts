@@ -4,7 +4,11 @@ import { createGenerator } from "../create-generator.js";
 import type { Env } from "../http/api-key.js";
 import { probeGenerator } from "./probe-generator.js";
 
-export async function probeGeneratorConfig(config: Partial<GeneratorConfig> & { provider?: string }, env: Env, signal?: AbortSignal): Promise<ServiceProbe> {
+export async function probeGeneratorConfig(
+  config: Partial<GeneratorConfig> & { provider?: string },
+  env: Env,
+  signal?: AbortSignal,
+): Promise<ServiceProbe> {
   let generator;
   try {
     generator = createGenerator(config, { env });

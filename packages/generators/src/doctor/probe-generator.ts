@@ -3,12 +3,26 @@ import { anthropicModelFacts, classifyFailure, type Generator, type ServiceProbe
 import { APICallError, GeneratorError } from "../errors.js";
 
 /** The probe's request: Loom's default logprobs (5) and paragraph stop, so the report shows what a session would get. */
-export const PROBE_REQUEST = { prompt: "Once upon a time", n: 1, maxTokens: 2, temperature: 1, topP: 1, logprobs: 5, stop: ["\n\n"], seed: 1 } as const;
+export const PROBE_REQUEST = {
+  prompt: "Once upon a time",
+  n: 1,
+  maxTokens: 2,
+  temperature: 1,
+  topP: 1,
+  logprobs: 5,
+  stop: ["\n\n"],
+  seed: 1,
+} as const;
 
 /** Facts about an Anthropic model that decide what a generator or selector may send it. */
 export function anthropicFacts(model: string): string[] {
   const f = anthropicModelFacts(model);
-  const off = f.thinkingOff === null ? "cannot be turned off" : f.thinkingOff === "omit" ? "off when the field is left out" : `turned off with thinking.type "${f.thinkingOff.type}"`;
+  const off =
+    f.thinkingOff === null
+      ? "cannot be turned off"
+      : f.thinkingOff === "omit"
+        ? "off when the field is left out"
+        : `turned off with thinking.type "${f.thinkingOff.type}"`;
   return [
     ...(f.known ? [] : [`${model} is not in Loom's model table: the newest rules are assumed`]),
     `prefill: ${f.prefill ? "accepted" : "refused (Claude 4.6 and later)"}`,
@@ -19,8 +33,11 @@ export function anthropicFacts(model: string): string[] {
   ];
 }
 
-export async function probeGenerator(generator: Generator, options: { baseURL?: string | null; signal?: AbortSignal } = {}): Promise<ServiceProbe> {
-  const baseURL = options.baseURL ?? ((generator as { baseURL?: string }).baseURL ?? null);
+export async function probeGenerator(
+  generator: Generator,
+  options: { baseURL?: string | null; signal?: AbortSignal } = {},
+): Promise<ServiceProbe> {
+  const baseURL = options.baseURL ?? (generator as { baseURL?: string }).baseURL ?? null;
   const anthropic = generator.provider.startsWith("anthropic");
   const base = {
     role: "generator" as const,
@@ -28,15 +45,35 @@ export async function probeGenerator(generator: Generator, options: { baseURL?: 
     model: generator.model,
     baseURL,
     nativeN: generator.capabilities.nativeN,
-    facts: anthropic ? anthropicFacts(generator.model) : generator.capabilities.seed ? ["seed: honoured"] : ["seed: not supported"],
+    facts: anthropic
+      ? anthropicFacts(generator.model)
+      : generator.capabilities.seed
+        ? ["seed: honoured"]
+        : ["seed: not supported"],
   };
   try {
-    const result = await generator.generate({ ...PROBE_REQUEST, stop: [...PROBE_REQUEST.stop], ...(options.signal ? { signal: options.signal } : {}) });
-    const sampling = (result.meta["sampling"] ?? {}) as { logprobs?: number; stop?: string[]; clientStop?: string[]; serviceApplied?: Record<string, unknown>; notSent?: Record<string, unknown> };
+    const result = await generator.generate({
+      ...PROBE_REQUEST,
+      stop: [...PROBE_REQUEST.stop],
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const sampling = (result.meta["sampling"] ?? {}) as {
+      logprobs?: number;
+      stop?: string[];
+      clientStop?: string[];
+      serviceApplied?: Record<string, unknown>;
+      notSent?: Record<string, unknown>;
+    };
     const tokens = result.candidates.flatMap((c) => c.tokens ?? []);
     const facts = [...base.facts];
-    if (sampling.serviceApplied) facts.push(`the service applies ${Object.entries(sampling.serviceApplied).map(([k, v]) => `${k} ${String(v)}`).join(", ")} that Loom cannot switch off`);
-    if (sampling.notSent && Object.keys(sampling.notSent).length) facts.push(`not sent (refused or ignored): ${Object.keys(sampling.notSent).join(", ")}`);
+    if (sampling.serviceApplied)
+      facts.push(
+        `the service applies ${Object.entries(sampling.serviceApplied)
+          .map(([k, v]) => `${k} ${String(v)}`)
+          .join(", ")} that Loom cannot switch off`,
+      );
+    if (sampling.notSent && Object.keys(sampling.notSent).length)
+      facts.push(`not sent (refused or ignored): ${Object.keys(sampling.notSent).join(", ")}`);
     return {
       ...base,
       facts,
@@ -44,10 +81,18 @@ export async function probeGenerator(generator: Generator, options: { baseURL?: 
       auth: true,
       modelServed: true,
       logprobs: generator.capabilities.logprobs
-        ? { layout: (result.meta["logprobsLayout"] as string | null | undefined) ?? null, alternatives: Math.max(0, ...tokens.map((t) => t.top?.length ?? 0)), limit: sampling.logprobs ?? 0 }
+        ? {
+            layout: (result.meta["logprobsLayout"] as string | null | undefined) ?? null,
+            alternatives: Math.max(0, ...tokens.map((t) => t.top?.length ?? 0)),
+            limit: sampling.logprobs ?? 0,
+          }
         : null,
       stop: { sent: sampling.stop ?? [], clientSide: sampling.clientStop ?? [] },
-      cost: { requests: result.usage.requests, inputTokens: result.usage.promptTokens, outputTokens: result.usage.completionTokens },
+      cost: {
+        requests: result.usage.requests,
+        inputTokens: result.usage.promptTokens,
+        outputTokens: result.usage.completionTokens,
+      },
       error: null,
       ok: result.candidates.length === 1 && result.candidates[0]!.text.length > 0,
     };

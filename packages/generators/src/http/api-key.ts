@@ -19,7 +19,8 @@ export interface ResolveApiKeyOptions extends ApiKeyRoute {
 export function resolveApiKey(options: ResolveApiKeyOptions): string {
   const { key, envVar } = routeApiKey(options);
   if (key !== undefined) return key;
-  if (options.required ?? true) throw new MissingApiKeyError(options.provider, envVar ?? options.envVar, options.baseURL);
+  if (options.required ?? true)
+    throw new MissingApiKeyError(options.provider, envVar ?? options.envVar, options.baseURL);
   return options.fallback ?? "not-needed";
 }
 

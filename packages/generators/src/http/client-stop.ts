@@ -15,7 +15,11 @@ export function cutAtStop(text: string, stops: readonly string[]): { text: strin
  * The streaming form of {@link cutAtStop}: `push` returns the text safe to show now, holding back
  * only a tail that could still become a stop; after a stop everything is swallowed.
  */
-export function createStopCutter(stops: readonly string[]): { push(piece: string): string; flush(): string; readonly stopped: boolean } {
+export function createStopCutter(stops: readonly string[]): {
+  push(piece: string): string;
+  flush(): string;
+  readonly stopped: boolean;
+} {
   const active = stops.filter((s) => s.length > 0);
   let held = "";
   let stopped = false;

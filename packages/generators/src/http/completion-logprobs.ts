@@ -7,7 +7,9 @@ export interface ContentLogprob {
   token?: string | null;
   bytes?: number[] | null;
   logprob?: number | null;
-  top_logprobs?: { id?: number | null; token?: string | null; bytes?: number[] | null; logprob?: number | null }[] | null;
+  top_logprobs?:
+    | { id?: number | null; token?: string | null; bytes?: number[] | null; logprob?: number | null }[]
+    | null;
 }
 
 /**
@@ -52,7 +54,10 @@ export function tokensFromLogprobs(logprobs: CompletionLogprobs | null | undefin
       if (typeof entry.id === "number") token.id = entry.id;
       // llama.cpp reports log(0) as the lowest float rather than -Infinity; both mean "no usable logprob".
       if (finite(entry.logprob) && entry.logprob > -1e30) token.logprob = entry.logprob;
-      const top = normaliseTop((entry.top_logprobs ?? []).map((t) => ({ text: t.token ?? "", logprob: t.logprob ?? Number.NaN })), topN);
+      const top = normaliseTop(
+        (entry.top_logprobs ?? []).map((t) => ({ text: t.token ?? "", logprob: t.logprob ?? Number.NaN })),
+        topN,
+      );
       if (top && entry.top_logprobs) token.top = top;
       tokens.push(token);
     }
@@ -66,7 +71,10 @@ export function tokensFromLogprobs(logprobs: CompletionLogprobs | null | undefin
       if (finite(lp)) token.logprob = lp;
       const map = tops?.[i];
       if (map && typeof map === "object") {
-        const top = normaliseTop(Object.entries(map).map(([t, l]) => ({ text: t, logprob: l })), topN);
+        const top = normaliseTop(
+          Object.entries(map).map(([t, l]) => ({ text: t, logprob: l })),
+          topN,
+        );
         if (top) token.top = top;
       }
       tokens.push(token);

@@ -1,9 +1,21 @@
 // One step on a completions-style API: a single request with `n`, or `n` concurrent ones, streamed or not, retried.
-import { sumLogprobs, type GenerateRequest, type GeneratedCandidate, type GenerationUsage, type Token } from "@loom/core";
+import {
+  sumLogprobs,
+  type GenerateRequest,
+  type GeneratedCandidate,
+  type GenerationUsage,
+  type Token,
+} from "@loom/core";
 import { APICallError, GeneratorError, PartialStepError } from "../errors.js";
 import { withRetry, type RetryOptions } from "../retry.js";
 import { createStopCutter, cutAtStop, tokensWithin } from "./client-stop.js";
-import { finishReasonOf, tokensFromLogprobs, type CompletionLogprobs, type LogprobsLayout, logprobsLayoutOf } from "./completion-logprobs.js";
+import {
+  finishReasonOf,
+  tokensFromLogprobs,
+  type CompletionLogprobs,
+  type LogprobsLayout,
+  logprobsLayoutOf,
+} from "./completion-logprobs.js";
 import { fanOut } from "./fan-out.js";
 import { fromSdkError, type SdkErrorContext } from "./sdk-error.js";
 
@@ -65,13 +77,23 @@ export async function runCompletionStep(
   onDelta?: (d: Delta) => void,
 ): Promise<CompletionStepResult> {
   if (!Number.isInteger(request.n) || request.n < 1) {
-    throw new GeneratorError("invalid_request", `${backend.error.provider}: n must be a positive integer, got ${request.n}`);
+    throw new GeneratorError(
+      "invalid_request",
+      `${backend.error.provider}: n must be a positive integer, got ${request.n}`,
+    );
   }
   const usage: GenerationUsage = { promptTokens: 0, completionTokens: 0, requests: 0 };
   const seen: { layout: LogprobsLayout | null } = { layout: null };
   const seedFor = (offset: number) => (request.seed === undefined ? undefined : request.seed + offset);
   const once = (call: CompletionCall, offset: number, signal: AbortSignal | undefined) =>
-    requestOnce(backend, call, signal, usage, seen, onDelta && ((d) => onDelta({ index: offset + d.index, text: d.text })));
+    requestOnce(
+      backend,
+      call,
+      signal,
+      usage,
+      seen,
+      onDelta && ((d) => onDelta({ index: offset + d.index, text: d.text })),
+    );
 
   let choices: Accumulated[];
   if (backend.nativeN) {
@@ -79,14 +101,27 @@ export async function runCompletionStep(
     // Some servers return fewer choices than asked; top up rather than store a short step.
     for (let round = 0; round < 3 && choices.length < request.n; round++) {
       const offset = choices.length;
-      choices.push(...(await once({ n: request.n - offset, seed: seedFor(offset) }, offset, request.signal)).slice(0, request.n - offset));
+      choices.push(
+        ...(await once({ n: request.n - offset, seed: seedFor(offset) }, offset, request.signal)).slice(
+          0,
+          request.n - offset,
+        ),
+      );
     }
     if (choices.length < request.n) {
-      throw new PartialStepError(`${backend.error.provider}: asked for ${request.n} candidates, the server returned ${choices.length}`, []);
+      throw new PartialStepError(
+        `${backend.error.provider}: asked for ${request.n} candidates, the server returned ${choices.length}`,
+        [],
+      );
     }
   } else {
     // Each request gets its own seed, or every candidate of a seeded step would be the same.
-    const each = await fanOut(request.n, backend.maxConcurrency, (i, signal) => once({ n: 1, seed: seedFor(i) }, i, signal), request.signal);
+    const each = await fanOut(
+      request.n,
+      backend.maxConcurrency,
+      (i, signal) => once({ n: 1, seed: seedFor(i) }, i, signal),
+      request.signal,
+    );
     choices = each.map((c, i) => {
       const first = c[0];
       if (!first) throw new PartialStepError(`${backend.error.provider}: request ${i + 1} returned no choice`, []);
@@ -136,13 +171,24 @@ async function requestOnce(
         }
         cutters.forEach((c, index) => show(index, c.flush()));
         const streamed = choices.filter((c): c is Accumulated => c !== undefined);
-        if (streamed.length === 0) throw new APICallError({ provider: backend.error.provider, url: backend.error.baseURL, isRetryable: false, message: `${backend.error.provider}: the stream ended without any choice` });
+        if (streamed.length === 0)
+          throw new APICallError({
+            provider: backend.error.provider,
+            url: backend.error.baseURL,
+            isRetryable: false,
+            message: `${backend.error.provider}: the stream ended without any choice`,
+          });
         return streamed;
       } catch (error) {
         const mapped = fromSdkError(error, backend.error, signal);
         // Text already streamed cannot be taken back, so a stream that breaks midway is not retried.
         if (emitted && APICallError.isInstance(mapped) && mapped.isRetryable) {
-          throw new APICallError({ ...mapped, message: `${mapped.message} (the stream broke after text arrived; not retried)`, isRetryable: false, cause: error });
+          throw new APICallError({
+            ...mapped,
+            message: `${mapped.message} (the stream broke after text arrived; not retried)`,
+            isRetryable: false,
+            cause: error,
+          });
         }
         throw mapped;
       }
@@ -152,9 +198,18 @@ async function requestOnce(
   );
 }
 
-function collect(choices: CompletionChoiceLike[], backend: CompletionBackend, merge: (acc: Accumulated, c: CompletionChoiceLike) => void): Accumulated[] {
+function collect(
+  choices: CompletionChoiceLike[],
+  backend: CompletionBackend,
+  merge: (acc: Accumulated, c: CompletionChoiceLike) => void,
+): Accumulated[] {
   const noChoice = (what: string) =>
-    new APICallError({ provider: backend.error.provider, url: backend.error.baseURL, isRetryable: false, message: `${backend.error.provider}: ${what}` });
+    new APICallError({
+      provider: backend.error.provider,
+      url: backend.error.baseURL,
+      isRetryable: false,
+      message: `${backend.error.provider}: ${what}`,
+    });
   if (choices.length === 0) throw noChoice("the response has no choices");
   return [...choices]
     .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
@@ -181,5 +236,10 @@ function addUsage(usage: GenerationUsage, response: CompletionResponseLike): voi
 function toCandidate(acc: Accumulated, clientStops: readonly string[]): GeneratedCandidate {
   const cut = cutAtStop(acc.text, clientStops);
   const tokens = cut.stopped ? tokensWithin(acc.tokens, cut.text.length) : acc.tokens;
-  return { text: cut.text, tokens, stepLogprob: sumLogprobs(tokens), finishReason: cut.stopped ? "stop" : finishReasonOf(acc.finishReason) };
+  return {
+    text: cut.text,
+    tokens,
+    stepLogprob: sumLogprobs(tokens),
+    finishReason: cut.stopped ? "stop" : finishReasonOf(acc.finishReason),
+  };
 }

@@ -41,10 +41,16 @@ export async function fanOut<T>(
   if (signal?.aborted) throw new GenerationAbortedError(signal.reason);
   const first = failures[0];
   if (first) {
-    if (failures.length === 1 || failures.every((f) => (f.error as Error)?.constructor === (first.error as Error)?.constructor)) {
+    if (
+      failures.length === 1 ||
+      failures.every((f) => (f.error as Error)?.constructor === (first.error as Error)?.constructor)
+    ) {
       if (!isAbortError(first.error)) throw first.error;
     }
-    throw new PartialStepError(`${failures.length} of ${count} candidates failed; the step was discarded: ${(first.error as Error)?.message}`, failures);
+    throw new PartialStepError(
+      `${failures.length} of ${count} candidates failed; the step was discarded: ${(first.error as Error)?.message}`,
+      failures,
+    );
   }
   return results;
 }

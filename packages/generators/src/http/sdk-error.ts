@@ -30,20 +30,24 @@ function headersRecord(headers: unknown): Record<string, string> {
     (headers as Headers).forEach((v, k) => (out[k] = v));
     return out;
   }
-  return Object.fromEntries(Object.entries(headers as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  return Object.fromEntries(
+    Object.entries(headers as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), String(v)]),
+  );
 }
 
 function bodyMessage(body: unknown): string | null {
   if (!body || typeof body !== "object") return typeof body === "string" ? body : null;
   const b = body as { message?: unknown; error?: unknown };
   if (typeof b.message === "string") return b.message;
-  if (b.error && typeof b.error === "object" && typeof (b.error as { message?: unknown }).message === "string") return (b.error as { message: string }).message;
+  if (b.error && typeof b.error === "object" && typeof (b.error as { message?: unknown }).message === "string")
+    return (b.error as { message: string }).message;
   if (typeof b.error === "string") return b.error;
   return null;
 }
 
 function hintFor(status: number, ctx: SdkErrorContext): string {
-  if (status === 401 || status === 403) return ` Check the API key${ctx.envVar ? ` in ${ctx.envVar} (or the apiKey option)` : ""}.`;
+  if (status === 401 || status === 403)
+    return ` Check the API key${ctx.envVar ? ` in ${ctx.envVar} (or the apiKey option)` : ""}.`;
   if (status === 404) return ` Check the model name and the base URL (${ctx.baseURL}).`;
   if (status === 429) return " Rate limited.";
   return "";
@@ -54,7 +58,10 @@ function isMidBodyReset(e: SdkLike): boolean {
   if (!(e instanceof TypeError) && !(e instanceof Error)) return false;
   const cause = e.cause as { code?: unknown } | undefined;
   const code = typeof cause?.code === "string" ? cause.code : "";
-  return (e instanceof TypeError && e.message === "terminated") || ["UND_ERR_SOCKET", "ECONNRESET", "UND_ERR_BODY_TIMEOUT"].includes(code);
+  return (
+    (e instanceof TypeError && e.message === "terminated") ||
+    ["UND_ERR_SOCKET", "ECONNRESET", "UND_ERR_BODY_TIMEOUT"].includes(code)
+  );
 }
 
 /** Map any error thrown by an SDK call (or by our response parsing) to an abort, an `APICallError`, or a `GeneratorError`. */
@@ -63,7 +70,8 @@ export function fromSdkError(error: unknown, ctx: SdkErrorContext, signal?: Abor
   const e = error as SdkLike;
   const names = classNames(e);
   const is = (name: string) => names.includes(name);
-  if (signal?.aborted || is("APIUserAbortError") || is("AbortError")) return new GenerationAbortedError(signal?.reason ?? error);
+  if (signal?.aborted || is("APIUserAbortError") || is("AbortError"))
+    return new GenerationAbortedError(signal?.reason ?? error);
   const base = { provider: ctx.provider, url: ctx.baseURL, cause: error };
   if (typeof e?.status === "number") {
     const status = e.status;
@@ -77,18 +85,34 @@ export function fromSdkError(error: unknown, ctx: SdkErrorContext, signal?: Abor
     });
   }
   if (is("APIConnectionTimeoutError")) {
-    return new APICallError({ ...base, isRetryable: true, message: `${ctx.provider}: request to ${ctx.baseURL} timed out (raise the timeout option if the model is slow)` });
+    return new APICallError({
+      ...base,
+      isRetryable: true,
+      message: `${ctx.provider}: request to ${ctx.baseURL} timed out (raise the timeout option if the model is slow)`,
+    });
   }
   if (is("APIConnectionError")) {
     const cause = (e.cause as { message?: string; code?: string } | undefined) ?? {};
     const why = cause.code ?? cause.message ?? e.message;
-    return new APICallError({ ...base, isRetryable: true, message: `${ctx.provider}: connection to ${ctx.baseURL} failed (${why})` });
+    return new APICallError({
+      ...base,
+      isRetryable: true,
+      message: `${ctx.provider}: connection to ${ctx.baseURL} failed (${why})`,
+    });
   }
   if (isMidBodyReset(e)) {
-    return new APICallError({ ...base, isRetryable: true, message: `${ctx.provider}: the connection to ${ctx.baseURL} was reset while the response was arriving (${e.message})` });
+    return new APICallError({
+      ...base,
+      isRetryable: true,
+      message: `${ctx.provider}: the connection to ${ctx.baseURL} was reset while the response was arriving (${e.message})`,
+    });
   }
   if (error instanceof SyntaxError) {
-    return new APICallError({ ...base, isRetryable: false, message: `${ctx.provider}: malformed response body from ${ctx.baseURL}: ${error.message}` });
+    return new APICallError({
+      ...base,
+      isRetryable: false,
+      message: `${ctx.provider}: malformed response body from ${ctx.baseURL}: ${error.message}`,
+    });
   }
   return new GeneratorError("invalid_response", `${ctx.provider}: ${e?.message ?? String(error)}`, { cause: error });
 }

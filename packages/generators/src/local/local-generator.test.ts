@@ -30,7 +30,12 @@ describe("LocalGenerator on stories260K", () => {
       }
       expect(c.stepLogprob).toBeCloseTo(sum, 9);
     }
-    expect(result.meta).toMatchObject({ provider: "local", prompt: story, seed: 11, sampling: { n: 8, temperature: 1 } });
+    expect(result.meta).toMatchObject({
+      provider: "local",
+      prompt: story,
+      seed: 11,
+      sampling: { n: 8, temperature: 1 },
+    });
   });
 
   it("gives the same candidates for the same seed, and others for another seed", async () => {
@@ -93,7 +98,10 @@ describe("LocalGenerator on stories260K", () => {
     const withFlash = new LocalGenerator({ modelPath, contextSize: 512, parallel: 1, flashAttention: true });
     try {
       expect((await withFlash.load()).flashAttention).toBe(true);
-      const [a, b] = [(await generator.generate(greedy)).candidates[0]!, (await withFlash.generate(greedy)).candidates[0]!];
+      const [a, b] = [
+        (await generator.generate(greedy)).candidates[0]!,
+        (await withFlash.generate(greedy)).candidates[0]!,
+      ];
       expect(b.text).toBe(a.text);
       // F16 arithmetic differs between the two kernels in the third decimal; near-tied
       // alternatives may swap places, so they are compared by text.

@@ -89,7 +89,12 @@ export class LocalGenerator implements Generator {
   /** Load the model now rather than on the first step; says what was loaded (node-llama-cpp's own types stay inside). */
   async load(): Promise<LocalEngineInfo> {
     const loaded = await this.loaded();
-    return { contextSize: loaded.contextSize, threads: loaded.threads, gpu: loaded.llama.gpu, flashAttention: loaded.context.flashAttention };
+    return {
+      contextSize: loaded.contextSize,
+      threads: loaded.threads,
+      gpu: loaded.llama.gpu,
+      flashAttention: loaded.context.flashAttention,
+    };
   }
 
   private loaded(): Promise<LoadedLocalModel> {
@@ -137,13 +142,17 @@ export class LocalGenerator implements Generator {
     const all = model.tokenize(prompt);
     const capacity = contextSize - request.maxTokens - bos.length;
     if (capacity < 1) {
-      throw new GeneratorError("invalid_request", `local engine: maxTokens ${request.maxTokens} leaves no room for a prompt in a ${contextSize}-token context`);
+      throw new GeneratorError(
+        "invalid_request",
+        `local engine: maxTokens ${request.maxTokens} leaves no room for a prompt in a ${contextSize}-token context`,
+      );
     }
     const reuse = this.options.prefixReuse ?? true;
     const start = windowStart(all.length, capacity, reuse ? this.previousStart : 0, this.options.keepFraction);
     this.previousStart = start;
     const window = [...bos, ...all.slice(start)];
-    if (window.length === 0) throw new GeneratorError("invalid_request", "local engine: the prompt is empty and the model has no BOS token");
+    if (window.length === 0)
+      throw new GeneratorError("invalid_request", "local engine: the prompt is empty and the model has no BOS token");
     const prefix = window.slice(0, -1);
     const last = window[window.length - 1]!;
 
@@ -151,17 +160,32 @@ export class LocalGenerator implements Generator {
     const reused = await alignSequence(main, prefix);
     throwIfAborted(request.signal);
 
-    const seed = request.seed !== undefined ? request.seed >>> 0 : Math.floor((this.options.random ?? Math.random)() * 2 ** 32) >>> 0;
+    const seed =
+      request.seed !== undefined
+        ? request.seed >>> 0
+        : Math.floor((this.options.random ?? Math.random)() * 2 ** 32) >>> 0;
     const candidates: GeneratedCandidate[] = [];
     for (let wave = 0; wave < request.n; wave += workers.length) {
       const size = Math.min(workers.length, request.n - wave);
       const runs = Array.from({ length: size }, (_, k) =>
-        this.sampleCandidate(loaded, workers[k]! as Sequence, main, prefix, last, window, request, seed, wave + k, onDelta),
+        this.sampleCandidate(
+          loaded,
+          workers[k]! as Sequence,
+          main,
+          prefix,
+          last,
+          window,
+          request,
+          seed,
+          wave + k,
+          onDelta,
+        ),
       );
       const settled = await Promise.allSettled(runs);
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
       if (failed) {
-        if (request.signal?.aborted || isAbortError(failed.reason)) throw new GenerationAbortedError(request.signal?.reason);
+        if (request.signal?.aborted || isAbortError(failed.reason))
+          throw new GenerationAbortedError(request.signal?.reason);
         throw failed.reason;
       }
       for (const s of settled) candidates.push((s as PromiseFulfilledResult<GeneratedCandidate>).value);
@@ -183,7 +207,11 @@ export class LocalGenerator implements Generator {
           seed,
           logprobMeaning: LOCAL_LOGPROB_MEANING,
           contextSize,
-          promptWindow: { startToken: start, totalTokens: all.length, evaluatedTokens: prefix.length - reused + candidates.length },
+          promptWindow: {
+            startToken: start,
+            totalTokens: all.length,
+            evaluatedTokens: prefix.length - reused + candidates.length,
+          },
         },
       }),
     };
@@ -243,7 +271,12 @@ export class LocalGenerator implements Generator {
           id: token,
           logprob: Math.log(probabilityOf(distribution, token)),
           ...(topK > 0
-            ? { top: distribution.slice(0, topK).map(([id, p]) => ({ text: model.detokenize([id as LlamaToken], false, context), logprob: Math.log(p) })) }
+            ? {
+                top: distribution.slice(0, topK).map(([id, p]) => ({
+                  text: model.detokenize([id as LlamaToken], false, context),
+                  logprob: Math.log(p),
+                })),
+              }
             : {}),
         });
         onDelta({ index, text: piece });
@@ -277,16 +310,21 @@ export class LocalGenerator implements Generator {
 const YIELD_EVERY_MS = 20;
 
 function validate(request: GenerateRequest): void {
-  if (!Number.isInteger(request.n) || request.n < 1) throw new GeneratorError("invalid_request", `local engine: n must be a positive integer, got ${request.n}`);
+  if (!Number.isInteger(request.n) || request.n < 1)
+    throw new GeneratorError("invalid_request", `local engine: n must be a positive integer, got ${request.n}`);
   if (!Number.isInteger(request.maxTokens) || request.maxTokens < 1) {
-    throw new GeneratorError("invalid_request", `local engine: maxTokens must be a positive integer, got ${request.maxTokens}`);
+    throw new GeneratorError(
+      "invalid_request",
+      `local engine: maxTokens must be a positive integer, got ${request.maxTokens}`,
+    );
   }
 }
 
 /** Make `sequence` hold exactly `tokens`, keeping the longest prefix it already has; returns how many were kept. */
 async function alignSequence(sequence: LlamaContextSequence, tokens: LlamaToken[]): Promise<number> {
   const keep = sequence.compareContextTokens(tokens).firstDifferentIndex;
-  if (keep < sequence.nextTokenIndex) await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
+  if (keep < sequence.nextTokenIndex)
+    await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
   if (keep < tokens.length) await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(keep));
   return keep;
 }
@@ -299,4 +337,3 @@ function stopAt(text: string, stop: string[] | undefined): number | null {
   }
   return cut;
 }
-

@@ -65,7 +65,10 @@ export function defaultFlashAttention(onGpu: boolean, flashAttention?: boolean):
 
 export async function loadLocalModel(options: LocalModelOptions): Promise<LoadedLocalModel> {
   if (!existsSync(options.modelPath)) {
-    throw new GeneratorError("model_load", `local engine: model file not found: ${options.modelPath} (check modelPath / --model)`);
+    throw new GeneratorError(
+      "model_load",
+      `local engine: model file not found: ${options.modelPath} (check modelPath / --model)`,
+    );
   }
   const parallel = options.parallel ?? 8;
   if (!Number.isInteger(parallel) || parallel < 1) {
@@ -75,7 +78,12 @@ export async function loadLocalModel(options: LocalModelOptions): Promise<Loaded
   // Loaded on first use so importing @loom/generators never loads the native addon (nor needs it installed).
   const { getLlama, LlamaLogLevel } = await importLlama();
   try {
-    const llama = await getLlama({ gpu: options.gpu ?? false, build: "never", maxThreads: threads, logLevel: LlamaLogLevel.error });
+    const llama = await getLlama({
+      gpu: options.gpu ?? false,
+      build: "never",
+      maxThreads: threads,
+      logLevel: LlamaLogLevel.error,
+    });
     // `gpu: "auto"` falls back to the CPU when it finds no GPU, so decide from what was loaded.
     const flashAttention = defaultFlashAttention(llama.gpu !== false, options.flashAttention);
     const model = await llama.loadModel({ modelPath: options.modelPath });
@@ -85,13 +93,19 @@ export async function loadLocalModel(options: LocalModelOptions): Promise<Loaded
       sequences: parallel + 1,
       threads,
       ...(flashAttention !== undefined ? { flashAttention } : {}),
-      ...(options.kvCacheType ? { experimentalKvCacheKeyType: options.kvCacheType, experimentalKvCacheValueType: options.kvCacheType } : {}),
+      ...(options.kvCacheType
+        ? { experimentalKvCacheKeyType: options.kvCacheType, experimentalKvCacheValueType: options.kvCacheType }
+        : {}),
     });
     const main = context.getSequence();
     const workers = Array.from({ length: parallel }, () => context.getSequence());
     return { llama, model, context, main, workers, contextSize: context.contextSize, threads };
   } catch (error) {
-    throw new GeneratorError("model_load", `local engine: could not load ${options.modelPath}: ${(error as Error).message}`, { cause: error });
+    throw new GeneratorError(
+      "model_load",
+      `local engine: could not load ${options.modelPath}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 

@@ -9,7 +9,12 @@ export type Distribution = readonly (readonly [token: number, probability: numbe
  * Temperature 0 (or below 1e-6) is greedy. The reshaping never touches the distribution the
  * caller reports logprobs from: that is the point of sampling here rather than in llama.cpp.
  */
-export function sampleToken(distribution: Distribution, temperature: number, topP: number, random: () => number): number {
+export function sampleToken(
+  distribution: Distribution,
+  temperature: number,
+  topP: number,
+  random: () => number,
+): number {
   const first = distribution[0];
   if (!first) throw new Error("sampleToken: empty distribution");
   if (temperature < 1e-6) return first[0];

@@ -12,7 +12,8 @@ export interface CompletionSampling {
 }
 
 const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-const camelKeys = (o: Record<string, unknown> | undefined) => Object.fromEntries(Object.entries(o ?? {}).map(([k, v]) => [camel(k), v]));
+const camelKeys = (o: Record<string, unknown> | undefined) =>
+  Object.fromEntries(Object.entries(o ?? {}).map(([k, v]) => [camel(k), v]));
 
 export function completionSampling(request: GenerateRequest, preset: OpenAICompatiblePreset): CompletionSampling {
   const topLogprobs = Math.min(request.logprobs ?? 0, preset.maxLogprobs);
@@ -20,7 +21,11 @@ export function completionSampling(request: GenerateRequest, preset: OpenAICompa
   const apiStops = preset.maxStop === null ? stops : stops.slice(0, preset.maxStop);
   const clientStop = stops.slice(apiStops.length);
   const logprobFields =
-    topLogprobs <= 0 ? {} : preset.logprobsRequest === "flag" ? { logprobs: true, top_logprobs: topLogprobs } : { logprobs: topLogprobs };
+    topLogprobs <= 0
+      ? {}
+      : preset.logprobsRequest === "flag"
+        ? { logprobs: true, top_logprobs: topLogprobs }
+        : { logprobs: topLogprobs };
   const body = {
     max_tokens: request.maxTokens,
     temperature: request.temperature,
@@ -33,7 +38,13 @@ export function completionSampling(request: GenerateRequest, preset: OpenAICompa
   if ((request.logprobs ?? 0) > topLogprobs) notSent["logprobs"] = request.logprobs;
   if (!preset.seed && request.seed !== undefined) notSent["seed"] = request.seed;
   const record: SamplingRecord = {
-    sent: { ...camelKeys(preset.samplingOverrides), ...camelKeys(preset.serviceApplies), logprobs: topLogprobs, stop: apiStops, ...(preset.seed ? {} : { seed: null }) },
+    sent: {
+      ...camelKeys(preset.samplingOverrides),
+      ...camelKeys(preset.serviceApplies),
+      logprobs: topLogprobs,
+      stop: apiStops,
+      ...(preset.seed ? {} : { seed: null }),
+    },
     notSent,
     ...(preset.serviceApplies ? { serviceApplied: { ...preset.serviceApplies } } : {}),
     clientStop,

@@ -10,7 +10,14 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-const make = () => new OpenAICompatibleGenerator({ model: "stories15M", preset: "llamacpp", baseURL: `${server.url}/v1`, env: {}, retry: instantRetry() });
+const make = () =>
+  new OpenAICompatibleGenerator({
+    model: "stories15M",
+    preset: "llamacpp",
+    baseURL: `${server.url}/v1`,
+    env: {},
+    retry: instantRetry(),
+  });
 const request = { prompt: "Once upon a time", n: 2, maxTokens: 3, temperature: 1, topP: 1, logprobs: 2, seed: 4 };
 
 describe("llamacpp preset", () => {
@@ -21,7 +28,15 @@ describe("llamacpp preset", () => {
     const c = r.candidates[0]!;
     expect(c.text).toBe(" there was a");
     expect(c.tokens!.map((t) => t.text)).toEqual([" there", " was", " a"]);
-    expect(c.tokens![1]).toEqual({ text: " was", id: 471, logprob: -0.1893, top: [{ text: " was", logprob: -0.1893 }, { text: " lived", logprob: -1.9027 }] });
+    expect(c.tokens![1]).toEqual({
+      text: " was",
+      id: 471,
+      logprob: -0.1893,
+      top: [
+        { text: " was", logprob: -0.1893 },
+        { text: " lived", logprob: -1.9027 },
+      ],
+    });
     expect(c.stepLogprob).toBeCloseTo(-0.4712 - 0.1893 - 0.3356, 10);
     expect(r.meta["logprobsLayout"]).toBe("content");
   });
@@ -55,7 +70,11 @@ describe("llamacpp preset", () => {
   });
 
   it("a request with n > 1 breaks the server's rule and fails the test by name", async () => {
-    const direct = await fetch(`${server.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: "x", n: 3 }) });
+    const direct = await fetch(`${server.url}/v1/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "x", n: 3 }),
+    });
     expect(direct.status).toBe(400);
     expect(server.takeViolations().map((v) => v.rule)).toEqual(["llamacpp.n-within-slots"]);
   });

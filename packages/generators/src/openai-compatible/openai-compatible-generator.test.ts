@@ -9,7 +9,13 @@ const request = { prompt: "Once upon a time", n: 2, maxTokens: 3, temperature: 1
 let server: StrictReplayServer;
 let delays: number[];
 const make = (o: Partial<OpenAICompatibleGeneratorOptions> = {}) =>
-  new OpenAICompatibleGenerator({ model: "gpt-3.5-turbo-instruct", baseURL: `${server.url}/v1`, apiKey: "sk-test", retry: instantRetry(delays), ...o });
+  new OpenAICompatibleGenerator({
+    model: "gpt-3.5-turbo-instruct",
+    baseURL: `${server.url}/v1`,
+    apiKey: "sk-test",
+    retry: instantRetry(delays),
+    ...o,
+  });
 
 beforeEach(async () => {
   server = await startStrictReplayServer(OPENAI_COMPLETIONS_RULES);
@@ -24,16 +30,36 @@ describe("OpenAICompatibleGenerator", () => {
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.path).toBe("/v1/completions");
     expect(server.requests[0]!.headers.authorization).toBe("Bearer sk-test");
-    expect(server.requests[0]!.json).toMatchObject({ model: "gpt-3.5-turbo-instruct", prompt: "Once upon a time", n: 2, max_tokens: 3, logprobs: 2, seed: 7, stop: ["\n"] });
+    expect(server.requests[0]!.json).toMatchObject({
+      model: "gpt-3.5-turbo-instruct",
+      prompt: "Once upon a time",
+      n: 2,
+      max_tokens: 3,
+      logprobs: 2,
+      seed: 7,
+      stop: ["\n"],
+    });
     expect(r.candidates.map((c) => c.text)).toEqual([" a fox who", " the river."]);
     const [a, b] = r.candidates;
-    expect(a!.tokens![1]).toEqual({ text: " fox", logprob: -2.42, top: [{ text: " little", logprob: -1.1 }, { text: " fox", logprob: -2.42 }] });
+    expect(a!.tokens![1]).toEqual({
+      text: " fox",
+      logprob: -2.42,
+      top: [
+        { text: " little", logprob: -1.1 },
+        { text: " fox", logprob: -2.42 },
+      ],
+    });
     expect(a!.stepLogprob).toBeCloseTo(-0.31 - 2.42 - 0.87, 10);
     expect(a!.finishReason).toBe("length");
     expect(b!.finishReason).toBe("stop");
     expect(b!.tokens![1]!.top!.map((t) => t.text)).toEqual([" sea", " river"]);
     expect(r.usage).toEqual({ promptTokens: 5, completionTokens: 6, requests: 1 });
-    expect(r.meta).toMatchObject({ provider: "openai", prompt: "Once upon a time", sampling: { n: 2, seed: 7 }, params: { max_tokens: 3 } });
+    expect(r.meta).toMatchObject({
+      provider: "openai",
+      prompt: "Once upon a time",
+      sampling: { n: 2, seed: 7 },
+      params: { max_tokens: 3 },
+    });
   });
 
   it("fans out one request per candidate, each with its own seed, on a server without native n", async () => {
@@ -51,7 +77,8 @@ describe("OpenAICompatibleGenerator", () => {
   it("streams text deltas per candidate and returns the same candidates as the whole result", async () => {
     // OpenAI sends the usage chunk only when stream_options.include_usage asks for it.
     server.enqueue((req) => {
-      const asked = (req.json as { stream_options?: { include_usage?: boolean } }).stream_options?.include_usage === true;
+      const asked =
+        (req.json as { stream_options?: { include_usage?: boolean } }).stream_options?.include_usage === true;
       const chunks = fixtureChunks("openai-completion.chunks.txt");
       const usage = `data: ${JSON.stringify({ id: "cmpl-s1", object: "text_completion", created: 1764059002, choices: [], model: "gpt-3.5-turbo-instruct:20230824-v2", usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 } })}\n\n`;
       return { chunks: asked ? [...chunks.slice(0, -1), usage, chunks.at(-1)!] : chunks, chunkDelayMs: 2 };
@@ -62,7 +89,10 @@ describe("OpenAICompatibleGenerator", () => {
       if (e.type === "delta") deltas[e.index]!.push(e.text);
       else result = e.result;
     }
-    expect(deltas).toEqual([[" a", " fox"], [" the", " river"]]);
+    expect(deltas).toEqual([
+      [" a", " fox"],
+      [" the", " river"],
+    ]);
     expect(result!.candidates.map((c) => c.text)).toEqual([" a fox", " the river"]);
     expect(result!.candidates[1]!.stepLogprob).toBeCloseTo(-4.35, 10);
     expect(result!.candidates[1]!.finishReason).toBe("length");
@@ -88,14 +118,25 @@ describe("OpenAICompatibleGenerator", () => {
 
   it("sends OPENAI_API_KEY only to OpenAI: another base URL needs apiKey or LOOM_CUSTOM_API_KEY", () => {
     const env = { OPENAI_API_KEY: "sk-real" };
-    expect(() => new OpenAICompatibleGenerator({ model: "davinci-002", baseURL: "http://127.0.0.1:9/v1", env })).toThrow(/LOOM_CUSTOM_API_KEY/);
+    expect(
+      () => new OpenAICompatibleGenerator({ model: "davinci-002", baseURL: "http://127.0.0.1:9/v1", env }),
+    ).toThrow(/LOOM_CUSTOM_API_KEY/);
     expect(new OpenAICompatibleGenerator({ model: "davinci-002", env }).baseURL).toBe("https://api.openai.com/v1");
-    expect(() => new OpenAICompatibleGenerator({ model: "davinci-002", baseURL: "http://127.0.0.1:9/v1", env: { ...env, LOOM_CUSTOM_API_KEY: "k" } })).not.toThrow();
+    expect(
+      () =>
+        new OpenAICompatibleGenerator({
+          model: "davinci-002",
+          baseURL: "http://127.0.0.1:9/v1",
+          env: { ...env, LOOM_CUSTOM_API_KEY: "k" },
+        }),
+    ).not.toThrow();
   });
 
   it("fails a 401 at once with a message naming the key variable", async () => {
     server.enqueue({ status: 401, body: fixture("openai-error-401.json") });
-    const error = await make().generate(request).catch((e: unknown) => e);
+    const error = await make()
+      .generate(request)
+      .catch((e: unknown) => e);
     expect(APICallError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ statusCode: 401, isRetryable: false });
     expect((error as Error).message).toMatch(/HTTP 401.*Incorrect API key.*LOOM_CUSTOM_API_KEY/);
@@ -104,7 +145,10 @@ describe("OpenAICompatibleGenerator", () => {
   });
 
   it("waits as long as retry-after says after a 429, then succeeds", async () => {
-    server.enqueue({ status: 429, headers: { "retry-after": "2" }, body: fixture("openai-error-429.json") }, { body: fixture("openai-completion-logprobs.json") });
+    server.enqueue(
+      { status: 429, headers: { "retry-after": "2" }, body: fixture("openai-error-429.json") },
+      { body: fixture("openai-completion-logprobs.json") },
+    );
     const r = await make().generate(request);
     expect(r.candidates).toHaveLength(2);
     expect(delays).toEqual([2000]);
@@ -113,25 +157,37 @@ describe("OpenAICompatibleGenerator", () => {
 
   it("fails at once, saying the wait, when retry-after is longer than the cap", async () => {
     server.enqueue({ status: 429, headers: { "retry-after": "600" }, body: fixture("openai-error-429.json") });
-    const error = await make().generate(request).catch((e: unknown) => e);
+    const error = await make()
+      .generate(request)
+      .catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/asked to wait 600 s before retrying, longer than the 60 s Loom waits/);
     expect(server.requests).toHaveLength(1);
     expect(delays).toEqual([]);
   });
 
   it("retries a connection reset mid-body (undici 'terminated') and names the URL if it persists", async () => {
-    server.enqueue({ body: fixture("openai-completion-logprobs.json"), resetAfterBytes: 60 }, { body: fixture("openai-completion-logprobs.json") });
+    server.enqueue(
+      { body: fixture("openai-completion-logprobs.json"), resetAfterBytes: 60 },
+      { body: fixture("openai-completion-logprobs.json") },
+    );
     const r = await make().generate(request);
     expect(r.candidates).toHaveLength(2);
     expect(server.requests).toHaveLength(2);
     server.setFallback({ body: fixture("openai-completion-logprobs.json"), resetAfterBytes: 60 });
-    const error = await make().generate(request).catch((e: unknown) => e);
+    const error = await make()
+      .generate(request)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ isRetryable: true });
-    expect((error as Error).message).toContain(`connection to ${server.url}/v1 was reset while the response was arriving`);
+    expect((error as Error).message).toContain(
+      `connection to ${server.url}/v1 was reset while the response was arriving`,
+    );
   });
 
   it("retries a 500 with backoff and then succeeds", async () => {
-    server.enqueue({ status: 500, body: fixture("openai-error-500.json") }, { body: fixture("openai-completion-logprobs.json") });
+    server.enqueue(
+      { status: 500, body: fixture("openai-error-500.json") },
+      { body: fixture("openai-completion-logprobs.json") },
+    );
     const r = await make().generate(request);
     expect(r.candidates).toHaveLength(2);
     expect(delays).toHaveLength(1);
@@ -140,7 +196,9 @@ describe("OpenAICompatibleGenerator", () => {
 
   it("gives up after the retries and reports the last error", async () => {
     server.setFallback({ status: 503, body: fixture("openai-error-500.json") });
-    const error = await make().generate(request).catch((e: unknown) => e);
+    const error = await make()
+      .generate(request)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ statusCode: 503, isRetryable: true });
     expect(server.requests).toHaveLength(3);
     expect(delays).toHaveLength(2);
@@ -148,7 +206,10 @@ describe("OpenAICompatibleGenerator", () => {
   });
 
   it("retries a timeout", async () => {
-    server.enqueue({ delayMs: 400, body: fixture("openai-completion-logprobs.json") }, { body: fixture("openai-completion-logprobs.json") });
+    server.enqueue(
+      { delayMs: 400, body: fixture("openai-completion-logprobs.json") },
+      { body: fixture("openai-completion-logprobs.json") },
+    );
     const r = await make({ timeout: 100 }).generate(request);
     expect(r.candidates).toHaveLength(2);
     expect(server.requests).toHaveLength(2);
@@ -156,7 +217,9 @@ describe("OpenAICompatibleGenerator", () => {
 
   it("reports a timeout that persists as a retryable timeout error", async () => {
     server.setFallback({ delayMs: 300, body: fixture("openai-completion-logprobs.json") });
-    const error = await make({ timeout: 50, retry: instantRetry(delays, 1) }).generate(request).catch((e: unknown) => e);
+    const error = await make({ timeout: 50, retry: instantRetry(delays, 1) })
+      .generate(request)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ isRetryable: true });
     expect((error as Error).message).toMatch(/timed out/);
   });
@@ -170,7 +233,9 @@ describe("OpenAICompatibleGenerator", () => {
 
   it("rejects a malformed body without retrying", async () => {
     server.enqueue({ body: '{"id":"cmpl-1","choices":[{"text":" a', headers: { "content-type": "application/json" } });
-    const error = await make().generate(request).catch((e: unknown) => e);
+    const error = await make()
+      .generate(request)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ isRetryable: false });
     expect((error as Error).message).toMatch(/malformed response body/);
     expect(server.requests).toHaveLength(1);
@@ -205,14 +270,22 @@ describe("OpenAICompatibleGenerator", () => {
       { status: 400, body: { error: { message: "bad prompt", type: "invalid_request_error" } } },
     );
     server.setFallback({ body: fixture("openai-completion-single.json"), delayMs: 50 });
-    const error = await make({ preset: "hyperbolic", model: "davinci-002" }).generate({ ...request, n: 4 }).catch((e: unknown) => e);
+    const error = await make({ preset: "hyperbolic", model: "davinci-002" })
+      .generate({ ...request, n: 4 })
+      .catch((e: unknown) => e);
     expect(APICallError.isInstance(error) || error instanceof PartialStepError).toBe(true);
     expect((error as Error).message).toMatch(/bad prompt/);
   });
 
   it("names the environment variable when the key is missing", () => {
-    expect(() => new OpenAICompatibleGenerator({ model: "m", preset: "fireworks", env: {} })).toThrow(MissingApiKeyError);
-    expect(() => new OpenAICompatibleGenerator({ model: "m", preset: "fireworks", env: {} })).toThrow(/FIREWORKS_API_KEY/);
-    expect(new OpenAICompatibleGenerator({ model: "m", preset: "fireworks", env: { FIREWORKS_API_KEY: "k" } }).baseURL).toMatch(/fireworks/);
+    expect(() => new OpenAICompatibleGenerator({ model: "m", preset: "fireworks", env: {} })).toThrow(
+      MissingApiKeyError,
+    );
+    expect(() => new OpenAICompatibleGenerator({ model: "m", preset: "fireworks", env: {} })).toThrow(
+      /FIREWORKS_API_KEY/,
+    );
+    expect(
+      new OpenAICompatibleGenerator({ model: "m", preset: "fireworks", env: { FIREWORKS_API_KEY: "k" } }).baseURL,
+    ).toMatch(/fireworks/);
   });
 });

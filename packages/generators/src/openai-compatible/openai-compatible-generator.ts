@@ -15,7 +15,11 @@ import { runCompletionStep, type CompletionBackend, type CompletionCall, type De
 import { DEFAULT_TIMEOUT_MS, type HttpGeneratorOptions } from "../http/http-options.js";
 import { promptOf } from "../prompt-builder.js";
 import { stepMeta } from "../step-meta.js";
-import { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatiblePreset, type OpenAICompatiblePresetName } from "./openai-compatible-presets.js";
+import {
+  OPENAI_COMPATIBLE_PRESETS,
+  type OpenAICompatiblePreset,
+  type OpenAICompatiblePresetName,
+} from "./openai-compatible-presets.js";
 import { completionSampling } from "./completion-sampling.js";
 
 export interface OpenAICompatibleGeneratorOptions extends HttpGeneratorOptions {
@@ -45,7 +49,8 @@ export class OpenAICompatibleGenerator implements Generator {
 
   constructor(options: OpenAICompatibleGeneratorOptions) {
     const presetName = typeof options.preset === "string" ? options.preset : options.preset ? "custom" : "openai";
-    this.preset = typeof options.preset === "object" ? options.preset : OPENAI_COMPATIBLE_PRESETS[options.preset ?? "openai"];
+    this.preset =
+      typeof options.preset === "object" ? options.preset : OPENAI_COMPATIBLE_PRESETS[options.preset ?? "openai"];
     this.options = options;
     this.provider = presetName === "openai" ? "openai" : `openai-compatible:${presetName}`;
     this.model = options.model;
@@ -98,7 +103,15 @@ export class OpenAICompatibleGenerator implements Generator {
       ...(call.seed !== undefined && this.preset.seed ? { seed: call.seed } : {}),
     });
     const backend: CompletionBackend = {
-      error: { provider: this.provider, baseURL: this.baseURL, envVar: keyVariableFor({ envVar: this.preset.apiKeyEnv, homeURL: this.preset.hosted ? this.preset.baseURL : undefined, baseURL: this.baseURL }) },
+      error: {
+        provider: this.provider,
+        baseURL: this.baseURL,
+        envVar: keyVariableFor({
+          envVar: this.preset.apiKeyEnv,
+          homeURL: this.preset.hosted ? this.preset.baseURL : undefined,
+          baseURL: this.baseURL,
+        }),
+      },
       nativeN: this.capabilities.nativeN,
       retry: this.options.retry,
       maxConcurrency: this.options.maxConcurrency ?? 8,
@@ -106,11 +119,20 @@ export class OpenAICompatibleGenerator implements Generator {
       clientStops: sampling.record.clientStop ?? [],
       create: (call, signal) => this.client.completions.create({ ...body(call), stream: false }, { signal }),
       createStream: (call, signal) =>
-        this.client.completions.create({ ...body(call), stream: true, ...(this.preset.streamUsage ? { stream_options: { include_usage: true } } : {}) }, { signal }),
+        this.client.completions.create(
+          {
+            ...body(call),
+            stream: true,
+            ...(this.preset.streamUsage ? { stream_options: { include_usage: true } } : {}),
+          },
+          { signal },
+        ),
     };
     const { candidates, usage, logprobsLayout } = await runCompletionStep(backend, request, onDelta);
     // The request body minus the prompt (recorded once, above) and the per-request n and seed.
-    const params = Object.fromEntries(Object.entries(body({ n: request.n, seed: undefined })).filter(([k]) => k !== "prompt"));
+    const params = Object.fromEntries(
+      Object.entries(body({ n: request.n, seed: undefined })).filter(([k]) => k !== "prompt"),
+    );
     return {
       candidates,
       usage,

@@ -14,10 +14,18 @@ describe("ScriptedGenerator", () => {
     expect(r.candidates[1]!.stepLogprob).toBe(-1.75);
     for (const c of r.candidates) {
       expect(c.tokens!.map((t) => t.text).join("")).toBe(c.text);
-      expect(c.stepLogprob).toBeCloseTo(c.tokens!.reduce((s, t) => s + t.logprob!, 0), 10);
-      for (const t of c.tokens!) expect(t.top!.map((x) => x.logprob)).toEqual([...t.top!.map((x) => x.logprob)].sort((a, b) => b - a));
+      expect(c.stepLogprob).toBeCloseTo(
+        c.tokens!.reduce((s, t) => s + t.logprob!, 0),
+        10,
+      );
+      for (const t of c.tokens!)
+        expect(t.top!.map((x) => x.logprob)).toEqual([...t.top!.map((x) => x.logprob)].sort((a, b) => b - a));
     }
-    expect(r.meta).toMatchObject({ provider: "scripted", prompt: "Once upon a time", sampling: { n: 4, maxTokens: 5 } });
+    expect(r.meta).toMatchObject({
+      provider: "scripted",
+      prompt: "Once upon a time",
+      sampling: { n: 4, maxTokens: 5 },
+    });
     await expect(g.generate(request)).rejects.toThrow("boom");
     await expect(g.generate(request)).rejects.toThrow(/script has 2 step/);
     expect(g.calls).toHaveLength(3);
@@ -38,7 +46,11 @@ describe("ScriptedGenerator", () => {
 
   it("builds briefed prompts and cuts at stop sequences", async () => {
     const g = new ScriptedGenerator({ script: [["one. two"]] });
-    const r = await g.generate({ ...request, prompt: { mode: "briefed", text: "Hi", sectionIntent: "a greeting" }, stop: ["."] });
+    const r = await g.generate({
+      ...request,
+      prompt: { mode: "briefed", text: "Hi", sectionIntent: "a greeting" },
+      stop: ["."],
+    });
     expect(r.candidates[0]!.text).toBe("one");
     expect(r.candidates[0]!.finishReason).toBe("stop");
     expect(r.meta.prompt).toMatch(/a greeting[\s\S]*Hi$/);
@@ -63,7 +75,16 @@ describe("ScriptedGenerator", () => {
   it("counts prompt tokens as whitespace-led words, also when a prompt extends the previous one", async () => {
     const g = new ScriptedGenerator({ seed: 2 });
     const words = (text: string) => (text.match(/\s*\S+|\s+$/g) ?? []).length;
-    const prompts = ["", "   ", "Once", "Once upon", "Once upon a time ", "Once upon a time \u00a0there", "Other\ttext\n", "Other\ttext\nagain"];
+    const prompts = [
+      "",
+      "   ",
+      "Once",
+      "Once upon",
+      "Once upon a time ",
+      "Once upon a time \u00a0there",
+      "Other\ttext\n",
+      "Other\ttext\nagain",
+    ];
     for (const prompt of prompts) {
       const r = await g.generate({ ...request, prompt });
       expect(r.usage.promptTokens).toBe(words(prompt));

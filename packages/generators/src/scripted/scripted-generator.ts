@@ -29,7 +29,10 @@ export interface ScriptedCandidate {
 }
 
 /** One step of a script: the candidates to return (at most `n` are used), or an error to throw. */
-export type ScriptStep = { candidates: (string | ScriptedCandidate)[] } | { error: Error } | (string | ScriptedCandidate)[];
+export type ScriptStep =
+  | { candidates: (string | ScriptedCandidate)[] }
+  | { error: Error }
+  | (string | ScriptedCandidate)[];
 
 export interface ScriptedGeneratorOptions {
   /** Seed for made-up text and logprobs (default 0). A request's own `seed` takes precedence. */
@@ -49,8 +52,30 @@ export interface ScriptedGeneratorOptions {
 }
 
 const DEFAULT_VOCABULARY = [
-  "the", "fox", "river", "lantern", "quiet", "ran", "under", "a", "moon", "and", "slowly", "bright",
-  "she", "said", "door", "opened", "into", "morning", "cold", "stone", "light", "wind", "over", "hill",
+  "the",
+  "fox",
+  "river",
+  "lantern",
+  "quiet",
+  "ran",
+  "under",
+  "a",
+  "moon",
+  "and",
+  "slowly",
+  "bright",
+  "she",
+  "said",
+  "door",
+  "opened",
+  "into",
+  "morning",
+  "cold",
+  "stone",
+  "light",
+  "wind",
+  "over",
+  "hill",
 ];
 
 const normalise = (step: ScriptStep): { candidates: (string | ScriptedCandidate)[] } | { error: Error } =>
@@ -60,7 +85,15 @@ const splitWords = (text: string): string[] => text.match(/\s*\S+|\s+$/g) ?? (te
 
 /** Code units above ASCII that `\s` matches (the rest of ECMAScript WhiteSpace and LineTerminator). */
 const isWideSpace = (c: number): boolean =>
-  c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
 
 /**
  * Counts what `splitWords(text).length` would, without building the array, remembering the last text:
@@ -175,7 +208,10 @@ export class ScriptedGenerator implements Generator {
     };
   }
 
-  private stepFor(request: GenerateRequest, call: number): { candidates: (string | ScriptedCandidate)[] } | { error: Error } | null {
+  private stepFor(
+    request: GenerateRequest,
+    call: number,
+  ): { candidates: (string | ScriptedCandidate)[] } | { error: Error } | null {
     const script = this.options.script;
     if (script === undefined) return null;
     if (typeof script === "function") return normalise(script(request, call));
@@ -199,11 +235,18 @@ export class ScriptedGenerator implements Generator {
     return this.finish(tokens, "length", request);
   }
 
-  private scriptedCandidate(input: string | ScriptedCandidate, request: GenerateRequest, random: () => number): GeneratedCandidate {
+  private scriptedCandidate(
+    input: string | ScriptedCandidate,
+    request: GenerateRequest,
+    random: () => number,
+  ): GeneratedCandidate {
     const c: ScriptedCandidate = typeof input === "string" ? { text: input } : input;
     const pieces = c.tokens ?? splitWords(c.text);
     if (pieces.join("") !== c.text) {
-      throw new GeneratorError("invalid_request", `scripted generator: the tokens of candidate "${c.text}" do not join to its text`);
+      throw new GeneratorError(
+        "invalid_request",
+        `scripted generator: the tokens of candidate "${c.text}" do not join to its text`,
+      );
     }
     if (c.logprobs && c.logprobs.length !== pieces.length) {
       throw new GeneratorError(
@@ -215,7 +258,9 @@ export class ScriptedGenerator implements Generator {
       if (c.logprobs === null) return { text };
       const given = c.logprobs?.[i];
       const made = this.seededToken(text, undefined, request, random);
-      return given === undefined ? made : { ...made, logprob: given, ...(made.top ? { top: topWith(text, given, made.top) } : {}) };
+      return given === undefined
+        ? made
+        : { ...made, logprob: given, ...(made.top ? { top: topWith(text, given, made.top) } : {}) };
     });
     return this.finish(tokens, c.finishReason ?? "stop", request, c.logprobs === null);
   }
@@ -235,7 +280,12 @@ export class ScriptedGenerator implements Generator {
   }
 
   /** The chosen token and k - 1 made-up alternatives, most likely first (see topWith). */
-  private seededTop(text: string, logprob: number, k: number, random: () => number): { text: string; logprob: number }[] {
+  private seededTop(
+    text: string,
+    logprob: number,
+    k: number,
+    random: () => number,
+  ): { text: string; logprob: number }[] {
     const spaced = this.spaced;
     const top = [{ text, logprob }];
     for (let i = 0; i < k - 1; i++) {
@@ -246,7 +296,12 @@ export class ScriptedGenerator implements Generator {
     return top;
   }
 
-  private finish(tokens: Token[], reason: FinishReason, request: GenerateRequest, noLogprobs = false): GeneratedCandidate {
+  private finish(
+    tokens: Token[],
+    reason: FinishReason,
+    request: GenerateRequest,
+    noLogprobs = false,
+  ): GeneratedCandidate {
     let text = tokens.map((t) => t.text).join("");
     let finishReason = reason;
     for (const stop of request.stop ?? []) {
@@ -284,4 +339,3 @@ function insertSorted(list: { text: string; logprob: number }[], entry: { text: 
   }
   list[at] = entry;
 }
-

@@ -8,7 +8,13 @@ import { TogetherGenerator } from "./together-generator.js";
 const request = { prompt: "Once upon a time", n: 2, maxTokens: 2, temperature: 0.9, topP: 0.95, logprobs: 2 };
 let server: StrictReplayServer;
 let delays: number[];
-const make = () => new TogetherGenerator({ model: "meta-llama/Meta-Llama-3.1-8B", baseURL: `${server.url}/v1`, apiKey: "tk-test", retry: instantRetry(delays) });
+const make = () =>
+  new TogetherGenerator({
+    model: "meta-llama/Meta-Llama-3.1-8B",
+    baseURL: `${server.url}/v1`,
+    apiKey: "tk-test",
+    retry: instantRetry(delays),
+  });
 
 beforeEach(async () => {
   server = await startStrictReplayServer(TOGETHER_RULES);
@@ -22,10 +28,25 @@ describe("TogetherGenerator", () => {
     const r = await make().generate({ ...request, seed: 4711 });
     expect(server.requests[0]!.path).toBe("/v1/completions");
     expect(server.requests[0]!.headers.authorization).toBe("Bearer tk-test");
-    expect(server.requests[0]!.json).toMatchObject({ n: 2, logprobs: 2, max_tokens: 2, temperature: 0.9, top_p: 0.95, seed: 4711 });
+    expect(server.requests[0]!.json).toMatchObject({
+      n: 2,
+      logprobs: 2,
+      max_tokens: 2,
+      temperature: 0.9,
+      top_p: 0.95,
+      seed: 4711,
+    });
     const [a, b] = r.candidates;
     expect(a).toMatchObject({ text: " there lived", finishReason: "length" });
-    expect(a!.tokens![0]).toEqual({ text: " there", id: 1070, logprob: -0.52, top: [{ text: " there", logprob: -0.52 }, { text: " was", logprob: -1.3 }] });
+    expect(a!.tokens![0]).toEqual({
+      text: " there",
+      id: 1070,
+      logprob: -0.52,
+      top: [
+        { text: " there", logprob: -0.52 },
+        { text: " was", logprob: -1.3 },
+      ],
+    });
     expect(b!.finishReason).toBe("stop");
     expect(b!.stepLogprob).toBeCloseTo(-5.25, 10);
     expect(r.usage).toEqual({ promptTokens: 5, completionTokens: 4, requests: 1 });
@@ -40,13 +61,19 @@ describe("TogetherGenerator", () => {
       else done = e.result;
     }
     expect(deltas).toEqual([" there", " lived"]);
-    expect(done!.candidates[0]).toMatchObject({ text: " there lived", finishReason: "length", stepLogprob: -0.52 - 0.71 });
+    expect(done!.candidates[0]).toMatchObject({
+      text: " there lived",
+      finishReason: "length",
+      stepLogprob: -0.52 - 0.71,
+    });
     expect(done!.candidates[0]!.tokens!.map((t) => t.id)).toEqual([1070, 12439]);
   });
 
   it("fails a 401 without retrying and names TOGETHER_API_KEY", async () => {
     server.enqueue({ status: 401, body: fixture("together-error-401.json") });
-    const error = await make().generate(request).catch((e: unknown) => e);
+    const error = await make()
+      .generate(request)
+      .catch((e: unknown) => e);
     expect(APICallError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/401.*Invalid API key.*LOOM_CUSTOM_API_KEY/);
     expect(server.requests).toHaveLength(1);

@@ -12,7 +12,13 @@ import { throwIfAborted } from "../abort.js";
 import { streamFrom } from "../event-channel.js";
 import { keyVariableFor, resolveApiKey } from "../http/api-key.js";
 import type { CompletionLogprobs } from "../http/completion-logprobs.js";
-import { runCompletionStep, type CompletionBackend, type CompletionCall, type CompletionResponseLike, type Delta } from "../http/completion-step.js";
+import {
+  runCompletionStep,
+  type CompletionBackend,
+  type CompletionCall,
+  type CompletionResponseLike,
+  type Delta,
+} from "../http/completion-step.js";
 import { DEFAULT_TIMEOUT_MS, type HttpGeneratorOptions } from "../http/http-options.js";
 import { promptOf } from "../prompt-builder.js";
 import { stepMeta } from "../step-meta.js";
@@ -37,10 +43,17 @@ function normaliseChunk(chunk: TogetherChunk): CompletionResponseLike {
   // The chunk's token belongs to its only choice; with several choices per chunk it is ambiguous, so dropped.
   const token = (chunk.choices?.length ?? 0) === 1 ? chunk.token : null;
   const logprobs: CompletionLogprobs | null =
-    token && typeof token.text === "string" ? { tokens: [token.text], token_logprobs: [token.logprob ?? null], token_ids: [token.id ?? null] } : null;
+    token && typeof token.text === "string"
+      ? { tokens: [token.text], token_logprobs: [token.logprob ?? null], token_ids: [token.id ?? null] }
+      : null;
   return {
     usage: chunk.usage ?? null,
-    choices: (chunk.choices ?? []).map((c) => ({ index: c.index ?? 0, text: c.text ?? "", logprobs, finish_reason: c.finish_reason ?? chunk.finish_reason ?? null })),
+    choices: (chunk.choices ?? []).map((c) => ({
+      index: c.index ?? 0,
+      text: c.text ?? "",
+      logprobs,
+      finish_reason: c.finish_reason ?? chunk.finish_reason ?? null,
+    })),
   };
 }
 
@@ -107,13 +120,18 @@ export class TogetherGenerator implements Generator {
       ...(call.seed !== undefined ? { seed: call.seed } : {}),
     });
     const backend: CompletionBackend = {
-      error: { provider: this.provider, baseURL: this.baseURL, envVar: keyVariableFor({ envVar: TOGETHER_API_KEY_ENV, homeURL: TOGETHER_BASE_URL, baseURL: this.baseURL }) },
+      error: {
+        provider: this.provider,
+        baseURL: this.baseURL,
+        envVar: keyVariableFor({ envVar: TOGETHER_API_KEY_ENV, homeURL: TOGETHER_BASE_URL, baseURL: this.baseURL }),
+      },
       nativeN: true,
       retry: this.options.retry,
       maxConcurrency: this.options.maxConcurrency ?? 8,
       topLogprobs: logprobs,
       clientStops: [],
-      create: async (call, signal) => (await this.client.completions.create({ ...body(call), stream: false }, { signal })) as CompletionResponseLike,
+      create: async (call, signal) =>
+        (await this.client.completions.create({ ...body(call), stream: false }, { signal })) as CompletionResponseLike,
       createStream: async (call, signal) => {
         const stream = await this.client.completions.create({ ...body(call), stream: true }, { signal });
         return (async function* () {
@@ -123,12 +141,24 @@ export class TogetherGenerator implements Generator {
     };
     // Alternatives beyond what the caller asked for are dropped in the step, so nodes store what was requested.
     const { candidates, usage, logprobsLayout } = await runCompletionStep(backend, request, onDelta);
-    const params = Object.fromEntries(Object.entries(body({ n: request.n, seed: request.seed })).filter(([k]) => k !== "prompt"));
-    const sampling = { sent: { logprobs }, notSent: (request.logprobs ?? 0) > logprobs ? { logprobs: request.logprobs } : {} };
+    const params = Object.fromEntries(
+      Object.entries(body({ n: request.n, seed: request.seed })).filter(([k]) => k !== "prompt"),
+    );
+    const sampling = {
+      sent: { logprobs },
+      notSent: (request.logprobs ?? 0) > logprobs ? { logprobs: request.logprobs } : {},
+    };
     return {
       candidates,
       usage,
-      meta: stepMeta({ provider: this.provider, model: this.model, request, prompt, sampling, extra: { baseURL: this.baseURL, logprobsLayout, params } }),
+      meta: stepMeta({
+        provider: this.provider,
+        model: this.model,
+        request,
+        prompt,
+        sampling,
+        extra: { baseURL: this.baseURL, logprobsLayout, params },
+      }),
     };
   }
 }

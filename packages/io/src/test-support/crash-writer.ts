@@ -24,8 +24,23 @@ for (let i = 0; ; i++) {
   const { decisionId, nodeIds } = session.mutate((l) => addCandidates(l, tip, texts));
   const pick = nodeIds[Math.floor(rand() * nodeIds.length)]!;
   if (i % 7 === 3) {
-    session.mutate((l) => resolveDecision(l, decisionId, { action: "clarify", chosenBy: "selector_llm", question: `q${i}?`, candidatesInTension: nodeIds.slice(0, 2), whatHingesOnIt: "tone" }));
-    session.mutate((l) => answerClarification(l, decisionId, `answer ${i}`, { action: "choose", chosenNodeId: pick, chosenBy: "human", reason: "answered" }));
+    session.mutate((l) =>
+      resolveDecision(l, decisionId, {
+        action: "clarify",
+        chosenBy: "selector_llm",
+        question: `q${i}?`,
+        candidatesInTension: nodeIds.slice(0, 2),
+        whatHingesOnIt: "tone",
+      }),
+    );
+    session.mutate((l) =>
+      answerClarification(l, decisionId, `answer ${i}`, {
+        action: "choose",
+        chosenNodeId: pick,
+        chosenBy: "human",
+        reason: "answered",
+      }),
+    );
   } else {
     session.mutate((l) => choose(l, decisionId, pick, "selector_llm", `step ${i}`));
   }

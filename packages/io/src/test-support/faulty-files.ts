@@ -11,7 +11,9 @@ export interface FaultPlan {
 }
 
 function fault(code: string, call: string): NodeJS.ErrnoException {
-  const error = new Error(`${code}: ${code === "ENOSPC" ? "no space left on device" : "i/o error"}, ${call}`) as NodeJS.ErrnoException;
+  const error = new Error(
+    `${code}: ${code === "ENOSPC" ? "no space left on device" : "i/o error"}, ${call}`,
+  ) as NodeJS.ErrnoException;
   error.code = code;
   error.syscall = call;
   return error;

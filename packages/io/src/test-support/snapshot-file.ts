@@ -3,7 +3,13 @@ import { writeFileSync } from "node:fs";
 import { readSnapshotFile } from "../snapshot-reader.js";
 import { FrameType, frameHeader, SNAPSHOT_MAGIC } from "../snapshot-frames.js";
 
-export type SnapshotRecord = { format: string; version: number; seq: number; manifestBytes: number | null; loom: Record<string, any> };
+export type SnapshotRecord = {
+  format: string;
+  version: number;
+  seq: number;
+  manifestBytes: number | null;
+  loom: Record<string, any>;
+};
 
 export async function readSnapshotRecord(file: string): Promise<SnapshotRecord> {
   const read = await readSnapshotFile(file);

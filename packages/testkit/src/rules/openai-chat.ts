@@ -7,14 +7,18 @@ const reasoning = (model: unknown) => /^(?:gpt-5|o\d)/.test(String(model ?? ""))
 export const OPENAI_CHAT_RULES: ServiceRules = {
   service: "openai-chat",
   source: "OpenAI API reference, chat completions (reasoning models: max_completion_tokens, default temperature only)",
-  errorBody: (message) => ({ error: { message, type: "invalid_request_error", param: null, code: "unsupported_parameter" } }),
+  errorBody: (message) => ({
+    error: { message, type: "invalid_request_error", param: null, code: "unsupported_parameter" },
+  }),
   rules: [
     requireFields("openai.chat.required-fields", ["model", "messages"], CHAT),
     {
       name: "openai.chat.max-completion-tokens",
       paths: CHAT,
       check: (b) =>
-        b["max_tokens"] !== undefined && reasoning(b["model"]) ? "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead." : null,
+        b["max_tokens"] !== undefined && reasoning(b["model"])
+          ? "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead."
+          : null,
     },
     {
       name: "openai.chat.default-temperature",

@@ -2,7 +2,9 @@
 import { requireFields, type ServiceRule, type ServiceRules } from "../service-rules.js";
 
 const COMPLETIONS = /\/completions$/;
-const openAIError = (message: string) => ({ error: { message, type: "invalid_request_error", param: null, code: null } });
+const openAIError = (message: string) => ({
+  error: { message, type: "invalid_request_error", param: null, code: null },
+});
 const count = (x: unknown) => (Array.isArray(x) ? x.length : typeof x === "string" ? 1 : 0);
 const intAtMost = (name: string, field: string, max: number, message: (v: number) => string): ServiceRule => ({
   name,
@@ -28,10 +30,22 @@ export const OPENAI_COMPLETIONS_RULES: ServiceRules = {
       name: "openai.completions.model-served",
       paths: COMPLETIONS,
       status: 404,
-      check: (b) => (OPENAI_COMPLETION_MODELS.includes(String(b["model"])) ? null : `The model \`${String(b["model"])}\` does not exist or you do not have access to it.`),
+      check: (b) =>
+        OPENAI_COMPLETION_MODELS.includes(String(b["model"]))
+          ? null
+          : `The model \`${String(b["model"])}\` does not exist or you do not have access to it.`,
     },
-    { name: "openai.completions.stop-at-most-4", paths: COMPLETIONS, check: (b) => (count(b["stop"]) > 4 ? "'stop': array too long. Expected an array with maximum length 4." : null) },
-    intAtMost("openai.completions.logprobs-at-most-5", "logprobs", 5, (v) => `Invalid value for 'logprobs': ${v}. Must be less than or equal to 5.`),
+    {
+      name: "openai.completions.stop-at-most-4",
+      paths: COMPLETIONS,
+      check: (b) => (count(b["stop"]) > 4 ? "'stop': array too long. Expected an array with maximum length 4." : null),
+    },
+    intAtMost(
+      "openai.completions.logprobs-at-most-5",
+      "logprobs",
+      5,
+      (v) => `Invalid value for 'logprobs': ${v}. Must be less than or equal to 5.`,
+    ),
   ],
 };
 
@@ -41,7 +55,12 @@ export const VLLM_RULES: ServiceRules = {
   errorBody: (message) => ({ object: "error", message, type: "BadRequestError", param: null, code: 400 }),
   rules: [
     requireFields("vllm.required-fields", ["model", "prompt"], COMPLETIONS),
-    intAtMost("vllm.logprobs-at-most-20", "logprobs", 20, (v) => `Requested sample logprobs of ${v}, which is greater than max allowed: 20`),
+    intAtMost(
+      "vllm.logprobs-at-most-20",
+      "logprobs",
+      20,
+      (v) => `Requested sample logprobs of ${v}, which is greater than max allowed: 20`,
+    ),
   ],
 };
 
@@ -51,8 +70,22 @@ export const LLAMACPP_RULES: ServiceRules = {
   errorBody: (message) => ({ error: { code: 400, message, type: "invalid_request_error" } }),
   rules: [
     requireFields("llamacpp.required-fields", ["prompt"], COMPLETIONS),
-    { name: "llamacpp.n-within-slots", paths: COMPLETIONS, check: (b) => (typeof b["n"] === "number" && b["n"] > 1 ? "n_cmpl cannot be greater than the number of slots, please increase -np" : null) },
-    { name: "llamacpp.logprobs-is-a-count", paths: COMPLETIONS, check: (b) => (b["logprobs"] !== undefined && typeof b["logprobs"] !== "number" ? "logprobs: must be an integer (the number of top tokens, n_probs)" : null) },
+    {
+      name: "llamacpp.n-within-slots",
+      paths: COMPLETIONS,
+      check: (b) =>
+        typeof b["n"] === "number" && b["n"] > 1
+          ? "n_cmpl cannot be greater than the number of slots, please increase -np"
+          : null,
+    },
+    {
+      name: "llamacpp.logprobs-is-a-count",
+      paths: COMPLETIONS,
+      check: (b) =>
+        b["logprobs"] !== undefined && typeof b["logprobs"] !== "number"
+          ? "logprobs: must be an integer (the number of top tokens, n_probs)"
+          : null,
+    },
   ],
 };
 
@@ -62,8 +95,18 @@ export const OPENROUTER_RULES: ServiceRules = {
   errorBody: (message) => ({ error: { code: 400, message } }),
   rules: [
     requireFields("openrouter.required-fields", ["model", "prompt"], COMPLETIONS),
-    { name: "openrouter.logprobs-is-boolean", paths: COMPLETIONS, check: (b) => (b["logprobs"] !== undefined && typeof b["logprobs"] !== "boolean" ? "logprobs: Expected boolean" : null) },
-    intAtMost("openrouter.top-logprobs-at-most-20", "top_logprobs", 20, () => "top_logprobs: Number must be less than or equal to 20"),
+    {
+      name: "openrouter.logprobs-is-boolean",
+      paths: COMPLETIONS,
+      check: (b) =>
+        b["logprobs"] !== undefined && typeof b["logprobs"] !== "boolean" ? "logprobs: Expected boolean" : null,
+    },
+    intAtMost(
+      "openrouter.top-logprobs-at-most-20",
+      "top_logprobs",
+      20,
+      () => "top_logprobs: Number must be less than or equal to 20",
+    ),
   ],
 };
 
