@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything the test suite needs (Debian's Chromium for the web page, tmux for the terminal UI),
-# then every check: type-check, package hygiene, API docs, a consumer install from packed tarballs, and the vitest suite.
+# then every check: lint and format, type-check, package hygiene, API docs, a consumer install from packed tarballs, and the vitest suite.
 # Prints a last line "N passed, N failed" (vitest tests plus one per check).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,7 @@ check() {
   echo "== $name ==" >&2
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name" >&2; fi
 }
+check "lint and format (biome check)" pnpm lint
 check "typecheck" pnpm run typecheck
 check "package hygiene (publint --strict, attw --pack)" pnpm run lint:packages
 check "api docs (typedoc, warnings are errors)" pnpm run docs
