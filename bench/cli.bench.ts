@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeRealisticSession } from "../apps/cli/test/support/realistic-session.js";
+import { writeRealisticSession } from "@loom/testkit";
 import { median, nowMs, writeResults, type BenchResult } from "./report.js";
 
 // 25,000 decisions of 4 candidates: 100,001 nodes, each 6 tokens with top-5 alternatives (issue 16 item 12).

@@ -2,8 +2,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addCandidates, checkout, choose, createLoom, seededRandom, type Loom, type LoomEnv } from "@loom/core";
+import { addCandidates, checkout, choose, createLoom, seededRandom, type Loom } from "@loom/core";
 import { createSession, openSession, readCurrentPath, readSession } from "@loom/io";
+import { realisticCandidate, realisticEnv } from "@loom/testkit";
 import { median, nowMs, writeResults, type BenchResult } from "./report.js";
 
 const SIZES = [1_000, 10_000, 100_000];
@@ -19,17 +20,6 @@ function segment(rand: () => number): string {
   let s = "";
   while (s.length < SEGMENT_CHARS) s += " " + WORDS[Math.floor(rand() * WORDS.length)];
   return s.slice(0, SEGMENT_CHARS);
-}
-
-function benchEnv(): LoomEnv {
-  let n = 0;
-  let t = Date.UTC(2026, 0, 1);
-  const prefix = { node: "n", decision: "d", session: "s" } as const;
-  // Ids as long as defaultEnv's (prefix + 16 hex digits) so sizes are realistic.
-  return {
-    newId: (k) => `${prefix[k]}_${(++n).toString(16).padStart(16, "0")}`,
-    now: () => new Date(t++).toISOString(),
-  };
 }
 
 function dirBytes(dir: string): number {
@@ -98,7 +88,7 @@ async function runSize(nodes: number, root: string): Promise<BenchResult[]> {
   globalThis.gc?.();
   // Seeded, so every run grows the same looms.
   const rand = seededRandom(nodes);
-  const env = benchEnv();
+  const env = realisticEnv();
   const dir = join(root, `s${nodes}`);
   const session = await createSession(
     dir,
@@ -185,33 +175,9 @@ async function runSize(nodes: number, root: string): Promise<BenchResult[]> {
   return out;
 }
 
-/**
- * A realistic candidate: `tokens` tokens, each with its top-`top` alternatives, as local engines and
- * OpenAI-compatible servers return them with logprobs on (6 × top-5 is ~1.9 KB of JSON per node; DESIGN §6).
- */
-function realisticCandidate(rand: () => number, tokens: number, top: number) {
-  const list = Array.from({ length: tokens }, () => {
-    const text = " " + WORDS[Math.floor(rand() * WORDS.length)];
-    return {
-      text,
-      logprob: -rand() * 5,
-      top: Array.from({ length: top }, (_, j) => ({
-        text: ` ${WORDS[(j * 7) % WORDS.length]}${j}`,
-        logprob: -rand() * 9,
-      })),
-    };
-  });
-  return {
-    text: list.map((t) => t.text).join(""),
-    tokens: list,
-    stepLogprob: list.reduce((s, t) => s + t.logprob, 0),
-    meta: { model: "bench", temperature: 1 },
-  };
-}
-
 async function growRealistic(dir: string, nodes: number, tokens: number, top: number): Promise<number> {
   const rand = seededRandom(nodes + tokens);
-  const env = benchEnv();
+  const env = realisticEnv();
   const session = await createSession(
     dir,
     createLoom({ seed: "In the beginning the loom was", sessionId: `real-${nodes}` }, env),
@@ -223,7 +189,7 @@ async function growRealistic(dir: string, nodes: number, tokens: number, top: nu
       addCandidates(
         l,
         tip,
-        Array.from({ length: BRANCHES }, () => realisticCandidate(rand, tokens, top)),
+        Array.from({ length: BRANCHES }, () => realisticCandidate(rand, { tokens, top })),
         { env },
       ),
     );

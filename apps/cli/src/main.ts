@@ -88,7 +88,9 @@ function report(error: unknown, out: Output, options: MainOptions): number {
   if (known) {
     options.stderr.write(`${c.red("error:")} ${known.message}\n`);
     if (known.hint) options.stderr.write(`${c.dim("hint:")} ${known.hint}\n`);
-    if (out.json)
+    // stdout carries exactly one JSON document: the error's, unless the command already wrote its result
+    // (which says what failed: fsck's damage, doctor's probes, a run's end); the message is on stderr either way.
+    if (out.json && !out.hasResult)
       options.stdout.write(
         `${JSON.stringify({ error: { message: known.message, hint: known.hint ?? null, exitCode: known.code } })}\n`,
       );

@@ -93,6 +93,12 @@ describe("loom fsck", () => {
     );
     expect(check.stdout).toMatch(/damaged .*journal\.ndjson:3 \(field crc\): line 3 fails its checksum/);
     expect(check.stderr).toMatch(/problem\(s\) in .*story[\s\S]*loom fsck --repair/);
+    // With --json the failure is one JSON document on stdout (the report, which lists the damage), not two.
+    const checkJson = await loom(["fsck", "story", "--json"], { dir });
+    expect(checkJson.code).toBe(1);
+    expect(checkJson.stdout.trimEnd().split("\n")).toHaveLength(1);
+    expect((JSON.parse(checkJson.stdout) as { problems: unknown[] }).problems.length).toBeGreaterThan(1);
+    expect(checkJson.stderr).toMatch(/problem\(s\) in/);
 
     const repair = await loom(["fsck", "story", "--repair", "--json"], { dir });
     expect(repair.code, repair.stderr).toBe(0);

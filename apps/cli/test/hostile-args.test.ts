@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, MODEL, baseEnv, ensureBuilt, loom, scratch } from "./helpers.js";
-import { writeRealisticSession } from "./support/realistic-session.js";
+import { writeRealisticSession } from "@loom/testkit";
 
 let dir: string;
 let session: string;

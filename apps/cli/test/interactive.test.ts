@@ -1,30 +1,11 @@
 // The keyboard loop in a real terminal: tmux runs `loom run`, keys choose, reroll, write, go back, show rejected, stop.
-import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { readSession } from "@loom/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, MODEL, baseEnv, ensureBuilt, loom, scratch } from "./helpers.js";
+import { MODEL, ensureBuilt, loom, scratch } from "./helpers.js";
+import { Tmux, atStep, candidateRows } from "./tmux.js";
 
-const socket = `loom-cli-test-${process.pid}`;
-const name = "loom";
-const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
-const screen = () => tmux("capture-pane", "-p", "-t", name);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(test: (s: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  while (Date.now() < deadline) {
-    last = screen();
-    if (test(last)) return last;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
-}
-
-/** The screen of a step is drawn once generation is done and the prompt waits for a key. */
-const atStep = (n: number) => (s: string) => s.includes(`── step ${n} ·`) && /^> *$/m.test(s);
-const candidateRows = (s: string) => s.split("\n").filter((l) => /^ {0,1}\d+ {2}/.test(l)).length;
+const tmux = new Tmux();
 
 let dir: string;
 let session: string;
@@ -52,32 +33,13 @@ beforeAll(async () => {
   expect(created.code, created.stderr).toBe(0);
 });
 
-afterAll(() => {
-  try {
-    tmux("kill-server");
-  } catch {
-    // already gone
-  }
-});
+afterAll(() => tmux.kill());
 
 describe("loom run at the keyboard (tmux)", () => {
   it("chooses three candidates, rerolls, writes, goes back, shows rejected, stops; the session holds it all", async () => {
-    const env = { ...baseEnv(dir), LOOM_MODEL: MODEL, TERM: "xterm-256color" };
-    const envArgs = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-    tmux(
-      "new-session",
-      "-d",
-      "-s",
-      name,
-      "-x",
-      "110",
-      "-y",
-      "45",
-      ...envArgs,
-      `${process.execPath} ${BIN} run ${session}; echo "EXIT=$?"; sleep 600`,
-    );
+    const w = tmux.start(`loom run ${session}`, { LOOM_MODEL: MODEL }, dir);
 
-    let s = await waitFor(atStep(1), "the first step");
+    let s = await tmux.waitFor(w, atStep(1), "the first step");
     expect(s).toContain("Once upon a time");
     expect(candidateRows(s)).toBe(3);
     expect(s).toContain("model's favourite");
@@ -88,35 +50,36 @@ describe("loom run at the keyboard (tmux)", () => {
     for (const [i, key] of ["1", "2", "3"].entries()) {
       const row = s.split("\n").find((l) => l.startsWith(` ${key}  `))!;
       chosen.push(/“(.*)”/.exec(row)![1]!);
-      tmux("send-keys", "-t", name, key);
-      s = await waitFor(atStep(i + 2), `step ${i + 2}`);
+      tmux.keys(w, key);
+      s = await tmux.waitFor(w, atStep(i + 2), `step ${i + 2}`);
     }
 
     // Reroll: more candidates for the same decision.
-    tmux("send-keys", "-t", name, "r");
-    s = await waitFor((x) => atStep(4)(x) && candidateRows(x) === 6, "six candidates after the reroll");
+    tmux.keys(w, "r");
+    s = await tmux.waitFor(w, (x) => atStep(4)(x) && candidateRows(x) === 6, "six candidates after the reroll");
 
     // Write our own continuation.
-    tmux("send-keys", "-t", name, "w");
-    await waitFor((x) => x.includes("your continuation"), "the write prompt");
-    tmux("send-keys", "-t", name, "-l", " and a dragon");
-    tmux("send-keys", "-t", name, "Enter");
-    s = await waitFor(atStep(5), "step 5 after writing");
+    tmux.keys(w, "w");
+    await tmux.waitFor(w, (x) => x.includes("your continuation"), "the write prompt");
+    tmux.type(w, " and a dragon");
+    tmux.keys(w, "Enter");
+    s = await tmux.waitFor(w, atStep(5), "step 5 after writing");
     expect(s).toContain("and a dragon");
 
     // Back: what was offered at the parent (our text among it), nothing generated; r asks for a new batch there.
-    tmux("send-keys", "-t", name, "b");
-    s = await waitFor((x) => x.includes("back at step 4") && x.includes("and a dragon"), "the back screen");
-    tmux("send-keys", "-t", name, "r");
-    s = await waitFor((x) => atStep(4)(x) && !x.includes("and a dragon"), "step 4 after going back");
+    tmux.keys(w, "b");
+    s = await tmux.waitFor(w, (x) => x.includes("back at step 4") && x.includes("and a dragon"), "the back screen");
+    tmux.keys(w, "r");
+    s = await tmux.waitFor(w, (x) => atStep(4)(x) && !x.includes("and a dragon"), "step 4 after going back");
 
     // What was rejected here: the six rerolled candidates and nothing of ours.
-    tmux("send-keys", "-t", name, "?");
-    s = await waitFor((x) => x.includes("rejected here (6)"), "the rejected list");
+    tmux.keys(w, "?");
+    s = await tmux.waitFor(w, (x) => x.includes("rejected here (6)"), "the rejected list");
 
-    tmux("send-keys", "-t", name, "s");
-    s = await waitFor((x) => x.includes("EXIT="), "the process to end");
-    expect(s).toContain("EXIT=0");
+    tmux.keys(w, "s");
+    const end = await tmux.exit(w);
+    s = end.screen;
+    expect(end.code).toBe(0);
     expect(s).toMatch(/stopped at step 4 .*after 5 decisions this run/);
 
     const { loom: saved } = await readSession(session);

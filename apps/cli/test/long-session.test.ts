@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { BIN, baseEnv, ensureBuilt, loom, scratch } from "./helpers.js";
-import { writeRealisticSession } from "./support/realistic-session.js";
+import { writeRealisticSession } from "@loom/testkit";
 
 // Issue 9 item 8: tree threw "Invalid string length" on a 12,500-deep path; issue 16 item 11: 85 MB of 10,000-character lines.
 const STEPS = 12_500;

@@ -86,6 +86,12 @@ export type {
 } from "./session-config.js";
 export { currentText, currentTip, getNode, nodeText, pathText, rootPath } from "./text.js";
 export { nodeTokenCount, pathTokenCount } from "./token-count.js";
+export { decisionRows, stepCounter } from "./decision-steps.js";
+export type { DecisionRow } from "./decision-steps.js";
+export { DEFAULT_AROUND, narrowWindow, treeWindow } from "./tree-window.js";
+export type { TreeRow, TreeWindow, TreeWindowOptions } from "./tree-window.js";
+export { DIGEST_LIMITS, DIGEST_VERSION, LoomDigestSchema, loomDigest } from "./digest.js";
+export type { LoomDigest } from "./digest.js";
 export { hashString, seededRandom } from "./seeded-random.js";
 export { serialQueue } from "./serial-queue.js";
 export { DEFAULT_MODELS } from "./services/default-models.js";

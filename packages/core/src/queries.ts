@@ -3,6 +3,7 @@ import type { DecisionEvent } from "./decision-event.js";
 import type { Loom } from "./loom.js";
 import type { LoomNode } from "./node.js";
 import { getNode } from "./text.js";
+import { nodeTokenCount, pathTokenCount } from "./token-count.js";
 
 const when = (d: DecisionEvent) => d.resolvedAt ?? d.timestamp;
 
@@ -53,8 +54,15 @@ export interface LoomStats {
   clarifications: number;
   depth: number;
   meanLogprobGap: number | null;
+  /** Tokens of every generated node (counted as the token budget counts them; the human's own text left out). */
+  generatedTokens: number;
+  /** Tokens on the current path, as the budget counts them. */
+  currentPathTokens: number;
+  /** Characters of the current path's text. */
+  textChars: number;
 }
 
+/** Counts and totals over the whole loom: what `loom stats` prints. */
 export function loomStats(loom: Loom): LoomStats {
   let gapSum = 0;
   let gapCount = 0;
@@ -68,12 +76,24 @@ export function loomStats(loom: Loom): LoomStats {
       gapCount++;
     }
   }
+  let nodes = 0;
+  let generatedTokens = 0;
+  for (const id in loom.nodes) {
+    nodes++;
+    const n = loom.nodes[id]!;
+    if (n.origin === "generated") generatedTokens += nodeTokenCount(n);
+  }
+  let textChars = 0;
+  for (const id of loom.currentPath) textChars += loom.nodes[id]!.text.length;
   return {
-    nodes: Object.keys(loom.nodes).length,
+    nodes,
     decisions: Object.keys(loom.decisions).length,
     resolvedDecisions: resolved,
     clarifications: clar,
     depth: loom.currentPath.length - 1,
     meanLogprobGap: gapCount ? gapSum / gapCount : null,
+    generatedTokens,
+    currentPathTokens: pathTokenCount(loom),
+    textChars,
   };
 }

@@ -1,7 +1,4 @@
 // Reads the text of the current path and its open decision from the snapshot's first frames, without decoding the loom's nodes and decisions.
-import { open, stat } from "node:fs/promises";
-import { inflateRawSync } from "node:zlib";
-import { join } from "node:path";
 import {
   currentText,
   decisionsUnder,
@@ -13,10 +10,9 @@ import {
   type DecisionEvent,
   type LoomNode,
 } from "@loom/core";
-import { JOURNAL_FILE, SNAPSHOT_FILE, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
 import { IoError } from "./io-error.js";
 import { loadSessionFiles } from "./load-session.js";
-import { FLAG_DEFLATE, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
+import { readSnapshotAlone } from "./snapshot-alone.js";
 
 export interface CurrentPathView {
   sessionId: string;
@@ -30,50 +26,16 @@ export interface CurrentPathView {
   read: "path-frames" | "full";
 }
 
-const json = (frame: Frame) =>
-  JSON.parse((frame.flags & FLAG_DEFLATE ? inflateRawSync(frame.payload) : frame.payload).toString("utf8")) as Record<
-    string,
-    unknown
-  >;
-
-async function journalIsEmpty(dir: string): Promise<boolean> {
-  try {
-    return (await stat(join(dir, JOURNAL_FILE))).size === 0;
-  } catch {
-    return false;
-  }
-}
-
-/** The head and path frames of a format-2 snapshot, or null when the file is another format. */
-async function readPathFrames(
-  file: string,
-): Promise<{ head: Record<string, unknown>; path: Record<string, unknown> } | null> {
-  const handle = await open(file, "r");
-  try {
-    const first = Buffer.alloc(SNAPSHOT_MAGIC.length);
-    await handle.read(first, 0, first.length, 0);
-    if (!first.equals(SNAPSHOT_MAGIC)) return null;
-    let head: Record<string, unknown> | null = null;
-    for await (const frame of readFrames(handle, file)) {
-      if (frame.type === "head") head = json(frame);
-      else if (frame.type === "path" && head) return { head, path: json(frame) };
-      else break;
-    }
-    throw new IoError("damaged", "the snapshot has no path frame after its head", { file, field: "frame 1" });
-  } finally {
-    await handle.close();
-  }
-}
-
 /**
- * The current path's text and open decision. When the snapshot is format 2 and the journal holds nothing
- * after it (a session closed cleanly), only the snapshot's first two frames are read: the time does not
- * grow with the number of nodes off the path. Otherwise the session is read whole.
+ * The current path's text and open decision. When the snapshot alone is the session (format 2, nothing in
+ * the journal after it, no manifest line beyond what it vouches for: a session closed cleanly), only the
+ * snapshot's first two frames are read: the time does not grow with the number of nodes off the path.
+ * Otherwise the session is read whole.
  */
 export async function readCurrentPath(dir: string): Promise<CurrentPathView> {
-  const file = join(dir, SNAPSHOT_FILE);
-  const frames = (await journalIsEmpty(dir)) ? await readPathFrames(file) : null;
-  if (frames && frames.head["format"] === SNAPSHOT_FORMAT && frames.head["version"] === SNAPSHOT_VERSION) {
+  const frames = await readSnapshotAlone(dir);
+  if (frames) {
+    const file = frames.file;
     const loom = frames.head["loom"] as { sessionId: string; currentPath: string[] };
     const texts = frames.path["texts"] as string[];
     if (!Array.isArray(texts) || texts.length !== loom.currentPath.length) {

@@ -2,6 +2,9 @@
 export { createSession, openSession, readSession } from "./session.js";
 export { readCurrentPath } from "./current-path.js";
 export type { CurrentPathView } from "./current-path.js";
+export { readSessionView } from "./session-view.js";
+export type { SessionView, SessionViewWants } from "./session-view.js";
+export { readSessionState } from "./state-file.js";
 export { fsckSession } from "./fsck.js";
 export type { FsckProblem, FsckReport } from "./fsck.js";
 export { salvageSession } from "./salvage.js";

@@ -21,7 +21,7 @@ import { loadSessionFiles, type LoadedSession } from "./load-session.js";
 import { finalizedBy, manifestLine } from "./manifest-line.js";
 import type { MigrationRegistry } from "./migrations.js";
 import { acquireLock, type SessionLock } from "./session-lock.js";
-import { isDamagedState, readStateFile } from "./state-file.js";
+import { isDamagedState, readStateFile, statePathOf } from "./state-file.js";
 import { repairAfterLoad } from "./session-repair.js";
 import { encodeOp, SnapshotEncoder } from "./snapshot-codec.js";
 import { parseOrThrow } from "./zod-issue.js";
@@ -84,8 +84,6 @@ export interface Session {
 }
 
 const DEFAULT_COMPACT_AFTER_BYTES = 8 * 1024 * 1024;
-
-const STATE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 class DiskSession implements Session {
   readonly warnings: string[];
@@ -318,14 +316,7 @@ class DiskSession implements Session {
   }
 
   private statePath(name: string): string {
-    if (!STATE_NAME.test(name)) {
-      throw new IoError("invalid_field", `invalid state name "${name}"`, {
-        file: join(this.dir, STATE_DIR),
-        field: "name",
-        expected: "letters, digits, '.', '_' or '-', starting with a letter or digit",
-      });
-    }
-    return join(this.dir, STATE_DIR, `${name}.json`);
+    return statePathOf(this.dir, name);
   }
 
   /**

@@ -1,7 +1,7 @@
 // Encodes snapshots compactly (fields at their schema default left out, records deflated in checksummed frames, unchanged chunks reused).
 import { promisify } from "node:util";
 import { deflateRaw, deflateRawSync, constants as zlibConstants } from "node:zlib";
-import { DecisionEventSchema, NodeSchema, type Loom, type LoomOp } from "@loom/core";
+import { DecisionEventSchema, loomDigest, NodeSchema, type Loom, type LoomOp } from "@loom/core";
 import type { z } from "zod";
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
 import { FLAG_DEFLATE, FrameType, frameHeader, SNAPSHOT_MAGIC } from "./snapshot-frames.js";
@@ -290,8 +290,8 @@ function openAtTip(loom: Loom): { decision: object; candidates: object[] } | nul
  *
  * The file (format version 2) is a marker line and a series of frames, each with its own length, type and
  * CRC-32, so that no size of loom needs one string or buffer: head (the loom without its nodes and
- * decisions), path (the text of the current path and its open decision, so that reading them needs no
- * more), nodes and decisions (≤ 1,024 records each, one JSON object per line, deflated), and end (the
+ * decisions), path (the text of the current path, its open decision and the loom's digest — totals,
+ * latest decisions, the tree around the tip — so that reading them needs no more), nodes and decisions (≤ 1,024 records each, one JSON object per line, deflated), and end (the
  * counts, so a file cut at a frame boundary is caught). The encoder learns of changes through `noteOp`,
  * so every mutation of the loom must go through it (Session.mutate does); a loom whose record count no
  * longer matches is re-encoded in full.
@@ -349,9 +349,11 @@ export class SnapshotEncoder {
       manifestBytes: options.manifestBytes ?? null,
       loom: rest,
     });
+    // The digest lets readers show totals, the latest decisions and the tree around the tip without the records.
     const path = JSON.stringify({
       texts: loom.currentPath.map((id) => loom.nodes[id]?.text ?? ""),
       open: openAtTip(loom),
+      digest: loomDigest(loom),
     });
     const end = JSON.stringify({ nodes: this.nodes.count, decisions: this.decisions.count });
     const pending = { chars: head.length + path.length };

@@ -23,7 +23,7 @@ export interface SnapshotReadOptions {
 }
 
 /** Text of bytes: latin1 decoding when they are all ASCII (as records almost always are) gives the same string, several times faster. */
-function decode(bytes: Buffer): string {
+export function decode(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
 }
 

@@ -1,6 +1,7 @@
 // Reads a side-state file (state/<name>.json): validated, migrated, and damage told apart from a newer format.
 import { readFile } from "node:fs/promises";
-import { StateFileSchema } from "./formats.js";
+import { join } from "node:path";
+import { STATE_DIR, StateFileSchema } from "./formats.js";
 import { IoError } from "./io-error.js";
 import { migrate, type MigrationRegistry } from "./migrations.js";
 import { parseOrThrow } from "./zod-issue.js";
@@ -36,3 +37,35 @@ export async function readStateFile(file: string, migrations: MigrationRegistry 
 /** Damage (as opposed to a file from a newer Loom, which must be left alone): the file can be set aside and the state started afresh. */
 export const isDamagedState = (error: unknown): error is IoError =>
   IoError.isInstance(error) && (error.code === "malformed_json" || error.code === "invalid_field");
+
+const STATE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** The file of side state `name` in session `dir` (state/<name>.json); IoError for a name that could leave the directory. */
+export function statePathOf(dir: string, name: string): string {
+  if (!STATE_NAME.test(name)) {
+    throw new IoError("invalid_field", `invalid state name "${name}"`, {
+      file: join(dir, STATE_DIR),
+      field: "name",
+      expected: "letters, digits, '.', '_' or '-', starting with a letter or digit",
+    });
+  }
+  return join(dir, STATE_DIR, `${name}.json`);
+}
+
+/**
+ * Side state `name` of session `dir`, read without opening the session (no lock, nothing renamed): as
+ * Session.readState reads it, a damaged file is reported through `warn` and read as absent.
+ */
+export async function readSessionState<T>(
+  dir: string,
+  name: string,
+  warn: (message: string) => void,
+): Promise<T | null> {
+  try {
+    return (await readStateFile(statePathOf(dir, name), undefined)) as T | null;
+  } catch (error) {
+    if (!isDamagedState(error)) throw error;
+    warn(`${error.message}: side state "${name}" is read as absent`);
+    return null;
+  }
+}

@@ -21,3 +21,5 @@ export {
   VLLM_RULES,
 } from "./rules/openai-completions.js";
 export { OPENAI_CHAT_RULES } from "./rules/openai-chat.js";
+export { realisticCandidate, realisticEnv, realisticLoom, writeRealisticSession } from "./realistic-session.js";
+export type { RealisticNodeShape, RealisticShape } from "./realistic-session.js";

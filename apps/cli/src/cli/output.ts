@@ -13,6 +13,7 @@ export class Output {
   readonly errColors: Colors;
   private spinner: { timer: NodeJS.Timeout; label: string; frame: number } | null = null;
   private lastPlain: string | null = null;
+  private wroteResult = false;
 
   constructor(
     readonly streams: Streams,
@@ -45,8 +46,14 @@ export class Output {
 
   /** The command's result: JSON in --json mode, otherwise the human rendering. */
   result(value: unknown, human: () => string): void {
+    this.wroteResult = true;
     if (this.json) this.streams.stdout.write(`${JSON.stringify(value)}\n`);
     else this.print(human());
+  }
+
+  /** Whether the result was written (a command that fails after it, such as fsck finding damage, has said its piece on stdout). */
+  get hasResult(): boolean {
+    return this.wroteResult;
   }
 
   /** A log line on stderr: always there, never mixed into machine output. */

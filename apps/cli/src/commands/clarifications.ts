@@ -1,7 +1,7 @@
 // `loom clarifications`: every question a selector asked the human, with the answer when there is one.
-import { clarifications } from "@loom/core";
+import { clarifications, decisionRows } from "@loom/core";
 import { defineCommand } from "../cli/define-command.js";
-import { renderDecisions, withSteps } from "../render/decisions.js";
+import { decisionsJson, renderDecisions } from "../render/decisions.js";
 import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
 
 export default defineCommand({
@@ -15,9 +15,9 @@ export default defineCommand({
   ],
   async run({ positionals, env, cwd, out }) {
     const { loom } = await readLoom({ positionals, env, cwd, out });
-    const found = clarifications(loom);
-    out.result({ sessionId: loom.sessionId, clarifications: withSteps(loom, found) }, () =>
-      renderDecisions(loom, found, out.colors, "no clarification questions were asked"),
+    const rows = decisionRows(loom, clarifications(loom));
+    out.result({ sessionId: loom.sessionId, clarifications: decisionsJson(rows) }, () =>
+      renderDecisions(rows, out.colors, "no clarification questions were asked"),
     );
   },
 });

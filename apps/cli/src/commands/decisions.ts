@@ -1,8 +1,9 @@
 // `loom decisions`: the last N decisions, with who chose, the logprob gap and the reason.
-import { lastDecisions } from "@loom/core";
+import { readSessionView } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
-import { renderDecisions, withSteps } from "../render/decisions.js";
-import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
+import { decisionsJson, renderDecisions } from "../render/decisions.js";
+import { SESSION_POSITIONAL } from "../session/read-loom.js";
+import { resolveSessionDir } from "../session/session-dir.js";
 
 export default defineCommand({
   name: "decisions",
@@ -26,10 +27,11 @@ export default defineCommand({
     },
   ],
   async run({ values, positionals, env, cwd, out }) {
-    const { loom } = await readLoom({ positionals, env, cwd, out });
-    const decisions = lastDecisions(loom, values.last);
-    out.result({ sessionId: loom.sessionId, decisions: withSteps(loom, decisions) }, () =>
-      renderDecisions(loom, decisions, out.colors, "no decisions yet"),
+    // Read from the digest kept with the snapshot: the latest decisions without loading the loom.
+    const view = await readSessionView(resolveSessionDir(positionals.session, env, cwd), { decisions: values.last });
+    for (const w of view.warnings) out.warn(w);
+    out.result({ sessionId: view.sessionId, decisions: decisionsJson(view.decisions) }, () =>
+      renderDecisions(view.decisions, out.colors, "no decisions yet"),
     );
   },
 });

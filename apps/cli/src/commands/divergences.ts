@@ -1,7 +1,7 @@
 // `loom divergences`: decisions whose chosen candidate the base model liked much less than its favourite.
-import { divergences } from "@loom/core";
+import { divergences, decisionRows } from "@loom/core";
 import { defineCommand } from "../cli/define-command.js";
-import { renderDecisions, withSteps } from "../render/decisions.js";
+import { decisionsJson, renderDecisions } from "../render/decisions.js";
 import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
 
 export default defineCommand({
@@ -25,14 +25,9 @@ export default defineCommand({
   ],
   async run({ values, positionals, env, cwd, out }) {
     const { loom } = await readLoom({ positionals, env, cwd, out });
-    const found = divergences(loom, values.threshold);
-    out.result({ sessionId: loom.sessionId, threshold: values.threshold, decisions: withSteps(loom, found) }, () =>
-      renderDecisions(
-        loom,
-        found,
-        out.colors,
-        `no decision with a logprob gap below ${values.threshold} (or no logprobs)`,
-      ),
+    const rows = decisionRows(loom, divergences(loom, values.threshold));
+    out.result({ sessionId: loom.sessionId, threshold: values.threshold, decisions: decisionsJson(rows) }, () =>
+      renderDecisions(rows, out.colors, `no decision with a logprob gap below ${values.threshold} (or no logprobs)`),
     );
   },
 });

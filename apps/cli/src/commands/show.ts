@@ -1,8 +1,26 @@
 // `loom show`: the text of the current path (or of any node's path).
-import { currentTip, pathText, rootPath } from "@loom/core";
+import { rootPath } from "@loom/core";
+import { readSessionView } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
 import { resolveNodeRef } from "../session/node-ref.js";
 import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
+import { resolveSessionDir } from "../session/session-dir.js";
+
+/** The ids and texts of the path to show: the current path from the digest, another from the whole loom. */
+async function pathOf(
+  ctx: Parameters<typeof readLoom>[0],
+  node: string | undefined,
+): Promise<{ dir: string; sessionId: string; path: string[]; texts: string[] }> {
+  if (node === undefined) {
+    const dir = resolveSessionDir(ctx.positionals.session, ctx.env, ctx.cwd);
+    const view = await readSessionView(dir);
+    for (const w of view.warnings) ctx.out.warn(w);
+    return { dir, sessionId: view.sessionId, path: view.path, texts: view.texts };
+  }
+  const { dir, loom } = await readLoom(ctx);
+  const path = rootPath(loom, resolveNodeRef(loom, node, "--node"));
+  return { dir, sessionId: loom.sessionId, path, texts: path.map((id) => loom.nodes[id]!.text) };
+}
 
 export default defineCommand({
   name: "show",
@@ -22,17 +40,15 @@ export default defineCommand({
     { command: "loom show story --json | jq -r .text", description: "The text for a script." },
   ],
   async run({ values, positionals, env, cwd, out }) {
-    const { dir, loom } = await readLoom({ positionals, env, cwd, out });
-    const tip = values.node ? resolveNodeRef(loom, values.node, "--node") : currentTip(loom);
-    const path = values.node ? rootPath(loom, tip) : loom.currentPath;
-    const text = pathText(loom, path);
-    out.result({ session: dir, sessionId: loom.sessionId, node: tip, path, text }, () => {
+    const { dir, sessionId, path, texts } = await pathOf({ positionals, env, cwd, out }, values.node);
+    const tip = path[path.length - 1]!;
+    const text = texts.join("");
+    out.result({ session: dir, sessionId, node: tip, path, text }, () => {
       if (!values.segments) return text;
       const c = out.colors;
       // Alternate styles so the joins are visible; without colour, a thin separator.
-      return path
-        .map((id, i) => {
-          const seg = loom.nodes[id]!.text;
+      return texts
+        .map((seg, i) => {
           if (!c.enabled) return i === 0 ? seg : `│${seg}`;
           return i === 0 ? c.bold(seg) : i % 2 ? c.cyan(seg) : seg;
         })

@@ -1,6 +1,5 @@
 // `loom stats`: the size of the loom, how far choices strayed from the model, tokens and cost.
-import { loomStats, nodeTokenCount, pathTokenCount, type Loom } from "@loom/core";
-import { openSession } from "@loom/io";
+import { readSessionState, readSessionView } from "@loom/io";
 import type { SessionUsage } from "@loom/orchestrator";
 import { defineCommand } from "../cli/define-command.js";
 import { formatLogprob } from "../render/snippet.js";
@@ -20,16 +19,6 @@ function usageTotals(usage: SessionUsage | null) {
   };
 }
 
-/**
- * Counted as the token budget (maxTokensTotal) counts them: a segment without tokens (CLI-sim, the
- * human's own text) by its length. `generated` leaves out what the human wrote or edited.
- */
-function tokenCounts(loom: Loom) {
-  let generated = 0;
-  for (const n of Object.values(loom.nodes)) if (n.origin === "generated") generated += nodeTokenCount(n);
-  return { generatedTokens: generated, currentPathTokens: pathTokenCount(loom) };
-}
-
 export default defineCommand({
   name: "stats",
   summary: "counts, mean logprob gap, tokens and cost",
@@ -41,51 +30,46 @@ export default defineCommand({
   ],
   async run({ positionals, env, cwd, out }) {
     const dir = resolveSessionDir(positionals.session, env, cwd);
-    const session = await openSession(dir, { readOnly: true });
-    try {
-      for (const w of session.warnings) out.warn(w);
-      const loom = session.loom;
-      const saved = await session.readState<SessionUsage>("usage");
-      const usage = usageTotals(saved);
-      const stats = {
-        sessionId: loom.sessionId,
-        ...loomStats(loom),
-        ...tokenCounts(loom),
-        textChars: loom.currentPath.reduce((sum, id) => sum + loom.nodes[id]!.text.length, 0),
-        usage: saved,
-        requests: usage.requests,
-        modelInputTokens: usage.inputTokens,
-        modelOutputTokens: usage.outputTokens,
-        costUsd: usage.costUsd,
-        generator: `${loom.config.generator.provider}${loom.config.generator.model ? ` ${loom.config.generator.model}` : ""}`,
-        selector: loom.config.selector.mode,
-      };
-      out.result(stats, () => {
-        const rows: [string, string][] = [
-          ["session", stats.sessionId],
-          ["generator", stats.generator],
-          ["selector", stats.selector],
-          ["nodes", String(stats.nodes)],
-          [
-            "decisions",
-            `${stats.decisions} (${stats.resolvedDecisions} resolved, ${stats.clarifications} clarifications)`,
-          ],
-          ["depth", String(stats.depth)],
-          ["mean logprob gap", formatLogprob(stats.meanLogprobGap)],
-          ["tokens", `${stats.generatedTokens} generated, ${stats.currentPathTokens} on the current path`],
-          ["text", `${stats.textChars} characters`],
-          ["model calls", `${usage.requests} requests, ${usage.inputTokens} tokens in, ${usage.outputTokens} out`],
-          [
-            "cost",
-            stats.costUsd !== null
-              ? `$${stats.costUsd.toFixed(4)}${usage.unpriced.length ? ` (not priced: ${usage.unpriced.join(", ")})` : ""}`
-              : "— (local engine, or no price configured)",
-          ],
-        ];
-        return rows.map(([k, v]) => `${out.colors.bold(k.padEnd(17))} ${v}`).join("\n");
-      });
-    } finally {
-      await session.close();
-    }
+    // Totals from the digest kept with the snapshot (the whole session is read only when it has none).
+    const view = await readSessionView(dir);
+    for (const w of view.warnings) out.warn(w);
+    const saved = await readSessionState<SessionUsage>(dir, "usage", (w) => out.warn(w));
+    const usage = usageTotals(saved);
+    const generator = view.config.generator;
+    const stats = {
+      sessionId: view.sessionId,
+      ...view.stats,
+      usage: saved,
+      requests: usage.requests,
+      modelInputTokens: usage.inputTokens,
+      modelOutputTokens: usage.outputTokens,
+      costUsd: usage.costUsd,
+      generator: `${generator.provider}${generator.model ? ` ${generator.model}` : ""}`,
+      selector: view.config.selector.mode,
+    };
+    out.result(stats, () => {
+      const rows: [string, string][] = [
+        ["session", stats.sessionId],
+        ["generator", stats.generator],
+        ["selector", stats.selector],
+        ["nodes", String(stats.nodes)],
+        [
+          "decisions",
+          `${stats.decisions} (${stats.resolvedDecisions} resolved, ${stats.clarifications} clarifications)`,
+        ],
+        ["depth", String(stats.depth)],
+        ["mean logprob gap", formatLogprob(stats.meanLogprobGap)],
+        ["tokens", `${stats.generatedTokens} generated, ${stats.currentPathTokens} on the current path`],
+        ["text", `${stats.textChars} characters`],
+        ["model calls", `${usage.requests} requests, ${usage.inputTokens} tokens in, ${usage.outputTokens} out`],
+        [
+          "cost",
+          stats.costUsd !== null
+            ? `$${stats.costUsd.toFixed(4)}${usage.unpriced.length ? ` (not priced: ${usage.unpriced.join(", ")})` : ""}`
+            : "— (local engine, or no price configured)",
+        ],
+      ];
+      return rows.map(([k, v]) => `${out.colors.bold(k.padEnd(17))} ${v}`).join("\n");
+    });
   },
 });

@@ -1,10 +1,12 @@
 // `loom tree`: the loom around the tip by default (a long piece stays readable), a subtree, or all of it.
+import { DEFAULT_AROUND, treeWindow, type TreeWindow } from "@loom/core";
+import { readSessionView } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
 import { UsageError } from "../cli/exit-error.js";
 import { renderTree, treeJson } from "../render/tree.js";
-import { DEFAULT_AROUND, treeWindow } from "../render/tree-window.js";
 import { resolveNodeRef } from "../session/node-ref.js";
 import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
+import { resolveSessionDir } from "../session/session-dir.js";
 
 export default defineCommand({
   name: "tree",
@@ -54,17 +56,22 @@ export default defineCommand({
     }
     if (values.subtree !== undefined && values.around !== undefined)
       throw new UsageError("give --around or --subtree, not both");
-    const { loom } = await readLoom({ positionals, env, cwd, out });
-    const subtree = values.subtree !== undefined ? resolveNodeRef(loom, values.subtree, "--subtree") : undefined;
-    const window = treeWindow(loom, { around: values.around, subtree, depth: values.depth, all: values.all });
-    out.result(
-      {
-        sessionId: loom.sessionId,
-        tip: loom.currentPath[loom.currentPath.length - 1],
-        pathLength: loom.currentPath.length,
-        ...treeJson(loom, window),
-      },
-      () => renderTree(loom, window, { width: out.columns, colors: out.colors }),
+    let sessionId: string;
+    let window: TreeWindow;
+    if (values.subtree === undefined && !values.all && (values.depth ?? 0) === 0) {
+      // The path view with branches folded is kept in the snapshot's digest: no need to load the loom.
+      const view = await readSessionView(resolveSessionDir(positionals.session, env, cwd), { around: values.around });
+      for (const w of view.warnings) out.warn(w);
+      sessionId = view.sessionId;
+      window = view.tree;
+    } else {
+      const { loom } = await readLoom({ positionals, env, cwd, out });
+      const subtree = values.subtree !== undefined ? resolveNodeRef(loom, values.subtree, "--subtree") : undefined;
+      sessionId = loom.sessionId;
+      window = treeWindow(loom, { around: values.around, subtree, depth: values.depth, all: values.all });
+    }
+    out.result({ sessionId, tip: window.tip, pathLength: window.pathLength, ...treeJson(window) }, () =>
+      renderTree(window, { width: out.columns, colors: out.colors }),
     );
   },
 });

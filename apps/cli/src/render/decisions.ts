@@ -1,23 +1,19 @@
-// Renders decision records as short blocks: action, who, gap, the chosen text, the reason, any question.
-import type { DecisionEvent, Loom } from "@loom/core";
+// Renders decision rows as short blocks: step, action, who, gap, the chosen text, the reason, any question.
+import type { DecisionRow } from "@loom/core";
 import type { Colors } from "../cli/colors.js";
-import { stepCounter } from "./decision-steps.js";
 import { formatLogprob, snippet } from "./snippet.js";
 
 /** Decision records as the commands print them in --json: the DecisionEvent fields plus the step they were made at. */
-export function withSteps(loom: Loom, decisions: readonly DecisionEvent[]): (DecisionEvent & { step: number })[] {
-  const stepOf = stepCounter(loom);
-  return decisions.map((d) => ({ ...d, step: stepOf(d.parentNodeId) }));
+export function decisionsJson(rows: readonly DecisionRow[]) {
+  return rows.map((r) => ({ ...r.decision, step: r.step }));
 }
 
-export function renderDecisions(loom: Loom, decisions: readonly DecisionEvent[], c: Colors, empty: string): string {
-  if (decisions.length === 0) return c.dim(empty);
-  const stepOf = stepCounter(loom);
-  return decisions
-    .map((d) => {
-      const chosen = d.chosenNodeId ? loom.nodes[d.chosenNodeId] : undefined;
+export function renderDecisions(rows: readonly DecisionRow[], c: Colors, empty: string): string {
+  if (rows.length === 0) return c.dim(empty);
+  return rows
+    .map(({ decision: d, step, chosenText }) => {
       const head = [
-        c.bold(`step ${stepOf(d.parentNodeId)}`),
+        c.bold(`step ${step}`),
         c.bold(d.action ?? "open"),
         c.dim(d.id),
         d.chosenBy ? `by ${d.chosenBy}` : "",
@@ -27,7 +23,7 @@ export function renderDecisions(loom: Loom, decisions: readonly DecisionEvent[],
         .filter(Boolean)
         .join("  ");
       const lines = [head];
-      if (chosen) lines.push(`  chose ${JSON.stringify(snippet(chosen.text, 70))}`);
+      if (chosenText !== null) lines.push(`  chose ${JSON.stringify(snippet(chosenText, 70))}`);
       if (d.reason) lines.push(`  reason: ${snippet(d.reason, 100)}`);
       if (d.clarificationQuestion) lines.push(`  asked: ${d.clarificationQuestion}`);
       if (d.humanResponse) lines.push(`  answer: ${d.humanResponse}`);

@@ -1,8 +1,7 @@
 // Draws a tree window as lines that fit the terminal: the current path as a spine, branches indented under the node they leave.
-import type { Loom } from "@loom/core";
+import type { TreeRow, TreeWindow } from "@loom/core";
 import type { Colors } from "../cli/colors.js";
 import { formatLogprob, snippet } from "./snippet.js";
-import type { TreeRow, TreeWindow } from "./tree-window.js";
 
 export interface TreeRenderOptions {
   width: number;
@@ -25,7 +24,7 @@ function prefixes(rows: readonly TreeRow[]): string[] {
   });
 }
 
-export function renderTree(loom: Loom, window: TreeWindow, options: TreeRenderOptions): string {
+export function renderTree(window: TreeWindow, options: TreeRenderOptions): string {
   const { colors: c } = options;
   const width = Math.max(40, options.width);
   const lines: string[] = [];
@@ -35,16 +34,15 @@ export function renderTree(loom: Loom, window: TreeWindow, options: TreeRenderOp
   }
   const pre = prefixes(window.rows);
   window.rows.forEach((r, i) => {
-    const node = loom.nodes[r.id]!;
     // A very deep branch would push the text off the screen: its indentation is shortened to a depth mark.
     let prefix = pre[i]!;
     if (prefix.length > width / 3) prefix = `…${r.level}› ${prefix.slice(-3)}`;
     const mark = r.tip ? c.green("▶") : r.onCurrentPath ? c.green("●") : "○";
-    const lp = node.stepLogprob === null ? "" : ` ${formatLogprob(node.stepLogprob)}`;
-    const who = node.chosenBy ? ` [${node.chosenBy}]` : "";
+    const lp = r.stepLogprob === null ? "" : ` ${formatLogprob(r.stepLogprob)}`;
+    const who = r.chosenBy ? ` [${r.chosenBy}]` : "";
     const hidden = r.hiddenDescendants > 0 ? ` +${r.hiddenDescendants} below` : "";
     const fixed = prefix.length + 2 + r.id.length + 1 + lp.length + who.length + hidden.length + 2;
-    const text = JSON.stringify(snippet(node.text, Math.max(8, width - fixed)));
+    const text = JSON.stringify(snippet(r.text, Math.max(8, width - fixed)));
     lines.push(
       `${prefix}${mark} ${c.dim(r.id)} ${r.onCurrentPath ? c.bold(text) : text}${c.dim(lp)}${c.dim(who)}${c.yellow(hidden)}`,
     );
@@ -53,22 +51,19 @@ export function renderTree(loom: Loom, window: TreeWindow, options: TreeRenderOp
 }
 
 /** The same window for machines: flat rows with parent ids (no nesting, so any depth serialises and parses). */
-export function treeJson(loom: Loom, window: TreeWindow) {
+export function treeJson(window: TreeWindow) {
   return {
     mode: window.mode,
     pathAbove: window.pathAbove,
-    nodes: window.rows.map((r) => {
-      const n = loom.nodes[r.id]!;
-      return {
-        id: r.id,
-        parentId: r.parentId,
-        depth: r.depth,
-        text: n.text,
-        stepLogprob: n.stepLogprob,
-        chosenBy: n.chosenBy,
-        onCurrentPath: r.onCurrentPath,
-        hiddenDescendants: r.hiddenDescendants,
-      };
-    }),
+    nodes: window.rows.map((r) => ({
+      id: r.id,
+      parentId: r.parentId,
+      depth: r.depth,
+      text: r.text,
+      stepLogprob: r.stepLogprob,
+      chosenBy: r.chosenBy,
+      onCurrentPath: r.onCurrentPath,
+      hiddenDescendants: r.hiddenDescendants,
+    })),
   };
 }

@@ -1,5 +1,7 @@
-// Which part of a loom `loom tree` shows: a window of the current path around the tip, a subtree, or all — as rows, built without recursion.
-import { childrenOf, type Loom } from "@loom/core";
+// Which part of a loom a tree view shows: a window of the current path around the tip, a subtree, or all — as self-contained rows, built without recursion.
+import { childrenOf } from "./loom-index.js";
+import type { Loom } from "./loom.js";
+import type { ChosenBy } from "./node.js";
 
 export interface TreeWindowOptions {
   /** Steps of the current path shown above the tip (default 10). */
@@ -25,10 +27,18 @@ export interface TreeRow {
   tip: boolean;
   /** Descendants not drawn because of the depth limit. */
   hiddenDescendants: number;
+  /** The node's own text and score, so a window can be drawn (or stored) without the loom. */
+  text: string;
+  stepLogprob: number | null;
+  chosenBy: ChosenBy | null;
 }
 
 export interface TreeWindow {
   mode: "around" | "subtree" | "all";
+  /** Length of the current path (the seed included). */
+  pathLength: number;
+  /** The current path's last node (drawn or not). */
+  tip: string;
   /** Steps of the current path above the window (not drawn). */
   pathAbove: number;
   rows: TreeRow[];
@@ -44,6 +54,32 @@ function countDescendants(loom: Loom, id: string): number {
     stack.push(...childrenOf(loom, stack.pop()!));
   }
   return count;
+}
+
+function row(
+  loom: Loom,
+  id: string,
+  depth: number,
+  level: number,
+  last: boolean,
+  onCurrentPath: boolean,
+  tip: boolean,
+  hiddenDescendants: number,
+): TreeRow {
+  const n = loom.nodes[id]!;
+  return {
+    id,
+    parentId: n.parentId,
+    depth,
+    level,
+    last,
+    onCurrentPath,
+    tip,
+    hiddenDescendants,
+    text: n.text,
+    stepLogprob: n.stepLogprob,
+    chosenBy: n.chosenBy,
+  };
 }
 
 /** Rows of the subtree under `top` (itself included), depth-first, at most `maxLevels` below it. */
@@ -63,16 +99,18 @@ function subtreeRows(
     const e = stack.pop()!;
     const kids = childrenOf(loom, e.id);
     const folded = kids.length > 0 && e.below >= maxLevels;
-    rows.push({
-      id: e.id,
-      parentId: loom.nodes[e.id]!.parentId,
-      depth: e.depth,
-      level: e.level,
-      last: e.last,
-      onCurrentPath: onPath.has(e.id),
-      tip: e.id === tip,
-      hiddenDescendants: folded ? countDescendants(loom, e.id) : 0,
-    });
+    rows.push(
+      row(
+        loom,
+        e.id,
+        e.depth,
+        e.level,
+        e.last,
+        onPath.has(e.id),
+        e.id === tip,
+        folded ? countDescendants(loom, e.id) : 0,
+      ),
+    );
     if (folded) continue;
     for (let i = kids.length - 1; i >= 0; i--) {
       stack.push({
@@ -86,6 +124,7 @@ function subtreeRows(
   }
 }
 
+/** The rows a tree view draws, in drawing order: the current path's spine with its branches, a subtree, or everything. */
 export function treeWindow(loom: Loom, options: TreeWindowOptions): TreeWindow {
   const path = loom.currentPath;
   const tip = path[path.length - 1]!;
@@ -95,7 +134,7 @@ export function treeWindow(loom: Loom, options: TreeWindowOptions): TreeWindow {
     let depth = 0;
     for (let p = loom.nodes[options.subtree]!.parentId; p !== null; p = loom.nodes[p]!.parentId) depth++;
     subtreeRows(loom, options.subtree, depth, 0, true, options.depth ?? 3, onPath, tip, rows);
-    return { mode: "subtree", pathAbove: 0, rows };
+    return { mode: "subtree", pathLength: path.length, tip, pathAbove: 0, rows };
   }
   const all = options.all === true;
   const start = all ? 0 : Math.max(0, path.length - 1 - (options.around ?? DEFAULT_AROUND));
@@ -103,20 +142,25 @@ export function treeWindow(loom: Loom, options: TreeWindowOptions): TreeWindow {
   const branchLevels = options.depth ?? (all ? Number.POSITIVE_INFINITY : 0);
   for (let i = start; i < path.length; i++) {
     const id = path[i]!;
-    rows.push({
-      id,
-      parentId: loom.nodes[id]!.parentId,
-      depth: i,
-      level: 0,
-      last: true,
-      onCurrentPath: true,
-      tip: id === tip,
-      hiddenDescendants: 0,
-    });
+    rows.push(row(loom, id, i, 0, true, true, id === tip, 0));
     const branches = childrenOf(loom, id).filter((c) => c !== path[i + 1]);
     branches.forEach((c, k) =>
       subtreeRows(loom, c, i + 1, 1, k === branches.length - 1, branchLevels, onPath, tip, rows),
     );
   }
-  return { mode: all ? "all" : "around", pathAbove: start, rows };
+  return { mode: all ? "all" : "around", pathLength: path.length, tip, pathAbove: start, rows };
+}
+
+/**
+ * A narrower "around" window cut from a wider one (both with branches folded at their first node): the
+ * rows from the spine row `around` steps above the tip. Null when `window` cannot give it (another mode,
+ * or not wide enough).
+ */
+export function narrowWindow(window: TreeWindow, around: number): TreeWindow | null {
+  if (window.mode !== "around") return null;
+  const start = Math.max(0, window.pathLength - 1 - around);
+  if (start < window.pathAbove) return null;
+  const from = window.rows.findIndex((r) => r.level === 0 && r.depth === start);
+  if (from < 0) return null;
+  return { ...window, pathAbove: start, rows: window.rows.slice(from) };
 }

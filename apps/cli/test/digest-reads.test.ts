@@ -1,0 +1,108 @@
+// show, stats, decisions and tree print the same from the digest kept with the snapshot as from a whole read (journal ops beyond the snapshot), and a damaged digest ends in one clear error.
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { addCandidates, checkout, choose, type Loom, type LoomEnv } from "@loom/core";
+import { createSession, openSession, readSessionView } from "@loom/io";
+import { realisticCandidate, realisticLoom } from "@loom/testkit";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, loom, scratch } from "./helpers.js";
+
+let dir: string;
+let closed: string;
+
+/** Every reading the digest serves, and some it does not reach (read whole either way). */
+const READS: string[][] = [
+  ["show"],
+  ["show", "--segments"],
+  ["stats"],
+  ["decisions", "--last", "20"],
+  ["decisions", "--last", "150"],
+  ["tree"],
+  ["tree", "--around", "3"],
+  ["tree", "--around", "60"],
+];
+
+async function readAll(session: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const args of READS) {
+    for (const json of [false, true]) {
+      const r = await loom([args[0]!, session, ...args.slice(1), ...(json ? ["--json"] : [])], {
+        dir,
+        env: { COLUMNS: "100" },
+      });
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+      expect(r.stderr).toBe("");
+      // JSON compared as values (key order is not part of the format); the session path differs by copy.
+      out.push(json ? JSON.stringify({ ...JSON.parse(r.stdout), session: undefined }) : r.stdout);
+    }
+  }
+  return out;
+}
+
+/** A branch grown off the path a few steps up, and the path taken up again: the tree has folded branches with nodes below. */
+function withBranch(l: Loom, env: LoomEnv): void {
+  const rand = () => 0.5;
+  const back = l.currentPath.at(-1)!;
+  const fork = l.currentPath.at(-4)!;
+  const off = Object.values(l.nodes).find((n) => n.parentId === fork && !l.currentPath.includes(n.id))!;
+  checkout(l, off.id);
+  for (let i = 0; i < 2; i++) {
+    const a = addCandidates(l, l.currentPath.at(-1)!, [realisticCandidate(rand), realisticCandidate(rand)], { env });
+    choose(l, a.decisionId, a.nodeIds[0]!, "selector_llm", "a detour", env);
+  }
+  checkout(l, back);
+}
+
+beforeAll(async () => {
+  ensureBuilt();
+  dir = scratch();
+  closed = join(dir, "closed");
+  const l = realisticLoom({ decisions: 120, branching: 3 });
+  // The branch's ids and times follow the builder's (which start at 1 in January 2026).
+  let n = 0;
+  const env: LoomEnv = {
+    newId: (k) => `${k}_branch${++n}`,
+    now: () => new Date(Date.UTC(2026, 5, 1) + n++).toISOString(),
+  };
+  withBranch(l, env);
+  const s = await createSession(closed, l);
+  await s.close();
+}, 120_000);
+
+describe("reading commands from the digest", () => {
+  it("print exactly what a whole read prints", async () => {
+    expect((await readSessionView(closed)).read).toBe("digest");
+    const fromDigest = await readAll(closed);
+
+    // The same session with an op in the journal beyond the snapshot (a writer that has not compacted):
+    // a checkout of the tip it is already at, so the loom is the same but the digest cannot be used.
+    const journaled = join(dir, "journaled");
+    cpSync(closed, journaled, { recursive: true });
+    const w = await openSession(journaled, { compactAfterBytes: false });
+    w.mutate((l) => checkout(l, l.currentPath.at(-1)!));
+    // Released without closing (close would compact): as a writer killed after its commit leaves it.
+    (w as unknown as { lock: { release(): void } }).lock.release();
+    expect((await readSessionView(journaled)).read).toBe("full");
+    const whole = await readAll(journaled);
+    expect(whole).toEqual(fromDigest);
+  }, 240_000);
+
+  it("a damaged digest is one clear error naming the file and frame, for each command", async () => {
+    const damaged = join(dir, "damaged");
+    cpSync(closed, damaged, { recursive: true });
+    const file = join(damaged, "loom.json");
+    const bytes = readFileSync(file);
+    // The path frame (the digest's) follows the 16-byte marker and the head frame (10-byte header + payload).
+    const pathFrame = 16 + 10 + bytes.readUInt32LE(16);
+    bytes[pathFrame + 10 + 3]! ^= 0x01;
+    writeFileSync(file, bytes);
+    for (const args of [["show"], ["stats"], ["decisions", "--last", "20"], ["tree"]]) {
+      const r = await loom([args[0]!, damaged, ...args.slice(1)], { dir });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain(file);
+      expect(r.stderr).toMatch(/frame 1 .*fails its checksum/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 120_000);
+});
