@@ -1,6 +1,6 @@
-// Benchmark of the `loom` binary's read-only commands on a 100,000-node session of realistic nodes, against `node -e 0` in the same run.
+// Benchmark of the `loom` binary on long sessions of realistic nodes: the read-only commands at 100,000 nodes against `node -e 0` in the same run, and the JSON export's peak memory against the session's size at 100,000 and 200,000 nodes.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeRealisticSession } from "@loom/testkit";
@@ -12,6 +12,8 @@ const BRANCHING = 4;
 const RUNS = 5;
 const TARGET_MS = 300;
 const BIN = join(process.cwd(), "apps/cli/dist/bin.js");
+/** Prints the process's peak RSS (KB) on stderr as it exits, whichever way it exits. */
+const REPORT_RSS = `data:text/javascript,process.on("exit",()=>process.stderr.write("\\nmaxrss="+process.resourceUsage().maxRSS+"\\n"))`;
 
 function wall(args: string[]): number {
   const times: number[] = [];
@@ -28,12 +30,50 @@ function wall(args: string[]): number {
   return median(times);
 }
 
+/** `loom export -f json` into a file: its size (the session as plain JSON) and the process's peak RSS, in bytes. */
+function exportJson(session: string, file: string): { bytes: number; rss: number; ms: number } {
+  const fd = openSync(file, "w");
+  const t = nowMs();
+  try {
+    const r = spawnSync(process.execPath, ["--import", REPORT_RSS, BIN, "export", session, "-f", "json"], {
+      stdio: ["ignore", fd, "pipe"],
+      encoding: "utf8",
+    });
+    if (r.status !== 0) throw new Error(`export failed (${r.status}): ${r.stderr}`);
+    const rss = Number(/maxrss=(\d+)/.exec(r.stderr)?.[1]) * 1024;
+    return { bytes: statSync(file).size, rss, ms: nowMs() - t };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function exportResult(session: string, file: string, nodes: number): BenchResult {
+  const e = exportJson(session, file);
+  rmSync(file, { force: true });
+  console.log(
+    `export -f json of ${nodes} nodes: ${(e.bytes / 1e6).toFixed(0)} MB of JSON in ${(e.ms / 1000).toFixed(1)} s, peak RSS ${(e.rss / 1e6).toFixed(0)} MB`,
+  );
+  return {
+    metric: "export -f json peak RSS",
+    value: e.rss / 1e6,
+    unit: "MB",
+    params: { nodes, exportMB: Math.round(e.bytes / 1e6), seconds: Math.round(e.ms / 100) / 10 },
+    // Baseline: the session's size as plain JSON (what the export writes); the target is twice that.
+    baseline: e.bytes / 1e6,
+    ratio: e.rss / e.bytes,
+    target: "≤ 2× the session's uncompressed size",
+    pass: e.rss <= 2 * e.bytes,
+  };
+}
+
 const dir = mkdtempSync(join(tmpdir(), "loom-cli-bench-"));
 try {
   const session = join(dir, "long");
-  const t = nowMs();
-  const loom = await writeRealisticSession(session, { decisions: DECISIONS, branching: BRANCHING });
-  const nodes = Object.keys(loom.nodes).length;
+  let t = nowMs();
+  // Only the count is kept: the bench process should not hold one loom while the next is built.
+  const nodes = Object.keys(
+    (await writeRealisticSession(session, { decisions: DECISIONS, branching: BRANCHING })).nodes,
+  ).length;
   console.log(`built a session of ${nodes} nodes in ${Math.round(nowMs() - t)} ms`);
   const baseline = wall(["-e", "0"]);
   const commands: [string, string[]][] = [
@@ -55,6 +95,17 @@ try {
       pass: value <= TARGET_MS,
     };
   });
+  results.push(exportResult(session, join(dir, "export.json"), nodes));
+  rmSync(session, { recursive: true, force: true });
+
+  // Twice the size: past what one string could hold as JSON with --json's wrapping (issue 16 item 12).
+  const large = join(dir, "larger");
+  t = nowMs();
+  const bigNodes = Object.keys(
+    (await writeRealisticSession(large, { decisions: 2 * DECISIONS, branching: BRANCHING })).nodes,
+  ).length;
+  console.log(`built a session of ${bigNodes} nodes in ${Math.round(nowMs() - t)} ms`);
+  results.push(exportResult(large, join(dir, "export.json"), bigNodes));
   writeResults("cli", results);
 } finally {
   rmSync(dir, { recursive: true, force: true });

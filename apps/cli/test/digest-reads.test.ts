@@ -1,4 +1,4 @@
-// show, stats, decisions and tree print the same from the digest kept with the snapshot as from a whole read (journal ops beyond the snapshot), and a damaged digest ends in one clear error.
+// show, stats, decisions and tree print the same from the digest kept with the snapshot as from a whole read (journal ops beyond the snapshot), a damaged digest ends in one clear error, and export -f json streamed off the snapshot equals the export of the whole loom.
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { addCandidates, checkout, choose, type Loom, type LoomEnv } from "@loom/core";
@@ -9,6 +9,7 @@ import { ensureBuilt, loom, scratch } from "./helpers.js";
 
 let dir: string;
 let closed: string;
+let journaled: string;
 
 /** Every reading the digest serves, and some it does not reach (read whole either way). */
 const READS: string[][] = [
@@ -67,6 +68,14 @@ beforeAll(async () => {
   withBranch(l, env);
   const s = await createSession(closed, l);
   await s.close();
+  // The same session with an op in the journal beyond the snapshot (a writer that has not compacted):
+  // a checkout of the tip it is already at, so the loom is the same but the digest cannot be used.
+  journaled = join(dir, "journaled");
+  cpSync(closed, journaled, { recursive: true });
+  const w = await openSession(journaled, { compactAfterBytes: false });
+  w.mutate((l) => checkout(l, l.currentPath.at(-1)!));
+  // Released without closing (close would compact): as a writer killed after its commit leaves it.
+  (w as unknown as { lock: { release(): void } }).lock.release();
 }, 120_000);
 
 describe("reading commands from the digest", () => {
@@ -74,14 +83,6 @@ describe("reading commands from the digest", () => {
     expect((await readSessionView(closed)).read).toBe("digest");
     const fromDigest = await readAll(closed);
 
-    // The same session with an op in the journal beyond the snapshot (a writer that has not compacted):
-    // a checkout of the tip it is already at, so the loom is the same but the digest cannot be used.
-    const journaled = join(dir, "journaled");
-    cpSync(closed, journaled, { recursive: true });
-    const w = await openSession(journaled, { compactAfterBytes: false });
-    w.mutate((l) => checkout(l, l.currentPath.at(-1)!));
-    // Released without closing (close would compact): as a writer killed after its commit leaves it.
-    (w as unknown as { lock: { release(): void } }).lock.release();
     expect((await readSessionView(journaled)).read).toBe("full");
     const whole = await readAll(journaled);
     expect(whole).toEqual(fromDigest);
@@ -104,5 +105,27 @@ describe("reading commands from the digest", () => {
       expect(r.stderr).toMatch(/frame 1 .*fails its checksum/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+  }, 120_000);
+});
+
+describe("export -f json of a closed session (streamed off the snapshot)", () => {
+  const exported = async (session: string, extra: string[] = []) => {
+    const r = await loom(["export", session, "-f", "json", ...extra], { dir });
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  };
+
+  it("is the document the whole loom gives, and --json wraps it as one document", async () => {
+    const streamed = await exported(closed);
+    const whole = await exported(journaled); // ops in the journal: the loom is read whole
+    expect({ ...streamed, exportedAt: null }).toEqual({ ...whole, exportedAt: null });
+    const loomOf = (d: Record<string, unknown>) => d["loom"] as { nodes: object; decisions: object };
+    expect(Object.keys(loomOf(streamed).nodes)).toHaveLength(120 * 3 + 1 + 4);
+    expect(Object.keys(loomOf(streamed).decisions)).toHaveLength(122);
+    const wrapped = await loom(["export", closed, "-f", "json", "--json"], { dir });
+    expect(wrapped.stdout.trimEnd().split("\n")).toHaveLength(1);
+    const { format, content } = JSON.parse(wrapped.stdout) as { format: string; content: string };
+    expect(format).toBe("json");
+    expect({ ...JSON.parse(content), exportedAt: null }).toEqual({ ...streamed, exportedAt: null });
   }, 120_000);
 });

@@ -5,6 +5,8 @@ export type { CurrentPathView } from "./current-path.js";
 export { readSessionView } from "./session-view.js";
 export type { SessionView, SessionViewWants } from "./session-view.js";
 export { readSessionState } from "./state-file.js";
+export { readSnapshotRecords } from "./snapshot-records.js";
+export type { SnapshotRecord, SnapshotRecords } from "./snapshot-records.js";
 export { fsckSession } from "./fsck.js";
 export type { FsckProblem, FsckReport } from "./fsck.js";
 export { salvageSession } from "./salvage.js";

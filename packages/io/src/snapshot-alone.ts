@@ -27,6 +27,8 @@ async function sizeOf(file: string): Promise<number | null> {
   }
 }
 
+const HEAD_READ_BYTES = 1024 * 1024;
+
 /** The head and path frames of a format-2 snapshot, or null when the file is another format or has no path frame (only readers of the whole loom need none). */
 export async function readHeadAndPath(file: string): Promise<HeadAndPath | null> {
   const handle = await open(file, "r");
@@ -35,7 +37,8 @@ export async function readHeadAndPath(file: string): Promise<HeadAndPath | null>
     await handle.read(first, 0, first.length, 0);
     if (!first.equals(SNAPSHOT_MAGIC)) return null;
     let head: Record<string, unknown> | null = null;
-    for await (const frame of readFrames(handle, file)) {
+    // The head and path frames are the first few hundred KB even of a large session: no need for big reads.
+    for await (const frame of readFrames(handle, file, undefined, HEAD_READ_BYTES)) {
       if (frame.type === "head") head = json(frame);
       else if (frame.type === "path" && head) return { file, head, path: json(frame) };
       else break;

@@ -46,11 +46,13 @@ const READ_BYTES = 8 * 1024 * 1024;
  * at a time. Throws IoError naming the file, frame and byte offset on any damage: a bad marker, a frame cut
  * short, an impossible length, an unknown type or a checksum that does not hold. With `onDamage`, a frame
  * whose checksum fails is reported and skipped instead (fsck); damage to the framing itself still ends the read.
+ * `readBytes` is the size of each read: smaller for a reader that wants only the first frames.
  */
 export async function* readFrames(
   handle: FileHandle,
   file: string,
   onDamage?: (error: IoError, offset: number) => void,
+  readBytes: number = READ_BYTES,
 ): AsyncGenerator<Frame> {
   const { size } = await handle.stat();
   let buf = Buffer.alloc(0);
@@ -58,7 +60,7 @@ export async function* readFrames(
   const ensure = async (offset: number, length: number): Promise<boolean> => {
     if (offset + length > size) return false;
     if (offset >= bufAt && offset + length <= bufAt + buf.length) return true;
-    const want = Math.max(length, Math.min(READ_BYTES, size - offset));
+    const want = Math.max(length, Math.min(readBytes, size - offset));
     const next = Buffer.allocUnsafe(want);
     let got = 0;
     while (got < want) {

@@ -27,7 +27,7 @@ export function decode(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
 }
 
-function payloadText(frame: Frame, file: string): string {
+export function payloadText(frame: Frame, file: string): string {
   if (!(frame.flags & FLAG_DEFLATE)) return decode(frame.payload);
   try {
     return decode(inflateRawSync(frame.payload));
@@ -41,7 +41,7 @@ function payloadText(frame: Frame, file: string): string {
   }
 }
 
-function parseJson(text: string, file: string, where: string): Record<string, unknown> {
+export function parseJson(text: string, file: string, where: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -51,6 +51,11 @@ export class Output {
     else this.print(human());
   }
 
+  /** The command writes its --json result itself, in pieces (too large for one string): from now on it counts as written. */
+  streamResult(): void {
+    this.wroteResult = true;
+  }
+
   /** Whether the result was written (a command that fails after it, such as fsck finding damage, has said its piece on stdout). */
   get hasResult(): boolean {
     return this.wroteResult;

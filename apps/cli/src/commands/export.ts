@@ -7,8 +7,16 @@ import { defineCommand } from "../cli/define-command.js";
 import { exportDot } from "../export/export-dot.js";
 import { exportMarkdown } from "../export/export-markdown.js";
 import { exportFormat } from "../export/export-target.js";
-import { writeJsonExport, type Sink } from "../export/write-json-export.js";
+import { readSnapshotRecords } from "@loom/io";
+import {
+  loomSource,
+  snapshotSource,
+  writeJsonExport,
+  type ExportSource,
+  type Sink,
+} from "../export/write-json-export.js";
 import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
+import { resolveSessionDir } from "../session/session-dir.js";
 
 /** A sink that respects back-pressure, so a large export never piles up in memory. */
 function streamSink(stream: NodeJS.WritableStream): { sink: Sink; bytes: () => number } {
@@ -59,11 +67,19 @@ export default defineCommand({
   ],
   async run({ values, positionals, env, cwd, out }) {
     const format = exportFormat(values.format, values.out);
-    const { loom } = await readLoom({ positionals, env, cwd, out });
+    const fullText = values["full-text"] === true;
+    // JSON without full texts is streamed off a closed session's snapshot, one frame at a time; the rest
+    // (Markdown, DOT, full texts, a session with ops in its journal) needs the loom in memory.
+    const streamed =
+      format === "json" && !fullText
+        ? await readSnapshotRecords(resolveSessionDir(positionals.session, env, cwd))
+        : null;
+    const source: ExportSource | null = streamed ? snapshotSource(streamed) : null;
+    const loom = source ? null : (await readLoom({ positionals, env, cwd, out })).loom;
     const render = (sink: Sink) =>
       format === "json"
-        ? writeJsonExport(loom, sink, { fullText: values["full-text"] })
-        : sink(format === "dot" ? exportDot(loom) : exportMarkdown(loom, { branches: values.branches }));
+        ? writeJsonExport(source ?? loomSource(loom!), sink, { fullText })
+        : sink(format === "dot" ? exportDot(loom!) : exportMarkdown(loom!, { branches: values.branches }));
     if (values.out) {
       const file = resolve(cwd, values.out);
       // Beside the target, renamed over it when complete: an interrupted export leaves the old file.
@@ -84,10 +100,13 @@ export default defineCommand({
       return;
     }
     if (out.json) {
-      // --json without --out: the export wrapped, so stdout is still one JSON document.
-      let content = "";
-      await render((chunk) => void (content += chunk));
-      out.result({ format, content }, () => "");
+      // --json without --out: the export wrapped as one JSON document, its content escaped piece by piece
+      // as it streams (a large export is longer than any one string may be).
+      const { sink } = streamSink(out.streams.stdout);
+      out.streamResult();
+      await sink(`{"format":${JSON.stringify(format)},"content":"`);
+      await render((chunk) => sink(JSON.stringify(chunk).slice(1, -1)));
+      await sink(`"}\n`);
       return;
     }
     await render(streamSink(out.streams.stdout).sink);

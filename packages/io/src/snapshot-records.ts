@@ -1,0 +1,84 @@
+// Streams a closed session's nodes and decisions from its snapshot one frame at a time, for writers (the JSON export) that need every record but never all of them at once.
+import { open } from "node:fs/promises";
+import {
+  DecisionEventSchema,
+  NodeSchema,
+  parseDecisionFast,
+  parseLoomFast,
+  parseNodeFast,
+  type DecisionEvent,
+  type Loom,
+  type LoomNode,
+} from "@loom/core";
+import { IoError } from "./io-error.js";
+import { readSnapshotAlone } from "./snapshot-alone.js";
+import { readFrames } from "./snapshot-frames.js";
+import { parseJson, payloadText } from "./snapshot-reader.js";
+import { parseOrThrow } from "./zod-issue.js";
+
+export type SnapshotRecord = { kind: "node"; record: LoomNode } | { kind: "decision"; record: DecisionEvent };
+
+export interface SnapshotRecords {
+  /** The loom without its nodes and decisions (ids, paths, brief, config), as a whole read gives it. */
+  loom: Omit<Loom, "nodes" | "decisions">;
+  /** Each current-path node's text, root … tip. */
+  texts: string[];
+  /** Every node, then every decision, with the schema's defaults filled in, read one frame at a time; throws IoError on damage (at the end, for missing records). */
+  records(): AsyncGenerator<SnapshotRecord>;
+}
+
+/**
+ * The snapshot's records as a stream when the snapshot alone is the session (a session closed cleanly:
+ * nothing in the journal after it, no manifest line it does not vouch for); null otherwise, and the caller
+ * reads the session whole. Memory stays at one frame (≤ 1,024 records) however large the session.
+ */
+export async function readSnapshotRecords(dir: string): Promise<SnapshotRecords | null> {
+  const frames = await readSnapshotAlone(dir);
+  if (!frames) return null;
+  const head = frames.head["loom"];
+  const texts = frames.path["texts"];
+  if (typeof head !== "object" || head === null || !Array.isArray(texts)) return null;
+  const parsed = parseLoomFast({ ...head, nodes: {}, decisions: {} });
+  if (parsed === null) return null; // a whole read names the problem
+  const { nodes: _n, decisions: _d, ...loom } = parsed;
+  const file = frames.file;
+  return { loom, texts: texts as string[], records: () => recordsOf(file) };
+}
+
+async function* recordsOf(file: string): AsyncGenerator<SnapshotRecord> {
+  const handle = await open(file, "r");
+  try {
+    const seen = { nodes: 0, decisions: 0 };
+    let counts: Record<string, unknown> | null = null;
+    for await (const frame of readFrames(handle, file)) {
+      if (frame.type === "end") counts = parseJson(payloadText(frame, file), file, `frame ${frame.index} (end)`);
+      if (frame.type !== "nodes" && frame.type !== "decisions") continue;
+      const text = payloadText(frame, file);
+      for (let start = 0; start < text.length; ) {
+        let end = text.indexOf("\n", start);
+        if (end < 0) end = text.length;
+        const where = `frame ${frame.index}, ${frame.type === "nodes" ? "node" : "decision"} record ${seen[frame.type]++}`;
+        const raw = parseJson(text.slice(start, end), file, where);
+        if (frame.type === "nodes")
+          yield { kind: "node", record: parseNodeFast(raw) ?? parseOrThrow(NodeSchema, raw, { file }, where) };
+        else
+          yield {
+            kind: "decision",
+            record: parseDecisionFast(raw) ?? parseOrThrow(DecisionEventSchema, raw, { file }, where),
+          };
+        start = end + 1;
+      }
+    }
+    if (counts === null || counts["nodes"] !== seen.nodes || counts["decisions"] !== seen.decisions) {
+      throw new IoError(
+        "damaged",
+        counts === null
+          ? "the snapshot ends without its end frame: the file was cut short"
+          : `the snapshot holds ${seen.nodes} nodes and ${seen.decisions} decisions; its end frame says ${String(counts["nodes"])} and ${String(counts["decisions"])}`,
+        { file, field: "end" },
+      );
+    }
+  } finally {
+    await handle.close();
+  }
+}
