@@ -353,7 +353,9 @@ export class SnapshotEncoder {
     const path = JSON.stringify({
       texts: loom.currentPath.map((id) => loom.nodes[id]?.text ?? ""),
       open: openAtTip(loom),
-      digest: loomDigest(loom),
+      // Only for a loom whose current path is whole (any loom a session holds); readers of a snapshot
+      // without one read the session whole.
+      digest: loom.currentPath.every((id) => loom.nodes[id] !== undefined) ? loomDigest(loom) : null,
     });
     const end = JSON.stringify({ nodes: this.nodes.count, decisions: this.decisions.count });
     const pending = { chars: head.length + path.length };
