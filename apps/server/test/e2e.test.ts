@@ -104,7 +104,9 @@ test.skipIf(skip)(
     await nextVersion(page, version);
     await openCandidates(page);
     const beforeStop = Number(await page.evaluate(() => document.body.dataset.version));
+    // Stop asks first.
     await page.keyboard.press("s");
+    await page.click('[data-testid="confirm-stop"]');
     await nextVersion(page, beforeStop);
     await page.waitForSelector(".stopped-mark");
 

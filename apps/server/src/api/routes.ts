@@ -14,6 +14,7 @@ import {
 import { exportDot, exportJson, exportMarkdown } from "@loom/io";
 import { z } from "zod";
 import { HttpError } from "../http/http-error.js";
+import { scrub } from "../http/scrub.js";
 import { SseStream } from "../http/sse-stream.js";
 import type { LiveSession } from "../sessions/live-session.js";
 import { defineRoute, type ApiContext, type ApiReply, type ApiRoute } from "./api-route.js";
@@ -389,7 +390,7 @@ export function apiRoutes(): ApiRoute[] {
         if (live.running) throw new HttpError(409, "session_running", `session "${live.id}" is already running`);
         live.startRun(ctx.body.maxSteps, (error) => {
           ctx.deps.log(`run of session ${live.id} failed: ${(error as Error).message}`);
-          live.publish({ type: "error", message: (error as Error).message });
+          live.publish({ type: "failure", where: "run", message: scrub((error as Error).message, ctx.deps.secrets) });
         });
         return { ...ok(live), status: 202 };
       },

@@ -25,10 +25,21 @@ export interface DefaultBackendOptions {
   secrets?: Record<string, string | undefined>;
 }
 
-/** Events carry Error objects; the wire gets their message, scrubbed of keys and file paths. */
+/**
+ * Events carry Error objects; the wire gets their message (and hint, when the error has one), scrubbed of keys
+ * and file paths. The wire name is `failure`: an SSE event named `error` is taken by the browser's EventSource
+ * for a broken connection.
+ */
 function toWire(event: OrchestratorEvent, secrets: readonly string[]): DriverEvent {
-  if (event.type === "error")
-    return { type: "error", where: event.where, message: scrub(event.error.message, secrets) };
+  if (event.type === "error") {
+    const hint = (event.error as { hint?: unknown }).hint;
+    return {
+      type: "failure",
+      where: event.where,
+      message: scrub(event.error.message, secrets),
+      ...(typeof hint === "string" ? { hint: scrub(hint, secrets) } : {}),
+    };
+  }
   return { ...event } as DriverEvent;
 }
 

@@ -44,7 +44,8 @@ export class LiveSession {
 
   publish(event: DriverEvent): void {
     this.touch();
-    const published: PublishedEvent = { seq: ++this.seq, type: event.type, data: event };
+    // The version travels with the event, so a client that applies events in place knows which version it shows.
+    const published: PublishedEvent = { seq: ++this.seq, type: event.type, data: { ...event, version: this.version } };
     this.replay.push(published);
     if (this.replay.length > REPLAY_LIMIT) this.replay.splice(0, this.replay.length - REPLAY_LIMIT);
     for (const s of this.subscribers) s.send({ id: published.seq, event: published.type, data: published.data });

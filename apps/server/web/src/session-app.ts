@@ -1,29 +1,50 @@
-// One session on the page: loads it, follows its live events, wires the panels, the tree and the keyboard to the API.
+// One session on the page: loads it once, applies its live events in place, wires the panels, the tree and the keyboard to the API.
 import { ApiClient, ApiError, type SessionPage } from "./api-client.js";
 import { el } from "./format.js";
 import { renderInspector } from "./inspector-view.js";
-import {
-  renderCandidates,
-  renderClarification,
-  renderHistory,
-  renderText,
-  type SessionActions,
-} from "./session-views.js";
+import { ShortcutGuard } from "./shortcut-guard.js";
+import { mergeChanges, noChanges, SessionStore, type Changes } from "./session-store.js";
+import { CandidatesView, HistoryView, renderClarification, TextView, type SessionActions } from "./session-views.js";
 import { TreeView } from "./tree-view.js";
 
+const FLUSH_EVERY_MS = 250;
+
+const EVENT_TYPES = [
+  "hello",
+  "step-started",
+  "candidates",
+  "decision",
+  "clarification-asked",
+  "clarification-answered",
+  "tip-changed",
+  "stopped",
+  "run-started",
+  "run-finished",
+  "failure",
+  "usage",
+];
+
 export class SessionApp {
-  private page: SessionPage | null = null;
+  private store: SessionStore | null = null;
   private busy: string | null = null;
   private selected: string | null = null;
-  private refreshing: Promise<void> | null = null;
+  private syncing: Promise<void> | null = null;
   private dirty = false;
   private events: EventSource | null = null;
+  private connection = "loading";
+  private pending: Changes = noChanges();
+  private frame = 0;
+  private lastFlush = -Infinity;
   private readonly ui: Record<
-    "status" | "error" | "text" | "candidates" | "clarification" | "history" | "inspector",
+    "status" | "notice" | "error" | "clarification" | "inspector" | "confirm" | "follow",
     HTMLElement
   >;
+  private readonly text: TextView;
+  private readonly candidates: CandidatesView;
+  private readonly history: HistoryView;
   private readonly tree: TreeView;
   private readonly actions: SessionActions;
+  private readonly guard = new ShortcutGuard();
 
   constructor(
     root: HTMLElement,
@@ -35,32 +56,36 @@ export class SessionApp {
     const right = el("section", "right");
     this.ui = {
       status: el("div", "status"),
+      notice: el("div", "notice"),
       error: el("div", "error"),
-      text: el("div", "text"),
-      candidates: el("div", "candidates-panel"),
       clarification: el("div", "clarification"),
-      history: el("div", "history-panel"),
       inspector: el("aside", "inspector"),
+      confirm: el("div", "confirm"),
+      follow: el("label", "follow"),
     };
-    this.ui.text.dataset.testid = "text";
-    this.ui.history.dataset.testid = "history";
+    this.ui.status.setAttribute("role", "status");
+    this.ui.status.dataset.testid = "status";
+    this.ui.notice.dataset.testid = "notice";
+    this.ui.notice.setAttribute("aria-live", "polite");
+    this.ui.notice.hidden = true;
+    this.ui.error.setAttribute("role", "alert");
     this.ui.inspector.dataset.testid = "inspector";
     this.ui.clarification.dataset.testid = "clarification";
     this.ui.clarification.hidden = true;
-    left.append(
-      this.ui.status,
-      this.ui.error,
-      this.ui.text,
-      this.ui.clarification,
-      this.ui.candidates,
-      el("h3", "", "History"),
-      this.ui.history,
-    );
+    this.ui.confirm.hidden = true;
+    this.ui.confirm.dataset.testid = "confirm";
+    const textBox = el("div", "text");
+    textBox.dataset.testid = "text";
+    textBox.tabIndex = 0;
+    textBox.setAttribute("aria-label", "The text so far");
+    const candidatesBox = el("div", "candidates-panel");
+    candidatesBox.dataset.testid = "candidates";
+    candidatesBox.setAttribute("aria-live", "polite");
+    left.append(this.ui.status, this.ui.notice, this.ui.error, textBox, this.ui.clarification, this.ui.confirm, candidatesBox);
+
     const treeBox = el("div", "tree");
     treeBox.dataset.testid = "tree";
     const treeBar = el("div", "tree-bar");
-    const fit = el("button", "action small", "Fit");
-    const tip = el("button", "action small", "Tip");
     const legend = el("span", "legend");
     for (const [cls, label] of [
       ["path", "current path"],
@@ -71,29 +96,56 @@ export class SessionApp {
     ] as const) {
       legend.append(el("i", `dot dot-${cls}`), el("span", "", label));
     }
-    treeBar.append(legend, fit, tip);
-    right.append(treeBar, treeBox, this.ui.inspector);
+    const followBox = el("input");
+    followBox.type = "checkbox";
+    followBox.checked = true;
+    followBox.dataset.testid = "follow-toggle";
+    this.ui.follow.append(followBox, " follow");
+    this.ui.follow.title = "Keep the tip of the text in view as it grows";
+    const fit = el("button", "action small", "Fit");
+    const tip = el("button", "action small", "Tip");
+    const exportBar = el("span", "export");
+    exportBar.append(el("span", "", "Export:"));
+    for (const [format, label] of [
+      ["md", "Markdown"],
+      ["json", "JSON"],
+      ["dot", "DOT"],
+      ["txt", "Text"],
+    ] as const) {
+      const b = el("button", "action small", label);
+      b.dataset.testid = `export-${format}`;
+      b.addEventListener("click", () => void this.download(format));
+      exportBar.append(b);
+    }
+    treeBar.append(legend, this.ui.follow, fit, tip, exportBar);
+    const historyBox = el("div", "history-panel");
+    historyBox.dataset.testid = "history";
+    const lower = el("div", "lower");
+    const historyWrap = el("section", "history-wrap");
+    historyWrap.append(el("h3", "", "History of this path"), historyBox);
+    lower.append(this.ui.inspector, historyWrap);
+    right.append(treeBar, treeBox, lower);
     layout.append(left, right);
     root.replaceChildren(layout);
-    this.tree = new TreeView(treeBox, { onSelect: (id) => this.inspect(id) });
+
+    this.tree = new TreeView(treeBox, {
+      onSelect: (id) => this.inspect(id),
+      onFollowChange: (on) => (followBox.checked = on),
+    });
+    followBox.addEventListener("change", () => this.tree.setFollow(followBox.checked));
     fit.addEventListener("click", () => this.tree.fit());
-    tip.addEventListener(
-      "click",
-      () => this.page && this.tree.focus(this.page.currentPath[this.page.currentPath.length - 1]!),
-    );
+    tip.addEventListener("click", () => this.store && this.tree.focus(this.store.tip));
     (window as unknown as { loomTree: TreeView }).loomTree = this.tree;
 
     this.actions = {
       choose: (i) => {
-        const c = this.page?.open?.candidates[i];
-        if (c && this.page?.open) this.chooseNode(this.page.open.decision.id, c.id);
+        const open = this.store?.page.open;
+        const c = open?.candidates[i];
+        if (c && open) this.chooseNode(open.decision.id, c.id);
       },
       generate: () => void this.act("generating…", () => this.post("generate", {})),
       reroll: () => void this.act("rerolling…", () => this.post("reroll", {})),
-      stop: () =>
-        void this.act("stopping…", () =>
-          this.post("stop", this.page?.open ? { decisionId: this.page.open.decision.id } : {}),
-        ),
+      stop: () => this.confirmStop(),
       write: (text) => void this.act("writing…", () => this.post("write", { text })),
       answer: (decisionId, answer, nodeId) =>
         void this.act("answering…", () =>
@@ -106,6 +158,9 @@ export class SessionApp {
       run: () => void this.act(null, () => this.post("run", {})),
       cancelRun: () => void this.act(null, () => this.post("run/cancel", {})),
     };
+    this.text = new TextView(textBox);
+    this.candidates = new CandidatesView(candidatesBox, this.actions);
+    this.history = new HistoryView(historyBox);
     document.addEventListener("keydown", (e) => this.key(e));
   }
 
@@ -115,63 +170,142 @@ export class SessionApp {
 
   async start(): Promise<void> {
     this.events = this.api.events(this.sessionId);
-    this.events.onopen = () => this.setStatus("live");
-    this.events.onerror = () => this.setStatus("reconnecting…");
-    this.events.onmessage = () => this.refresh();
-    for (const type of [
-      "candidates",
-      "decision",
-      "clarification-asked",
-      "clarification-answered",
-      "tip-changed",
-      "stopped",
-      "run-started",
-      "run-finished",
-      "error",
-    ]) {
-      this.events.addEventListener(type, () => this.refresh());
+    this.events.onopen = () => this.setConnection("live");
+    this.events.onerror = () => this.setConnection("reconnecting…");
+    for (const type of EVENT_TYPES) {
+      this.events.addEventListener(type, (e) => this.onEvent(type, (e as MessageEvent<string>).data));
     }
-    await this.refresh();
+    try {
+      this.store = new SessionStore(await this.api.session(this.sessionId));
+      this.renderAll();
+    } catch (err) {
+      this.showError(err);
+    }
   }
 
-  private setStatus(text: string): void {
-    this.ui.status.textContent = `${this.sessionId} · ${text}${this.page?.running ? " · selector running" : ""}`;
-    this.ui.status.dataset.state = text;
+  private onEvent(type: string, raw: string): void {
+    const store = this.store;
+    if (!store) return;
+    let data: Record<string, unknown>;
+    try {
+      data = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    this.pending = mergeChanges(this.pending, store.apply(type, data));
+    // Events of a fast run arrive in bursts (one network chunk, one task): the DOM is touched at most once a
+    // frame, and no more often than FLUSH_EVERY_MS, so a run's steps fold into few layouts.
+    if (this.frame) return;
+    const wait = Math.max(0, this.lastFlush + FLUSH_EVERY_MS - performance.now());
+    this.frame = window.setTimeout(() => requestAnimationFrame(() => this.flush()), wait);
   }
 
-  /** Reload the session; calls that arrive while one is in flight fold into one more reload. */
-  refresh(): Promise<void> {
-    if (this.refreshing) {
+  private flush(): void {
+    this.frame = 0;
+    this.lastFlush = performance.now();
+    const c = this.pending;
+    this.pending = noChanges();
+    const t0 = performance.now();
+    if (this.store) this.applyChanges(c);
+    ((window as any).__trace ??= []).push(["flush", Math.round(t0), Math.round(performance.now() - t0)]);
+  }
+
+  private applyChanges(c: Changes): void {
+    const store = this.store!;
+    if (c.appended.length) {
+      this.text.append(store, c.appended);
+      this.history.append(store, c.appended);
+    } else if (c.history) this.history.append(store, []);
+    if (c.candidates || c.status) {
+      this.text.markStopped(store.page.stopped);
+      this.candidates.render(store, this.busy);
+    }
+    if (c.status) this.renderStatus();
+    // Both panels scroll after both have changed: one layout for the whole update.
+    this.text.settle();
+    this.history.settle();
+    if (c.tree || c.appended.length) this.tree.update(this.treeSource());
+    document.body.dataset.version = String(store.version);
+    if (c.resync) void this.sync();
+  }
+
+  private treeSource() {
+    const store = this.store!;
+    return { nodes: store.nodes.values(), decisions: store.decisions, currentPath: store.page.currentPath };
+  }
+
+  private setConnection(text: string): void {
+    this.connection = text;
+    this.renderStatus();
+  }
+
+  private renderStatus(): void {
+    const page = this.store?.page;
+    const size = page ? ` · ${page.currentPath.length - 1} steps · ${this.store!.nodes.size} nodes` : "";
+    this.ui.status.textContent = `${this.sessionId} · ${this.connection}${page?.running ? " · selector running" : ""}${size}`;
+    this.ui.status.dataset.state = this.connection;
+    const notice = this.store?.notice ?? null;
+    this.ui.notice.hidden = notice === null;
+    this.ui.notice.replaceChildren();
+    if (notice) {
+      this.ui.notice.dataset.reason = notice.reason;
+      this.ui.notice.append(el("span", "", notice.text));
+    }
+  }
+
+  /** Read the summary again (path, history, open decision); requests that arrive meanwhile fold into one more. */
+  sync(): Promise<void> {
+    if (this.syncing) {
       this.dirty = true;
-      return this.refreshing;
+      return this.syncing;
     }
-    this.refreshing = (async () => {
+    this.syncing = (async () => {
       do {
         this.dirty = false;
         try {
-          const page = await this.api.session(this.sessionId);
-          this.page = page;
-          this.render();
+          const summary = await this.api.call<SessionPage>("GET", `${this.base}?limit=1`);
+          const store = this.store;
+          if (!store) continue;
+          const before = store.page.currentPath;
+          if (!store.mergeSummary(summary)) continue;
+          this.renderSynced(before);
         } catch (err) {
           this.showError(err);
         }
       } while (this.dirty);
-      this.refreshing = null;
+      this.syncing = null;
     })();
-    return this.refreshing;
+    return this.syncing;
   }
 
-  private render(): void {
-    const page = this.page;
-    if (!page) return;
-    document.title = `Loom · ${page.brief.title || page.id}`;
-    this.setStatus(this.ui.status.dataset.state ?? "loading");
-    renderText(this.ui.text, page);
-    renderClarification(this.ui.clarification, page, this.actions);
-    renderCandidates(this.ui.candidates, page, this.busy, this.actions);
-    renderHistory(this.ui.history, page);
-    this.tree.update(page);
-    document.body.dataset.version = String(page.version);
+  /** After a summary read: when the path only grew (or stayed), append instead of redrawing the whole text. */
+  private renderSynced(before: readonly string[]): void {
+    const store = this.store!;
+    const now = store.page.currentPath;
+    const grew = now.length >= before.length && before.every((id, i) => now[i] === id);
+    if (!grew) return this.renderAll();
+    const appended = store.page.path.slice(before.length);
+    renderClarification(this.ui.clarification, store, this.actions);
+    const c = noChanges();
+    c.appended = appended;
+    c.candidates = c.status = c.history = true;
+    c.tree = true;
+    this.applyChanges(c);
+  }
+
+  private renderAll(): void {
+    const store = this.store;
+    if (!store) return;
+    ((window as any).__trace ??= []).push(["renderAll", Math.round(performance.now()), 0]);
+    document.title = `Loom · ${store.page.brief.title || store.page.id}`;
+    this.renderStatus();
+    this.text.renderAll(store);
+    renderClarification(this.ui.clarification, store, this.actions);
+    this.candidates.render(store, this.busy);
+    this.history.renderAll(store);
+    this.history.settle();
+    this.tree.update(this.treeSource());
+    document.body.dataset.version = String(store.version);
   }
 
   private showError(err: unknown): void {
@@ -187,51 +321,92 @@ export class SessionApp {
     if (this.busy) return;
     this.busy = label ?? "working…";
     this.ui.error.textContent = "";
-    this.render();
+    if (this.store) {
+      this.store.notice = null;
+      this.renderStatus();
+      this.candidates.render(this.store, this.busy);
+    }
     try {
       await work();
     } catch (err) {
       this.showError(err);
     } finally {
       this.busy = null;
-      await this.refresh();
+      await this.sync();
     }
+  }
+
+  /** Stop asks first: a stray key or click must not end the piece. */
+  private confirmStop(): void {
+    const box = this.ui.confirm;
+    if (!box.hidden) return;
+    box.replaceChildren(el("span", "", "Stop here? The piece ends at this point (you can branch again later)."));
+    const yes = el("button", "action danger", "Stop the piece");
+    yes.dataset.testid = "confirm-stop";
+    const no = el("button", "action", "Keep writing");
+    no.dataset.testid = "cancel-stop";
+    const close = () => {
+      box.hidden = true;
+      box.replaceChildren();
+    };
+    yes.addEventListener("click", () => {
+      close();
+      const open = this.store?.page.open;
+      void this.act("stopping…", () => this.post("stop", open ? { decisionId: open.decision.id } : {}));
+    });
+    no.addEventListener("click", close);
+    box.append(yes, no);
+    box.hidden = false;
+    no.focus();
   }
 
   chooseNode(decisionId: string, nodeId: string): void {
     void this.act("choosing…", async () => {
-      await this.post("choose", { decisionId, nodeId });
+      const reply = (await this.post("choose", { decisionId, nodeId })) as { open: unknown };
       // A human session moves straight on to the next step's candidates.
-      this.busy = "generating…";
-      await this.refresh();
-      if (this.page && !this.page.stopped && !this.page.open && !this.page.running) await this.post("generate", {});
+      const page = this.store?.page;
+      if (reply.open === null && page && !page.stopped && !page.running) {
+        this.busy = "generating…";
+        this.candidates.render(this.store!, this.busy);
+        await this.post("generate", {});
+      }
     });
+  }
+
+  private async download(format: "md" | "json" | "dot" | "txt"): Promise<void> {
+    try {
+      const headers: Record<string, string> = this.api.token ? { authorization: `Bearer ${this.api.token}` } : {};
+      const res = await fetch(`${this.base}/export?format=${format}`, { headers });
+      if (!res.ok) throw new ApiError(res.status, "export_failed", `export as ${format} failed`);
+      const url = URL.createObjectURL(await res.blob());
+      const a = el("a");
+      a.href = url;
+      a.download = `${this.sessionId}.${format}`;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      this.showError(err);
+    }
   }
 
   private inspect(nodeId: string): void {
     this.selected = nodeId;
-    if (!this.page) return;
-    renderInspector(this.ui.inspector, this.api, this.page, nodeId, {
+    if (!this.store) return;
+    renderInspector(this.ui.inspector, this.api, this.store.page, nodeId, {
       checkout: (id) => void this.act("checking out…", () => this.post("checkout", { nodeId: id })),
       chooseNode: (d, n) => this.chooseNode(d, n),
     }).catch((err: unknown) => this.showError(err));
   }
 
   private key(e: KeyboardEvent): void {
-    const target = e.target as HTMLElement | null;
-    if (
-      target &&
-      (target.tagName === "INPUT" ||
-        target.tagName === "TEXTAREA" ||
-        target.tagName === "SELECT" ||
-        target.isContentEditable)
-    )
-      return;
-    if (e.metaKey || e.ctrlKey || e.altKey) return;
+    if (!this.guard.allows(e)) return;
+    const open = this.store?.page.open;
     if (/^[1-9]$/.test(e.key)) this.actions.choose(Number(e.key) - 1);
     else if (e.key === "s") this.actions.stop();
-    else if (e.key === "r" && this.page?.open) this.actions.reroll();
-    else if (e.key === "g" && !this.page?.open) this.actions.generate();
+    else if (e.key === "r" && open) this.actions.reroll();
+    else if (e.key === "g" && !open) this.actions.generate();
     else return;
     e.preventDefault();
   }

@@ -1,6 +1,7 @@
-// The session's panels: the current text with its segments, the candidate buttons, a pending clarification and the history.
-import type { DecisionSummary, NodeSummary, SessionPage } from "./api-client.js";
+// The session's panels: the current text (appended to in place, scrolled with the tip), the candidates under it, a pending clarification and the history.
+import type { DecisionSummary, NodeSummary } from "./api-client.js";
 import { el, formatLogprob } from "./format.js";
+import type { SessionStore } from "./session-store.js";
 
 export interface SessionActions {
   choose(index: number): void;
@@ -13,16 +14,116 @@ export interface SessionActions {
   cancelRun(): void;
 }
 
-/** The current text, one span per chosen segment, so the joins between choices stay visible. */
-export function renderText(target: HTMLElement, page: SessionPage): void {
-  target.replaceChildren();
-  page.path.forEach((node, i) => {
-    const span = el("span", i === 0 ? "seg seg-seed" : `seg seg-${i % 2 ? "odd" : "even"}`, node.text);
-    span.dataset.nodeId = node.id;
-    span.title = i === 0 ? "seed" : `step ${i} · logprob ${formatLogprob(node.stepLogprob)} · ${node.chosenBy ?? ""}`;
-    target.append(span);
-  });
-  if (page.stopped) target.append(el("span", "stopped-mark", " ■ stopped"));
+function segment(node: NodeSummary, i: number): HTMLElement {
+  const span = el("span", i === 0 ? "seg seg-seed" : `seg seg-${i % 2 ? "odd" : "even"}`, node.text);
+  span.dataset.nodeId = node.id;
+  span.title = i === 0 ? "seed" : `step ${i} · logprob ${formatLogprob(node.stepLogprob)} · ${node.chosenBy ?? ""}`;
+  return span;
+}
+
+/**
+ * Whether a scrolling panel shows its end, tracked from its scroll events, so appending never has to read
+ * layout first; `settle` then scrolls it to the end if it did.
+ */
+class ScrollEnd {
+  following = true;
+
+  constructor(private readonly box: HTMLElement) {
+    box.addEventListener(
+      "scroll",
+      () => (this.following = box.scrollHeight - box.scrollTop - box.clientHeight < 48),
+      { passive: true },
+    );
+  }
+
+  jump(): void {
+    this.following = true;
+    this.settle();
+  }
+
+  settle(): void {
+    if (this.following) this.box.scrollTop = this.box.scrollHeight;
+  }
+}
+
+/** Segments kept in the text panel at once: a long text's layout costs in proportion to what is on the page. */
+const TEXT_WINDOW = 240;
+
+/**
+ * The current text, one span per chosen segment, windowed: the newest segments are on the page, earlier ones
+ * come back with "earlier text" (the layout of a 5,000-step text on every append would freeze a live run).
+ * New segments are appended and scrolled into view unless the writer scrolled back to read.
+ */
+export class TextView {
+  /** Index in the path of the first segment on the page. */
+  private first = 0;
+  private count = 0;
+  private path: readonly NodeSummary[] = [];
+  private readonly earlier = el("button", "action small earlier", "");
+  private readonly stoppedMark = el("span", "stopped-mark", " ■ stopped");
+
+  private readonly end: ScrollEnd;
+
+  constructor(readonly element: HTMLElement) {
+    this.earlier.dataset.testid = "earlier-text";
+    this.earlier.addEventListener("click", () => this.showEarlier());
+    this.end = new ScrollEnd(element);
+  }
+
+  /** Scroll to the newest text if the writer was there (call after every view has changed its DOM). */
+  settle(): void {
+    this.end.settle();
+  }
+
+  private updateEarlier(): void {
+    this.earlier.hidden = this.first === 0;
+    this.earlier.textContent = `↑ earlier text (${this.first} segments)`;
+  }
+
+  renderAll(store: SessionStore): void {
+    this.path = store.page.path;
+    this.first = Math.max(0, this.path.length - TEXT_WINDOW);
+    const frag = document.createDocumentFragment();
+    frag.append(this.earlier);
+    for (let i = this.first; i < this.path.length; i++) frag.append(segment(this.path[i]!, i));
+    this.element.replaceChildren(frag);
+    this.count = this.path.length;
+    this.updateEarlier();
+    this.markStopped(store.page.stopped);
+    this.end.jump();
+  }
+
+  append(store: SessionStore, nodes: NodeSummary[]): void {
+    this.path = store.page.path;
+    const follow = this.end.following;
+    this.stoppedMark.remove();
+    for (const n of nodes) this.element.append(segment(n, this.count++));
+    // Following the tip, the window slides: what scrolled far out of view leaves the page.
+    if (follow && this.count - this.first > TEXT_WINDOW * 1.5) {
+      const drop = this.count - this.first - TEXT_WINDOW;
+      for (let i = 0; i < drop; i++) this.earlier.nextSibling?.remove();
+      this.first += drop;
+      this.updateEarlier();
+    }
+    this.markStopped(store.page.stopped);
+  }
+
+  private showEarlier(): void {
+    const from = Math.max(0, this.first - TEXT_WINDOW);
+    const frag = document.createDocumentFragment();
+    for (let i = from; i < this.first; i++) frag.append(segment(this.path[i]!, i));
+    const height = this.element.scrollHeight;
+    this.earlier.after(frag);
+    this.first = from;
+    this.updateEarlier();
+    // Keep the line the reader was on where it was.
+    this.element.scrollTop += this.element.scrollHeight - height;
+  }
+
+  markStopped(stopped: boolean): void {
+    if (stopped) this.element.append(this.stoppedMark);
+    else this.stoppedMark.remove();
+  }
 }
 
 function bestLogprob(candidates: NodeSummary[]): number | null {
@@ -32,86 +133,118 @@ function bestLogprob(candidates: NodeSummary[]): number | null {
   return best;
 }
 
-export function renderCandidates(
-  target: HTMLElement,
-  page: SessionPage,
-  busy: string | null,
-  actions: SessionActions,
-): void {
-  target.replaceChildren();
-  const bar = el("div", "actions");
-  const button = (label: string, testId: string, onClick: () => void, disabled = false) => {
-    const b = el("button", "action", label);
-    b.dataset.testid = testId;
-    b.disabled = disabled || busy !== null;
-    b.addEventListener("click", onClick);
-    bar.append(b);
-    return b;
-  };
-  const open = page.open;
-  const human = !page.running;
-  if (!open && !page.stopped) button("Generate (g)", "generate-button", actions.generate, !human);
-  if (open) button("Reroll (r)", "reroll-button", actions.reroll, !human);
-  if (!page.stopped) button("Stop (s)", "stop-button", actions.stop, !human);
-  const mode = String((page.config.selector as { mode?: string } | undefined)?.mode ?? "human");
-  if (mode !== "human" && !page.stopped) {
-    if (page.running) button("Cancel run", "cancel-run-button", actions.cancelRun);
-    else button(`Run ${mode} selector`, "run-button", actions.run);
-  }
-  target.append(bar);
-  if (busy) target.append(el("div", "busy", busy));
-  if (!open) {
-    if (page.stopped)
-      target.append(
-        el("p", "hint", "This piece is finished. Click a node in the tree and check it out to branch from it."),
-      );
-    return;
-  }
-  const best = bestLogprob(open.candidates);
-  const list = el("ol", "candidates");
-  open.candidates.forEach((c, i) => {
-    const li = el("li");
-    const b = el("button", "candidate");
-    b.dataset.testid = `candidate-${i + 1}`;
-    b.dataset.nodeId = c.id;
-    b.disabled = busy !== null || !human;
-    const key = i < 9 ? el("kbd", "", String(i + 1)) : el("span", "nokey", "·");
-    const text = el("span", "candidate-text", c.text);
-    const lp = el(
-      "span",
-      c.stepLogprob !== null && c.stepLogprob === best ? "logprob best" : "logprob",
-      formatLogprob(c.stepLogprob),
-    );
-    lp.title =
-      c.stepLogprob !== null && c.stepLogprob === best
-        ? "the base model's favourite"
-        : "log-probability of this segment";
-    b.append(key, text, lp);
-    b.addEventListener("click", () => actions.choose(i));
-    li.append(b);
-    list.append(li);
-  });
-  target.append(list);
-  const form = el("form", "write-form");
-  const input = el("input");
-  input.placeholder = "…or write your own continuation";
-  input.dataset.testid = "write-input";
-  const submit = el("button", "action", "Write");
-  submit.type = "submit";
-  form.append(input, submit);
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    if (input.value) actions.write(input.value);
-  });
-  target.append(form);
+/** The word a candidate completes when it continues mid-word (the text ends in letters and it starts with letters). */
+export function completedWord(textBefore: string, candidate: string): string | null {
+  const head = /[\p{L}\p{N}'’-]+$/u.exec(textBefore)?.[0];
+  const tail = /^[\p{L}\p{N}'’-]+/u.exec(candidate)?.[0];
+  return head && tail ? head + tail : null;
 }
 
-export function renderClarification(target: HTMLElement, page: SessionPage, actions: SessionActions): void {
+/**
+ * The buttons and candidates under the text. The write-your-own field is built once and never replaced, so
+ * typing in it survives every redraw (a replaced field loses focus, and the next letter would become a shortcut).
+ */
+export class CandidatesView {
+  private readonly bar = el("div", "actions");
+  private readonly busyLine = el("div", "busy");
+  private readonly list = el("ol", "candidates");
+  private readonly hint = el("p", "hint");
+  private readonly form = el("form", "write-form");
+  readonly input = el("input");
+
+  constructor(
+    readonly element: HTMLElement,
+    private readonly actions: SessionActions,
+  ) {
+    this.input.placeholder = "…or write your own continuation";
+    this.input.dataset.testid = "write-input";
+    this.input.setAttribute("aria-label", "Write your own continuation");
+    const submit = el("button", "action", "Write");
+    submit.type = "submit";
+    this.form.append(this.input, submit);
+    this.form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const text = this.input.value;
+      if (!text) return;
+      this.input.value = "";
+      actions.write(text);
+    });
+    this.list.setAttribute("aria-label", "Candidates");
+    element.append(this.list, this.hint, this.form, this.busyLine, this.bar);
+  }
+
+  render(store: SessionStore, busy: string | null): void {
+    const page = store.page;
+    const actions = this.actions;
+    this.bar.replaceChildren();
+    const button = (label: string, testId: string, onClick: () => void, disabled = false) => {
+      const b = el("button", "action", label);
+      b.dataset.testid = testId;
+      b.disabled = disabled || busy !== null;
+      b.addEventListener("click", onClick);
+      this.bar.append(b);
+      return b;
+    };
+    const open = page.open;
+    const human = !page.running;
+    if (!open && !page.stopped) button("Generate (g)", "generate-button", actions.generate, !human);
+    if (open) button("Reroll (r)", "reroll-button", actions.reroll, !human);
+    if (!page.stopped) button("Stop (s)", "stop-button", actions.stop, !human);
+    const mode = String((page.config.selector as { mode?: string } | undefined)?.mode ?? "human");
+    if (mode !== "human" && !page.stopped) {
+      if (page.running) button("Cancel run", "cancel-run-button", actions.cancelRun);
+      else button(`Run ${mode} selector`, "run-button", actions.run);
+    }
+    this.busyLine.textContent = busy ?? "";
+    this.busyLine.hidden = busy === null;
+    this.busyLine.className = busy === null ? "idle" : "busy";
+    this.form.hidden = page.stopped || page.running;
+    this.hint.textContent = page.stopped
+      ? "This piece is finished. Click a node in the tree and check it out to branch from it."
+      : "";
+    this.hint.hidden = !page.stopped;
+    this.renderList(store, busy);
+  }
+
+  private renderList(store: SessionStore, busy: string | null): void {
+    const page = store.page;
+    const open = page.open;
+    this.list.replaceChildren();
+    this.list.hidden = !open;
+    if (!open) return;
+    const best = bestLogprob(open.candidates);
+    const tail = page.text.slice(-80);
+    open.candidates.forEach((c, i) => {
+      const li = el("li");
+      const b = el("button", "candidate");
+      b.dataset.testid = `candidate-${i + 1}`;
+      b.dataset.nodeId = c.id;
+      b.disabled = busy !== null || page.running;
+      const key = i < 9 ? el("kbd", "", String(i + 1)) : el("span", "nokey", "·");
+      const text = el("span", "candidate-body");
+      text.append(el("span", "candidate-text", c.text));
+      const word = completedWord(tail, c.text);
+      if (word) {
+        const w = el("span", "completes", `completes “${word}”`);
+        w.dataset.testid = "completes";
+        text.append(w);
+      }
+      const isBest = c.stepLogprob !== null && c.stepLogprob === best;
+      const lp = el("span", isBest ? "logprob best" : "logprob", formatLogprob(c.stepLogprob));
+      lp.title = isBest ? "the base model's favourite" : "log-probability of this segment";
+      b.append(key, text, lp);
+      b.addEventListener("click", () => this.actions.choose(i));
+      li.append(b);
+      this.list.append(li);
+    });
+  }
+}
+
+export function renderClarification(target: HTMLElement, store: SessionStore, actions: SessionActions): void {
   target.replaceChildren();
-  const d = page.pendingClarification;
+  const d = store.page.pendingClarification;
   target.hidden = !d;
   if (!d) return;
-  const byId = new Map(page.nodes.map((n) => [n.id, n] as const));
   target.append(el("h3", "", "The selector asks"), el("p", "question", d.clarificationQuestion ?? ""));
   if (d.whatHingesOnIt) target.append(el("p", "hinges", `What hinges on it: ${d.whatHingesOnIt}`));
   const form = el("form", "answer-form");
@@ -124,7 +257,7 @@ export function renderClarification(target: HTMLElement, page: SessionPage, acti
     const b = el(
       "button",
       id && d.candidatesInTension?.includes(id) ? "candidate tension" : "candidate",
-      byId.get(id)?.text ?? id,
+      store.nodes.get(id)?.text ?? id,
     );
     b.type = "button";
     b.addEventListener("click", () => actions.answer(d.id, answer.value || "(no comment)", id));
@@ -138,16 +271,27 @@ export function renderClarification(target: HTMLElement, page: SessionPage, acti
   target.append(form);
 }
 
-function historyLine(d: DecisionSummary, byId: Map<string, NodeSummary>, step: number): HTMLElement {
+/**
+ * One step of the path you are on: the segment on the path (which after a checkout may be one the decision
+ * rejected), with the decision's action, reason and gap.
+ */
+function historyLine(d: DecisionSummary, onPath: NodeSummary | null, store: SessionStore, step: number): HTMLElement {
   const li = el("li", `history-${d.action ?? "open"}`);
-  const chosen = d.chosenNodeId ? (byId.get(d.chosenNodeId)?.text ?? "") : "";
   const head = el("div", "history-head");
-  head.append(el("span", "step", `#${step}`), el("span", "action-name", d.action ?? "open"));
-  if (chosen) head.append(el("q", "", chosen));
-  if (d.chosenBy) head.append(el("span", "by", d.chosenBy));
-  if (d.logprobGap !== null)
+  head.append(el("span", "step", `#${step}`));
+  const offChoice = onPath !== null && d.action === "choose" && d.chosenNodeId !== onPath.id;
+  head.append(el("span", "action-name", offChoice ? "branch" : (d.action ?? "open")));
+  if (onPath) head.append(el("q", "", onPath.text));
+  if (d.chosenBy && !offChoice) head.append(el("span", "by", d.chosenBy));
+  if (d.logprobGap !== null && !offChoice)
     head.append(el("span", d.logprobGap < -2 ? "gap diverged" : "gap", `gap ${formatLogprob(d.logprobGap)}`));
   li.append(head);
+  if (offChoice) {
+    const chosen = d.chosenNodeId ? store.nodes.get(d.chosenNodeId)?.text : undefined;
+    const note = el("div", "history-branch", `you are on a candidate this decision rejected`);
+    if (chosen !== undefined) note.textContent += ` (${d.chosenBy ?? "it"} chose “${chosen}”)`;
+    li.append(note);
+  }
   if (d.clarificationQuestion)
     li.append(
       el(
@@ -156,13 +300,57 @@ function historyLine(d: DecisionSummary, byId: Map<string, NodeSummary>, step: n
         `asked: ${d.clarificationQuestion}${d.humanResponse ? ` — answered: ${d.humanResponse}` : ""}`,
       ),
     );
-  if (d.reason) li.append(el("div", "reason", d.reason));
+  if (d.reason && !offChoice) li.append(el("div", "reason", d.reason));
   return li;
 }
 
-export function renderHistory(target: HTMLElement, page: SessionPage): void {
-  const byId = new Map(page.path.map((n) => [n.id, n] as const));
-  const list = el("ol", "history");
-  page.history.forEach((d, i) => list.append(historyLine(d, byId, i + 1)));
-  target.replaceChildren(list);
+/** The history of the path you are on, oldest first; new steps are appended. */
+export class HistoryView {
+  private readonly list = el("ol", "history");
+  private steps = 0;
+  private stopLine: HTMLElement | null = null;
+
+  private end: ScrollEnd | null = null;
+
+  constructor(readonly element: HTMLElement) {
+    element.replaceChildren(this.list);
+  }
+
+  /** The scrolling box around the history (its panel, once the view is on the page). */
+  private get scroller(): ScrollEnd {
+    this.end ??= new ScrollEnd(this.element.parentElement ?? this.element);
+    return this.end;
+  }
+
+  settle(): void {
+    this.scroller.settle();
+  }
+
+  renderAll(store: SessionStore): void {
+    this.list.replaceChildren();
+    this.steps = 0;
+    this.stopLine = null;
+    this.append(store, store.page.path.slice(1), true);
+  }
+
+  /** Add the steps of `nodes`; the panel keeps showing the newest step unless the reader scrolled back. */
+  append(store: SessionStore, nodes: NodeSummary[], jump = false): void {
+    if (jump) this.scroller.following = true;
+    this.stopLine?.remove();
+    for (const n of nodes) {
+      const d = n.decisionId ? store.decisions.get(n.decisionId) : undefined;
+      if (d) this.list.append(historyLine(d, n, store, ++this.steps));
+    }
+    this.markStop(store);
+  }
+
+  private markStop(store: SessionStore): void {
+    this.stopLine?.remove();
+    this.stopLine = null;
+    const last = store.page.history[store.page.history.length - 1];
+    if (store.page.stopped && last?.action === "stop") {
+      this.stopLine = historyLine(last, null, store, this.steps + 1);
+      this.list.append(this.stopLine);
+    }
+  }
 }

@@ -1,6 +1,6 @@
 // Turns a session's nodes and decisions into a laid-out tree (d3-hierarchy) with a display status per node.
 import { hierarchy, tree, type HierarchyPointNode } from "d3-hierarchy";
-import type { DecisionSummary, NodeSummary, SessionPage } from "./api-client.js";
+import type { DecisionSummary, NodeSummary } from "./api-client.js";
 
 export type NodeStatus = "root" | "path" | "chosen" | "rejected" | "open" | "edited";
 
@@ -32,10 +32,16 @@ function statusOf(node: NodeSummary, onPath: Set<string>, decision: DecisionSumm
   return decision.action === "clarify" ? "open" : "rejected";
 }
 
-export function layoutTree(page: SessionPage): LaidOutTree | null {
-  const decisions = new Map(page.decisions.map((d) => [d.id, d] as const));
-  for (const d of page.history) decisions.set(d.id, d);
-  const onPath = new Set(page.currentPath);
+/** What the tree is drawn from: every known node in creation order, the decisions, and the current path. */
+export interface TreeSource {
+  nodes: Iterable<NodeSummary>;
+  decisions: Map<string, DecisionSummary>;
+  currentPath: readonly string[];
+}
+
+export function layoutTree(source: TreeSource): LaidOutTree | null {
+  const decisions = source.decisions;
+  const onPath = new Set(source.currentPath);
   const clarifiedParents = new Set<string>();
   const inTension = new Set<string>();
   for (const d of decisions.values()) {
@@ -46,7 +52,7 @@ export function layoutTree(page: SessionPage): LaidOutTree | null {
   const data = new Map<string, TreeDatum>();
   let rootDatum: TreeDatum | null = null;
   // Nodes arrive in creation order, so a parent is always seen before its children.
-  for (const node of page.nodes) {
+  for (const node of source.nodes) {
     const datum: TreeDatum = {
       node,
       status: statusOf(node, onPath, node.decisionId ? decisions.get(node.decisionId) : undefined),

@@ -2,9 +2,8 @@
 import type { HierarchyPointNode } from "d3-hierarchy";
 import { select } from "d3-selection";
 import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from "d3-zoom";
-import type { SessionPage } from "./api-client.js";
 import { formatLogprob } from "./format.js";
-import { layoutTree, type LaidOutTree, type NodeStatus, type TreeDatum } from "./tree-model.js";
+import { layoutTree, type LaidOutTree, type NodeStatus, type TreeDatum, type TreeSource } from "./tree-model.js";
 
 type Point = HierarchyPointNode<TreeDatum>;
 
@@ -19,7 +18,12 @@ const COLORS: Record<NodeStatus, string> = {
 
 export interface TreeViewHandlers {
   onSelect(nodeId: string): void;
+  /** Following the tip was switched off by the user panning away, or back on. */
+  onFollowChange?(follow: boolean): void;
 }
+
+/** Layouts of a big tree cost tens of ms: during a live run they happen at most this often. */
+const LAYOUT_EVERY_MS = 500;
 
 export class TreeView {
   private readonly canvas: HTMLCanvasElement;
@@ -31,8 +35,19 @@ export class TreeView {
   private hovered: Point | null = null;
   private frame = 0;
   private placed = false;
+  private source: TreeSource | null = null;
+  private layoutTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastLayoutAt = -Infinity;
+  private followed: string | null = null;
+  private following = true;
+  /** The colour of labels and rings, from the page's colour scheme. */
+  private ink = "#111827";
   /** How long the last frame took to draw, in ms (for the page's own performance checks). */
   lastDrawMs = 0;
+  /** How long the last layout took, in ms. */
+  lastLayoutMs = 0;
+  /** How many layouts were made (a live run must not lay the tree out once per event). */
+  layouts = 0;
 
   constructor(
     private readonly container: HTMLElement,
@@ -47,8 +62,10 @@ export class TreeView {
     container.append(this.canvas, this.tooltip);
     this.zoomBehavior = zoom<HTMLCanvasElement, unknown>()
       .scaleExtent([0.01, 6])
-      .on("zoom", (event: { transform: ZoomTransform }) => {
+      .on("zoom", (event: { transform: ZoomTransform; sourceEvent: Event | null }) => {
         this.transform = event.transform;
+        // A writer who pans or zooms away is looking at something: stop pulling the view to the tip.
+        if (event.sourceEvent && event.sourceEvent.type !== "wheel" && this.following) this.setFollow(false);
         this.schedule();
       });
     select(this.canvas).call(this.zoomBehavior).on("dblclick.zoom", null);
@@ -70,12 +87,50 @@ export class TreeView {
     this.resize();
   }
 
-  update(page: SessionPage): void {
-    this.laid = layoutTree(page);
+  /** Whether the view pans to each new tip. */
+  get follow(): boolean {
+    return this.following;
+  }
+
+  setFollow(on: boolean): void {
+    if (on === this.following) return;
+    this.following = on;
+    this.handlers.onFollowChange?.(on);
+    if (on && this.source) this.focus(this.tipOf(this.source));
+  }
+
+  private tipOf(source: TreeSource): string {
+    return source.currentPath[source.currentPath.length - 1]!;
+  }
+
+  /**
+   * The nodes changed: lay the tree out again, at once when the last layout is old, else once at the end of
+   * the current interval (events of a fast run fold into one layout).
+   */
+  update(source: TreeSource): void {
+    this.source = source;
+    if (this.layoutTimer) return;
+    const wait = this.lastLayoutAt + LAYOUT_EVERY_MS - performance.now();
+    if (wait <= 0) this.layoutNow();
+    else this.layoutTimer = setTimeout(() => this.layoutNow(), wait);
+  }
+
+  private layoutNow(): void {
+    this.layoutTimer = null;
+    const source = this.source;
+    if (!source) return;
+    const t0 = performance.now();
+    this.laid = layoutTree(source);
+    this.lastLayoutAt = performance.now();
+    this.lastLayoutMs = this.lastLayoutAt - t0;
+    ((window as any).__trace ??= []).push(["layout", Math.round(t0), Math.round(this.lastLayoutMs)]);
+    this.layouts++;
     this.container.dataset.nodeCount = String(this.laid?.nodes.length ?? 0);
-    if (!this.placed && this.laid) {
+    const tip = this.tipOf(source);
+    if (this.laid && (!this.placed || (this.following && tip !== this.followed))) {
       this.placed = true;
-      this.focus(page.currentPath[page.currentPath.length - 1]!);
+      this.followed = tip;
+      this.focus(tip);
     }
     this.schedule();
   }
@@ -147,6 +202,7 @@ export class TreeView {
       const t0 = performance.now();
       this.draw();
       this.lastDrawMs = performance.now() - t0;
+      ((window as any).__trace ??= []).push(["draw", Math.round(t0), Math.round(this.lastDrawMs)]);
     });
   }
 
@@ -198,6 +254,7 @@ export class TreeView {
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     if (!this.laid) return;
     const t = this.transform;
+    this.ink = getComputedStyle(this.container).color || "#111827";
     ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
     // The visible world rectangle, padded, so off-screen nodes cost nothing to draw.
     const [x0, y0] = t.invert([-50, -50]);
@@ -228,18 +285,35 @@ export class TreeView {
     stroke(groups.normal, "#9ca3af", 1.2);
     stroke(groups.path, COLORS.path, 3);
 
-    const showLabels = t.k >= 0.7;
-    ctx.font = `${11 * px}px system-ui, sans-serif`;
+    // Nodes batched by status (one fill per colour); far out, where a dot is a few pixels, squares are cheaper than arcs.
+    const far = t.k < 0.35;
+    const byStatus = new Map<NodeStatus, Point[]>();
+    const visibleNodes: Point[] = [];
     for (const n of this.laid.nodes) {
       if (!visible(n)) continue;
-      const s = n.data.status;
+      visibleNodes.push(n);
+      let list = byStatus.get(n.data.status);
+      if (!list) byStatus.set(n.data.status, (list = []));
+      list.push(n);
+    }
+    for (const [s, list] of byStatus) {
       const r = (s === "path" || s === "root" ? 5 : 4) * Math.max(px, 0.6);
       ctx.globalAlpha = s === "rejected" ? 0.35 : 1;
-      ctx.beginPath();
-      if (s === "root") ctx.rect(n.y - r, n.x - r, 2 * r, 2 * r);
-      else ctx.arc(n.y, n.x, r, 0, Math.PI * 2);
       ctx.fillStyle = COLORS[s];
+      ctx.beginPath();
+      for (const n of list) {
+        if (far || s === "root") ctx.rect(n.y - r, n.x - r, 2 * r, 2 * r);
+        else {
+          ctx.moveTo(n.y + r, n.x);
+          ctx.arc(n.y, n.x, r, 0, Math.PI * 2);
+        }
+      }
       ctx.fill();
+    }
+    ctx.globalAlpha = 1;
+    // Rings: clarifications, the selected and the hovered node.
+    for (const n of visibleNodes) {
+      const r = (n.data.status === "path" || n.data.status === "root" ? 5 : 4) * Math.max(px, 0.6);
       if (n.data.clarification) {
         ctx.lineWidth = 2.5 * px;
         ctx.strokeStyle = "#f59e0b";
@@ -249,14 +323,20 @@ export class TreeView {
       }
       if (n.data.node.id === this.selected || n === this.hovered) {
         ctx.lineWidth = 2 * px;
-        ctx.strokeStyle = "#111827";
+        ctx.strokeStyle = this.ink;
         ctx.beginPath();
         ctx.arc(n.y, n.x, r + 5 * px, 0, Math.PI * 2);
         ctx.stroke();
       }
-      if (showLabels) {
+    }
+    if (t.k >= 0.7 && visibleNodes.length < 3000) {
+      ctx.font = `${11 * px}px system-ui, sans-serif`;
+      for (const n of visibleNodes) {
+        const s = n.data.status;
+        const r = (s === "path" || s === "root" ? 5 : 4) * Math.max(px, 0.6);
         const text = n.data.node.text.replace(/\s+/g, " ").trim();
-        ctx.fillStyle = s === "rejected" ? "rgba(75,85,99,0.45)" : "#111827";
+        ctx.globalAlpha = s === "rejected" ? 0.5 : 1;
+        ctx.fillStyle = this.ink;
         ctx.fillText(text.length > 22 ? `${text.slice(0, 21)}…` : text, n.y + r + 4 * px, n.x + 4 * px);
       }
       ctx.globalAlpha = 1;

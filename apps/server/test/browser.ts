@@ -1,0 +1,155 @@
+// Shared setup of the page's browser tests: the real server with the built page, and Debian's Chromium through playwright-core.
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { startServer, type LoomServer, type StartServerOptions } from "../src/index.js";
+// @ts-expect-error: a plain .mjs build script without type declarations.
+import { buildWeb } from "../scripts/build-web.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const REPO = resolve(here, "../../..");
+export const ARTIFACTS = join(REPO, "test-artifacts");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** In CI the browser tests must run; elsewhere they are skipped only when there is no Chromium. */
+export const noBrowser = !existsSync(CHROMIUM) && !process.env.CI;
+
+export interface BrowserRig {
+  server: LoomServer;
+  browser: BrowserContext;
+  dir: string;
+  sessionsDir: string;
+  close(): Promise<void>;
+}
+
+export async function startBrowserRig(
+  options: Partial<StartServerOptions> = {},
+  viewport = { width: 1400, height: 900 },
+): Promise<BrowserRig> {
+  const dir = await mkdtemp(join(tmpdir(), "loom-page-"));
+  const webDir = await buildWeb(join(dir, "web"));
+  const sessionsDir = join(dir, "sessions");
+  const server = await startServer({ port: 0, sessionsDir, webDir, log: () => {}, ...options });
+  const browser = await chromium.launchPersistentContext(join(dir, "profile"), {
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport,
+  });
+  return {
+    server,
+    browser,
+    dir,
+    sessionsDir,
+    async close() {
+      await browser.close();
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The session version the page shows. */
+export function shownVersion(page: Page): Promise<number> {
+  return page.evaluate(() => Number(document.body.dataset.version ?? -1));
+}
+
+/** Wait until the page shows a version newer than `after` and nothing is in flight. */
+export async function nextVersion(page: Page, after: number, timeout = 30_000): Promise<number> {
+  await page.waitForFunction(
+    (v) => Number(document.body.dataset.version ?? -1) > v && !document.querySelector(".busy"),
+    after,
+    { timeout },
+  );
+  return shownVersion(page);
+}
+
+/** Where a tree node is on screen (client coordinates), from the tree view's own geometry. */
+export function treePosition(page: Page, nodeId: string): Promise<{ x: number; y: number } | null> {
+  return page.evaluate(
+    (id) =>
+      (
+        window as unknown as { loomTree: { screenPositionOf(id: string): { x: number; y: number } | null } }
+      ).loomTree.screenPositionOf(id),
+    nodeId,
+  );
+}
+
+/** True when the box lies inside `outer` (both client rectangles). */
+export function inside(
+  box: { x: number; y: number; width: number; height: number },
+  outer: { x: number; y: number; width: number; height: number },
+): boolean {
+  return (
+    box.x >= outer.x - 1 &&
+    box.y >= outer.y - 1 &&
+    box.x + box.width <= outer.x + outer.width + 1 &&
+    box.y + box.height <= outer.y + outer.height + 1
+  );
+}
+
+export interface MainThreadTasks {
+  /** Wall-clock time of the measured work, in ms. */
+  wallMs: number;
+  /** The page's main-thread tasks over 50 ms of wall time (the long-task definition), from the page's own timeline. */
+  longTasks: number[];
+  /** CPU time of every main-thread task over 1 ms, from Chromium's trace (independent of how loaded the machine is). */
+  taskCpuMs: number[];
+}
+
+/**
+ * Run `work` while recording the page's main thread twice: the page's own PerformanceObserver long tasks (wall
+ * clock), and Chromium's trace of the renderer's tasks with their thread CPU time. On a machine shared by many
+ * processes a task's wall time also counts the time it waited for a core; its CPU time does not.
+ */
+export async function measureMainThread(page: Page, work: () => Promise<void>): Promise<MainThreadTasks> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: "longtask" });
+  });
+  const cdp = await page.context().newCDPSession(page);
+  const events: { name: string; ph: string; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } }[] = [];
+  cdp.on("Tracing.dataCollected", (e: { value: typeof events }) => events.push(...e.value));
+  const complete = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
+  await cdp.send("Tracing.start", {
+    categories: "disabled-by-default-devtools.timeline,devtools.timeline,__metadata",
+    transferMode: "ReportEvents",
+  } as never);
+  const t0 = await page.evaluate(() => performance.now());
+  await work();
+  const t1 = await page.evaluate(() => performance.now());
+  await cdp.send("Tracing.end");
+  await complete;
+  await cdp.detach();
+  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  // The renderer's main thread with the most work is this page's.
+  const mains = new Set(
+    events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`),
+  );
+  const perThread = new Map<string, number[]>();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (e.name !== "RunTask" || e.ph !== "X" || !mains.has(key) || e.tdur === undefined) continue;
+    const cpu = e.tdur / 1000;
+    if (cpu < 1) continue;
+    let list = perThread.get(key);
+    if (!list) perThread.set(key, (list = []));
+    list.push(cpu);
+  }
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const taskCpuMs = [...perThread.values()].sort((a, b) => sum(b) - sum(a))[0] ?? [];
+  return { wallMs: t1 - t0, longTasks, taskCpuMs };
+}
