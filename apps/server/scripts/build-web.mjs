@@ -1,4 +1,4 @@
-// Bundles the page (web/src) into dist/web/app.js and app.css with esbuild; run by `pnpm build`, and by tests via buildWeb().
+// Bundles the page (web/src) into dist/web/app.js, app.css and the tree's layout worker tree-worker.js with esbuild; run by `pnpm build`, and by tests via buildWeb().
 import { build } from "esbuild";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -7,9 +7,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Build the page into `outDir` (default dist/web). */
 export async function buildWeb(outDir = join(root, "dist", "web")) {
-  await build({
-    entryPoints: [join(root, "web", "src", "main.ts")],
-    outfile: join(outDir, "app.js"),
+  const common = {
     bundle: true,
     format: "iife",
     platform: "browser",
@@ -18,7 +16,16 @@ export async function buildWeb(outDir = join(root, "dist", "web")) {
     sourcemap: true,
     legalComments: "linked",
     logLevel: "warning",
-  });
+  };
+  await Promise.all([
+    build({ ...common, entryPoints: [join(root, "web", "src", "main.ts")], outfile: join(outDir, "app.js") }),
+    // The tree's layout runs in a worker of its own file (the CSP allows workers from 'self' only).
+    build({
+      ...common,
+      entryPoints: [join(root, "web", "src", "tree-layout-worker.ts")],
+      outfile: join(outDir, "tree-worker.js"),
+    }),
+  ]);
   return outDir;
 }
 

@@ -55,7 +55,7 @@ export class WebAssets {
       res.end(SHELL);
       return true;
     }
-    const m = /^\/assets\/(app\.(?:js|css)(?:\.map)?)$/.exec(pathname);
+    const m = /^\/assets\/((?:app\.(?:js|css)|tree-worker\.js)(?:\.map)?)$/.exec(pathname);
     if (!m) return false;
     const name = m[1]!;
     let body = this.cache.get(name);

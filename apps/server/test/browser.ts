@@ -121,7 +121,15 @@ export async function measureMainThread(page: Page, work: () => Promise<void>): 
     }).observe({ type: "longtask" });
   });
   const cdp = await page.context().newCDPSession(page);
-  const events: { name: string; ph: string; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } }[] = [];
+  const events: {
+    name: string;
+    ph: string;
+    pid: number;
+    tid: number;
+    dur?: number;
+    tdur?: number;
+    args?: { name?: string };
+  }[] = [];
   cdp.on("Tracing.dataCollected", (e: { value: typeof events }) => events.push(...e.value));
   const complete = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
   await cdp.send("Tracing.start", {
@@ -145,9 +153,9 @@ export async function measureMainThread(page: Page, work: () => Promise<void>): 
     if (e.name !== "RunTask" || e.ph !== "X" || !mains.has(key) || e.tdur === undefined) continue;
     const cpu = e.tdur / 1000;
     if (cpu < 1) continue;
-    let list = perThread.get(key);
-    if (!list) perThread.set(key, (list = []));
-    list.push(cpu);
+    const list = perThread.get(key);
+    if (list) list.push(cpu);
+    else perThread.set(key, [cpu]);
   }
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const taskCpuMs = [...perThread.values()].sort((a, b) => sum(b) - sum(a))[0] ?? [];

@@ -1,5 +1,5 @@
 // One session on the page: loads it once, applies its live events in place, wires the panels, the tree and the keyboard to the API.
-import { ApiClient, ApiError, type SessionPage } from "./api-client.js";
+import { type ApiClient, ApiError, type SessionPage } from "./api-client.js";
 import { el } from "./format.js";
 import { renderInspector } from "./inspector-view.js";
 import { ShortcutGuard } from "./shortcut-guard.js";
@@ -81,7 +81,15 @@ export class SessionApp {
     const candidatesBox = el("div", "candidates-panel");
     candidatesBox.dataset.testid = "candidates";
     candidatesBox.setAttribute("aria-live", "polite");
-    left.append(this.ui.status, this.ui.notice, this.ui.error, textBox, this.ui.clarification, this.ui.confirm, candidatesBox);
+    left.append(
+      this.ui.status,
+      this.ui.notice,
+      this.ui.error,
+      textBox,
+      this.ui.clarification,
+      this.ui.confirm,
+      candidatesBox,
+    );
 
     const treeBox = el("div", "tree");
     treeBox.dataset.testid = "tree";
@@ -205,9 +213,7 @@ export class SessionApp {
     this.lastFlush = performance.now();
     const c = this.pending;
     this.pending = noChanges();
-    const t0 = performance.now();
     if (this.store) this.applyChanges(c);
-    ((window as any).__trace ??= []).push(["flush", Math.round(t0), Math.round(performance.now() - t0)]);
   }
 
   private applyChanges(c: Changes): void {
@@ -231,7 +237,9 @@ export class SessionApp {
 
   private treeSource() {
     const store = this.store!;
-    return { nodes: store.nodes.values(), decisions: store.decisions, currentPath: store.page.currentPath };
+    // An iterable (not an iterator): a layout that has to run again reads the nodes again.
+    const nodes = { [Symbol.iterator]: () => store.nodes.values() };
+    return { nodes, decisions: store.decisions, currentPath: store.page.currentPath };
   }
 
   private setConnection(text: string): void {
@@ -296,7 +304,6 @@ export class SessionApp {
   private renderAll(): void {
     const store = this.store;
     if (!store) return;
-    ((window as any).__trace ??= []).push(["renderAll", Math.round(performance.now()), 0]);
     document.title = `Loom · ${store.page.brief.title || store.page.id}`;
     this.renderStatus();
     this.text.renderAll(store);

@@ -133,8 +133,7 @@ export class SessionStore {
     for (const n of summary.open?.candidates ?? []) if (!this.nodes.has(n.id)) this.nodes.set(n.id, n);
     for (const d of summary.history) this.decisions.set(d.id, d);
     if (summary.open) this.decisions.set(summary.open.decision.id, summary.open.decision);
-    if (summary.pendingClarification)
-      this.decisions.set(summary.pendingClarification.id, summary.pendingClarification);
+    if (summary.pendingClarification) this.decisions.set(summary.pendingClarification.id, summary.pendingClarification);
     return true;
   }
 

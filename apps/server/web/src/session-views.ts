@@ -29,11 +29,9 @@ class ScrollEnd {
   following = true;
 
   constructor(private readonly box: HTMLElement) {
-    box.addEventListener(
-      "scroll",
-      () => (this.following = box.scrollHeight - box.scrollTop - box.clientHeight < 48),
-      { passive: true },
-    );
+    box.addEventListener("scroll", () => (this.following = box.scrollHeight - box.scrollTop - box.clientHeight < 48), {
+      passive: true,
+    });
   }
 
   jump(): void {
@@ -304,16 +302,24 @@ function historyLine(d: DecisionSummary, onPath: NodeSummary | null, store: Sess
   return li;
 }
 
-/** The history of the path you are on, oldest first; new steps are appended. */
+/** Steps kept in the history panel at once (earlier ones come back on demand). */
+const HISTORY_WINDOW = 150;
+
+/** The history of the path you are on, oldest first, windowed like the text; new steps are appended. */
 export class HistoryView {
   private readonly list = el("ol", "history");
-  private steps = 0;
+  private readonly earlier = el("button", "action small earlier", "");
+  /** The path's nodes after the root, and how many of them are listed (the last `shown`). */
+  private steps: NodeSummary[] = [];
+  private first = 0;
   private stopLine: HTMLElement | null = null;
-
+  private store: SessionStore | null = null;
   private end: ScrollEnd | null = null;
 
   constructor(readonly element: HTMLElement) {
-    element.replaceChildren(this.list);
+    this.earlier.dataset.testid = "earlier-history";
+    this.earlier.addEventListener("click", () => this.showEarlier());
+    element.replaceChildren(this.earlier, this.list);
   }
 
   /** The scrolling box around the history (its panel, once the view is on the page). */
@@ -326,22 +332,61 @@ export class HistoryView {
     this.scroller.settle();
   }
 
-  renderAll(store: SessionStore): void {
-    this.list.replaceChildren();
-    this.steps = 0;
-    this.stopLine = null;
-    this.append(store, store.page.path.slice(1), true);
+  private line(i: number): HTMLElement | null {
+    const n = this.steps[i]!;
+    const d = n.decisionId ? this.store!.decisions.get(n.decisionId) : undefined;
+    return d ? historyLine(d, n, this.store!, i + 1) : null;
   }
 
-  /** Add the steps of `nodes`; the panel keeps showing the newest step unless the reader scrolled back. */
-  append(store: SessionStore, nodes: NodeSummary[], jump = false): void {
-    if (jump) this.scroller.following = true;
+  private updateEarlier(): void {
+    this.earlier.hidden = this.first === 0;
+    this.earlier.textContent = `↑ earlier steps (${this.first})`;
+  }
+
+  renderAll(store: SessionStore): void {
+    this.store = store;
+    this.steps = store.page.path.slice(1);
+    this.first = Math.max(0, this.steps.length - HISTORY_WINDOW);
+    const frag = document.createDocumentFragment();
+    for (let i = this.first; i < this.steps.length; i++) {
+      const li = this.line(i);
+      if (li) frag.append(li);
+    }
+    this.list.replaceChildren(frag);
+    this.stopLine = null;
+    this.updateEarlier();
+    this.markStop(store);
+    this.scroller.following = true;
+  }
+
+  /** Add the steps of `nodes` (new at the end of the path). */
+  append(store: SessionStore, nodes: NodeSummary[]): void {
+    this.store = store;
     this.stopLine?.remove();
     for (const n of nodes) {
-      const d = n.decisionId ? store.decisions.get(n.decisionId) : undefined;
-      if (d) this.list.append(historyLine(d, n, store, ++this.steps));
+      this.steps.push(n);
+      const li = this.line(this.steps.length - 1);
+      if (li) this.list.append(li);
+    }
+    if (this.scroller.following && this.steps.length - this.first > HISTORY_WINDOW * 1.5) {
+      const drop = this.steps.length - this.first - HISTORY_WINDOW;
+      for (let i = 0; i < drop; i++) this.list.firstElementChild?.remove();
+      this.first += drop;
+      this.updateEarlier();
     }
     this.markStop(store);
+  }
+
+  private showEarlier(): void {
+    const from = Math.max(0, this.first - HISTORY_WINDOW);
+    const frag = document.createDocumentFragment();
+    for (let i = from; i < this.first; i++) {
+      const li = this.line(i);
+      if (li) frag.append(li);
+    }
+    this.list.prepend(frag);
+    this.first = from;
+    this.updateEarlier();
   }
 
   private markStop(store: SessionStore): void {
@@ -349,7 +394,7 @@ export class HistoryView {
     this.stopLine = null;
     const last = store.page.history[store.page.history.length - 1];
     if (store.page.stopped && last?.action === "stop") {
-      this.stopLine = historyLine(last, null, store, this.steps + 1);
+      this.stopLine = historyLine(last, null, store, this.steps.length + 1);
       this.list.append(this.stopLine);
     }
   }

@@ -15,8 +15,11 @@ export class ShortcutGuard {
 
   constructor(doc: Document = document) {
     // Capture phase: seen before any handler can move focus.
-    doc.addEventListener("keydown", (e) => isTextField(e.target) && (this.lastTyping = performance.now()), true);
-    doc.addEventListener("focusout", (e) => isTextField(e.target) && (this.lastTyping = performance.now()), true);
+    const typing = (e: Event) => {
+      if (isTextField(e.target)) this.lastTyping = performance.now();
+    };
+    doc.addEventListener("keydown", typing, true);
+    doc.addEventListener("focusout", typing, true);
   }
 
   allows(e: KeyboardEvent): boolean {

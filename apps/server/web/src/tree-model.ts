@@ -1,5 +1,4 @@
-// Turns a session's nodes and decisions into a laid-out tree (d3-hierarchy) with a display status per node.
-import { hierarchy, tree, type HierarchyPointNode } from "d3-hierarchy";
+// Turns a session's nodes and decisions into the tree's data: a display status per node, and parent indices for the layout.
 import type { DecisionSummary, NodeSummary } from "./api-client.js";
 
 export type NodeStatus = "root" | "path" | "chosen" | "rejected" | "open" | "edited";
@@ -9,18 +8,26 @@ export interface TreeDatum {
   status: NodeStatus;
   /** A clarification was asked about this node (it was in tension) or under it. */
   clarification: boolean;
-  children: TreeDatum[];
+}
+
+/** A node placed on the canvas: x across the tree, y along its depth. */
+export interface LaidNode {
+  x: number;
+  y: number;
+  parent: LaidNode | null;
+  data: TreeDatum;
 }
 
 export interface LaidOutTree {
-  root: HierarchyPointNode<TreeDatum>;
-  nodes: HierarchyPointNode<TreeDatum>[];
-  byId: Map<string, HierarchyPointNode<TreeDatum>>;
-  decisions: Map<string, DecisionSummary>;
+  nodes: LaidNode[];
+  byId: Map<string, LaidNode>;
 }
 
-export const ROW = 22;
-export const COLUMN = 150;
+/** The tree's data before layout: one datum per node and each node's parent index (-1 for the root). */
+export interface TreeData {
+  data: TreeDatum[];
+  parents: Int32Array;
+}
 
 function statusOf(node: NodeSummary, onPath: Set<string>, decision: DecisionSummary | undefined): NodeStatus {
   if (node.parentId === null) return "root";
@@ -39,7 +46,8 @@ export interface TreeSource {
   currentPath: readonly string[];
 }
 
-export function layoutTree(source: TreeSource): LaidOutTree | null {
+/** Statuses and parent indices of every known node; a node whose parent is unknown is left out. */
+export function treeData(source: TreeSource): TreeData {
   const decisions = source.decisions;
   const onPath = new Set(source.currentPath);
   const clarifiedParents = new Set<string>();
@@ -49,25 +57,37 @@ export function layoutTree(source: TreeSource): LaidOutTree | null {
     clarifiedParents.add(d.parentNodeId);
     for (const id of d.candidatesInTension ?? []) inTension.add(id);
   }
-  const data = new Map<string, TreeDatum>();
-  let rootDatum: TreeDatum | null = null;
+  const index = new Map<string, number>();
+  const data: TreeDatum[] = [];
+  const parents: number[] = [];
   // Nodes arrive in creation order, so a parent is always seen before its children.
   for (const node of source.nodes) {
-    const datum: TreeDatum = {
+    const parent = node.parentId === null ? -1 : index.get(node.parentId);
+    if (parent === undefined) continue;
+    index.set(node.id, data.length);
+    parents.push(parent);
+    data.push({
       node,
       status: statusOf(node, onPath, node.decisionId ? decisions.get(node.decisionId) : undefined),
       clarification: clarifiedParents.has(node.id) || inTension.has(node.id),
-      children: [],
-    };
-    data.set(node.id, datum);
-    if (node.parentId === null) rootDatum = datum;
-    else data.get(node.parentId)?.children.push(datum);
+    });
   }
-  if (!rootDatum) return null;
-  const root = tree<TreeDatum>()
-    .nodeSize([ROW, COLUMN])
-    .separation((a, b) => (a.parent === b.parent ? 1 : 1.4))(hierarchy(rootDatum));
-  const nodes = root.descendants();
-  const byId = new Map(nodes.map((n) => [n.data.node.id, n] as const));
-  return { root, nodes, byId, decisions };
+  return { data, parents: Int32Array.from(parents) };
+}
+
+/** Join the data with the positions the layout gave. */
+export function placeTree(tree: TreeData, positions: Float64Array): LaidOutTree {
+  const nodes: LaidNode[] = [];
+  const byIndex: (LaidNode | null)[] = new Array(tree.data.length).fill(null);
+  const byId = new Map<string, LaidNode>();
+  for (let i = 0; i < tree.data.length; i++) {
+    const x = positions[2 * i]!;
+    if (Number.isNaN(x)) continue;
+    const p = tree.parents[i]!;
+    const n: LaidNode = { x, y: positions[2 * i + 1]!, parent: p >= 0 ? byIndex[p]! : null, data: tree.data[i]! };
+    byIndex[i] = n;
+    nodes.push(n);
+    byId.set(n.data.node.id, n);
+  }
+  return { nodes, byId };
 }

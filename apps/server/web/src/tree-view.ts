@@ -1,11 +1,55 @@
 // The interactive tree of the whole loom, drawn on a canvas (stays fast at thousands of nodes) with d3-zoom for pan and zoom.
-import type { HierarchyPointNode } from "d3-hierarchy";
 import { select } from "d3-selection";
 import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from "d3-zoom";
 import { formatLogprob } from "./format.js";
-import { layoutTree, type LaidOutTree, type NodeStatus, type TreeDatum, type TreeSource } from "./tree-model.js";
+import {
+  placeTree,
+  treeData,
+  type LaidNode,
+  type LaidOutTree,
+  type NodeStatus,
+  type TreeSource,
+} from "./tree-model.js";
+import { treePositions } from "./tree-positions.js";
 
-type Point = HierarchyPointNode<TreeDatum>;
+type Point = LaidNode;
+
+/** Runs layouts in the worker (built beside the page as tree-worker.js), or here when there is no worker. */
+class LayoutRunner {
+  private worker: Worker | null = null;
+  private seq = 0;
+  private readonly waiting = new Map<number, (positions: Float64Array) => void>();
+
+  constructor() {
+    try {
+      this.worker = new Worker("/assets/tree-worker.js");
+      this.worker.onmessage = (e: MessageEvent<{ seq: number; positions: Float64Array }>) => {
+        this.waiting.get(e.data.seq)?.(e.data.positions);
+        this.waiting.delete(e.data.seq);
+      };
+      this.worker.onerror = () => this.fallBack();
+    } catch {
+      this.worker = null;
+    }
+  }
+
+  private fallBack(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    // Layouts that were waiting on the worker are not lost: the caller asks again.
+    for (const resolve of this.waiting.values()) resolve(new Float64Array(0));
+    this.waiting.clear();
+  }
+
+  positions(parents: Int32Array): Promise<Float64Array> {
+    if (!this.worker) return Promise.resolve(treePositions(parents));
+    const seq = ++this.seq;
+    return new Promise((resolve) => {
+      this.waiting.set(seq, resolve);
+      this.worker!.postMessage({ seq, parents }, [parents.buffer]);
+    });
+  }
+}
 
 const COLORS: Record<NodeStatus, string> = {
   root: "#1f2937",
@@ -37,6 +81,8 @@ export class TreeView {
   private placed = false;
   private source: TreeSource | null = null;
   private layoutTimer: ReturnType<typeof setTimeout> | null = null;
+  private layingOut = false;
+  private readonly runner = new LayoutRunner();
   private lastLayoutAt = -Infinity;
   private followed: string | null = null;
   private following = true;
@@ -118,21 +164,33 @@ export class TreeView {
   private layoutNow(): void {
     this.layoutTimer = null;
     const source = this.source;
-    if (!source) return;
+    // One layout at a time; an update that comes meanwhile is laid out when it is done.
+    if (!source || this.layingOut) return;
+    this.layingOut = true;
     const t0 = performance.now();
-    this.laid = layoutTree(source);
-    this.lastLayoutAt = performance.now();
-    this.lastLayoutMs = this.lastLayoutAt - t0;
-    ((window as any).__trace ??= []).push(["layout", Math.round(t0), Math.round(this.lastLayoutMs)]);
-    this.layouts++;
-    this.container.dataset.nodeCount = String(this.laid?.nodes.length ?? 0);
-    const tip = this.tipOf(source);
-    if (this.laid && (!this.placed || (this.following && tip !== this.followed))) {
-      this.placed = true;
-      this.followed = tip;
-      this.focus(tip);
-    }
-    this.schedule();
+    const data = treeData(source);
+    const count = data.data.length;
+    void this.runner.positions(data.parents).then((positions) => {
+      this.layingOut = false;
+      this.lastLayoutAt = performance.now();
+      this.lastLayoutMs = this.lastLayoutAt - t0;
+      if (positions.length !== count * 2) {
+        // The worker failed: lay out again, here.
+        this.layoutNow();
+        return;
+      }
+      this.laid = placeTree(data, positions);
+      this.layouts++;
+      this.container.dataset.nodeCount = String(this.laid.nodes.length);
+      const tip = this.tipOf(source);
+      if (!this.placed || (this.following && tip !== this.followed)) {
+        this.placed = true;
+        this.followed = tip;
+        this.focus(tip);
+      }
+      this.schedule();
+      if (this.source !== source) this.update(this.source!);
+    });
   }
 
   select(nodeId: string | null): void {
@@ -202,7 +260,6 @@ export class TreeView {
       const t0 = performance.now();
       this.draw();
       this.lastDrawMs = performance.now() - t0;
-      ((window as any).__trace ??= []).push(["draw", Math.round(t0), Math.round(this.lastDrawMs)]);
     });
   }
 
@@ -292,9 +349,9 @@ export class TreeView {
     for (const n of this.laid.nodes) {
       if (!visible(n)) continue;
       visibleNodes.push(n);
-      let list = byStatus.get(n.data.status);
-      if (!list) byStatus.set(n.data.status, (list = []));
-      list.push(n);
+      const list = byStatus.get(n.data.status);
+      if (list) list.push(n);
+      else byStatus.set(n.data.status, [n]);
     }
     for (const [s, list] of byStatus) {
       const r = (s === "path" || s === "root" ? 5 : 4) * Math.max(px, 0.6);
