@@ -10,7 +10,7 @@ import { scrub, secretValues } from "./http/scrub.js";
 import type { ApiRoute } from "./api/api-route.js";
 import { apiRoutes } from "./api/routes.js";
 import type { ServerDeps } from "./api/server-deps.js";
-import { generateToken, isLoopbackHost, requireToken } from "./http/auth.js";
+import { assertTokenStrength, generateToken, isLoopbackHost, requireToken } from "./http/auth.js";
 import { HttpError } from "./http/http-error.js";
 import { readJsonBody } from "./http/read-body.js";
 import { Router } from "./http/router.js";
@@ -107,6 +107,7 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
   const host = options.host ?? "127.0.0.1";
   const log = options.log ?? ((m: string) => console.error(m));
   let token = options.token ?? null;
+  if (token !== null) assertTokenStrength(token);
   if (!token && !isLoopbackHost(host)) {
     token = generateToken();
     log(`loom server: binding ${host} needs a token; generated one: ${token}`);

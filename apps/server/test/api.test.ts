@@ -265,7 +265,7 @@ describe("safe defaults", () => {
   });
 
   test("a token, when set, is required on every API call (header or query)", async () => {
-    const s = await startTestServer({ token: "let-me-in", corsOrigins: ["http://app.example"] });
+    const s = await startTestServer({ token: "let-me-in-please-16", corsOrigins: ["http://app.example"] });
     try {
       const denied = await s.call("GET", "/api/sessions");
       expect(denied.status).toBe(401);
@@ -273,9 +273,11 @@ describe("safe defaults", () => {
       expect((await s.call("GET", "/api/sessions", undefined, { authorization: "Bearer wrong-token" })).status).toBe(
         401,
       );
-      expect((await s.call("GET", "/api/sessions", undefined, { authorization: "Bearer let-me-in" })).status).toBe(200);
-      expect((await s.call("GET", "/api/sessions?token=let-me-in")).status).toBe(200);
-      const cors = await fetch(`${s.server.url}/api/sessions?token=let-me-in`, {
+      expect(
+        (await s.call("GET", "/api/sessions", undefined, { authorization: "Bearer let-me-in-please-16" })).status,
+      ).toBe(200);
+      expect((await s.call("GET", "/api/sessions?token=let-me-in-please-16")).status).toBe(200);
+      const cors = await fetch(`${s.server.url}/api/sessions?token=let-me-in-please-16`, {
         headers: { origin: "http://app.example" },
       });
       expect(cors.headers.get("access-control-allow-origin")).toBe("http://app.example");

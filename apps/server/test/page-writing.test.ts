@@ -216,3 +216,42 @@ test.skipIf(noBrowser)(
     await page.close();
   },
 );
+
+test.skipIf(noBrowser)(
+  "at 375 px nothing scrolls sideways and the candidates stay reachable; dark and light follow the system (screenshots at 1400 and 375 px on 5,000 nodes)",
+  { timeout: 240_000 },
+  async () => {
+    const total = await writeBigSession("big-looks");
+    await fetch(`${rig.server.url}/api/sessions/big-looks/generate`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    const page = await rig.browser.newPage();
+    await mkdir(ARTIFACTS, { recursive: true });
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const width of [1400, 375]) {
+        await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+        await openBig(page, "big-looks", total + 8);
+        await page.waitForSelector('[data-testid="candidate-1"]');
+        const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const [r, g, b] = bg.match(/\d+/g)!.map(Number);
+        const luminance = (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
+        if (scheme === "dark") expect(luminance, bg).toBeLessThan(0.25);
+        else expect(luminance, bg).toBeGreaterThan(0.85);
+        if (width === 375) {
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          expect(overflow, "horizontal scroll at 375 px").toBeLessThanOrEqual(0);
+          // The candidates are right under the text: one short scroll away at most.
+          const text = (await page.locator('[data-testid="text"]').boundingBox())!;
+          const first = (await page.locator('[data-testid="candidate-1"]').boundingBox())!;
+          expect(first.y - (text.y + text.height)).toBeLessThan(200);
+          expect(first.x + first.width).toBeLessThanOrEqual(375);
+        }
+        await page.screenshot({ path: join(ARTIFACTS, `page-${width}-${scheme}-5000.png`) });
+      }
+    }
+    await page.close();
+  },
+);

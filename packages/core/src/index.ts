@@ -59,6 +59,8 @@ export {
   rejectedAt,
 } from "./queries.js";
 export type { LoomStats } from "./queries.js";
+export { sessionSummary } from "./session-summary.js";
+export type { SessionState, SessionSummary } from "./session-summary.js";
 export {
   ChooseDecisionSchema,
   ClarifyDecisionSchema,

@@ -171,6 +171,16 @@ export class SessionSteps {
       this.bus.emit({ type: "error", error, where: "generator" });
       throw error;
     }
+    // Another client may have written or checked out while the model worked: candidates for the old tip
+    // would continue a text nobody is looking at any more.
+    if (currentTip(loom) !== tip || openDecisionAt(loom, tip) !== open) {
+      const error = new OrchestratorError(
+        "invalid_state",
+        `the tip moved while candidates were generated (from node ${tip} to node ${currentTip(loom)}); nothing was added — generate again`,
+      );
+      this.bus.emit({ type: "error", error, where: "generator" });
+      throw error;
+    }
     const meta = { ...result.meta, prompt: compactPrompt(result.meta["prompt"], text, tip) };
     const added = this.session.mutate((l) =>
       addCandidates(

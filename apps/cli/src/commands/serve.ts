@@ -42,7 +42,10 @@ export default defineCommand({
   examples: [
     { command: "loom serve", description: "Open http://127.0.0.1:4321 to drive sessions in ./.loom-sessions." },
     { command: "loom serve --port 0 --json", description: "Any free port; prints {url, token} as JSON." },
-    { command: "loom serve --host 0.0.0.0 --token s3cret", description: "Reachable from the network, with a token." },
+    {
+      command: 'loom serve --host 0.0.0.0 --token "$(openssl rand -hex 16)"',
+      description: "Reachable from the network, with a token.",
+    },
   ],
   async run({ values, env, cwd, out, signal }) {
     const { startServer } = await import("@loom/server");

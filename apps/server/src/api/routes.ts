@@ -1,12 +1,15 @@
 // Every API route: sessions, the loop's actions, live events and export. Handlers compose the packages; they hold no tree logic.
 import { doctorRoute } from "./doctor-route.js";
+import { sessionOptionsRoutes } from "./session-options-routes.js";
 import { applySessionPolicy } from "./session-policy.js";
 import {
   createLoom,
   currentText,
   nodeText,
   openDecisionAt,
+  pendingClarification,
   rejectedAt,
+  stopDecisionAt,
   SessionConfigSchema,
   withPreset,
   type SessionConfigInput,
@@ -134,9 +137,26 @@ function requireOpenDecision(live: LiveSession, decisionId: string) {
   return d;
 }
 
+/** A stop is recorded on the decision open at the tip; with none there it would do nothing, so it is refused. */
+function requireSomethingToStop(live: LiveSession) {
+  const loom = live.driver.loom;
+  const tip = loom.currentPath[loom.currentPath.length - 1]!;
+  if (openDecisionAt(loom, tip)) return;
+  if (stopDecisionAt(loom, tip))
+    throw new HttpError(409, "already_stopped", `session "${live.id}" is already stopped at its tip`);
+  const pending = pendingClarification(loom);
+  if (pending && pending.parentNodeId === tip) return;
+  throw new HttpError(
+    409,
+    "nothing_to_stop",
+    `session "${live.id}" has no open decision at its tip to stop: generate candidates first (a stop is recorded on the decision it ends)`,
+  );
+}
+
 export function apiRoutes(): ApiRoute[] {
   const routes: ApiRoute[] = [
     doctorRoute(),
+    ...(sessionOptionsRoutes() as ApiRoute[]),
     defineRoute({
       method: "GET",
       path: "/api/openapi.json",
@@ -149,9 +169,14 @@ export function apiRoutes(): ApiRoute[] {
       method: "GET",
       path: "/api/sessions",
       operationId: "listSessions",
-      summary: "Sessions in the sessions directory.",
-      responses: { 200: { description: "Session ids, newest changes last.", schema: SessionSummaryListSchema } },
-      handle: async (ctx) => ({ status: 200, body: { sessions: await ctx.hub.list() } }),
+      summary: "Sessions in the sessions directory, most recently changed first, with title, seed, size and state.",
+      responses: { 200: { description: "The sessions, newest first.", schema: SessionSummaryListSchema } },
+      handle: async (ctx) => {
+        const sessions = (await ctx.hub.list()).map((s) =>
+          s.problem ? { ...s, problem: scrub(s.problem, ctx.deps.secrets) } : s,
+        );
+        return { status: 200, body: { sessions } };
+      },
     }),
     defineRoute({
       method: "POST",
@@ -226,6 +251,14 @@ export function apiRoutes(): ApiRoute[] {
             fullText: z.string(),
             decision: DecisionSummarySchema.nullable(),
             rejectedChildren: z.array(NodeSummarySchema),
+            alternatives: z
+              .object({
+                ranking: z.array(z.string()).nullable(),
+                candidateScores: z.record(z.string(), z.record(z.string(), z.number())),
+                candidates: z.array(NodeSummarySchema.extend({ scores: z.record(z.string(), z.number()) })),
+              })
+              .nullable()
+              .describe("Every candidate of the decision that offered this node, with the ranking and scores it got."),
           }),
         },
         ...errors,
@@ -233,9 +266,13 @@ export function apiRoutes(): ApiRoute[] {
       handle: async (ctx) => {
         const live = await ctx.hub.get(ctx.params.id!);
         const loom = live.driver.loom;
-        const node = loom.nodes[ctx.params.nodeId!];
+        // Own properties only: a node id such as "constructor" is an unknown node, not Object's.
+        const node = Object.hasOwn(loom.nodes, ctx.params.nodeId!) ? loom.nodes[ctx.params.nodeId!] : undefined;
         if (!node) throw new HttpError(404, "unknown_node", `no node "${ctx.params.nodeId}" in session "${live.id}"`);
-        const decision = node.decisionId ? loom.decisions[node.decisionId] : undefined;
+        const decision =
+          node.decisionId && Object.hasOwn(loom.decisions, node.decisionId)
+            ? loom.decisions[node.decisionId]
+            : undefined;
         return {
           status: 200,
           body: {
@@ -243,6 +280,16 @@ export function apiRoutes(): ApiRoute[] {
             fullText: nodeText(loom, node.id),
             decision: decision ? decisionSummary(decision) : null,
             rejectedChildren: rejectedAt(loom, node.id).map(nodeSummary),
+            alternatives: decision
+              ? {
+                  ranking: decision.ranking,
+                  candidateScores: decision.candidateScores,
+                  candidates: decision.candidateNodeIds.flatMap((id) => {
+                    const c = loom.nodes[id];
+                    return c ? [{ ...nodeSummary(c), scores: c.scores }] : [];
+                  }),
+                }
+              : null,
           },
         };
       },
@@ -257,7 +304,11 @@ export function apiRoutes(): ApiRoute[] {
       responses: {
         200: { description: "Done; read the session or the events.", schema: StateReplySchema },
         ...errors,
-        ...conflict,
+        409: {
+          description:
+            "The tip moved while the model worked (another client wrote or checked out; nothing was added), a question waits for an answer, or a selector is running.",
+          schema: ErrorBodySchema,
+        },
       },
       handle: (ctx) =>
         mutate(ctx, (live) =>
@@ -294,7 +345,7 @@ export function apiRoutes(): ApiRoute[] {
       handle: (ctx) =>
         mutate(ctx, async (live) => {
           const { decisionId, nodeId } = ctx.body;
-          const node = live.driver.loom.nodes[nodeId];
+          const node = Object.hasOwn(live.driver.loom.nodes, nodeId) ? live.driver.loom.nodes[nodeId] : undefined;
           if (!node) throw new HttpError(404, "unknown_node", `no node "${nodeId}" in session "${live.id}"`);
           if (node.decisionId !== decisionId) {
             throw new HttpError(
@@ -312,12 +363,21 @@ export function apiRoutes(): ApiRoute[] {
       method: "POST",
       path: "/api/sessions/:id/stop",
       operationId: "stop",
-      summary: "Stop the session: the piece is done.",
+      summary: "Stop the session: the piece is done (recorded on the decision open at the tip).",
       body: StopBodySchema,
-      responses: { 200: { description: "Stopped.", schema: StateReplySchema }, ...errors, ...conflict },
+      responses: {
+        200: { description: "Stopped.", schema: StateReplySchema },
+        ...errors,
+        409: {
+          description:
+            "No open decision at the tip to stop, already stopped, or the decision was taken by someone else.",
+          schema: ErrorBodySchema,
+        },
+      },
       handle: (ctx) =>
         mutate(ctx, async (live) => {
           if (ctx.body.decisionId) requireOpenDecision(live, ctx.body.decisionId);
+          else requireSomethingToStop(live);
           await live.driver.stop(ctx.body.reason ?? "stopped on the web page");
         }),
     }),

@@ -142,7 +142,22 @@ export const SessionPageSchema = z.object({
 });
 
 export const SessionSummaryListSchema = z.object({
-  sessions: z.array(z.object({ id: z.string(), open: z.boolean(), modifiedAt: z.string() })),
+  sessions: z.array(
+    z.object({
+      id: z.string(),
+      /** Open in this server now (in memory). */
+      open: z.boolean(),
+      modifiedAt: z.string(),
+      title: z.string().nullable(),
+      seed: z.string().describe("The start of the seed."),
+      steps: z.number().int(),
+      nodes: z.number().int(),
+      bytes: z.number().int().describe("Size of the session's files on disk."),
+      state: z.enum(["open", "running", "stopped", "awaiting-answer", "unreadable"]),
+      /** Why the session could not be read, when state is unreadable. */
+      problem: z.string().optional(),
+    }),
+  ),
 });
 
 export const ErrorBodySchema = z.object({

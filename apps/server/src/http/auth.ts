@@ -12,9 +12,21 @@ export function isLoopbackHost(host: string): boolean {
   return host === "127.0.0.1" || host === "::1" || host === "localhost" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** Shorter tokens are refused when the server starts: they can be guessed. */
+export const MIN_TOKEN_LENGTH = 16;
+
+export function assertTokenStrength(token: string): void {
+  if (token.length < MIN_TOKEN_LENGTH) {
+    throw new Error(
+      `the server token must be at least ${MIN_TOKEN_LENGTH} characters (it has ${token.length}); leave it out to have one generated`,
+    );
+  }
+}
+
 function presentedToken(req: IncomingMessage, url: URL): string | null {
-  const header = req.headers.authorization;
-  if (header?.startsWith("Bearer ")) return header.slice(7).trim();
+  // The scheme name is case-insensitive (RFC 9110 §11.1): "bearer x" is "Bearer x".
+  const m = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? "");
+  if (m) return m[1]!.trim();
   return url.searchParams.get("token");
 }
 

@@ -1,7 +1,8 @@
 // The sessions this server has open: opened lazily from the sessions directory, shared by every request and subscriber.
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { Loom } from "@loom/core";
+import { sessionSummary, type Loom, type SessionSummary } from "@loom/core";
+import { readSession } from "@loom/io";
 import { HttpError } from "../http/http-error.js";
 import { LiveSession } from "./live-session.js";
 import type { SessionBackend } from "./session-driver.js";
@@ -11,7 +12,17 @@ export interface SessionListing {
   id: string;
   open: boolean;
   modifiedAt: string;
+  title: string | null;
+  seed: string;
+  steps: number;
+  nodes: number;
+  bytes: number;
+  state: "open" | "running" | "stopped" | "awaiting-answer" | "unreadable";
+  problem?: string;
 }
+
+/** The files whose size and time say a session changed. */
+const SESSION_FILES = ["loom.json", "journal.ndjson", "manifest.ndjson"];
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -34,6 +45,10 @@ export class SessionHub {
     return join(this.sessionsDir, assertSessionId(id));
   }
 
+  /** Summaries of sessions not open here, keyed by directory, valid while their files' sizes and times hold. */
+  private readonly summaries = new Map<string, { key: string; summary: SessionSummary | Error }>();
+
+  /** Every session, most recently changed first, with what a list shows of it. */
   async list(): Promise<SessionListing[]> {
     let entries: string[];
     try {
@@ -42,17 +57,55 @@ export class SessionHub {
       return [];
     }
     const out: SessionListing[] = [];
-    for (const name of entries.sort()) {
+    for (const name of entries) {
       if (!SESSION_ID_PATTERN.test(name)) continue;
-      const snapshot = join(this.sessionsDir, name, "loom.json");
-      try {
-        const s = await stat(snapshot);
-        out.push({ id: name, open: this.live.has(name), modifiedAt: s.mtime.toISOString() });
-      } catch {
-        // Not a session directory.
+      const dir = join(this.sessionsDir, name);
+      const files = await Promise.all(SESSION_FILES.map((f) => stat(join(dir, f)).catch(() => null)));
+      if (!files[0] && !files[1]) continue; // Not a session directory.
+      let bytes = 0;
+      let mtime = 0;
+      for (const f of files) {
+        if (!f) continue;
+        bytes += f.size;
+        mtime = Math.max(mtime, f.mtimeMs);
+      }
+      const listing = await this.summaryOf(name, dir, files.map((f) => (f ? `${f.size}:${f.mtimeMs}` : "-")).join("/"));
+      out.push({ id: name, open: this.live.has(name), modifiedAt: new Date(mtime).toISOString(), bytes, ...listing });
+    }
+    return out.sort((a, b) => (a.modifiedAt < b.modifiedAt ? 1 : a.modifiedAt > b.modifiedAt ? -1 : 0));
+  }
+
+  /** From the open session when there is one, else read from disk once per change of its files. */
+  private async summaryOf(
+    id: string,
+    dir: string,
+    key: string,
+  ): Promise<Pick<SessionListing, "title" | "seed" | "steps" | "nodes" | "state" | "problem">> {
+    const opening = this.live.get(id);
+    const live = opening ? await opening.catch(() => null) : null;
+    let summary: SessionSummary | Error;
+    if (live) summary = sessionSummary(live.driver.loom);
+    else {
+      const cached = this.summaries.get(dir);
+      if (cached?.key === key) summary = cached.summary;
+      else {
+        summary = await readSession(dir).then(
+          ({ loom }) => sessionSummary(loom),
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        );
+        this.summaries.set(dir, { key, summary });
       }
     }
-    return out;
+    if (summary instanceof Error) {
+      return { title: null, seed: "", steps: 0, nodes: 0, state: "unreadable", problem: summary.message };
+    }
+    return {
+      title: summary.title,
+      seed: summary.seed,
+      steps: summary.steps,
+      nodes: summary.nodes,
+      state: live?.running ? "running" : summary.state,
+    };
   }
 
   async create(loom: Loom): Promise<LiveSession> {

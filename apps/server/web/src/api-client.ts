@@ -27,6 +27,13 @@ function takeToken(): string | null {
 
 export class ApiClient {
   readonly token = takeToken();
+  /** Called once when the server asks for a token this tab does not have (or has wrong). */
+  onUnauthorized: (() => void) | null = null;
+
+  /** Keep a token the writer typed in, for this tab. */
+  static saveToken(token: string): void {
+    sessionStorage.setItem("loom-token", token.trim());
+  }
 
   async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
@@ -40,6 +47,11 @@ export class ApiClient {
     });
     const text = await res.text();
     const json = text ? (JSON.parse(text) as unknown) : null;
+    if (res.status === 401 && this.onUnauthorized) {
+      const ask = this.onUnauthorized;
+      this.onUnauthorized = null;
+      ask();
+    }
     if (!res.ok) {
       const err = (json as { error?: { code?: string; message?: string } } | null)?.error;
       throw new ApiError(

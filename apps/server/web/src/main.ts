@@ -14,6 +14,8 @@ function main(): void {
   header.append(home);
   const body = el("main");
   app.replaceChildren(header, body);
+  // A server with a token and a tab without it (a link opened in a new tab): ask once, instead of retrying forever.
+  api.onUnauthorized = () => body.replaceChildren(tokenPrompt(api.token !== null));
   const open = (id: string) => {
     history.pushState(null, "", `/s/${encodeURIComponent(id)}`);
     route();
@@ -25,6 +27,38 @@ function main(): void {
   };
   window.addEventListener("popstate", () => location.reload());
   route();
+}
+
+/** The form that asks for the server's token and keeps it for this tab. */
+function tokenPrompt(hadOne: boolean): HTMLElement {
+  const form = el("form", "token-form");
+  form.dataset.testid = "token-form";
+  form.append(
+    el("h2", "", "This server needs its token"),
+    el(
+      "p",
+      "hint",
+      hadOne
+        ? "The token this tab has was refused. Paste the one the server printed when it started."
+        : "Paste the token the server printed when it started (or open the link with ?token=… it printed).",
+    ),
+  );
+  const input = el("input");
+  input.type = "password";
+  input.autocomplete = "off";
+  input.dataset.testid = "token-input";
+  input.setAttribute("aria-label", "Server token");
+  const submit = el("button", "action primary", "Use this token");
+  submit.type = "submit";
+  form.append(input, submit);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (!input.value.trim()) return;
+    ApiClient.saveToken(input.value);
+    location.reload();
+  });
+  setTimeout(() => input.focus(), 0);
+  return form;
 }
 
 main();

@@ -177,17 +177,19 @@ export class SessionApp {
   }
 
   async start(): Promise<void> {
+    // Events open once the session loads: a tab without the server's token is asked for it, not left retrying.
+    try {
+      this.store = new SessionStore(await this.api.session(this.sessionId));
+    } catch (err) {
+      this.showError(err);
+      return;
+    }
+    this.renderAll();
     this.events = this.api.events(this.sessionId);
     this.events.onopen = () => this.setConnection("live");
     this.events.onerror = () => this.setConnection("reconnecting…");
     for (const type of EVENT_TYPES) {
       this.events.addEventListener(type, (e) => this.onEvent(type, (e as MessageEvent<string>).data));
-    }
-    try {
-      this.store = new SessionStore(await this.api.session(this.sessionId));
-      this.renderAll();
-    } catch (err) {
-      this.showError(err);
     }
   }
 

@@ -140,6 +140,11 @@ export class SessionStore {
   /** Apply one live event; what it cannot express is flagged for a summary read. */
   apply(type: string, data: Record<string, unknown>): Changes {
     const c = noChanges();
+    if (type === "hello") {
+      // Subscribed after the first read: anything that happened in between is read again.
+      c.resync = typeof data.version === "number" && data.version > this.version;
+      return c;
+    }
     if (typeof data.version === "number") this.version = Math.max(this.version, data.version);
     switch (type) {
       case "candidates":
@@ -173,7 +178,6 @@ export class SessionStore {
         break;
       case "step-started":
       case "usage":
-      case "hello":
         break;
       default:
         // tip-changed, clarification-asked / -answered: read the summary again.

@@ -187,7 +187,8 @@ export class CandidatesView {
     const human = !page.running;
     if (!open && !page.stopped) button("Generate (g)", "generate-button", actions.generate, !human);
     if (open) button("Reroll (r)", "reroll-button", actions.reroll, !human);
-    if (!page.stopped) button("Stop (s)", "stop-button", actions.stop, !human);
+    // A stop ends the decision open at the tip; with none open there is nothing to stop.
+    if (!page.stopped && (open || page.pendingClarification)) button("Stop (s)", "stop-button", actions.stop, !human);
     const mode = String((page.config.selector as { mode?: string } | undefined)?.mode ?? "human");
     if (mode !== "human" && !page.stopped) {
       if (page.running) button("Cancel run", "cancel-run-button", actions.cancelRun);
