@@ -27,6 +27,8 @@ export interface ApiResponseDoc {
   description: string;
   schema?: z.ZodType;
   contentType?: string;
+  /** Response headers worth documenting (OpenAPI header objects). */
+  headers?: Record<string, { description: string; schema: Record<string, unknown> }>;
 }
 
 export interface ApiRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {

@@ -229,7 +229,7 @@ export function apiRoutes(): ApiRoute[] {
         const live = await ctx.hub.get(ctx.params.id!);
         const { cursor, limit } = ctx.query;
         const etag = `W/"${live.version}-${cursor}-${limit}"`;
-        if (ctx.req.headers["if-none-match"] === etag) return { status: 304, raw: "", headers: { etag } };
+        if (etagMatches(ctx.req.headers["if-none-match"], etag)) return { status: 304, raw: "", headers: { etag } };
         const raw = live.cachedPage(`${cursor}:${limit}`, () =>
           JSON.stringify(
             buildSessionPage(live.driver.loom, { cursor, limit, version: live.version, running: live.running }),
@@ -522,6 +522,13 @@ export function apiRoutes(): ApiRoute[] {
     }),
   ];
   return routes;
+}
+
+/** If-None-Match as RFC 9110 §13.1.2 reads it: `*`, or a list of tags compared weakly (W/ ignored). */
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = (t: string) => t.trim().replace(/^W\//, "");
+  return header.split(",").some((t) => t.trim() === "*" || bare(t) === bare(etag));
 }
 
 /** An AbortSignal that fires when the client goes away, so a model call for nobody is cut short. */

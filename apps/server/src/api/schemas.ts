@@ -73,7 +73,9 @@ const intFromQuery = (min: number, max: number, fallback: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max))
     .optional()
-    .transform((v) => v ?? fallback);
+    .transform((v) => v ?? fallback)
+    // What OpenAPI shows: the integer and its bounds, not the query string's text.
+    .meta({ type: "integer", minimum: min, maximum: max, default: fallback });
 
 export const SessionPageQuerySchema = z
   .object({

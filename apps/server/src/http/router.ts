@@ -28,15 +28,22 @@ export class Router {
   /** The handler and params for a request, a 405 when only the method is wrong, or null for no route. */
   match(method: string, pathname: string): { handler: RouteHandler; params: Record<string, string> } | null {
     const parts = pathname.split("/").filter(Boolean);
-    let pathMatched = false;
+    const allowed = new Set<string>();
     for (const route of this.routes) {
       const params = matchSegments(route.segments, parts);
       if (!params) continue;
       if (route.method === method || (method === "HEAD" && route.method === "GET"))
         return { handler: route.handler, params };
-      pathMatched = true;
+      allowed.add(route.method);
+      if (route.method === "GET") allowed.add("HEAD");
     }
-    if (pathMatched) throw new HttpError(405, "method_not_allowed", `${method} is not allowed on ${pathname}`);
+    if (allowed.size > 0) {
+      // RFC 9110 §15.5.6: a 405 lists the methods the resource does allow.
+      const allow = [...allowed].sort().join(", ");
+      throw new HttpError(405, "method_not_allowed", `${method} is not allowed on ${pathname} (allowed: ${allow})`, {
+        headers: { allow },
+      });
+    }
     return null;
   }
 }

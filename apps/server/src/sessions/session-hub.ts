@@ -125,7 +125,8 @@ export class SessionHub {
     const known = this.live.get(id);
     if (known) return known;
     if (!(await exists(join(dir, "loom.json"))) && !(await exists(join(dir, "journal.ndjson")))) {
-      throw new HttpError(404, "unknown_session", `no session "${id}" in ${this.sessionsDir}`);
+      // The sessions directory is the server's business: the message names the id only.
+      throw new HttpError(404, "unknown_session", `no session "${id}" on this server`);
     }
     // Another request may have started opening it while we checked the disk.
     const again = this.live.get(id);
