@@ -206,3 +206,93 @@ test.skipIf(noBrowser)(
     await page.close();
   },
 );
+
+test.skipIf(noBrowser)(
+  "an accidental choose is undone with b (back to the decision, another candidate one click away) and an accidental stop by continuing",
+  { timeout: 120_000 },
+  async () => {
+    await api("POST", "/api/sessions", { sessionId: "oops", seed: "The kettle", generator: { branchingFactor: 3 } });
+    const page = await rig.browser.newPage();
+    await page.goto(`${rig.server.url}/s/oops`);
+    await page.click('[data-testid="generate-button"]');
+    await page.waitForSelector('[data-testid="candidate-1"]:not([disabled])');
+    const texts = await page.locator("ol.candidates:not(.decided) .candidate-text").allTextContents();
+    let version = await shownVersion(page);
+    await page.click('[data-testid="candidate-1"]');
+    version = await nextVersion(page, version);
+    await page.waitForSelector('[data-testid="candidate-1"]:not([disabled])');
+    // Back: the tip is the seed again, and the choice made there is offered again.
+    await page.locator('[data-testid="text"]').focus();
+    await page.waitForTimeout(800);
+    await page.keyboard.press("b");
+    version = await nextVersion(page, version);
+    expect(await page.locator('[data-testid="text"] .seg').allTextContents()).toEqual(["The kettle"]);
+    await page.waitForSelector('[data-testid="decided-3"]');
+    expect(await page.locator(".decided .candidate-text").allTextContents()).toEqual(texts);
+    await page.click('[data-testid="decided-3"]');
+    version = await nextVersion(page, version);
+    expect((await page.locator('[data-testid="text"] .seg').allTextContents()).join("")).toBe(`The kettle${texts[2]}`);
+    // A stop, confirmed, then undone by continuing: new candidates at the same tip.
+    await page.click('[data-testid="generate-button"]');
+    await page.waitForSelector('[data-testid="candidate-1"]:not([disabled])');
+    version = await shownVersion(page);
+    await page.click('[data-testid="stop-button"]');
+    await page.click('[data-testid="confirm-stop"]');
+    version = await nextVersion(page, version);
+    await page.waitForSelector(".stopped-mark");
+    await page.click('[data-testid="continue-button"]');
+    await page.waitForSelector('[data-testid="candidate-1"]:not([disabled])');
+    expect(await page.locator(".stopped-mark").count()).toBe(0);
+    const summary = await api("GET", "/api/sessions/oops?limit=1");
+    expect(summary.stopped).toBe(false);
+    expect(summary.open.candidates).toHaveLength(3);
+    await page.close();
+  },
+);
+
+test.skipIf(noBrowser)(
+  "the keyboard reaches the tree: Tab gets there, arrows walk it (announced), Enter inspects, c checks out",
+  { timeout: 120_000 },
+  async () => {
+    await api("POST", "/api/sessions", { sessionId: "walk", seed: "The stair", generator: { branchingFactor: 3 } });
+    const g1 = await api("POST", "/api/sessions/walk/generate", {});
+    await api("POST", "/api/sessions/walk/choose", {
+      decisionId: g1.open.decisionId,
+      nodeId: g1.open.candidateNodeIds[0],
+    });
+    const g2 = await api("POST", "/api/sessions/walk/generate", {});
+    await api("POST", "/api/sessions/walk/choose", {
+      decisionId: g2.open.decisionId,
+      nodeId: g2.open.candidateNodeIds[0],
+    });
+    const page = await rig.browser.newPage();
+    await page.goto(`${rig.server.url}/s/walk`);
+    await page.waitForSelector('[data-testid="history"] li');
+    let reached = false;
+    for (let i = 0; i < 60 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await page.evaluate(() => document.activeElement?.getAttribute("data-testid") === "tree-canvas");
+    }
+    expect(reached, "Tab reaches the tree").toBe(true);
+    // From the tip: up to its parent (the first step), then down to the first step's second sibling.
+    await page.keyboard.press("ArrowLeft");
+    const first = g1.open.candidateNodeIds[0] as string;
+    await expect.poll(() => page.locator('[data-testid="tree-canvas"]').getAttribute("data-focused-node")).toBe(first);
+    await page.keyboard.press("ArrowDown");
+    const sibling = g1.open.candidateNodeIds[1] as string;
+    await expect
+      .poll(() => page.locator('[data-testid="tree-canvas"]').getAttribute("data-focused-node"))
+      .toBe(sibling);
+    const siblingText = (await api("GET", `/api/sessions/walk/nodes/${sibling}`)).node.text as string;
+    expect(await page.locator('[data-testid="tree-announcer"]').textContent()).toContain(siblingText.trim());
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`[data-testid="inspector"][data-node-id="${sibling}"]`);
+    const version = await shownVersion(page);
+    await page.keyboard.press("c");
+    await nextVersion(page, version);
+    expect((await page.locator('[data-testid="text"] .seg').allTextContents()).join("")).toBe(
+      `The stair${siblingText}`,
+    );
+    await page.close();
+  },
+);

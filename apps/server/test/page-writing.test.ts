@@ -76,6 +76,15 @@ async function expectTipInView(page: Page): Promise<void> {
   const tree = (await page.locator('[data-testid="tree"]').boundingBox())!;
   const pos = await treePosition(page, tip!);
   expect(pos && inside({ ...pos, width: 0, height: 0 }, tree), "the tip is in the tree's view").toBe(true);
+  // The tree is linked: the tip hangs under the step before it.
+  const segs = await page
+    .locator('[data-testid="text"] .seg')
+    .evaluateAll((s) => s.map((e) => e.getAttribute("data-node-id")));
+  const parent = await page.evaluate(
+    (id) => (window as unknown as { loomTree: { parentOf(id: string): string | null } }).loomTree.parentOf(id),
+    tip!,
+  );
+  expect(parent).toBe(segs.at(-2));
 }
 
 test.skipIf(noBrowser)(

@@ -27,7 +27,8 @@ export function sessionSummary(loom: Loom, options: { seedChars?: number } = {})
   const max = options.seedChars ?? 160;
   const state: SessionState = pendingClarification(loom)
     ? "awaiting-answer"
-    : stopDecisionAt(loom, tip)
+    : // A stop the writer went on from (new candidates at the same tip) is over.
+      stopDecisionAt(loom, tip) && !openDecisionAt(loom, tip)
       ? "stopped"
       : "open";
   return {

@@ -74,10 +74,15 @@ export function buildSessionPage(loom: Loom, options: PageOptions): SessionPage 
     if (d.action === "clarify" && d.humanResponse === null) pending = d;
     if (d.parentNodeId !== tip) continue;
     if (d.action === null) open = d;
-    else if (d.action === "stop") {
-      stopped = true;
-      history.push(decisionSummary(d));
-    }
+    else if (d.action === "stop") stopped = true;
+  }
+  // A stop that the writer went on from (new candidates at the same tip) is over.
+  if (open) stopped = false;
+  if (stopped) {
+    const stop = Object.values(loom.decisions)
+      .filter((d) => d.parentNodeId === tip && d.action === "stop")
+      .at(-1);
+    if (stop) history.push(decisionSummary(stop));
   }
 
   const ids = Object.keys(loom.nodes);

@@ -138,6 +138,7 @@ export class SessionApp {
 
     this.tree = new TreeView(treeBox, {
       onSelect: (id) => this.inspect(id),
+      onCheckout: (id) => void this.act("checking out…", () => this.post("checkout", { nodeId: id })),
       onFollowChange: (on) => (followBox.checked = on),
     });
     followBox.addEventListener("change", () => this.tree.setFollow(followBox.checked));
@@ -163,6 +164,12 @@ export class SessionApp {
             nodeId ? { answer, action: "choose", nodeId } : { answer, action: "stop" },
           ),
         ),
+      back: () => {
+        const path = this.store?.page.currentPath;
+        if (path && path.length > 1)
+          void this.act("going back…", () => this.post("checkout", { nodeId: path[path.length - 2] }));
+      },
+      switchTo: (nodeId) => void this.act("switching…", () => this.post("checkout", { nodeId })),
       run: () => void this.act(null, () => this.post("run", {})),
       cancelRun: () => void this.act(null, () => this.post("run/cancel", {})),
     };
@@ -413,9 +420,10 @@ export class SessionApp {
     if (!this.guard.allows(e)) return;
     const open = this.store?.page.open;
     if (/^[1-9]$/.test(e.key)) this.actions.choose(Number(e.key) - 1);
-    else if (e.key === "s") this.actions.stop();
+    else if (e.key === "s" && (open || this.store?.page.pendingClarification)) this.actions.stop();
     else if (e.key === "r" && open) this.actions.reroll();
     else if (e.key === "g" && !open) this.actions.generate();
+    else if (e.key === "b") this.actions.back();
     else return;
     e.preventDefault();
   }

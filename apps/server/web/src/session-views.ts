@@ -12,6 +12,10 @@ export interface SessionActions {
   answer(decisionId: string, answer: string, nodeId: string | null): void;
   run(): void;
   cancelRun(): void;
+  /** Back to the decision that made the tip (the CLI's `b`): the chosen segment stays in the tree. */
+  back(): void;
+  /** Take another candidate of a decision already made here (checks it out). */
+  switchTo(nodeId: string): void;
 }
 
 function segment(node: NodeSummary, i: number): HTMLElement {
@@ -147,6 +151,7 @@ export class CandidatesView {
   private readonly busyLine = el("div", "busy");
   private readonly list = el("ol", "candidates");
   private readonly hint = el("p", "hint");
+  private readonly decided = el("div", "decided-panel");
   private readonly form = el("form", "write-form");
   readonly input = el("input");
 
@@ -168,7 +173,7 @@ export class CandidatesView {
       actions.write(text);
     });
     this.list.setAttribute("aria-label", "Candidates");
-    element.append(this.list, this.hint, this.form, this.busyLine, this.bar);
+    element.append(this.list, this.decided, this.hint, this.form, this.busyLine, this.bar);
   }
 
   render(store: SessionStore, busy: string | null): void {
@@ -186,6 +191,9 @@ export class CandidatesView {
     const open = page.open;
     const human = !page.running;
     if (!open && !page.stopped) button("Generate (g)", "generate-button", actions.generate, !human);
+    // A stop is undone by going on: new candidates at the same tip.
+    if (page.stopped) button("Continue writing (g)", "continue-button", actions.generate, !human);
+    if (page.currentPath.length > 1) button("Back (b)", "back-button", actions.back, !human);
     if (open) button("Reroll (r)", "reroll-button", actions.reroll, !human);
     // A stop ends the decision open at the tip; with none open there is nothing to stop.
     if (!page.stopped && (open || page.pendingClarification)) button("Stop (s)", "stop-button", actions.stop, !human);
@@ -199,10 +207,42 @@ export class CandidatesView {
     this.busyLine.className = busy === null ? "idle" : "busy";
     this.form.hidden = page.stopped || page.running;
     this.hint.textContent = page.stopped
-      ? "This piece is finished. Click a node in the tree and check it out to branch from it."
+      ? "This piece is finished. Continue writing, go back a step, or check out a node in the tree to branch."
       : "";
     this.hint.hidden = !page.stopped;
     this.renderList(store, busy);
+    this.renderDecided(store, busy);
+  }
+
+  /** After going back: the candidates of the choice already made at this tip, each one click from being taken instead. */
+  private renderDecided(store: SessionStore, busy: string | null): void {
+    this.decided.replaceChildren();
+    const page = store.page;
+    let made: DecisionSummary | null = null;
+    if (!page.open && !page.stopped) {
+      for (const d of store.decisions.values()) if (d.parentNodeId === store.tip && d.action === "choose") made = d;
+    }
+    this.decided.hidden = made === null;
+    if (!made) return;
+    this.decided.append(el("p", "hint", "Already decided here; take another candidate instead, or generate new ones:"));
+    const list = el("ol", "candidates decided");
+    made.candidateNodeIds.forEach((id, i) => {
+      const node = store.nodes.get(id);
+      if (!node) return;
+      const b = el("button", id === made!.chosenNodeId ? "candidate was-chosen" : "candidate");
+      b.dataset.testid = `decided-${i + 1}`;
+      b.disabled = busy !== null || page.running;
+      b.append(
+        el("span", "nokey", id === made!.chosenNodeId ? "✓" : "·"),
+        el("span", "candidate-text", node.text),
+        el("span", "logprob", formatLogprob(node.stepLogprob)),
+      );
+      b.addEventListener("click", () => this.actions.switchTo(id));
+      const li = el("li");
+      li.append(b);
+      list.append(li);
+    });
+    this.decided.append(list);
   }
 
   private renderList(store: SessionStore, busy: string | null): void {

@@ -15,6 +15,7 @@ export interface LaidNode {
   x: number;
   y: number;
   parent: LaidNode | null;
+  children: LaidNode[];
   data: TreeDatum;
 }
 
@@ -84,7 +85,9 @@ export function placeTree(tree: TreeData, positions: Float64Array): LaidOutTree 
     const x = positions[2 * i]!;
     if (Number.isNaN(x)) continue;
     const p = tree.parents[i]!;
-    const n: LaidNode = { x, y: positions[2 * i + 1]!, parent: p >= 0 ? byIndex[p]! : null, data: tree.data[i]! };
+    const parent = p >= 0 ? byIndex[p]! : null;
+    const n: LaidNode = { x, y: positions[2 * i + 1]!, parent, children: [], data: tree.data[i]! };
+    parent?.children.push(n);
     byIndex[i] = n;
     nodes.push(n);
     byId.set(n.data.node.id, n);

@@ -46,7 +46,8 @@ class LayoutRunner {
     const seq = ++this.seq;
     return new Promise((resolve) => {
       this.waiting.set(seq, resolve);
-      this.worker!.postMessage({ seq, parents }, [parents.buffer]);
+      // Copied, not transferred: the caller still reads the parents to place the nodes.
+      this.worker!.postMessage({ seq, parents });
     });
   }
 }
@@ -62,16 +63,22 @@ const COLORS: Record<NodeStatus, string> = {
 
 export interface TreeViewHandlers {
   onSelect(nodeId: string): void;
+  /** The key that checks out the focused node (c). */
+  onCheckout?(nodeId: string): void;
   /** Following the tip was switched off by the user panning away, or back on. */
   onFollowChange?(follow: boolean): void;
 }
 
-/** Layouts of a big tree cost tens of ms: during a live run they happen at most this often. */
-const LAYOUT_EVERY_MS = 500;
+/**
+ * How often the tree is laid out again while nodes keep coming (a live run): the layout runs in a worker, but
+ * placing 5,000+ nodes again costs the page a few ms each time; text and candidates update more often.
+ */
+const LAYOUT_EVERY_MS = 1000;
 
 export class TreeView {
   private readonly canvas: HTMLCanvasElement;
   private readonly tooltip: HTMLDivElement;
+  private readonly announcer: HTMLDivElement;
   private readonly zoomBehavior: ZoomBehavior<HTMLCanvasElement, unknown>;
   private transform: ZoomTransform = zoomIdentity;
   private laid: LaidOutTree | null = null;
@@ -101,7 +108,17 @@ export class TreeView {
   ) {
     this.canvas = document.createElement("canvas");
     this.canvas.setAttribute("data-testid", "tree-canvas");
-    this.canvas.setAttribute("aria-label", "Tree of the loom: drag to pan, scroll to zoom, click a node to inspect it");
+    this.canvas.setAttribute(
+      "aria-label",
+      "Tree of the loom: drag to pan, scroll to zoom, click a node to inspect it. Keys: arrows walk the tree, Enter inspects, c checks out.",
+    );
+    this.canvas.tabIndex = 0;
+    this.announcer = document.createElement("div");
+    this.announcer.className = "sr-only";
+    this.announcer.setAttribute("aria-live", "polite");
+    this.announcer.dataset.testid = "tree-announcer";
+    container.append(this.announcer);
+    this.canvas.addEventListener("keydown", (e) => this.key(e));
     this.tooltip = document.createElement("div");
     this.tooltip.className = "tree-tooltip";
     this.tooltip.hidden = true;
@@ -229,9 +246,49 @@ export class TreeView {
     select(this.canvas).call(this.zoomBehavior.transform, t);
   }
 
+  /** Walk the tree from the keyboard: arrows move between parent, children and siblings; Enter inspects; c checks out. */
+  private key(e: KeyboardEvent): void {
+    if (!this.laid || e.metaKey || e.ctrlKey || e.altKey) return;
+    const current =
+      (this.selected ? this.laid.byId.get(this.selected) : undefined) ??
+      (this.source ? this.laid.byId.get(this.tipOf(this.source)) : undefined);
+    if (!current) return;
+    const siblings = current.parent?.children ?? [current];
+    const at = siblings.indexOf(current);
+    let next: Point | undefined;
+    if (e.key === "ArrowLeft") next = current.parent ?? undefined;
+    else if (e.key === "ArrowRight")
+      next = current.children.find((c) => c.data.status === "path") ?? current.children[0];
+    else if (e.key === "ArrowUp") next = siblings[at - 1];
+    else if (e.key === "ArrowDown") next = siblings[at + 1];
+    else if (e.key === "Enter") {
+      this.handlers.onSelect(current.data.node.id);
+      e.preventDefault();
+      return;
+    } else if (e.key === "c") {
+      this.handlers.onCheckout?.(current.data.node.id);
+      e.preventDefault();
+      e.stopPropagation();
+      return;
+    } else return;
+    e.preventDefault();
+    if (!next) return;
+    this.selected = next.data.node.id;
+    this.canvas.dataset.focusedNode = this.selected;
+    const text = next.data.node.text.replace(/\s+/g, " ").trim();
+    this.announcer.textContent = `${text || "(empty)"} · ${next.data.status} · logprob ${formatLogprob(next.data.node.stepLogprob)} · ${next.children.length} below`;
+    if (this.following) this.setFollow(false);
+    this.focus(this.selected);
+  }
+
   /** For tests and tools: the ids of every node in the drawn tree. */
   nodeIds(): string[] {
     return this.laid ? this.laid.nodes.map((n) => n.data.node.id) : [];
+  }
+
+  /** For tests and tools: the parent of a node as drawn (the tree's links), or null. */
+  parentOf(nodeId: string): string | null {
+    return this.laid?.byId.get(nodeId)?.parent?.data.node.id ?? null;
   }
 
   /** For tests and tools: where a node is on screen (client coordinates), or null. */
