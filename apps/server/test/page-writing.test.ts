@@ -21,6 +21,13 @@ import {
 } from "./browser.js";
 
 let rig: BrowserRig;
+
+/** A provider's refusal as the generators report one: a message and a hint saying what to do. */
+function providerError(): Error {
+  return Object.assign(new Error("the provider answered 404: model tiny-base-1 does not exist"), {
+    hint: "check generator.model against the provider's model list (loom doctor)",
+  });
+}
 const RUN_STEPS = 80;
 
 /** A session of 625 decisions × 8 realistic candidates = 5,001 nodes, that a server-side selector may run. */
@@ -42,7 +49,10 @@ beforeAll(async () => {
     backendOptions: {
       // A model that answers in 100 ms (quicker than any hosted model or the local engine at 6 tokens × 8
       // candidates) and a selector that takes the first candidate at once: a live run faster than a real one.
-      generatorFor: () => createScriptedGenerator({ seed: 3, delayMs: 100 }),
+      generatorFor: (loom) =>
+        loom.sessionId.startsWith("failing")
+          ? createScriptedGenerator({ script: [{ error: providerError() }] })
+          : createScriptedGenerator({ seed: 3, delayMs: 100 }),
       selectorFor: () => createScriptedSelector(chooseFirst),
     },
   });
@@ -261,6 +271,57 @@ test.skipIf(noBrowser)(
         await page.screenshot({ path: join(ARTIFACTS, `page-${width}-${scheme}-5000.png`) });
       }
     }
+    await page.close();
+  },
+);
+
+test.skipIf(noBrowser)(
+  "a run that reaches the token budget says so with a button to raise it, and goes on after; a provider failure is shown in words with its hint",
+  { timeout: 180_000 },
+  async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${rig.server.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    expect(
+      (
+        await post("/api/sessions", {
+          sessionId: "budgeted",
+          seed: "A short one",
+          generator: { segmentTokens: 6, branchingFactor: 2 },
+          selector: { mode: "stateless", model: "scripted" },
+          maxTokensTotal: 12,
+        })
+      ).status,
+    ).toBe(201);
+    const page = await rig.browser.newPage();
+    await page.goto(`${rig.server.url}/s/budgeted`);
+    await page.click('[data-testid="run-button"]');
+    await page.waitForSelector('[data-testid="notice"][data-reason="max-tokens"]');
+    expect(await page.locator('[data-testid="notice"]').textContent()).toContain("The token budget is reached");
+    const steps = (await page.locator('[data-testid="text"] .seg').count()) - 1;
+    expect(steps).toBe(2);
+    await page.fill('[data-testid="budget-input"]', "30");
+    await page.click('[data-testid="raise-budget"]');
+    await page.waitForSelector('[data-testid="notice"][data-reason="budget"]');
+    const summary = (await (await fetch(`${rig.server.url}/api/sessions/budgeted?limit=1`)).json()) as {
+      config: { maxTokensTotal: number };
+    };
+    expect(summary.config.maxTokensTotal).toBe(30);
+    await page.click('[data-testid="run-button"]');
+    await page.waitForSelector('[data-testid="notice"][data-reason="max-tokens"]');
+    expect((await page.locator('[data-testid="text"] .seg').count()) - 1).toBe(5);
+
+    // A provider that refuses: the page says what failed and what to do.
+    await post("/api/sessions", { sessionId: "failing", seed: "Nothing comes" });
+    await page.goto(`${rig.server.url}/s/failing`);
+    await page.click('[data-testid="generate-button"]');
+    await page.waitForSelector('[data-testid="notice"][data-reason="failure"]');
+    const failure = await page.locator('[data-testid="notice"]').textContent();
+    expect(failure).toContain("model tiny-base-1 does not exist");
+    expect(failure).toContain("loom doctor");
     await page.close();
   },
 );

@@ -24,6 +24,7 @@ import { defineRoute, type ApiContext, type ApiReply, type ApiRoute } from "./ap
 import { buildOpenApiDocument } from "./openapi.js";
 import {
   AnswerClarificationBodySchema,
+  BudgetBodySchema,
   CheckoutBodySchema,
   ChooseBodySchema,
   CreateSessionBodySchema,
@@ -454,6 +455,19 @@ export function apiRoutes(): ApiRoute[] {
         });
         return { ...ok(live), status: 202 };
       },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/sessions/:id/budget",
+      operationId: "setBudget",
+      summary: "Change the session's token budget (maxTokensTotal), e.g. to go on after a run stopped at it.",
+      body: BudgetBodySchema,
+      responses: {
+        200: { description: "Changed.", schema: StateReplySchema },
+        ...errors,
+        409: { description: "A selector is running the session.", schema: ErrorBodySchema },
+      },
+      handle: (ctx) => mutate(ctx, (live) => live.driver.setBudget(ctx.body.maxTokensTotal)),
     }),
     defineRoute({
       method: "POST",

@@ -64,6 +64,12 @@ export const AnswerClarificationBodySchema = z
     message: 'nodeId is required when action is "choose"',
   });
 
+export const BudgetBodySchema = z
+  .object({
+    maxTokensTotal: z.number().int().positive().max(1_000_000).describe("The new token budget of the current path."),
+  })
+  .strict();
+
 export const RunBodySchema = z.object({ maxSteps: z.number().int().positive().max(100_000).optional() }).strict();
 
 const intFromQuery = (min: number, max: number, fallback: number) =>

@@ -1,5 +1,5 @@
 // The default session backend: @loom/io sessions on disk, each driven by an @loom/orchestrator with its generator and selector.
-import type { FinalResolution, Generator, Loom, LoomEnv } from "@loom/core";
+import { configure, type FinalResolution, type Generator, type Loom, type LoomEnv } from "@loom/core";
 import { createSession, openSession, type Session, type SessionOptions } from "@loom/io";
 import { Orchestrator, type OrchestratorEvent } from "@loom/orchestrator";
 import type { AgenticSelector, HumanInterface, Selector } from "@loom/selectors";
@@ -143,6 +143,10 @@ class OrchestratedSession implements SessionDriver {
 
   async run(options: { maxSteps?: number; signal: AbortSignal }): Promise<void> {
     await this.orch.run(options);
+  }
+
+  async setBudget(maxTokensTotal: number): Promise<void> {
+    this.session.mutate((loom) => configure(loom, { ...loom.config, maxTokensTotal }));
   }
 
   onEvent(listener: (event: DriverEvent) => void): () => void {

@@ -21,6 +21,8 @@ export interface SessionDriver {
   checkout(nodeId: string): Promise<void>;
   answerClarification(decisionId: string, answer: string, resolution: FinalResolution): Promise<void>;
   run(options: { maxSteps?: number; signal: AbortSignal }): Promise<void>;
+  /** Change the session's token budget (journaled like any other change). */
+  setBudget(maxTokensTotal: number): Promise<void>;
   onEvent(listener: (event: DriverEvent) => void): () => void;
   close(): Promise<void>;
 }

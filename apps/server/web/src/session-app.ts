@@ -267,7 +267,34 @@ export class SessionApp {
     if (notice) {
       this.ui.notice.dataset.reason = notice.reason;
       this.ui.notice.append(el("span", "", notice.text));
+      if (notice.reason === "max-tokens") this.ui.notice.append(this.raiseBudget());
     }
+  }
+
+  /** The budget's way on: a bigger maxTokensTotal for this session, then run (or write) further. */
+  private raiseBudget(): HTMLElement {
+    const form = el("form", "raise-budget");
+    const current = Number((this.store?.page.config as { maxTokensTotal?: number }).maxTokensTotal ?? 1500);
+    const input = el("input");
+    input.type = "number";
+    input.min = String(current + 1);
+    input.value = String(current * 2);
+    input.dataset.testid = "budget-input";
+    input.setAttribute("aria-label", "New token budget");
+    const b = el("button", "action small", "Raise the budget");
+    b.type = "submit";
+    b.dataset.testid = "raise-budget";
+    form.append(input, b);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const maxTokensTotal = Number(input.value);
+      void this.act("raising the budget…", () => this.post("budget", { maxTokensTotal })).then(() => {
+        if (!this.ui.error.textContent && this.store)
+          this.store.notice = { reason: "budget", detail: null, text: `The token budget is now ${maxTokensTotal}.` };
+        this.renderStatus();
+      });
+    });
+    return form;
   }
 
   /** Read the summary again (path, history, open decision); requests that arrive meanwhile fold into one more. */
