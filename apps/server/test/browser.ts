@@ -1,4 +1,5 @@
 // Shared setup of the page's browser tests: the real server with the built page, and Debian's Chromium through playwright-core.
+/// <reference lib="dom" />
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,6 +17,24 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** In CI the browser tests must run; elsewhere they are skipped only when there is no Chromium. */
 export const noBrowser = !existsSync(CHROMIUM) && !process.env.CI;
 
+/** Debian's Chromium, headless, with a fresh profile in `profileDir` (playwright passes it as --user-data-dir). */
+export function launchChromium(profileDir: string, viewport = { width: 1400, height: 900 }): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport,
+  });
+}
+
 export interface BrowserRig {
   server: LoomServer;
   browser: BrowserContext;
@@ -32,20 +51,7 @@ export async function startBrowserRig(
   const webDir = await buildWeb(join(dir, "web"));
   const sessionsDir = join(dir, "sessions");
   const server = await startServer({ port: 0, sessionsDir, webDir, log: () => {}, ...options });
-  const browser = await chromium.launchPersistentContext(join(dir, "profile"), {
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    viewport,
-  });
+  const browser = await launchChromium(join(dir, "profile"), viewport);
   return {
     server,
     browser,
@@ -118,7 +124,7 @@ export async function measureMainThread(page: Page, work: () => Promise<void>): 
     w.__longTasks = [];
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.__longTasks.push(e.duration);
-    }).observe({ type: "longtask" });
+    }).observe({ type: "longtask" } as PerformanceObserverInit);
   });
   const cdp = await page.context().newCDPSession(page);
   const events: {
@@ -130,7 +136,7 @@ export async function measureMainThread(page: Page, work: () => Promise<void>): 
     tdur?: number;
     args?: { name?: string };
   }[] = [];
-  cdp.on("Tracing.dataCollected", (e: { value: typeof events }) => events.push(...e.value));
+  cdp.on("Tracing.dataCollected", (e) => events.push(...(e.value as unknown as typeof events)));
   const complete = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
   await cdp.send("Tracing.start", {
     categories: "disabled-by-default-devtools.timeline,devtools.timeline,__metadata",
