@@ -274,7 +274,8 @@ export class SessionApp {
   /** The budget's way on: a bigger maxTokensTotal for this session, then run (or write) further. */
   private raiseBudget(): HTMLElement {
     const form = el("form", "raise-budget");
-    const current = Number((this.store?.page.config as { maxTokensTotal?: number }).maxTokensTotal ?? 1500);
+    const config = this.store?.page.config as { maxTokensTotal?: number } | undefined;
+    const current = Number(config?.maxTokensTotal ?? 1500);
     const input = el("input");
     input.type = "number";
     input.min = String(current + 1);
