@@ -147,6 +147,13 @@ export class TreeView {
       }
     });
     new ResizeObserver(() => this.resize()).observe(container);
+    // Labels and rings take the page's text colour, read when the colour scheme changes (not on every frame).
+    const readInk = () => {
+      this.ink = getComputedStyle(this.container).color || "#111827";
+      this.schedule();
+    };
+    window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", readInk);
+    requestAnimationFrame(readInk);
     this.resize();
   }
 
@@ -368,7 +375,6 @@ export class TreeView {
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     if (!this.laid) return;
     const t = this.transform;
-    this.ink = getComputedStyle(this.container).color || "#111827";
     ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
     // The visible world rectangle, padded, so off-screen nodes cost nothing to draw.
     const [x0, y0] = t.invert([-50, -50]);
