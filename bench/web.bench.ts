@@ -11,7 +11,7 @@ import { startServer, type LoomServer } from "../apps/server/src/index.js";
 import { launchChromium, measureMainThread } from "../apps/server/test/browser.js";
 // @ts-expect-error: a plain .mjs build script without type declarations.
 import { buildWeb } from "../apps/server/scripts/build-web.mjs";
-import { realisticLoom } from "../apps/cli/test/support/realistic-session.js";
+import { realisticLoom } from "@loom/testkit";
 import { percentile, writeResults, type BenchResult } from "./report.js";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { createSession } from "@loom/io";
 import { chooseFirst, createScriptedSelector } from "@loom/selectors";
 import { createScriptedGenerator } from "@loom/generators/test";
-// The realistic-node builder of the CLI's scale tests (6 tokens with top-5 alternatives per node).
-import { realisticLoom } from "../../cli/test/support/realistic-session.js";
+// The shared realistic-node builder (6 tokens with top-5 alternatives per node).
+import { realisticLoom } from "@loom/testkit";
 import {
   ARTIFACTS,
   inside,
