@@ -128,7 +128,11 @@ test.skipIf(skip)(
     // History lists the four choices and the stop.
     expect(await page.locator('[data-testid="history"] li').count()).toBe(5);
 
-    // The tree shows every node of the loom: 1 seed + 5 steps × 4 candidates.
+    // The tree shows every node of the loom: 1 seed + 5 steps × 4 candidates (its layout follows within a second).
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="tree"]')?.getAttribute("data-node-count") === String(n),
+      Object.keys(loom.nodes).length,
+    );
     const treeIds = await page.evaluate(() =>
       (window as unknown as { loomTree: { nodeIds(): string[] } }).loomTree.nodeIds(),
     );
