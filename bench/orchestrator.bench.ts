@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLoom, seededRandom, type Loom, type LoomEnv } from "@loom/core";
+import { createLoom, parseLoomFast, seededRandom, type Loom, type LoomEnv } from "@loom/core";
 import { createScriptedGenerator } from "@loom/generators/test";
 import { createSession } from "@loom/io";
 import { memorySession, Orchestrator, type SessionLike } from "@loom/orchestrator";
@@ -78,18 +78,20 @@ async function timeLoop(session: SessionLike): Promise<number> {
 }
 
 const base = await baseLoom();
+/** A fresh copy of the base loom (through JSON: structuredClone would drop the TokenList class of every node's tokens). */
+const copy = (): Loom => parseLoomFast(JSON.parse(JSON.stringify(base)))!;
 const nodes = Object.keys(base.nodes).length;
 const persisted: number[] = [];
 const memory: number[] = [];
 const root = mkdtempSync(join(tmpdir(), "loom-bench-orch-"));
 try {
   // Warm-up, then alternate the two variants so machine noise hits both alike.
-  await timeLoop(memorySession(structuredClone(base)));
+  await timeLoop(memorySession(copy()));
   for (let round = 0; round < ROUNDS; round++) {
-    const session = await createSession(join(root, `r${round}`), structuredClone(base));
+    const session = await createSession(join(root, `r${round}`), copy());
     persisted.push(await timeLoop(session));
     await session.close();
-    memory.push(await timeLoop(memorySession(structuredClone(base))));
+    memory.push(await timeLoop(memorySession(copy())));
     (globalThis as { gc?: () => void }).gc?.();
   }
 } finally {

@@ -1,7 +1,8 @@
 // Hand-written equivalents of the Node, DecisionEvent and Loom schemas for hot paths; they return null on any doubt so callers fall back to zod.
 import type { DecisionEvent } from "./decision-event.js";
 import { LoomSchema, type Loom } from "./loom.js";
-import type { LoomNode } from "./node.js";
+import type { LoomNode, Token } from "./node.js";
+import { TokenList } from "./token-list.js";
 
 /*
  * Why: zod costs a few microseconds per node, which made loading a 100k-node snapshot and adding
@@ -103,11 +104,13 @@ function isToken(v: unknown): boolean {
   return keys === known;
 }
 
+/** Plain tokens checked and packed; a TokenList (only ever built from checked tokens) reused as is. */
 function tokens(v: unknown): LoomNode["tokens"] | typeof BAD {
   if (v === undefined || v === null) return null;
+  if (TokenList.is(v)) return v;
   if (!Array.isArray(v)) return BAD;
   for (let i = 0; i < v.length; i++) if (!isToken(v[i])) return BAD;
-  return v as LoomNode["tokens"];
+  return TokenList.from(v as Token[]);
 }
 
 const NODE_KEYS = [
@@ -137,9 +140,9 @@ function isCanonical(v: Rec, keys: readonly string[]): boolean {
 }
 
 /**
- * NodeSchema.parse(input) without zod, or null when the input is not plainly valid. Nested arrays and
- * records (tokens, scores, meta) are reused, not copied: the result shares them with the input, and is
- * the input itself when that already has every field, in schema order.
+ * NodeSchema.parse(input) without zod, or null when the input is not plainly valid. Plain tokens are
+ * packed into a TokenList; records (scores, meta) are reused, not copied: the result shares them with the
+ * input, and is the input itself when that already has every field, in schema order, tokens packed.
  */
 export function parseNodeFast(input: unknown): LoomNode | null {
   if (!isObject(input)) return null;
@@ -170,8 +173,8 @@ export function parseNodeFast(input: unknown): LoomNode | null {
   ) {
     return null;
   }
-  // Already complete and canonical (as addCandidates builds them): use it as is rather than copy it.
-  if (isCanonical(v, NODE_KEYS)) return v as LoomNode;
+  // Already complete and canonical, tokens packed (as nodes already in a loom are): use it as is rather than copy it.
+  if (toks === v.tokens && isCanonical(v, NODE_KEYS)) return v as LoomNode;
   // Key order as in NodeSchema, so a fast-parsed node serialises exactly like a zod-parsed one.
   return {
     id: v.id,
@@ -263,6 +266,17 @@ export function parseDecisionFast(input: unknown): DecisionEvent | null {
   };
 }
 
+/**
+ * Candidates of one decision are stored one after another and repeat its parent, decision and time: point
+ * them at the previous node's strings (equal values, so nothing visible changes) rather than hold one
+ * parsed copy each, which is ~100 bytes a node in a large loom.
+ */
+export function shareSiblingStrings(node: LoomNode, previous: LoomNode): void {
+  if (node.parentId !== null && node.parentId === previous.parentId) node.parentId = previous.parentId;
+  if (node.decisionId !== null && node.decisionId === previous.decisionId) node.decisionId = previous.decisionId;
+  if (node.createdAt === previous.createdAt) node.createdAt = previous.createdAt;
+}
+
 const LoomFrameSchema = LoomSchema.omit({ nodes: true, decisions: true });
 
 /**
@@ -275,10 +289,12 @@ export function parseLoomFast(input: unknown): Loom | null {
   if (!isObject(input)) return null;
   const { nodes, decisions } = input;
   if (!isPlainRecord(nodes) || !isPlainRecord(decisions)) return null;
+  let previous: LoomNode | null = null;
   for (const id in nodes) {
     const node = parseNodeFast(nodes[id]);
     if (node === null) return null;
-    nodes[id] = node;
+    if (previous !== null) shareSiblingStrings(node, previous);
+    nodes[id] = previous = node;
   }
   for (const id in decisions) {
     const decision = parseDecisionFast(decisions[id]);

@@ -7,7 +7,7 @@ export { defaultEnv, sequentialEnv } from "./env.js";
 export type { LoomEnv } from "./env.js";
 export { LoomBaseError, LoomError, hasErrorMarker, isRetryableStatus } from "./errors.js";
 export type { LoomBaseErrorOptions, LoomErrorCode } from "./errors.js";
-export { parseDecisionFast, parseLoomFast, parseNodeFast } from "./fast-parse.js";
+export { parseDecisionFast, parseLoomFast, parseNodeFast, shareSiblingStrings } from "./fast-parse.js";
 export { GENERATOR_SPECIFICATION_VERSION } from "./generator-spec.js";
 export type {
   FinishReason,
@@ -34,6 +34,7 @@ export {
 } from "./loom-index.js";
 export { ChosenBySchema, NodeSchema, ScoresSchema, TokenSchema, TopLogprobSchema } from "./node.js";
 export type { ChosenBy, LoomNode, LoomNodeInput, Scores, Token, TopLogprob } from "./node.js";
+export { TokenList } from "./token-list.js";
 export {
   addCandidates,
   addHumanNode,

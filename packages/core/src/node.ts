@@ -1,5 +1,6 @@
 // The Node schema: one segment of text in the loom; every candidate becomes one.
 import { z } from "zod";
+import { TokenList } from "./token-list.js";
 
 export const TopLogprobSchema = z.object({ text: z.string(), logprob: z.number() });
 export type TopLogprob = z.infer<typeof TopLogprobSchema>;
@@ -12,6 +13,14 @@ export const TokenSchema = z.object({
 });
 export type Token = z.infer<typeof TokenSchema>;
 
+/**
+ * A node's tokens: given as plain tokens (or an existing TokenList), held packed as a TokenList, written
+ * back as plain tokens (TokenList.toJSON). A TokenList given here is checked like plain tokens would be.
+ */
+export const TokensSchema = z
+  .preprocess((v) => (TokenList.is(v) ? v.toArray() : v), z.array(TokenSchema))
+  .transform((tokens) => TokenList.from(tokens)) as unknown as z.ZodType<TokenList, Token[] | TokenList>;
+
 export const ChosenBySchema = z.enum(["human", "selector_llm", "auto"]);
 export type ChosenBy = z.infer<typeof ChosenBySchema>;
 
@@ -23,7 +32,8 @@ export const NodeSchema = z.object({
   parentId: z.string().min(1).nullable(),
   /** This segment only; the full text is the concatenation along the root path. */
   text: z.string(),
-  tokens: z.array(TokenSchema).nullable().default(null),
+  /** Packed (see TokenList): `node.tokens?.toArray()` gives the plain tokens, JSON.stringify writes them. */
+  tokens: TokensSchema.nullable().default(null),
   /** Sum of token log-probabilities over the segment; null when the generator gives none. */
   stepLogprob: z.number().nullable().default(null),
   /** The decision that offered this node as a candidate (null for the root). */

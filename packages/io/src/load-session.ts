@@ -6,6 +6,7 @@ import {
   LoomError,
   parseLoomFast,
   parseNodeFast,
+  shareSiblingStrings,
   type Loom,
   type LoomNode,
 } from "@loom/core";
@@ -124,6 +125,7 @@ function parseJournalLineFast(record: Record<string, unknown>): JournalLine | nu
   for (const n of nodes) {
     const node = parseNodeFast(n);
     if (node === null) return null;
+    if (parsed.length > 0) shareSiblingStrings(node, parsed[parsed.length - 1]!);
     parsed.push(node);
   }
   return {

@@ -1,7 +1,7 @@
 // Encodes snapshots compactly (fields at their schema default left out, records deflated in checksummed frames, unchanged chunks reused).
 import { promisify } from "node:util";
 import { deflateRaw, deflateRawSync, constants as zlibConstants } from "node:zlib";
-import { DecisionEventSchema, loomDigest, NodeSchema, type Loom, type LoomOp } from "@loom/core";
+import { DecisionEventSchema, loomDigest, NodeSchema, TokenList, type Loom, type LoomOp } from "@loom/core";
 import type { z } from "zod";
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
 import { FLAG_DEFLATE, FrameType, frameHeader, SNAPSHOT_MAGIC } from "./snapshot-frames.js";
@@ -41,6 +41,25 @@ function sparse<T extends object>(record: T, defaults: Map<string, unknown>): Re
     if (!defaults.has(key) || !isDefault(value, defaults.get(key))) out[key] = value;
   }
   return out;
+}
+
+/**
+ * The JSON of one record as snapshots and the journal write it (sparse). A node's packed tokens are
+ * written straight from their packed form (TokenList.toJSONText), after the other fields: building the
+ * plain token objects only to serialise them was most of what a commit cost.
+ */
+function recordJson(record: object, defaults: Map<string, unknown>): string {
+  const tokens = (record as { tokens?: unknown }).tokens;
+  if (!TokenList.is(tokens)) return JSON.stringify(sparse(record, defaults));
+  const out: Record<string, unknown> = {};
+  const r = record as Record<string, unknown>;
+  for (const key in r) {
+    if (key === "tokens") continue;
+    const value = r[key];
+    if (!defaults.has(key) || !isDefault(value, defaults.get(key))) out[key] = value;
+  }
+  const rest = JSON.stringify(out);
+  return `${rest.length > 2 ? rest.slice(0, -1) + "," : "{"}"tokens":${tokens.toJSONText()}}`;
 }
 
 export interface EncodeOptions {
@@ -210,7 +229,7 @@ class ChunkedRecords {
     const lines: string[] = [];
     for (let i = c << CHUNK_SHIFT; i < end; i++) {
       let json = this.known[i];
-      if (json === undefined) json = JSON.stringify(sparse(records[this.ids[i]!]!, this.defaults));
+      if (json === undefined) json = recordJson(records[this.ids[i]!]!, this.defaults);
       else this.forget(i);
       lines.push(json);
     }
@@ -400,7 +419,7 @@ export function encodeOp(op: LoomOp): EncodedOp {
   // join would copy these ~15 KB (8 candidates with top logprobs) one extra time on every commit.
   let json = JSON.stringify(rest).slice(0, -1) + `,"nodes":[`;
   for (let i = 0; i < nodes.length; i++) {
-    const node = JSON.stringify(sparse(nodes[i]!, NODE_DEFAULTS));
+    const node = recordJson(nodes[i]!, NODE_DEFAULTS);
     encoded.push(node);
     json += i === 0 ? node : "," + node;
   }

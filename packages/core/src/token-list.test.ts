@@ -1,0 +1,70 @@
+// TokenList gives back exactly the tokens packed into it, and nodes hold their tokens packed whichever way they were made.
+import { describe, expect, it } from "vitest";
+import { createLoom } from "./loom.js";
+import { NodeSchema, type Token } from "./node.js";
+import { addCandidates } from "./op-builders.js";
+import { parseNodeFast } from "./fast-parse.js";
+import { TokenList } from "./token-list.js";
+
+// Shapes the generators produce: OpenAI-compatible servers (id-less, logprob, top), the local engine
+// (id, logprob, top), CLI-sim style text-only tokens, and hostile texts (empty, astral, newlines, quotes).
+const tokens: Token[] = [
+  { text: " The", logprob: -0.25, top: [{ text: " The", logprob: -0.25 }, { text: " A", logprob: -1.75 }] },
+  { text: "", id: 0, logprob: -0 },
+  { text: "🕷️ web", id: 9_007_199_254_740_991, logprob: -12.5, top: [] },
+  { text: 'line\n"quoted"\\', top: [{ text: "", logprob: -3 }] },
+  { text: " plain" },
+  { text: "é", id: 42 },
+  // Lengths and counts past one varint character (128) and two (16,384).
+  { text: "w".repeat(20_000), logprob: -1, top: Array.from({ length: 130 }, (_, i) => ({ text: "a".repeat(i * 2), logprob: -i })) },
+];
+
+describe("TokenList", () => {
+  it("gives back every token with exactly the keys it had, in schema order", () => {
+    const list = TokenList.from(tokens);
+    expect(list.length).toBe(tokens.length);
+    expect(list.toArray()).toStrictEqual(tokens);
+    expect(JSON.stringify(list)).toBe(JSON.stringify(tokens));
+    expect(list.toJSONText()).toBe(JSON.stringify(tokens));
+    expect([...list]).toStrictEqual(tokens);
+    expect(list.at(-1)).toStrictEqual(tokens[6]);
+    expect(list.at(7)).toBeUndefined();
+    expect(list.texts()).toStrictEqual(tokens.map((t) => t.text));
+    expect(TokenList.from([]).toArray()).toStrictEqual([]);
+  });
+
+  it("keeps key order canonical whatever order the input had", () => {
+    const list = TokenList.from([{ top: [{ logprob: -1, text: "b" }], logprob: -2, id: 3, text: "a" } as Token]);
+    expect(JSON.stringify(list)).toBe('[{"text":"a","id":3,"logprob":-2,"top":[{"text":"b","logprob":-1}]}]');
+  });
+
+  it("is what a node holds, through the fast path, zod and addCandidates alike", () => {
+    const raw = { id: "n1", parentId: "n0", text: " The", tokens, createdAt: "2026-01-01T00:00:00.000Z" };
+    const fast = parseNodeFast(structuredClone(raw))!;
+    const slow = NodeSchema.parse(structuredClone(raw));
+    for (const node of [fast, slow]) {
+      expect(TokenList.is(node.tokens)).toBe(true);
+      expect(node.tokens!.toArray()).toStrictEqual(tokens);
+    }
+    // A packed node parses again to the same tokens (zod re-checks them; the fast path reuses them).
+    expect(NodeSchema.parse(slow).tokens!.toArray()).toStrictEqual(tokens);
+    expect(parseNodeFast(fast)).toBe(fast);
+    const loom = createLoom({ seed: "s" });
+    const added = addCandidates(loom, loom.rootId, [{ text: " The", tokens }]);
+    const node = loom.nodes[added.nodeIds[0]!]!;
+    expect(TokenList.is(node.tokens)).toBe(true);
+    expect(JSON.stringify(JSON.parse(JSON.stringify(node)).tokens)).toBe(JSON.stringify(tokens));
+  });
+
+  it("rejects broken tokens with zod's precise path, not a vague union error", () => {
+    const result = NodeSchema.safeParse({
+      id: "n1",
+      parentId: null,
+      text: "x",
+      tokens: [{ text: "x", top: [{ text: "y", logprob: "high" }] }],
+      createdAt: "t",
+    });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0]!.path).toStrictEqual(["tokens", 0, "top", 0, "logprob"]);
+  });
+});

@@ -1,0 +1,205 @@
+// A node's tokens in a packed form (one string and one number array, not one object per token and alternative), read back as plain tokens on demand.
+import type { Token } from "./node.js";
+
+/*
+ * Why: a realistic candidate (6 tokens with top-5 alternatives) held as plain objects is 1 array, 6 token
+ * objects, 6 arrays and 30 alternative objects, each with its own string and boxed number: about 2 KB of
+ * heap per node, most of what a large loom costs in memory. Packed, the same tokens are one string and one
+ * array of numbers (~0.5 KB), and nothing is lost: `toArray()` (and JSON.stringify, through `toJSON`) give
+ * back exactly the tokens that went in, each with the keys it had, in the schema's order (text, id,
+ * logprob, top).
+ *
+ * Layout of `data`, token by token: a flags character (1 id, 2 logprob, 4 top), the text's length, the
+ * text; with a top, the number of alternatives, then each one's length and text. Lengths and counts are
+ * varints of 7 bits per character (one character below 128), so the string stays one byte per character
+ * whenever the texts are Latin-1. `nums` holds, per token, its id and logprob when present, then each
+ * alternative's logprob; it is allocated at its exact size (a grown array keeps slack).
+ */
+
+const HAS_ID = 1;
+const HAS_LOGPROB = 2;
+const HAS_TOP = 4;
+
+/** Marks TokenLists across copies of this module (an ESM and a CJS build loaded side by side), where instanceof fails. */
+const MARK = Symbol.for("@loom/core.TokenList");
+
+/** One-character strings for 0–127: nearly every length, count and flags value is one of these. */
+const SMALL = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
+
+function pushVarint(parts: string[], n: number): void {
+  while (n >= 128) {
+    parts.push(String.fromCharCode(128 | (n % 128)));
+    n = Math.floor(n / 128);
+  }
+  parts.push(SMALL[n]!);
+}
+
+/** A cursor over `data` for reading varints and texts in order. */
+class Reader {
+  at = 0;
+  constructor(private readonly data: string) {}
+
+  varint(): number {
+    let n = 0;
+    let scale = 1;
+    for (;;) {
+      const c = this.data.charCodeAt(this.at++);
+      if (c < 128) return n + c * scale;
+      n += (c - 128) * scale;
+      scale *= 128;
+    }
+  }
+
+  text(): string {
+    const len = this.varint();
+    const s = this.data.slice(this.at, this.at + len);
+    this.at += len;
+    return s;
+  }
+
+  skipText(): void {
+    const len = this.varint(); // read first: `this.at += this.varint()` would add to the position before the varint
+    this.at += len;
+  }
+}
+
+/** A node's tokens, packed. Iterable, indexable with `at`, and serialised by JSON.stringify as the plain token array. */
+export class TokenList implements Iterable<Token> {
+  /** Number of tokens. */
+  readonly length: number;
+  private readonly data: string;
+  private readonly nums: number[];
+
+  /** Whether `value` is a TokenList (from this or another copy of @loom/core). */
+  static is(value: unknown): value is TokenList {
+    return typeof value === "object" && value !== null && (value as { [MARK]?: unknown })[MARK] === true;
+  }
+
+  private constructor(length: number, data: string, nums: number[]) {
+    this.length = length;
+    this.data = data;
+    this.nums = nums;
+  }
+
+  /** Pack plain tokens (assumed valid, as TokenSchema accepts them). A TokenList is returned as is. */
+  static from(tokens: readonly Token[] | TokenList): TokenList {
+    if (TokenList.is(tokens)) return tokens;
+    let numsLen = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.id !== undefined) numsLen++;
+      if (t.logprob !== undefined) numsLen++;
+      if (t.top !== undefined) numsLen += t.top.length;
+    }
+    const nums: number[] = new Array(numsLen);
+    const parts: string[] = [];
+    let n = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      let flags = 0;
+      if (t.id !== undefined) flags |= HAS_ID;
+      if (t.logprob !== undefined) flags |= HAS_LOGPROB;
+      if (t.top !== undefined) flags |= HAS_TOP;
+      parts.push(SMALL[flags]!);
+      pushVarint(parts, t.text.length);
+      parts.push(t.text);
+      if (t.id !== undefined) nums[n++] = t.id;
+      if (t.logprob !== undefined) nums[n++] = t.logprob;
+      const top = t.top;
+      if (top !== undefined) {
+        pushVarint(parts, top.length);
+        for (let j = 0; j < top.length; j++) {
+          const alt = top[j]!;
+          pushVarint(parts, alt.text.length);
+          parts.push(alt.text);
+          nums[n++] = alt.logprob;
+        }
+      }
+    }
+    // Joined rather than concatenated: one flat string, not a rope that keeps every small piece alive.
+    return new TokenList(tokens.length, parts.join(""), nums);
+  }
+
+  /** Every token as a plain object, in order (a fresh array each call). */
+  toArray(): Token[] {
+    const out: Token[] = new Array(this.length);
+    const r = new Reader(this.data);
+    const nums = this.nums;
+    let n = 0;
+    for (let i = 0; i < this.length; i++) {
+      const flags = r.varint();
+      const token: Token = { text: r.text() };
+      if (flags & HAS_ID) token.id = nums[n++]!;
+      if (flags & HAS_LOGPROB) token.logprob = nums[n++]!;
+      if (flags & HAS_TOP) {
+        const count = r.varint();
+        const top: { text: string; logprob: number }[] = new Array(count);
+        for (let j = 0; j < count; j++) top[j] = { text: r.text(), logprob: nums[n++]! };
+        token.top = top;
+      }
+      out[i] = token;
+    }
+    return out;
+  }
+
+  /** What JSON.stringify writes: the plain token array, so files and API responses keep their shape. */
+  toJSON(): Token[] {
+    return this.toArray();
+  }
+
+  /**
+   * The JSON text of the plain token array, exactly what JSON.stringify(this.toArray()) gives, written
+   * straight from the packed form: the journal writes every candidate's tokens on each commit, and
+   * building the objects only to serialise them doubled that cost.
+   */
+  toJSONText(): string {
+    const r = new Reader(this.data);
+    const nums = this.nums;
+    let n = 0;
+    let out = "[";
+    for (let i = 0; i < this.length; i++) {
+      const flags = r.varint();
+      out += (i === 0 ? '{"text":' : ',{"text":') + JSON.stringify(r.text());
+      if (flags & HAS_ID) out += ',"id":' + JSON.stringify(nums[n++]);
+      if (flags & HAS_LOGPROB) out += ',"logprob":' + JSON.stringify(nums[n++]);
+      if (flags & HAS_TOP) {
+        const count = r.varint();
+        out += ',"top":[';
+        for (let j = 0; j < count; j++)
+          out += (j === 0 ? '{"text":' : ',{"text":') + JSON.stringify(r.text()) + ',"logprob":' + JSON.stringify(nums[n++]) + "}";
+        out += "]";
+      }
+      out += "}";
+    }
+    return out + "]";
+  }
+
+  /** The token at `index` (negative counts from the end), or undefined. */
+  at(index: number): Token | undefined {
+    const i = index < 0 ? this.length + index : index;
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) return undefined;
+    return this.toArray()[i];
+  }
+
+  [Symbol.iterator](): Iterator<Token> {
+    return this.toArray()[Symbol.iterator]();
+  }
+
+  /** The tokens' texts, in order, without building token objects. */
+  texts(): string[] {
+    const out: string[] = new Array(this.length);
+    const r = new Reader(this.data);
+    for (let i = 0; i < this.length; i++) {
+      const flags = r.varint();
+      out[i] = r.text();
+      if (flags & HAS_TOP) {
+        const count = r.varint();
+        for (let j = 0; j < count; j++) r.skipText();
+      }
+    }
+    return out;
+  }
+}
+
+// On the prototype, so the mark costs nothing per list.
+Object.defineProperty(TokenList.prototype, MARK, { value: true });
