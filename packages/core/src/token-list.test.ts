@@ -9,14 +9,25 @@ import { TokenList } from "./token-list.js";
 // Shapes the generators produce: OpenAI-compatible servers (id-less, logprob, top), the local engine
 // (id, logprob, top), CLI-sim style text-only tokens, and hostile texts (empty, astral, newlines, quotes).
 const tokens: Token[] = [
-  { text: " The", logprob: -0.25, top: [{ text: " The", logprob: -0.25 }, { text: " A", logprob: -1.75 }] },
+  {
+    text: " The",
+    logprob: -0.25,
+    top: [
+      { text: " The", logprob: -0.25 },
+      { text: " A", logprob: -1.75 },
+    ],
+  },
   { text: "", id: 0, logprob: -0 },
   { text: "🕷️ web", id: 9_007_199_254_740_991, logprob: -12.5, top: [] },
   { text: 'line\n"quoted"\\', top: [{ text: "", logprob: -3 }] },
   { text: " plain" },
   { text: "é", id: 42 },
   // Lengths and counts past one varint character (128) and two (16,384).
-  { text: "w".repeat(20_000), logprob: -1, top: Array.from({ length: 130 }, (_, i) => ({ text: "a".repeat(i * 2), logprob: -i })) },
+  {
+    text: "w".repeat(20_000),
+    logprob: -1,
+    top: Array.from({ length: 130 }, (_, i) => ({ text: "a".repeat(i * 2), logprob: -i })),
+  },
 ];
 
 describe("TokenList", () => {

@@ -166,7 +166,12 @@ export class TokenList implements Iterable<Token> {
         const count = r.varint();
         out += ',"top":[';
         for (let j = 0; j < count; j++)
-          out += (j === 0 ? '{"text":' : ',{"text":') + JSON.stringify(r.text()) + ',"logprob":' + JSON.stringify(nums[n++]) + "}";
+          out +=
+            (j === 0 ? '{"text":' : ',{"text":') +
+            JSON.stringify(r.text()) +
+            ',"logprob":' +
+            JSON.stringify(nums[n++]) +
+            "}";
         out += "]";
       }
       out += "}";
