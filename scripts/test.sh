@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Everything the test suite needs (Debian's Chromium for the web page, tmux for the terminal UI),
+# Everything the test suite needs (Debian's Chromium for the web page, tmux for the terminal UI, strace for the durability test),
 # then every check: lint and format, type-check, package hygiene, API docs, a consumer install from packed tarballs, and the vitest suite.
 # Prints a last line "N passed, N failed" (vitest tests plus one per check).
 set -uo pipefail
@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+command -v strace >/dev/null 2>&1 || need+=(strace)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test: installing Debian packages: ${need[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

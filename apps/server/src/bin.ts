@@ -3,11 +3,12 @@
 import { parseArgs } from "node:util";
 import { startServer } from "./start-server.js";
 
-const USAGE = `Usage: loom-server [--host 127.0.0.1] [--port 4321] [--dir ./sessions] [--token T] [--model path.gguf] [--cors origin]
+const USAGE = `Usage: loom-server [--host 127.0.0.1] [--port 4321] [--dir ./sessions] [--token T] [--model path.gguf] [--cors origin] [--durable]
 
 Examples:
   loom-server --dir ./sessions --model ../shared/models/stories260K.gguf
   loom-server --host 0.0.0.0 --port 8080          # prints a generated token; open /?token=<token>
+--durable fsyncs every decision of every session (default: group commit, at most 100 ms of decisions at risk on power loss).
 Environment: LOOM_SERVER_TOKEN (token), LOOM_MODEL (default local model).`;
 
 async function main(): Promise<number> {
@@ -21,6 +22,7 @@ async function main(): Promise<number> {
         token: { type: "string" },
         model: { type: "string" },
         cors: { type: "string", multiple: true },
+        durable: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -46,6 +48,7 @@ async function main(): Promise<number> {
     sessionsDir: values.dir,
     ...(token ? { token } : {}),
     ...(values.cors ? { corsOrigins: values.cors } : {}),
+    ...(values.durable ? { backendOptions: { sessionOptions: { durable: true } } } : {}),
     ...(model ? { defaultConfig: { generator: { provider: "local", model } } } : {}),
   });
   const link = server.token ? `${server.url}/?token=${server.token}` : server.url;

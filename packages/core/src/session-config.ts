@@ -34,6 +34,12 @@ export const SessionConfigSchema = z.object({
   maxTokensTotal: z.number().int().positive().default(1500),
   maxSteps: z.number().int().positive().nullable().default(null),
   outputDir: z.string().nullable().default(null),
+  /**
+   * fsync the journal and manifest on every decision, so an acknowledged decision survives power loss too
+   * (default false: group commit, fsync at most 100 ms after each decision). A session opened with an
+   * explicit `durable` option (@loom/io) uses that instead.
+   */
+  durable: z.boolean().default(false),
 });
 export type SessionConfig = z.infer<typeof SessionConfigSchema>;
 export type SessionConfigInput = z.input<typeof SessionConfigSchema>;

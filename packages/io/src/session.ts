@@ -150,8 +150,9 @@ class DiskSession implements Session {
     }
   }
 
+  /** This session's option, else the loom's own setting (`config.durable`, e.g. from `loom new --durable`). */
   private get durable(): boolean {
-    return this.options.durable ?? this.options.fsync ?? false;
+    return this.options.durable ?? this.options.fsync ?? this.loom.config.durable;
   }
 
   /** Make an append durable now (durable mode) or within the group-commit window. */

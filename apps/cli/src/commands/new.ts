@@ -25,6 +25,11 @@ export default defineCommand({
     ...GENERATOR_OPTIONS,
     ...SELECTOR_OPTIONS,
     ...BUDGET_OPTIONS,
+    durable: {
+      type: "boolean",
+      description:
+        "fsync every decision of every run of this session (saved; `loom config S set durable false` undoes it)",
+    },
   },
   examples: [
     {
@@ -52,6 +57,7 @@ export default defineCommand({
       briefFile: values.brief,
       dir: values.dir,
       flags: values,
+      durable: values.durable,
       env,
       cwd,
     });

@@ -38,6 +38,7 @@ export default defineCommand({
       description: "GGUF model for new local sessions (default: LOOM_MODEL, then the cache)",
     },
     cors: { type: "string", valueName: "ORIGIN", description: "allow this origin to call the API (CORS)" },
+    durable: { type: "boolean", description: "fsync every decision of every session served (see README)" },
   },
   examples: [
     { command: "loom serve", description: "Open http://127.0.0.1:4321 to drive sessions in ./.loom-sessions." },
@@ -64,6 +65,7 @@ export default defineCommand({
       sessionsDir,
       ...(token ? { token } : {}),
       ...(values.cors ? { corsOrigins: [values.cors] } : {}),
+      ...(values.durable ? { backendOptions: { sessionOptions: { durable: true } } } : {}),
       ...(model ? { defaultConfig: { generator: { provider: "local", model } } } : {}),
       log: (m) => out.info(m),
     });

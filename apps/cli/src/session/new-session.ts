@@ -17,6 +17,8 @@ export interface NewSessionInput {
   briefFile?: string | undefined;
   dir?: string | undefined;
   flags: Parameters<typeof applyConfigFlags>[1];
+  /** Save `durable: true` in the session's config: every run fsyncs every decision. */
+  durable?: boolean | undefined;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -51,6 +53,7 @@ export async function newSession(input: NewSessionInput): Promise<{ dir: string;
   const seed = await readSeed(input);
   const brief = await readBrief(input);
   const config = applyConfigFlags(defaultSessionConfig(), input.flags);
+  if (input.durable) config.durable = true;
   checkGenerator(config.generator);
   if (config.generator.provider === "local") {
     // Resolve now, so a missing model is reported before anything is written, and store the absolute path.

@@ -22,6 +22,10 @@ export const RUN_OPTIONS = {
     description: "check out this node first (id, id prefix, or position on the current path)",
   },
   continue: { type: "boolean", description: "grow past a stop recorded at the tip (the stop stays in the record)" },
+  durable: {
+    type: "boolean",
+    description: "fsync every decision for this run (survives power loss; default: within 100 ms, see README)",
+  },
 } as const;
 
 export async function runCommand(ctx: CommandContext<typeof RUN_OPTIONS>): Promise<void> {
@@ -33,6 +37,7 @@ export async function runCommand(ctx: CommandContext<typeof RUN_OPTIONS>): Promi
     flags: values,
     from: values.from,
     continueAfterStop: values.continue,
+    durable: values.durable,
     out,
     env,
     cwd,

@@ -27,6 +27,8 @@ export interface RunSessionInput {
   from?: string | undefined;
   /** Grow past a stop recorded at the tip. */
   continueAfterStop?: boolean;
+  /** fsync every decision of this run (otherwise the session's `durable` setting decides). */
+  durable?: boolean | undefined;
   out: Output;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -60,7 +62,10 @@ function noTerminal(mode: string): UsageError {
 
 export async function runSession(input: RunSessionInput): Promise<RunSessionResult> {
   const { out, env } = input;
-  const session = await openSession(input.dir, { onWarning: (w) => out.warn(w) });
+  const session = await openSession(input.dir, {
+    onWarning: (w) => out.warn(w),
+    ...(input.durable ? { durable: true } : {}),
+  });
   let keys: KeyInput | null = null;
   let terminal: Terminal | null = null;
   let generator: Awaited<ReturnType<typeof makeGenerator>> | null = null;
