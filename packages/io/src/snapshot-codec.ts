@@ -223,14 +223,25 @@ class ChunkedRecords {
     for (const id in records) this.add(id);
   }
 
-  /** The chunk's records as JSON lines, cut into frame-sized texts. */
+  /**
+   * The chunk's records as JSON lines, cut into frame-sized texts. A full chunk's journaled encodings are
+   * dropped once used (its frames are cached from now on); the last chunk, still filling, keeps them and
+   * the encodings made here: it is encoded again at every snapshot, and serialising its records anew each
+   * time was most of what a compaction cost.
+   */
   private textsOf(c: number, records: Record<string, object>): string[] {
     const end = Math.min(this.ids.length, (c + 1) << CHUNK_SHIFT);
+    const full = end - (c << CHUNK_SHIFT) === 1 << CHUNK_SHIFT;
     const lines: string[] = [];
     for (let i = c << CHUNK_SHIFT; i < end; i++) {
       let json = this.known[i];
-      if (json === undefined) json = recordJson(records[this.ids[i]!]!, this.defaults);
-      else this.forget(i);
+      if (json === undefined) {
+        json = recordJson(records[this.ids[i]!]!, this.defaults);
+        if (!full && this.knownChars + json.length <= MAX_KNOWN_CHARS) {
+          this.known[i] = json;
+          this.knownChars += json.length;
+        }
+      } else if (full) this.forget(i);
       lines.push(json);
     }
     return cutIntoTexts(lines);
