@@ -1,7 +1,8 @@
 // Hand-written equivalents of the Node, DecisionEvent and Loom schemas for hot paths; they return null on any doubt so callers fall back to zod.
 import type { DecisionEvent } from "./decision-event.js";
 import { LoomSchema, type Loom } from "./loom.js";
-import type { LoomNode, Token } from "./node.js";
+import type { LoomNode } from "./node.js";
+import type { Token } from "./token.js";
 import { TokenList } from "./token-list.js";
 
 /*

@@ -1,17 +1,9 @@
 // The Node schema: one segment of text in the loom; every candidate becomes one.
 import { z } from "zod";
 import { TokenList } from "./token-list.js";
+import { TokenSchema, type Token } from "./token.js";
 
-export const TopLogprobSchema = z.object({ text: z.string(), logprob: z.number() });
-export type TopLogprob = z.infer<typeof TopLogprobSchema>;
-
-export const TokenSchema = z.object({
-  text: z.string(),
-  id: z.number().int().optional(),
-  logprob: z.number().optional(),
-  top: z.array(TopLogprobSchema).optional(),
-});
-export type Token = z.infer<typeof TokenSchema>;
+export { TokenSchema, TopLogprobSchema, type Token, type TopLogprob } from "./token.js";
 
 /**
  * A node's tokens: given as plain tokens (or an existing TokenList), held packed as a TokenList, written

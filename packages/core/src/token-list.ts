@@ -1,5 +1,5 @@
 // A node's tokens in a packed form (one string and one number array, not one object per token and alternative), read back as plain tokens on demand.
-import type { Token } from "./node.js";
+import type { Token } from "./token.js";
 
 /*
  * Why: a realistic candidate (6 tokens with top-5 alternatives) held as plain objects is 1 array, 6 token
