@@ -1,5 +1,6 @@
 // No default, example, fixture or README names a model the Anthropic SDK lists as deprecated (read from the SDK's own file).
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,26 +18,29 @@ const DEPRECATED = (
 const deprecatedNames = Object.keys(DEPRECATED);
 const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** Files a user reads or runs: READMEs and docs, fixtures, and the CLI's and page's source (examples, help, placeholders). */
+/**
+ * Files a user reads or runs: READMEs and docs, fixtures, and the CLI's and page's source (examples, help,
+ * placeholders). Only files git tracks or would track: generated output such as `docs/api` (git-ignored) is not
+ * ours to check, and whether it exists depends on whether `pnpm docs` ran.
+ */
 function userFacingFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, keep: (p: string) => boolean) => {
-    for (const name of readdirSync(dir)) {
-      if (name === "node_modules" || name === "dist" || name.startsWith(".")) continue;
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p, keep);
-      else if (keep(p)) out.push(p);
-    }
-  };
-  walk(
-    root,
-    (p) =>
-      /README\.md$/.test(p) ||
-      p.includes(`${join(root, "docs")}`) ||
-      p.includes("__fixtures__") ||
-      /apps\/(cli|server)\/(src|web)\//.test(p),
-  );
-  return out;
+  const listed = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return listed
+    .split("\0")
+    .filter(
+      (p) =>
+        p !== "" &&
+        (/(^|\/)README\.md$/.test(p) ||
+          p.startsWith("docs/") ||
+          p.includes("__fixtures__/") ||
+          /^apps\/(cli|server)\/(src|web)\//.test(p)),
+    )
+    .map((p) => join(root, p))
+    .filter((p) => existsSync(p));
 }
 
 describe("models named by Loom", () => {
