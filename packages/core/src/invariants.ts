@@ -36,9 +36,8 @@ export function findInvariantViolations(loom: Loom): InvariantViolation[] {
  * True only when `loom` certainly has no violation that {@link findInvariantViolations} would report;
  * false means "not sure", never "broken". It demands more than the rules (nodes stored parents first,
  * candidates distinct and naming their decision), which every loom grown by ops satisfies, and in
- * exchange needs few hash lookups: loading a 100k-node snapshot spent ~150 ms in the full pass, mostly
- * in ~400k keyed loads on `nodes` (each first one interning a freshly parsed id string) and scans of
- * candidate lists.
+ * exchange needs few hash lookups, where the full pass is dominated by them on large looms
+ * (measurements: bench/MEASUREMENTS.md).
  */
 export function invariantsHold(loom: Loom): boolean {
   const { nodes, decisions, rootId } = loom;

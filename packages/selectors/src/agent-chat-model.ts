@@ -1,5 +1,5 @@
 // The provider-neutral seam of the agentic selector: a tool-using chat call over provider-native messages.
-import type { AgentToolDefinition } from "./agent-tools.js";
+import type { AgentToolDefinition } from "./agent-tool-contract.js";
 
 /** A message in the provider's own wire shape; JSON-serialisable so the conversation can be saved. */
 export type AgentMessage = Record<string, unknown>;

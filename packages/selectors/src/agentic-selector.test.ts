@@ -2,7 +2,7 @@
 import { ANTHROPIC_RULES, startStrictReplayServer, type StrictReplayServer } from "@loom/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { emptyConversation, trimConversation } from "./agent-conversation.js";
-import type { AgentTools } from "./agent-tools.js";
+import type { AgentTools } from "./agent-tool-contract.js";
 import { createAgenticSelector } from "./agentic-selector.js";
 import { anthropicAgentModel } from "./anthropic-agent-model.js";
 import { loomWithCandidates } from "./test-fixtures.js";

@@ -3,7 +3,7 @@ import type { Loom } from "@loom/core";
 import type { AgentChatModel, AgentToolResultMessage } from "./agent-chat-model.js";
 import { emptyConversation, trimConversation, type AgentConversationState } from "./agent-conversation.js";
 import { buildAgentOpening, buildAgentSystemPrompt } from "./agent-prompt.js";
-import { agentToolDefinitions, runAgentTool, type AgentTools } from "./agent-tools.js";
+import { agentToolDefinitions, runAgentTool, type AgentTools } from "./agent-tool-contract.js";
 import type { ModelUsage } from "./model-usage.js";
 import { SelectorError } from "./selector-error.js";
 

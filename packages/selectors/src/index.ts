@@ -52,7 +52,7 @@ export {
   StopGenerationInputSchema,
   agentToolDefinitions,
   runAgentTool,
-} from "./agent-tools.js";
+} from "./agent-tool-contract.js";
 export type {
   AgentToolDefinition,
   AgentToolName,
@@ -64,7 +64,7 @@ export type {
   QueryLoomInput,
   RequestHumanInputInput,
   StopGenerationInput,
-} from "./agent-tools.js";
+} from "./agent-tool-contract.js";
 export type {
   AgentChatModel,
   AgentChatResponse,

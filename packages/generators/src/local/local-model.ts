@@ -12,8 +12,8 @@ export interface LocalModelOptions {
   /** Candidate sequences sampled together; a step with a larger `n` runs in waves. Default 8. */
   parallel?: number;
   /**
-   * CPU threads. Default: one less than the machine's cores (at least 1). llama.cpp threads
-   * spin while they wait, so using every core on a shared machine made steps ~10× slower here.
+   * CPU threads. Default: one less than the machine's cores (at least 1): llama.cpp threads
+   * spin while they wait, so taking every core starves the rest of the machine and the engine with it.
    */
   threads?: number;
   /** `false` (default) for CPU only; `"auto"` lets node-llama-cpp pick a GPU backend it finds. */
@@ -24,9 +24,8 @@ export interface LocalModelOptions {
    */
   flashAttention?: boolean;
   /**
-   * KV-cache element type (default: node-llama-cpp's, F16). F32 measured no faster here with
-   * flash attention off (stories260K, 8×6-token steps at 50 and 400 tokens of text: within noise)
-   * and doubles the cache's memory, so F16 stays the default.
+   * KV-cache element type (default: node-llama-cpp's, F16). F32 is no faster with flash attention
+   * off and doubles the cache's memory (measurements: bench/MEASUREMENTS.md).
    */
   kvCacheType?: "F32" | "F16" | "Q8_0";
 }
@@ -51,13 +50,8 @@ export function defaultThreads(): number {
  * Flash attention unless the caller chose one: off on the CPU, node-llama-cpp's choice with a GPU.
  *
  * node-llama-cpp's default ("auto") turns it on on the CPU too, where llama.cpp's flash-attention
- * kernel made a step's cost grow with the text: on stories260K (2 cores, 1 thread, prefix
- * reused), a step of 8 candidates × 6 tokens took 37 ms at 50 tokens of text and 93 ms at 400
- * with it, 25 ms and 32 ms without (bench `local-step-context-growth`; interleaved runs of both
- * settings agreed). The growth is in attention: decoding the candidates' tokens took ~78 ms at
- * 400 tokens with it against ~34 ms without (~35 ms vs ~28 ms at 50), evaluating the step's new
- * prompt tokens 8.8 ms against 3 ms; the KV-cache copies into the candidates stay ~1 ms either way.
- * `undefined` leaves the choice to node-llama-cpp.
+ * kernel makes a step's cost grow with the length of the text (measurements, bench
+ * `local-step-context-growth`: bench/MEASUREMENTS.md). `undefined` leaves the choice to node-llama-cpp.
  */
 export function defaultFlashAttention(onGpu: boolean, flashAttention?: boolean): boolean | undefined {
   return flashAttention ?? (onGpu ? undefined : false);

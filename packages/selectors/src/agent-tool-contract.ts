@@ -1,4 +1,4 @@
-// The agentic selector's five tools: zod input schemas (the source of truth), JSON Schemas and descriptions.
+// The agentic selector's five tools as a contract: zod input schemas (the source of truth), JSON Schemas, descriptions, the interface an implementation fills in and the dispatch that validates a call before running it.
 import { z } from "zod";
 
 export const GenerateCandidatesInputSchema = z

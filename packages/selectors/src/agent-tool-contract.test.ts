@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { anthropicAgentModel } from "./anthropic-agent-model.js";
 import { emptyConversation, estimateTokens, trimConversation } from "./agent-conversation.js";
-import { agentToolDefinitions, runAgentTool, type AgentTools } from "./agent-tools.js";
+import { agentToolDefinitions, runAgentTool, type AgentTools } from "./agent-tool-contract.js";
 
 describe("the agent's tools", () => {
   it("have JSON Schemas generated from zod, with the documented parameters", () => {
