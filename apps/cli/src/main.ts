@@ -92,9 +92,9 @@ function report(error: unknown, out: Output, options: MainOptions): number {
     // (which says what failed: fsck's damage, doctor's probes, a run's end); the message is on stderr either way.
     if (out.json && !out.hasResult)
       options.stdout.write(
-        `${JSON.stringify({ error: { message: known.message, hint: known.hint ?? null, exitCode: known.code } })}\n`,
+        `${JSON.stringify({ error: { message: known.message, hint: known.hint ?? null, exitCode: known.exitCode } })}\n`,
       );
-    return known.code;
+    return known.exitCode;
   }
   if (options.signal.aborted) {
     options.stderr.write("interrupted; everything already chosen is saved\n");

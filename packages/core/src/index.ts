@@ -109,4 +109,11 @@ export type { AnthropicModelFacts, ThinkingOff } from "./services/anthropic-mode
 export { CUSTOM_API_KEY_ENV, isHomeURL, routeApiKey } from "./services/api-key-routing.js";
 export type { ApiKeyRoute, RoutedApiKey } from "./services/api-key-routing.js";
 export { classifyFailure } from "./services/service-probe.js";
+export {
+  describeSdkFailure,
+  isForeignAbort,
+  isRetryableFailure,
+  readSdkFailure,
+} from "./services/sdk-failure.js";
+export type { SdkCallContext, SdkFailure } from "./services/sdk-failure.js";
 export type { ServiceProbe } from "./services/service-probe.js";

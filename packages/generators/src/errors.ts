@@ -1,5 +1,11 @@
 // Typed generator errors (members of core's error family): a stable marker per class so `isInstance` works across bundles and copies.
-import { hasErrorMarker, isRetryableStatus, LoomBaseError, type LoomBaseErrorOptions } from "@loom/core";
+import {
+  hasErrorMarker,
+  isForeignAbort,
+  isRetryableStatus,
+  LoomBaseError,
+  type LoomBaseErrorOptions,
+} from "@loom/core";
 
 const generatorMarker = Symbol.for("loom.error.GeneratorError");
 const apiCallMarker = Symbol.for("loom.error.APICallError");
@@ -126,10 +132,8 @@ export class GenerationAbortedError extends GeneratorError {
   }
 }
 
-/** True for any abort, whether ours, the platform's `AbortError`, or an SDK's user-abort error. */
+/** True for any abort: a Loom error with the code `aborted` (from any package), the platform's `AbortError`, or an SDK's user-abort error. */
 export function isAbortError(error: unknown): boolean {
-  if (GeneratorError.isInstance(error)) return error.code === "aborted";
-  if (typeof error !== "object" || error === null) return false;
-  const name = (error as { name?: unknown }).name;
-  return name === "AbortError" || name === "APIUserAbortError";
+  if (LoomBaseError.isInstance(error)) return error.code === "aborted";
+  return isForeignAbort(error);
 }

@@ -40,7 +40,7 @@ export function anthropicAgentModel(options: AnthropicAgentModelOptions): AgentC
           { signal: signal ?? null },
         );
       } catch (error) {
-        throw toSelectorError(error, "Anthropic", signal);
+        throw toSelectorError(error, { provider: "Anthropic", baseURL: client.baseURL }, signal);
       }
       const toolCalls = response.content
         .filter((b): b is Anthropic.ToolUseBlock => b.type === "tool_use")

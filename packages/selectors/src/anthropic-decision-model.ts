@@ -80,7 +80,7 @@ export function anthropicDecisionModel(options: AnthropicDecisionModelOptions): 
           { signal: call.signal ?? null },
         );
       } catch (error) {
-        throw toSelectorError(error, "Anthropic", call.signal);
+        throw toSelectorError(error, { provider: "Anthropic", baseURL: client.baseURL }, call.signal);
       }
       const usage = {
         inputTokens: response.usage?.input_tokens ?? 0,

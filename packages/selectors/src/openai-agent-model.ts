@@ -35,7 +35,7 @@ export function openaiAgentModel(options: OpenAIAgentModelOptions): AgentChatMod
           { signal: signal ?? null },
         );
       } catch (error) {
-        throw toSelectorError(error, "OpenAI", signal);
+        throw toSelectorError(error, { provider: "OpenAI", baseURL: client.baseURL }, signal);
       }
       const message = completion.choices[0]?.message;
       const toolCalls: AgentToolCall[] = [];

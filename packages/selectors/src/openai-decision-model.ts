@@ -83,7 +83,7 @@ export function openaiDecisionModel(options: OpenAIDecisionModelOptions): Decisi
           { signal: call.signal ?? null },
         );
       } catch (error) {
-        throw toSelectorError(error, "OpenAI", call.signal);
+        throw toSelectorError(error, { provider: "OpenAI", baseURL: client.baseURL }, call.signal);
       }
       const usage = {
         inputTokens: completion.usage?.prompt_tokens ?? 0,

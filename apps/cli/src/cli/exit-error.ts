@@ -1,25 +1,31 @@
 // Typed exits: commands throw these and the entry point turns them into a message and an exit status.
+import { hasErrorMarker, LoomBaseError } from "@loom/core";
 
 /** Documented exit statuses: 0 ok, 1 failure, 2 usage (bad flag, missing argument), 130 interrupted (Ctrl-C). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-const marker = Symbol.for("loom.cli.ExitError");
+const marker = Symbol.for("loom.error.ExitError");
 
-export class ExitError extends Error {
+/** The family's `code` of an exit: the name of its status. */
+export type ExitErrorCode = "failure" | "usage" | "interrupted";
+const CODE_OF: Record<Exclude<ExitCode, 0>, ExitErrorCode> = { 1: "failure", 2: "usage", 130: "interrupted" };
+
+/** An error that ends the command with `exitCode`; a member of core's error family (its `code` names the status). */
+export class ExitError extends LoomBaseError<ExitErrorCode> {
   readonly [marker] = true;
   override readonly name: string = "ExitError";
   constructor(
-    readonly code: ExitCode,
+    readonly exitCode: Exclude<ExitCode, 0>,
     message: string,
     /** What the user can do about it, printed on its own line. */
-    readonly hint?: string,
+    hint?: string,
   ) {
-    super(message);
+    super(CODE_OF[exitCode], message, hint === undefined ? {} : { hint });
   }
 
-  static isInstance(error: unknown): error is ExitError {
-    return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  static override isInstance(error: unknown): error is ExitError {
+    return hasErrorMarker(error, marker);
   }
 }
 

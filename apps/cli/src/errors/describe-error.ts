@@ -1,10 +1,22 @@
 // Maps the packages' typed errors (and common system errors) to user-facing failures; anything else is a bug.
-import { LoomBaseError } from "@loom/core";
+import { LoomBaseError, type LoomErrorCode } from "@loom/core";
+import { type GeneratorErrorCode, isAbortError } from "@loom/generators";
+import type { IoErrorCode } from "@loom/io";
+import type { OrchestratorErrorCode } from "@loom/orchestrator";
+import type { SelectorErrorCode } from "@loom/selectors";
 import { FailureError } from "../cli/exit-error.js";
 import { cliWording } from "./cli-wording.js";
 
+/** Every code a package's error can carry: a hint below for a code no package has fails to compile. */
+export type PackageErrorCode =
+  | LoomErrorCode
+  | IoErrorCode
+  | GeneratorErrorCode
+  | SelectorErrorCode
+  | OrchestratorErrorCode;
+
 /** What the user can do, by error code, where the error itself carries no hint. */
-const HINTS: Partial<Record<string, string>> = {
+export const ERROR_HINTS: Partial<Record<PackageErrorCode, string>> = {
   session_locked: "another loom process is writing this session; wait for it to finish or stop it",
   missing_api_key: "set the environment variable named above, or run on the local engine (--generator local)",
   api_call: "check the base URL, the network and the API key; retryable errors were already retried",
@@ -13,11 +25,11 @@ const HINTS: Partial<Record<string, string>> = {
 export function describeError(error: unknown): FailureError | null {
   if (!(error instanceof Error)) return null;
   // Ours (GenerationAbortedError) and the platform's: an interrupted run, not a failure of its own.
-  if (error.name === "AbortError") return new FailureError("interrupted; everything already chosen is saved");
+  if (isAbortError(error)) return new FailureError("interrupted; everything already chosen is saved");
   // Every error a package throws on purpose is one the user can act on; the family's marker finds them
   // without the CLI importing each package (and a duplicate copy of a package still matches).
   if (LoomBaseError.isInstance(error)) {
-    const hint = error.hint ?? HINTS[error.code];
+    const hint = error.hint ?? ERROR_HINTS[error.code as PackageErrorCode];
     return new FailureError(cliWording(error.message), hint === undefined ? undefined : cliWording(hint));
   }
   const sys = error as NodeJS.ErrnoException;

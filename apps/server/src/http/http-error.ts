@@ -1,4 +1,5 @@
 // HttpError: an error that knows its HTTP status and a stable code, turned into a JSON body in one place.
+import { hasErrorMarker, LoomBaseError } from "@loom/core";
 
 export interface HttpErrorBody {
   error: {
@@ -10,11 +11,15 @@ export interface HttpErrorBody {
   };
 }
 
-export class HttpError extends Error {
-  override readonly name = "HttpError";
+const marker = Symbol.for("loom.error.HttpError");
+
+/** An error with its HTTP status; a member of core's error family (its `code` is the body's stable code). */
+export class HttpError extends LoomBaseError {
+  readonly [marker] = true;
+  override readonly name: string = "HttpError";
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     message: string,
     readonly extra: {
       field?: string;
@@ -22,7 +27,11 @@ export class HttpError extends Error {
       headers?: Record<string, string>;
     } = {},
   ) {
-    super(message);
+    super(code, message);
+  }
+
+  static override isInstance(error: unknown): error is HttpError {
+    return hasErrorMarker(error, marker);
   }
 
   toBody(): HttpErrorBody {

@@ -19,7 +19,7 @@ const LOOM_STATUS: Record<LoomErrorCode, number> = {
 };
 
 export function toHttpError(error: unknown): HttpError {
-  if (error instanceof HttpError) return error;
+  if (HttpError.isInstance(error)) return error;
   if (LoomError.isInstance(error)) return new HttpError(LOOM_STATUS[error.code] ?? 500, error.code, error.message);
   if (SessionLockedError.isInstance(error)) return new HttpError(423, "session_locked", error.message);
   // The orchestrator refuses operations that do not fit the session's state (a pending question, a run in progress).

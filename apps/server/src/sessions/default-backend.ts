@@ -68,7 +68,7 @@ async function buildParts(loom: Loom, options: DefaultBackendOptions, isNew: boo
       )(loom, human);
       return { generator, selector, human, whyNoRun: null };
     } catch (error) {
-      if (isNew || !(error instanceof HttpError)) throw error;
+      if (isNew || !HttpError.isInstance(error)) throw error;
       return { generator, selector: null, human, whyNoRun: error.message };
     }
   } catch (error) {

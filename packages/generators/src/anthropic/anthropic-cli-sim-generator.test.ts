@@ -168,7 +168,7 @@ describe("AnthropicCliSimGenerator", () => {
       for await (const e of make().stream({ ...request, n: 2, signal: controller.signal }))
         if (e.type === "delta") controller.abort();
     })();
-    await expect(run).rejects.toMatchObject({ name: "AbortError" });
+    await expect(run).rejects.toMatchObject({ code: "aborted" });
     expect(server.requests).toHaveLength(2);
   });
 

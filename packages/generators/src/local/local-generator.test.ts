@@ -122,7 +122,7 @@ describe("LocalGenerator on stories260K", () => {
     const controller = new AbortController();
     const pending = generator.generate({ ...base, maxTokens: 200, prompt: story, seed: 9, signal: controller.signal });
     setTimeout(() => controller.abort(), 5);
-    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+    await expect(pending).rejects.toMatchObject({ code: "aborted" });
     const after = await generator.generate({ ...base, n: 2, prompt: story, seed: 9 });
     expect(after.candidates).toHaveLength(2);
   });

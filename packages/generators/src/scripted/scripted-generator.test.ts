@@ -69,7 +69,7 @@ describe("ScriptedGenerator", () => {
     const slow = new ScriptedGenerator({ delayMs: 5_000 });
     const pending = slow.generate({ ...request, signal: controller.signal });
     controller.abort();
-    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+    await expect(pending).rejects.toMatchObject({ code: "aborted" });
   });
 
   it("counts prompt tokens as whitespace-led words, also when a prompt extends the previous one", async () => {
