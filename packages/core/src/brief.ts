@@ -18,3 +18,17 @@ export type Brief = z.infer<typeof BriefSchema>;
 export type BriefInput = z.input<typeof BriefSchema>;
 
 export const emptyBrief = (): Brief => BriefSchema.parse({});
+
+/** The brief's parts a briefed prompt is built from (few-shot texture, section intent, rough draft). */
+export const PROMPT_MATERIAL_FIELDS = ["fewshotExamples", "sectionIntent", "roughDraft"] as const;
+
+/** Whether the brief gives a briefed prompt anything to show the generator. */
+export function hasPromptMaterial(brief: Brief): boolean {
+  return PROMPT_MATERIAL_FIELDS.some((field) => brief[field].trim().length > 0);
+}
+
+/** The prompt shape a step uses: the configured one, or under `auto` briefed exactly when the brief has material for it. */
+export function effectivePromptMode(configured: "auto" | "raw" | "briefed", brief: Brief): "raw" | "briefed" {
+  if (configured !== "auto") return configured;
+  return hasPromptMaterial(brief) ? "briefed" : "raw";
+}

@@ -1,5 +1,5 @@
 // @loom/core: Loom's data model, pure tree operations, invariants, queries and the generator spec.
-export { BriefSchema, emptyBrief } from "./brief.js";
+export { BriefSchema, effectivePromptMode, emptyBrief, hasPromptMaterial } from "./brief.js";
 export type { Brief, BriefInput } from "./brief.js";
 export { DecisionActionSchema, DecisionEventSchema } from "./decision-event.js";
 export type { DecisionAction, DecisionEvent } from "./decision-event.js";

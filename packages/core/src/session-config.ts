@@ -11,7 +11,11 @@ export const GeneratorConfigSchema = z.object({
   topP: z.number().gt(0).max(1).default(1.0),
   /** Top alternatives per token, where the generator supports it; 0 turns logprobs off. */
   logprobs: z.number().int().min(0).max(20).default(5),
-  promptMode: z.enum(["raw", "briefed"]).default("raw"),
+  /**
+   * `auto` (the default): briefed when the brief has few-shot examples, a section intent or a rough
+   * draft, raw otherwise; `raw` or `briefed` force one shape.
+   */
+  promptMode: z.enum(["auto", "raw", "briefed"]).default("auto"),
   seed: z.number().int().nullable().default(null),
 });
 export type GeneratorConfig = z.infer<typeof GeneratorConfigSchema>;

@@ -1,5 +1,5 @@
 // What the generator is asked for at a step: the prompt (raw or briefed) and the sampling the session is configured with.
-import type { GenerateRequest, Loom, PromptParts } from "@loom/core";
+import { effectivePromptMode, type GenerateRequest, type Loom, type PromptParts } from "@loom/core";
 
 export interface RequestOverrides {
   n?: number;
@@ -16,7 +16,7 @@ export function generationRequest(
 ): GenerateRequest {
   const g = loom.config.generator;
   const prompt: string | PromptParts =
-    g.promptMode === "briefed"
+    effectivePromptMode(g.promptMode, loom.brief) === "briefed"
       ? {
           mode: "briefed",
           text,

@@ -87,3 +87,16 @@ describe("trimming with thinking blocks", () => {
     for (const a of assistants.slice(0, -1)) expect(a["content"]).not.toContainEqual(thinking);
   });
 });
+
+describe("agentic selector's criteria", () => {
+  it("its system prompt states the design's default criteria for a brief without lists", async () => {
+    server.enqueue({ body: message([thinking, commit], "tool_use") });
+    const model = anthropicAgentModel({ apiKey: "k", baseURL: server.url, model: "claude-opus-5-5", maxRetries: 0 });
+    const loom = loomWithCandidates({ title: "Untitled" }).loom;
+    await createAgenticSelector({ model }).step({ loom, tools: tools([]), allowClarify: false });
+    const system = JSON.stringify((server.requests[0]!.json as { system: unknown }).system);
+    expect(system).not.toContain("none given");
+    for (const criterion of ["Syntactic pull", "Image density", "Premature resolution", "Generic mysticism", "Filler"])
+      expect(system).toContain(criterion);
+  });
+});

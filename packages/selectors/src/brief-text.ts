@@ -1,9 +1,23 @@
 // The brief rendered as prompt text, shared by the stateless and agentic prompts.
 import type { Brief } from "@loom/core";
+import { DEFAULT_AVOID, DEFAULT_LEAN_INTO } from "./default-criteria.js";
 
 const bullets = (items: readonly string[]) => items.map((s) => `- ${s}`).join("\n");
 
-/** The brief's fields that are set, as labelled lines; lean-into and avoid as explicit criteria. */
+/** An item's name, for spotting a brief item that repeats a default ("Generic mysticism" is "Generic mysticism: vague…"). */
+const nameOf = (item: string) => item.split(/:| \(/)[0]!.trim().toLowerCase();
+
+/** The defaults first, then the brief's own items (one that repeats a default by name is stated once). */
+function criteria(defaults: readonly string[], fromBrief: readonly string[]): string {
+  const names = new Set(defaults.map(nameOf));
+  const own = fromBrief.map((s) => s.trim()).filter((s) => s && !names.has(nameOf(s)));
+  return [
+    bullets(defaults),
+    own.length ? `From this brief:\n${bullets(own)}` : "(this brief adds none of its own)",
+  ].join("\n");
+}
+
+/** The brief's fields that are set, as labelled lines; then the selection criteria: the design's defaults plus the brief's lists. */
 export function briefText(brief: Brief): string {
   const lines: string[] = [];
   const field = (label: string, value: string) => {
@@ -16,8 +30,8 @@ export function briefText(brief: Brief): string {
   field("Length", brief.lengthHint);
   field("Section intent", brief.sectionIntent);
   if (brief.notes.trim()) lines.push(`Notes:\n${brief.notes.trim()}`);
-  lines.push(`Lean into (choose toward these):\n${brief.leanInto.length ? bullets(brief.leanInto) : "- (none given)"}`);
-  lines.push(`Avoid (choose away from these):\n${brief.avoid.length ? bullets(brief.avoid) : "- (none given)"}`);
+  lines.push(`Select FOR (choose toward these):\n${criteria(DEFAULT_LEAN_INTO, brief.leanInto)}`);
+  lines.push(`Select AGAINST (choose away from these):\n${criteria(DEFAULT_AVOID, brief.avoid)}`);
   return lines.join("\n");
 }
 

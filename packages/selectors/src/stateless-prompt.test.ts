@@ -25,7 +25,7 @@ describe("buildStatelessPrompt", () => {
       "Compressed, liturgical",
     ])
       expect(system).toContain(s);
-    expect(system).toMatch(/Lean into[\s\S]*Aliveness[\s\S]*Avoid[\s\S]*Neat resolution/);
+    expect(system).toMatch(/Select FOR[\s\S]*Aliveness[\s\S]*Select AGAINST[\s\S]*Neat resolution/);
     for (const scope of ["the candidate itself", "the last sentence or two", "the recent paragraph", "the whole piece"])
       expect(system).toContain(scope);
     expect(system).toContain("A lower logprob is not a worse candidate");

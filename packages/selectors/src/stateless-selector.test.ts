@@ -1,4 +1,5 @@
 import { ANTHROPIC_RULES, OPENAI_CHAT_RULES, startStrictReplayServer, type StrictReplayServer } from "@loom/testkit";
+import type { BriefInput } from "@loom/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { anthropicDecisionModel } from "./anthropic-decision-model.js";
 import { openaiDecisionModel } from "./openai-decision-model.js";
@@ -26,8 +27,8 @@ const openai = () =>
     maxRetries: 0,
   });
 
-function context(extra: { allowClarify?: boolean } = {}) {
-  const { loom, decisionId } = loomWithCandidates();
+function context(extra: { allowClarify?: boolean } = {}, brief?: BriefInput) {
+  const { loom, decisionId } = loomWithCandidates(brief);
   const usage: ModelUsage[] = [];
   return {
     usage,
@@ -66,6 +67,30 @@ describe("stateless selector on Anthropic (one offered tool, validated)", () => 
     expect(usage).toEqual([
       { provider: "anthropic", model: "claude-sonnet-5-5", inputTokens: 812, outputTokens: 96, requests: 1 },
     ]);
+  });
+
+  it("states the design's default criteria when the brief has no lists, and adds a brief's own items to them", async () => {
+    server.enqueue(
+      { body: fixture("anthropic-decision-choose.json") },
+      { body: fixture("anthropic-decision-choose.json") },
+    );
+    await createStatelessSelector({ model: anthropic() }).select(context({}, { title: "Untitled" }).ctx);
+    await createStatelessSelector({ model: anthropic() }).select(context().ctx);
+    const [plain, briefed] = server.requests.map((r) => (r.json as { system: string }).system);
+    for (const system of [plain!, briefed!]) {
+      expect(system).not.toContain("none given");
+      expect(system).toMatch(
+        /Select FOR[\s\S]*Syntactic pull[\s\S]*Image density[\s\S]*Surprise that fits[\s\S]*Load-bearing phrasing[\s\S]*Register match/,
+      );
+      expect(system).toMatch(
+        /Select AGAINST[\s\S]*Assistant-mode hedging[\s\S]*Premature resolution[\s\S]*Generic mysticism[\s\S]*Filler[\s\S]*Register breaks/,
+      );
+    }
+    expect(plain).toContain("(this brief adds none of its own)");
+    // The worldspider lists add Aliveness and Neat resolution; its "Assistant-mode hedging" is a default, stated once.
+    expect(briefed).toMatch(/Syntactic pull[\s\S]*From this brief:\n- Aliveness\n- Images that think\nSelect AGAINST/);
+    expect(briefed).toMatch(/Register breaks[\s\S]*From this brief:\n- Neat resolution/);
+    expect(briefed!.match(/Assistant-mode hedging/g)).toHaveLength(1);
   });
 
   it("sends an unknown candidate id back once as an error tool_result, and takes the repaired decision", async () => {

@@ -1,6 +1,6 @@
 // Test helpers: read recorded provider responses from __fixtures__ and build small looms (not exported).
 import { readFileSync } from "node:fs";
-import { addCandidates, createLoom, sequentialEnv, type Loom } from "@loom/core";
+import { addCandidates, createLoom, sequentialEnv, type BriefInput, type Loom } from "@loom/core";
 
 export function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8")) as Record<
@@ -18,9 +18,9 @@ export const WORLDSPIDER_BRIEF = {
 };
 
 /** A loom with a seed and one open decision of three candidates with fixed ids c1..c3. */
-export function loomWithCandidates(): { loom: Loom; decisionId: string } {
+export function loomWithCandidates(brief: BriefInput = WORLDSPIDER_BRIEF): { loom: Loom; decisionId: string } {
   const env = sequentialEnv();
-  const loom = createLoom({ seed: "The attention was a hand. It was holding", brief: WORLDSPIDER_BRIEF }, env);
+  const loom = createLoom({ seed: "The attention was a hand. It was holding", brief }, env);
   const ids = ["c1", "c2", "c3"];
   let i = 0;
   const idEnv = {

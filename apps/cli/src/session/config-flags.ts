@@ -54,8 +54,9 @@ export const GENERATOR_OPTIONS = {
   "top-p": { type: "number", min: 0.0001, max: 1, valueName: "P", description: "nucleus sampling mass (default 1.0)" },
   "prompt-mode": {
     type: "enum",
-    choices: ["raw", "briefed"],
-    description: "raw text so far, or briefed (few-shot, intent, draft from the brief)",
+    choices: ["auto", "raw", "briefed"],
+    description:
+      "auto (default): briefed when the brief has few-shot examples, a section intent or a rough draft, else raw; raw: the text so far; briefed: always",
   },
   "sample-seed": {
     type: "number",
@@ -121,7 +122,7 @@ export function applyConfigFlags(base: SessionConfig, v: Partial<GenValues & Sel
   if (v["segment-tokens"] !== undefined) g.segmentTokens = v["segment-tokens"];
   if (v.temperature !== undefined) g.temperature = v.temperature;
   if (v["top-p"] !== undefined) g.topP = v["top-p"];
-  if (v["prompt-mode"] !== undefined) g.promptMode = v["prompt-mode"] as "raw" | "briefed";
+  if (v["prompt-mode"] !== undefined) g.promptMode = v["prompt-mode"] as "auto" | "raw" | "briefed";
   if (v["sample-seed"] !== undefined) g.seed = v["sample-seed"];
   const s = config.selector;
   if (v.selector) s.mode = v.selector;
