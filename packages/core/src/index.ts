@@ -108,7 +108,7 @@ export {
 export type { AnthropicModelFacts, ThinkingOff } from "./services/anthropic-models.js";
 export { CUSTOM_API_KEY_ENV, isHomeURL, routeApiKey } from "./services/api-key-routing.js";
 export type { ApiKeyRoute, RoutedApiKey } from "./services/api-key-routing.js";
-export { classifyFailure } from "./services/service-probe.js";
+export { classifyFailure, failedProbe } from "./services/service-probe.js";
 export {
   describeSdkFailure,
   isForeignAbort,

@@ -1,4 +1,5 @@
 // A push-to-pull bridge: producers push events from callbacks, one consumer iterates them in order.
+import type { GenerateResult, GenerateStreamEvent } from "@loom/core";
 
 export interface EventChannel<T> extends AsyncIterable<T> {
   push(event: T): void;
@@ -57,4 +58,14 @@ export async function* streamFrom<E, R>(
     (error) => channel.close(error),
   );
   yield* channel;
+}
+
+/** A generator's `stream`: the step's text deltas as `delta` events as they arrive, then its result as `done`. */
+export function streamStep(
+  run: (onDelta: (delta: { index: number; text: string }) => void) => Promise<GenerateResult>,
+): AsyncIterable<GenerateStreamEvent> {
+  return streamFrom<GenerateStreamEvent, GenerateResult>(
+    (push) => run((delta) => push({ type: "delta", index: delta.index, text: delta.text })),
+    (result) => ({ type: "done", result }),
+  );
 }

@@ -8,7 +8,7 @@ import {
   type AnthropicClientOptions,
 } from "./anthropic-request.js";
 import type { AgentChatModel, AgentMessage, AgentToolResultMessage } from "./agent-chat-model.js";
-import { toSelectorError } from "./provider-error.js";
+import { providerCall } from "./provider-error.js";
 
 export interface AnthropicAgentModelOptions extends AnthropicClientOptions {
   model: string;
@@ -22,26 +22,26 @@ export function anthropicAgentModel(options: AnthropicAgentModelOptions): AgentC
     provider: "anthropic",
     model: options.model,
     async call({ system, messages, tools, signal }) {
-      let response: Anthropic.Message;
-      try {
-        response = await client.messages.create(
-          {
-            model: options.model,
-            ...selectorThinking(options.model, options.maxTokens),
-            system,
-            messages: messages as unknown as Anthropic.MessageParam[],
-            tools: tools.map((t) => ({
-              name: t.name,
-              description: t.description,
-              input_schema: t.inputSchema as Anthropic.Tool.InputSchema,
-            })),
-            tool_choice: { type: "auto" },
-          },
-          { signal: signal ?? null },
-        );
-      } catch (error) {
-        throw toSelectorError(error, { provider: "Anthropic", baseURL: client.baseURL }, signal);
-      }
+      const response: Anthropic.Message = await providerCall(
+        { provider: "Anthropic", baseURL: client.baseURL },
+        signal,
+        () =>
+          client.messages.create(
+            {
+              model: options.model,
+              ...selectorThinking(options.model, options.maxTokens),
+              system,
+              messages: messages as unknown as Anthropic.MessageParam[],
+              tools: tools.map((t) => ({
+                name: t.name,
+                description: t.description,
+                input_schema: t.inputSchema as Anthropic.Tool.InputSchema,
+              })),
+              tool_choice: { type: "auto" },
+            },
+            { signal: signal ?? null },
+          ),
+      );
       const toolCalls = response.content
         .filter((b): b is Anthropic.ToolUseBlock => b.type === "tool_use")
         .map((b) => ({ id: b.id, name: b.name, input: b.input }));

@@ -14,7 +14,7 @@ import {
   type DecisionModel,
   type DecisionReply,
 } from "./decision-model.js";
-import { toSelectorError } from "./provider-error.js";
+import { providerCall } from "./provider-error.js";
 import type { ChatPrompt } from "./stateless-prompt.js";
 
 export interface AnthropicDecisionModelOptions extends AnthropicClientOptions {
@@ -58,30 +58,30 @@ export function anthropicDecisionModel(options: AnthropicDecisionModelOptions): 
             : { role: "user", content: repairInstruction(call.repair.error) },
         );
       }
-      let response: Anthropic.Message;
-      try {
-        response = await client.messages.create(
-          {
-            model: options.model,
-            ...selectorThinking(options.model, options.maxTokens),
-            system: prompt.system,
-            messages,
-            tools: [
-              {
-                name: TOOL,
-                description: "Record your decision for this branch point: choose, clarify or stop.",
-                input_schema: schema as Anthropic.Tool.InputSchema,
-              },
-            ],
-            // Forced tool choice is refused by the newest models and by any model while it thinks;
-            // the reply is validated instead, and a missing or invalid call is sent back for repair.
-            tool_choice: { type: "auto", disable_parallel_tool_use: true },
-          },
-          { signal: call.signal ?? null },
-        );
-      } catch (error) {
-        throw toSelectorError(error, { provider: "Anthropic", baseURL: client.baseURL }, call.signal);
-      }
+      const response: Anthropic.Message = await providerCall(
+        { provider: "Anthropic", baseURL: client.baseURL },
+        call.signal,
+        () =>
+          client.messages.create(
+            {
+              model: options.model,
+              ...selectorThinking(options.model, options.maxTokens),
+              system: prompt.system,
+              messages,
+              tools: [
+                {
+                  name: TOOL,
+                  description: "Record your decision for this branch point: choose, clarify or stop.",
+                  input_schema: schema as Anthropic.Tool.InputSchema,
+                },
+              ],
+              // Forced tool choice is refused by the newest models and by any model while it thinks;
+              // the reply is validated instead, and a missing or invalid call is sent back for repair.
+              tool_choice: { type: "auto", disable_parallel_tool_use: true },
+            },
+            { signal: call.signal ?? null },
+          ),
+      );
       const usage = {
         inputTokens: response.usage?.input_tokens ?? 0,
         outputTokens: response.usage?.output_tokens ?? 0,

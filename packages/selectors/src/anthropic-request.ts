@@ -1,42 +1,20 @@
 // What an Anthropic selector request carries today: thinking set explicitly, room for it in max_tokens, and the client the key belongs to.
 import Anthropic from "@anthropic-ai/sdk";
-import { anthropicModelFacts, routeApiKey } from "@loom/core";
-import { SelectorError } from "./selector-error.js";
+import { anthropicModelFacts } from "@loom/core";
+import { type SdkClientOptions, sdkClientConfig } from "./sdk-client.js";
 
 export const ANTHROPIC_HOME_URL = "https://api.anthropic.com";
 
-export interface AnthropicClientOptions {
-  /** A ready client (tests, proxies); otherwise one is made from the options below. */
-  client?: Anthropic;
-  /** Otherwise ANTHROPIC_API_KEY, read only when `baseURL` is Anthropic's own (else LOOM_CUSTOM_API_KEY). */
-  apiKey?: string;
-  baseURL?: string;
-  /** SDK-level retries of failed HTTP requests (default 2). */
-  maxRetries?: number;
-  fetch?: typeof globalThis.fetch;
-  /** Where keys are looked up (default `process.env`). */
-  env?: Record<string, string | undefined>;
-}
+export type AnthropicClientOptions = SdkClientOptions<Anthropic>;
 
 /** Build (or take) an Anthropic client; a missing key is a configuration error naming the variable. */
 export function anthropicClient(options: AnthropicClientOptions): Anthropic {
-  if (options.client) return options.client;
-  const baseURL = options.baseURL ?? ANTHROPIC_HOME_URL;
-  const { key, envVar } = routeApiKey({
-    explicit: options.apiKey,
-    envVar: "ANTHROPIC_API_KEY",
-    homeURL: ANTHROPIC_HOME_URL,
-    baseURL,
-    env: options.env ?? process.env,
-  });
-  if (!key)
-    throw new SelectorError("configuration", `no Anthropic API key for ${baseURL}: set ${envVar} or pass apiKey`);
-  return new Anthropic({
-    apiKey: key,
-    baseURL,
-    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  return (
+    options.client ??
+    new Anthropic(
+      sdkClientConfig(options, { name: "Anthropic", envVar: "ANTHROPIC_API_KEY", homeURL: ANTHROPIC_HOME_URL }),
+    )
+  );
 }
 
 /**

@@ -2,7 +2,7 @@
 import type OpenAI from "openai";
 import type { AgentChatModel, AgentMessage, AgentToolCall, AgentToolResultMessage } from "./agent-chat-model.js";
 import { openaiClient, type OpenAIClientOptions } from "./openai-decision-model.js";
-import { toSelectorError } from "./provider-error.js";
+import { providerCall } from "./provider-error.js";
 
 export interface OpenAIAgentModelOptions extends OpenAIClientOptions {
   model: string;
@@ -15,28 +15,28 @@ export function openaiAgentModel(options: OpenAIAgentModelOptions): AgentChatMod
     provider: "openai",
     model: options.model,
     async call({ system, messages, tools, signal }) {
-      let completion: OpenAI.ChatCompletion;
-      try {
-        completion = await client.chat.completions.create(
-          {
-            model: options.model,
-            messages: [
-              { role: "system", content: system },
-              ...(messages as unknown as OpenAI.ChatCompletionMessageParam[]),
-            ],
-            tools: tools.map((t) => ({
-              type: "function",
-              function: { name: t.name, description: t.description, parameters: t.inputSchema },
-            })),
-            tool_choice: "auto",
-            // max_completion_tokens: reasoning models refuse max_tokens; no temperature (they refuse non-default values).
-            ...(options.maxTokens !== undefined ? { max_completion_tokens: options.maxTokens } : {}),
-          },
-          { signal: signal ?? null },
-        );
-      } catch (error) {
-        throw toSelectorError(error, { provider: "OpenAI", baseURL: client.baseURL }, signal);
-      }
+      const completion: OpenAI.ChatCompletion = await providerCall(
+        { provider: "OpenAI", baseURL: client.baseURL },
+        signal,
+        () =>
+          client.chat.completions.create(
+            {
+              model: options.model,
+              messages: [
+                { role: "system", content: system },
+                ...(messages as unknown as OpenAI.ChatCompletionMessageParam[]),
+              ],
+              tools: tools.map((t) => ({
+                type: "function",
+                function: { name: t.name, description: t.description, parameters: t.inputSchema },
+              })),
+              tool_choice: "auto",
+              // max_completion_tokens: reasoning models refuse max_tokens; no temperature (they refuse non-default values).
+              ...(options.maxTokens !== undefined ? { max_completion_tokens: options.maxTokens } : {}),
+            },
+            { signal: signal ?? null },
+          ),
+      );
       const message = completion.choices[0]?.message;
       const toolCalls: AgentToolCall[] = [];
       for (const call of message?.tool_calls ?? []) {

@@ -1,6 +1,5 @@
 // Stateless decisions through an OpenAI-style chat endpoint with structured output (a JSON Schema response format).
 import OpenAI from "openai";
-import { routeApiKey } from "@loom/core";
 import { decisionEnvelopeJsonSchema, parseJsonText } from "./decision.js";
 import {
   repairInstruction,
@@ -8,20 +7,11 @@ import {
   type DecisionModel,
   type DecisionReply,
 } from "./decision-model.js";
-import { toSelectorError } from "./provider-error.js";
-import { SelectorError } from "./selector-error.js";
+import { providerCall } from "./provider-error.js";
+import { type SdkClientOptions, sdkClientConfig } from "./sdk-client.js";
 import type { ChatPrompt } from "./stateless-prompt.js";
 
-export interface OpenAIClientOptions {
-  client?: OpenAI;
-  /** Otherwise OPENAI_API_KEY, read only when `baseURL` is OpenAI's own (else LOOM_CUSTOM_API_KEY). */
-  apiKey?: string;
-  baseURL?: string;
-  maxRetries?: number;
-  fetch?: typeof globalThis.fetch;
-  /** Where keys are looked up (default `process.env`). */
-  env?: Record<string, string | undefined>;
-}
+export type OpenAIClientOptions = SdkClientOptions<OpenAI>;
 
 export const OPENAI_HOME_URL = "https://api.openai.com/v1";
 
@@ -33,22 +23,10 @@ export interface OpenAIDecisionModelOptions extends OpenAIClientOptions {
 }
 
 export function openaiClient(options: OpenAIClientOptions): OpenAI {
-  if (options.client) return options.client;
-  const baseURL = options.baseURL ?? OPENAI_HOME_URL;
-  const { key, envVar } = routeApiKey({
-    explicit: options.apiKey,
-    envVar: "OPENAI_API_KEY",
-    homeURL: OPENAI_HOME_URL,
-    baseURL,
-    env: options.env ?? process.env,
-  });
-  if (!key) throw new SelectorError("configuration", `no OpenAI API key for ${baseURL}: set ${envVar} or pass apiKey`);
-  return new OpenAI({
-    apiKey: key,
-    baseURL,
-    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  return (
+    options.client ??
+    new OpenAI(sdkClientConfig(options, { name: "OpenAI", envVar: "OPENAI_API_KEY", homeURL: OPENAI_HOME_URL }))
+  );
 }
 
 export function openaiDecisionModel(options: OpenAIDecisionModelOptions): DecisionModel {
@@ -70,21 +48,21 @@ export function openaiDecisionModel(options: OpenAIDecisionModelOptions): Decisi
         messages.push({ role: "assistant", content: call.repair.reply.raw });
         messages.push({ role: "user", content: repairInstruction(call.repair.error) });
       }
-      let completion: OpenAI.ChatCompletion;
-      try {
-        completion = await client.chat.completions.create(
-          {
-            model: options.model,
-            messages,
-            response_format: format,
-            // max_completion_tokens: reasoning models refuse max_tokens; no temperature (they refuse non-default values).
-            ...(options.maxTokens !== undefined ? { max_completion_tokens: options.maxTokens } : {}),
-          },
-          { signal: call.signal ?? null },
-        );
-      } catch (error) {
-        throw toSelectorError(error, { provider: "OpenAI", baseURL: client.baseURL }, call.signal);
-      }
+      const completion: OpenAI.ChatCompletion = await providerCall(
+        { provider: "OpenAI", baseURL: client.baseURL },
+        call.signal,
+        () =>
+          client.chat.completions.create(
+            {
+              model: options.model,
+              messages,
+              response_format: format,
+              // max_completion_tokens: reasoning models refuse max_tokens; no temperature (they refuse non-default values).
+              ...(options.maxTokens !== undefined ? { max_completion_tokens: options.maxTokens } : {}),
+            },
+            { signal: call.signal ?? null },
+          ),
+      );
       const usage = {
         inputTokens: completion.usage?.prompt_tokens ?? 0,
         outputTokens: completion.usage?.completion_tokens ?? 0,

@@ -1,7 +1,14 @@
 // One tiny real decision (two one-word candidates) through the configured selector's model, and what it shows.
-import { anthropicModelFacts, classifyFailure, emptyBrief, type SelectorConfig, type ServiceProbe } from "@loom/core";
+import {
+  anthropicModelFacts,
+  classifyFailure,
+  emptyBrief,
+  failedProbe,
+  type SelectorConfig,
+  type ServiceProbe,
+} from "@loom/core";
 import { checkDecision } from "./decision.js";
-import { SelectorConfigError, clientConfig, decisionModelFor } from "./create-selector.js";
+import { clientConfig, decisionModelFor } from "./create-selector.js";
 import { SelectorError } from "./selector-error.js";
 import { buildStatelessPrompt } from "./stateless-prompt.js";
 
@@ -47,20 +54,11 @@ export async function probeSelectorConfig(
   try {
     route = clientConfig(config, env);
   } catch (error) {
-    const e = error as SelectorConfigError;
-    return {
-      role: "selector",
-      provider: config.provider ?? "",
-      model: config.model ?? "",
-      baseURL: config.baseUrl,
-      reachable: false,
-      auth: null,
-      modelServed: null,
-      ...empty,
-      facts: [],
-      error: e.message,
-      ok: false,
-    };
+    return failedProbe(
+      "selector",
+      { provider: config.provider ?? "", model: config.model ?? "", baseURL: config.baseUrl },
+      error,
+    );
   }
   const base = {
     role: "selector" as const,

@@ -13,3 +13,16 @@ export function toSelectorError(error: unknown, ctx: SdkCallContext, signal?: Ab
     cause: error,
   });
 }
+
+/** Run one SDK call, turning whatever it throws into a SelectorError. */
+export async function providerCall<T>(
+  ctx: SdkCallContext,
+  signal: AbortSignal | undefined,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toSelectorError(error, ctx, signal);
+  }
+}

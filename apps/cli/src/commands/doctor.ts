@@ -1,5 +1,5 @@
 // `loom doctor`: one tiny real request to the configured generator and selector, and what Loom will get from each.
-import { defaultSessionConfig, type ServiceProbe } from "@loom/core";
+import { defaultSessionConfig, failedProbe, type ServiceProbe } from "@loom/core";
 import { probeGenerator } from "@loom/generators";
 import { probeSelectorConfig } from "@loom/selectors";
 import { defineCommand } from "../cli/define-command.js";
@@ -40,22 +40,11 @@ export default defineCommand({
         await generator.close?.();
       }
     } catch (error) {
-      generatorProbe = {
-        role: "generator",
-        provider: config.generator.provider,
-        model: config.generator.model,
-        baseURL: config.generator.baseUrl,
-        reachable: false,
-        auth: null,
-        modelServed: null,
-        nativeN: null,
-        logprobs: null,
-        stop: null,
-        facts: [],
-        cost: { requests: 0, inputTokens: 0, outputTokens: 0 },
-        error: (error as Error).message,
-        ok: false,
-      };
+      generatorProbe = failedProbe(
+        "generator",
+        { provider: config.generator.provider, model: config.generator.model, baseURL: config.generator.baseUrl },
+        error,
+      );
     }
     const selectorProbe = await probeSelectorConfig(config.selector, env, signal);
     const report = { ok: generatorProbe.ok && selectorProbe.ok, generator: generatorProbe, selector: selectorProbe };

@@ -33,3 +33,25 @@ export function classifyFailure(status: number | undefined): Pick<ServiceProbe, 
   if (status === 404) return { reachable: true, auth: true, modelServed: false };
   return { reachable: true, auth: status < 500 && status !== 429 ? true : null, modelServed: null };
 }
+
+/** The report of a service that could not even be asked: its config did not build (a missing key, an unknown provider). */
+export function failedProbe(
+  role: ServiceProbe["role"],
+  service: { provider: string; model: string; baseURL: string | null },
+  error: unknown,
+): ServiceProbe {
+  return {
+    role,
+    ...service,
+    reachable: false,
+    auth: null,
+    modelServed: null,
+    nativeN: null,
+    logprobs: null,
+    stop: null,
+    facts: [],
+    cost: { requests: 0, inputTokens: 0, outputTokens: 0 },
+    error: error instanceof Error ? error.message : String(error),
+    ok: false,
+  };
+}

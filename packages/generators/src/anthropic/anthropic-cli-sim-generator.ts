@@ -13,12 +13,12 @@ import Anthropic from "@anthropic-ai/sdk";
 import { DEFAULT_MODELS, anthropicModelFacts, type AnthropicModelFacts } from "@loom/core";
 import { throwIfAborted } from "../abort.js";
 import { APICallError, GeneratorError } from "../errors.js";
-import { streamFrom } from "../event-channel.js";
-import { keyVariableFor, resolveApiKey } from "../http/api-key.js";
+import { streamStep } from "../event-channel.js";
 import { finishReasonOf } from "../http/completion-logprobs.js";
 import { fanOut } from "../http/fan-out.js";
-import { DEFAULT_TIMEOUT_MS, type HttpGeneratorOptions } from "../http/http-options.js";
-import { fromSdkError, type SdkErrorContext } from "../http/sdk-error.js";
+import type { HttpGeneratorOptions } from "../http/http-options.js";
+import { type SdkClientSetup, sdkClientOptions, sdkErrorContext } from "../http/sdk-client-options.js";
+import { fromStreamError } from "../http/sdk-error.js";
 import { withRetry } from "../retry.js";
 import { createStopCutter, cutAtStop } from "../http/client-stop.js";
 import { anthropicStops, checkAnthropicGeneratorModel, thinkingParam } from "./anthropic-request-rules.js";
@@ -74,6 +74,7 @@ export class AnthropicCliSimGenerator implements Generator {
   readonly baseURL: string;
   private readonly client: Anthropic;
   private readonly options: AnthropicCliSimGeneratorOptions;
+  private readonly clientSetup: SdkClientSetup;
   private readonly mode: CliSimMode;
   private readonly facts: AnthropicModelFacts;
 
@@ -85,21 +86,11 @@ export class AnthropicCliSimGenerator implements Generator {
     this.facts = anthropicModelFacts(this.model);
     checkAnthropicGeneratorModel(this.provider, this.model, this.mode, this.facts);
     this.baseURL = options.baseURL ?? ANTHROPIC_BASE_URL;
-    this.client = new Anthropic({
-      apiKey: resolveApiKey({
-        provider: this.provider,
-        explicit: options.apiKey,
-        envVar: ANTHROPIC_API_KEY_ENV,
-        homeURL: ANTHROPIC_BASE_URL,
-        baseURL: this.baseURL,
-        env: options.env ?? process.env,
-      }),
-      baseURL: this.baseURL,
-      timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
-      maxRetries: 0,
-      ...(options.headers ? { defaultHeaders: options.headers } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    this.clientSetup = {
+      provider: this.provider,
+      key: { envVar: ANTHROPIC_API_KEY_ENV, homeURL: ANTHROPIC_BASE_URL },
+    };
+    this.client = new Anthropic(sdkClientOptions(this.clientSetup, options, this.baseURL));
   }
 
   generate(request: GenerateRequest): Promise<GenerateResult> {
@@ -107,10 +98,7 @@ export class AnthropicCliSimGenerator implements Generator {
   }
 
   stream(request: GenerateRequest): AsyncIterable<GenerateStreamEvent> {
-    return streamFrom<GenerateStreamEvent, GenerateResult>(
-      (push) => this.step(request, (index, text) => push({ type: "delta", index, text })),
-      (result) => ({ type: "done", result }),
-    );
+    return streamStep((onDelta) => this.step(request, (index, text) => onDelta({ index, text })));
   }
 
   private async step(
@@ -132,11 +120,7 @@ export class AnthropicCliSimGenerator implements Generator {
       ...(stops.api.length > 0 ? { stop_sequences: stops.api } : {}),
     };
     const usage: GenerationUsage = { promptTokens: 0, completionTokens: 0, requests: 0 };
-    const ctx: SdkErrorContext = {
-      provider: this.provider,
-      baseURL: this.baseURL,
-      envVar: keyVariableFor({ envVar: ANTHROPIC_API_KEY_ENV, homeURL: ANTHROPIC_BASE_URL, baseURL: this.baseURL }),
-    };
+    const ctx = sdkErrorContext(this.clientSetup, this.baseURL);
     const samples = await fanOut(
       request.n,
       this.options.maxConcurrency ?? 4,
@@ -156,16 +140,7 @@ export class AnthropicCliSimGenerator implements Generator {
                   )
                 : await this.createOne(body, prompt, stops.client, signal);
             } catch (error) {
-              const mapped = fromSdkError(error, ctx, signal);
-              if (emitted.any && APICallError.isInstance(mapped) && mapped.isRetryable) {
-                throw new APICallError({
-                  ...mapped,
-                  message: `${mapped.message} (the stream broke after text arrived; not retried)`,
-                  isRetryable: false,
-                  cause: error,
-                });
-              }
-              throw mapped;
+              throw fromStreamError(error, ctx, signal, emitted.any);
             }
           },
           this.options.retry,

@@ -1,5 +1,5 @@
 // Probe the generator a config names: build it as a session would, then one tiny request; a config that cannot be built is reported, not thrown.
-import type { GeneratorConfig, ServiceProbe } from "@loom/core";
+import { failedProbe, type GeneratorConfig, type ServiceProbe } from "@loom/core";
 import { createGenerator } from "../create-generator.js";
 import type { Env } from "../http/api-key.js";
 import { probeGenerator } from "./probe-generator.js";
@@ -13,22 +13,11 @@ export async function probeGeneratorConfig(
   try {
     generator = createGenerator(config, { env });
   } catch (error) {
-    return {
-      role: "generator",
-      provider: config.provider ?? "local",
-      model: config.model ?? "",
-      baseURL: config.baseUrl ?? null,
-      reachable: false,
-      auth: null,
-      modelServed: null,
-      nativeN: null,
-      logprobs: null,
-      stop: null,
-      facts: [],
-      cost: { requests: 0, inputTokens: 0, outputTokens: 0 },
-      error: (error as Error).message,
-      ok: false,
-    };
+    return failedProbe(
+      "generator",
+      { provider: config.provider ?? "local", model: config.model ?? "", baseURL: config.baseUrl ?? null },
+      error,
+    );
   }
   try {
     return await probeGenerator(generator, signal ? { signal } : {});

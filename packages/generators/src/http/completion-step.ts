@@ -17,7 +17,7 @@ import {
   logprobsLayoutOf,
 } from "./completion-logprobs.js";
 import { fanOut } from "./fan-out.js";
-import { fromSdkError, type SdkErrorContext } from "./sdk-error.js";
+import { fromStreamError, type SdkErrorContext } from "./sdk-error.js";
 
 /** A choice as completions APIs return it, whole or as a streamed chunk. */
 export interface CompletionChoiceLike {
@@ -180,17 +180,7 @@ async function requestOnce(
           });
         return streamed;
       } catch (error) {
-        const mapped = fromSdkError(error, backend.error, signal);
-        // Text already streamed cannot be taken back, so a stream that breaks midway is not retried.
-        if (emitted && APICallError.isInstance(mapped) && mapped.isRetryable) {
-          throw new APICallError({
-            ...mapped,
-            message: `${mapped.message} (the stream broke after text arrived; not retried)`,
-            isRetryable: false,
-            cause: error,
-          });
-        }
-        throw mapped;
+        throw fromStreamError(error, backend.error, signal, emitted);
       }
     },
     backend.retry,

@@ -22,3 +22,23 @@ export function fromSdkError(error: unknown, ctx: SdkErrorContext, signal?: Abor
   }
   return new APICallError({ ...base, isRetryable: isRetryableFailure(failure) });
 }
+
+/**
+ * `fromSdkError` for a streamed call: text already streamed cannot be taken back, so a stream that breaks after
+ * text arrived is reported as not retryable, whatever broke it.
+ */
+export function fromStreamError(
+  error: unknown,
+  ctx: SdkErrorContext,
+  signal: AbortSignal | undefined,
+  textArrived: boolean,
+): Error {
+  const mapped = fromSdkError(error, ctx, signal);
+  if (!textArrived || !APICallError.isInstance(mapped) || !mapped.isRetryable) return mapped;
+  return new APICallError({
+    ...mapped,
+    message: `${mapped.message} (the stream broke after text arrived; not retried)`,
+    isRetryable: false,
+    cause: error,
+  });
+}

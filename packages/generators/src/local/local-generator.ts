@@ -15,7 +15,7 @@ import {
 import type { LlamaContextSequence, Token as LlamaToken } from "node-llama-cpp";
 import { throwIfAborted } from "../abort.js";
 import { GenerationAbortedError, GeneratorError, isAbortError } from "../errors.js";
-import { streamFrom } from "../event-channel.js";
+import { streamStep } from "../event-channel.js";
 import { promptOf } from "../prompt-builder.js";
 import { stepMeta } from "../step-meta.js";
 import { cutTokens } from "../token-cut.js";
@@ -119,10 +119,7 @@ export class LocalGenerator implements Generator {
   }
 
   stream(request: GenerateRequest): AsyncIterable<GenerateStreamEvent> {
-    return streamFrom<GenerateStreamEvent, GenerateResult>(
-      (push) => this.exclusive(() => this.step(request, (d) => push({ type: "delta", ...d }))),
-      (result) => ({ type: "done", result }),
-    );
+    return streamStep((onDelta) => this.exclusive(() => this.step(request, onDelta)));
   }
 
   async close(): Promise<void> {

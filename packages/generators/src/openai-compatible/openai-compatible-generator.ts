@@ -9,10 +9,10 @@ import {
 } from "@loom/core";
 import OpenAI from "openai";
 import { throwIfAborted } from "../abort.js";
-import { streamFrom } from "../event-channel.js";
-import { keyVariableFor, resolveApiKey } from "../http/api-key.js";
+import { streamStep } from "../event-channel.js";
 import { runCompletionStep, type CompletionBackend, type CompletionCall, type Delta } from "../http/completion-step.js";
-import { DEFAULT_TIMEOUT_MS, type HttpGeneratorOptions } from "../http/http-options.js";
+import type { HttpGeneratorOptions } from "../http/http-options.js";
+import { type SdkClientSetup, sdkClientOptions, sdkErrorContext } from "../http/sdk-client-options.js";
 import { promptOf } from "../prompt-builder.js";
 import { stepMeta } from "../step-meta.js";
 import {
@@ -46,6 +46,7 @@ export class OpenAICompatibleGenerator implements Generator {
   private readonly client: OpenAI;
   private readonly preset: OpenAICompatiblePreset;
   private readonly options: OpenAICompatibleGeneratorOptions;
+  private readonly clientSetup: SdkClientSetup;
 
   constructor(options: OpenAICompatibleGeneratorOptions) {
     const presetName = typeof options.preset === "string" ? options.preset : options.preset ? "custom" : "openai";
@@ -55,23 +56,13 @@ export class OpenAICompatibleGenerator implements Generator {
     this.provider = presetName === "openai" ? "openai" : `openai-compatible:${presetName}`;
     this.model = options.model;
     this.baseURL = options.baseURL ?? this.preset.baseURL;
-    const apiKey = resolveApiKey({
+    this.clientSetup = {
       provider: this.provider,
-      explicit: options.apiKey,
-      envVar: this.preset.apiKeyEnv,
-      homeURL: this.preset.hosted ? this.preset.baseURL : undefined,
-      baseURL: this.baseURL,
-      env: options.env ?? process.env,
+      key: { envVar: this.preset.apiKeyEnv, homeURL: this.preset.hosted ? this.preset.baseURL : undefined },
       required: this.preset.requiresApiKey,
-    });
-    this.client = new OpenAI({
-      apiKey,
-      baseURL: this.baseURL,
-      timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
-      maxRetries: 0,
-      defaultHeaders: { ...this.preset.headers, ...options.headers },
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+      ...(this.preset.headers ? { headers: this.preset.headers } : {}),
+    };
+    this.client = new OpenAI(sdkClientOptions(this.clientSetup, options, this.baseURL));
     this.capabilities = {
       logprobs: this.preset.maxLogprobs > 0,
       nativeN: options.nativeN ?? this.preset.nativeN,
@@ -85,10 +76,7 @@ export class OpenAICompatibleGenerator implements Generator {
   }
 
   stream(request: GenerateRequest): AsyncIterable<GenerateStreamEvent> {
-    return streamFrom<GenerateStreamEvent, GenerateResult>(
-      (push) => this.step(request, (d) => push({ type: "delta", ...d })),
-      (result) => ({ type: "done", result }),
-    );
+    return streamStep((onDelta) => this.step(request, onDelta));
   }
 
   private async step(request: GenerateRequest, onDelta?: (d: Delta) => void): Promise<GenerateResult> {
@@ -103,15 +91,7 @@ export class OpenAICompatibleGenerator implements Generator {
       ...(call.seed !== undefined && this.preset.seed ? { seed: call.seed } : {}),
     });
     const backend: CompletionBackend = {
-      error: {
-        provider: this.provider,
-        baseURL: this.baseURL,
-        envVar: keyVariableFor({
-          envVar: this.preset.apiKeyEnv,
-          homeURL: this.preset.hosted ? this.preset.baseURL : undefined,
-          baseURL: this.baseURL,
-        }),
-      },
+      error: sdkErrorContext(this.clientSetup, this.baseURL),
       nativeN: this.capabilities.nativeN,
       retry: this.options.retry,
       maxConcurrency: this.options.maxConcurrency ?? 8,

@@ -9,8 +9,7 @@ import {
 } from "@loom/core";
 import Together from "together-ai";
 import { throwIfAborted } from "../abort.js";
-import { streamFrom } from "../event-channel.js";
-import { keyVariableFor, resolveApiKey } from "../http/api-key.js";
+import { streamStep } from "../event-channel.js";
 import type { CompletionLogprobs } from "../http/completion-logprobs.js";
 import {
   runCompletionStep,
@@ -19,7 +18,8 @@ import {
   type CompletionResponseLike,
   type Delta,
 } from "../http/completion-step.js";
-import { DEFAULT_TIMEOUT_MS, type HttpGeneratorOptions } from "../http/http-options.js";
+import type { HttpGeneratorOptions } from "../http/http-options.js";
+import { type SdkClientSetup, sdkClientOptions, sdkErrorContext } from "../http/sdk-client-options.js";
 import { promptOf } from "../prompt-builder.js";
 import { stepMeta } from "../step-meta.js";
 
@@ -70,26 +70,16 @@ export class TogetherGenerator implements Generator {
   readonly baseURL: string;
   private readonly client: Together;
   private readonly options: TogetherGeneratorOptions;
+  private readonly clientSetup: SdkClientSetup = {
+    provider: this.provider,
+    key: { envVar: TOGETHER_API_KEY_ENV, homeURL: TOGETHER_BASE_URL },
+  };
 
   constructor(options: TogetherGeneratorOptions) {
     this.options = options;
     this.model = options.model;
     this.baseURL = options.baseURL ?? TOGETHER_BASE_URL;
-    this.client = new Together({
-      apiKey: resolveApiKey({
-        provider: this.provider,
-        explicit: options.apiKey,
-        envVar: TOGETHER_API_KEY_ENV,
-        homeURL: TOGETHER_BASE_URL,
-        baseURL: this.baseURL,
-        env: options.env ?? process.env,
-      }),
-      baseURL: this.baseURL,
-      timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
-      maxRetries: 0,
-      ...(options.headers ? { defaultHeaders: options.headers } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    this.client = new Together(sdkClientOptions(this.clientSetup, options, this.baseURL));
   }
 
   generate(request: GenerateRequest): Promise<GenerateResult> {
@@ -97,10 +87,7 @@ export class TogetherGenerator implements Generator {
   }
 
   stream(request: GenerateRequest): AsyncIterable<GenerateStreamEvent> {
-    return streamFrom<GenerateStreamEvent, GenerateResult>(
-      (push) => this.step(request, (d) => push({ type: "delta", ...d })),
-      (result) => ({ type: "done", result }),
-    );
+    return streamStep((onDelta) => this.step(request, onDelta));
   }
 
   private async step(request: GenerateRequest, onDelta?: (d: Delta) => void): Promise<GenerateResult> {
@@ -120,11 +107,7 @@ export class TogetherGenerator implements Generator {
       ...(call.seed !== undefined ? { seed: call.seed } : {}),
     });
     const backend: CompletionBackend = {
-      error: {
-        provider: this.provider,
-        baseURL: this.baseURL,
-        envVar: keyVariableFor({ envVar: TOGETHER_API_KEY_ENV, homeURL: TOGETHER_BASE_URL, baseURL: this.baseURL }),
-      },
+      error: sdkErrorContext(this.clientSetup, this.baseURL),
       nativeN: true,
       retry: this.options.retry,
       maxConcurrency: this.options.maxConcurrency ?? 8,

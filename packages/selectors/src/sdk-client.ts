@@ -1,0 +1,46 @@
+// What a selector's SDK client is made from: a ready client, or a key routed by the address requests go to.
+import { routeApiKey } from "@loom/core";
+import { SelectorError } from "./selector-error.js";
+
+export interface SdkClientOptions<Client> {
+  /** A ready client (tests, proxies); otherwise one is made from the options below. */
+  client?: Client;
+  /** Otherwise the service's own variable, read only when `baseURL` is the service's (else LOOM_CUSTOM_API_KEY). */
+  apiKey?: string;
+  baseURL?: string;
+  /** SDK-level retries of failed HTTP requests (default 2). */
+  maxRetries?: number;
+  fetch?: typeof globalThis.fetch;
+  /** Where keys are looked up (default `process.env`). */
+  env?: Record<string, string | undefined>;
+}
+
+/** A service a selector calls: its name in messages, its key variable and its own address. */
+export interface SelectorService {
+  name: string;
+  envVar: string;
+  homeURL: string;
+}
+
+/** The options to construct the service's SDK client with; a missing key is a configuration error naming the variable. */
+export function sdkClientConfig(
+  options: SdkClientOptions<unknown>,
+  service: SelectorService,
+): { apiKey: string; baseURL: string; maxRetries?: number; fetch?: typeof globalThis.fetch } {
+  const baseURL = options.baseURL ?? service.homeURL;
+  const { key, envVar } = routeApiKey({
+    explicit: options.apiKey,
+    envVar: service.envVar,
+    homeURL: service.homeURL,
+    baseURL,
+    env: options.env ?? process.env,
+  });
+  if (!key)
+    throw new SelectorError("configuration", `no ${service.name} API key for ${baseURL}: set ${envVar} or pass apiKey`);
+  return {
+    apiKey: key,
+    baseURL,
+    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+}
