@@ -9,9 +9,12 @@ import { Tmux, atStep, candidateRows } from "./tmux.js";
 const tmux = new Tmux();
 const env = { LOOM_MODEL: MODEL };
 let dir: string;
+let attempts = 0;
 
+// Each call gets its own directory, so a retried test does not find its first attempt's session.
 async function newSession(name: string, extra: string[] = []): Promise<string> {
-  const session = join(dir, name);
+  attempts += 1;
+  const session = join(dir, `${name}-${attempts}`);
   const r = await loom(
     [
       "new",
