@@ -19,6 +19,15 @@ export type BriefInput = z.input<typeof BriefSchema>;
 
 export const emptyBrief = (): Brief => BriefSchema.parse({});
 
+/** An earlier version of a session's brief, kept when a change replaced it, so every decision's brief can be read back. */
+export const BriefVersionSchema = z.object({
+  version: z.number().int().min(1),
+  brief: BriefSchema,
+  /** When the next version replaced it. */
+  replacedAt: z.string(),
+});
+export type BriefVersion = z.infer<typeof BriefVersionSchema>;
+
 /** The brief's parts a briefed prompt is built from (few-shot texture, section intent, rough draft). */
 export const PROMPT_MATERIAL_FIELDS = ["fewshotExamples", "sectionIntent", "roughDraft"] as const;
 

@@ -28,5 +28,7 @@ export const DecisionEventSchema = z.object({
   timestamp: z.string(),
   /** When the decision reached choose or stop (or clarify, until answered). */
   resolvedAt: z.string().nullable().default(null),
+  /** The brief version the decision was made under (the loom's `briefVersion` when it was resolved); null before it was, and in sessions older than brief versions. */
+  briefVersion: z.number().int().min(1).nullable().default(null),
 });
 export type DecisionEvent = z.infer<typeof DecisionEventSchema>;

@@ -61,6 +61,7 @@ const fullDecision = {
   logprobGap: null,
   timestamp: "2026-01-01T00:00:00.000Z",
   resolvedAt: "2026-01-01T00:00:01.000Z",
+  briefVersion: 2,
 };
 const sparseDecision = { id: "d_2", parentNodeId: "n_0", candidateNodeIds: [], timestamp: "t" };
 

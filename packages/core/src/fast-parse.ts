@@ -226,6 +226,8 @@ export function parseDecisionFast(input: unknown): DecisionEvent | null {
   const chosenLogprob = nullableNumber(v.chosenLogprob);
   const logprobGap = nullableNumber(v.logprobGap);
   const resolvedAt = nullableString(v.resolvedAt);
+  const briefVersion = v.briefVersion === undefined || v.briefVersion === null ? null : v.briefVersion;
+  if (briefVersion !== null && !(Number.isSafeInteger(briefVersion) && (briefVersion as number) >= 1)) return null;
   if (
     action === BAD ||
     chosenNodeId === BAD ||
@@ -264,6 +266,7 @@ export function parseDecisionFast(input: unknown): DecisionEvent | null {
     logprobGap,
     timestamp: v.timestamp,
     resolvedAt,
+    briefVersion: briefVersion as number | null,
   };
 }
 
@@ -315,6 +318,8 @@ export function parseLoomFast(input: unknown): Loom | null {
     currentPath: f.currentPath,
     heldPaths: f.heldPaths,
     brief: f.brief,
+    briefVersion: f.briefVersion,
+    briefHistory: f.briefHistory,
     config: f.config,
     createdAt: f.createdAt,
   };

@@ -1,6 +1,6 @@
 // @loom/core: Loom's data model, pure tree operations, invariants, queries and the generator spec.
-export { BriefSchema, effectivePromptMode, emptyBrief, hasPromptMaterial } from "./brief.js";
-export type { Brief, BriefInput } from "./brief.js";
+export { BriefSchema, BriefVersionSchema, effectivePromptMode, emptyBrief, hasPromptMaterial } from "./brief.js";
+export type { Brief, BriefInput, BriefVersion } from "./brief.js";
 export { DecisionActionSchema, DecisionEventSchema } from "./decision-event.js";
 export type { DecisionAction, DecisionEvent } from "./decision-event.js";
 export { defaultEnv, sequentialEnv } from "./env.js";
@@ -42,6 +42,7 @@ export {
   checkout,
   choose,
   configure,
+  setBrief,
   editNode,
   holdPath,
   releasePath,
@@ -52,6 +53,7 @@ export type { AddCandidatesResult, CandidateInput } from "./op-builders.js";
 export { FinalResolutionSchema, LoomOpSchema, ResolutionSchema, applyOp } from "./loom-op.js";
 export type { FinalResolution, LoomOp, Resolution, ResolutionInput } from "./loom-op.js";
 export {
+  briefOfDecision,
   clarifications,
   decisionsInOrder,
   divergences,

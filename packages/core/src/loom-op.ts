@@ -5,6 +5,7 @@ import { LoomError } from "./errors.js";
 import type { Loom } from "./loom.js";
 import { noteClarifying, noteDecisionOpened, noteNodeAdded } from "./loom-index.js";
 import { ChosenBySchema, NodeSchema, ScoresSchema, type LoomNode } from "./node.js";
+import { BriefSchema } from "./brief.js";
 import { SessionConfigSchema } from "./session-config.js";
 import { getNode, rootPath } from "./text.js";
 
@@ -60,6 +61,8 @@ export const LoomOpSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("release"), tipId: z.string() }),
   /** A new sibling carrying edited text; the original node is left as it was. */
   z.object({ op: z.literal("editNode"), node: NodeSchema }),
+  /** The brief replaced by a new version; the old one moves to `briefHistory`. Decisions resolved later record the new version. */
+  z.object({ op: z.literal("setBrief"), at: z.string(), brief: BriefSchema }),
   /** The session's settings replaced (a budget raised, a model changed): journaled, so a crash cannot undo it. */
   z.object({ op: z.literal("configure"), config: SessionConfigSchema }),
 ]);
@@ -86,6 +89,7 @@ function openDecision(id: string, parentNodeId: string, timestamp: string): Deci
     logprobGap: null,
     timestamp,
     resolvedAt: null,
+    briefVersion: null,
   };
 }
 
@@ -146,6 +150,7 @@ function applyChoose(loom: Loom, decisionId: string, at: string, r: z.infer<type
   decision.chosenLogprob = chosen.stepLogprob;
   decision.logprobGap = chosen.stepLogprob !== null && max !== null ? chosen.stepLogprob - max : null;
   decision.resolvedAt = at;
+  decision.briefVersion = loom.briefVersion;
   chosen.chosenBy = r.chosenBy;
   chosen.selectionReason = r.reason;
   chosen.scores = r.candidateScores[r.chosenNodeId] ?? chosen.scores;
@@ -160,6 +165,7 @@ function applyFinal(loom: Loom, decisionId: string, at: string, r: FinalResoluti
   decision.chosenBy = r.chosenBy;
   decision.reason = r.reason;
   decision.resolvedAt = at;
+  decision.briefVersion = loom.briefVersion;
 }
 
 /** Apply one op to the loom in place. Throws LoomError (and changes nothing) when the op does not fit. */
@@ -217,6 +223,7 @@ export function applyOp(loom: Loom, op: LoomOp): void {
         decision.candidatesInTension = [...r.candidatesInTension];
         decision.whatHingesOnIt = r.whatHingesOnIt;
         decision.resolvedAt = op.at;
+        decision.briefVersion = loom.briefVersion;
         noteClarifying(loom, decision.id);
         return;
       }
@@ -250,6 +257,11 @@ export function applyOp(loom: Loom, op: LoomOp): void {
       loom.heldPaths.splice(at, 1);
       return;
     }
+    case "setBrief":
+      loom.briefHistory.push({ version: loom.briefVersion, brief: loom.brief, replacedAt: op.at });
+      loom.brief = structuredClone(op.brief);
+      loom.briefVersion += 1;
+      return;
     case "configure":
       loom.config = structuredClone(op.config);
       return;

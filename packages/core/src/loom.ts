@@ -1,6 +1,6 @@
 // The Loom schema (the whole tree of one session) and creating a loom from a seed.
 import { z } from "zod";
-import { BriefSchema, type BriefInput } from "./brief.js";
+import { BriefSchema, BriefVersionSchema, type BriefInput } from "./brief.js";
 import { DecisionEventSchema } from "./decision-event.js";
 import { defaultEnv, type LoomEnv } from "./env.js";
 import { NodeSchema } from "./node.js";
@@ -20,6 +20,10 @@ export const LoomSchema = z.object({
   /** Other branches kept for later, each a root path. */
   heldPaths: z.array(z.array(z.string()).min(1)).default([]),
   brief: BriefSchema,
+  /** The current brief's version: 1 at creation, one more with each journaled change (see `setBrief`). */
+  briefVersion: z.number().int().min(1).default(1),
+  /** The briefs that earlier versions were, oldest first (the current one is `brief`). */
+  briefHistory: z.array(BriefVersionSchema).default([]),
   config: SessionConfigSchema,
   createdAt: z.string(),
 });
@@ -46,6 +50,8 @@ export function createLoom(input: CreateLoomInput, env: LoomEnv = defaultEnv): L
     currentPath: [rootId],
     heldPaths: [],
     brief: BriefSchema.parse(input.brief ?? {}),
+    briefVersion: 1,
+    briefHistory: [],
     config: SessionConfigSchema.parse(input.config ?? {}),
     createdAt: now,
   };

@@ -9,6 +9,7 @@ import { openDecisionAt } from "./loom-index.js";
 import { applyOp, type FinalResolution, type LoomOp, type ResolutionInput, ResolutionSchema } from "./loom-op.js";
 import { getNode } from "./text.js";
 import { SessionConfigSchema, type SessionConfigInput } from "./session-config.js";
+import { BriefSchema, type BriefInput } from "./brief.js";
 
 export interface CandidateInput {
   text: string;
@@ -141,6 +142,13 @@ export function checkout(loom: Loom, nodeId: string) {
 /** Replace the session's settings (validated; the stored config is what the next run uses). */
 export function configure(loom: Loom, config: SessionConfigInput) {
   const op: LoomOp = { op: "configure", config: SessionConfigSchema.parse(config) };
+  applyOp(loom, op);
+  return op;
+}
+
+/** Replace the brief with a new version (validated); decisions resolved from now on record it. Returns the op. */
+export function setBrief(loom: Loom, brief: BriefInput, env: LoomEnv = defaultEnv) {
+  const op: LoomOp = { op: "setBrief", at: env.now(), brief: BriefSchema.parse(brief) };
   applyOp(loom, op);
   return op;
 }

@@ -1,4 +1,5 @@
 // Queries over a loom: recent decisions, rejected candidates, divergences from the model, clarifications.
+import type { Brief } from "./brief.js";
 import type { DecisionEvent } from "./decision-event.js";
 import type { Loom } from "./loom.js";
 import type { LoomNode } from "./node.js";
@@ -96,4 +97,12 @@ export function loomStats(loom: Loom): LoomStats {
     currentPathTokens: pathTokenCount(loom),
     textChars,
   };
+}
+
+/** The brief a decision was made under (its recorded version, read back from the history), or null when it records none. */
+export function briefOfDecision(loom: Loom, decisionId: string): Brief | null {
+  const version = loom.decisions[decisionId]?.briefVersion ?? null;
+  if (version === null) return null;
+  if (version === loom.briefVersion) return loom.brief;
+  return loom.briefHistory.find((v) => v.version === version)?.brief ?? null;
 }

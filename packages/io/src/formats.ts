@@ -66,6 +66,8 @@ export const ManifestLineSchema = z.object({
   chosenText: z.string().nullable(),
   clarificationQuestion: z.string().optional(),
   humanResponse: z.string().optional(),
+  /** The brief version the decision was made under (absent in lines written before brief versions). */
+  briefVersion: z.number().int().min(1).optional(),
 });
 export type ManifestLine = z.infer<typeof ManifestLineSchema>;
 

@@ -25,6 +25,7 @@ export function manifestLine(loom: Loom, d: DecisionEvent): ManifestLine {
   };
   if (d.clarificationQuestion !== null) line.clarificationQuestion = d.clarificationQuestion;
   if (d.humanResponse !== null) line.humanResponse = d.humanResponse;
+  if (d.briefVersion !== null) line.briefVersion = d.briefVersion;
   return line;
 }
 

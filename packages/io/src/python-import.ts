@@ -119,6 +119,8 @@ function convertDecision(p: PythonDecision, fallbackTime: string, warnings: stri
     logprobGap: p.logprob_gap ?? null,
     timestamp: at,
     resolvedAt: resolved === null ? null : at,
+    // The reference has one brief per session: every decision it resolved was made under it.
+    briefVersion: resolved === null ? null : 1,
   };
 }
 
@@ -184,6 +186,8 @@ export function convertPythonLoom(py: PythonLoom, file: string): PythonConversio
     currentPath: [...py.current_path],
     heldPaths: (py.held_paths ?? []).map((p) => [...p]),
     brief: convertBrief(py.brief, file),
+    briefVersion: 1,
+    briefHistory: [],
     config: convertConfig(py.config, file),
     createdAt,
   };

@@ -1,6 +1,6 @@
 // The narrow view of a session that the agent's tools act through: read, generate, commit, ask, stop — nothing else.
-import type { DecisionEvent, FinalResolution, Loom } from "@loom/core";
-import type { ClarificationAnswer, SelectionCandidate } from "@loom/selectors";
+import type { Brief, DecisionEvent, FinalResolution, Loom } from "@loom/core";
+import type { BriefChangeAnswer, ClarificationAnswer, SelectionCandidate } from "@loom/selectors";
 
 export interface AgentCandidates {
   decisionId: string;
@@ -32,4 +32,11 @@ export interface AgentStepController {
     signal?: AbortSignal,
   ): Promise<ClarificationAnswer>;
   stop(reason: string): void;
+  /** Put a brief change to the human; on approval it becomes the new brief version. Null when no human can approve. */
+  proposeBrief(
+    proposed: Brief,
+    changed: string[],
+    reason: string,
+    signal?: AbortSignal,
+  ): Promise<BriefChangeAnswer & { version: number }> | null;
 }

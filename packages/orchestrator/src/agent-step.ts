@@ -86,6 +86,22 @@ export class AgentStepRunner {
       ask: (decisionId, question, signal) =>
         askHuman(steps, recordClarify(steps, decisionId, question, "selector_llm"), signal, true),
       stop: (reason) => steps.stop(reason, "selector_llm"),
+      proposeBrief: (proposed, changed, reason, signal) => {
+        const approve = steps.human?.approveBriefChange?.bind(steps.human);
+        if (!approve) return null;
+        return (async () => {
+          const answer = await approve({
+            loom: steps.loom,
+            current: steps.loom.brief,
+            proposed,
+            changed,
+            reason,
+            ...(signal ? { signal } : {}),
+          });
+          if (answer.approved) steps.setBrief(proposed, "agent");
+          return { ...answer, version: steps.loom.briefVersion };
+        })();
+      },
     };
   }
 }

@@ -1,4 +1,4 @@
-// The agentic selector's five tools, implemented against a narrow step controller (the orchestrator owns every call and mutation).
+// The agentic selector's tools, implemented against a narrow step controller (the orchestrator owns every call and mutation).
 import {
   clarifications,
   currentTip,
@@ -141,6 +141,26 @@ export function createAgentTools(orch: AgentStepController, signal?: AbortSignal
       loomErrors(async () => {
         orch.stop(input.reason);
         return { outcome: "stopped", content: { stopped: true } };
+      }),
+
+    updateBrief: (input, s) =>
+      loomErrors(async () => {
+        const current = loom().brief;
+        const proposed = { ...current, ...input.changes };
+        const changed = Object.keys(input.changes).filter(
+          (k) =>
+            JSON.stringify(proposed[k as keyof typeof proposed]) !== JSON.stringify(current[k as keyof typeof current]),
+        );
+        if (changed.length === 0) return fail("the proposed values are the brief's current ones: nothing to change");
+        const pending = orch.proposeBrief(proposed, changed, input.reason, signalOf(s));
+        if (!pending)
+          return fail("no human is available to approve a brief change in this session: the brief stays as it is");
+        const answer = await pending;
+        return {
+          content: answer.approved
+            ? { approved: true, briefVersion: answer.version, changed, ...(answer.note ? { note: answer.note } : {}) }
+            : { approved: false, briefVersion: answer.version, ...(answer.note ? { note: answer.note } : {}) },
+        };
       }),
 
     queryLoom: (input) =>

@@ -53,7 +53,7 @@ describe("an agentic session through Anthropic tool use", () => {
     expect(result).toMatchObject({ reason: "selector", steps: 3 });
     expect(server.requests).toHaveLength(10);
 
-    // The first request offers the five tools and the brief.
+    // The first request offers the tools and the brief.
     const first = server.requests[0]!.json as any;
     expect(first.tools.map((t: { name: string }) => t.name)).toEqual([
       "generate_candidates",
@@ -61,6 +61,7 @@ describe("an agentic session through Anthropic tool use", () => {
       "request_human_input",
       "stop_generation",
       "query_loom",
+      "update_brief",
     ]);
     expect(first.tools[0].input_schema).toMatchObject({ type: "object", additionalProperties: false });
     expect(first.system).toContain("- Images that think");

@@ -47,6 +47,8 @@ export type OrchestratorEvent =
       whatHingesOnIt: string;
     }
   | { type: "clarification-answered"; decisionId: string; answer: string }
+  /** The brief was replaced by a new version (by the human, or by the agent with the human's approval). */
+  | { type: "brief-changed"; version: number; changed: string[]; by: "human" | "agent" }
   /** The current path moved other than by a choice: back, checkout, an edit. */
   | { type: "tip-changed"; tipId: string }
   | { type: "stopped"; reason: StopReason; detail?: string }

@@ -1,6 +1,7 @@
 // The Orchestrator: Loom's session loop and the primitives apps drive it with; it owns every model call and mutation.
 import {
   defaultEnv,
+  type BriefInput,
   type ChosenBy,
   type DecisionEvent,
   type FinalResolution,
@@ -161,6 +162,16 @@ export class Orchestrator {
   async back(): Promise<string> {
     await this.#ready;
     return this.#steps.back();
+  }
+
+  /**
+   * Replace the brief (the whole brief: merge changes into `loom.brief` first). A journaled brief version:
+   * decisions resolved from now on record it, and selectors read it from their next decision on.
+   * Returns the names of the fields that changed (empty when nothing did; then nothing is written).
+   */
+  async setBrief(brief: BriefInput): Promise<string[]> {
+    await this.#ready;
+    return this.#steps.setBrief(brief, "human");
   }
 
   /** Make `nodeId`'s root path the current path. */

@@ -8,7 +8,11 @@ import {
   openDecisionAt,
   pendingClarification,
   resolveDecision,
+  setBrief,
   stopDecisionAt,
+  BriefSchema,
+  type Brief,
+  type BriefInput,
   type DecisionEvent,
   type FinalResolution,
   type GenerateResult,
@@ -257,6 +261,25 @@ export class SessionSteps {
       candidateScores: {},
     });
     return nodeId;
+  }
+
+  /**
+   * Replace the brief with a new version, journaled; every decision resolved from now on records it, and
+   * LLM selectors read it from their next decision. Returns the fields that changed (none: nothing is written).
+   */
+  setBrief(brief: BriefInput, by: "human" | "agent"): string[] {
+    const next = BriefSchema.parse(brief);
+    const current = this.loom.brief;
+    const changed = (Object.keys(next) as (keyof Brief)[]).filter(
+      (k) => JSON.stringify(next[k]) !== JSON.stringify(current[k]),
+    );
+    if (changed.length === 0) return [];
+    this.session.mutate((l) => setBrief(l, next, this.env));
+    const version = this.loom.briefVersion;
+    if (by === "human")
+      this.agentNote = `The human changed the brief (now version ${version}; changed: ${changed.join(", ")}). Your system prompt states the new brief.`;
+    this.bus.emit({ type: "brief-changed", version, changed, by });
+    return changed;
   }
 
   /** Make `nodeId`'s root path the current path. */

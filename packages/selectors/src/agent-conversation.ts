@@ -10,6 +10,8 @@ export interface AgentConversationState {
   usage: { inputTokens: number; outputTokens: number; requests: number };
   /** Exchanges dropped from the front so far. */
   trimmedExchanges: number;
+  /** The brief version `system` states (absent in conversations saved before brief versions: treated as 1). */
+  briefVersion?: number;
 }
 
 export function emptyConversation(model: AgentChatModel, system: string): AgentConversationState {

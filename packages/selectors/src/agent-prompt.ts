@@ -7,7 +7,7 @@ export function buildAgentSystemPrompt(loom: Loom, options: { allowClarify: bool
   return [
     "You are the selector in a loom, and you drive it with tools. A base language model proposes short continuations of a piece of writing; you decide, one step at a time, which continuation the piece takes.",
     "",
-    "The brief:",
+    `The brief (version ${loom.briefVersion}):`,
     briefText(loom.brief),
     "",
     READING_GUIDE,
@@ -18,6 +18,9 @@ export function buildAgentSystemPrompt(loom: Loom, options: { allowClarify: bool
       ? "- request_human_input when candidates pull in directions that matter and the brief does not settle it (then commit_choice or stop_generation with the answer in mind), or"
       : "- (no human is available to answer questions in this session: decide yourself), or",
     "- stop_generation when the piece is complete.",
+    options.allowClarify
+      ? "If the piece has found something the brief does not say, update_brief proposes a change; the human approves or refuses it."
+      : "(update_brief needs a human to approve a change: none is available in this session.)",
     "Use only candidate ids that a tool gave you. Keep your own messages short: your judgement goes into the reasons.",
   ].join("\n");
 }

@@ -1,4 +1,4 @@
-// The agentic selector's five tools as a contract: zod input schemas (the source of truth), JSON Schemas, descriptions, the interface an implementation fills in and the dispatch that validates a call before running it.
+// The agentic selector's six tools as a contract: zod input schemas (the source of truth), JSON Schemas, descriptions, the interface an implementation fills in and the dispatch that validates a call before running it.
 import { z } from "zod";
 
 export const GenerateCandidatesInputSchema = z
@@ -72,11 +72,36 @@ export const QueryLoomInputSchema = z
   })
   .strict();
 
+/** The brief's fields the agent may propose to change (the whole brief is shown in its system prompt). */
+export const UpdateBriefInputSchema = z
+  .object({
+    changes: z
+      .object({
+        title: z.string().optional(),
+        domain: z.string().optional(),
+        voice: z.string().optional(),
+        register: z.string().optional(),
+        lengthHint: z.string().optional(),
+        leanInto: z.array(z.string()).optional(),
+        avoid: z.array(z.string()).optional(),
+        notes: z.string().optional(),
+        fewshotExamples: z.string().optional(),
+        sectionIntent: z.string().optional(),
+        roughDraft: z.string().optional(),
+      })
+      .strict()
+      .refine((c) => Object.keys(c).length > 0, "name at least one field to change")
+      .describe("The fields to replace, with their new values; fields not named stay as they are."),
+    reason: z.string().min(1).describe("Why the brief should change: what the piece has shown that the brief missed."),
+  })
+  .strict();
+
 export type GenerateCandidatesInput = z.infer<typeof GenerateCandidatesInputSchema>;
 export type CommitChoiceInput = z.infer<typeof CommitChoiceInputSchema>;
 export type RequestHumanInputInput = z.infer<typeof RequestHumanInputInputSchema>;
 export type StopGenerationInput = z.infer<typeof StopGenerationInputSchema>;
 export type QueryLoomInput = z.infer<typeof QueryLoomInputSchema>;
+export type UpdateBriefInput = z.infer<typeof UpdateBriefInputSchema>;
 export type LoomQueryType = z.infer<typeof LoomQueryTypeSchema>;
 
 export const AGENT_TOOL_SCHEMAS = {
@@ -85,6 +110,7 @@ export const AGENT_TOOL_SCHEMAS = {
   request_human_input: RequestHumanInputInputSchema,
   stop_generation: StopGenerationInputSchema,
   query_loom: QueryLoomInputSchema,
+  update_brief: UpdateBriefInputSchema,
 } as const;
 export type AgentToolName = keyof typeof AGENT_TOOL_SCHEMAS;
 
@@ -97,6 +123,8 @@ const DESCRIPTIONS: Record<AgentToolName, string> = {
   stop_generation: "End the piece. Use it when the text is complete under the brief.",
   query_loom:
     "Look at the history of this session: recent decisions, rejected candidates, divergences from the base model, clarifications.",
+  update_brief:
+    "Propose a change to the brief when the piece has found something the brief does not say. The human must approve it; an approved change applies from the next decision on, and the brief's history keeps the old version.",
 };
 
 export interface AgentToolDefinition {
@@ -106,7 +134,7 @@ export interface AgentToolDefinition {
   inputSchema: Record<string, unknown>;
 }
 
-/** The five tools as provider-neutral definitions. */
+/** The tools as provider-neutral definitions. */
 export function agentToolDefinitions(): AgentToolDefinition[] {
   return (Object.keys(AGENT_TOOL_SCHEMAS) as AgentToolName[]).map((name) => {
     const { $schema: _ignored, ...schema } = z.toJSONSchema(AGENT_TOOL_SCHEMAS[name], { target: "draft-7" }) as Record<
@@ -137,6 +165,7 @@ export interface AgentTools {
   requestHumanInput(input: RequestHumanInputInput, signal?: AbortSignal): Promise<AgentToolResult>;
   stopGeneration(input: StopGenerationInput, signal?: AbortSignal): Promise<AgentToolResult>;
   queryLoom(input: QueryLoomInput, signal?: AbortSignal): Promise<AgentToolResult>;
+  updateBrief(input: UpdateBriefInput, signal?: AbortSignal): Promise<AgentToolResult>;
 }
 
 /** Validate a raw tool call and run it; bad names and inputs become error results, never exceptions. */
@@ -170,5 +199,7 @@ export async function runAgentTool(
       return tools.stopGeneration(parsed.data as StopGenerationInput, signal);
     case "query_loom":
       return tools.queryLoom(parsed.data as QueryLoomInput, signal);
+    case "update_brief":
+      return tools.updateBrief(parsed.data as UpdateBriefInput, signal);
   }
 }

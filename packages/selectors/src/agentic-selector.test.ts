@@ -41,6 +41,7 @@ function tools(calls: string[]): AgentTools {
     requestHumanInput: done("request_human_input"),
     stopGeneration: done("stop_generation", "stopped"),
     queryLoom: done("query_loom"),
+    updateBrief: done("update_brief"),
   };
 }
 

@@ -81,11 +81,17 @@ export function createAgenticSelector(options: AgenticSelectorOptions): AgenticS
       };
       if (!state || state.messages.length === 0) {
         state = emptyConversation(model, buildAgentSystemPrompt(ctx.loom, { allowClarify: ctx.allowClarify }));
+        state.briefVersion = ctx.loom.briefVersion;
         state.messages.push(
           ...model.userMessage(buildAgentOpening(ctx.loom, { maxTokensTotal: ctx.loom.config.maxTokensTotal })),
         );
         if (ctx.note) state.messages.push(...model.userMessage(ctx.note));
       } else {
+        if ((state.briefVersion ?? 1) !== ctx.loom.briefVersion) {
+          // The brief changed since the system prompt was written: the next decision is made under the new one.
+          state.system = buildAgentSystemPrompt(ctx.loom, { allowClarify: ctx.allowClarify });
+          state.briefVersion = ctx.loom.briefVersion;
+        }
         const last = state.messages[state.messages.length - 1]!;
         const dangling = model.toolCallsOf(last);
         if (dangling.length) {

@@ -1,5 +1,5 @@
 // The interface apps implement for a person at the keyboard or on a web page: choose, answer, override.
-import type { Loom, SelectorDecision } from "@loom/core";
+import type { Brief, Loom, SelectorDecision } from "@loom/core";
 import type { SelectionCandidate, SelectionOutcome } from "./selector.js";
 
 export interface HumanChoiceRequest {
@@ -29,6 +29,24 @@ export interface ClarificationAnswer {
   decision?: { action: "choose"; choice: string; reason?: string } | { action: "stop"; reason?: string };
 }
 
+/** A brief change the agent proposes, put to the human for approval. */
+export interface BriefChangeRequest {
+  loom: Loom;
+  current: Brief;
+  /** The whole brief as it would be after the change. */
+  proposed: Brief;
+  /** The names of the fields that change. */
+  changed: string[];
+  reason: string;
+  signal?: AbortSignal;
+}
+
+export interface BriefChangeAnswer {
+  approved: boolean;
+  /** Said back to the agent (why not, or what to keep in mind). */
+  note?: string;
+}
+
 export interface HumanInterface {
   /** Present the candidates and return a decision, or reroll / write / back. */
   chooseCandidate(request: HumanChoiceRequest): Promise<SelectionOutcome>;
@@ -39,4 +57,6 @@ export interface HumanInterface {
    * Optional: without it the LLM's decisions stand.
    */
   reviewDecision?(request: HumanChoiceRequest & { proposed: SelectorDecision }): Promise<SelectorDecision | null>;
+  /** Approve or refuse the agent's proposed brief change. Optional: without it the agent cannot change the brief. */
+  approveBriefChange?(request: BriefChangeRequest): Promise<BriefChangeAnswer>;
 }

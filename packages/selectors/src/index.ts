@@ -30,6 +30,8 @@ export { toSelectorError } from "./provider-error.js";
 export { createStatelessSelector } from "./stateless-selector.js";
 export type { StatelessSelectorOptions } from "./stateless-selector.js";
 export type {
+  BriefChangeAnswer,
+  BriefChangeRequest,
   ClarificationAnswer,
   ClarificationRequest,
   HumanChoiceRequest,
@@ -50,6 +52,7 @@ export {
   QueryLoomInputSchema,
   RequestHumanInputInputSchema,
   StopGenerationInputSchema,
+  UpdateBriefInputSchema,
   agentToolDefinitions,
   runAgentTool,
 } from "./agent-tool-contract.js";
@@ -64,6 +67,7 @@ export type {
   QueryLoomInput,
   RequestHumanInputInput,
   StopGenerationInput,
+  UpdateBriefInput,
 } from "./agent-tool-contract.js";
 export type {
   AgentChatModel,
