@@ -36,6 +36,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     "show or change a session's settings (model, sampling, selector, budget)",
     () => import("./commands/config.js"),
   ),
+  entry(
+    "brief",
+    "show or change a session's brief (each change is a new brief version)",
+    () => import("./commands/brief.js"),
+  ),
   entry("stats", "counts, mean logprob gap, tokens and cost", () => import("./commands/stats.js")),
   entry("export", "write the session as Markdown, JSON or Graphviz DOT", () => import("./commands/export.js")),
   entry(

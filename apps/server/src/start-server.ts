@@ -175,7 +175,7 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
         ? {
             "access-control-allow-origin": origin,
             "access-control-allow-headers": "authorization, content-type, last-event-id",
-            "access-control-allow-methods": "GET, POST",
+            "access-control-allow-methods": "GET, POST, PUT",
             vary: "origin",
           }
         : {};

@@ -41,3 +41,10 @@ export function effectivePromptMode(configured: "auto" | "raw" | "briefed", brie
   if (configured !== "auto") return configured;
   return hasPromptMaterial(brief) ? "briefed" : "raw";
 }
+
+/** The names of the fields whose values differ between two briefs, in schema order. */
+export function changedBriefFields(current: Brief, next: Brief): (keyof Brief)[] {
+  return (Object.keys(BriefSchema.shape) as (keyof Brief)[]).filter(
+    (k) => JSON.stringify(current[k]) !== JSON.stringify(next[k]),
+  );
+}

@@ -1,5 +1,12 @@
 // @loom/core: Loom's data model, pure tree operations, invariants, queries and the generator spec.
-export { BriefSchema, BriefVersionSchema, effectivePromptMode, emptyBrief, hasPromptMaterial } from "./brief.js";
+export {
+  BriefSchema,
+  BriefVersionSchema,
+  changedBriefFields,
+  effectivePromptMode,
+  emptyBrief,
+  hasPromptMaterial,
+} from "./brief.js";
 export type { Brief, BriefInput, BriefVersion } from "./brief.js";
 export { DecisionActionSchema, DecisionEventSchema } from "./decision-event.js";
 export type { DecisionAction, DecisionEvent } from "./decision-event.js";

@@ -43,6 +43,7 @@ export {
   parseBriefToml,
 } from "./brief-file.js";
 export type { BriefFormat } from "./brief-file.js";
+export { briefFieldOf, briefToToml, briefWithField } from "./brief-edit.js";
 export { detectFormat, importSession, readPythonSession } from "./import-session.js";
 export type { ImportResult, SessionFormat } from "./import-session.js";
 export { convertPythonLoom } from "./python-import.js";

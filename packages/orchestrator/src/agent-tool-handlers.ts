@@ -1,5 +1,6 @@
 // The agentic selector's tools, implemented against a narrow step controller (the orchestrator owns every call and mutation).
 import {
+  changedBriefFields,
   clarifications,
   currentTip,
   divergences,
@@ -147,10 +148,7 @@ export function createAgentTools(orch: AgentStepController, signal?: AbortSignal
       loomErrors(async () => {
         const current = loom().brief;
         const proposed = { ...current, ...input.changes };
-        const changed = Object.keys(input.changes).filter(
-          (k) =>
-            JSON.stringify(proposed[k as keyof typeof proposed]) !== JSON.stringify(current[k as keyof typeof current]),
-        );
+        const changed = changedBriefFields(current, proposed);
         if (changed.length === 0) return fail("the proposed values are the brief's current ones: nothing to change");
         const pending = orch.proposeBrief(proposed, changed, input.reason, signalOf(s));
         if (!pending)

@@ -11,7 +11,7 @@ import {
   setBrief,
   stopDecisionAt,
   BriefSchema,
-  type Brief,
+  changedBriefFields,
   type BriefInput,
   type DecisionEvent,
   type FinalResolution,
@@ -269,10 +269,7 @@ export class SessionSteps {
    */
   setBrief(brief: BriefInput, by: "human" | "agent"): string[] {
     const next = BriefSchema.parse(brief);
-    const current = this.loom.brief;
-    const changed = (Object.keys(next) as (keyof Brief)[]).filter(
-      (k) => JSON.stringify(next[k]) !== JSON.stringify(current[k]),
-    );
+    const changed = changedBriefFields(this.loom.brief, next);
     if (changed.length === 0) return [];
     this.session.mutate((l) => setBrief(l, next, this.env));
     const version = this.loom.briefVersion;

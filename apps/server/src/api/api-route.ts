@@ -32,7 +32,7 @@ export interface ApiResponseDoc {
 }
 
 export interface ApiRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   path: string;
   operationId: string;
   summary: string;

@@ -3,6 +3,7 @@ import { doctorRoute } from "./doctor-route.js";
 import { sessionOptionsRoutes } from "./session-options-routes.js";
 import { applySessionPolicy } from "./session-policy.js";
 import {
+  BriefSchema,
   createLoom,
   currentText,
   nodeText,
@@ -32,6 +33,7 @@ import {
   ErrorBodySchema,
   ExportQuerySchema,
   GenerateBodySchema,
+  PutBriefBodySchema,
   NodeSummarySchema,
   RerollBodySchema,
   RunBodySchema,
@@ -58,6 +60,11 @@ const StateReplySchema = z.object({
     .object({ decisionId: z.string(), candidateNodeIds: z.array(z.string()) })
     .nullable()
     .describe("The undecided decision at the tip, if any."),
+});
+
+const BriefReplySchema = StateReplySchema.extend({
+  briefVersion: z.number().int(),
+  changed: z.array(z.string()).describe("The fields that changed (none: nothing was written)."),
 });
 
 function asObject(value: unknown): Record<string, unknown> {
@@ -399,6 +406,27 @@ export function apiRoutes(): ApiRoute[] {
       body: CheckoutBodySchema,
       responses: { 200: { description: "Checked out.", schema: StateReplySchema }, ...errors },
       handle: (ctx) => mutate(ctx, (live) => live.driver.checkout(ctx.body.nodeId)),
+    }),
+    defineRoute({
+      method: "PUT",
+      path: "/api/sessions/:id/brief",
+      operationId: "putBrief",
+      summary:
+        "Replace the brief (fields left out become empty). Journaled as a new brief version: decisions from now on record it, and selectors read it from their next decision, also during a run.",
+      body: PutBriefBodySchema,
+      responses: { 200: { description: "Saved (or unchanged).", schema: BriefReplySchema }, ...errors },
+      handle: async (ctx) => {
+        let changed: string[] = [];
+        const reply = await mutate(
+          ctx,
+          async (live) => {
+            changed = await live.driver.setBrief(BriefSchema.parse(ctx.body));
+          },
+          true,
+        );
+        const live = await ctx.hub.get(ctx.params.id!);
+        return { status: 200, body: { ...reply.body, briefVersion: live.driver.loom.briefVersion, changed } };
+      },
     }),
     defineRoute({
       method: "POST",

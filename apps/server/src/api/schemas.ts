@@ -123,7 +123,11 @@ export const DecisionSummarySchema = DecisionEventSchema.pick({
   logprobGap: true,
   timestamp: true,
   resolvedAt: true,
+  briefVersion: true,
 });
+
+/** The whole new brief (a field left out becomes empty, as in a brief file); the change is a new brief version. */
+export const PutBriefBodySchema = BriefSchema.partial().strict();
 
 export const SessionPageSchema = z.object({
   id: z.string(),
@@ -131,6 +135,7 @@ export const SessionPageSchema = z.object({
   rootId: z.string(),
   createdAt: z.string(),
   brief: BriefSchema,
+  briefVersion: z.number().int().describe("The brief's version: 1 at creation, one more with each change."),
   config: z.record(z.string(), z.unknown()),
   text: z.string().describe("The text of the current path."),
   currentPath: z.array(z.string()),

@@ -37,6 +37,7 @@ export function decisionSummary(d: DecisionEvent): DecisionSummary {
     logprobGap: d.logprobGap,
     timestamp: d.timestamp,
     resolvedAt: d.resolvedAt,
+    briefVersion: d.briefVersion,
   };
 }
 
@@ -105,6 +106,7 @@ export function buildSessionPage(loom: Loom, options: PageOptions): SessionPage 
     rootId: loom.rootId,
     createdAt: loom.createdAt,
     brief: loom.brief,
+    briefVersion: loom.briefVersion,
     config: publicConfig(loom),
     text: currentText(loom),
     currentPath: loom.currentPath,

@@ -1,5 +1,5 @@
 // The default session backend: @loom/io sessions on disk, each driven by an @loom/orchestrator with its generator and selector.
-import { configure, type FinalResolution, type Generator, type Loom, type LoomEnv } from "@loom/core";
+import { configure, type Brief, type FinalResolution, type Generator, type Loom, type LoomEnv } from "@loom/core";
 import { createSession, openSession, type Session, type SessionOptions } from "@loom/io";
 import { Orchestrator, type OrchestratorEvent } from "@loom/orchestrator";
 import type { AgenticSelector, HumanInterface, Selector } from "@loom/selectors";
@@ -129,6 +129,10 @@ class OrchestratedSession implements SessionDriver {
 
   async checkout(nodeId: string): Promise<void> {
     await this.orch.checkout(nodeId);
+  }
+
+  setBrief(brief: Brief): Promise<string[]> {
+    return this.orch.setBrief(brief);
   }
 
   async answerClarification(decisionId: string, answer: string, resolution: FinalResolution): Promise<void> {

@@ -1,5 +1,5 @@
 // The seam between the HTTP layer and the packages that own sessions: what the server asks of one open session.
-import type { FinalResolution, Loom } from "@loom/core";
+import type { Brief, FinalResolution, Loom } from "@loom/core";
 
 /** An orchestrator event as the server forwards it: a `type` plus whatever the orchestrator sends. */
 export interface DriverEvent {
@@ -19,6 +19,8 @@ export interface SessionDriver {
   stop(reason: string): Promise<void>;
   write(text: string): Promise<void>;
   checkout(nodeId: string): Promise<void>;
+  /** Replace the brief (a new journaled version); resolves to the fields that changed. */
+  setBrief(brief: Brief): Promise<string[]>;
   answerClarification(decisionId: string, answer: string, resolution: FinalResolution): Promise<void>;
   run(options: { maxSteps?: number; signal: AbortSignal }): Promise<void>;
   /** Change the session's token budget (journaled like any other change). */

@@ -35,7 +35,7 @@ export class ApiClient {
     sessionStorage.setItem("loom-token", token.trim());
   }
 
-  async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+  async call<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     // The server takes state-changing requests only as JSON (a cross-site form cannot send that).
