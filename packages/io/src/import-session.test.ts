@@ -61,18 +61,22 @@ describe("import of a Python reference session", () => {
     expect(loom.nodes["c93a1f6e7b05"]).toMatchObject({
       chosenBy: "selector_llm",
       stepLogprob: -5.8871,
-      createdAt: "2025-11-24T16:00:04.750Z",
+      createdAt: "2025-11-24T16:00:04.750000Z",
     });
+    // Token ids and logprobs become tokens (the reference keeps no token texts: said so in meta.import).
+    expect(loom.nodes["c93a1f6e7b05"]!.tokens!.map((t) => [t.id, t.logprob])).toEqual(
+      [451, 263, 1361, 472, 599].map((id) => [id, -1.1774]),
+    );
     expect(loom.nodes["c93a1f6e7b05"]!.meta).toMatchObject({
       model: "stories260K",
-      import: { tokenIds: [451, 263, 1361, 472, 599] },
+      import: { from: "python-reference", tokenTexts: "unknown" },
     });
     expect(loom.nodes[loom.rootId]!.origin).toBe("seed");
 
     // the brief string was TOML, so it is parsed into fields; the config maps onto SessionConfig
     expect(loom.brief.title).toBe("Worldspider Phenomenology");
     expect(loom.brief.leanInto).toContain("Aliveness");
-    expect(loom.config.generator).toMatchObject({ provider: "claude_cli_sim", branchingFactor: 3, logprobs: 0 });
+    expect(loom.config.generator).toMatchObject({ provider: "anthropic-cli-sim", branchingFactor: 3, logprobs: 0 });
     expect(loom.config.selector.mode).toBe("agentic");
 
     // every resolved decision got a manifest line in the new session, with its chosen text

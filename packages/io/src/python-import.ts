@@ -10,14 +10,54 @@ import {
   type Loom,
   type LoomNode,
   type SessionConfig,
+  type Token,
 } from "@loom/core";
 import { looksLikeTomlBrief, parseBriefText, parseBriefToml } from "./brief-file.js";
 import { IoError } from "./io-error.js";
 import type { PythonDecision, PythonLoom, PythonNode } from "./python-format.js";
 import { parseOrThrow } from "./zod-issue.js";
 
-const iso = (seconds: number | undefined, fallback: string) =>
-  seconds === undefined ? fallback : new Date(Math.round(seconds * 1000)).toISOString();
+/**
+ * Unix seconds (the reference's `time.time()`, microsecond resolution) as an ISO time with six fractional
+ * digits, so no precision is lost; `unixSecondsOf` reads it back.
+ */
+export function isoMicros(seconds: number): string {
+  const micros = Math.round(seconds * 1e6);
+  const ms = Math.floor(micros / 1000);
+  const rest = String(micros - ms * 1000).padStart(3, "0");
+  return `${new Date(ms).toISOString().slice(0, -1)}${rest}Z`;
+}
+
+const iso = (seconds: number | undefined, fallback: string) => (seconds === undefined ? fallback : isoMicros(seconds));
+
+/** The reference's engine_type names → Loom's provider names (others are kept, and refused on use if unknown). */
+const ENGINE_NAMES: Record<string, string> = {
+  claude_cli_sim: "anthropic-cli-sim",
+  claude_prefill: "anthropic-prefill",
+  vllm: "vllm",
+  together: "together",
+  fake: "scripted",
+};
+
+/**
+ * The reference implementation's own defaults (its `SessionConfig()` dataclasses: loom/core/config.py of
+ * the seed), used for what its config leaves out. Its default model, claude-3-5-sonnet-latest, is retired:
+ * left out, so the adapter's current default applies (a warning says so).
+ */
+const REFERENCE_DEFAULTS = {
+  base_engine: {
+    engine_type: "claude_cli_sim",
+    segment_tokens: 6,
+    branching_factor: 8,
+    temperature: 1.0,
+    top_p: 1.0,
+    max_logprobs: 0,
+  },
+  selector: { mode: "agentic", show_logprobs: true },
+  max_tokens_total: 1500,
+  output_dir: "loom_sessions",
+};
+const RETIRED_DEFAULT_MODEL = "claude-3-5-sonnet-latest";
 
 export interface PythonConversion {
   loom: Loom;
@@ -32,14 +72,31 @@ function chosenBy(value: string | null | undefined, where: string, warnings: str
   return null;
 }
 
-/** The Python SessionConfig (asdict) → SessionConfig; unknown keys are ignored, bad values are errors. */
-function convertConfig(config: Record<string, unknown> | null | undefined, file: string): SessionConfig {
-  const c = config ?? {};
-  const engine = (typeof c.base_engine === "object" && c.base_engine !== null ? c.base_engine : {}) as Record<
-    string,
-    unknown
-  >;
-  const selector = (typeof c.selector === "object" && c.selector !== null ? c.selector : {}) as Record<string, unknown>;
+const objectOr = (v: unknown): Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+/** The Python SessionConfig (asdict) → SessionConfig, the reference's defaults filling what it leaves out; unknown keys are ignored, bad values are errors. */
+function convertConfig(
+  config: Record<string, unknown> | null | undefined,
+  file: string,
+  warnings: string[],
+): SessionConfig {
+  const given = config ?? {};
+  const c: Record<string, unknown> = { ...REFERENCE_DEFAULTS, ...given };
+  const engine = { ...REFERENCE_DEFAULTS.base_engine, ...objectOr(given.base_engine) } as Record<string, unknown>;
+  const selector = { ...REFERENCE_DEFAULTS.selector, ...objectOr(given.selector) } as Record<string, unknown>;
+  for (const [where, o] of [
+    ["base_engine", engine],
+    ["selector", selector],
+  ] as const) {
+    if (o.model_name === undefined || o.model_name === null) {
+      warnings.push(
+        `${file}: config.${where}.model_name is not set; the reference's default (${RETIRED_DEFAULT_MODEL}) is retired, so Loom's current default for the provider is used`,
+      );
+    }
+  }
+  const engineType = typeof engine.engine_type === "string" ? engine.engine_type : undefined;
+  if (engineType !== undefined) engine.engine_type = ENGINE_NAMES[engineType] ?? engineType;
   const pick = (o: Record<string, unknown>, key: string) =>
     o[key] === undefined || o[key] === null ? {} : { [key]: o[key] };
   const rename = (o: Record<string, unknown>, from: string, to: string) =>
@@ -65,21 +122,49 @@ function convertConfig(config: Record<string, unknown> | null | undefined, file:
   return parseOrThrow(SessionConfigSchema, input, { file, prefix: "config" }, "the session config");
 }
 
-function convertBrief(brief: string | null | undefined, file: string): Brief {
+/**
+ * The reference keeps the brief as one string (its CLI stores the brief's notes). A string that is a whole
+ * TOML brief is read into fields; any other text, even with lines like `register = liturgical`, is notes.
+ */
+function convertBrief(brief: string | null | undefined, file: string, warnings: string[]): Brief {
   if (!brief) return BriefSchema.parse({});
-  return looksLikeTomlBrief(brief) ? parseBriefToml(brief, `${file} (field brief)`) : parseBriefText(brief);
+  if (!looksLikeTomlBrief(brief)) return parseBriefText(brief);
+  try {
+    return parseBriefToml(brief, `${file} (field brief)`);
+  } catch (error) {
+    if (!IoError.isInstance(error)) throw error;
+    warnings.push(
+      `${file}: the brief has "key = value" lines but is not a TOML brief (${error.message}); read as notes`,
+    );
+    return parseBriefText(brief);
+  }
+}
+
+/** Token ids and logprobs as Loom tokens. The reference keeps no token texts, so each token's text is empty. */
+function tokensOf(p: PythonNode): Token[] | null {
+  const ids = p.token_ids ?? [];
+  const lps = p.token_logprobs ?? [];
+  const count = Math.max(ids.length, lps.length);
+  if (count === 0) return null;
+  return Array.from({ length: count }, (_, i) => ({
+    text: "",
+    ...(ids[i] !== undefined ? { id: ids[i] } : {}),
+    ...(lps[i] !== undefined ? { logprob: lps[i] } : {}),
+  }));
 }
 
 function convertNode(p: PythonNode, rootId: string, fallbackTime: string): LoomNode {
-  const importMeta: Record<string, unknown> = { from: "python-reference" };
-  if (p.token_ids && p.token_ids.length > 0) importMeta.tokenIds = p.token_ids;
-  if (p.token_logprobs && p.token_logprobs.length > 0) importMeta.tokenLogprobs = p.token_logprobs;
+  const tokens = tokensOf(p);
+  // Readers of Loom tokens must know their texts are unknown here (they do not join to the node's text).
+  const importMeta: Record<string, unknown> = {
+    from: "python-reference",
+    ...(tokens ? { tokenTexts: "unknown" } : {}),
+  };
   return {
     id: p.id,
     parentId: p.parent_id,
     text: p.text,
-    // The reference stores token ids and logprobs but not each token's text, which Token needs: kept in meta.
-    tokens: null,
+    tokens,
     stepLogprob: p.step_logprob ?? null,
     decisionId: p.decision_id ?? null,
     chosenBy: null, // set below from the decision, where the warnings are collected
@@ -185,10 +270,10 @@ export function convertPythonLoom(py: PythonLoom, file: string): PythonConversio
     decisions,
     currentPath: [...py.current_path],
     heldPaths: (py.held_paths ?? []).map((p) => [...p]),
-    brief: convertBrief(py.brief, file),
+    brief: convertBrief(py.brief, file, warnings),
     briefVersion: 1,
     briefHistory: [],
-    config: convertConfig(py.config, file),
+    config: convertConfig(py.config, file, warnings),
     createdAt,
   };
   if (loom.currentPath.length === 0) {

@@ -3,7 +3,9 @@ import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { once } from "node:events";
+import { writePythonSession } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
+import { UsageError } from "../cli/exit-error.js";
 import { exportDot } from "../export/export-dot.js";
 import { exportMarkdown } from "../export/export-markdown.js";
 import { exportFormat } from "../export/export-target.js";
@@ -38,12 +40,14 @@ export default defineCommand({
     "json: the whole loom, one node per line, re-importable with `loom import FILE` (--full-text adds each\n" +
     "node's full text). This is plain JSON for jq and Python, whatever the session's own files are.\n" +
     "dot: the tree for Graphviz, current path highlighted (`dot -Tsvg story.dot > story.svg`).\n" +
+    "python-reference: a session directory of the seed's Python implementation (loom.json with snake_case\n" +
+    "fields, manifest.ndjson), which its loader reads; --out names the new directory.\n" +
     "With --out the format comes from the file's extension (.md, .json, .dot) unless --format says it.",
   positionals: [SESSION_POSITIONAL],
   options: {
     format: {
       type: "enum",
-      choices: ["md", "json", "dot"],
+      choices: ["md", "json", "dot", "python-reference"],
       short: "f",
       description: "output format (default: from --out's extension, else md)",
     },
@@ -64,9 +68,25 @@ export default defineCommand({
     },
     { command: "loom export story -f json | jq '.loom.nodes | length'", description: "Plain JSON for jq." },
     { command: "loom export story -f dot | dot -Tsvg > tree.svg", description: "A picture of the tree." },
+    {
+      command: "loom export story -f python-reference -o story-py",
+      description: "For the Python reference's scripts (load_loom, read_manifest).",
+    },
   ],
   async run({ values, positionals, env, cwd, out }) {
     const format = exportFormat(values.format, values.out);
+    if (format === "python-reference") {
+      if (!values.out)
+        throw new UsageError(
+          "--format python-reference writes a directory: name it with --out DIR",
+          "e.g. -o story-py",
+        );
+      const { loom } = await readLoom({ positionals, env, cwd, out });
+      const dir = resolve(cwd, values.out);
+      await writePythonSession(loom, dir);
+      out.result({ dir, format }, () => `wrote ${dir} (Python reference session: loom.json, manifest.ndjson)`);
+      return;
+    }
     const fullText = values["full-text"] === true;
     // JSON without full texts is streamed off a closed session's snapshot, one frame at a time; the rest
     // (Markdown, DOT, full texts, a session with ops in its journal) needs the loom in memory.

@@ -2,7 +2,7 @@
 import { extname } from "node:path";
 import { UsageError } from "../cli/exit-error.js";
 
-export type ExportFormat = "md" | "json" | "dot";
+export type ExportFormat = "md" | "json" | "dot" | "python-reference";
 
 const BY_EXTENSION: Record<string, ExportFormat> = {
   ".md": "md",
