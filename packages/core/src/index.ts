@@ -60,6 +60,7 @@ export type { AddCandidatesResult, CandidateInput } from "./op-builders.js";
 export { FinalResolutionSchema, LoomOpSchema, ResolutionSchema, applyOp } from "./loom-op.js";
 export type { FinalResolution, LoomOp, Resolution, ResolutionInput } from "./loom-op.js";
 export {
+  DEFAULT_DIVERGENCE_THRESHOLD,
   briefOfDecision,
   clarifications,
   decisionsInOrder,

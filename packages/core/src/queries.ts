@@ -38,8 +38,11 @@ export function rejectedAt(loom: Loom, nodeId: string): LoomNode[] {
   return rejected;
 }
 
-/** Choices that went against the base model: `logprobGap` below `threshold` (e.g. -2). Empty without logprobs. */
-export function divergences(loom: Loom, threshold: number): DecisionEvent[] {
+/** The design's divergence threshold (the seed's `find_divergences` default): a choice at least 1 nat below the favourite. */
+export const DEFAULT_DIVERGENCE_THRESHOLD = -1;
+
+/** Choices that went against the base model: `logprobGap` below `threshold`. Empty without logprobs. */
+export function divergences(loom: Loom, threshold: number = DEFAULT_DIVERGENCE_THRESHOLD): DecisionEvent[] {
   return decisionsInOrder(loom).filter((d) => d.logprobGap !== null && d.logprobGap < threshold);
 }
 

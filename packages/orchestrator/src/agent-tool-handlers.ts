@@ -2,6 +2,7 @@
 import {
   changedBriefFields,
   clarifications,
+  DEFAULT_DIVERGENCE_THRESHOLD,
   currentTip,
   divergences,
   getNode,
@@ -179,7 +180,7 @@ export function createAgentTools(orch: AgentStepController, signal?: AbortSignal
             };
           }
           case "find_divergences":
-            return { content: divergences(l, p.threshold ?? -2).map((d) => summarise(d, l)) };
+            return { content: divergences(l, p.threshold ?? DEFAULT_DIVERGENCE_THRESHOLD).map((d) => summarise(d, l)) };
           case "find_clarifications":
             return { content: clarifications(l).map((d) => summarise(d, l)) };
         }

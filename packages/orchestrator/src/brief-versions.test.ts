@@ -144,7 +144,13 @@ describe("the agent proposes a brief change (update_brief)", () => {
       ...scriptedHuman({}),
       approveBriefChange: async () => ({ approved: false, note: "keep holding" }),
     };
-    const orch = await Orchestrator.open({ session, generator: createScriptedGenerator(), selector: agent(), human, env });
+    const orch = await Orchestrator.open({
+      session,
+      generator: createScriptedGenerator(),
+      selector: agent(),
+      human,
+      env,
+    });
     await orch.run();
     const refused = (server.requests[1]!.json as { messages: { content: unknown }[] }).messages.at(-1)!.content as {
       content: string;

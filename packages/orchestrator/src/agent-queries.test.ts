@@ -1,0 +1,119 @@
+// query_loom's four query types and generate_candidates off the tip, each used by an agent in a session (strict Anthropic replay server).
+import { createScriptedGenerator } from "@loom/generators/test";
+import { createSession } from "@loom/io";
+import { anthropicAgentModel, createAgenticSelector } from "@loom/selectors";
+import { ANTHROPIC_RULES, startStrictReplayServer, type RecordedRequest, type StrictReplayServer } from "@loom/testkit";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { Orchestrator } from "./orchestrator.js";
+import { tempDir, testLoom } from "./test-support.js";
+
+let server: StrictReplayServer;
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(async () => {
+  server = await startStrictReplayServer(ANTHROPIC_RULES);
+  tmp = tempDir();
+});
+afterEach(async () => {
+  await server.close();
+  tmp.cleanup();
+});
+
+let calls = 0;
+/** A Messages API reply calling one tool (shaped as the API documents it). */
+function toolCall(name: string, input: unknown) {
+  calls++;
+  return {
+    id: `msg_01Query${calls}`,
+    type: "message",
+    role: "assistant",
+    model: "claude-sonnet-5-5",
+    content: [{ type: "tool_use", id: `toolu_01Query${calls}`, name, input }],
+    stop_reason: "tool_use",
+    stop_sequence: null,
+    usage: { input_tokens: 1500, output_tokens: 50, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+  };
+}
+
+/** The JSON content of the tool result the model received last in `request`. */
+function lastResult(request: RecordedRequest): any {
+  const messages = (request.json as { messages: { content: { type: string; content: string }[] }[] }).messages;
+  const block = messages.at(-1)!.content.find((b) => b.type === "tool_result")!;
+  return JSON.parse(block.content);
+}
+
+it("an agent asks every query type, branches from a node off the tip, and the defaults are the design's", async () => {
+  // Logprobs per token are fixed, so the gaps are known: " a thread" is 1.5 below " the grip".
+  const generator = createScriptedGenerator({
+    script: [
+      [
+        { text: " the grip", logprobs: [-0.5, -0.5] },
+        { text: " a thread", logprobs: [-1, -1.5] },
+        { text: " nothing", logprobs: [-3] },
+      ],
+      [" and then", " or not", " but still"],
+      [" a hand", " the web", " a spider"],
+    ],
+  });
+  const results: Record<string, any> = {};
+  const idOf = (req: RecordedRequest, text: string) =>
+    (lastResult(req).candidates as { id: string; text: string }[]).find((c) => c.text === text)!.id;
+  server.enqueue(
+    { body: toolCall("generate_candidates", {}) },
+    (req) => ({ body: toolCall("commit_choice", { candidateId: idOf(req, " a thread"), reason: "the odd one" }) }),
+    { body: toolCall("generate_candidates", {}) },
+    { body: toolCall("query_loom", { queryType: "last_n_decisions", params: { n: 1 } }) },
+    (req) => ((results.last = lastResult(req)), { body: toolCall("query_loom", { queryType: "rejected_at" }) }),
+    (req) => (
+      (results.rejected = lastResult(req)), { body: toolCall("query_loom", { queryType: "find_divergences" }) }
+    ),
+    (req) => (
+      (results.divergences = lastResult(req)),
+      { body: toolCall("query_loom", { queryType: "find_divergences", params: { threshold: -2 } }) }
+    ),
+    (req) => (
+      (results.strong = lastResult(req)), { body: toolCall("query_loom", { queryType: "find_clarifications" }) }
+    ),
+    // Back to the seed: a new branch beside the first choice.
+    (req) => (
+      (results.clarifications = lastResult(req)),
+      { body: toolCall("generate_candidates", { parentNodeId: "n_000001" }) }
+    ),
+    (req) => (
+      (results.branch = lastResult(req)),
+      { body: toolCall("commit_choice", { candidateId: idOf(req, " the web"), reason: "a second branch" }) }
+    ),
+    { body: toolCall("stop_generation", { reason: "two branches are enough" }) },
+  );
+  const { loom, env } = testLoom({ selector: { mode: "agentic" } });
+  const session = await createSession(tmp.dir, loom);
+  const selector = createAgenticSelector({
+    model: anthropicAgentModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }),
+  });
+  const orch = await Orchestrator.open({ session, generator, selector, env });
+  expect(await orch.run()).toMatchObject({ reason: "selector" });
+
+  const first = Object.values(session.loom.decisions).find(
+    (d) => d.chosenNodeId !== null && session.loom.nodes[d.chosenNodeId]!.text === " a thread",
+  )!;
+  expect(first.logprobGap).toBeCloseTo(-1.5, 9);
+  // last_n_decisions: the one decision so far, with its reason and gap.
+  expect(results.last).toEqual([
+    expect.objectContaining({ decisionId: first.id, action: "choose", reason: "the odd one" }),
+  ]);
+  // rejected_at (default: the parent of the tip, the seed): the two candidates not taken.
+  expect(results.rejected.nodeId).toBe("n_000001");
+  expect(results.rejected.rejected.map((r: { text: string }) => r.text).sort()).toEqual([" nothing", " the grip"]);
+  // find_divergences: the default threshold is -1, so a gap of -1.5 counts; at -2 it does not.
+  expect(results.divergences.map((d: { decisionId: string }) => d.decisionId)).toEqual([first.id]);
+  expect(results.strong).toEqual([]);
+  expect(results.clarifications).toEqual([]);
+  // generate_candidates at the seed opened a decision there, and the choice moved the text to that branch.
+  expect(results.branch.parentNodeId).toBe("n_000001");
+  const tip = session.loom.nodes[session.loom.currentPath.at(-1)!]!;
+  expect(session.loom.currentPath).toHaveLength(2);
+  expect(tip.text).toBe(" the web");
+  expect(tip.parentId).toBe("n_000001");
+  // The first branch is still in the loom, whole.
+  expect(session.loom.nodes[first.chosenNodeId!]!.text).toBe(" a thread");
+  await session.close();
+});
