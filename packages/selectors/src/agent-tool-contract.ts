@@ -65,7 +65,12 @@ export const QueryLoomInputSchema = z
       .object({
         n: z.number().int().min(1).max(100).optional().describe("last_n_decisions: how many (default 5)."),
         nodeId: z.string().min(1).optional().describe("rejected_at: the parent node (default: the parent of the tip)."),
-        threshold: z.number().optional().describe("find_divergences: logprobGap below this (default -1: at least 1 nat below the base model's favourite)."),
+        threshold: z
+          .number()
+          .optional()
+          .describe(
+            "find_divergences: logprobGap below this (default -1: at least 1 nat below the base model's favourite).",
+          ),
       })
       .strict()
       .optional(),
