@@ -12,7 +12,9 @@ describe("the agent's tools", () => {
       "request_human_input",
       "stop_generation",
       "query_loom",
+      "update_brief",
     ]);
+    expect((defs["update_brief"] as any).required).toEqual(["changes", "reason"]);
     expect(Object.keys((defs["generate_candidates"] as any).properties)).toEqual(["parentNodeId", "n", "maxTokens"]);
     expect((defs["commit_choice"] as any).required).toEqual(["candidateId", "reason"]);
     expect((defs["request_human_input"] as any).required).toEqual([
@@ -48,6 +50,10 @@ describe("the agent's tools", () => {
       content: expect.stringContaining("n:"),
     });
     expect(await runAgentTool(tools, "query_loom", { queryType: "everything" })).toMatchObject({ isError: true });
+    expect(await runAgentTool(tools, "update_brief", { changes: {}, reason: "x" })).toMatchObject({ isError: true });
+    expect(await runAgentTool(tools, "update_brief", { changes: { mood: "dark" }, reason: "x" })).toMatchObject({
+      isError: true,
+    });
     expect(calls).toEqual([]);
     expect(await runAgentTool(tools, "generate_candidates", undefined)).toEqual({ content: "ok" });
     expect(calls).toEqual(["generateCandidates"]);
