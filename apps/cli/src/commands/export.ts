@@ -3,13 +3,12 @@ import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { once } from "node:events";
-import { writePythonSession } from "@loom/io";
+import { readSnapshotRecords, writePythonSession } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
 import { UsageError } from "../cli/exit-error.js";
 import { exportDot } from "../export/export-dot.js";
 import { exportMarkdown } from "../export/export-markdown.js";
 import { exportFormat } from "../export/export-target.js";
-import { readSnapshotRecords } from "@loom/io";
 import {
   loomSource,
   snapshotSource,
