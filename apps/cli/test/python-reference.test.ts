@@ -104,8 +104,8 @@ describe("importing a reference session keeps everything and can be resumed", ()
     expect(l.config).toMatchObject({ maxTokensTotal: 1500, outputDir: "loom_sessions" });
     expect(r.stderr).toContain("claude-3-5-sonnet-latest");
     const node = l.nodes["c93a1f6e7b05"]!;
-    expect(node.tokens!.map((t) => t.id)).toEqual(py.nodes["c93a1f6e7b05"]!.token_ids);
-    expect(node.tokens!.map((t) => t.logprob)).toEqual(py.nodes["c93a1f6e7b05"]!.token_logprobs);
+    expect(node.tokens!.toArray().map((t) => t.id)).toEqual(py.nodes["c93a1f6e7b05"]!.token_ids);
+    expect(node.tokens!.toArray().map((t) => t.logprob)).toEqual(py.nodes["c93a1f6e7b05"]!.token_logprobs);
     expect(node.createdAt).toBe("2025-11-24T16:00:04.987654Z");
     expect(unixSecondsOf(node.createdAt)).toBeCloseTo(1764000004.987654, 6);
     expect(unixSecondsOf(l.decisions["5c0e7a9d2f14"]!.timestamp)).toBeCloseTo(1764000004.654321, 6);

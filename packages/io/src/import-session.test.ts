@@ -64,7 +64,7 @@ describe("import of a Python reference session", () => {
       createdAt: "2025-11-24T16:00:04.750000Z",
     });
     // Token ids and logprobs become tokens (the reference keeps no token texts: said so in meta.import).
-    expect(loom.nodes["c93a1f6e7b05"]!.tokens!.map((t) => [t.id, t.logprob])).toEqual(
+    expect(loom.nodes["c93a1f6e7b05"]!.tokens!.toArray().map((t) => [t.id, t.logprob])).toEqual(
       [451, 263, 1361, 472, 599].map((id) => [id, -1.1774]),
     );
     expect(loom.nodes["c93a1f6e7b05"]!.meta).toMatchObject({

@@ -33,7 +33,7 @@ function briefString(brief: Brief): string {
 
 /** Exactly the reference's Node dataclass fields: its loader passes them as keyword arguments and refuses any other. */
 function pythonNode(loom: Loom, n: LoomNode, chosen: Set<string>): Record<string, unknown> {
-  const tokens = n.tokens ?? [];
+  const tokens = n.tokens ? n.tokens.toArray() : [];
   const ids = tokens.every((t) => t.id !== undefined) ? tokens.map((t) => t.id!) : [];
   const lps = tokens.length > 0 && tokens.every((t) => t.logprob !== undefined) ? tokens.map((t) => t.logprob!) : null;
   const { import: _imported, ...meta } = n.meta;

@@ -10,6 +10,7 @@ import {
   type Loom,
   type LoomNode,
   type SessionConfig,
+  TokenList,
   type Token,
 } from "@loom/core";
 import { looksLikeTomlBrief, parseBriefText, parseBriefToml } from "./brief-file.js";
@@ -164,7 +165,7 @@ function convertNode(p: PythonNode, rootId: string, fallbackTime: string): LoomN
     id: p.id,
     parentId: p.parent_id,
     text: p.text,
-    tokens,
+    tokens: tokens ? TokenList.from(tokens) : null,
     stepLogprob: p.step_logprob ?? null,
     decisionId: p.decision_id ?? null,
     chosenBy: null, // set below from the decision, where the warnings are collected
