@@ -80,15 +80,27 @@ export async function nextVersion(page: Page, after: number, timeout = 30_000): 
   return shownVersion(page);
 }
 
-/** Where a tree node is on screen (client coordinates), from the tree view's own geometry. */
-export function treePosition(page: Page, nodeId: string): Promise<{ x: number; y: number } | null> {
-  return page.evaluate(
-    (id) =>
-      (
-        window as unknown as { loomTree: { screenPositionOf(id: string): { x: number; y: number } | null } }
-      ).loomTree.screenPositionOf(id),
-    nodeId,
-  );
+/**
+ * Where a tree node is on screen (client coordinates), from the tree view's own geometry. The tree is laid out
+ * in a worker and follows the loom within a second, so this waits up to `timeout` for the node to be placed.
+ */
+export async function treePosition(
+  page: Page,
+  nodeId: string,
+  timeout = 10_000,
+): Promise<{ x: number; y: number } | null> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const pos = await page.evaluate(
+      (id) =>
+        (
+          window as unknown as { loomTree: { screenPositionOf(id: string): { x: number; y: number } | null } }
+        ).loomTree.screenPositionOf(id),
+      nodeId,
+    );
+    if (pos !== null || Date.now() >= deadline) return pos;
+    await page.waitForTimeout(50);
+  }
 }
 
 /** True when the box lies inside `outer` (both client rectangles). */
