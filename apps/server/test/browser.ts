@@ -103,6 +103,24 @@ export async function treePosition(
   }
 }
 
+/**
+ * Run `check` (a group of assertions about what is on screen) until it passes or `timeout` ms pass, then throw its
+ * last failure. A page that redraws after a live event may hide an element for a frame while it re-renders; what a
+ * writer sees is the state the page settles in, so layout checks wait for it rather than sample one instant.
+ */
+export async function settles(page: Page, check: () => Promise<void>, timeout = 10_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await page.waitForTimeout(100);
+    }
+  }
+}
+
 /** True when the box lies inside `outer` (both client rectangles). */
 export function inside(
   box: { x: number; y: number; width: number; height: number },

@@ -13,6 +13,7 @@ import {
   inside,
   measureMainThread,
   nextVersion,
+  settles,
   noBrowser,
   shownVersion,
   startBrowserRig,
@@ -68,14 +69,23 @@ async function openBig(page: Page, id: string, total: number): Promise<void> {
   );
 }
 
-/** The end of the text, the candidates and the tip in the tree are all on screen. */
-async function expectTipInView(page: Page): Promise<void> {
+/** The end of the text, the candidates and the tip in the tree are all on screen, once the page has settled. */
+function expectTipInView(page: Page): Promise<void> {
+  return settles(page, () => tipInView(page));
+}
+
+async function tipInView(page: Page): Promise<void> {
   const viewport = { x: 0, y: 0, ...page.viewportSize()! };
-  const textBox = (await page.locator('[data-testid="text"]').boundingBox())!;
-  const lastSeg = (await page.locator('[data-testid="text"] .seg').last().boundingBox())!;
+  const box = async (selector: string, what: string) => {
+    const found = await page.locator(selector).last().boundingBox();
+    expect(found, `${what} is shown`).not.toBeNull();
+    return found!;
+  };
+  const textBox = await box('[data-testid="text"]', "the text panel");
+  const lastSeg = await box('[data-testid="text"] .seg', "the last segment");
   expect(inside(lastSeg, textBox), "the last segment is visible in the text panel").toBe(true);
-  const first = (await page.locator('[data-testid="candidate-1"]').boundingBox())!;
-  const last = (await page.locator("ol.candidates li").last().boundingBox())!;
+  const first = await box('[data-testid="candidate-1"]', "candidate 1");
+  const last = await box("ol.candidates li", "the last candidate");
   expect(inside(first, viewport), "candidate 1 is in the viewport").toBe(true);
   expect(inside(last, viewport), "the last candidate is in the viewport").toBe(true);
   // The candidates sit right under the end of the text, not thousands of pixels below it.
@@ -83,8 +93,8 @@ async function expectTipInView(page: Page): Promise<void> {
   const tip = await page.evaluate(() =>
     document.querySelector('[data-testid="text"] .seg:last-of-type')?.getAttribute("data-node-id"),
   );
-  const tree = (await page.locator('[data-testid="tree"]').boundingBox())!;
-  const pos = await treePosition(page, tip!);
+  const tree = await box('[data-testid="tree"]', "the tree");
+  const pos = await treePosition(page, tip!, 2_000);
   expect(pos && inside({ ...pos, width: 0, height: 0 }, tree), "the tip is in the tree's view").toBe(true);
   // The tree is linked: the tip hangs under the step before it.
   const segs = await page
