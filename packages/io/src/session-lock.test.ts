@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { createLoom } from "@loom/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession, openSession, readSession, SessionLockedError } from "./index.js";
@@ -95,6 +96,54 @@ describe("the session lock", () => {
       expect(existsSync(join(dir, "lock"))).toBe(false);
     }
   }, 90_000);
+
+  it("never lets two writers hold it at once, over 100 rounds of 6 threads racing to take over a stale lock", async () => {
+    const raceDir = join(tmp, "race");
+    await (await createSession(raceDir, createLoom({ seed: "Raced" }))).close();
+    // flags[0]: the round now open; flags[1]: how many racers hold the lock right now.
+    const flags = new Int32Array(new SharedArrayBuffer(8));
+    const racer = fileURLToPath(new URL("./test-support/lock-racer.mjs", import.meta.url));
+    const workers = Array.from({ length: 6 }, () => new Worker(racer, { workerData: { dir: raceDir, flags } }));
+    try {
+      let mostAtOnce = 0;
+      const failures: string[] = [];
+      const dead = deadPid(); // one exited process for all rounds (a spawn per round would dominate the test)
+      for (let round = 1; round <= 100; round++) {
+        writeFileSync(
+          join(raceDir, "lock"),
+          JSON.stringify({ pid: dead, hostname: hostname(), startedAt: "", processStart: null, token: `s${round}` }),
+        );
+        const answers = workers.map(
+          (w) =>
+            new Promise<{ won: boolean; holders?: number; error?: string }>((resolve, reject) => {
+              const failed = (e: Error) => reject(e);
+              w.once("error", failed);
+              w.once("message", (m) => {
+                w.off("error", failed);
+                resolve(m);
+              });
+            }),
+        );
+        for (const w of workers) w.postMessage(round);
+        Atomics.store(flags, 0, round);
+        Atomics.notify(flags, 0);
+        const results = await Promise.all(answers);
+        for (const r of results) {
+          if (r.won) mostAtOnce = Math.max(mostAtOnce, r.holders!);
+          else if (r.error !== "locked") failures.push(`round ${round}: ${r.error}`);
+        }
+        expect(
+          results.some((r) => r.won),
+          `round ${round} has a winner`,
+        ).toBe(true);
+        expect(existsSync(join(raceDir, "lock")), `round ${round} leaves no lock`).toBe(false);
+      }
+      expect(failures).toEqual([]);
+      expect(mostAtOnce, "writers holding the lock at the same time").toBe(1);
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+  }, 120_000);
 
   it("treats a lock whose pid now belongs to another process (pid reuse) as stale", async () => {
     if (!existsSync("/proc/self/stat")) return; // the start-time check needs /proc (Linux)

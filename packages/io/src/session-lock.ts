@@ -1,6 +1,6 @@
 // The write lock of a session directory: a `lock` file naming the writer, created atomically, taken over only from dead writers.
-import { randomUUID } from "node:crypto";
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { fsyncDirSync } from "./atomic-write.js";
@@ -106,14 +106,54 @@ export interface SessionLock {
   release(): void;
 }
 
+/** The marker that gives one process the right to remove the stale lock with this token (at most one per token). */
+function takeoverMarker(dir: string, token: string): string {
+  return join(dir, `.lock.takeover.${createHash("sha256").update(token).digest("hex").slice(0, 24)}`);
+}
+
+/**
+ * Remove the stale lock `stale` from `file`, if it is still there, holding its takeover marker while doing so.
+ *
+ * Only the process that creates the marker (hard link: atomic, fails if it exists) may unlink a lock with that
+ * token, and it unlinks only after reading that token at `file` under the marker. No other process removes a
+ * lock whose holder is dead, and a live holder removes only its own, so what is unlinked is always the lock
+ * judged stale, never a racer's fresh one.
+ */
+function removeStaleLock(dir: string, file: string, stale: LockRecord, temp: string): void {
+  const marker = takeoverMarker(dir, stale.token);
+  try {
+    linkSync(temp, marker);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST")
+      throw IoError.fromSystem(error, marker, "take over the stale session lock");
+    const taker = readRecord(marker);
+    if (taker === null || isAlive(taker)) return; // another process is taking it over right now: look again
+    throw new IoError(
+      "io",
+      `a takeover of the stale session lock was interrupted (process ${taker.pid} died during it); no writer holds the session: remove ${file} and ${marker}, then try again`,
+      { file },
+    );
+  }
+  try {
+    const current = readRecord(file);
+    if (current !== null && current.token === stale.token) {
+      unlinkSync(file);
+      fsyncDirSync(dir);
+    }
+  } finally {
+    try {
+      unlinkSync(marker);
+    } catch {}
+  }
+}
+
 /**
  * Take the write lock of `dir`, or throw SessionLockedError naming the live holder.
  *
  * The lock is created by hard-linking a complete temp file to `lock` (atomic, fails if it exists), so it
- * is never seen half-written. A lock whose holder is dead is taken over by renaming it aside and checking
- * that what we moved is the very lock we judged stale (its token); if a racer had already replaced it with
- * a live lock, we put that one back and report it. Of two processes racing over one stale lock, exactly
- * one wins the rename; the other finds either nothing (and retries) or the winner's lock.
+ * is never seen half-written. A lock whose holder is dead is removed by one process at a time (see
+ * removeStaleLock), and then every racer tries the link again: exactly one wins, the others find its lock
+ * and report its holder.
  */
 export function acquireLock(dir: string, now: () => Date = () => new Date()): SessionLock {
   const file = join(dir, LOCK_FILE);
@@ -127,7 +167,7 @@ export function acquireLock(dir: string, now: () => Date = () => new Date()): Se
   const temp = join(dir, `.lock.${record.token}.tmp`);
   writeLockTemp(temp, JSON.stringify(record) + "\n");
   try {
-    for (let attempt = 0; attempt < 20; attempt++) {
+    for (let attempt = 0; attempt < 50; attempt++) {
       try {
         linkSync(temp, file);
         fsyncDirSync(dir); // the new name is durable before anything is written under the lock
@@ -139,30 +179,20 @@ export function acquireLock(dir: string, now: () => Date = () => new Date()): Se
       const holder = readRecord(file);
       if (holder === null) continue; // released between our link and our read: try again
       if (isAlive(holder)) throw new SessionLockedError(file, holder);
-      const aside = join(dir, `.lock.${record.token}.stale`);
-      try {
-        renameSync(file, aside);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") continue; // another process moved it first
-        throw IoError.fromSystem(error, file, "take over the stale session lock");
-      }
-      const moved = readRecord(aside);
-      if (moved && moved.token !== holder.token && isAlive(moved)) {
-        // We moved a racer's fresh lock, not the stale one: put it back (link fails only if yet another exists).
-        try {
-          linkSync(aside, file);
-        } catch {}
-        unlinkSync(aside);
-        throw new SessionLockedError(file, moved);
-      }
-      unlinkSync(aside);
+      removeStaleLock(dir, file, holder, temp);
+      if (attempt > 0) sleepSync(Math.min(2 ** attempt, 50)); // another racer's takeover in progress: give it time
     }
-    throw new IoError("io", "could not take the session lock after 20 attempts (it keeps changing hands)", { file });
+    throw new IoError("io", "could not take the session lock after 50 attempts (it keeps changing hands)", { file });
   } finally {
     try {
       unlinkSync(temp);
     } catch {}
   }
+}
+
+/** Block for `ms` milliseconds (lock acquisition is synchronous; waits here are a few ms while a racer finishes). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function makeLock(file: string, record: LockRecord): SessionLock {
