@@ -199,7 +199,10 @@ describe("the race rule and events", () => {
     const sub = await subscribe(`${t.server.url}/api/sessions/${id}/events`);
     await sub.waitFor((e) => e.event === "hello");
     const g = await t.call("POST", `/api/sessions/${id}/generate`, {});
-    await sub.waitFor((e) => e.event === "candidates");
+    const cands = await sub.waitFor((e) => e.event === "candidates");
+    // The event carries the decision record the server holds, as GET returns it (a client applies it as is).
+    const shown = await t.call("GET", `/api/sessions/${id}`);
+    expect((cands.data as { decision: unknown }).decision).toEqual(shown.body.open.decision);
     const nodeId = g.body.open.candidateNodeIds[2];
     await t.call("POST", `/api/sessions/${id}/choose`, { decisionId: g.body.open.decisionId, nodeId });
     const decision = await sub.waitFor((e) => e.event === "decision");
@@ -209,7 +212,9 @@ describe("the race rule and events", () => {
       action: "choose",
       chosenNodeId: nodeId,
       chosenBy: "human",
+      decision: { id: g.body.open.decisionId, action: "choose", chosenNodeId: nodeId, chosenBy: "human" },
     });
+    expect((decision.data as { decision: { resolvedAt: string | null } }).decision.resolvedAt).not.toBeNull();
     const g2 = await t.call("POST", `/api/sessions/${id}/generate`, {});
     await t.call("POST", `/api/sessions/${id}/stop`, { decisionId: g2.body.open.decisionId, reason: "done" });
     const stop = await sub.waitFor((e) => e.event === "decision" && (e.data as { action: string }).action === "stop");
@@ -236,6 +241,7 @@ describe("safe defaults", () => {
       "id",
       "limit",
       "cursor",
+      "steps",
     ]);
   });
 

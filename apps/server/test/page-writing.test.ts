@@ -194,11 +194,23 @@ test.skipIf(noBrowser)(
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     let sessionReads = 0;
+    let treeReads = 0;
+    const treeBytes: Promise<number>[] = [];
     page.on("request", (r) => {
       if (/\/api\/sessions\/big-run(\?|$)/.test(r.url())) sessionReads++;
+      if (/\/api\/sessions\/big-run\/tree(\?|$)/.test(r.url())) treeReads++;
+    });
+    page.on("response", (r) => {
+      if (/\/api\/sessions\/big-run\/tree(\?|$)/.test(r.url())) treeBytes.push(r.body().then((b) => b.length));
     });
     await openBig(page, "big-run", total);
     const readsBeforeRun = sessionReads;
+    // The first load is one summary and one tree page: the nodes' ids, parents and texts without their tokens
+    // (a realistic node is ≈ 1.9 KB with them; here well under 200 bytes each).
+    expect(readsBeforeRun).toBe(1);
+    expect(treeReads).toBe(1);
+    const [firstTreeBytes] = await Promise.all(treeBytes);
+    expect(firstTreeBytes).toBeLessThan(total * 200);
     const measured = await measureMainThread(page, async () => {
       await page.click('[data-testid="run-button"]');
       // Polled twice a second: the test's own polling must not weigh on the page it measures.
@@ -237,6 +249,8 @@ test.skipIf(noBrowser)(
     );
     // Incremental: a handful of summary reads for the whole run, not one full refetch per event.
     expect(sessionReads - readsBeforeRun).toBeLessThanOrEqual(5);
+    // The run's nodes came with its events: the tree was not read again.
+    expect(treeReads).toBe(1);
     // The issue's budgets: no task over 100 ms, tasks ≤ 10 % of the run's wall time. Asserted on the tasks' CPU
     // time, since on a machine shared by many processes wall time also counts waiting for a core (both printed).
     expect(Math.max(0, ...taskCpuMs)).toBeLessThanOrEqual(100);

@@ -41,9 +41,12 @@ import {
   SessionPageSchema,
   SessionSummaryListSchema,
   StopBodySchema,
+  TreePageQuerySchema,
+  TreePageSchema,
   WriteBodySchema,
 } from "./schemas.js";
 import { buildSessionPage, decisionSummary, nodeSummary } from "./session-page.js";
+import { buildTreePage } from "./tree-page.js";
 
 const errors = {
   400: { description: "A bad body, query or id; `error.field` names the field.", schema: ErrorBodySchema },
@@ -235,15 +238,30 @@ export function apiRoutes(): ApiRoute[] {
       },
       handle: async (ctx): Promise<ApiReply> => {
         const live = await ctx.hub.get(ctx.params.id!);
-        const { cursor, limit } = ctx.query;
-        const etag = `W/"${live.version}-${cursor}-${limit}"`;
-        if (etagMatches(ctx.req.headers["if-none-match"], etag)) return { status: 304, raw: "", headers: { etag } };
-        const raw = live.cachedPage(`${cursor}:${limit}`, () =>
-          JSON.stringify(
-            buildSessionPage(live.driver.loom, { cursor, limit, version: live.version, running: live.running }),
-          ),
+        const { cursor, limit, steps } = ctx.query;
+        return cachedJson(ctx, live, `${cursor}-${limit}-${steps}`, () =>
+          buildSessionPage(live.driver.loom, { cursor, limit, steps, version: live.version, running: live.running }),
         );
-        return { status: 200, raw, headers: { etag, "content-type": "application/json; charset=utf-8" } };
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/api/sessions/:id/tree",
+      operationId: "getTree",
+      summary:
+        "The session's tree for drawing: each node's id, parent, short text and logprob as columns (no tokens, no summary), paged.",
+      query: TreePageQuerySchema,
+      responses: {
+        200: { description: "One page of the tree.", schema: TreePageSchema },
+        304: { description: "Unchanged since the ETag sent in If-None-Match." },
+        ...errors,
+      },
+      handle: async (ctx): Promise<ApiReply> => {
+        const live = await ctx.hub.get(ctx.params.id!);
+        const { cursor, limit } = ctx.query;
+        return cachedJson(ctx, live, `tree-${cursor}-${limit}`, () =>
+          buildTreePage(live.driver.loom, { cursor, limit, version: live.version }),
+        );
       },
     }),
     defineRoute({
@@ -519,7 +537,7 @@ export function apiRoutes(): ApiRoute[] {
       path: "/api/sessions/:id/events",
       operationId: "events",
       summary:
-        "Server-sent events: the orchestrator's events for this session (event name = type, id = sequence; Last-Event-ID resumes).",
+        "Server-sent events: the orchestrator's events for this session (event name = type, id = sequence; Last-Event-ID resumes). `candidates` and `decision` events carry `decision`, the decision record as GET returns it.",
       responses: { 200: { description: "An event stream.", contentType: "text/event-stream" }, ...errors },
       handle: async (ctx) => {
         const live = await ctx.hub.get(ctx.params.id!);
@@ -564,6 +582,14 @@ export function apiRoutes(): ApiRoute[] {
     }),
   ];
   return routes;
+}
+
+/** A read of the session as JSON, built once per version and key; 304 when the client holds this version's ETag. */
+function cachedJson(ctx: ApiContext, live: LiveSession, key: string, build: () => unknown): ApiReply {
+  const etag = `W/"${live.version}-${key}"`;
+  if (etagMatches(ctx.req.headers["if-none-match"], etag)) return { status: 304, raw: "", headers: { etag } };
+  const raw = live.cachedPage(key, () => JSON.stringify(build()));
+  return { status: 200, raw, headers: { etag, "content-type": "application/json; charset=utf-8" } };
 }
 
 /** If-None-Match as RFC 9110 §13.1.2 reads it: `*`, or a list of tags compared weakly (W/ ignored). */

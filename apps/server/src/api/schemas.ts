@@ -89,7 +89,14 @@ export const SessionPageQuerySchema = z
     limit: intFromQuery(1, 5000, 500),
     /** Index of the first node of the page. */
     cursor: intFromQuery(0, Number.MAX_SAFE_INTEGER, 0),
+    /** How many of the current path's latest steps `path` and `history` carry (the page asks for all it shows). */
+    steps: intFromQuery(0, 1_000_000, 100),
   })
+  .strict();
+
+/** The tree's pages are bigger than the summary's: a 20,000-node tree is one page of columns. */
+export const TreePageQuerySchema = SessionPageQuerySchema.omit({ steps: true })
+  .extend({ limit: intFromQuery(1, 50_000, 20_000) })
   .strict();
 
 export const ExportQuerySchema = z.object({ format: z.enum(["json", "md", "dot", "txt"]).default("json") }).strict();
@@ -106,28 +113,42 @@ export const NodeSummarySchema = NodeSchema.pick({
   origin: true,
 });
 
-export const DecisionSummarySchema = DecisionEventSchema.pick({
+/** What the tree needs of a decision: which nodes it offered, what it did, whether it asked a question. */
+export const TreeDecisionSchema = DecisionEventSchema.pick({
   id: true,
   parentNodeId: true,
   candidateNodeIds: true,
   action: true,
   chosenNodeId: true,
   chosenBy: true,
-  reason: true,
   clarificationQuestion: true,
   candidatesInTension: true,
-  whatHingesOnIt: true,
-  humanResponse: true,
-  maxLogprob: true,
-  chosenLogprob: true,
-  logprobGap: true,
-  timestamp: true,
-  resolvedAt: true,
-  briefVersion: true,
 });
+
+/** A decision in full as the API shows it: the tree's fields, the reasons and the logprob gap. */
+export const DecisionSummarySchema = TreeDecisionSchema.extend(
+  DecisionEventSchema.pick({
+    reason: true,
+    whatHingesOnIt: true,
+    humanResponse: true,
+    maxLogprob: true,
+    chosenLogprob: true,
+    logprobGap: true,
+    timestamp: true,
+    resolvedAt: true,
+    briefVersion: true,
+  }).shape,
+);
 
 /** The whole new brief (a field left out becomes empty, as in a brief file); the change is a new brief version. */
 export const PutBriefBodySchema = BriefSchema.partial().strict();
+
+/** Where a page of nodes sits: its first index, its size, and where the next one starts (null after the last). */
+const PageInfoSchema = z.object({
+  cursor: z.number().int(),
+  limit: z.number().int(),
+  nextCursor: z.number().int().nullable(),
+});
 
 export const SessionPageSchema = z.object({
   id: z.string(),
@@ -142,8 +163,14 @@ export const SessionPageSchema = z.object({
   stopped: z.boolean(),
   running: z.boolean().describe("A server-side selector is driving the session."),
   totals: z.object({ nodes: z.number().int(), decisions: z.number().int() }),
-  path: z.array(NodeSummarySchema).describe("The nodes of the current path, root first."),
-  history: z.array(DecisionSummarySchema).describe("Decisions along the current path, oldest first."),
+  pathStart: z
+    .number()
+    .int()
+    .describe("Index in `currentPath` of `path`'s first node (the query's `steps` keeps the latest steps only)."),
+  path: z.array(NodeSummarySchema).describe("The nodes of the current path from `pathStart` to the tip."),
+  history: z
+    .array(DecisionSummarySchema)
+    .describe("Decisions along the current path from `pathStart` on, oldest first (with a stop at the tip)."),
   open: z
     .object({ decision: DecisionSummarySchema, candidates: z.array(NodeSummarySchema) })
     .nullable()
@@ -151,7 +178,32 @@ export const SessionPageSchema = z.object({
   pendingClarification: DecisionSummarySchema.nullable(),
   nodes: z.array(NodeSummarySchema),
   decisions: z.array(DecisionSummarySchema).describe("Decisions that offered this page's nodes."),
-  page: z.object({ cursor: z.number().int(), limit: z.number().int(), nextCursor: z.number().int().nullable() }),
+  page: PageInfoSchema,
+});
+
+/** Longest node text the tree page carries (a step is a few words; a written passage is cut, marked with …). */
+export const TREE_TEXT_MAX = 200;
+
+export const TreePageSchema = z.object({
+  version: z.number().int(),
+  total: z.number().int().describe("Nodes in the session."),
+  nodes: z
+    .object({
+      id: z.array(z.string()),
+      parent: z
+        .array(z.number().int())
+        .describe("Index (in the session's creation order) of each node's parent; -1 for the root."),
+      text: z.array(z.string()).describe(`Each node's text, cut to ${TREE_TEXT_MAX} characters.`),
+      stepLogprob: z.array(z.number().nullable()),
+      decision: z
+        .array(z.number().int())
+        .describe("Index in `decisions` of the decision that offered each node; -1 for none (the root, an edit)."),
+      origin: z.array(z.string()),
+      chosenBy: z.array(z.string().nullable()),
+    })
+    .describe("The page's nodes as columns (no tokens): entry i of each column is one node."),
+  decisions: z.array(TreeDecisionSchema).describe("Decisions that offered this page's nodes."),
+  page: PageInfoSchema,
 });
 
 export const SessionSummaryListSchema = z.object({

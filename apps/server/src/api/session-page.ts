@@ -50,6 +50,8 @@ function publicConfig(loom: Loom): Record<string, unknown> {
 export interface PageOptions {
   cursor: number;
   limit: number;
+  /** How many of the path's latest steps `path` and `history` carry (default: all). */
+  steps?: number;
   version: number;
   running: boolean;
 }
@@ -58,8 +60,11 @@ export function buildSessionPage(loom: Loom, options: PageOptions): SessionPage 
   const tip = loom.currentPath[loom.currentPath.length - 1]!;
   const path: NodeSummary[] = [];
   const history: DecisionSummary[] = [];
-  for (const id of loom.currentPath) {
-    const node = loom.nodes[id]!;
+  // A long path is most of a summary's bytes: only the latest steps asked for travel (plus the root's place).
+  const steps = options.steps ?? loom.currentPath.length;
+  const pathStart = Math.max(0, loom.currentPath.length - 1 - steps);
+  for (let i = pathStart; i < loom.currentPath.length; i++) {
+    const node = loom.nodes[loom.currentPath[i]!]!;
     path.push(nodeSummary(node));
     const d = node.decisionId ? loom.decisions[node.decisionId] : undefined;
     if (d) history.push(decisionSummary(d));
@@ -113,6 +118,7 @@ export function buildSessionPage(loom: Loom, options: PageOptions): SessionPage 
     stopped,
     running: options.running,
     totals: { nodes: ids.length, decisions: decisionCount },
+    pathStart,
     path,
     history,
     open: open

@@ -1,5 +1,6 @@
 // One open session in the server: its driver, a serial queue for model calls, the SSE subscribers and a replay buffer of events.
 import { serialQueue } from "@loom/core";
+import { decisionSummary } from "../api/session-page.js";
 import type { SseStream } from "../http/sse-stream.js";
 import type { DriverEvent, SessionDriver } from "./session-driver.js";
 
@@ -45,7 +46,15 @@ export class LiveSession {
   publish(event: DriverEvent): void {
     this.touch();
     // The version travels with the event, so a client that applies events in place knows which version it shows.
-    const published: PublishedEvent = { seq: ++this.seq, type: event.type, data: { ...event, version: this.version } };
+    // Candidates and decisions travel with the decision record the server holds, so a client applies it as is
+    // instead of rebuilding one from the event's fields.
+    const id = event.type === "candidates" || event.type === "decision" ? event.decisionId : undefined;
+    const record =
+      typeof id === "string" && Object.hasOwn(this.driver.loom.decisions, id)
+        ? this.driver.loom.decisions[id]
+        : undefined;
+    const data = { ...event, ...(record ? { decision: decisionSummary(record) } : {}), version: this.version };
+    const published: PublishedEvent = { seq: ++this.seq, type: event.type, data };
     this.replay.push(published);
     if (this.replay.length > REPLAY_LIMIT) this.replay.splice(0, this.replay.length - REPLAY_LIMIT);
     for (const s of this.subscribers) s.send({ id: published.seq, event: published.type, data: published.data });

@@ -1,7 +1,12 @@
 // The page's HTTP client: JSON calls with the token (if the server needs one) and errors that carry the server's message.
 import type { SessionPage } from "../../src/api/session-page.js";
+import type { TreePage } from "../../src/api/tree-page.js";
 
 export type { DecisionSummary, NodeSummary, SessionPage } from "../../src/api/session-page.js";
+export type { TreeDecision, TreePage } from "../../src/api/tree-page.js";
+
+/** The summary with the whole current path and its history (the text view shows any part of it). */
+const ALL_STEPS = 1_000_000;
 
 export class ApiError extends Error {
   constructor(
@@ -63,19 +68,24 @@ export class ApiClient {
     return json as T;
   }
 
-  /** Every page of a session (the tree needs all nodes); `onPage` sees each as it arrives. */
-  async session(id: string, onFirst?: (page: SessionPage) => void): Promise<SessionPage> {
-    const base = `/api/sessions/${encodeURIComponent(id)}`;
-    const first = await this.call<SessionPage>("GET", `${base}?limit=5000`);
-    onFirst?.(first);
-    let cursor = first.page.nextCursor;
-    while (cursor !== null) {
-      const next = await this.call<SessionPage>("GET", `${base}?limit=5000&cursor=${cursor}`);
-      first.nodes.push(...next.nodes);
-      first.decisions.push(...next.decisions);
-      cursor = next.page.nextCursor;
-    }
-    return first;
+  /** The session's summary: text, path, history, the open decision (and one node of the tree). */
+  summary(id: string): Promise<SessionPage> {
+    return this.call<SessionPage>("GET", `/api/sessions/${encodeURIComponent(id)}?limit=1&steps=${ALL_STEPS}`);
+  }
+
+  /** Every page of the session's tree, from the compact tree route (columns of ids, parents, short texts; no tokens). */
+  async tree(id: string): Promise<TreePage[]> {
+    const base = `/api/sessions/${encodeURIComponent(id)}/tree`;
+    const pages = [await this.call<TreePage>("GET", base)];
+    for (let c = pages[0]!.page.nextCursor; c !== null; c = pages[pages.length - 1]!.page.nextCursor)
+      pages.push(await this.call<TreePage>("GET", `${base}?cursor=${c}`));
+    return pages;
+  }
+
+  /** A session as the page first shows it: the summary and the whole tree (20,000 nodes in one page), read side by side. */
+  async session(id: string): Promise<{ summary: SessionPage; tree: TreePage[] }> {
+    const [summary, tree] = await Promise.all([this.summary(id), this.tree(id)]);
+    return { summary, tree };
   }
 
   events(id: string): EventSource {

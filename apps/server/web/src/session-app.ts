@@ -1,5 +1,5 @@
 // One session on the page: loads it once, applies its live events in place, wires the panels, the tree and the keyboard to the API.
-import { type ApiClient, ApiError, type SessionPage } from "./api-client.js";
+import { type ApiClient, ApiError } from "./api-client.js";
 import { el } from "./format.js";
 import { renderInspector } from "./inspector-view.js";
 import { ShortcutGuard } from "./shortcut-guard.js";
@@ -186,7 +186,8 @@ export class SessionApp {
   async start(): Promise<void> {
     // Events open once the session loads: a tab without the server's token is asked for it, not left retrying.
     try {
-      this.store = new SessionStore(await this.api.session(this.sessionId));
+      const { summary, tree } = await this.api.session(this.sessionId);
+      this.store = new SessionStore(summary, tree);
     } catch (err) {
       this.showError(err);
       return;
@@ -242,6 +243,17 @@ export class SessionApp {
     if (c.tree || c.appended.length) this.tree.update(this.treeSource());
     document.body.dataset.version = String(store.version);
     if (c.resync) void this.sync();
+    if (c.retree) void this.retree();
+  }
+
+  /** Read the tree again for nodes made between the first read and the live stream (rare: only a busy session). */
+  private async retree(): Promise<void> {
+    try {
+      const tree = await this.api.tree(this.sessionId);
+      if (this.store?.addTree(tree)) this.tree.update(this.treeSource());
+    } catch (err) {
+      this.showError(err);
+    }
   }
 
   private treeSource() {
@@ -308,7 +320,7 @@ export class SessionApp {
       do {
         this.dirty = false;
         try {
-          const summary = await this.api.call<SessionPage>("GET", `${this.base}?limit=1`);
+          const summary = await this.api.summary(this.sessionId);
           const store = this.store;
           if (!store) continue;
           const before = store.page.currentPath;

@@ -1,5 +1,5 @@
 // The page's copy of one session: the server's summary plus every node it has seen, kept current by applying live events in place.
-import type { DecisionSummary, NodeSummary, SessionPage } from "./api-client.js";
+import type { DecisionSummary, NodeSummary, SessionPage, TreeDecision, TreePage } from "./api-client.js";
 
 /** What an applied event changed, so each view redraws only its own part. */
 export interface Changes {
@@ -13,6 +13,8 @@ export interface Changes {
   status: boolean;
   /** The event carried too little to apply here; read the summary again. */
   resync: boolean;
+  /** The tree read is older than the live stream: read the tree again for the nodes in between. */
+  retree: boolean;
 }
 
 export function noChanges(): Changes {
@@ -24,6 +26,7 @@ export function noChanges(): Changes {
     tree: false,
     status: false,
     resync: false,
+    retree: false,
   };
 }
 
@@ -37,6 +40,7 @@ export function mergeChanges(a: Changes, b: Changes): Changes {
     tree: a.tree || b.tree,
     status: a.status || b.status,
     resync: a.resync || b.resync,
+    retree: a.retree || b.retree,
   };
 }
 
@@ -51,6 +55,8 @@ interface CandidatesEvent {
   decisionId: string;
   parentNodeId: string;
   candidates: { id: string; text: string; stepLogprob: number | null }[];
+  /** The decision record as the server holds it after the candidates were added. */
+  decision?: DecisionSummary;
 }
 
 interface DecisionEvent {
@@ -58,9 +64,9 @@ interface DecisionEvent {
   action: "choose" | "clarify" | "stop";
   chosenNodeId: string | null;
   chosenBy: DecisionSummary["chosenBy"];
-  reason: string | null;
   chosenText: string | null;
-  logprobGap: number | null;
+  /** The resolved decision record as the server holds it. */
+  decision?: DecisionSummary;
 }
 
 const END_WORDS: Record<string, string> = {
@@ -78,43 +84,65 @@ export function endNotice(reason: string, detail: string | null): EndNotice {
   return { reason, detail, text: detail ? `${words} (${detail})` : words };
 }
 
-function openDecision(e: CandidatesEvent): DecisionSummary {
-  return {
-    id: e.decisionId,
-    parentNodeId: e.parentNodeId,
-    candidateNodeIds: e.candidates.map((c) => c.id),
-    action: null,
-    chosenNodeId: null,
-    chosenBy: null,
-    reason: null,
-    clarificationQuestion: null,
-    candidatesInTension: null,
-    whatHingesOnIt: null,
-    humanResponse: null,
-    maxLogprob: null,
-    chosenLogprob: null,
-    logprobGap: null,
-    timestamp: new Date().toISOString(),
-    resolvedAt: null,
-  } as DecisionSummary;
-}
-
 export class SessionStore {
   page: SessionPage;
   /** Every node seen, in creation order (a parent before its children). */
   readonly nodes = new Map<string, NodeSummary>();
-  readonly decisions = new Map<string, DecisionSummary>();
+  /** What the tree knows of every decision (the full records of the path's are in `page.history`). */
+  readonly decisions = new Map<string, TreeDecision>();
+  /** Full decision records (reasons, gaps, questions) of the summaries and live events: what history shows. */
+  readonly records = new Map<string, DecisionSummary>();
   version: number;
+  /** Node ids by creation index, as the tree pages number them (a page's parents are such indices). */
+  private readonly order: string[] = [];
+  /** The version of the tree pages read last. */
+  treeVersion: number;
   /** The last run end or failure, shown until the next action. */
   notice: EndNotice | null = null;
 
-  constructor(full: SessionPage) {
-    this.page = full;
-    this.version = full.version;
-    // The constructor's page is the full one; its nodes go to the map, not to every later copy of the summary.
-    for (const n of full.nodes) this.nodes.set(n.id, n);
-    for (const d of full.decisions) this.decisions.set(d.id, d);
-    this.mergeSummary(full);
+  constructor(summary: SessionPage, tree: TreePage[]) {
+    this.page = summary;
+    // The older of the two reads: a live event newer than it is applied, an older one is already in.
+    this.treeVersion = Math.min(...tree.map((p) => p.version));
+    this.version = Math.min(summary.version, this.treeVersion);
+    this.addTree(tree);
+    this.mergeSummary(summary);
+    this.version = Math.min(summary.version, this.treeVersion);
+  }
+
+  /** Learn the nodes and decisions of tree pages; what events already told is newer and stays. */
+  addTree(pages: TreePage[]): boolean {
+    let added = false;
+    for (const p of pages) {
+      const c = p.nodes;
+      const base = p.page.cursor;
+      for (let j = 0; j < c.id.length; j++) this.order[base + j] = c.id[j]!;
+      for (let j = 0; j < c.id.length; j++) {
+        if (this.nodes.has(c.id[j]!)) continue;
+        const parent = c.parent[j]!;
+        // Parents are given by creation index; a parent on an earlier page is found through the ids kept in order.
+        const parentId = parent < 0 ? null : (this.order[parent] ?? null);
+        this.nodes.set(c.id[j]!, {
+          id: c.id[j]!,
+          parentId,
+          text: c.text[j]!,
+          stepLogprob: c.stepLogprob[j]!,
+          decisionId: p.decisions[c.decision[j]!]?.id ?? null,
+          chosenBy: c.chosenBy[j] as NodeSummary["chosenBy"],
+          origin: c.origin[j] as NodeSummary["origin"],
+        });
+        added = true;
+      }
+      for (const d of p.decisions) {
+        const known = this.decisions.get(d.id);
+        if (!known || (known.action === null && d.action !== null)) {
+          this.decisions.set(d.id, d);
+          added = true;
+        }
+      }
+      this.treeVersion = Math.max(this.treeVersion, p.version);
+    }
+    return added;
   }
 
   get tip(): string {
@@ -129,12 +157,18 @@ export class SessionStore {
     if (this.page !== summary && summary.version < this.version) return false;
     this.page = { ...summary, nodes: [] };
     this.version = Math.max(this.version, summary.version);
-    for (const n of summary.path) if (!this.nodes.has(n.id)) this.nodes.set(n.id, n);
-    for (const n of summary.open?.candidates ?? []) if (!this.nodes.has(n.id)) this.nodes.set(n.id, n);
-    for (const d of summary.history) this.decisions.set(d.id, d);
-    if (summary.open) this.decisions.set(summary.open.decision.id, summary.open.decision);
-    if (summary.pendingClarification) this.decisions.set(summary.pendingClarification.id, summary.pendingClarification);
+    // The summary's nodes are whole (the tree's texts may be cut) and current.
+    for (const n of summary.path) this.nodes.set(n.id, n);
+    for (const n of summary.open?.candidates ?? []) this.nodes.set(n.id, n);
+    for (const d of summary.history) this.learn(d);
+    if (summary.open) this.learn(summary.open.decision);
+    if (summary.pendingClarification) this.learn(summary.pendingClarification);
     return true;
+  }
+
+  private learn(d: DecisionSummary): void {
+    this.decisions.set(d.id, d);
+    this.records.set(d.id, d);
   }
 
   /** Apply one live event; what it cannot express is flagged for a summary read. */
@@ -142,7 +176,9 @@ export class SessionStore {
     const c = noChanges();
     if (type === "hello") {
       // Subscribed after the first read: anything that happened in between is read again.
-      c.resync = typeof data.version === "number" && data.version > this.version;
+      const v = typeof data.version === "number" ? data.version : -1;
+      c.resync = v > this.version;
+      c.retree = v > this.treeVersion;
       return c;
     }
     if (typeof data.version === "number") this.version = Math.max(this.version, data.version);
@@ -209,9 +245,12 @@ export class SessionStore {
       }
       fresh.push(node);
     }
-    const decision = this.decisions.get(e.decisionId) ?? openDecision(e);
-    const updated = { ...decision, candidateNodeIds: e.candidates.map((x) => x.id) };
-    this.decisions.set(e.decisionId, updated);
+    if (!e.decision) {
+      c.resync = true;
+      return;
+    }
+    const updated = e.decision;
+    this.learn(updated);
     if (e.parentNodeId === this.tip) {
       this.page = { ...this.page, open: { decision: updated, candidates: fresh }, stopped: false };
       c.candidates = true;
@@ -219,21 +258,12 @@ export class SessionStore {
   }
 
   private applyDecision(e: DecisionEvent, c: Changes): void {
-    const known = this.decisions.get(e.decisionId);
-    if (!known) {
+    const d = e.decision;
+    if (!d) {
       c.resync = true;
       return;
     }
-    const d: DecisionSummary = {
-      ...known,
-      action: e.action,
-      chosenNodeId: e.chosenNodeId,
-      chosenBy: e.chosenBy,
-      reason: e.reason,
-      logprobGap: e.logprobGap,
-      resolvedAt: new Date().toISOString(),
-    };
-    this.decisions.set(d.id, d);
+    this.learn(d);
     c.tree = true;
     if (d.parentNodeId !== this.tip || e.action === "clarify") {
       c.resync = true;

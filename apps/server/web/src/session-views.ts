@@ -1,5 +1,5 @@
 // The session's panels: the current text (appended to in place, scrolled with the tip), the candidates under it, a pending clarification and the history.
-import type { DecisionSummary, NodeSummary } from "./api-client.js";
+import type { DecisionSummary, NodeSummary, TreeDecision } from "./api-client.js";
 import { el, formatLogprob } from "./format.js";
 import type { SessionStore } from "./session-store.js";
 
@@ -218,7 +218,7 @@ export class CandidatesView {
   private renderDecided(store: SessionStore, busy: string | null): void {
     this.decided.replaceChildren();
     const page = store.page;
-    let made: DecisionSummary | null = null;
+    let made: TreeDecision | null = null;
     if (!page.open && !page.stopped) {
       for (const d of store.decisions.values()) if (d.parentNodeId === store.tip && d.action === "choose") made = d;
     }
@@ -375,7 +375,7 @@ export class HistoryView {
 
   private line(i: number): HTMLElement | null {
     const n = this.steps[i]!;
-    const d = n.decisionId ? this.store!.decisions.get(n.decisionId) : undefined;
+    const d = n.decisionId ? this.store!.records.get(n.decisionId) : undefined;
     return d ? historyLine(d, n, this.store!, i + 1) : null;
   }
 

@@ -1,5 +1,5 @@
 // Turns a session's nodes and decisions into the tree's data: a display status per node, and parent indices for the layout.
-import type { DecisionSummary, NodeSummary } from "./api-client.js";
+import type { NodeSummary, TreeDecision } from "./api-client.js";
 
 export type NodeStatus = "root" | "path" | "chosen" | "rejected" | "open" | "edited";
 
@@ -30,7 +30,7 @@ export interface TreeData {
   parents: Int32Array;
 }
 
-function statusOf(node: NodeSummary, onPath: Set<string>, decision: DecisionSummary | undefined): NodeStatus {
+function statusOf(node: NodeSummary, onPath: Set<string>, decision: TreeDecision | undefined): NodeStatus {
   if (node.parentId === null) return "root";
   if (onPath.has(node.id)) return "path";
   if (!decision || decision.action === null) return "open";
@@ -43,7 +43,7 @@ function statusOf(node: NodeSummary, onPath: Set<string>, decision: DecisionSumm
 /** What the tree is drawn from: every known node in creation order, the decisions, and the current path. */
 export interface TreeSource {
   nodes: Iterable<NodeSummary>;
-  decisions: Map<string, DecisionSummary>;
+  decisions: Map<string, TreeDecision>;
   currentPath: readonly string[];
 }
 

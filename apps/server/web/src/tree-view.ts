@@ -75,6 +75,11 @@ export interface TreeViewHandlers {
  */
 const LAYOUT_EVERY_MS = 1000;
 
+/** A full draw slower than this makes pan and zoom move the last drawn picture instead, until the gesture rests. */
+const SLOW_DRAW_MS = 8;
+/** How long pan and zoom must rest before the tree is drawn in full again. */
+const REST_MS = 120;
+
 export class TreeView {
   private readonly canvas: HTMLCanvasElement;
   private readonly tooltip: HTMLDivElement;
@@ -101,6 +106,14 @@ export class TreeView {
   lastLayoutMs = 0;
   /** How many layouts were made (a live run must not lay the tree out once per event). */
   layouts = 0;
+  /** Full draws and moved-picture frames so far (for the page's own performance checks). */
+  fullDraws = 0;
+  quickDraws = 0;
+  /** The last full draw as a picture, and the transform it was drawn at. */
+  private readonly picture = document.createElement("canvas");
+  private pictureAt: ZoomTransform | null = null;
+  private moving = false;
+  private restTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly container: HTMLElement,
@@ -129,6 +142,16 @@ export class TreeView {
         this.transform = event.transform;
         // A writer who pans or zooms away is looking at something: stop pulling the view to the tip.
         if (event.sourceEvent && event.sourceEvent.type !== "wheel" && this.following) this.setFollow(false);
+        // A user's gesture on a big tree moves the last picture each frame; the tree is drawn again once it rests.
+        if (event.sourceEvent && this.lastDrawMs > SLOW_DRAW_MS && this.pictureAt) {
+          this.moving = true;
+          if (this.restTimer) clearTimeout(this.restTimer);
+          this.restTimer = setTimeout(() => {
+            this.restTimer = null;
+            this.moving = false;
+            this.schedule();
+          }, REST_MS);
+        }
         this.schedule();
       });
     select(this.canvas).call(this.zoomBehavior).on("dblclick.zoom", null);
@@ -314,6 +337,7 @@ export class TreeView {
     this.canvas.height = Math.max(1, Math.round(height * dpr));
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${height}px`;
+    this.pictureAt = null;
     this.schedule();
   }
 
@@ -321,10 +345,42 @@ export class TreeView {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
+      if (this.moving && this.pictureAt) {
+        this.drawPicture(this.pictureAt);
+        this.quickDraws++;
+        return;
+      }
       const t0 = performance.now();
       this.draw();
       this.lastDrawMs = performance.now() - t0;
+      this.fullDraws++;
+      this.keepPicture();
     });
+  }
+
+  /** Keep the frame just drawn, to be moved around while the user pans and zooms. */
+  private keepPicture(): void {
+    if (this.lastDrawMs <= SLOW_DRAW_MS || !this.laid) {
+      this.pictureAt = null;
+      return;
+    }
+    this.picture.width = this.canvas.width;
+    this.picture.height = this.canvas.height;
+    this.picture.getContext("2d")?.drawImage(this.canvas, 0, 0);
+    this.pictureAt = this.transform;
+  }
+
+  /** The kept picture, scaled and shifted from the transform it was drawn at to the current one. */
+  private drawPicture(at: ZoomTransform): void {
+    const ctx = this.canvas.getContext("2d");
+    if (!ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    const t = this.transform;
+    const r = t.k / at.k;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.setTransform(r, 0, 0, r, dpr * (t.x - r * at.x), dpr * (t.y - r * at.y));
+    ctx.drawImage(this.picture, 0, 0);
   }
 
   private hit(e: MouseEvent): Point | null {
@@ -389,13 +445,18 @@ export class TreeView {
       const s = n.data.status;
       groups[s === "path" ? "path" : s === "rejected" ? "dim" : "normal"].push(n);
     }
+    // Far out a curve is a few pixels long: a straight line looks the same and costs less.
+    const straight = t.k < 0.35;
     const stroke = (list: Point[], color: string, width: number) => {
       ctx.beginPath();
       for (const n of list) {
         const p = n.parent!;
-        const mx = (p.y + n.y) / 2;
         ctx.moveTo(p.y, p.x);
-        ctx.bezierCurveTo(mx, p.x, mx, n.x, n.y, n.x);
+        if (straight) ctx.lineTo(n.y, n.x);
+        else {
+          const mx = (p.y + n.y) / 2;
+          ctx.bezierCurveTo(mx, p.x, mx, n.x, n.y, n.x);
+        }
       }
       ctx.strokeStyle = color;
       ctx.lineWidth = width * px;
