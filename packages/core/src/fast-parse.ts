@@ -279,6 +279,23 @@ export function shareSiblingStrings(node: LoomNode, previous: LoomNode): void {
   if (node.parentId !== null && node.parentId === previous.parentId) node.parentId = previous.parentId;
   if (node.decisionId !== null && node.decisionId === previous.decisionId) node.decisionId = previous.decisionId;
   if (node.createdAt === previous.createdAt) node.createdAt = previous.createdAt;
+  // Siblings come from one generator call, so their provenance is usually equal: one object for them all
+  // (safe for the reason EMPTY is: records are replaced whole, never changed in place).
+  if (node.meta !== previous.meta && sameFlatRecord(node.meta, previous.meta)) node.meta = previous.meta;
+}
+
+/** Same keys in the same order with the same primitive values (a nested object makes them differ). */
+function sameFlatRecord(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i]) return false;
+    const v = a[k];
+    if ((typeof v === "object" && v !== null) || !Object.is(v, b[k])) return false;
+  }
+  return true;
 }
 
 const LoomFrameSchema = LoomSchema.omit({ nodes: true, decisions: true });

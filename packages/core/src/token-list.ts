@@ -120,6 +120,59 @@ export class TokenList implements Iterable<Token> {
     return new TokenList(tokens.length, parts.join(""), nums);
   }
 
+  /**
+   * The packed parts as they are (for a compact on-disk form: @loom/io writes them as bytes), not copies:
+   * callers must not change `nums`.
+   */
+  packed(): { readonly length: number; readonly data: string; readonly nums: readonly number[] } {
+    return { length: this.length, data: this.data, nums: this.nums };
+  }
+
+  /**
+   * A TokenList from parts that `packed()` gave, or null when they do not hold together (a damaged or forged
+   * file): every length and count must stay inside `data`, `nums` must hold exactly one number per id,
+   * logprob and alternative, ids must be safe integers and every number finite (what TokenSchema accepts).
+   * `nums` is kept, not copied.
+   */
+  static fromPacked(length: number, data: string, nums: number[]): TokenList | null {
+    if (!Number.isSafeInteger(length) || length < 0) return null;
+    const end = data.length;
+    let at = 0;
+    let n = 0;
+    // A varint as the writer makes it (characters below 256, at most 4 of them), or -1.
+    const varint = (): number => {
+      let v = 0;
+      let scale = 1;
+      for (let k = 0; k < 4 && at < end; k++) {
+        const c = data.charCodeAt(at++);
+        if (c < 128) return v + c * scale;
+        if (c > 255) return -1;
+        v += (c - 128) * scale;
+        scale *= 128;
+      }
+      return -1;
+    };
+    const text = (): boolean => {
+      const len = varint();
+      if (len < 0 || at + len > end) return false;
+      at += len;
+      return true;
+    };
+    for (let i = 0; i < length; i++) {
+      const flags = varint();
+      if (flags < 0 || flags > 7 || !text()) return null;
+      if (flags & HAS_ID && !Number.isSafeInteger(nums[n++])) return null;
+      if (flags & HAS_LOGPROB && !Number.isFinite(nums[n++])) return null;
+      if (flags & HAS_TOP) {
+        const count = varint();
+        if (count < 0) return null;
+        for (let j = 0; j < count; j++) if (!text() || !Number.isFinite(nums[n++])) return null;
+      }
+    }
+    if (at !== end || n !== nums.length) return null;
+    return new TokenList(length, data, nums);
+  }
+
   /** Every token as a plain object, in order (a fresh array each call). */
   toArray(): Token[] {
     const out: Token[] = new Array(this.length);

@@ -9,8 +9,8 @@ export const LOCK_FILE = "lock";
 export const STATE_DIR = "state";
 
 /** Versions of each file kind this build writes (and reads, after migrating older ones). */
-export const SNAPSHOT_VERSION = 2;
-export const JOURNAL_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
+export const JOURNAL_VERSION = 3;
 export const MANIFEST_VERSION = 2;
 export const STATE_VERSION = 1;
 
@@ -18,8 +18,9 @@ export const SNAPSHOT_FORMAT = "loom-snapshot";
 export const STATE_FORMAT = "loom-state";
 
 /**
- * The snapshot as a record. Version 2 is stored in checksummed frames (snapshot-frames.ts) and version 1
- * as one JSON document; both decode to this shape.
+ * The snapshot as a record. Versions 2 and 3 are stored in checksummed frames (snapshot-frames.ts) and
+ * version 1 as one JSON document; all decode to this shape. From version 3 a node record's `tokens` may be
+ * a packed string (token-codec.ts) rather than a token array; readers turn it into the TokenList.
  */
 export const SnapshotSchema = z.object({
   format: z.literal(SNAPSHOT_FORMAT),
@@ -35,7 +36,7 @@ export const SnapshotSchema = z.object({
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 
-/** A journal line (version 2 lines end in a `crc` key, checked before parsing and not part of the record). */
+/** A journal line (version 2 lines on end in a `crc` key, checked before parsing and not part of the record; from version 3 the nodes an op carries may hold packed tokens, as in snapshots). */
 export const JournalLineSchema = z.object({
   version: z.literal(JOURNAL_VERSION),
   /** 1, 2, 3… across the session's life; never reused, so a snapshot can say what it covers. */

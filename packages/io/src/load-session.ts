@@ -27,6 +27,7 @@ import { auditManifest, type ManifestAudit } from "./manifest-audit.js";
 import { migrate, type MigrationRegistry } from "./migrations.js";
 import { scanNdjson } from "./ndjson.js";
 import { readSnapshotFile } from "./snapshot-reader.js";
+import { reviveOpTokens } from "./token-codec.js";
 import { parseOrThrow } from "./zod-issue.js";
 
 export interface LoadOptions {
@@ -163,6 +164,7 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   let lastSeq = 0;
   let replayed = 0;
   const journal = await scanNdjson(journalPath, {}, ({ line, value }) => {
+    reviveOpTokens(value, journalPath, line);
     const l = migrate("journal", value, { file: journalPath, line }, options.migrations);
     migrated ||= l.migrated;
     const entry =

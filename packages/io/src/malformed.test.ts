@@ -266,9 +266,36 @@ const cases: Case[] = [
   },
   {
     name: "journal: newer line version",
-    corrupt: (d) => editJournalOp(d, 0, (e) => (e.version = 3)),
+    corrupt: (d) => editJournalOp(d, 0, (e) => (e.version = 4)),
     file: "journal.ndjson",
     message: /journal\.ndjson:1 \(field version\).*newer Loom/,
+  },
+  {
+    name: "journal: packed tokens that do not hold together (re-sealed)",
+    corrupt: (d) => editJournalOp(d, 0, (e) => (e.op.nodes[0].tokens = "BgIBAAAA")),
+    file: "journal.ndjson",
+    message:
+      /journal\.ndjson:1 \(field op\.nodes\[0\]\.tokens\): op\.nodes\[0\] has tokens that are not a packed token list/,
+  },
+  {
+    name: "journal: packed tokens in a version-2 line (which had none)",
+    corrupt: (d) =>
+      editJournalOp(d, 0, (e) => {
+        e.version = 2;
+        e.op.nodes[0].tokens = "AQUBAyB0d28AAAAAAADwvw==";
+      }),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:1 \(field op\.nodes\[0\]\.tokens\).*format version 2 has no packed tokens/,
+  },
+  {
+    name: "snapshot: a node's packed tokens that do not hold together (checksums valid)",
+    corrupt: (d) =>
+      editJson(d, (s) => {
+        (s.loom.nodes[ids.a] as unknown as Record<string, unknown>).tokens = "AQUBAyB0d28AAAAAAADw";
+        return s;
+      }),
+    file: "loom.json",
+    message: /loom\.json \(field frame \d+, node record \d+\.tokens\)/,
   },
   {
     name: "journal: a flipped byte in a line that still parses",

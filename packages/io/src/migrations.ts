@@ -27,9 +27,15 @@ export const defaultMigrations: MigrationRegistry = {
     0: (bare) => ({ format: SNAPSHOT_FORMAT, version: 1, seq: 0, loom: { ...bare, version: 1 } }),
     // Version 2 changed only the container (checksummed frames); the record is the same.
     1: (record) => ({ ...record, version: 2 }),
+    // Version 3 lets node records hold packed tokens; token arrays stay valid, so a version-2 record is one.
+    2: (record) => ({ ...record, version: 3 }),
   },
-  // Version 2 lines carry a checksum, verified before parsing; the record is the same.
-  journal: { 1: (record) => ({ ...record, version: 2 }) },
+  journal: {
+    // Version 2 lines carry a checksum, verified before parsing; the record is the same.
+    1: (record) => ({ ...record, version: 2 }),
+    // As for snapshots: version 3 adds packed tokens, and a version-2 line is a valid version-3 one.
+    2: (record) => ({ ...record, version: 3 }),
+  },
   manifest: { 1: (record) => ({ ...record, version: 2 }) },
 };
 

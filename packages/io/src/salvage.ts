@@ -21,6 +21,7 @@ import { migrate } from "./migrations.js";
 import { scanNdjson } from "./ndjson.js";
 import { createSession } from "./session.js";
 import { readSnapshotFile } from "./snapshot-reader.js";
+import { reviveOpTokens } from "./token-codec.js";
 
 export interface SalvageResult {
   /** The new session directory. */
@@ -158,6 +159,12 @@ function makeWhole(loom: Loom, file: string, lost: string[]): void {
 async function replayJournal(dir: string, loom: Loom, snapshotSeq: number, lost: string[]): Promise<void> {
   const file = join(dir, JOURNAL_FILE);
   const read = await scanNdjson(file, { onDamage: (e) => lost.push(e.message) }, ({ line, value }) => {
+    try {
+      reviveOpTokens(value, file, line);
+    } catch (error) {
+      if (!IoError.isInstance(error)) throw error;
+      return void lost.push(`${file}:${line}: ${error.message}`);
+    }
     const parsed = JournalLineSchema.safeParse(migrate("journal", value, { file, line }).record);
     if (!parsed.success) return void lost.push(`${file}:${line}: not a valid journal line`);
     if (parsed.data.seq <= snapshotSeq) return;

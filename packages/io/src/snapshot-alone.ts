@@ -1,4 +1,4 @@
-// Reads a format-2 snapshot's head and path frames when the snapshot alone is the session: nothing in the journal after it, no manifest line it does not vouch for.
+// Reads a framed snapshot's head and path frames when the snapshot alone is the session: nothing in the journal after it, no manifest line it does not vouch for.
 import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
@@ -29,7 +29,7 @@ async function sizeOf(file: string): Promise<number | null> {
 
 const HEAD_READ_BYTES = 1024 * 1024;
 
-/** The head and path frames of a format-2 snapshot, or null when the file is another format or has no path frame (only readers of the whole loom need none). */
+/** The head and path frames of a framed snapshot (format 2 or 3), or null when the file is another format or has no path frame (only readers of the whole loom need none). */
 export async function readHeadAndPath(file: string): Promise<HeadAndPath | null> {
   const handle = await open(file, "r");
   try {
@@ -59,7 +59,10 @@ export async function readHeadAndPath(file: string): Promise<HeadAndPath | null>
 export async function readSnapshotAlone(dir: string): Promise<HeadAndPath | null> {
   if ((await sizeOf(join(dir, JOURNAL_FILE))) !== 0) return null;
   const frames = await readHeadAndPath(join(dir, SNAPSHOT_FILE));
-  if (!frames || frames.head["format"] !== SNAPSHOT_FORMAT || frames.head["version"] !== SNAPSHOT_VERSION) return null;
+  // Version 2's frames are laid out as version 3's (only node records' tokens differ, read by their version).
+  const version = frames?.head["version"];
+  if (!frames || frames.head["format"] !== SNAPSHOT_FORMAT || (version !== 2 && version !== SNAPSHOT_VERSION))
+    return null;
   const vouched = frames.head["manifestBytes"];
   if (typeof vouched !== "number" || (await sizeOf(join(dir, MANIFEST_FILE))) !== vouched) return null;
   return frames;

@@ -5,6 +5,7 @@ import { DecisionEventSchema, loomDigest, NodeSchema, TokenList, type Loom, type
 import type { z } from "zod";
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
 import { FLAG_DEFLATE, FrameType, frameHeader, SNAPSHOT_MAGIC } from "./snapshot-frames.js";
+import { packTokens } from "./token-codec.js";
 
 /** Keys whose value may be left out when it equals the schema default (zod fills it back in on load), with that default. */
 function defaultsOf(schema: z.ZodObject): Map<string, unknown> {
@@ -44,9 +45,9 @@ function sparse<T extends object>(record: T, defaults: Map<string, unknown>): Re
 }
 
 /**
- * The JSON of one record as snapshots and the journal write it (sparse). A node's packed tokens are
- * written straight from their packed form (TokenList.toJSONText), after the other fields: building the
- * plain token objects only to serialise them was most of what a commit cost.
+ * The JSON of one record as snapshots and the journal write it (sparse). A node's tokens are written
+ * after the other fields, in their packed form (token-codec.ts: one base64 string), or as plain tokens
+ * straight from the packed form (TokenList.toJSONText) when the texts cannot be carried as UTF-8.
  */
 function recordJson(record: object, defaults: Map<string, unknown>): string {
   const tokens = (record as { tokens?: unknown }).tokens;
@@ -59,7 +60,8 @@ function recordJson(record: object, defaults: Map<string, unknown>): string {
     if (!defaults.has(key) || !isDefault(value, defaults.get(key))) out[key] = value;
   }
   const rest = JSON.stringify(out);
-  return `${rest.length > 2 ? rest.slice(0, -1) + "," : "{"}"tokens":${tokens.toJSONText()}}`;
+  const packed = packTokens(tokens);
+  return `${rest.length > 2 ? rest.slice(0, -1) + "," : "{"}"tokens":${packed === null ? tokens.toJSONText() : `"${packed}"`}}`;
 }
 
 export interface EncodeOptions {
@@ -318,7 +320,8 @@ function openAtTip(loom: Loom): { decision: object; candidates: object[] } | nul
  * since the previous one: each compaction costs O(changes since the last snapshot), and candidate nodes
  * are not even serialised again (their journaled text is reused).
  *
- * The file (format version 2) is a marker line and a series of frames, each with its own length, type and
+ * The file (container 2, marker `loom-snapshot 2`; records at format version 3, whose node records hold
+ * their tokens packed) is a marker line and a series of frames, each with its own length, type and
  * CRC-32, so that no size of loom needs one string or buffer: head (the loom without its nodes and
  * decisions), path (the text of the current path, its open decision and the loom's digest — totals,
  * latest decisions, the tree around the tip — so that reading them needs no more), nodes and decisions (≤ 1,024 records each, one JSON object per line, deflated), and end (the

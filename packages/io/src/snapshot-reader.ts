@@ -3,8 +3,10 @@ import { isAscii } from "node:buffer";
 import { open, type FileHandle } from "node:fs/promises";
 import { promisify } from "node:util";
 import { gunzip, inflateRawSync } from "node:zlib";
+import { parseDecisionFast, parseNodeFast, shareSiblingStrings, type LoomNode } from "@loom/core";
 import { IoError } from "./io-error.js";
 import { FLAG_DEFLATE, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
+import { revivePackedTokens } from "./token-codec.js";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -73,6 +75,7 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
     options.onDamage(error);
   };
   const ordinal = { nodes: 0, decisions: 0 };
+  let previousNode: LoomNode | null = null;
   const frames = readFrames(handle, file, options.onDamage && ((e) => options.onDamage!(e)));
   for (;;) {
     let next: IteratorResult<Frame>;
@@ -142,7 +145,18 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
             });
           if (Object.hasOwn(into, id))
             throw new IoError("damaged", `${where} repeats the id ${id}`, { file, field: `${where}.id` });
-          into[id] = r;
+          if (into === nodes) {
+            revivePackedTokens(r, record["version"], where, { file });
+            // Parsed now, while the raw record is young garbage, rather than after every frame is read (then
+            // every raw record would have been kept and promoted, only to be dropped): the load's parse of the
+            // loom takes the node as it is. A record the fast path doubts is kept raw for the schema to name.
+            const node = parseNodeFast(r);
+            if (node !== null && previousNode !== null) shareSiblingStrings(node, previousNode);
+            if (node !== null) previousNode = node;
+            into[id] = node ?? r;
+          } else {
+            into[id] = parseDecisionFast(r) ?? r;
+          }
         } catch (error) {
           if (!IoError.isInstance(error)) throw error;
           report(error);

@@ -14,6 +14,7 @@ import { IoError } from "./io-error.js";
 import { readSnapshotAlone } from "./snapshot-alone.js";
 import { readFrames } from "./snapshot-frames.js";
 import { parseJson, payloadText } from "./snapshot-reader.js";
+import { revivePackedTokens } from "./token-codec.js";
 import { parseOrThrow } from "./zod-issue.js";
 
 export type SnapshotRecord = { kind: "node"; record: LoomNode } | { kind: "decision"; record: DecisionEvent };
@@ -42,10 +43,11 @@ export async function readSnapshotRecords(dir: string): Promise<SnapshotRecords 
   if (parsed === null) return null; // a whole read names the problem
   const { nodes: _n, decisions: _d, ...loom } = parsed;
   const file = frames.file;
-  return { loom, texts: texts as string[], records: () => recordsOf(file) };
+  const version = frames.head["version"];
+  return { loom, texts: texts as string[], records: () => recordsOf(file, version) };
 }
 
-async function* recordsOf(file: string): AsyncGenerator<SnapshotRecord> {
+async function* recordsOf(file: string, version: unknown): AsyncGenerator<SnapshotRecord> {
   const handle = await open(file, "r");
   try {
     const seen = { nodes: 0, decisions: 0 };
@@ -59,6 +61,7 @@ async function* recordsOf(file: string): AsyncGenerator<SnapshotRecord> {
         if (end < 0) end = text.length;
         const where = `frame ${frame.index}, ${frame.type === "nodes" ? "node" : "decision"} record ${seen[frame.type]++}`;
         const raw = parseJson(text.slice(start, end), file, where);
+        if (frame.type === "nodes") revivePackedTokens(raw, version, where, { file });
         if (frame.type === "nodes")
           yield { kind: "node", record: parseNodeFast(raw) ?? parseOrThrow(NodeSchema, raw, { file }, where) };
         else

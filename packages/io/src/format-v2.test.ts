@@ -1,0 +1,78 @@
+// A session written by format version 2 (tokens as JSON arrays in the snapshot and the journal) opens as that build read it, and a writer moves it to version 3 (packed tokens) without losing anything.
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { addCandidates, choose, currentText, sequentialEnv } from "@loom/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { fsckSession, openSession, readCurrentPath, readSession } from "./index.js";
+import { readSnapshotRecord } from "./test-support/snapshot-file.js";
+
+const fixture = fileURLToPath(new URL("./__fixtures__/v2-session", import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), "loom-v2-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The loom as the version-2 build read these files (see __fixtures__/v2-session/SOURCE.md). */
+const expected = JSON.parse(readFileSync(join(fixture, "expected-loom.json"), "utf8"));
+const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
+
+function copy(name: string): string {
+  const dir = join(tmp, name);
+  cpSync(fixture, dir, { recursive: true, filter: (src) => !/SOURCE\.md|expected-loom\.json/.test(src) });
+  return dir;
+}
+
+describe("the version-2 format", () => {
+  it("reads as the version-2 build read it, snapshot and journal alike, writing nothing", async () => {
+    const dir = copy("read");
+    const before = readFileSync(join(dir, "journal.ndjson"));
+    const read = await readSession(dir);
+    expect(read.warnings).toEqual([]);
+    expect(plain(read.loom)).toEqual(expected);
+    // The node whose texts are outside Latin-1, with tokens lacking ids and logprobs, came through exactly.
+    const odd = Object.values(read.loom.nodes).find((n) => n.text.startsWith(" café"))!;
+    expect(odd.tokens!.toArray()).toStrictEqual(expected.nodes[odd.id].tokens);
+    expect(readFileSync(join(dir, "journal.ndjson"))).toEqual(before);
+    const view = await readCurrentPath(dir);
+    expect(view.text).toBe(currentText(read.loom));
+  });
+
+  it("a writer rewrites it at version 3 with packed tokens; reopened, nothing changed but what was added", async () => {
+    const dir = copy("write");
+    const session = await openSession(dir);
+    expect(plain(session.loom)).toEqual(expected);
+    const env = sequentialEnv();
+    const tip = session.loom.currentPath.at(-1)!;
+    const open = Object.values(session.loom.decisions).find((d) => d.action === null)!;
+    session.mutate((l) => choose(l, open.id, open.candidateNodeIds[0]!, "human", "after the upgrade", env));
+    const added = session.mutate((l) =>
+      addCandidates(
+        l,
+        open.candidateNodeIds[0]!,
+        [{ text: " new", tokens: [{ text: " new", id: 7, logprob: -1.5 }] }],
+        {
+          env,
+        },
+      ),
+    );
+    const live = plain(session.loom);
+    expect(tip).toBe(open.parentNodeId);
+    // The new journal lines carry packed tokens (a string, not an array of token objects).
+    const lines = readFileSync(join(dir, "journal.ndjson"), "utf8").trim().split("\n");
+    const last = JSON.parse(lines.at(-1)!);
+    expect(last.version).toBe(3);
+    expect(typeof last.op.nodes[0].tokens).toBe("string");
+    await session.close();
+
+    const snap = await readSnapshotRecord(join(dir, "loom.json"));
+    expect(snap.version).toBe(3);
+    const read = await readSession(dir);
+    expect(read.warnings).toEqual([]);
+    expect(plain(read.loom)).toEqual(live);
+    expect(read.loom.nodes[added.nodeIds[0]!]!.tokens!.toArray()).toStrictEqual([
+      { text: " new", id: 7, logprob: -1.5 },
+    ]);
+    const report = await fsckSession(dir);
+    expect(report.problems).toEqual([]);
+  });
+});

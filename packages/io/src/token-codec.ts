@@ -1,0 +1,126 @@
+// A node's tokens on disk (format version 3): the TokenList's packed parts as bytes, base64 in one JSON string, instead of one JSON object per token and alternative.
+import { isAscii } from "node:buffer";
+import { TokenList } from "@loom/core";
+import { IoError } from "./io-error.js";
+
+/*
+ * Why: opening a large session was mostly JSON.parse building (and the collector then freeing) the token
+ * objects of every node — 36 objects, 36 strings and 42 numbers parsed from decimal text for a realistic
+ * node (6 tokens with top-5) — only for them to be packed into a TokenList at once. Written as the packed
+ * parts themselves, a node's tokens are one string that JSON.parse copies and one native base64 decode.
+ *
+ * Bytes: varint token count, varint byte length of `data` (UTF-8), `data`, then each number of `nums`
+ * as a little-endian float64 (exact: every double, -0 included, comes back bit for bit). Varints are
+ * 7 bits per byte, low bits first. A list whose texts are not well-formed UTF-16 (a lone surrogate, which
+ * UTF-8 cannot carry) is written as plain tokens instead: JSON keeps it exactly.
+ */
+
+/** Matches a lone surrogate (paired ones form one code point under the u flag). */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+function varintBytes(n: number, out: number[]): void {
+  while (n >= 128) {
+    out.push(128 | (n % 128));
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+}
+
+/** The base64 text of `list`'s packed form, or null when its texts cannot be carried as UTF-8 (write plain tokens then). */
+export function packTokens(list: TokenList): string | null {
+  const { length, data, nums } = list.packed();
+  if (LONE_SURROGATE.test(data)) return null;
+  const dataBytes = Buffer.byteLength(data, "utf8");
+  const head: number[] = [];
+  varintBytes(length, head);
+  varintBytes(dataBytes, head);
+  const buf = Buffer.allocUnsafe(head.length + dataBytes + nums.length * 8);
+  for (let i = 0; i < head.length; i++) buf[i] = head[i]!;
+  let at = head.length;
+  at += buf.write(data, at, "utf8");
+  for (let i = 0; i < nums.length; i++) at = buf.writeDoubleLE(nums[i]!, at);
+  return buf.toString("base64");
+}
+
+/** Reads a varint at `pos.at`; -1 past the end or beyond 5 bytes. */
+function readVarint(buf: Buffer, pos: { at: number }): number {
+  let v = 0;
+  let scale = 1;
+  for (let k = 0; k < 5 && pos.at < buf.length; k++) {
+    const b = buf[pos.at++]!;
+    if (b < 128) return v + b * scale;
+    v += (b - 128) * scale;
+    scale *= 128;
+  }
+  return -1;
+}
+
+/**
+ * The TokenList of a packed token string, or null when it is not one (bad base64, lengths that do not add
+ * up, numbers that are not finite, ids that are not integers): the caller names the record.
+ */
+export function unpackTokens(text: string): TokenList | null {
+  const buf = Buffer.from(text, "base64");
+  // Buffer.from skips characters outside the alphabet; a string that does not round-trip was not base64.
+  let chars = text.length;
+  if (text.charCodeAt(chars - 1) === 61) chars--; // "="
+  if (text.charCodeAt(chars - 1) === 61) chars--;
+  if (buf.length !== Math.floor((chars * 3) / 4)) return null;
+  const pos = { at: 0 };
+  const length = readVarint(buf, pos);
+  const dataBytes = readVarint(buf, pos);
+  if (length < 0 || dataBytes < 0 || pos.at + dataBytes > buf.length) return null;
+  const dataEnd = pos.at + dataBytes;
+  const rest = buf.length - dataEnd;
+  if (rest % 8 !== 0) return null;
+  const bytes = buf.subarray(pos.at, dataEnd);
+  // latin1 gives the same string as UTF-8 for ASCII bytes, faster.
+  const data = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+  const nums: number[] = new Array(rest / 8);
+  for (let i = 0, at = dataEnd; at < buf.length; i++, at += 8) nums[i] = buf.readDoubleLE(at);
+  return TokenList.fromPacked(length, data, nums);
+}
+
+/** Format version from which node records may hold packed tokens (snapshots and journal lines alike). */
+export const PACKED_TOKENS_FROM = 3;
+
+/**
+ * Turn a node record's packed `tokens` (a string) into its TokenList in place, so the schemas see a valid
+ * token list. Throws IoError naming `where` when the string is not a packed list, or when the record's
+ * format version predates packed tokens.
+ */
+export function revivePackedTokens(
+  node: unknown,
+  version: unknown,
+  where: string,
+  at: { file: string; line?: number },
+): void {
+  if (typeof node !== "object" || node === null) return;
+  const record = node as { tokens?: unknown };
+  const text = record.tokens;
+  if (typeof text !== "string") return;
+  const list = typeof version === "number" && version >= PACKED_TOKENS_FROM ? unpackTokens(text) : null;
+  if (list === null) {
+    throw new IoError("invalid_field", `${where} has tokens that are not a packed token list`, {
+      ...at,
+      field: `${where}.tokens`,
+      expected:
+        typeof version === "number" && version >= PACKED_TOKENS_FROM
+          ? "a token array, or tokens packed as format version 3 writes them"
+          : `a token array (format version ${String(version)} has no packed tokens)`,
+    });
+  }
+  record.tokens = list;
+}
+
+/** revivePackedTokens for the nodes an op carries (addCandidates, editNode) in a journal line (before migration: its own version decides). */
+export function reviveOpTokens(line: Record<string, unknown>, file: string, lineNo: number): void {
+  const op = line["op"];
+  if (typeof op !== "object" || op === null) return;
+  const { nodes, node } = op as { nodes?: unknown; node?: unknown };
+  const version = line["version"];
+  if (Array.isArray(nodes))
+    for (let i = 0; i < nodes.length; i++)
+      revivePackedTokens(nodes[i], version, `op.nodes[${i}]`, { file, line: lineNo });
+  if (node !== undefined) revivePackedTokens(node, version, "op.node", { file, line: lineNo });
+}
