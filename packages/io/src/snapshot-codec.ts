@@ -49,7 +49,7 @@ function sparse<T extends object>(record: T, defaults: Map<string, unknown>): Re
  * after the other fields, in their packed form (token-codec.ts: one base64 string), or as plain tokens
  * straight from the packed form (TokenList.toJSONText) when the texts cannot be carried as UTF-8.
  */
-function recordJson(record: object, defaults: Map<string, unknown>): string {
+function recordJson(record: object, defaults: Map<string, unknown>, plainTokens = false): string {
   const tokens = (record as { tokens?: unknown }).tokens;
   if (!TokenList.is(tokens)) return JSON.stringify(sparse(record, defaults));
   const out: Record<string, unknown> = {};
@@ -60,7 +60,7 @@ function recordJson(record: object, defaults: Map<string, unknown>): string {
     if (!defaults.has(key) || !isDefault(value, defaults.get(key))) out[key] = value;
   }
   const rest = JSON.stringify(out);
-  const packed = packTokens(tokens);
+  const packed = plainTokens ? null : packTokens(tokens);
   return `${rest.length > 2 ? rest.slice(0, -1) + "," : "{"}"tokens":${packed === null ? tokens.toJSONText() : `"${packed}"`}}`;
 }
 
@@ -166,6 +166,7 @@ class ChunkedRecords {
   constructor(
     private readonly defaults: Map<string, unknown>,
     private readonly type: number,
+    private readonly plainTokens = false,
   ) {}
 
   get count(): number {
@@ -238,7 +239,7 @@ class ChunkedRecords {
     for (let i = c << CHUNK_SHIFT; i < end; i++) {
       let json = this.known[i];
       if (json === undefined) {
-        json = recordJson(records[this.ids[i]!]!, this.defaults);
+        json = recordJson(records[this.ids[i]!]!, this.defaults, this.plainTokens);
         if (!full && this.knownChars + json.length <= MAX_KNOWN_CHARS) {
           this.known[i] = json;
           this.knownChars += json.length;
@@ -330,8 +331,17 @@ function openAtTip(loom: Loom): { decision: object; candidates: object[] } | nul
  * longer matches is re-encoded in full.
  */
 export class SnapshotEncoder {
-  private readonly nodes = new ChunkedRecords(NODE_DEFAULTS, FrameType.nodes);
+  private readonly nodes: ChunkedRecords;
   private readonly decisions = new ChunkedRecords(DECISION_DEFAULTS, FrameType.decisions);
+
+  /**
+   * `plainTokens` writes tokens as arrays of token objects (the version-2 record shape, still valid at
+   * version 3): only for benchmarks and tests that compare with it. Journaled encodings (packed) must not
+   * be handed to such an encoder.
+   */
+  constructor(options: { plainTokens?: boolean } = {}) {
+    this.nodes = new ChunkedRecords(NODE_DEFAULTS, FrameType.nodes, options.plainTokens ?? false);
+  }
   private started = false;
 
   /** Record what an op changed, once it has been applied to `loom`; `encoded` is what encodeOp returned for it. */
