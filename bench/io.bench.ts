@@ -241,7 +241,9 @@ async function memoryPerNode(dir: string): Promise<{ packed: number; plain: numb
  * format 3 still reads): the baseline for the packed tokens of format 3, in the same run.
  */
 async function writePlainTokenCopy(dir: string, into: string): Promise<void> {
-  const { loom, seq } = await readSession(dir);
+  const reader = await openSession(dir, { readOnly: true });
+  const { loom, seq } = reader;
+  await reader.close();
   const manifest = readFileSync(join(dir, "manifest.ndjson"));
   const pieces = await new SnapshotEncoder({ plainTokens: true })
     .encode(seq, loom, { manifestBytes: manifest.length })
