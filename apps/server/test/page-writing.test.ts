@@ -349,3 +349,54 @@ test.skipIf(noBrowser)(
     await page.close();
   },
 );
+
+test.skipIf(noBrowser)(
+  "a session not open on the server shows its text and the tree around the tip from the stored digest, before the whole session is read",
+  { timeout: 120_000 },
+  async () => {
+    const loom = realisticLoom({ decisions: 100, branching: 8, seed: 31 });
+    loom.sessionId = "glance";
+    await (await createSession(join(rig.sessionsDir, "glance"), loom)).close();
+    const total = Object.keys(loom.nodes).length;
+    const page = await rig.browser.newPage();
+    // The summary and the tree are held back in the browser: the server sees the glance alone first, so what the
+    // page shows meanwhile can only have come from it.
+    const held: (() => Promise<void>)[] = [];
+    let holding = true;
+    await page.route(/\/api\/sessions\/glance(\/tree)?(\?.*)?$/, (route) =>
+      holding ? void held.push(() => route.continue()) : route.continue(),
+    );
+    await page.goto(`${rig.server.url}/s/glance`);
+    const tail = loom.nodes[loom.currentPath.at(-1)!]!.text;
+    await page.waitForFunction(
+      (t) => document.querySelector('[data-testid="text"]')?.textContent?.includes(t) ?? false,
+      tail,
+    );
+    expect(await page.locator('[data-testid="status"]').textContent()).toContain(`${total} nodes`);
+    // Around the tip: ten steps of the path and their folded branches, not the whole tree (and not counted as it).
+    await page.waitForFunction(() => document.querySelector('[data-testid="tree"]')?.hasAttribute("data-preview"));
+    const preview = Number(await page.locator('[data-testid="tree"]').getAttribute("data-preview"));
+    expect(preview).toBeGreaterThan(10);
+    expect(preview).toBeLessThan(total / 4);
+    expect(await page.locator('[data-testid="tree"]').getAttribute("data-node-count")).toBeNull();
+    expect(held.length).toBeGreaterThanOrEqual(1);
+    // Let the reads through: the whole tree replaces the glance.
+    holding = false;
+    for (const go of held) await go();
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="tree"]')?.getAttribute("data-node-count") === String(n),
+      total,
+      { timeout: 60_000 },
+    );
+    expect(await page.locator('[data-testid="tree"]').getAttribute("data-preview")).toBeNull();
+    await settles(page, async () => {
+      const tip = await treePosition(page, loom.currentPath.at(-1)!);
+      const box = await page.locator('[data-testid="tree-canvas"]').boundingBox();
+      expect(tip, "the tip is placed in the whole tree").not.toBeNull();
+      expect(box, "the tree canvas is on the page").not.toBeNull();
+      // The whole tree is centred on the tip anew (not left where the glance's smaller tree had it).
+      expect(inside({ x: tip!.x, y: tip!.y, width: 1, height: 1 }, box!)).toBe(true);
+    });
+    await page.close();
+  },
+);

@@ -82,3 +82,26 @@ test("`?limit=2` is a page of two nodes and the latest steps, not the whole path
   expect(all.body.history[0].parentNodeId).toBe(loom.rootId);
   expect(JSON.stringify(small.body).length).toBeLessThan(JSON.stringify(all.body).length * 0.8);
 });
+
+test("a glance at a session not yet open comes from its stored digest: the path's text and the tree around the tip", async () => {
+  const other = realisticLoom({ decisions: 40, branching: 8, seed: 9 });
+  other.sessionId = "closed";
+  await (await createSession(join(t.dir, "closed"), other)).close();
+  const res = await t.call("GET", "/api/sessions/closed/glance");
+  expect(res.status).toBe(200);
+  expect(res.body.read).toBe("digest");
+  expect(res.body.path).toEqual(other.currentPath);
+  expect(res.body.texts.join("")).toBe(other.currentPath.map((id) => other.nodes[id]!.text).join(""));
+  expect(res.body.stats.nodes).toBe(Object.keys(other.nodes).length);
+  // Ten steps above the tip, each step's alternatives folded: a window, parents before children.
+  const ids = res.body.tree.map((r: { id: string }) => r.id);
+  expect(ids).toContain(other.currentPath.at(-1));
+  expect(ids).not.toContain(other.rootId);
+  expect(ids.length).toBeLessThan(Object.keys(other.nodes).length / 2);
+  // Asking for it started opening the session: a second glance comes from the open session.
+  await expect
+    .poll(async () => (await t.call("GET", "/api/sessions/closed/glance")).body.read, { timeout: 20_000 })
+    .toBe("open");
+  const unknown = await t.call("GET", "/api/sessions/nothing-here/glance");
+  expect(unknown.status).toBe(404);
+});

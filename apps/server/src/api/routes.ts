@@ -33,6 +33,7 @@ import {
   ErrorBodySchema,
   ExportQuerySchema,
   GenerateBodySchema,
+  GlanceSchema,
   PutBriefBodySchema,
   NodeSummarySchema,
   RerollBodySchema,
@@ -243,6 +244,15 @@ export function apiRoutes(): ApiRoute[] {
           buildSessionPage(live.driver.loom, { cursor, limit, steps, version: live.version, running: live.running }),
         );
       },
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/api/sessions/:id/glance",
+      operationId: "glanceSession",
+      summary:
+        "What a page shows first: the current path's text and the tree around the tip, from the session's stored digest when it is not open yet (it starts opening).",
+      responses: { 200: { description: "The glance.", schema: GlanceSchema }, ...errors },
+      handle: async (ctx) => ({ status: 200, body: await ctx.hub.glance(ctx.params.id!) }),
     }),
     defineRoute({
       method: "GET",

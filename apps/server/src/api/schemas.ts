@@ -206,6 +206,28 @@ export const TreePageSchema = z.object({
   page: PageInfoSchema,
 });
 
+export const GlanceSchema = z.object({
+  id: z.string(),
+  read: z
+    .enum(["open", "digest", "full"])
+    .describe("From the open session, the snapshot's stored digest, or a whole read of the files."),
+  path: z.array(z.string()).describe("Node ids of the current path, root first."),
+  texts: z.array(z.string()).describe("Each path node's text (joined, the text so far)."),
+  stats: z.object({ nodes: z.number().int(), decisions: z.number().int(), depth: z.number().int() }),
+  tree: z
+    .array(
+      z.object({
+        id: z.string(),
+        parentId: z.string().nullable(),
+        onCurrentPath: z.boolean(),
+        text: z.string(),
+        stepLogprob: z.number().nullable(),
+        chosenBy: z.string().nullable(),
+      }),
+    )
+    .describe("The tree around the tip (10 steps), parents first, branches folded at their first node."),
+});
+
 export const SessionSummaryListSchema = z.object({
   sessions: z.array(
     z.object({

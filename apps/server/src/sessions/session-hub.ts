@@ -2,7 +2,8 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { sessionSummary, type Loom, type SessionSummary } from "@loom/core";
-import { readSession } from "@loom/io";
+import { readSession, readSessionView } from "@loom/io";
+import { GLANCE_AROUND, glanceOfLoom, glanceOfView, type Glance } from "./glance.js";
 import { HttpError } from "../http/http-error.js";
 import { LiveSession } from "./live-session.js";
 import type { SessionBackend } from "./session-driver.js";
@@ -35,6 +36,8 @@ async function exists(path: string): Promise<boolean> {
 
 export class SessionHub {
   private readonly live = new Map<string, Promise<LiveSession>>();
+  /** The sessions whose opening is done. */
+  private readonly ready = new Map<string, LiveSession>();
 
   constructor(
     readonly sessionsDir: string,
@@ -113,7 +116,7 @@ export class SessionHub {
     if (this.live.has(id) || (await exists(this.dirOf(id)))) {
       throw new HttpError(409, "session_exists", `a session with id "${id}" already exists`, { field: "sessionId" });
     }
-    const opening = this.backend.create(this.dirOf(id), loom).then((driver) => new LiveSession(id, driver));
+    const opening = this.backend.create(this.dirOf(id), loom).then((driver) => this.keep(new LiveSession(id, driver)));
     this.live.set(id, opening);
     opening.catch(() => this.live.delete(id));
     return opening;
@@ -131,15 +134,40 @@ export class SessionHub {
     // Another request may have started opening it while we checked the disk.
     const again = this.live.get(id);
     if (again) return again;
-    const opening = this.backend.open(dir).then((driver) => new LiveSession(id, driver));
+    const opening = this.backend.open(dir).then((driver) => this.keep(new LiveSession(id, driver)));
     this.live.set(id, opening);
     opening.catch(() => this.live.delete(id));
     return opening;
   }
 
+  private keep(live: LiveSession): LiveSession {
+    this.ready.set(live.id, live);
+    return live;
+  }
+
+  /**
+   * What the page shows first: from the open session, else from the session's stored digest (a few KB however
+   * big the session) while the whole session opens in the background for what comes next.
+   */
+  async glance(id: string): Promise<Glance> {
+    const ready = this.ready.get(assertSessionId(id));
+    if (ready) return glanceOfLoom(ready.driver.loom);
+    const opening = this.get(id);
+    opening.catch(() => {});
+    let view: Awaited<ReturnType<typeof readSessionView>>;
+    try {
+      view = await readSessionView(this.dirOf(id), { decisions: 0, around: GLANCE_AROUND });
+    } catch {
+      // No such session (the opening says 404), or not readable alone: the opened session answers, or its error.
+      return glanceOfLoom((await opening).driver.loom);
+    }
+    return glanceOfView(view);
+  }
+
   async closeAll(): Promise<void> {
     const all = [...this.live.values()];
     this.live.clear();
+    this.ready.clear();
     await Promise.allSettled(all.map(async (p) => (await p).close()));
     await this.backend.close?.();
   }

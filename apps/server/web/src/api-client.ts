@@ -1,9 +1,11 @@
 // The page's HTTP client: JSON calls with the token (if the server needs one) and errors that carry the server's message.
 import type { SessionPage } from "../../src/api/session-page.js";
 import type { TreePage } from "../../src/api/tree-page.js";
+import type { Glance } from "../../src/sessions/glance.js";
 
 export type { DecisionSummary, NodeSummary, SessionPage } from "../../src/api/session-page.js";
 export type { TreeDecision, TreePage } from "../../src/api/tree-page.js";
+export type { Glance } from "../../src/sessions/glance.js";
 
 /** The summary with the whole current path and its history (the text view shows any part of it). */
 const ALL_STEPS = 1_000_000;
@@ -66,6 +68,11 @@ export class ApiClient {
       );
     }
     return json as T;
+  }
+
+  /** The path's text and the tree around the tip, answered from a stored digest before the session is open. */
+  glance(id: string): Promise<Glance> {
+    return this.call<Glance>("GET", `/api/sessions/${encodeURIComponent(id)}/glance`);
   }
 
   /** The session's summary: text, path, history, the open decision (and one node of the tree). */

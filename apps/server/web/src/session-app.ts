@@ -1,5 +1,5 @@
 // One session on the page: loads it once, applies its live events in place, wires the panels, the tree and the keyboard to the API.
-import { type ApiClient, ApiError } from "./api-client.js";
+import { type ApiClient, ApiError, type Glance, type NodeSummary } from "./api-client.js";
 import { el } from "./format.js";
 import { renderInspector } from "./inspector-view.js";
 import { ShortcutGuard } from "./shortcut-guard.js";
@@ -185,6 +185,13 @@ export class SessionApp {
 
   async start(): Promise<void> {
     // Events open once the session loads: a tab without the server's token is asked for it, not left retrying.
+    // A session not open on the server yet takes seconds to open when big; its stored digest answers at once.
+    void this.api.glance(this.sessionId).then(
+      (g) => {
+        if (!this.store && g.read !== "open") this.renderGlance(g);
+      },
+      () => {},
+    );
     try {
       const { summary, tree } = await this.api.session(this.sessionId);
       this.store = new SessionStore(summary, tree);
@@ -261,6 +268,33 @@ export class SessionApp {
     // An iterable (not an iterator): a layout that has to run again reads the nodes again.
     const nodes = { [Symbol.iterator]: () => store.nodes.values() };
     return { nodes, decisions: store.decisions, currentPath: store.page.currentPath };
+  }
+
+  /** The text and the tree around the tip, shown while the whole session is read. */
+  private renderGlance(g: Glance): void {
+    const path: NodeSummary[] = g.path.map((id, i) => ({
+      id,
+      parentId: i ? g.path[i - 1]! : null,
+      text: g.texts[i] ?? "",
+      stepLogprob: null,
+      decisionId: null,
+      chosenBy: null,
+      origin: i ? "generated" : "seed",
+    }));
+    this.text.renderPath(path, false);
+    this.ui.status.textContent = `${this.sessionId} · opening… · ${g.stats.depth} steps · ${g.stats.nodes} nodes`;
+    const shown = new Set(g.tree.map((r) => r.id));
+    const nodes: NodeSummary[] = g.tree.map((r) => ({
+      id: r.id,
+      // The window's top hangs from a node it does not show: drawn as the root of what is shown.
+      parentId: r.parentId !== null && shown.has(r.parentId) ? r.parentId : null,
+      text: r.text,
+      stepLogprob: r.stepLogprob,
+      decisionId: null,
+      chosenBy: r.chosenBy as NodeSummary["chosenBy"],
+      origin: "generated",
+    }));
+    this.tree.update({ nodes, decisions: new Map(), currentPath: g.path, partial: true });
   }
 
   private setConnection(text: string): void {

@@ -83,7 +83,12 @@ export class TextView {
   }
 
   renderAll(store: SessionStore): void {
-    this.path = store.page.path;
+    this.renderPath(store.page.path, store.page.stopped);
+  }
+
+  /** The whole path's text (its last window of segments), from a summary or a glance. */
+  renderPath(path: readonly NodeSummary[], stopped: boolean): void {
+    this.path = path;
     this.first = Math.max(0, this.path.length - TEXT_WINDOW);
     const frag = document.createDocumentFragment();
     frag.append(this.earlier);
@@ -91,7 +96,7 @@ export class TextView {
     this.element.replaceChildren(frag);
     this.count = this.path.length;
     this.updateEarlier();
-    this.markStopped(store.page.stopped);
+    this.markStopped(stopped);
     this.end.jump();
   }
 

@@ -30,9 +30,16 @@ export interface TreeData {
   parents: Int32Array;
 }
 
-function statusOf(node: NodeSummary, onPath: Set<string>, decision: TreeDecision | undefined): NodeStatus {
+function statusOf(
+  node: NodeSummary,
+  onPath: Set<string>,
+  decision: TreeDecision | undefined,
+  partial: boolean,
+): NodeStatus {
   if (node.parentId === null) return "root";
   if (onPath.has(node.id)) return "path";
+  // A glance has no decisions: what is off the path was not taken.
+  if (partial) return "rejected";
   if (!decision || decision.action === null) return "open";
   if (decision.chosenNodeId === node.id) return "chosen";
   if (node.origin === "edit") return "edited";
@@ -45,6 +52,8 @@ export interface TreeSource {
   nodes: Iterable<NodeSummary>;
   decisions: Map<string, TreeDecision>;
   currentPath: readonly string[];
+  /** A glance before the session is read: a part of the tree, without decisions. */
+  partial?: boolean;
 }
 
 /** Statuses and parent indices of every known node; a node whose parent is unknown is left out. */
@@ -69,7 +78,12 @@ export function treeData(source: TreeSource): TreeData {
     parents.push(parent);
     data.push({
       node,
-      status: statusOf(node, onPath, node.decisionId ? decisions.get(node.decisionId) : undefined),
+      status: statusOf(
+        node,
+        onPath,
+        node.decisionId ? decisions.get(node.decisionId) : undefined,
+        source.partial === true,
+      ),
       clarification: clarifiedParents.has(node.id) || inTension.has(node.id),
     });
   }

@@ -201,6 +201,12 @@ export class TreeView {
    * the current interval (events of a fast run fold into one layout).
    */
   update(source: TreeSource): void {
+    // The whole tree after a glance's part of it is laid out at once, not at the next interval.
+    if (this.source?.partial && !source.partial) {
+      this.lastLayoutAt = -Infinity;
+      if (this.layoutTimer) clearTimeout(this.layoutTimer);
+      this.layoutTimer = null;
+    }
     this.source = source;
     if (this.layoutTimer) return;
     const wait = this.lastLayoutAt + LAYOUT_EVERY_MS - performance.now();
@@ -228,7 +234,15 @@ export class TreeView {
       }
       this.laid = placeTree(data, positions);
       this.layouts++;
-      this.container.dataset.nodeCount = String(this.laid.nodes.length);
+      // A glance's part of the tree is not the tree: its count is not the tree's, and the whole tree centres anew.
+      if (source.partial) {
+        this.container.dataset.preview = String(this.laid.nodes.length);
+        delete this.container.dataset.nodeCount;
+      } else {
+        if (this.container.dataset.preview !== undefined) this.placed = false;
+        delete this.container.dataset.preview;
+        this.container.dataset.nodeCount = String(this.laid.nodes.length);
+      }
       const tip = this.tipOf(source);
       if (!this.placed || (this.following && tip !== this.followed)) {
         this.placed = true;
