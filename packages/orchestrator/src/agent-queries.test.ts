@@ -2,7 +2,14 @@
 import { createScriptedGenerator } from "@loom/generators/test";
 import { createSession } from "@loom/io";
 import { anthropicAgentModel, createAgenticSelector } from "@loom/selectors";
-import { ANTHROPIC_RULES, startStrictReplayServer, type RecordedRequest, type StrictReplayServer } from "@loom/testkit";
+import {
+  ANTHROPIC_RULES,
+  anthropicToolReply,
+  lastToolResult,
+  startStrictReplayServer,
+  type RecordedRequest,
+  type StrictReplayServer,
+} from "@loom/testkit";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { Orchestrator } from "./orchestrator.js";
 import { tempDir, testLoom } from "./test-support.js";
@@ -20,26 +27,11 @@ afterEach(async () => {
 
 let calls = 0;
 /** A Messages API reply calling one tool (shaped as the API documents it). */
-function toolCall(name: string, input: unknown) {
-  calls++;
-  return {
-    id: `msg_01Query${calls}`,
-    type: "message",
-    role: "assistant",
-    model: "claude-sonnet-5-5",
-    content: [{ type: "tool_use", id: `toolu_01Query${calls}`, name, input }],
-    stop_reason: "tool_use",
-    stop_sequence: null,
-    usage: { input_tokens: 1500, output_tokens: 50, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
-  };
-}
+const toolCall = (name: string, input: unknown) => anthropicToolReply(++calls, name, input, "Query");
 
 /** The JSON content of the tool result the model received last in `request`. */
-function lastResult(request: RecordedRequest): any {
-  const messages = (request.json as { messages: { content: { type: string; content: string }[] }[] }).messages;
-  const block = messages.at(-1)!.content.find((b) => b.type === "tool_result")!;
-  return JSON.parse(block.content);
-}
+// biome-ignore lint/suspicious/noExplicitAny: results are read field by field as the tools wrote them.
+const lastResult = (request: RecordedRequest): any => lastToolResult(request);
 
 it("an agent asks every query type, branches from a node off the tip, and the defaults are the design's", async () => {
   // Logprobs per token are fixed, so the gaps are known: " a thread" is 1.5 below " the grip".

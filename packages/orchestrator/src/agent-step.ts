@@ -90,6 +90,7 @@ export class AgentStepRunner {
         const approve = steps.human?.approveBriefChange?.bind(steps.human);
         if (!approve) return null;
         return (async () => {
+          steps.bus.emit({ type: "brief-change-proposed", changed, proposed, reason });
           const answer = await approve({
             loom: steps.loom,
             current: steps.loom.brief,
@@ -98,6 +99,7 @@ export class AgentStepRunner {
             reason,
             ...(signal ? { signal } : {}),
           });
+          steps.bus.emit({ type: "brief-change-answered", approved: answer.approved, note: answer.note ?? null });
           if (answer.approved) steps.setBrief(proposed, "agent");
           return { ...answer, version: steps.loom.briefVersion };
         })();

@@ -1,5 +1,5 @@
 // The typed events the orchestrator emits, which the CLI and the server render.
-import type { ChosenBy, DecisionAction } from "@loom/core";
+import type { Brief, ChosenBy, DecisionAction } from "@loom/core";
 import type { SelectionCandidate } from "@loom/selectors";
 import type { SessionUsage } from "./usage.js";
 
@@ -49,6 +49,9 @@ export type OrchestratorEvent =
   | { type: "clarification-answered"; decisionId: string; answer: string }
   /** The brief was replaced by a new version (by the human, or by the agent with the human's approval). */
   | { type: "brief-changed"; version: number; changed: string[]; by: "human" | "agent" }
+  /** The agent proposed a brief change; the human is asked to approve it (answered by `brief-change-answered`). */
+  | { type: "brief-change-proposed"; changed: string[]; proposed: Brief; reason: string }
+  | { type: "brief-change-answered"; approved: boolean; note: string | null }
   /** The current path moved other than by a choice: back, checkout, an edit. */
   | { type: "tip-changed"; tipId: string }
   | { type: "stopped"; reason: StopReason; detail?: string }

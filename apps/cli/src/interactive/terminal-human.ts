@@ -1,6 +1,8 @@
 // The human at a terminal as a HumanInterface: keys choose, stop, reroll, write, go back, show rejected, quit.
 import { currentText, rejectedAt, type SelectorDecision } from "@loom/core";
 import type {
+  BriefChangeAnswer,
+  BriefChangeRequest,
   ClarificationAnswer,
   ClarificationRequest,
   HumanChoiceRequest,
@@ -15,6 +17,7 @@ import { browseBack } from "./browse-back.js";
 import { joinWritten } from "./join-written.js";
 import { Navigated, QuitRequested, type Navigate } from "./interactive-exits.js";
 import { readNumber } from "./read-number.js";
+import { renderBriefChange } from "./render-brief-change.js";
 
 export { Navigated, QuitRequested } from "./interactive-exits.js";
 
@@ -123,6 +126,26 @@ export class TerminalHuman implements HumanInterface {
         decision: { action: "choose", choice: picked.id, reason: "chosen by the human after a clarification" },
       };
     return { answer: answer || "(no answer; decide as you see fit)" };
+  }
+
+  /** The agent's proposed brief change, field by field; y applies it, n refuses (with an optional word why). */
+  async approveBriefChange(request: BriefChangeRequest): Promise<BriefChangeAnswer> {
+    const c = this.out.colors;
+    this.out.write(`\n${renderBriefChange(request, c)}\n${c.bold("Apply this change to the brief? (y/n)")} `);
+    for (;;) {
+      const key = await this.keys.next(request.signal ?? this.signal);
+      if (key.sequence === "y" || key.sequence === "Y") {
+        this.out.write("yes\n");
+        return { approved: true };
+      }
+      if (key.sequence === "n" || key.sequence === "N") {
+        this.out.write(`no\n${c.dim("why not? (told to the agent; Enter skips)")}: `);
+        const why = (await this.keys.line((s) => this.out.write(s), request.signal ?? this.signal)) ?? "";
+        this.out.write("\n");
+        return why.trim() ? { approved: false, note: why.trim() } : { approved: false };
+      }
+      if (key.sequence === "q") throw new QuitRequested();
+    }
   }
 
   async reviewDecision(request: HumanChoiceRequest & { proposed: SelectorDecision }): Promise<SelectorDecision | null> {

@@ -82,6 +82,11 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
     if (interactive) {
       terminal = openTerminal(input.stdin, out.streams.stdout, out.json);
       if (!terminal) throw noTerminal(config.selector.mode);
+    } else if (config.selector.mode === "agentic" && input.stdin.isTTY === true) {
+      // Someone started the agent from a terminal: it may ask them (request_human_input) and must ask them
+      // before it changes the brief (update_brief). Without a terminal the run stays headless and the agent
+      // is told nobody is there.
+      terminal = openTerminal(input.stdin, out.streams.stdout, out.json);
     }
     if (input.from !== undefined) {
       const nodeId = resolveNodeRef(session.loom, input.from, "--from");
@@ -113,7 +118,17 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
         return;
       }
       if (event.type === "decision" && event.action !== "clarify") decided++;
+      // The question is drawn next; a spinner redrawing its line would hide it.
+      if (event.type === "brief-change-proposed") {
+        out.done();
+        screen.done();
+        return;
+      }
       if (interactive) return;
+      if (event.type === "brief-changed") {
+        out.info(`brief version ${event.version} (by the ${event.by}; changed: ${event.changed.join(", ")})`);
+        return;
+      }
       if (event.type === "candidates") {
         out.progress(`step ${step} · ${config.selector.mode} selector choosing among ${event.candidates.length}…`);
       } else if (event.type === "decision") {
@@ -156,7 +171,7 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
     }
     screen.done();
     out.done();
-    if (terminal?.screenIsStdout) out.write("\u001B[2J\u001B[H");
+    if (interactive && terminal?.screenIsStdout) out.write("\u001B[2J\u001B[H");
     const loom = session.loom;
     return {
       ...result,

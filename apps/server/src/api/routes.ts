@@ -1,4 +1,5 @@
 // Every API route: sessions, the loop's actions, live events and export. Handlers compose the packages; they hold no tree logic.
+import { briefRoutes } from "./brief-routes.js";
 import { doctorRoute } from "./doctor-route.js";
 import { sessionOptionsRoutes } from "./session-options-routes.js";
 import { applySessionPolicy } from "./session-policy.js";
@@ -169,6 +170,7 @@ export function apiRoutes(): ApiRoute[] {
   const routes: ApiRoute[] = [
     doctorRoute(),
     ...(sessionOptionsRoutes() as ApiRoute[]),
+    ...(briefRoutes() as ApiRoute[]),
     defineRoute({
       method: "GET",
       path: "/api/openapi.json",

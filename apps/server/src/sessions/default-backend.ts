@@ -135,6 +135,14 @@ class OrchestratedSession implements SessionDriver {
     return this.orch.setBrief(brief);
   }
 
+  get pendingBriefChange() {
+    return this.human.pendingBriefChange;
+  }
+
+  answerBriefChange(answer: { approved: boolean; note?: string }): boolean {
+    return this.human.deliverApproval(answer);
+  }
+
   async answerClarification(decisionId: string, answer: string, resolution: FinalResolution): Promise<void> {
     const decision =
       resolution.action === "choose"

@@ -21,6 +21,10 @@ export interface SessionDriver {
   checkout(nodeId: string): Promise<void>;
   /** Replace the brief (a new journaled version); resolves to the fields that changed. */
   setBrief(brief: Brief): Promise<string[]>;
+  /** The agent's brief change waiting for the human's approval (a server-side run), else null. */
+  readonly pendingBriefChange?: { changed: string[]; proposed: Brief; reason: string } | null;
+  /** Approve or refuse the waiting brief change; false when none waits. */
+  answerBriefChange?(answer: { approved: boolean; note?: string }): boolean;
   answerClarification(decisionId: string, answer: string, resolution: FinalResolution): Promise<void>;
   run(options: { maxSteps?: number; signal: AbortSignal }): Promise<void>;
   /** Change the session's token budget (journaled like any other change). */

@@ -1,5 +1,7 @@
 // The human on the web page, as the orchestrator sees it during a server-side run: questions wait for an answer posted over HTTP.
 import type {
+  BriefChangeAnswer,
+  BriefChangeRequest,
   ClarificationAnswer,
   ClarificationRequest,
   HumanChoiceRequest,
@@ -12,8 +14,54 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
+/** The agent's brief change waiting for the page's approval. */
+export interface PendingBriefChange {
+  changed: string[];
+  proposed: BriefChangeRequest["proposed"];
+  reason: string;
+}
+
 export class WebHuman implements HumanInterface {
   private readonly waiting = new Map<string, Waiting>();
+  private approval: {
+    pending: PendingBriefChange;
+    resolve(answer: BriefChangeAnswer): void;
+    reject(e: unknown): void;
+  } | null = null;
+
+  /** The brief change the agent waits on the page to approve, if any. */
+  get pendingBriefChange(): PendingBriefChange | null {
+    return this.approval?.pending ?? null;
+  }
+
+  /** The page's yes or no to the agent's brief change; false when none waits. */
+  deliverApproval(answer: BriefChangeAnswer): boolean {
+    const a = this.approval;
+    if (!a) return false;
+    this.approval = null;
+    a.resolve(answer);
+    return true;
+  }
+
+  approveBriefChange(request: BriefChangeRequest): Promise<BriefChangeAnswer> {
+    return new Promise<BriefChangeAnswer>((resolve, reject) => {
+      const onAbort = () => {
+        this.approval = null;
+        reject(request.signal?.reason ?? new Error("aborted"));
+      };
+      if (request.signal?.aborted) return onAbort();
+      request.signal?.addEventListener("abort", onAbort, { once: true });
+      this.approval?.reject(new Error("a newer brief change replaced this one"));
+      this.approval = {
+        pending: { changed: request.changed, proposed: request.proposed, reason: request.reason },
+        resolve: (answer) => {
+          request.signal?.removeEventListener("abort", onAbort);
+          resolve(answer);
+        },
+        reject,
+      };
+    });
+  }
 
   /** True when a running selector is waiting for the answer to this decision's question. */
   isWaiting(decisionId: string): boolean {
@@ -53,6 +101,8 @@ export class WebHuman implements HumanInterface {
   }
 
   cancelAll(reason: unknown): void {
+    this.approval?.reject(reason);
+    this.approval = null;
     for (const w of this.waiting.values()) w.reject(reason);
     this.waiting.clear();
   }

@@ -1,5 +1,6 @@
 // One session on the page: loads it once, applies its live events in place, wires the panels, the tree and the keyboard to the API.
 import { type ApiClient, ApiError, type Glance, type NodeSummary } from "./api-client.js";
+import { BriefPanel } from "./brief-panel.js";
 import { el } from "./format.js";
 import { renderInspector } from "./inspector-view.js";
 import { ShortcutGuard } from "./shortcut-guard.js";
@@ -22,7 +23,13 @@ const EVENT_TYPES = [
   "run-finished",
   "failure",
   "usage",
+  "brief-changed",
+  "brief-change-proposed",
+  "brief-change-answered",
 ];
+
+/** Events after which the brief panel reads the brief again. */
+const BRIEF_EVENTS = new Set(["brief-changed", "brief-change-proposed", "brief-change-answered", "run-finished"]);
 
 export class SessionApp {
   private store: SessionStore | null = null;
@@ -45,6 +52,7 @@ export class SessionApp {
   private readonly tree: TreeView;
   private readonly actions: SessionActions;
   private readonly guard = new ShortcutGuard();
+  private readonly brief: BriefPanel;
 
   constructor(
     root: HTMLElement,
@@ -81,8 +89,11 @@ export class SessionApp {
     const candidatesBox = el("div", "candidates-panel");
     candidatesBox.dataset.testid = "candidates";
     candidatesBox.setAttribute("aria-live", "polite");
+    this.brief = new BriefPanel(api, this.base, (err) => this.showError(err));
     left.append(
       this.ui.status,
+      this.brief.element,
+      this.brief.approval,
       this.ui.notice,
       this.ui.error,
       textBox,
@@ -200,6 +211,7 @@ export class SessionApp {
       return;
     }
     this.renderAll();
+    void this.brief.refresh();
     this.events = this.api.events(this.sessionId);
     this.events.onopen = () => this.setConnection("live");
     this.events.onerror = () => this.setConnection("reconnecting…");
@@ -217,6 +229,7 @@ export class SessionApp {
     } catch {
       return;
     }
+    if (BRIEF_EVENTS.has(type)) void this.brief.refresh();
     this.pending = mergeChanges(this.pending, store.apply(type, data));
     // Events of a fast run arrive in bursts (one network chunk, one task): the DOM is touched at most once a
     // frame, and no more often than FLUSH_EVERY_MS, so a run's steps fold into few layouts.
