@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@loom\/generators\/test$/, replacement: src("./packages/generators/src/scripted/index.ts") },
-      { find: /^@loom\/generators\/internal$/, replacement: src("./packages/generators/src/internal.ts") },
+      { find: /^@loom\/(core|io|generators|selectors)\/internal$/, replacement: src("./packages/$1/src/internal.ts") },
       { find: /^@loom\/testkit$/, replacement: src("./packages/testkit/src/index.ts") },
       { find: /^@loom\/server$/, replacement: src("./apps/server/src/index.ts") },
       { find: /^@loom\/(core|io|generators|selectors|orchestrator)$/, replacement: src("./packages/$1/src/index.ts") },

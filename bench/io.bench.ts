@@ -2,7 +2,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addCandidates, checkout, choose, createLoom, seededRandom, type Loom } from "@loom/core";
+import { addCandidates, checkout, choose, createLoom, type Loom } from "@loom/core";
+import { seededRandom } from "@loom/core/internal";
 import { createSession, openSession, readCurrentPath, readSession } from "@loom/io";
 import { realisticCandidate, realisticEnv } from "@loom/testkit";
 // Internal: the encoder's plainTokens option writes the version-2 token shape, the baseline of open-full-packed.

@@ -2,8 +2,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLoom, parseLoomFast, seededRandom, type Loom, type LoomEnv } from "@loom/core";
-import { createScriptedGenerator } from "@loom/generators/test";
+import { createLoom, type Loom, type LoomEnv } from "@loom/core";
+import { parseLoomFast, seededRandom } from "@loom/core/internal";
+import { ScriptedGenerator } from "@loom/generators/test";
 import { createSession } from "@loom/io";
 import { memorySession, Orchestrator, type SessionLike } from "@loom/orchestrator";
 import { chooseFirst, createScriptedSelector } from "@loom/selectors";
@@ -57,7 +58,7 @@ async function baseLoom(): Promise<Loom> {
   );
   const orch = await Orchestrator.open({
     session: memorySession(loom),
-    generator: createScriptedGenerator({ seed: 3 }),
+    generator: new ScriptedGenerator({ seed: 3 }),
     selector: createScriptedSelector(chooseFirst),
     env: benchEnv(1_000_000),
   });
@@ -68,7 +69,7 @@ async function baseLoom(): Promise<Loom> {
 async function timeLoop(session: SessionLike): Promise<number> {
   const orch = await Orchestrator.open({
     session,
-    generator: createScriptedGenerator({ seed: 5 }),
+    generator: new ScriptedGenerator({ seed: 5 }),
     selector: createScriptedSelector(chooseFirst),
     env: benchEnv(10_000_000),
   });

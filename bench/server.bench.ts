@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addCandidates, checkout, choose, createLoom, sequentialEnv, type Loom } from "@loom/core";
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 import { createSession } from "@loom/io";
 import { buildSessionPage } from "../apps/server/src/api/session-page.js";
 import { startServer } from "../apps/server/src/index.js";
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       port: 0,
       sessionsDir: dir,
       log: () => {},
-      backendOptions: { generatorFor: () => createScriptedGenerator({ seed: 1 }) },
+      backendOptions: { generatorFor: () => new ScriptedGenerator({ seed: 1 }) },
     });
     try {
       // ---- get-session-p99 ----

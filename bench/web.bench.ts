@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createSession } from "@loom/io";
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 import { chooseFirst, createScriptedSelector } from "@loom/selectors";
 import { startServer, type LoomServer } from "../apps/server/src/index.js";
 import { launchChromium, measureMainThread } from "../apps/server/test/browser.js";
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
         webDir: webDirs[name],
         log: () => {},
         backendOptions: {
-          generatorFor: () => createScriptedGenerator({ seed: 3, delayMs: 100 }),
+          generatorFor: () => new ScriptedGenerator({ seed: 3, delayMs: 100 }),
           selectorFor: () => createScriptedSelector(chooseFirst),
         },
       });

@@ -1,12 +1,5 @@
 import { defineConfig } from "tsup";
+import { libraryBuild } from "../../tsup.base";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  // import.meta.url locates dist/web from the CommonJS build too.
-  shims: true,
-  target: "node20",
-});
+// import.meta.url locates dist/web from the CommonJS build too.
+export default defineConfig({ ...libraryBuild({ index: "src/index.ts" }), shims: true });

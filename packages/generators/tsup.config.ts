@@ -1,10 +1,6 @@
 import { defineConfig } from "tsup";
+import { libraryBuild } from "../../tsup.base";
 
-export default defineConfig({
-  entry: { index: "src/index.ts", internal: "src/internal.ts", "test/index": "src/scripted/index.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "node20",
-});
+export default defineConfig(
+  libraryBuild({ index: "src/index.ts", internal: "src/internal.ts", "test/index": "src/scripted/index.ts" }),
+);

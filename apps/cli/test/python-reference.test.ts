@@ -1,7 +1,8 @@
 // Sessions of the seed's Python reference implementation, through the binary: imported whole and resumable, and exported back for its loader.
 import { cpSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readSession, unixSecondsOf } from "@loom/io";
+import { readSession } from "@loom/io";
+import { unixSecondsOf } from "@loom/io/internal";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MODEL, REPO, ensureBuilt, loom, scratch } from "./helpers.js";
 

@@ -10,7 +10,7 @@ const SECRET = "sk-test-never-on-the-page-1234";
 beforeAll(async () => {
   t = await startTestServer({
     backendOptions: {
-      generatorFor: () => import("@loom/generators/test").then((m) => m.createScriptedGenerator({ seed: 3 })),
+      generatorFor: () => import("@loom/generators/test").then((m) => new m.ScriptedGenerator({ seed: 3 })),
       secrets: { ANTHROPIC_API_KEY: SECRET },
     },
   });

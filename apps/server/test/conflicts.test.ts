@@ -1,13 +1,13 @@
 // Refusals that say why: a stop with nothing open to stop, and candidates whose tip moved away while the model worked.
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 import { startTestServer, type TestServer } from "./helpers.js";
 
 let t: TestServer;
 beforeAll(async () => {
   // A model that takes 600 ms: long enough for another client to move the tip meanwhile.
   t = await startTestServer({
-    backendOptions: { generatorFor: () => createScriptedGenerator({ seed: 2, delayMs: 600 }) },
+    backendOptions: { generatorFor: () => new ScriptedGenerator({ seed: 2, delayMs: 600 }) },
   });
 });
 afterAll(() => t.stop());

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 import { startServer, type LoomServer, type StartServerOptions } from "../src/index.js";
 
 export interface TestServer {
@@ -23,7 +23,7 @@ export async function startTestServer(options: Partial<StartServerOptions> = {})
     port: 0,
     sessionsDir: dir,
     log: () => {},
-    backendOptions: { generatorFor: () => createScriptedGenerator({ seed: 7 }) },
+    backendOptions: { generatorFor: () => new ScriptedGenerator({ seed: 7 }) },
     ...options,
   });
   return {

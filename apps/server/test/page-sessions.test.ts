@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 import {
   nextVersion,
   noBrowser,
@@ -25,8 +25,8 @@ beforeAll(async () => {
       // Seeded text (tokens with top-5 alternatives); a seed ending mid-word gets candidates that complete it.
       generatorFor: (loom) =>
         loom.nodes[loom.rootId]!.text.endsWith("spi")
-          ? createScriptedGenerator({ script: () => ["der wove", "ral stair", " of the"] })
-          : createScriptedGenerator({ seed: 5 }),
+          ? new ScriptedGenerator({ script: () => ["der wove", "ral stair", " of the"] })
+          : new ScriptedGenerator({ seed: 5 }),
     },
   });
 });

@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createSession } from "@loom/io";
 import { chooseFirst, createScriptedSelector } from "@loom/selectors";
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 // The shared realistic-node builder (6 tokens with top-5 alternatives per node).
 import { realisticLoom } from "@loom/testkit";
 import {
@@ -52,8 +52,8 @@ beforeAll(async () => {
       // candidates) and a selector that takes the first candidate at once: a live run faster than a real one.
       generatorFor: (loom) =>
         loom.sessionId.startsWith("failing")
-          ? createScriptedGenerator({ script: [{ error: providerError() }] })
-          : createScriptedGenerator({ seed: 3, delayMs: 100 }),
+          ? new ScriptedGenerator({ script: [{ error: providerError() }] })
+          : new ScriptedGenerator({ seed: 3, delayMs: 100 }),
       selectorFor: () => createScriptedSelector(chooseFirst),
     },
   });

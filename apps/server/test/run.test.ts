@@ -6,10 +6,10 @@ import { subscribe } from "./sse-client.js";
 
 let t: TestServer;
 beforeAll(async () => {
-  const { createScriptedGenerator } = await import("@loom/generators/test");
+  const { ScriptedGenerator } = await import("@loom/generators/test");
   t = await startTestServer({
     backendOptions: {
-      generatorFor: () => createScriptedGenerator({ seed: 5 }),
+      generatorFor: () => new ScriptedGenerator({ seed: 5 }),
       selectorFor: (loom) =>
         loom.config.selector.mode === "human"
           ? null

@@ -1,6 +1,6 @@
 // A server with a token, met from a tab that does not have it: the page asks once (no endless "reconnecting…"); the scheme name is case-insensitive; short tokens are refused.
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 import { startServer } from "../src/index.js";
 import { noBrowser, startBrowserRig, type BrowserRig } from "./browser.js";
 
@@ -11,7 +11,7 @@ beforeAll(async () => {
   if (noBrowser) return;
   rig = await startBrowserRig({
     token: TOKEN,
-    backendOptions: { generatorFor: () => createScriptedGenerator({ seed: 1 }) },
+    backendOptions: { generatorFor: () => new ScriptedGenerator({ seed: 1 }) },
   });
 });
 afterAll(async () => rig?.close());

@@ -8,11 +8,10 @@ import {
   LoomDigestSchema,
   loomDigest,
   narrowWindow,
-  seededRandom,
   sequentialEnv,
   treeWindow,
 } from "./index.js";
-
+import { seededRandom } from "./internal.js";
 /** A path of 105 steps with three candidates each, and detours grown off it now and then. */
 function sample() {
   const env = sequentialEnv();

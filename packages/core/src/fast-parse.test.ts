@@ -8,11 +8,9 @@ import {
   addCandidates,
   choose,
   createLoom,
-  parseDecisionFast,
-  parseLoomFast,
-  parseNodeFast,
   sequentialEnv,
 } from "./index.js";
+import { parseDecisionFast, parseLoomFast, parseNodeFast } from "./internal.js";
 
 const fullNode = {
   id: "n_1",

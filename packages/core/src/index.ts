@@ -1,20 +1,13 @@
 // @loom/core: Loom's data model, pure tree operations, invariants, queries and the generator spec.
-export {
-  BriefSchema,
-  BriefVersionSchema,
-  changedBriefFields,
-  effectivePromptMode,
-  emptyBrief,
-  hasPromptMaterial,
-} from "./brief.js";
+// What Loom's own packages share beyond that is in "@loom/core/internal" (unstable).
+export { BriefSchema, BriefVersionSchema, changedBriefFields, emptyBrief } from "./brief.js";
 export type { Brief, BriefInput, BriefVersion } from "./brief.js";
-export { DecisionActionSchema, DecisionEventSchema } from "./decision-event.js";
+export { DecisionEventSchema } from "./decision-event.js";
 export type { DecisionAction, DecisionEvent } from "./decision-event.js";
 export { defaultEnv, sequentialEnv } from "./env.js";
 export type { LoomEnv } from "./env.js";
-export { LoomBaseError, LoomError, hasErrorMarker, isRetryableStatus } from "./errors.js";
-export type { LoomBaseErrorOptions, LoomErrorCode } from "./errors.js";
-export { parseDecisionFast, parseLoomFast, parseNodeFast, shareSiblingStrings } from "./fast-parse.js";
+export { LoomBaseError, LoomError } from "./errors.js";
+export type { LoomErrorCode } from "./errors.js";
 export { GENERATOR_SPECIFICATION_VERSION } from "./generator-spec.js";
 export type {
   FinishReason,
@@ -27,19 +20,12 @@ export type {
   GeneratorCapabilities,
   PromptParts,
 } from "./generator-spec.js";
-export { assertInvariants, findInvariantViolations } from "./invariants.js";
+export { findInvariantViolations } from "./invariants.js";
 export type { InvariantViolation } from "./invariants.js";
-export { LOOM_FORMAT_VERSION, LoomSchema, createLoom } from "./loom.js";
+export { LoomSchema, createLoom } from "./loom.js";
 export type { CreateLoomInput, Loom } from "./loom.js";
-export {
-  childrenOf,
-  decisionsUnder,
-  invalidateIndex,
-  openDecisionAt,
-  pendingClarification,
-  stopDecisionAt,
-} from "./loom-index.js";
-export { ChosenBySchema, NodeSchema, ScoresSchema, TokenSchema, TopLogprobSchema } from "./node.js";
+export { childrenOf, openDecisionAt, pendingClarification } from "./loom-index.js";
+export { NodeSchema } from "./node.js";
 export type { ChosenBy, LoomNode, LoomNodeInput, Scores, Token, TopLogprob } from "./node.js";
 export { TokenList } from "./token-list.js";
 export {
@@ -54,10 +40,9 @@ export {
   holdPath,
   releasePath,
   resolveDecision,
-  sumLogprobs,
 } from "./op-builders.js";
 export type { AddCandidatesResult, CandidateInput } from "./op-builders.js";
-export { FinalResolutionSchema, LoomOpSchema, ResolutionSchema, applyOp } from "./loom-op.js";
+export { LoomOpSchema, applyOp } from "./loom-op.js";
 export type { FinalResolution, LoomOp, Resolution, ResolutionInput } from "./loom-op.js";
 export {
   DEFAULT_DIVERGENCE_THRESHOLD,
@@ -72,19 +57,12 @@ export {
 export type { LoomStats } from "./queries.js";
 export { sessionSummary } from "./session-summary.js";
 export type { SessionState, SessionSummary } from "./session-summary.js";
-export {
-  ChooseDecisionSchema,
-  ClarifyDecisionSchema,
-  SelectorDecisionSchema,
-  StopDecisionSchema,
-  selectorDecisionJsonSchema,
-} from "./selector-decision.js";
+export { SelectorDecisionSchema, selectorDecisionJsonSchema } from "./selector-decision.js";
 export type { ChooseDecision, ClarifyDecision, SelectorDecision, StopDecision } from "./selector-decision.js";
 export {
   GeneratorConfigSchema,
   SAMPLING_PRESETS,
   SelectorConfigSchema,
-  SelectorModeSchema,
   SessionConfigSchema,
   defaultSessionConfig,
   withPreset,
@@ -105,25 +83,4 @@ export { DEFAULT_AROUND, narrowWindow, treeWindow } from "./tree-window.js";
 export type { TreeRow, TreeWindow, TreeWindowOptions } from "./tree-window.js";
 export { DIGEST_LIMITS, DIGEST_VERSION, LoomDigestSchema, loomDigest } from "./digest.js";
 export type { LoomDigest } from "./digest.js";
-export { hashString, seededRandom } from "./seeded-random.js";
-export { serialQueue } from "./serial-queue.js";
-export { DEFAULT_MODELS } from "./services/default-models.js";
-export type { DefaultModelRole } from "./services/default-models.js";
-export {
-  anthropicModelFacts,
-  anthropicModelTable,
-  anthropicNoThinkingModels,
-  anthropicPrefillModels,
-} from "./services/anthropic-models.js";
-export type { AnthropicModelFacts, ThinkingOff } from "./services/anthropic-models.js";
-export { CUSTOM_API_KEY_ENV, isHomeURL, routeApiKey } from "./services/api-key-routing.js";
-export type { ApiKeyRoute, RoutedApiKey } from "./services/api-key-routing.js";
-export { classifyFailure, failedProbe } from "./services/service-probe.js";
-export {
-  describeSdkFailure,
-  isForeignAbort,
-  isRetryableFailure,
-  readSdkFailure,
-} from "./services/sdk-failure.js";
-export type { SdkCallContext, SdkFailure } from "./services/sdk-failure.js";
 export type { ServiceProbe } from "./services/service-probe.js";

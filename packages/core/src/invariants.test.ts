@@ -17,13 +17,12 @@ import {
   LoomSchema,
   openDecisionAt,
   pendingClarification,
-  decisionsUnder,
-  stopDecisionAt,
   releasePath,
   resolveDecision,
   sequentialEnv,
   rootPath,
 } from "./index.js";
+import { decisionsUnder, stopDecisionAt } from "./internal.js";
 import { collectInvariantViolations, invariantsHold } from "./invariants.js";
 
 // A command picks its targets by index into what exists, so every generated sequence is meaningful.

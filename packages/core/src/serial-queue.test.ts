@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serialQueue } from "./index.js";
+import { serialQueue } from "./internal.js";
 
 describe("serialQueue", () => {
   it("runs work one piece at a time in call order, and a failure does not stop what follows", async () => {

@@ -1,5 +1,6 @@
 // The factory apps use: a session's generator config (provider name + settings) to a ready Generator.
-import { DEFAULT_MODELS, type Generator, type GeneratorConfig } from "@loom/core";
+import { type Generator, type GeneratorConfig } from "@loom/core";
+import { DEFAULT_MODELS } from "@loom/core/internal";
 import { AnthropicCliSimGenerator } from "./anthropic/anthropic-cli-sim-generator.js";
 import { GeneratorError } from "./errors.js";
 import type { Env } from "./http/api-key.js";

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_MODELS, anthropicModelTable } from "@loom/core";
+import { DEFAULT_MODELS, anthropicModelTable } from "@loom/core/internal";
 import { describe, expect, it } from "vitest";
 
 const require = createRequire(import.meta.url);

@@ -1,11 +1,6 @@
 // Typed generator errors (members of core's error family): a stable marker per class so `isInstance` works across bundles and copies.
-import {
-  hasErrorMarker,
-  isForeignAbort,
-  isRetryableStatus,
-  LoomBaseError,
-  type LoomBaseErrorOptions,
-} from "@loom/core";
+import { LoomBaseError } from "@loom/core";
+import { hasErrorMarker, isForeignAbort, isRetryableStatus, type LoomBaseErrorOptions } from "@loom/core/internal";
 
 const generatorMarker = Symbol.for("loom.error.GeneratorError");
 const apiCallMarker = Symbol.for("loom.error.APICallError");

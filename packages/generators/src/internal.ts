@@ -19,3 +19,23 @@ export { fromSdkError } from "./http/sdk-error.js";
 export type { SdkErrorContext } from "./http/sdk-error.js";
 export { CLI_SIM_SYSTEM_PROMPT, buildCliSimPrompt, createPrefillJoiner } from "./anthropic/cli-sim-prompt.js";
 export type { CliSimMessage, CliSimMode, CliSimPrompt } from "./anthropic/cli-sim-prompt.js";
+export { LOCAL_LOGPROB_MEANING } from "./local/local-generator.js";
+export { DEFAULT_TIMEOUT_MS } from "./http/http-options.js";
+export { isOpenAICompatiblePreset } from "./openai-compatible/openai-compatible-presets.js";
+export { TOGETHER_API_KEY_ENV, TOGETHER_BASE_URL } from "./together/together-generator.js";
+export {
+  ANTHROPIC_API_KEY_ENV,
+  ANTHROPIC_BASE_URL,
+  DEFAULT_ANTHROPIC_MODEL,
+} from "./anthropic/anthropic-cli-sim-generator.js";
+export { GENERATOR_PROVIDERS } from "./create-generator.js";
+export { PROBE_REQUEST, anthropicFacts } from "./doctor/probe-generator.js";
+export {
+  SERVICE_TABLE_END,
+  SERVICE_TABLE_START,
+  renderServiceTable,
+  serviceTable,
+  withServiceTable,
+} from "./service-table.js";
+export type { ServiceRow } from "./service-table.js";
+export type { Env } from "./http/api-key.js";

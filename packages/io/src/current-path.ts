@@ -1,15 +1,13 @@
 // Reads the text of the current path and its open decision from the snapshot's first frames, without decoding the loom's nodes and decisions.
 import {
   currentText,
-  decisionsUnder,
   DecisionEventSchema,
   NodeSchema,
   openDecisionAt,
-  parseDecisionFast,
-  parseNodeFast,
   type DecisionEvent,
   type LoomNode,
 } from "@loom/core";
+import { decisionsUnder, parseDecisionFast, parseNodeFast } from "@loom/core/internal";
 import { IoError } from "./io-error.js";
 import { loadSessionFiles } from "./load-session.js";
 import { readSnapshotAlone } from "./snapshot-alone.js";

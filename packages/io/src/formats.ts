@@ -1,5 +1,6 @@
 // On-disk formats of a session directory: file names, current versions and the zod schemas of each file's records.
-import { DecisionActionSchema, LoomOpSchema, LoomSchema, ChosenBySchema } from "@loom/core";
+import { LoomOpSchema, LoomSchema } from "@loom/core";
+import { DecisionActionSchema, ChosenBySchema } from "@loom/core/internal";
 import { z } from "zod";
 
 export const SNAPSHOT_FILE = "loom.json";

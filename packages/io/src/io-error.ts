@@ -1,5 +1,6 @@
 // Typed errors for sessions on disk (members of core's error family): a stable marker so `isInstance` works across bundles and realms.
-import { hasErrorMarker, LoomBaseError } from "@loom/core";
+import { LoomBaseError } from "@loom/core";
+import { hasErrorMarker } from "@loom/core/internal";
 
 const ioMarker = Symbol.for("loom.error.IoError");
 const lockedMarker = Symbol.for("loom.error.SessionLockedError");

@@ -1,15 +1,7 @@
 // Loads a session directory: read the snapshot frame by frame, replay the journal after its seq, check invariants, reconcile the manifest.
 import { join } from "node:path";
-import {
-  applyOp,
-  findInvariantViolations,
-  LoomError,
-  parseLoomFast,
-  parseNodeFast,
-  shareSiblingStrings,
-  type Loom,
-  type LoomNode,
-} from "@loom/core";
+import { applyOp, findInvariantViolations, LoomError, type Loom, type LoomNode } from "@loom/core";
+import { parseLoomFast, parseNodeFast, shareSiblingStrings } from "@loom/core/internal";
 import {
   JOURNAL_FILE,
   JOURNAL_VERSION,

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addCandidates, choose, createLoom, currentText, sequentialEnv } from "@loom/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { defaultMigrations, IoError, migrate, openSession, readSession, type MigrationRegistry } from "./index.js";
+import { IoError, openSession, readSession } from "./index.js";
+import { defaultMigrations, migrate, type MigrationRegistry } from "./internal.js";
 import { readSnapshotRecord } from "./test-support/snapshot-file.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "loom-migrate-"));

@@ -1,8 +1,6 @@
 // Converts a session of the seed's Python reference implementation into a Loom (every node, decision and path).
 import {
   BriefSchema,
-  ChosenBySchema,
-  LOOM_FORMAT_VERSION,
   SessionConfigSchema,
   type Brief,
   type ChosenBy,
@@ -13,6 +11,7 @@ import {
   TokenList,
   type Token,
 } from "@loom/core";
+import { ChosenBySchema, LOOM_FORMAT_VERSION } from "@loom/core/internal";
 import { looksLikeTomlBrief, parseBriefText, parseBriefToml } from "./brief-file.js";
 import { IoError } from "./io-error.js";
 import type { PythonDecision, PythonLoom, PythonNode } from "./python-format.js";

@@ -4,16 +4,14 @@ import {
   applyOp,
   DecisionEventSchema,
   findInvariantViolations,
-  invalidateIndex,
   LoomError,
   LoomSchema,
   NodeSchema,
-  parseDecisionFast,
-  parseNodeFast,
   type DecisionEvent,
   type Loom,
   type LoomNode,
 } from "@loom/core";
+import { invalidateIndex, parseDecisionFast, parseNodeFast } from "@loom/core/internal";
 import { JOURNAL_FILE, JournalLineSchema, MANIFEST_FILE, SNAPSHOT_FILE } from "./formats.js";
 import { IoError } from "./io-error.js";
 import { auditManifest } from "./manifest-audit.js";

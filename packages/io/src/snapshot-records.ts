@@ -1,15 +1,7 @@
 // Streams a closed session's nodes and decisions from its snapshot one frame at a time, for writers (the JSON export) that need every record but never all of them at once.
 import { open } from "node:fs/promises";
-import {
-  DecisionEventSchema,
-  NodeSchema,
-  parseDecisionFast,
-  parseLoomFast,
-  parseNodeFast,
-  type DecisionEvent,
-  type Loom,
-  type LoomNode,
-} from "@loom/core";
+import { DecisionEventSchema, NodeSchema, type DecisionEvent, type Loom, type LoomNode } from "@loom/core";
+import { parseDecisionFast, parseLoomFast, parseNodeFast } from "@loom/core/internal";
 import { IoError } from "./io-error.js";
 import { readSnapshotAlone } from "./snapshot-alone.js";
 import { readFrames } from "./snapshot-frames.js";

@@ -2,15 +2,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  addCandidates,
-  checkout,
-  choose,
-  createLoom,
-  seededRandom,
-  sequentialEnv,
-  type CandidateInput,
-} from "@loom/core";
+import { addCandidates, checkout, choose, createLoom, sequentialEnv, type CandidateInput } from "@loom/core";
+import { seededRandom } from "@loom/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fsckSession } from "./fsck.js";
 import { createSession, IoError, readSession } from "./index.js";

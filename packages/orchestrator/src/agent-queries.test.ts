@@ -1,5 +1,5 @@
 // query_loom's four query types and generate_candidates off the tip, each used by an agent in a session (strict Anthropic replay server).
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 import { createSession } from "@loom/io";
 import { anthropicAgentModel, createAgenticSelector } from "@loom/selectors";
 import {
@@ -35,7 +35,7 @@ const lastResult = (request: RecordedRequest): any => lastToolResult(request);
 
 it("an agent asks every query type, branches from a node off the tip, and the defaults are the design's", async () => {
   // Logprobs per token are fixed, so the gaps are known: " a thread" is 1.5 below " the grip".
-  const generator = createScriptedGenerator({
+  const generator = new ScriptedGenerator({
     script: [
       [
         { text: " the grip", logprobs: [-0.5, -0.5] },

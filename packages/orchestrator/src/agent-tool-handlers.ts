@@ -12,7 +12,8 @@ import {
   type DecisionEvent,
   type Loom,
 } from "@loom/core";
-import { lastSentences, type AgentToolResult, type AgentTools } from "@loom/selectors";
+import { type AgentToolResult, type AgentTools } from "@loom/selectors";
+import { lastSentences } from "@loom/selectors/internal";
 import type { AgentStepController } from "./agent-step-controller.js";
 import { OrchestratorError } from "./orchestrator-error.js";
 

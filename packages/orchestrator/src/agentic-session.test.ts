@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 import { createSession, openSession } from "@loom/io";
 import {
   anthropicAgentModel,
@@ -43,7 +43,7 @@ describe("an agentic session through Anthropic tool use", () => {
     const human = scriptedHuman({ answers: [{ answer: "Keep holding." }] });
     const orch = await Orchestrator.open({
       session,
-      generator: createScriptedGenerator({ seed: 11 }),
+      generator: new ScriptedGenerator({ seed: 11 }),
       selector: anthropicAgent(),
       human,
       env,
@@ -113,7 +113,7 @@ describe("an agentic session through Anthropic tool use", () => {
     let session = await createSession(tmp.dir, loom);
     const orch = await Orchestrator.open({
       session,
-      generator: createScriptedGenerator({ seed: 11 }),
+      generator: new ScriptedGenerator({ seed: 11 }),
       selector: anthropicAgent(),
       env,
     });
@@ -131,7 +131,7 @@ describe("an agentic session through Anthropic tool use", () => {
     server.enqueue({ body: bodies[9] });
     const resumed = await Orchestrator.open({
       session,
-      generator: createScriptedGenerator({ seed: 11 }),
+      generator: new ScriptedGenerator({ seed: 11 }),
       selector: anthropicAgent(),
       env,
     });
@@ -153,7 +153,7 @@ describe("an agentic session through Anthropic tool use", () => {
       model: anthropicAgentModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }),
       maxTurnsPerStep: 3,
     });
-    const orch = await Orchestrator.open({ session, generator: createScriptedGenerator(), selector, env });
+    const orch = await Orchestrator.open({ session, generator: new ScriptedGenerator(), selector, env });
     const result = await orch.run();
     expect(result.reason).toBe("agent-budget");
     expect(result.detail).toContain("3 model calls");
@@ -170,7 +170,7 @@ describe("an agentic session through OpenAI tool calls", () => {
     const selector = createAgenticSelector({
       model: openaiAgentModel({ apiKey: "k", baseURL: `${server.url}/v1`, model: "gpt-4.1-mini", maxRetries: 0 }),
     });
-    const orch = await Orchestrator.open({ session, generator: createScriptedGenerator({ seed: 5 }), selector, env });
+    const orch = await Orchestrator.open({ session, generator: new ScriptedGenerator({ seed: 5 }), selector, env });
     const result = await orch.run();
     expect(result).toMatchObject({ reason: "selector", steps: 2 });
     const r2 = (server.requests[2]!.json as { messages: { role: string; content: string; tool_call_id?: string }[] })

@@ -1,7 +1,7 @@
 // The brief changed mid-session, by the human and by the agent with the human's approval: journaled versions that decisions record.
 import { join } from "node:path";
 import { briefOfDecision, decisionsInOrder } from "@loom/core";
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 import { createSession, openSession } from "@loom/io";
 import {
   anthropicAgentModel,
@@ -52,7 +52,7 @@ describe("the human changes the brief between decisions (stateless selector)", (
     const selector = createStatelessSelector({
       model: anthropicDecisionModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }),
     });
-    const orch = await Orchestrator.open({ session, generator: createScriptedGenerator({ seed: 3 }), selector, env });
+    const orch = await Orchestrator.open({ session, generator: new ScriptedGenerator({ seed: 3 }), selector, env });
     const events = recordEvents((l) => orch.on(l));
     await orch.run({ maxSteps: 1 });
 
@@ -105,7 +105,7 @@ describe("the agent proposes a brief change (update_brief)", () => {
     };
     const orch = await Orchestrator.open({
       session,
-      generator: createScriptedGenerator({ seed: 5 }),
+      generator: new ScriptedGenerator({ seed: 5 }),
       selector: agent(),
       human,
       env,
@@ -146,7 +146,7 @@ describe("the agent proposes a brief change (update_brief)", () => {
     };
     const orch = await Orchestrator.open({
       session,
-      generator: createScriptedGenerator(),
+      generator: new ScriptedGenerator(),
       selector: agent(),
       human,
       env,
@@ -166,7 +166,7 @@ describe("the agent proposes a brief change (update_brief)", () => {
     );
     const second = tempDir();
     const alone = await createSession(second.dir, testLoom({ selector: { mode: "agentic" } }).loom);
-    await (await Orchestrator.open({ session: alone, generator: createScriptedGenerator(), selector: agent() })).run();
+    await (await Orchestrator.open({ session: alone, generator: new ScriptedGenerator(), selector: agent() })).run();
     const blocks = (server.requests[3]!.json as { messages: { content: unknown }[] }).messages.at(-1)!.content as {
       content: string;
       is_error?: boolean;

@@ -1,7 +1,8 @@
 // Clarifications: recording a selector's question, putting it to the human, and resolving the decision with the answer.
 import type { ChosenBy, DecisionEvent, FinalResolution } from "@loom/core";
 import { resolveDecision } from "@loom/core";
-import { isSelectorCommand, type ClarificationAnswer } from "@loom/selectors";
+import { type ClarificationAnswer } from "@loom/selectors";
+import { isSelectorCommand } from "@loom/selectors/internal";
 import { isAgentic } from "./agentic.js";
 import { OrchestratorError } from "./orchestrator-error.js";
 import { select, toResolution } from "./selection.js";

@@ -1,5 +1,6 @@
 // What the generator is asked for at a step: the prompt (raw or briefed) and the sampling the session is configured with.
-import { effectivePromptMode, type GenerateRequest, type Loom, type PromptParts } from "@loom/core";
+import type { GenerateRequest, Loom, PromptParts } from "@loom/core";
+import { effectivePromptMode } from "@loom/core/internal";
 
 export interface RequestOverrides {
   n?: number;

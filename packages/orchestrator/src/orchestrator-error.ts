@@ -1,5 +1,6 @@
 // Typed errors of the orchestrator: misuse of its primitives and states it cannot continue from.
-import { hasErrorMarker, LoomBaseError } from "@loom/core";
+import { LoomBaseError } from "@loom/core";
+import { hasErrorMarker } from "@loom/core/internal";
 
 const marker = Symbol.for("loom.error.OrchestratorError");
 

@@ -1,5 +1,5 @@
 import { currentText } from "@loom/core";
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 import {
   chooseFirst,
   createAutoSelector,
@@ -16,7 +16,7 @@ import { recordEvents, scriptedHuman, testLoom } from "./test-support.js";
 
 function setup(config: Record<string, unknown> = {}) {
   const { loom, env } = testLoom(config);
-  const generator = createScriptedGenerator({ seed: 9 });
+  const generator = new ScriptedGenerator({ seed: 9 });
   return { loom, env, generator, session: memorySession(loom) };
 }
 
@@ -127,7 +127,7 @@ describe("primitives for apps", () => {
     }
     const random = await Orchestrator.open({
       session: setup().session,
-      generator: createScriptedGenerator({ seed: 9 }),
+      generator: new ScriptedGenerator({ seed: 9 }),
       env: setup().env,
       selector: createAutoSelector({ rule: "random", seed: 4 }),
     });

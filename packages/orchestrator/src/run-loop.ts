@@ -1,6 +1,7 @@
 // The session loop: step after step until the selector stops, a budget ends it, a human is needed, or it is aborted.
 import { currentTip, pendingClarification } from "@loom/core";
-import { isSelectorCommand, type Selector } from "@loom/selectors";
+import { type Selector } from "@loom/selectors";
+import { isSelectorCommand } from "@loom/selectors/internal";
 import type { AgentStepRunner } from "./agent-step.js";
 import { askHuman, recordClarify } from "./clarifications.js";
 import type { StopReason } from "./events.js";

@@ -9,7 +9,6 @@ import {
   pendingClarification,
   resolveDecision,
   setBrief,
-  stopDecisionAt,
   BriefSchema,
   changedBriefFields,
   type BriefInput,
@@ -21,6 +20,7 @@ import {
   type LoomEnv,
   type ChosenBy,
 } from "@loom/core";
+import { stopDecisionAt } from "@loom/core/internal";
 import type { AgenticSelector, HumanInterface, SelectionCandidate, Selector } from "@loom/selectors";
 import type { EventBus } from "./event-bus.js";
 import { anySignal, generationRequest } from "./generation-request.js";

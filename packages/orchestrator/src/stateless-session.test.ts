@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 import { createSession, openSession } from "@loom/io";
 import { anthropicDecisionModel, createStatelessSelector, openaiDecisionModel, SelectorError } from "@loom/selectors";
 import { startReplayServer, type ReplayServer } from "@loom/testkit";
@@ -30,7 +30,7 @@ describe("a stateless session through the Anthropic SDK", () => {
     server.enqueue(...bodies.map((body) => ({ body })));
     const { loom, env } = testLoom();
     const session = await createSession(tmp.dir, loom);
-    const generator = createScriptedGenerator({ seed: 7 });
+    const generator = new ScriptedGenerator({ seed: 7 });
     const orch = await Orchestrator.open({
       session,
       generator,
@@ -98,7 +98,7 @@ describe("a stateless session through the Anthropic SDK", () => {
     let session = await createSession(tmp.dir, loom);
     const orch = await Orchestrator.open({
       session,
-      generator: createScriptedGenerator({ seed: 7 }),
+      generator: new ScriptedGenerator({ seed: 7 }),
       selector: anthropicSelector(),
       env,
     });
@@ -111,7 +111,7 @@ describe("a stateless session through the Anthropic SDK", () => {
     // A new process: reopen, and the open step's candidates are presented again without a generator call.
     server.enqueue(...bodies.slice(2).map((body) => ({ body })));
     session = await openSession(tmp.dir);
-    const generator = createScriptedGenerator({ seed: 7 });
+    const generator = new ScriptedGenerator({ seed: 7 });
     const resumed = await Orchestrator.open({
       session,
       generator,
@@ -146,7 +146,7 @@ describe("a stateless session through the OpenAI SDK with a human for clarificat
     const human = scriptedHuman({ answers: [{ answer: "Keep holding." }] });
     const orch = await Orchestrator.open({
       session,
-      generator: createScriptedGenerator({ seed: 3 }),
+      generator: new ScriptedGenerator({ seed: 3 }),
       selector: createStatelessSelector({
         model: openaiDecisionModel({ apiKey: "k", baseURL: `${server.url}/v1`, model: "gpt-4.1-mini", maxRetries: 0 }),
       }),

@@ -1,6 +1,6 @@
 // What an Anthropic selector request carries today: thinking set explicitly, room for it in max_tokens, and the client the key belongs to.
 import Anthropic from "@anthropic-ai/sdk";
-import { anthropicModelFacts } from "@loom/core";
+import { anthropicModelFacts } from "@loom/core/internal";
 import { type SdkClientOptions, sdkClientConfig } from "./sdk-client.js";
 
 export const ANTHROPIC_HOME_URL = "https://api.anthropic.com";

@@ -1,5 +1,5 @@
 // A transparent automatic selector for headless offline runs: highest logprob, or a seeded random pick.
-import { seededRandom } from "@loom/core";
+import { seededRandom } from "@loom/core/internal";
 import type { SelectionContext, SelectionOutcome, Selector } from "./selector.js";
 
 export interface AutoSelectorOptions {

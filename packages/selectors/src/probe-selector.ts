@@ -1,12 +1,6 @@
 // One tiny real decision (two one-word candidates) through the configured selector's model, and what it shows.
-import {
-  anthropicModelFacts,
-  classifyFailure,
-  emptyBrief,
-  failedProbe,
-  type SelectorConfig,
-  type ServiceProbe,
-} from "@loom/core";
+import { emptyBrief, type SelectorConfig, type ServiceProbe } from "@loom/core";
+import { anthropicModelFacts, classifyFailure, failedProbe } from "@loom/core/internal";
 import { checkDecision } from "./decision.js";
 import { clientConfig, decisionModelFor } from "./create-selector.js";
 import { SelectorError } from "./selector-error.js";

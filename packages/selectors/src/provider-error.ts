@@ -1,5 +1,5 @@
 // Turning a failed SDK call into a SelectorError: core's reading of SDK failures, wrapped in this package's class.
-import { describeSdkFailure, isRetryableFailure, readSdkFailure, type SdkCallContext } from "@loom/core";
+import { describeSdkFailure, isRetryableFailure, readSdkFailure, type SdkCallContext } from "@loom/core/internal";
 import { SelectorError } from "./selector-error.js";
 
 export function toSelectorError(error: unknown, ctx: SdkCallContext, signal?: AbortSignal): SelectorError {

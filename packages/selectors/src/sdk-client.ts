@@ -1,5 +1,5 @@
 // What a selector's SDK client is made from: a ready client, or a key routed by the address requests go to.
-import { routeApiKey } from "@loom/core";
+import { routeApiKey } from "@loom/core/internal";
 import { SelectorError } from "./selector-error.js";
 
 export interface SdkClientOptions<Client> {

@@ -1,5 +1,6 @@
 // Typed errors of selectors (members of core's error family): invalid model output after repair and retry, provider failures, budgets, aborts.
-import { hasErrorMarker, LoomBaseError } from "@loom/core";
+import { LoomBaseError } from "@loom/core";
+import { hasErrorMarker } from "@loom/core/internal";
 
 const marker = Symbol.for("loom.error.SelectorError");
 

@@ -4,11 +4,11 @@ import {
   choose,
   createLoom,
   defaultSessionConfig,
-  seededRandom,
   type Loom,
   type LoomEnv,
   type Token,
 } from "@loom/core";
+import { seededRandom } from "@loom/core/internal";
 import { createSession } from "@loom/io";
 
 const WORDS =

@@ -1,5 +1,6 @@
 // Typed exits: commands throw these and the entry point turns them into a message and an exit status.
-import { hasErrorMarker, LoomBaseError } from "@loom/core";
+import { LoomBaseError } from "@loom/core";
+import { hasErrorMarker } from "@loom/core/internal";
 
 /** Documented exit statuses: 0 ok, 1 failure, 2 usage (bad flag, missing argument), 130 interrupted (Ctrl-C). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;

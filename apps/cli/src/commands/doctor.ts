@@ -1,5 +1,6 @@
 // `loom doctor`: one tiny real request to the configured generator and selector, and what Loom will get from each.
-import { defaultSessionConfig, failedProbe, type ServiceProbe } from "@loom/core";
+import { defaultSessionConfig, type ServiceProbe } from "@loom/core";
+import { failedProbe } from "@loom/core/internal";
 import { probeGenerator } from "@loom/generators";
 import { probeSelectorConfig } from "@loom/selectors";
 import { defineCommand } from "../cli/define-command.js";

@@ -11,11 +11,11 @@ import {
   openDecisionAt,
   pendingClarification,
   rejectedAt,
-  stopDecisionAt,
   SessionConfigSchema,
   withPreset,
   type SessionConfigInput,
 } from "@loom/core";
+import { stopDecisionAt } from "@loom/core/internal";
 import { exportDot, exportJson, exportMarkdown } from "@loom/io";
 import { z } from "zod";
 import { HttpError } from "../http/http-error.js";

@@ -1,5 +1,5 @@
 // What a new session may be made of on this server (generators, selectors, presets, model files), and a brief file read into brief fields.
-import { SelectorModeSchema } from "@loom/core";
+import { SelectorModeSchema } from "@loom/core/internal";
 import { IoError, parseBriefText, parseBriefToml } from "@loom/io";
 import { basename } from "node:path";
 import { z } from "zod";

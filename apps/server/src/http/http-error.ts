@@ -1,5 +1,6 @@
 // HttpError: an error that knows its HTTP status and a stable code, turned into a JSON body in one place.
-import { hasErrorMarker, LoomBaseError } from "@loom/core";
+import { LoomBaseError } from "@loom/core";
+import { hasErrorMarker } from "@loom/core/internal";
 
 export interface HttpErrorBody {
   error: {

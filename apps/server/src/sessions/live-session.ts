@@ -1,5 +1,5 @@
 // One open session in the server: its driver, a serial queue for model calls, the SSE subscribers and a replay buffer of events.
-import { serialQueue } from "@loom/core";
+import { serialQueue } from "@loom/core/internal";
 import { decisionSummary } from "../api/session-page.js";
 import type { SseStream } from "../http/sse-stream.js";
 import type { DriverEvent, SessionDriver } from "./session-driver.js";

@@ -10,7 +10,7 @@ import {
   type GeneratorCapabilities,
 } from "@loom/core";
 import Anthropic from "@anthropic-ai/sdk";
-import { DEFAULT_MODELS, anthropicModelFacts, type AnthropicModelFacts } from "@loom/core";
+import { DEFAULT_MODELS, anthropicModelFacts, type AnthropicModelFacts } from "@loom/core/internal";
 import { throwIfAborted } from "../abort.js";
 import { APICallError, GeneratorError } from "../errors.js";
 import { streamStep } from "../event-channel.js";
@@ -37,7 +37,7 @@ export const ANTHROPIC_API_KEY_ENV = "ANTHROPIC_API_KEY";
 export const DEFAULT_ANTHROPIC_MODEL = DEFAULT_MODELS.anthropicCliSim;
 
 export interface AnthropicCliSimGeneratorOptions extends Omit<HttpGeneratorOptions, "model"> {
-  /** Default {@link DEFAULT_ANTHROPIC_MODEL} (`DEFAULT_MODELS.anthropicPrefill` in prefill mode). */
+  /** Default: `DEFAULT_MODELS.anthropicCliSim` (`DEFAULT_MODELS.anthropicPrefill` in prefill mode). */
   model?: string;
   /** `cli-sim` (default): the model prints the rest of the draft. `prefill`: the assistant turn starts with the text. */
   mode?: CliSimMode;

@@ -1,5 +1,5 @@
 // What an Anthropic generation request may contain today: stops the API accepts, thinking set explicitly, models that can serve the mode.
-import { anthropicNoThinkingModels, anthropicPrefillModels, type AnthropicModelFacts } from "@loom/core";
+import { anthropicNoThinkingModels, anthropicPrefillModels, type AnthropicModelFacts } from "@loom/core/internal";
 import type Anthropic from "@anthropic-ai/sdk";
 import { GeneratorError } from "../errors.js";
 import type { CliSimMode } from "./cli-sim-prompt.js";

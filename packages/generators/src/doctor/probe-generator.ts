@@ -1,5 +1,6 @@
 // One tiny real generation (one candidate, two tokens) and what it shows about the service.
-import { anthropicModelFacts, classifyFailure, type Generator, type ServiceProbe } from "@loom/core";
+import { type Generator, type ServiceProbe } from "@loom/core";
+import { anthropicModelFacts, classifyFailure } from "@loom/core/internal";
 import { APICallError, GeneratorError } from "../errors.js";
 
 /** The probe's request: Loom's default logprobs (5) and paragraph stop, so the report shows what a session would get. */

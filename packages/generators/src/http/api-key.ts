@@ -1,5 +1,5 @@
 // Resolving an adapter's API key: given explicitly, or read from the variable that belongs to where the request goes.
-import { routeApiKey, type ApiKeyRoute } from "@loom/core";
+import { routeApiKey, type ApiKeyRoute } from "@loom/core/internal";
 import { MissingApiKeyError } from "../errors.js";
 
 export type Env = Record<string, string | undefined>;

@@ -1,11 +1,6 @@
 // One step on a completions-style API: a single request with `n`, or `n` concurrent ones, streamed or not, retried.
-import {
-  sumLogprobs,
-  type GenerateRequest,
-  type GeneratedCandidate,
-  type GenerationUsage,
-  type Token,
-} from "@loom/core";
+import { type GenerateRequest, type GeneratedCandidate, type GenerationUsage, type Token } from "@loom/core";
+import { sumLogprobs } from "@loom/core/internal";
 import { APICallError, GeneratorError, PartialStepError } from "../errors.js";
 import { withRetry, type RetryOptions } from "../retry.js";
 import { createStopCutter, cutAtStop, tokensWithin } from "./client-stop.js";

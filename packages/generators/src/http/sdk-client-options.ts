@@ -1,6 +1,6 @@
 // What every HTTP adapter's SDK client is built with: the key routed by where requests go, the address, the
 // timeout, extra headers and an injected fetch; the SDK's own retries are off because the adapters retry.
-import type { ApiKeyRoute } from "@loom/core";
+import type { ApiKeyRoute } from "@loom/core/internal";
 import { keyVariableFor, resolveApiKey } from "./api-key.js";
 import { DEFAULT_TIMEOUT_MS, type HttpGeneratorOptions } from "./http-options.js";
 import type { SdkErrorContext } from "./sdk-error.js";

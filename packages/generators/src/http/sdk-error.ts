@@ -1,5 +1,5 @@
 // Turning a failed SDK call into a generator error: core's reading of SDK failures, wrapped in this package's classes.
-import { describeSdkFailure, readSdkFailure, type SdkCallContext, isRetryableFailure } from "@loom/core";
+import { describeSdkFailure, readSdkFailure, type SdkCallContext, isRetryableFailure } from "@loom/core/internal";
 import { APICallError, GenerationAbortedError, GeneratorError } from "../errors.js";
 
 export type SdkErrorContext = SdkCallContext;

@@ -1,7 +1,5 @@
 // The local GGUF engine: n candidates per step as parallel sequences of one context, with true per-token logprobs.
 import {
-  seededRandom,
-  serialQueue,
   GENERATOR_SPECIFICATION_VERSION,
   type FinishReason,
   type GenerateRequest,
@@ -12,6 +10,7 @@ import {
   type GeneratorCapabilities,
   type Token,
 } from "@loom/core";
+import { seededRandom, serialQueue } from "@loom/core/internal";
 import type { LlamaContextSequence, Token as LlamaToken } from "node-llama-cpp";
 import { throwIfAborted } from "../abort.js";
 import { GenerationAbortedError, GeneratorError, isAbortError } from "../errors.js";

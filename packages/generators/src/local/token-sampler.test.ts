@@ -1,6 +1,6 @@
 // Tests for the JS sampler: greedy at temperature 0, nucleus truncation, and frequencies that follow the distribution.
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "@loom/core";
+import { seededRandom } from "@loom/core/internal";
 import { probabilityOf, sampleToken, type Distribution } from "./token-sampler.js";
 
 const dist: Distribution = [

@@ -1,5 +1,3 @@
 // @loom/generators/test: a deterministic scripted generator for Loom's tests and for users' own tests.
 export { ScriptedGenerator } from "./scripted-generator.js";
 export type { ScriptStep, ScriptedCandidate, ScriptedGeneratorOptions } from "./scripted-generator.js";
-
-export { createScriptedGenerator } from "./create-scripted-generator.js";

@@ -1,7 +1,5 @@
 // A deterministic generator for tests: candidates and logprobs from a script, or made up from a seed.
 import {
-  seededRandom,
-  hashString,
   GENERATOR_SPECIFICATION_VERSION,
   type FinishReason,
   type GenerateRequest,
@@ -12,6 +10,7 @@ import {
   type GeneratorCapabilities,
   type Token,
 } from "@loom/core";
+import { seededRandom, hashString } from "@loom/core/internal";
 import { abortableSleep, throwIfAborted } from "../abort.js";
 import { GeneratorError } from "../errors.js";
 import { promptOf } from "../prompt-builder.js";
