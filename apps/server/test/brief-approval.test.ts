@@ -1,5 +1,5 @@
 // The agent's update_brief during a server-side run waits for the human over HTTP: GET …/brief shows the proposal, POST …/brief/approval answers it (agent on the strict Anthropic replay server).
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 import { anthropicAgentModel, createAgenticSelector } from "@loom/selectors";
 import {
   ANTHROPIC_RULES,
@@ -19,7 +19,7 @@ beforeAll(async () => {
   llm = await startStrictReplayServer(ANTHROPIC_RULES);
   t = await startTestServer({
     backendOptions: {
-      generatorFor: () => createScriptedGenerator({ seed: 7 }),
+      generatorFor: () => new ScriptedGenerator({ seed: 7 }),
       selectorFor: () =>
         createAgenticSelector({
           model: anthropicAgentModel({ apiKey: "k", baseURL: llm.url, model: "claude-sonnet-5-5", maxRetries: 0 }),

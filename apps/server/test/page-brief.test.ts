@@ -1,5 +1,5 @@
 // The brief on the page in Chromium: the writer edits it (a new version through PUT …/brief), and approves the agent's proposed change while a run waits (agent on the strict Anthropic replay server).
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 import { anthropicAgentModel, createAgenticSelector } from "@loom/selectors";
 import {
   ANTHROPIC_RULES,
@@ -19,7 +19,7 @@ beforeAll(async () => {
   llm = await startStrictReplayServer(ANTHROPIC_RULES);
   rig = await startBrowserRig({
     backendOptions: {
-      generatorFor: () => createScriptedGenerator({ seed: 4 }),
+      generatorFor: () => new ScriptedGenerator({ seed: 4 }),
       selectorFor: (loom) =>
         loom.config.selector.mode === "human"
           ? null
