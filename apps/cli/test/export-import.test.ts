@@ -39,9 +39,9 @@ describe("export", () => {
     expect(md.stdout).toContain("# Loom session");
     expect(md.stdout).toContain(text);
     const all = await loom(["export", session, "--branches"], { dir });
-    expect(all.stdout).toContain("## Other branches");
+    expect(all.stdout).toContain("## Branches");
     // 5 decisions × 4 candidates: 15 rejected leaves besides the tip.
-    expect(all.stdout.split("\n").filter((l) => l.startsWith("- `"))).toHaveLength(15);
+    expect(all.stdout.split("\n").filter((l) => l.startsWith("### Branch "))).toHaveLength(15);
   });
 
   it("dot: a digraph with every node and the current path highlighted", async () => {

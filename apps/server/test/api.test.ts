@@ -121,6 +121,9 @@ describe("sessions", () => {
     expect(node.body.fullText.startsWith("The lighthouse keeper")).toBe(true);
     const md = await t.call("GET", `/api/sessions/${id}/export?format=md`);
     expect(md.body).toContain("# Keeper");
+    // The decisions along the path, with who chose and why (the page's Markdown export).
+    expect(md.body).toContain("## Decisions");
+    expect(md.body).toContain("Why: the best");
     const json = await t.call("GET", `/api/sessions/${id}/export?format=json`);
     expect(Object.keys(json.body.loom.nodes)).toHaveLength(5);
     const list = await t.call("GET", "/api/sessions");

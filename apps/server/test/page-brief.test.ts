@@ -1,6 +1,6 @@
-// The brief on the page in Chromium: the writer edits it (a new version through PUT …/brief), and approves the agent's proposed change while a run waits (agent on the strict Anthropic replay server).
+// The brief on the page in Chromium: the writer edits it (a new version through PUT …/brief), approves the agent's proposed change while a run waits (agent on the strict Anthropic replay server); and the inspector shows a selector's ranking and scores.
 import { ScriptedGenerator } from "@loom/generators/test";
-import { anthropicAgentModel, createAgenticSelector } from "@loom/selectors";
+import { anthropicAgentModel, createAgenticSelector, createScriptedSelector } from "@loom/selectors";
 import {
   ANTHROPIC_RULES,
   anthropicToolReply as toolReply,
@@ -9,7 +9,7 @@ import {
   type StrictReplayServer,
 } from "@loom/testkit";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { noBrowser, startBrowserRig, type BrowserRig } from "./browser.js";
+import { noBrowser, startBrowserRig, treePosition, type BrowserRig } from "./browser.js";
 
 let rig: BrowserRig;
 let llm: StrictReplayServer;
@@ -23,9 +23,23 @@ beforeAll(async () => {
       selectorFor: (loom) =>
         loom.config.selector.mode === "human"
           ? null
-          : createAgenticSelector({
-              model: anthropicAgentModel({ apiKey: "k", baseURL: llm.url, model: "claude-sonnet-5-5", maxRetries: 0 }),
-            }),
+          : loom.config.selector.mode === "stateless"
+            ? createScriptedSelector((ctx) => {
+                // A stateless selector's full answer: every candidate ranked (last offered first) and scored.
+                const ranking = ctx.candidates.map((c) => c.id).reverse();
+                const scores = Object.fromEntries(
+                  ranking.map((id, i) => [id, { image_density: 9 - i, register: 4 + i }]),
+                );
+                return { action: "choose", choice: ranking[0]!, ranking, scores, reason: "the densest image" };
+              })
+            : createAgenticSelector({
+                model: anthropicAgentModel({
+                  apiKey: "k",
+                  baseURL: llm.url,
+                  model: "claude-sonnet-5-5",
+                  maxRetries: 0,
+                }),
+              }),
     },
   });
 });
@@ -125,6 +139,51 @@ test.skipIf(noBrowser)(
       changed: ["voice"],
       note: "keep it",
     });
+    await page.close();
+  },
+);
+
+test.skipIf(noBrowser)(
+  "the inspector shows the selector's rank and per-criterion scores for every candidate",
+  { timeout: 60_000 },
+  async () => {
+    await api("POST", "/api/sessions", {
+      seed: "The tide",
+      sessionId: "scored",
+      generator: { branchingFactor: 3 },
+      selector: { mode: "stateless", model: "scripted" },
+    });
+    await api("POST", "/api/sessions/scored/run", { maxSteps: 1 });
+    let session = await api("GET", "/api/sessions/scored?limit=1");
+    for (let i = 0; i < 100 && (session.running || session.currentPath.length < 2); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      session = await api("GET", "/api/sessions/scored?limit=1");
+    }
+    const chosen = session.currentPath[1] as string;
+    const page = await rig.browser.newPage();
+    await page.goto(`${rig.server.url}/s/scored`);
+    const pos = await treePosition(page, chosen);
+    expect(pos, "the chosen node is placed in the tree").not.toBeNull();
+    await page.mouse.click(pos!.x, pos!.y);
+    await page.waitForSelector(`[data-testid="inspector"][data-node-id="${chosen}"] [data-testid="alternatives"]`);
+    const table = page.locator('[data-testid="alternatives"] table');
+    expect(await table.locator("th").allTextContents()).toEqual([
+      "#",
+      "candidate",
+      "logprob",
+      "rank",
+      "image_density",
+      "register",
+      "outcome",
+    ]);
+    const rows = table.locator("tr[data-node-id]");
+    expect(await rows.count()).toBe(3);
+    // Offered first, ranked last: the columns after the logprob are rank, image_density, register.
+    const cells = async (i: number) => (await rows.nth(i).locator("td.num").allTextContents()).slice(1);
+    expect(await cells(0)).toEqual(["3", "7", "6"]);
+    expect(await cells(2)).toEqual(["1", "9", "4"]);
+    // The scripted stand-in for the LLM records its choices as "auto".
+    expect(await rows.nth(2).locator(".outcome").textContent()).toBe("chosen by auto");
     await page.close();
   },
 );

@@ -78,6 +78,8 @@ export type {
 export { currentText, currentTip, getNode, nodeText, pathText, rootPath } from "./text.js";
 export { nodeTokenCount, pathTokenCount } from "./token-count.js";
 export { decisionRows, stepCounter } from "./decision-steps.js";
+export { candidateScoreRows, scoreCriteria } from "./decision-scores.js";
+export type { CandidateScoreRow } from "./decision-scores.js";
 export type { DecisionRow } from "./decision-steps.js";
 export { DEFAULT_AROUND, narrowWindow, treeWindow } from "./tree-window.js";
 export type { TreeRow, TreeWindow, TreeWindowOptions } from "./tree-window.js";

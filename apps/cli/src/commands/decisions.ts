@@ -1,6 +1,8 @@
-// `loom decisions`: the last N decisions, with who chose, the logprob gap and the reason.
-import { readSessionView } from "@loom/io";
+// `loom decisions`: the last N decisions, with who chose, the logprob gap and the reason (--scores: each candidate's rank and scores).
+import { candidateScoreRows, decisionRows, lastDecisions } from "@loom/core";
+import { readSession, readSessionView } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
+import { renderDecisionScores } from "../render/decision-scores.js";
 import { decisionsJson, renderDecisions } from "../render/decisions.js";
 import { SESSION_POSITIONAL } from "../session/read-loom.js";
 import { resolveSessionDir } from "../session/session-dir.js";
@@ -18,6 +20,10 @@ export default defineCommand({
       valueName: "N",
       description: "how many of the most recent decisions",
     },
+    scores: {
+      type: "boolean",
+      description: "show each candidate's rank and scores as the selector gave them (reads the whole session)",
+    },
   },
   examples: [
     { command: "loom decisions story", description: "The ten most recent decisions." },
@@ -25,10 +31,29 @@ export default defineCommand({
       command: "loom decisions story --last 50 --json",
       description: "Fifty, as JSON records (the DecisionEvent format).",
     },
+    { command: "loom decisions story --scores", description: "With the selector's ranking and scores per candidate." },
   ],
   async run({ values, positionals, env, cwd, out }) {
+    const dir = resolveSessionDir(positionals.session, env, cwd);
+    if (values.scores) {
+      // The candidates' texts are not in the digest: read the session whole.
+      const { loom, warnings } = await readSession(dir);
+      for (const w of warnings) out.warn(w);
+      const rows = decisionRows(loom, lastDecisions(loom, values.last));
+      out.result(
+        {
+          sessionId: loom.sessionId,
+          decisions: decisionsJson(rows).map((d, i) => ({
+            ...d,
+            candidates: candidateScoreRows(loom, rows[i]!.decision),
+          })),
+        },
+        () => renderDecisions(rows, out.colors, "no decisions yet", (d) => renderDecisionScores(loom, d, out.colors)),
+      );
+      return;
+    }
     // Read from the digest kept with the snapshot: the latest decisions without loading the loom.
-    const view = await readSessionView(resolveSessionDir(positionals.session, env, cwd), { decisions: values.last });
+    const view = await readSessionView(dir, { decisions: values.last });
     for (const w of view.warnings) out.warn(w);
     out.result({ sessionId: view.sessionId, decisions: decisionsJson(view.decisions) }, () =>
       renderDecisions(view.decisions, out.colors, "no decisions yet"),

@@ -3,11 +3,10 @@ import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { once } from "node:events";
-import { readSnapshotRecords, writePythonSession } from "@loom/io";
+import { exportMarkdown, readSnapshotRecords, writePythonSession } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
 import { UsageError } from "../cli/exit-error.js";
 import { exportDot } from "../export/export-dot.js";
-import { exportMarkdown } from "../export/export-markdown.js";
 import { exportFormat } from "../export/export-target.js";
 import {
   loomSource,
@@ -35,7 +34,8 @@ export default defineCommand({
   name: "export",
   summary: "write the session as Markdown, JSON or Graphviz DOT",
   description:
-    "md: the current text under the brief's title (--branches adds every other branch).\n" +
+    "md: the current text under the brief's title (--branches adds every other branch, --decisions each\n" +
+    "step's decision with the selector's ranking and scores).\n" +
     "json: the whole loom, one node per line, re-importable with `loom import FILE` (--full-text adds each\n" +
     "node's full text). This is plain JSON for jq and Python, whatever the session's own files are.\n" +
     "dot: the tree for Graphviz, current path highlighted (`dot -Tsvg story.dot > story.svg`).\n" +
@@ -57,6 +57,10 @@ export default defineCommand({
       description: "write to a file (written whole or not at all) instead of stdout",
     },
     branches: { type: "boolean", description: "md: list every other branch too" },
+    decisions: {
+      type: "boolean",
+      description: "md: list each step's decision: who chose and why, every candidate's rank and scores",
+    },
     "full-text": { type: "boolean", description: "json: include each node's full text" },
   },
   examples: [
@@ -98,7 +102,11 @@ export default defineCommand({
     const render = (sink: Sink) =>
       format === "json"
         ? writeJsonExport(source ?? loomSource(loom!), sink, { fullText })
-        : sink(format === "dot" ? exportDot(loom!) : exportMarkdown(loom!, { branches: values.branches }));
+        : sink(
+            format === "dot"
+              ? exportDot(loom!)
+              : exportMarkdown(loom!, { branches: values.branches, decisions: values.decisions }),
+          );
     if (values.out) {
       const file = resolve(cwd, values.out);
       // Beside the target, renamed over it when complete: an interrupted export leaves the old file.

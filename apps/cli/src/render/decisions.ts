@@ -1,5 +1,5 @@
 // Renders decision rows as short blocks: step, action, who, gap, the chosen text, the reason, any question.
-import type { DecisionRow } from "@loom/core";
+import type { DecisionEvent, DecisionRow } from "@loom/core";
 import type { Colors } from "../cli/colors.js";
 import { formatLogprob, snippet } from "./snippet.js";
 
@@ -8,7 +8,13 @@ export function decisionsJson(rows: readonly DecisionRow[]) {
   return rows.map((r) => ({ ...r.decision, step: r.step }));
 }
 
-export function renderDecisions(rows: readonly DecisionRow[], c: Colors, empty: string): string {
+export function renderDecisions(
+  rows: readonly DecisionRow[],
+  c: Colors,
+  empty: string,
+  /** More lines under each decision (e.g. its candidates' ranks and scores). */
+  more?: (decision: DecisionEvent) => string[],
+): string {
   if (rows.length === 0) return c.dim(empty);
   return rows
     .map(({ decision: d, step, chosenText }) => {
@@ -27,6 +33,7 @@ export function renderDecisions(rows: readonly DecisionRow[], c: Colors, empty: 
       if (d.reason) lines.push(`  reason: ${snippet(d.reason, 100)}`);
       if (d.clarificationQuestion) lines.push(`  asked: ${d.clarificationQuestion}`);
       if (d.humanResponse) lines.push(`  answer: ${d.humanResponse}`);
+      if (more) lines.push(...more(d));
       return lines.join("\n");
     })
     .join("\n");

@@ -580,7 +580,7 @@ export function apiRoutes(): ApiRoute[] {
         // The formats are @loom/io's, so a page download and `loom export` give the same file.
         const formats = {
           json: () => ({ body: exportJson(loom, { indent: 0 }), type: "application/json" }),
-          md: () => ({ body: exportMarkdown(loom, { branches: true }), type: "text/markdown" }),
+          md: () => ({ body: exportMarkdown(loom, { branches: true, decisions: true }), type: "text/markdown" }),
           dot: () => ({ body: exportDot(loom), type: "text/vnd.graphviz" }),
           txt: () => ({ body: currentText(loom), type: "text/plain" }),
         } as const;
