@@ -152,15 +152,15 @@ export class SessionHub {
   async glance(id: string): Promise<Glance> {
     const ready = this.ready.get(assertSessionId(id));
     if (ready) return glanceOfLoom(ready.driver.loom);
-    const opening = this.get(id);
-    opening.catch(() => {});
     let view: Awaited<ReturnType<typeof readSessionView>>;
     try {
       view = await readSessionView(this.dirOf(id), { decisions: 0, around: GLANCE_AROUND });
     } catch {
-      // No such session (the opening says 404), or not readable alone: the opened session answers, or its error.
-      return glanceOfLoom((await opening).driver.loom);
+      // No such session (opening it says 404), or not readable alone: the opened session answers, or its error.
+      return glanceOfLoom((await this.get(id)).driver.loom);
     }
+    // Opened after the glance is read, not alongside: a big session's open keeps the process busy for seconds.
+    this.get(id).catch(() => {});
     return glanceOfView(view);
   }
 

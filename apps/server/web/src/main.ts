@@ -1,5 +1,6 @@
-// Entry point of the page: the session in the address (/s/<id>) or the start screen.
+// Entry point of the page: the session in the address (/s/<id>), the API's reference (/docs/api) or the start screen.
 import { ApiClient } from "./api-client.js";
+import { renderApiDocs } from "./api-view.js";
 import { el } from "./format.js";
 import { renderHome } from "./home-view.js";
 import { SessionApp } from "./session-app.js";
@@ -11,7 +12,10 @@ function main(): void {
   const header = el("header", "top");
   const home = el("a", "brand", "Loom");
   home.href = "/";
-  header.append(home);
+  const docs = el("a", "docs-link", "API");
+  docs.href = "/docs/api";
+  docs.dataset.testid = "api-docs-link";
+  header.append(home, docs);
   const body = el("main");
   app.replaceChildren(header, body);
   // A server with a token and a tab without it (a link opened in a new tab): ask once, instead of retrying forever.
@@ -23,6 +27,10 @@ function main(): void {
   const route = () => {
     const m = /^\/s\/([^/]+)$/.exec(location.pathname);
     if (m) void new SessionApp(body, api, decodeURIComponent(m[1]!)).start();
+    else if (location.pathname === "/docs/api")
+      renderApiDocs(body, api).catch((err: unknown) => {
+        body.replaceChildren(el("p", "error", `The API's description could not be read: ${(err as Error).message}`));
+      });
     else void renderHome(body, api, open);
   };
   window.addEventListener("popstate", () => location.reload());

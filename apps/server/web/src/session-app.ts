@@ -197,7 +197,8 @@ export class SessionApp {
   async start(): Promise<void> {
     // Events open once the session loads: a tab without the server's token is asked for it, not left retrying.
     // A session not open on the server yet takes seconds to open when big; its stored digest answers at once.
-    void this.api.glance(this.sessionId).then(
+    // Asked first and alone: the reads of the whole session would start the open that keeps the server busy.
+    await this.api.glance(this.sessionId).then(
       (g) => {
         if (!this.store && g.read !== "open") this.renderGlance(g);
       },

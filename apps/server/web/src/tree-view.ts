@@ -42,7 +42,9 @@ class LayoutRunner {
   }
 
   positions(parents: Int32Array): Promise<Float64Array> {
-    if (!this.worker) return Promise.resolve(treePositions(parents));
+    // A small tree (a glance's, a new session's) lays out here in a millisecond or two, without waiting for the
+    // worker's script from a server that may be busy opening the session.
+    if (!this.worker || parents.length < SMALL_TREE) return Promise.resolve(treePositions(parents));
     const seq = ++this.seq;
     return new Promise((resolve) => {
       this.waiting.set(seq, resolve);
@@ -51,6 +53,9 @@ class LayoutRunner {
     });
   }
 }
+
+/** Trees below this many nodes are laid out on the page's thread. */
+const SMALL_TREE = 1500;
 
 const COLORS: Record<NodeStatus, string> = {
   root: "#1f2937",
@@ -78,7 +83,7 @@ const LAYOUT_EVERY_MS = 1000;
 /** A full draw slower than this makes pan and zoom move the last drawn picture instead, until the gesture rests. */
 const SLOW_DRAW_MS = 8;
 /** How long pan and zoom must rest before the tree is drawn in full again. */
-const REST_MS = 120;
+const REST_MS = 200;
 
 export class TreeView {
   private readonly canvas: HTMLCanvasElement;
@@ -454,9 +459,12 @@ export class TreeView {
 
     // Links, batched by style: dimmed, normal, then the current path on top.
     const groups: Record<"dim" | "normal" | "path", Point[]> = { dim: [], normal: [], path: [] };
+    // Far out, a link shorter than a pixel is not seen (the path's links are drawn anyway: they make its line).
+    const minLink = 0.8 / t.k;
     for (const n of this.laid.nodes) {
       if (!n.parent || !(visible(n) || visible(n.parent))) continue;
       const s = n.data.status;
+      if (s !== "path" && Math.abs(n.y - n.parent.y) + Math.abs(n.x - n.parent.x) < minLink) continue;
       groups[s === "path" ? "path" : s === "rejected" ? "dim" : "normal"].push(n);
     }
     // Far out a curve is a few pixels long: a straight line looks the same and costs less.
@@ -484,8 +492,21 @@ export class TreeView {
     const far = t.k < 0.35;
     const byStatus = new Map<NodeStatus, Point[]>();
     const visibleNodes: Point[] = [];
+    // Far out, many nodes fall on the same pixel: one dot per pixel (the path's nodes always drawn).
+    const cssW = Math.ceil(this.canvas.width / dpr) + 2;
+    const cssH = Math.ceil(this.canvas.height / dpr) + 2;
+    const taken = far ? new Uint8Array(cssW * cssH) : null;
     for (const n of this.laid.nodes) {
       if (!visible(n)) continue;
+      if (taken && n.data.status !== "path" && n !== this.hovered && n.data.node.id !== this.selected) {
+        const cx = Math.round(t.x + n.y * t.k) + 1;
+        const cy = Math.round(t.y + n.x * t.k) + 1;
+        if (cx >= 0 && cy >= 0 && cx < cssW && cy < cssH) {
+          const cell = cy * cssW + cx;
+          if (taken[cell]) continue;
+          taken[cell] = 1;
+        }
+      }
       visibleNodes.push(n);
       const list = byStatus.get(n.data.status);
       if (list) list.push(n);
