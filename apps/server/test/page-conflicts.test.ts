@@ -1,6 +1,6 @@
 // Refusals on the page (issue 12, item 8) in Chromium: a stop that another client made pointless and candidates whose tip moved while the model worked are refused with the server's reason, shown in words.
 import type { Generator } from "@loom/core";
-import { createScriptedGenerator } from "@loom/generators/test";
+import { ScriptedGenerator } from "@loom/generators/test";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { noBrowser, settles, startBrowserRig, type BrowserRig } from "./browser.js";
 
@@ -11,7 +11,7 @@ let started: Promise<void> = Promise.resolve();
 
 /** A scripted model whose calls wait for the test's go-ahead (a model that takes as long as the test needs). */
 function gatedGenerator(): Generator {
-  const inner = createScriptedGenerator({ seed: 2 });
+  const inner = new ScriptedGenerator({ seed: 2 });
   return {
     specificationVersion: inner.specificationVersion,
     provider: inner.provider,
@@ -34,7 +34,7 @@ beforeAll(async () => {
   if (noBrowser) return;
   rig = await startBrowserRig({
     backendOptions: {
-      generatorFor: (loom) => (loom.sessionId === "moving" ? gatedGenerator() : createScriptedGenerator({ seed: 2 })),
+      generatorFor: (loom) => (loom.sessionId === "moving" ? gatedGenerator() : new ScriptedGenerator({ seed: 2 })),
     },
   });
 });
