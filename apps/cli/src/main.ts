@@ -7,7 +7,6 @@ import { renderCommandHelp, renderGroupHelp, renderRootHelp } from "./cli/help.j
 import { Output, type Streams } from "./cli/output.js";
 import { parseArgv } from "./cli/parse-argv.js";
 import { closest } from "./cli/suggest.js";
-import { describeError } from "./errors/describe-error.js";
 import { VERSION } from "./version.js";
 
 export interface MainOptions extends Streams {
@@ -24,7 +23,7 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
   try {
     return await dispatch(argv, options, out);
   } catch (error) {
-    return report(error, out, options);
+    return await report(error, out, options);
   }
 }
 
@@ -81,10 +80,11 @@ async function dispatch(argv: readonly string[], options: MainOptions, out: Outp
   return EXIT.ok;
 }
 
-function report(error: unknown, out: Output, options: MainOptions): number {
+async function report(error: unknown, out: Output, options: MainOptions): Promise<number> {
   out.done();
   const c = out.errColors;
-  const known = ExitError.isInstance(error) ? error : describeError(error);
+  // Loaded only on failure: it reads every package's errors, which a command that succeeds need not load.
+  const known = ExitError.isInstance(error) ? error : (await import("./errors/describe-error.js")).describeError(error);
   if (known) {
     options.stderr.write(`${c.red("error:")} ${known.message}\n`);
     if (known.hint) options.stderr.write(`${c.dim("hint:")} ${known.hint}\n`);

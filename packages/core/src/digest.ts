@@ -1,9 +1,6 @@
 // A loom's digest: the few things a reader asks of a long session (its totals, its latest decisions, the tree around the tip), small enough to store beside a snapshot and read without the loom.
-import { z } from "zod";
 import { decisionRows, type DecisionRow } from "./decision-steps.js";
-import { DecisionEventSchema } from "./decision-event.js";
 import type { Loom } from "./loom.js";
-import { ChosenBySchema } from "./node.js";
 import { lastDecisions, loomStats, type LoomStats } from "./queries.js";
 import { treeWindow, type TreeWindow } from "./tree-window.js";
 
@@ -30,47 +27,3 @@ export function loomDigest(loom: Loom, limits: { decisions: number; around: numb
     tree: { ...treeWindow(loom, { around: limits.around, depth: 0 }), around: limits.around },
   };
 }
-
-const count = z.number().int().min(0);
-
-const TreeRowSchema = z.object({
-  id: z.string(),
-  parentId: z.string().nullable(),
-  depth: count,
-  level: count,
-  last: z.boolean(),
-  onCurrentPath: z.boolean(),
-  tip: z.boolean(),
-  hiddenDescendants: count,
-  text: z.string(),
-  stepLogprob: z.number().nullable(),
-  chosenBy: ChosenBySchema.nullable(),
-});
-
-/** A stored digest as read back: checked field by field, so one written by another build is recognised as such. */
-export const LoomDigestSchema = z.object({
-  version: z.literal(DIGEST_VERSION),
-  stats: z.object({
-    nodes: count,
-    decisions: count,
-    resolvedDecisions: count,
-    clarifications: count,
-    depth: count,
-    meanLogprobGap: z.number().nullable(),
-    generatedTokens: count,
-    currentPathTokens: count,
-    textChars: count,
-  }),
-  decisions: z.object({
-    limit: count,
-    rows: z.array(z.object({ decision: DecisionEventSchema, step: count, chosenText: z.string().nullable() })),
-  }),
-  tree: z.object({
-    mode: z.literal("around"),
-    pathLength: count,
-    tip: z.string(),
-    pathAbove: count,
-    around: count,
-    rows: z.array(TreeRowSchema),
-  }),
-});

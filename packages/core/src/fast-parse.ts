@@ -1,6 +1,5 @@
-// Hand-written equivalents of the Node, DecisionEvent and Loom schemas for hot paths; they return null on any doubt so callers fall back to zod.
+// Hand-written equivalents of the Node and DecisionEvent schemas for hot paths (zod-free); they return null on any doubt so callers fall back to zod.
 import type { DecisionEvent } from "./decision-event.js";
-import { LoomSchema, type Loom } from "./loom.js";
 import type { LoomNode } from "./node.js";
 import type { Token } from "./token.js";
 import { TokenList } from "./token-list.js";
@@ -14,12 +13,12 @@ import { TokenList } from "./token-list.js";
  * node.ts and decision-event.ts (fast-parse.test.ts compares them with zod on valid and broken inputs).
  */
 
-type Rec = Record<string, unknown>;
+export type Rec = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** What z.record accepts: a plain object (Object or null prototype). */
-function isPlainRecord(v: unknown): v is Rec {
+export function isPlainRecord(v: unknown): v is Rec {
   if (!isObject(v)) return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
@@ -296,48 +295,4 @@ function sameFlatRecord(a: Record<string, unknown>, b: Record<string, unknown>):
     if ((typeof v === "object" && v !== null) || !Object.is(v, b[k])) return false;
   }
   return true;
-}
-
-const LoomFrameSchema = LoomSchema.omit({ nodes: true, decisions: true });
-
-/**
- * LoomSchema.parse(input) with the node and decision records checked by the fast paths above, or null
- * when anything is not plainly valid (then run LoomSchema for the canonical result or the precise
- * error). The input's `nodes` and `decisions` objects are reused: their values are replaced in place by
- * the parsed records, which leaves them valid input for LoomSchema should a later check fail.
- */
-export function parseLoomFast(input: unknown): Loom | null {
-  if (!isObject(input)) return null;
-  const { nodes, decisions } = input;
-  if (!isPlainRecord(nodes) || !isPlainRecord(decisions)) return null;
-  let previous: LoomNode | null = null;
-  for (const id in nodes) {
-    const node = parseNodeFast(nodes[id]);
-    if (node === null) return null;
-    if (previous !== null) shareSiblingStrings(node, previous);
-    nodes[id] = previous = node;
-  }
-  for (const id in decisions) {
-    const decision = parseDecisionFast(decisions[id]);
-    if (decision === null) return null;
-    decisions[id] = decision;
-  }
-  // The rest (brief, config, paths) is small: zod checks it as usual.
-  const frame = LoomFrameSchema.safeParse({ ...input, nodes: undefined, decisions: undefined });
-  if (!frame.success) return null;
-  const f = frame.data;
-  return {
-    version: f.version,
-    sessionId: f.sessionId,
-    rootId: f.rootId,
-    nodes: nodes as Loom["nodes"],
-    decisions: decisions as Loom["decisions"],
-    currentPath: f.currentPath,
-    heldPaths: f.heldPaths,
-    brief: f.brief,
-    briefVersion: f.briefVersion,
-    briefHistory: f.briefHistory,
-    config: f.config,
-    createdAt: f.createdAt,
-  };
 }

@@ -83,6 +83,7 @@ export type { CandidateScoreRow } from "./decision-scores.js";
 export type { DecisionRow } from "./decision-steps.js";
 export { DEFAULT_AROUND, narrowWindow, treeWindow } from "./tree-window.js";
 export type { TreeRow, TreeWindow, TreeWindowOptions } from "./tree-window.js";
-export { DIGEST_LIMITS, DIGEST_VERSION, LoomDigestSchema, loomDigest } from "./digest.js";
+export { DIGEST_LIMITS, DIGEST_VERSION, loomDigest } from "./digest.js";
+export { LoomDigestSchema } from "./digest-schema.js";
 export type { LoomDigest } from "./digest.js";
 export type { ServiceProbe } from "./services/service-probe.js";

@@ -3,7 +3,10 @@
 export { hasErrorMarker, isRetryableStatus } from "./errors.js";
 export type { LoomBaseErrorOptions } from "./errors.js";
 export { effectivePromptMode } from "./brief.js";
-export { parseDecisionFast, parseLoomFast, parseNodeFast, shareSiblingStrings } from "./fast-parse.js";
+export { parseDecisionFast, parseNodeFast, shareSiblingStrings } from "./fast-parse.js";
+export { parseLoomFast } from "./fast-parse-loom.js";
+export { parseSessionConfigFast } from "./fast-parse-config.js";
+export { parseDigestFast } from "./fast-parse-digest.js";
 export { LOOM_FORMAT_VERSION } from "./loom.js";
 export { decisionsUnder, invalidateIndex, stopDecisionAt } from "./loom-index.js";
 export { ChosenBySchema } from "./node.js";

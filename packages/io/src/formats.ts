@@ -2,21 +2,28 @@
 import { LoomOpSchema, LoomSchema } from "@loom/core";
 import { DecisionActionSchema, ChosenBySchema } from "@loom/core/internal";
 import { z } from "zod";
+import {
+  JOURNAL_VERSION,
+  MANIFEST_VERSION,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  STATE_FORMAT,
+  STATE_VERSION,
+} from "./format-names.js";
 
-export const SNAPSHOT_FILE = "loom.json";
-export const JOURNAL_FILE = "journal.ndjson";
-export const MANIFEST_FILE = "manifest.ndjson";
-export const LOCK_FILE = "lock";
-export const STATE_DIR = "state";
-
-/** Versions of each file kind this build writes (and reads, after migrating older ones). */
-export const SNAPSHOT_VERSION = 3;
-export const JOURNAL_VERSION = 3;
-export const MANIFEST_VERSION = 2;
-export const STATE_VERSION = 1;
-
-export const SNAPSHOT_FORMAT = "loom-snapshot";
-export const STATE_FORMAT = "loom-state";
+export {
+  JOURNAL_FILE,
+  JOURNAL_VERSION,
+  LOCK_FILE,
+  MANIFEST_FILE,
+  MANIFEST_VERSION,
+  SNAPSHOT_FILE,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  STATE_DIR,
+  STATE_FORMAT,
+  STATE_VERSION,
+} from "./format-names.js";
 
 /**
  * The snapshot as a record. Versions 2 and 3 are stored in checksummed frames (snapshot-frames.ts) and

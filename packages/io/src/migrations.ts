@@ -1,6 +1,6 @@
 // The migration hook: for each file kind, functions that lift a record from version k to k+1, applied on load.
 import { IoError } from "./io-error.js";
-import { JOURNAL_VERSION, MANIFEST_VERSION, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, STATE_VERSION } from "./formats.js";
+import { JOURNAL_VERSION, MANIFEST_VERSION, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, STATE_VERSION } from "./format-names.js";
 
 export type FileKind = "snapshot" | "journal" | "manifest" | "state";
 

@@ -2,18 +2,23 @@
 import {
   DEFAULT_AROUND,
   DIGEST_LIMITS,
-  LoomDigestSchema,
-  loomDigest,
   narrowWindow,
-  SessionConfigSchema,
   type DecisionRow,
+  type LoomDigest,
   type LoomStats,
   type SessionConfig,
   type TreeWindow,
 } from "@loom/core";
+import { parseDigestFast, parseSessionConfigFast } from "@loom/core/internal";
 import { IoError } from "./io-error.js";
-import { loadSessionFiles } from "./load-session.js";
 import { readSnapshotAlone, type HeadAndPath } from "./snapshot-alone.js";
+
+/*
+ * Why the imports are few and the rest is in session-view-full.ts, loaded when needed: `loom show`, `stats`,
+ * `decisions` and `tree` read only the digest, and their time is mostly the modules they load. The digest
+ * and config are checked by core's zod-free parsers; zod (their schemas) and the whole-session reader are
+ * loaded only when a snapshot is not plainly this build's or the session must be read whole.
+ */
 
 export interface SessionView {
   sessionId: string;
@@ -40,11 +45,22 @@ export interface SessionViewWants {
   around?: number;
 }
 
+/** The stored digest as this build reads it, or null when it is none it can use (another version, damaged). */
+async function digestOf(raw: unknown): Promise<LoomDigest | null> {
+  const fast = parseDigestFast(raw);
+  if (fast !== null || raw === null || raw === undefined) return fast;
+  return (await import("./session-view-full.js")).checkedDigest(raw);
+}
+
+/** The stored config with the schema's defaults, or null when it is not a valid config. */
+async function configOf(raw: unknown): Promise<SessionConfig | null> {
+  return parseSessionConfigFast(raw) ?? (await import("./session-view-full.js")).checkedConfig(raw);
+}
+
 /** The view from the stored digest, or null when the snapshot has none this build can use or it does not reach as far as asked. */
-function fromDigest(frames: HeadAndPath, decisions: number, around: number): SessionView | null {
-  const parsed = LoomDigestSchema.safeParse(frames.path["digest"]);
-  if (!parsed.success) return null;
-  const digest = parsed.data;
+async function fromDigest(frames: HeadAndPath, decisions: number, around: number): Promise<SessionView | null> {
+  const digest = await digestOf(frames.path["digest"]);
+  if (digest === null) return null;
   // A digest of fewer rows than its limit holds every resolved decision there is.
   const complete = digest.decisions.rows.length < digest.decisions.limit;
   if (decisions > digest.decisions.limit && !complete) return null;
@@ -67,11 +83,11 @@ function fromDigest(frames: HeadAndPath, decisions: number, around: number): Ses
       field: "frame 1",
     });
   }
-  const config = SessionConfigSchema.safeParse(loom.config);
-  if (!config.success) return null;
+  const config = await configOf(loom.config);
+  if (config === null) return null;
   return {
     sessionId: loom.sessionId,
-    config: config.data,
+    config,
     path: path as string[],
     texts: texts as string[],
     stats: digest.stats,
@@ -92,19 +108,7 @@ export async function readSessionView(dir: string, wants: SessionViewWants = {})
   const decisions = wants.decisions ?? DIGEST_LIMITS.decisions;
   const around = wants.around ?? DEFAULT_AROUND;
   const frames = await readSnapshotAlone(dir);
-  const view = frames ? fromDigest(frames, decisions, around) : null;
+  const view = frames ? await fromDigest(frames, decisions, around) : null;
   if (view) return view;
-  const { loom, warnings } = await loadSessionFiles(dir);
-  const { stats, decisions: latest, tree } = loomDigest(loom, { decisions, around });
-  return {
-    sessionId: loom.sessionId,
-    config: loom.config,
-    path: loom.currentPath,
-    texts: loom.currentPath.map((id) => loom.nodes[id]!.text),
-    stats,
-    decisions: latest.rows,
-    tree: { mode: tree.mode, pathLength: tree.pathLength, tip: tree.tip, pathAbove: tree.pathAbove, rows: tree.rows },
-    read: "full",
-    warnings,
-  };
+  return (await import("./session-view-full.js")).wholeSessionView(dir, decisions, around);
 }

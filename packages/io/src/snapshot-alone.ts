@@ -2,7 +2,7 @@
 import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
-import { JOURNAL_FILE, MANIFEST_FILE, SNAPSHOT_FILE, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
+import { JOURNAL_FILE, MANIFEST_FILE, SNAPSHOT_FILE, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./format-names.js";
 import { IoError } from "./io-error.js";
 import { FLAG_DEFLATE, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
 import { decode } from "./snapshot-reader.js";

@@ -4,7 +4,7 @@ import { readSession, readSessionView } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
 import { renderDecisionScores } from "../render/decision-scores.js";
 import { decisionsJson, renderDecisions } from "../render/decisions.js";
-import { SESSION_POSITIONAL } from "../session/read-loom.js";
+import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { resolveSessionDir } from "../session/session-dir.js";
 
 export default defineCommand({

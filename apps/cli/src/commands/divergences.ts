@@ -2,7 +2,8 @@
 import { divergences, decisionRows } from "@loom/core";
 import { defineCommand } from "../cli/define-command.js";
 import { decisionsJson, renderDecisions } from "../render/decisions.js";
-import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
+import { readLoom } from "../session/read-loom.js";
+import { SESSION_POSITIONAL } from "../session/session-positional.js";
 
 export default defineCommand({
   name: "divergences",

@@ -15,7 +15,8 @@ import {
   type ExportSource,
   type Sink,
 } from "../export/write-json-export.js";
-import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
+import { readLoom } from "../session/read-loom.js";
+import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { resolveSessionDir } from "../session/session-dir.js";
 
 /** A sink that respects back-pressure, so a large export never piles up in memory. */

@@ -4,7 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { fsckSession, salvageSession } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
 import { FailureError } from "../cli/exit-error.js";
-import { SESSION_POSITIONAL } from "../session/read-loom.js";
+import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { resolveSessionDir } from "../session/session-dir.js";
 
 /** `<dir>.salvaged`, or `<dir>.salvaged-2`, … : never an existing path, never inside the damaged session. */

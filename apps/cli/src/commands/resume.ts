@@ -1,6 +1,6 @@
 // `loom resume`: continue a session; an undecided step's stored candidates are shown again, not paid for twice.
 import { defineCommand } from "../cli/define-command.js";
-import { SESSION_POSITIONAL } from "../session/read-loom.js";
+import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { RUN_OPTIONS, runCommand } from "../session/run-command.js";
 
 export default defineCommand({

@@ -1,6 +1,6 @@
 // `loom run`: grow a session — you choose at the keyboard, or a selector runs headless to a stop.
 import { defineCommand } from "../cli/define-command.js";
-import { SESSION_POSITIONAL } from "../session/read-loom.js";
+import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { RUN_OPTIONS, runCommand } from "../session/run-command.js";
 
 export default defineCommand({

@@ -3,12 +3,13 @@ import { rootPath } from "@loom/core";
 import { readSessionView } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
 import { resolveNodeRef } from "../session/node-ref.js";
-import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
+import type { ReadLoomContext } from "../session/read-loom.js";
+import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { resolveSessionDir } from "../session/session-dir.js";
 
 /** The ids and texts of the path to show: the current path from the digest, another from the whole loom. */
 async function pathOf(
-  ctx: Parameters<typeof readLoom>[0],
+  ctx: ReadLoomContext,
   node: string | undefined,
 ): Promise<{ dir: string; sessionId: string; path: string[]; texts: string[] }> {
   if (node === undefined) {
@@ -17,6 +18,8 @@ async function pathOf(
     for (const w of view.warnings) ctx.out.warn(w);
     return { dir, sessionId: view.sessionId, path: view.path, texts: view.texts };
   }
+  // The whole-session reader is loaded only for another node's path: the current path needs the digest alone.
+  const { readLoom } = await import("../session/read-loom.js");
   const { dir, loom } = await readLoom(ctx);
   const path = rootPath(loom, resolveNodeRef(loom, node, "--node"));
   return { dir, sessionId: loom.sessionId, path, texts: path.map((id) => loom.nodes[id]!.text) };

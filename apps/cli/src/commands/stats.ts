@@ -3,7 +3,7 @@ import { readSessionState, readSessionView } from "@loom/io";
 import type { SessionUsage } from "@loom/orchestrator";
 import { defineCommand } from "../cli/define-command.js";
 import { formatLogprob } from "../render/snippet.js";
-import { SESSION_POSITIONAL } from "../session/read-loom.js";
+import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { resolveSessionDir } from "../session/session-dir.js";
 
 /** Totals over the usage the orchestrator saves in the session's side state (`state/usage.json`). */

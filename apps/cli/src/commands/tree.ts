@@ -5,7 +5,7 @@ import { defineCommand } from "../cli/define-command.js";
 import { UsageError } from "../cli/exit-error.js";
 import { renderTree, treeJson } from "../render/tree.js";
 import { resolveNodeRef } from "../session/node-ref.js";
-import { SESSION_POSITIONAL, readLoom } from "../session/read-loom.js";
+import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { resolveSessionDir } from "../session/session-dir.js";
 
 export default defineCommand({
@@ -65,6 +65,8 @@ export default defineCommand({
       sessionId = view.sessionId;
       window = view.tree;
     } else {
+      // The whole-session reader is loaded only for the views the stored digest cannot give.
+      const { readLoom } = await import("../session/read-loom.js");
       const { loom } = await readLoom({ positionals, env, cwd, out });
       const subtree = values.subtree !== undefined ? resolveNodeRef(loom, values.subtree, "--subtree") : undefined;
       sessionId = loom.sessionId;

@@ -17,9 +17,3 @@ export async function readLoom(ctx: ReadLoomContext): Promise<{ dir: string; loo
   for (const w of warnings) ctx.out.warn(w);
   return { dir, loom };
 }
-
-/** The positional every session-reading command takes. */
-export const SESSION_POSITIONAL = {
-  name: "session",
-  description: "session directory (default: $LOOM_SESSION, the current directory, or the newest in ./.loom-sessions)",
-} as const;

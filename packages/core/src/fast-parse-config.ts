@@ -1,0 +1,67 @@
+// SessionConfigSchema.parse without zod, for a config stored whole (as every snapshot holds it); null on any doubt, so callers fall back to zod.
+import { isObject } from "./fast-parse.js";
+import type { SessionConfig } from "./session-config.js";
+
+/*
+ * Why: the reading commands need a session's settings from its snapshot, and loading zod to check them
+ * took as long as starting Node. This accepts a config only when every field is present and valid (what
+ * the writer stores) and builds the same object as the schema, unknown keys dropped; a config missing a
+ * field (written before the field existed) or with any doubtful value is null, and the caller runs the
+ * schema for its defaults or its error. Keep it in step with session-config.ts (fast-parse-stored.test.ts
+ * compares the two on valid and broken configs).
+ */
+
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+const isNullableString = (v: unknown): v is string | null => v === null || typeof v === "string";
+const PROMPT_MODES = new Set(["auto", "raw", "briefed"]);
+const SELECTOR_MODES = new Set(["human", "stateless", "agentic", "hybrid", "auto"]);
+
+function generator(v: unknown): SessionConfig["generator"] | null {
+  if (!isObject(v) || typeof v.provider !== "string" || typeof v.model !== "string") return null;
+  if (!isNullableString(v.baseUrl)) return null;
+  if (!isInt(v.segmentTokens) || v.segmentTokens <= 0) return null;
+  if (!isInt(v.branchingFactor) || v.branchingFactor <= 0 || v.branchingFactor > 64) return null;
+  if (!isNum(v.temperature) || v.temperature < 0 || v.temperature > 5) return null;
+  if (!isNum(v.topP) || v.topP <= 0 || v.topP > 1) return null;
+  if (!isInt(v.logprobs) || v.logprobs < 0 || v.logprobs > 20) return null;
+  if (typeof v.promptMode !== "string" || !PROMPT_MODES.has(v.promptMode)) return null;
+  if (v.seed !== null && !isInt(v.seed)) return null;
+  return {
+    provider: v.provider,
+    model: v.model,
+    baseUrl: v.baseUrl,
+    segmentTokens: v.segmentTokens,
+    branchingFactor: v.branchingFactor,
+    temperature: v.temperature,
+    topP: v.topP,
+    logprobs: v.logprobs,
+    promptMode: v.promptMode as SessionConfig["generator"]["promptMode"],
+    seed: v.seed,
+  };
+}
+
+function selector(v: unknown): SessionConfig["selector"] | null {
+  if (!isObject(v) || typeof v.mode !== "string" || !SELECTOR_MODES.has(v.mode)) return null;
+  if (!isNullableString(v.provider) || !isNullableString(v.model) || !isNullableString(v.baseUrl)) return null;
+  if (typeof v.showLogprobs !== "boolean") return null;
+  return {
+    mode: v.mode as SessionConfig["selector"]["mode"],
+    provider: v.provider,
+    model: v.model,
+    baseUrl: v.baseUrl,
+    showLogprobs: v.showLogprobs,
+  };
+}
+
+/** A complete stored SessionConfig checked without zod, or null when any field is absent or doubtful. */
+export function parseSessionConfigFast(input: unknown): SessionConfig | null {
+  if (!isObject(input)) return null;
+  const g = generator(input.generator);
+  const s = selector(input.selector);
+  const { maxTokensTotal, maxSteps, outputDir, durable } = input;
+  if (g === null || s === null || !isInt(maxTokensTotal) || maxTokensTotal <= 0) return null;
+  if (maxSteps !== null && !(isInt(maxSteps) && maxSteps > 0)) return null;
+  if (!isNullableString(outputDir) || typeof durable !== "boolean") return null;
+  return { generator: g, selector: s, maxTokensTotal, maxSteps, outputDir, durable };
+}
