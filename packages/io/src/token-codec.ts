@@ -18,35 +18,42 @@ import { IoError } from "./io-error.js";
 /** Matches a lone surrogate (paired ones form one code point under the u flag). */
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
-function varintBytes(n: number, out: number[]): void {
+/** Bytes reused by every packTokens call (grown when a list needs more): a fresh buffer per node was most of a commit's encoding. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+function putVarint(buf: Buffer, at: number, n: number): number {
   while (n >= 128) {
-    out.push(128 | (n % 128));
+    buf[at++] = 128 | (n % 128);
     n = Math.floor(n / 128);
   }
-  out.push(n);
+  buf[at++] = n;
+  return at;
 }
 
 /** The base64 text of `list`'s packed form, or null when its texts cannot be carried as UTF-8 (write plain tokens then). */
 export function packTokens(list: TokenList): string | null {
   const { length, data, nums } = list.packed();
-  if (LONE_SURROGATE.test(data)) return null;
   const dataBytes = Buffer.byteLength(data, "utf8");
-  const head: number[] = [];
-  varintBytes(length, head);
-  varintBytes(dataBytes, head);
-  const buf = Buffer.allocUnsafe(head.length + dataBytes + nums.length * 8);
-  for (let i = 0; i < head.length; i++) buf[i] = head[i]!;
-  let at = head.length;
-  at += buf.write(data, at, "utf8");
+  // Only a string with characters beyond ASCII can hold a lone surrogate.
+  if (dataBytes !== data.length && LONE_SURROGATE.test(data)) return null;
+  const size = 10 + dataBytes + nums.length * 8;
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+  const buf = scratch;
+  let at = putVarint(buf, 0, length);
+  at = putVarint(buf, at, dataBytes);
+  at += buf.write(data, at, dataBytes === data.length ? "latin1" : "utf8");
   for (let i = 0; i < nums.length; i++) at = buf.writeDoubleLE(nums[i]!, at);
-  return buf.toString("base64");
+  return buf.toString("base64", 0, at);
 }
 
-/** Reads a varint at `pos.at`; -1 past the end or beyond 5 bytes. */
-function readVarint(buf: Buffer, pos: { at: number }): number {
+/** Bytes reused by every unpackTokens call. */
+let unpackScratch = Buffer.allocUnsafe(64 * 1024);
+
+/** Reads a varint at `pos.at` of the first `end` bytes; -1 past the end or beyond 5 bytes. */
+function readVarint(buf: Buffer, pos: { at: number }, end: number): number {
   let v = 0;
   let scale = 1;
-  for (let k = 0; k < 5 && pos.at < buf.length; k++) {
+  for (let k = 0; k < 5 && pos.at < end; k++) {
     const b = buf[pos.at++]!;
     if (b < 128) return v + b * scale;
     v += (b - 128) * scale;
@@ -60,24 +67,26 @@ function readVarint(buf: Buffer, pos: { at: number }): number {
  * up, numbers that are not finite, ids that are not integers): the caller names the record.
  */
 export function unpackTokens(text: string): TokenList | null {
-  const buf = Buffer.from(text, "base64");
-  // Buffer.from skips characters outside the alphabet; a string that does not round-trip was not base64.
   let chars = text.length;
   if (text.charCodeAt(chars - 1) === 61) chars--; // "="
   if (text.charCodeAt(chars - 1) === 61) chars--;
-  if (buf.length !== Math.floor((chars * 3) / 4)) return null;
+  const size = Math.floor((chars * 3) / 4);
+  if (unpackScratch.length < size) unpackScratch = Buffer.allocUnsafe(Math.max(size, unpackScratch.length * 2));
+  const buf = unpackScratch;
+  // Decoded into reused bytes (no buffer per node). Characters outside the alphabet are skipped by the
+  // decoder, so a string that was not base64 decodes to fewer bytes than its length implies.
+  if (buf.write(text, 0, "base64") !== size) return null;
   const pos = { at: 0 };
-  const length = readVarint(buf, pos);
-  const dataBytes = readVarint(buf, pos);
-  if (length < 0 || dataBytes < 0 || pos.at + dataBytes > buf.length) return null;
+  const length = readVarint(buf, pos, size);
+  const dataBytes = readVarint(buf, pos, size);
+  if (length < 0 || dataBytes < 0 || pos.at + dataBytes > size) return null;
   const dataEnd = pos.at + dataBytes;
-  const rest = buf.length - dataEnd;
+  const rest = size - dataEnd;
   if (rest % 8 !== 0) return null;
-  const bytes = buf.subarray(pos.at, dataEnd);
   // latin1 gives the same string as UTF-8 for ASCII bytes, faster.
-  const data = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+  const data = buf.toString(isAscii(buf.subarray(pos.at, dataEnd)) ? "latin1" : "utf8", pos.at, dataEnd);
   const nums: number[] = new Array(rest / 8);
-  for (let i = 0, at = dataEnd; at < buf.length; i++, at += 8) nums[i] = buf.readDoubleLE(at);
+  for (let i = 0, at = dataEnd; at < size; i++, at += 8) nums[i] = buf.readDoubleLE(at);
   return TokenList.fromPacked(length, data, nums);
 }
 
