@@ -1,11 +1,13 @@
 // A session written by format version 2 (tokens as JSON arrays in the snapshot and the journal) opens as that build read it, and a writer moves it to version 3 (packed tokens) without losing anything.
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { addCandidates, choose, currentText, sequentialEnv } from "@loom/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { fsckSession, openSession, readCurrentPath, readSession } from "./index.js";
+import { sealOpenBody } from "./line-seal.js";
+import { encodeOp } from "./snapshot-codec.js";
 import { readSnapshotRecord } from "./test-support/snapshot-file.js";
 
 const fixture = fileURLToPath(new URL("./__fixtures__/v2-session", import.meta.url));
@@ -35,6 +37,35 @@ describe("the version-2 format", () => {
     expect(readFileSync(join(dir, "journal.ndjson"))).toEqual(before);
     const view = await readCurrentPath(dir);
     expect(view.text).toBe(currentText(read.loom));
+  });
+
+  it("a journal holding version-2 lines and then version-3 lines (a crash before the upgrade's snapshot) replays whole", async () => {
+    const dir = copy("mixed");
+    const journal = join(dir, "journal.ndjson");
+    const lastSeq = JSON.parse(readFileSync(journal, "utf8").trim().split("\n").at(-1)!).seq as number;
+    const { loom } = await readSession(dir);
+    const env = sequentialEnv();
+    const open = Object.values(loom.decisions).find((d) => d.action === null)!;
+    const ops = [
+      choose(loom, open.id, open.candidateNodeIds[1]!, "human", "mixed"),
+      addCandidates(
+        loom,
+        open.candidateNodeIds[1]!,
+        [{ text: " é", tokens: [{ text: " é", id: 3, logprob: -0.25 }] }],
+        {
+          env,
+        },
+      ).op,
+    ];
+    const lines = ops.map(
+      (op, i) => sealOpenBody(`{"version":3,"seq":${lastSeq + 1 + i},"op":${encodeOp(op).json}`) + "\n",
+    );
+    expect(lines[1]).toMatch(/"tokens":"[A-Za-z0-9+/]+=*"/);
+    appendFileSync(journal, lines.join(""));
+    const read = await readSession(dir);
+    // The resolution's manifest line was never appended (as a crash between the two appends leaves it).
+    expect(read.warnings).toEqual([expect.stringMatching(/1 decision\(s\) in the journal had no manifest line/)]);
+    expect(plain(read.loom)).toEqual(plain(loom));
   });
 
   it("a writer rewrites it at version 3 with packed tokens; reopened, nothing changed but what was added", async () => {
