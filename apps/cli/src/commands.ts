@@ -16,6 +16,15 @@ const entry = (name: string, summary: string, load: () => Promise<{ default: unk
   load: load as Loader,
 });
 
+/** The tree-work commands share one module (tree-work.ts); each entry loads it and takes its export. */
+function treeWork(list: [name: string, summary: string, exported: string][]): CommandEntry[] {
+  return list.map(([name, summary, exported]) =>
+    entry(name, summary, () =>
+      import("./commands/tree-work.js").then((m) => ({ default: m[exported as keyof typeof m] })),
+    ),
+  );
+}
+
 export const COMMANDS: readonly CommandEntry[] = [
   entry("demo", "run a short offline session on the local model and print it", () => import("./commands/demo.js")),
   entry("new", "create a session from a seed and a brief", () => import("./commands/new.js")),
@@ -42,6 +51,21 @@ export const COMMANDS: readonly CommandEntry[] = [
     () => import("./commands/brief.js"),
   ),
   entry("stats", "counts, mean logprob gap, tokens and cost", () => import("./commands/stats.js")),
+  ...treeWork([
+    ["edit", "rewrite a node's text (a new version beside it; the original stays)", "edit"],
+    ["split", "split a node in two at a character offset", "split"],
+    ["merge", "merge a node with its single child", "merge"],
+    ["prune", "hide a subtree from views and exports (--restore shows it)", "prune"],
+    ["move", "move a subtree under another node", "move"],
+    ["undo", "take back the last change", "undoCommand"],
+    ["redo", "put back the last change undone", "redoCommand"],
+    ["checkout", "make a node the tip (a bookmark, a search hit, any node)", "checkoutCommand"],
+    ["bookmark", "bookmark a node (--remove takes it off)", "bookmark"],
+    ["tag", "tag a node (--remove takes the tag off)", "tag"],
+    ["marks", "list bookmarks and tags", "marks"],
+    ["search", "find text, reasons and tags in every node, with paths", "search"],
+  ]),
+
   entry("export", "write the session as Markdown, JSON or Graphviz DOT", () => import("./commands/export.js")),
   entry(
     "fsck",

@@ -55,6 +55,10 @@ export type LoomErrorCode =
   | "invalid_path"
   | "duplicate_id"
   | "invalid_operation"
+  /** Undo or redo refused: later changes build on what it would take back. */
+  | "cannot_undo"
+  | "nothing_to_undo"
+  | "nothing_to_redo"
   | "invariant";
 
 /** A tree operation that does not fit the loom (an unknown id, a decision already taken…). */

@@ -44,5 +44,11 @@ export function parseLoomFast(input: unknown): Loom | null {
     briefHistory: f.briefHistory,
     config: f.config,
     createdAt: f.createdAt,
+    pruned: f.pruned,
+    bookmarks: f.bookmarks,
+    tags: f.tags,
+    movedFrom: f.movedFrom,
+    undo: f.undo,
+    redo: f.redo,
   };
 }

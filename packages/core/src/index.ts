@@ -40,7 +40,20 @@ export {
   holdPath,
   releasePath,
   resolveDecision,
+  splitNode,
+  mergeNode,
+  pruneNode,
+  unpruneNode,
+  reparentNode,
+  bookmarkNode,
+  tagNode,
+  undo,
+  redo,
 } from "./op-builders.js";
+export { searchLoom } from "./search.js";
+export type { SearchHit, SearchOptions } from "./search.js";
+export { isPruned } from "./tree-ops.js";
+export type { TreeImage, UndoEntry } from "./undo-entry.js";
 export type { AddCandidatesResult, CandidateInput } from "./op-builders.js";
 export { LoomOpSchema, applyOp } from "./loom-op.js";
 export type { FinalResolution, LoomOp, Resolution, ResolutionInput } from "./loom-op.js";

@@ -86,7 +86,7 @@ export function invariantsHold(loom: Loom): boolean {
       } else {
         at++;
       }
-      if (parentId !== decision.parentNodeId) return false;
+      if (parentId !== decision.parentNodeId && loom.movedFrom[key] !== decision.parentNodeId) return false;
     }
     const replacesId = node.replacesId;
     if (replacesId !== null && !before.has(replacesId) && !Object.hasOwn(nodes, replacesId)) return false;
@@ -102,6 +102,10 @@ export function invariantsHold(loom: Loom): boolean {
   for (const d of childless) if (!before.has(d.parentNodeId)) return false;
 
   if (!pathHolds(before, rootId, loom.currentPath)) return false;
+  for (const id of loom.pruned) if (!before.has(id)) return false;
+  for (const id of loom.bookmarks) if (!before.has(id)) return false;
+  for (const id in loom.tags) if (!before.has(id)) return false;
+  for (const id in loom.movedFrom) if (!before.has(id)) return false;
   for (const p of loom.heldPaths) if (!pathHolds(before, rootId, p)) return false;
   return true;
 }
@@ -191,7 +195,7 @@ export function collectInvariantViolations(loom: Loom): InvariantViolation[] {
       if (seen.has(id)) out.push({ field: `${f}.candidateNodeIds[${i}]`, message: `lists "${id}" a second time` });
       seen.add(id);
       if (!c) out.push({ field: `${f}.candidateNodeIds[${i}]`, message: `names unknown node "${id}"` });
-      else if (c.parentId !== d.parentNodeId)
+      else if (c.parentId !== d.parentNodeId && loom.movedFrom[id] !== d.parentNodeId)
         out.push({ field: `${f}.candidateNodeIds[${i}]`, message: `"${id}" is not a child of "${d.parentNodeId}"` });
     }
     if (d.action === "choose") {
@@ -204,6 +208,14 @@ export function collectInvariantViolations(loom: Loom): InvariantViolation[] {
     }
   }
 
+  const marks: [string, readonly string[]][] = [
+    ["pruned", loom.pruned],
+    ["bookmarks", loom.bookmarks],
+    ["tags", Object.keys(loom.tags)],
+    ["movedFrom", Object.keys(loom.movedFrom)],
+  ];
+  for (const [field, ids] of marks)
+    for (const id of ids) if (!nodes[id]) out.push({ field, message: `names unknown node "${id}"` });
   checkPath(loom, loom.currentPath, "currentPath", out);
   loom.heldPaths.forEach((p, i) => checkPath(loom, p, `heldPaths[${i}]`, out));
   return out;

@@ -8,6 +8,16 @@ import { ChosenBySchema, NodeSchema, ScoresSchema, type LoomNode } from "./node.
 import { BriefSchema } from "./brief.js";
 import { SessionConfigSchema } from "./session-config.js";
 import { getNode, rootPath } from "./text.js";
+import { applyRedo, applyUndo, captureImage, keepsRedo, recordUndo, undoScope } from "./tree-history.js";
+import {
+  applyBookmark,
+  applyMerge,
+  applyPrune,
+  applyReparent,
+  applySplit,
+  applyTag,
+  applyUnprune,
+} from "./tree-ops.js";
 
 const ChooseResolutionSchema = z.object({
   action: z.literal("choose"),
@@ -65,6 +75,27 @@ export const LoomOpSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("setBrief"), at: z.string(), brief: BriefSchema }),
   /** The session's settings replaced (a budget raised, a model changed): journaled, so a crash cannot undo it. */
   z.object({ op: z.literal("configure"), config: SessionConfigSchema }),
+  /** A node split at a character offset: it keeps the text before, a new child `newNodeId` the text after. */
+  z.object({
+    op: z.literal("splitNode"),
+    nodeId: z.string(),
+    offset: z.number().int(),
+    newNodeId: z.string().min(1),
+    at: z.string(),
+  }),
+  /** A node merged with its single child (one made by a split or an edit). */
+  z.object({ op: z.literal("mergeNode"), nodeId: z.string(), at: z.string() }),
+  /** A subtree hidden from views and exports; the record keeps it. */
+  z.object({ op: z.literal("prune"), nodeId: z.string(), at: z.string() }),
+  /** A pruned subtree shown again. */
+  z.object({ op: z.literal("unprune"), nodeId: z.string(), at: z.string() }),
+  /** A subtree moved under another node. */
+  z.object({ op: z.literal("reparent"), nodeId: z.string(), parentId: z.string(), at: z.string() }),
+  z.object({ op: z.literal("bookmark"), nodeId: z.string(), on: z.boolean(), at: z.string() }),
+  z.object({ op: z.literal("tag"), nodeId: z.string(), tag: z.string().min(1), on: z.boolean(), at: z.string() }),
+  /** The latest undoable change taken back (see tree-history.ts); `redo` puts it back. */
+  z.object({ op: z.literal("undo"), at: z.string() }),
+  z.object({ op: z.literal("redo"), at: z.string() }),
 ]);
 export type LoomOp = z.infer<typeof LoomOpSchema>;
 
@@ -170,6 +201,16 @@ function applyFinal(loom: Loom, decisionId: string, at: string, r: FinalResoluti
 
 /** Apply one op to the loom in place. Throws LoomError (and changes nothing) when the op does not fit. */
 export function applyOp(loom: Loom, op: LoomOp): void {
+  if (op.op === "undo") return applyUndo(loom);
+  if (op.op === "redo") return applyRedo(loom);
+  const scope = undoScope(loom, op);
+  const image = scope ? captureImage(loom, scope) : null;
+  applyChange(loom, op);
+  if (image) recordUndo(loom, op, image, "at" in op ? op.at : "timestamp" in op ? op.timestamp : "");
+  else if (!keepsRedo(op) && loom.redo.length) loom.redo = [];
+}
+
+function applyChange(loom: Loom, op: Exclude<LoomOp, { op: "undo" | "redo" }>): void {
   switch (op.op) {
     case "addCandidates": {
       const parent = getNode(loom, op.parentNodeId);
@@ -275,5 +316,19 @@ export function applyOp(loom: Loom, op: LoomOp): void {
       if (wasCurrent) loom.currentPath = rootPath(loom, op.node.id);
       return;
     }
+    case "splitNode":
+      return applySplit(loom, op.nodeId, op.offset, op.newNodeId, op.at);
+    case "mergeNode":
+      return applyMerge(loom, op.nodeId);
+    case "prune":
+      return applyPrune(loom, op.nodeId);
+    case "unprune":
+      return applyUnprune(loom, op.nodeId);
+    case "reparent":
+      return applyReparent(loom, op.nodeId, op.parentId);
+    case "bookmark":
+      return applyBookmark(loom, op.nodeId, op.on);
+    case "tag":
+      return applyTag(loom, op.nodeId, op.tag, op.on);
   }
 }

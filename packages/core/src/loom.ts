@@ -5,6 +5,7 @@ import { DecisionEventSchema } from "./decision-event.js";
 import { defaultEnv, type LoomEnv } from "./env.js";
 import { NodeSchema } from "./node.js";
 import { SessionConfigSchema, type SessionConfigInput } from "./session-config.js";
+import { UndoEntrySchema } from "./undo-entry.js";
 
 /** Format version of a serialised loom; bump it and add a migration when the shape changes. */
 export const LOOM_FORMAT_VERSION = 1;
@@ -26,6 +27,18 @@ export const LoomSchema = z.object({
   briefHistory: z.array(BriefVersionSchema).default([]),
   config: SessionConfigSchema,
   createdAt: z.string(),
+  /** Roots of subtrees hidden from views and exports (see `pruneNode`); kept in the record and restorable. */
+  pruned: z.array(z.string()).default([]),
+  /** Nodes the writer marked to come back to, in the order they were marked. */
+  bookmarks: z.array(z.string()).default([]),
+  /** The writer's tags on nodes, by node id. */
+  tags: z.record(z.string(), z.array(z.string())).default({}),
+  /** Nodes moved under another parent (see `reparentNode`), with the parent their decision offered them under. */
+  movedFrom: z.record(z.string(), z.string()).default({}),
+  /** What `undo` restores, latest last (bounded; see tree-history.ts). */
+  undo: z.array(UndoEntrySchema).default([]),
+  /** What `redo` restores, latest last; emptied by any new change to the tree. */
+  redo: z.array(UndoEntrySchema).default([]),
 });
 export type Loom = z.infer<typeof LoomSchema>;
 
@@ -54,5 +67,11 @@ export function createLoom(input: CreateLoomInput, env: LoomEnv = defaultEnv): L
     briefHistory: [],
     config: SessionConfigSchema.parse(input.config ?? {}),
     createdAt: now,
+    pruned: [],
+    bookmarks: [],
+    tags: {},
+    movedFrom: {},
+    undo: [],
+    redo: [],
   };
 }

@@ -185,3 +185,66 @@ export function editNode(loom: Loom, nodeId: string, text: string, env: LoomEnv 
   applyOp(loom, op);
   return { op, nodeId: node.id };
 }
+
+/** Split a node at a character offset (see LoomOp `splitNode`); returns the op and the new node's id. */
+export function splitNode(loom: Loom, nodeId: string, offset: number, env: LoomEnv = defaultEnv) {
+  const op: LoomOp = { op: "splitNode", nodeId, offset, newNodeId: env.newId("node"), at: env.now() };
+  applyOp(loom, op);
+  return { op, nodeId: op.newNodeId };
+}
+
+/** Merge a node with its single child. */
+export function mergeNode(loom: Loom, nodeId: string, env: LoomEnv = defaultEnv) {
+  const op: LoomOp = { op: "mergeNode", nodeId, at: env.now() };
+  applyOp(loom, op);
+  return op;
+}
+
+/** Hide a subtree from views and exports (`restore` shows it again). */
+export function pruneNode(loom: Loom, nodeId: string, env: LoomEnv = defaultEnv) {
+  const op: LoomOp = { op: "prune", nodeId, at: env.now() };
+  applyOp(loom, op);
+  return op;
+}
+
+/** Show a pruned subtree again. */
+export function unpruneNode(loom: Loom, nodeId: string, env: LoomEnv = defaultEnv) {
+  const op: LoomOp = { op: "unprune", nodeId, at: env.now() };
+  applyOp(loom, op);
+  return op;
+}
+
+/** Move a subtree under another node. */
+export function reparentNode(loom: Loom, nodeId: string, parentId: string, env: LoomEnv = defaultEnv) {
+  const op: LoomOp = { op: "reparent", nodeId, parentId, at: env.now() };
+  applyOp(loom, op);
+  return op;
+}
+
+/** Add (`on`) or remove a bookmark. */
+export function bookmarkNode(loom: Loom, nodeId: string, on = true, env: LoomEnv = defaultEnv) {
+  const op: LoomOp = { op: "bookmark", nodeId, on, at: env.now() };
+  applyOp(loom, op);
+  return op;
+}
+
+/** Add (`on`) or remove a tag. */
+export function tagNode(loom: Loom, nodeId: string, tag: string, on = true, env: LoomEnv = defaultEnv) {
+  const op: LoomOp = { op: "tag", nodeId, tag, on, at: env.now() };
+  applyOp(loom, op);
+  return op;
+}
+
+/** Take back the latest undoable change (choose, write, checkout, edit and the tree work above). */
+export function undo(loom: Loom, env: LoomEnv = defaultEnv) {
+  const op: LoomOp = { op: "undo", at: env.now() };
+  applyOp(loom, op);
+  return op;
+}
+
+/** Put back the latest undone change. */
+export function redo(loom: Loom, env: LoomEnv = defaultEnv) {
+  const op: LoomOp = { op: "redo", at: env.now() };
+  applyOp(loom, op);
+  return op;
+}

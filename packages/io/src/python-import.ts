@@ -275,6 +275,13 @@ export function convertPythonLoom(py: PythonLoom, file: string): PythonConversio
     briefHistory: [],
     config: convertConfig(py.config, file, warnings),
     createdAt,
+    // The reference has no tree marks or undo record.
+    pruned: [],
+    bookmarks: [],
+    tags: {},
+    movedFrom: {},
+    undo: [],
+    redo: [],
   };
   if (loom.currentPath.length === 0) {
     throw new IoError("bad_import", "the current path is empty", {

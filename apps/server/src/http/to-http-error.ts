@@ -15,6 +15,9 @@ const LOOM_STATUS: Record<LoomErrorCode, number> = {
   not_a_candidate: 400,
   invalid_path: 400,
   invalid_operation: 400,
+  cannot_undo: 409,
+  nothing_to_undo: 409,
+  nothing_to_redo: 409,
   invariant: 500,
 };
 

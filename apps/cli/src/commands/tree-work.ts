@@ -1,0 +1,331 @@
+// The writer's tree work from the terminal: edit, split, merge, prune, move, undo/redo, bookmarks, tags, checkout and search.
+import {
+  bookmarkNode,
+  checkout,
+  currentText,
+  editNode,
+  type Loom,
+  type LoomOp,
+  mergeNode,
+  pruneNode,
+  redo,
+  reparentNode,
+  searchLoom,
+  splitNode,
+  tagNode,
+  undo,
+  unpruneNode,
+} from "@loom/core";
+import { openSession } from "@loom/io";
+import { defineCommand, type OptionsSpec, type PositionalSpec } from "../cli/define-command.js";
+import { UsageError } from "../cli/exit-error.js";
+import type { Output } from "../cli/output.js";
+import { snippet } from "../render/snippet.js";
+import { resolveNodeRef } from "../session/node-ref.js";
+import { readLoom, SESSION_POSITIONAL } from "../session/read-loom.js";
+import { resolveSessionDir } from "../session/session-dir.js";
+
+const NODE = "node id, id prefix, or position on the current path (0 = root, -1 = tip)";
+
+interface Change {
+  /** The op to journal, built and applied by a core op builder. */
+  apply(loom: Loom): LoomOp | { op: LoomOp };
+  /** What to print once it is saved. */
+  said(loom: Loom): string;
+}
+
+/** Open the session for writing, resolve node references against it, journal one op, and report. */
+async function change(
+  ctx: { positionals: Record<string, string | undefined>; env: NodeJS.ProcessEnv; cwd: string; out: Output },
+  build: (loom: Loom, node: (ref: string, what: string) => string) => Change,
+): Promise<void> {
+  const dir = resolveSessionDir(ctx.positionals.session, ctx.env, ctx.cwd);
+  const session = await openSession(dir);
+  let result: { op: LoomOp; said: string; tip: string };
+  try {
+    for (const w of session.warnings) ctx.out.warn(w);
+    const c = build(session.loom, (ref, what) => resolveNodeRef(session.loom, ref, what));
+    const done = session.mutate((loom) => c.apply(loom));
+    const op = "op" in done && typeof done.op === "object" ? done.op : (done as LoomOp);
+    result = { op, said: c.said(session.loom), tip: session.loom.currentPath.at(-1)! };
+  } finally {
+    await session.close();
+  }
+  ctx.out.result({ session: dir, op: result.op, tip: result.tip }, () => result.said);
+}
+
+function command<O extends OptionsSpec>(spec: {
+  name: string;
+  summary: string;
+  description?: string;
+  positionals: readonly PositionalSpec[];
+  options: O;
+  examples: { command: string; description: string }[];
+  build: (
+    loom: Loom,
+    args: { positionals: Record<string, string | undefined>; values: Record<string, unknown> },
+    node: (ref: string, what: string) => string,
+  ) => Change;
+}) {
+  return defineCommand({
+    name: spec.name,
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    positionals: [...spec.positionals, SESSION_POSITIONAL],
+    options: spec.options,
+    examples: spec.examples,
+    async run(ctx) {
+      await change(ctx, (loom, node) =>
+        spec.build(loom, { positionals: ctx.positionals, values: ctx.values as Record<string, unknown> }, node),
+      );
+    },
+  });
+}
+
+const tail = (loom: Loom) => snippet(currentText(loom).slice(-70), 70);
+
+export const edit = command({
+  name: "edit",
+  summary: "rewrite a node's text (a new version beside it; the original stays in the record)",
+  positionals: [
+    { name: "node", description: NODE, required: true },
+    { name: "text", description: "the new text of the segment", required: true },
+  ],
+  options: {},
+  examples: [{ command: 'loom edit -1 " and the door held." story', description: "Rewrite the last segment." }],
+  build: (_loom, { positionals }, node) => {
+    const id = node(positionals.node!, "<node>");
+    let made = "";
+    return {
+      apply: (loom) => {
+        const r = editNode(loom, id, positionals.text!);
+        made = r.nodeId;
+        return r;
+      },
+      said: (loom) => `edited ${id} as ${made}; the text now ends: ${JSON.stringify(tail(loom))}`,
+    };
+  },
+});
+
+export const split = command({
+  name: "split",
+  summary: "split a node in two at a character offset",
+  positionals: [
+    { name: "node", description: NODE, required: true },
+    {
+      name: "offset",
+      description: "characters from the start of the node's text where the second part begins",
+      required: true,
+    },
+  ],
+  options: {},
+  examples: [
+    { command: "loom split n_4f2e 12 story", description: "The first 12 characters stay; the rest is a new child." },
+  ],
+  build: (_loom, { positionals }, node) => {
+    const id = node(positionals.node!, "<node>");
+    const offset = Number(positionals.offset);
+    if (!Number.isInteger(offset)) throw new UsageError(`<offset>: "${positionals.offset}" is not a whole number`);
+    let made = "";
+    return {
+      apply: (loom) => {
+        const r = splitNode(loom, id, offset);
+        made = r.nodeId;
+        return r;
+      },
+      said: (loom) =>
+        `split ${id}: ${JSON.stringify(loom.nodes[id]!.text)} | ${JSON.stringify(loom.nodes[made]!.text)} (new node ${made})`,
+    };
+  },
+});
+
+export const merge = command({
+  name: "merge",
+  summary: "merge a node with its single child (one made by a split or an edit)",
+  positionals: [{ name: "node", description: NODE, required: true }],
+  options: {},
+  examples: [{ command: "loom merge n_4f2e story", description: "Undo a split by hand." }],
+  build: (_loom, { positionals }, node) => {
+    const id = node(positionals.node!, "<node>");
+    return {
+      apply: (loom) => mergeNode(loom, id),
+      said: (loom) => `merged into ${id}: ${JSON.stringify(snippet(loom.nodes[id]!.text, 70))}`,
+    };
+  },
+});
+
+export const prune = command({
+  name: "prune",
+  summary: "hide a subtree from views and exports (kept in the record; --restore shows it again)",
+  positionals: [{ name: "node", description: NODE, required: true }],
+  options: { restore: { type: "boolean", description: "show a pruned subtree again" } },
+  examples: [
+    { command: "loom prune n_4f2e story", description: "Hide the branch under n_4f2e." },
+    { command: "loom prune n_4f2e story --restore", description: "Bring it back." },
+  ],
+  build: (_loom, { positionals, values }, node) => {
+    const id = node(positionals.node!, "<node>");
+    return values.restore
+      ? { apply: (loom) => unpruneNode(loom, id), said: () => `restored the subtree under ${id}` }
+      : {
+          apply: (loom) => pruneNode(loom, id),
+          said: (loom) =>
+            `pruned the subtree under ${id}; the tip is ${loom.currentPath.at(-1)} (loom prune --restore brings it back)`,
+        };
+  },
+});
+
+export const move = command({
+  name: "move",
+  summary: "move a subtree under another node",
+  positionals: [
+    { name: "node", description: NODE, required: true },
+    { name: "parent", description: "the node to move it under (same forms)", required: true },
+  ],
+  options: {},
+  examples: [{ command: "loom move n_4f2e n_77a0 story", description: "Hang the branch at n_4f2e under n_77a0." }],
+  build: (_loom, { positionals }, node) => {
+    const id = node(positionals.node!, "<node>");
+    const parent = node(positionals.parent!, "<parent>");
+    return { apply: (loom) => reparentNode(loom, id, parent), said: () => `moved ${id} under ${parent}` };
+  },
+});
+
+const history = (name: "undo" | "redo") =>
+  command({
+    name,
+    summary:
+      name === "undo"
+        ? "take back the last change (choose, write, checkout, edit, split, merge, prune, move, mark)"
+        : "put back the last change undone",
+    positionals: [],
+    options: {},
+    examples: [
+      { command: `loom ${name} story`, description: name === "undo" ? "Take back the last choice." : "Put it back." },
+    ],
+    build: (loom) => {
+      const entry = name === "undo" ? loom.undo.at(-1) : loom.redo.at(-1);
+      return {
+        apply: (l) => (name === "undo" ? undo(l) : redo(l)),
+        said: (l) =>
+          `${name === "undo" ? "undid" : "redid"} ${entry?.label ?? "the change"}; the text now ends: ${JSON.stringify(tail(l))}`,
+      };
+    },
+  });
+export const undoCommand = history("undo");
+export const redoCommand = history("redo");
+
+export const bookmark = command({
+  name: "bookmark",
+  summary: "bookmark a node (--remove takes the bookmark off; loom marks lists them)",
+  positionals: [{ name: "node", description: NODE, required: true }],
+  options: { remove: { type: "boolean", description: "remove the bookmark" } },
+  examples: [{ command: "loom bookmark -1 story", description: "Bookmark the tip." }],
+  build: (_loom, { positionals, values }, node) => {
+    const id = node(positionals.node!, "<node>");
+    const on = !values.remove;
+    return {
+      apply: (loom) => bookmarkNode(loom, id, on),
+      said: () => `${on ? "bookmarked" : "removed the bookmark on"} ${id}`,
+    };
+  },
+});
+
+export const tag = command({
+  name: "tag",
+  summary: "tag a node (--remove takes the tag off)",
+  positionals: [
+    { name: "node", description: NODE, required: true },
+    { name: "tag", description: "the tag", required: true },
+  ],
+  options: { remove: { type: "boolean", description: "remove the tag" } },
+  examples: [{ command: "loom tag -1 keeper story", description: "Tag the tip 'keeper'." }],
+  build: (_loom, { positionals, values }, node) => {
+    const id = node(positionals.node!, "<node>");
+    const on = !values.remove;
+    const t = positionals.tag!.trim();
+    if (!t) throw new UsageError("<tag>: a tag cannot be empty");
+    return {
+      apply: (loom) => tagNode(loom, id, t, on),
+      said: () => `${on ? "tagged" : "untagged"} ${id} ${JSON.stringify(t)}`,
+    };
+  },
+});
+
+export const checkoutCommand = command({
+  name: "checkout",
+  summary: "make a node the tip: the next step continues from it (a bookmark, a search hit, any node)",
+  positionals: [{ name: "node", description: NODE, required: true }],
+  options: {},
+  examples: [{ command: "loom checkout n_4f2e story", description: "Continue from n_4f2e." }],
+  build: (_loom, { positionals }, node) => {
+    const id = node(positionals.node!, "<node>");
+    return { apply: (loom) => checkout(loom, id), said: (loom) => `the tip is ${id}: …${JSON.stringify(tail(loom))}` };
+  },
+});
+
+export const marks = defineCommand({
+  name: "marks",
+  summary: "list bookmarks and tags, each with its text",
+  positionals: [SESSION_POSITIONAL],
+  options: { tag: { type: "string", valueName: "TAG", description: "only nodes with this tag" } },
+  examples: [
+    { command: "loom marks story", description: "Every bookmark and tagged node." },
+    { command: "loom marks story --tag keeper --json", description: "Nodes tagged keeper, as JSON." },
+  ],
+  async run(ctx) {
+    const { loom } = await readLoom(ctx);
+    const only = ctx.values.tag;
+    const ids = [...new Set([...loom.bookmarks, ...Object.keys(loom.tags)])].filter(
+      (id) => only === undefined || loom.tags[id]?.includes(only),
+    );
+    const rows = ids.map((id) => ({
+      nodeId: id,
+      bookmarked: loom.bookmarks.includes(id),
+      tags: loom.tags[id] ?? [],
+      text: loom.nodes[id]!.text,
+    }));
+    ctx.out.result({ sessionId: loom.sessionId, marks: rows }, () => {
+      const c = ctx.out.colors;
+      if (rows.length === 0) return c.dim("no bookmarks or tags (loom bookmark NODE, loom tag NODE TAG)");
+      return rows
+        .map(
+          (r) =>
+            `${r.bookmarked ? "★" : " "} ${c.dim(r.nodeId)}  ${r.tags.map((t) => `#${t}`).join(" ")}  ${JSON.stringify(snippet(r.text, 60))}`,
+        )
+        .join("\n");
+    });
+  },
+});
+
+export const search = defineCommand({
+  name: "search",
+  summary: "find text (and reasons, tags) in every node; each hit with its path",
+  positionals: [
+    { name: "query", description: "a word or phrase (case does not matter)", required: true },
+    SESSION_POSITIONAL,
+  ],
+  options: {
+    all: { type: "boolean", description: "search pruned subtrees too" },
+    limit: { type: "number", integer: true, min: 1, max: 100_000, default: 50, description: "at most this many hits" },
+  },
+  examples: [
+    { command: "loom search lantern story", description: "Every node that mentions a lantern." },
+    { command: 'loom search "the door" story --json', description: "Hits with their paths, as JSON." },
+  ],
+  async run(ctx) {
+    const { loom } = await readLoom(ctx);
+    const hits = searchLoom(loom, ctx.positionals.query!, { includePruned: ctx.values.all, limit: ctx.values.limit });
+    ctx.out.result({ sessionId: loom.sessionId, query: ctx.positionals.query, hits }, () => {
+      const c = ctx.out.colors;
+      if (hits.length === 0) return c.dim(`no node holds "${ctx.positionals.query}"`);
+      const onPath = new Set(loom.currentPath);
+      return hits
+        .map(
+          (h) =>
+            `${onPath.has(h.nodeId) ? "●" : "○"} ${c.dim(h.nodeId)} ${c.dim(`depth ${h.path.length - 1}, ${h.field}`)}  ${h.snippet}`,
+        )
+        .join("\n");
+    });
+  },
+});
