@@ -54,6 +54,8 @@ export type OrchestratorEvent =
   | { type: "brief-change-answered"; approved: boolean; note: string | null }
   /** The current path moved other than by a choice: back, checkout, an edit. */
   | { type: "tip-changed"; tipId: string }
+  /** The writer's tree work (split, merge, prune, move, marks, undo/redo) changed the loom; `op` names it. */
+  | { type: "tree-changed"; op: string; tipId: string }
   | { type: "stopped"; reason: StopReason; detail?: string }
   | { type: "error"; error: Error; where: "generator" | "selector" | "human" | "session" }
   | { type: "usage"; usage: SessionUsage };

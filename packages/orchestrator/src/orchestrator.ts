@@ -7,6 +7,7 @@ import {
   type FinalResolution,
   type Generator,
   type Loom,
+  type LoomOp,
   type LoomEnv,
   type Scores,
 } from "@loom/core";
@@ -172,6 +173,15 @@ export class Orchestrator {
   async setBrief(brief: BriefInput): Promise<string[]> {
     await this.#ready;
     return this.#steps.setBrief(brief, "human");
+  }
+
+  /**
+   * The writer's tree work: `change` runs a core op builder (splitNode, mergeNode, pruneNode, reparentNode,
+   * bookmarkNode, tagNode, editNode, undo, redo…) on the loom, and its op is journaled. Emits `tree-changed`.
+   */
+  async reshape(change: (loom: Loom) => LoomOp | { op: LoomOp }): Promise<LoomOp> {
+    await this.#ready;
+    return this.#steps.reshape(change);
   }
 
   /** Make `nodeId`'s root path the current path. */

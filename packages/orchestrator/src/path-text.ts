@@ -5,6 +5,12 @@ export class PathTextCache {
   private tip: string | null = null;
   private text = "";
 
+  /** Forget the cached text (the tree changed under the path: a split, a merge, an undo). */
+  reset(): void {
+    this.tip = null;
+    this.text = "";
+  }
+
   current(loom: Loom): string {
     const path = loom.currentPath;
     const tip = path[path.length - 1]!;

@@ -6,6 +6,12 @@ export class PathTokenCounter {
   private tip: string | null = null;
   private count = 0;
 
+  /** Forget the cached count (the tree changed under the path). */
+  reset(): void {
+    this.tip = null;
+    this.count = 0;
+  }
+
   measure(loom: Loom): number {
     const path = loom.currentPath;
     const tip = path[path.length - 1]!;

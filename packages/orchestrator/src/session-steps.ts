@@ -18,6 +18,7 @@ import {
   type Generator,
   type Loom,
   type LoomEnv,
+  type LoomOp,
   type ChosenBy,
 } from "@loom/core";
 import { stopDecisionAt } from "@loom/core/internal";
@@ -286,6 +287,22 @@ export class SessionSteps {
     this.agentNote = `The current text was moved to node ${nodeId} (the text now ends: ${JSON.stringify(this.currentText().slice(-200))}).`;
     this.bus.emit({ type: "tip-changed", tipId: nodeId });
     return nodeId;
+  }
+
+  /**
+   * Apply the writer's tree work (a core op builder such as splitNode, pruneNode or undo) as one journaled op.
+   * Texts along the path may change under the tip, so the path caches start again.
+   */
+  reshape(change: (loom: Loom) => LoomOp | { op: LoomOp }): LoomOp {
+    const done = this.session.mutate(change);
+    const op = typeof done.op === "string" ? (done as LoomOp) : (done as { op: LoomOp }).op;
+    this.#texts.reset();
+    this.#tokens.reset();
+    this.#stopRequested = null;
+    const tipId = this.loom.currentPath[this.loom.currentPath.length - 1]!;
+    this.agentNote = `The human reshaped the tree (${op.op}); the text now ends: ${JSON.stringify(this.currentText().slice(-200))}.`;
+    this.bus.emit({ type: "tree-changed", op: op.op, tipId });
+    return op;
   }
 
   /** Move the tip back one node (the abandoned step stays in the loom). */

@@ -2,6 +2,7 @@
 import { briefRoutes } from "./brief-routes.js";
 import { doctorRoute } from "./doctor-route.js";
 import { sessionOptionsRoutes } from "./session-options-routes.js";
+import { treeWorkRoutes } from "./tree-work-routes.js";
 import { applySessionPolicy } from "./session-policy.js";
 import {
   BriefSchema,
@@ -171,6 +172,7 @@ export function apiRoutes(): ApiRoute[] {
     doctorRoute(),
     ...(sessionOptionsRoutes() as ApiRoute[]),
     ...(briefRoutes() as ApiRoute[]),
+    ...(treeWorkRoutes(mutate) as ApiRoute[]),
     defineRoute({
       method: "GET",
       path: "/api/openapi.json",

@@ -1,5 +1,13 @@
 // The default session backend: @loom/io sessions on disk, each driven by an @loom/orchestrator with its generator and selector.
-import { configure, type Brief, type FinalResolution, type Generator, type Loom, type LoomEnv } from "@loom/core";
+import {
+  configure,
+  type Brief,
+  type FinalResolution,
+  type Generator,
+  type Loom,
+  type LoomEnv,
+  type LoomOp,
+} from "@loom/core";
 import { createSession, openSession, type Session, type SessionOptions } from "@loom/io";
 import { Orchestrator, type OrchestratorEvent } from "@loom/orchestrator";
 import type { AgenticSelector, HumanInterface, Selector } from "@loom/selectors";
@@ -129,6 +137,10 @@ class OrchestratedSession implements SessionDriver {
 
   async checkout(nodeId: string): Promise<void> {
     await this.orch.checkout(nodeId);
+  }
+
+  async reshape(change: (loom: Loom) => LoomOp | { op: LoomOp }): Promise<void> {
+    await this.orch.reshape(change);
   }
 
   setBrief(brief: Brief): Promise<string[]> {

@@ -1,5 +1,5 @@
 // The seam between the HTTP layer and the packages that own sessions: what the server asks of one open session.
-import type { Brief, FinalResolution, Loom } from "@loom/core";
+import type { Brief, FinalResolution, Loom, LoomOp } from "@loom/core";
 
 /** An orchestrator event as the server forwards it: a `type` plus whatever the orchestrator sends. */
 export interface DriverEvent {
@@ -19,6 +19,8 @@ export interface SessionDriver {
   stop(reason: string): Promise<void>;
   write(text: string): Promise<void>;
   checkout(nodeId: string): Promise<void>;
+  /** The writer's tree work: `change` runs one core op builder (split, prune, undo…); its op is journaled. */
+  reshape(change: (loom: Loom) => LoomOp | { op: LoomOp }): Promise<void>;
   /** Replace the brief (a new journaled version); resolves to the fields that changed. */
   setBrief(brief: Brief): Promise<string[]>;
   /** The agent's brief change waiting for the human's approval (a server-side run), else null. */

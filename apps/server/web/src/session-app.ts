@@ -18,6 +18,7 @@ const EVENT_TYPES = [
   "clarification-asked",
   "clarification-answered",
   "tip-changed",
+  "tree-changed",
   "stopped",
   "run-started",
   "run-finished",

@@ -1,0 +1,165 @@
+// The writer's tree work over HTTP: edit, split, merge, prune, move, bookmarks, tags, undo/redo, and search. Each change is one journaled core op.
+import {
+  bookmarkNode,
+  editNode,
+  type Loom,
+  type LoomOp,
+  mergeNode,
+  pruneNode,
+  redo,
+  reparentNode,
+  searchLoom,
+  splitNode,
+  tagNode,
+  undo,
+  unpruneNode,
+} from "@loom/core";
+import { z } from "zod";
+import type { LiveSession } from "../sessions/live-session.js";
+import { type ApiContext, type ApiReply, defineRoute } from "./api-route.js";
+import { ErrorBodySchema } from "./schemas.js";
+
+/** How routes.ts runs a human action on a session (refused while a selector runs it) and replies with its state. */
+export type Mutate = (ctx: ApiContext, work: (live: LiveSession) => Promise<void>) => Promise<ApiReply>;
+
+const errors = {
+  400: { description: "A bad body or an op that does not fit (the message says why).", schema: ErrorBodySchema },
+  404: { description: "No such session or node.", schema: ErrorBodySchema },
+  409: {
+    description: "A selector is running the session, or undo/redo has nothing it may take back.",
+    schema: ErrorBodySchema,
+  },
+} as const;
+
+const StateReply = z.object({ ok: z.literal(true), version: z.number().int(), tip: z.string() }).passthrough();
+
+const EditBody = z.object({ text: z.string().max(100_000) }).strict();
+const SplitBody = z.object({ offset: z.number().int().min(1).max(10_000_000) }).strict();
+const EmptyBody = z.object({}).strict();
+const PruneBody = z.object({ restore: z.boolean().default(false) }).strict();
+const MoveBody = z.object({ parentId: z.string().min(1).max(200) }).strict();
+const BookmarkBody = z.object({ on: z.boolean().default(true) }).strict();
+const TagBody = z.object({ tag: z.string().trim().min(1).max(100), on: z.boolean().default(true) }).strict();
+const SearchQuery = z
+  .object({
+    q: z.string().min(1).max(1000),
+    all: z.enum(["0", "1", "true", "false"]).optional(),
+    limit: z
+      .string()
+      .regex(/^\d+$/, "expected a positive integer")
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(10_000))
+      .optional(),
+  })
+  .strict();
+const SearchReply = z.object({
+  hits: z.array(
+    z.object({
+      nodeId: z.string(),
+      field: z.enum(["text", "reason", "tag"]),
+      snippet: z.string(),
+      path: z.array(z.string()),
+    }),
+  ),
+});
+
+type Build<B> = (loom: Loom, nodeId: string, body: B) => LoomOp | { op: LoomOp };
+
+/** One POST /api/sessions/:id/nodes/:nodeId/<action> route. */
+function nodeAction<B extends z.ZodType>(
+  mutate: Mutate,
+  action: string,
+  summary: string,
+  body: B,
+  build: Build<z.infer<B>>,
+) {
+  return defineRoute({
+    method: "POST",
+    path: `/api/sessions/:id/nodes/:nodeId/${action}`,
+    operationId: `${action}Node`,
+    summary,
+    body,
+    responses: { 200: { description: "Done; the session's state after it.", schema: StateReply }, ...errors },
+    handle: (ctx) =>
+      mutate(ctx, (live) => live.driver.reshape((loom) => build(loom, ctx.params.nodeId!, ctx.body as z.infer<B>))),
+  });
+}
+
+export function treeWorkRoutes(mutate: Mutate) {
+  return [
+    nodeAction(
+      mutate,
+      "edit",
+      "Rewrite a node's text: a new version beside it (the original stays in the record); the path follows it.",
+      EditBody,
+      (loom, id, b) => editNode(loom, id, b.text),
+    ),
+    nodeAction(
+      mutate,
+      "split",
+      "Split a node at a character offset: it keeps the text before, a new child gets the rest.",
+      SplitBody,
+      (loom, id, b) => splitNode(loom, id, b.offset),
+    ),
+    nodeAction(
+      mutate,
+      "merge",
+      "Merge a node with its single child (one made by a split or an edit).",
+      EmptyBody,
+      (loom, id) => mergeNode(loom, id),
+    ),
+    nodeAction(
+      mutate,
+      "prune",
+      "Hide the subtree under a node from views and exports (kept in the record), or show it again with restore.",
+      PruneBody,
+      (loom, id, b) => (b.restore ? unpruneNode(loom, id) : pruneNode(loom, id)),
+    ),
+    nodeAction(
+      mutate,
+      "move",
+      "Move the subtree under a node to another parent (refused if it makes a cycle).",
+      MoveBody,
+      (loom, id, b) => reparentNode(loom, id, b.parentId),
+    ),
+    nodeAction(mutate, "bookmark", "Bookmark a node (on: false removes the bookmark).", BookmarkBody, (loom, id, b) =>
+      bookmarkNode(loom, id, b.on),
+    ),
+    nodeAction(mutate, "tag", "Tag a node (on: false removes the tag).", TagBody, (loom, id, b) =>
+      tagNode(loom, id, b.tag, b.on),
+    ),
+    ...(["undo", "redo"] as const).map((which) =>
+      defineRoute({
+        method: "POST",
+        path: `/api/sessions/:id/${which}`,
+        operationId: which,
+        summary:
+          which === "undo"
+            ? "Take back the writer's last change (choose, write, checkout, edit, split, merge, prune, move, marks)."
+            : "Put back the last change undone.",
+        body: EmptyBody,
+        responses: { 200: { description: "Done; the session's state after it.", schema: StateReply }, ...errors },
+        handle: (ctx) =>
+          mutate(ctx, (live) => live.driver.reshape((loom) => (which === "undo" ? undo(loom) : redo(loom)))),
+      }),
+    ),
+    defineRoute({
+      method: "GET",
+      path: "/api/sessions/:id/search",
+      operationId: "search",
+      summary:
+        "Nodes whose text, selection reason or tags hold `q` (case-insensitive), each with its path from the root.",
+      query: SearchQuery,
+      responses: { 200: { description: "The hits, in the loom's order.", schema: SearchReply }, ...errors },
+      handle: async (ctx): Promise<ApiReply> => {
+        const live = await ctx.hub.get(ctx.params.id!);
+        const includePruned = ctx.query.all === "1" || ctx.query.all === "true";
+        const hits = searchLoom(live.driver.loom, ctx.query.q, {
+          includePruned,
+          ...(ctx.query.limit ? { limit: ctx.query.limit } : {}),
+        });
+        return { status: 200, body: { hits } };
+      },
+    }),
+  ];
+}
