@@ -31,8 +31,12 @@ function startHolder(startAt: number, holdMs: number) {
     });
     proc.on("exit", () => resolve(out.trim()));
   });
+  let all = "";
+  proc.stdout.on("data", (c: Buffer) => {
+    all += c.toString();
+  });
   const exited = new Promise<void>((resolve) => proc.on("exit", () => resolve()));
-  return { proc, line, exited };
+  return { proc, line, exited, output: () => all };
 }
 
 /** The pid of a process that has already exited. */
@@ -71,7 +75,7 @@ describe("the session lock", () => {
     expect(existsSync(join(dir, "lock"))).toBe(false);
   }, 60_000);
 
-  it("lets exactly one of several processes racing over a stale lock take it", async () => {
+  it("lets one process at a time of several racing over a stale lock take it", async () => {
     for (let round = 0; round < 3; round++) {
       const dead = deadPid();
       writeFileSync(
@@ -89,10 +93,19 @@ describe("the session lock", () => {
       const lines = await Promise.all(racers.map((r) => r.line));
       await Promise.all(racers.map((r) => r.exited));
       const winners = lines.filter((l) => l.startsWith("ok "));
-      expect(winners, lines.join(" | ")).toHaveLength(1);
-      const winnerPid = winners[0]!.slice(3);
-      // the others were told who holds it (the winner, never the dead process)
-      for (const l of lines.filter((x) => !x.startsWith("ok "))) expect(l).toBe(`locked ${winnerPid}`);
+      expect(winners.length, lines.join(" | ")).toBeGreaterThan(0);
+      // On a loaded machine a racer may start after the first winner released the lock and win it fairly; what
+      // must never happen is two holding it at once: the winners' holding windows do not overlap.
+      const windows = racers
+        .map((r) => /^held (\d+) (\d+)$/m.exec(r.output()))
+        .filter((m) => m !== null)
+        .map((m) => [Number(m[1]), Number(m[2])] as const)
+        .sort((a, b) => a[0] - b[0]);
+      expect(windows).toHaveLength(winners.length);
+      for (let i = 1; i < windows.length; i++) expect(windows[i]![0]).toBeGreaterThanOrEqual(windows[i - 1]![1]);
+      // the others were told who holds it (a winner, never the dead process)
+      const winnerPids = winners.map((w) => w.slice(3));
+      for (const l of lines.filter((x) => !x.startsWith("ok "))) expect(winnerPids).toContain(l.slice("locked ".length));
       expect(existsSync(join(dir, "lock"))).toBe(false);
     }
   }, 90_000);
