@@ -46,9 +46,9 @@ describe("tree work from the CLI", () => {
   it("search finds text with its path; pruned branches are hidden until --all or --restore", async () => {
     const hit = await run(["search", "LANTERN", "--json"]);
     expect(hit.code, hit.stderr).toBe(0);
-    const found = JSON.parse(hit.stdout) as { hits: { nodeId: string; path: string[]; snippet: string }[] };
+    const found = JSON.parse(hit.stdout) as { hits: { nodeId: string; depth: number; snippet: string }[] };
     expect(found.hits).toHaveLength(1);
-    expect(found.hits[0]!.path).toHaveLength(4);
+    expect(found.hits[0]!.depth).toBe(3);
     expect(found.hits[0]!.snippet).toContain("lantern");
     const rejected = await run(["search", "under glass"]);
     expect(rejected.stdout).toContain("under glass");

@@ -51,7 +51,7 @@ test("split keeps the text and undo/redo take it back and forth; search finds te
   expect(noMore.body.error.code).toBe("nothing_to_redo");
 
   const word = before.text.trim().split(/\s+/).at(-1)!.replace(/\W/g, "").slice(0, 4) || "lamp";
-  const found = await t.call("GET", `/api/sessions/${s.id}/search?q=${encodeURIComponent(word)}`);
+  const found = await t.call("GET", `/api/sessions/${s.id}/search?q=${encodeURIComponent(word)}&paths=1`);
   expect(found.status).toBe(200);
   expect(found.body.hits.length).toBeGreaterThan(0);
   for (const h of found.body.hits) expect(h.path.at(-1)).toBe(h.nodeId);

@@ -110,11 +110,17 @@ describe("tree work", () => {
     expect(searchLoom(loom, "ran2")).toEqual([]);
     expect(searchLoom(loom, "ran2", { includePruned: true })).toHaveLength(1);
     unpruneNode(loom, second, env);
-    const hits = searchLoom(loom, "RAN2");
+    const hits = searchLoom(loom, "RAN2", { paths: true });
     expect(hits).toHaveLength(1);
-    expect(hits[0]!.path.at(-1)).toBe(hits[0]!.nodeId);
-    expect(hits[0]!.path[0]).toBe(loom.rootId);
+    expect(hits[0]!.path!.at(-1)).toBe(hits[0]!.nodeId);
+    expect(hits[0]!.path![0]).toBe(loom.rootId);
+    // The tip stepped back out of the pruned branch, so the hit now branches from the path's end.
+    expect(hits[0]).toMatchObject({ depth: 3, branchesFrom: loom.currentPath[1] });
     expect(hits[0]!.snippet).toContain("ran2");
+    // A rejected candidate branches from the current path at its parent.
+    const offPath = searchLoom(loom, "slept1");
+    expect(offPath).toEqual([expect.objectContaining({ depth: 2, branchesFrom: loom.currentPath[1] })]);
+    expect(offPath[0]!.path).toBeUndefined();
   });
 
   it("a write (the text and its choice) is one undo; undo of a choose reopens the decision", () => {

@@ -307,6 +307,7 @@ export const search = defineCommand({
   ],
   options: {
     all: { type: "boolean", description: "search pruned subtrees too" },
+    paths: { type: "boolean", description: "give each hit its whole path from the root (with --json)" },
     limit: { type: "number", integer: true, min: 1, max: 100_000, default: 50, description: "at most this many hits" },
   },
   examples: [
@@ -315,15 +316,18 @@ export const search = defineCommand({
   ],
   async run(ctx) {
     const { loom } = await readLoom(ctx);
-    const hits = searchLoom(loom, ctx.positionals.query!, { includePruned: ctx.values.all, limit: ctx.values.limit });
+    const hits = searchLoom(loom, ctx.positionals.query!, {
+      includePruned: ctx.values.all,
+      limit: ctx.values.limit,
+      paths: ctx.values.paths,
+    });
     ctx.out.result({ sessionId: loom.sessionId, query: ctx.positionals.query, hits }, () => {
       const c = ctx.out.colors;
       if (hits.length === 0) return c.dim(`no node holds "${ctx.positionals.query}"`);
-      const onPath = new Set(loom.currentPath);
       return hits
         .map(
           (h) =>
-            `${onPath.has(h.nodeId) ? "●" : "○"} ${c.dim(h.nodeId)} ${c.dim(`depth ${h.path.length - 1}, ${h.field}`)}  ${h.snippet}`,
+            `${h.branchesFrom === null ? "●" : "○"} ${c.dim(h.nodeId)} ${c.dim(`depth ${h.depth}${h.branchesFrom ? ` (branches from ${h.branchesFrom})` : ""}, ${h.field}`)}  ${h.snippet}`,
         )
         .join("\n");
     });

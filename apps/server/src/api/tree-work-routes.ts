@@ -44,6 +44,7 @@ const SearchQuery = z
   .object({
     q: z.string().min(1).max(1000),
     all: z.enum(["0", "1", "true", "false"]).optional(),
+    paths: z.enum(["0", "1", "true", "false"]).optional(),
     limit: z
       .string()
       .regex(/^\d+$/, "expected a positive integer")
@@ -58,7 +59,9 @@ const SearchReply = z.object({
       nodeId: z.string(),
       field: z.enum(["text", "reason", "tag"]),
       snippet: z.string(),
-      path: z.array(z.string()),
+      depth: z.number().int(),
+      branchesFrom: z.string().nullable().describe("The last node shared with the current path; null when on it."),
+      path: z.array(z.string()).optional().describe("root … node, with paths=1."),
     }),
   ),
 });
@@ -154,8 +157,11 @@ export function treeWorkRoutes(mutate: Mutate) {
       handle: async (ctx): Promise<ApiReply> => {
         const live = await ctx.hub.get(ctx.params.id!);
         const includePruned = ctx.query.all === "1" || ctx.query.all === "true";
+
+        const yes = (v: string | undefined) => v === "1" || v === "true";
         const hits = searchLoom(live.driver.loom, ctx.query.q, {
           includePruned,
+          paths: yes(ctx.query.paths),
           ...(ctx.query.limit ? { limit: ctx.query.limit } : {}),
         });
         return { status: 200, body: { hits } };
