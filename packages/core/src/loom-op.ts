@@ -203,6 +203,8 @@ function applyFinal(loom: Loom, decisionId: string, at: string, r: FinalResoluti
 export function applyOp(loom: Loom, op: LoomOp): void {
   if (op.op === "undo") return applyUndo(loom);
   if (op.op === "redo") return applyRedo(loom);
+  // A checkout of the node already at the tip changes nothing: nothing to undo, and redo stays possible.
+  if (op.op === "checkout" && op.nodeId === loom.currentPath[loom.currentPath.length - 1]) return applyChange(loom, op);
   const scope = undoScope(loom, op);
   const image = scope ? captureImage(loom, scope) : null;
   applyChange(loom, op);

@@ -1,4 +1,5 @@
 // Tree work as ops: split, merge, prune, reparent, bookmarks, tags, and undo/redo of them and of choose, write and checkout.
+import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -96,6 +97,9 @@ describe("tree work", () => {
     expect(() => unpruneNode(loom, first, env)).toThrow(/not pruned/);
     expect(() => undo(loom, env)).not.toThrow(); // undoes the last choose
     expect(JSON.stringify(loom)).not.toBe(snapshot);
+    const undos = loom.undo.length;
+    checkout(loom, loom.currentPath.at(-1)!); // already the tip: no change, nothing recorded
+    expect(loom.undo).toHaveLength(undos);
     const fresh = createLoom({ seed: "x" }, env);
     expect(() => undo(fresh, env)).toThrow(LoomError);
     expect(() => redo(fresh, env)).toThrow(/nothing to redo/);
@@ -247,7 +251,8 @@ describe("tree work", () => {
           // Tree work that only reshapes (split, merge, bookmarks, tags) leaves the text as it was.
           if (["split", "merge", "bookmark", "tag"].includes(c.kind)) expect(currentText(loom)).toBe(textBefore);
           const after = shape(loom);
-          const undoable = !["generate", "undo", "redo"].includes(c.kind);
+          // A change that changed nothing (a checkout of the tip) records nothing to undo.
+          const undoable = !["generate", "undo", "redo"].includes(c.kind) && !isDeepStrictEqual(before, after);
           if (undoable && ops.length > journalLength) {
             const copy = LoomSchema.parse(JSON.parse(JSON.stringify(loom)));
             undo(copy, env);
