@@ -105,7 +105,8 @@ describe("the session lock", () => {
       for (let i = 1; i < windows.length; i++) expect(windows[i]![0]).toBeGreaterThanOrEqual(windows[i - 1]![1]);
       // the others were told who holds it (a winner, never the dead process)
       const winnerPids = winners.map((w) => w.slice(3));
-      for (const l of lines.filter((x) => !x.startsWith("ok "))) expect(winnerPids).toContain(l.slice("locked ".length));
+      for (const l of lines.filter((x) => !x.startsWith("ok ")))
+        expect(winnerPids).toContain(l.slice("locked ".length));
       expect(existsSync(join(dir, "lock"))).toBe(false);
     }
   }, 90_000);

@@ -22,7 +22,8 @@ import { UsageError } from "../cli/exit-error.js";
 import type { Output } from "../cli/output.js";
 import { snippet } from "../render/snippet.js";
 import { resolveNodeRef } from "../session/node-ref.js";
-import { readLoom, SESSION_POSITIONAL } from "../session/read-loom.js";
+import { readLoom } from "../session/read-loom.js";
+import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { resolveSessionDir } from "../session/session-dir.js";
 
 const NODE = "node id, id prefix, or position on the current path (0 = root, -1 = tip)";
