@@ -1,12 +1,11 @@
-// Loom operations as data: the op schema (what the journal stores) and applyOp, the one place a loom is mutated.
-import { z } from "zod";
+// applyOp, the one place a loom is mutated: each op of loom-op-schema.ts applied in place, with undo recorded.
+import type { z } from "zod";
 import type { DecisionEvent } from "./decision-event.js";
 import { LoomError } from "./errors.js";
 import type { Loom } from "./loom.js";
 import { noteClarifying, noteDecisionOpened, noteNodeAdded } from "./loom-index.js";
-import { ChosenBySchema, NodeSchema, ScoresSchema, type LoomNode } from "./node.js";
-import { BriefSchema } from "./brief.js";
-import { SessionConfigSchema } from "./session-config.js";
+import type { ChooseResolutionSchema, FinalResolution, LoomOp } from "./loom-op-schema.js";
+import type { LoomNode } from "./node.js";
 import { getNode, rootPath } from "./text.js";
 import { applyRedo, applyUndo, captureImage, keepsRedo, recordUndo, undoScope } from "./tree-history.js";
 import {
@@ -19,85 +18,15 @@ import {
   applyUnprune,
 } from "./tree-ops.js";
 
-const ChooseResolutionSchema = z.object({
-  action: z.literal("choose"),
-  chosenNodeId: z.string(),
-  chosenBy: ChosenBySchema,
-  reason: z.string(),
-  ranking: z.array(z.string()).nullable().default(null),
-  candidateScores: z.record(z.string(), ScoresSchema).default({}),
-});
-const StopResolutionSchema = z.object({
-  action: z.literal("stop"),
-  chosenBy: ChosenBySchema,
-  reason: z.string(),
-});
-const ClarifyResolutionSchema = z.object({
-  action: z.literal("clarify"),
-  chosenBy: ChosenBySchema,
-  question: z.string(),
-  candidatesInTension: z.array(z.string()),
-  whatHingesOnIt: z.string(),
-});
-export const ResolutionSchema = z.discriminatedUnion("action", [
-  ChooseResolutionSchema,
-  ClarifyResolutionSchema,
-  StopResolutionSchema,
-]);
-export type Resolution = z.infer<typeof ResolutionSchema>;
-export type ResolutionInput = z.input<typeof ResolutionSchema>;
-export const FinalResolutionSchema = z.discriminatedUnion("action", [ChooseResolutionSchema, StopResolutionSchema]);
-export type FinalResolution = z.infer<typeof FinalResolutionSchema>;
-
-export const LoomOpSchema = z.discriminatedUnion("op", [
-  /** Add nodes under a parent as candidates of a decision: opens it, or adds to it while it is open. */
-  z.object({
-    op: z.literal("addCandidates"),
-    decisionId: z.string(),
-    parentNodeId: z.string(),
-    timestamp: z.string(),
-    nodes: z.array(NodeSchema).min(1),
-  }),
-  z.object({ op: z.literal("resolve"), decisionId: z.string(), at: z.string(), resolution: ResolutionSchema }),
-  z.object({
-    op: z.literal("answerClarification"),
-    decisionId: z.string(),
-    at: z.string(),
-    humanResponse: z.string(),
-    resolution: FinalResolutionSchema,
-  }),
-  z.object({ op: z.literal("checkout"), nodeId: z.string() }),
-  z.object({ op: z.literal("hold"), tipId: z.string() }),
-  z.object({ op: z.literal("release"), tipId: z.string() }),
-  /** A new sibling carrying edited text; the original node is left as it was. */
-  z.object({ op: z.literal("editNode"), node: NodeSchema }),
-  /** The brief replaced by a new version; the old one moves to `briefHistory`. Decisions resolved later record the new version. */
-  z.object({ op: z.literal("setBrief"), at: z.string(), brief: BriefSchema }),
-  /** The session's settings replaced (a budget raised, a model changed): journaled, so a crash cannot undo it. */
-  z.object({ op: z.literal("configure"), config: SessionConfigSchema }),
-  /** A node split at a character offset: it keeps the text before, a new child `newNodeId` the text after. */
-  z.object({
-    op: z.literal("splitNode"),
-    nodeId: z.string(),
-    offset: z.number().int(),
-    newNodeId: z.string().min(1),
-    at: z.string(),
-  }),
-  /** A node merged with its single child (one made by a split or an edit). */
-  z.object({ op: z.literal("mergeNode"), nodeId: z.string(), at: z.string() }),
-  /** A subtree hidden from views and exports; the record keeps it. */
-  z.object({ op: z.literal("prune"), nodeId: z.string(), at: z.string() }),
-  /** A pruned subtree shown again. */
-  z.object({ op: z.literal("unprune"), nodeId: z.string(), at: z.string() }),
-  /** A subtree moved under another node. */
-  z.object({ op: z.literal("reparent"), nodeId: z.string(), parentId: z.string(), at: z.string() }),
-  z.object({ op: z.literal("bookmark"), nodeId: z.string(), on: z.boolean(), at: z.string() }),
-  z.object({ op: z.literal("tag"), nodeId: z.string(), tag: z.string().min(1), on: z.boolean(), at: z.string() }),
-  /** The latest undoable change taken back (see tree-history.ts); `redo` puts it back. */
-  z.object({ op: z.literal("undo"), at: z.string() }),
-  z.object({ op: z.literal("redo"), at: z.string() }),
-]);
-export type LoomOp = z.infer<typeof LoomOpSchema>;
+export {
+  FinalResolutionSchema,
+  LoomOpSchema,
+  ResolutionSchema,
+  type FinalResolution,
+  type LoomOp,
+  type Resolution,
+  type ResolutionInput,
+} from "./loom-op-schema.js";
 
 /** A new open decision, as DecisionEventSchema would default it (built directly: this runs on every step). */
 function openDecision(id: string, parentNodeId: string, timestamp: string): DecisionEvent {

@@ -3,7 +3,7 @@ import type { DecisionEvent } from "./decision-event.js";
 import { LoomError } from "./errors.js";
 import type { Loom } from "./loom.js";
 import { childrenOf, invalidateIndex } from "./loom-index.js";
-import type { LoomOp } from "./loom-op.js";
+import type { LoomOp } from "./loom-op-schema.js";
 import type { LoomNode } from "./node.js";
 import { rootPath } from "./text.js";
 import { splitTouches, mergeChild } from "./tree-ops.js";

@@ -1,7 +1,7 @@
 // The reading commands' view when the stored digest will not do: the digest and config checked by their zod schemas, or the whole session read (loaded by session-view.ts only then).
 import { LoomDigestSchema, SessionConfigSchema, loomDigest, type LoomDigest, type SessionConfig } from "@loom/core";
 import { loadSessionFiles } from "./load-session.js";
-import type { SessionView } from "./session-view.js";
+import type { SessionView } from "./session-view-shape.js";
 
 /** A stored digest the fast parser declined, as the schema reads it; null when it is not a digest of this version. */
 export function checkedDigest(raw: unknown): LoomDigest | null {

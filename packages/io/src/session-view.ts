@@ -1,17 +1,11 @@
 // What the reading commands show of a session (its path and text, totals, latest decisions, the tree around the tip), from the digest stored with the snapshot when it holds them, else from the whole session.
-import {
-  DEFAULT_AROUND,
-  DIGEST_LIMITS,
-  narrowWindow,
-  type DecisionRow,
-  type LoomDigest,
-  type LoomStats,
-  type SessionConfig,
-  type TreeWindow,
-} from "@loom/core";
+import { DEFAULT_AROUND, DIGEST_LIMITS, narrowWindow, type LoomDigest, type SessionConfig } from "@loom/core";
 import { parseDigestFast, parseSessionConfigFast } from "@loom/core/internal";
 import { IoError } from "./io-error.js";
+import type { SessionView } from "./session-view-shape.js";
 import { readSnapshotAlone, type HeadAndPath } from "./snapshot-alone.js";
+
+export type { SessionView } from "./session-view-shape.js";
 
 /*
  * Why the imports are few and the rest is in session-view-full.ts, loaded when needed: `loom show`, `stats`,
@@ -19,24 +13,6 @@ import { readSnapshotAlone, type HeadAndPath } from "./snapshot-alone.js";
  * and config are checked by core's zod-free parsers; zod (their schemas) and the whole-session reader are
  * loaded only when a snapshot is not plainly this build's or the session must be read whole.
  */
-
-export interface SessionView {
-  sessionId: string;
-  config: SessionConfig;
-  /** Node ids of the current path, root … tip. */
-  path: string[];
-  /** Each path node's own text, in the same order (joined, the story so far). */
-  texts: string[];
-  stats: LoomStats;
-  /** The last `decisions` resolved decisions asked for, oldest first. */
-  decisions: DecisionRow[];
-  /** The tree `around` steps above the tip, branches folded at their first node. */
-  tree: TreeWindow;
-  /** From the digest stored in the snapshot, or computed from the whole session (journal not empty, an older snapshot, a wider view than stored). */
-  read: "digest" | "full";
-  /** Recovery notes from a whole read (a torn last journal line…); none from the digest. */
-  warnings: string[];
-}
 
 export interface SessionViewWants {
   /** How many of the latest decisions (default: all the digest keeps, 100). */

@@ -1,0 +1,20 @@
+// The shape of what the reading commands show of a session (session-view.ts reads it from the digest, session-view-full.ts from the whole session).
+import type { DecisionRow, LoomStats, SessionConfig, TreeWindow } from "@loom/core";
+
+export interface SessionView {
+  sessionId: string;
+  config: SessionConfig;
+  /** Node ids of the current path, root … tip. */
+  path: string[];
+  /** Each path node's own text, in the same order (joined, the story so far). */
+  texts: string[];
+  stats: LoomStats;
+  /** The last `decisions` resolved decisions asked for, oldest first. */
+  decisions: DecisionRow[];
+  /** The tree `around` steps above the tip, branches folded at their first node. */
+  tree: TreeWindow;
+  /** From the digest stored in the snapshot, or computed from the whole session (journal not empty, an older snapshot, a wider view than stored). */
+  read: "digest" | "full";
+  /** Recovery notes from a whole read (a torn last journal line…); none from the digest. */
+  warnings: string[];
+}
