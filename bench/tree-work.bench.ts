@@ -27,6 +27,7 @@ function linearScan(query: string): number {
 }
 
 const searchTimes: number[] = [];
+const firstPageTimes: number[] = [];
 const scanTimes: number[] = [];
 let hits = 0;
 let scanned = 0;
@@ -36,6 +37,9 @@ for (let i = 0; i < RUNS; i++) {
   hits = searchLoom(loom, word, { limit: Number.MAX_SAFE_INTEGER }).length;
   searchTimes.push(nowMs() - t);
   t = nowMs();
+  searchLoom(loom, word); // what `loom search` and GET …/search answer by default: the first 100 hits
+  firstPageTimes.push(nowMs() - t);
+  t = nowMs();
   scanned = linearScan(word);
   scanTimes.push(nowMs() - t);
 }
@@ -43,16 +47,33 @@ if (hits < scanned) throw new Error(`search found ${hits} nodes, the scan ${scan
 
 const value = median(searchTimes);
 const baseline = median(scanTimes);
+const firstPage = median(firstPageTimes);
 const results: BenchResult[] = [
   {
-    metric: "search-100k-word",
+    metric: "search-100k-word-every-hit",
     value,
     unit: "ms",
-    params: { nodes: ids.length, query: word, hits, runs: RUNS, includes: "text, reasons, tags; paths for every hit" },
+    params: {
+      nodes: ids.length,
+      query: word,
+      hits,
+      runs: RUNS,
+      each: "snippet, depth, branch point (text, reasons, tags)",
+    },
     baseline,
     ratio: value / baseline,
     target: "≤ 200 ms",
     pass: value <= 200,
+  },
+  {
+    metric: "search-100k-word-first-100",
+    value: firstPage,
+    unit: "ms",
+    params: { nodes: ids.length, query: word, hits: Math.min(hits, 100), runs: RUNS },
+    baseline,
+    ratio: firstPage / baseline,
+    target: "≤ 200 ms",
+    pass: firstPage <= 200,
   },
 ];
 writeResults("tree-work", results);
