@@ -14,7 +14,8 @@ beforeAll(async () => {
   ensureBuilt();
   const model = readFileSync(MODEL);
   const damaged = Buffer.from(model);
-  damaged[damaged.length >> 1] ^= 0xff; // still a GGUF file, one byte different
+  const middle = damaged.length >> 1;
+  damaged[middle] = (damaged[middle] ?? 0) ^ 0xff; // still a GGUF file, one byte different
   http = createServer((req, res) => {
     hits++;
     const body = req.url === "/stories260K.gguf" ? model : req.url === "/damaged/stories260K.gguf" ? damaged : null;

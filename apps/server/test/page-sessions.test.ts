@@ -1,6 +1,6 @@
 // The page's start screen and inspector in Chromium: sessions listed newest first with title, seed, size and state; a session created with a brief file, a preset and the automatic selector; a node's alternatives and tokens in full; history and export after a checkout.
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { ScriptedGenerator } from "@loom/generators/test";
 import {
