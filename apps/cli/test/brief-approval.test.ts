@@ -9,7 +9,7 @@ import {
   type StrictReplayServer,
 } from "@loom/testkit";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MODEL, ensureBuilt, loom, scratch } from "./helpers.js";
+import { MODEL, ensureBuilt, loom, scratch, newSessionArgs } from "./helpers.js";
 import { Tmux } from "./tmux.js";
 
 const tmux = new Tmux();
@@ -33,25 +33,16 @@ async function agenticSession(): Promise<{ session: string; env: Record<string, 
   const session = join(dir, `agent-${++attempts}`);
   const env = { LOOM_MODEL: MODEL, LOOM_CUSTOM_API_KEY: "sk-test-approval" };
   const r = await loom(
-    [
-      "new",
-      "--seed",
-      "Once upon a time",
-      "--dir",
+    newSessionArgs(
       session,
-      "--branching",
-      "3",
-      "--segment-tokens",
-      "4",
-      "--sample-seed",
-      "7",
+      {},
       "--selector",
       "agentic",
       "--selector-model",
       "claude-sonnet-5-5",
       "--selector-base-url",
       server.url,
-    ],
+    ),
     { dir, env },
   );
   expect(r.code, r.stderr).toBe(0);

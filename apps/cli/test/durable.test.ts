@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { readSession } from "@loom/io";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BIN, MODEL, baseEnv, ensureBuilt, scratch } from "./helpers.js";
+import { BIN, MODEL, baseEnv, ensureBuilt, scratch, newSessionArgs } from "./helpers.js";
 
 let dir: string;
 
@@ -70,24 +70,8 @@ function fsyncedAround(t: Traced, from: string, to: string): { file: boolean; di
   };
 }
 
-const newArgs = (name: string, ...extra: string[]) => [
-  "new",
-  "--seed",
-  "Once upon a time",
-  "--dir",
-  join(dir, name),
-  "--branching",
-  "2",
-  "--segment-tokens",
-  "4",
-  "--sample-seed",
-  "3",
-  "--selector",
-  "auto",
-  "--max-steps",
-  "6",
-  ...extra,
-];
+const newArgs = (name: string, ...extra: string[]) =>
+  newSessionArgs(join(dir, name), { branching: 2, sampleSeed: 3 }, "--selector", "auto", "--max-steps", "6", ...extra);
 
 describe("--durable (strace on the built binary)", () => {
   it("new --durable saves the setting; each decision of a run is then fsynced, every move fsynced with its directory", async () => {

@@ -67,6 +67,31 @@ export function ensureBuilt(): void {
   }
 }
 
+/**
+ * `loom new` arguments for the small local-engine session most CLI tests start from: the seed "Once upon a time",
+ * 4-token segments, `branching` candidates a step and a fixed sampling seed; `extra` flags are appended.
+ */
+export function newSessionArgs(
+  session: string,
+  { branching = 3, sampleSeed = 7 }: { branching?: number; sampleSeed?: number } = {},
+  ...extra: string[]
+): string[] {
+  return [
+    "new",
+    "--seed",
+    "Once upon a time",
+    "--dir",
+    session,
+    "--branching",
+    String(branching),
+    "--segment-tokens",
+    "4",
+    "--sample-seed",
+    String(sampleSeed),
+    ...extra,
+  ];
+}
+
 export interface RunResult {
   code: number | null;
   stdout: string;

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { readSession } from "@loom/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MODEL, ensureBuilt, loom, scratch } from "./helpers.js";
+import { MODEL, ensureBuilt, loom, scratch, newSessionArgs } from "./helpers.js";
 import { Tmux, atStep, candidateRows } from "./tmux.js";
 
 const tmux = new Tmux();
@@ -14,22 +14,7 @@ beforeAll(async () => {
   ensureBuilt();
   dir = scratch();
   session = join(dir, "story");
-  const created = await loom(
-    [
-      "new",
-      "--seed",
-      "Once upon a time",
-      "--dir",
-      session,
-      "--branching",
-      "3",
-      "--segment-tokens",
-      "4",
-      "--sample-seed",
-      "7",
-    ],
-    { dir, env: { LOOM_MODEL: MODEL } },
-  );
+  const created = await loom(newSessionArgs(session), { dir, env: { LOOM_MODEL: MODEL } });
   expect(created.code, created.stderr).toBe(0);
 });
 

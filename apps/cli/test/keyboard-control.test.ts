@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readSession } from "@loom/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MODEL, ensureBuilt, loom, scratch } from "./helpers.js";
+import { MODEL, ensureBuilt, loom, scratch, newSessionArgs } from "./helpers.js";
 import { Tmux, atStep, candidateRows } from "./tmux.js";
 
 const tmux = new Tmux();
@@ -15,23 +15,7 @@ let attempts = 0;
 async function newSession(name: string, extra: string[] = []): Promise<string> {
   attempts += 1;
   const session = join(dir, `${name}-${attempts}`);
-  const r = await loom(
-    [
-      "new",
-      "--seed",
-      "Once upon a time",
-      "--dir",
-      session,
-      "--branching",
-      "3",
-      "--segment-tokens",
-      "4",
-      "--sample-seed",
-      "7",
-      ...extra,
-    ],
-    { dir, env },
-  );
+  const r = await loom(newSessionArgs(session, {}, ...extra), { dir, env });
   expect(r.code, r.stderr).toBe(0);
   return session;
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { addCandidates, createLoom, defaultSessionConfig, resolveDecision } from "@loom/core";
 import { createSession, readSession } from "@loom/io";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MODEL, ensureBuilt, loom, scratch } from "./helpers.js";
+import { MODEL, ensureBuilt, loom, scratch, newSessionArgs } from "./helpers.js";
 
 const env = { LOOM_MODEL: MODEL };
 let dir: string;
@@ -14,22 +14,8 @@ beforeAll(() => {
   dir = scratch();
 });
 
-const newArgs = (name: string, ...extra: string[]) => [
-  "new",
-  "--seed",
-  "Once upon a time",
-  "--dir",
-  join(dir, name),
-  "--branching",
-  "2",
-  "--segment-tokens",
-  "4",
-  "--sample-seed",
-  "3",
-  "--selector",
-  "auto",
-  ...extra,
-];
+const newArgs = (name: string, ...extra: string[]) =>
+  newSessionArgs(join(dir, name), { branching: 2, sampleSeed: 3 }, "--selector", "auto", ...extra);
 
 describe("budgets", () => {
   it("a session at its token budget names the flag that continues it, and run --max-tokens-total raises it for good", async () => {

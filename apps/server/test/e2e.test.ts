@@ -1,59 +1,25 @@
 // End to end in Debian's Chromium (playwright-core): a session on the local engine driven by clicks and keys, and the tree of every node.
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { startServer, type LoomServer } from "../src/index.js";
-// @ts-expect-error: a plain .mjs build script without type declarations.
-import { buildWeb } from "../scripts/build-web.mjs";
+import type { LoomServer } from "../src/index.js";
+import { ARTIFACTS, REPO, noBrowser as skip, startBrowserRig, type BrowserRig } from "./browser.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, "../../..");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const MODEL = process.env.LOOM_MODEL ?? resolve(repo, "../shared/models/stories260K.gguf");
-const ARTIFACTS = join(repo, "test-artifacts");
-// In CI the browser test must run; elsewhere it is skipped only when there is no Chromium.
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
+const MODEL = process.env.LOOM_MODEL ?? resolve(REPO, "../shared/models/stories260K.gguf");
 
+let rig: BrowserRig;
 let server: LoomServer;
 let browser: BrowserContext;
-let dir: string;
 
 beforeAll(async () => {
   if (skip) return;
-  dir = await mkdtemp(join(tmpdir(), "loom-e2e-"));
-  const webDir = await buildWeb(join(dir, "web"));
-  server = await startServer({
-    port: 0,
-    sessionsDir: join(dir, "sessions"),
-    webDir,
-    log: () => {},
-    defaultConfig: { generator: { provider: "local", model: MODEL, seed: 11 } },
-  });
-  // A fresh profile per run; playwright passes it as --user-data-dir.
-  browser = await chromium.launchPersistentContext(join(dir, "profile"), {
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    viewport: { width: 1400, height: 900 },
-  });
+  rig = await startBrowserRig({ defaultConfig: { generator: { provider: "local", model: MODEL, seed: 11 } } });
+  ({ server, browser } = rig);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 /** Wait until the page has rendered a session version newer than `after`, with an open decision (or stopped). */
@@ -187,7 +153,7 @@ test.skipIf(skip)(
       if (++step % 25 === 0) checkout(loom, loom.currentPath[Math.floor(loom.currentPath.length / 2)]!);
     }
     const total = Object.keys(loom.nodes).length;
-    await (await createSession(join(dir, "sessions", "big5k"), loom)).close();
+    await (await createSession(join(rig.sessionsDir, "big5k"), loom)).close();
 
     const page = await browser.newPage();
     const errors: string[] = [];
