@@ -50,6 +50,8 @@ export {
   undo,
   redo,
 } from "./op-builders.js";
+export { applyTreeWork } from "./tree-work-action.js";
+export type { TreeWork, TreeWorkAction, TreeWorkResult } from "./tree-work-action.js";
 export { searchLoom } from "./search.js";
 export type { SearchHit, SearchOptions } from "./search.js";
 export { isPruned } from "./tree-ops.js";

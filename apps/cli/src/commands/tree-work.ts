@@ -1,20 +1,12 @@
 // The writer's tree work from the terminal: edit, split, merge, prune, move, undo/redo, bookmarks, tags, checkout and search.
 import {
-  bookmarkNode,
-  checkout,
+  applyTreeWork,
   currentText,
-  editNode,
   type Loom,
   type LoomOp,
-  mergeNode,
-  pruneNode,
-  redo,
-  reparentNode,
   searchLoom,
-  splitNode,
-  tagNode,
-  undo,
-  unpruneNode,
+  type TreeWork,
+  type TreeWorkResult,
 } from "@loom/core";
 import { openSession } from "@loom/io";
 import { defineCommand, type OptionsSpec, type PositionalSpec } from "../cli/define-command.js";
@@ -29,10 +21,10 @@ import { resolveSessionDir } from "../session/session-dir.js";
 const NODE = "node id, id prefix, or position on the current path (0 = root, -1 = tip)";
 
 interface Change {
-  /** The op to journal, built and applied by a core op builder. */
-  apply(loom: Loom): LoomOp | { op: LoomOp };
+  /** The tree work to journal (core's applyTreeWork turns it into the op). */
+  work: TreeWork;
   /** What to print once it is saved. */
-  said(loom: Loom): string;
+  said(loom: Loom, result: TreeWorkResult): string;
 }
 
 /** Open the session for writing, resolve node references against it, journal one op, and report. */
@@ -46,9 +38,8 @@ async function change(
   try {
     for (const w of session.warnings) ctx.out.warn(w);
     const c = build(session.loom, (ref, what) => resolveNodeRef(session.loom, ref, what));
-    const done = session.mutate((loom) => c.apply(loom));
-    const op = "op" in done && typeof done.op === "object" ? done.op : (done as LoomOp);
-    result = { op, said: c.said(session.loom), tip: session.loom.currentPath.at(-1)! };
+    const done = session.mutate((loom) => applyTreeWork(loom, c.work));
+    result = { op: done.op, said: c.said(session.loom, done), tip: session.loom.currentPath.at(-1)! };
   } finally {
     await session.close();
   }
@@ -96,14 +87,9 @@ export const edit = command({
   examples: [{ command: 'loom edit -1 " and the door held." story', description: "Rewrite the last segment." }],
   build: (_loom, { positionals }, node) => {
     const id = node(positionals.node!, "<node>");
-    let made = "";
     return {
-      apply: (loom) => {
-        const r = editNode(loom, id, positionals.text!);
-        made = r.nodeId;
-        return r;
-      },
-      said: (loom) => `edited ${id} as ${made}; the text now ends: ${JSON.stringify(tail(loom))}`,
+      work: { action: "edit", nodeId: id, text: positionals.text! },
+      said: (loom, r) => `edited ${id} as ${r.madeNodeId}; the text now ends: ${JSON.stringify(tail(loom))}`,
     };
   },
 });
@@ -127,15 +113,10 @@ export const split = command({
     const id = node(positionals.node!, "<node>");
     const offset = Number(positionals.offset);
     if (!Number.isInteger(offset)) throw new UsageError(`<offset>: "${positionals.offset}" is not a whole number`);
-    let made = "";
     return {
-      apply: (loom) => {
-        const r = splitNode(loom, id, offset);
-        made = r.nodeId;
-        return r;
-      },
-      said: (loom) =>
-        `split ${id}: ${JSON.stringify(loom.nodes[id]!.text)} | ${JSON.stringify(loom.nodes[made]!.text)} (new node ${made})`,
+      work: { action: "split", nodeId: id, offset },
+      said: (loom, r) =>
+        `split ${id}: ${JSON.stringify(loom.nodes[id]!.text)} | ${JSON.stringify(loom.nodes[r.madeNodeId!]!.text)} (new node ${r.madeNodeId})`,
     };
   },
 });
@@ -149,7 +130,7 @@ export const merge = command({
   build: (_loom, { positionals }, node) => {
     const id = node(positionals.node!, "<node>");
     return {
-      apply: (loom) => mergeNode(loom, id),
+      work: { action: "merge", nodeId: id },
       said: (loom) => `merged into ${id}: ${JSON.stringify(snippet(loom.nodes[id]!.text, 70))}`,
     };
   },
@@ -166,13 +147,14 @@ export const prune = command({
   ],
   build: (_loom, { positionals, values }, node) => {
     const id = node(positionals.node!, "<node>");
-    return values.restore
-      ? { apply: (loom) => unpruneNode(loom, id), said: () => `restored the subtree under ${id}` }
-      : {
-          apply: (loom) => pruneNode(loom, id),
-          said: (loom) =>
-            `pruned the subtree under ${id}; the tip is ${loom.currentPath.at(-1)} (loom prune --restore brings it back)`,
-        };
+    const restore = values.restore === true;
+    return {
+      work: { action: "prune", nodeId: id, restore },
+      said: (loom) =>
+        restore
+          ? `restored the subtree under ${id}`
+          : `pruned the subtree under ${id}; the tip is ${loom.currentPath.at(-1)} (loom prune --restore brings it back)`,
+    };
   },
 });
 
@@ -188,7 +170,7 @@ export const move = command({
   build: (_loom, { positionals }, node) => {
     const id = node(positionals.node!, "<node>");
     const parent = node(positionals.parent!, "<parent>");
-    return { apply: (loom) => reparentNode(loom, id, parent), said: () => `moved ${id} under ${parent}` };
+    return { work: { action: "move", nodeId: id, parentId: parent }, said: () => `moved ${id} under ${parent}` };
   },
 });
 
@@ -207,7 +189,7 @@ const history = (name: "undo" | "redo") =>
     build: (loom) => {
       const entry = name === "undo" ? loom.undo.at(-1) : loom.redo.at(-1);
       return {
-        apply: (l) => (name === "undo" ? undo(l) : redo(l)),
+        work: { action: name },
         said: (l) =>
           `${name === "undo" ? "undid" : "redid"} ${entry?.label ?? "the change"}; the text now ends: ${JSON.stringify(tail(l))}`,
       };
@@ -226,7 +208,7 @@ export const bookmark = command({
     const id = node(positionals.node!, "<node>");
     const on = !values.remove;
     return {
-      apply: (loom) => bookmarkNode(loom, id, on),
+      work: { action: "bookmark", nodeId: id, on },
       said: () => `${on ? "bookmarked" : "removed the bookmark on"} ${id}`,
     };
   },
@@ -247,7 +229,7 @@ export const tag = command({
     const t = positionals.tag!.trim();
     if (!t) throw new UsageError("<tag>: a tag cannot be empty");
     return {
-      apply: (loom) => tagNode(loom, id, t, on),
+      work: { action: "tag", nodeId: id, tag: t, on },
       said: () => `${on ? "tagged" : "untagged"} ${id} ${JSON.stringify(t)}`,
     };
   },
@@ -261,7 +243,10 @@ export const checkoutCommand = command({
   examples: [{ command: "loom checkout n_4f2e story", description: "Continue from n_4f2e." }],
   build: (_loom, { positionals }, node) => {
     const id = node(positionals.node!, "<node>");
-    return { apply: (loom) => checkout(loom, id), said: (loom) => `the tip is ${id}: …${JSON.stringify(tail(loom))}` };
+    return {
+      work: { action: "checkout", nodeId: id },
+      said: (loom) => `the tip is ${id}: …${JSON.stringify(tail(loom))}`,
+    };
   },
 });
 

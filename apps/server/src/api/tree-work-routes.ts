@@ -1,19 +1,5 @@
 // The writer's tree work over HTTP: edit, split, merge, prune, move, bookmarks, tags, undo/redo, and search. Each change is one journaled core op.
-import {
-  bookmarkNode,
-  editNode,
-  type Loom,
-  type LoomOp,
-  mergeNode,
-  pruneNode,
-  redo,
-  reparentNode,
-  searchLoom,
-  splitNode,
-  tagNode,
-  undo,
-  unpruneNode,
-} from "@loom/core";
+import { applyTreeWork, searchLoom, type TreeWork } from "@loom/core";
 import { z } from "zod";
 import type { LiveSession } from "../sessions/live-session.js";
 import { type ApiContext, type ApiReply, defineRoute } from "./api-route.js";
@@ -66,7 +52,8 @@ const SearchReply = z.object({
   ),
 });
 
-type Build<B> = (loom: Loom, nodeId: string, body: B) => LoomOp | { op: LoomOp };
+/** The tree work a route's node and body ask for (core's applyTreeWork turns it into the op). */
+type Build<B> = (nodeId: string, body: B) => TreeWork;
 
 /** One POST /api/sessions/:id/nodes/:nodeId/<action> route. */
 function nodeAction<B extends z.ZodType>(
@@ -84,7 +71,10 @@ function nodeAction<B extends z.ZodType>(
     body,
     responses: { 200: { description: "Done; the session's state after it.", schema: StateReply }, ...errors },
     handle: (ctx) =>
-      mutate(ctx, (live) => live.driver.reshape((loom) => build(loom, ctx.params.nodeId!, ctx.body as z.infer<B>))),
+      mutate(ctx, (live) => {
+        const work = build(ctx.params.nodeId!, ctx.body as z.infer<B>);
+        return live.driver.reshape((loom) => applyTreeWork(loom, work));
+      }),
   });
 }
 
@@ -95,42 +85,47 @@ export function treeWorkRoutes(mutate: Mutate) {
       "edit",
       "Rewrite a node's text: a new version beside it (the original stays in the record); the path follows it.",
       EditBody,
-      (loom, id, b) => editNode(loom, id, b.text),
+      (nodeId, b) => ({ action: "edit", nodeId, text: b.text }),
     ),
     nodeAction(
       mutate,
       "split",
       "Split a node at a character offset: it keeps the text before, a new child gets the rest.",
       SplitBody,
-      (loom, id, b) => splitNode(loom, id, b.offset),
+      (nodeId, b) => ({ action: "split", nodeId, offset: b.offset }),
     ),
     nodeAction(
       mutate,
       "merge",
       "Merge a node with its single child (one made by a split or an edit).",
       EmptyBody,
-      (loom, id) => mergeNode(loom, id),
+      (nodeId) => ({ action: "merge", nodeId }),
     ),
     nodeAction(
       mutate,
       "prune",
       "Hide the subtree under a node from views and exports (kept in the record), or show it again with restore.",
       PruneBody,
-      (loom, id, b) => (b.restore ? unpruneNode(loom, id) : pruneNode(loom, id)),
+      (nodeId, b) => ({ action: "prune", nodeId, restore: b.restore }),
     ),
     nodeAction(
       mutate,
       "move",
       "Move the subtree under a node to another parent (refused if it makes a cycle).",
       MoveBody,
-      (loom, id, b) => reparentNode(loom, id, b.parentId),
+      (nodeId, b) => ({ action: "move", nodeId, parentId: b.parentId }),
     ),
-    nodeAction(mutate, "bookmark", "Bookmark a node (on: false removes the bookmark).", BookmarkBody, (loom, id, b) =>
-      bookmarkNode(loom, id, b.on),
-    ),
-    nodeAction(mutate, "tag", "Tag a node (on: false removes the tag).", TagBody, (loom, id, b) =>
-      tagNode(loom, id, b.tag, b.on),
-    ),
+    nodeAction(mutate, "bookmark", "Bookmark a node (on: false removes the bookmark).", BookmarkBody, (nodeId, b) => ({
+      action: "bookmark",
+      nodeId,
+      on: b.on,
+    })),
+    nodeAction(mutate, "tag", "Tag a node (on: false removes the tag).", TagBody, (nodeId, b) => ({
+      action: "tag",
+      nodeId,
+      tag: b.tag,
+      on: b.on,
+    })),
     ...(["undo", "redo"] as const).map((which) =>
       defineRoute({
         method: "POST",
@@ -142,8 +137,7 @@ export function treeWorkRoutes(mutate: Mutate) {
             : "Put back the last change undone.",
         body: EmptyBody,
         responses: { 200: { description: "Done; the session's state after it.", schema: StateReply }, ...errors },
-        handle: (ctx) =>
-          mutate(ctx, (live) => live.driver.reshape((loom) => (which === "undo" ? undo(loom) : redo(loom)))),
+        handle: (ctx) => mutate(ctx, (live) => live.driver.reshape((loom) => applyTreeWork(loom, { action: which }))),
       }),
     ),
     defineRoute({

@@ -1,0 +1,69 @@
+// One dispatch for the writer's tree work: every surface (CLI, HTTP API, page) names an action as a TreeWork value and applyTreeWork turns it into the one journaled op.
+import { defaultEnv, type LoomEnv } from "./env.js";
+import type { Loom } from "./loom.js";
+import type { LoomOp } from "./loom-op.js";
+import {
+  bookmarkNode,
+  checkout,
+  editNode,
+  mergeNode,
+  pruneNode,
+  redo,
+  reparentNode,
+  splitNode,
+  tagNode,
+  undo,
+  unpruneNode,
+} from "./op-builders.js";
+
+/** One piece of tree work on a loom, as the writer asks for it. */
+export type TreeWork =
+  | { action: "edit"; nodeId: string; text: string }
+  | { action: "split"; nodeId: string; offset: number }
+  | { action: "merge"; nodeId: string }
+  | { action: "prune"; nodeId: string; restore?: boolean }
+  | { action: "move"; nodeId: string; parentId: string }
+  | { action: "bookmark"; nodeId: string; on?: boolean }
+  | { action: "tag"; nodeId: string; tag: string; on?: boolean }
+  | { action: "checkout"; nodeId: string }
+  | { action: "undo" }
+  | { action: "redo" };
+
+export type TreeWorkAction = TreeWork["action"];
+
+/** The op that was journaled, and the node an edit or a split made (null for the rest). */
+export interface TreeWorkResult {
+  op: LoomOp;
+  madeNodeId: string | null;
+}
+
+/** Apply one piece of tree work to the loom (checked first: a misfit throws a LoomError and changes nothing). */
+export function applyTreeWork(loom: Loom, work: TreeWork, env: LoomEnv = defaultEnv): TreeWorkResult {
+  const done = (op: LoomOp): TreeWorkResult => ({ op, madeNodeId: null });
+  switch (work.action) {
+    case "edit": {
+      const r = editNode(loom, work.nodeId, work.text, env);
+      return { op: r.op, madeNodeId: r.nodeId };
+    }
+    case "split": {
+      const r = splitNode(loom, work.nodeId, work.offset, env);
+      return { op: r.op, madeNodeId: r.nodeId };
+    }
+    case "merge":
+      return done(mergeNode(loom, work.nodeId, env));
+    case "prune":
+      return done(work.restore ? unpruneNode(loom, work.nodeId, env) : pruneNode(loom, work.nodeId, env));
+    case "move":
+      return done(reparentNode(loom, work.nodeId, work.parentId, env));
+    case "bookmark":
+      return done(bookmarkNode(loom, work.nodeId, work.on ?? true, env));
+    case "tag":
+      return done(tagNode(loom, work.nodeId, work.tag, work.on ?? true, env));
+    case "checkout":
+      return done(checkout(loom, work.nodeId));
+    case "undo":
+      return done(undo(loom, env));
+    case "redo":
+      return done(redo(loom, env));
+  }
+}
