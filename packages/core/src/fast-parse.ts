@@ -76,9 +76,14 @@ function stringArray(v: unknown): v is string[] {
 /** TopLogprobSchema with no other keys (so reusing the object equals zod's stripped copy). */
 function isTop(v: unknown): boolean {
   if (!isObject(v) || typeof v.text !== "string" || !isNum(v.logprob)) return false;
+  let known = 2;
+  if (v.id !== undefined) {
+    if (!Number.isSafeInteger(v.id) || (v.id as number) < 0) return false;
+    known++;
+  }
   let keys = 0;
   for (const _ in v) keys++;
-  return keys === 2;
+  return keys === known;
 }
 
 /** TokenSchema with no unknown keys and no explicitly undefined optional keys. */

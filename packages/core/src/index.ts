@@ -41,6 +41,7 @@ export {
   releasePath,
   resolveDecision,
   splitNode,
+  branchAtToken,
   mergeNode,
   pruneNode,
   unpruneNode,
@@ -57,6 +58,7 @@ export type { SearchHit, SearchOptions } from "./search.js";
 export { isPruned } from "./tree-ops.js";
 export type { TreeImage, UndoEntry } from "./undo-entry.js";
 export type { AddCandidatesResult, CandidateInput } from "./op-builders.js";
+export type { BranchChoice } from "./token-branch.js";
 export { LoomOpSchema, applyOp } from "./loom-op.js";
 export type { FinalResolution, LoomOp, Resolution, ResolutionInput } from "./loom-op.js";
 export {

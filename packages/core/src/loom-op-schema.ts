@@ -68,6 +68,21 @@ export const LoomOpSchema = z.discriminatedUnion("op", [
     newNodeId: z.string().min(1),
     at: z.string(),
   }),
+  /**
+   * A sibling of `nodeId` made of its tokens before `tokenIndex` and then either the alternative the model
+   * listed there (`alternative`, an index into that token's `top`) or text the writer typed (`text`): a new
+   * decision `decisionId` under the same parent offers it, the human chooses it, and it becomes the tip.
+   */
+  z.object({
+    op: z.literal("branchAtToken"),
+    nodeId: z.string(),
+    tokenIndex: z.number().int().nonnegative(),
+    alternative: z.number().int().nonnegative().nullable().default(null),
+    text: z.string().nullable().default(null),
+    newNodeId: z.string().min(1),
+    decisionId: z.string().min(1),
+    at: z.string(),
+  }),
   /** A node merged with its single child (one made by a split or an edit). */
   z.object({ op: z.literal("mergeNode"), nodeId: z.string(), at: z.string() }),
   /** A subtree hidden from views and exports; the record keeps it. */

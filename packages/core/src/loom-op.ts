@@ -7,6 +7,7 @@ import { noteClarifying, noteDecisionOpened, noteNodeAdded } from "./loom-index.
 import type { ChooseResolutionSchema, FinalResolution, LoomOp } from "./loom-op-schema.js";
 import type { LoomNode } from "./node.js";
 import { getNode, rootPath } from "./text.js";
+import { branchNode, branchReason } from "./token-branch.js";
 import { applyRedo, applyUndo, captureImage, keepsRedo, recordUndo, undoScope } from "./tree-history.js";
 import {
   applyBookmark,
@@ -246,6 +247,26 @@ function applyChange(loom: Loom, op: Exclude<LoomOp, { op: "undo" | "redo" }>): 
       insertNode(loom, op.node);
       if (wasCurrent) loom.currentPath = rootPath(loom, op.node.id);
       return;
+    }
+    case "branchAtToken": {
+      const node = branchNode(loom, op);
+      if (loom.decisions[op.decisionId])
+        throw new LoomError("duplicate_id", `a decision with id "${op.decisionId}" already exists`);
+      insertNode(loom, node);
+      const decision = openDecision(op.decisionId, node.parentId!, op.at);
+      decision.candidateNodeIds.push(node.id);
+      loom.decisions[decision.id] = decision;
+      noteDecisionOpened(loom, decision.id, node.parentId!);
+      const was = loom.nodes[op.nodeId]!.tokens!.at(op.tokenIndex)!.text;
+      const now = node.tokens!.at(op.tokenIndex)!.text;
+      return applyChoose(loom, decision.id, op.at, {
+        action: "choose",
+        chosenNodeId: node.id,
+        chosenBy: "human",
+        reason: branchReason(op.nodeId, op.tokenIndex, was, now),
+        ranking: null,
+        candidateScores: {},
+      });
     }
     case "splitNode":
       return applySplit(loom, op.nodeId, op.offset, op.newNodeId, op.at);

@@ -8,6 +8,7 @@ import type { Loom } from "./loom.js";
 import { openDecisionAt } from "./loom-index.js";
 import { applyOp, type FinalResolution, type LoomOp, type ResolutionInput, ResolutionSchema } from "./loom-op.js";
 import { getNode } from "./text.js";
+import type { BranchChoice } from "./token-branch.js";
 import { SessionConfigSchema, type SessionConfigInput } from "./session-config.js";
 import { BriefSchema, type BriefInput } from "./brief.js";
 
@@ -191,6 +192,31 @@ export function splitNode(loom: Loom, nodeId: string, offset: number, env: LoomE
   const op: LoomOp = { op: "splitNode", nodeId, offset, newNodeId: env.newId("node"), at: env.now() };
   applyOp(loom, op);
   return { op, nodeId: op.newNodeId };
+}
+
+/**
+ * Branch inside a candidate (see LoomOp `branchAtToken`): a sibling of `nodeId` with its tokens before
+ * `tokenIndex`, then the alternative the model listed there or typed text; chosen by the human and made the tip.
+ */
+export function branchAtToken(
+  loom: Loom,
+  nodeId: string,
+  tokenIndex: number,
+  choice: BranchChoice,
+  env: LoomEnv = defaultEnv,
+) {
+  const op: LoomOp = {
+    op: "branchAtToken",
+    nodeId,
+    tokenIndex,
+    alternative: "alternative" in choice ? choice.alternative : null,
+    text: "text" in choice ? choice.text : null,
+    newNodeId: env.newId("node"),
+    decisionId: env.newId("decision"),
+    at: env.now(),
+  };
+  applyOp(loom, op);
+  return { op, nodeId: op.newNodeId, decisionId: op.decisionId };
 }
 
 /** Merge a node with its single child. */

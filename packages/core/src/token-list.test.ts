@@ -22,6 +22,17 @@ const tokens: Token[] = [
   { text: 'line\n"quoted"\\', top: [{ text: "", logprob: -3 }] },
   { text: " plain" },
   { text: "é", id: 42 },
+  // The local engine's alternatives carry their token ids; one without an id beside them stays without.
+  {
+    text: " Lily",
+    id: 301,
+    logprob: -0.5,
+    top: [
+      { text: " Lily", logprob: -0.5, id: 301 },
+      { text: " Tom", logprob: -1.5, id: 0 },
+      { text: " Ann", logprob: -2.5 },
+    ],
+  },
   // Lengths and counts past one varint character (128) and two (16,384).
   {
     text: "w".repeat(20_000),
@@ -38,8 +49,8 @@ describe("TokenList", () => {
     expect(JSON.stringify(list)).toBe(JSON.stringify(tokens));
     expect(list.toJSONText()).toBe(JSON.stringify(tokens));
     expect([...list]).toStrictEqual(tokens);
-    expect(list.at(-1)).toStrictEqual(tokens[6]);
-    expect(list.at(7)).toBeUndefined();
+    expect(list.at(-1)).toStrictEqual(tokens[7]);
+    expect(list.at(8)).toBeUndefined();
     expect(list.texts()).toStrictEqual(tokens.map((t) => t.text));
     expect(TokenList.from([]).toArray()).toStrictEqual([]);
   });

@@ -1,5 +1,5 @@
 // A node's tokens in a packed form (one string and one number array, not one object per token and alternative), read back as plain tokens on demand.
-import type { Token } from "./token.js";
+import type { Token, TopLogprob } from "./token.js";
 
 /*
  * Why: a realistic candidate (6 tokens with top-5 alternatives) held as plain objects is 1 array, 6 token
@@ -9,16 +9,18 @@ import type { Token } from "./token.js";
  * back exactly the tokens that went in, each with the keys it had, in the schema's order (text, id,
  * logprob, top).
  *
- * Layout of `data`, token by token: a flags character (1 id, 2 logprob, 4 top), the text's length, the
- * text; with a top, the number of alternatives, then each one's length and text. Lengths and counts are
- * varints of 7 bits per character (one character below 128), so the string stays one byte per character
- * whenever the texts are Latin-1. `nums` holds, per token, its id and logprob when present, then each
- * alternative's logprob; it is allocated at its exact size (a grown array keeps slack).
+ * Layout of `data`, token by token: a flags character (1 id, 2 logprob, 4 top, 8 alternatives' ids), the
+ * text's length, the text; with a top, the number of alternatives, then each one's length and text. Lengths
+ * and counts are varints of 7 bits per character (one character below 128), so the string stays one byte per
+ * character whenever the texts are Latin-1. `nums` holds, per token, its id and logprob when present, then
+ * each alternative's logprob and, with flag 8, its id (-1 for an alternative without one: ids are never
+ * negative); it is allocated at its exact size (a grown array keeps slack).
  */
 
 const HAS_ID = 1;
 const HAS_LOGPROB = 2;
 const HAS_TOP = 4;
+const HAS_TOP_IDS = 8;
 
 /** Marks TokenLists across copies of this module (an ESM and a CJS build loaded side by side), where instanceof fails. */
 const MARK = Symbol.for("@loom/core.TokenList");
@@ -32,6 +34,12 @@ function pushVarint(parts: string[], n: number): void {
     n = Math.floor(n / 128);
   }
   parts.push(SMALL[n]!);
+}
+
+/** Whether any alternative carries an id (then every alternative gets a slot for one). */
+function topHasIds(top: readonly TopLogprob[]): boolean {
+  for (let j = 0; j < top.length; j++) if (top[j]!.id !== undefined) return true;
+  return false;
 }
 
 /** A cursor over `data` for reading varints and texts in order. */
@@ -89,7 +97,7 @@ export class TokenList implements Iterable<Token> {
       const t = tokens[i]!;
       if (t.id !== undefined) numsLen++;
       if (t.logprob !== undefined) numsLen++;
-      if (t.top !== undefined) numsLen += t.top.length;
+      if (t.top !== undefined) numsLen += t.top.length * (topHasIds(t.top) ? 2 : 1);
     }
     const nums: number[] = new Array(numsLen);
     const parts: string[] = [];
@@ -99,7 +107,9 @@ export class TokenList implements Iterable<Token> {
       let flags = 0;
       if (t.id !== undefined) flags |= HAS_ID;
       if (t.logprob !== undefined) flags |= HAS_LOGPROB;
+      const topIds = t.top !== undefined && topHasIds(t.top);
       if (t.top !== undefined) flags |= HAS_TOP;
+      if (topIds) flags |= HAS_TOP_IDS;
       parts.push(SMALL[flags]!);
       pushVarint(parts, t.text.length);
       parts.push(t.text);
@@ -113,6 +123,7 @@ export class TokenList implements Iterable<Token> {
           pushVarint(parts, alt.text.length);
           parts.push(alt.text);
           nums[n++] = alt.logprob;
+          if (topIds) nums[n++] = alt.id ?? -1;
         }
       }
     }
@@ -160,13 +171,16 @@ export class TokenList implements Iterable<Token> {
     };
     for (let i = 0; i < length; i++) {
       const flags = varint();
-      if (flags < 0 || flags > 7 || !text()) return null;
+      if (flags < 0 || flags > 15 || (flags & HAS_TOP_IDS && !(flags & HAS_TOP)) || !text()) return null;
       if (flags & HAS_ID && !Number.isSafeInteger(nums[n++])) return null;
       if (flags & HAS_LOGPROB && !Number.isFinite(nums[n++])) return null;
       if (flags & HAS_TOP) {
         const count = varint();
         if (count < 0) return null;
-        for (let j = 0; j < count; j++) if (!text() || !Number.isFinite(nums[n++])) return null;
+        for (let j = 0; j < count; j++) {
+          if (!text() || !Number.isFinite(nums[n++])) return null;
+          if (flags & HAS_TOP_IDS && !(Number.isSafeInteger(nums[n]) && nums[n++]! >= -1)) return null;
+        }
       }
     }
     if (at !== end || n !== nums.length) return null;
@@ -186,8 +200,15 @@ export class TokenList implements Iterable<Token> {
       if (flags & HAS_LOGPROB) token.logprob = nums[n++]!;
       if (flags & HAS_TOP) {
         const count = r.varint();
-        const top: { text: string; logprob: number }[] = new Array(count);
-        for (let j = 0; j < count; j++) top[j] = { text: r.text(), logprob: nums[n++]! };
+        const top: TopLogprob[] = new Array(count);
+        for (let j = 0; j < count; j++) {
+          const alt: TopLogprob = { text: r.text(), logprob: nums[n++]! };
+          if (flags & HAS_TOP_IDS) {
+            const id = nums[n++]!;
+            if (id >= 0) alt.id = id;
+          }
+          top[j] = alt;
+        }
         token.top = top;
       }
       out[i] = token;
@@ -218,13 +239,15 @@ export class TokenList implements Iterable<Token> {
       if (flags & HAS_TOP) {
         const count = r.varint();
         out += ',"top":[';
-        for (let j = 0; j < count; j++)
+        for (let j = 0; j < count; j++) {
           out +=
-            (j === 0 ? '{"text":' : ',{"text":') +
-            JSON.stringify(r.text()) +
-            ',"logprob":' +
-            JSON.stringify(nums[n++]) +
-            "}";
+            (j === 0 ? '{"text":' : ',{"text":') + JSON.stringify(r.text()) + ',"logprob":' + JSON.stringify(nums[n++]);
+          if (flags & HAS_TOP_IDS) {
+            const id = nums[n++]!;
+            if (id >= 0) out += ',"id":' + JSON.stringify(id);
+          }
+          out += "}";
+        }
         out += "]";
       }
       out += "}";

@@ -28,6 +28,8 @@ export function undoScope(loom: Loom, op: LoomOp): { nodes: string[]; decisions:
       return { nodes: op.nodes.map((n) => n.id), decisions: [op.decisionId] };
     case "editNode":
       return { nodes: [op.node.id], decisions: [] };
+    case "branchAtToken":
+      return { nodes: [op.newNodeId], decisions: [op.decisionId] };
     case "splitNode": {
       const t = splitTouches(loom, op.nodeId);
       return { nodes: [...t.nodes, op.newNodeId], decisions: t.decisions };

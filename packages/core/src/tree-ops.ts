@@ -34,7 +34,8 @@ function divideTokens(node: LoomNode, offset: number): [Token[], Token[]] | null
   return null;
 }
 
-function sumOf(tokens: readonly Token[]): number | null {
+/** The sum of the tokens' logprobs, or null when there are none or any lacks one (a partial sum would mislead). */
+export function sumOf(tokens: readonly Token[]): number | null {
   if (tokens.length === 0) return null;
   let sum = 0;
   for (const t of tokens) {

@@ -7,6 +7,7 @@ import {
   addHumanNode,
   applyOp,
   bookmarkNode,
+  branchAtToken,
   checkout,
   choose,
   createLoom,
@@ -50,7 +51,14 @@ function grown(steps: number) {
       words.map((w, k) => ({
         text: `${w} on`,
         tokens: [
-          { text: w, logprob: -0.5 - k, top: [{ text: w, logprob: -0.5 - k }] },
+          {
+            text: w,
+            logprob: -0.5 - k,
+            top: [
+              { text: w, logprob: -0.5 - k },
+              { text: " flew", logprob: -3, id: 7 },
+            ],
+          },
           { text: " on", logprob: -0.25 },
         ],
       })),
@@ -187,6 +195,13 @@ describe("tree work", () => {
       fc.record({ kind: fc.constant("edit" as const), at: fc.nat() }),
       fc.record({ kind: fc.constant("write" as const), at: fc.nat() }),
       fc.record({ kind: fc.constant("generate" as const), at: fc.nat() }),
+      fc.record({
+        kind: fc.constant("branch" as const),
+        at: fc.nat(),
+        k: fc.nat(),
+        alt: fc.nat(),
+        typed: fc.boolean(),
+      }),
       fc.record({ kind: fc.constant("undo" as const) }),
       fc.record({ kind: fc.constant("redo" as const) }),
     );
@@ -230,6 +245,12 @@ describe("tree work", () => {
               }
               case "generate":
                 return addCandidates(loom, pick(c.at), [{ text: " more" }], { env }).op;
+              case "branch": {
+                const node = loom.nodes[pick(c.at)]!;
+                const k = c.k % Math.max(1, node.tokens?.length ?? 1);
+                return branchAtToken(loom, node.id, k, c.typed ? { text: " typed" } : { alternative: c.alt % 3 }, env)
+                  .op;
+              }
               case "undo":
                 return undo(loom, env);
               case "redo":

@@ -194,7 +194,7 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
     }
     seq = entry.seq;
     replayed++;
-    if (entry.op.op === "resolve" || entry.op.op === "answerClarification")
+    if (entry.op.op === "resolve" || entry.op.op === "answerClarification" || entry.op.op === "branchAtToken")
       finalizedInJournal.push(entry.op.decisionId);
   });
   if (journal === null && fromVersion !== 0) {

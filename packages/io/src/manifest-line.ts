@@ -31,7 +31,7 @@ export function manifestLine(loom: Loom, d: DecisionEvent): ManifestLine {
 
 /** The decision an op brought to choose or stop, if it did. */
 export function finalizedBy(loom: Loom, op: LoomOp): DecisionEvent | null {
-  if (op.op !== "resolve" && op.op !== "answerClarification") return null;
+  if (op.op !== "resolve" && op.op !== "answerClarification" && op.op !== "branchAtToken") return null;
   const d = loom.decisions[op.decisionId];
   return d && isFinal(d) ? d : null;
 }

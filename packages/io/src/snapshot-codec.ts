@@ -364,6 +364,10 @@ export class SnapshotEncoder {
       case "editNode":
         this.nodes.add(op.node.id);
         return;
+      case "branchAtToken":
+        this.nodes.add(op.newNodeId);
+        this.decisions.add(op.decisionId);
+        return;
       case "checkout":
       case "hold":
       case "release":
