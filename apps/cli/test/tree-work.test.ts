@@ -117,4 +117,43 @@ describe("tree work from the CLI", () => {
     expect((await run(["undo"])).code).toBe(0);
     expect(await text()).toBe("The lamp burned low in the hall and a lantern");
   });
+
+  it("exports hide a pruned branch; JSON keeps it marked so an import keeps it hidden; --purge drops it", async () => {
+    const l = (await readSession(session)).loom;
+    const step2 = l.decisions[l.nodes[l.currentPath[2]!]!.decisionId!]!;
+    const glass = step2.candidateNodeIds.find((id) => l.nodes[id]!.text === " under glass")!;
+    expect((await run(["prune", glass])).code).toBe(0);
+
+    const md = await run(["export", "--branches"]);
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stdout).toContain("by the door");
+    expect(md.stdout).not.toContain("under glass");
+    const dot = await run(["export", "-f", "dot"]);
+    expect(dot.stdout).toContain(
+      `"${step2.candidateNodeIds.find((id) => id !== glass && !l.currentPath.includes(id))}"`,
+    );
+    expect(dot.stdout).not.toContain(glass);
+
+    const out = join(dir, "kept.json");
+    expect((await run(["export", "-o", out])).code).toBe(0);
+    const copy = join(dir, "kept-copy");
+    const imported = await loom(["import", out, "--dir", copy], { dir });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect((await loom(["search", "glass", copy], { dir })).stdout).toContain('no node holds "glass"');
+    expect((await loom(["search", "glass", copy, "--all"], { dir })).stdout).toContain("under glass");
+    expect((await loom(["prune", glass, copy, "--restore"], { dir })).code).toBe(0);
+    expect((await loom(["search", "glass", copy], { dir })).stdout).toContain("under glass");
+
+    const purged = await run(["export", "-f", "json", "--purge"]);
+    expect(purged.code, purged.stderr).toBe(0);
+    const doc = JSON.parse(purged.stdout) as {
+      text: string;
+      loom: { nodes: Record<string, unknown>; pruned: string[] };
+    };
+    expect(doc.loom.nodes[glass]).toBeUndefined();
+    expect(doc.loom.pruned).toEqual([]);
+    expect(Object.keys(doc.loom.nodes)).toHaveLength(Object.keys(l.nodes).length - 1);
+    expect(doc.text).toBe(currentText(l));
+    expect((await readSession(session)).loom.nodes[glass]).toBeDefined(); // the session itself keeps it
+  });
 });

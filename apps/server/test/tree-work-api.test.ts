@@ -100,3 +100,37 @@ test("bad input is a 400 naming the field or the node, unknown nodes are 404, an
   expect(emptyQuery.status).toBe(400);
   expect(await textOf(s.id)).toEqual(before);
 });
+
+test("exports hide a pruned branch; JSON keeps it marked pruned, and purge=1 drops it", async () => {
+  const s = await twoSteps();
+  const loom = (await t.call("GET", `/api/sessions/${s.id}/export?format=json`)).body.loom as {
+    decisions: Record<string, { parentNodeId: string; candidateNodeIds: string[] }>;
+    nodes: Record<string, { text: string }>;
+  };
+  // A rejected candidate of the first step, with a text no other node has.
+  const step1 = Object.values(loom.decisions).find((d) => d.parentNodeId === s.path[0])!;
+  const rejected = step1.candidateNodeIds.find(
+    (id) =>
+      id !== s.path[1] &&
+      Object.values(loom.nodes).filter((n) => n.text.includes(loom.nodes[id]!.text.trim())).length === 1,
+  )!;
+  const words = loom.nodes[rejected]!.text.trim();
+  const md = async () => (await t.call("GET", `/api/sessions/${s.id}/export?format=md`)).body as string;
+  expect(await md()).toContain(words);
+  expect((await t.call("POST", `/api/sessions/${s.id}/nodes/${rejected}/prune`, {})).status).toBe(200);
+
+  expect(await md()).not.toContain(words);
+  const dot = (await t.call("GET", `/api/sessions/${s.id}/export?format=dot`)).body as string;
+  expect(dot).not.toContain(rejected);
+  expect(dot).toContain(s.path[1]!);
+  expect((await t.call("GET", `/api/sessions/${s.id}/export?format=txt`)).body).toBe(s.text);
+
+  const kept = (await t.call("GET", `/api/sessions/${s.id}/export?format=json`)).body.loom;
+  expect(kept.nodes[rejected].text).toContain(words);
+  expect(kept.pruned).toEqual([rejected]);
+  const purged = (await t.call("GET", `/api/sessions/${s.id}/export?format=json&purge=1`)).body.loom;
+  expect(purged.nodes[rejected]).toBeUndefined();
+  expect(purged.pruned).toEqual([]);
+  expect(Object.keys(purged.nodes)).toHaveLength(Object.keys(kept.nodes).length - 1);
+  expect((await t.call("GET", `/api/sessions/${s.id}/export?format=json&purge=yes`)).status).toBe(400);
+});

@@ -56,6 +56,7 @@ export type { TreeWork, TreeWorkAction, TreeWorkResult } from "./tree-work-actio
 export { searchLoom } from "./search.js";
 export type { SearchHit, SearchOptions } from "./search.js";
 export { isPruned } from "./tree-ops.js";
+export { purgePruned } from "./tree-purge.js";
 export type { TreeImage, UndoEntry } from "./undo-entry.js";
 export type { AddCandidatesResult, CandidateInput } from "./op-builders.js";
 export type { BranchChoice } from "./token-branch.js";

@@ -13,6 +13,7 @@ export { ChosenBySchema } from "./node.js";
 export { SelectorModeSchema } from "./session-config.js";
 export { DecisionActionSchema } from "./decision-event.js";
 export { sumLogprobs } from "./op-builders.js";
+export { prunedNodeIds, visibleLoom } from "./tree-purge.js";
 export { hashString, seededRandom } from "./seeded-random.js";
 export { serialQueue } from "./serial-queue.js";
 export { DEFAULT_MODELS } from "./services/default-models.js";

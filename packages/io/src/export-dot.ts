@@ -1,5 +1,6 @@
 // Exports a loom as a Graphviz DOT graph: the tree, the current path highlighted, held paths, clarifications and stops marked.
 import { type Loom } from "@loom/core";
+import { visibleLoom } from "@loom/core/internal";
 
 export interface DotExportOptions {
   /** Longest label, in characters, before it is cut with an ellipsis (default 40). */
@@ -21,7 +22,9 @@ function label(text: string, max: number): string {
   return flat;
 }
 
-export function exportDot(loom: Loom, options: DotExportOptions = {}): string {
+/** The tree as a DOT graph; pruned subtrees are not drawn. */
+export function exportDot(whole: Loom, options: DotExportOptions = {}): string {
+  const loom = visibleLoom(whole);
   const max = options.maxLabel ?? 40;
   const current = new Set(loom.currentPath);
   const held = new Set(loom.heldPaths.flat());

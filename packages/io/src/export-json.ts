@@ -1,5 +1,5 @@
 // Exports a loom as JSON, optionally with each node's full text for tools that want it (computed in one linear pass).
-import type { Loom } from "@loom/core";
+import { type Loom, purgePruned } from "@loom/core";
 
 export const JSON_EXPORT_FORMAT = "loom-export";
 export const JSON_EXPORT_VERSION = 1;
@@ -9,6 +9,11 @@ export interface JsonExportOptions {
   fullText?: boolean;
   /** Indentation for JSON.stringify (default 2; 0 for one line). */
   indent?: number;
+  /**
+   * Drop the pruned subtrees (see `purgePruned`). Without it they stay in the export, listed in `loom.pruned`,
+   * so an import restores them hidden, as they were.
+   */
+  purge?: boolean;
 }
 
 /** Full text of every node, each computed from its parent's in O(segment): linear overall (the output is not). */
@@ -32,7 +37,8 @@ export function fullTexts(loom: Loom): Map<string, string> {
   return out;
 }
 
-export function exportJson(loom: Loom, options: JsonExportOptions = {}): string {
+export function exportJson(whole: Loom, options: JsonExportOptions = {}): string {
+  const loom = options.purge ? purgePruned(whole) : whole;
   let body: Loom | (Omit<Loom, "nodes"> & { nodes: Record<string, Loom["nodes"][string] & { fullText: string }> }) =
     loom;
   if (options.fullText) {

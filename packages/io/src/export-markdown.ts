@@ -9,6 +9,7 @@ import {
   type DecisionEvent,
   type Loom,
 } from "@loom/core";
+import { visibleLoom } from "@loom/core/internal";
 
 export interface MarkdownExportOptions {
   /** Also list every other branch (each leaf not on the current path), from the point where it leaves the current path. */
@@ -24,7 +25,9 @@ export function leavesOf(loom: Loom): string[] {
   return Object.keys(loom.nodes).filter((id) => childrenOf(loom, id).length === 0);
 }
 
-export function exportMarkdown(loom: Loom, options: MarkdownExportOptions = {}): string {
+/** The current text, and with options the other branches and the decisions; pruned subtrees are not shown. */
+export function exportMarkdown(whole: Loom, options: MarkdownExportOptions = {}): string {
+  const loom = visibleLoom(whole);
   const title = loom.brief.title || `Loom session ${loom.sessionId}`;
   const out = [`# ${title}`, "", pathText(loom, loom.currentPath), ""];
   if (options.decisions) out.push(...decisionsSection(loom));

@@ -1,5 +1,16 @@
 import { fileURLToPath } from "node:url";
-import { addCandidates, choose, createLoom, LoomSchema, nodeText, sequentialEnv } from "@loom/core";
+import {
+  addCandidates,
+  choose,
+  createLoom,
+  currentText,
+  findInvariantViolations,
+  isPruned,
+  LoomSchema,
+  nodeText,
+  pruneNode,
+  sequentialEnv,
+} from "@loom/core";
 import { instance } from "@viz-js/viz";
 import { beforeAll, describe, expect, it } from "vitest";
 import { exportDot, exportJson, exportMarkdown, readPythonSession } from "./index.js";
@@ -86,5 +97,44 @@ describe("JSON export", () => {
     const out = JSON.parse(exportJson(loom, { fullText: true, indent: 0 }));
     for (const id of Object.keys(loom.nodes)) expect(out.loom.nodes[id].fullText).toBe(nodeText(loom, id));
     expect(out.loom.nodes["1b8f6d2c0e34"].fullText).toBe(CURRENT);
+  });
+});
+
+describe("pruned subtrees in exports", () => {
+  /** The fixture with the held branch's rejected sibling pruned ("e15c7b3d2f88" and what hangs under it). */
+  const pruned = (): Loom => {
+    const l = LoomSchema.parse(JSON.parse(exportJson(loom)).loom);
+    pruneNode(l, "e15c7b3d2f88");
+    return l;
+  };
+  const textOf = (l: Loom, id: string) => l.nodes[id]!.text.trim().slice(0, 20);
+
+  it("Markdown and DOT do not show them; the current text is the same", () => {
+    const l = pruned();
+    const hidden = textOf(l, "e15c7b3d2f88");
+    expect(exportMarkdown(loom, { branches: true })).toContain(hidden);
+    const md = exportMarkdown(l, { branches: true, decisions: true });
+    expect(md).not.toContain(hidden);
+    expect(md).toContain(CURRENT);
+    expect(md.split("### Branch ").length).toBeLessThan(
+      exportMarkdown(loom, { branches: true }).split("### Branch ").length,
+    );
+    const dot = exportDot(l);
+    expect(dot).not.toContain('"e15c7b3d2f88"');
+    for (const id of l.currentPath) expect(dot).toContain(`"${id}"`);
+  });
+
+  it("JSON keeps them marked pruned (an import keeps them hidden); with purge it drops them and still loads", () => {
+    const l = pruned();
+    const kept = LoomSchema.parse(JSON.parse(exportJson(l)).loom);
+    expect(kept.nodes["e15c7b3d2f88"]).toBeDefined();
+    expect(kept.pruned).toEqual(["e15c7b3d2f88"]);
+    expect(isPruned(kept, "e15c7b3d2f88")).toBe(true);
+    const purged = LoomSchema.parse(JSON.parse(exportJson(l, { purge: true })).loom);
+    expect(purged.nodes["e15c7b3d2f88"]).toBeUndefined();
+    expect(purged.pruned).toEqual([]);
+    expect(Object.keys(purged.nodes).length).toBeLessThan(Object.keys(l.nodes).length);
+    expect(findInvariantViolations(purged)).toEqual([]);
+    expect(currentText(purged)).toBe(CURRENT);
   });
 });

@@ -3,6 +3,7 @@ import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { once } from "node:events";
+import { purgePruned } from "@loom/core";
 import { exportMarkdown, readSnapshotRecords, writePythonSession } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
 import { UsageError } from "../cli/exit-error.js";
@@ -42,6 +43,8 @@ export default defineCommand({
     "dot: the tree for Graphviz, current path highlighted (`dot -Tsvg story.dot > story.svg`).\n" +
     "python-reference: a session directory of the seed's Python implementation (loom.json with snake_case\n" +
     "fields, manifest.ndjson), which its loader reads; --out names the new directory.\n" +
+    "Pruned subtrees (loom prune) are not shown in md or dot; json keeps them, marked pruned, so an import\n" +
+    "keeps them hidden and restorable, unless --purge drops them.\n" +
     "With --out the format comes from the file's extension (.md, .json, .dot) unless --format says it.",
   positionals: [SESSION_POSITIONAL],
   options: {
@@ -63,6 +66,11 @@ export default defineCommand({
       description: "md: list each step's decision: who chose and why, every candidate's rank and scores",
     },
     "full-text": { type: "boolean", description: "json: include each node's full text" },
+    purge: {
+      type: "boolean",
+      description:
+        "json: drop pruned subtrees (without it they stay, marked pruned, so an import keeps them hidden; md and dot never show them)",
+    },
   },
   examples: [
     { command: "loom export story > story.md", description: "The text as Markdown." },
@@ -72,6 +80,10 @@ export default defineCommand({
     },
     { command: "loom export story -f json | jq '.loom.nodes | length'", description: "Plain JSON for jq." },
     { command: "loom export story -f dot | dot -Tsvg > tree.svg", description: "A picture of the tree." },
+    {
+      command: "loom export story -o clean.json --purge",
+      description: "Everything but the pruned branches, which this file no longer holds.",
+    },
     {
       command: "loom export story -f python-reference -o story-py",
       description: "For the Python reference's scripts (load_loom, read_manifest).",
@@ -87,19 +99,22 @@ export default defineCommand({
         );
       const { loom } = await readLoom({ positionals, env, cwd, out });
       const dir = resolve(cwd, values.out);
-      await writePythonSession(loom, dir);
+      // The Python format has no place to mark a pruned subtree, so the hidden branches stay out of it.
+      await writePythonSession(purgePruned(loom), dir);
       out.result({ dir, format }, () => `wrote ${dir} (Python reference session: loom.json, manifest.ndjson)`);
       return;
     }
     const fullText = values["full-text"] === true;
+    const purge = values.purge === true;
     // JSON without full texts is streamed off a closed session's snapshot, one frame at a time; the rest
     // (Markdown, DOT, full texts, a session with ops in its journal) needs the loom in memory.
     const streamed =
-      format === "json" && !fullText
+      format === "json" && !fullText && !purge
         ? await readSnapshotRecords(resolveSessionDir(positionals.session, env, cwd))
         : null;
     const source: ExportSource | null = streamed ? snapshotSource(streamed) : null;
-    const loom = source ? null : (await readLoom({ positionals, env, cwd, out })).loom;
+    const read = source ? null : (await readLoom({ positionals, env, cwd, out })).loom;
+    const loom = read && purge ? purgePruned(read) : read;
     const render = (sink: Sink) =>
       format === "json"
         ? writeJsonExport(source ?? loomSource(loom!), sink, { fullText })

@@ -1,5 +1,6 @@
 // The Graphviz DOT export: every node, the current path bold and coloured, rejected candidates dashed and grey.
 import { childrenOf, type Loom } from "@loom/core";
+import { visibleLoom } from "@loom/core/internal";
 
 function label(text: string, max = 40): string {
   const flat = text.replace(/\s+/g, " ");
@@ -8,7 +9,9 @@ function label(text: string, max = 40): string {
   return cut.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
 }
 
-export function exportDot(loom: Loom): string {
+/** The tree as a DOT graph; pruned subtrees are not drawn. */
+export function exportDot(whole: Loom): string {
+  const loom = visibleLoom(whole);
   const onPath = new Set(loom.currentPath);
   const lines = [
     `digraph "${label(loom.sessionId)}" {`,

@@ -99,7 +99,17 @@ export const TreePageQuerySchema = SessionPageQuerySchema.omit({ steps: true })
   .extend({ limit: intFromQuery(1, 50_000, 20_000) })
   .strict();
 
-export const ExportQuerySchema = z.object({ format: z.enum(["json", "md", "dot", "txt"]).default("json") }).strict();
+export const ExportQuerySchema = z
+  .object({
+    format: z.enum(["json", "md", "dot", "txt"]).default("json"),
+    purge: z
+      .enum(["0", "1", "true", "false"])
+      .optional()
+      .describe(
+        "json: 1 drops pruned subtrees; without it they stay, marked in loom.pruned, so an import keeps them hidden (md, dot and txt never show them).",
+      ),
+  })
+  .strict();
 
 // Response shapes (documented in OpenAPI; built by the server, not parsed at run time).
 
