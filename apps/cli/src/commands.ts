@@ -66,6 +66,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     ["search", "find text, reasons and tags in every node, with paths", "search"],
   ]),
 
+  entry("hold", "keep a path (the current one, or a node's) to come back to", () =>
+    import("./commands/held-paths.js").then((m) => ({ default: m.hold })),
+  ),
+  entry("paths", "list the held paths (h1, h2…) beside the current one", () =>
+    import("./commands/held-paths.js").then((m) => ({ default: m.paths })),
+  ),
+  entry("switch", "check out a held path (or any node), holding the path left", () =>
+    import("./commands/held-paths.js").then((m) => ({ default: m.switchCommand })),
+  ),
+
   entry("export", "write the session as Markdown, JSON or Graphviz DOT", () => import("./commands/export.js")),
   entry(
     "fsck",

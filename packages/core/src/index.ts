@@ -39,6 +39,7 @@ export {
   editNode,
   holdPath,
   releasePath,
+  switchPath,
   resolveDecision,
   splitNode,
   branchAtToken,
@@ -53,6 +54,8 @@ export {
 } from "./op-builders.js";
 export { applyTreeWork } from "./tree-work-action.js";
 export type { TreeWork, TreeWorkAction, TreeWorkResult } from "./tree-work-action.js";
+export { heldPathRows, heldTip } from "./held-paths.js";
+export type { HeldPathRow } from "./held-paths.js";
 export { searchLoom } from "./search.js";
 export type { SearchHit, SearchOptions } from "./search.js";
 export { isPruned } from "./tree-ops.js";

@@ -18,6 +18,7 @@ import {
   openDecisionAt,
   pendingClarification,
   releasePath,
+  switchPath,
   resolveDecision,
   sequentialEnv,
   rootPath,
@@ -35,6 +36,7 @@ type Command =
   | { kind: "checkout"; at: number }
   | { kind: "hold"; at: number }
   | { kind: "release"; at: number }
+  | { kind: "switch"; at: number }
   | { kind: "human"; at: number; text: string }
   | { kind: "edit"; at: number; text: string };
 
@@ -55,6 +57,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ kind: fc.constant("checkout" as const), at: fc.nat() }),
   fc.record({ kind: fc.constant("hold" as const), at: fc.nat() }),
   fc.record({ kind: fc.constant("release" as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant("switch" as const), at: fc.nat() }),
   fc.record({ kind: fc.constant("human" as const), at: fc.nat(), text: fc.string({ maxLength: 5 }) }),
   fc.record({ kind: fc.constant("edit" as const), at: fc.nat(), text: fc.string({ maxLength: 5 }) }),
 );
@@ -123,6 +126,10 @@ function run(loom: Loom, c: Command, env: ReturnType<typeof sequentialEnv>): Loo
     case "release": {
       const held = pickOf(loom.heldPaths, c.at);
       return held ? [releasePath(loom, held[held.length - 1]!)] : [];
+    }
+    case "switch": {
+      const target = pickOf(ids, c.at)!;
+      return target === tip ? [] : [switchPath(loom, target, env)];
     }
     case "human":
       return [addHumanNode(loom, pickOf(ids, c.at)!, c.text, env).op];

@@ -54,6 +54,8 @@ export const LoomOpSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("checkout"), nodeId: z.string() }),
   z.object({ op: z.literal("hold"), tipId: z.string() }),
   z.object({ op: z.literal("release"), tipId: z.string() }),
+  /** Check out another path and keep the one left as a held path (a held path switched to stops being held). */
+  z.object({ op: z.literal("switchPath"), tipId: z.string(), at: z.string() }),
   /** A new sibling carrying edited text; the original node is left as it was. */
   z.object({ op: z.literal("editNode"), node: NodeSchema }),
   /** The brief replaced by a new version; the old one moves to `briefHistory`. Decisions resolved later record the new version. */

@@ -6,6 +6,7 @@ import type { Loom } from "./loom.js";
 import { noteClarifying, noteDecisionOpened, noteNodeAdded } from "./loom-index.js";
 import type { ChooseResolutionSchema, FinalResolution, LoomOp } from "./loom-op-schema.js";
 import type { LoomNode } from "./node.js";
+import { applySwitch } from "./held-paths.js";
 import { getNode, rootPath } from "./text.js";
 import { branchNode, branchReason } from "./token-branch.js";
 import { applyRedo, applyUndo, captureImage, keepsRedo, recordUndo, undoScope } from "./tree-history.js";
@@ -230,6 +231,8 @@ function applyChange(loom: Loom, op: Exclude<LoomOp, { op: "undo" | "redo" }>): 
       loom.heldPaths.splice(at, 1);
       return;
     }
+    case "switchPath":
+      return applySwitch(loom, op.tipId);
     case "setBrief":
       loom.briefHistory.push({ version: loom.briefVersion, brief: loom.brief, replacedAt: op.at });
       loom.brief = structuredClone(op.brief);

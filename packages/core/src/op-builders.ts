@@ -167,6 +167,13 @@ export function releasePath(loom: Loom, tipId: string) {
   return op;
 }
 
+/** Check out `tipId`'s root path, keeping the path left as a held path (see held-paths.ts). */
+export function switchPath(loom: Loom, tipId: string, env: LoomEnv = defaultEnv) {
+  const op: LoomOp = { op: "switchPath", tipId, at: env.now() };
+  applyOp(loom, op);
+  return op;
+}
+
 /**
  * Edit a node's text without losing the original: a new sibling that links to what it replaced.
  * If the original was on the current path, the current path moves to the new node.

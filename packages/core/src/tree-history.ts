@@ -42,6 +42,7 @@ export function undoScope(loom: Loom, op: LoomOp): { nodes: string[]; decisions:
     case "reparent":
       return { nodes: [op.nodeId], decisions: [] };
     case "checkout":
+    case "switchPath":
     case "prune":
     case "unprune":
     case "bookmark":

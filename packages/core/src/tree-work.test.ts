@@ -27,6 +27,7 @@ import {
   sequentialEnv,
   splitNode,
   tagNode,
+  switchPath,
   undo,
   unpruneNode,
 } from "./index.js";
@@ -192,6 +193,7 @@ describe("tree work", () => {
       fc.record({ kind: fc.constant("bookmark" as const), at: fc.nat(), on: fc.boolean() }),
       fc.record({ kind: fc.constant("tag" as const), at: fc.nat(), on: fc.boolean() }),
       fc.record({ kind: fc.constant("checkout" as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant("switch" as const), at: fc.nat() }),
       fc.record({ kind: fc.constant("edit" as const), at: fc.nat() }),
       fc.record({ kind: fc.constant("write" as const), at: fc.nat() }),
       fc.record({ kind: fc.constant("generate" as const), at: fc.nat() }),
@@ -237,6 +239,8 @@ describe("tree work", () => {
                 return tagNode(loom, pick(c.at), "t", c.on, env);
               case "checkout":
                 return checkout(loom, pick(c.at));
+              case "switch":
+                return switchPath(loom, pick(c.at), env);
               case "edit":
                 return editNode(loom, pick(c.at), "edited", env).op;
               case "write": {

@@ -371,6 +371,7 @@ export class SnapshotEncoder {
       case "checkout":
       case "hold":
       case "release":
+      case "switchPath":
         return; // paths are in the small head, encoded every time
       default:
         // An op this encoder does not know: forget the cache rather than risk a stale snapshot.

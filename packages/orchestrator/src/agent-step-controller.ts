@@ -1,5 +1,5 @@
 // The narrow view of a session that the agent's tools act through: read, generate, commit, ask, stop — nothing else.
-import type { Brief, DecisionEvent, FinalResolution, Loom } from "@loom/core";
+import type { Brief, DecisionEvent, FinalResolution, Loom, LoomOp } from "@loom/core";
 import type { BriefChangeAnswer, ClarificationAnswer, SelectionCandidate } from "@loom/selectors";
 
 export interface AgentCandidates {
@@ -32,6 +32,8 @@ export interface AgentStepController {
     signal?: AbortSignal,
   ): Promise<ClarificationAnswer>;
   stop(reason: string): void;
+  /** Journal the agent's own change to the paths (hold, switch): one op, the page told, the agent not. */
+  paths(change: (loom: Loom) => LoomOp): void;
   /** Put a brief change to the human; on approval it becomes the new brief version. Null when no human can approve. */
   proposeBrief(
     proposed: Brief,

@@ -86,6 +86,7 @@ export class AgentStepRunner {
       ask: (decisionId, question, signal) =>
         askHuman(steps, recordClarify(steps, decisionId, question, "selector_llm"), signal, true),
       stop: (reason) => steps.stop(reason, "selector_llm"),
+      paths: (change) => void steps.reshape(change, "agent"),
       proposeBrief: (proposed, changed, reason, signal) => {
         const approve = steps.human?.approveBriefChange?.bind(steps.human);
         if (!approve) return null;

@@ -6,9 +6,13 @@ import {
   currentTip,
   divergences,
   getNode,
+  heldPathRows,
+  heldTip,
+  holdPath,
   lastDecisions,
   LoomError,
   rejectedAt,
+  switchPath,
   type DecisionEvent,
   type Loom,
 } from "@loom/core";
@@ -160,6 +164,32 @@ export function createAgentTools(orch: AgentStepController, signal?: AbortSignal
           content: answer.approved
             ? { approved: true, briefVersion: answer.version, changed, ...(answer.note ? { note: answer.note } : {}) }
             : { approved: false, briefVersion: answer.version, ...(answer.note ? { note: answer.note } : {}) },
+        };
+      }),
+
+    holdPath: (input) =>
+      loomErrors(async () => {
+        const l = loom();
+        const tip = input.nodeId ?? currentTip(l);
+        getNode(l, tip);
+        if (heldTip(l, tip)) return fail(`the path ending at ${tip} is already held`);
+        orch.paths((x) => holdPath(x, tip));
+        return { content: { held: `h${l.heldPaths.length}`, tipId: tip, heldPaths: heldPathRows(l) } };
+      }),
+
+    switchPath: (input) =>
+      loomErrors(async () => {
+        const l = loom();
+        const tip = heldTip(l, input.to) ?? getNode(l, input.to).id;
+        orch.paths((x) => switchPath(x, tip));
+        return {
+          content: {
+            tipId: tip,
+            textEndsWith: lastSentences(orch.currentText(), 2),
+            tokens: { used: orch.pathTokens(), max: l.config.maxTokensTotal },
+            heldPaths: heldPathRows(l),
+            next: "call generate_candidates to continue from here",
+          },
         };
       }),
 

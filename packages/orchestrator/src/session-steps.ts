@@ -293,14 +293,16 @@ export class SessionSteps {
    * Apply the writer's tree work (a core op builder such as splitNode, pruneNode or undo) as one journaled op.
    * Texts along the path may change under the tip, so the path caches start again.
    */
-  reshape(change: (loom: Loom) => LoomOp | { op: LoomOp }): LoomOp {
+  reshape(change: (loom: Loom) => LoomOp | { op: LoomOp }, by: "human" | "agent" = "human"): LoomOp {
     const done = this.session.mutate(change);
     const op = typeof done.op === "string" ? (done as LoomOp) : (done as { op: LoomOp }).op;
     this.#texts.reset();
     this.#tokens.reset();
     this.#stopRequested = null;
     const tipId = this.loom.currentPath[this.loom.currentPath.length - 1]!;
-    this.agentNote = `The human reshaped the tree (${op.op}); the text now ends: ${JSON.stringify(this.currentText().slice(-200))}.`;
+    // The agent's own hold or switch needs no telling; the human's work does.
+    if (by === "human")
+      this.agentNote = `The human reshaped the tree (${op.op}); the text now ends: ${JSON.stringify(this.currentText().slice(-200))}.`;
     this.bus.emit({ type: "tree-changed", op: op.op, tipId });
     return op;
   }

@@ -21,6 +21,7 @@ export function buildAgentSystemPrompt(loom: Loom, options: { allowClarify: bool
     options.allowClarify
       ? "If the piece has found something the brief does not say, update_brief proposes a change; the human approves or refuses it."
       : "(update_brief needs a human to approve a change: none is available in this session.)",
+    "A branch worth coming back to can be kept with hold_path and taken up again with switch_path (the path you leave is held).",
     "Use only candidate ids that a tool gave you. Keep your own messages short: your judgement goes into the reasons.",
   ].join("\n");
 }

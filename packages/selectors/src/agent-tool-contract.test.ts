@@ -13,8 +13,12 @@ describe("the agent's tools", () => {
       "stop_generation",
       "query_loom",
       "update_brief",
+      "hold_path",
+      "switch_path",
     ]);
     expect((defs["update_brief"] as any).required).toEqual(["changes", "reason"]);
+    expect((defs["switch_path"] as any).required).toEqual(["to"]);
+    expect(Object.keys((defs["hold_path"] as any).properties)).toEqual(["nodeId"]);
     expect(Object.keys((defs["generate_candidates"] as any).properties)).toEqual(["parentNodeId", "n", "maxTokens"]);
     expect((defs["commit_choice"] as any).required).toEqual(["candidateId", "reason"]);
     expect((defs["request_human_input"] as any).required).toEqual([
@@ -54,6 +58,7 @@ describe("the agent's tools", () => {
     expect(await runAgentTool(tools, "update_brief", { changes: { mood: "dark" }, reason: "x" })).toMatchObject({
       isError: true,
     });
+    expect(await runAgentTool(tools, "switch_path", {})).toMatchObject({ isError: true });
     expect(calls).toEqual([]);
     expect(await runAgentTool(tools, "generate_candidates", undefined)).toEqual({ content: "ok" });
     expect(calls).toEqual(["generateCandidates"]);

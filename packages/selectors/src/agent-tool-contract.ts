@@ -1,4 +1,4 @@
-// The agentic selector's six tools as a contract: zod input schemas (the source of truth), JSON Schemas, descriptions, the interface an implementation fills in and the dispatch that validates a call before running it.
+// The agentic selector's eight tools as a contract: zod input schemas (the source of truth), JSON Schemas, descriptions, the interface an implementation fills in and the dispatch that validates a call before running it.
 import { z } from "zod";
 
 export const GenerateCandidatesInputSchema = z
@@ -101,12 +101,33 @@ export const UpdateBriefInputSchema = z
   })
   .strict();
 
+export const HoldPathInputSchema = z
+  .object({
+    nodeId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The tip of the path to keep (default: the tip of the current text)."),
+  })
+  .strict();
+
+export const SwitchPathInputSchema = z
+  .object({
+    to: z
+      .string()
+      .min(1)
+      .describe("A held path's id (h1, h2… as hold_path listed them) or any node id; the path you leave is held."),
+  })
+  .strict();
+
 export type GenerateCandidatesInput = z.infer<typeof GenerateCandidatesInputSchema>;
 export type CommitChoiceInput = z.infer<typeof CommitChoiceInputSchema>;
 export type RequestHumanInputInput = z.infer<typeof RequestHumanInputInputSchema>;
 export type StopGenerationInput = z.infer<typeof StopGenerationInputSchema>;
 export type QueryLoomInput = z.infer<typeof QueryLoomInputSchema>;
 export type UpdateBriefInput = z.infer<typeof UpdateBriefInputSchema>;
+export type HoldPathInput = z.infer<typeof HoldPathInputSchema>;
+export type SwitchPathInput = z.infer<typeof SwitchPathInputSchema>;
 export type LoomQueryType = z.infer<typeof LoomQueryTypeSchema>;
 
 export const AGENT_TOOL_SCHEMAS = {
@@ -116,6 +137,8 @@ export const AGENT_TOOL_SCHEMAS = {
   stop_generation: StopGenerationInputSchema,
   query_loom: QueryLoomInputSchema,
   update_brief: UpdateBriefInputSchema,
+  hold_path: HoldPathInputSchema,
+  switch_path: SwitchPathInputSchema,
 } as const;
 export type AgentToolName = keyof typeof AGENT_TOOL_SCHEMAS;
 
@@ -130,6 +153,10 @@ const DESCRIPTIONS: Record<AgentToolName, string> = {
     "Look at the history of this session: recent decisions, rejected candidates, divergences from the base model, clarifications.",
   update_brief:
     "Propose a change to the brief when the piece has found something the brief does not say. The human must approve it; an approved change applies from the next decision on, and the brief's history keeps the old version.",
+  hold_path:
+    "Keep a promising path to come back to: the current text, or the path ending at a node (a rejected candidate worth trying later). Returns the held paths (h1, h2…).",
+  switch_path:
+    "Continue from a held path (or any node) instead: the text becomes that path's and the path you leave is held. Then call generate_candidates.",
 };
 
 export interface AgentToolDefinition {
@@ -171,6 +198,8 @@ export interface AgentTools {
   stopGeneration(input: StopGenerationInput, signal?: AbortSignal): Promise<AgentToolResult>;
   queryLoom(input: QueryLoomInput, signal?: AbortSignal): Promise<AgentToolResult>;
   updateBrief(input: UpdateBriefInput, signal?: AbortSignal): Promise<AgentToolResult>;
+  holdPath(input: HoldPathInput, signal?: AbortSignal): Promise<AgentToolResult>;
+  switchPath(input: SwitchPathInput, signal?: AbortSignal): Promise<AgentToolResult>;
 }
 
 /** Validate a raw tool call and run it; bad names and inputs become error results, never exceptions. */
@@ -206,5 +235,9 @@ export async function runAgentTool(
       return tools.queryLoom(parsed.data as QueryLoomInput, signal);
     case "update_brief":
       return tools.updateBrief(parsed.data as UpdateBriefInput, signal);
+    case "hold_path":
+      return tools.holdPath(parsed.data as HoldPathInput, signal);
+    case "switch_path":
+      return tools.switchPath(parsed.data as SwitchPathInput, signal);
   }
 }

@@ -50,7 +50,7 @@ export interface AgenticSelector {
 }
 
 const NUDGE =
-  "Continue with a tool call: generate_candidates, commit_choice, request_human_input, stop_generation or query_loom.";
+  "Continue with a tool call: generate_candidates, commit_choice, request_human_input, stop_generation, query_loom, hold_path or switch_path.";
 const INTERRUPTED =
   "not executed: the session was interrupted before this call finished and has been resumed. Check the current state (generate_candidates re-presents any open candidates) before going on.";
 

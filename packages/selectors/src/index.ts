@@ -40,10 +40,12 @@ export type {
   AgentTools,
   CommitChoiceInput,
   GenerateCandidatesInput,
+  HoldPathInput,
   LoomQueryType,
   QueryLoomInput,
   RequestHumanInputInput,
   StopGenerationInput,
+  SwitchPathInput,
   UpdateBriefInput,
 } from "./agent-tool-contract.js";
 export type {

@@ -15,11 +15,16 @@ export function anthropicToolReply(n: number, name: string, input: unknown, tag 
   };
 }
 
-/** The parsed JSON of the last tool result the agent sent in `request` (its answer from the orchestrator's tool). */
-export function lastToolResult(request: RecordedRequest): unknown {
+/** The last tool result the agent sent in `request`, as sent (an error result is plain text, not JSON). */
+export function lastToolResultText(request: RecordedRequest): string {
   const messages = (request.json as { messages: { content: unknown }[] }).messages;
   const blocks = messages.at(-1)!.content as { type: string; content: string }[];
   const block = blocks.find((b) => b.type === "tool_result");
   if (!block) throw new Error("the request's last message holds no tool_result");
-  return JSON.parse(block.content) as unknown;
+  return block.content;
+}
+
+/** The parsed JSON of the last tool result the agent sent in `request` (its answer from the orchestrator's tool). */
+export function lastToolResult(request: RecordedRequest): unknown {
+  return JSON.parse(lastToolResultText(request)) as unknown;
 }

@@ -23,4 +23,4 @@ export {
 export { OPENAI_CHAT_RULES } from "./rules/openai-chat.js";
 export { realisticCandidate, realisticEnv, realisticLoom, writeRealisticSession } from "./realistic-session.js";
 export type { RealisticNodeShape, RealisticShape } from "./realistic-session.js";
-export { anthropicToolReply, lastToolResult } from "./anthropic-replies.js";
+export { anthropicToolReply, lastToolResult, lastToolResultText } from "./anthropic-replies.js";

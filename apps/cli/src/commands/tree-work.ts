@@ -18,7 +18,7 @@ import { readLoom } from "../session/read-loom.js";
 import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { resolveSessionDir } from "../session/session-dir.js";
 
-const NODE = "node id, id prefix, or position on the current path (0 = root, -1 = tip)";
+export const NODE = "node id, id prefix, or position on the current path (0 = root, -1 = tip)";
 
 interface Change {
   /** The tree work to journal (core's applyTreeWork turns it into the op). */
@@ -28,7 +28,7 @@ interface Change {
 }
 
 /** Open the session for writing, resolve node references against it, journal one op, and report. */
-async function change(
+export async function change(
   ctx: { positionals: Record<string, string | undefined>; env: NodeJS.ProcessEnv; cwd: string; out: Output },
   build: (loom: Loom, node: (ref: string, what: string) => string) => Change,
 ): Promise<void> {
@@ -46,7 +46,7 @@ async function change(
   ctx.out.result({ session: dir, op: result.op, tip: result.tip }, () => result.said);
 }
 
-function command<O extends OptionsSpec>(spec: {
+export function command<O extends OptionsSpec>(spec: {
   name: string;
   summary: string;
   description?: string;
@@ -74,7 +74,7 @@ function command<O extends OptionsSpec>(spec: {
   });
 }
 
-const tail = (loom: Loom) => snippet(currentText(loom).slice(-70), 70);
+export const tail = (loom: Loom) => snippet(currentText(loom).slice(-70), 70);
 
 export const edit = command({
   name: "edit",

@@ -2,6 +2,7 @@
 import { briefRoutes } from "./brief-routes.js";
 import { doctorRoute } from "./doctor-route.js";
 import { sessionOptionsRoutes } from "./session-options-routes.js";
+import { heldPathRoutes } from "./held-path-routes.js";
 import { treeWorkRoutes } from "./tree-work-routes.js";
 import { applySessionPolicy } from "./session-policy.js";
 import {
@@ -173,6 +174,7 @@ export function apiRoutes(): ApiRoute[] {
     ...(sessionOptionsRoutes() as ApiRoute[]),
     ...(briefRoutes() as ApiRoute[]),
     ...(treeWorkRoutes(mutate) as ApiRoute[]),
+    ...(heldPathRoutes(mutate) as ApiRoute[]),
     defineRoute({
       method: "GET",
       path: "/api/openapi.json",

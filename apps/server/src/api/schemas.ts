@@ -153,6 +153,16 @@ export const DecisionSummarySchema = TreeDecisionSchema.extend(
 /** The whole new brief (a field left out becomes empty, as in a brief file); the change is a new brief version. */
 export const PutBriefBodySchema = BriefSchema.partial().strict();
 
+/** A held path as the API lists it (core's heldPathRows). */
+export const HeldPathSchema = z.object({
+  heldId: z.string().describe("h1, h2… in the order the paths were held."),
+  tipId: z.string(),
+  depth: z.number().int(),
+  tokens: z.number().int(),
+  branchesFrom: z.string().describe("The last node the held path shares with the current path."),
+  textEnd: z.string().describe("The end of the path's text (up to 160 characters, … before a cut)."),
+});
+
 /** Where a page of nodes sits: its first index, its size, and where the next one starts (null after the last). */
 const PageInfoSchema = z.object({
   cursor: z.number().int(),
@@ -186,6 +196,7 @@ export const SessionPageSchema = z.object({
     .nullable()
     .describe("The undecided decision at the tip, with its candidates."),
   pendingClarification: DecisionSummarySchema.nullable(),
+  heldPaths: z.array(HeldPathSchema).describe("Paths kept for later (h1, h2…), to switch to."),
   nodes: z.array(NodeSummarySchema),
   decisions: z.array(DecisionSummarySchema).describe("Decisions that offered this page's nodes."),
   page: PageInfoSchema,

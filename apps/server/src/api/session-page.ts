@@ -1,5 +1,5 @@
 // Builds the JSON view of a session the page and API clients read: summary, current path, open decision and one page of the tree.
-import { currentText, type DecisionEvent, type Loom, type LoomNode } from "@loom/core";
+import { currentText, heldPathRows, type DecisionEvent, type Loom, type LoomNode } from "@loom/core";
 import type { z } from "zod";
 import type { DecisionSummarySchema, NodeSummarySchema, SessionPageSchema } from "./schemas.js";
 
@@ -125,6 +125,7 @@ export function buildSessionPage(loom: Loom, options: PageOptions): SessionPage 
       ? { decision: decisionSummary(open), candidates: open.candidateNodeIds.map((id) => nodeSummary(loom.nodes[id]!)) }
       : null,
     pendingClarification: pending ? decisionSummary(pending) : null,
+    heldPaths: heldPathRows(loom),
     nodes,
     decisions: [...decisions.values()],
     page: { cursor: options.cursor, limit: options.limit, nextCursor: next < ids.length ? next : null },

@@ -17,7 +17,7 @@ const errors = {
   },
 } as const;
 
-const StateReply = z.object({ ok: z.literal(true), version: z.number().int(), tip: z.string() }).passthrough();
+export const StateReply = z.object({ ok: z.literal(true), version: z.number().int(), tip: z.string() }).passthrough();
 
 const EditBody = z.object({ text: z.string().max(100_000) }).strict();
 const SplitBody = z.object({ offset: z.number().int().min(1).max(10_000_000) }).strict();

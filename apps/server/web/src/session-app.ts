@@ -1,6 +1,7 @@
 // One session on the page: loads it once, applies its live events in place, wires the panels, the tree and the keyboard to the API.
 import { type ApiClient, ApiError, type Glance, type NodeSummary } from "./api-client.js";
 import { BriefPanel } from "./brief-panel.js";
+import { HeldPathsPanel } from "./held-paths-panel.js";
 import { el } from "./format.js";
 import { renderInspector } from "./inspector-view.js";
 import { ShortcutGuard } from "./shortcut-guard.js";
@@ -54,6 +55,7 @@ export class SessionApp {
   private readonly actions: SessionActions;
   private readonly guard = new ShortcutGuard();
   private readonly brief: BriefPanel;
+  private readonly held: HeldPathsPanel;
 
   constructor(
     root: HTMLElement,
@@ -91,6 +93,10 @@ export class SessionApp {
     candidatesBox.dataset.testid = "candidates";
     candidatesBox.setAttribute("aria-live", "polite");
     this.brief = new BriefPanel(api, this.base, (err) => this.showError(err));
+    this.held = new HeldPathsPanel({
+      hold: () => void this.act("holding…", () => this.post("paths/hold", {})),
+      switchTo: (tipId) => void this.act("switching…", () => this.post("paths/switch", { to: tipId })),
+    });
     left.append(
       this.ui.status,
       this.brief.element,
@@ -101,6 +107,7 @@ export class SessionApp {
       this.ui.clarification,
       this.ui.confirm,
       candidatesBox,
+      this.held.element,
     );
 
     const treeBox = el("div", "tree");
@@ -322,6 +329,7 @@ export class SessionApp {
     const size = page ? ` · ${page.currentPath.length - 1} steps · ${this.store!.nodes.size} nodes` : "";
     this.ui.status.textContent = `${this.sessionId} · ${this.connection}${page?.running ? " · selector running" : ""}${size}`;
     this.ui.status.dataset.state = this.connection;
+    if (page) this.held.render(page, this.busy !== null);
     const notice = this.store?.notice ?? null;
     this.ui.notice.hidden = notice === null;
     this.ui.notice.replaceChildren();
@@ -438,6 +446,7 @@ export class SessionApp {
     } finally {
       this.busy = null;
       await this.sync();
+      this.renderStatus();
     }
   }
 
