@@ -6,11 +6,14 @@ import {
   bookmarkNode,
   checkout,
   editNode,
+  holdPath,
   mergeNode,
   pruneNode,
   redo,
+  releasePath,
   reparentNode,
   splitNode,
+  switchPath,
   tagNode,
   undo,
   unpruneNode,
@@ -26,6 +29,10 @@ export type TreeWork =
   | { action: "bookmark"; nodeId: string; on?: boolean }
   | { action: "tag"; nodeId: string; tag: string; on?: boolean }
   | { action: "checkout"; nodeId: string }
+  /** Held paths (held-paths.ts): keep the path ending at a node, let one go, or switch to a path holding the one left. */
+  | { action: "hold"; nodeId: string }
+  | { action: "release"; nodeId: string }
+  | { action: "switch"; nodeId: string }
   | { action: "undo" }
   | { action: "redo" };
 
@@ -61,6 +68,12 @@ export function applyTreeWork(loom: Loom, work: TreeWork, env: LoomEnv = default
       return done(tagNode(loom, work.nodeId, work.tag, work.on ?? true, env));
     case "checkout":
       return done(checkout(loom, work.nodeId));
+    case "hold":
+      return done(holdPath(loom, work.nodeId));
+    case "release":
+      return done(releasePath(loom, work.nodeId));
+    case "switch":
+      return done(switchPath(loom, work.nodeId, env));
     case "undo":
       return done(undo(loom, env));
     case "redo":

@@ -1,5 +1,6 @@
 // The agentic selector's tools, implemented against a narrow step controller (the orchestrator owns every call and mutation).
 import {
+  applyTreeWork,
   changedBriefFields,
   clarifications,
   DEFAULT_DIVERGENCE_THRESHOLD,
@@ -8,11 +9,9 @@ import {
   getNode,
   heldPathRows,
   heldTip,
-  holdPath,
   lastDecisions,
   LoomError,
   rejectedAt,
-  switchPath,
   type DecisionEvent,
   type Loom,
 } from "@loom/core";
@@ -173,7 +172,7 @@ export function createAgentTools(orch: AgentStepController, signal?: AbortSignal
         const tip = input.nodeId ?? currentTip(l);
         getNode(l, tip);
         if (heldTip(l, tip)) return fail(`the path ending at ${tip} is already held`);
-        orch.paths((x) => holdPath(x, tip));
+        orch.paths((x) => applyTreeWork(x, { action: "hold", nodeId: tip }).op);
         return { content: { held: `h${l.heldPaths.length}`, tipId: tip, heldPaths: heldPathRows(l) } };
       }),
 
@@ -181,7 +180,7 @@ export function createAgentTools(orch: AgentStepController, signal?: AbortSignal
       loomErrors(async () => {
         const l = loom();
         const tip = heldTip(l, input.to) ?? getNode(l, input.to).id;
-        orch.paths((x) => switchPath(x, tip));
+        orch.paths((x) => applyTreeWork(x, { action: "switch", nodeId: tip }).op);
         return {
           content: {
             tipId: tip,

@@ -1,5 +1,5 @@
 // Held paths from the terminal: `loom hold` keeps a path to come back to, `loom paths` lists them, `loom switch` swaps one in.
-import { currentTip, heldPathRows, heldTip, holdPath, pathTokenCount, releasePath, switchPath } from "@loom/core";
+import { currentTip, heldPathRows, heldTip, pathTokenCount } from "@loom/core";
 import { defineCommand } from "../cli/define-command.js";
 import { UsageError } from "../cli/exit-error.js";
 import { snippet } from "../render/snippet.js";
@@ -41,12 +41,12 @@ export const hold = command({
       throw new UsageError("--node and --release: give one of them");
     if (typeof values.release === "string") {
       const tip = held(loom, values.release, "--release");
-      return { apply: (l) => releasePath(l, tip), said: () => `released the path ending at ${tip}` };
+      return { work: { action: "release", nodeId: tip }, said: () => `released the path ending at ${tip}` };
     }
     const tip = typeof values.node === "string" ? node(values.node, "--node") : currentTip(loom);
     if (heldTip(loom, tip)) throw new UsageError(`the path ending at ${tip} is already held`, "see `loom paths`");
     return {
-      apply: (l) => holdPath(l, tip),
+      work: { action: "hold", nodeId: tip },
       said: (l) =>
         `held the path ending at ${tip} as h${l.heldPaths.length} (loom switch h${l.heldPaths.length} comes back to it)`,
     };
@@ -72,7 +72,7 @@ export const switchCommand = command({
     const tip = /^h\d+$/.test(ref) ? held(loom, ref, "<target>") : node(ref, "<target>");
     if (tip === currentTip(loom)) throw new UsageError(`<target>: ${tip} is already the tip of the current path`);
     return {
-      apply: (l) => switchPath(l, tip),
+      work: { action: "switch", nodeId: tip },
       said: (l) => `the tip is ${tip} (${l.heldPaths.length} held): …${JSON.stringify(tail(l))}`,
     };
   },

@@ -1,15 +1,5 @@
 // Held paths over HTTP: list them, hold a path, release one, and switch to one (the path left is held). Each change is one journaled core op.
-import {
-  currentTip,
-  getNode,
-  heldPathRows,
-  heldTip,
-  holdPath,
-  type Loom,
-  pathTokenCount,
-  releasePath,
-  switchPath,
-} from "@loom/core";
+import { applyTreeWork, currentTip, getNode, heldPathRows, heldTip, type Loom, pathTokenCount } from "@loom/core";
 import { z } from "zod";
 import { HttpError } from "../http/http-error.js";
 import { type ApiReply, defineRoute } from "./api-route.js";
@@ -78,7 +68,7 @@ export function heldPathRoutes(mutate: Mutate) {
             ctx.body.nodeId === undefined ? currentTip(loom) : nodeOrNotFound(loom, ctx.body.nodeId, "nodeId");
           if (heldTip(loom, tip))
             throw new HttpError(409, "already_held", `the path ending at "${tip}" is already held`);
-          return live.driver.reshape((l) => holdPath(l, tip)).then(() => undefined);
+          return live.driver.reshape((l) => applyTreeWork(l, { action: "hold", nodeId: tip })).then(() => undefined);
         }),
     }),
     defineRoute({
@@ -93,7 +83,7 @@ export function heldPathRoutes(mutate: Mutate) {
           const tip = heldOrNotFound(live.driver.loom, ctx.body.held, "held");
           if (!tip)
             throw new HttpError(404, "unknown_held_path", `"${ctx.body.held}" is not a held path`, { field: "held" });
-          return live.driver.reshape((l) => releasePath(l, tip)).then(() => undefined);
+          return live.driver.reshape((l) => applyTreeWork(l, { action: "release", nodeId: tip })).then(() => undefined);
         }),
     }),
     defineRoute({
@@ -110,7 +100,7 @@ export function heldPathRoutes(mutate: Mutate) {
           const ref = ctx.body.to;
           const tip = /^h\d+$/.test(ref) ? heldOrNotFound(loom, ref, "to")! : nodeOrNotFound(loom, ref, "to");
           if (tip === currentTip(loom)) throw new HttpError(409, "already_current", `"${tip}" is already the tip`);
-          return live.driver.reshape((l) => switchPath(l, tip)).then(() => undefined);
+          return live.driver.reshape((l) => applyTreeWork(l, { action: "switch", nodeId: tip })).then(() => undefined);
         }),
     }),
   ];
