@@ -62,6 +62,8 @@ describe("an agentic session through Anthropic tool use", () => {
       "stop_generation",
       "query_loom",
       "update_brief",
+      "hold_path",
+      "switch_path",
     ]);
     expect(first.tools[0].input_schema).toMatchObject({ type: "object", additionalProperties: false });
     expect(first.system).toContain("- Images that think");
