@@ -1,8 +1,6 @@
 // `loom decisions`: the last N decisions, with who chose, the logprob gap and the reason (--scores: each candidate's rank and scores).
-import { candidateScoreRows, decisionRows, lastDecisions } from "@loom/core";
-import { readSession, readSessionView } from "@loom/io";
+import { readSessionView } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
-import { renderDecisionScores } from "../render/decision-scores.js";
 import { decisionsJson, renderDecisions } from "../render/decisions.js";
 import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { resolveSessionDir } from "../session/session-dir.js";
@@ -36,21 +34,9 @@ export default defineCommand({
   async run({ values, positionals, env, cwd, out }) {
     const dir = resolveSessionDir(positionals.session, env, cwd);
     if (values.scores) {
-      // The candidates' texts are not in the digest: read the session whole.
-      const { loom, warnings } = await readSession(dir);
-      for (const w of warnings) out.warn(w);
-      const rows = decisionRows(loom, lastDecisions(loom, values.last));
-      out.result(
-        {
-          sessionId: loom.sessionId,
-          decisions: decisionsJson(rows).map((d, i) => ({
-            ...d,
-            candidates: candidateScoreRows(loom, rows[i]!.decision),
-          })),
-        },
-        () => renderDecisions(rows, out.colors, "no decisions yet", (d) => renderDecisionScores(loom, d, out.colors)),
-      );
-      return;
+      // Loaded only here: the whole-session reader brings zod's schemas, which the plain listing never needs.
+      const { printDecisionsWithScores } = await import("../render/decisions-with-scores.js");
+      return printDecisionsWithScores(dir, values.last, out);
     }
     // Read from the digest kept with the snapshot: the latest decisions without loading the loom.
     const view = await readSessionView(dir, { decisions: values.last });
