@@ -1,7 +1,15 @@
-// show, stats, decisions and tree print the same from the digest kept with the snapshot as from a whole read (journal ops beyond the snapshot), a damaged digest ends in one clear error, and export -f json streamed off the snapshot equals the export of the whole loom.
+// show, stats, decisions and tree print the same from the digest kept with the snapshot (brought up to date with a run's ops in the journal) as from a whole read, a damaged digest ends in one clear error, and export -f json streamed off the snapshot equals the export of the whole loom.
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { addCandidates, checkout, choose, type Loom, type LoomEnv } from "@loom/core";
+import {
+  addCandidates,
+  answerClarification,
+  checkout,
+  choose,
+  resolveDecision,
+  type Loom,
+  type LoomEnv,
+} from "@loom/core";
 import { createSession, openSession, readSessionView } from "@loom/io";
 import { realisticCandidate, realisticLoom } from "@loom/testkit";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +18,12 @@ import { ensureBuilt, loom, scratch } from "./helpers.js";
 let dir: string;
 let closed: string;
 let journaled: string;
+/** A run under way: decisions in the journal past the snapshot, the last one open. */
+let running: string;
+/** The same session closed (compacted): its snapshot's digest computed from the whole loom. */
+let runningClosed: string;
+/** A checkout away and back in the journal: an op the digest cannot follow, so the session is read whole. */
+let moved: string;
 
 /** Every reading the digest serves, and some it does not reach (read whole either way). */
 const READS: string[][] = [
@@ -76,6 +90,80 @@ beforeAll(async () => {
   w.mutate((l) => checkout(l, l.currentPath.at(-1)!));
   // Released without closing (close would compact): as a writer killed after its commit leaves it.
   (w as unknown as { lock: { release(): void } }).lock.release();
+
+  moved = join(dir, "moved");
+  cpSync(closed, moved, { recursive: true });
+  const m = await openSession(moved, { compactAfterBytes: false });
+  const tip = m.loom.currentPath.at(-1)!;
+  m.mutate((l) => checkout(l, l.currentPath.at(-3)!));
+  m.mutate((l) => checkout(l, tip));
+  (m as unknown as { lock: { release(): void } }).lock.release();
+
+  // A run's steps since its last snapshot: choices (one with scores and a ranking), a clarification and
+  // its answer, a reroll that adds to the open decision, and candidates still waiting for a choice.
+  running = join(dir, "running");
+  cpSync(closed, running, { recursive: true });
+  const r = await openSession(running, { compactAfterBytes: false });
+  const rand = () => 0.25;
+  const offer = (k: number) =>
+    r.mutate((l) =>
+      addCandidates(
+        l,
+        l.currentPath.at(-1)!,
+        Array.from({ length: k }, () => realisticCandidate(rand)),
+        { env },
+      ),
+    );
+  for (let i = 0; i < 3; i++) {
+    const a = offer(3);
+    r.mutate((l) =>
+      resolveDecision(
+        l,
+        a.decisionId,
+        {
+          action: "choose",
+          chosenNodeId: a.nodeIds[i % 3]!,
+          chosenBy: "selector_llm",
+          reason: `step ${i}`,
+          ranking: [...a.nodeIds].reverse(),
+          candidateScores: { [a.nodeIds[0]!]: { pull: 0.5 } },
+        },
+        env,
+      ),
+    );
+  }
+  const asked = offer(2);
+  r.mutate((l) =>
+    resolveDecision(
+      l,
+      asked.decisionId,
+      {
+        action: "clarify",
+        chosenBy: "selector_llm",
+        question: "Which voice?",
+        candidatesInTension: asked.nodeIds,
+        whatHingesOnIt: "the register",
+      },
+      env,
+    ),
+  );
+  r.mutate((l) =>
+    answerClarification(
+      l,
+      asked.decisionId,
+      "the second",
+      { action: "choose", chosenNodeId: asked.nodeIds[1]!, chosenBy: "human", reason: "asked" },
+      env,
+    ),
+  );
+  const open = offer(2);
+  r.mutate((l) =>
+    addCandidates(l, open.parentNodeId, [realisticCandidate(rand)], { env, decisionId: open.decisionId }),
+  );
+  (r as unknown as { lock: { release(): void } }).lock.release();
+  runningClosed = join(dir, "running-closed");
+  cpSync(running, runningClosed, { recursive: true });
+  await (await openSession(runningClosed)).close();
 }, 120_000);
 
 describe("reading commands from the digest", () => {
@@ -83,9 +171,31 @@ describe("reading commands from the digest", () => {
     expect((await readSessionView(closed)).read).toBe("digest");
     const fromDigest = await readAll(closed);
 
-    expect((await readSessionView(journaled)).read).toBe("full");
-    const whole = await readAll(journaled);
+    expect((await readSessionView(moved)).read).toBe("full");
+    const whole = await readAll(moved);
     expect(whole).toEqual(fromDigest);
+  }, 240_000);
+
+  it("mid-run, show the journal's latest decisions from the digest brought up to date, as a whole read would", async () => {
+    // Read while the writer has ops in its journal: the stored digest plus those ops, no whole read.
+    expect((await readSessionView(running)).read).toBe("digest");
+    expect((await readSessionView(journaled)).read).toBe("digest");
+    const midRun = await readAll(running);
+    // The same session compacted: the digest a whole loom gives.
+    expect((await readSessionView(runningClosed)).read).toBe("digest");
+    expect(midRun).toEqual(await readAll(runningClosed));
+
+    const last = JSON.parse((await loom(["decisions", running, "--last", "2", "--json"], { dir })).stdout) as {
+      decisions: { action: string; humanResponse: string | null; reason: string }[];
+    };
+    expect(last.decisions.map((d) => [d.action, d.humanResponse, d.reason])).toEqual([
+      ["choose", null, "step 2"],
+      ["choose", "the second", "asked"],
+    ]);
+    const stats = JSON.parse((await loom(["stats", running, "--json"], { dir })).stdout) as Record<string, number>;
+    const before = JSON.parse((await loom(["stats", closed, "--json"], { dir })).stdout) as Record<string, number>;
+    expect(stats["nodes"]! - before["nodes"]!).toBe(3 * 3 + 2 + 3);
+    expect(stats["depth"]! - before["depth"]!).toBe(4);
   }, 240_000);
 
   it("a damaged digest is one clear error naming the file and frame, for each command", async () => {

@@ -34,6 +34,7 @@ export const LoomDigestSchema = z.object({
     currentPathTokens: count,
     textChars: count,
   }),
+  gaps: z.object({ count, sum: z.number() }).optional(),
   decisions: z.object({
     limit: count,
     rows: z.array(z.object({ decision: DecisionEventSchema, step: count, chosenText: z.string().nullable() })),

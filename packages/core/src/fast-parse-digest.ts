@@ -98,9 +98,13 @@ export function parseDigestFast(input: unknown): LoomDigest | null {
   const decisionRows = all(d.rows, decisionRow);
   const treeRows = decisionRows && all(t.rows, treeRow);
   if (decisionRows === null || treeRows === null) return null;
+  const g = input.gaps;
+  if (g !== undefined && !(isObject(g) && isCount(g.count) && typeof g.sum === "number" && Number.isFinite(g.sum)))
+    return null;
   return {
     version: DIGEST_VERSION,
     stats: s,
+    ...(g === undefined ? {} : { gaps: { count: g.count as number, sum: g.sum as number } }),
     decisions: { limit: d.limit, rows: decisionRows },
     tree: {
       mode: "around",

@@ -96,7 +96,7 @@ export type {
   SessionConfig,
   SessionConfigInput,
 } from "./session-config.js";
-export { currentText, currentTip, getNode, nodeText, pathText, rootPath } from "./text.js";
+export { currentText, currentTip, getNode, nodeText, pathText, rootPath, splitSegments } from "./text.js";
 export { nodeTokenCount, pathTokenCount } from "./token-count.js";
 export { decisionRows, stepCounter } from "./decision-steps.js";
 export { candidateScoreRows, scoreCriteria } from "./decision-scores.js";

@@ -7,6 +7,8 @@ export { parseDecisionFast, parseNodeFast, shareSiblingStrings } from "./fast-pa
 export { parseLoomFast } from "./fast-parse-loom.js";
 export { parseSessionConfigFast } from "./fast-parse-config.js";
 export { parseDigestFast } from "./fast-parse-digest.js";
+export { advanceDigest } from "./digest-advance.js";
+export type { PathDigest } from "./digest-advance.js";
 export { LOOM_FORMAT_VERSION } from "./loom.js";
 export { decisionsUnder, invalidateIndex, stopDecisionAt } from "./loom-index.js";
 export { ChosenBySchema } from "./node.js";

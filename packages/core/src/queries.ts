@@ -66,20 +66,36 @@ export interface LoomStats {
   textChars: number;
 }
 
-/** Counts and totals over the whole loom: what `loom stats` prints. */
-export function loomStats(loom: Loom): LoomStats {
-  let gapSum = 0;
-  let gapCount = 0;
-  let resolved = 0;
-  let clar = 0;
-  for (const d of Object.values(loom.decisions)) {
-    if (d.action !== null) resolved++;
-    if (d.clarificationQuestion !== null) clar++;
-    if (d.logprobGap !== null) {
-      gapSum += d.logprobGap;
-      gapCount++;
+/** How many decisions have a logprob gap, and the gaps' sum (added in the loom's decision order). */
+export interface LogprobGapTotals {
+  count: number;
+  sum: number;
+}
+
+/** The totals `meanLogprobGap` is made of: kept with a stored digest, so a reader can add later decisions' gaps to it. */
+export function logprobGapTotals(loom: Loom): LogprobGapTotals {
+  let sum = 0;
+  let count = 0;
+  for (const id in loom.decisions) {
+    const gap = loom.decisions[id]!.logprobGap;
+    if (gap !== null) {
+      sum += gap;
+      count++;
     }
   }
+  return { count, sum };
+}
+
+/** Counts and totals over the whole loom: what `loom stats` prints. */
+export function loomStats(loom: Loom): LoomStats {
+  let resolved = 0;
+  let clar = 0;
+  for (const id in loom.decisions) {
+    const d = loom.decisions[id]!;
+    if (d.action !== null) resolved++;
+    if (d.clarificationQuestion !== null) clar++;
+  }
+  const gaps = logprobGapTotals(loom);
   let nodes = 0;
   let generatedTokens = 0;
   for (const id in loom.nodes) {
@@ -95,7 +111,7 @@ export function loomStats(loom: Loom): LoomStats {
     resolvedDecisions: resolved,
     clarifications: clar,
     depth: loom.currentPath.length - 1,
-    meanLogprobGap: gapCount ? gapSum / gapCount : null,
+    meanLogprobGap: gaps.count ? gaps.sum / gaps.count : null,
     generatedTokens,
     currentPathTokens: pathTokenCount(loom),
     textChars,

@@ -50,3 +50,14 @@ export function currentText(loom: Loom): string {
 export function currentTip(loom: Loom): string {
   return loom.currentPath[loom.currentPath.length - 1]!;
 }
+
+/** A path's text cut back into each node's own text, given each one's length (as readers of a stored path get them). */
+export function splitSegments(text: string, segments: readonly number[]): string[] {
+  const out = new Array<string>(segments.length);
+  let at = 0;
+  for (let i = 0; i < segments.length; i++) {
+    out[i] = text.slice(at, at + segments[i]!);
+    at += segments[i]!;
+  }
+  return out;
+}

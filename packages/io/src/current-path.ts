@@ -8,7 +8,6 @@ import {
   type LoomNode,
 } from "@loom/core";
 import { decisionsUnder, parseDecisionFast, parseNodeFast } from "@loom/core/internal";
-import { IoError } from "./io-error.js";
 import { loadSessionFiles } from "./load-session.js";
 import { readSnapshotAlone } from "./snapshot-alone.js";
 
@@ -31,14 +30,9 @@ export interface CurrentPathView {
  * Otherwise the session is read whole.
  */
 export async function readCurrentPath(dir: string): Promise<CurrentPathView> {
-  const frames = await readSnapshotAlone(dir);
+  const frames = await readSnapshotAlone(dir, { text: true });
   if (frames) {
-    const file = frames.file;
     const loom = frames.head["loom"] as { sessionId: string; currentPath: string[] };
-    const texts = frames.path["texts"] as string[];
-    if (!Array.isArray(texts) || texts.length !== loom.currentPath.length) {
-      throw new IoError("damaged", "the path frame does not match the head's current path", { file, field: "frame 1" });
-    }
     const raw = frames.path["open"] as { decision: unknown; candidates: unknown[] } | null;
     const open = raw
       ? {
@@ -46,7 +40,7 @@ export async function readCurrentPath(dir: string): Promise<CurrentPathView> {
           candidates: raw.candidates.map((c) => parseNodeFast(c) ?? NodeSchema.parse(c)),
         }
       : null;
-    return { sessionId: loom.sessionId, path: loom.currentPath, text: texts.join(""), open, read: "path-frames" };
+    return { sessionId: loom.sessionId, path: loom.currentPath, text: frames.text!, open, read: "path-frames" };
   }
   const { loom } = await loadSessionFiles(dir);
   const tip = loom.currentPath.at(-1)!;

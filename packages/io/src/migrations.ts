@@ -29,6 +29,9 @@ export const defaultMigrations: MigrationRegistry = {
     1: (record) => ({ ...record, version: 2 }),
     // Version 3 lets node records hold packed tokens; token arrays stay valid, so a version-2 record is one.
     2: (record) => ({ ...record, version: 3 }),
+    // Version 4 changed only the path frame (the current path's text in a frame of its own), which a whole
+    // read does not use: the record is the same.
+    3: (record) => ({ ...record, version: 4 }),
   },
   journal: {
     // Version 2 lines carry a checksum, verified before parsing; the record is the same.

@@ -16,14 +16,20 @@ export function checkedConfig(raw: unknown): SessionConfig | null {
 }
 
 /** The same view computed from the whole session (journal not empty, an older snapshot, a wider view than stored). */
-export async function wholeSessionView(dir: string, decisions: number, around: number): Promise<SessionView> {
+export async function wholeSessionView(
+  dir: string,
+  decisions: number,
+  around: number,
+  text: boolean,
+): Promise<SessionView> {
   const { loom, warnings } = await loadSessionFiles(dir);
   const { stats, decisions: latest, tree } = loomDigest(loom, { decisions, around });
   return {
     sessionId: loom.sessionId,
     config: loom.config,
     path: loom.currentPath,
-    texts: loom.currentPath.map((id) => loom.nodes[id]!.text),
+    segments: loom.currentPath.map((id) => loom.nodes[id]!.text.length),
+    text: text ? loom.currentPath.map((id) => loom.nodes[id]!.text).join("") : null,
     stats,
     decisions: latest.rows,
     tree: { mode: tree.mode, pathLength: tree.pathLength, tip: tree.tip, pathAbove: tree.pathAbove, rows: tree.rows },

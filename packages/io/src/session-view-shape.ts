@@ -6,8 +6,10 @@ export interface SessionView {
   config: SessionConfig;
   /** Node ids of the current path, root … tip. */
   path: string[];
-  /** Each path node's own text, in the same order (joined, the story so far). */
-  texts: string[];
+  /** The length of each path node's own text, in the same order (`splitSegments` cuts `text` into them). */
+  segments: number[];
+  /** The current path's text (the story so far), when asked for (`SessionViewWants.text`); else null. */
+  text: string | null;
   stats: LoomStats;
   /** The last `decisions` resolved decisions asked for, oldest first. */
   decisions: DecisionRow[];

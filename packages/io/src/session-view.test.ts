@@ -96,7 +96,8 @@ async function expected(dir: string, decisions: number, around: number) {
     sessionId: loom.sessionId,
     config: loom.config,
     path: loom.currentPath,
-    texts: loom.currentPath.map((id) => loom.nodes[id]!.text),
+    segments: loom.currentPath.map((id) => loom.nodes[id]!.text.length),
+    text: loom.currentPath.map((id) => loom.nodes[id]!.text).join(""),
     stats: d.stats,
     decisions: d.decisions.rows,
     tree: {
@@ -110,7 +111,7 @@ async function expected(dir: string, decisions: number, around: number) {
 }
 
 async function expectSameAsWhole(dir: string, decisions: number, around: number, read: "digest" | "full") {
-  const view = await readSessionView(dir, { decisions, around });
+  const view = await readSessionView(dir, { decisions, around, text: true });
   expect(view.read).toBe(read);
   const { read: _r, warnings: _w, ...rest } = view;
   expect(rest).toEqual(await expected(dir, decisions, around));

@@ -321,11 +321,12 @@ function openAtTip(loom: Loom): { decision: object; candidates: object[] } | nul
  * since the previous one: each compaction costs O(changes since the last snapshot), and candidate nodes
  * are not even serialised again (their journaled text is reused).
  *
- * The file (container 2, marker `loom-snapshot 2`; records at format version 3, whose node records hold
- * their tokens packed) is a marker line and a series of frames, each with its own length, type and
+ * The file (container 2, marker `loom-snapshot 2`; format version 4: records as at version 3, whose node
+ * records hold their tokens packed) is a marker line and a series of frames, each with its own length, type and
  * CRC-32, so that no size of loom needs one string or buffer: head (the loom without its nodes and
- * decisions), path (the text of the current path, its open decision and the loom's digest — totals,
- * latest decisions, the tree around the tip — so that reading them needs no more), nodes and decisions (≤ 1,024 records each, one JSON object per line, deflated), and end (the
+ * decisions), path (the length of each current-path node's text, its open decision and the loom's
+ * digest — totals, latest decisions, the tree around the tip — so that reading them needs no more), a
+ * second path frame (the current path's text, one string: since version 4), nodes and decisions (≤ 1,024 records each, one JSON object per line, deflated), and end (the
  * counts, so a file cut at a frame boundary is caught). The encoder learns of changes through `noteOp`,
  * so every mutation of the loom must go through it (Session.mutate does); a loom whose record count no
  * longer matches is re-encoded in full.
@@ -398,15 +399,19 @@ export class SnapshotEncoder {
       loom: rest,
     });
     // The digest lets readers show totals, the latest decisions and the tree around the tip without the records.
+    const texts = loom.currentPath.map((id) => loom.nodes[id]?.text ?? "");
     const path = JSON.stringify({
-      texts: loom.currentPath.map((id) => loom.nodes[id]?.text ?? ""),
+      segments: texts.map((t) => t.length),
       open: openAtTip(loom),
       // Only for a loom whose current path is whole (any loom a session holds); readers of a snapshot
       // without one read the session whole.
       digest: loom.currentPath.every((id) => loom.nodes[id] !== undefined) ? loomDigest(loom) : null,
     });
+    // The path's text as one string in a frame of its own: `loom show` parses one string instead of one per
+    // step, and readers of the digest alone (stats, decisions, tree) never inflate it.
+    const text = JSON.stringify({ text: texts.join("") });
     const end = JSON.stringify({ nodes: this.nodes.count, decisions: this.decisions.count });
-    const pending = { chars: head.length + path.length };
+    const pending = { chars: head.length + path.length + text.length };
     const n = this.nodes.parts(loom.nodes, compress, pending);
     const d = this.decisions.parts(loom.decisions, compress, pending);
     const jsonLength = head.length + n.length + d.length;
@@ -419,6 +424,7 @@ export class SnapshotEncoder {
         out.push(
           ...(await framesOfAsync(FrameType.head, [head], compress)),
           ...(await framesOfAsync(FrameType.path, [path], compress)),
+          ...(await framesOfAsync(FrameType.path, [text], compress)),
         );
         for (const p of n.parts) for (const b of await this.nodes.frames(p, compress)) out.push(b);
         for (const p of d.parts) for (const b of await this.decisions.frames(p, compress)) out.push(b);

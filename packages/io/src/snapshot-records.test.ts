@@ -28,7 +28,7 @@ describe("readSnapshotRecords", () => {
     expect(stream).not.toBeNull();
     const { nodes, decisions, ...rest } = loom;
     expect(stream!.loom).toEqual(rest);
-    expect(stream!.texts.join("")).toBe(loom.currentPath.map((id) => nodes[id]!.text).join(""));
+    expect(stream!.text).toBe(loom.currentPath.map((id) => nodes[id]!.text).join(""));
     const seen: [string, string][] = [];
     const records: Record<string, unknown> = {};
     for await (const r of stream!.records()) {

@@ -14,8 +14,8 @@ export type SnapshotRecord = { kind: "node"; record: LoomNode } | { kind: "decis
 export interface SnapshotRecords {
   /** The loom without its nodes and decisions (ids, paths, brief, config), as a whole read gives it. */
   loom: Omit<Loom, "nodes" | "decisions">;
-  /** Each current-path node's text, root … tip. */
-  texts: string[];
+  /** The current path's text. */
+  text: string;
   /** Every node, then every decision, with the schema's defaults filled in, read one frame at a time; throws IoError on damage (at the end, for missing records). */
   records(): AsyncGenerator<SnapshotRecord>;
 }
@@ -26,17 +26,16 @@ export interface SnapshotRecords {
  * reads the session whole. Memory stays at one frame (≤ 1,024 records) however large the session.
  */
 export async function readSnapshotRecords(dir: string): Promise<SnapshotRecords | null> {
-  const frames = await readSnapshotAlone(dir);
+  const frames = await readSnapshotAlone(dir, { text: true });
   if (!frames) return null;
   const head = frames.head["loom"];
-  const texts = frames.path["texts"];
-  if (typeof head !== "object" || head === null || !Array.isArray(texts)) return null;
+  if (typeof head !== "object" || head === null || frames.text === null) return null;
   const parsed = parseLoomFast({ ...head, nodes: {}, decisions: {} });
   if (parsed === null) return null; // a whole read names the problem
   const { nodes: _n, decisions: _d, ...loom } = parsed;
   const file = frames.file;
   const version = frames.head["version"];
-  return { loom, texts: texts as string[], records: () => recordsOf(file, version) };
+  return { loom, text: frames.text, records: () => recordsOf(file, version) };
 }
 
 async function* recordsOf(file: string, version: unknown): AsyncGenerator<SnapshotRecord> {

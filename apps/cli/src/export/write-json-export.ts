@@ -6,10 +6,10 @@ import { EXPORT_FORMAT, EXPORT_VERSION } from "./export-json.js";
 
 export type Sink = (chunk: string) => Promise<void> | void;
 
-/** What the export is written from: the loom without its records, the current path's texts, and every node then every decision. */
+/** What the export is written from: the loom without its records, the current path's text, and every node then every decision. */
 export interface ExportSource {
   loom: Omit<Loom, "nodes" | "decisions">;
-  texts: readonly string[];
+  text: string;
   records(): AsyncIterable<SnapshotRecord> | Iterable<SnapshotRecord>;
   /** The whole loom, when it is in memory (full texts need it). */
   whole: Loom | null;
@@ -19,7 +19,7 @@ export function loomSource(loom: Loom): ExportSource {
   const { nodes, decisions, ...rest } = loom;
   return {
     loom: rest,
-    texts: loom.currentPath.map((id) => nodes[id]!.text),
+    text: loom.currentPath.map((id) => nodes[id]!.text).join(""),
     *records() {
       for (const id in nodes) yield { kind: "node", record: nodes[id] as LoomNode };
       for (const id in decisions) yield { kind: "decision", record: decisions[id] as DecisionEvent };
@@ -72,7 +72,7 @@ export async function writeJsonExport(
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
     exportedAt: (options.now ?? (() => new Date()))().toISOString(),
-    text: source.texts.join(""),
+    text: source.text,
   };
   await sink(`${JSON.stringify(head).slice(0, -1)},\n"loom":{`);
   await sink(`${JSON.stringify(source.loom).slice(1, -1)},\n`);

@@ -1,5 +1,5 @@
 // What the page shows of a session before it is open: the path's text and the tree around the tip, from @loom/io's stored digest (a few KB read, however big the session).
-import { loomStats, treeWindow, type Loom, type LoomStats, type TreeRow } from "@loom/core";
+import { loomStats, splitSegments, treeWindow, type Loom, type LoomStats, type TreeRow } from "@loom/core";
 import type { SessionView } from "@loom/io";
 
 /** Steps of the current path above the tip that a glance's tree shows. */
@@ -33,7 +33,7 @@ export function glanceOfView(view: SessionView): Glance {
     id: view.sessionId,
     read: view.read,
     path: view.path,
-    texts: view.texts,
+    texts: splitSegments(view.text ?? "", view.segments),
     stats: { nodes: view.stats.nodes, decisions: view.stats.decisions, depth: view.stats.depth },
     tree: rows(view.tree.rows),
   };

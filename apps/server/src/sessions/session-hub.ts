@@ -154,7 +154,7 @@ export class SessionHub {
     if (ready) return glanceOfLoom(ready.driver.loom);
     let view: Awaited<ReturnType<typeof readSessionView>>;
     try {
-      view = await readSessionView(this.dirOf(id), { decisions: 0, around: GLANCE_AROUND });
+      view = await readSessionView(this.dirOf(id), { decisions: 0, around: GLANCE_AROUND, text: true });
     } catch {
       // No such session (opening it says 404), or not readable alone: the opened session answers, or its error.
       return glanceOfLoom((await this.get(id)).driver.loom);
