@@ -158,7 +158,7 @@ beforeAll(async () => {
   );
   const open = offer(2);
   r.mutate((l) =>
-    addCandidates(l, open.parentNodeId, [realisticCandidate(rand)], { env, decisionId: open.decisionId }),
+    addCandidates(l, l.currentPath.at(-1)!, [realisticCandidate(rand)], { env, decisionId: open.decisionId }),
   );
   (r as unknown as { lock: { release(): void } }).lock.release();
   runningClosed = join(dir, "running-closed");
