@@ -144,7 +144,7 @@ describe("readSessionView", () => {
     await expectSameAsWhole(dir, 10, 60, "full");
   });
 
-  it("reads the session whole, with the ops in the journal, when the journal holds ops beyond the snapshot", async () => {
+  it("brings the digest up to date with a run's ops in the journal beyond the snapshot, as a whole read gives", async () => {
     const copy = join(tmp, "journal");
     await writeSession(copy);
     const before = await readSessionView(copy, { decisions: 20 });
@@ -158,8 +158,13 @@ describe("readSessionView", () => {
     for (let i = 400; i < 405; i++) step(w, env, i);
     // Left without closing (as after kill -9): the ops are only in the journal.
     (w as unknown as { lock: { release(): void } }).lock.release();
-    const view = await expectSameAsWhole(copy, 20, 10, "full");
+    const view = await expectSameAsWhole(copy, 20, 10, "digest");
     expect(view.stats.resolvedDecisions).toBe(before.stats.resolvedDecisions + 5);
+    // A torn last line (a writer killed mid-append): the whole read drops it and says so.
+    appendFileSync(join(copy, "journal.ndjson"), '{"version":3,"seq":');
+    const torn = await readSessionView(copy, { decisions: 20 });
+    expect(torn.read).toBe("full");
+    expect(torn.warnings.join("\n")).toMatch(/torn last line/);
     expect(view.path.length).toBe(before.path.length + 5);
   });
 
