@@ -197,3 +197,15 @@ export async function measureMainThread(page: Page, work: () => Promise<void>): 
   const taskCpuMs = [...perThread.values()].sort((a, b) => sum(b) - sum(a))[0] ?? [];
   return { wallMs: t1 - t0, longTasks, taskCpuMs };
 }
+
+/** A JSON call to the rig's API (as a second client beside the page); a failure throws with the status and body. */
+export async function rigApi(rig: BrowserRig, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(rig.server.url + path, {
+    method,
+    headers: method === "GET" ? {} : { "content-type": "application/json" },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const json = (await res.json()) as any;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}

@@ -199,6 +199,15 @@ export const SessionPageSchema = z.object({
   heldPaths: z.array(HeldPathSchema).describe("Paths kept for later (h1, h2…), to switch to."),
   nodes: z.array(NodeSummarySchema),
   decisions: z.array(DecisionSummarySchema).describe("Decisions that offered this page's nodes."),
+  marks: z
+    .object({
+      pruned: z.array(z.string()).describe("Roots of pruned (hidden) subtrees."),
+      bookmarks: z.array(z.string()),
+      tags: z.record(z.string(), z.array(z.string())),
+    })
+    .describe("The writer's marks on the tree."),
+  undo: z.string().nullable().describe("What undo would take back (an op name), or null."),
+  redo: z.string().nullable().describe("What redo would put back, or null."),
   page: PageInfoSchema,
 });
 
@@ -276,3 +285,18 @@ export const ErrorBodySchema = z.object({
     issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   }),
 });
+
+/** What GET /search answers: the hits, each with its path when asked. */
+export const SearchReply = z.object({
+  hits: z.array(
+    z.object({
+      nodeId: z.string(),
+      field: z.enum(["text", "reason", "tag"]),
+      snippet: z.string(),
+      depth: z.number().int(),
+      branchesFrom: z.string().nullable().describe("The last node shared with the current path; null when on it."),
+      path: z.array(z.string()).optional().describe("root … node, with paths=1."),
+    }),
+  ),
+});
+export type SearchResults = z.infer<typeof SearchReply>;

@@ -128,6 +128,9 @@ export function buildSessionPage(loom: Loom, options: PageOptions): SessionPage 
     heldPaths: heldPathRows(loom),
     nodes,
     decisions: [...decisions.values()],
+    marks: { pruned: loom.pruned, bookmarks: loom.bookmarks, tags: loom.tags },
+    undo: loom.undo.at(-1)?.label ?? null,
+    redo: loom.redo.at(-1)?.label ?? null,
     page: { cursor: options.cursor, limit: options.limit, nextCursor: next < ids.length ? next : null },
   };
 }

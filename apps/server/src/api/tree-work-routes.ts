@@ -3,7 +3,7 @@ import { applyTreeWork, searchLoom, type TreeWork } from "@loom/core";
 import { z } from "zod";
 import type { LiveSession } from "../sessions/live-session.js";
 import { type ApiContext, type ApiReply, defineRoute } from "./api-route.js";
-import { ErrorBodySchema } from "./schemas.js";
+import { ErrorBodySchema, SearchReply } from "./schemas.js";
 
 /** How routes.ts runs a human action on a session (refused while a selector runs it) and replies with its state. */
 export type Mutate = (ctx: ApiContext, work: (live: LiveSession) => Promise<void>) => Promise<ApiReply>;
@@ -39,18 +39,6 @@ const SearchQuery = z
       .optional(),
   })
   .strict();
-const SearchReply = z.object({
-  hits: z.array(
-    z.object({
-      nodeId: z.string(),
-      field: z.enum(["text", "reason", "tag"]),
-      snippet: z.string(),
-      depth: z.number().int(),
-      branchesFrom: z.string().nullable().describe("The last node shared with the current path; null when on it."),
-      path: z.array(z.string()).optional().describe("root … node, with paths=1."),
-    }),
-  ),
-});
 
 /** The tree work a route's node and body ask for (core's applyTreeWork turns it into the op). */
 type Build<B> = (nodeId: string, body: B) => TreeWork;

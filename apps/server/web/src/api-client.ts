@@ -5,6 +5,7 @@ import type { Glance } from "../../src/sessions/glance.js";
 
 export type { DecisionSummary, NodeSummary, SessionPage } from "../../src/api/session-page.js";
 export type { TreeDecision, TreePage } from "../../src/api/tree-page.js";
+export type { SearchResults } from "../../src/api/schemas.js";
 export type { Glance } from "../../src/sessions/glance.js";
 
 /** The summary with the whole current path and its history (the text view shows any part of it). */

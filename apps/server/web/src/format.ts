@@ -15,3 +15,41 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   if (text !== undefined) e.textContent = text;
   return e;
 }
+
+/** A small action button with a test id (and a tooltip). */
+export function actionButton(label: string, testid: string, onClick: () => void, title?: string): HTMLButtonElement {
+  const b = el("button", "action small", label);
+  b.type = "button";
+  b.dataset.testid = testid;
+  if (title) b.title = title;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+/** One labelled text field and its submit button; `submit` gets the trimmed value. */
+export function fieldForm(spec: {
+  className: string;
+  type: "text" | "search";
+  placeholder: string;
+  label: string;
+  testid: string;
+  button: string;
+  buttonTestid: string;
+  submit(value: string): void;
+}): HTMLFormElement {
+  const form = el("form", spec.className);
+  const input = el("input");
+  input.type = spec.type;
+  input.placeholder = spec.placeholder;
+  input.dataset.testid = spec.testid;
+  input.setAttribute("aria-label", spec.label);
+  const go = el("button", "action small", spec.button);
+  go.type = "submit";
+  go.dataset.testid = spec.buttonTestid;
+  form.append(input, go);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    spec.submit(input.value.trim());
+  });
+  return form;
+}

@@ -92,11 +92,16 @@ export async function renderInspector(
   page: SessionPage,
   nodeId: string,
   actions: { checkout(nodeId: string): void; chooseNode(decisionId: string, nodeId: string): void },
+  /** More for the node after the inspector's own parts (the tree-work panel). */
+  extra?: (node: { id: string; text: string; parentId: string | null }) => HTMLElement,
+  /** False once a newer request for the inspector was made: this one's answer is dropped. */
+  current: () => boolean = () => true,
 ): Promise<void> {
   const detail = await api.call<NodeDetail>(
     "GET",
     `/api/sessions/${encodeURIComponent(page.id)}/nodes/${encodeURIComponent(nodeId)}`,
   );
+  if (!current()) return;
   const { node, decision } = detail;
   target.replaceChildren();
   target.dataset.nodeId = node.id;
@@ -140,5 +145,6 @@ export async function renderInspector(
     bar.append(choose);
   }
   target.append(bar);
+  if (extra) target.append(extra(node));
   if (decision && detail.alternatives) target.append(alternativesTable(detail, decision, detail.alternatives));
 }

@@ -1,13 +1,15 @@
 // One session on the page: loads it once, applies its live events in place, wires the panels, the tree and the keyboard to the API.
-import { type ApiClient, ApiError, type Glance, type NodeSummary } from "./api-client.js";
+import { type ApiClient, ApiError, type Glance, type NodeSummary, type SearchResults } from "./api-client.js";
 import { BriefPanel } from "./brief-panel.js";
 import { HeldPathsPanel } from "./held-paths-panel.js";
-import { el } from "./format.js";
+import { actionButton, el, fieldForm } from "./format.js";
 import { renderInspector } from "./inspector-view.js";
 import { ShortcutGuard } from "./shortcut-guard.js";
 import { mergeChanges, noChanges, SessionStore, type Changes } from "./session-store.js";
 import { CandidatesView, HistoryView, renderClarification, TextView, type SessionActions } from "./session-views.js";
 import { TreeView } from "./tree-view.js";
+import { treeWorkPanel } from "./tree-work-panel.js";
+import { UnreadMarks } from "./unread-marks.js";
 
 const FLUSH_EVERY_MS = 250;
 
@@ -56,6 +58,16 @@ export class SessionApp {
   private readonly guard = new ShortcutGuard();
   private readonly brief: BriefPanel;
   private readonly held: HeldPathsPanel;
+  private readonly unread: UnreadMarks;
+  /** The node a "Move…" waits to hang under the next node clicked in the tree. */
+  private moving: string | null = null;
+  private inspectSeq = 0;
+  private reloading: Promise<void> | null = null;
+  private reloadAgain = false;
+  private readonly treeWorkUi: Record<
+    "undo" | "redo" | "results" | "moveHint" | "showPruned" | "wholeTree",
+    HTMLElement
+  >;
 
   constructor(
     root: HTMLElement,
@@ -144,19 +156,66 @@ export class SessionApp {
       b.addEventListener("click", () => void this.download(format));
       exportBar.append(b);
     }
+    const purged = actionButton("JSON without pruned", "export-json-purged", () => void this.download("json", true));
+    exportBar.append(purged);
     treeBar.append(legend, this.ui.follow, fit, tip, exportBar);
+    this.unread = new UnreadMarks(sessionId);
+    const workBar = el("div", "tree-bar tree-work-bar");
+    const undo = actionButton(
+      "Undo",
+      "undo-button",
+      () => void this.treeChange("undoing…", () => this.post("undo", {})),
+    );
+    const redo = actionButton(
+      "Redo",
+      "redo-button",
+      () => void this.treeChange("redoing…", () => this.post("redo", {})),
+    );
+    const search = fieldForm({
+      className: "tree-search",
+      type: "search",
+      placeholder: "Search the tree",
+      label: "Search every node's text, reasons and tags",
+      testid: "search-input",
+      button: "Search",
+      buttonTestid: "search-button",
+      submit: (q) => void this.search(q),
+    });
+    const showPrunedLabel = el("label", "show-pruned");
+    const showPruned = el("input");
+    showPruned.type = "checkbox";
+    showPruned.dataset.testid = "show-pruned";
+    showPrunedLabel.append(showPruned, " show pruned");
+    showPruned.addEventListener("change", () => this.tree.setShape({ showPruned: showPruned.checked }));
+    const wholeTree = actionButton("Whole tree", "unhoist-button", () => this.hoist(null));
+    wholeTree.hidden = true;
+    const markRead = actionButton("Mark all read", "mark-read", () => {
+      this.unread.readAll();
+      this.refreshMarks();
+    });
+    const moveHint = el("span", "move-hint");
+    moveHint.dataset.testid = "move-hint";
+    moveHint.hidden = true;
+    workBar.append(undo, redo, search, showPrunedLabel, wholeTree, markRead, moveHint);
+    const results = el("ol", "search-results");
+    results.dataset.testid = "search-results";
+    results.hidden = true;
+    this.treeWorkUi = { undo, redo, results, moveHint, showPruned, wholeTree };
     const historyBox = el("div", "history-panel");
     historyBox.dataset.testid = "history";
     const lower = el("div", "lower");
     const historyWrap = el("section", "history-wrap");
     historyWrap.append(el("h3", "", "History of this path"), historyBox);
     lower.append(this.ui.inspector, historyWrap);
-    right.append(treeBar, treeBox, lower);
+    // One grid row for the bars and the search hits (a hidden list takes no row of its own).
+    const head = el("div", "tree-head");
+    head.append(treeBar, workBar, results);
+    right.append(head, treeBox, lower);
     layout.append(left, right);
     root.replaceChildren(layout);
 
     this.tree = new TreeView(treeBox, {
-      onSelect: (id) => this.inspect(id),
+      onSelect: (id) => this.selectNode(id),
       onCheckout: (id) => void this.act("checking out…", () => this.post("checkout", { nodeId: id })),
       onFollowChange: (on) => (followBox.checked = on),
     });
@@ -232,6 +291,11 @@ export class SessionApp {
   private onEvent(type: string, raw: string): void {
     const store = this.store;
     if (!store) return;
+    // Tree work moves, splits, merges and hides nodes: the page reads the session again rather than patch it.
+    if (type === "tree-changed") {
+      void this.reload();
+      return;
+    }
     let data: Record<string, unknown>;
     try {
       data = JSON.parse(raw) as Record<string, unknown>;
@@ -269,7 +333,10 @@ export class SessionApp {
     // Both panels scroll after both have changed: one layout for the whole update.
     this.text.settle();
     this.history.settle();
-    if (c.tree || c.appended.length) this.tree.update(this.treeSource());
+    if (c.tree || c.appended.length) {
+      this.tree.update(this.treeSource());
+      this.refreshMarks();
+    }
     document.body.dataset.version = String(store.version);
     if (c.resync) void this.sync();
     if (c.retree) void this.retree();
@@ -418,7 +485,125 @@ export class SessionApp {
     this.history.renderAll(store);
     this.history.settle();
     this.tree.update(this.treeSource());
+    this.refreshMarks();
     document.body.dataset.version = String(store.version);
+  }
+
+  /** The session's marks, undo/redo and unread nodes, onto the tree and the tree-work bar. */
+  private refreshMarks(): void {
+    const store = this.store;
+    if (!store) return;
+    const page = store.page;
+    this.unread.learn(store.nodes.keys(), page.currentPath);
+    this.tree.setShape({ pruned: new Set(page.marks.pruned) });
+    this.tree.setMarks({ bookmarks: new Set(page.marks.bookmarks), unread: new Set(this.unread.unread) });
+    const { undo, redo } = this.treeWorkUi;
+    (undo as HTMLButtonElement).disabled = page.undo === null;
+    undo.title = page.undo ? `Undo ${page.undo}` : "Nothing to undo";
+    (redo as HTMLButtonElement).disabled = page.redo === null;
+    redo.title = page.redo ? `Redo ${page.redo}` : "Nothing to redo";
+  }
+
+  /** Read the whole session again after tree work (ours or another client's); calls meanwhile fold into one more. */
+  private reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      do {
+        this.reloadAgain = false;
+        try {
+          const { summary, tree } = await this.api.session(this.sessionId);
+          this.store = new SessionStore(summary, tree);
+          this.renderAll();
+          if (this.selected && this.store.nodes.has(this.selected)) this.inspect(this.selected);
+        } catch (err) {
+          this.showError(err);
+        }
+      } while (this.reloadAgain);
+      this.reloading = null;
+    })();
+    return this.reloading;
+  }
+
+  /** A tree-work request, then the session read again. */
+  private async treeChange(label: string, work: () => Promise<unknown>): Promise<void> {
+    await this.act(label, work);
+    await this.reload();
+  }
+
+  private selectNode(id: string): void {
+    if (this.moving) {
+      const nodeId = this.moving;
+      this.moving = null;
+      this.treeWorkUi.moveHint.hidden = true;
+      if (id !== nodeId)
+        void this.treeChange("moving…", () => this.post(`nodes/${encodeURIComponent(nodeId)}/move`, { parentId: id }));
+      return;
+    }
+    this.inspect(id);
+  }
+
+  private hoist(nodeId: string | null): void {
+    this.tree.setShape({ hoist: nodeId });
+    this.treeWorkUi.wholeTree.hidden = nodeId === null;
+    if (this.selected) this.inspect(this.selected);
+  }
+
+  /** Search the session; hits are listed as paths and ringed in the tree. */
+  private async search(q: string): Promise<void> {
+    const list = this.treeWorkUi.results;
+    if (!q) {
+      list.hidden = true;
+      list.replaceChildren();
+      this.tree.setMarks({ highlights: new Set() });
+      return;
+    }
+    try {
+      const { hits } = await this.api.call<SearchResults>(
+        "GET",
+        `${this.base}/search?q=${encodeURIComponent(q)}&paths=1&limit=200`,
+      );
+      this.tree.setMarks({ highlights: new Set(hits.map((h) => h.nodeId)) });
+      list.replaceChildren();
+      list.hidden = false;
+      list.dataset.count = String(hits.length);
+      if (hits.length === 0) list.append(el("li", "none", `No node holds "${q}".`));
+      for (const h of hits) {
+        const item = el("li", "hit");
+        const b = el("button", "hit-button");
+        b.type = "button";
+        b.dataset.nodeId = h.nodeId;
+        b.append(el("span", "hit-snippet", h.snippet), el("span", "hit-path", this.pathLabel(h.path ?? [h.nodeId])));
+        b.title = `${h.field} · depth ${h.depth}${h.branchesFrom ? ` · branches from the current path at ${h.branchesFrom}` : " · on the current path"}`;
+        b.addEventListener("click", () => this.jump(h.nodeId, h.path ?? []));
+        item.append(b);
+        list.append(item);
+      }
+    } catch (err) {
+      this.showError(err);
+    }
+  }
+
+  /** A path as its steps' first words: the seed › … › the hit. */
+  private pathLabel(path: readonly string[]): string {
+    const word = (id: string) => {
+      const t = (this.store?.nodes.get(id)?.text ?? "").replace(/\s+/g, " ").trim();
+      return t.length > 14 ? `${t.slice(0, 13)}…` : t || "·";
+    };
+    const shown = path.length > 6 ? [...path.slice(0, 2).map(word), "…", ...path.slice(-3).map(word)] : path.map(word);
+    return shown.join(" › ");
+  }
+
+  /** Show a node: out of a hoist that hides it, its folded ancestors opened; then select and inspect it. */
+  private jump(nodeId: string, path: readonly string[]): void {
+    const shape = this.tree.currentShape;
+    if (shape.hoist && !path.includes(shape.hoist)) this.hoist(null);
+    const collapsed = new Set([...shape.collapsed].filter((id) => id === nodeId || !path.includes(id)));
+    if (collapsed.size !== shape.collapsed.size) this.tree.setShape({ collapsed });
+    this.tree.reveal(nodeId);
+    this.inspect(nodeId);
   }
 
   private showError(err: unknown): void {
@@ -487,10 +672,10 @@ export class SessionApp {
     });
   }
 
-  private async download(format: "md" | "json" | "dot" | "txt"): Promise<void> {
+  private async download(format: "md" | "json" | "dot" | "txt", purge = false): Promise<void> {
     try {
       const headers: Record<string, string> = this.api.token ? { authorization: `Bearer ${this.api.token}` } : {};
-      const res = await fetch(`${this.base}/export?format=${format}`, { headers });
+      const res = await fetch(`${this.base}/export?format=${format}${purge ? "&purge=1" : ""}`, { headers });
       if (!res.ok) throw new ApiError(res.status, "export_failed", `export as ${format} failed`);
       const url = URL.createObjectURL(await res.blob());
       const a = el("a");
@@ -507,14 +692,63 @@ export class SessionApp {
 
   private inspect(nodeId: string): void {
     this.selected = nodeId;
+    this.tree.select(nodeId);
+    if (this.unread.read(nodeId)) this.tree.setMarks({ unread: new Set(this.unread.unread) });
     if (!this.store) return;
-    renderInspector(this.ui.inspector, this.api, this.store.page, nodeId, {
-      checkout: (id) => void this.act("checking out…", () => this.post("checkout", { nodeId: id })),
-      chooseNode: (d, n) => this.chooseNode(d, n),
-    }).catch((err: unknown) => this.showError(err));
+    const page = this.store.page;
+    const shape = this.tree.currentShape;
+    // Only the latest request draws; the inspector says it is loading until then (tests wait on it too).
+    const seq = ++this.inspectSeq;
+    this.ui.inspector.dataset.loading = "true";
+    renderInspector(
+      this.ui.inspector,
+      this.api,
+      page,
+      nodeId,
+      {
+        checkout: (id) => void this.act("checking out…", () => this.post("checkout", { nodeId: id })),
+        chooseNode: (d, n) => this.chooseNode(d, n),
+      },
+      (node) =>
+        treeWorkPanel(
+          page,
+          node,
+          {
+            collapsed: shape.collapsed.has(node.id),
+            hoisted: shape.hoist === node.id,
+            hasChildren: [...(this.store?.nodes.values() ?? [])].some((n) => n.parentId === node.id),
+          },
+          {
+            work: (id, action, body) =>
+              void this.treeChange(`${action}…`, () => this.post(`nodes/${encodeURIComponent(id)}/${action}`, body)),
+            startMove: (id) => {
+              this.moving = id;
+              this.treeWorkUi.moveHint.textContent = "Click the node to move it under (Esc cancels).";
+              this.treeWorkUi.moveHint.hidden = false;
+            },
+            toggleCollapse: (id) => {
+              const collapsed = new Set(this.tree.currentShape.collapsed);
+              if (!collapsed.delete(id)) collapsed.add(id);
+              this.tree.setShape({ collapsed });
+              this.inspect(id);
+            },
+            hoist: (id) => this.hoist(id),
+          },
+        ),
+      () => seq === this.inspectSeq,
+    )
+      .catch((err: unknown) => this.showError(err))
+      .finally(() => {
+        if (seq === this.inspectSeq) delete this.ui.inspector.dataset.loading;
+      });
   }
 
   private key(e: KeyboardEvent): void {
+    if (e.key === "Escape" && this.moving) {
+      this.moving = null;
+      this.treeWorkUi.moveHint.hidden = true;
+      return;
+    }
     if (!this.guard.allows(e)) return;
     const open = this.store?.page.open;
     if (/^[1-9]$/.test(e.key)) this.actions.choose(Number(e.key) - 1);

@@ -1,13 +1,15 @@
 // Turns a session's nodes and decisions into the tree's data: a display status per node, and parent indices for the layout.
 import type { NodeSummary, TreeDecision } from "./api-client.js";
 
-export type NodeStatus = "root" | "path" | "chosen" | "rejected" | "open" | "edited";
+export type NodeStatus = "root" | "path" | "chosen" | "rejected" | "open" | "edited" | "pruned";
 
 export interface TreeDatum {
   node: NodeSummary;
   status: NodeStatus;
   /** A clarification was asked about this node (it was in tension) or under it. */
   clarification: boolean;
+  /** Nodes below it that are not drawn because it is collapsed (0 when it is not). */
+  hidden: number;
 }
 
 /** A node placed on the canvas: x across the tree, y along its depth. */
@@ -54,9 +56,16 @@ export interface TreeSource {
   currentPath: readonly string[];
   /** A glance before the session is read: a part of the tree, without decisions. */
   partial?: boolean;
+  /** Roots of pruned subtrees: left out, or drawn as pruned when `showPruned`. */
+  pruned?: ReadonlySet<string>;
+  showPruned?: boolean;
+  /** Nodes whose subtrees are folded away. */
+  collapsed?: ReadonlySet<string>;
+  /** Show only this node's subtree, drawn as if it were the whole tree. */
+  hoist?: string | null;
 }
 
-/** Statuses and parent indices of every known node; a node whose parent is unknown is left out. */
+/** Statuses and parent indices of the nodes to draw: parents before children, whatever order the nodes came in. */
 export function treeData(source: TreeSource): TreeData {
   const decisions = source.decisions;
   const onPath = new Set(source.currentPath);
@@ -67,25 +76,52 @@ export function treeData(source: TreeSource): TreeData {
     clarifiedParents.add(d.parentNodeId);
     for (const id of d.candidatesInTension ?? []) inTension.add(id);
   }
-  const index = new Map<string, number>();
+  // Children by parent, in the order the nodes came: a node moved under a younger one still finds its parent.
+  const children = new Map<string | null, NodeSummary[]>();
+  const known = new Map<string, NodeSummary>();
+  for (const node of source.nodes) {
+    known.set(node.id, node);
+    const list = children.get(node.parentId);
+    if (list) list.push(node);
+    else children.set(node.parentId, [node]);
+  }
+  const pruned = source.pruned ?? new Set<string>();
+  const collapsed = source.collapsed ?? new Set<string>();
+  const hoisted = source.hoist ? known.get(source.hoist) : undefined;
+  const starts = hoisted ? [hoisted] : (children.get(null) ?? []);
   const data: TreeDatum[] = [];
   const parents: number[] = [];
-  // Nodes arrive in creation order, so a parent is always seen before its children.
-  for (const node of source.nodes) {
-    const parent = node.parentId === null ? -1 : index.get(node.parentId);
-    if (parent === undefined) continue;
-    index.set(node.id, data.length);
+  const stack: { node: NodeSummary; parent: number; underPruned: boolean }[] = starts
+    .map((node) => ({ node, parent: -1, underPruned: false }))
+    .reverse();
+  const countBelow = (id: string): number => {
+    let n = 0;
+    const walk = [...(children.get(id) ?? [])];
+    while (walk.length) {
+      const c = walk.pop()!;
+      n++;
+      walk.push(...(children.get(c.id) ?? []));
+    }
+    return n;
+  };
+  while (stack.length) {
+    const { node, parent, underPruned } = stack.pop()!;
+    const isPruned = underPruned || pruned.has(node.id);
+    if (isPruned && !source.showPruned) continue;
+    const at = data.length;
+    const folded = collapsed.has(node.id) && node.id !== hoisted?.id;
     parents.push(parent);
     data.push({
       node,
-      status: statusOf(
-        node,
-        onPath,
-        node.decisionId ? decisions.get(node.decisionId) : undefined,
-        source.partial === true,
-      ),
+      status: isPruned
+        ? "pruned"
+        : statusOf(node, onPath, node.decisionId ? decisions.get(node.decisionId) : undefined, source.partial === true),
       clarification: clarifiedParents.has(node.id) || inTension.has(node.id),
+      hidden: folded ? countBelow(node.id) : 0,
     });
+    if (folded) continue;
+    const kids = children.get(node.id) ?? [];
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i]!, parent: at, underPruned: isPruned });
   }
   return { data, parents: Int32Array.from(parents) };
 }

@@ -64,11 +64,27 @@ const COLORS: Record<NodeStatus, string> = {
   rejected: "#9ca3af",
   open: "#059669",
   edited: "#7c3aed",
+  pruned: "#d1d5db",
 };
+
+/** How the tree is shown: which subtrees are folded, hoisted or pruned (the layout depends on these). */
+export interface TreeShape {
+  pruned: ReadonlySet<string>;
+  showPruned: boolean;
+  collapsed: ReadonlySet<string>;
+  hoist: string | null;
+}
+
+/** Marks drawn over the nodes (no new layout): search hits, bookmarks, nodes not read yet. */
+export interface TreeMarks {
+  highlights: ReadonlySet<string>;
+  bookmarks: ReadonlySet<string>;
+  unread: ReadonlySet<string>;
+}
 
 export interface TreeViewHandlers {
   onSelect(nodeId: string): void;
-  /** The key that checks out the focused node (c). */
+  /** The keys that check out the focused node (Enter, c). */
   onCheckout?(nodeId: string): void;
   /** Following the tip was switched off by the user panning away, or back on. */
   onFollowChange?(follow: boolean): void;
@@ -103,6 +119,11 @@ export class TreeView {
   private lastLayoutAt = -Infinity;
   private followed: string | null = null;
   private following = true;
+  /** Show the whole drawn tree after the next layout (a hoist changed what the tree is). */
+  private refit = false;
+  private pendingReveal: string | null = null;
+  private shape: TreeShape = { pruned: new Set(), showPruned: false, collapsed: new Set(), hoist: null };
+  private marks: TreeMarks = { highlights: new Set(), bookmarks: new Set(), unread: new Set() };
   /** The colour of labels and rings, from the page's colour scheme. */
   private ink = "#111827";
   /** How long the last frame took to draw, in ms (for the page's own performance checks). */
@@ -128,7 +149,7 @@ export class TreeView {
     this.canvas.setAttribute("data-testid", "tree-canvas");
     this.canvas.setAttribute(
       "aria-label",
-      "Tree of the loom: drag to pan, scroll to zoom, click a node to inspect it. Keys: arrows walk the tree, Enter inspects, c checks out.",
+      "Tree of the loom: drag to pan, scroll to zoom, click a node to inspect it. Keys: arrows walk the tree (left parent, right first child, up and down siblings), Enter checks out, b next bookmark, n next unread.",
     );
     this.canvas.tabIndex = 0;
     this.announcer = document.createElement("div");
@@ -197,6 +218,51 @@ export class TreeView {
     if (on && this.source) this.focus(this.tipOf(this.source));
   }
 
+  /** Fold, hoist or show pruned subtrees: the tree is laid out again at once. */
+  setShape(shape: Partial<TreeShape>): void {
+    if (shape.hoist !== undefined && shape.hoist !== this.shape.hoist) this.refit = true;
+    this.shape = { ...this.shape, ...shape };
+    this.container.dataset.hoist = this.shape.hoist ?? "";
+    this.lastLayoutAt = -Infinity;
+    if (this.layoutTimer) clearTimeout(this.layoutTimer);
+    this.layoutTimer = null;
+    if (this.source) this.update(this.source);
+  }
+
+  get currentShape(): TreeShape {
+    return this.shape;
+  }
+
+  /** Search hits, bookmarks and unread nodes, drawn over the tree. */
+  setMarks(marks: Partial<TreeMarks>): void {
+    this.marks = { ...this.marks, ...marks };
+    this.container.dataset.highlighted = String(this.marks.highlights.size);
+    this.schedule();
+  }
+
+  /** For tests and tools: how a node is drawn now (null when it is not drawn: pruned, folded or outside a hoist). */
+  drawnAs(nodeId: string): {
+    status: NodeStatus;
+    hiddenBelow: number;
+    highlighted: boolean;
+    bookmarked: boolean;
+    unread: boolean;
+    selected: boolean;
+    root: boolean;
+  } | null {
+    const n = this.laid?.byId.get(nodeId);
+    if (!n) return null;
+    return {
+      status: n.data.status,
+      hiddenBelow: n.data.hidden,
+      highlighted: this.marks.highlights.has(nodeId),
+      bookmarked: this.marks.bookmarks.has(nodeId),
+      unread: this.marks.unread.has(nodeId),
+      selected: this.selected === nodeId,
+      root: n.parent === null,
+    };
+  }
+
   private tipOf(source: TreeSource): string {
     return source.currentPath[source.currentPath.length - 1]!;
   }
@@ -226,7 +292,7 @@ export class TreeView {
     if (!source || this.layingOut) return;
     this.layingOut = true;
     const t0 = performance.now();
-    const data = treeData(source);
+    const data = treeData({ ...source, ...this.shape });
     const count = data.data.length;
     void this.runner.positions(data.parents).then((positions) => {
       this.layingOut = false;
@@ -254,6 +320,14 @@ export class TreeView {
         this.followed = tip;
         this.focus(tip);
       }
+      if (this.refit) {
+        this.refit = false;
+        this.fit();
+      }
+      if (this.pendingReveal && this.laid.byId.has(this.pendingReveal)) {
+        this.focus(this.pendingReveal);
+        this.pendingReveal = null;
+      }
       this.schedule();
       if (this.source !== source) this.update(this.source!);
     });
@@ -261,7 +335,16 @@ export class TreeView {
 
   select(nodeId: string | null): void {
     this.selected = nodeId;
+    if (nodeId) this.canvas.dataset.focusedNode = nodeId;
     this.schedule();
+  }
+
+  /** Select a node and bring it into view, now or once the next layout has drawn it. */
+  reveal(nodeId: string): void {
+    this.select(nodeId);
+    if (this.following) this.setFollow(false);
+    if (this.laid?.byId.has(nodeId) && !this.layoutTimer && !this.layingOut) this.focus(nodeId);
+    else this.pendingReveal = nodeId;
   }
 
   /** Pan so `nodeId` sits in view (right of centre, where the tip grows). */
@@ -310,11 +393,9 @@ export class TreeView {
       next = current.children.find((c) => c.data.status === "path") ?? current.children[0];
     else if (e.key === "ArrowUp") next = siblings[at - 1];
     else if (e.key === "ArrowDown") next = siblings[at + 1];
-    else if (e.key === "Enter") {
-      this.handlers.onSelect(current.data.node.id);
-      e.preventDefault();
-      return;
-    } else if (e.key === "c") {
+    else if (e.key === "b" || e.key === "n")
+      next = this.nextMarked(current, e.key === "b" ? this.marks.bookmarks : this.marks.unread);
+    else if (e.key === "Enter" || e.key === "c") {
       this.handlers.onCheckout?.(current.data.node.id);
       e.preventDefault();
       e.stopPropagation();
@@ -328,6 +409,19 @@ export class TreeView {
     this.announcer.textContent = `${text || "(empty)"} · ${next.data.status} · logprob ${formatLogprob(next.data.node.stepLogprob)} · ${next.children.length} below`;
     if (this.following) this.setFollow(false);
     this.focus(this.selected);
+    this.handlers.onSelect(this.selected);
+    this.schedule();
+  }
+
+  /** The next drawn node after `from` (in the tree's order, wrapping) that is in `ids`. */
+  private nextMarked(from: Point, ids: ReadonlySet<string>): Point | undefined {
+    const nodes = this.laid!.nodes;
+    const start = nodes.indexOf(from);
+    for (let i = 1; i <= nodes.length; i++) {
+      const n = nodes[(start + i) % nodes.length]!;
+      if (ids.has(n.data.node.id)) return n;
+    }
+    return undefined;
   }
 
   /** For tests and tools: the ids of every node in the drawn tree. */
@@ -536,6 +630,33 @@ export class TreeView {
         ctx.beginPath();
         ctx.arc(n.y, n.x, r + 3 * px, 0, Math.PI * 2);
         ctx.stroke();
+      }
+      const id = n.data.node.id;
+      if (this.marks.highlights.has(id)) {
+        ctx.lineWidth = 3 * px;
+        ctx.strokeStyle = "#eab308";
+        ctx.beginPath();
+        ctx.arc(n.y, n.x, r + 4 * px, 0, Math.PI * 2);
+        ctx.stroke();
+      }
+      if (this.marks.bookmarks.has(id)) {
+        ctx.fillStyle = "#db2777";
+        ctx.beginPath();
+        ctx.moveTo(n.y - 3 * px, n.x - r - 8 * px);
+        ctx.lineTo(n.y + 3 * px, n.x - r - 8 * px);
+        ctx.lineTo(n.y, n.x - r - 3 * px);
+        ctx.fill();
+      }
+      if (this.marks.unread.has(id)) {
+        ctx.fillStyle = "#0ea5e9";
+        ctx.beginPath();
+        ctx.arc(n.y + r + 2 * px, n.x - r - 2 * px, 2.5 * px, 0, Math.PI * 2);
+        ctx.fill();
+      }
+      if (n.data.hidden > 0) {
+        ctx.font = `${10 * px}px system-ui, sans-serif`;
+        ctx.fillStyle = this.ink;
+        ctx.fillText(`+${n.data.hidden}`, n.y - r, n.x + r + 11 * px);
       }
       if (n.data.node.id === this.selected || n === this.hovered) {
         ctx.lineWidth = 2 * px;
