@@ -166,6 +166,10 @@ test.skipIf(noBrowser)(
     await pick(page, willow);
     await page.click('[data-testid="move-button"]');
     await expect.poll(() => page.locator('[data-testid="move-hint"]').isVisible()).toBe(true);
+    await page.evaluate(
+      (n) => (window as unknown as { loomTree: { focus(id: string): void } }).loomTree.focus(n),
+      cobalt,
+    );
     const pos = await treePosition(page, cobalt);
     expect(pos).not.toBeNull();
     await page.mouse.click(pos!.x, pos!.y);
