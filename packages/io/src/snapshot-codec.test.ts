@@ -7,6 +7,7 @@ import {
   LoomSchema,
   addCandidates,
   answerClarification,
+  applyTreeWork,
   checkout,
   choose,
   createLoom,
@@ -15,6 +16,7 @@ import {
   sequentialEnv,
   type Loom,
   type LoomEnv,
+  type TreeWork,
 } from "@loom/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSession, openSession, readSession } from "./index.js";
@@ -202,5 +204,101 @@ describe("incremental snapshots", () => {
     const reopened = await openSession(dir);
     expect(plain(reopened.loom)).toEqual(live);
     await reopened.close();
+  });
+});
+
+describe("tree work between snapshots", () => {
+  /** A loom of `steps` steps of three candidates (the first chosen), as a session grows, and an encoder that has written it once. */
+  function grown(steps: number) {
+    const env = sequentialEnv();
+    const loom = createLoom({ seed: "Once", sessionId: "tw" }, env);
+    for (let i = 0; i < steps; i++) {
+      const a = addCandidates(
+        loom,
+        loom.currentPath.at(-1)!,
+        [{ text: ` a${i} b` }, { text: ` c${i}` }, { text: ` d${i}` }],
+        {
+          env,
+        },
+      );
+      choose(loom, a.decisionId, a.nodeIds[0]!, "human", "fits", env);
+    }
+    const encoder = new SnapshotEncoder();
+    // Written once, as a session's first compaction does (its frames are kept once finished).
+    const first = encoder.encode(0, loom);
+    return { loom, env, encoder, first };
+  }
+
+  it("a compaction after a tree op re-encodes only the chunks of the records it touched", async () => {
+    const { loom, env, encoder, first } = grown(1700);
+    await first.finish();
+    const total = Object.keys(loom.nodes).length;
+    expect(total).toBe(5101);
+    // The first snapshot wrote every record once.
+    expect(encoder.serialised.nodes).toBe(total);
+    const early = loom.currentPath[3]!;
+    const cost = async (work: TreeWork) => {
+      const before = encoder.serialised;
+      encoder.noteOp(applyTreeWork(loom, work, env).op, loom);
+      await encoder.encode(1, loom).finish();
+      const after = encoder.serialised;
+      return { nodes: after.nodes - before.nodes, decisions: after.decisions - before.decisions };
+    };
+    // A split of a node in the first chunk: that chunk again (1,024 records) and the new node; not the 5,101.
+    const split = await cost({ action: "split", nodeId: early, offset: 2 });
+    expect(split.nodes).toBeLessThanOrEqual(1024 + 1);
+    expect(split.nodes).toBeGreaterThan(0);
+    expect(split.decisions).toBeLessThanOrEqual(1024);
+    // Marks and prunes touch no record (they live in the head); undo of the split re-encodes its chunk once more.
+    expect((await cost({ action: "bookmark", nodeId: early })).nodes).toBe(0);
+    expect((await cost({ action: "tag", nodeId: early, tag: "t" })).nodes).toBe(0);
+    expect((await cost({ action: "prune", nodeId: loom.currentPath[2]! })).nodes).toBe(0);
+    expect((await cost({ action: "undo" })).nodes).toBe(0);
+    for (let i = 0; i < 2; i++) await cost({ action: "undo" });
+    const undone = await cost({ action: "undo" });
+    expect(undone.nodes).toBeLessThanOrEqual(1024);
+    expect(Object.keys(loom.nodes)).toHaveLength(total);
+  });
+
+  it("after every kind of tree op, undo and redo, the incremental snapshot reads back as a one-off encoding", async () => {
+    const { loom, env, encoder } = grown(700);
+    const path = loom.currentPath;
+    const late = path.at(-2)!;
+    const works: TreeWork[] = [
+      { action: "split", nodeId: path[5]!, offset: 2 },
+      { action: "merge", nodeId: path[5]! },
+      { action: "split", nodeId: late, offset: 2 },
+      {
+        action: "move",
+        nodeId: loom.decisions[loom.nodes[path[9]!]!.decisionId!]!.candidateNodeIds[1]!,
+        parentId: path[600]!,
+      },
+      { action: "prune", nodeId: path[650]! },
+      { action: "bookmark", nodeId: path[4]! },
+      { action: "tag", nodeId: path[4]!, tag: "keep" },
+      { action: "undo" },
+      { action: "undo" },
+      { action: "undo" },
+      { action: "redo" },
+      { action: "undo" },
+      { action: "undo" },
+      { action: "undo" },
+      { action: "undo" },
+      { action: "redo" },
+      { action: "redo" },
+    ];
+    let seq = 0;
+    for (const work of works) {
+      encoder.noteOp(applyTreeWork(loom, work, env).op, loom);
+      seq++;
+      const inc = encoder.encode(seq, loom, { compress: true });
+      const once = encodeSnapshot(seq, loom, { compress: true });
+      expect(inc.jsonLength, work.action).toBe(once.jsonLength);
+      const [a, b] = await Promise.all([inc.finish(), once.finish()]);
+      expect(JSON.parse(JSON.stringify((await decode(a)).loom)), work.action).toEqual(
+        JSON.parse(JSON.stringify((await decode(b)).loom)),
+      );
+    }
+    expect(Object.keys(loom.nodes).length).toBe(2101 + 1);
   });
 });

@@ -1,7 +1,15 @@
 // Encodes snapshots compactly (fields at their schema default left out, records deflated in checksummed frames, unchanged chunks reused).
 import { promisify } from "node:util";
 import { deflateRaw, deflateRawSync, constants as zlibConstants } from "node:zlib";
-import { DecisionEventSchema, loomDigest, NodeSchema, TokenList, type Loom, type LoomOp } from "@loom/core";
+import {
+  DecisionEventSchema,
+  loomDigest,
+  NodeSchema,
+  TokenList,
+  type Loom,
+  type LoomOp,
+  type UndoEntry,
+} from "@loom/core";
 import type { z } from "zod";
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
 import { FLAG_DEFLATE, FrameType, frameHeader, SNAPSHOT_MAGIC } from "./snapshot-frames.js";
@@ -162,6 +170,8 @@ class ChunkedRecords {
   /** Encoded records (as journaled) not yet in a snapshot, by position; reused instead of serialising them again. */
   private known: (string | undefined)[] = [];
   private knownChars = 0;
+  /** Records serialised so far (a cost counter for tests and benchmarks). */
+  serialised = 0;
 
   constructor(
     private readonly defaults: Map<string, unknown>,
@@ -203,6 +213,23 @@ class ChunkedRecords {
     this.chunks[at >> CHUNK_SHIFT]!.gen++;
   }
 
+  /** Note that a record is in the loom now: touched if the list holds it, else added. */
+  upsert(id: string): void {
+    if (this.locate(id) >= 0) this.touch(id);
+    else this.add(id);
+  }
+
+  /** Drop a record the loom no longer holds; every record after it moves down a place, so their chunks are encoded again. */
+  remove(id: string): void {
+    const at = this.locate(id);
+    if (at < 0) return;
+    this.forget(at);
+    this.ids.splice(at, 1);
+    this.known.splice(at, 1);
+    for (let c = at >> CHUNK_SHIFT; c < this.chunks.length; c++) this.chunks[c]!.gen++;
+    this.chunks.length = this.ids.length === 0 ? 0 : ((this.ids.length - 1) >> CHUNK_SHIFT) + 1;
+  }
+
   private locate(id: string): number {
     const ids = this.ids;
     const stop = Math.max(0, ids.length - RECENT);
@@ -240,6 +267,7 @@ class ChunkedRecords {
       let json = this.known[i];
       if (json === undefined) {
         json = recordJson(records[this.ids[i]!]!, this.defaults, this.plainTokens);
+        this.serialised++;
         if (!full && this.knownChars + json.length <= MAX_KNOWN_CHARS) {
           this.known[i] = json;
           this.knownChars += json.length;
@@ -374,10 +402,45 @@ export class SnapshotEncoder {
       case "release":
       case "switchPath":
         return; // paths are in the small head, encoded every time
-      default:
-        // An op this encoder does not know: forget the cache rather than risk a stale snapshot.
-        this.started = false;
+      case "splitNode":
+      case "mergeNode":
+      case "reparent":
+      case "prune":
+      case "unprune":
+      case "bookmark":
+      case "tag":
+        // The undo entry this op just pushed names every node and decision it touched.
+        if (this.noteImage(loom.undo[loom.undo.length - 1], loom)) return;
+        break;
+      case "undo":
+        // What undo put back is named by the entry it moved to redo (the same records); for redo, the reverse.
+        if (this.noteImage(loom.redo[loom.redo.length - 1], loom)) return;
+        break;
+      case "redo":
+        if (this.noteImage(loom.undo[loom.undo.length - 1], loom)) return;
+        break;
     }
+    // An op this encoder does not know: forget the cache rather than risk a stale snapshot.
+    this.started = false;
+  }
+
+  /** The records an undo or redo entry names, as they are in `loom` now: touched, added or removed. */
+  private noteImage(entry: UndoEntry | undefined, loom: Loom): boolean {
+    if (!entry) return false;
+    for (const id in entry.image.nodes) {
+      if (loom.nodes[id] !== undefined) this.nodes.upsert(id);
+      else this.nodes.remove(id);
+    }
+    for (const id in entry.image.decisions) {
+      if (loom.decisions[id] !== undefined) this.decisions.upsert(id);
+      else this.decisions.remove(id);
+    }
+    return true;
+  }
+
+  /** Records this encoder has serialised so far (nodes and decisions): what its compactions cost. */
+  get serialised(): { nodes: number; decisions: number } {
+    return { nodes: this.nodes.serialised, decisions: this.decisions.serialised };
   }
 
   /** Serialise synchronously (so the snapshot is exactly the loom now); `finish` compresses off-thread. */
