@@ -240,6 +240,7 @@ test.skipIf(noBrowser)(
     const first = await openSession("walk2");
     // A first visit has nothing unread.
     await settles(first, async () => expect((await drawn(first, step1![1]!))?.unread).toBe(false));
+    await first.waitForFunction(() => localStorage.getItem("loom:seen:walk2") !== null);
     await first.close();
     // Meanwhile: three new candidates at the tip, and a bookmark on a rejected one.
     const g = await api("POST", "/api/sessions/walk2/generate", {});
