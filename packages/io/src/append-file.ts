@@ -15,6 +15,13 @@ export function appendAll(fd: number, text: string, files: FileLayer = nodeFiles
   return bytes;
 }
 
+/** Append all of `bytes`; returns their length. */
+export function appendBytes(fd: number, bytes: Uint8Array, files: FileLayer = nodeFiles): number {
+  let off = 0;
+  while (off < bytes.length) off += files.writeSync(fd, bytes, off, bytes.length - off);
+  return bytes.length;
+}
+
 /** Open `path` (for appending by default); a failure is an IoError saying what went wrong (read-only disk, permissions…). */
 export function openFile(path: string, what: string, flags = "a", files: FileLayer = nodeFiles): number {
   try {

@@ -58,9 +58,9 @@ describe("closing a broken session", () => {
         if (closed) renamesAfterClose++;
         return nodeFiles.rename(from, to);
       },
-      writeStringSync: (fd, text) => {
+      writeSync: (fd, data, offset, length) => {
         if (failWrites) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
-        return nodeFiles.writeStringSync(fd, text);
+        return nodeFiles.writeSync(fd, data, offset, length);
       },
     };
     const env = sequentialEnv();

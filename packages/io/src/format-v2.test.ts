@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { addCandidates, choose, currentText, LoomSchema, sequentialEnv } from "@loom/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { fsckSession, openSession, readCurrentPath, readSession } from "./index.js";
-import { sealOpenBody } from "./line-seal.js";
+import { sealPieces } from "./line-seal.js";
 import { encodeOp } from "./snapshot-codec.js";
 import { readSnapshotRecord } from "./test-support/snapshot-file.js";
 
@@ -60,9 +60,10 @@ describe("the version-2 format", () => {
         },
       ).op,
     ];
-    const lines = ops.map(
-      (op, i) => sealOpenBody(`{"version":3,"seq":${lastSeq + 1 + i},"op":${encodeOp(op).json}`) + "\n",
-    );
+    const lines = ops.map((op, i) => {
+      const e = encodeOp(op);
+      return sealPieces(`{"version":3,"seq":${lastSeq + 1 + i},"op":${e.head}`, e.nodes, e.tail).toString("utf8");
+    });
     expect(lines[1]).toMatch(/"tokens":"[A-Za-z0-9+/]+=*"/);
     appendFileSync(journal, lines.join(""));
     const read = await readSession(dir);

@@ -22,6 +22,33 @@ export function sealOpenBody(body: string): string {
   return `${body}${SEAL_OPEN}${hex8(crc32(body))}"}`;
 }
 
+/** Bytes reused by every sealPieces call (grown when a line needs more): the line is written at once, never kept. */
+let lineScratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * The sealed line (newline included) whose open body is `head`, then `records` separated by commas, then
+ * `tail`, as bytes in a buffer that the next call reuses: write it at once, or copy it. Sealing bytes
+ * rather than a string spares converting the line to UTF-8 twice (for the checksum and for the write).
+ */
+export function sealPieces(head: string, records: readonly Uint8Array[] | null, tail: string): Buffer {
+  let size = Buffer.byteLength(head, "utf8") + Buffer.byteLength(tail, "utf8") + SEAL_LENGTH + 1;
+  if (records) for (let i = 0; i < records.length; i++) size += records[i]!.length + 1;
+  if (lineScratch.length < size) lineScratch = Buffer.allocUnsafe(Math.max(size, lineScratch.length * 2));
+  const buf = lineScratch;
+  let at = buf.write(head, 0, "utf8");
+  if (records) {
+    for (let i = 0; i < records.length; i++) {
+      if (i > 0) buf[at++] = 0x2c;
+      buf.set(records[i]!, at);
+      at += records[i]!.length;
+    }
+  }
+  at += buf.write(tail, at, "utf8");
+  const crc = hex8(crc32(buf.subarray(0, at)));
+  at += buf.write(`${SEAL_OPEN}${crc}"}\n`, at, "latin1");
+  return buf.subarray(0, at);
+}
+
 export type SealCheck = "sealed" | "unsealed" | "damaged";
 
 function isHex(buf: Uint8Array, from: number, to: number): boolean {

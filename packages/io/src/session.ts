@@ -2,7 +2,7 @@
 import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { findInvariantViolations, LoomSchema, type DecisionEvent, type Loom, type LoomOp } from "@loom/core";
-import { appendAll, openFile } from "./append-file.js";
+import { appendAll, appendBytes, openFile } from "./append-file.js";
 import { writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
 import {
   JOURNAL_FILE,
@@ -16,7 +16,7 @@ import {
 import { nodeFiles, type FileLayer } from "./file-layer.js";
 import { GROUP_COMMIT_MS, GroupCommit } from "./group-commit.js";
 import { IoError } from "./io-error.js";
-import { sealJson, sealOpenBody } from "./line-seal.js";
+import { sealJson, sealPieces } from "./line-seal.js";
 import { loadSessionFiles, type LoadedSession } from "./load-session.js";
 import { finalizedBy, manifestLine } from "./manifest-line.js";
 import type { MigrationRegistry } from "./migrations.js";
@@ -93,7 +93,7 @@ class DiskSession implements Session {
   private broken: Error | null = null;
   private compacting: Promise<void> | null = null;
   /** Journal lines written while a compaction is between its snapshot and its journal swap. */
-  private tail: string[] | null = null;
+  private tail: Buffer[] | null = null;
   private journalBytes: number;
   private snapshotBytes: number;
   private lastSnapshotSeq: number;
@@ -192,10 +192,15 @@ class DiskSession implements Session {
       typeof (result as { op: unknown }).op === "string" ? (result as LoomOp) : (result as { op: LoomOp }).op;
     const seq = this._seq + 1;
     const encoded = encodeOp(op);
-    const line = sealOpenBody(`{"version":${JOURNAL_VERSION},"seq":${seq},"op":${encoded.json}`) + "\n";
+    // In a reused buffer: copied below only if a compaction needs it later.
+    const line = sealPieces(
+      `{"version":${JOURNAL_VERSION},"seq":${seq},"op":${encoded.head}`,
+      encoded.nodes,
+      encoded.tail,
+    );
     let bytes: number;
     try {
-      bytes = appendAll(this.journalFd!, line, this.files);
+      bytes = appendBytes(this.journalFd!, line, this.files);
       this.synced(this.journalFd!);
     } catch (error) {
       // The op is applied in memory but not on disk: refuse further commits rather than drift apart, and
@@ -216,7 +221,7 @@ class DiskSession implements Session {
     }
     this._seq = seq;
     this.journalBytes += bytes;
-    this.tail?.push(line);
+    this.tail?.push(Buffer.from(line));
     this.encoder.noteOp(op, this.loom, encoded);
     const final = finalizedBy(this.loom, op);
     if (final) this.appendManifest(final);
@@ -296,13 +301,13 @@ class DiskSession implements Session {
         await writeFileAtomic(join(this.dir, SNAPSHOT_FILE), pieces, { files: this.files });
         // The snapshot now covers every op up to seq. Swap in a journal holding only the later ones; this
         // part is synchronous so no commit lands between reading the tail and reopening the file.
-        const rest = this.tail.join("");
+        const rest = Buffer.concat(this.tail);
         const journalPath = join(this.dir, JOURNAL_FILE);
         writeFileAtomicSync(journalPath, rest, { files: this.files });
         this.commit.retire(this.journalFd!);
         this.journalFd = null;
         this.journalFd = openFile(journalPath, "reopen the journal", "a", this.files);
-        this.journalBytes = Buffer.byteLength(rest);
+        this.journalBytes = rest.length;
         // Compare the journal with the uncompressed snapshot: that is what a load has to parse.
         this.snapshotBytes = encoded.jsonLength;
         this.lastSnapshotSeq = seq;

@@ -13,7 +13,7 @@ import {
 import type { z } from "zod";
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
 import { FLAG_DEFLATE, FrameType, frameHeader, SNAPSHOT_MAGIC } from "./snapshot-frames.js";
-import { packTokens } from "./token-codec.js";
+import { recordWithPackedTokens } from "./token-codec.js";
 
 /** Keys whose value may be left out when it equals the schema default (zod fills it back in on load), with that default. */
 function defaultsOf(schema: z.ZodObject): Map<string, unknown> {
@@ -53,13 +53,13 @@ function sparse<T extends object>(record: T, defaults: Map<string, unknown>): Re
 }
 
 /**
- * The JSON of one record as snapshots and the journal write it (sparse). A node's tokens are written
- * after the other fields, in their packed form (token-codec.ts: one base64 string), or as plain tokens
- * straight from the packed form (TokenList.toJSONText) when the texts cannot be carried as UTF-8.
+ * The JSON of one record as snapshots and the journal write it (sparse), as UTF-8 bytes. A node's tokens
+ * are written after the other fields, in their packed form (token-codec.ts: one base64 string), or as
+ * plain tokens straight from the packed form (TokenList.toJSONText) when the texts cannot be carried as UTF-8.
  */
-function recordJson(record: object, defaults: Map<string, unknown>, plainTokens = false): string {
+function recordBytes(record: object, defaults: Map<string, unknown>, plainTokens = false): Buffer {
   const tokens = (record as { tokens?: unknown }).tokens;
-  if (!TokenList.is(tokens)) return JSON.stringify(sparse(record, defaults));
+  if (!TokenList.is(tokens)) return Buffer.from(JSON.stringify(sparse(record, defaults)), "utf8");
   const out: Record<string, unknown> = {};
   const r = record as Record<string, unknown>;
   for (const key in r) {
@@ -68,8 +68,9 @@ function recordJson(record: object, defaults: Map<string, unknown>, plainTokens 
     if (!defaults.has(key) || !isDefault(value, defaults.get(key))) out[key] = value;
   }
   const rest = JSON.stringify(out);
-  const packed = plainTokens ? null : packTokens(tokens);
-  return `${rest.length > 2 ? rest.slice(0, -1) + "," : "{"}"tokens":${packed === null ? tokens.toJSONText() : `"${packed}"`}}`;
+  const head = rest.length > 2 ? rest.slice(0, -1) : "{";
+  const packed = plainTokens ? null : recordWithPackedTokens(head, tokens);
+  return packed ?? Buffer.from(`${head}${head.length > 1 ? "," : ""}"tokens":${tokens.toJSONText()}}`, "utf8");
 }
 
 export interface EncodeOptions {
@@ -80,23 +81,23 @@ export interface EncodeOptions {
 }
 
 export interface EncodedSnapshot {
-  /** Length of the records' JSON text (what a load has to parse), the yardstick for the next compaction. */
+  /** Length of the records' JSON text in bytes (what a load has to parse), the yardstick for the next compaction. */
   jsonLength: number;
   /** Finish encoding (deflate runs in libuv's thread pool) and return the file's pieces, to be written in order. */
   finish: () => Promise<Buffer[]>;
 }
 
-/** Cap on journaled encodings kept for the next snapshot (characters), so memory stays bounded. */
-const MAX_KNOWN_CHARS = 32 * 1024 * 1024;
+/** Cap on journaled encodings kept for the next snapshot (bytes), so memory stays bounded. */
+const MAX_KNOWN_BYTES = 32 * 1024 * 1024;
 
 /** Records per chunk (one frame): large enough to compress well, small enough that re-encoding a touched one is cheap. */
 const CHUNK_SHIFT = 10;
 
-/** A chunk's text is also cut into a new frame once it passes this many characters (32-token nodes with top-20 are ~20 KB each). */
-const MAX_FRAME_CHARS = 16 * 1024 * 1024;
+/** A chunk's records are also cut into a new frame once they pass this many bytes (32-token nodes with top-20 are ~15 KB each). */
+const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
-/** Uncompressed text held for finish() beyond this is deflated at once, so a first snapshot of a huge loom stays bounded in memory. */
-const MAX_PENDING_CHARS = 64 * 1024 * 1024;
+/** Uncompressed bytes held for finish() beyond this are deflated at once, so a first snapshot of a huge loom stays bounded in memory. */
+const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
 interface Chunk {
   /** Bumped whenever a record in the chunk is added or changed. */
@@ -104,7 +105,7 @@ interface Chunk {
   /** The chunk's frames (header, payload, header, payload…) as of `framesGen`. */
   frames: Buffer[] | null;
   framesGen: number;
-  /** Characters of the chunk's records' JSON as of `framesGen`. */
+  /** Bytes of the chunk's records' JSON as of `framesGen`. */
   length: number;
 }
 
@@ -115,37 +116,44 @@ const deflateAsync = promisify(deflateRaw);
 const DEFLATE = { level: zlibConstants.Z_BEST_SPEED };
 
 /** The frames of one record text: one frame, or several when it is large. */
-function framesOf(type: number, texts: string[], compress: boolean): Buffer[] {
+function framesOf(type: number, texts: Buffer[], compress: boolean): Buffer[] {
   const out: Buffer[] = [];
-  for (const text of texts) {
-    const raw = Buffer.from(text, "utf8");
+  for (const raw of texts) {
     const payload = compress ? deflateRawSync(raw, DEFLATE) : raw;
     out.push(frameHeader(type, compress ? FLAG_DEFLATE : 0, payload), payload);
   }
   return out;
 }
 
-async function framesOfAsync(type: number, texts: string[], compress: boolean): Promise<Buffer[]> {
+async function framesOfAsync(type: number, texts: Buffer[], compress: boolean): Promise<Buffer[]> {
   if (!compress) return framesOf(type, texts, false);
   const out: Buffer[] = [];
-  for (const text of texts) {
-    const payload = await deflateAsync(Buffer.from(text, "utf8"), DEFLATE);
+  for (const raw of texts) {
+    const payload = await deflateAsync(raw, DEFLATE);
     out.push(frameHeader(type, FLAG_DEFLATE, payload), payload);
   }
   return out;
 }
 
-/** One record per line, cut where a frame would pass MAX_FRAME_CHARS. */
-function cutIntoTexts(records: string[]): string[] {
-  const texts: string[] = [];
+const utf8 = (text: string) => Buffer.from(text, "utf8");
+
+/** One record per line, cut where a frame would pass MAX_FRAME_BYTES: each frame's text is one copy of its records' bytes. */
+function cutIntoTexts(records: Buffer[]): Buffer[] {
+  const texts: Buffer[] = [];
   let from = 0;
-  let chars = 0;
+  let bytes = 0;
   for (let i = 0; i < records.length; i++) {
-    chars += records[i]!.length + 1;
-    if (chars >= MAX_FRAME_CHARS || i === records.length - 1) {
-      texts.push(records.slice(from, i + 1).join("\n"));
+    bytes += records[i]!.length + 1;
+    if (bytes >= MAX_FRAME_BYTES || i === records.length - 1) {
+      const text = Buffer.allocUnsafe(bytes - 1);
+      let at = 0;
+      for (let k = from; k <= i; k++) {
+        if (k > from) text[at++] = 0x0a;
+        at += records[k]!.copy(text, at);
+      }
+      texts.push(text);
       from = i + 1;
-      chars = 0;
+      bytes = 0;
     }
   }
   return texts;
@@ -156,7 +164,7 @@ interface Part {
   chunk: Chunk;
   gen: number;
   frames: Buffer[] | null;
-  texts: string[] | null;
+  texts: Buffer[] | null;
 }
 
 /**
@@ -168,8 +176,8 @@ class ChunkedRecords {
   private ids: string[] = [];
   private chunks: Chunk[] = [];
   /** Encoded records (as journaled) not yet in a snapshot, by position; reused instead of serialising them again. */
-  private known: (string | undefined)[] = [];
-  private knownChars = 0;
+  private known: (Buffer | undefined)[] = [];
+  private knownBytes = 0;
   /** Records serialised so far (a cost counter for tests and benchmarks). */
   serialised = 0;
 
@@ -187,16 +195,16 @@ class ChunkedRecords {
     this.ids = [];
     this.chunks = [];
     this.known = [];
-    this.knownChars = 0;
+    this.knownBytes = 0;
   }
 
   /** Add a record that is not in the list yet, optionally with its encoding as of now. */
-  add(id: string, json?: string): void {
+  add(id: string, json?: Buffer): void {
     const at = this.ids.length;
     this.ids.push(id);
-    if (json !== undefined && this.knownChars + json.length <= MAX_KNOWN_CHARS) {
+    if (json !== undefined && this.knownBytes + json.length <= MAX_KNOWN_BYTES) {
       this.known[at] = json;
-      this.knownChars += json.length;
+      this.knownBytes += json.length;
     } else {
       this.known[at] = undefined;
     }
@@ -241,7 +249,7 @@ class ChunkedRecords {
     const json = this.known[at];
     if (json === undefined) return;
     this.known[at] = undefined;
-    this.knownChars -= json.length;
+    this.knownBytes -= json.length;
   }
 
   /** Make the id list match `records` when it may not (first use, or a loom changed behind our back). */
@@ -259,18 +267,18 @@ class ChunkedRecords {
    * the encodings made here: it is encoded again at every snapshot, and serialising its records anew each
    * time was most of what a compaction cost.
    */
-  private textsOf(c: number, records: Record<string, object>): string[] {
+  private textsOf(c: number, records: Record<string, object>): Buffer[] {
     const end = Math.min(this.ids.length, (c + 1) << CHUNK_SHIFT);
     const full = end - (c << CHUNK_SHIFT) === 1 << CHUNK_SHIFT;
-    const lines: string[] = [];
+    const lines: Buffer[] = [];
     for (let i = c << CHUNK_SHIFT; i < end; i++) {
       let json = this.known[i];
       if (json === undefined) {
-        json = recordJson(records[this.ids[i]!]!, this.defaults, this.plainTokens);
+        json = recordBytes(records[this.ids[i]!]!, this.defaults, this.plainTokens);
         this.serialised++;
-        if (!full && this.knownChars + json.length <= MAX_KNOWN_CHARS) {
+        if (!full && this.knownBytes + json.length <= MAX_KNOWN_BYTES) {
           this.known[i] = json;
-          this.knownChars += json.length;
+          this.knownBytes += json.length;
         }
       } else if (full) this.forget(i);
       lines.push(json);
@@ -300,7 +308,7 @@ class ChunkedRecords {
       const texts = this.textsOf(c, records);
       const chars = texts.reduce((n, t) => n + t.length, 0);
       length += chars;
-      if (pending.chars + chars > MAX_PENDING_CHARS) {
+      if (pending.chars + chars > MAX_PENDING_BYTES) {
         const frames = framesOf(this.type, texts, compress);
         this.keep(chunk, chunk.gen, frames, chars, compress);
         parts.push({ chunk, gen: chunk.gen, frames, texts: null });
@@ -485,13 +493,13 @@ export class SnapshotEncoder {
         // of the session (state writes, the snapshot itself) would queue behind it.
         const out: Buffer[] = [SNAPSHOT_MAGIC];
         out.push(
-          ...(await framesOfAsync(FrameType.head, [head], compress)),
-          ...(await framesOfAsync(FrameType.path, [path], compress)),
-          ...(await framesOfAsync(FrameType.path, [text], compress)),
+          ...(await framesOfAsync(FrameType.head, [utf8(head)], compress)),
+          ...(await framesOfAsync(FrameType.path, [utf8(path)], compress)),
+          ...(await framesOfAsync(FrameType.path, [utf8(text)], compress)),
         );
         for (const p of n.parts) for (const b of await this.nodes.frames(p, compress)) out.push(b);
         for (const p of d.parts) for (const b of await this.decisions.frames(p, compress)) out.push(b);
-        out.push(...framesOf(FrameType.end, [end], false));
+        out.push(...framesOf(FrameType.end, [utf8(end)], false));
         return out;
       },
     };
@@ -499,29 +507,25 @@ export class SnapshotEncoder {
 }
 
 export interface EncodedOp {
-  json: string;
-  /** For addCandidates: each node's JSON as it appears in `json` (sparse, as in snapshots). */
-  nodes: string[] | null;
+  /** The op's JSON: all of it, or for addCandidates everything up to its node list's opening bracket. */
+  head: string;
+  /** For addCandidates: each node's JSON bytes (sparse, as in snapshots), written after `head`, comma-separated. */
+  nodes: Buffer[] | null;
+  /** What closes the op after its nodes ("" when `nodes` is null). */
+  tail: string;
 }
 
 /**
- * The JSON of an op for the journal. Candidate nodes are written sparse (defaults left out, which the
- * schema fills back in) and one by one, so the snapshot encoder can reuse their text instead of
- * serialising every node a second time at the next compaction.
+ * The JSON of an op for the journal, in pieces the journal writes as one line. Candidate nodes are encoded
+ * sparse (defaults left out, which the schema fills back in) and one by one, as bytes, so the snapshot
+ * encoder can reuse them instead of serialising every node a second time at the next compaction.
  */
 export function encodeOp(op: LoomOp): EncodedOp {
-  if (op.op !== "addCandidates") return { json: JSON.stringify(op), nodes: null };
+  if (op.op !== "addCandidates") return { head: JSON.stringify(op), nodes: null, tail: "" };
   const { nodes, ...rest } = op;
-  const encoded: string[] = [];
-  // Concatenated rather than joined: the journal flattens the whole line once when it writes it, and a
-  // join would copy these ~15 KB (8 candidates with top logprobs) one extra time on every commit.
-  let json = JSON.stringify(rest).slice(0, -1) + `,"nodes":[`;
-  for (let i = 0; i < nodes.length; i++) {
-    const node = recordJson(nodes[i]!, NODE_DEFAULTS);
-    encoded.push(node);
-    json += i === 0 ? node : "," + node;
-  }
-  return { json: json + "]}", nodes: encoded };
+  const encoded: Buffer[] = new Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) encoded[i] = recordBytes(nodes[i]!, NODE_DEFAULTS);
+  return { head: JSON.stringify(rest).slice(0, -1) + `,"nodes":[`, nodes: encoded, tail: "]}" };
 }
 
 /** Serialise a snapshot synchronously (so it is exactly the loom now) and return a function that finishes encoding off-thread. */

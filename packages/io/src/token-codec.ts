@@ -30,20 +30,59 @@ function putVarint(buf: Buffer, at: number, n: number): number {
   return at;
 }
 
-/** The base64 text of `list`'s packed form, or null when its texts cannot be carried as UTF-8 (write plain tokens then). */
-export function packTokens(list: TokenList): string | null {
+/** One float64's bytes, copied out of this view (faster than Buffer's writeDoubleLE, which checks its arguments per call). */
+const f64 = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64.buffer);
+
+/** The packed bytes of `list` in the shared scratch buffer (valid until the next call), or -1 when its texts cannot be carried as UTF-8. */
+function packInto(list: TokenList): number {
   const { length, data, nums } = list.packed();
   const dataBytes = Buffer.byteLength(data, "utf8");
   // Only a string with characters beyond ASCII can hold a lone surrogate.
-  if (dataBytes !== data.length && LONE_SURROGATE.test(data)) return null;
+  if (dataBytes !== data.length && LONE_SURROGATE.test(data)) return -1;
   const size = 10 + dataBytes + nums.length * 8;
   if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
   const buf = scratch;
   let at = putVarint(buf, 0, length);
   at = putVarint(buf, at, dataBytes);
   at += buf.write(data, at, dataBytes === data.length ? "latin1" : "utf8");
-  for (let i = 0; i < nums.length; i++) at = buf.writeDoubleLE(nums[i]!, at);
-  return buf.toString("base64", 0, at);
+  for (let i = 0; i < nums.length; i++) {
+    f64[0] = nums[i]!;
+    for (let k = 0; k < 8; k++) buf[at++] = f64Bytes[k]!;
+  }
+  return at;
+}
+
+/** The base64 text of `list`'s packed form, or null when its texts cannot be carried as UTF-8 (write plain tokens then). */
+export function packTokens(list: TokenList): string | null {
+  const n = packInto(list);
+  return n < 0 ? null : scratch.toString("base64", 0, n);
+}
+
+const TOKENS_KEY = '"tokens":"';
+
+/** Length in characters of the base64 text of `bytes` bytes. */
+const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
+
+/**
+ * A record's bytes: `head` (its JSON text without the closing brace, or "{" alone), then `"tokens":` and
+ * `list` packed in base64, then the brace. Null when the list cannot be packed (the caller writes plain
+ * tokens). Built as bytes because the journal checksums and writes them and snapshots deflate them: as a
+ * string it was converted to UTF-8 for each of those, and joined into frame-sized strings first.
+ */
+export function recordWithPackedTokens(head: string, list: TokenList): Buffer | null {
+  const n = packInto(list);
+  if (n < 0) return null;
+  const headBytes = Buffer.byteLength(head, "utf8");
+  const comma = head.length > 1 ? 1 : 0;
+  const out = Buffer.allocUnsafe(headBytes + comma + TOKENS_KEY.length + base64Length(n) + 2);
+  let at = out.write(head, 0, headBytes === head.length ? "latin1" : "utf8");
+  if (comma) out[at++] = 0x2c;
+  at += out.write(TOKENS_KEY, at, "latin1");
+  at += out.write(scratch.toString("base64", 0, n), at, "latin1");
+  out[at++] = 0x22;
+  out[at++] = 0x7d;
+  return out;
 }
 
 /** Bytes reused by every unpackTokens call. */
