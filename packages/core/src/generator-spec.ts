@@ -30,6 +30,19 @@ export interface GenerateRequest {
   stop?: string[];
   seed?: number;
   signal?: AbortSignal;
+  /**
+   * The end of the prompt's text as the token ids this same model produced it with (the path's generated
+   * tokens, a branch's alternative). An engine that takes ids continues from them rather than re-tokenising
+   * `text` (which must end the prompt), and says so with `meta.continuedFromTokenIds` (how many it used);
+   * others continue from the text.
+   */
+  tail?: PromptTail;
+}
+
+/** See {@link GenerateRequest.tail}. */
+export interface PromptTail {
+  text: string;
+  tokenIds: number[];
 }
 
 export type FinishReason = "stop" | "length" | "content_filter" | "abort" | "error" | "unknown";

@@ -19,6 +19,7 @@ export type {
   Generator,
   GeneratorCapabilities,
   PromptParts,
+  PromptTail,
 } from "./generator-spec.js";
 export { findInvariantViolations } from "./invariants.js";
 export type { InvariantViolation } from "./invariants.js";

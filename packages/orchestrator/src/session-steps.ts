@@ -25,6 +25,7 @@ import { stopDecisionAt } from "@loom/core/internal";
 import type { AgenticSelector, HumanInterface, SelectionCandidate, Selector } from "@loom/selectors";
 import type { EventBus } from "./event-bus.js";
 import { anySignal, generationRequest } from "./generation-request.js";
+import { pathTokenTail } from "./path-token-tail.js";
 import { OrchestratorError } from "./orchestrator-error.js";
 import { PathTextCache } from "./path-text.js";
 import { PathTokenCounter } from "./path-tokens.js";
@@ -154,6 +155,9 @@ export class SessionSteps {
     const existing = open ? loom.decisions[open]!.candidateNodeIds.length : 0;
     const signal = anySignal([this.signal, options.signal]);
     const request = generationRequest(loom, text, existing, { ...options, ...(signal ? { signal } : {}) });
+    // Raw prompts end with the path's text, so an engine can continue from the ids its tokens were made of.
+    const tail = typeof request.prompt === "string" ? pathTokenTail(loom, this.generator) : undefined;
+    if (tail) request.tail = tail;
     let result: GenerateResult;
     try {
       result = await this.generator.generate(request);
@@ -186,7 +190,11 @@ export class SessionSteps {
       this.bus.emit({ type: "error", error, where: "generator" });
       throw error;
     }
-    const meta = { ...result.meta, prompt: compactPrompt(result.meta["prompt"], text, tip) };
+    const meta: Record<string, unknown> = { ...result.meta, prompt: compactPrompt(result.meta["prompt"], text, tip) };
+    // A branch ends on a token boundary the writer chose; a generator that continued from the text rather than
+    // from the ids may have read that boundary differently (an HTTP provider re-tokenises the whole prompt).
+    if (loom.nodes[tip]!.meta["branchedFrom"] !== undefined && result.meta["continuedFromTokenIds"] === undefined)
+      meta["retokenized"] = true;
     const added = this.session.mutate((l) =>
       addCandidates(
         l,

@@ -23,6 +23,7 @@ describe("LocalGenerator on stories260K", () => {
         expect(t.logprob).toBeLessThan(0);
         sum += t.logprob!;
         const tops = t.top!.map((x) => x.logprob);
+        for (const alt of t.top!) expect(Number.isInteger(alt.id)).toBe(true);
         expect(tops).toHaveLength(5);
         expect(tops).toEqual([...tops].sort((a, b) => b - a));
         // The sampled token's logprob cannot beat the most likely alternative.
@@ -60,6 +61,30 @@ describe("LocalGenerator on stories260K", () => {
     const window = second.meta.promptWindow as { evaluatedTokens: number; totalTokens: number };
     expect(window.totalTokens).toBeGreaterThan(20);
     expect(window.evaluatedTokens).toBeLessThanOrEqual(first.candidates[0]!.tokens!.length + 2 + 8);
+  });
+
+  it("continues from the tail's token ids as given, and from the text when they cannot be this model's", async () => {
+    const head = "Once upon a time, there was a";
+    const words = " little girl";
+    // Ids the tokeniser would never give for this text (one per character): the engine must take them as they are.
+    const spelled: number[] = [];
+    for (const ch of words) spelled.push(...(await generator.tokenize(ch)).slice(-1));
+    const usual = await generator.tokenize(words);
+    expect(spelled.length).toBeGreaterThan(usual.length);
+    const headTokens = (await generator.tokenize(head)).length;
+    const step = { ...base, n: 2, prompt: head + words, seed: 3 };
+    const byIds = await generator.generate({ ...step, tail: { text: words, tokenIds: spelled } });
+    expect(byIds.meta.continuedFromTokenIds).toBe(spelled.length);
+    expect((byIds.meta.promptWindow as { totalTokens: number }).totalTokens).toBe(headTokens + spelled.length);
+    // An id beyond the vocabulary (another model's) or a tail that does not end the prompt: the text is tokenised.
+    for (const tail of [
+      { text: words, tokenIds: [...usual.slice(0, -1), 512] },
+      { text: " other", tokenIds: usual },
+    ]) {
+      const byText = await generator.generate({ ...step, tail });
+      expect(byText.meta.continuedFromTokenIds).toBeUndefined();
+      expect(byText.candidates).toHaveLength(2);
+    }
   });
 
   it("keeps the tail of a text longer than the context", async () => {

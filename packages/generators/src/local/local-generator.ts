@@ -8,6 +8,7 @@ import {
   type GeneratedCandidate,
   type Generator,
   type GeneratorCapabilities,
+  type PromptTail,
   type Token,
 } from "@loom/core";
 import { seededRandom, serialQueue } from "@loom/core/internal";
@@ -135,7 +136,10 @@ export class LocalGenerator implements Generator {
     const { model, main, workers, contextSize } = loaded;
     const prompt = promptOf(request);
     const bos = model.tokens.bos !== null && model.tokens.shouldPrependBosToken ? [model.tokens.bos] : [];
-    const all = model.tokenize(prompt);
+    const tail = usableTail(prompt, request.tail, loaded.vocabularySize);
+    const all = tail
+      ? [...model.tokenize(prompt.slice(0, prompt.length - tail.text.length)), ...(tail.tokenIds as LlamaToken[])]
+      : model.tokenize(prompt);
     const capacity = contextSize - request.maxTokens - bos.length;
     if (capacity < 1) {
       throw new GeneratorError(
@@ -203,6 +207,7 @@ export class LocalGenerator implements Generator {
           seed,
           logprobMeaning: LOCAL_LOGPROB_MEANING,
           contextSize,
+          ...(tail ? { continuedFromTokenIds: tail.tokenIds.length } : {}),
           promptWindow: {
             startToken: start,
             totalTokens: all.length,
@@ -271,6 +276,7 @@ export class LocalGenerator implements Generator {
                 top: distribution.slice(0, topK).map(([id, p]) => ({
                   text: model.detokenize([id as LlamaToken], false, context),
                   logprob: Math.log(p),
+                  id,
                 })),
               }
             : {}),
@@ -323,6 +329,17 @@ async function alignSequence(sequence: LlamaContextSequence, tokens: LlamaToken[
     await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
   if (keep < tokens.length) await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(keep));
   return keep;
+}
+
+/**
+ * The request's tail when this engine can continue from its ids: it ends the prompt and every id is one of
+ * this model's (ids from another model would read as other words). Otherwise null: the text is tokenised.
+ */
+function usableTail(prompt: string, tail: PromptTail | undefined, vocabularySize: number | null): PromptTail | null {
+  if (!tail || tail.tokenIds.length === 0 || !prompt.endsWith(tail.text)) return null;
+  for (const id of tail.tokenIds)
+    if (!Number.isInteger(id) || id < 0 || (vocabularySize !== null && id >= vocabularySize)) return null;
+  return tail;
 }
 
 function stopAt(text: string, stop: string[] | undefined): number | null {

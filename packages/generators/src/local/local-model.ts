@@ -40,6 +40,8 @@ export interface LoadedLocalModel {
   workers: LlamaContextSequence[];
   contextSize: number;
   threads: number;
+  /** Token ids run from 0 to this (exclusive); null when the file does not list its tokens. */
+  vocabularySize: number | null;
 }
 
 export function defaultThreads(): number {
@@ -93,7 +95,9 @@ export async function loadLocalModel(options: LocalModelOptions): Promise<Loaded
     });
     const main = context.getSequence();
     const workers = Array.from({ length: parallel }, () => context.getSequence());
-    return { llama, model, context, main, workers, contextSize: context.contextSize, threads };
+    const listed: unknown = model.fileInfo.metadata.tokenizer?.ggml?.tokens;
+    const vocabularySize = Array.isArray(listed) ? listed.length : null;
+    return { llama, model, context, main, workers, contextSize: context.contextSize, threads, vocabularySize };
   } catch (error) {
     throw new GeneratorError(
       "model_load",
