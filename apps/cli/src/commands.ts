@@ -32,6 +32,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry("resume", "continue a session where it stopped", () => import("./commands/resume.js")),
   entry("show", "print the text of the current path", () => import("./commands/show.js")),
   entry("tree", "draw the tree around the tip, current path marked", () => import("./commands/tree.js")),
+  entry(
+    "tokens",
+    "list a node's tokens and alternatives (--divergences: unlikely tokens on the path)",
+    () => import("./commands/tokens.js"),
+  ),
   entry("decisions", "list the last decisions with reasons and logprob gaps", () => import("./commands/decisions.js")),
   entry("rejected", "list the candidates rejected at a node", () => import("./commands/rejected.js")),
   entry("divergences", "decisions that went against the base model", () => import("./commands/divergences.js")),
@@ -54,6 +59,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   ...treeWork([
     ["edit", "rewrite a node's text (a new version beside it; the original stays)", "edit"],
     ["split", "split a node in two at a character offset", "split"],
+    ["branch", "branch inside a node at a token: an alternative the model offered there, or your text", "branch"],
     ["merge", "merge a node with its single child", "merge"],
     ["prune", "hide a subtree from views and exports (--restore shows it)", "prune"],
     ["move", "move a subtree under another node", "move"],

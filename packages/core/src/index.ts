@@ -77,6 +77,14 @@ export {
   rejectedAt,
 } from "./queries.js";
 export type { LoomStats } from "./queries.js";
+export {
+  DEFAULT_TOKEN_DIVERGENCE_PROBABILITY,
+  argmaxOf,
+  leftArgmax,
+  pathSegments,
+  tokenDivergences,
+} from "./token-queries.js";
+export type { PathSegment, TokenDivergence } from "./token-queries.js";
 export { sessionSummary } from "./session-summary.js";
 export type { SessionState, SessionSummary } from "./session-summary.js";
 export { SelectorDecisionSchema, selectorDecisionJsonSchema } from "./selector-decision.js";

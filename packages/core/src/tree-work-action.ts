@@ -1,9 +1,11 @@
 // One dispatch for the writer's tree work: every surface (CLI, HTTP API, page) names an action as a TreeWork value and applyTreeWork turns it into the one journaled op.
 import { defaultEnv, type LoomEnv } from "./env.js";
+import { LoomError } from "./errors.js";
 import type { Loom } from "./loom.js";
 import type { LoomOp } from "./loom-op.js";
 import {
   bookmarkNode,
+  branchAtToken,
   checkout,
   editNode,
   holdPath,
@@ -23,6 +25,8 @@ import {
 export type TreeWork =
   | { action: "edit"; nodeId: string; text: string }
   | { action: "split"; nodeId: string; offset: number }
+  /** Branch inside a candidate at token `tokenIndex`: the model's alternative `alternative` there, or `text`. */
+  | { action: "branch"; nodeId: string; tokenIndex: number; alternative?: number; text?: string }
   | { action: "merge"; nodeId: string }
   | { action: "prune"; nodeId: string; restore?: boolean }
   | { action: "move"; nodeId: string; parentId: string }
@@ -38,7 +42,7 @@ export type TreeWork =
 
 export type TreeWorkAction = TreeWork["action"];
 
-/** The op that was journaled, and the node an edit or a split made (null for the rest). */
+/** The op that was journaled, and the node an edit, a split or a branch made (null for the rest). */
 export interface TreeWorkResult {
   op: LoomOp;
   madeNodeId: string | null;
@@ -54,6 +58,16 @@ export function applyTreeWork(loom: Loom, work: TreeWork, env: LoomEnv = default
     }
     case "split": {
       const r = splitNode(loom, work.nodeId, work.offset, env);
+      return { op: r.op, madeNodeId: r.nodeId };
+    }
+    case "branch": {
+      if ((work.text === undefined) === (work.alternative === undefined))
+        throw new LoomError(
+          "invalid_operation",
+          "a branch takes either an alternative or a text, not both nor neither",
+        );
+      const choice = work.text !== undefined ? { text: work.text } : { alternative: work.alternative! };
+      const r = branchAtToken(loom, work.nodeId, work.tokenIndex, choice, env);
       return { op: r.op, madeNodeId: r.nodeId };
     }
     case "merge":

@@ -68,7 +68,10 @@ it("an agent asks every query type, branches from a node off the tip, and the de
     // Back to the seed: a new branch beside the first choice.
     (req) => (
       (results.clarifications = lastResult(req)),
-      { body: toolCall("generate_candidates", { parentNodeId: "n_000001" }) }
+      { body: toolCall("query_loom", { queryType: "find_token_divergences", params: { maxProbability: 0.5 } }) }
+    ),
+    (req) => (
+      (results.tokens = lastResult(req)), { body: toolCall("generate_candidates", { parentNodeId: "n_000001" }) }
     ),
     (req) => (
       (results.branch = lastResult(req)),
@@ -99,6 +102,19 @@ it("an agent asks every query type, branches from a node off the tip, and the de
   expect(results.divergences.map((d: { decisionId: string }) => d.decisionId)).toEqual([first.id]);
   expect(results.strong).toEqual([]);
   expect(results.clarifications).toEqual([]);
+  // find_token_divergences: the tokens of " a thread" (probabilities e^-1 and e^-1.5, below 0.5) where the
+  // generator's alternatives listed a likelier favourite.
+  expect(results.tokens).toEqual([
+    { nodeId: first.chosenNodeId, tokenIndex: 0, text: " a", probability: Math.exp(-1), favourite: expect.any(Object) },
+    {
+      nodeId: first.chosenNodeId,
+      tokenIndex: 1,
+      text: " thread",
+      probability: Math.exp(-1.5),
+      favourite: expect.any(Object),
+    },
+  ]);
+  for (const row of results.tokens) expect(row.favourite.probability).toBeGreaterThan(row.probability);
   // generate_candidates at the seed opened a decision there, and the choice moved the text to that branch.
   expect(results.branch.parentNodeId).toBe("n_000001");
   const tip = session.loom.nodes[session.loom.currentPath.at(-1)!]!;

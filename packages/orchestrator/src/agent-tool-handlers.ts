@@ -4,6 +4,7 @@ import {
   changedBriefFields,
   clarifications,
   DEFAULT_DIVERGENCE_THRESHOLD,
+  DEFAULT_TOKEN_DIVERGENCE_PROBABILITY,
   currentTip,
   divergences,
   getNode,
@@ -12,6 +13,7 @@ import {
   lastDecisions,
   LoomError,
   rejectedAt,
+  tokenDivergences,
   type DecisionEvent,
   type Loom,
 } from "@loom/core";
@@ -213,6 +215,18 @@ export function createAgentTools(orch: AgentStepController, signal?: AbortSignal
             return { content: divergences(l, p.threshold ?? DEFAULT_DIVERGENCE_THRESHOLD).map((d) => summarise(d, l)) };
           case "find_clarifications":
             return { content: clarifications(l).map((d) => summarise(d, l)) };
+          case "find_token_divergences":
+            return {
+              content: tokenDivergences(l, {
+                maxProbability: p.maxProbability ?? DEFAULT_TOKEN_DIVERGENCE_PROBABILITY,
+              }).map((t) => ({
+                nodeId: t.nodeId,
+                tokenIndex: t.tokenIndex,
+                text: t.text,
+                probability: Math.exp(t.logprob),
+                favourite: { text: t.argmax.text, probability: Math.exp(t.argmax.logprob) },
+              })),
+            };
         }
       }),
   };

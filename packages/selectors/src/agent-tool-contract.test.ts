@@ -31,6 +31,7 @@ describe("the agent's tools", () => {
       "rejected_at",
       "find_divergences",
       "find_clarifications",
+      "find_token_divergences",
     ]);
     for (const schema of Object.values(defs))
       expect(schema).toMatchObject({ type: "object", additionalProperties: false });

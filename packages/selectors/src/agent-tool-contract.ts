@@ -54,12 +54,13 @@ export const LoomQueryTypeSchema = z.enum([
   "rejected_at",
   "find_divergences",
   "find_clarifications",
+  "find_token_divergences",
 ]);
 
 export const QueryLoomInputSchema = z
   .object({
     queryType: LoomQueryTypeSchema.describe(
-      "last_n_decisions: recent decisions; rejected_at: candidates not chosen under a node; find_divergences: choices far below the base model's favourite; find_clarifications: questions asked so far.",
+      "last_n_decisions: recent decisions; rejected_at: candidates not chosen under a node; find_divergences: choices far below the base model's favourite; find_clarifications: questions asked so far; find_token_divergences: tokens of the current text that were not the base model's favourite and that it gave a low probability.",
     ),
     params: z
       .object({
@@ -71,6 +72,12 @@ export const QueryLoomInputSchema = z
           .describe(
             "find_divergences: logprobGap below this (default -1: at least 1 nat below the base model's favourite).",
           ),
+        maxProbability: z
+          .number()
+          .gt(0)
+          .max(1)
+          .optional()
+          .describe("find_token_divergences: probability below which such a token is listed (default 0.1)."),
       })
       .strict()
       .optional(),

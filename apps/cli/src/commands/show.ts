@@ -1,5 +1,5 @@
 // `loom show`: the text of the current path (or of any node's path).
-import { rootPath, splitSegments } from "@loom/core";
+import { leftArgmax, pathSegments, rootPath, splitSegments } from "@loom/core";
 import { readSessionView } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
 import { resolveNodeRef } from "../session/node-ref.js";
@@ -37,13 +37,46 @@ export default defineCommand({
       description: "show the path ending at this node (id, id prefix, or position on the current path)",
     },
     segments: { type: "boolean", description: "mark where one chosen segment ends and the next begins" },
+    tokens: {
+      type: "boolean",
+      description:
+        "colour each token by its probability and mark where the text left the model's favourite (NO_COLOR: [token|logprob], * marks)",
+    },
   },
   examples: [
     { command: "loom show .loom-sessions/s_1a2b3c", description: "Print the story so far." },
     { command: "loom show story --node n_4f2e", description: "Print the text of another branch, up to that node." },
     { command: "loom show story --json | jq -r .text", description: "The text for a script." },
+    { command: "loom show story --tokens", description: "See where the model hesitated, token by token." },
   ],
   async run({ values, positionals, env, cwd, out }) {
+    if (values.tokens) {
+      // Tokens are in the whole loom, not the digest the plain text is read from.
+      const { readLoom } = await import("../session/read-loom.js");
+      const { renderPathTokens } = await import("../render/tokens.js");
+      const { dir, loom } = await readLoom({ positionals, env, cwd, out });
+      const path = rootPath(
+        loom,
+        values.node === undefined ? loom.currentPath.at(-1)! : resolveNodeRef(loom, values.node, "--node"),
+      );
+      const segments = pathSegments(loom, path);
+      const marked = segments.map((s) => ({
+        ...s,
+        tokens: s.tokens?.map((t) => ({ ...t, leftArgmax: leftArgmax(t) })) ?? null,
+      }));
+      out.result(
+        {
+          session: dir,
+          sessionId: loom.sessionId,
+          node: path.at(-1),
+          path,
+          text: segments.map((s) => s.text).join(""),
+          segments: marked,
+        },
+        () => renderPathTokens(segments, out.colors),
+      );
+      return;
+    }
     const { dir, sessionId, path, text, segments } = await pathOf({ positionals, env, cwd, out }, values.node);
     const tip = path[path.length - 1]!;
     out.result({ session: dir, sessionId, node: tip, path, text }, () => {

@@ -15,6 +15,7 @@ import type { Output } from "../cli/output.js";
 import { snippet } from "../render/snippet.js";
 import { resolveNodeRef } from "../session/node-ref.js";
 import { readLoom } from "../session/read-loom.js";
+import { sessionFirst } from "../session/session-first.js";
 import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { resolveSessionDir } from "../session/session-dir.js";
 
@@ -53,6 +54,8 @@ export function command<O extends OptionsSpec>(spec: {
   positionals: readonly PositionalSpec[];
   options: O;
   examples: { command: string; description: string }[];
+  /** Also take the session before the node (see sessionFirst). */
+  sessionFirst?: boolean;
   build: (
     loom: Loom,
     args: { positionals: Record<string, string | undefined>; values: Record<string, unknown> },
@@ -67,8 +70,9 @@ export function command<O extends OptionsSpec>(spec: {
     options: spec.options,
     examples: spec.examples,
     async run(ctx) {
-      await change(ctx, (loom, node) =>
-        spec.build(loom, { positionals: ctx.positionals, values: ctx.values as Record<string, unknown> }, node),
+      const positionals = spec.sessionFirst ? sessionFirst(ctx.positionals, ctx.cwd) : ctx.positionals;
+      await change({ ...ctx, positionals }, (loom, node) =>
+        spec.build(loom, { positionals, values: ctx.values as Record<string, unknown> }, node),
       );
     },
   });
@@ -117,6 +121,48 @@ export const split = command({
       work: { action: "split", nodeId: id, offset },
       said: (loom, r) =>
         `split ${id}: ${JSON.stringify(loom.nodes[id]!.text)} | ${JSON.stringify(loom.nodes[r.madeNodeId!]!.text)} (new node ${r.madeNodeId})`,
+    };
+  },
+});
+
+export const branch = command({
+  name: "branch",
+  summary: "branch inside a node at a token: an alternative the model offered there, or your text",
+  description:
+    "The new node is the node's tokens before --at, then alternative --alt (as `loom tokens` numbers them) or " +
+    "--text; a sibling of the node, recorded as your choice, and the new tip. The session may come before the node.",
+  sessionFirst: true,
+  positionals: [{ name: "node", description: NODE, required: true }],
+  options: {
+    at: { type: "number", integer: true, min: 0, valueName: "K", description: "the token to replace (0 = the first)" },
+    alt: { type: "number", integer: true, min: 0, valueName: "J", description: "the alternative to put there" },
+    text: { type: "string", valueName: "T", description: "your text to put there instead" },
+  },
+  examples: [
+    { command: "loom tokens story -1", description: "See the tip's tokens and their alternatives first." },
+    { command: "loom branch story -1 --at 2 --alt 1", description: "Take the second alternative at the third token." },
+    {
+      command: 'loom branch story n_4f2e --at 0 --text " Suddenly"',
+      description: "Your own words at the first token.",
+    },
+  ],
+  build: (_loom, { values, positionals }, node) => {
+    const id = node(positionals.node!, "<node>");
+    const at = values.at as number | undefined;
+    const alt = values.alt as number | undefined;
+    const text = values.text as string | undefined;
+    if (at === undefined)
+      throw new UsageError("--at K is required: the index of the token to branch at (see `loom tokens`)");
+    if ((alt === undefined) === (text === undefined)) throw new UsageError("give one of --alt J or --text T");
+    return {
+      work: {
+        action: "branch",
+        nodeId: id,
+        tokenIndex: at,
+        ...(alt !== undefined ? { alternative: alt } : { text: text! }),
+      },
+      said: (loom, r) =>
+        `branched ${id} at token ${at} as ${r.madeNodeId}: ${JSON.stringify(loom.nodes[r.madeNodeId!]!.text)}; it is the tip (loom run continues from it)`,
     };
   },
 });
