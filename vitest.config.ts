@@ -11,7 +11,10 @@ export default defineConfig({
       { find: /^@loom\/(core|io|generators|selectors)\/internal$/, replacement: src("./packages/$1/src/internal.ts") },
       { find: /^@loom\/testkit$/, replacement: src("./packages/testkit/src/index.ts") },
       { find: /^@loom\/server$/, replacement: src("./apps/server/src/index.ts") },
-      { find: /^@loom\/(core|io|generators|selectors|orchestrator)$/, replacement: src("./packages/$1/src/index.ts") },
+      {
+        find: /^@loom\/(core|io|generators|selectors|orchestrator|analysis)$/,
+        replacement: src("./packages/$1/src/index.ts"),
+      },
     ],
   },
   test: {

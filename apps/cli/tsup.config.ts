@@ -6,7 +6,7 @@ import type { Plugin } from "esbuild";
 import { defineConfig } from "tsup";
 
 /** The workspace packages the binary carries, built from their sources (the server stays a package: it serves its own files). */
-const BUNDLED = ["core", "io", "generators", "selectors", "orchestrator"];
+const BUNDLED = ["core", "io", "generators", "selectors", "orchestrator", "analysis"];
 const packages = fileURLToPath(new URL("../../packages", import.meta.url));
 
 /** Each name a package entry file (src/index.ts, src/internal.ts) exports, and the source file that defines it. */

@@ -1,4 +1,5 @@
 // A stranger's ESM program against the published .d.ts: build a loom, run a scripted session through the orchestrator, read it back.
+import { analyzeSessions, type AnalysisReport } from "@loom/analysis";
 import { addCandidates, createLoom, currentText, SelectorConfigSchema, type Loom } from "@loom/core";
 import { createGenerator, GeneratorError } from "@loom/generators";
 import { ScriptedGenerator } from "@loom/generators/test";
@@ -21,6 +22,8 @@ export async function run(): Promise<RunResult> {
   orchestrator.on((event: OrchestratorEvent) => void event.type);
   return orchestrator.run({ maxSteps: 1 });
 }
+
+export const analyze = (dirs: string[]): Promise<AnalysisReport> => analyzeSessions(dirs, { groupBy: ["selector"] });
 
 export const used = [
   firstCandidate,

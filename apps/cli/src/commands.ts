@@ -56,6 +56,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     () => import("./commands/brief.js"),
   ),
   entry("stats", "counts, mean logprob gap, tokens and cost", () => import("./commands/stats.js")),
+  entry(
+    "analyze",
+    "aggregate many sessions: acceptance, gaps, clarifications, diversity, usage",
+    () => import("./commands/analyze.js"),
+  ),
   ...treeWork([
     ["edit", "rewrite a node's text (a new version beside it; the original stays)", "edit"],
     ["split", "split a node in two at a character offset", "split"],

@@ -16,6 +16,7 @@ const COMMANDS = [
   "divergences",
   "clarifications",
   "stats",
+  "analyze",
   "export",
   "import",
   "model pull",

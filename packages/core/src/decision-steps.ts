@@ -2,8 +2,10 @@
 import type { DecisionEvent } from "./decision-event.js";
 import type { Loom } from "./loom.js";
 
-/** A memoised depth lookup: each node's depth is computed once, however many decisions ask. */
-export function stepCounter(loom: Loom): (parentNodeId: string) => number {
+/** A memoised depth lookup: each node's depth is computed once, however many decisions ask. Only the nodes' parent links are read. */
+export function stepCounter(loom: {
+  nodes: Readonly<Record<string, { parentId: string | null } | undefined>>;
+}): (parentNodeId: string) => number {
   const depth = new Map<string, number>();
   return (parentNodeId) => {
     const chain: string[] = [];

@@ -1,4 +1,5 @@
 // Maps the packages' typed errors (and common system errors) to user-facing failures; anything else is a bug.
+import type { AnalysisErrorCode } from "@loom/analysis";
 import { LoomBaseError, type LoomErrorCode } from "@loom/core";
 import { type GeneratorErrorCode, isAbortError } from "@loom/generators";
 import type { IoErrorCode } from "@loom/io";
@@ -13,7 +14,8 @@ export type PackageErrorCode =
   | IoErrorCode
   | GeneratorErrorCode
   | SelectorErrorCode
-  | OrchestratorErrorCode;
+  | OrchestratorErrorCode
+  | AnalysisErrorCode;
 
 /** What the user can do, by error code, where the error itself carries no hint. */
 export const ERROR_HINTS: Partial<Record<PackageErrorCode, string>> = {

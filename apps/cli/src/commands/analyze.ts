@@ -1,0 +1,91 @@
+// `loom analyze`: many sessions as research data — acceptance, logprob gaps, clarifications, diversity, length and usage, grouped.
+import { defineCommand } from "../cli/define-command.js";
+import { FailureError, UsageError } from "../cli/exit-error.js";
+
+export default defineCommand({
+  name: "analyze",
+  summary: "aggregate many sessions: acceptance, gaps, clarifications, diversity, usage",
+  description: [
+    "Reads session directories, directories holding sessions (searched to any depth) and quoted glob",
+    "patterns, read-only. Per group: acceptance (share of choices of the base model's favourite, gap 0),",
+    "the logprob gap's distribution, divergences below --threshold, clarifications and what hinged on",
+    "them, candidate diversity per step, and per session-level group how pieces ended, their length and",
+    "the model usage and cost each run saved. Group keys: selector, generator, brief, preset, session,",
+    "position (where in the piece, in --buckets parts) and chooser (who made the decision).",
+  ].join("\n"),
+  positionals: [{ name: "paths", description: "sessions, directories of sessions, or glob patterns", required: true }],
+  acceptsRest: true,
+  options: {
+    "group-by": {
+      type: "string",
+      valueName: "KEYS",
+      description: "comma-separated: selector, generator, brief, preset, session, position, chooser",
+    },
+    threshold: {
+      type: "number",
+      max: 0,
+      default: -1,
+      valueName: "X",
+      description: "logprob gap below which a choice counts as a divergence",
+    },
+    buckets: {
+      type: "number",
+      integer: true,
+      min: 1,
+      max: 100,
+      default: 5,
+      valueName: "N",
+      description: "parts of the piece for --group-by position and the along-the-piece numbers",
+    },
+    csv: { type: "boolean", description: "the table as CSV on stdout (one row per group, then all)" },
+  },
+  examples: [
+    { command: "loom analyze sessions/", description: "One row per session under sessions/, then the total." },
+    {
+      command: "loom analyze sessions/ --group-by selector",
+      description: "Does one selector fight the base model more than another?",
+    },
+    {
+      command: "loom analyze 'runs/*/' --group-by chooser,position --json",
+      description: "Where in a piece humans and LLM judges part from the model, as JSON.",
+    },
+    { command: "loom analyze a b c --group-by brief --csv > briefs.csv", description: "A sheet per brief." },
+  ],
+  async run({ values, positionals, rest, out, cwd }) {
+    if (values.csv && values.json) throw new UsageError("--csv and --json: choose one output format");
+    // Loaded here, not at the top: no other command pays for the analysis package.
+    const { AnalysisError, analyzeSessions, parseGroupBy, reportCsv } = await import("@loom/analysis");
+    let groupBy: ReturnType<typeof parseGroupBy> = [];
+    try {
+      if (values["group-by"] !== undefined) groupBy = parseGroupBy(values["group-by"]);
+    } catch (error) {
+      if (!AnalysisError.isInstance(error)) throw error;
+      throw new UsageError(`--group-by: ${error.message}`, error.hint);
+    }
+    const paths = [positionals.paths!, ...rest];
+    const report = await analyzeSessions(paths, {
+      cwd,
+      groupBy,
+      threshold: values.threshold,
+      positionBuckets: values.buckets,
+      onProgress: (done, total) => {
+        if (total >= 20 && done % 10 === 0) out.progress(`read ${done}/${total} sessions`);
+      },
+    });
+    out.done();
+    for (const w of report.warnings) out.warn(w);
+    for (const s of report.skipped) out.warn(`skipped ${s.path}: ${s.error}`);
+    if (values.csv) {
+      out.streamResult();
+      out.write(reportCsv(report));
+    } else {
+      const { renderAnalysis } = await import("../render/analysis-table.js");
+      out.result(report, () => renderAnalysis(report, out.colors, out.columns));
+    }
+    if (report.skipped.length > 0)
+      throw new FailureError(
+        `${report.skipped.length} of ${report.skipped.length + report.perSession.length} sessions could not be read`,
+        report.perSession.length ? "the numbers above leave them out; see the warnings" : "see the warnings above",
+      );
+  },
+});

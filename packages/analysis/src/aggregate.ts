@@ -1,0 +1,97 @@
+// Groups sessions' facts by the chosen keys and computes each group's stats, the overall stats and each session's.
+import { DEFAULT_DIVERGENCE_THRESHOLD } from "@loom/core";
+import {
+  decisionKeyValue,
+  isDecisionKey,
+  sessionKeyValue,
+  type DecisionGroupKey,
+  type GroupKey,
+  type SessionGroupKey,
+} from "./group-keys.js";
+import { aggregateOptionsChecked, type AnalyzeOptions } from "./analyze-options.js";
+import { groupStats, type GroupMembers, type GroupStats } from "./group-stats.js";
+import type { SessionFacts } from "./session-facts.js";
+
+export interface SkippedSession {
+  path: string;
+  error: string;
+}
+
+export interface AnalysisReport {
+  groupBy: GroupKey[];
+  threshold: number;
+  positionBuckets: number;
+  overall: GroupStats;
+  groups: GroupStats[];
+  perSession: GroupStats[];
+  /** Sessions that could not be read, with why (the rest are analysed). */
+  skipped: SkippedSession[];
+  warnings: string[];
+}
+
+function grouped(
+  sessions: readonly SessionFacts[],
+  keys: readonly GroupKey[],
+  buckets: number,
+): Map<string, GroupMembers> {
+  const sessionKeys = keys.filter((k): k is SessionGroupKey => !isDecisionKey(k));
+  const decisionKeys = keys.filter((k): k is DecisionGroupKey => isDecisionKey(k));
+  const groups = new Map<string, GroupMembers>();
+  const memberOf = (values: Record<string, string>) => {
+    const label = keys.map((k) => values[k]).join(" · ") || "all";
+    const id = JSON.stringify(keys.map((k) => values[k]));
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { key: values, label, sessions: new Set(), decisions: [] }));
+    return g;
+  };
+  for (const s of sessions) {
+    const base: Record<string, string> = {};
+    for (const k of sessionKeys) base[k] = sessionKeyValue(k, s);
+    if (decisionKeys.length === 0) {
+      const g = memberOf(base);
+      g.sessions.add(s);
+      for (const d of s.decisions) g.decisions.push({ session: s, d });
+      continue;
+    }
+    for (const d of s.decisions) {
+      const values = { ...base };
+      for (const k of decisionKeys) values[k] = decisionKeyValue(k, d, buckets);
+      const g = memberOf(values);
+      g.sessions.add(s);
+      g.decisions.push({ session: s, d });
+    }
+  }
+  return groups;
+}
+
+/** The report over already-read sessions. */
+export function analyzeFacts(
+  sessions: readonly SessionFacts[],
+  options: AnalyzeOptions = {},
+  skipped: SkippedSession[] = [],
+): AnalysisReport {
+  aggregateOptionsChecked(options);
+  const groupBy = [...(options.groupBy ?? [])];
+  const threshold = options.threshold ?? DEFAULT_DIVERGENCE_THRESHOLD;
+  const positionBuckets = options.positionBuckets ?? 5;
+  const stats = (keys: readonly GroupKey[]) =>
+    [...grouped(sessions, keys, positionBuckets).values()]
+      .map((g) => groupStats(g, { threshold, positionBuckets, sessionLevel: !keys.some((k) => isDecisionKey(k)) }))
+      .sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  const overall =
+    stats([])[0] ??
+    groupStats(
+      { key: {}, label: "all", sessions: new Set(), decisions: [] },
+      { threshold, positionBuckets, sessionLevel: true },
+    );
+  return {
+    groupBy,
+    threshold,
+    positionBuckets,
+    overall,
+    groups: groupBy.length ? stats(groupBy) : [],
+    perSession: stats(["session"]),
+    skipped,
+    warnings: sessions.flatMap((s) => s.warnings.map((w) => `${s.dir}: ${w}`)),
+  };
+}

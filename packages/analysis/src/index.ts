@@ -1,0 +1,25 @@
+// @loom/analysis: many sessions read as research data — grouped aggregates of decisions, gaps, clarifications, diversity and usage.
+export { analyzeSessions, loadSessionFacts } from "./analyze-sessions.js";
+export type { LoadOptions } from "./analyze-sessions.js";
+export { analyzeFacts } from "./aggregate.js";
+export type { AnalysisReport, SkippedSession } from "./aggregate.js";
+export { parseGroupBy } from "./analyze-options.js";
+export type { AnalyzeOptions } from "./analyze-options.js";
+export { AnalysisError } from "./analysis-error.js";
+export type { AnalysisErrorCode } from "./analysis-error.js";
+export { findSessionDirs } from "./find-sessions.js";
+export { readSessionFacts } from "./read-session-facts.js";
+export type {
+  ClarificationFacts,
+  DecisionFacts,
+  ModelUsageTotals,
+  SessionFacts,
+  StopKind,
+} from "./session-facts.js";
+export { GROUP_KEYS } from "./group-keys.js";
+export type { GroupKey } from "./group-keys.js";
+export type { ClarificationRow, GroupStats, PositionStats, UsageRow } from "./group-stats.js";
+export { GAP_BIN_EDGES, quantile } from "./distribution.js";
+export type { HistogramBin, Summary } from "./distribution.js";
+export { reportCsv, reportRows } from "./report-rows.js";
+export type { Cell, ReportRows } from "./report-rows.js";

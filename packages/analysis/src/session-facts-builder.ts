@@ -1,0 +1,130 @@
+// Turns a session's records (compact nodes, decisions, settings) into SessionFacts: positions, diversity, stop kind, length.
+import {
+  SAMPLING_PRESETS,
+  stepCounter,
+  type Brief,
+  type DecisionEvent,
+  type LoomNode,
+  type SessionConfig,
+} from "@loom/core";
+import { overlapUnits, stepDiversity } from "./candidate-diversity.js";
+import type { DecisionFacts, ModelUsageTotals, SessionFacts, StopKind } from "./session-facts.js";
+
+/** What analysis keeps of a node while a session is read: no logprobs, no alternatives, no provenance. */
+export interface NodeLite {
+  parentId: string | null;
+  text: string;
+  tokenTexts: string[] | null;
+  origin: LoomNode["origin"];
+}
+
+/** The loom's fields besides its nodes and decisions that the facts need. */
+export interface FactsHead {
+  sessionId: string;
+  currentPath: string[];
+  brief: Brief;
+  config: SessionConfig;
+}
+
+/** The preset whose sampling values the generator settings equal exactly, or "custom". */
+export function presetOf(generator: SessionConfig["generator"]): string {
+  for (const [name, p] of Object.entries(SAMPLING_PRESETS)) {
+    if (
+      generator.segmentTokens === p.segmentTokens &&
+      generator.branchingFactor === p.branchingFactor &&
+      generator.temperature === p.temperature &&
+      generator.topP === p.topP
+    )
+      return name;
+  }
+  return "custom";
+}
+
+/** Tokens of a node as the token budget counts them (core's nodeTokenCount, on the compact node). */
+const tokenCount = (n: NodeLite) => (n.origin === "seed" ? 0 : (n.tokenTexts?.length ?? Math.ceil(n.text.length / 4)));
+
+function stopOf(head: FactsHead, decisions: DecisionEvent[], tokens: number): SessionFacts["stop"] {
+  const tip = head.currentPath[head.currentPath.length - 1];
+  const pending = decisions.find((d) => d.action === "clarify");
+  if (pending) return { kind: "awaiting-clarification", reason: pending.clarificationQuestion };
+  const openAtTip = decisions.some((d) => d.action === null && d.parentNodeId === tip);
+  const stopped = decisions.filter((d) => d.action === "stop" && d.parentNodeId === tip);
+  const last = stopped.sort((a, b) => ((a.resolvedAt ?? "") < (b.resolvedAt ?? "") ? -1 : 1)).at(-1);
+  let kind: StopKind = "open";
+  if (last && !openAtTip) kind = "selector";
+  else if (tokens >= head.config.maxTokensTotal) kind = "max-tokens";
+  else if (head.config.maxSteps !== null && head.currentPath.length - 1 >= head.config.maxSteps) kind = "max-steps";
+  return { kind, reason: kind === "selector" ? (last?.reason ?? null) : null };
+}
+
+export function factsOf(input: {
+  dir: string;
+  head: FactsHead;
+  /** By id (a record without a prototype, so any id is a plain key). */
+  nodes: Readonly<Record<string, NodeLite>>;
+  decisions: DecisionEvent[];
+  usage: ModelUsageTotals[] | null;
+  warnings: string[];
+}): SessionFacts {
+  const { head, nodes } = input;
+  const stepOf = stepCounter({ nodes });
+  const steps = head.currentPath.length - 1;
+  let pathTokens = 0;
+  let chars = 0;
+  for (const id of head.currentPath) {
+    const n = nodes[id];
+    if (!n) continue;
+    pathTokens += tokenCount(n);
+    chars += n.text.length;
+  }
+  let generatedTokens = 0;
+  for (const id in nodes) if (nodes[id]!.origin === "generated") generatedTokens += tokenCount(nodes[id]!);
+  const decisions: DecisionFacts[] = input.decisions.map((d) => {
+    const step = d.parentNodeId in nodes ? stepOf(d.parentNodeId) : 1;
+    const offered = d.candidateNodeIds.flatMap((id) => {
+      const n = nodes[id];
+      return n ? [{ text: n.text, units: overlapUnits(n.text, n.tokenTexts) }] : [];
+    });
+    const diversity = stepDiversity(offered);
+    return {
+      id: d.id,
+      step,
+      // The step's middle: with n steps, the first sits at 1/2n and the last at 1 − 1/2n, symmetric in the piece.
+      position: steps > 0 ? Math.min(1, (step - 0.5) / steps) : 0,
+      action: d.action,
+      chosenBy: d.chosenBy,
+      reason: d.reason,
+      maxLogprob: d.maxLogprob,
+      chosenLogprob: d.chosenLogprob,
+      logprobGap: d.logprobGap,
+      candidates: d.candidateNodeIds.length,
+      distinctTexts: diversity.distinctTexts,
+      meanPairwiseOverlap: diversity.meanPairwiseOverlap,
+      clarification:
+        d.clarificationQuestion === null
+          ? null
+          : {
+              question: d.clarificationQuestion,
+              whatHingesOnIt: d.whatHingesOnIt,
+              candidatesInTension: d.candidatesInTension ?? [],
+              humanResponse: d.humanResponse,
+            },
+    };
+  });
+  decisions.sort((a, b) => a.step - b.step);
+  const { generator, selector } = head.config;
+  return {
+    dir: input.dir,
+    sessionId: head.sessionId,
+    briefTitle: head.brief.title ? head.brief.title : null,
+    generator: { provider: generator.provider, model: generator.model },
+    selector: { mode: selector.mode, model: selector.model },
+    preset: presetOf(generator),
+    stop: stopOf(head, input.decisions, pathTokens),
+    piece: { steps, tokens: pathTokens, chars },
+    generatedTokens,
+    usage: input.usage,
+    decisions,
+    warnings: input.warnings,
+  };
+}
