@@ -84,6 +84,8 @@ export default defineConfig({
   // uses (the packages declare no side effects): `loom show` loads neither zod nor an SDK. Third-party
   // packages stay external (dependencies of this package).
   noExternal: BUNDLED.map((name) => new RegExp(`^@loom/${name}(/internal)?$`)),
+  // The charts' optional dependencies are loaded at run time when installed (tsup bundles optional ones otherwise).
+  external: ["vega", "vega-lite", "@resvg/resvg-js"],
   esbuildPlugins: [directImports],
   esbuildOptions(options) {
     options.alias = Object.fromEntries(BUNDLED.map((name) => [`@loom/${name}`, resolve(packages, name, "src")]));

@@ -61,6 +61,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     "aggregate many sessions: acceptance, gaps, clarifications, diversity, usage",
     () => import("./commands/analyze.js"),
   ),
+  entry(
+    "export-pairs",
+    "write recorded choices as preference pairs (JSONL for DPO training)",
+    () => import("./commands/export-pairs.js"),
+  ),
   ...treeWork([
     ["edit", "rewrite a node's text (a new version beside it; the original stays)", "edit"],
     ["split", "split a node in two at a character offset", "split"],

@@ -89,4 +89,96 @@ describe.skipIf(!existsSync(MODEL))("loom analyze", () => {
     expect(damaged.stderr).toMatch(/skipped .*cut: .*loom\.json/);
     expect(damaged.stderr).toContain("1 of 2 sessions could not be read");
   });
+
+  it("export-pairs writes DPO-shaped JSON lines to a file or stdout, filtered by chooser", async () => {
+    const file = join(corpus.root, "pairs.jsonl");
+    const written = await loom(
+      ["export-pairs", tree, "--chooser", "selector_llm", "--pairs", "one", "-o", file, "--json"],
+      {
+        dir: corpus.root,
+      },
+    );
+    expect(written.code).toBe(0);
+    const summary = JSON.parse(written.stdout);
+    const lines = readFileSync(file, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const judged = looms
+      .flatMap((l) => Object.values(l.decisions))
+      .filter((d) => d.action === "choose" && d.chosenBy === "selector_llm");
+    expect(summary).toMatchObject({ file, pairs: lines.length, sessions: 4 });
+    // One per judged decision, unless every rejected candidate repeated the chosen text.
+    expect(lines.length).toBeGreaterThan(judged.length - 3);
+    expect(lines.length).toBeLessThanOrEqual(judged.length);
+    for (const l of lines) {
+      expect(Object.keys(l)).toEqual(["prompt", "chosen", "rejected", "metadata"]);
+      expect(l.prompt.startsWith("Brief:\nTitle: The dog\n\nOnce upon a time")).toBe(true);
+      expect(l.metadata.chooser).toBe("selector_llm");
+    }
+    const piped = await loom(["export-pairs", tree, "--chooser", "selector_llm", "--pairs", "one"], {
+      dir: corpus.root,
+    });
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toBe(readFileSync(file, "utf8"));
+    expect(piped.stderr).toContain(`${lines.length} pairs from 4 sessions`);
+
+    const bad = await loom(["export-pairs", tree, "--chooser", "robot"], { dir: corpus.root });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--chooser: unknown chooser "robot"');
+    const nowhere = join(corpus.root, "no-such-dir", "pairs.jsonl");
+    const failed = await loom(["export-pairs", tree, "-o", nowhere], { dir: corpus.root });
+    expect(failed.code).toBe(1);
+    expect(existsSync(nowhere)).toBe(false);
+  });
+
+  it("--plot draws SVG whose marks carry the table's numbers, and PNG", async () => {
+    const svgFile = join(corpus.root, "charts.svg");
+    const r = await loom(["analyze", tree, "--group-by", "selector", "--plot", svgFile, "--json"], {
+      dir: corpus.root,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`drew the charts to ${svgFile} (svg`);
+    const report = JSON.parse(r.stdout);
+    const svg = readFileSync(svgFile, "utf8");
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
+    // Each drawn mark's aria-label lists its data ("range: 0; share: 0.5; group: auto; count: 3").
+    const marks = [...svg.matchAll(/aria-label="([^"]*)"/g)]
+      .map((m) =>
+        m[1]!
+          .replace(/&#39;/g, "'")
+          .replace(/&quot;/g, '"')
+          .replace(/&amp;/g, "&"),
+      )
+      .filter((l) => l.includes("group: "))
+      .map((l) => Object.fromEntries(l.split("; ").map((kv) => kv.split(": ") as [string, string])));
+    for (const g of report.groups) {
+      const bars = marks.filter((m) => m["group"] === g.label && m["share"] !== undefined);
+      expect(bars.map((b) => [b["range"], Number(b["count"])])).toEqual(
+        g.gapHistogram.map((b: { label: string; count: number }) => [b.label, b.count]),
+      );
+      for (const b of bars) expect(Number(b["share"])).toBeCloseTo(Number(b["count"]) / g.withGap, 12);
+      const accept = marks.filter((m) => m["group"] === g.label && m["acceptance"] !== undefined);
+      const along = g.alongPiece.filter((p: { acceptance: number | null }) => p.acceptance !== null);
+      expect(accept.map((a) => [a["position"], Number(a["acceptance"])])).toEqual(
+        along.map((p: { label: string; acceptance: number }) => [p.label, p.acceptance]),
+      );
+      const gaps = marks.filter((m) => m["group"] === g.label && m["meanGap"] !== undefined);
+      expect(gaps.map((a) => Number(a["meanGap"]))).toEqual(along.map((p: { meanGap: number }) => p.meanGap));
+    }
+
+    const pngFile = join(corpus.root, "charts.png");
+    const png = await loom(["analyze", tree, "--plot", pngFile], { dir: corpus.root });
+    expect(png.code).toBe(0);
+    const bytes = readFileSync(pngFile);
+    expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    // IHDR: width and height, big-endian, right after the signature and the chunk header.
+    expect(bytes.readUInt32BE(16)).toBeGreaterThan(400);
+    expect(bytes.readUInt32BE(20)).toBeGreaterThan(400);
+
+    const wrong = await loom(["analyze", tree, "--plot", join(corpus.root, "charts.pdf")], { dir: corpus.root });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("must end in .svg or .png");
+  });
 });

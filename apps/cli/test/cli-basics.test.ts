@@ -17,6 +17,7 @@ const COMMANDS = [
   "clarifications",
   "stats",
   "analyze",
+  "export-pairs",
   "export",
   "import",
   "model pull",

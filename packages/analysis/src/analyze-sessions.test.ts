@@ -1,10 +1,19 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Loom } from "@loom/core";
+import { nodeText, type Loom } from "@loom/core";
 import { readSession } from "@loom/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AnalysisError, analyzeSessions, reportCsv, type AnalysisReport, type GroupStats } from "./index.js";
+import {
+  AnalysisError,
+  analyzeSessions,
+  exportPairs,
+  reportCsv,
+  type AnalysisReport,
+  type GroupStats,
+  type PairOptions,
+  type PreferencePair,
+} from "./index.js";
 import { buildCorpus, MODEL, type Corpus } from "./test-support/real-sessions.js";
 
 /** Every file under dir with its bytes' hash and mtime: the analysis must change none. */
@@ -200,5 +209,74 @@ describe.skipIf(!existsSync(MODEL))("analysis over sessions from the real loop (
     await expect(analyzeSessions([corpus.root], { groupBy: ["colour" as never] })).rejects.toThrow(
       /unknown group key "colour"/,
     );
+  });
+
+  const pairsOf = async (paths: string[], options: PairOptions = {}) => {
+    const pairs: PreferencePair[] = [];
+    const result = await exportPairs(paths, (p) => void pairs.push(p), options);
+    return { pairs, result };
+  };
+
+  it("exports every choice against each differently-worded rejection, prompt = brief + text before the decision", async () => {
+    const loom = looms.judgeStop;
+    const { pairs, result } = await pairsOf([corpus.dirs.judgeStop]);
+    let want = 0;
+    for (const d of Object.values(loom.decisions)) {
+      if (d.action !== "choose") continue;
+      const chosen = loom.nodes[d.chosenNodeId!]!.text;
+      want += new Set(d.candidateNodeIds.map((id) => loom.nodes[id]!.text).filter((t) => t !== chosen)).size;
+    }
+    expect(result).toEqual({ pairs: want, duplicates: 0, sessions: 1 });
+    for (const p of pairs) {
+      const d = loom.decisions[p.metadata.decision]!;
+      expect(p.prompt).toBe(`Brief:\nTitle: The dog\n\n${nodeText(loom, d.parentNodeId)}`);
+      expect(p.chosen).toBe(loom.nodes[d.chosenNodeId!]!.text);
+      expect(p.rejected).not.toBe(p.chosen);
+      const rejected = d.candidateNodeIds.find((id) => loom.nodes[id]!.text === p.rejected)!;
+      expect(p.metadata).toMatchObject({
+        session: loom.sessionId,
+        chooser: d.chosenBy,
+        reason: d.reason,
+        logprobGap: d.logprobGap,
+        chosenLogprob: d.chosenLogprob,
+        rejectedLogprob: loom.nodes[rejected]!.stepLogprob,
+      });
+    }
+    // The human's answer to the clarification is the one human choice.
+    const human = await pairsOf([corpus.dirs.judgeStop], { choosers: ["human"], pairs: "one" });
+    expect(human.pairs).toHaveLength(1);
+    expect(human.pairs[0]!.metadata.reason).toBe("later, as a surprise");
+  });
+
+  it("keeps one pair per decision (the next-ranked rejection), filters by gap, and writes a copied session's pairs once", async () => {
+    const loom = looms.judgeStop;
+    const { pairs } = await pairsOf([corpus.dirs.judgeStop], {
+      choosers: ["selector_llm"],
+      pairs: "one",
+      brief: false,
+    });
+    const judged = Object.values(loom.decisions).filter((d) => d.action === "choose" && d.chosenBy === "selector_llm");
+    expect(pairs).toHaveLength(judged.length);
+    for (const p of pairs) {
+      const d = loom.decisions[p.metadata.decision]!;
+      const chosen = loom.nodes[d.chosenNodeId!]!.text;
+      const next = d.ranking!.find((id) => loom.nodes[id]!.text !== chosen)!;
+      expect(p.rejected).toBe(loom.nodes[next]!.text);
+      expect(p.prompt).toBe(nodeText(loom, d.parentNodeId));
+    }
+    const divergent = await pairsOf([join(corpus.root, "tree")], { maxGap: -1, pairs: "one" });
+    const wantDivergent = Object.values(looms)
+      .flatMap((l) => Object.values(l.decisions))
+      .filter((d) => d.action === "choose" && d.logprobGap !== null && d.logprobGap <= -1).length;
+    expect(divergent.pairs.length).toBeGreaterThan(0);
+    expect(divergent.pairs.length).toBeLessThanOrEqual(wantDivergent);
+    expect(divergent.pairs.every((p) => p.metadata.logprobGap! <= -1)).toBe(true);
+    const copy = join(corpus.root, "copies", "again");
+    mkdirSync(join(corpus.root, "copies"), { recursive: true });
+    cpSync(corpus.dirs.judgeStop, copy, { recursive: true });
+    const twice = await pairsOf([corpus.dirs.judgeStop, copy]);
+    const once = await pairsOf([corpus.dirs.judgeStop]);
+    expect(twice.result.pairs).toBe(once.result.pairs);
+    expect(twice.result.duplicates).toBe(once.result.pairs);
   });
 });

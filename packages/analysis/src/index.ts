@@ -23,3 +23,7 @@ export { GAP_BIN_EDGES, quantile } from "./distribution.js";
 export type { HistogramBin, Summary } from "./distribution.js";
 export { reportCsv, reportRows } from "./report-rows.js";
 export type { Cell, ReportRows } from "./report-rows.js";
+export { exportPairs } from "./preference-pairs.js";
+export type { PairOptions, PairsResult, PreferencePair } from "./preference-pairs.js";
+export { chartData, chartSpec } from "./chart-spec.js";
+export type { ChartData, ChartDatum } from "./chart-spec.js";

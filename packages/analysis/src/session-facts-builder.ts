@@ -1,22 +1,8 @@
 // Turns a session's records (compact nodes, decisions, settings) into SessionFacts: positions, diversity, stop kind, length.
-import {
-  SAMPLING_PRESETS,
-  stepCounter,
-  type Brief,
-  type DecisionEvent,
-  type LoomNode,
-  type SessionConfig,
-} from "@loom/core";
+import { SAMPLING_PRESETS, stepCounter, type Brief, type DecisionEvent, type SessionConfig } from "@loom/core";
 import { overlapUnits, stepDiversity } from "./candidate-diversity.js";
+import type { NodeLite } from "./compact-session.js";
 import type { DecisionFacts, ModelUsageTotals, SessionFacts, StopKind } from "./session-facts.js";
-
-/** What analysis keeps of a node while a session is read: no logprobs, no alternatives, no provenance. */
-export interface NodeLite {
-  parentId: string | null;
-  text: string;
-  tokenTexts: string[] | null;
-  origin: LoomNode["origin"];
-}
 
 /** The loom's fields besides its nodes and decisions that the facts need. */
 export interface FactsHead {

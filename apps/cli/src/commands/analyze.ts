@@ -1,4 +1,5 @@
 // `loom analyze`: many sessions as research data — acceptance, logprob gaps, clarifications, diversity, length and usage, grouped.
+import { resolve } from "node:path";
 import { defineCommand } from "../cli/define-command.js";
 import { FailureError, UsageError } from "../cli/exit-error.js";
 
@@ -38,6 +39,11 @@ export default defineCommand({
       description: "parts of the piece for --group-by position and the along-the-piece numbers",
     },
     csv: { type: "boolean", description: "the table as CSV on stdout (one row per group, then all)" },
+    plot: {
+      type: "string",
+      valueName: "FILE",
+      description: "also draw the charts (gap distribution, gap and acceptance along the piece) to FILE.svg or .png",
+    },
   },
   examples: [
     { command: "loom analyze sessions/", description: "One row per session under sessions/, then the total." },
@@ -50,9 +56,15 @@ export default defineCommand({
       description: "Where in a piece humans and LLM judges part from the model, as JSON.",
     },
     { command: "loom analyze a b c --group-by brief --csv > briefs.csv", description: "A sheet per brief." },
+    {
+      command: "loom analyze sessions/ --group-by selector --plot gaps.svg",
+      description: "The table, and the charts drawn to gaps.svg.",
+    },
   ],
   async run({ values, positionals, rest, out, cwd }) {
     if (values.csv && values.json) throw new UsageError("--csv and --json: choose one output format");
+    const chart = values.plot === undefined ? null : await import("../render/chart-file.js");
+    chart?.chartFormatOf(values.plot!);
     // Loaded here, not at the top: no other command pays for the analysis package.
     const { AnalysisError, analyzeSessions, parseGroupBy, reportCsv } = await import("@loom/analysis");
     let groupBy: ReturnType<typeof parseGroupBy> = [];
@@ -74,6 +86,12 @@ export default defineCommand({
     });
     out.done();
     for (const w of report.warnings) out.warn(w);
+    if (values.plot !== undefined) {
+      const { chartSpec } = await import("@loom/analysis");
+      const file = resolve(cwd, values.plot);
+      const drawn = await chart!.writeChart(file, chartSpec(report));
+      out.info(`drew the charts to ${file} (${drawn.format}, ${drawn.bytes} bytes)`);
+    }
     for (const s of report.skipped) out.warn(`skipped ${s.path}: ${s.error}`);
     if (values.csv) {
       out.streamResult();

@@ -1,14 +1,12 @@
 // `loom export`: the session as Markdown (the text), JSON (the whole loom) or Graphviz DOT (the tree).
-import { createWriteStream } from "node:fs";
-import { rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
-import { once } from "node:events";
 import { purgePruned } from "@loom/core";
 import { exportMarkdown, readSnapshotRecords, writePythonSession } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
 import { UsageError } from "../cli/exit-error.js";
 import { exportDot } from "../export/export-dot.js";
 import { exportFormat } from "../export/export-target.js";
+import { renderToFile, streamSink } from "../export/stream-to-file.js";
 import {
   loomSource,
   snapshotSource,
@@ -19,18 +17,6 @@ import {
 import { readLoom } from "../session/read-loom.js";
 import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { resolveSessionDir } from "../session/session-dir.js";
-
-/** A sink that respects back-pressure, so a large export never piles up in memory. */
-function streamSink(stream: NodeJS.WritableStream): { sink: Sink; bytes: () => number } {
-  let bytes = 0;
-  return {
-    bytes: () => bytes,
-    sink: async (chunk) => {
-      bytes += Buffer.byteLength(chunk);
-      if (!stream.write(chunk)) await once(stream, "drain");
-    },
-  };
-}
 
 export default defineCommand({
   name: "export",
@@ -125,21 +111,8 @@ export default defineCommand({
           );
     if (values.out) {
       const file = resolve(cwd, values.out);
-      // Beside the target, renamed over it when complete: an interrupted export leaves the old file.
-      const temp = `${file}.part-${process.pid}`;
-      const stream = createWriteStream(temp);
-      const { sink, bytes } = streamSink(stream);
-      try {
-        await render(sink);
-        stream.end();
-        await once(stream, "finish");
-        await rename(temp, file);
-      } catch (error) {
-        stream.destroy();
-        await rm(temp, { force: true });
-        throw error;
-      }
-      out.result({ file, format, bytes: bytes() }, () => `wrote ${file} (${format})`);
+      const bytes = await renderToFile(file, render);
+      out.result({ file, format, bytes }, () => `wrote ${file} (${format})`);
       return;
     }
     if (out.json) {

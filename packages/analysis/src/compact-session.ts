@@ -1,0 +1,52 @@
+// Reads a session read-only into its loom head, compact nodes and decisions: streamed from the snapshot when it alone is the session, else read whole.
+import type { DecisionEvent, Loom, LoomNode } from "@loom/core";
+import { readSession, readSnapshotRecords } from "@loom/io";
+
+/** What analysis keeps of a node: no alternatives, no provenance. */
+export interface NodeLite {
+  parentId: string | null;
+  text: string;
+  tokenTexts: string[] | null;
+  stepLogprob: number | null;
+  origin: LoomNode["origin"];
+}
+
+export interface CompactSession {
+  /** The loom without its nodes and decisions (ids, paths, brief and its history, config). */
+  head: Omit<Loom, "nodes" | "decisions">;
+  /** By id, in a record without a prototype (any id is a plain key). */
+  nodes: Record<string, NodeLite>;
+  decisions: DecisionEvent[];
+  /** Recovery notes from a whole read (a torn last journal line…). */
+  warnings: string[];
+}
+
+const lite = (node: LoomNode): NodeLite => ({
+  parentId: node.parentId,
+  text: node.text,
+  tokenTexts: node.tokens ? node.tokens.texts() : null,
+  stepLogprob: node.stepLogprob,
+  origin: node.origin,
+});
+
+/**
+ * The session without taking its lock or changing a byte. A session closed cleanly is streamed from its
+ * snapshot one frame at a time and no tree is built; otherwise (a journal after the snapshot, an older
+ * format) it is read whole, as `loom show` would. Throws IoError naming the file on damage.
+ */
+export async function readCompactSession(dir: string): Promise<CompactSession> {
+  const nodes: Record<string, NodeLite> = Object.create(null);
+  const decisions: DecisionEvent[] = [];
+  const streamed = await readSnapshotRecords(dir);
+  if (streamed) {
+    for await (const r of streamed.records()) {
+      if (r.kind === "node") nodes[r.record.id] = lite(r.record);
+      else decisions.push(r.record);
+    }
+    return { head: streamed.loom, nodes, decisions, warnings: [] };
+  }
+  const { loom, warnings } = await readSession(dir);
+  for (const id in loom.nodes) nodes[id] = lite(loom.nodes[id]!);
+  const { nodes: _n, decisions: all, ...head } = loom;
+  return { head, nodes, decisions: Object.values(all), warnings: [...warnings] };
+}
