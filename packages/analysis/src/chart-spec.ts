@@ -51,6 +51,18 @@ export function chartData(report: AnalysisReport): ChartData {
   };
 }
 
+/**
+ * A mark's description (its SVG aria-label): "field: value" for each field, numbers in full, so the drawn chart can
+ * be read back and checked against the report.
+ */
+function described(fields: string[]) {
+  const expr = fields.map((f, i) => `${i ? "'; " : "'"}${f}: ' + datum.${f}`).join(" + ");
+  return {
+    transform: [{ calculate: expr, as: "description" }],
+    description: { field: "description", type: "nominal" },
+  };
+}
+
 const WIDTH = 420;
 const HEIGHT = 180;
 
@@ -69,6 +81,15 @@ export function chartSpec(report: AnalysisReport): Record<string, unknown> {
     sort: { field: by, order: "ascending" },
     axis: { labelAngle: 0 },
   });
+  const bars = described(["group", "range", "count", "share"]);
+  const gaps = described(["group", "position", "meanGap", "choices"]);
+  const accepted = described(["group", "position", "acceptance", "choices"]);
+  /** A line through the points; only the points are described, one per datum (the line would repeat the first). */
+  const line = (encoding: Record<string, unknown>) => [
+    { mark: { type: "line", aria: false }, encoding },
+    { mark: { type: "point", filled: true }, encoding },
+  ];
+  const position = ordered("position", "bucket", "position in the piece");
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     description: `Loom analysis of ${report.overall.sessions} sessions, grouped by ${groupTitle}`,
@@ -79,18 +100,15 @@ export function chartSpec(report: AnalysisReport): Record<string, unknown> {
         width: WIDTH,
         height: HEIGHT,
         data: { values: data.gapDistribution },
+        transform: bars.transform,
         mark: { type: "bar" },
         encoding: {
           x: ordered("range", "bin", "gap (nats)"),
           xOffset: { field: "group", type: "nominal" },
           y: { field: "share", type: "quantitative", title: "share of choices", axis: { format: "%" } },
           color,
-          tooltip: [
-            { field: "group", type: "nominal" },
-            { field: "range", type: "ordinal" },
-            { field: "count", type: "quantitative" },
-            { field: "share", type: "quantitative", format: ".4f" },
-          ],
+          description: bars.description,
+          tooltip: { field: "description", type: "nominal" },
         },
       },
       {
@@ -98,27 +116,23 @@ export function chartSpec(report: AnalysisReport): Record<string, unknown> {
         width: WIDTH,
         height: HEIGHT,
         data: { values: data.gapAlongPiece },
-        mark: { type: "line", point: true },
-        encoding: {
-          x: ordered("position", "bucket", "position in the piece"),
+        transform: gaps.transform,
+        layer: line({
+          x: position,
           y: { field: "meanGap", type: "quantitative", title: "mean gap (nats)" },
           color,
-          tooltip: [
-            { field: "group", type: "nominal" },
-            { field: "position", type: "ordinal" },
-            { field: "meanGap", type: "quantitative", format: ".4f" },
-            { field: "choices", type: "quantitative" },
-          ],
-        },
+          description: gaps.description,
+          tooltip: { field: "description", type: "nominal" },
+        }),
       },
       {
         title: "Acceptance of the base model's favourite by position",
         width: WIDTH,
         height: HEIGHT,
         data: { values: data.acceptanceByPosition },
-        mark: { type: "line", point: true },
-        encoding: {
-          x: ordered("position", "bucket", "position in the piece"),
+        transform: accepted.transform,
+        layer: line({
+          x: position,
           y: {
             field: "acceptance",
             type: "quantitative",
@@ -127,13 +141,9 @@ export function chartSpec(report: AnalysisReport): Record<string, unknown> {
             axis: { format: "%" },
           },
           color,
-          tooltip: [
-            { field: "group", type: "nominal" },
-            { field: "position", type: "ordinal" },
-            { field: "acceptance", type: "quantitative", format: ".4f" },
-            { field: "choices", type: "quantitative" },
-          ],
-        },
+          description: accepted.description,
+          tooltip: { field: "description", type: "nominal" },
+        }),
       },
     ],
   };
