@@ -1,6 +1,7 @@
 // The DecisionEvent schema: one branch moment (candidates offered under a node) and its outcome.
 import { z } from "zod";
 import { ChosenBySchema, ScoresSchema } from "./node.js";
+import { PieceViewRecordSchema } from "./piece-view.js";
 
 export const DecisionActionSchema = z.enum(["choose", "clarify", "stop"]);
 export type DecisionAction = z.infer<typeof DecisionActionSchema>;
@@ -30,5 +31,7 @@ export const DecisionEventSchema = z.object({
   resolvedAt: z.string().nullable().default(null),
   /** The brief version the decision was made under (the loom's `briefVersion` when it was resolved); null before it was, and in sessions older than brief versions. */
   briefVersion: z.number().int().min(1).nullable().default(null),
+  /** What an LLM selector was shown of the piece when it decided (whole, or the cut); null for other selectors and older sessions. */
+  selectorView: PieceViewRecordSchema.nullable().default(null),
 });
 export type DecisionEvent = z.infer<typeof DecisionEventSchema>;

@@ -45,12 +45,16 @@ function selector(v: unknown): SessionConfig["selector"] | null {
   if (!isObject(v) || typeof v.mode !== "string" || !SELECTOR_MODES.has(v.mode)) return null;
   if (!isNullableString(v.provider) || !isNullableString(v.model) || !isNullableString(v.baseUrl)) return null;
   if (typeof v.showLogprobs !== "boolean") return null;
+  const viewTokens = v.viewTokens === undefined ? 6000 : v.viewTokens;
+  if (!Number.isSafeInteger(viewTokens) || (viewTokens as number) < 200 || (viewTokens as number) > 1_000_000)
+    return null;
   return {
     mode: v.mode as SessionConfig["selector"]["mode"],
     provider: v.provider,
     model: v.model,
     baseUrl: v.baseUrl,
     showLogprobs: v.showLogprobs,
+    viewTokens: viewTokens as number,
   };
 }
 

@@ -48,6 +48,7 @@ export function parseLoomFast(input: unknown): Loom | null {
     bookmarks: f.bookmarks,
     tags: f.tags,
     movedFrom: f.movedFrom,
+    pieceSummary: f.pieceSummary,
     undo: f.undo,
     redo: f.redo,
   };

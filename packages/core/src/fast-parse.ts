@@ -210,6 +210,24 @@ function candidateScores(v: unknown): Record<string, Record<string, number>> | t
   return v as Record<string, Record<string, number>>;
 }
 
+const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const isSpan = (v: unknown) => isObject(v) && isCount(v.chars) && isCount(v.tokens) && Object.keys(v).length === 2;
+
+/** A plainly valid PieceViewRecord (piece-view.ts) with no extra keys; anything else goes to zod. */
+function isViewRecord(v: unknown): boolean {
+  if (!isObject(v) || (v.shown !== "whole" && v.shown !== "cut")) return false;
+  if (!Number.isSafeInteger(v.budgetTokens) || (v.budgetTokens as number) < 1) return false;
+  if (!isSpan(v.total) || !isSpan(v.opening) || !isSpan(v.recent)) return false;
+  if (v.elided !== null && !isSpan(v.elided)) return false;
+  const s = v.summary;
+  if (s !== null) {
+    if (!isObject(s) || !isCount(s.chars) || !isCount(s.tokens) || Object.keys(s).length !== 5) return false;
+    if (!Number.isSafeInteger(s.version) || (s.version as number) < 1) return false;
+    if (typeof s.throughNodeId !== "string" || typeof s.cut !== "boolean") return false;
+  }
+  return Object.keys(v).length === 7;
+}
+
 /** DecisionEventSchema.parse(input) without zod, or null when the input is not plainly valid. Arrays and records are reused. */
 export function parseDecisionFast(input: unknown): DecisionEvent | null {
   if (!isObject(input)) return null;
@@ -232,6 +250,8 @@ export function parseDecisionFast(input: unknown): DecisionEvent | null {
   const resolvedAt = nullableString(v.resolvedAt);
   const briefVersion = v.briefVersion === undefined || v.briefVersion === null ? null : v.briefVersion;
   if (briefVersion !== null && !(Number.isSafeInteger(briefVersion) && (briefVersion as number) >= 1)) return null;
+  const selectorView = v.selectorView === undefined || v.selectorView === null ? null : v.selectorView;
+  if (selectorView !== null && !isViewRecord(selectorView)) return null;
   if (
     action === BAD ||
     chosenNodeId === BAD ||
@@ -271,6 +291,7 @@ export function parseDecisionFast(input: unknown): DecisionEvent | null {
     timestamp: v.timestamp,
     resolvedAt,
     briefVersion: briefVersion as number | null,
+    selectorView: selectorView as DecisionEvent["selectorView"],
   };
 }
 

@@ -41,6 +41,7 @@ export {
   holdPath,
   releasePath,
   switchPath,
+  setPieceSummary,
   resolveDecision,
   splitNode,
   branchAtToken,
@@ -56,6 +57,10 @@ export {
 export { applyTreeWork } from "./tree-work-action.js";
 export type { TreeWork, TreeWorkAction, TreeWorkResult } from "./tree-work-action.js";
 export { heldPathRows, heldTip } from "./held-paths.js";
+export { PieceSummarySchema } from "./piece-summary.js";
+export type { PieceSummary } from "./piece-summary.js";
+export { PieceViewRecordSchema, estimateTextTokens, pieceView } from "./piece-view.js";
+export type { PieceView, PieceViewRecord } from "./piece-view.js";
 export type { HeldPathRow } from "./held-paths.js";
 export { searchLoom } from "./search.js";
 export type { SearchHit, SearchOptions } from "./search.js";

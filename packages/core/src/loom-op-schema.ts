@@ -1,6 +1,7 @@
 // Loom operations as data: the op schema, what the journal stores and applyOp (loom-op.ts) applies.
 import { z } from "zod";
 import { BriefSchema } from "./brief.js";
+import { PieceViewRecordSchema } from "./piece-view.js";
 import { ChosenBySchema, NodeSchema, ScoresSchema } from "./node.js";
 import { SessionConfigSchema } from "./session-config.js";
 
@@ -11,11 +12,14 @@ export const ChooseResolutionSchema = z.object({
   reason: z.string(),
   ranking: z.array(z.string()).nullable().default(null),
   candidateScores: z.record(z.string(), ScoresSchema).default({}),
+  /** What the selector was shown of the piece (LLM selectors; see piece-view.ts). */
+  view: PieceViewRecordSchema.optional(),
 });
 const StopResolutionSchema = z.object({
   action: z.literal("stop"),
   chosenBy: ChosenBySchema,
   reason: z.string(),
+  view: PieceViewRecordSchema.optional(),
 });
 const ClarifyResolutionSchema = z.object({
   action: z.literal("clarify"),
@@ -23,6 +27,7 @@ const ClarifyResolutionSchema = z.object({
   question: z.string(),
   candidatesInTension: z.array(z.string()),
   whatHingesOnIt: z.string(),
+  view: PieceViewRecordSchema.optional(),
 });
 export const ResolutionSchema = z.discriminatedUnion("action", [
   ChooseResolutionSchema,
@@ -60,6 +65,8 @@ export const LoomOpSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("editNode"), node: NodeSchema }),
   /** The brief replaced by a new version; the old one moves to `briefHistory`. Decisions resolved later record the new version. */
   z.object({ op: z.literal("setBrief"), at: z.string(), brief: BriefSchema }),
+  /** The summary of the piece's middle replaced by a new version (it covers through `throughNodeId`). */
+  z.object({ op: z.literal("setPieceSummary"), at: z.string(), text: z.string(), throughNodeId: z.string() }),
   /** The session's settings replaced (a budget raised, a model changed): journaled, so a crash cannot undo it. */
   z.object({ op: z.literal("configure"), config: SessionConfigSchema }),
   /** A node split at a character offset: it keeps the text before, a new child `newNodeId` the text after. */

@@ -52,6 +52,7 @@ function openDecision(id: string, parentNodeId: string, timestamp: string): Deci
     timestamp,
     resolvedAt: null,
     briefVersion: null,
+    selectorView: null,
   };
 }
 
@@ -113,6 +114,7 @@ function applyChoose(loom: Loom, decisionId: string, at: string, r: z.infer<type
   decision.logprobGap = chosen.stepLogprob !== null && max !== null ? chosen.stepLogprob - max : null;
   decision.resolvedAt = at;
   decision.briefVersion = loom.briefVersion;
+  decision.selectorView = r.view ?? null;
   chosen.chosenBy = r.chosenBy;
   chosen.selectionReason = r.reason;
   chosen.scores = r.candidateScores[r.chosenNodeId] ?? chosen.scores;
@@ -128,6 +130,7 @@ function applyFinal(loom: Loom, decisionId: string, at: string, r: FinalResoluti
   decision.reason = r.reason;
   decision.resolvedAt = at;
   decision.briefVersion = loom.briefVersion;
+  decision.selectorView = r.view ?? null;
 }
 
 /** Apply one op to the loom in place. Throws LoomError (and changes nothing) when the op does not fit. */
@@ -198,6 +201,7 @@ function applyChange(loom: Loom, op: Exclude<LoomOp, { op: "undo" | "redo" }>): 
         decision.whatHingesOnIt = r.whatHingesOnIt;
         decision.resolvedAt = op.at;
         decision.briefVersion = loom.briefVersion;
+        decision.selectorView = r.view ?? null;
         noteClarifying(loom, decision.id);
         return;
       }
@@ -237,6 +241,15 @@ function applyChange(loom: Loom, op: Exclude<LoomOp, { op: "undo" | "redo" }>): 
       loom.briefHistory.push({ version: loom.briefVersion, brief: loom.brief, replacedAt: op.at });
       loom.brief = structuredClone(op.brief);
       loom.briefVersion += 1;
+      return;
+    case "setPieceSummary":
+      getNode(loom, op.throughNodeId);
+      loom.pieceSummary = {
+        version: (loom.pieceSummary?.version ?? 0) + 1,
+        text: op.text,
+        throughNodeId: op.throughNodeId,
+        at: op.at,
+      };
       return;
     case "configure":
       loom.config = structuredClone(op.config);

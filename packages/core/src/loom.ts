@@ -4,6 +4,7 @@ import { BriefSchema, BriefVersionSchema, type BriefInput } from "./brief.js";
 import { DecisionEventSchema } from "./decision-event.js";
 import { defaultEnv, type LoomEnv } from "./env.js";
 import { NodeSchema } from "./node.js";
+import { PieceSummarySchema } from "./piece-summary.js";
 import { SessionConfigSchema, type SessionConfigInput } from "./session-config.js";
 import { UndoEntrySchema } from "./undo-entry.js";
 
@@ -35,6 +36,8 @@ export const LoomSchema = z.object({
   tags: z.record(z.string(), z.array(z.string())).default({}),
   /** Nodes moved under another parent (see `reparentNode`), with the parent their decision offered them under. */
   movedFrom: z.record(z.string(), z.string()).default({}),
+  /** The LLM-made summary of the piece's middle that selectors are shown once the piece outgrows their view (see piece-view.ts). */
+  pieceSummary: PieceSummarySchema.nullable().default(null),
   /** What `undo` restores, latest last (bounded; see tree-history.ts). */
   undo: z.array(UndoEntrySchema).default([]),
   /** What `redo` restores, latest last; emptied by any new change to the tree. */
@@ -71,6 +74,7 @@ export function createLoom(input: CreateLoomInput, env: LoomEnv = defaultEnv): L
     bookmarks: [],
     tags: {},
     movedFrom: {},
+    pieceSummary: null,
     undo: [],
     redo: [],
   };

@@ -167,6 +167,13 @@ export function releasePath(loom: Loom, tipId: string) {
   return op;
 }
 
+/** Replace the summary of the piece's middle (it covers through `throughNodeId`); its version is one more. */
+export function setPieceSummary(loom: Loom, text: string, throughNodeId: string, env: LoomEnv = defaultEnv) {
+  const op: LoomOp = { op: "setPieceSummary", at: env.now(), text, throughNodeId };
+  applyOp(loom, op);
+  return op;
+}
+
 /** Check out `tipId`'s root path, keeping the path left as a held path (see held-paths.ts). */
 export function switchPath(loom: Loom, tipId: string, env: LoomEnv = defaultEnv) {
   const op: LoomOp = { op: "switchPath", tipId, at: env.now() };

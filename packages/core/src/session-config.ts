@@ -29,6 +29,8 @@ export const SelectorConfigSchema = z.object({
   model: z.string().nullable().default(null),
   baseUrl: z.string().nullable().default(null),
   showLogprobs: z.boolean().default(true),
+  /** Tokens of the piece an LLM selector is shown at a decision: the whole text when it fits, else the opening, the middle's summary and the recent passage. */
+  viewTokens: z.number().int().min(200).max(1_000_000).default(6000),
 });
 export type SelectorConfig = z.infer<typeof SelectorConfigSchema>;
 

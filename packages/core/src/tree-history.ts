@@ -55,7 +55,13 @@ export function undoScope(loom: Loom, op: LoomOp): { nodes: string[]; decisions:
 
 /** Whether an op leaves redo possible (it does not change the tree: a new change empties redo). */
 export function keepsRedo(op: LoomOp): boolean {
-  return op.op === "hold" || op.op === "release" || op.op === "configure" || op.op === "setBrief";
+  return (
+    op.op === "hold" ||
+    op.op === "release" ||
+    op.op === "configure" ||
+    op.op === "setBrief" ||
+    op.op === "setPieceSummary"
+  );
 }
 
 const copyNode = (n: LoomNode | undefined): LoomNode | null => (n ? { ...n, scores: { ...n.scores } } : null);

@@ -206,6 +206,7 @@ function convertDecision(p: PythonDecision, fallbackTime: string, warnings: stri
     resolvedAt: resolved === null ? null : at,
     // The reference has one brief per session: every decision it resolved was made under it.
     briefVersion: resolved === null ? null : 1,
+    selectorView: null,
   };
 }
 
@@ -280,6 +281,7 @@ export function convertPythonLoom(py: PythonLoom, file: string): PythonConversio
     bookmarks: [],
     tags: {},
     movedFrom: {},
+    pieceSummary: null,
     undo: [],
     redo: [],
   };

@@ -409,7 +409,8 @@ export class SnapshotEncoder {
       case "hold":
       case "release":
       case "switchPath":
-        return; // paths are in the small head, encoded every time
+      case "setPieceSummary":
+        return; // paths and the summary are in the small head, encoded every time
       case "splitNode":
       case "mergeNode":
       case "reparent":

@@ -32,6 +32,8 @@ export interface AgentStepController {
     signal?: AbortSignal,
   ): Promise<ClarificationAnswer>;
   stop(reason: string): void;
+  /** Replace the summary of the piece's middle (journaled); it covers through the node the current view's middle ends at. */
+  summarize(text: string): { version: number; throughNodeId: string };
   /** Journal the agent's own change to the paths (hold, switch): one op, the page told, the agent not. */
   paths(change: (loom: Loom) => LoomOp): void;
   /** Put a brief change to the human; on approval it becomes the new brief version. Null when no human can approve. */

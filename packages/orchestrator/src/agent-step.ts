@@ -5,6 +5,7 @@ import {
   type AgenticSelector,
   type AgentStepOutcome,
 } from "@loom/selectors";
+import type { PieceViewRecord } from "@loom/core";
 import type { AgentStepController } from "./agent-step-controller.js";
 import { createAgentTools } from "./agent-tool-handlers.js";
 import { askHuman, recordClarify } from "./clarifications.js";
@@ -15,6 +16,8 @@ export const STATE_AGENT = "agent";
 export class AgentStepRunner {
   /** Decisions whose candidates were shown to the agent in this process (others are re-presented). */
   readonly #presented = new Set<string>();
+  /** What the agent was shown of the piece at the start of this step: recorded on the decision it makes. */
+  #view: PieceViewRecord | undefined;
 
   constructor(
     private readonly steps: SessionSteps,
@@ -32,9 +35,12 @@ export class AgentStepRunner {
     const note = steps.agentNote;
     steps.agentNote = undefined;
     let outcome: AgentStepOutcome;
+    const view = steps.pieceView();
+    this.#view = view.record;
     try {
       outcome = await this.selector.step({
         loom: steps.loom,
+        view,
         tools: createAgentTools(this.controller(), signal),
         allowClarify: !!steps.human,
         persist: (state) => steps.session.writeState(STATE_AGENT, state),
@@ -82,10 +88,12 @@ export class AgentStepRunner {
         presented.add(step.decisionId);
         return step;
       },
-      commit: (decisionId, resolution) => steps.finalize(decisionId, resolution),
+      commit: (decisionId, resolution) =>
+        steps.finalize(decisionId, this.#view ? { ...resolution, view: this.#view } : resolution),
       ask: (decisionId, question, signal) =>
-        askHuman(steps, recordClarify(steps, decisionId, question, "selector_llm"), signal, true),
-      stop: (reason) => steps.stop(reason, "selector_llm"),
+        askHuman(steps, recordClarify(steps, decisionId, question, "selector_llm", this.#view), signal, true),
+      stop: (reason) => steps.stop(reason, "selector_llm", this.#view),
+      summarize: (text) => steps.setPieceSummary(text),
       paths: (change) => void steps.reshape(change, "agent"),
       proposeBrief: (proposed, changed, reason, signal) => {
         const approve = steps.human?.approveBriefChange?.bind(steps.human);

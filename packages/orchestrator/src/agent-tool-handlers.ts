@@ -168,6 +168,12 @@ export function createAgentTools(orch: AgentStepController, signal?: AbortSignal
         };
       }),
 
+    updateSummary: (input) =>
+      loomErrors(async () => {
+        const made = orch.summarize(input.summary);
+        return { content: { ...made, note: "the summary stands in for the middle from the next view on" } };
+      }),
+
     holdPath: (input) =>
       loomErrors(async () => {
         const l = loom();

@@ -62,6 +62,7 @@ describe("an agentic session through Anthropic tool use", () => {
       "stop_generation",
       "query_loom",
       "update_brief",
+      "update_summary",
       "hold_path",
       "switch_path",
     ]);

@@ -1,5 +1,5 @@
 // Clarifications: recording a selector's question, putting it to the human, and resolving the decision with the answer.
-import type { ChosenBy, DecisionEvent, FinalResolution } from "@loom/core";
+import type { ChosenBy, DecisionEvent, FinalResolution, PieceViewRecord } from "@loom/core";
 import { resolveDecision } from "@loom/core";
 import { type ClarificationAnswer } from "@loom/selectors";
 import { isSelectorCommand } from "@loom/selectors/internal";
@@ -20,6 +20,7 @@ export function recordClarify(
   decisionId: string,
   c: ClarifyInput,
   chosenBy: ChosenBy,
+  view?: PieceViewRecord,
 ): DecisionEvent {
   steps.session.mutate((l) =>
     resolveDecision(
@@ -31,6 +32,7 @@ export function recordClarify(
         question: c.question,
         candidatesInTension: c.candidatesInTension,
         whatHingesOnIt: c.whatHingesOnIt,
+        ...(view ? { view } : {}),
       },
       steps.env,
     ),
@@ -109,7 +111,7 @@ export async function applyAnswer(
       steps.agentNote = `The human answered your question "${decision.clarificationQuestion}": ${JSON.stringify(a.answer)}. Decide decision ${decisionId} now (commit_choice or stop_generation).`;
     return null;
   }
-  const outcome = await select(steps, selector, decisionId, {
+  const { outcome, view } = await select(steps, selector, decisionId, {
     question: decision.clarificationQuestion ?? "",
     answer: a.answer,
   });
@@ -119,5 +121,5 @@ export async function applyAnswer(
       `selector ${selector.kind} answered a clarification with "${outcome.action}"; expected choose or stop`,
     );
   }
-  return steps.finalize(decisionId, toResolution(outcome, selector.chosenBy), a.answer);
+  return steps.finalize(decisionId, toResolution(outcome, selector.chosenBy, view), a.answer);
 }

@@ -105,7 +105,7 @@ export class RunLoop {
     const withSignal = signal ? { signal } : {};
     let step = await s.generate(withSignal);
     for (;;) {
-      const outcome = await select(s, selector, step.decisionId, undefined, signal);
+      const { outcome, view } = await select(s, selector, step.decisionId, undefined, signal);
       if (isSelectorCommand(outcome)) {
         if (outcome.action === "reroll") {
           step = await s.generate({ reroll: true, ...withSignal });
@@ -116,11 +116,11 @@ export class RunLoop {
         return;
       }
       if (outcome.action === "clarify") {
-        const decision = recordClarify(s, step.decisionId, outcome, outcome.chosenBy ?? selector.chosenBy);
+        const decision = recordClarify(s, step.decisionId, outcome, outcome.chosenBy ?? selector.chosenBy, view);
         if (s.human) await askHuman(s, decision, signal);
         return;
       }
-      s.finalize(step.decisionId, toResolution(outcome, selector.chosenBy));
+      s.finalize(step.decisionId, toResolution(outcome, selector.chosenBy, view));
       return;
     }
   }

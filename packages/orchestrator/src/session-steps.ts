@@ -7,6 +7,8 @@ import {
   currentTip,
   openDecisionAt,
   pendingClarification,
+  pieceView,
+  setPieceSummary,
   resolveDecision,
   setBrief,
   BriefSchema,
@@ -20,6 +22,8 @@ import {
   type LoomEnv,
   type LoomOp,
   type ChosenBy,
+  type PieceView,
+  type PieceViewRecord,
 } from "@loom/core";
 import { stopDecisionAt } from "@loom/core/internal";
 import type { AgenticSelector, HumanInterface, SelectionCandidate, Selector } from "@loom/selectors";
@@ -102,6 +106,21 @@ export class SessionSteps {
   /** The text of the current path (cached; O(1) as the tip advances). */
   currentText(): string {
     return this.#texts.current(this.loom);
+  }
+
+  /** What an LLM selector is shown of the piece now (core's one windowing rule, within `config.selector.viewTokens`). */
+  pieceView(): PieceView {
+    return pieceView(this.loom, this.currentText(), this.loom.config.selector.viewTokens);
+  }
+
+  /**
+   * Replace the summary of the piece's middle (journaled, a new version). It covers through the last node before
+   * the recent passage of the view now (the whole path while the piece fits the view).
+   */
+  setPieceSummary(text: string): { version: number; throughNodeId: string } {
+    const through = this.pieceView().summarisableThrough ?? currentTip(this.loom);
+    this.session.mutate((l) => setPieceSummary(l, text, through, this.env));
+    return { version: this.loom.pieceSummary!.version, throughNodeId: through };
   }
 
   candidatesOf(decisionId: string): SelectionCandidate[] {
@@ -245,9 +264,9 @@ export class SessionSteps {
   }
 
   /** End the session at the tip (recorded on the open decision there, when there is one). */
-  stop(reason: string, chosenBy: ChosenBy): void {
+  stop(reason: string, chosenBy: ChosenBy, view?: PieceViewRecord): void {
     const open = this.openAtTip() ?? this.pendingAtTip()?.id ?? null;
-    if (open) this.finalize(open, { action: "stop", chosenBy, reason });
+    if (open) this.finalize(open, { action: "stop", chosenBy, reason, ...(view ? { view } : {}) });
     else this.#stopRequested = reason;
   }
 

@@ -13,6 +13,7 @@ describe("the agent's tools", () => {
       "stop_generation",
       "query_loom",
       "update_brief",
+      "update_summary",
       "hold_path",
       "switch_path",
     ]);

@@ -1,4 +1,4 @@
-// The agentic selector's eight tools as a contract: zod input schemas (the source of truth), JSON Schemas, descriptions, the interface an implementation fills in and the dispatch that validates a call before running it.
+// The agentic selector's nine tools as a contract: zod input schemas (the source of truth), JSON Schemas, descriptions, the interface an implementation fills in and the dispatch that validates a call before running it.
 import { z } from "zod";
 
 export const GenerateCandidatesInputSchema = z
@@ -127,12 +127,25 @@ export const SwitchPathInputSchema = z
   })
   .strict();
 
+export const UpdateSummaryInputSchema = z
+  .object({
+    summary: z
+      .string()
+      .min(1)
+      .max(40_000)
+      .describe(
+        "A summary of the piece's middle: everything between the opening and the recent passage you are shown (its images, turns and threads left open). It replaces the earlier summary.",
+      ),
+  })
+  .strict();
+
 export type GenerateCandidatesInput = z.infer<typeof GenerateCandidatesInputSchema>;
 export type CommitChoiceInput = z.infer<typeof CommitChoiceInputSchema>;
 export type RequestHumanInputInput = z.infer<typeof RequestHumanInputInputSchema>;
 export type StopGenerationInput = z.infer<typeof StopGenerationInputSchema>;
 export type QueryLoomInput = z.infer<typeof QueryLoomInputSchema>;
 export type UpdateBriefInput = z.infer<typeof UpdateBriefInputSchema>;
+export type UpdateSummaryInput = z.infer<typeof UpdateSummaryInputSchema>;
 export type HoldPathInput = z.infer<typeof HoldPathInputSchema>;
 export type SwitchPathInput = z.infer<typeof SwitchPathInputSchema>;
 export type LoomQueryType = z.infer<typeof LoomQueryTypeSchema>;
@@ -144,6 +157,7 @@ export const AGENT_TOOL_SCHEMAS = {
   stop_generation: StopGenerationInputSchema,
   query_loom: QueryLoomInputSchema,
   update_brief: UpdateBriefInputSchema,
+  update_summary: UpdateSummaryInputSchema,
   hold_path: HoldPathInputSchema,
   switch_path: SwitchPathInputSchema,
 } as const;
@@ -160,6 +174,8 @@ const DESCRIPTIONS: Record<AgentToolName, string> = {
     "Look at the history of this session: recent decisions, rejected candidates, divergences from the base model, clarifications.",
   update_brief:
     "Propose a change to the brief when the piece has found something the brief does not say. The human must approve it; an approved change applies from the next decision on, and the brief's history keeps the old version.",
+  update_summary:
+    "Keep the summary of the piece's middle up to date once the piece outgrows your view: the summary stands in for the middle in every later view (yours and any other selector's), so write what a reader of the opening and the recent passage would need. Returns its version and the node it covers through.",
   hold_path:
     "Keep a promising path to come back to: the current text, or the path ending at a node (a rejected candidate worth trying later). Returns the held paths (h1, h2…).",
   switch_path:
@@ -205,6 +221,7 @@ export interface AgentTools {
   stopGeneration(input: StopGenerationInput, signal?: AbortSignal): Promise<AgentToolResult>;
   queryLoom(input: QueryLoomInput, signal?: AbortSignal): Promise<AgentToolResult>;
   updateBrief(input: UpdateBriefInput, signal?: AbortSignal): Promise<AgentToolResult>;
+  updateSummary(input: UpdateSummaryInput, signal?: AbortSignal): Promise<AgentToolResult>;
   holdPath(input: HoldPathInput, signal?: AbortSignal): Promise<AgentToolResult>;
   switchPath(input: SwitchPathInput, signal?: AbortSignal): Promise<AgentToolResult>;
 }
@@ -242,6 +259,8 @@ export async function runAgentTool(
       return tools.queryLoom(parsed.data as QueryLoomInput, signal);
     case "update_brief":
       return tools.updateBrief(parsed.data as UpdateBriefInput, signal);
+    case "update_summary":
+      return tools.updateSummary(parsed.data as UpdateSummaryInput, signal);
     case "hold_path":
       return tools.holdPath(parsed.data as HoldPathInput, signal);
     case "switch_path":

@@ -42,6 +42,7 @@ function tools(calls: string[]): AgentTools {
     stopGeneration: done("stop_generation", "stopped"),
     queryLoom: done("query_loom"),
     updateBrief: done("update_brief"),
+    updateSummary: done("update_summary"),
     holdPath: done("hold_path"),
     switchPath: done("switch_path"),
   };

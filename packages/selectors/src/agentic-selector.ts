@@ -1,8 +1,8 @@
 // The agentic selector: a tool-using chat model that drives the loop one step at a time, its conversation kept across steps.
-import type { Loom } from "@loom/core";
-import type { AgentChatModel, AgentToolResultMessage } from "./agent-chat-model.js";
+import { currentText, pieceView, type Loom, type PieceView } from "@loom/core";
+import type { AgentChatModel, AgentMessage, AgentToolResultMessage } from "./agent-chat-model.js";
 import { emptyConversation, trimConversation, type AgentConversationState } from "./agent-conversation.js";
-import { buildAgentOpening, buildAgentSystemPrompt } from "./agent-prompt.js";
+import { buildAgentOpening, buildAgentSystemPrompt, buildAgentView, VIEW_CLOSE, VIEW_OPEN } from "./agent-prompt.js";
 import { agentToolDefinitions, runAgentTool, type AgentTools } from "./agent-tool-contract.js";
 import type { ModelUsage } from "./model-usage.js";
 import { SelectorError } from "./selector-error.js";
@@ -24,6 +24,8 @@ export interface AgentStepContext {
   allowClarify: boolean;
   /** Save the conversation (the orchestrator writes it with the session); called after every change. */
   persist?: (state: AgentConversationState) => Promise<void>;
+  /** What to show of the piece at this decision (core's pieceView); computed from the loom when absent. */
+  view?: PieceView;
   /** Text to tell the model before it continues (e.g. "the human went back one step"). */
   note?: string;
   reportUsage?: (usage: ModelUsage) => void;
@@ -50,7 +52,23 @@ export interface AgenticSelector {
 }
 
 const NUDGE =
-  "Continue with a tool call: generate_candidates, commit_choice, request_human_input, stop_generation, query_loom, hold_path or switch_path.";
+  "Continue with a tool call: generate_candidates, commit_choice, request_human_input, stop_generation, query_loom, update_summary, hold_path or switch_path.";
+/**
+ * Earlier views of the piece in the conversation become a stub: the latest view is the one that counts, and a
+ * long piece's view at every step would fill the conversation's budget.
+ */
+function stubViews(messages: AgentMessage[]): void {
+  for (const m of messages) {
+    const c = m["content"];
+    if (typeof c !== "string") continue;
+    const a = c.indexOf(VIEW_OPEN);
+    const b = c.indexOf(VIEW_CLOSE);
+    if (a < 0 || b < a) continue;
+    m["content"] =
+      `${c.slice(0, a)}(an earlier view of the piece; the latest is further on)${c.slice(b + VIEW_CLOSE.length)}`;
+  }
+}
+
 const INTERRUPTED =
   "not executed: the session was interrupted before this call finished and has been resumed. Check the current state (generate_candidates re-presents any open candidates) before going on.";
 
@@ -79,11 +97,12 @@ export function createAgenticSelector(options: AgenticSelectorOptions): AgenticS
       const persist = async () => {
         if (ctx.persist && state) await ctx.persist(state);
       };
+      const view = ctx.view ?? pieceView(ctx.loom, currentText(ctx.loom), ctx.loom.config.selector.viewTokens);
       if (!state || state.messages.length === 0) {
         state = emptyConversation(model, buildAgentSystemPrompt(ctx.loom, { allowClarify: ctx.allowClarify }));
         state.briefVersion = ctx.loom.briefVersion;
         state.messages.push(
-          ...model.userMessage(buildAgentOpening(ctx.loom, { maxTokensTotal: ctx.loom.config.maxTokensTotal })),
+          ...model.userMessage(buildAgentOpening(ctx.loom, view, { maxTokensTotal: ctx.loom.config.maxTokensTotal })),
         );
         if (ctx.note) state.messages.push(...model.userMessage(ctx.note));
       } else {
@@ -102,9 +121,13 @@ export function createAgenticSelector(options: AgenticSelectorOptions): AgenticS
               ctx.note,
             ),
           );
-        } else if (model.isAssistant(last) || ctx.note) {
-          state.messages.push(...model.userMessage(ctx.note ?? NUDGE));
         }
+        // Every decision starts from the piece as it is now (the note, if any, goes with it).
+        stubViews(state.messages);
+        const viewText = buildAgentView(ctx.loom, view);
+        state.messages.push(
+          ...model.userMessage(!dangling.length && ctx.note ? `${ctx.note}\n\n${viewText}` : viewText),
+        );
       }
       await persist();
 

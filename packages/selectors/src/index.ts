@@ -47,6 +47,7 @@ export type {
   StopGenerationInput,
   SwitchPathInput,
   UpdateBriefInput,
+  UpdateSummaryInput,
 } from "./agent-tool-contract.js";
 export type {
   AgentChatModel,

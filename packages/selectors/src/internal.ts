@@ -25,10 +25,12 @@ export {
   StopGenerationInputSchema,
   SwitchPathInputSchema,
   UpdateBriefInputSchema,
+  UpdateSummaryInputSchema,
   agentToolDefinitions,
   runAgentTool,
 } from "./agent-tool-contract.js";
 export type { AgentToolDefinition, AgentToolName } from "./agent-tool-contract.js";
 export { emptyConversation, estimateTokens, trimConversation } from "./agent-conversation.js";
-export { buildAgentOpening, buildAgentSystemPrompt } from "./agent-prompt.js";
+export { buildAgentOpening, buildAgentSystemPrompt, buildAgentView } from "./agent-prompt.js";
+export { pieceViewText } from "./piece-view-text.js";
 export { clientConfig, decisionModelFor } from "./create-selector.js";

@@ -1,5 +1,5 @@
 // The selector contract: what a selector sees at a branch moment and what it may answer.
-import type { ChosenBy, Loom, SelectorDecision } from "@loom/core";
+import type { ChosenBy, Loom, PieceView, SelectorDecision } from "@loom/core";
 import type { ModelUsage } from "./model-usage.js";
 
 /** One candidate as a selector sees it. */
@@ -24,6 +24,8 @@ export interface SelectionContext {
   allowClarify?: boolean;
   /** Set when the human answered this decision's clarification: decide in its light. */
   clarification?: ClarificationExchange;
+  /** What to show of the piece (core's pieceView); computed from the loom when absent. */
+  view?: PieceView;
   /** Called once per model request with what it cost, so the orchestrator can account for it. */
   reportUsage?: (usage: ModelUsage) => void;
   signal?: AbortSignal;

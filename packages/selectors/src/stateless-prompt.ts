@@ -1,6 +1,7 @@
 // The stateless selector's prompt: a pure function of the brief, the text, the candidates and the options.
-import type { Brief } from "@loom/core";
+import type { Brief, PieceView } from "@loom/core";
 import { READING_GUIDE, briefText } from "./brief-text.js";
+import { pieceViewText } from "./piece-view-text.js";
 import { lastSentences, recentParagraph } from "./recent-context.js";
 import type { ClarificationExchange, SelectionCandidate } from "./selector.js";
 
@@ -12,8 +13,8 @@ export interface StatelessPromptInput {
   showLogprobs: boolean;
   allowClarify: boolean;
   clarification?: ClarificationExchange;
-  /** Longer texts are cut from the front, keeping the end (default 24,000 characters). */
-  maxTextChars?: number;
+  /** What is shown of the piece: core's pieceView of `fullText` (whole, or opening + middle summary + recent passage); absent: the whole text. */
+  view?: PieceView;
 }
 
 export interface ChatPrompt {
@@ -26,7 +27,6 @@ function formatLogprob(lp: number | null): string {
 }
 
 export function buildStatelessPrompt(input: StatelessPromptInput): ChatPrompt {
-  const maxChars = input.maxTextChars ?? 24_000;
   const actions = input.allowClarify
     ? [
         '- "choose": pick the candidate that best continues the piece under the brief; give a ranking of all candidate ids (best first), optional scores per candidate per criterion (0-10), and a reason.',
@@ -51,15 +51,12 @@ export function buildStatelessPrompt(input: StatelessPromptInput): ChatPrompt {
     'Return it as JSON of the form {"decision": {...}} matching the schema; nothing else.',
   ].join("\n");
 
-  const text = input.fullText.length > maxChars ? `…${input.fullText.slice(-maxChars)}` : input.fullText;
   const candidateLines = input.candidates.map((c) => {
     const lp = input.showLogprobs ? ` (logprob ${formatLogprob(c.stepLogprob)})` : "";
     return `[${c.id}]${lp}: ${JSON.stringify(c.text)}`;
   });
   const parts = [
-    "<whole_piece>",
-    text,
-    "</whole_piece>",
+    input.view ? pieceViewText(input.view) : ["<whole_piece>", input.fullText, "</whole_piece>"].join("\n"),
     "",
     "<recent_paragraph>",
     recentParagraph(input.fullText),

@@ -1,5 +1,5 @@
 // The stateless LLM selector: one structured call per decision, one repair of invalid output, one retry, then an error.
-import { currentText } from "@loom/core";
+import { currentText, pieceView } from "@loom/core";
 import { checkDecision } from "./decision.js";
 import type { DecisionModel, DecisionReply } from "./decision-model.js";
 import { SelectorError } from "./selector-error.js";
@@ -12,7 +12,8 @@ export interface StatelessSelectorOptions {
   showLogprobs?: boolean;
   /** Fresh attempts after the first one fails even after its repair (default 1). */
   retries?: number;
-  maxTextChars?: number;
+  /** Tokens of the piece shown at a decision (default: the session's `config.selector.viewTokens`). */
+  viewTokens?: number;
 }
 
 export function createStatelessSelector(options: StatelessSelectorOptions): Selector {
@@ -22,14 +23,16 @@ export function createStatelessSelector(options: StatelessSelectorOptions): Sele
     chosenBy: "selector_llm",
     async select(ctx: SelectionContext): Promise<SelectionOutcome> {
       const allowClarify = ctx.allowClarify ?? false;
+      const fullText = currentText(ctx.loom);
+      const view = ctx.view ?? pieceView(ctx.loom, fullText, options.viewTokens ?? ctx.loom.config.selector.viewTokens);
       const prompt = buildStatelessPrompt({
         brief: ctx.loom.brief,
-        fullText: currentText(ctx.loom),
+        fullText,
+        view,
         candidates: ctx.candidates,
         showLogprobs: options.showLogprobs ?? ctx.loom.config.selector.showLogprobs,
         allowClarify,
         ...(ctx.clarification ? { clarification: ctx.clarification } : {}),
-        ...(options.maxTextChars ? { maxTextChars: options.maxTextChars } : {}),
       });
       const rules = { candidateIds: ctx.candidates.map((c) => c.id), allowClarify };
       const attempts: { output: string; error: string }[] = [];
