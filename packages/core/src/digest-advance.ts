@@ -53,6 +53,7 @@ function openDecision(id: string, parentNodeId: string, timestamp: string): Deci
     timestamp,
     resolvedAt: null,
     briefVersion: null,
+    selectorView: null,
   };
 }
 
@@ -150,6 +151,7 @@ class Advance {
       d.whatHingesOnIt = r.whatHingesOnIt;
       d.resolvedAt = at;
       d.briefVersion = this.from.briefVersion;
+      d.selectorView = r.view ?? null;
       this.stats.resolvedDecisions++;
       this.stats.clarifications++;
       return true;
@@ -173,6 +175,7 @@ class Advance {
       d.reason = r.reason;
       d.resolvedAt = at;
       d.briefVersion = this.from.briefVersion;
+      d.selectorView = r.view ?? null;
       return true;
     }
     const candidates = d.candidateNodeIds.map((id) => this.nodes.get(id));
@@ -197,6 +200,7 @@ class Advance {
     d.logprobGap = chosen.stepLogprob !== null && max !== null ? chosen.stepLogprob - max : null;
     d.resolvedAt = at;
     d.briefVersion = this.from.briefVersion;
+    d.selectorView = r.view ?? null;
     if (d.logprobGap !== null) {
       this.gaps.count++;
       this.gaps.sum += d.logprobGap;

@@ -100,7 +100,8 @@ describe("an agentic session through Anthropic tool use", () => {
 
     // The conversation is saved with the session.
     const saved = await session.readState<AgentConversationState>("agent");
-    expect(saved!.messages.length).toBe(21);
+    // 21 messages of tool calls and results, and the view of the piece that opens each of the two later steps.
+    expect(saved!.messages.length).toBe(23);
     expect(saved!.usage.requests).toBe(10);
     expect(orch.getUsage().selector[0]).toMatchObject({ provider: "anthropic", requests: 10 });
     const types = events.map((e) => e.type);
@@ -140,8 +141,10 @@ describe("an agentic session through Anthropic tool use", () => {
     });
     expect((await resumed.run()).reason).toBe("selector");
     const request = server.requests[3]!.json as { messages: { role: string; content: any }[] };
-    expect(request.messages).toHaveLength(saved.messages.length + 1);
-    const answer = request.messages[request.messages.length - 1]!.content[0];
+    // The cut-off call answered, then the piece as it is now (every step opens with a view of it).
+    expect(request.messages).toHaveLength(saved.messages.length + 2);
+    expect(request.messages.at(-1)!.content).toContain("<piece_view>");
+    const answer = request.messages[request.messages.length - 2]!.content[0];
     expect(answer).toMatchObject({ type: "tool_result", tool_use_id: "toolu_cut", is_error: true });
     expect(answer.content).toContain("interrupted");
     await session.close();
