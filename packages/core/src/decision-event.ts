@@ -1,7 +1,7 @@
 // The DecisionEvent schema: one branch moment (candidates offered under a node) and its outcome.
 import { z } from "zod";
 import { ChosenBySchema, ScoresSchema } from "./node.js";
-import { PieceViewRecordSchema } from "./piece-view.js";
+import { PieceViewRecordSchema } from "./piece-view-record.js";
 
 export const DecisionActionSchema = z.enum(["choose", "clarify", "stop"]);
 export type DecisionAction = z.infer<typeof DecisionActionSchema>;

@@ -59,8 +59,10 @@ export type { TreeWork, TreeWorkAction, TreeWorkResult } from "./tree-work-actio
 export { heldPathRows, heldTip } from "./held-paths.js";
 export { PieceSummarySchema } from "./piece-summary.js";
 export type { PieceSummary } from "./piece-summary.js";
-export { PieceViewRecordSchema, estimateTextTokens, pieceView } from "./piece-view.js";
-export type { PieceView, PieceViewRecord } from "./piece-view.js";
+export { pieceView } from "./piece-view.js";
+export type { PieceView } from "./piece-view.js";
+export { PieceViewRecordSchema, estimateTextTokens } from "./piece-view-record.js";
+export type { PieceViewRecord } from "./piece-view-record.js";
 export type { HeldPathRow } from "./held-paths.js";
 export { searchLoom } from "./search.js";
 export type { SearchHit, SearchOptions } from "./search.js";

@@ -1,7 +1,7 @@
 // Loom operations as data: the op schema, what the journal stores and applyOp (loom-op.ts) applies.
 import { z } from "zod";
 import { BriefSchema } from "./brief.js";
-import { PieceViewRecordSchema } from "./piece-view.js";
+import { PieceViewRecordSchema } from "./piece-view-record.js";
 import { ChosenBySchema, NodeSchema, ScoresSchema } from "./node.js";
 import { SessionConfigSchema } from "./session-config.js";
 
