@@ -1,4 +1,5 @@
 // Reads one session read-only into SessionFacts: its compact records, and the usage the runs saved.
+import { USAGE_STATE_NAME } from "@loom/core";
 import { readSessionState } from "@loom/io";
 import { readCompactSession } from "./compact-session.js";
 import { factsOf } from "./session-facts-builder.js";
@@ -6,7 +7,7 @@ import type { ModelUsageTotals, SessionFacts } from "./session-facts.js";
 
 /** The usage side state as the orchestrator writes it, flattened; null when absent or not in that shape. */
 async function usageOf(dir: string, warn: (w: string) => void): Promise<ModelUsageTotals[] | null> {
-  const saved = await readSessionState<Record<string, unknown>>(dir, "usage", warn);
+  const saved = await readSessionState<Record<string, unknown>>(dir, USAGE_STATE_NAME, warn);
   if (saved === null || typeof saved !== "object") return null;
   const rows: ModelUsageTotals[] = [];
   for (const kind of ["generator", "selector"] as const) {

@@ -1,19 +1,9 @@
 // What analysis keeps of one session: its settings, its piece's length, how it stopped, usage, and one compact row per decision.
-import type { ChosenBy, DecisionAction } from "@loom/core";
+import type { ChosenBy, DecisionAction, ModelTotals } from "@loom/core";
 
-/**
- * One model's totals as the orchestrator saves them in the session's side state (`state/usage.json`): the
- * orchestrator's ModelTotals, read here structurally because analysis depends on core and io only.
- */
-export interface ModelUsageTotals {
+/** One model's totals from the session's usage record, with the role the model played. */
+export interface ModelUsageTotals extends ModelTotals {
   kind: "generator" | "selector";
-  provider: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  requests: number;
-  /** null when no price was configured for the model. */
-  costUsd: number | null;
 }
 
 /** A clarification asked at a decision, and what became of it. */

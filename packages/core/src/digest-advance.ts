@@ -4,6 +4,7 @@ import type { DecisionRow } from "./decision-steps.js";
 import type { LoomDigest } from "./digest.js";
 import type { FinalResolution, LoomOp, Resolution } from "./loom-op-schema.js";
 import type { LoomNode } from "./node.js";
+import { newOpenDecision } from "./open-decision.js";
 import { nodeTokenCount } from "./token-count.js";
 import type { TreeRow } from "./tree-window.js";
 
@@ -29,32 +30,6 @@ export interface PathDigest {
   briefVersion: number | null;
   /** The open (or clarifying) decision at the tip and its candidates, as the snapshot holds them. */
   open: { decision: DecisionEvent; candidates: LoomNode[] } | null;
-}
-
-/** A new open decision, as applyOp opens one. */
-function openDecision(id: string, parentNodeId: string, timestamp: string): DecisionEvent {
-  return {
-    id,
-    parentNodeId,
-    candidateNodeIds: [],
-    action: null,
-    chosenNodeId: null,
-    chosenBy: null,
-    reason: null,
-    ranking: null,
-    candidateScores: {},
-    clarificationQuestion: null,
-    candidatesInTension: null,
-    whatHingesOnIt: null,
-    humanResponse: null,
-    maxLogprob: null,
-    chosenLogprob: null,
-    logprobGap: null,
-    timestamp,
-    resolvedAt: null,
-    briefVersion: null,
-    selectorView: null,
-  };
 }
 
 const when = (d: DecisionEvent) => d.resolvedAt ?? d.timestamp;
@@ -106,7 +81,7 @@ class Advance {
     let known = this.decisions.get(op.decisionId);
     if (known && (known.decision.action !== null || known.decision.parentNodeId !== this.tip)) return false;
     if (!known) {
-      known = { decision: openDecision(op.decisionId, this.tip, op.timestamp), step: this.path.length, fresh: true };
+      known = { decision: newOpenDecision(op.decisionId, this.tip, op.timestamp), step: this.path.length, fresh: true };
       this.decisions.set(op.decisionId, known);
       this.stats.decisions++;
     }

@@ -1,5 +1,6 @@
 // Hand-written equivalents of the Node and DecisionEvent schemas for hot paths (zod-free); they return null on any doubt so callers fall back to zod.
 import type { DecisionEvent } from "./decision-event.js";
+import type { LoomOp } from "./loom-op-schema.js";
 import type { LoomNode } from "./node.js";
 import type { Token } from "./token.js";
 import { TokenList } from "./token-list.js";
@@ -293,6 +294,27 @@ export function parseDecisionFast(input: unknown): DecisionEvent | null {
     briefVersion: briefVersion as number | null,
     selectorView: selectorView as DecisionEvent["selectorView"],
   };
+}
+
+/** An `addCandidates` op as LoomOpSchema would parse it (the op a step journals most); null on any doubt. */
+export function parseAddCandidatesFast(op: Rec): Extract<LoomOp, { op: "addCandidates" }> | null {
+  const { decisionId, parentNodeId, timestamp, nodes } = op;
+  if (
+    op["op"] !== "addCandidates" ||
+    typeof decisionId !== "string" ||
+    typeof parentNodeId !== "string" ||
+    typeof timestamp !== "string"
+  )
+    return null;
+  if (!Array.isArray(nodes) || nodes.length === 0) return null;
+  const parsed: LoomNode[] = [];
+  for (const n of nodes) {
+    const node = parseNodeFast(n);
+    if (node === null) return null;
+    if (parsed.length > 0) shareSiblingStrings(node, parsed[parsed.length - 1]!);
+    parsed.push(node);
+  }
+  return { op: "addCandidates", decisionId, parentNodeId, timestamp, nodes: parsed };
 }
 
 /**

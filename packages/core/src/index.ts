@@ -92,6 +92,8 @@ export {
   tokenDivergences,
 } from "./token-queries.js";
 export type { PathSegment, TokenDivergence } from "./token-queries.js";
+export { USAGE_STATE_NAME, emptyUsage } from "./session-usage.js";
+export type { ModelTotals, SessionUsage } from "./session-usage.js";
 export { sessionSummary } from "./session-summary.js";
 export type { SessionState, SessionSummary } from "./session-summary.js";
 export { SelectorDecisionSchema, selectorDecisionJsonSchema } from "./selector-decision.js";

@@ -3,13 +3,13 @@
 export { hasErrorMarker, isRetryableStatus } from "./errors.js";
 export type { LoomBaseErrorOptions } from "./errors.js";
 export { effectivePromptMode } from "./brief.js";
-export { parseDecisionFast, parseNodeFast, shareSiblingStrings } from "./fast-parse.js";
+export { parseAddCandidatesFast, parseDecisionFast, parseNodeFast, shareSiblingStrings } from "./fast-parse.js";
 export { parseLoomFast } from "./fast-parse-loom.js";
 export { parseSessionConfigFast } from "./fast-parse-config.js";
 export { parseDigestFast } from "./fast-parse-digest.js";
 export { advanceDigest } from "./digest-advance.js";
 export type { PathDigest } from "./digest-advance.js";
-export { LOOM_FORMAT_VERSION } from "./loom.js";
+export { LOOM_FORMAT_VERSION, noTreeWork } from "./loom.js";
 export { decisionsUnder, invalidateIndex, stopDecisionAt } from "./loom-index.js";
 export { ChosenBySchema } from "./node.js";
 export { SelectorModeSchema } from "./session-config.js";

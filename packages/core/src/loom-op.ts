@@ -1,12 +1,12 @@
 // applyOp, the one place a loom is mutated: each op of loom-op-schema.ts applied in place, with undo recorded.
 import type { z } from "zod";
-import type { DecisionEvent } from "./decision-event.js";
 import { LoomError } from "./errors.js";
 import type { Loom } from "./loom.js";
 import { noteClarifying, noteDecisionOpened, noteNodeAdded } from "./loom-index.js";
 import type { ChooseResolutionSchema, FinalResolution, LoomOp } from "./loom-op-schema.js";
 import type { LoomNode } from "./node.js";
 import { applySwitch } from "./held-paths.js";
+import { newOpenDecision } from "./open-decision.js";
 import { getNode, rootPath } from "./text.js";
 import { branchNode, branchReason } from "./token-branch.js";
 import { applyRedo, applyUndo, captureImage, keepsRedo, recordUndo, undoScope } from "./tree-history.js";
@@ -29,32 +29,6 @@ export {
   type Resolution,
   type ResolutionInput,
 } from "./loom-op-schema.js";
-
-/** A new open decision, as DecisionEventSchema would default it (built directly: this runs on every step). */
-function openDecision(id: string, parentNodeId: string, timestamp: string): DecisionEvent {
-  return {
-    id,
-    parentNodeId,
-    candidateNodeIds: [],
-    action: null,
-    chosenNodeId: null,
-    chosenBy: null,
-    reason: null,
-    ranking: null,
-    candidateScores: {},
-    clarificationQuestion: null,
-    candidatesInTension: null,
-    whatHingesOnIt: null,
-    humanResponse: null,
-    maxLogprob: null,
-    chosenLogprob: null,
-    logprobGap: null,
-    timestamp,
-    resolvedAt: null,
-    briefVersion: null,
-    selectorView: null,
-  };
-}
 
 function getDecision(loom: Loom, decisionId: string) {
   const decision = loom.decisions[decisionId];
@@ -166,7 +140,7 @@ function applyChange(loom: Loom, op: Exclude<LoomOp, { op: "undo" | "redo" }>): 
           throw new LoomError("duplicate_id", `a node with id "${node.id}" already exists`);
         seen.add(node.id);
       }
-      const decision = existing ?? openDecision(op.decisionId, parent.id, op.timestamp);
+      const decision = existing ?? newOpenDecision(op.decisionId, parent.id, op.timestamp);
       for (const node of op.nodes) {
         // Checked above (parent, ids): insert directly rather than through insertNode's lookups again.
         loom.nodes[node.id] = { ...node };
@@ -269,7 +243,7 @@ function applyChange(loom: Loom, op: Exclude<LoomOp, { op: "undo" | "redo" }>): 
       if (loom.decisions[op.decisionId])
         throw new LoomError("duplicate_id", `a decision with id "${op.decisionId}" already exists`);
       insertNode(loom, node);
-      const decision = openDecision(op.decisionId, node.parentId!, op.at);
+      const decision = newOpenDecision(op.decisionId, node.parentId!, op.at);
       decision.candidateNodeIds.push(node.id);
       loom.decisions[decision.id] = decision;
       noteDecisionOpened(loom, decision.id, node.parentId!);

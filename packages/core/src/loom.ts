@@ -70,12 +70,14 @@ export function createLoom(input: CreateLoomInput, env: LoomEnv = defaultEnv): L
     briefHistory: [],
     config: SessionConfigSchema.parse(input.config ?? {}),
     createdAt: now,
-    pruned: [],
-    bookmarks: [],
-    tags: {},
-    movedFrom: {},
-    pieceSummary: null,
-    undo: [],
-    redo: [],
+    ...noTreeWork(),
   };
+}
+
+/** The loom's fields that record work on the tree, as a loom with none of it has them (new or imported). */
+export function noTreeWork(): Pick<
+  Loom,
+  "pruned" | "bookmarks" | "tags" | "movedFrom" | "pieceSummary" | "undo" | "redo"
+> {
+  return { pruned: [], bookmarks: [], tags: {}, movedFrom: {}, pieceSummary: null, undo: [], redo: [] };
 }

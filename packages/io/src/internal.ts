@@ -18,6 +18,8 @@ export type { JournalLine, ManifestLine, Snapshot } from "./formats.js";
 export { CURRENT_VERSIONS, defaultMigrations, migrate } from "./migrations.js";
 export type { FileKind, Migration, MigrationRegistry } from "./migrations.js";
 export { writeFileAtomic } from "./atomic-write.js";
+export { streamSink, writeFileStreamed } from "./stream-file.js";
+export type { Sink } from "./stream-file.js";
 export { BRIEF_TOML_KEYS, briefFormatOf, looksLikeTomlBrief } from "./brief-file.js";
 export { convertPythonLoom, isoMicros } from "./python-import.js";
 export { unixSecondsOf } from "./python-export.js";

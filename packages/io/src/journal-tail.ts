@@ -1,8 +1,8 @@
 // Reads the ops a writer journaled after its snapshot, without zod, when they are plainly the ones a run makes (candidates, resolutions, a checkout) and the manifest agrees with them; null on any doubt.
 import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { ChosenBy, LoomNode, LoomOp } from "@loom/core";
-import { parseNodeFast, shareSiblingStrings } from "@loom/core/internal";
+import type { ChosenBy, LoomOp } from "@loom/core";
+import { parseAddCandidatesFast } from "@loom/core/internal";
 import { JOURNAL_FILE, JOURNAL_VERSION, MANIFEST_FILE, MANIFEST_VERSION } from "./format-names.js";
 import { checkSeal } from "./line-seal.js";
 import { scanNdjson } from "./ndjson.js";
@@ -74,20 +74,7 @@ function resolution(v: unknown, clarify: boolean) {
 /** One of the ops a run journals, as LoomOpSchema would parse it; null for any other op or anything off. */
 function runOp(v: unknown): LoomOp | null {
   if (!isObj(v)) return null;
-  if (v.op === "addCandidates") {
-    const { decisionId, parentNodeId, timestamp, nodes } = v;
-    if (typeof decisionId !== "string" || typeof parentNodeId !== "string" || typeof timestamp !== "string")
-      return null;
-    if (!Array.isArray(nodes) || nodes.length === 0) return null;
-    const parsed: LoomNode[] = [];
-    for (const n of nodes) {
-      const node = parseNodeFast(n);
-      if (node === null) return null;
-      if (parsed.length > 0) shareSiblingStrings(node, parsed[parsed.length - 1]!);
-      parsed.push(node);
-    }
-    return { op: "addCandidates", decisionId, parentNodeId, timestamp, nodes: parsed };
-  }
+  if (v.op === "addCandidates") return parseAddCandidatesFast(v);
   if (v.op === "resolve" && typeof v.decisionId === "string" && typeof v.at === "string") {
     const r = resolution(v.resolution, true);
     return r && { op: "resolve", decisionId: v.decisionId, at: v.at, resolution: r };

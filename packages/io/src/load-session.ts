@@ -1,7 +1,7 @@
 // Loads a session directory: read the snapshot frame by frame, replay the journal after its seq, check invariants, reconcile the manifest.
 import { join } from "node:path";
-import { applyOp, findInvariantViolations, LoomError, type Loom, type LoomNode } from "@loom/core";
-import { parseLoomFast, parseNodeFast, shareSiblingStrings } from "@loom/core/internal";
+import { applyOp, findInvariantViolations, LoomError, type Loom } from "@loom/core";
+import { parseAddCandidatesFast, parseLoomFast } from "@loom/core/internal";
 import {
   JOURNAL_FILE,
   JOURNAL_VERSION,
@@ -104,28 +104,8 @@ function parseJournalLineFast(record: Record<string, unknown>): JournalLine | nu
   if (record["version"] !== JOURNAL_VERSION || typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1)
     return null;
   if (typeof op !== "object" || op === null || Array.isArray(op)) return null;
-  const o = op as Record<string, unknown>;
-  const { decisionId, parentNodeId, timestamp, nodes } = o;
-  if (
-    o["op"] !== "addCandidates" ||
-    typeof decisionId !== "string" ||
-    typeof parentNodeId !== "string" ||
-    typeof timestamp !== "string"
-  )
-    return null;
-  if (!Array.isArray(nodes) || nodes.length === 0) return null;
-  const parsed: LoomNode[] = [];
-  for (const n of nodes) {
-    const node = parseNodeFast(n);
-    if (node === null) return null;
-    if (parsed.length > 0) shareSiblingStrings(node, parsed[parsed.length - 1]!);
-    parsed.push(node);
-  }
-  return {
-    version: JOURNAL_VERSION,
-    seq,
-    op: { op: "addCandidates", decisionId, parentNodeId, timestamp, nodes: parsed },
-  };
+  const parsed = parseAddCandidatesFast(op as Record<string, unknown>);
+  return parsed && { version: JOURNAL_VERSION, seq, op: parsed };
 }
 
 /** Read and validate a session directory without writing anything. Throws IoError on the first problem. */

@@ -1,12 +1,11 @@
 // A Loom as a session of the seed's Python reference implementation: its loom.json (snake_case dataclass fields) and manifest.ndjson.
-import { createWriteStream } from "node:fs";
-import { mkdir, readdir, rename, rm } from "node:fs/promises";
-import { once } from "node:events";
+import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { nodeText, type Brief, type DecisionEvent, type Loom, type LoomNode } from "@loom/core";
 import { briefToToml } from "./brief-edit.js";
 import { IoError } from "./io-error.js";
 import { MANIFEST_FILE, SNAPSHOT_FILE } from "./formats.js";
+import { writeFileStreamed } from "./stream-file.js";
 
 /** ISO time → Unix seconds, keeping the microseconds an imported time carries (see `isoMicros`). */
 export function unixSecondsOf(iso: string): number {
@@ -117,22 +116,6 @@ function manifestRecord(loom: Loom, d: DecisionEvent): Record<string, unknown> {
   };
 }
 
-/** Write `lines` to `file` through a temp file renamed over it, one piece at a time (no whole-session string). */
-async function writePieces(file: string, pieces: Iterable<string>): Promise<void> {
-  const temp = `${file}.part-${process.pid}`;
-  const stream = createWriteStream(temp);
-  try {
-    for (const piece of pieces) if (!stream.write(piece)) await once(stream, "drain");
-    stream.end();
-    await once(stream, "finish");
-    await rename(temp, file);
-  } catch (error) {
-    stream.destroy();
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
 function* loomJsonPieces(loom: Loom): Generator<string> {
   const chosen = new Set<string>();
   for (const d of Object.values(loom.decisions))
@@ -177,9 +160,10 @@ export async function writePythonSession(loom: Loom, dir: string): Promise<void>
   const decided = Object.values(loom.decisions)
     .filter((d) => d.action === "choose" || d.action === "stop")
     .sort((a, b) => unixSecondsOf(a.resolvedAt ?? a.timestamp) - unixSecondsOf(b.resolvedAt ?? b.timestamp));
-  await writePieces(
-    join(dir, MANIFEST_FILE),
-    decided.map((d) => `${JSON.stringify(manifestRecord(loom, d))}\n`),
-  );
-  await writePieces(join(dir, SNAPSHOT_FILE), loomJsonPieces(loom));
+  await writeFileStreamed(join(dir, MANIFEST_FILE), async (sink) => {
+    for (const d of decided) await sink(`${JSON.stringify(manifestRecord(loom, d))}\n`);
+  });
+  await writeFileStreamed(join(dir, SNAPSHOT_FILE), async (sink) => {
+    for (const piece of loomJsonPieces(loom)) await sink(piece);
+  });
 }

@@ -11,7 +11,7 @@ import {
   TokenList,
   type Token,
 } from "@loom/core";
-import { ChosenBySchema, LOOM_FORMAT_VERSION } from "@loom/core/internal";
+import { ChosenBySchema, LOOM_FORMAT_VERSION, noTreeWork } from "@loom/core/internal";
 import { looksLikeTomlBrief, parseBriefText, parseBriefToml } from "./brief-file.js";
 import { IoError } from "./io-error.js";
 import type { PythonDecision, PythonLoom, PythonNode } from "./python-format.js";
@@ -276,14 +276,8 @@ export function convertPythonLoom(py: PythonLoom, file: string): PythonConversio
     briefHistory: [],
     config: convertConfig(py.config, file, warnings),
     createdAt,
-    // The reference has no tree marks or undo record.
-    pruned: [],
-    bookmarks: [],
-    tags: {},
-    movedFrom: {},
-    pieceSummary: null,
-    undo: [],
-    redo: [],
+    // The reference has no tree marks, summary or undo record.
+    ...noTreeWork(),
   };
   if (loom.currentPath.length === 0) {
     throw new IoError("bad_import", "the current path is empty", {

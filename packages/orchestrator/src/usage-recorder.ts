@@ -1,10 +1,9 @@
 // A session's usage as the loop records it: added per call, announced to listeners, saved to the session at most so often.
+import { USAGE_STATE_NAME } from "@loom/core";
 import type { ModelUsage } from "@loom/selectors";
 import type { EventBus } from "./event-bus.js";
 import type { SessionLike } from "./session-like.js";
 import { UsageTracker, type PriceTable, type SessionUsage } from "./usage.js";
-
-const STATE_USAGE = "usage";
 
 export class UsageRecorder {
   #tracker: UsageTracker;
@@ -22,7 +21,7 @@ export class UsageRecorder {
 
   /** Continue from the usage saved by an earlier process. */
   async load(): Promise<void> {
-    this.#tracker = new UsageTracker(this.prices, await this.session.readState<SessionUsage>(STATE_USAGE));
+    this.#tracker = new UsageTracker(this.prices, await this.session.readState<SessionUsage>(USAGE_STATE_NAME));
   }
 
   snapshot(): SessionUsage {
@@ -42,6 +41,6 @@ export class UsageRecorder {
     if (!force && now - this.#lastSave < this.saveIntervalMs) return;
     this.#lastSave = now;
     this.#dirty = false;
-    await this.session.writeState(STATE_USAGE, this.#tracker.snapshot());
+    await this.session.writeState(USAGE_STATE_NAME, this.#tracker.snapshot());
   }
 }

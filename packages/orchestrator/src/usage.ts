@@ -1,32 +1,10 @@
-// Per-session usage of model calls (tokens, requests, and cost where a price is configured).
+// Per-session usage of model calls (tokens, requests, and cost where a price is configured), counted as a run goes.
+import { emptyUsage, type ModelTotals, type SessionUsage } from "@loom/core";
+
+export { emptyUsage, type ModelTotals, type SessionUsage };
 
 /** Prices in US dollars per million tokens. Keyed by "provider:model" or by model name alone. */
 export type PriceTable = Record<string, { inputPerMTok: number; outputPerMTok: number }>;
-
-export interface ModelTotals {
-  provider: string;
-  model: string;
-  /** Prompt tokens for generators, input tokens for selectors. */
-  inputTokens: number;
-  outputTokens: number;
-  requests: number;
-  /** null when no price is configured for this model. */
-  costUsd: number | null;
-}
-
-export interface SessionUsage {
-  version: 1;
-  generator: ModelTotals[];
-  selector: ModelTotals[];
-  /** Sum over every model with a price; null when none has one. */
-  costUsd: number | null;
-  /** Models used without a configured price (their cost is not in costUsd). */
-  unpriced: string[];
-}
-
-export function emptyUsage(): SessionUsage {
-  return { version: 1, generator: [], selector: [], costUsd: null, unpriced: [] };
-}
 
 export class UsageTracker {
   private usage: SessionUsage;

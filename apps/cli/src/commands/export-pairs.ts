@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { ChosenBy } from "@loom/core";
 import { defineCommand } from "../cli/define-command.js";
 import { UsageError } from "../cli/exit-error.js";
-import { renderToFile, streamSink } from "../export/stream-to-file.js";
+import { streamSink, writeFileStreamed } from "@loom/io/internal";
 
 const CHOOSERS: readonly ChosenBy[] = ["human", "selector_llm", "auto"];
 
@@ -91,7 +91,7 @@ export default defineCommand({
     if (values.out) {
       const file = resolve(cwd, values.out);
       let result = { pairs: 0, duplicates: 0, sessions: 0 };
-      const bytes = await renderToFile(file, async (sink) => {
+      const bytes = await writeFileStreamed(file, async (sink) => {
         result = await exportPairs(paths, (pair) => sink(`${JSON.stringify(pair)}\n`), options);
       });
       out.result(

@@ -6,14 +6,8 @@ import { defineCommand } from "../cli/define-command.js";
 import { UsageError } from "../cli/exit-error.js";
 import { exportDot } from "../export/export-dot.js";
 import { exportFormat } from "../export/export-target.js";
-import { renderToFile, streamSink } from "../export/stream-to-file.js";
-import {
-  loomSource,
-  snapshotSource,
-  writeJsonExport,
-  type ExportSource,
-  type Sink,
-} from "../export/write-json-export.js";
+import { type Sink, streamSink, writeFileStreamed } from "@loom/io/internal";
+import { loomSource, snapshotSource, writeJsonExport, type ExportSource } from "../export/write-json-export.js";
 import { readLoom } from "../session/read-loom.js";
 import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { resolveSessionDir } from "../session/session-dir.js";
@@ -111,7 +105,7 @@ export default defineCommand({
           );
     if (values.out) {
       const file = resolve(cwd, values.out);
-      const bytes = await renderToFile(file, render);
+      const bytes = await writeFileStreamed(file, render);
       out.result({ file, format, bytes }, () => `wrote ${file} (${format})`);
       return;
     }

@@ -1,6 +1,6 @@
 // `loom stats`: the size of the loom, how far choices strayed from the model, tokens and cost.
 import { readSessionState, readSessionView } from "@loom/io";
-import type { SessionUsage } from "@loom/orchestrator";
+import { type SessionUsage, USAGE_STATE_NAME } from "@loom/core";
 import { defineCommand } from "../cli/define-command.js";
 import { formatLogprob } from "../render/snippet.js";
 import { SESSION_POSITIONAL } from "../session/session-positional.js";
@@ -33,7 +33,7 @@ export default defineCommand({
     // Totals from the digest kept with the snapshot (the whole session is read only when it has none).
     const view = await readSessionView(dir);
     for (const w of view.warnings) out.warn(w);
-    const saved = await readSessionState<SessionUsage>(dir, "usage", (w) => out.warn(w));
+    const saved = await readSessionState<SessionUsage>(dir, USAGE_STATE_NAME, (w) => out.warn(w));
     const usage = usageTotals(saved);
     const generator = view.config.generator;
     const stats = {

@@ -2,9 +2,8 @@
 import type { DecisionEvent, Loom, LoomNode } from "@loom/core";
 import { nodeText } from "@loom/core";
 import type { SnapshotRecord, SnapshotRecords } from "@loom/io";
+import type { Sink } from "@loom/io/internal";
 import { EXPORT_FORMAT, EXPORT_VERSION } from "./export-json.js";
-
-export type Sink = (chunk: string) => Promise<void> | void;
 
 /** What the export is written from: the loom without its records, the current path's text, and every node then every decision. */
 export interface ExportSource {

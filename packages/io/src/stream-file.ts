@@ -1,10 +1,13 @@
-// Streams an export to stdout or to a file written whole or not at all (a temp file beside it, renamed over it when complete).
+// Writes a file piece by piece, whole or not at all: a temp file beside it, renamed over it when complete,
+// so an interrupted export leaves the old file and no whole-file string is ever built.
 import { createWriteStream } from "node:fs";
-import { rename, rm } from "node:fs/promises";
 import { once } from "node:events";
-import type { Sink } from "./write-json-export.js";
+import { rename, rm } from "node:fs/promises";
 
-/** A sink that respects back-pressure, so a large export never piles up in memory. */
+/** Where a streamed export writes its pieces (awaited, so back-pressure reaches the producer). */
+export type Sink = (chunk: string) => Promise<void> | void;
+
+/** A sink over a stream that waits for "drain", so a large export never piles up in memory. */
 export function streamSink(stream: NodeJS.WritableStream): { sink: Sink; bytes: () => number } {
   let bytes = 0;
   return {
@@ -16,8 +19,8 @@ export function streamSink(stream: NodeJS.WritableStream): { sink: Sink; bytes: 
   };
 }
 
-/** Runs `render` into `file` through a temp file renamed over it at the end; an interrupted export leaves the old file. Returns the bytes written. */
-export async function renderToFile(file: string, render: (sink: Sink) => void | Promise<void>): Promise<number> {
+/** Runs `render` into `file` through a temp file renamed over it at the end. Returns the bytes written. */
+export async function writeFileStreamed(file: string, render: (sink: Sink) => void | Promise<void>): Promise<number> {
   const temp = `${file}.part-${process.pid}`;
   const stream = createWriteStream(temp);
   const { sink, bytes } = streamSink(stream);
