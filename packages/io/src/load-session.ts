@@ -14,6 +14,7 @@ import {
   type JournalLine,
   type Snapshot,
 } from "./formats.js";
+import { nextTurn } from "./event-loop-turns.js";
 import { IoError } from "./io-error.js";
 import { auditManifest, type ManifestAudit } from "./manifest-audit.js";
 import { migrate, type MigrationRegistry } from "./migrations.js";
@@ -123,11 +124,15 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   const fromVersion = read.record["version"];
   const lifted = migrate("snapshot", asRecord(read.record, snapshotPath), { file: snapshotPath }, options.migrations);
   let migrated = lifted.migrated;
+  // Each pass over a big loom takes a good part of a second: the event loop gets a turn between them.
+  await nextTurn();
   const snapshot =
     parseSnapshotFast(lifted.record) ??
     parseOrThrow(SnapshotSchema, lifted.record, { file: snapshotPath }, "the snapshot");
   const loom = snapshot.loom;
+  await nextTurn();
   invariantError(loom, snapshotPath, "loom", "in the snapshot");
+  await nextTurn();
 
   // Journal: validate every whole line, replay those after the snapshot's seq.
   let seq = snapshot.seq;

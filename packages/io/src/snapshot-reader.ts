@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { gunzip, inflateRawSync } from "node:zlib";
 import type { LoomNode } from "@loom/core";
 import { parseDecisionFast, parseNodeFast, shareSiblingStrings } from "@loom/core/internal";
+import { eventLoopTurns } from "./event-loop-turns.js";
 import { IoError } from "./io-error.js";
 import { FLAG_DEFLATE, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
 import { revivePackedTokens } from "./token-codec.js";
@@ -77,6 +78,8 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
   };
   const ordinal = { nodes: 0, decisions: 0 };
   let previousNode: LoomNode | null = null;
+  // A big session takes seconds to read: the process that reads it (a server) keeps answering meanwhile.
+  const turn = eventLoopTurns();
   const frames = readFrames(handle, file, options.onDamage && ((e) => options.onDamage!(e)));
   for (;;) {
     let next: IteratorResult<Frame>;
@@ -131,6 +134,8 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
       const into = frame.type === "nodes" ? nodes : decisions;
       let start = 0;
       while (start < text.length) {
+        const pause = turn();
+        if (pause) await pause;
         let end = text.indexOf("\n", start);
         if (end < 0) end = text.length;
         const n = ordinal[frame.type]++;
