@@ -94,8 +94,8 @@ export {
 export type { PathSegment, TokenDivergence } from "./token-queries.js";
 export { USAGE_STATE_NAME, emptyUsage } from "./session-usage.js";
 export type { ModelTotals, SessionUsage } from "./session-usage.js";
-export { sessionSummary } from "./session-summary.js";
-export type { SessionState, SessionSummary } from "./session-summary.js";
+export { sessionSummary, sessionSummaryOfParts } from "./session-summary.js";
+export type { SessionState, SessionSummary, SummaryParts } from "./session-summary.js";
 export { SelectorDecisionSchema, selectorDecisionJsonSchema } from "./selector-decision.js";
 export type { ChooseDecision, ClarifyDecision, SelectorDecision, StopDecision } from "./selector-decision.js";
 export {

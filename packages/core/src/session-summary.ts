@@ -1,5 +1,6 @@
 // A session at a glance, for lists of sessions: its title, the start of its seed, its size and where it stands.
 import { openDecisionAt, pendingClarification, stopDecisionAt } from "./loom-index.js";
+import type { DecisionEvent } from "./decision-event.js";
 import type { Loom } from "./loom.js";
 
 /** Where a session stands: decisions can be made, it was stopped, or a selector's question waits for an answer. */
@@ -21,10 +22,14 @@ export interface SessionSummary {
   undecided: boolean;
 }
 
+const SEED_CHARS = 160;
+
+function cutSeed(seed: string, max = SEED_CHARS): string {
+  return seed.length > max ? `${seed.slice(0, max - 1)}…` : seed;
+}
+
 export function sessionSummary(loom: Loom, options: { seedChars?: number } = {}): SessionSummary {
   const tip = loom.currentPath[loom.currentPath.length - 1]!;
-  const seed = loom.nodes[loom.rootId]?.text ?? "";
-  const max = options.seedChars ?? 160;
   const state: SessionState = pendingClarification(loom)
     ? "awaiting-answer"
     : // A stop the writer went on from (new candidates at the same tip) is over.
@@ -34,12 +39,57 @@ export function sessionSummary(loom: Loom, options: { seedChars?: number } = {})
   return {
     sessionId: loom.sessionId,
     title: loom.brief.title ? loom.brief.title : null,
-    seed: seed.length > max ? `${seed.slice(0, max - 1)}…` : seed,
+    seed: cutSeed(loom.nodes[loom.rootId]?.text ?? "", options.seedChars),
     createdAt: loom.createdAt,
     steps: loom.currentPath.length - 1,
     nodes: Object.keys(loom.nodes).length,
     decisions: Object.keys(loom.decisions).length,
     state,
     undecided: openDecisionAt(loom, tip) !== null,
+  };
+}
+
+/** What a reader has of a session without its records: the snapshot's head and path frames and its stored digest. */
+export interface SummaryParts {
+  sessionId: string;
+  title: string | null;
+  createdAt: string;
+  /** The root's text. */
+  seed: string;
+  /** Node ids of the current path, root … tip. */
+  path: readonly string[];
+  nodes: number;
+  decisions: number;
+  /** The open or clarifying decision at the tip, as the path frame keeps it. */
+  openAtTip: DecisionEvent | null;
+  /** The latest resolved decisions (the digest's rows). */
+  latest: readonly DecisionEvent[];
+}
+
+/**
+ * The same summary from a session's stored digest, for lists of many sessions. One difference from a whole
+ * read: the digest keeps only the tip's open decision, so a question left waiting on another branch (after a
+ * checkout away from it) shows as the state of the tip instead of "awaiting-answer".
+ */
+export function sessionSummaryOfParts(parts: SummaryParts): SessionSummary {
+  const tip = parts.path[parts.path.length - 1]!;
+  const open = parts.openAtTip;
+  const stoppedHere = parts.latest.some((d) => d.action === "stop" && d.parentNodeId === tip);
+  const state: SessionState =
+    open?.action === "clarify" && open.humanResponse === null
+      ? "awaiting-answer"
+      : stoppedHere && open?.action !== null
+        ? "stopped"
+        : "open";
+  return {
+    sessionId: parts.sessionId,
+    title: parts.title ? parts.title : null,
+    seed: cutSeed(parts.seed),
+    createdAt: parts.createdAt,
+    steps: parts.path.length - 1,
+    nodes: parts.nodes,
+    decisions: parts.decisions,
+    state,
+    undecided: open?.action === null,
   };
 }

@@ -1,5 +1,12 @@
 // The reading commands' view when the stored digest will not do: the digest and config checked by their zod schemas, or the whole session read (loaded by session-view.ts only then).
-import { LoomDigestSchema, SessionConfigSchema, loomDigest, type LoomDigest, type SessionConfig } from "@loom/core";
+import {
+  LoomDigestSchema,
+  SessionConfigSchema,
+  loomDigest,
+  sessionSummary,
+  type LoomDigest,
+  type SessionConfig,
+} from "@loom/core";
 import { loadSessionFiles } from "./load-session.js";
 import type { SessionView } from "./session-view-shape.js";
 
@@ -21,6 +28,7 @@ export async function wholeSessionView(
   decisions: number,
   around: number,
   text: boolean,
+  summary = false,
 ): Promise<SessionView> {
   const { loom, warnings } = await loadSessionFiles(dir);
   const { stats, decisions: latest, tree } = loomDigest(loom, { decisions, around });
@@ -33,6 +41,7 @@ export async function wholeSessionView(
     stats,
     decisions: latest.rows,
     tree: { mode: tree.mode, pathLength: tree.pathLength, tip: tree.tip, pathAbove: tree.pathAbove, rows: tree.rows },
+    summary: summary ? sessionSummary(loom) : null,
     read: "full",
     warnings,
   };

@@ -1,5 +1,5 @@
 // The shape of what the reading commands show of a session (session-view.ts reads it from the digest, session-view-full.ts from the whole session).
-import type { DecisionRow, LoomStats, SessionConfig, TreeWindow } from "@loom/core";
+import type { DecisionRow, LoomStats, SessionConfig, SessionSummary, TreeWindow } from "@loom/core";
 
 export interface SessionView {
   sessionId: string;
@@ -15,6 +15,8 @@ export interface SessionView {
   decisions: DecisionRow[];
   /** The tree `around` steps above the tip, branches folded at their first node. */
   tree: TreeWindow;
+  /** What a list of sessions shows of it (title, seed, size, state), when asked for (`SessionViewWants.summary`); else null. */
+  summary: SessionSummary | null;
   /** From the digest stored in the snapshot, or computed from the whole session (journal not empty, an older snapshot, a wider view than stored). */
   read: "digest" | "full";
   /** Recovery notes from a whole read (a torn last journal line…); none from the digest. */

@@ -12,6 +12,7 @@ import {
   editNode,
   loomDigest,
   resolveDecision,
+  sessionSummary,
   sequentialEnv,
   type LoomEnv,
 } from "@loom/core";
@@ -113,7 +114,7 @@ async function expected(dir: string, decisions: number, around: number) {
 async function expectSameAsWhole(dir: string, decisions: number, around: number, read: "digest" | "full") {
   const view = await readSessionView(dir, { decisions, around, text: true });
   expect(view.read).toBe(read);
-  const { read: _r, warnings: _w, ...rest } = view;
+  const { read: _r, warnings: _w, summary: _s, ...rest } = view;
   expect(rest).toEqual(await expected(dir, decisions, around));
   return view;
 }
@@ -203,5 +204,64 @@ describe("readSessionView", () => {
     expect((error as IoError).message).toMatch(/frame 1 .*\(path\) fails its checksum/);
     expect((error as IoError).file).toBe(file);
     await expect(readSession(copy)).rejects.toThrow(/fails its checksum/);
+  });
+
+  it("summarises a session for a list from its digest as a whole read does: open, undecided, awaiting an answer, stopped, and mid-run", async () => {
+    const copy = join(tmp, "summary");
+    await writeSession(copy);
+    let n = 0;
+    const env: LoomEnv = {
+      newId: (k) => `${k}_sum${++n}`,
+      now: () => new Date(Date.UTC(2027, 0, 1) + n++).toISOString(),
+    };
+    const expectSummary = async (read: "digest" | "full", state: string) => {
+      const view = await readSessionView(copy, { decisions: 0, around: 0, summary: true });
+      expect(view.read).toBe(read);
+      // Asked only for the summary: the text it read for the seed is not handed out.
+      expect(view.text).toBeNull();
+      expect(view.summary).toEqual(sessionSummary((await readSession(copy)).loom));
+      expect(view.summary!.state).toBe(state);
+    };
+    await expectSummary("digest", "open");
+    const change = async (work: (s: Session) => void) => {
+      const s = await openSession(copy);
+      work(s);
+      await s.close();
+    };
+    let open: { decisionId: string; nodeIds: string[] } | null = null;
+    await change((s) => {
+      open = s.mutate((l) => addCandidates(l, l.currentPath.at(-1)!, [{ text: " a" }, { text: " b" }], { env }));
+    });
+    await expectSummary("digest", "open");
+    expect((await readSessionView(copy, { summary: true })).summary!.undecided).toBe(true);
+    const asked = open!;
+    await change((s) => {
+      s.mutate((l) =>
+        resolveDecision(
+          l,
+          asked.decisionId,
+          {
+            action: "clarify",
+            chosenBy: "selector_llm",
+            question: "?",
+            candidatesInTension: asked.nodeIds,
+            whatHingesOnIt: "x",
+          },
+          env,
+        ),
+      );
+    });
+    await expectSummary("digest", "awaiting-answer");
+    await change((s) => {
+      s.mutate((l) =>
+        answerClarification(l, asked.decisionId, "neither", { action: "stop", chosenBy: "human", reason: "done" }, env),
+      );
+    });
+    await expectSummary("digest", "stopped");
+    // A run's ops beyond the snapshot (left in the journal): the digest is brought up to date.
+    const w = await openSession(copy, { compactAfterBytes: false });
+    w.mutate((l) => addCandidates(l, l.currentPath.at(-1)!, [{ text: " c" }], { env }));
+    (w as unknown as { lock: { release(): void } }).lock.release();
+    await expectSummary("digest", "open");
   });
 });

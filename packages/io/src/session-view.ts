@@ -3,6 +3,7 @@ import {
   DEFAULT_AROUND,
   DIGEST_LIMITS,
   narrowWindow,
+  sessionSummaryOfParts,
   type LoomDigest,
   type LoomOp,
   type SessionConfig,
@@ -35,6 +36,8 @@ export interface SessionViewWants {
   around?: number;
   /** Read the current path's text too (what `loom show` prints; the others need only its length). */
   text?: boolean;
+  /** Fill in `summary`, what a list of sessions shows (reads the path's text for the seed). */
+  summary?: boolean;
 }
 
 /** The stored digest as this build reads it, or null when it is none it can use (another version, damaged). */
@@ -81,6 +84,7 @@ async function fromDigest(
   ops: LoomOp[],
   decisions: number,
   around: number,
+  wantSummary: boolean,
 ): Promise<SessionView | null> {
   const stored = await digestOf(frames.path["digest"]);
   if (stored === null) return null;
@@ -109,6 +113,23 @@ async function fromDigest(
   if (!tree) return null;
   const config = await configOf(loom.config);
   if (config === null) return null;
+  let summary: SessionView["summary"] = null;
+  if (wantSummary) {
+    const open = ops.length === 0 ? openOf(frames.path["open"]) : now.open;
+    const head = loom as { brief?: { title?: unknown }; createdAt?: unknown };
+    if (open === undefined || now.text === null || typeof head.createdAt !== "string") return null;
+    summary = sessionSummaryOfParts({
+      sessionId: loom.sessionId,
+      title: typeof head.brief?.title === "string" ? head.brief.title : null,
+      createdAt: head.createdAt,
+      seed: now.text.slice(0, now.segments[0] ?? 0),
+      path: now.path,
+      nodes: digest.stats.nodes,
+      decisions: digest.stats.decisions,
+      openAtTip: open?.decision ?? null,
+      latest: digest.decisions.rows.map((r) => r.decision),
+    });
+  }
   return {
     sessionId: loom.sessionId,
     config,
@@ -118,6 +139,7 @@ async function fromDigest(
     stats: digest.stats,
     decisions: decisions === 0 ? [] : digest.decisions.rows.slice(-decisions),
     tree: { mode: tree.mode, pathLength: tree.pathLength, tip: tree.tip, pathAbove: tree.pathAbove, rows: tree.rows },
+    summary,
     read: "digest",
     warnings: [],
   };
@@ -133,8 +155,16 @@ async function fromDigest(
 export async function readSessionView(dir: string, wants: SessionViewWants = {}): Promise<SessionView> {
   const decisions = wants.decisions ?? DIGEST_LIMITS.decisions;
   const around = wants.around ?? DEFAULT_AROUND;
-  const read = await readSnapshotAndTail(dir, { text: wants.text ?? false });
-  const view = read ? await fromDigest(read.frames, read.ops, decisions, around) : null;
-  if (view) return view;
-  return (await import("./session-view-full.js")).wholeSessionView(dir, decisions, around, wants.text ?? false);
+  const summary = wants.summary ?? false;
+  const text = (wants.text ?? false) || summary;
+  const read = await readSnapshotAndTail(dir, { text });
+  const view = read ? await fromDigest(read.frames, read.ops, decisions, around, summary) : null;
+  if (view) return wants.text || !view.text ? view : { ...view, text: null };
+  return (await import("./session-view-full.js")).wholeSessionView(
+    dir,
+    decisions,
+    around,
+    wants.text ?? false,
+    summary,
+  );
 }

@@ -2,7 +2,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { sessionSummary, type Loom, type SessionSummary } from "@loom/core";
-import { readSession, readSessionView } from "@loom/io";
+import { readSessionView } from "@loom/io";
 import { GLANCE_AROUND, glanceOfLoom, glanceOfView, type Glance } from "./glance.js";
 import { HttpError } from "../http/http-error.js";
 import { LiveSession } from "./live-session.js";
@@ -78,22 +78,25 @@ export class SessionHub {
     return out.sort((a, b) => (a.modifiedAt < b.modifiedAt ? 1 : a.modifiedAt > b.modifiedAt ? -1 : 0));
   }
 
-  /** From the open session when there is one, else read from disk once per change of its files. */
+  /**
+   * From the open session when its opening is done, else from the session's stored digest (a few KB read however
+   * big the session; a whole read only when the digest will not do), once per change of its files. A session
+   * still opening is not waited for: a big one takes seconds.
+   */
   private async summaryOf(
     id: string,
     dir: string,
     key: string,
   ): Promise<Pick<SessionListing, "title" | "seed" | "steps" | "nodes" | "state" | "problem">> {
-    const opening = this.live.get(id);
-    const live = opening ? await opening.catch(() => null) : null;
+    const live = this.ready.get(id);
     let summary: SessionSummary | Error;
     if (live) summary = sessionSummary(live.driver.loom);
     else {
       const cached = this.summaries.get(dir);
       if (cached?.key === key) summary = cached.summary;
       else {
-        summary = await readSession(dir).then(
-          ({ loom }) => sessionSummary(loom),
+        summary = await readSessionView(dir, { decisions: 0, around: 0, summary: true }).then(
+          (view) => view.summary!,
           (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
         );
         this.summaries.set(dir, { key, summary });
