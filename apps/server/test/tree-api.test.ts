@@ -105,3 +105,20 @@ test("a glance at a session not yet open comes from its stored digest: the path'
   const unknown = await t.call("GET", "/api/sessions/nothing-here/glance");
   expect(unknown.status).toBe(404);
 });
+
+test("a node moved under a younger node names its parent on a later page", async () => {
+  const moved = realisticLoom({ decisions: 150, branching: 8, seed: 5 });
+  moved.sessionId = "moved";
+  await (await createSession(join(t.dir, "moved"), moved)).close();
+  const ids = Object.keys(moved.nodes);
+  // A candidate the first decision left (a leaf on the first page), under a node of the third page.
+  const leaf = ids.slice(1, 9).find((id) => !moved.currentPath.includes(id))!;
+  const parent = ids[1100]!;
+  const res = await t.call("POST", `/api/sessions/moved/nodes/${leaf}/move`, { parentId: parent });
+  expect(res.status).toBe(200);
+  const first = await t.call("GET", "/api/sessions/moved/tree?limit=500");
+  const at = first.body.nodes.parent[first.body.nodes.id.indexOf(leaf)];
+  expect(at).toBeGreaterThanOrEqual(1000);
+  const third = await t.call("GET", `/api/sessions/moved/tree?limit=500&cursor=${at - (at % 500)}`);
+  expect(third.body.nodes.id[at % 500]).toBe(parent);
+});

@@ -222,7 +222,9 @@ export const TreePageSchema = z.object({
       id: z.array(z.string()),
       parent: z
         .array(z.number().int())
-        .describe("Index (in the session's creation order) of each node's parent; -1 for the root."),
+        .describe(
+          "Index (in the session's creation order) of each node's parent; -1 for the root. A node moved under a younger one names a parent on a later page.",
+        ),
       text: z.array(z.string()).describe(`Each node's text, cut to ${TREE_TEXT_MAX} characters.`),
       stepLogprob: z.array(z.number().nullable()),
       decision: z

@@ -19,12 +19,13 @@ function cut(text: string): string {
   return text.length > TREE_TEXT_MAX ? `${text.slice(0, TREE_TEXT_MAX - 1)}…` : text;
 }
 
-/** Nodes `cursor` … `cursor + limit - 1` in creation order; a parent's index always comes before its children's. */
+/** Nodes `cursor` … `cursor + limit - 1` in creation order; a parent's index usually comes before its children's (not after a move). */
 export function buildTreePage(loom: Loom, options: { cursor: number; limit: number; version: number }): TreePage {
   const ids = Object.keys(loom.nodes);
   const end = Math.min(ids.length, options.cursor + options.limit);
+  // Every node's index, not only this page's and earlier ones: a node moved under a younger one has its parent later.
   const index = new Map<string, number>();
-  for (let i = 0; i < end; i++) index.set(ids[i]!, i);
+  for (let i = 0; i < ids.length; i++) index.set(ids[i]!, i);
   const n = Math.max(0, end - options.cursor);
   const nodes: TreePage["nodes"] = {
     id: new Array(n),

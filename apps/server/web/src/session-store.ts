@@ -113,14 +113,14 @@ export class SessionStore {
   /** Learn the nodes and decisions of tree pages; what events already told is newer and stays. */
   addTree(pages: TreePage[]): boolean {
     let added = false;
+    // Every page's ids first: a node moved under a younger one names its parent by an index on a later page.
+    for (const p of pages) for (let j = 0; j < p.nodes.id.length; j++) this.order[p.page.cursor + j] = p.nodes.id[j]!;
     for (const p of pages) {
       const c = p.nodes;
-      const base = p.page.cursor;
-      for (let j = 0; j < c.id.length; j++) this.order[base + j] = c.id[j]!;
       for (let j = 0; j < c.id.length; j++) {
         if (this.nodes.has(c.id[j]!)) continue;
         const parent = c.parent[j]!;
-        // Parents are given by creation index; a parent on an earlier page is found through the ids kept in order.
+        // Parents are given by creation index, found through the ids kept in order.
         const parentId = parent < 0 ? null : (this.order[parent] ?? null);
         this.nodes.set(c.id[j]!, {
           id: c.id[j]!,
