@@ -272,5 +272,30 @@ test.skipIf(noBrowser)(
     await page.click('[data-testid="mark-read"]');
     await settles(page, async () => expect((await drawn(page, fresh[1]!))?.unread).toBe(false));
     await page.close();
+
+    // Ten more steps while away: the next visit marks exactly their candidates off the path.
+    const before = (await api("GET", "/api/sessions/walk2/tree")).nodes.id as string[];
+    const made: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const step = await api("POST", "/api/sessions/walk2/generate", {});
+      made.push(...(step.open.candidateNodeIds as string[]));
+      await api("POST", "/api/sessions/walk2/choose", {
+        decisionId: step.open.decisionId,
+        nodeId: step.open.candidateNodeIds[0],
+      });
+    }
+    const third = await openSession("walk2");
+    const path = new Set((await api("GET", "/api/sessions/walk2?limit=1&steps=100")).currentPath as string[]);
+    await settles(third, async () => {
+      for (const id of made) expect((await drawn(third, id))?.unread, id).toBe(!path.has(id));
+      for (const id of before.slice(0, 12)) expect((await drawn(third, id))?.unread, id).toBe(false);
+    });
+    // What this browser keeps of the session is a handful of ids, however many nodes it has.
+    const kept = await third.evaluate(() => localStorage.getItem("loom:seen:walk2") ?? "");
+    const ids = before.length + made.length;
+    expect(JSON.parse(kept).count).toBe(ids);
+    expect(kept.length).toBeLessThan(400);
+    expect(JSON.stringify([...before, ...made]).length).toBeGreaterThan(4 * kept.length);
+    await third.close();
   },
 );
