@@ -8,6 +8,7 @@ import {
   noBrowser,
   REPO,
   rigApi,
+  settles,
   shownVersion,
   startBrowserRig,
   treePosition,
@@ -284,6 +285,35 @@ test.skipIf(noBrowser)(
     expect((await page.locator('[data-testid="text"] .seg').allTextContents()).join("")).toBe(
       `The stair${siblingText}`,
     );
+    await page.close();
+  },
+);
+
+test.skipIf(noBrowser)(
+  "focus survives re-renders: a candidate reached by keyboard keeps it while another client's reroll redraws the list; candidates and run state are in live regions",
+  { timeout: 120_000 },
+  async () => {
+    await api("POST", "/api/sessions", { sessionId: "focus", seed: "The lamp", generator: { branchingFactor: 3 } });
+    const page = await rig.browser.newPage();
+    await page.goto(`${rig.server.url}/s/focus`);
+    await page.click('[data-testid="generate-button"]');
+    await page.waitForSelector('[data-testid="candidate-3"]:not([disabled])');
+    const second = await page.locator('[data-testid="candidate-2"]').getAttribute("data-node-id");
+    await page.locator('[data-testid="candidate-2"]').focus();
+    const version = await shownVersion(page);
+    // Another client rerolls: three more candidates, the list drawn anew.
+    await api("POST", "/api/sessions/focus/reroll", {});
+    await nextVersion(page, version);
+    await settles(page, async () => expect(await page.locator("ol.candidates:not(.decided) li").count()).toBe(6));
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.nodeId)).toBe(second);
+    // A key press acts on the focused candidate: Enter takes the one the writer was on.
+    await page.keyboard.press("Enter");
+    await settles(page, async () =>
+      expect(await page.locator('[data-testid="text"] .seg').last().getAttribute("data-node-id")).toBe(second),
+    );
+    // Screen readers hear new candidates and the run's state: both sit in live regions.
+    expect(await page.locator('[data-testid="candidates"]').getAttribute("aria-live")).toBe("polite");
+    expect(await page.locator('[data-testid="status"]').getAttribute("role")).toBe("status");
     await page.close();
   },
 );

@@ -182,6 +182,27 @@ export class CandidatesView {
   }
 
   render(store: SessionStore, busy: string | null): void {
+    // The buttons are made anew: the one the writer's focus was on gets it back (a keyboard user stays put).
+    // A button disabled while the page was busy lost the focus; it gets it back once enabled again.
+    const focused = this.focusedKey() ?? (document.activeElement === document.body ? this.lostFocus : null);
+    this.build(store, busy);
+    const target = focused ? this.element.querySelector<HTMLButtonElement>(focused) : null;
+    target?.focus();
+    this.lostFocus = target && document.activeElement !== target ? focused : null;
+  }
+
+  private lostFocus: string | null = null;
+
+  /** A selector for the focused button of this view (its candidate's node, or its test id), or null. */
+  private focusedKey(): string | null {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || active === this.input || !this.element.contains(active)) return null;
+    const { nodeId, testid } = active.dataset;
+    if (nodeId) return `button[data-node-id="${CSS.escape(nodeId)}"]`;
+    return testid ? `[data-testid="${CSS.escape(testid)}"]` : null;
+  }
+
+  private build(store: SessionStore, busy: string | null): void {
     const page = store.page;
     const actions = this.actions;
     this.bar.replaceChildren();
