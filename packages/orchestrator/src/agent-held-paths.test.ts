@@ -2,35 +2,14 @@
 import { currentText } from "@loom/core";
 import { ScriptedGenerator } from "@loom/generators/test";
 import { createSession, openSession } from "@loom/io";
-import { anthropicAgentModel, createAgenticSelector } from "@loom/selectors";
-import {
-  ANTHROPIC_RULES,
-  anthropicToolReply,
-  lastToolResult,
-  lastToolResultText,
-  startStrictReplayServer,
-  type RecordedRequest,
-  type StrictReplayServer,
-} from "@loom/testkit";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { createAgenticSelector } from "@loom/selectors";
+import { lastToolResultText, type RecordedRequest } from "@loom/testkit";
+import { expect, it } from "vitest";
 import { Orchestrator } from "./orchestrator.js";
-import { tempDir, testLoom } from "./test-support.js";
+import { strictAnthropicRig } from "./test-rig.js";
+import { testLoom } from "./test-support.js";
 
-let server: StrictReplayServer;
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(async () => {
-  server = await startStrictReplayServer(ANTHROPIC_RULES);
-  tmp = tempDir();
-});
-afterEach(async () => {
-  await server.close();
-  tmp.cleanup();
-});
-
-let calls = 0;
-const toolCall = (name: string, input: unknown) => anthropicToolReply(++calls, name, input, "Paths");
-// biome-ignore lint/suspicious/noExplicitAny: results are read field by field as the tools wrote them.
-const lastResult = (request: RecordedRequest): any => lastToolResult(request);
+const rig = strictAnthropicRig("Paths");
 
 it("an agent holds a rejected branch, writes on, switches back to it, and the held paths survive a reopen", async () => {
   const generator = new ScriptedGenerator({
@@ -44,30 +23,32 @@ it("an agent holds a rejected branch, writes on, switches back to it, and the he
   let grip = "";
   let thread = "";
   const idOf = (req: RecordedRequest, text: string) =>
-    (lastResult(req).candidates as { id: string; text: string }[]).find((c) => c.text === text)!.id;
-  server.enqueue(
-    { body: toolCall("generate_candidates", {}) },
+    (rig.lastResult(req).candidates as { id: string; text: string }[]).find((c) => c.text === text)!.id;
+  rig.server.enqueue(
+    { body: rig.toolCall("generate_candidates", {}) },
     (req) => {
       grip = idOf(req, " the grip");
       thread = idOf(req, " a thread");
-      return { body: toolCall("hold_path", { nodeId: grip }) };
+      return { body: rig.toolCall("hold_path", { nodeId: grip }) };
     },
     (req) => (
-      (results.hold = lastResult(req)),
-      { body: toolCall("commit_choice", { candidateId: thread, reason: "a thread, for now" }) }
+      (results.hold = rig.lastResult(req)),
+      { body: rig.toolCall("commit_choice", { candidateId: thread, reason: "a thread, for now" }) }
     ),
-    { body: toolCall("generate_candidates", {}) },
-    (req) => ({ body: toolCall("commit_choice", { candidateId: idOf(req, " and then"), reason: "on" }) }),
-    { body: toolCall("switch_path", { to: "h1" }) },
-    (req) => ((results.switched = lastResult(req)), { body: toolCall("generate_candidates", {}) }),
-    (req) => ({ body: toolCall("commit_choice", { candidateId: idOf(req, " a hand"), reason: "back to the grip" }) }),
-    { body: toolCall("switch_path", { to: "h9" }) },
-    (req) => ((results.bad = lastToolResultText(req)), { body: toolCall("stop_generation", { reason: "done" }) }),
+    { body: rig.toolCall("generate_candidates", {}) },
+    (req) => ({ body: rig.toolCall("commit_choice", { candidateId: idOf(req, " and then"), reason: "on" }) }),
+    { body: rig.toolCall("switch_path", { to: "h1" }) },
+    (req) => ((results.switched = rig.lastResult(req)), { body: rig.toolCall("generate_candidates", {}) }),
+    (req) => ({
+      body: rig.toolCall("commit_choice", { candidateId: idOf(req, " a hand"), reason: "back to the grip" }),
+    }),
+    { body: rig.toolCall("switch_path", { to: "h9" }) },
+    (req) => ((results.bad = lastToolResultText(req)), { body: rig.toolCall("stop_generation", { reason: "done" }) }),
   );
   const { loom, env } = testLoom({ selector: { mode: "agentic" } });
-  const session = await createSession(tmp.dir, loom);
+  const session = await createSession(rig.tmp.dir, loom);
   const selector = createAgenticSelector({
-    model: anthropicAgentModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }),
+    model: rig.agentModel(),
   });
   const orch = await Orchestrator.open({ session, generator, selector, env });
   expect(await orch.run()).toMatchObject({ reason: "selector" });
@@ -85,7 +66,7 @@ it("an agent holds a rejected branch, writes on, switches back to it, and the he
   await session.close();
 
   // Journaled: a reopened session has the same current and held paths.
-  const again = await openSession(tmp.dir);
+  const again = await openSession(rig.tmp.dir);
   expect(currentText(again.loom)).toBe(`${seed} the grip a hand`);
   expect(again.loom.heldPaths.map((p) => p.length)).toEqual([3]);
   await again.close();

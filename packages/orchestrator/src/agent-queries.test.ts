@@ -1,37 +1,14 @@
 // query_loom's four query types and generate_candidates off the tip, each used by an agent in a session (strict Anthropic replay server).
 import { ScriptedGenerator } from "@loom/generators/test";
 import { createSession } from "@loom/io";
-import { anthropicAgentModel, createAgenticSelector } from "@loom/selectors";
-import {
-  ANTHROPIC_RULES,
-  anthropicToolReply,
-  lastToolResult,
-  startStrictReplayServer,
-  type RecordedRequest,
-  type StrictReplayServer,
-} from "@loom/testkit";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { createAgenticSelector } from "@loom/selectors";
+import { type RecordedRequest } from "@loom/testkit";
+import { expect, it } from "vitest";
 import { Orchestrator } from "./orchestrator.js";
-import { tempDir, testLoom } from "./test-support.js";
+import { strictAnthropicRig } from "./test-rig.js";
+import { testLoom } from "./test-support.js";
 
-let server: StrictReplayServer;
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(async () => {
-  server = await startStrictReplayServer(ANTHROPIC_RULES);
-  tmp = tempDir();
-});
-afterEach(async () => {
-  await server.close();
-  tmp.cleanup();
-});
-
-let calls = 0;
-/** A Messages API reply calling one tool (shaped as the API documents it). */
-const toolCall = (name: string, input: unknown) => anthropicToolReply(++calls, name, input, "Query");
-
-/** The JSON content of the tool result the model received last in `request`. */
-// biome-ignore lint/suspicious/noExplicitAny: results are read field by field as the tools wrote them.
-const lastResult = (request: RecordedRequest): any => lastToolResult(request);
+const rig = strictAnthropicRig("Query");
 
 it("an agent asks every query type, branches from a node off the tip, and the defaults are the design's", async () => {
   // Logprobs per token are fixed, so the gaps are known: " a thread" is 1.5 below " the grip".
@@ -48,41 +25,42 @@ it("an agent asks every query type, branches from a node off the tip, and the de
   });
   const results: Record<string, any> = {};
   const idOf = (req: RecordedRequest, text: string) =>
-    (lastResult(req).candidates as { id: string; text: string }[]).find((c) => c.text === text)!.id;
-  server.enqueue(
-    { body: toolCall("generate_candidates", {}) },
-    (req) => ({ body: toolCall("commit_choice", { candidateId: idOf(req, " a thread"), reason: "the odd one" }) }),
-    { body: toolCall("generate_candidates", {}) },
-    { body: toolCall("query_loom", { queryType: "last_n_decisions", params: { n: 1 } }) },
-    (req) => ((results.last = lastResult(req)), { body: toolCall("query_loom", { queryType: "rejected_at" }) }),
+    (rig.lastResult(req).candidates as { id: string; text: string }[]).find((c) => c.text === text)!.id;
+  rig.server.enqueue(
+    { body: rig.toolCall("generate_candidates", {}) },
+    (req) => ({ body: rig.toolCall("commit_choice", { candidateId: idOf(req, " a thread"), reason: "the odd one" }) }),
+    { body: rig.toolCall("generate_candidates", {}) },
+    { body: rig.toolCall("query_loom", { queryType: "last_n_decisions", params: { n: 1 } }) },
+    (req) => ((results.last = rig.lastResult(req)), { body: rig.toolCall("query_loom", { queryType: "rejected_at" }) }),
     (req) => (
-      (results.rejected = lastResult(req)), { body: toolCall("query_loom", { queryType: "find_divergences" }) }
+      (results.rejected = rig.lastResult(req)), { body: rig.toolCall("query_loom", { queryType: "find_divergences" }) }
     ),
     (req) => (
-      (results.divergences = lastResult(req)),
-      { body: toolCall("query_loom", { queryType: "find_divergences", params: { threshold: -2 } }) }
+      (results.divergences = rig.lastResult(req)),
+      { body: rig.toolCall("query_loom", { queryType: "find_divergences", params: { threshold: -2 } }) }
     ),
     (req) => (
-      (results.strong = lastResult(req)), { body: toolCall("query_loom", { queryType: "find_clarifications" }) }
+      (results.strong = rig.lastResult(req)), { body: rig.toolCall("query_loom", { queryType: "find_clarifications" }) }
     ),
     // Back to the seed: a new branch beside the first choice.
     (req) => (
-      (results.clarifications = lastResult(req)),
-      { body: toolCall("query_loom", { queryType: "find_token_divergences", params: { maxProbability: 0.5 } }) }
+      (results.clarifications = rig.lastResult(req)),
+      { body: rig.toolCall("query_loom", { queryType: "find_token_divergences", params: { maxProbability: 0.5 } }) }
     ),
     (req) => (
-      (results.tokens = lastResult(req)), { body: toolCall("generate_candidates", { parentNodeId: "n_000001" }) }
+      (results.tokens = rig.lastResult(req)),
+      { body: rig.toolCall("generate_candidates", { parentNodeId: "n_000001" }) }
     ),
     (req) => (
-      (results.branch = lastResult(req)),
-      { body: toolCall("commit_choice", { candidateId: idOf(req, " the web"), reason: "a second branch" }) }
+      (results.branch = rig.lastResult(req)),
+      { body: rig.toolCall("commit_choice", { candidateId: idOf(req, " the web"), reason: "a second branch" }) }
     ),
-    { body: toolCall("stop_generation", { reason: "two branches are enough" }) },
+    { body: rig.toolCall("stop_generation", { reason: "two branches are enough" }) },
   );
   const { loom, env } = testLoom({ selector: { mode: "agentic" } });
-  const session = await createSession(tmp.dir, loom);
+  const session = await createSession(rig.tmp.dir, loom);
   const selector = createAgenticSelector({
-    model: anthropicAgentModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }),
+    model: rig.agentModel(),
   });
   const orch = await Orchestrator.open({ session, generator, selector, env });
   expect(await orch.run()).toMatchObject({ reason: "selector" });

@@ -1,45 +1,31 @@
 import { join } from "node:path";
 import { ScriptedGenerator } from "@loom/generators/test";
 import { createSession, openSession } from "@loom/io";
-import {
-  anthropicAgentModel,
-  createAgenticSelector,
-  openaiAgentModel,
-  type AgentConversationState,
-} from "@loom/selectors";
-import { startReplayServer, type ReplayServer } from "@loom/testkit";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createAgenticSelector, openaiAgentModel, type AgentConversationState } from "@loom/selectors";
+import { describe, expect, it } from "vitest";
 import { Orchestrator } from "./orchestrator.js";
-import { fixture, readLines, recordEvents, scriptedHuman, tempDir, testLoom } from "./test-support.js";
+import { replayRig } from "./test-rig.js";
+import { fixture, readLines, recordEvents, scriptedHuman, testLoom } from "./test-support.js";
 
-let server: ReplayServer;
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(async () => {
-  server = await startReplayServer();
-  tmp = tempDir();
-});
-afterEach(async () => {
-  await server.close();
-  tmp.cleanup();
-});
+const rig = replayRig();
 
 const anthropicAgent = () =>
   createAgenticSelector({
-    model: anthropicAgentModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }),
+    model: rig.agentModel(),
   });
 
 /** The tool_result blocks of the request the model received after response `i` (0-based). */
 function toolResultsAfter(i: number): { tool_use_id: string; content: string; is_error?: boolean }[] {
-  const messages = (server.requests[i + 1]!.json as { messages: { role: string; content: unknown }[] }).messages;
+  const messages = (rig.server.requests[i + 1]!.json as { messages: { role: string; content: unknown }[] }).messages;
   const last = messages[messages.length - 1]!;
   return (last.content as { type: string }[]).filter((b) => b.type === "tool_result") as never;
 }
 
 describe("an agentic session through Anthropic tool use", () => {
   it("generates, queries the loom, asks the human, chooses and stops; bad tool calls go back as errors", async () => {
-    server.enqueue(...fixture<unknown[]>("anthropic-agentic-session.json").map((body) => ({ body })));
+    rig.server.enqueue(...fixture<unknown[]>("anthropic-agentic-session.json").map((body) => ({ body })));
     const { loom, env } = testLoom({ selector: { mode: "agentic" } });
-    const session = await createSession(tmp.dir, loom);
+    const session = await createSession(rig.tmp.dir, loom);
     const human = scriptedHuman({ answers: [{ answer: "Keep holding." }] });
     const orch = await Orchestrator.open({
       session,
@@ -51,10 +37,10 @@ describe("an agentic session through Anthropic tool use", () => {
     const events = recordEvents((l) => orch.on(l));
     const result = await orch.run();
     expect(result).toMatchObject({ reason: "selector", steps: 3 });
-    expect(server.requests).toHaveLength(10);
+    expect(rig.server.requests).toHaveLength(10);
 
     // The first request offers the tools and the brief.
-    const first = server.requests[0]!.json as any;
+    const first = rig.server.requests[0]!.json as any;
     expect(first.tools.map((t: { name: string }) => t.name)).toEqual([
       "generate_candidates",
       "commit_choice",
@@ -86,7 +72,7 @@ describe("an agentic session through Anthropic tool use", () => {
       candidatesInTension: ["n_000007", "n_000009"],
     });
 
-    const manifest = readLines(join(tmp.dir, "manifest.ndjson"));
+    const manifest = readLines(join(rig.tmp.dir, "manifest.ndjson"));
     expect(manifest.map((l) => [l["action"], l["chosenNodeId"], l["chosenBy"]])).toEqual([
       ["choose", "n_000004", "selector_llm"],
       ["choose", "n_000009", "selector_llm"],
@@ -112,9 +98,9 @@ describe("an agentic session through Anthropic tool use", () => {
 
   it("continues the saved conversation after a resume, answering a tool call cut off by a crash", async () => {
     const bodies = fixture<unknown[]>("anthropic-agentic-session.json");
-    server.enqueue(...bodies.slice(0, 3).map((body) => ({ body })));
+    rig.server.enqueue(...bodies.slice(0, 3).map((body) => ({ body })));
     const { loom, env } = testLoom({ selector: { mode: "agentic" } });
-    let session = await createSession(tmp.dir, loom);
+    let session = await createSession(rig.tmp.dir, loom);
     const orch = await Orchestrator.open({
       session,
       generator: new ScriptedGenerator({ seed: 11 }),
@@ -131,8 +117,8 @@ describe("an agentic session through Anthropic tool use", () => {
     await session.writeState("agent", saved);
     await session.close();
 
-    session = await openSession(tmp.dir);
-    server.enqueue({ body: bodies[9] });
+    session = await openSession(rig.tmp.dir);
+    rig.server.enqueue({ body: bodies[9] });
     const resumed = await Orchestrator.open({
       session,
       generator: new ScriptedGenerator({ seed: 11 }),
@@ -140,7 +126,7 @@ describe("an agentic session through Anthropic tool use", () => {
       env,
     });
     expect((await resumed.run()).reason).toBe("selector");
-    const request = server.requests[3]!.json as { messages: { role: string; content: any }[] };
+    const request = rig.server.requests[3]!.json as { messages: { role: string; content: any }[] };
     // The cut-off call answered, then the piece as it is now (every step opens with a view of it).
     expect(request.messages).toHaveLength(saved.messages.length + 2);
     expect(request.messages.at(-1)!.content).toContain("<piece_view>");
@@ -152,48 +138,49 @@ describe("an agentic session through Anthropic tool use", () => {
 
   it("ends the run when the agent's step budget is spent, with the session intact", async () => {
     const body = fixture<unknown[]>("anthropic-agentic-session.json")[1];
-    server.setFallback({ body });
+    rig.server.setFallback({ body });
     const { loom, env } = testLoom({ selector: { mode: "agentic" } });
-    const session = await createSession(tmp.dir, loom);
+    const session = await createSession(rig.tmp.dir, loom);
     const selector = createAgenticSelector({
-      model: anthropicAgentModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }),
+      model: rig.agentModel(),
       maxTurnsPerStep: 3,
     });
     const orch = await Orchestrator.open({ session, generator: new ScriptedGenerator(), selector, env });
     const result = await orch.run();
     expect(result.reason).toBe("agent-budget");
     expect(result.detail).toContain("3 model calls");
-    expect(server.requests).toHaveLength(3);
+    expect(rig.server.requests).toHaveLength(3);
     await session.close();
   });
 });
 
 describe("an agentic session through OpenAI tool calls", () => {
   it("reports malformed tool arguments to the model, nudges an idle reply, and stops", async () => {
-    server.enqueue(...fixture<unknown[]>("openai-agentic-session.json").map((body) => ({ body })));
+    rig.server.enqueue(...fixture<unknown[]>("openai-agentic-session.json").map((body) => ({ body })));
     const { loom, env } = testLoom({ selector: { mode: "agentic" } });
-    const session = await createSession(tmp.dir, loom);
+    const session = await createSession(rig.tmp.dir, loom);
     const selector = createAgenticSelector({
-      model: openaiAgentModel({ apiKey: "k", baseURL: `${server.url}/v1`, model: "gpt-4.1-mini", maxRetries: 0 }),
+      model: openaiAgentModel({ apiKey: "k", baseURL: `${rig.server.url}/v1`, model: "gpt-4.1-mini", maxRetries: 0 }),
     });
     const orch = await Orchestrator.open({ session, generator: new ScriptedGenerator({ seed: 5 }), selector, env });
     const result = await orch.run();
     expect(result).toMatchObject({ reason: "selector", steps: 2 });
-    const r2 = (server.requests[2]!.json as { messages: { role: string; content: string; tool_call_id?: string }[] })
-      .messages;
+    const r2 = (
+      rig.server.requests[2]!.json as { messages: { role: string; content: string; tool_call_id?: string }[] }
+    ).messages;
     const toolMsg = r2[r2.length - 1]!;
     expect(toolMsg).toMatchObject({ role: "tool", tool_call_id: "call_Agent020" });
     expect(toolMsg.content).toContain("ERROR: invalid input for commit_choice: arguments are not valid JSON");
-    expect((server.requests[0]!.json as any).tools[0]).toMatchObject({
+    expect((rig.server.requests[0]!.json as any).tools[0]).toMatchObject({
       type: "function",
       function: { name: "generate_candidates" },
     });
-    const r4 = (server.requests[4]!.json as { messages: { role: string; content: string }[] }).messages;
+    const r4 = (rig.server.requests[4]!.json as { messages: { role: string; content: string }[] }).messages;
     expect(r4[r4.length - 1]).toMatchObject({ role: "user" });
     expect(r4[r4.length - 1]!.content).toContain("Continue with a tool call");
     // The stop came with no candidates open, so there is no decision to record it on: one manifest line.
     expect(result.detail).toBe("done after one step");
-    expect(readLines(join(tmp.dir, "manifest.ndjson")).map((l) => l["action"])).toEqual(["choose"]);
+    expect(readLines(join(rig.tmp.dir, "manifest.ndjson")).map((l) => l["action"])).toEqual(["choose"]);
     await session.close();
   });
 });

@@ -4,28 +4,17 @@ import { briefOfDecision, decisionsInOrder } from "@loom/core";
 import { ScriptedGenerator } from "@loom/generators/test";
 import { createSession, openSession } from "@loom/io";
 import {
-  anthropicAgentModel,
-  anthropicDecisionModel,
   createAgenticSelector,
   createStatelessSelector,
   type BriefChangeRequest,
   type HumanInterface,
 } from "@loom/selectors";
-import { ANTHROPIC_RULES, startStrictReplayServer, type StrictReplayServer } from "@loom/testkit";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Orchestrator } from "./orchestrator.js";
+import { strictAnthropicRig } from "./test-rig.js";
 import { readLines, recordEvents, scriptedHuman, tempDir, testLoom } from "./test-support.js";
 
-let server: StrictReplayServer;
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(async () => {
-  server = await startStrictReplayServer(ANTHROPIC_RULES);
-  tmp = tempDir();
-});
-afterEach(async () => {
-  await server.close();
-  tmp.cleanup();
-});
+const rig = strictAnthropicRig();
 
 /** A Messages API response, shaped as the API documents it (tool_use blocks, usage with cache fields). */
 const reply = (n: number, content: unknown[], stop_reason = "tool_use") => ({
@@ -42,15 +31,15 @@ const tool = (n: number, name: string, input: unknown) => ({ type: "tool_use", i
 const decide = (n: number, decision: unknown) =>
   reply(n, [{ type: "tool_use", id: `toolu_01Decide${n}`, name: "record_decision", input: { decision } }]);
 
-const systemOf = (i: number) => JSON.stringify((server.requests[i]!.json as { system: unknown }).system);
+const systemOf = (i: number) => JSON.stringify((rig.server.requests[i]!.json as { system: unknown }).system);
 
 describe("the human changes the brief between decisions (stateless selector)", () => {
   it("journals a new version; the next prompt states it; each decision records the version it saw; reopened, the history is whole", async () => {
-    server.enqueue({ body: decide(1, { action: "choose", choice: "n_000003", reason: "first" }) });
+    rig.server.enqueue({ body: decide(1, { action: "choose", choice: "n_000003", reason: "first" }) });
     const { loom, env } = testLoom();
-    const session = await createSession(tmp.dir, loom);
+    const session = await createSession(rig.tmp.dir, loom);
     const selector = createStatelessSelector({
-      model: anthropicDecisionModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }),
+      model: rig.decisionModel(),
     });
     const orch = await Orchestrator.open({ session, generator: new ScriptedGenerator({ seed: 3 }), selector, env });
     const events = recordEvents((l) => orch.on(l));
@@ -61,23 +50,23 @@ describe("the human changes the brief between decisions (stateless selector)", (
     expect(await orch.setBrief(orch.loom.brief)).toEqual([]); // the same brief again writes nothing
     expect(events).toContainEqual({ type: "brief-changed", version: 2, changed: ["voice", "avoid"], by: "human" });
 
-    server.enqueue({ body: decide(2, { action: "stop", reason: "done" }) });
+    rig.server.enqueue({ body: decide(2, { action: "stop", reason: "done" }) });
     await orch.run({ maxSteps: 1 });
     expect(systemOf(0)).toContain("- Neat resolution");
     expect(systemOf(0)).not.toContain("Explaining the hand");
     expect(systemOf(1)).toContain("- Explaining the hand");
     expect(systemOf(1)).toContain("Voice: Plain");
-    const journal = readLines(join(tmp.dir, "journal.ndjson")).map((l) => l["op"] as { op: string });
+    const journal = readLines(join(rig.tmp.dir, "journal.ndjson")).map((l) => l["op"] as { op: string });
     expect(journal.filter((op) => op.op === "setBrief")).toHaveLength(1);
     await session.close();
 
-    const reopened = await openSession(tmp.dir);
+    const reopened = await openSession(rig.tmp.dir);
     const [first, second] = decisionsInOrder(reopened.loom);
     expect([first!.briefVersion, second!.briefVersion]).toEqual([1, 2]);
     expect(briefOfDecision(reopened.loom, first!.id)!.avoid).toEqual(["Neat resolution"]);
     expect(briefOfDecision(reopened.loom, second!.id)!.avoid).toEqual(["Explaining the hand"]);
     expect(reopened.loom.briefHistory.map((v) => v.version)).toEqual([1]);
-    expect(readLines(join(tmp.dir, "manifest.ndjson")).map((l) => l["briefVersion"])).toEqual([1, 2]);
+    expect(readLines(join(rig.tmp.dir, "manifest.ndjson")).map((l) => l["briefVersion"])).toEqual([1, 2]);
     await reopened.close();
   });
 });
@@ -85,19 +74,19 @@ describe("the human changes the brief between decisions (stateless selector)", (
 describe("the agent proposes a brief change (update_brief)", () => {
   const agent = () =>
     createAgenticSelector({
-      model: anthropicAgentModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }),
+      model: rig.agentModel(),
     });
   const proposal = { changes: { sectionIntent: "The hand lets go." }, reason: "the piece turned toward release" };
 
   it("approved by the human, it becomes version 2: the agent's next system prompt states it and the commit records it", async () => {
-    server.enqueue(
+    rig.server.enqueue(
       { body: reply(1, [tool(1, "generate_candidates", {})]) },
       { body: reply(2, [tool(2, "update_brief", proposal)]) },
       { body: reply(3, [tool(3, "commit_choice", { candidateId: "n_000004", reason: "lets go" })]) },
       { body: reply(4, [tool(4, "stop_generation", { reason: "released" })]) },
     );
     const { loom, env } = testLoom({ selector: { mode: "agentic" } });
-    const session = await createSession(tmp.dir, loom);
+    const session = await createSession(rig.tmp.dir, loom);
     const asked: BriefChangeRequest[] = [];
     const human: HumanInterface = {
       ...scriptedHuman({}),
@@ -115,7 +104,7 @@ describe("the agent proposes a brief change (update_brief)", () => {
     expect(asked).toHaveLength(1);
     expect(asked[0]).toMatchObject({ changed: ["sectionIntent"], reason: proposal.reason });
     expect(asked[0]!.proposed.sectionIntent).toBe("The hand lets go.");
-    const result = (server.requests[2]!.json as { messages: { content: unknown }[] }).messages.at(-1)!.content as {
+    const result = (rig.server.requests[2]!.json as { messages: { content: unknown }[] }).messages.at(-1)!.content as {
       content: string;
     }[];
     expect(JSON.parse(result[0]!.content)).toEqual({
@@ -134,12 +123,12 @@ describe("the agent proposes a brief change (update_brief)", () => {
   });
 
   it("refused, or with no human who can approve, the brief stays and the agent is told", async () => {
-    server.enqueue(
+    rig.server.enqueue(
       { body: reply(1, [tool(1, "update_brief", proposal)]) },
       { body: reply(2, [tool(2, "stop_generation", { reason: "fine as it is" })]) },
     );
     const { loom, env } = testLoom({ selector: { mode: "agentic" } });
-    const session = await createSession(tmp.dir, loom);
+    const session = await createSession(rig.tmp.dir, loom);
     const human: HumanInterface = {
       ...scriptedHuman({}),
       approveBriefChange: async () => ({ approved: false, note: "keep holding" }),
@@ -152,7 +141,7 @@ describe("the agent proposes a brief change (update_brief)", () => {
       env,
     });
     await orch.run();
-    const refused = (server.requests[1]!.json as { messages: { content: unknown }[] }).messages.at(-1)!.content as {
+    const refused = (rig.server.requests[1]!.json as { messages: { content: unknown }[] }).messages.at(-1)!.content as {
       content: string;
     }[];
     expect(JSON.parse(refused[0]!.content)).toEqual({ approved: false, briefVersion: 1, note: "keep holding" });
@@ -160,14 +149,14 @@ describe("the agent proposes a brief change (update_brief)", () => {
     await session.close();
 
     // No approver at all (a headless run): an error result, nothing written.
-    server.enqueue(
+    rig.server.enqueue(
       { body: reply(3, [tool(3, "update_brief", proposal)]) },
       { body: reply(4, [tool(4, "stop_generation", { reason: "fine as it is" })]) },
     );
     const second = tempDir();
     const alone = await createSession(second.dir, testLoom({ selector: { mode: "agentic" } }).loom);
     await (await Orchestrator.open({ session: alone, generator: new ScriptedGenerator(), selector: agent() })).run();
-    const blocks = (server.requests[3]!.json as { messages: { content: unknown }[] }).messages.at(-1)!.content as {
+    const blocks = (rig.server.requests[3]!.json as { messages: { content: unknown }[] }).messages.at(-1)!.content as {
       content: string;
       is_error?: boolean;
     }[];

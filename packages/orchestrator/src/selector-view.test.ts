@@ -2,34 +2,13 @@
 import { addCandidates, choose, createLoom, currentText, pieceView, sequentialEnv, setPieceSummary } from "@loom/core";
 import { ScriptedGenerator } from "@loom/generators/test";
 import { createSession, openSession } from "@loom/io";
-import {
-  anthropicAgentModel,
-  anthropicDecisionModel,
-  createAgenticSelector,
-  createStatelessSelector,
-} from "@loom/selectors";
-import {
-  ANTHROPIC_RULES,
-  anthropicToolReply,
-  lastToolResult,
-  startStrictReplayServer,
-  type RecordedRequest,
-  type StrictReplayServer,
-} from "@loom/testkit";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { createAgenticSelector, createStatelessSelector } from "@loom/selectors";
+import { type RecordedRequest } from "@loom/testkit";
+import { expect, it } from "vitest";
 import { Orchestrator } from "./orchestrator.js";
-import { tempDir } from "./test-support.js";
+import { strictAnthropicRig } from "./test-rig.js";
 
-let server: StrictReplayServer;
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(async () => {
-  server = await startStrictReplayServer(ANTHROPIC_RULES);
-  tmp = tempDir();
-});
-afterEach(async () => {
-  await server.close();
-  tmp.cleanup();
-});
+const rig = strictAnthropicRig();
 
 const BUDGET = 500;
 /** Step 100's text: it sits in the middle of the long piece, which a cut view must not show. */
@@ -67,14 +46,14 @@ const decide = (req: RecordedRequest) => {
   const id = /\[(n_\w+)\]/.exec(prompt.slice(prompt.indexOf("Candidates for what comes next")))![1]!;
   return {
     body: {
-      id: `msg_01View${server.requests.length}`,
+      id: `msg_01View${rig.server.requests.length}`,
       type: "message",
       role: "assistant",
       model: "claude-sonnet-5-5",
       content: [
         {
           type: "tool_use",
-          id: `toolu_01View${server.requests.length}`,
+          id: `toolu_01View${rig.server.requests.length}`,
           name: "record_decision",
           input: { decision: { action: "choose", choice: id, reason: "it goes on" } },
         },
@@ -88,14 +67,14 @@ const decide = (req: RecordedRequest) => {
 const promptOf = (req: RecordedRequest) => (req.json as { messages: { content: string }[] }).messages[0]!.content;
 const statelessSelector = () =>
   createStatelessSelector({
-    model: anthropicDecisionModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }),
+    model: rig.decisionModel(),
   });
 
 it("the stateless selector gets the opening, an elided-middle marker, then the summary once there is one, and the recent passage; decisions record the cut", async () => {
   const { loom, env } = longLoom("stateless");
   const text = currentText(loom);
-  const session = await createSession(tmp.dir, loom);
-  server.enqueue(decide, decide);
+  const session = await createSession(rig.tmp.dir, loom);
+  rig.server.enqueue(decide, decide);
   const orch = await Orchestrator.open({
     session,
     generator: new ScriptedGenerator({ seed: 3 }),
@@ -104,7 +83,7 @@ it("the stateless selector gets the opening, an elided-middle marker, then the s
   });
   expect(await orch.run({ maxSteps: 1 })).toMatchObject({ reason: "max-steps" });
 
-  const first = promptOf(server.requests[0]!);
+  const first = promptOf(rig.server.requests[0]!);
   const opening = first.slice(first.indexOf("<piece_opening>\n") + 16, first.indexOf("\n</piece_opening>"));
   const recent = first.slice(first.indexOf("<recent_passage>\n") + 17, first.indexOf("\n</recent_passage>"));
   expect(text.startsWith(opening)).toBe(true);
@@ -136,7 +115,7 @@ it("the stateless selector gets the opening, an elided-middle marker, then the s
     setPieceSummary(l, "A lamp, a hall, rain; a long middle where one step named itself.", through, env),
   );
   await orch.run({ maxSteps: 1 });
-  const second = promptOf(server.requests[1]!);
+  const second = promptOf(rig.server.requests[1]!);
   expect(second).toContain(`<middle_summary version="1" through_node="${through}">`);
   expect(second).toContain("a long middle where one step named itself");
   expect(second).not.toContain("no summary of it has been written yet");
@@ -145,7 +124,7 @@ it("the stateless selector gets the opening, an elided-middle marker, then the s
   await session.close();
 
   // The record is journaled with the decision: a reopened session has it.
-  const again = await openSession(tmp.dir);
+  const again = await openSession(rig.tmp.dir);
   expect(again.loom.decisions[d2.id]!.selectorView).toEqual(d2.selectorView);
   expect(again.loom.pieceSummary).toMatchObject({ version: 1, throughNodeId: through });
   await again.close();
@@ -164,8 +143,8 @@ it("a short piece is sent whole, and the decision says so", async () => {
     },
     env,
   );
-  const session = await createSession(tmp.dir, loom);
-  server.enqueue(decide);
+  const session = await createSession(rig.tmp.dir, loom);
+  rig.server.enqueue(decide);
   const orch = await Orchestrator.open({
     session,
     generator: new ScriptedGenerator({ seed: 3 }),
@@ -173,7 +152,7 @@ it("a short piece is sent whole, and the decision says so", async () => {
     env,
   });
   await orch.run({ maxSteps: 1 });
-  const prompt = promptOf(server.requests[0]!);
+  const prompt = promptOf(rig.server.requests[0]!);
   expect(prompt).toContain("<whole_piece>\nThe attention was a hand, and it was holding\n</whole_piece>");
   expect(prompt).not.toContain("<piece_opening>");
   const d = Object.values(session.loom.decisions)[0]!;
@@ -181,11 +160,7 @@ it("a short piece is sent whole, and the decision says so", async () => {
   await session.close();
 });
 
-let calls = 0;
 let resumedIds = 0;
-const toolCall = (name: string, input: unknown) => anthropicToolReply(++calls, name, input, "View");
-// biome-ignore lint/suspicious/noExplicitAny: results are read field by field as the tools wrote them.
-const lastResult = (request: RecordedRequest): any => lastToolResult(request);
 /** The text of every user message in a request that is a view of the piece (a string starting "The piece now"). */
 const views = (req: RecordedRequest) =>
   (req.json as { messages: { role: string; content: unknown }[] }).messages
@@ -195,24 +170,23 @@ const views = (req: RecordedRequest) =>
 it("the agent sees the piece at each decision, keeps the middle's summary up to date with update_summary, and the summary survives a resume", async () => {
   const { loom, env } = longLoom("agentic");
   const text = currentText(loom);
-  const session = await createSession(tmp.dir, loom);
-  const first = (c: RecordedRequest) => lastResult(c).candidates[0].id as string;
+  const session = await createSession(rig.tmp.dir, loom);
+  const first = (c: RecordedRequest) => rig.lastResult(c).candidates[0].id as string;
   const results: Record<string, any> = {};
-  server.enqueue(
-    { body: toolCall("generate_candidates", {}) },
+  rig.server.enqueue(
+    { body: rig.toolCall("generate_candidates", {}) },
     (req) => (
       (results.c1 = first(req)),
-      { body: toolCall("update_summary", { summary: "S1: a lamp, a hall, rain, and a middle that named itself." }) }
+      { body: rig.toolCall("update_summary", { summary: "S1: a lamp, a hall, rain, and a middle that named itself." }) }
     ),
     (req) => (
-      (results.summary = lastResult(req)),
-      { body: toolCall("commit_choice", { candidateId: results.c1, reason: "on" }) }
+      (results.summary = rig.lastResult(req)),
+      { body: rig.toolCall("commit_choice", { candidateId: results.c1, reason: "on" }) }
     ),
-    { body: toolCall("generate_candidates", {}) },
-    (req) => ({ body: toolCall("commit_choice", { candidateId: first(req), reason: "on again" }) }),
+    { body: rig.toolCall("generate_candidates", {}) },
+    (req) => ({ body: rig.toolCall("commit_choice", { candidateId: first(req), reason: "on again" }) }),
   );
-  const model = () =>
-    anthropicAgentModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 });
+  const model = () => rig.agentModel();
   const orch = await Orchestrator.open({
     session,
     generator: new ScriptedGenerator({ seed: 3 }),
@@ -222,14 +196,14 @@ it("the agent sees the piece at each decision, keeps the middle's summary up to 
   expect(await orch.run({ maxSteps: 2 })).toMatchObject({ reason: "max-steps" });
 
   // Decision 1: the view had no summary yet: opening, the elided middle counted, the recent passage.
-  const v1 = views(server.requests[0]!).at(-1)!;
+  const v1 = views(rig.server.requests[0]!).at(-1)!;
   expect(v1).toContain("<piece_opening>");
   expect(v1).toContain("no summary of it has been written yet");
   expect(v1).toContain(text.slice(-200));
   expect(v1).not.toContain(MIDDLE.trim());
   expect(results.summary).toMatchObject({ version: 1 });
   // Decision 2: a fresh view holds the summary; the earlier view in the conversation was replaced by a stub.
-  const step2 = views(server.requests[3]!);
+  const step2 = views(rig.server.requests[3]!);
   const v2 = step2.at(-1)!;
   expect(v2).toContain('<middle_summary version="1"');
   expect(v2).toContain("S1: a lamp, a hall, rain");
@@ -246,10 +220,10 @@ it("the agent sees the piece at each decision, keeps the middle's summary up to 
   await session.close();
 
   // Resumed in a new orchestrator: the summary came back from the journal and is in the next view.
-  const again = await openSession(tmp.dir);
+  const again = await openSession(rig.tmp.dir);
   expect(again.loom.pieceSummary).toMatchObject({ version: 1 });
-  server.enqueue({ body: toolCall("generate_candidates", {}) }, (req) => ({
-    body: toolCall("commit_choice", { candidateId: first(req), reason: "after the resume" }),
+  rig.server.enqueue({ body: rig.toolCall("generate_candidates", {}) }, (req) => ({
+    body: rig.toolCall("commit_choice", { candidateId: first(req), reason: "after the resume" }),
   }));
   const resumed = await Orchestrator.open({
     session: again,
@@ -258,6 +232,6 @@ it("the agent sees the piece at each decision, keeps the middle's summary up to 
     env: { newId: (kind) => `${kind[0]}_r${(++resumedIds).toString(36)}`, now: () => new Date().toISOString() },
   });
   await resumed.run({ maxSteps: 1 });
-  expect(views(server.requests[5]!).at(-1)!).toContain('<middle_summary version="1"');
+  expect(views(rig.server.requests[5]!).at(-1)!).toContain('<middle_summary version="1"');
   await again.close();
 });

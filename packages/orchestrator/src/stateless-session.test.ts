@@ -1,35 +1,26 @@
 import { join } from "node:path";
 import { ScriptedGenerator } from "@loom/generators/test";
 import { createSession, openSession } from "@loom/io";
-import { anthropicDecisionModel, createStatelessSelector, openaiDecisionModel, SelectorError } from "@loom/selectors";
-import { startReplayServer, type ReplayServer } from "@loom/testkit";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createStatelessSelector, openaiDecisionModel, SelectorError } from "@loom/selectors";
+import { describe, expect, it } from "vitest";
 import { Orchestrator } from "./orchestrator.js";
-import { fixture, readLines, recordEvents, scriptedHuman, tempDir, testLoom } from "./test-support.js";
+import { replayRig } from "./test-rig.js";
+import { fixture, readLines, recordEvents, scriptedHuman, testLoom } from "./test-support.js";
 import type { SessionUsage } from "./usage.js";
 
-let server: ReplayServer;
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(async () => {
-  server = await startReplayServer();
-  tmp = tempDir();
-});
-afterEach(async () => {
-  await server.close();
-  tmp.cleanup();
-});
+const rig = replayRig();
 
 const anthropicSelector = () =>
   createStatelessSelector({
-    model: anthropicDecisionModel({ apiKey: "k", baseURL: server.url, model: "claude-sonnet-5-5", maxRetries: 0 }),
+    model: rig.decisionModel(),
   });
 
 describe("a stateless session through the Anthropic SDK", () => {
   it("runs 10 steps to the selector's stop, journaling each decision with usage and cost saved", async () => {
     const bodies = fixture<unknown[]>("anthropic-stateless-session.json");
-    server.enqueue(...bodies.map((body) => ({ body })));
+    rig.server.enqueue(...bodies.map((body) => ({ body })));
     const { loom, env } = testLoom();
-    const session = await createSession(tmp.dir, loom);
+    const session = await createSession(rig.tmp.dir, loom);
     const generator = new ScriptedGenerator({ seed: 7 });
     const orch = await Orchestrator.open({
       session,
@@ -46,7 +37,7 @@ describe("a stateless session through the Anthropic SDK", () => {
       detail: "the last image holds; going on would explain it",
     });
 
-    const manifest = readLines(join(tmp.dir, "manifest.ndjson"));
+    const manifest = readLines(join(rig.tmp.dir, "manifest.ndjson"));
     expect(manifest).toHaveLength(10);
     expect(manifest.map((l) => l["action"])).toEqual([...Array(9).fill("choose"), "stop"]);
     expect(manifest.map((l) => l["chosenNodeId"])).toEqual([
@@ -65,7 +56,7 @@ describe("a stateless session through the Anthropic SDK", () => {
     });
     expect(chosen.meta["prompt"]).toBe("The attention was a hand, and it was holding");
     // Each selector request saw the text as it grew.
-    const lastPrompt = (server.requests[9]!.json as any).messages[0].content as string;
+    const lastPrompt = (rig.server.requests[9]!.json as any).messages[0].content as string;
     expect(lastPrompt).toContain(session.loom.nodes[manifest[8]!["chosenNodeId"] as string]!.text.trim());
 
     const usage = orch.getUsage();
@@ -89,13 +80,13 @@ describe("a stateless session through the Anthropic SDK", () => {
 
   it("leaves the session resumable after a provider error mid-session, re-presenting stored candidates", async () => {
     const bodies = fixture<unknown[]>("anthropic-stateless-session.json");
-    server.enqueue(
+    rig.server.enqueue(
       { body: bodies[0] },
       { body: bodies[1] },
       { status: 500, body: { type: "error", error: { type: "api_error", message: "Internal server error" } } },
     );
     const { loom, env } = testLoom();
-    let session = await createSession(tmp.dir, loom);
+    let session = await createSession(rig.tmp.dir, loom);
     const orch = await Orchestrator.open({
       session,
       generator: new ScriptedGenerator({ seed: 7 }),
@@ -109,8 +100,8 @@ describe("a stateless session through the Anthropic SDK", () => {
     await session.close();
 
     // A new process: reopen, and the open step's candidates are presented again without a generator call.
-    server.enqueue(...bodies.slice(2).map((body) => ({ body })));
-    session = await openSession(tmp.dir);
+    rig.server.enqueue(...bodies.slice(2).map((body) => ({ body })));
+    session = await openSession(rig.tmp.dir);
     const generator = new ScriptedGenerator({ seed: 7 });
     const resumed = await Orchestrator.open({
       session,
@@ -129,7 +120,7 @@ describe("a stateless session through the Anthropic SDK", () => {
       candidates: openCandidates.map((id) => expect.objectContaining({ id })),
     });
     expect(generator.calls).toHaveLength(7);
-    expect(readLines(join(tmp.dir, "manifest.ndjson"))).toHaveLength(10);
+    expect(readLines(join(rig.tmp.dir, "manifest.ndjson"))).toHaveLength(10);
     await session.close();
   });
 });
@@ -138,17 +129,22 @@ describe("a stateless session through the OpenAI SDK with a human for clarificat
   it("puts the selector's question to the human, then decides with the answer in the prompt", async () => {
     // Candidate ids c1..c3 in the recorded clarify are remapped to this session's ids by the fallback below.
     const { loom, env } = testLoom();
-    const session = await createSession(tmp.dir, loom);
+    const session = await createSession(rig.tmp.dir, loom);
     const clarify = fixture<any>("openai-clarify.json");
     const choose = fixture<any>("openai-choose.json");
     const stop = fixture<any>("openai-stop.json");
-    server.enqueue({ body: clarify }, { body: choose }, { body: stop });
+    rig.server.enqueue({ body: clarify }, { body: choose }, { body: stop });
     const human = scriptedHuman({ answers: [{ answer: "Keep holding." }] });
     const orch = await Orchestrator.open({
       session,
       generator: new ScriptedGenerator({ seed: 3 }),
       selector: createStatelessSelector({
-        model: openaiDecisionModel({ apiKey: "k", baseURL: `${server.url}/v1`, model: "gpt-4.1-mini", maxRetries: 0 }),
+        model: openaiDecisionModel({
+          apiKey: "k",
+          baseURL: `${rig.server.url}/v1`,
+          model: "gpt-4.1-mini",
+          maxRetries: 0,
+        }),
       }),
       human,
       env,
@@ -160,10 +156,10 @@ describe("a stateless session through the OpenAI SDK with a human for clarificat
       question: "Should the hand let go, or keep holding?",
       candidatesInTension: ["n_000003", "n_000005"],
     });
-    const second = (server.requests[1]!.json as any).messages[1].content as string;
+    const second = (rig.server.requests[1]!.json as any).messages[1].content as string;
     expect(second).toContain("Question: Should the hand let go, or keep holding?\nAnswer: Keep holding.");
-    expect((server.requests[0]!.json as any).messages[0].content).toContain('"clarify"');
-    expect((server.requests[1]!.json as any).messages[0].content).not.toContain('- "clarify"');
+    expect((rig.server.requests[0]!.json as any).messages[0].content).toContain('"clarify"');
+    expect((rig.server.requests[1]!.json as any).messages[0].content).not.toContain('- "clarify"');
     const d = session.loom.decisions["d_000002"]!;
     expect(d).toMatchObject({
       action: "choose",
@@ -171,7 +167,7 @@ describe("a stateless session through the OpenAI SDK with a human for clarificat
       humanResponse: "Keep holding.",
       clarificationQuestion: "Should the hand let go, or keep holding?",
     });
-    const manifest = readLines(join(tmp.dir, "manifest.ndjson"));
+    const manifest = readLines(join(rig.tmp.dir, "manifest.ndjson"));
     expect(manifest[0]).toMatchObject({
       clarificationQuestion: "Should the hand let go, or keep holding?",
       humanResponse: "Keep holding.",
