@@ -1,11 +1,24 @@
 // One family for every error Loom throws on purpose: a base with a stable `code`, a `retryable` flag, and `isInstance` across bundles.
 
-const family = Symbol.for("loom.error");
-const marker = Symbol.for("loom.error.LoomError");
+/**
+ * The kinds an error is (its class's and every ancestor's), under a global symbol: `isInstance` reads them, so
+ * an error made by another copy of a package (another bundle, another realm) is still recognised.
+ */
+const KINDS = Symbol.for("loom.error.kinds");
 
-/** True when `error` carries `marker`, whichever copy of a package made it (a class's own `isInstance` is this). */
-export function hasErrorMarker(error: unknown, marker: symbol): boolean {
-  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+/** A class's `isInstance`: a plain function (it may be passed around unbound) that knows the kind it tests. */
+export interface ErrorKindGuard<T> {
+  (error: unknown): error is T;
+  readonly kind: string;
+}
+
+/** The `isInstance` of an error class whose instances carry `kind`; each class of the family states one. */
+export function errorKind<T>(kind: string): ErrorKindGuard<T> {
+  const guard = (error: unknown): error is T => {
+    const kinds = typeof error === "object" && error !== null ? (error as Record<symbol, unknown>)[KINDS] : undefined;
+    return Array.isArray(kinds) && kinds.includes(kind);
+  };
+  return Object.assign(guard, { kind });
 }
 
 /** HTTP statuses worth another try, the request unchanged: timeout, conflict, rate limit, server errors. */
@@ -27,22 +40,25 @@ export interface LoomBaseErrorOptions {
  * the kinds apart with each class's own `isInstance` and `code`.
  */
 export class LoomBaseError<Code extends string = string> extends Error {
-  readonly [family] = true;
-  override readonly name: string = "LoomBaseError";
+  /** Any error of the family, from any copy of any package; each subclass states its own kind. */
+  static readonly isInstance: ErrorKindGuard<LoomBaseError> = errorKind<LoomBaseError>("LoomBaseError");
+  readonly [KINDS]: readonly string[];
+  override readonly name: string;
   readonly code: Code;
   readonly retryable: boolean;
   readonly hint: string | undefined;
 
   constructor(code: Code, message: string, options: LoomBaseErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const kinds: string[] = [];
+    for (let c: unknown = new.target; typeof c === "function" && c !== Error; c = Object.getPrototypeOf(c))
+      if (Object.hasOwn(c, "isInstance")) kinds.push((c as typeof LoomBaseError).isInstance.kind);
+    this[KINDS] = kinds;
+    // A subclass may give a different name (a field initialiser runs after this).
+    this.name = kinds[0] ?? "LoomBaseError";
     this.code = code;
     this.retryable = options.retryable ?? false;
     this.hint = options.hint;
-  }
-
-  /** Any error of the family, from any package. */
-  static isInstance(error: unknown): error is LoomBaseError {
-    return hasErrorMarker(error, family);
   }
 }
 
@@ -63,10 +79,5 @@ export type LoomErrorCode =
 
 /** A tree operation that does not fit the loom (an unknown id, a decision already taken…). */
 export class LoomError extends LoomBaseError<LoomErrorCode> {
-  readonly [marker] = true;
-  override readonly name: string = "LoomError";
-
-  static override isInstance(error: unknown): error is LoomError {
-    return hasErrorMarker(error, marker);
-  }
+  static override readonly isInstance = errorKind<LoomError>("LoomError");
 }

@@ -1,6 +1,7 @@
 // @loom/core/internal: what Loom's own packages share beyond the data model (fast parsers, index upkeep, service
 // facts, key routing, SDK-failure reading, seeded randomness). Unstable: it may change in any release.
-export { hasErrorMarker, isRetryableStatus } from "./errors.js";
+export { errorKind, isRetryableStatus } from "./errors.js";
+export type { ErrorKindGuard } from "./errors.js";
 export type { LoomBaseErrorOptions } from "./errors.js";
 export { effectivePromptMode } from "./brief.js";
 export { parseAddCandidatesFast, parseDecisionFast, parseNodeFast, shareSiblingStrings } from "./fast-parse.js";

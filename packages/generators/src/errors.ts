@@ -1,12 +1,6 @@
-// Typed generator errors (members of core's error family): a stable marker per class so `isInstance` works across bundles and copies.
+// Typed generator errors (members of core's error family): each class names its `kind`, so `isInstance` works across bundles and copies.
 import { LoomBaseError } from "@loom/core";
-import { hasErrorMarker, isForeignAbort, isRetryableStatus, type LoomBaseErrorOptions } from "@loom/core/internal";
-
-const generatorMarker = Symbol.for("loom.error.GeneratorError");
-const apiCallMarker = Symbol.for("loom.error.APICallError");
-const missingKeyMarker = Symbol.for("loom.error.MissingApiKeyError");
-const partialStepMarker = Symbol.for("loom.error.PartialStepError");
-const abortedMarker = Symbol.for("loom.error.GenerationAbortedError");
+import { errorKind, isForeignAbort, isRetryableStatus, type LoomBaseErrorOptions } from "@loom/core/internal";
 
 export type GeneratorErrorCode =
   | "api_call"
@@ -21,14 +15,9 @@ export type GeneratorErrorCode =
 
 /** Every error a generator throws on purpose; `code` says which kind without an instanceof check. */
 export class GeneratorError extends LoomBaseError<GeneratorErrorCode> {
-  readonly [generatorMarker] = true;
-  override name = "GeneratorError";
+  static override readonly isInstance = errorKind<GeneratorError>("GeneratorError");
   constructor(code: GeneratorErrorCode, message: string, options?: LoomBaseErrorOptions) {
     super(code, message, options);
-  }
-
-  static override isInstance(error: unknown): error is GeneratorError {
-    return hasErrorMarker(error, generatorMarker);
   }
 }
 
@@ -46,8 +35,7 @@ export interface APICallErrorInit {
 
 /** A failed call to a provider's API. Retryable for 408, 409, 429, ≥ 500, connection resets and timeouts. */
 export class APICallError extends GeneratorError {
-  readonly [apiCallMarker] = true;
-  override name = "APICallError";
+  static override readonly isInstance = errorKind<APICallError>("APICallError");
   readonly provider: string;
   readonly url: string | undefined;
   readonly statusCode: number | undefined;
@@ -66,16 +54,11 @@ export class APICallError extends GeneratorError {
     this.responseBody = init.responseBody;
     this.isRetryable = isRetryable;
   }
-
-  static override isInstance(error: unknown): error is APICallError {
-    return hasErrorMarker(error, apiCallMarker);
-  }
 }
 
 /** No API key was given and the environment variable that would hold it is unset. */
 export class MissingApiKeyError extends GeneratorError {
-  readonly [missingKeyMarker] = true;
-  override name = "MissingApiKeyError";
+  static override readonly isInstance = errorKind<MissingApiKeyError>("MissingApiKeyError");
   constructor(
     readonly provider: string,
     readonly envVar: string,
@@ -86,31 +69,22 @@ export class MissingApiKeyError extends GeneratorError {
       `${provider}: no API key${baseURL ? ` for ${baseURL}` : ""}. Set the ${envVar} environment variable or pass apiKey.`,
     );
   }
-
-  static override isInstance(error: unknown): error is MissingApiKeyError {
-    return hasErrorMarker(error, missingKeyMarker);
-  }
 }
 
 /** Some candidates of a step failed and retrying did not recover them; no partial step is returned. */
 export class PartialStepError extends GeneratorError {
-  readonly [partialStepMarker] = true;
-  override name = "PartialStepError";
+  static override readonly isInstance = errorKind<PartialStepError>("PartialStepError");
   constructor(
     message: string,
     readonly failures: { index: number; error: unknown }[],
   ) {
     super("partial_step", message, { cause: failures[0]?.error });
   }
-
-  static override isInstance(error: unknown): error is PartialStepError {
-    return hasErrorMarker(error, partialStepMarker);
-  }
 }
 
 /** An aborted generation: thrown instead of returning a half step. */
 export class GenerationAbortedError extends GeneratorError {
-  readonly [abortedMarker] = true;
+  static override readonly isInstance = errorKind<GenerationAbortedError>("GenerationAbortedError");
   override name = "AbortError";
   constructor(reason?: unknown) {
     super(
@@ -120,10 +94,6 @@ export class GenerationAbortedError extends GeneratorError {
         cause: reason,
       },
     );
-  }
-
-  static override isInstance(error: unknown): error is GenerationAbortedError {
-    return hasErrorMarker(error, abortedMarker);
   }
 }
 

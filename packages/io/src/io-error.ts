@@ -1,9 +1,6 @@
-// Typed errors for sessions on disk (members of core's error family): a stable marker so `isInstance` works across bundles and realms.
+// Typed errors for sessions on disk (members of core's error family): each class names its `kind`, so `isInstance` works across bundles and realms.
 import { LoomBaseError } from "@loom/core";
-import { hasErrorMarker } from "@loom/core/internal";
-
-const ioMarker = Symbol.for("loom.error.IoError");
-const lockedMarker = Symbol.for("loom.error.SessionLockedError");
+import { errorKind } from "@loom/core/internal";
 
 export type IoErrorCode =
   | "malformed_json"
@@ -42,8 +39,7 @@ export interface IoErrorDetails {
 
 /** A problem with a session directory or a file Loom reads or writes; the message names file, line/field and what was expected. */
 export class IoError extends LoomBaseError<IoErrorCode> {
-  readonly [ioMarker] = true;
-  override readonly name: string = "IoError";
+  static override readonly isInstance = errorKind<IoError>("IoError");
   readonly file: string | undefined;
   readonly line: number | undefined;
   readonly field: string | undefined;
@@ -55,10 +51,6 @@ export class IoError extends LoomBaseError<IoErrorCode> {
     this.line = details.line;
     this.field = details.field;
     this.expected = details.expected;
-  }
-
-  static override isInstance(error: unknown): error is IoError {
-    return hasErrorMarker(error, ioMarker);
   }
 
   /** An IoError for a failed system call on `file`, worded for the user (disk full, read-only, permission…); IoErrors pass through. */
@@ -102,8 +94,7 @@ export interface LockHolder {
 
 /** Another live process holds the session's write lock. */
 export class SessionLockedError extends IoError {
-  readonly [lockedMarker] = true;
-  override readonly name = "SessionLockedError";
+  static override readonly isInstance = errorKind<SessionLockedError>("SessionLockedError");
   constructor(
     file: string,
     readonly holder: LockHolder,
@@ -113,9 +104,5 @@ export class SessionLockedError extends IoError {
       `the session is open for writing by process ${holder.pid} on ${holder.hostname} (since ${holder.startedAt}); close it there, or open this one read-only`,
       { file },
     );
-  }
-
-  static override isInstance(error: unknown): error is SessionLockedError {
-    return hasErrorMarker(error, lockedMarker);
   }
 }

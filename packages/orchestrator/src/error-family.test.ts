@@ -67,10 +67,9 @@ describe("the error family", () => {
     expect(new OrchestratorError("busy", "x").retryable).toBe(false);
   });
 
-  it("are recognised across copies of a package (the marker is global, not a class identity)", () => {
+  it("are recognised across copies of a package (the kinds are under a global symbol, not a class identity)", () => {
     const foreign = Object.assign(new Error("from another bundle"), {
-      [Symbol.for("loom.error")]: true,
-      [Symbol.for("loom.error.OrchestratorError")]: true,
+      [Symbol.for("loom.error.kinds")]: ["OrchestratorError", "LoomBaseError"],
     });
     expect(OrchestratorError.isInstance(foreign)).toBe(true);
     expect(LoomBaseError.isInstance(foreign)).toBe(true);

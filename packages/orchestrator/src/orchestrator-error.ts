@@ -1,8 +1,6 @@
 // Typed errors of the orchestrator: misuse of its primitives and states it cannot continue from.
 import { LoomBaseError } from "@loom/core";
-import { hasErrorMarker } from "@loom/core/internal";
-
-const marker = Symbol.for("loom.error.OrchestratorError");
+import { errorKind } from "@loom/core/internal";
 
 export type OrchestratorErrorCode =
   /** No selector was given and run() needs one; or no human for an operation that needs one. */
@@ -13,10 +11,5 @@ export type OrchestratorErrorCode =
   | "busy";
 
 export class OrchestratorError extends LoomBaseError<OrchestratorErrorCode> {
-  readonly [marker] = true;
-  override readonly name: string = "OrchestratorError";
-
-  static override isInstance(error: unknown): error is OrchestratorError {
-    return hasErrorMarker(error, marker);
-  }
+  static override readonly isInstance = errorKind<OrchestratorError>("OrchestratorError");
 }

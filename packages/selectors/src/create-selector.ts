@@ -1,6 +1,6 @@
 // Builds the selector a session's `SelectorConfig` names, so every app turns a config into a selector the same way.
 import { type SelectorConfig } from "@loom/core";
-import { DEFAULT_MODELS, hasErrorMarker, routeApiKey } from "@loom/core/internal";
+import { DEFAULT_MODELS, errorKind, routeApiKey } from "@loom/core/internal";
 import { ANTHROPIC_HOME_URL } from "./anthropic-request.js";
 import { anthropicAgentModel } from "./anthropic-agent-model.js";
 import { anthropicDecisionModel } from "./anthropic-decision-model.js";
@@ -23,12 +23,9 @@ export type SelectorProvider = keyof typeof SELECTOR_PROVIDERS;
 /** What is wrong with a config, so that an app can point at its own flag or field. */
 export type SelectorConfigProblem = "unknown_provider" | "missing_model" | "missing_api_key" | "needs_human";
 
-const configMarker = Symbol.for("loom.error.SelectorConfigError");
-
 /** A selector config that cannot be built here; `field` is the config field to fix, `envVar` the key's variable. */
 export class SelectorConfigError extends SelectorError {
-  readonly [configMarker] = true;
-  override readonly name: string = "SelectorConfigError";
+  static override readonly isInstance = errorKind<SelectorConfigError>("SelectorConfigError");
   constructor(
     readonly problem: SelectorConfigProblem,
     message: string,
@@ -36,10 +33,6 @@ export class SelectorConfigError extends SelectorError {
     readonly envVar: string | null = null,
   ) {
     super("configuration", message);
-  }
-
-  static override isInstance(error: unknown): error is SelectorConfigError {
-    return hasErrorMarker(error, configMarker);
   }
 }
 

@@ -1,8 +1,6 @@
 // Typed errors of selectors (members of core's error family): invalid model output after repair and retry, provider failures, budgets, aborts.
 import { LoomBaseError } from "@loom/core";
-import { hasErrorMarker } from "@loom/core/internal";
-
-const marker = Symbol.for("loom.error.SelectorError");
+import { errorKind } from "@loom/core/internal";
 
 export type SelectorErrorCode =
   /** The model's output never validated, after one repair and one retry. */
@@ -16,8 +14,7 @@ export type SelectorErrorCode =
   | "configuration";
 
 export class SelectorError extends LoomBaseError<SelectorErrorCode> {
-  readonly [marker] = true;
-  override readonly name: string = "SelectorError";
+  static override readonly isInstance = errorKind<SelectorError>("SelectorError");
   readonly status: number | null;
   /** For invalid_output: each raw output and why it was rejected. */
   readonly attempts: { output: string; error: string }[];
@@ -38,9 +35,5 @@ export class SelectorError extends LoomBaseError<SelectorErrorCode> {
     });
     this.status = options.status ?? null;
     this.attempts = options.attempts ?? [];
-  }
-
-  static override isInstance(error: unknown): error is SelectorError {
-    return hasErrorMarker(error, marker);
   }
 }

@@ -1,12 +1,10 @@
 // Typed exits: commands throw these and the entry point turns them into a message and an exit status.
 import { LoomBaseError } from "@loom/core";
-import { hasErrorMarker } from "@loom/core/internal";
+import { errorKind } from "@loom/core/internal";
 
 /** Documented exit statuses: 0 ok, 1 failure, 2 usage (bad flag, missing argument), 130 interrupted (Ctrl-C). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
-
-const marker = Symbol.for("loom.error.ExitError");
 
 /** The family's `code` of an exit: the name of its status. */
 export type ExitErrorCode = "failure" | "usage" | "interrupted";
@@ -14,8 +12,7 @@ const CODE_OF: Record<Exclude<ExitCode, 0>, ExitErrorCode> = { 1: "failure", 2: 
 
 /** An error that ends the command with `exitCode`; a member of core's error family (its `code` names the status). */
 export class ExitError extends LoomBaseError<ExitErrorCode> {
-  readonly [marker] = true;
-  override readonly name: string = "ExitError";
+  static override readonly isInstance = errorKind<ExitError>("ExitError");
   constructor(
     readonly exitCode: Exclude<ExitCode, 0>,
     message: string,
@@ -23,10 +20,6 @@ export class ExitError extends LoomBaseError<ExitErrorCode> {
     hint?: string,
   ) {
     super(CODE_OF[exitCode], message, hint === undefined ? {} : { hint });
-  }
-
-  static override isInstance(error: unknown): error is ExitError {
-    return hasErrorMarker(error, marker);
   }
 }
 

@@ -1,6 +1,7 @@
 // `loom analyze`: many sessions as research data — acceptance, logprob gaps, clarifications, diversity, length and usage, grouped.
 import { resolve } from "node:path";
 import { defineCommand } from "../cli/define-command.js";
+import { THRESHOLD_OPTION } from "../cli/threshold-option.js";
 import { FailureError, UsageError } from "../cli/exit-error.js";
 
 export default defineCommand({
@@ -22,13 +23,7 @@ export default defineCommand({
       valueName: "KEYS",
       description: "comma-separated: selector, generator, brief, preset, session, position, chooser",
     },
-    threshold: {
-      type: "number",
-      max: 0,
-      default: -1,
-      valueName: "X",
-      description: "logprob gap below which a choice counts as a divergence",
-    },
+    threshold: THRESHOLD_OPTION,
     buckets: {
       type: "number",
       integer: true,

@@ -1,6 +1,7 @@
 // `loom divergences`: decisions whose chosen candidate the base model liked much less than its favourite.
 import { divergences, decisionRows } from "@loom/core";
 import { defineCommand } from "../cli/define-command.js";
+import { THRESHOLD_OPTION } from "../cli/threshold-option.js";
 import { decisionsJson, renderDecisions } from "../render/decisions.js";
 import { readLoom } from "../session/read-loom.js";
 import { SESSION_POSITIONAL } from "../session/session-positional.js";
@@ -12,13 +13,7 @@ export default defineCommand({
     "A divergence is a decision whose logprobGap (chosen − best candidate's logprob) is below the threshold.",
   positionals: [SESSION_POSITIONAL],
   options: {
-    threshold: {
-      type: "number",
-      max: 0,
-      default: -1,
-      valueName: "X",
-      description: "logprob gap below which a choice counts as a divergence",
-    },
+    threshold: THRESHOLD_OPTION,
   },
   examples: [
     { command: "loom divergences story", description: "Choices at least one nat below the model's favourite." },

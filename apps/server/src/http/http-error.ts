@@ -1,6 +1,6 @@
 // HttpError: an error that knows its HTTP status and a stable code, turned into a JSON body in one place.
 import { LoomBaseError } from "@loom/core";
-import { hasErrorMarker } from "@loom/core/internal";
+import { errorKind } from "@loom/core/internal";
 
 export interface HttpErrorBody {
   error: {
@@ -12,12 +12,9 @@ export interface HttpErrorBody {
   };
 }
 
-const marker = Symbol.for("loom.error.HttpError");
-
 /** An error with its HTTP status; a member of core's error family (its `code` is the body's stable code). */
 export class HttpError extends LoomBaseError {
-  readonly [marker] = true;
-  override readonly name: string = "HttpError";
+  static override readonly isInstance = errorKind<HttpError>("HttpError");
   constructor(
     readonly status: number,
     code: string,
@@ -29,10 +26,6 @@ export class HttpError extends LoomBaseError {
     } = {},
   ) {
     super(code, message);
-  }
-
-  static override isInstance(error: unknown): error is HttpError {
-    return hasErrorMarker(error, marker);
   }
 
   toBody(): HttpErrorBody {
