@@ -1,7 +1,7 @@
 // The round trip new → run → show → tree → export → import on the local engine, and import of the Python reference's session.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readSession } from "@loom/io";
+import { exportDot, exportMarkdown, readSession } from "@loom/io";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MODEL, REPO, ensureBuilt, loom, scratch } from "./helpers.js";
 
@@ -48,7 +48,17 @@ describe("export", () => {
     const dot = await loom(["export", session, "--format", "dot"], { dir });
     expect(dot.stdout.startsWith("digraph")).toBe(true);
     expect(dot.stdout.match(/^ {2}"n_[^"]+" \[/gm)).toHaveLength(21);
-    expect(dot.stdout.match(/penwidth=2/g)).toHaveLength(5);
+    // The same DOT as the server's: the current path's 6 nodes filled and its 5 edges drawn heavier.
+    expect(dot.stdout.match(/fillcolor="#ffe9a8"/g)).toHaveLength(6);
+    expect(dot.stdout.match(/penwidth=2\.5\]/g)).toHaveLength(5);
+  });
+
+  it("dot and md are the documents the server sends for the same session (one implementation, in @loom/io)", async () => {
+    const saved = (await readSession(session)).loom;
+    expect((await loom(["export", session, "-f", "dot"], { dir })).stdout).toBe(exportDot(saved));
+    expect((await loom(["export", session, "--branches", "--decisions"], { dir })).stdout).toBe(
+      exportMarkdown(saved, { branches: true, decisions: true }),
+    );
   });
 
   it("json --out writes a file and reports it", async () => {

@@ -1,10 +1,9 @@
 // `loom export`: the session as Markdown (the text), JSON (the whole loom) or Graphviz DOT (the tree).
 import { resolve } from "node:path";
 import { purgePruned } from "@loom/core";
-import { exportMarkdown, readSnapshotRecords, writePythonSession } from "@loom/io";
+import { exportDot, exportMarkdown, readSnapshotRecords, writePythonSession } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
 import { UsageError } from "../cli/exit-error.js";
-import { exportDot } from "../export/export-dot.js";
 import { exportFormat } from "../export/export-target.js";
 import { type Sink, streamSink, writeFileStreamed } from "@loom/io/internal";
 import { loomSource, snapshotSource, writeJsonExport, type ExportSource } from "../export/write-json-export.js";
