@@ -90,3 +90,29 @@ describe("TokenList", () => {
     expect(result.error!.issues[0]!.path).toStrictEqual(["tokens", 0, "top", 0, "logprob"]);
   });
 });
+
+describe("TokenList.lazy", () => {
+  it("decodes its parts once, when first read, and refuses parts that do not hold together", () => {
+    const { length, data, nums } = TokenList.from(tokens).packed();
+    let loads = 0;
+    const decode = (source: { data: string; nums: readonly number[] }) => {
+      loads++;
+      return { data: source.data, nums: [...source.nums] };
+    };
+    const source = { data, nums };
+    const list = TokenList.lazy(length, source, decode);
+    expect(list.length).toBe(tokens.length);
+    expect(list.lazySource(decode)).toBe(source);
+    expect(list.lazySource(() => null)).toBeUndefined();
+    expect(loads).toBe(0);
+    expect(list.toArray()).toStrictEqual(tokens);
+    expect(list.texts()).toEqual(tokens.map((t) => t.text));
+    expect(JSON.stringify(list)).toBe(JSON.stringify(tokens));
+    expect(loads).toBe(1);
+    expect(list.lazySource(decode)).toBeUndefined();
+    const broken = TokenList.lazy(length, { data, nums: nums.slice(1) }, decode);
+    expect(broken.length).toBe(tokens.length);
+    expect(() => broken.toArray()).toThrow(/damaged/);
+    expect(() => TokenList.lazy(1, null, () => null).texts()).toThrow(/damaged/);
+  });
+});

@@ -1,4 +1,5 @@
 // A node's tokens in a packed form (one string and one number array, not one object per token and alternative), read back as plain tokens on demand.
+import { LoomError } from "./errors.js";
 import type { Token, TopLogprob } from "./token.js";
 
 /*
@@ -71,12 +72,74 @@ class Reader {
   }
 }
 
+/** A list's packed parts, as `packed()` gives them. */
+export interface TokenParts {
+  data: string;
+  nums: number[];
+}
+
+/**
+ * Whether packed parts hold together (a damaged or forged file): every length and count must stay inside
+ * `data`, `nums` must hold exactly one number per id, logprob, alternative and alternative's id slot, ids
+ * must be safe integers (alternatives' -1 or more) and every number finite (what TokenSchema accepts).
+ */
+function holdsTogether(length: number, data: string, nums: readonly number[]): boolean {
+  if (!Number.isSafeInteger(length) || length < 0) return false;
+  const end = data.length;
+  let at = 0;
+  let n = 0;
+  // A varint as the writer makes it (characters below 256, at most 4 of them), or -1.
+  const varint = (): number => {
+    let v = 0;
+    let scale = 1;
+    for (let k = 0; k < 4 && at < end; k++) {
+      const c = data.charCodeAt(at++);
+      if (c < 128) return v + c * scale;
+      if (c > 255) return -1;
+      v += (c - 128) * scale;
+      scale *= 128;
+    }
+    return -1;
+  };
+  const text = (): boolean => {
+    const len = varint();
+    if (len < 0 || at + len > end) return false;
+    at += len;
+    return true;
+  };
+  for (let i = 0; i < length; i++) {
+    const flags = varint();
+    if (flags < 0 || flags > 15 || (flags & HAS_TOP_IDS && !(flags & HAS_TOP)) || !text()) return false;
+    if (flags & HAS_ID && !Number.isSafeInteger(nums[n++])) return false;
+    if (flags & HAS_LOGPROB && !Number.isFinite(nums[n++])) return false;
+    if (flags & HAS_TOP) {
+      const count = varint();
+      if (count < 0) return false;
+      for (let j = 0; j < count; j++) {
+        if (!text() || !Number.isFinite(nums[n++])) return false;
+        if (flags & HAS_TOP_IDS && !(Number.isSafeInteger(nums[n]) && nums[n++]! >= -1)) return false;
+      }
+    }
+  }
+  return at === end && n === nums.length;
+}
+
+/** Placeholder parts of a lazy list until it is decoded (shared: never read before `decoded()` replaces them). */
+const NO_NUMS: number[] = [];
+
 /** A node's tokens, packed. Iterable, indexable with `at`, and serialised by JSON.stringify as the plain token array. */
 export class TokenList implements Iterable<Token> {
   /** Number of tokens. */
   readonly length: number;
-  private readonly data: string;
-  private readonly nums: number[];
+  private data: string;
+  private nums: number[];
+  /**
+   * A list made by `lazy`: what its parts are decoded from, and how, until the first read decodes them
+   * (then both are dropped). Held as a value and a shared function, not a closure: a closure and its
+   * context per node would cost more than the parts they defer.
+   */
+  private source: unknown = undefined;
+  private decode: ((source: never) => TokenParts | null) | null = null;
 
   /** Whether `value` is a TokenList (from this or another copy of @loom/core). */
   static is(value: unknown): value is TokenList {
@@ -136,6 +199,7 @@ export class TokenList implements Iterable<Token> {
    * callers must not change `nums`.
    */
   packed(): { readonly length: number; readonly data: string; readonly nums: readonly number[] } {
+    this.decoded();
     return { length: this.length, data: this.data, nums: this.nums };
   }
 
@@ -146,49 +210,47 @@ export class TokenList implements Iterable<Token> {
    * `nums` is kept, not copied.
    */
   static fromPacked(length: number, data: string, nums: number[]): TokenList | null {
-    if (!Number.isSafeInteger(length) || length < 0) return null;
-    const end = data.length;
-    let at = 0;
-    let n = 0;
-    // A varint as the writer makes it (characters below 256, at most 4 of them), or -1.
-    const varint = (): number => {
-      let v = 0;
-      let scale = 1;
-      for (let k = 0; k < 4 && at < end; k++) {
-        const c = data.charCodeAt(at++);
-        if (c < 128) return v + c * scale;
-        if (c > 255) return -1;
-        v += (c - 128) * scale;
-        scale *= 128;
-      }
-      return -1;
-    };
-    const text = (): boolean => {
-      const len = varint();
-      if (len < 0 || at + len > end) return false;
-      at += len;
-      return true;
-    };
-    for (let i = 0; i < length; i++) {
-      const flags = varint();
-      if (flags < 0 || flags > 15 || (flags & HAS_TOP_IDS && !(flags & HAS_TOP)) || !text()) return null;
-      if (flags & HAS_ID && !Number.isSafeInteger(nums[n++])) return null;
-      if (flags & HAS_LOGPROB && !Number.isFinite(nums[n++])) return null;
-      if (flags & HAS_TOP) {
-        const count = varint();
-        if (count < 0) return null;
-        for (let j = 0; j < count; j++) {
-          if (!text() || !Number.isFinite(nums[n++])) return null;
-          if (flags & HAS_TOP_IDS && !(Number.isSafeInteger(nums[n]) && nums[n++]! >= -1)) return null;
-        }
-      }
+    return holdsTogether(length, data, nums) ? new TokenList(length, data, nums) : null;
+  }
+
+  /**
+   * A list of `length` tokens whose parts `decode(source)` gives the first time they are read (a file's
+   * packed bytes, say): opening a large session then builds no token data for the nodes nobody reads. The
+   * caller has checked `source` already (io checks the bytes as `fromPacked` checks parts); parts that do
+   * not hold together anyway, or a null from `decode`, throw a LoomError ("invariant") from the read.
+   */
+  static lazy<S>(length: number, source: S, decode: (source: S) => TokenParts | null): TokenList {
+    const list = new TokenList(length, "", NO_NUMS);
+    list.source = source;
+    list.decode = decode as (source: never) => TokenParts | null;
+    return list;
+  }
+
+  /**
+   * The source a list was made from by `lazy` with this `decode`, while its parts are not decoded yet; else
+   * undefined. A writer that knows the source's form can copy it as it is instead of decoding and re-encoding.
+   */
+  lazySource<S>(decode: (source: S) => TokenParts | null): S | undefined {
+    return this.decode === decode ? (this.source as S) : undefined;
+  }
+
+  /** Decode a lazy list's parts (nothing to do once they are there, or for a list that was never lazy). */
+  private decoded(): void {
+    const decode = this.decode;
+    if (decode === null) return;
+    const parts = (decode as (source: unknown) => TokenParts | null)(this.source);
+    if (parts === null || !holdsTogether(this.length, parts.data, parts.nums)) {
+      throw new LoomError("invariant", "a node's stored tokens are damaged: their packed form does not hold together");
     }
-    if (at !== end || n !== nums.length) return null;
-    return new TokenList(length, data, nums);
+    this.data = parts.data;
+    this.nums = parts.nums;
+    this.source = undefined;
+    this.decode = null;
   }
 
   /** Every token as a plain object, in order (a fresh array each call). */
   toArray(): Token[] {
+    this.decoded();
     const out: Token[] = new Array(this.length);
     const r = new Reader(this.data);
     const nums = this.nums;
@@ -227,6 +289,7 @@ export class TokenList implements Iterable<Token> {
    * building the objects only to serialise them doubled that cost.
    */
   toJSONText(): string {
+    this.decoded();
     const r = new Reader(this.data);
     const nums = this.nums;
     let n = 0;
@@ -268,6 +331,7 @@ export class TokenList implements Iterable<Token> {
 
   /** The tokens' texts, in order, without building token objects. */
   texts(): string[] {
+    this.decoded();
     const out: string[] = new Array(this.length);
     const r = new Reader(this.data);
     for (let i = 0; i < this.length; i++) {

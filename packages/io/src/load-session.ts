@@ -79,7 +79,7 @@ function invariantError(loom: Loom, file: string, prefix: string, after: string)
  * the bulk of opening a large session), or null when anything is off; the caller then runs the schema,
  * which names the file and field of the first problem.
  */
-function parseSnapshotFast(record: Record<string, unknown>): Snapshot | null {
+function parseSnapshotFast(record: Record<string, unknown>, recordsParsed: boolean): Snapshot | null {
   const { seq, manifestBytes } = record;
   if (record["format"] !== SNAPSHOT_FORMAT || record["version"] !== SNAPSHOT_VERSION) return null;
   if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) return null;
@@ -90,7 +90,7 @@ function parseSnapshotFast(record: Record<string, unknown>): Snapshot | null {
   ) {
     return null;
   }
-  const loom = parseLoomFast(record["loom"]);
+  const loom = parseLoomFast(record["loom"], { recordsParsed });
   if (loom === null) return null;
   return { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, seq, manifestBytes: manifestBytes ?? null, loom };
 }
@@ -127,7 +127,7 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   // Each pass over a big loom takes a good part of a second: the event loop gets a turn between them.
   await nextTurn();
   const snapshot =
-    parseSnapshotFast(lifted.record) ??
+    parseSnapshotFast(lifted.record, read.recordsParsed && !lifted.migrated) ??
     parseOrThrow(SnapshotSchema, lifted.record, { file: snapshotPath }, "the snapshot");
   const loom = snapshot.loom;
   await nextTurn();

@@ -19,6 +19,8 @@ export interface SnapshotRead {
   jsonLength: number;
   /** Format version 0/1: one JSON document, plain or gzipped. */
   legacy: boolean;
+  /** Every node and decision record was parsed as it was read (parseNodeFast, parseDecisionFast): none is left raw. */
+  recordsParsed: boolean;
 }
 
 export interface SnapshotReadOptions {
@@ -34,7 +36,10 @@ export function decode(bytes: Buffer): string {
 export function payloadText(frame: Frame, file: string): string {
   if (!(frame.flags & FLAG_DEFLATE)) return decode(frame.payload);
   try {
-    return decode(inflateRawSync(frame.payload));
+    // Output space for the whole frame at once, guessed from the compressed size (records deflate about
+    // 3:1): in zlib's default 16 KB pieces a frame took dozens of allocations and a copy to join them.
+    const chunkSize = Math.min(Math.max(frame.payload.length * 4, 64 * 1024), 32 * 1024 * 1024);
+    return decode(inflateRawSync(frame.payload, { chunkSize }));
   } catch (error) {
     // The checksum held, so this is a writer's bug or deliberate forgery rather than disk damage; still name it.
     throw new IoError(
@@ -77,6 +82,7 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
     options.onDamage(error);
   };
   const ordinal = { nodes: 0, decisions: 0 };
+  let recordsParsed = true;
   let previousNode: LoomNode | null = null;
   // A big session takes seconds to read: the process that reads it (a server) keeps answering meanwhile.
   const turn = eventLoopTurns();
@@ -90,7 +96,7 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
       // A salvage keeps what came before; a plain read stops here.
       if (!options.onDamage || !IoError.isInstance(error) || record === null) throw error;
       options.onDamage(error);
-      return { record, jsonLength, legacy: false };
+      return { record, jsonLength, legacy: false, recordsParsed: false };
     }
     if (next.done) break;
     const frame = next.value;
@@ -152,7 +158,8 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
           if (Object.hasOwn(into, id))
             throw new IoError("damaged", `${where} repeats the id ${id}`, { file, field: `${where}.id` });
           if (into === nodes) {
-            revivePackedTokens(r, record["version"], where, { file });
+            // Checked at once either way; decoded whole now only when looking for damage (fsck, salvage).
+            revivePackedTokens(r, record["version"], where, { file }, options.onDamage !== undefined);
             // Parsed now, while the raw record is young garbage, rather than after every frame is read (then
             // every raw record would have been kept and promoted, only to be dropped): the load's parse of the
             // loom takes the node as it is. A record the fast path doubts is kept raw for the schema to name.
@@ -160,8 +167,11 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
             if (node !== null && previousNode !== null) shareSiblingStrings(node, previousNode);
             if (node !== null) previousNode = node;
             into[id] = node ?? r;
+            if (node === null) recordsParsed = false;
           } else {
-            into[id] = parseDecisionFast(r) ?? r;
+            const decision = parseDecisionFast(r);
+            into[id] = decision ?? r;
+            if (decision === null) recordsParsed = false;
           }
         } catch (error) {
           if (!IoError.isInstance(error)) throw error;
@@ -199,7 +209,7 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
       ),
     );
   }
-  return { record, jsonLength, legacy: false };
+  return { record, jsonLength, legacy: false, recordsParsed };
 }
 
 /** Read the snapshot file `file`; null when it does not exist. */
@@ -256,5 +266,5 @@ async function readLegacy(bytes: Buffer, file: string): Promise<SnapshotRead> {
       expected: "a JSON object",
     });
   }
-  return { record: raw as Record<string, unknown>, jsonLength: json.length, legacy: true };
+  return { record: raw as Record<string, unknown>, jsonLength: json.length, legacy: true, recordsParsed: false };
 }

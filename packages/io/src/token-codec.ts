@@ -1,6 +1,6 @@
 // A node's tokens on disk (format version 3): the TokenList's packed parts as bytes, base64 in one JSON string, instead of one JSON object per token and alternative.
 import { isAscii } from "node:buffer";
-import { TokenList } from "@loom/core";
+import { TokenList, type TokenParts } from "@loom/core";
 import { IoError } from "./io-error.js";
 
 /*
@@ -53,16 +53,21 @@ function packInto(list: TokenList): number {
   return at;
 }
 
+/** A lazy list's bytes (a Latin-1 string) copied into the shared scratch buffer; returns their length. */
+function copyIntoScratch(bytes: string): number {
+  if (scratch.length < bytes.length) scratch = Buffer.allocUnsafe(Math.max(bytes.length, scratch.length * 2));
+  return scratch.write(bytes, 0, "latin1");
+}
+
 /** The base64 text of `list`'s packed form, or null when its texts cannot be carried as UTF-8 (write plain tokens then). */
 export function packTokens(list: TokenList): string | null {
+  const same = list.lazySource(partsOfBytes);
+  if (same !== undefined) return Buffer.from(same, "latin1").toString("base64");
   const n = packInto(list);
   return n < 0 ? null : scratch.toString("base64", 0, n);
 }
 
 const TOKENS_KEY = '"tokens":"';
-
-/** Length in characters of the base64 text of `bytes` bytes. */
-const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
 
 /**
  * A record's bytes: `head` (its JSON text without the closing brace, or "{" alone), then `"tokens":` and
@@ -71,15 +76,18 @@ const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
  * string it was converted to UTF-8 for each of those, and joined into frame-sized strings first.
  */
 export function recordWithPackedTokens(head: string, list: TokenList): Buffer | null {
-  const n = packInto(list);
+  // A list read lazily from a file and never read since: its bytes as read are exactly what packing would give.
+  const same = list.lazySource(partsOfBytes);
+  const n = same === undefined ? packInto(list) : copyIntoScratch(same);
   if (n < 0) return null;
+  const base64 = scratch.toString("base64", 0, n);
   const headBytes = Buffer.byteLength(head, "utf8");
   const comma = head.length > 1 ? 1 : 0;
-  const out = Buffer.allocUnsafe(headBytes + comma + TOKENS_KEY.length + base64Length(n) + 2);
+  const out = Buffer.allocUnsafe(headBytes + comma + TOKENS_KEY.length + base64.length + 2);
   let at = out.write(head, 0, headBytes === head.length ? "latin1" : "utf8");
   if (comma) out[at++] = 0x2c;
   at += out.write(TOKENS_KEY, at, "latin1");
-  at += out.write(scratch.toString("base64", 0, n), at, "latin1");
+  at += out.write(base64, at, "latin1");
   out[at++] = 0x22;
   out[at++] = 0x7d;
   return out;
@@ -101,32 +109,141 @@ function readVarint(buf: Buffer, pos: { at: number }, end: number): number {
   return -1;
 }
 
-/**
- * The TokenList of a packed token string, or null when it is not one (bad base64, lengths that do not add
- * up, numbers that are not finite, ids that are not integers): the caller names the record.
- */
-export function unpackTokens(text: string): TokenList | null {
-  let chars = text.length;
-  if (text.charCodeAt(chars - 1) === 61) chars--; // "="
-  if (text.charCodeAt(chars - 1) === 61) chars--;
-  const size = Math.floor((chars * 3) / 4);
+/** Where a packed token string's parts lie once decoded into unpackScratch, or null when they cannot be located. */
+interface Located {
+  length: number;
+  dataStart: number;
+  dataEnd: number;
+  size: number;
+}
+
+/** unpackScratch with room for `size` bytes. */
+function scratchFor(size: number): Buffer {
   if (unpackScratch.length < size) unpackScratch = Buffer.allocUnsafe(Math.max(size, unpackScratch.length * 2));
+  return unpackScratch;
+}
+
+/** Locate the parts of the `size` packed bytes in unpackScratch, or null when their lengths do not add up. */
+function locateBytes(size: number): Located | null {
   const buf = unpackScratch;
-  // Decoded into reused bytes (no buffer per node). Characters outside the alphabet are skipped by the
-  // decoder, so a string that was not base64 decodes to fewer bytes than its length implies.
-  if (buf.write(text, 0, "base64") !== size) return null;
   const pos = { at: 0 };
   const length = readVarint(buf, pos, size);
   const dataBytes = readVarint(buf, pos, size);
   if (length < 0 || dataBytes < 0 || pos.at + dataBytes > size) return null;
   const dataEnd = pos.at + dataBytes;
-  const rest = size - dataEnd;
-  if (rest % 8 !== 0) return null;
+  if ((size - dataEnd) % 8 !== 0) return null;
+  return { length, dataStart: pos.at, dataEnd, size };
+}
+
+/**
+ * Decode a packed token string's bytes into unpackScratch and locate its parts, or null when it is not one
+ * (bad base64, lengths that do not add up, numbers that are not whole float64s).
+ */
+function locate(text: string): Located | null {
+  let chars = text.length;
+  if (text.charCodeAt(chars - 1) === 61) chars--; // "="
+  if (text.charCodeAt(chars - 1) === 61) chars--;
+  const size = Math.floor((chars * 3) / 4);
+  // Decoded into reused bytes (no buffer per node). Characters outside the alphabet are skipped by the
+  // decoder, so a string that was not base64 decodes to fewer bytes than its length implies.
+  if (scratchFor(size).write(text, 0, "base64") !== size) return null;
+  return locateBytes(size);
+}
+
+/** The parts located in unpackScratch, as strings and numbers. */
+function partsAt({ dataStart, dataEnd, size }: Located, ascii: boolean): TokenParts {
+  const buf = unpackScratch;
   // latin1 gives the same string as UTF-8 for ASCII bytes, faster.
-  const data = buf.toString(isAscii(buf.subarray(pos.at, dataEnd)) ? "latin1" : "utf8", pos.at, dataEnd);
-  const nums: number[] = new Array(rest / 8);
+  const data = buf.toString(ascii ? "latin1" : "utf8", dataStart, dataEnd);
+  const nums: number[] = new Array((size - dataEnd) / 8);
   for (let i = 0, at = dataEnd; at < size; i++, at += 8) nums[i] = buf.readDoubleLE(at);
-  return TokenList.fromPacked(length, data, nums);
+  return { data, nums };
+}
+
+/**
+ * The parts of packed bytes held as a Latin-1 string (one character per byte: how a lazy list keeps them,
+ * in three quarters of the base64 text's memory), or null when they do not hold a packed list.
+ */
+function partsOfBytes(bytes: string): TokenParts | null {
+  const where = locateBytes(scratchFor(bytes.length).write(bytes, 0, "latin1"));
+  return where && partsAt(where, isAscii(unpackScratch.subarray(where.dataStart, where.dataEnd)));
+}
+
+/**
+ * The TokenList of a packed token string, or null when it is not one (bad base64, lengths that do not add
+ * up, numbers that are not finite, ids that are not integers): the caller names the record.
+ */
+export function unpackTokens(text: string): TokenList | null {
+  const where = locate(text);
+  if (where === null) return null;
+  const { data, nums } = partsAt(where, isAscii(unpackScratch.subarray(where.dataStart, where.dataEnd)));
+  return TokenList.fromPacked(where.length, data, nums);
+}
+
+/** Whether the float64 at `at` is finite, from its exponent bits (all ones means infinite or NaN). */
+const finiteAt = (buf: Buffer, at: number) => (buf[at + 7]! & 0x7f) !== 0x7f || (buf[at + 6]! & 0xf0) !== 0xf0;
+
+/**
+ * Whether located parts whose data is ASCII hold together, checked on the bytes as TokenList.fromPacked
+ * checks decoded parts: in ASCII data every varint is one byte below 128, so the bytes can be walked
+ * without building a string or a number array.
+ */
+function asciiPartsHold({ length, dataStart, dataEnd, size }: Located): boolean {
+  const buf = unpackScratch;
+  let at = dataStart;
+  let num = dataEnd;
+  const text = (): boolean => {
+    if (at >= dataEnd) return false;
+    at += 1 + buf[at]!;
+    return at <= dataEnd;
+  };
+  for (let i = 0; i < length; i++) {
+    if (at >= dataEnd) return false;
+    const flags = buf[at++]!;
+    if (flags > 15 || (flags & 8 && !(flags & 4)) || !text()) return false;
+    if (flags & 1) {
+      if (num + 8 > size || !Number.isSafeInteger(buf.readDoubleLE(num))) return false;
+      num += 8;
+    }
+    if (flags & 2) {
+      if (num + 8 > size || !finiteAt(buf, num)) return false;
+      num += 8;
+    }
+    if (flags & 4) {
+      if (at >= dataEnd) return false;
+      const count = buf[at++]!;
+      for (let j = 0; j < count; j++) {
+        if (!text() || num + 8 > size || !finiteAt(buf, num)) return false;
+        num += 8;
+        if (flags & 8) {
+          if (num + 8 > size) return false;
+          const id = buf.readDoubleLE(num);
+          if (!Number.isSafeInteger(id) || id < -1) return false;
+          num += 8;
+        }
+      }
+    }
+  }
+  return at === dataEnd && num === size;
+}
+
+/**
+ * A TokenList for a packed token string that builds its texts and numbers only when they are first read:
+ * opening a session needs every node but rarely their tokens (a realistic node's are most of its bytes).
+ * The bytes are checked now, as unpackTokens checks them, so a string that is not a packed list is named
+ * at open; the list keeps the bytes (as a Latin-1 string, which a snapshot writer copies back as they are)
+ * until it is read. Data with characters beyond ASCII, whose varints cannot be walked byte by byte, is
+ * decoded at once.
+ */
+export function unpackTokensLazy(text: string): TokenList | null {
+  const where = locate(text);
+  if (where === null) return null;
+  if (!isAscii(unpackScratch.subarray(where.dataStart, where.dataEnd))) {
+    const { data, nums } = partsAt(where, false);
+    return TokenList.fromPacked(where.length, data, nums);
+  }
+  if (!asciiPartsHold(where)) return null;
+  return TokenList.lazy(where.length, unpackScratch.toString("latin1", 0, where.size), partsOfBytes);
 }
 
 /** Format version from which node records may hold packed tokens (snapshots and journal lines alike). */
@@ -142,12 +259,17 @@ export function revivePackedTokens(
   version: unknown,
   where: string,
   at: { file: string; line?: number },
+  /** Decode and check the whole list now (fsck, salvage) rather than when it is first read. */
+  eager = false,
 ): void {
   if (typeof node !== "object" || node === null) return;
   const record = node as { tokens?: unknown };
   const text = record.tokens;
   if (typeof text !== "string") return;
-  const list = typeof version === "number" && version >= PACKED_TOKENS_FROM ? unpackTokens(text) : null;
+  const list =
+    typeof version === "number" && version >= PACKED_TOKENS_FROM
+      ? (eager ? unpackTokens : unpackTokensLazy)(text)
+      : null;
   if (list === null) {
     throw new IoError("invalid_field", `${where} has tokens that are not a packed token list`, {
       ...at,
