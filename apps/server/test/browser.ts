@@ -121,6 +121,29 @@ export async function settles(page: Page, check: () => Promise<void>, timeout = 
   }
 }
 
+/** Click a node in the tree as a writer does (panned into view first), and wait for its inspector and tree-work panel. */
+export async function pickNode(page: Page, id: string): Promise<void> {
+  await page.evaluate((n) => (window as unknown as { loomTree: { focus(id: string): void } }).loomTree.focus(n), id);
+  await settles(page, async () => {
+    const pos = await treePosition(page, id);
+    if (pos === null) throw new Error(`node ${id} is not drawn`);
+    await page.mouse.click(pos.x, pos.y);
+    await page.waitForSelector(
+      `[data-testid="inspector"]:not([data-loading]) [data-testid="tree-work"][data-node-id="${id}"]`,
+      { timeout: 1_000 },
+    );
+  });
+}
+
+/** Open a session's page in a new tab and wait until its history and tree are drawn. */
+export async function openSessionPage(rig: BrowserRig, id: string): Promise<Page> {
+  const page = await rig.browser.newPage();
+  await page.goto(`${rig.server.url}/s/${id}`);
+  await page.waitForSelector('[data-testid="history"] li');
+  await page.waitForSelector('[data-testid="tree"][data-node-count]');
+  return page;
+}
+
 /** True when the box lies inside `outer` (both client rectangles). */
 export function inside(
   box: { x: number; y: number; width: number; height: number },

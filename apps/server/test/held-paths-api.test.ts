@@ -1,8 +1,7 @@
 // Held paths over real HTTP: hold, list, switch and back, release; bad bodies name the field, unknown nodes are 404, a running session 409.
 import { ScriptedGenerator } from "@loom/generators/test";
-import { createScriptedSelector } from "@loom/selectors";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { startTestServer, type TestServer } from "./helpers.js";
+import { clarifyingSelectorFor, startTestServer, type TestServer } from "./helpers.js";
 import { subscribe } from "./sse-client.js";
 
 let t: TestServer;
@@ -10,17 +9,7 @@ beforeAll(async () => {
   t = await startTestServer({
     backendOptions: {
       generatorFor: () => new ScriptedGenerator({ seed: 7 }),
-      selectorFor: (loom) =>
-        loom.config.selector.mode === "human"
-          ? null
-          : createScriptedSelector([
-              (ctx) => ({
-                action: "clarify",
-                question: "Which way?",
-                candidatesInTension: [ctx.candidates[0]!.id, ctx.candidates[1]!.id],
-                whatHingesOnIt: "the ending",
-              }),
-            ]),
+      selectorFor: clarifyingSelectorFor,
     },
   });
 });

@@ -2,7 +2,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Loom } from "@loom/core";
 import { ScriptedGenerator } from "@loom/generators/test";
+import { createScriptedSelector } from "@loom/selectors";
 import { startServer, type LoomServer, type StartServerOptions } from "../src/index.js";
 
 export interface TestServer {
@@ -46,4 +48,18 @@ export async function startTestServer(options: Partial<StartServerOptions> = {})
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Sessions with an LLM selector get one that asks a clarification about the first two candidates and waits; human sessions none. */
+export function clarifyingSelectorFor(loom: Loom) {
+  return loom.config.selector.mode === "human"
+    ? null
+    : createScriptedSelector([
+        (ctx) => ({
+          action: "clarify",
+          question: "Which way?",
+          candidatesInTension: [ctx.candidates[0]!.id, ctx.candidates[1]!.id],
+          whatHingesOnIt: "the ending",
+        }),
+      ]);
 }

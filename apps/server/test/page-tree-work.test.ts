@@ -2,7 +2,16 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Page } from "playwright-core";
 import { ScriptedGenerator } from "@loom/generators/test";
-import { noBrowser, rigApi, settles, startBrowserRig, treePosition, type BrowserRig } from "./browser.js";
+import {
+  noBrowser,
+  openSessionPage,
+  pickNode,
+  rigApi,
+  settles,
+  startBrowserRig,
+  treePosition,
+  type BrowserRig,
+} from "./browser.js";
 
 let rig: BrowserRig;
 
@@ -62,27 +71,9 @@ const drawn = (page: Page, id: string): Promise<Drawn | null> =>
 const shownText = async (page: Page) => (await page.locator('[data-testid="text"] .seg').allTextContents()).join("");
 const nodeCount = (page: Page) => page.locator('[data-testid="tree"]').getAttribute("data-node-count");
 
-/** Click a node in the tree as a writer does (panned into view first), and wait for its inspector. */
-async function pick(page: Page, id: string): Promise<void> {
-  await page.evaluate((n) => (window as unknown as { loomTree: { focus(id: string): void } }).loomTree.focus(n), id);
-  await settles(page, async () => {
-    const pos = await treePosition(page, id);
-    expect(pos, `node ${id} is drawn`).not.toBeNull();
-    await page.mouse.click(pos!.x, pos!.y);
-    await page.waitForSelector(
-      `[data-testid="inspector"]:not([data-loading]) [data-testid="tree-work"][data-node-id="${id}"]`,
-      { timeout: 1_000 },
-    );
-  });
-}
+const pick = pickNode;
 
-async function openSession(id: string): Promise<Page> {
-  const page = await rig.browser.newPage();
-  await page.goto(`${rig.server.url}/s/${id}`);
-  await page.waitForSelector('[data-testid="history"] li');
-  await page.waitForSelector('[data-testid="tree"][data-node-count]');
-  return page;
-}
+const openSession = (id: string) => openSessionPage(rig, id);
 
 test.skipIf(noBrowser)(
   "the selected node's buttons split (offset and caret), merge, undo, redo, edit, bookmark, tag, prune and restore, and move",

@@ -1,5 +1,6 @@
-// The writer's tree work over HTTP: edit, split, merge, prune, move, bookmarks, tags, undo/redo, and search. Each change is one journaled core op.
-import { applyTreeWork, searchLoom, type TreeWork } from "@loom/core";
+// The writer's tree work over HTTP: edit, split, branch at a token, merge, prune, move, bookmarks, tags, undo/redo, and search. Each change is one journaled core op.
+import { applyTreeWork, LoomError, searchLoom, type TreeWork } from "@loom/core";
+import { HttpError } from "../http/http-error.js";
 import { z } from "zod";
 import type { LiveSession } from "../sessions/live-session.js";
 import { type ApiContext, type ApiReply, defineRoute } from "./api-route.js";
@@ -18,10 +19,23 @@ const errors = {
 } as const;
 
 export const StateReply = z.object({ ok: z.literal(true), version: z.number().int(), tip: z.string() }).passthrough();
+const BranchReply = StateReply.extend({ nodeId: z.string() });
 
 const EditBody = z.object({ text: z.string().max(100_000) }).strict();
 const SplitBody = z.object({ offset: z.number().int().min(1).max(10_000_000) }).strict();
 const EmptyBody = z.object({}).strict();
+const BranchBody = z
+  .object({
+    tokenIndex: z.number().int().min(0).max(1_000_000),
+    alternative: z.number().int().min(0).max(1_000).optional(),
+    text: z.string().min(1).max(100_000).optional(),
+  })
+  .strict()
+  .refine((b) => (b.alternative === undefined) !== (b.text === undefined), {
+    path: ["alternative"],
+    message: "give either alternative (the index of one of the token's listed alternatives) or text, not both",
+  });
+type BranchBody = z.infer<typeof BranchBody>;
 const PruneBody = z.object({ restore: z.boolean().default(false) }).strict();
 const MoveBody = z.object({ parentId: z.string().min(1).max(200) }).strict();
 const BookmarkBody = z.object({ on: z.boolean().default(true) }).strict();
@@ -66,8 +80,57 @@ function nodeAction<B extends z.ZodType>(
   });
 }
 
+/**
+ * POST /nodes/:nodeId/branch: a sibling of the node made of its tokens before `tokenIndex` and the chosen
+ * alternative (or `text`), chosen by the human. A token or alternative the node does not have is a 400 naming
+ * the field; the reply's `nodeId` (also the new tip) is the branch.
+ */
+function branchRoute(mutate: Mutate) {
+  return defineRoute({
+    method: "POST",
+    path: "/api/sessions/:id/nodes/:nodeId/branch",
+    operationId: "branchNode",
+    summary:
+      "Branch inside a candidate at a token: a sibling made of its tokens before `tokenIndex` and the model's `alternative` there (an index into the token's top alternatives) or your `text`; recorded as the human's choice, and the path follows it.",
+    body: BranchBody,
+    responses: {
+      200: { description: "Branched; `nodeId` is the new node (the tip).", schema: BranchReply },
+      ...errors,
+    },
+    handle: async (ctx) => {
+      const b = ctx.body as BranchBody;
+      const nodeId = ctx.params.nodeId!;
+      let made: string | null = null;
+      const reply = (await mutate(ctx, (live) =>
+        live.driver.reshape((loom) => {
+          const work: TreeWork =
+            b.text !== undefined
+              ? { action: "branch", nodeId, tokenIndex: b.tokenIndex, text: b.text }
+              : { action: "branch", nodeId, tokenIndex: b.tokenIndex, alternative: b.alternative! };
+          try {
+            const r = applyTreeWork(loom, work);
+            made = r.madeNodeId;
+            return r;
+          } catch (error) {
+            throw misfitField(error, loom.nodes[nodeId]?.tokens?.length ?? 0, b);
+          }
+        }),
+      )) as { body: object };
+      return { status: 200, body: { ...reply.body, nodeId: made } };
+    },
+  });
+}
+
+/** A branch core refused (a token or alternative the node lacks) as a 400 naming the body field to fix. */
+function misfitField(error: unknown, tokenCount: number, b: BranchBody): unknown {
+  if (!LoomError.isInstance(error) || error.code !== "invalid_operation") return error;
+  const field = b.tokenIndex >= tokenCount ? "tokenIndex" : b.text !== undefined ? "text" : "alternative";
+  return new HttpError(400, "invalid_operation", error.message, { field });
+}
+
 export function treeWorkRoutes(mutate: Mutate) {
   return [
+    branchRoute(mutate),
     nodeAction(
       mutate,
       "edit",

@@ -26,7 +26,7 @@ export function actionButton(label: string, testid: string, onClick: () => void,
   return b;
 }
 
-/** One labelled text field and its submit button; `submit` gets the trimmed value. */
+/** One labelled text field and its submit button; `submit` gets the trimmed value (as typed with `keepSpaces`). */
 export function fieldForm(spec: {
   className: string;
   type: "text" | "search";
@@ -35,6 +35,8 @@ export function fieldForm(spec: {
   testid: string;
   button: string;
   buttonTestid: string;
+  /** Hand over the value untrimmed (where a leading space is part of the text). */
+  keepSpaces?: boolean;
   submit(value: string): void;
 }): HTMLFormElement {
   const form = el("form", spec.className);
@@ -49,7 +51,7 @@ export function fieldForm(spec: {
   form.append(input, go);
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    spec.submit(input.value.trim());
+    spec.submit(spec.keepSpaces ? input.value : input.value.trim());
   });
   return form;
 }

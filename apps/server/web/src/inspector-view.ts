@@ -1,12 +1,7 @@
-// The inspector beside the tree: one node's text, its tokens coloured by probability (top alternatives on hover), every alternative of its decision in full, and the buttons to check it out or choose it.
+// The inspector beside the tree: one node's text, its tokens coloured by probability (top alternatives on hover, a click lists them to branch from), every alternative of its decision in full, and the buttons to check it out or choose it.
 import type { ApiClient, DecisionSummary, NodeSummary, SessionPage } from "./api-client.js";
 import { el, formatLogprob } from "./format.js";
-
-interface Token {
-  text: string;
-  logprob?: number;
-  top?: { text: string; logprob: number }[];
-}
+import { type BranchBody, showToken, type Token, tokenBranchPanel } from "./token-branch-view.js";
 
 interface Alternatives {
   ranking: string[] | null;
@@ -20,11 +15,6 @@ interface NodeDetail {
   decision: DecisionSummary | null;
   rejectedChildren: NodeSummary[];
   alternatives: Alternatives | null;
-}
-
-/** Visible whitespace in a token (a leading space or a newline matters when reading where the model hesitated). */
-function showToken(text: string): string {
-  return text.replace(/\n/g, "⏎").replace(/^ /, "·");
 }
 
 /** A token's colour: from red (the model hardly expected it) through amber to green (it was nearly certain). */
@@ -91,7 +81,12 @@ export async function renderInspector(
   api: ApiClient,
   page: SessionPage,
   nodeId: string,
-  actions: { checkout(nodeId: string): void; chooseNode(decisionId: string, nodeId: string): void },
+  actions: {
+    checkout(nodeId: string): void;
+    chooseNode(decisionId: string, nodeId: string): void;
+    /** Branch inside the node at a token (POST …/nodes/:nodeId/branch). */
+    branch(nodeId: string, body: BranchBody): void;
+  },
   /** More for the node after the inspector's own parts (the tree-work panel). */
   extra?: (node: { id: string; text: string; parentId: string | null }) => HTMLElement,
   /** False once a newer request for the inspector was made: this one's answer is dropped. */
@@ -109,14 +104,31 @@ export async function renderInspector(
   const text = el("p", "inspector-text");
   const before = detail.fullText.slice(0, detail.fullText.length - node.text.length);
   text.append(el("span", "context", before.length > 400 ? `…${before.slice(-400)}` : before));
-  // The node's own text, token by token when the generator gave tokens.
+  // The node's own text, token by token when the generator gave tokens; a click (or Enter) on one lists its alternatives.
+  const alternatives = el("div", "token-branch-slot");
   if (node.tokens?.length) {
+    const tokens = node.tokens;
     const own = el("span", "tokens");
     own.dataset.testid = "tokens";
-    for (const t of node.tokens) own.append(tokenSpan(t));
+    tokens.forEach((t, k) => {
+      const span = tokenSpan(t);
+      span.dataset.index = String(k);
+      const open = () => {
+        for (const s of own.querySelectorAll(".token.picked")) s.classList.remove("picked");
+        span.classList.add("picked");
+        alternatives.replaceChildren(tokenBranchPanel(tokens, k, (body) => actions.branch(node.id, body)));
+      };
+      span.addEventListener("click", open);
+      span.addEventListener("keydown", (e) => {
+        if (e.key !== "Enter") return;
+        e.preventDefault();
+        open();
+      });
+      own.append(span);
+    });
     text.append(own);
   } else text.append(el("mark", "", node.text));
-  target.append(text);
+  target.append(text, alternatives);
   const facts = el("dl", "facts");
   const fact = (k: string, v: string) => facts.append(el("dt", "", k), el("dd", "", v));
   fact("logprob", formatLogprob(node.stepLogprob));

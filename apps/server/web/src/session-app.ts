@@ -4,6 +4,7 @@ import { BriefPanel } from "./brief-panel.js";
 import { HeldPathsPanel } from "./held-paths-panel.js";
 import { actionButton, el, fieldForm } from "./format.js";
 import { renderInspector } from "./inspector-view.js";
+import type { BranchBody } from "./token-branch-view.js";
 import { ShortcutGuard } from "./shortcut-guard.js";
 import { mergeChanges, noChanges, SessionStore, type Changes } from "./session-store.js";
 import { CandidatesView, HistoryView, renderClarification, TextView, type SessionActions } from "./session-views.js";
@@ -708,6 +709,7 @@ export class SessionApp {
       {
         checkout: (id) => void this.act("checking out…", () => this.post("checkout", { nodeId: id })),
         chooseNode: (d, n) => this.chooseNode(d, n),
+        branch: (id, body) => void this.branchAt(id, body),
       },
       (node) =>
         treeWorkPanel(
@@ -741,6 +743,18 @@ export class SessionApp {
       .finally(() => {
         if (seq === this.inspectSeq) delete this.ui.inspector.dataset.loading;
       });
+  }
+
+  /** Branch inside a node at a token; the new sibling (the tip now) is shown in the tree and inspected. */
+  private async branchAt(nodeId: string, body: BranchBody): Promise<void> {
+    let made: string | null = null;
+    await this.treeChange("branching…", async () => {
+      made = ((await this.post(`nodes/${encodeURIComponent(nodeId)}/branch`, body)) as { nodeId: string }).nodeId;
+    });
+    if (made && this.store?.nodes.has(made)) {
+      this.tree.reveal(made);
+      this.inspect(made);
+    }
   }
 
   private key(e: KeyboardEvent): void {
