@@ -109,6 +109,76 @@ describe("going back", () => {
   });
 });
 
+describe("the token view", () => {
+  it("t shows the last chosen segment's tokens; arrows pick a token and an alternative; Enter branches and the run goes on from it", async () => {
+    const session = await newSession("tokens");
+    // Without colour the token under the cursor is bracketed, which the captured screen shows.
+    const w = tmux.start(`loom run ${session}`, { ...env, NO_COLOR: "1" }, dir);
+    await tmux.waitFor(w, atStep(1), "the first step");
+    tmux.keys(w, "1");
+    await tmux.waitFor(w, atStep(2), "step 2");
+    const before = (await readSession(session)).loom;
+    const chosen = before.currentPath[1]!;
+    const tokens = before.nodes[chosen]!.tokens!.toArray();
+    expect(tokens.length).toBeGreaterThan(1);
+    const visible = (t: string) => JSON.stringify(t).slice(1, -1);
+    const prompt = (x: string) => /^> *$/m.test(x);
+
+    tmux.keys(w, "t");
+    let s = await tmux.waitFor(
+      w,
+      (x) => x.includes("tokens of the last chosen segment") && prompt(x),
+      "the token view",
+    );
+    expect(s).toContain(`token 1 of ${tokens.length}`);
+    expect(s).toContain(`[${visible(tokens[0]!.text)}]`);
+    expect(await nodeCount(session)).toBe(Object.keys(before.nodes).length);
+
+    // Right to token 2, then down among its alternatives past the token already there.
+    const k = 1;
+    const top = tokens[k]!.top!;
+    tmux.keys(w, "Right");
+    s = await tmux.waitFor(w, (x) => x.includes(`token ${k + 1} of ${tokens.length}`) && prompt(x), "token 2");
+    expect(s).toContain(`[${visible(tokens[k]!.text)}]`);
+    for (const a of top) expect(s).toContain(`“${visible(a.text)}”`);
+    let j = Math.max(
+      0,
+      top.findIndex((a) => a.text !== tokens[k]!.text),
+    );
+    expect(s).toMatch(new RegExp(`^> +${j} `, "m"));
+    const down = () => {
+      tmux.keys(w, "Down");
+      j = Math.min(top.length - 1, j + 1);
+    };
+    if (j + 1 < top.length) down();
+    if (top[j]!.text === tokens[k]!.text) down();
+    if (top[j]!.text === tokens[k]!.text)
+      j = Math.max(
+        0,
+        top.findIndex((a) => a.text !== tokens[k]!.text),
+      );
+    await tmux.waitFor(w, (x) => new RegExp(`^> +${j} `, "m").test(x), `alternative ${j} under the cursor`);
+
+    tmux.keys(w, "Enter");
+    s = await tmux.waitFor(w, atStep(2), "step 2 again, from the branch");
+    const after = (await readSession(session)).loom;
+    const made = after.currentPath[1]!;
+    expect(made).not.toBe(chosen);
+    const branch = after.nodes[made]!;
+    expect(branch.parentId).toBe(after.rootId);
+    const got = branch.tokens!.toArray();
+    expect(got.slice(0, k)).toEqual(tokens.slice(0, k));
+    expect(got[k]!.text).toBe(top[j]!.text);
+    expect(after.decisions[branch.decisionId!]).toMatchObject({ action: "choose", chosenBy: "human" });
+    expect(after.decisions[branch.decisionId!]!.reason).toContain(`branched at token ${k}`);
+    // The next step's candidates grow from the branch.
+    expect(Object.values(after.nodes).some((n) => n.parentId === made)).toBe(true);
+    expect(s).toContain(branch.text.trim().split(/\s+/).at(-1)!);
+    tmux.keys(w, "q");
+    expect((await tmux.exit(w)).code).toBe(0);
+  });
+});
+
 describe("Ctrl-C and q", () => {
   // Retried: a loaded machine (CI runs test files in parallel) can delay the key itself, not the abort.
   it("Ctrl-C aborts a generation in flight within half a second and exits 130", { retry: 2 }, async () => {

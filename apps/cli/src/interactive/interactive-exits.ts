@@ -21,3 +21,6 @@ export class Navigated extends Error {
 
 /** Moves the session's tip (the orchestrator's checkout), so the next step starts there. */
 export type Navigate = (nodeId: string) => Promise<void>;
+
+/** Branches inside `nodeId` at a token to one of its alternatives (a journaled tree op); resolves to the new node, now the tip. */
+export type BranchAt = (nodeId: string, tokenIndex: number, alternative: number) => Promise<string>;

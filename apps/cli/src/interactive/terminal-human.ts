@@ -1,4 +1,4 @@
-// The human at a terminal as a HumanInterface: keys choose, stop, reroll, write, go back, show rejected, quit.
+// The human at a terminal as a HumanInterface: keys choose, stop, reroll, write, go back, branch at a token, show rejected, quit.
 import { currentText, rejectedAt, type SelectorDecision } from "@loom/core";
 import type {
   BriefChangeAnswer,
@@ -15,7 +15,8 @@ import type { KeyInput } from "./key-input.js";
 import { renderStep } from "./render-step.js";
 import { browseBack } from "./browse-back.js";
 import { joinWritten } from "./join-written.js";
-import { Navigated, QuitRequested, type Navigate } from "./interactive-exits.js";
+import { type BranchAt, Navigated, QuitRequested, type Navigate } from "./interactive-exits.js";
+import { browseTokens } from "./token-view.js";
 import { readNumber } from "./read-number.js";
 import { renderBriefChange } from "./render-brief-change.js";
 
@@ -27,6 +28,7 @@ export class TerminalHuman implements HumanInterface {
     private readonly out: Output,
     private readonly signal: AbortSignal,
     private readonly navigate: Navigate,
+    private readonly branchAt?: BranchAt,
   ) {}
 
   private clear(): void {
@@ -70,6 +72,22 @@ export class TerminalHuman implements HumanInterface {
           await this.navigate(target);
           throw new Navigated(target);
         }
+        case "t": {
+          const tip = loom.currentPath[loom.currentPath.length - 1]!;
+          if (loom.currentPath.length <= 1 || !this.branchAt) {
+            notice = c.yellow("no segment chosen yet: its tokens are shown once one is");
+            continue;
+          }
+          if (!loom.nodes[tip]!.tokens?.length) {
+            notice = c.yellow("the last segment has no tokens (it was written, edited, or its generator gave none)");
+            continue;
+          }
+          // The step on screen stays open; a branch becomes the new tip and the run continues from it.
+          const at = await browseTokens(loom, tip, this.keys, this.out, this.signal);
+          if (at === null) continue;
+          const made = await this.branchAt(tip, at.tokenIndex, at.alternative);
+          throw new Navigated(made);
+        }
         case "q":
           throw new QuitRequested();
         case "w": {
@@ -96,7 +114,7 @@ export class TerminalHuman implements HumanInterface {
         }
         default:
           notice = c.dim(
-            `keys: 1-${Math.min(9, candidates.length)}${candidates.length > 9 ? " (then Enter)" : ""}, r, w, b, ?, s, q`,
+            `keys: 1-${Math.min(9, candidates.length)}${candidates.length > 9 ? " (then Enter)" : ""}, r, w, b, t, ?, s, q`,
           );
       }
     }

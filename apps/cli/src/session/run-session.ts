@@ -1,5 +1,5 @@
 // Runs the loop on a session directory: at the keyboard (human selectors, through the controlling terminal) or headless with progress on stderr.
-import { checkout, currentText, currentTip, type SessionConfig } from "@loom/core";
+import { applyTreeWork, checkout, currentText, currentTip, type SessionConfig } from "@loom/core";
 import { openSession } from "@loom/io";
 import { Orchestrator, type OrchestratorEvent, type RunResult } from "@loom/orchestrator";
 import { UsageError } from "../cli/exit-error.js";
@@ -103,7 +103,21 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
     if (terminal) keys = new KeyInput(terminal.input, () => interrupt.abort(new Error("interrupted")));
     let orch: Orchestrator | null = null;
     const human = keys
-      ? new TerminalHuman(keys, screen, signal, async (nodeId) => void (await orch!.checkout(nodeId)))
+      ? new TerminalHuman(
+          keys,
+          screen,
+          signal,
+          async (nodeId) => void (await orch!.checkout(nodeId)),
+          async (nodeId, tokenIndex, alternative) => {
+            let made = "";
+            await orch!.reshape((l) => {
+              const r = applyTreeWork(l, { action: "branch", nodeId, tokenIndex, alternative });
+              made = r.madeNodeId!;
+              return r;
+            });
+            return made;
+          },
+        )
       : undefined;
     const selector = makeSelector(config.selector, { env, ...(human ? { human } : {}), seed: config.generator.seed });
     orch = await Orchestrator.open({ session, generator, selector, ...(human ? { human } : {}), signal });
