@@ -1,8 +1,13 @@
-// Generator benchmarks: batched local steps vs sequential, step cost vs text length, and HTTP fan-out vs sequential requests.
+// Generator benchmarks: batched local steps vs sequential, step cost vs text length, HTTP fan-out vs sequential requests, the local engine's tokens/s against node-llama-cpp alone, and what reading logprobs costs per token as the vocabulary grows.
 import type { GenerateRequest, Generator } from "../packages/core/src/index.js";
 import { LocalGenerator, OpenAICompatibleGenerator } from "../packages/generators/src/index.js";
 import { startReplayServer } from "../packages/testkit/src/index.js";
+import { importLlama } from "../packages/generators/src/local/import-llama.js";
+import { chooseToken } from "../packages/generators/src/local/token-readout.js";
+import { probabilityOf, sampleToken } from "../packages/generators/src/local/token-sampler.js";
+import { seededRandom } from "../packages/core/src/internal.js";
 import { median, nowMs, writeResults, type BenchResult } from "./report.js";
+import { existsSync, readFileSync } from "node:fs";
 
 const modelPath = new URL("../../shared/models/stories260K.gguf", import.meta.url).pathname;
 const STEPS = Number(process.env.BENCH_STEPS ?? 12);
@@ -185,6 +190,166 @@ async function httpFanout(): Promise<BenchResult> {
   };
 }
 
+/**
+ * Tokens per second of a step as Loom runs it (8 candidates × 6 tokens, logprobs with top-5) against
+ * node-llama-cpp alone generating the same 8 × 6 tokens from the same evaluated prompt with the same model,
+ * context, threads and sampling, and no logprobs. Rounds alternate the two, so load from other processes
+ * falls on both alike; the ratio is of the medians.
+ */
+async function localTokensPerSecond(text: string): Promise<BenchResult> {
+  const threads = 1;
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 12);
+  const loomGen = new LocalGenerator({ modelPath, contextSize: 512, parallel: 8, threads });
+  const request = { ...step, temperature: 1, topP: 1, prompt: text };
+  await loomGen.generate({ ...request, seed: 999 });
+
+  const { getLlama, LlamaLogLevel } = await importLlama();
+  const llama = await getLlama({ gpu: false, build: "never", maxThreads: threads, logLevel: LlamaLogLevel.error });
+  const model = await llama.loadModel({ modelPath });
+  const context = await model.createContext({ contextSize: 512, sequences: 8, threads, flashAttention: false });
+  const sequences = Array.from({ length: 8 }, () => context.getSequence());
+  const prompt = [model.tokens.bos!, ...model.tokenize(text)];
+  const prefix = prompt.slice(0, -1);
+  for (const s of sequences) await s.evaluateWithoutGeneratingNewTokens(prefix);
+  const alone = async (seed: number) => {
+    let made = 0;
+    await Promise.all(
+      sequences.map(async (s, k) => {
+        let n = 0;
+        for await (const token of s.evaluate([prompt.at(-1)!], {
+          temperature: 1,
+          topK: 0,
+          topP: 1,
+          minP: 0,
+          seed: seed + k,
+        })) {
+          if (model.isEogToken(token)) break;
+          made++;
+          if (++n >= step.maxTokens) break;
+        }
+        await s.eraseContextTokenRanges([{ start: prefix.length, end: s.nextTokenIndex }]);
+      }),
+    );
+    return made;
+  };
+  await alone(999);
+  const loomRate: number[] = [];
+  const aloneRate: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const [ms, result] = await timed(() => loomGen.generate({ ...request, seed: i }));
+    loomRate.push((result.candidates.reduce((n, c) => n + (c.tokens?.length ?? 0), 0) / ms) * 1000);
+    const [ms2, made] = await timed(() => alone(i));
+    aloneRate.push((made / ms2) * 1000);
+  }
+  await loomGen.close();
+  await context.dispose();
+  await model.dispose();
+  await llama.dispose();
+  const value = median(loomRate);
+  const baseline = median(aloneRate);
+  return {
+    metric: "local-tokens-per-second",
+    value,
+    unit: "tokens/s",
+    params: { model: "stories260K", n: 8, maxTokens: 6, logprobs: 5, threads, rounds },
+    baseline,
+    ratio: value / baseline,
+    target: "ratio ≥ 0.9",
+    pass: value / baseline >= 0.9,
+  };
+}
+
+/** A next-token distribution over `size` tokens, shaped like a language model's (a few likely tokens, a long tail). */
+function simulatedLogits(size: number, random: () => number): Float64Array {
+  const logits = new Float64Array(size);
+  for (let i = 0; i < size; i++) logits[i] = -Math.log(1 + i) * 1.1 + random() * 2;
+  return logits;
+}
+
+/** CPU microseconds per token of `work`, the median of several rounds of `tokens` tokens. */
+function cpuPerToken(tokens: number, work: (i: number) => void): number {
+  const rounds: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    const start = process.cpuUsage();
+    for (let i = 0; i < tokens; i++) work(i);
+    const used = process.cpuUsage(start);
+    rounds.push((used.user + used.system) / tokens);
+  }
+  return median(rounds);
+}
+
+/**
+ * What reading logprobs costs JavaScript per token as the vocabulary grows: distributions of 512 (stories260K),
+ * 32,768 (Llama 2, Mistral) and 131,072 (Llama 3's 128k) tokens. What llama.cpp hands the engine per token
+ * is simulated as node-llama-cpp builds it (a Map of [token, value] pairs): the engine's path reads the head
+ * of 64 logits plus the sampled token's and samples with chooseToken (temperature 0.85, top-p 0.92, top-5
+ * alternatives); the path it replaced read every token's probability and sampled in JS. CPU time, not wall time.
+ */
+function vocabCost(): BenchResult {
+  const random = seededRandom(5);
+  const sizes = [512, 32_768, 131_072];
+  const perSize: Record<string, { readout: number; fullDistribution: number }> = {};
+  for (const size of sizes) {
+    const logits = simulatedLogits(size, random);
+    const order = [...logits.keys()].sort((a, b) => logits[b]! - logits[a]!);
+    const max = logits[order[0]!]!;
+    let totalWeight = 0;
+    for (const l of logits) totalWeight += Math.exp(l - max);
+    const headPairs = order.slice(0, 65).map((id) => [id, logits[id]!] as [number, number]);
+    const fullPairs = order.map((id) => [id, Math.exp(logits[id]! - max) / totalWeight] as [number, number]);
+    const sampling = { temperature: 0.85, topP: 0.92, alternatives: 5, vocabularySize: size, random };
+    const readout = cpuPerToken(2000, (i) => {
+      const map = new Map(headPairs);
+      const head = [...map.entries()].slice(0, 64);
+      const sampled = head[i % 8]![0];
+      chooseToken({ head, sampled, sampledLogit: map.get(sampled)!, totalWeight }, sampling);
+    });
+    const fullDistribution = cpuPerToken(size > 10_000 ? 20 : 2000, () => {
+      const map = new Map(fullPairs);
+      const distribution = [...map.entries()];
+      const token = sampleToken(distribution, 0.85, 0.92, random);
+      Math.log(probabilityOf(distribution, token));
+      distribution.slice(0, 5).map(([, p]) => Math.log(p));
+    });
+    perSize[String(size)] = { readout, fullDistribution };
+  }
+  const at512 = perSize["512"]!.readout;
+  const at128k = perSize["131072"]!.readout;
+  return {
+    metric: "vocab-cost",
+    value: at128k / at512,
+    unit: "x",
+    params: {
+      microsecondsPerToken: perSize,
+      head: 64,
+      alternatives: 5,
+      fullDistributionGrowth: perSize["131072"]!.fullDistribution / perSize["512"]!.fullDistribution,
+    },
+    baseline: at512,
+    ratio: at128k / at512,
+    target: "overhead at 128k ≤ 1.5 × at 512",
+    pass: at128k / at512 <= 1.5,
+  };
+}
+
+/** Earlier results kept when only some metrics run (BENCH_ONLY=metric,metric). */
+function merged(results: BenchResult[]): BenchResult[] {
+  const file = new URL("./results/generators.json", import.meta.url);
+  if (!only || !existsSync(file)) return results;
+  const earlier = JSON.parse(readFileSync(file, "utf8")) as BenchResult[];
+  const fresh = new Map(results.map((r) => [r.metric, r]));
+  const out = earlier.map((r) => fresh.get(r.metric) ?? r);
+  for (const r of results) if (!earlier.some((e) => e.metric === r.metric)) out.push(r);
+  return out;
+}
+
+const only = process.env.BENCH_ONLY?.split(",");
+const wants = (metric: string) => !only || only.includes(metric);
 const texts = await textsOfTokens([50, 120, 400]);
-const results = [await localStepBatched(texts.get(120)!), await contextGrowth(texts), await httpFanout()];
-writeResults("generators", results);
+const results: BenchResult[] = [];
+if (wants("local-step-batched")) results.push(await localStepBatched(texts.get(120)!));
+if (wants("local-step-context-growth")) results.push(await contextGrowth(texts));
+if (wants("http-step-fanout")) results.push(await httpFanout());
+if (wants("local-tokens-per-second")) results.push(await localTokensPerSecond(texts.get(120)!));
+if (wants("vocab-cost")) results.push(vocabCost());
+writeResults("generators", merged(results));

@@ -21,7 +21,7 @@ import { stepMeta } from "../step-meta.js";
 import { cutTokens } from "../token-cut.js";
 import { disposeLocalModel, loadLocalModel, type LoadedLocalModel, type LocalModelOptions } from "./local-model.js";
 import { windowStart } from "./prompt-window.js";
-import { probabilityOf, sampleToken, type Distribution } from "./token-sampler.js";
+import { chooseToken } from "./token-readout.js";
 
 export interface LocalGeneratorOptions extends LocalModelOptions {
   /** Name recorded in provenance. Default: the model file's name. */
@@ -54,10 +54,12 @@ interface Delta {
  * A step evaluates the prompt once into a main sequence, copies that state into one sequence
  * per candidate, and samples the candidates together, so the context decodes them as one batch
  * per token. The main sequence keeps its evaluated tokens between steps: a step that extends
- * the previous prompt evaluates only the new tokens. Sampling (temperature, topP, seed) happens
- * in JS from the full distribution, which is why `logprob` keeps one meaning
- * ({@link LOCAL_LOGPROB_MEANING}). A text longer than the context keeps its tail (see
- * `windowStart`); provenance records where the window starts.
+ * the previous prompt evaluates only the new tokens. llama.cpp samples from the unfiltered
+ * distribution and hands back, per token, only its sample, the head of the logits and their total
+ * weight (see chooseToken): what JavaScript reads per token does not grow with the vocabulary, and
+ * `logprob` keeps one meaning ({@link LOCAL_LOGPROB_MEANING}) whatever the temperature and topP.
+ * A text longer than the context keeps its tail (see `windowStart`); provenance records where the
+ * window starts.
  */
 /** What `LocalGenerator.load()` loaded. */
 export interface LocalEngineInfo {
@@ -241,72 +243,100 @@ export class LocalGenerator implements Generator {
     if (!copied) await alignSequence(worker, prefix);
 
     const random = seededRandom((seed + Math.imul(index, 0x9e3779b1)) >>> 0);
-    const topK = request.logprobs ?? 0;
+    const alternatives = request.logprobs ?? 0;
+    const sampling = {
+      temperature: request.temperature,
+      topP: request.topP,
+      alternatives,
+      vocabularySize: loaded.vocabularySize ?? Number.MAX_SAFE_INTEGER,
+      random,
+    };
+    // Read back per token only the head of the unfiltered logits (enough for the alternatives and for sampling
+    // at another temperature or nucleus, see chooseToken), the total weight, and llama.cpp's own sample.
+    // At temperature 1 without a nucleus llama.cpp's sample is the draw: only the alternatives are read back.
+    const exact = request.temperature === 1 && request.topP >= 1;
+    const generateNext = {
+      token: true,
+      logits: {
+        filter: {
+          tokens: [],
+          includeTop: exact ? Math.max(alternatives, 1) : Math.max(alternatives, HEAD_TOKENS),
+          includeSelected: true,
+        },
+      },
+      totalLogitWeight: true,
+      options: { temperature: 1, topK: 0, topP: 1, minP: 0, seed: (seed + index) >>> 0 },
+    } as const;
     const context = window.slice(-8);
     const generated: LlamaToken[] = [];
     let tokens: Token[] = [];
     let text = "";
     let finishReason: FinishReason = "length";
     let lastYield = performance.now();
-    const iterator = worker.evaluateWithMetadata(
-      [last],
-      { probabilities: true },
-      { temperature: 1, topK: 0, topP: 1, minP: 0, seed: (seed + index) >>> 0, yieldEogToken: true },
-    );
-    try {
-      let next = await iterator.next();
-      while (!next.done) {
-        throwIfAborted(request.signal);
-        const distribution: Distribution = [...next.value.probabilities.entries()];
-        const token = sampleToken(distribution, request.temperature, request.topP, random) as LlamaToken;
-        if (model.isEogToken(token)) {
-          finishReason = "stop";
-          break;
-        }
-        generated.push(token);
-        const full = model.detokenize(generated, false, context);
-        const piece = full.startsWith(text) ? full.slice(text.length) : model.detokenize([token], false, context);
-        text += piece;
-        tokens.push({
-          text: piece,
-          id: token,
-          logprob: Math.log(probabilityOf(distribution, token)),
-          ...(topK > 0
-            ? {
-                top: distribution.slice(0, topK).map(([id, p]) => ({
-                  text: model.detokenize([id as LlamaToken], false, context),
-                  logprob: Math.log(p),
-                  id,
-                })),
-              }
-            : {}),
-        });
-        onDelta({ index, text: piece });
-        const cut = stopAt(text, request.stop);
-        if (cut !== null) {
-          text = text.slice(0, cut);
-          finishReason = "stop";
-          tokens = cutTokens(tokens, cut);
-          break;
-        }
-        if (generated.length >= request.maxTokens) break;
-        // Native evaluation resolves as microtasks: without a turn of the event loop now and then,
-        // a Ctrl-C (a key in raw mode, or SIGINT) waits for the whole batch instead of aborting it.
-        if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          lastYield = performance.now();
-          throwIfAborted(request.signal);
-        }
-        next = await iterator.next(token);
+    let input = last;
+    for (;;) {
+      throwIfAborted(request.signal);
+      const [out] = await worker.controlledEvaluate([[input, { generateNext }]]);
+      const next = out?.next;
+      if (!next?.logits || next.token === undefined || next.token === null || next.totalLogitWeight === undefined)
+        throw new GeneratorError("model_load", "local engine: llama.cpp returned no next-token readout");
+      const head = [...next.logits.entries()].slice(0, generateNext.logits.filter.includeTop);
+      const chosen = chooseToken(
+        {
+          head,
+          sampled: next.token,
+          sampledLogit: next.logits.get(next.token) ?? Number.NaN,
+          totalWeight: next.totalLogitWeight,
+        },
+        sampling,
+      );
+      const token = chosen.id as LlamaToken;
+      if (model.isEogToken(token)) {
+        finishReason = "stop";
+        break;
       }
-      if (next.done) finishReason = "stop";
-    } finally {
-      await iterator.return();
+      generated.push(token);
+      const full = model.detokenize(generated, false, context);
+      const piece = full.startsWith(text) ? full.slice(text.length) : model.detokenize([token], false, context);
+      text += piece;
+      tokens.push({
+        text: piece,
+        id: token,
+        logprob: chosen.logprob,
+        ...(alternatives > 0
+          ? {
+              top: chosen.top.map((a) => ({
+                text: model.detokenize([a.id as LlamaToken], false, context),
+                logprob: a.logprob,
+                id: a.id,
+              })),
+            }
+          : {}),
+      });
+      onDelta({ index, text: piece });
+      const cut = stopAt(text, request.stop);
+      if (cut !== null) {
+        text = text.slice(0, cut);
+        finishReason = "stop";
+        tokens = cutTokens(tokens, cut);
+        break;
+      }
+      if (generated.length >= request.maxTokens) break;
+      // Native evaluation resolves as microtasks: without a turn of the event loop now and then,
+      // a Ctrl-C (a key in raw mode, or SIGINT) waits for the whole batch instead of aborting it.
+      if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
+      input = token;
     }
     const stepLogprob = tokens.length > 0 ? tokens.reduce((s, t) => s + t.logprob!, 0) : null;
     return { text, tokens: tokens.length > 0 ? tokens : null, stepLogprob, finishReason };
   }
 }
+
+/** Logits read back per token: the alternatives asked for, and enough of the head to sample below temperature 1 (see chooseToken). */
+const HEAD_TOKENS = 64;
 
 /** Longest stretch of sampling without letting timers, keys and signals through. */
 const YIELD_EVERY_MS = 20;
