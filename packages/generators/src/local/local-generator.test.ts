@@ -143,6 +143,24 @@ describe("LocalGenerator on stories260K", () => {
     }
   });
 
+  it("draws each token with its own random number: whether consecutive tokens are the model's favourite is uncorrelated", async () => {
+    // One seed for every token of a candidate would draw each with the same uniform number: a low one makes every
+    // token the favourite, a high one none, and the two indicators of consecutive tokens move together.
+    const r = await generator.generate({ ...base, n: 32, maxTokens: 16, logprobs: 1, prompt: story, seed: 21 });
+    const pairs: [number, number][] = [];
+    for (const c of r.candidates) {
+      const fav = c.tokens!.map((t) => (t.id === t.top![0]!.id ? 1 : 0));
+      for (let i = 1; i < fav.length; i++) pairs.push([fav[i - 1]!, fav[i]!]);
+    }
+    expect(pairs.length).toBeGreaterThan(300);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const [a, b] = [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+    const [ma, mb] = [mean(a), mean(b)];
+    const cov = mean(pairs.map(([x, y]) => (x - ma) * (y - mb)));
+    const phi = cov / Math.sqrt(ma * (1 - ma) * mb * (1 - mb));
+    expect(Math.abs(phi)).toBeLessThan(0.2);
+  });
+
   it("honours abort, then keeps working", async () => {
     const controller = new AbortController();
     const pending = generator.generate({ ...base, maxTokens: 200, prompt: story, seed: 9, signal: controller.signal });

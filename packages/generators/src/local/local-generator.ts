@@ -12,7 +12,7 @@ import {
   type Token,
 } from "@loom/core";
 import { seededRandom, serialQueue } from "@loom/core/internal";
-import type { LlamaContextSequence, Token as LlamaToken } from "node-llama-cpp";
+import type { LlamaContextSequence, LlamaModel, Token as LlamaToken } from "node-llama-cpp";
 import { throwIfAborted } from "../abort.js";
 import { GenerationAbortedError, GeneratorError, isAbortError } from "../errors.js";
 import { streamStep } from "../event-channel.js";
@@ -167,6 +167,8 @@ export class LocalGenerator implements Generator {
         ? request.seed >>> 0
         : Math.floor((this.options.random ?? Math.random)() * 2 ** 32) >>> 0;
     const candidates: GeneratedCandidate[] = [];
+    // The alternatives' texts, detokenized once per step: every candidate reads them after the same prompt tail.
+    const pieceOf = pieceCache(model, window.slice(-8));
     for (let wave = 0; wave < request.n; wave += workers.length) {
       const size = Math.min(workers.length, request.n - wave);
       const runs = Array.from({ length: size }, (_, k) =>
@@ -181,6 +183,7 @@ export class LocalGenerator implements Generator {
           seed,
           wave + k,
           onDelta,
+          pieceOf,
         ),
       );
       const settled = await Promise.allSettled(runs);
@@ -231,6 +234,7 @@ export class LocalGenerator implements Generator {
     seed: number,
     index: number,
     onDelta: (d: Delta) => void,
+    pieceOf: (id: number) => string,
   ): Promise<GeneratedCandidate> {
     const { model } = loaded;
     // Prefer a KV-cache copy of the main sequence (the prompt evaluated once); fall back to
@@ -265,8 +269,11 @@ export class LocalGenerator implements Generator {
         },
       },
       totalLogitWeight: true,
-      options: { temperature: 1, topK: 0, topP: 1, minP: 0, seed: (seed + index) >>> 0 },
-    } as const;
+      // llama.cpp seeds a fresh sampler on every call: each token gets its own seed from the candidate's stream,
+      // or every token of a candidate would be drawn with the same random number.
+      options: { temperature: 1, topK: 0, topP: 1, minP: 0, seed: 0 },
+    };
+    const seeds = seededRandom((seed ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
     const context = window.slice(-8);
     const generated: LlamaToken[] = [];
     let tokens: Token[] = [];
@@ -276,6 +283,7 @@ export class LocalGenerator implements Generator {
     let input = last;
     for (;;) {
       throwIfAborted(request.signal);
+      generateNext.options.seed = Math.floor(seeds() * 2 ** 32) >>> 0;
       const [out] = await worker.controlledEvaluate([[input, { generateNext }]]);
       const next = out?.next;
       if (!next?.logits || next.token === undefined || next.token === null || next.totalLogitWeight === undefined)
@@ -306,7 +314,7 @@ export class LocalGenerator implements Generator {
         ...(alternatives > 0
           ? {
               top: chosen.top.map((a) => ({
-                text: model.detokenize([a.id as LlamaToken], false, context),
+                text: pieceOf(a.id),
                 logprob: a.logprob,
                 id: a.id,
               })),
@@ -333,6 +341,19 @@ export class LocalGenerator implements Generator {
     const stepLogprob = tokens.length > 0 ? tokens.reduce((s, t) => s + t.logprob!, 0) : null;
     return { text, tokens: tokens.length > 0 ? tokens : null, stepLogprob, finishReason };
   }
+}
+
+/** A token's text after `context` (the prompt's tail), detokenized once per token id. */
+function pieceCache(model: LlamaModel, context: LlamaToken[]): (id: number) => string {
+  const known = new Map<number, string>();
+  return (id) => {
+    let text = known.get(id);
+    if (text === undefined) {
+      text = model.detokenize([id as LlamaToken], false, context);
+      known.set(id, text);
+    }
+    return text;
+  };
 }
 
 /** Logits read back per token: the alternatives asked for, and enough of the head to sample below temperature 1 (see chooseToken). */
