@@ -56,4 +56,12 @@ describe("createGenerator", () => {
     expect(() => createGenerator({ provider: "local" }, {})).toThrow(/LOOM_MODEL/);
     expect(() => createGenerator({ provider: "openai-compatible", model: "m" }, {})).toThrow(/baseUrl/);
   });
+
+  it("takes LOOM_GPU auto or off for the local engine and names the variable for anything else", () => {
+    for (const LOOM_GPU of ["auto", "off", "AUTO", ""])
+      expect(createGenerator({}, { LOOM_MODEL: "/m/y.gguf", LOOM_GPU })).toMatchObject({ provider: "local" });
+    expect(() => createGenerator({}, { LOOM_MODEL: "/m/y.gguf", LOOM_GPU: "cuda" })).toThrow(
+      /LOOM_GPU must be "auto" or "off", got "cuda"/,
+    );
+  });
 });

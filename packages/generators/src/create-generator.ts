@@ -92,6 +92,7 @@ export function createGenerator(
       ...(config.contextSize !== undefined ? { contextSize: config.contextSize } : {}),
       ...(config.threads !== undefined ? { threads: config.threads } : {}),
       parallel: config.parallel ?? Math.min(config.branchingFactor ?? 8, 16),
+      gpu: localGpu(env),
     });
   }
   if (isOpenAICompatiblePreset(provider))
@@ -122,4 +123,12 @@ export function createGenerator(
     "unknown_provider",
     `unknown generator provider "${provider}"; known providers: ${knownProviders().join(", ")}`,
   );
+}
+
+/** LOOM_GPU: "auto" lets the local engine use a GPU backend node-llama-cpp finds (the CPU when none); unset or "off", the CPU. */
+function localGpu(env: Env): "auto" | false {
+  const value = env["LOOM_GPU"]?.trim().toLowerCase();
+  if (!value || value === "off") return false;
+  if (value === "auto") return "auto";
+  throw new GeneratorError("invalid_request", `LOOM_GPU must be "auto" or "off", got "${env["LOOM_GPU"]}"`);
 }

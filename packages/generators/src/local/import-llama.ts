@@ -1,8 +1,12 @@
 // Loading node-llama-cpp, an optional peer dependency: only when the local engine is used, naming the install command when it is missing.
 import { GeneratorError } from "../errors.js";
 
-/** The range @loom/generators is built and tested against (its peerDependencies entry). */
-export const NODE_LLAMA_CPP_RANGE = "^3.22.1";
+/**
+ * The range @loom/generators is built and tested against (its peerDependencies entry): patch releases of 3.22 only,
+ * because the engine copies one sequence's state into another with an internal of 3.22 (see LocalGenerator's
+ * `copyState`, which runs without it).
+ */
+export const NODE_LLAMA_CPP_RANGE = "~3.22.1";
 
 const MISSING = /Cannot find (?:package|module) ['"]node-llama-cpp['"]/;
 

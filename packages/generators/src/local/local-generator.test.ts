@@ -161,6 +161,32 @@ describe("LocalGenerator on stories260K", () => {
     expect(Math.abs(phi)).toBeLessThan(0.2);
   });
 
+  it("without node-llama-cpp's internal state copy (copyState: false) each sequence evaluates the prompt: the same candidates", async () => {
+    const step = { ...base, n: 4, prompt: story, seed: 17 };
+    const plain = new LocalGenerator({ modelPath, contextSize: 512, copyState: false });
+    try {
+      const [a, b] = [await generator.generate(step), await plain.generate(step)];
+      expect(b.candidates.map((c) => c.text)).toEqual(a.candidates.map((c) => c.text));
+      // A prompt evaluated in another batch differs in the F16 arithmetic's last digits.
+      b.candidates.forEach((c, i) => expect(c.stepLogprob).toBeCloseTo(a.candidates[i]!.stepLogprob!, 2));
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('gpu: "auto" runs on the CPU where node-llama-cpp finds no GPU backend, with the same candidates', async () => {
+    const auto = new LocalGenerator({ modelPath, contextSize: 512, gpu: "auto" });
+    try {
+      // This repository's install carries no GPU binaries (pnpm-workspace.yaml's overrides): the fallback is the CPU.
+      expect(await auto.load()).toMatchObject({ gpu: false, flashAttention: false });
+      const step = { ...base, n: 3, prompt: story, seed: 8 };
+      const [a, b] = [await generator.generate(step), await auto.generate(step)];
+      expect(b.candidates.map((c) => c.text)).toEqual(a.candidates.map((c) => c.text));
+    } finally {
+      await auto.close();
+    }
+  });
+
   it("honours abort, then keeps working", async () => {
     const controller = new AbortController();
     const pending = generator.generate({ ...base, maxTokens: 200, prompt: story, seed: 9, signal: controller.signal });

@@ -32,6 +32,13 @@ export interface LocalGeneratorOptions extends LocalModelOptions {
   keepFraction?: number;
   /** Source of a step's seed when the request has none (default Math.random). */
   random?: () => number;
+  /**
+   * Start each candidate's sequence as a copy of the evaluated prompt (default true). node-llama-cpp has no public
+   * way to copy one sequence's state into another; the copy is its internal `_copyStateFromOtherSequence` (3.22,
+   * which the peer range pins). With `false`, or a node-llama-cpp without it, each sequence evaluates the prompt
+   * itself: the same candidates, at the price of evaluating the prompt once per sequence.
+   */
+  copyState?: boolean;
 }
 
 /** What `Token.logprob` means for this engine, recorded in every step's provenance. */
@@ -240,7 +247,11 @@ export class LocalGenerator implements Generator {
     // Prefer a KV-cache copy of the main sequence (the prompt evaluated once); fall back to
     // evaluating the prefix in the worker, which still reuses whatever the worker already holds.
     let copied = false;
-    if (this.copyWorks && typeof worker._copyStateFromOtherSequence === "function") {
+    if (
+      this.copyWorks &&
+      this.options.copyState !== false &&
+      typeof worker._copyStateFromOtherSequence === "function"
+    ) {
       copied = await worker._copyStateFromOtherSequence(main, prefix.length);
       if (!copied) this.copyWorks = false;
     }
