@@ -103,6 +103,21 @@ async function firstRenderAndFrames(browser: Browser, side: Side, total: number)
     apiRequests++;
     sizes.push(req.sizes().then((s) => void (apiBytes += s.responseBodySize)));
   });
+  // When the text and the first tree are on screen, by the page's own clock from the start of navigation (the
+  // frame that shows them): the driver's clock would add the time its messages wait in this process, which also
+  // runs the servers (busy opening the session).
+  await page.addInitScript(`(() => {
+    const w = globalThis;
+    const check = () => {
+      const text = document.querySelector('[data-testid="text"]')?.textContent ?? "";
+      const tree = document.querySelector('[data-testid="tree"]');
+      if (!w.__firstText && text.length > 100) w.__firstText = performance.now();
+      if (w.__firstText && !w.__firstView && tree && (tree.hasAttribute("data-preview") || tree.hasAttribute("data-node-count")))
+        w.__firstView = performance.now();
+      if (!w.__firstView) requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  })()`);
   const t0 = Date.now();
   await page.goto(`${side.server.url}/s/big`);
   // The text is what a writer reads first; the whole tree is drawn once its layout is back from the worker.
@@ -111,7 +126,7 @@ async function firstRenderAndFrames(browser: Browser, side: Side, total: number)
     undefined,
     { timeout: 300_000, polling: 50 },
   );
-  const firstText = Date.now() - t0;
+  const firstTextDriver = Date.now() - t0;
   // The first view: the text and a tree drawn (the glance's part around the tip, or the whole tree).
   await page.waitForFunction(
     () => {
@@ -121,7 +136,12 @@ async function firstRenderAndFrames(browser: Browser, side: Side, total: number)
     undefined,
     { timeout: 300_000, polling: 50 },
   );
-  const firstView = Date.now() - t0;
+  const firstViewDriver = Date.now() - t0;
+  const drawn = (await page.evaluate("({ text: globalThis.__firstText, view: globalThis.__firstView })")) as {
+    text: number;
+    view: number;
+  };
+  const firstView = Math.round(drawn.view);
   await treeReady(page, total);
   const firstRender = Date.now() - t0;
   await Promise.all(sizes);
@@ -168,8 +188,10 @@ async function firstRenderAndFrames(browser: Browser, side: Side, total: number)
   });
   await page.close();
   return {
-    firstText,
+    firstText: Math.round(drawn.text),
+    firstTextDriver,
     firstView,
+    firstViewDriver,
     firstRender,
     apiRequests,
     apiBytes,
@@ -288,7 +310,8 @@ async function main(): Promise<void> {
       metric("first-render-20k", now.big.firstView, base.big.firstView, "ms", "<= 1500 ms", now.big.firstView <= 1500, {
         nodes: bigTotal,
         measures:
-          "page open until the text and a tree are drawn (today: the glance's tree around the tip from the stored digest; baseline: its whole tree)",
+          "from the start of navigation to the frame that shows the text and a tree, by the page's clock (today: the glance's tree around the tip from the stored digest; baseline: its whole tree)",
+        driverClock: { page: now.big.firstViewDriver, baseline: base.big.firstViewDriver },
       });
       metric(
         "whole-tree-20k",

@@ -26,8 +26,13 @@ function main(): void {
   };
   const route = () => {
     const m = /^\/s\/([^/]+)$/.exec(location.pathname);
-    if (m) void new SessionApp(body, api, decodeURIComponent(m[1]!)).start();
-    else if (location.pathname === "/docs/api")
+    if (m) {
+      const id = decodeURIComponent(m[1]!);
+      // The glance (the text and the tree around the tip) is asked for first, while the page is being built.
+      const glance = api.glance(id);
+      glance.catch(() => {});
+      void new SessionApp(body, api, id, glance).start();
+    } else if (location.pathname === "/docs/api")
       renderApiDocs(body, api).catch((err: unknown) => {
         body.replaceChildren(el("p", "error", `The API's description could not be read: ${(err as Error).message}`));
       });

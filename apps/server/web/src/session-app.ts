@@ -70,10 +70,15 @@ export class SessionApp {
     HTMLElement
   >;
 
+  /**
+   * `glance` is the glance already asked for (main asks before the page is built, so the answer is on its way
+   * while the views are made); else it is asked for at start.
+   */
   constructor(
     root: HTMLElement,
     private readonly api: ApiClient,
     private readonly sessionId: string,
+    private readonly glance: Promise<Glance> | null = null,
   ) {
     const layout = el("div", "session");
     const left = el("section", "left");
@@ -266,7 +271,7 @@ export class SessionApp {
     // Events open once the session loads: a tab without the server's token is asked for it, not left retrying.
     // A session not open on the server yet takes seconds to open when big; its stored digest answers at once.
     // Asked first and alone: the reads of the whole session would start the open that keeps the server busy.
-    await this.api.glance(this.sessionId).then(
+    await (this.glance ?? this.api.glance(this.sessionId)).then(
       (g) => {
         if (!this.store && g.read !== "open") this.renderGlance(g);
       },
