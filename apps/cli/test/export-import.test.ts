@@ -141,7 +141,7 @@ describe("import", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(notJson);
     const wrong = join(dir, "wrong.json");
-    writeFileSync(wrong, JSON.stringify({ format: "loom-export", loom: { version: 1, sessionId: "s" } }));
+    writeFileSync(wrong, JSON.stringify({ format: "loom-export", version: 2, loom: { version: 1, sessionId: "s" } }));
     const w = await loom(["import", wrong], { dir });
     expect(w.code).toBe(1);
     expect(w.stderr).toContain(wrong);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
   addCandidates,
@@ -13,7 +14,15 @@ import {
 } from "@loom/core";
 import { instance } from "@viz-js/viz";
 import { beforeAll, describe, expect, it } from "vitest";
-import { exportDot, exportJson, exportMarkdown, readPythonSession } from "./index.js";
+import { z } from "zod";
+import {
+  exportDot,
+  exportJson,
+  exportMarkdown,
+  jsonExportJsonSchema,
+  parseJsonExport,
+  readPythonSession,
+} from "./index.js";
 import type { Loom } from "@loom/core";
 
 const fixture = fileURLToPath(new URL("./__fixtures__/python-session", import.meta.url));
@@ -86,31 +95,73 @@ describe("DOT export", () => {
 });
 
 describe("JSON export", () => {
-  it("is the loom, parseable back with the schema", () => {
-    const out = JSON.parse(exportJson(loom));
-    expect(out).toMatchObject({ format: "loom-export", version: 1 });
+  it("is the loom with the current text, parseable back with the schema", async () => {
+    const out = JSON.parse(await exportJson(loom));
+    expect(out).toMatchObject({ format: "loom-export", version: 2, text: CURRENT });
     expect(LoomSchema.parse(out.loom)).toEqual(loom);
-    expect(out.loom.nodes[loom.rootId].fullText).toBeUndefined();
+    expect(out.fullText).toBeUndefined();
+    expect(parseJsonExport(out, "x.json")).toMatchObject({ format: "loom-export", version: 2, loom });
   });
 
-  it("optionally carries each node's full text", () => {
-    const out = JSON.parse(exportJson(loom, { fullText: true, indent: 0 }));
-    for (const id of Object.keys(loom.nodes)) expect(out.loom.nodes[id].fullText).toBe(nodeText(loom, id));
-    expect(out.loom.nodes["1b8f6d2c0e34"].fullText).toBe(CURRENT);
+  it("optionally carries each node's full text", async () => {
+    const out = JSON.parse(await exportJson(loom, { fullText: true }));
+    for (const id of Object.keys(loom.nodes)) expect(out.fullText[id]).toBe(nodeText(loom, id));
+    expect(out.fullText["1b8f6d2c0e34"]).toBe(CURRENT);
+  });
+
+  it("reads both variants of version 1 (the CLI's, and the server's with fullText inside each node)", async () => {
+    const v2 = JSON.parse(await exportJson(loom, { fullText: true }));
+    const cliV1 = { ...v2, version: 1 };
+    const nodes = Object.fromEntries(
+      Object.entries(v2.loom.nodes as Record<string, object>).map(([id, n]) => [
+        id,
+        { ...n, fullText: v2.fullText[id] },
+      ]),
+    );
+    const serverV1 = { format: "loom-export", version: 1, loom: { ...v2.loom, nodes } };
+    for (const doc of [cliV1, serverV1]) expect(parseJsonExport(doc, "old.json")).toMatchObject({ version: 1, loom });
+  });
+
+  it("refuses a newer version, another format and a broken loom, naming the file and field", () => {
+    const bad: [unknown, RegExp][] = [
+      [
+        { format: "loom-export", version: 3, loom: {} },
+        /old\.json \(field version\): version 3 was written by a newer Loom/,
+      ],
+      [{ format: "loom-export", version: "2", loom: {} }, /\(field version\)/],
+      [{ format: "something-else" }, /\(field format\): is not a Loom export/],
+      [[1, 2], /\(field format\)/],
+      [{ format: "loom-export", version: 2, loom: { version: 1, sessionId: "s" } }, /\(field loom\./],
+    ];
+    for (const [doc, message] of bad) expect(() => parseJsonExport(doc, "old.json")).toThrow(message);
+  });
+
+  it("publishes a JSON Schema generated from the zod schema, which a real export meets", async () => {
+    const generated = jsonExportJsonSchema();
+    const shipped = JSON.parse(readFileSync(new URL("../loom-export.schema.json", import.meta.url), "utf8"));
+    const documented = JSON.parse(
+      readFileSync(new URL("../../../docs/loom-export.schema.json", import.meta.url), "utf8"),
+    );
+    // Regenerate both with `pnpm --filter @loom/io run schema` after changing the export's schema.
+    expect(shipped).toEqual(generated);
+    expect(documented).toEqual(generated);
+    const validator = z.fromJSONSchema(generated);
+    expect(validator.safeParse(JSON.parse(await exportJson(loom, { fullText: true }))).success).toBe(true);
+    expect(validator.safeParse({ format: "loom-export", version: 2, text: "", exportedAt: "x" }).success).toBe(false);
   });
 });
 
 describe("pruned subtrees in exports", () => {
   /** The fixture with the held branch's rejected sibling pruned ("e15c7b3d2f88" and what hangs under it). */
-  const pruned = (): Loom => {
-    const l = LoomSchema.parse(JSON.parse(exportJson(loom)).loom);
+  const pruned = async (): Promise<Loom> => {
+    const l = LoomSchema.parse(JSON.parse(await exportJson(loom)).loom);
     pruneNode(l, "e15c7b3d2f88");
     return l;
   };
   const textOf = (l: Loom, id: string) => l.nodes[id]!.text.trim().slice(0, 20);
 
-  it("Markdown and DOT do not show them; the current text is the same", () => {
-    const l = pruned();
+  it("Markdown and DOT do not show them; the current text is the same", async () => {
+    const l = await pruned();
     const hidden = textOf(l, "e15c7b3d2f88");
     expect(exportMarkdown(loom, { branches: true })).toContain(hidden);
     const md = exportMarkdown(l, { branches: true, decisions: true });
@@ -124,13 +175,13 @@ describe("pruned subtrees in exports", () => {
     for (const id of l.currentPath) expect(dot).toContain(`"${id}"`);
   });
 
-  it("JSON keeps them marked pruned (an import keeps them hidden); with purge it drops them and still loads", () => {
-    const l = pruned();
-    const kept = LoomSchema.parse(JSON.parse(exportJson(l)).loom);
+  it("JSON keeps them marked pruned (an import keeps them hidden); with purge it drops them and still loads", async () => {
+    const l = await pruned();
+    const kept = LoomSchema.parse(JSON.parse(await exportJson(l)).loom);
     expect(kept.nodes["e15c7b3d2f88"]).toBeDefined();
     expect(kept.pruned).toEqual(["e15c7b3d2f88"]);
     expect(isPruned(kept, "e15c7b3d2f88")).toBe(true);
-    const purged = LoomSchema.parse(JSON.parse(exportJson(l, { purge: true })).loom);
+    const purged = LoomSchema.parse(JSON.parse(await exportJson(l, { purge: true })).loom);
     expect(purged.nodes["e15c7b3d2f88"]).toBeUndefined();
     expect(purged.pruned).toEqual([]);
     expect(Object.keys(purged.nodes).length).toBeLessThan(Object.keys(l.nodes).length);

@@ -27,5 +27,6 @@ export { exportMarkdown } from "./export-markdown.js";
 export type { MarkdownExportOptions } from "./export-markdown.js";
 export { exportDot } from "./export-dot.js";
 export type { DotExportOptions } from "./export-dot.js";
-export { exportJson } from "./export-json.js";
-export type { JsonExportOptions } from "./export-json.js";
+export { exportJson, loomExportSource, snapshotExportSource, writeJsonExport } from "./export-json.js";
+export type { JsonExportOptions, JsonExportSource } from "./export-json.js";
+export { JsonExportSchema, jsonExportJsonSchema, parseJsonExport, readJsonExportFile } from "./export-json-read.js";

@@ -7,6 +7,7 @@ import type { LoomNode } from "@loom/core";
 import { parseDecisionFast, parseNodeFast, shareSiblingStrings } from "@loom/core/internal";
 import { eventLoopTurns } from "./event-loop-turns.js";
 import { IoError } from "./io-error.js";
+import { parseJsonText } from "./parse-json.js";
 import { FLAG_DEFLATE, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
 import { revivePackedTokens } from "./token-codec.js";
 
@@ -249,16 +250,7 @@ async function readLegacy(bytes: Buffer, file: string): Promise<SnapshotRead> {
   } else {
     json = decode(bytes);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (error) {
-    throw new IoError("malformed_json", `not valid JSON (${(error as Error).message})`, {
-      file,
-      field: "(whole file)",
-      expected: "a JSON snapshot {format, version, seq, loom}",
-    });
-  }
+  const raw = parseJsonText(json, file, "a JSON snapshot {format, version, seq, loom}");
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new IoError("invalid_field", "is not a JSON object", {
       file,

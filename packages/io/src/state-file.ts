@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { STATE_DIR, STATE_FORMAT, STATE_VERSION } from "./format-names.js";
 import { IoError } from "./io-error.js";
+import { parseJsonText } from "./parse-json.js";
 import { migrate, type MigrationRegistry } from "./migrations.js";
 import { parseOrThrow } from "./zod-issue.js";
 
@@ -17,16 +18,7 @@ export async function readStateFile(file: string, migrations: MigrationRegistry 
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw IoError.fromSystem(error, file, "read side state");
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new IoError("malformed_json", `not valid JSON (${(error as Error).message})`, {
-      file,
-      field: "(whole file)",
-      expected: EXPECTED,
-    });
-  }
+  const raw = parseJsonText(text, file, EXPECTED);
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new IoError("invalid_field", "is not a JSON object", { file, field: "(top level)", expected: EXPECTED });
   }

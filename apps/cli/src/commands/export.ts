@@ -1,12 +1,20 @@
 // `loom export`: the session as Markdown (the text), JSON (the whole loom) or Graphviz DOT (the tree).
 import { resolve } from "node:path";
 import { purgePruned } from "@loom/core";
-import { exportDot, exportMarkdown, readSnapshotRecords, writePythonSession } from "@loom/io";
+import {
+  exportDot,
+  exportMarkdown,
+  type JsonExportSource,
+  loomExportSource,
+  readSnapshotRecords,
+  snapshotExportSource,
+  writeJsonExport,
+  writePythonSession,
+} from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
 import { UsageError } from "../cli/exit-error.js";
 import { exportFormat } from "../export/export-target.js";
 import { type Sink, streamSink, writeFileStreamed } from "@loom/io/internal";
-import { loomSource, snapshotSource, writeJsonExport, type ExportSource } from "../export/write-json-export.js";
 import { readLoom } from "../session/read-loom.js";
 import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { resolveSessionDir } from "../session/session-dir.js";
@@ -91,12 +99,12 @@ export default defineCommand({
       format === "json" && !fullText && !purge
         ? await readSnapshotRecords(resolveSessionDir(positionals.session, env, cwd))
         : null;
-    const source: ExportSource | null = streamed ? snapshotSource(streamed) : null;
+    const source: JsonExportSource | null = streamed ? snapshotExportSource(streamed) : null;
     const read = source ? null : (await readLoom({ positionals, env, cwd, out })).loom;
     const loom = read && purge ? purgePruned(read) : read;
     const render = (sink: Sink) =>
       format === "json"
-        ? writeJsonExport(source ?? loomSource(loom!), sink, { fullText })
+        ? writeJsonExport(source ?? loomExportSource(loom!), sink, { fullText })
         : sink(
             format === "dot"
               ? exportDot(loom!)

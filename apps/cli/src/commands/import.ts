@@ -2,10 +2,9 @@
 import { existsSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { currentText, type Loom } from "@loom/core";
-import { createSession, detectFormat, readPythonSession, readSession } from "@loom/io";
+import { createSession, detectFormat, readJsonExportFile, readPythonSession, readSession } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
 import { FailureError } from "../cli/exit-error.js";
-import { readExportFile } from "../session/export-file.js";
 import { sessionsRoot } from "../session/session-dir.js";
 import { dirFlag } from "../session/dir-flag.js";
 import { invocation } from "../cli/invocation.js";
@@ -47,7 +46,8 @@ export default defineCommand({
       const r = format === "python-reference" ? await readPythonSession(src) : await readSession(src);
       read = { format, ...r };
     } else {
-      read = { ...(await readExportFile(src)), warnings: [] };
+      const { loom, format } = await readJsonExportFile(src);
+      read = { loom, format, warnings: [] };
     }
     const dest =
       values.dir !== undefined ? dirFlag(cwd, values.dir) : join(sessionsRoot(env, cwd), read.loom.sessionId);

@@ -583,15 +583,15 @@ export function apiRoutes(): ApiRoute[] {
         const disposition = (ext: string) => ({ "content-disposition": `inline; filename="${live.id}.${ext}"` });
         // The formats are @loom/io's, so a page download and `loom export` give the same file.
         const formats = {
-          json: () => ({
-            body: exportJson(loom, { indent: 0, purge: ctx.query.purge === "1" || ctx.query.purge === "true" }),
+          json: async () => ({
+            body: await exportJson(loom, { purge: ctx.query.purge === "1" || ctx.query.purge === "true" }),
             type: "application/json",
           }),
           md: () => ({ body: exportMarkdown(loom, { branches: true, decisions: true }), type: "text/markdown" }),
           dot: () => ({ body: exportDot(loom), type: "text/vnd.graphviz" }),
           txt: () => ({ body: currentText(loom), type: "text/plain" }),
         } as const;
-        const { body, type } = formats[ctx.query.format]();
+        const { body, type } = await formats[ctx.query.format]();
         return {
           status: 200,
           raw: body,
