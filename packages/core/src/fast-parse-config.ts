@@ -27,6 +27,8 @@ function generator(v: unknown): SessionConfig["generator"] | null {
   if (!isInt(v.logprobs) || v.logprobs < 0 || v.logprobs > 20) return null;
   if (typeof v.promptMode !== "string" || !PROMPT_MODES.has(v.promptMode)) return null;
   if (v.seed !== null && !isInt(v.seed)) return null;
+  const more = generatorExtras(v);
+  if (more === null) return null;
   return {
     provider: v.provider,
     model: v.model,
@@ -38,6 +40,43 @@ function generator(v: unknown): SessionConfig["generator"] | null {
     logprobs: v.logprobs,
     promptMode: v.promptMode as SessionConfig["generator"]["promptMode"],
     seed: v.seed,
+    ...more,
+  };
+}
+
+type Extras = Pick<
+  SessionConfig["generator"],
+  "stop" | "topK" | "minP" | "logitBias" | "extraBody" | "memory" | "authorsNote" | "authorsNoteDepth"
+>;
+
+/** The sampling controls and prompt context added later: defaults when absent (an older snapshot), null on doubt. */
+function generatorExtras(v: Record<string, unknown>): Extras | null {
+  const stop = v.stop === undefined ? [] : v.stop;
+  const topK = v.topK === undefined ? null : v.topK;
+  const minP = v.minP === undefined ? null : v.minP;
+  const logitBias = v.logitBias === undefined ? {} : v.logitBias;
+  const extraBody = v.extraBody === undefined ? {} : v.extraBody;
+  const memory = v.memory === undefined ? "" : v.memory;
+  const authorsNote = v.authorsNote === undefined ? "" : v.authorsNote;
+  const depth = v.authorsNoteDepth === undefined ? 3 : v.authorsNoteDepth;
+  if (!Array.isArray(stop) || stop.length > 16) return null;
+  if (!stop.every((s) => typeof s === "string" && s.length > 0)) return null;
+  if (topK !== null && !(isInt(topK) && topK >= 0 && topK <= 100_000)) return null;
+  if (minP !== null && !(isNum(minP) && minP >= 0 && minP <= 1)) return null;
+  if (!isObject(logitBias) || !isObject(extraBody)) return null;
+  for (const [k, b] of Object.entries(logitBias)) if (!/^\d+$/.test(k) || !isNum(b) || b < -100 || b > 100) return null;
+  if (typeof memory !== "string" || memory.length > 100_000) return null;
+  if (typeof authorsNote !== "string" || authorsNote.length > 100_000) return null;
+  if (!isInt(depth) || depth < 1 || depth > 10_000) return null;
+  return {
+    stop: [...(stop as string[])],
+    topK,
+    minP,
+    logitBias: { ...(logitBias as Record<string, number>) },
+    extraBody: { ...extraBody },
+    memory,
+    authorsNote,
+    authorsNoteDepth: depth,
   };
 }
 

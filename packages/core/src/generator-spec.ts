@@ -29,6 +29,14 @@ export interface GenerateRequest {
   logprobs?: number;
   stop?: string[];
   seed?: number;
+  /** Only the K most likely tokens are sampled (0: no limit). Refused by a generator without `samplingControls.topK`. */
+  topK?: number;
+  /** Tokens below minP × the top token's probability are dropped. */
+  minP?: number;
+  /** Added to a token's logit, by token id. */
+  logitBias?: Record<string, number>;
+  /** Fields merged into an HTTP request body as given (OpenAI-compatible servers only). */
+  extraBody?: Record<string, unknown>;
   signal?: AbortSignal;
   /**
    * The end of the prompt's text as the token ids this same model produced it with (the path's generated
@@ -84,7 +92,12 @@ export interface GeneratorCapabilities {
   streaming: boolean;
   /** Honours `seed` for reproducible sampling. */
   seed: boolean;
+  /** The optional sampling controls it honours; a request using another is refused (absent: none). */
+  samplingControls?: readonly SamplingControl[];
 }
+
+/** Sampling controls beyond temperature, top-p and stop sequences, which not every service takes. */
+export type SamplingControl = "topK" | "minP" | "logitBias" | "extraBody";
 
 export interface Generator {
   readonly specificationVersion: typeof GENERATOR_SPECIFICATION_VERSION;

@@ -20,6 +20,7 @@ export type {
   GeneratorCapabilities,
   PromptParts,
   PromptTail,
+  SamplingControl,
 } from "./generator-spec.js";
 export { findInvariantViolations } from "./invariants.js";
 export type { InvariantViolation } from "./invariants.js";

@@ -17,6 +17,24 @@ export const GeneratorConfigSchema = z.object({
    */
   promptMode: z.enum(["auto", "raw", "briefed"]).default("auto"),
   seed: z.number().int().nullable().default(null),
+  /** Stop sequences: a candidate ends where one appears ("\n\n" is common; Anthropic's adapter handles whitespace-only ones). */
+  stop: z.array(z.string().min(1, "a stop sequence may not be empty")).max(16).default([]),
+  /** Keep only the K most likely tokens (null: not sent; 0 turns a server's own top-k off where it has one). */
+  topK: z.number().int().min(0).max(100_000).nullable().default(null),
+  /** Drop tokens less likely than min-p times the most likely one (null: not sent). */
+  minP: z.number().min(0).max(1).nullable().default(null),
+  /** Added to a token's logit before sampling, by token id (as OpenAI's `logit_bias`): -100 bans, 100 forces. */
+  logitBias: z
+    .record(z.string().regex(/^\d+$/, "logit bias keys are token ids"), z.number().min(-100).max(100))
+    .default({}),
+  /** Extra fields merged into an OpenAI-compatible server's request body as given (recorded in provenance). */
+  extraBody: z.record(z.string(), z.unknown()).default({}),
+  /** Memory: text placed at the top of every prompt, above the piece (as the other looms' memory). */
+  memory: z.string().max(100_000).default(""),
+  /** Author's note: text placed inside the piece, `authorsNoteDepth` segments before its end. */
+  authorsNote: z.string().max(100_000).default(""),
+  /** How many of the current path's last segments (nodes) come after the author's note (at least 1). */
+  authorsNoteDepth: z.number().int().min(1).max(10_000).default(3),
 });
 export type GeneratorConfig = z.infer<typeof GeneratorConfigSchema>;
 

@@ -57,5 +57,9 @@ export function samplingOf(request: GenerateRequest): Record<string, unknown> {
     logprobs: request.logprobs ?? 0,
     stop: request.stop ?? [],
     seed: request.seed ?? null,
+    ...(request.topK !== undefined ? { topK: request.topK } : {}),
+    ...(request.minP !== undefined ? { minP: request.minP } : {}),
+    ...(request.logitBias && Object.keys(request.logitBias).length > 0 ? { logitBias: request.logitBias } : {}),
+    ...(request.extraBody && Object.keys(request.extraBody).length > 0 ? { extraBody: request.extraBody } : {}),
   };
 }

@@ -8,7 +8,10 @@ export interface RequestOverrides {
   signal?: AbortSignal;
 }
 
-/** `existing`: candidates already in the open decision (a reroll), so a seeded request differs from the last. */
+/**
+ * `text`: what the prompt ends with (the piece, with memory and author's note placed: see prompt-context.ts).
+ * `existing`: candidates already in the open decision (a reroll), so a seeded request differs from the last.
+ */
 export function generationRequest(
   loom: Loom,
   text: string,
@@ -35,6 +38,11 @@ export function generationRequest(
     ...(g.logprobs > 0 ? { logprobs: g.logprobs } : {}),
     // A fixed seed would give the same candidates at every step; vary it by position and reroll.
     ...(g.seed !== null ? { seed: g.seed + loom.currentPath.length * 7919 + existing } : {}),
+    ...(g.stop.length > 0 ? { stop: [...g.stop] } : {}),
+    ...(g.topK !== null ? { topK: g.topK } : {}),
+    ...(g.minP !== null ? { minP: g.minP } : {}),
+    ...(Object.keys(g.logitBias).length > 0 ? { logitBias: { ...g.logitBias } } : {}),
+    ...(Object.keys(g.extraBody).length > 0 ? { extraBody: structuredClone(g.extraBody) } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
 }

@@ -33,6 +33,7 @@ import { pathTokenTail } from "./path-token-tail.js";
 import { OrchestratorError } from "./orchestrator-error.js";
 import { PathTextCache } from "./path-text.js";
 import { PathTokenCounter } from "./path-tokens.js";
+import { withPromptContext } from "./prompt-context.js";
 import { compactPrompt } from "./prompt-ref.js";
 import type { SessionLike } from "./session-like.js";
 import type { UsageRecorder } from "./usage-recorder.js";
@@ -173,9 +174,13 @@ export class SessionSteps {
     const text = this.currentText();
     const existing = open ? loom.decisions[open]!.candidateNodeIds.length : 0;
     const signal = anySignal([this.signal, options.signal]);
-    const request = generationRequest(loom, text, existing, { ...options, ...(signal ? { signal } : {}) });
+    const context = withPromptContext(loom, text);
+    const request = generationRequest(loom, context.text, existing, { ...options, ...(signal ? { signal } : {}) });
     // Raw prompts end with the path's text, so an engine can continue from the ids its tokens were made of.
-    const tail = typeof request.prompt === "string" ? pathTokenTail(loom, this.generator) : undefined;
+    const tail =
+      typeof request.prompt === "string"
+        ? pathTokenTail(loom, this.generator, undefined, context.tailNodes)
+        : undefined;
     if (tail) request.tail = tail;
     let result: GenerateResult;
     try {
@@ -209,7 +214,12 @@ export class SessionSteps {
       this.bus.emit({ type: "error", error, where: "generator" });
       throw error;
     }
-    const meta: Record<string, unknown> = { ...result.meta, prompt: compactPrompt(result.meta["prompt"], text, tip) };
+    const anchor = context.anchor;
+    const meta: Record<string, unknown> = {
+      ...result.meta,
+      prompt: anchor ? compactPrompt(result.meta["prompt"], anchor.text, anchor.nodeId) : result.meta["prompt"],
+      ...(context.record ? { promptContext: context.record } : {}),
+    };
     // A branch ends on a token boundary the writer chose; a generator that continued from the text rather than
     // from the ids may have read that boundary differently (an HTTP provider re-tokenises the whole prompt).
     if (loom.nodes[tip]!.meta["branchedFrom"] !== undefined && result.meta["continuedFromTokenIds"] === undefined)

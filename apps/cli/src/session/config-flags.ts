@@ -66,6 +66,55 @@ export const GENERATOR_OPTIONS = {
     valueName: "N",
     description: "seed for reproducible sampling, where the generator honours one",
   },
+  stop: {
+    type: "string",
+    valueName: "TEXT|JSON",
+    description: 'a stop sequence, or a JSON array of them (e.g. \'["\\n\\n", "THE END"]\')',
+  },
+  "top-k": {
+    type: "number",
+    integer: true,
+    min: 0,
+    max: 100_000,
+    valueName: "K",
+    description: "sample only the K most likely tokens (local, vLLM, llama.cpp, Together…; refused where not taken)",
+  },
+  "min-p": {
+    type: "number",
+    min: 0,
+    max: 1,
+    valueName: "P",
+    description: "drop tokens below P × the most likely one's probability (refused where not taken)",
+  },
+  "logit-bias": {
+    type: "string",
+    valueName: "JSON",
+    description: "bias by token id, e.g. '{\"50256\": -100}' (-100 bans, 100 forces)",
+  },
+  "extra-body": {
+    type: "string",
+    valueName: "JSON",
+    description:
+      "extra fields for an OpenAI-compatible server's request body, as a JSON object (recorded in provenance)",
+  },
+  memory: {
+    type: "string",
+    valueName: "TEXT",
+    description: "memory: text placed at the top of every prompt",
+  },
+  "authors-note": {
+    type: "string",
+    valueName: "TEXT",
+    description: "author's note: text placed in the prompt a few segments before the end (see --authors-note-depth)",
+  },
+  "authors-note-depth": {
+    type: "number",
+    integer: true,
+    min: 1,
+    max: 10_000,
+    valueName: "N",
+    description: "how many of the last segments follow the author's note (default 3)",
+  },
 } as const;
 
 export const SELECTOR_OPTIONS = {
@@ -124,6 +173,15 @@ export function applyConfigFlags(base: SessionConfig, v: Partial<GenValues & Sel
   if (v["top-p"] !== undefined) g.topP = v["top-p"];
   if (v["prompt-mode"] !== undefined) g.promptMode = v["prompt-mode"] as "auto" | "raw" | "briefed";
   if (v["sample-seed"] !== undefined) g.seed = v["sample-seed"];
+  if (v.stop !== undefined) g.stop = stopFlag(v.stop);
+  if (v["top-k"] !== undefined) g.topK = v["top-k"];
+  if (v["min-p"] !== undefined) g.minP = v["min-p"];
+  if (v["logit-bias"] !== undefined)
+    g.logitBias = jsonObjectFlag("--logit-bias", v["logit-bias"]) as Record<string, number>;
+  if (v["extra-body"] !== undefined) g.extraBody = jsonObjectFlag("--extra-body", v["extra-body"]);
+  if (v.memory !== undefined) g.memory = v.memory;
+  if (v["authors-note"] !== undefined) g.authorsNote = v["authors-note"];
+  if (v["authors-note-depth"] !== undefined) g.authorsNoteDepth = v["authors-note-depth"];
   const s = config.selector;
   if (v.selector) s.mode = v.selector;
   if (v["selector-model"] !== undefined) {
@@ -140,7 +198,36 @@ export function applyConfigFlags(base: SessionConfig, v: Partial<GenValues & Sel
       "or use --selector auto to run offline, or --selector human to choose yourself",
     );
   }
-  return SessionConfigSchema.parse(config);
+  const parsed = SessionConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(`${issue.path.join(".")}: ${issue.message}`, "see: loom new --help");
+  }
+  return parsed.data;
+}
+
+/** `--stop`: one stop sequence, or a JSON array of them. */
+function stopFlag(raw: string): string[] {
+  if (!raw.trimStart().startsWith("[")) return [raw];
+  const value = parseJsonFlag("--stop", raw);
+  if (!Array.isArray(value) || !value.every((s) => typeof s === "string"))
+    throw new UsageError("--stop must be a stop sequence or a JSON array of strings", `got ${raw}`);
+  return value as string[];
+}
+
+function parseJsonFlag(flag: string, raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new UsageError(`${flag} is not valid JSON: ${(error as Error).message}`, `got ${raw}`);
+  }
+}
+
+function jsonObjectFlag(flag: string, raw: string): Record<string, unknown> {
+  const value = parseJsonFlag(flag, raw);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new UsageError(`${flag} must be a JSON object`, `got ${raw}`);
+  return value as Record<string, unknown>;
 }
 
 /**

@@ -13,9 +13,21 @@ export function configEntries(config: SessionConfig): [string, unknown][] {
   return out;
 }
 
+/** Text settings that are never null: "null" empties them. */
+const CLEARED_TO_EMPTY = new Set(["generator.memory", "generator.authorsNote"]);
+
 /** A typed value from the command line, guided by the current value's type ("null" clears a nullable key). */
 function parseValue(key: string, raw: string, current: unknown): unknown {
-  if (raw === "null") return null;
+  if (Array.isArray(current) || (typeof current === "object" && current !== null)) {
+    // Lists and maps (stop, logitBias, extraBody) are set whole, as JSON; "null" empties them.
+    if (raw === "null") return Array.isArray(current) ? [] : {};
+    try {
+      return JSON.parse(raw);
+    } catch (error) {
+      throw new UsageError(`${key} takes JSON (got "${raw}": ${(error as Error).message})`);
+    }
+  }
+  if (raw === "null") return CLEARED_TO_EMPTY.has(key) ? "" : null;
   if (typeof current === "number" || (current === null && /^-?\d+(\.\d+)?$/.test(raw))) {
     const n = Number(raw);
     if (!Number.isFinite(n) || raw.trim() === "") throw new UsageError(`${key} must be a number (got "${raw}")`);

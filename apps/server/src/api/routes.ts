@@ -1,5 +1,6 @@
 // Every API route: sessions, the loop's actions, live events and export. Handlers compose the packages; they hold no tree logic.
 import { briefRoutes } from "./brief-routes.js";
+import { generationRoutes } from "./generation-routes.js";
 import { doctorRoute } from "./doctor-route.js";
 import { sessionOptionsRoutes } from "./session-options-routes.js";
 import { heldPathRoutes } from "./held-path-routes.js";
@@ -174,6 +175,7 @@ export function apiRoutes(): ApiRoute[] {
     ...(sessionOptionsRoutes() as ApiRoute[]),
     ...(briefRoutes() as ApiRoute[]),
     ...(treeWorkRoutes(mutate) as ApiRoute[]),
+    ...(generationRoutes(mutate) as ApiRoute[]),
     ...(heldPathRoutes(mutate) as ApiRoute[]),
     defineRoute({
       method: "GET",

@@ -1,6 +1,7 @@
 // One session on the page: loads it once, applies its live events in place, wires the panels, the tree and the keyboard to the API.
 import { type ApiClient, ApiError, type Glance, type NodeSummary, type SearchResults } from "./api-client.js";
 import { BriefPanel } from "./brief-panel.js";
+import { GenerationPanel } from "./generation-panel.js";
 import { HeldPathsPanel } from "./held-paths-panel.js";
 import { actionButton, el, fieldForm } from "./format.js";
 import { renderInspector } from "./inspector-view.js";
@@ -58,6 +59,7 @@ export class SessionApp {
   private readonly actions: SessionActions;
   private readonly guard = new ShortcutGuard();
   private readonly brief: BriefPanel;
+  private readonly generation: GenerationPanel;
   private readonly held: HeldPathsPanel;
   private readonly unread: UnreadMarks;
   /** The node a "Move…" waits to hang under the next node clicked in the tree. */
@@ -111,6 +113,7 @@ export class SessionApp {
     candidatesBox.dataset.testid = "candidates";
     candidatesBox.setAttribute("aria-live", "polite");
     this.brief = new BriefPanel(api, this.base, (err) => this.showError(err));
+    this.generation = new GenerationPanel(api, this.base, (err) => this.showError(err));
     this.held = new HeldPathsPanel({
       hold: () => void this.act("holding…", () => this.post("paths/hold", {})),
       switchTo: (tipId) => void this.act("switching…", () => this.post("paths/switch", { to: tipId })),
@@ -118,6 +121,7 @@ export class SessionApp {
     left.append(
       this.ui.status,
       this.brief.element,
+      this.generation.element,
       this.brief.approval,
       this.ui.notice,
       this.ui.error,
@@ -286,6 +290,7 @@ export class SessionApp {
     }
     this.renderAll();
     void this.brief.refresh();
+    void this.generation.refresh();
     this.events = this.api.events(this.sessionId);
     this.events.onopen = () => this.setConnection("live");
     this.events.onerror = () => this.setConnection("reconnecting…");

@@ -11,6 +11,7 @@ import {
 } from "@loom/core";
 import Anthropic from "@anthropic-ai/sdk";
 import { DEFAULT_MODELS, anthropicModelFacts, type AnthropicModelFacts } from "@loom/core/internal";
+import { refuseUnsupportedSampling } from "../sampling-controls.js";
 import { throwIfAborted } from "../abort.js";
 import { APICallError, GeneratorError } from "../errors.js";
 import { streamStep } from "../event-channel.js";
@@ -105,6 +106,8 @@ export class AnthropicCliSimGenerator implements Generator {
     request: GenerateRequest,
     onDelta?: (index: number, text: string) => void,
   ): Promise<GenerateResult> {
+    // The Messages API (2026-10-21) takes no top_k and has no logit bias; a chat model is not a completions server.
+    refuseUnsupportedSampling(this, request);
     throwIfAborted(request.signal);
     if (!Number.isInteger(request.n) || request.n < 1)
       throw new GeneratorError("invalid_request", `${this.provider}: n must be a positive integer, got ${request.n}`);

@@ -17,6 +17,7 @@ import { throwIfAborted } from "../abort.js";
 import { GenerationAbortedError, GeneratorError, isAbortError } from "../errors.js";
 import { streamStep } from "../event-channel.js";
 import { promptOf } from "../prompt-builder.js";
+import { refuseUnsupportedSampling } from "../sampling-controls.js";
 import { stepMeta } from "../step-meta.js";
 import { cutTokens } from "../token-cut.js";
 import { disposeLocalModel, loadLocalModel, type LoadedLocalModel, type LocalModelOptions } from "./local-model.js";
@@ -82,7 +83,14 @@ export class LocalGenerator implements Generator {
   readonly specificationVersion = GENERATOR_SPECIFICATION_VERSION;
   readonly provider = "local";
   readonly model: string;
-  readonly capabilities: GeneratorCapabilities = { logprobs: true, nativeN: true, streaming: true, seed: true };
+  readonly capabilities: GeneratorCapabilities = {
+    logprobs: true,
+    nativeN: true,
+    streaming: true,
+    seed: true,
+    // Sampling is llama.cpp's readout plus chooseToken: top-k, min-p and a logit bias are not applied there yet.
+    samplingControls: [],
+  };
   private readonly options: LocalGeneratorOptions;
   private loading: Promise<LoadedLocalModel> | null = null;
   /** Steps share the main sequence, so they run one at a time. */
@@ -140,6 +148,7 @@ export class LocalGenerator implements Generator {
 
   private async step(request: GenerateRequest, onDelta: (d: Delta) => void): Promise<GenerateResult> {
     validate(request);
+    refuseUnsupportedSampling(this, request);
     throwIfAborted(request.signal);
     const loaded = await this.loaded();
     const { model, main, workers, contextSize } = loaded;

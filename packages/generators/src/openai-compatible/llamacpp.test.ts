@@ -51,6 +51,38 @@ describe("llamacpp preset", () => {
     expect(r.meta["sampling"]).toMatchObject({ temperature: 1, topP: 1, topK: 0, minP: 0, logprobs: 2 });
   });
 
+  it("sends the session's top-k, min-p, logit bias and extra body fields as given, and records them", async () => {
+    server.setFallback({ body: fixture("llamacpp-completion.json") });
+    const controls = {
+      topK: 20,
+      minP: 0.1,
+      logitBias: { "13": -100 },
+      extraBody: { repeat_penalty: 1.1, mirostat: 0 },
+    };
+    const r = await make().generate({ ...request, ...controls });
+    expect(server.requests[0]!.json).toMatchObject({
+      top_k: 20,
+      min_p: 0.1,
+      logit_bias: { "13": -100 },
+      repeat_penalty: 1.1,
+      mirostat: 0,
+    });
+    expect(r.meta["sampling"]).toMatchObject({
+      topK: 20,
+      minP: 0.1,
+      logitBias: { "13": -100 },
+      extraBody: controls.extraBody,
+    });
+    expect(r.meta["params"]).toMatchObject({ repeat_penalty: 1.1 });
+  });
+
+  it("refuses extra body fields that would replace what Loom sets, before any request", async () => {
+    await expect(make().generate({ ...request, extraBody: { n: 5, prompt: "x" } })).rejects.toThrow(
+      /generator\.extraBody may not set n, prompt/,
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("streams one token per chunk with its logprobs", async () => {
     server.setFallback({ chunks: fixtureChunks("llamacpp-completion.chunks.txt") });
     let result;

@@ -14,6 +14,7 @@ import { runCompletionStep, type CompletionBackend, type CompletionCall, type De
 import type { HttpGeneratorOptions } from "../http/http-options.js";
 import { type SdkClientSetup, sdkClientOptions, sdkErrorContext } from "../http/sdk-client-options.js";
 import { promptOf } from "../prompt-builder.js";
+import { refuseUnsupportedSampling } from "../sampling-controls.js";
 import { stepMeta } from "../step-meta.js";
 import {
   OPENAI_COMPATIBLE_PRESETS,
@@ -68,6 +69,7 @@ export class OpenAICompatibleGenerator implements Generator {
       nativeN: options.nativeN ?? this.preset.nativeN,
       streaming: true,
       seed: this.preset.seed,
+      samplingControls: [...this.preset.samplingControls, "extraBody"],
     };
   }
 
@@ -80,6 +82,7 @@ export class OpenAICompatibleGenerator implements Generator {
   }
 
   private async step(request: GenerateRequest, onDelta?: (d: Delta) => void): Promise<GenerateResult> {
+    refuseUnsupportedSampling(this, request);
     throwIfAborted(request.signal);
     const prompt = promptOf(request);
     const sampling = completionSampling(request, this.preset);

@@ -29,6 +29,8 @@ export interface OpenAICompatiblePreset {
   serviceApplies?: Record<string, number>;
   /** Requested fields the server accepts but ignores (recorded in provenance). */
   ignores?: string[];
+  /** Sampling controls beyond temperature / top-p / stop its completions API takes (`extraBody` is always allowed: it is the user's passthrough). */
+  samplingControls: readonly ("topK" | "minP" | "logitBias")[];
   /** Extra headers the service wants (e.g. attribution), merged under the user's. */
   headers?: Record<string, string>;
   /** Where these facts come from. */
@@ -50,6 +52,7 @@ const COMPLETIONS_DEFAULTS = {
 
 export const OPENAI_COMPATIBLE_PRESETS = {
   openai: {
+    samplingControls: ["logitBias"],
     baseURL: "https://api.openai.com/v1",
     apiKeyEnv: "OPENAI_API_KEY",
     ...HOSTED,
@@ -60,6 +63,7 @@ export const OPENAI_COMPATIBLE_PRESETS = {
     source: "openai 6.49 CompletionCreateParams (logprobs max 5, up to 4 stop sequences, stream_options)",
   },
   vllm: {
+    samplingControls: ["topK", "minP", "logitBias"],
     baseURL: "http://localhost:8000/v1",
     apiKeyEnv: "VLLM_API_KEY",
     ...SELF_HOSTED,
@@ -70,6 +74,7 @@ export const OPENAI_COMPATIBLE_PRESETS = {
   },
   // llama.cpp's server applies top_k 40 and min_p 0.05 unless told otherwise; Loom switches both off.
   llamacpp: {
+    samplingControls: ["topK", "minP", "logitBias"],
     baseURL: "http://localhost:8080/v1",
     apiKeyEnv: "LLAMACPP_API_KEY",
     ...SELF_HOSTED,
@@ -82,6 +87,7 @@ export const OPENAI_COMPATIBLE_PRESETS = {
   },
   // Ollama's OpenAI layer takes no n, top_k or logprobs on completions; its model default top_k 40 stays.
   ollama: {
+    samplingControls: [],
     baseURL: "http://localhost:11434/v1",
     apiKeyEnv: "OLLAMA_API_KEY",
     ...SELF_HOSTED,
@@ -94,6 +100,7 @@ export const OPENAI_COMPATIBLE_PRESETS = {
   },
   // OpenRouter routes to many backends; most ignore n, and logprobs depend on the backend.
   openrouter: {
+    samplingControls: ["topK", "minP", "logitBias"],
     baseURL: "https://openrouter.ai/api/v1",
     apiKeyEnv: "OPENROUTER_API_KEY",
     ...HOSTED,
@@ -106,6 +113,7 @@ export const OPENAI_COMPATIBLE_PRESETS = {
     source: "OpenRouter API reference (logprobs boolean + top_logprobs 0-20)",
   },
   hyperbolic: {
+    samplingControls: ["topK"],
     baseURL: "https://api.hyperbolic.xyz/v1",
     apiKeyEnv: "HYPERBOLIC_API_KEY",
     ...HOSTED,
@@ -116,6 +124,7 @@ export const OPENAI_COMPATIBLE_PRESETS = {
     source: "Hyperbolic completions API (OpenAI-compatible)",
   },
   fireworks: {
+    samplingControls: ["topK", "minP", "logitBias"],
     baseURL: "https://api.fireworks.ai/inference/v1",
     apiKeyEnv: "FIREWORKS_API_KEY",
     ...HOSTED,
@@ -141,6 +150,8 @@ export function customPreset(baseURL: string): OpenAICompatiblePreset {
     nativeN: true,
     maxLogprobs: 5,
     streamUsage: false,
+    // The user's own server: Loom sends what is asked and the server answers for it.
+    samplingControls: ["topK", "minP", "logitBias"],
     source: "assumed: the OpenAI completions API",
   };
 }

@@ -93,7 +93,13 @@ describe("ScriptedGenerator", () => {
 
   it("declares capabilities and can turn logprobs off", async () => {
     const g = new ScriptedGenerator({ capabilities: { logprobs: false, nativeN: false } });
-    expect(g.capabilities).toEqual({ logprobs: false, nativeN: false, streaming: true, seed: true });
+    expect(g.capabilities).toEqual({
+      logprobs: false,
+      nativeN: false,
+      streaming: true,
+      seed: true,
+      samplingControls: ["topK", "minP", "logitBias", "extraBody"],
+    });
     const r = await g.generate(request);
     expect(r.candidates.every((c) => c.tokens === null && c.stepLogprob === null)).toBe(true);
   });

@@ -1,4 +1,5 @@
 // A deterministic generator for tests: candidates and logprobs from a script, or made up from a seed.
+import { refuseUnsupportedSampling } from "../sampling-controls.js";
 import {
   GENERATOR_SPECIFICATION_VERSION,
   type FinishReason,
@@ -155,10 +156,19 @@ export class ScriptedGenerator implements Generator {
     this.options = options;
     this.spaced = (options.vocabulary ?? DEFAULT_VOCABULARY).map((w) => ` ${w}`);
     this.model = options.model ?? "scripted";
-    this.capabilities = { logprobs: true, nativeN: true, streaming: true, seed: true, ...options.capabilities };
+    // It samples nothing; it takes every control so tests can see what reached the request (see `calls`).
+    this.capabilities = {
+      logprobs: true,
+      nativeN: true,
+      streaming: true,
+      seed: true,
+      samplingControls: ["topK", "minP", "logitBias", "extraBody"],
+      ...options.capabilities,
+    };
   }
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
+    refuseUnsupportedSampling(this, request);
     throwIfAborted(request.signal);
     const call = this.calls.length;
     this.calls.push(request);
@@ -167,6 +177,7 @@ export class ScriptedGenerator implements Generator {
   }
 
   async *stream(request: GenerateRequest): AsyncIterable<GenerateStreamEvent> {
+    refuseUnsupportedSampling(this, request);
     throwIfAborted(request.signal);
     const call = this.calls.length;
     this.calls.push(request);

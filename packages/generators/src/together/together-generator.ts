@@ -21,6 +21,7 @@ import {
 import type { HttpGeneratorOptions } from "../http/http-options.js";
 import { type SdkClientSetup, sdkClientOptions, sdkErrorContext } from "../http/sdk-client-options.js";
 import { promptOf } from "../prompt-builder.js";
+import { refuseUnsupportedSampling } from "../sampling-controls.js";
 import { stepMeta } from "../step-meta.js";
 
 export const TOGETHER_BASE_URL = "https://api.together.ai/v1";
@@ -66,7 +67,13 @@ export class TogetherGenerator implements Generator {
   readonly specificationVersion = GENERATOR_SPECIFICATION_VERSION;
   readonly provider = "together";
   readonly model: string;
-  readonly capabilities: GeneratorCapabilities = { logprobs: true, nativeN: true, streaming: true, seed: true };
+  readonly capabilities: GeneratorCapabilities = {
+    logprobs: true,
+    nativeN: true,
+    streaming: true,
+    seed: true,
+    samplingControls: ["topK", "minP", "logitBias"],
+  };
   readonly baseURL: string;
   private readonly client: Together;
   private readonly options: TogetherGeneratorOptions;
@@ -91,6 +98,7 @@ export class TogetherGenerator implements Generator {
   }
 
   private async step(request: GenerateRequest, onDelta?: (d: Delta) => void): Promise<GenerateResult> {
+    refuseUnsupportedSampling(this, request);
     throwIfAborted(request.signal);
     const prompt = promptOf(request);
     const logprobs = Math.min(request.logprobs ?? 0, MAX_LOGPROBS);
@@ -104,6 +112,9 @@ export class TogetherGenerator implements Generator {
       // Ask for at least the chosen tokens' logprobs: stepLogprob needs them even without alternatives.
       logprobs: Math.max(1, logprobs),
       ...(request.stop && request.stop.length > 0 ? { stop: request.stop } : {}),
+      ...(request.topK !== undefined ? { top_k: request.topK } : {}),
+      ...(request.minP !== undefined ? { min_p: request.minP } : {}),
+      ...(request.logitBias && Object.keys(request.logitBias).length > 0 ? { logit_bias: request.logitBias } : {}),
       ...(call.seed !== undefined ? { seed: call.seed } : {}),
     });
     const backend: CompletionBackend = {

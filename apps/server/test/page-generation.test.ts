@@ -1,0 +1,81 @@
+// Memory, author's note and sampling controls on the page in Chromium: the writer fills the form, saves, and the next candidates are asked for with them in the prompt.
+import { ScriptedGenerator } from "@loom/generators/test";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { noBrowser, rigApi, settles, startBrowserRig, type BrowserRig } from "./browser.js";
+
+let rig: BrowserRig;
+const generators = new Map<string, ScriptedGenerator>();
+
+beforeAll(async () => {
+  if (noBrowser) return;
+  rig = await startBrowserRig({
+    backendOptions: {
+      generatorFor: (loom) => {
+        const g = new ScriptedGenerator({ seed: 3 });
+        generators.set(loom.sessionId, g);
+        return g;
+      },
+    },
+  });
+});
+afterAll(async () => rig?.close());
+
+const api = (method: string, path: string, body?: unknown) => rigApi(rig, method, path, body);
+
+test.skipIf(noBrowser)(
+  "the writer sets memory, an author's note and top-k on the page; the generator's next prompt holds them",
+  { timeout: 60_000 },
+  async () => {
+    await api("POST", "/api/sessions", { sessionId: "mem", seed: "The harbour" });
+    const g = await api("POST", "/api/sessions/mem/generate", {});
+    await api("POST", "/api/sessions/mem/choose", {
+      decisionId: g.open.decisionId,
+      nodeId: g.open.candidateNodeIds[0],
+    });
+    const page = await rig.browser.newPage();
+    await page.goto(`${rig.server.url}/s/mem`);
+    await page.waitForSelector('[data-testid="history"] li');
+    await page.click('[data-testid="generation-panel"] > summary');
+    // The form shows the session's settings once read.
+    await settles(page, async () =>
+      expect(await page.inputValue('[data-testid="generation-authorsNoteDepth"]')).toBe("3"),
+    );
+    await page.fill('[data-testid="generation-memory"]', "Gulls everywhere.");
+    await page.fill('[data-testid="generation-authorsNote"]', "Night is falling.");
+    await page.fill('[data-testid="generation-authorsNoteDepth"]', "1");
+    await page.fill('[data-testid="generation-topK"]', "12");
+    await page.fill('[data-testid="generation-logitBias"]', "{oops");
+    await page.click('[data-testid="generation-save"]');
+    // A bad field is named and nothing is saved.
+    await settles(page, async () =>
+      expect(await page.locator('.error[role="alert"]').innerText()).toContain("logitBias"),
+    );
+    expect((await api("GET", "/api/sessions/mem/generation")).memory).toBe("");
+
+    await page.fill('[data-testid="generation-logitBias"]', '{"7": -100}');
+    await page.click('[data-testid="generation-save"]');
+    await settles(page, async () =>
+      expect(await page.locator('[data-testid="generation-saved"]').innerText()).toContain("Saved"),
+    );
+    expect(await api("GET", "/api/sessions/mem/generation")).toMatchObject({
+      memory: "Gulls everywhere.",
+      authorsNote: "Night is falling.",
+      authorsNoteDepth: 1,
+      topK: 12,
+      logitBias: { "7": -100 },
+    });
+
+    const calls = generators.get("mem")!.calls;
+    const before = calls.length;
+    await page.click('[data-testid="generate-button"]');
+    await settles(page, async () => expect(calls.length).toBe(before + 1));
+    const loom = (await api("GET", "/api/sessions/mem/export?format=json")).loom;
+    const first = loom.nodes[loom.currentPath[1]].text;
+    expect(calls.at(-1)).toMatchObject({
+      prompt: `Gulls everywhere.\n\nThe harbour\n[Author's note: Night is falling.]\n${first}`,
+      topK: 12,
+      logitBias: { "7": -100 },
+    });
+    await page.close();
+  },
+);
