@@ -28,6 +28,11 @@ function treeWork(list: [name: string, summary: string, exported: string][]): Co
 export const COMMANDS: readonly CommandEntry[] = [
   entry("demo", "run a short offline session on the local model and print it", () => import("./commands/demo.js")),
   entry("new", "create a session from a seed and a brief", () => import("./commands/new.js")),
+  entry(
+    "preset",
+    "list, save and use named generation presets (yours, or a session's own)",
+    () => import("./commands/preset.js"),
+  ),
   entry("run", "run the loop: at the keyboard, or headless with a selector", () => import("./commands/run.js")),
   entry("resume", "continue a session where it stopped", () => import("./commands/resume.js")),
   entry("show", "print the text of the current path", () => import("./commands/show.js")),

@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
-import { defaultEnv, type LoomEnv, type SessionConfigInput } from "@loom/core";
+import { defaultEnv, type GenerationPreset, type LoomEnv, type SessionConfigInput } from "@loom/core";
 import { knownProviders } from "@loom/generators";
 import { SELECTOR_PROVIDERS } from "@loom/selectors";
 import { scrub, secretValues } from "./http/scrub.js";
@@ -36,6 +36,8 @@ export interface StartServerOptions {
   maxBodyBytes?: number;
   /** Settings new sessions start from, under the client's (e.g. `{ generator: { provider: "local", model } }`). */
   defaultConfig?: SessionConfigInput;
+  /** Named presets clients may choose by name, beside the built-ins (e.g. the operator's presets file). */
+  presets?: Record<string, GenerationPreset>;
   /** How sessions are opened and driven; default: @loom/io sessions driven by @loom/orchestrator. */
   backend?: SessionBackend;
   /** Options of the default backend: which generator and selector a session config gets. */
@@ -128,6 +130,7 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
   const deps: ServerDeps = {
     env: options.env ?? defaultEnv,
     defaultConfig: options.defaultConfig ?? {},
+    presets: options.presets ?? {},
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     log: safeLog,
     secretsEnv,

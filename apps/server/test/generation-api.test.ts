@@ -91,3 +91,36 @@ test("a control the session's generator cannot honour is refused by name when it
   const loom = (await t.call("GET", `/api/sessions/${id}/export?format=json`)).body.loom;
   expect(Object.keys(loom.nodes)).toHaveLength(1);
 });
+
+test("presets by name: the server's own beside the built-ins, on a new session and on PUT …/generation; unknown names refused", async () => {
+  const s = await startTestServer({ presets: { night: { temperature: 0.5, branchingFactor: 2 } } });
+  try {
+    expect((await s.call("GET", "/api/options")).body.presets).toEqual(["default", "stable", "night"]);
+    const made = await s.call("POST", "/api/sessions", { seed: "x", preset: "night" });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const id = made.body.id as string;
+    expect((await s.call("GET", `/api/sessions/${id}/generation`)).body).toMatchObject({
+      temperature: 0.5,
+      branchingFactor: 2,
+      presets: ["default", "stable", "night"],
+    });
+    const g = await s.call("POST", `/api/sessions/${id}/generate`, {});
+    expect(g.body.open.candidateNodeIds).toHaveLength(2);
+
+    const put = await s.call("PUT", `/api/sessions/${id}/generation`, { preset: "stable", memory: "m" });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect((await s.call("GET", `/api/sessions/${id}/generation`)).body).toMatchObject({
+      temperature: 0.85,
+      branchingFactor: 4,
+      memory: "m",
+    });
+    const unknown = await s.call("PUT", `/api/sessions/${id}/generation`, { preset: "dawn" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ field: "preset" });
+    const badNew = await s.call("POST", "/api/sessions", { seed: "x", preset: "dawn" });
+    expect(badNew.status).toBe(400);
+    expect(badNew.body.error.message).toContain('no preset "dawn"');
+  } finally {
+    await s.stop();
+  }
+});

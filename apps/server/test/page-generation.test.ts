@@ -76,6 +76,18 @@ test.skipIf(noBrowser)(
       topK: 12,
       logitBias: { "7": -100 },
     });
+
+    // A built-in preset from the panel's list: applied at once (a journaled config change).
+    await page.selectOption('[data-testid="generation-preset"]', "stable");
+    await page.click('[data-testid="generation-apply-preset"]');
+    await settles(page, async () =>
+      expect(await page.locator('[data-testid="generation-saved"]').innerText()).toContain("stable applied"),
+    );
+    expect(await api("GET", "/api/sessions/mem/generation")).toMatchObject({
+      branchingFactor: 4,
+      temperature: 0.85,
+      memory: "Gulls everywhere.",
+    });
     await page.close();
   },
 );

@@ -103,8 +103,10 @@ export function parseSessionConfigFast(input: unknown): SessionConfig | null {
   const g = generator(input.generator);
   const s = selector(input.selector);
   const { maxTokensTotal, maxSteps, outputDir, durable } = input;
+  // Session presets are rare and nested: only "none" is read here; any other value goes to the schema.
+  if (input.presets !== undefined && !(isObject(input.presets) && Object.keys(input.presets).length === 0)) return null;
   if (g === null || s === null || !isInt(maxTokensTotal) || maxTokensTotal <= 0) return null;
   if (maxSteps !== null && !(isInt(maxSteps) && maxSteps > 0)) return null;
   if (!isNullableString(outputDir) || typeof durable !== "boolean") return null;
-  return { generator: g, selector: s, maxTokensTotal, maxSteps, outputDir, durable };
+  return { generator: g, selector: s, maxTokensTotal, maxSteps, outputDir, durable, presets: {} };
 }

@@ -56,6 +56,16 @@ export {
   redo,
 } from "./op-builders.js";
 export { applyTreeWork } from "./tree-work-action.js";
+export {
+  BUILT_IN_PRESETS,
+  GenerationPresetSchema,
+  PRESET_FIELDS,
+  PresetNameSchema,
+  applyPreset,
+  findPreset,
+  presetOf,
+} from "./generation-preset.js";
+export type { GenerationPreset, PresetSource } from "./generation-preset.js";
 export type { TreeWork, TreeWorkAction, TreeWorkResult } from "./tree-work-action.js";
 export { heldPathRows, heldTip } from "./held-paths.js";
 export { PieceSummarySchema } from "./piece-summary.js";

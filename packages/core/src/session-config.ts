@@ -38,6 +38,31 @@ export const GeneratorConfigSchema = z.object({
 });
 export type GeneratorConfig = z.infer<typeof GeneratorConfigSchema>;
 
+/** The settings a preset may hold: how to sample, never which provider or model (see generation-preset.ts). */
+export const PRESET_FIELDS = [
+  "segmentTokens",
+  "branchingFactor",
+  "temperature",
+  "topP",
+  "logprobs",
+  "promptMode",
+  "stop",
+  "topK",
+  "minP",
+  "logitBias",
+] as const;
+export type PresetField = (typeof PRESET_FIELDS)[number];
+
+/** A preset: any of PRESET_FIELDS, each validated as the session config validates it; anything else is refused. */
+export const GenerationPresetSchema = z
+  .object(
+    Object.fromEntries(
+      PRESET_FIELDS.map((k) => [k, (GeneratorConfigSchema.shape[k] as z.ZodDefault<z.ZodType>).unwrap().optional()]),
+    ) as { [K in PresetField]: z.ZodOptional<z.ZodType<GeneratorConfig[K]>> },
+  )
+  .strict();
+export type GenerationPreset = Partial<Pick<GeneratorConfig, PresetField>>;
+
 export const SelectorModeSchema = z.enum(["human", "stateless", "agentic", "hybrid", "auto"]);
 export type SelectorMode = z.infer<typeof SelectorModeSchema>;
 
@@ -64,6 +89,8 @@ export const SessionConfigSchema = z.object({
    * explicit `durable` option (@loom/io) uses that instead.
    */
   durable: z.boolean().default(false),
+  /** The session's own named presets (beside the built-ins and the user's presets file). */
+  presets: z.record(z.string(), GenerationPresetSchema).default({}),
 });
 export type SessionConfig = z.infer<typeof SessionConfigSchema>;
 export type SessionConfigInput = z.input<typeof SessionConfigSchema>;

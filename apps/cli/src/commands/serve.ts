@@ -1,4 +1,5 @@
 // `loom serve`: starts the HTTP API and web page (apps/server) over a sessions directory, until Ctrl-C.
+import { loadUserPresets } from "../session/user-presets.js";
 import { defineCommand } from "../cli/define-command.js";
 import { lookupLocalModel } from "../model/model-locations.js";
 import { sessionsRoot } from "../session/session-dir.js";
@@ -67,6 +68,7 @@ export default defineCommand({
       ...(values.cors ? { corsOrigins: [values.cors] } : {}),
       ...(values.durable ? { backendOptions: { sessionOptions: { durable: true } } } : {}),
       ...(model ? { defaultConfig: { generator: { provider: "local", model } } } : {}),
+      presets: await loadUserPresets(env),
       log: (m) => out.info(m),
     });
     const link = server.token ? `${server.url}/?token=${server.token}` : server.url;

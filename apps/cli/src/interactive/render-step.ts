@@ -4,7 +4,8 @@ import type { SelectionCandidate } from "@loom/selectors";
 import type { Colors } from "../cli/colors.js";
 import { formatLogprob } from "../render/snippet.js";
 
-export const KEYS_HELP = "number choose · r reroll · w write · b back · t tokens · ? rejected here · s stop · q quit";
+export const KEYS_HELP =
+  "number choose · r reroll · w write · b back · t tokens · m walk the tree · ? rejected here · s stop · q quit";
 
 /** The index of the candidate the base model likes best (highest step logprob), if any has one. */
 export function favouriteIndex(candidates: readonly SelectionCandidate[]): number | null {

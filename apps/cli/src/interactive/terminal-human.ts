@@ -1,4 +1,4 @@
-// The human at a terminal as a HumanInterface: keys choose, stop, reroll, write, go back, branch at a token, show rejected, quit.
+// The human at a terminal as a HumanInterface: keys choose, stop, reroll, write, go back, branch at a token, walk the tree, show rejected, quit.
 import { currentText, rejectedAt, type SelectorDecision } from "@loom/core";
 import type {
   BriefChangeAnswer,
@@ -18,6 +18,8 @@ import { joinWritten } from "./join-written.js";
 import { type BranchAt, Navigated, QuitRequested, type Navigate } from "./interactive-exits.js";
 import { browseTokens } from "./token-view.js";
 import { readNumber } from "./read-number.js";
+import type { SeenMarks } from "./seen-marks.js";
+import { walkTree } from "./tree-walk.js";
 import { renderBriefChange } from "./render-brief-change.js";
 
 export { Navigated, QuitRequested } from "./interactive-exits.js";
@@ -29,6 +31,8 @@ export class TerminalHuman implements HumanInterface {
     private readonly signal: AbortSignal,
     private readonly navigate: Navigate,
     private readonly branchAt?: BranchAt,
+    /** What the writer has been shown at the keyboard (unread marks in the tree walk). */
+    private readonly seen?: SeenMarks,
   ) {}
 
   private clear(): void {
@@ -42,6 +46,9 @@ export class TerminalHuman implements HumanInterface {
     for (;;) {
       this.clear();
       this.out.write(`${renderStep(loom, candidates, c, this.out.columns)}\n`);
+      // Offered here, and the path whose text is on screen: shown to the writer.
+      this.seen?.show(candidates.map((cand) => cand.id));
+      this.seen?.show(loom.currentPath);
       if (notice) this.out.write(`${notice}\n`);
       notice = "";
       this.out.write("> ");
@@ -88,6 +95,14 @@ export class TerminalHuman implements HumanInterface {
           const made = await this.branchAt(tip, at.tokenIndex, at.alternative);
           throw new Navigated(made);
         }
+        case "m": {
+          if (!this.seen) continue;
+          // The step on screen stays open; Enter on another node moves the tip there and the run continues from it.
+          const target = await walkTree(loom, this.keys, this.out, this.seen, this.signal);
+          if (target === null) continue;
+          await this.navigate(target);
+          throw new Navigated(target);
+        }
         case "q":
           throw new QuitRequested();
         case "w": {
@@ -114,7 +129,7 @@ export class TerminalHuman implements HumanInterface {
         }
         default:
           notice = c.dim(
-            `keys: 1-${Math.min(9, candidates.length)}${candidates.length > 9 ? " (then Enter)" : ""}, r, w, b, t, ?, s, q`,
+            `keys: 1-${Math.min(9, candidates.length)}${candidates.length > 9 ? " (then Enter)" : ""}, r, w, b, t, m, ?, s, q`,
           );
       }
     }

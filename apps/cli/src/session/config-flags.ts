@@ -1,9 +1,10 @@
 // The flags that shape a session (generator, sampling, selector, budget) and how they become a SessionConfig.
 import { knownProviders } from "@loom/generators";
-import { SAMPLING_PRESETS, SessionConfigSchema, withPreset, type SessionConfig } from "@loom/core";
+import { SessionConfigSchema, applyPreset, type SessionConfig } from "@loom/core";
 import type { OptionValues } from "../cli/define-command.js";
 import { selectorProviderOf } from "@loom/selectors";
 import { UsageError } from "../cli/exit-error.js";
+import { presetNamed, type PresetSources } from "./user-presets.js";
 
 /** Every provider @loom/generators builds, but its scripted test generator. */
 export const GENERATORS = knownProviders().filter((p) => p !== "scripted");
@@ -30,9 +31,10 @@ export const GENERATOR_OPTIONS = {
     description: "OpenAI-compatible server (vLLM, llama.cpp, Ollama…) or provider endpoint",
   },
   preset: {
-    type: "enum",
-    choices: Object.keys(SAMPLING_PRESETS) as (keyof typeof SAMPLING_PRESETS)[],
-    description: "sampling preset; stable = 8 tokens, 4 branches, T 0.85, top-p 0.92",
+    type: "string",
+    valueName: "NAME",
+    description:
+      "sampling preset: built-in default or stable (8 tokens, 4 branches, T 0.85, top-p 0.92), or one of yours (`loom preset list`)",
   },
   branching: {
     type: "number",
@@ -160,9 +162,13 @@ type SelValues = OptionValues<typeof SELECTOR_OPTIONS & typeof BUDGET_OPTIONS>;
  * Applies flags on top of `base` (a new session's defaults, or a stored config being overridden
  * for one run). A preset goes first so explicit sampling flags win over it.
  */
-export function applyConfigFlags(base: SessionConfig, v: Partial<GenValues & SelValues>): SessionConfig {
+export function applyConfigFlags(
+  base: SessionConfig,
+  v: Partial<GenValues & SelValues>,
+  presets: PresetSources = {},
+): SessionConfig {
   let config = SessionConfigSchema.parse(structuredClone(base));
-  if (v.preset) config = withPreset(config, v.preset);
+  if (v.preset) config = applyPreset(config, presetNamed(v.preset, { session: config.presets, ...presets }));
   const g = config.generator;
   if (v.generator) g.provider = v.generator;
   if (v.model !== undefined) g.model = v.model;

@@ -10,6 +10,7 @@ import { applyConfigFlags } from "./config-flags.js";
 import { sessionsRoot } from "./session-dir.js";
 import { dirFlag } from "./dir-flag.js";
 import { checkGenerator } from "./generator-check.js";
+import { loadUserPresets } from "./user-presets.js";
 
 export interface NewSessionInput {
   seed?: string | undefined;
@@ -52,7 +53,8 @@ async function readBrief(input: NewSessionInput): Promise<Brief | undefined> {
 export async function newSession(input: NewSessionInput): Promise<{ dir: string; loom: Loom }> {
   const seed = await readSeed(input);
   const brief = await readBrief(input);
-  const config = applyConfigFlags(defaultSessionConfig(), input.flags);
+  const user = input.flags.preset ? await loadUserPresets(input.env) : {};
+  const config = applyConfigFlags(defaultSessionConfig(), input.flags, { user });
   if (input.durable) config.durable = true;
   checkGenerator(config.generator);
   if (config.generator.provider === "local") {

@@ -6,6 +6,7 @@ import { UsageError } from "../cli/exit-error.js";
 import { Output } from "../cli/output.js";
 import { KeyInput } from "../interactive/key-input.js";
 import { Navigated, QuitRequested, TerminalHuman } from "../interactive/terminal-human.js";
+import { SeenMarks } from "../interactive/seen-marks.js";
 import { openTerminal, type Terminal } from "../interactive/terminal.js";
 import { snippet } from "../render/snippet.js";
 import { applyConfigFlags, persistentConfigChanges } from "./config-flags.js";
@@ -70,6 +71,7 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
   let terminal: Terminal | null = null;
   let generator: Awaited<ReturnType<typeof makeGenerator>> | null = null;
   let abandoned = false;
+  let seen: SeenMarks | null = null;
   // Ctrl-C in raw mode arrives as a key, not SIGINT: it aborts through this controller.
   const interrupt = new AbortController();
   const signal = AbortSignal.any([input.signal, interrupt.signal]);
@@ -102,6 +104,7 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
     const screen = terminal ? new Output({ stdout: terminal.output, stderr: terminal.output }, env, false) : out;
     if (terminal) keys = new KeyInput(terminal.input, () => interrupt.abort(new Error("interrupted")));
     let orch: Orchestrator | null = null;
+    seen = keys ? await SeenMarks.load(session) : null;
     const human = keys
       ? new TerminalHuman(
           keys,
@@ -117,6 +120,7 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
             });
             return made;
           },
+          seen ?? undefined,
         )
       : undefined;
     const selector = makeSelector(config.selector, { env, ...(human ? { human } : {}), seed: config.generator.seed });
@@ -206,6 +210,10 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
     terminal?.close();
     // An abandoned generation still holds the model: closing it would wait for the native work.
     if (!abandoned) await generator?.close?.().catch(() => {});
+    // What was shown at the keyboard is kept for the next run's unread marks; losing it loses no writing.
+    await seen
+      ?.save(session)
+      .catch((error: unknown) => out.warn(`unread marks not saved: ${(error as Error).message}`));
     await session.close();
   }
 }

@@ -1,6 +1,6 @@
 // The session's generation settings a writer changes as they go (sampling controls, memory, author's note), read and saved as one journaled config change.
-import { configure } from "@loom/core";
-import { GeneratorConfigSchema } from "@loom/core";
+import { BUILT_IN_PRESETS, GeneratorConfigSchema, applyPreset, configure, findPreset } from "@loom/core";
+import { HttpError } from "../http/http-error.js";
 import { z } from "zod";
 import { defineRoute } from "./api-route.js";
 import { ErrorBodySchema } from "./schemas.js";
@@ -29,14 +29,23 @@ const EDITABLE = {
 const shape = GeneratorConfigSchema.pick(EDITABLE).shape;
 /** Every editable setting, each optional and without a default: a field left out is left as it is. */
 export const GenerationSettingsBodySchema = z
-  .object(
-    Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, (s as z.ZodDefault<z.ZodType>).unwrap().optional()])),
-  )
+  .object({
+    ...Object.fromEntries(
+      Object.entries(shape).map(([k, s]) => [k, (s as z.ZodDefault<z.ZodType>).unwrap().optional()]),
+    ),
+    preset: z
+      .string()
+      .max(64)
+      .optional()
+      .describe("Apply this preset first (built-in, the session's or the server's); the other fields go on top."),
+  })
   .strict();
-export const GenerationSettingsSchema = GeneratorConfigSchema.pick(EDITABLE);
+export const GenerationSettingsSchema = GeneratorConfigSchema.pick(EDITABLE).extend({
+  presets: z.array(z.string()).describe("The presets this session can apply by name."),
+});
 
 const errors = {
-  400: { description: "A bad value; `error.field` names the setting.", schema: ErrorBodySchema },
+  400: { description: "A bad value or an unknown preset; `error.field` names it.", schema: ErrorBodySchema },
   404: { description: "No such session.", schema: ErrorBodySchema },
   409: { description: "A selector is running the session.", schema: ErrorBodySchema },
 } as const;
@@ -54,7 +63,13 @@ export function generationRoutes(mutate: Mutate) {
       responses: { 200: { description: "The settings.", schema: GenerationSettingsSchema }, ...errors },
       handle: async (ctx) => {
         const live = await ctx.hub.get(ctx.params.id!);
-        return { status: 200, body: settingsOf(live.driver.loom.config.generator) };
+        const config = live.driver.loom.config;
+        const presets = [
+          ...Object.keys(BUILT_IN_PRESETS),
+          ...Object.keys(config.presets),
+          ...Object.keys(ctx.deps.presets),
+        ];
+        return { status: 200, body: { ...settingsOf(config.generator), presets: [...new Set(presets)] } };
       },
     }),
     defineRoute({
@@ -65,12 +80,21 @@ export function generationRoutes(mutate: Mutate) {
         "Change some of those settings (fields left out stay); journaled as a config change, used from the next generation on. A control the session's generator cannot honour is refused when it generates.",
       body: GenerationSettingsBodySchema,
       responses: { 200: { description: "Saved; the session's state after it.", schema: StateReply }, ...errors },
-      handle: (ctx) =>
-        mutate(ctx, (live) =>
-          live.driver.reshape((loom) =>
-            configure(loom, { ...loom.config, generator: { ...loom.config.generator, ...ctx.body } }),
-          ),
-        ),
+      handle: async (ctx) => {
+        const { preset: name, ...settings } = ctx.body;
+        return mutate(ctx, (live) =>
+          live.driver.reshape((loom) => {
+            let config = loom.config;
+            if (name !== undefined) {
+              const found = findPreset(name, { session: config.presets, user: ctx.deps.presets });
+              if (!found)
+                throw new HttpError(400, "invalid_body", `no preset "${name}" for this session`, { field: "preset" });
+              config = applyPreset(config, found.preset);
+            }
+            return configure(loom, { ...config, generator: { ...config.generator, ...settings } });
+          }),
+        );
+      },
     }),
   ];
 }

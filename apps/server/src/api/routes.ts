@@ -15,7 +15,10 @@ import {
   pendingClarification,
   rejectedAt,
   SessionConfigSchema,
-  withPreset,
+  applyPreset,
+  findPreset,
+  BUILT_IN_PRESETS,
+  type GenerationPreset,
   type SessionConfigInput,
 } from "@loom/core";
 import { stopDecisionAt } from "@loom/core/internal";
@@ -79,12 +82,18 @@ function asObject(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/** A preset by name (built-in or the server's), or a 400 naming the field and the names there are. */
+function presetFor(ctx: ApiContext, name: string): GenerationPreset {
+  const found = findPreset(name, { user: ctx.deps.presets });
+  if (found) return found.preset;
+  const names = [...Object.keys(BUILT_IN_PRESETS), ...Object.keys(ctx.deps.presets)].join(", ");
+  throw new HttpError(400, "invalid_body", `no preset "${name}" on this server (there are: ${names})`, {
+    field: "preset",
+  });
+}
+
 /** Server defaults, then the preset, then exactly the fields the client sent. */
-function configFor(
-  defaults: SessionConfigInput,
-  raw: Record<string, unknown>,
-  preset: "default" | "stable" | undefined,
-) {
+function configFor(defaults: SessionConfigInput, raw: Record<string, unknown>, preset: GenerationPreset | undefined) {
   const d = defaults as Record<string, unknown>;
   const sentGenerator = asObject(raw.generator);
   const defaultGenerator = asObject(d.generator);
@@ -103,7 +112,7 @@ function configFor(
     outputDir: null,
   });
   if (!preset) return base;
-  const withIt = withPreset(base, preset);
+  const withIt = applyPreset(base, preset);
   return {
     ...withIt,
     generator: {
@@ -213,7 +222,7 @@ export function apiRoutes(): ApiRoute[] {
         const body = ctx.body;
         const raw = asObject(ctx.rawBody);
         const config = await applySessionPolicy(
-          configFor(ctx.deps.defaultConfig, raw, body.preset),
+          configFor(ctx.deps.defaultConfig, raw, body.preset === undefined ? undefined : presetFor(ctx, body.preset)),
           raw,
           ctx.deps.policy,
         );

@@ -11,7 +11,11 @@ export const CreateSessionBodySchema = z
     seed: z.string().max(200_000),
     sessionId: SessionIdSchema.optional(),
     brief: BriefSchema.partial().optional(),
-    preset: z.enum(["default", "stable"]).optional(),
+    preset: z
+      .string()
+      .max(64)
+      .optional()
+      .describe("A preset by name: default, stable, or one of the server's (GET /api/options lists them)."),
     generator: GeneratorConfigSchema.partial().optional(),
     selector: SelectorConfigSchema.partial().optional(),
     maxTokensTotal: z.number().int().positive().max(1_000_000).optional(),

@@ -1,5 +1,5 @@
 // What route handlers need besides the request: ids and clocks, defaults for new sessions, limits and a logger.
-import type { LoomEnv, SessionConfigInput } from "@loom/core";
+import type { GenerationPreset, LoomEnv, SessionConfigInput } from "@loom/core";
 import type { SessionPolicy } from "./session-policy.js";
 
 export interface ServerDeps {
@@ -14,4 +14,6 @@ export interface ServerDeps {
   /** What clients may choose for new sessions (providers, model files); base URLs never. */
   policy: SessionPolicy;
   log: (message: string) => void;
+  /** The user's named presets (the server operator's presets file), beside the built-ins. */
+  presets: Record<string, GenerationPreset>;
 }

@@ -1,4 +1,5 @@
 // What a new session may be made of on this server (generators, selectors, presets, model files), and a brief file read into brief fields.
+import { BUILT_IN_PRESETS } from "@loom/core";
 import { SelectorModeSchema } from "@loom/core/internal";
 import { IoError, parseBriefText, parseBriefToml } from "@loom/io";
 import { basename } from "node:path";
@@ -39,7 +40,7 @@ export function sessionOptionsRoutes() {
           generator?: { provider?: string; branchingFactor?: number; segmentTokens?: number };
         };
         const body: z.infer<typeof SessionOptionsSchema> = {
-          presets: ["default", "stable"],
+          presets: [...Object.keys(BUILT_IN_PRESETS), ...Object.keys(ctx.deps.presets)],
           generatorProviders: [...ctx.deps.policy.generatorProviders],
           selectorModes: [...SelectorModeSchema.options],
           selectorProviders: [...ctx.deps.policy.selectorProviders],

@@ -46,6 +46,7 @@ export class GenerationPanel {
   private readonly form = el("form", "brief-form");
   private readonly saved = el("span", "brief-saved");
   private readonly inputs = new Map<string, HTMLInputElement | HTMLTextAreaElement>();
+  private readonly presets = el("select");
 
   constructor(
     private readonly api: ApiClient,
@@ -62,6 +63,18 @@ export class GenerationPanel {
       this.form.append(row);
       this.inputs.set(name, input);
     }
+    this.presets.dataset.testid = "generation-preset";
+    const apply = el("button", "action small", "Apply preset");
+    apply.type = "button";
+    apply.dataset.testid = "generation-apply-preset";
+    apply.addEventListener(
+      "click",
+      () => void this.put({ preset: this.presets.value }, `Preset ${this.presets.value} applied.`),
+    );
+    const row = el("label", "brief-field");
+    row.append(el("span", "", "Preset"), el("span", "", ""));
+    row.lastElementChild!.append(this.presets, apply);
+    this.form.prepend(row);
     const save = el("button", "action small primary", "Save settings");
     save.type = "submit";
     save.dataset.testid = "generation-save";
@@ -79,17 +92,33 @@ export class GenerationPanel {
     try {
       const settings = await this.api.call<Settings>("GET", `${this.base}/generation`);
       for (const [name, , kind] of FIELDS) this.inputs.get(name)!.value = toInput(kind, settings[name]);
+      const chosen = this.presets.value;
+      this.presets.replaceChildren(
+        ...(settings.presets as string[]).map((p) => Object.assign(el("option", "", p), { value: p })),
+      );
+      if (chosen) this.presets.value = chosen;
     } catch (error) {
       this.onError(error);
     }
   }
 
   private async save(): Promise<void> {
+    let body: Settings;
     try {
-      const body: Settings = {};
+      body = {};
       for (const [name, , kind] of FIELDS) body[name] = fromInput(name, kind, this.inputs.get(name)!.value);
+    } catch (error) {
+      this.saved.textContent = "";
+      this.onError(error);
+      return;
+    }
+    await this.put(body, "Saved: the next candidates are generated with these.");
+  }
+
+  private async put(body: Settings, said: string): Promise<void> {
+    try {
       await this.api.call("PUT", `${this.base}/generation`, body);
-      this.saved.textContent = "Saved: the next candidates are generated with these.";
+      this.saved.textContent = said;
       await this.refresh();
     } catch (error) {
       this.saved.textContent = "";

@@ -276,8 +276,8 @@ export async function renderHome(target: HTMLElement, api: ApiClient, open: (id:
     if (notes.value.trim()) briefBody.notes = notes.value;
     const generator: Record<string, unknown> = {
       provider: provider.value,
-      branchingFactor: Number(branching.value),
-      segmentTokens: Number(tokens.value),
+      // Left as the form showed them, they are the preset's to set (a preset of the writer's own among them).
+      ...(touched ? { branchingFactor: Number(branching.value), segmentTokens: Number(tokens.value) } : {}),
     };
     if (provider.value === "local" && !modelFileField.hidden && modelFile.value) generator.model = modelFile.value;
     if (provider.value !== "local" && generatorModel.value.trim()) generator.model = generatorModel.value.trim();
