@@ -4,7 +4,7 @@ import type { DecisionRow } from "./decision-steps.js";
 import type { LoomDigest } from "./digest.js";
 import type { FinalResolution, LoomOp, Resolution } from "./loom-op-schema.js";
 import type { LoomNode } from "./node.js";
-import { newOpenDecision } from "./open-decision.js";
+import { maxStepLogprob, newOpenDecision, recordChoice } from "./open-decision.js";
 import { nodeTokenCount } from "./token-count.js";
 import type { TreeRow } from "./tree-window.js";
 
@@ -159,28 +159,11 @@ class Advance {
     if (!Object.keys(r.candidateScores).every((id) => d.candidateNodeIds.includes(id))) return false;
     // Only a choice that extends the path at the tip: the tree around the tip then moves down one step.
     if (chosen.parentId !== this.tip) return false;
-    let max: number | null = null;
-    for (const c of candidates) {
-      const lp = c!.stepLogprob;
-      if (lp !== null && (max === null || lp > max)) max = lp;
-    }
-    d.action = "choose";
-    d.chosenNodeId = chosen.id;
-    d.chosenBy = r.chosenBy;
-    d.reason = r.reason;
-    d.ranking = r.ranking;
-    d.candidateScores = r.candidateScores;
-    d.maxLogprob = max;
-    d.chosenLogprob = chosen.stepLogprob;
-    d.logprobGap = chosen.stepLogprob !== null && max !== null ? chosen.stepLogprob - max : null;
-    d.resolvedAt = at;
-    d.briefVersion = this.from.briefVersion;
-    d.selectorView = r.view ?? null;
+    recordChoice(d, r, chosen, maxStepLogprob(candidates), at, this.from.briefVersion);
     if (d.logprobGap !== null) {
       this.gaps.count++;
       this.gaps.sum += d.logprobGap;
     }
-    chosen.chosenBy = r.chosenBy;
     return this.extend(chosen);
   }
 

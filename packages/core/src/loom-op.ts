@@ -6,7 +6,7 @@ import { noteClarifying, noteDecisionOpened, noteNodeAdded } from "./loom-index.
 import type { ChooseResolutionSchema, FinalResolution, LoomOp } from "./loom-op-schema.js";
 import type { LoomNode } from "./node.js";
 import { applySwitch } from "./held-paths.js";
-import { newOpenDecision } from "./open-decision.js";
+import { maxStepLogprob, newOpenDecision, recordChoice } from "./open-decision.js";
 import { getNode, rootPath } from "./text.js";
 import { branchNode, branchReason } from "./token-branch.js";
 import { applyRedo, applyUndo, captureImage, keepsRedo, recordUndo, undoScope } from "./tree-history.js";
@@ -71,25 +71,9 @@ function applyChoose(loom: Loom, decisionId: string, at: string, r: z.infer<type
       );
     }
   }
-  let max: number | null = null;
-  for (const id of decision.candidateNodeIds) {
-    const lp = getNode(loom, id).stepLogprob;
-    if (lp !== null && (max === null || lp > max)) max = lp;
-  }
   const chosen = getNode(loom, r.chosenNodeId);
-  decision.action = "choose";
-  decision.chosenNodeId = r.chosenNodeId;
-  decision.chosenBy = r.chosenBy;
-  decision.reason = r.reason;
-  decision.ranking = r.ranking;
-  decision.candidateScores = r.candidateScores;
-  decision.maxLogprob = max;
-  decision.chosenLogprob = chosen.stepLogprob;
-  decision.logprobGap = chosen.stepLogprob !== null && max !== null ? chosen.stepLogprob - max : null;
-  decision.resolvedAt = at;
-  decision.briefVersion = loom.briefVersion;
-  decision.selectorView = r.view ?? null;
-  chosen.chosenBy = r.chosenBy;
+  const max = maxStepLogprob(decision.candidateNodeIds.map((id) => getNode(loom, id)));
+  recordChoice(decision, r, chosen, max, at, loom.briefVersion);
   chosen.selectionReason = r.reason;
   chosen.scores = r.candidateScores[r.chosenNodeId] ?? chosen.scores;
   moveTip(loom, r.chosenNodeId);
