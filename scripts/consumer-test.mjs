@@ -123,9 +123,13 @@ async function importEveryEntryPoint() {
           fail(`${specifier} has no CommonJS entry (exports["${subpath}"].require)`);
           continue;
         }
+        // A JSON entry point (the export's JSON Schema) is a document: ESM imports it with the json attribute.
+        const json = subpath.endsWith(".json");
         const code =
           kind === "esm"
-            ? `const m = await import(${JSON.stringify(specifier)}); console.log(Object.keys(m).length);`
+            ? json
+              ? `const m = (await import(${JSON.stringify(specifier)}, { with: { type: "json" } })).default; console.log(Object.keys(m).length);`
+              : `const m = await import(${JSON.stringify(specifier)}); console.log(Object.keys(m).length);`
             : `const m = require(${JSON.stringify(specifier)}); console.log(Object.keys(m).length);`;
         try {
           const { stdout } = await sh(
