@@ -1,7 +1,7 @@
 // Loom's JSON export, one format for the CLI, the server and the page: {format, version, exportedAt, text, loom,
 // fullText?}, written in pieces (one node or decision per line) from a loom in memory or from records streamed
 // off a closed session's snapshot, so no size of loom becomes one string. The reader is export-json-read.ts.
-import { type DecisionEvent, type Loom, type LoomNode, purgePruned } from "@loom/core";
+import { childrenOf, type DecisionEvent, type Loom, type LoomNode, purgePruned } from "@loom/core";
 import type { SnapshotRecord, SnapshotRecords } from "./snapshot-records.js";
 import type { Sink } from "./stream-file.js";
 
@@ -22,27 +22,6 @@ export interface JsonExportOptions {
   purge?: boolean;
   /** The clock for `exportedAt` (tests). */
   now?: () => Date;
-}
-
-/** Full text of every node, each computed from its parent's in O(segment): linear overall (the output is not). */
-export function fullTexts(loom: Loom): Map<string, string> {
-  const out = new Map<string, string>();
-  const resolve = (id: string): string => {
-    const chain: string[] = [];
-    let at: string | null = id;
-    while (at !== null && !out.has(at)) {
-      chain.push(at);
-      at = loom.nodes[at]!.parentId;
-    }
-    let text = at === null ? "" : out.get(at)!;
-    for (let i = chain.length - 1; i >= 0; i--) {
-      text += loom.nodes[chain[i]!]!.text;
-      out.set(chain[i]!, text);
-    }
-    return text;
-  };
-  for (const id of Object.keys(loom.nodes)) resolve(id);
-  return out;
 }
 
 /** What an export is written from: the loom without its records, the current path's text, every node then every decision. */
@@ -134,7 +113,13 @@ export async function writeJsonExport(
     if (!loom) throw new Error("full texts need the whole loom in memory");
     await sink(",\n");
     await out.open("fullText");
-    for (const [id, text] of fullTexts(loom)) await out.entry(id, text);
+    // Depth first from the root, holding only the texts of the nodes waiting on the stack (not one per node).
+    const stack: [string, string][] = [[loom.rootId, loom.nodes[loom.rootId]!.text]];
+    while (stack.length > 0) {
+      const [id, text] = stack.pop()!;
+      await out.entry(id, text);
+      for (const child of childrenOf(loom, id)) stack.push([child, text + loom.nodes[child]!.text]);
+    }
     await out.close(true);
   }
   await sink("}\n");

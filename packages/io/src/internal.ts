@@ -28,4 +28,4 @@ export { PythonDecisionSchema, PythonLoomSchema, PythonNodeSchema } from "./pyth
 export type { PythonDecision, PythonLoom, PythonNode } from "./python-format.js";
 export { leavesOf } from "./export-markdown.js";
 export { dotString } from "./export-dot.js";
-export { fullTexts, JSON_EXPORT_FORMAT, JSON_EXPORT_VERSION } from "./export-json.js";
+export { JSON_EXPORT_FORMAT, JSON_EXPORT_VERSION } from "./export-json.js";
