@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { startServer, type LoomServer, type StartServerOptions } from "../src/index.js";
 // @ts-expect-error: a plain .mjs build script without type declarations.
 import { buildWeb } from "../scripts/build-web.mjs";
@@ -231,4 +232,62 @@ export async function rigApi(rig: BrowserRig, method: string, path: string, body
   const json = (await res.json()) as any;
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
+}
+
+/** A test file's browser rig: started before its tests (not at all without a browser) and closed after them. */
+export interface SharedRig {
+  /** The rig; read it only inside tests and hooks. */
+  readonly rig: BrowserRig;
+  /** A JSON call to the rig's API, as {@link rigApi}. */
+  api(method: string, path: string, body?: unknown): Promise<any>;
+}
+
+/** Registers the hooks that start one rig for the calling test file with `options()` and close it at the end. */
+export function useBrowserRig(
+  options: () => Partial<StartServerOptions> | Promise<Partial<StartServerOptions>> = () => ({}),
+  viewport?: { width: number; height: number },
+): SharedRig {
+  let rig: BrowserRig | undefined;
+  beforeAll(async () => {
+    if (noBrowser) return;
+    rig = await startBrowserRig(await options(), viewport);
+  });
+  afterAll(async () => rig?.close());
+  return {
+    get rig() {
+      if (!rig) throw new Error("the browser rig is not started: use it inside a test");
+      return rig;
+    },
+    api: (method, path, body) => rigApi(rig!, method, path, body),
+  };
+}
+
+/** What `POST …/generate` answers: the open decision's id and its candidates. */
+export interface GenerateReply {
+  open: { decisionId: string; candidateNodeIds: string[] };
+}
+
+/** Creates session `id` from `body` (its seed and settings), then plays `picks` as {@link continueSession} does. */
+export async function playSession(
+  api: SharedRig["api"],
+  id: string,
+  body: Record<string, unknown>,
+  picks: number[],
+): Promise<GenerateReply[]> {
+  await api("POST", "/api/sessions", { sessionId: id, ...body });
+  return continueSession(api, id, picks);
+}
+
+/** One generate and choose on session `id` per entry of `picks`, choosing that candidate index; each step's reply. */
+export async function continueSession(api: SharedRig["api"], id: string, picks: number[]): Promise<GenerateReply[]> {
+  const steps: GenerateReply[] = [];
+  for (const pick of picks) {
+    const g = (await api("POST", `/api/sessions/${id}/generate`, {})) as GenerateReply;
+    steps.push(g);
+    await api("POST", `/api/sessions/${id}/choose`, {
+      decisionId: g.open.decisionId,
+      nodeId: g.open.candidateNodeIds[pick],
+    });
+  }
+  return steps;
 }

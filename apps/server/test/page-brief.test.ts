@@ -8,16 +8,14 @@ import {
   startStrictReplayServer,
   type StrictReplayServer,
 } from "@loom/testkit";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { noBrowser, startBrowserRig, treePosition, type BrowserRig } from "./browser.js";
+import { afterAll, expect, test } from "vitest";
+import { noBrowser, treePosition, useBrowserRig } from "./browser.js";
 
-let rig: BrowserRig;
 let llm: StrictReplayServer;
 
-beforeAll(async () => {
-  if (noBrowser) return;
+const t = useBrowserRig(async () => {
   llm = await startStrictReplayServer(ANTHROPIC_RULES);
-  rig = await startBrowserRig({
+  return {
     backendOptions: {
       generatorFor: () => new ScriptedGenerator({ seed: 4 }),
       selectorFor: (loom) =>
@@ -41,22 +39,10 @@ beforeAll(async () => {
                 }),
               }),
     },
-  });
+  };
 });
-afterAll(async () => {
-  await rig?.close();
-  await llm?.close();
-});
-
-// biome-ignore lint/suspicious/noExplicitAny: the test reads the API's JSON as the server sends it.
-async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(rig.server.url + path, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return res.json();
-}
+const { api } = t;
+afterAll(async () => llm?.close());
 
 test.skipIf(noBrowser)(
   "the writer edits the brief on the page and saves it as version 2",
@@ -67,8 +53,8 @@ test.skipIf(noBrowser)(
       sessionId: "edit",
       brief: { voice: "Plain", avoid: ["Morals"] },
     });
-    const page = await rig.browser.newPage();
-    await page.goto(`${rig.server.url}/s/edit`);
+    const page = await t.rig.browser.newPage();
+    await page.goto(`${t.rig.server.url}/s/edit`);
     const panel = page.locator('[data-testid="brief-panel"]');
     await page.waitForFunction(
       () => document.querySelector('[data-testid="brief-panel"]')?.getAttribute("data-version") === "1",
@@ -115,8 +101,8 @@ test.skipIf(noBrowser)(
       { body: toolReply(2, "update_brief", { changes: { voice: "Salt-worn" }, reason: "the sea found its voice" }) },
       { body: toolReply(3, "stop_generation", { reason: "done" }) },
     );
-    const page = await rig.browser.newPage();
-    await page.goto(`${rig.server.url}/s/agent`);
+    const page = await t.rig.browser.newPage();
+    await page.goto(`${t.rig.server.url}/s/agent`);
     await page.waitForFunction(
       () => document.querySelector('[data-testid="brief-panel"]')?.getAttribute("data-version") === "1",
     );
@@ -160,8 +146,8 @@ test.skipIf(noBrowser)(
       session = await api("GET", "/api/sessions/scored?limit=1");
     }
     const chosen = session.currentPath[1] as string;
-    const page = await rig.browser.newPage();
-    await page.goto(`${rig.server.url}/s/scored`);
+    const page = await t.rig.browser.newPage();
+    await page.goto(`${t.rig.server.url}/s/scored`);
     const pos = await treePosition(page, chosen);
     expect(pos, "the chosen node is placed in the tree").not.toBeNull();
     await page.mouse.click(pos!.x, pos!.y);

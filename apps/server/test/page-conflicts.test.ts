@@ -1,10 +1,9 @@
 // Refusals on the page (issue 12, item 8) in Chromium: a stop that another client made pointless and candidates whose tip moved while the model worked are refused with the server's reason, shown in words.
 import type { Generator } from "@loom/core";
 import { ScriptedGenerator } from "@loom/generators/test";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { noBrowser, settles, startBrowserRig, type BrowserRig } from "./browser.js";
+import { expect, test } from "vitest";
+import { noBrowser, settles, useBrowserRig } from "./browser.js";
 
-let rig: BrowserRig;
 /** Opened by the test: the model call the page started waits on it, so another client acts while it runs. */
 let release: () => void = () => {};
 let started: Promise<void> = Promise.resolve();
@@ -30,18 +29,14 @@ function expectCall(): void {
   started = new Promise((s) => (signalStarted = s));
 }
 
-beforeAll(async () => {
-  if (noBrowser) return;
-  rig = await startBrowserRig({
-    backendOptions: {
-      generatorFor: (loom) => (loom.sessionId === "moving" ? gatedGenerator() : new ScriptedGenerator({ seed: 2 })),
-    },
-  });
-});
-afterAll(async () => rig?.close());
+const t = useBrowserRig(() => ({
+  backendOptions: {
+    generatorFor: (loom) => (loom.sessionId === "moving" ? gatedGenerator() : new ScriptedGenerator({ seed: 2 })),
+  },
+}));
 
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(rig.server.url + path, {
+  const res = await fetch(t.rig.server.url + path, {
     method,
     headers: method === "GET" ? {} : { "content-type": "application/json" },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -54,8 +49,8 @@ test.skipIf(noBrowser)(
   { timeout: 90_000 },
   async () => {
     await api("POST", "/api/sessions", { sessionId: "moving", seed: "The road" });
-    const page = await rig.browser.newPage();
-    await page.goto(`${rig.server.url}/s/moving`);
+    const page = await t.rig.browser.newPage();
+    await page.goto(`${t.rig.server.url}/s/moving`);
     expectCall();
     await page.click('[data-testid="generate-button"]');
     // The model is working for the page; another client writes a continuation at the same tip.
@@ -77,10 +72,10 @@ test.skipIf(noBrowser)(
   { timeout: 90_000 },
   async () => {
     await api("POST", "/api/sessions", { sessionId: "calm", seed: "Quiet" });
-    const page = await rig.browser.newPage();
+    const page = await t.rig.browser.newPage();
     // This tab hears no live events, so it still offers the decision another client is about to take.
     await page.route(/\/api\/sessions\/calm\/events/, (route) => route.abort());
-    await page.goto(`${rig.server.url}/s/calm`);
+    await page.goto(`${t.rig.server.url}/s/calm`);
     await page.click('[data-testid="generate-button"]');
     await page.waitForSelector('[data-testid="candidate-1"]:not([disabled])');
     const open = (await api("GET", "/api/sessions/calm")).body.open;
@@ -108,9 +103,9 @@ test.skipIf(noBrowser)(
   "the API's reference is one click from the page: every route with its statuses (409, 413, 415 …), bounded parameters and bearer auth",
   { timeout: 60_000 },
   async () => {
-    const page = await rig.browser.newPage();
+    const page = await t.rig.browser.newPage();
     await page.setViewportSize({ width: 375, height: 800 });
-    await page.goto(rig.server.url);
+    await page.goto(t.rig.server.url);
     await page.click('[data-testid="api-docs-link"]');
     await page.waitForSelector('[data-testid="api-docs"]');
     expect(new URL(page.url()).pathname).toBe("/docs/api");

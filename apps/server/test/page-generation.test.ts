@@ -1,39 +1,28 @@
 // Memory, author's note and sampling controls on the page in Chromium: the writer fills the form, saves, and the next candidates are asked for with them in the prompt.
 import { ScriptedGenerator } from "@loom/generators/test";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { noBrowser, rigApi, settles, startBrowserRig, type BrowserRig } from "./browser.js";
+import { expect, test } from "vitest";
+import { noBrowser, playSession, settles, useBrowserRig } from "./browser.js";
 
-let rig: BrowserRig;
 const generators = new Map<string, ScriptedGenerator>();
 
-beforeAll(async () => {
-  if (noBrowser) return;
-  rig = await startBrowserRig({
-    backendOptions: {
-      generatorFor: (loom) => {
-        const g = new ScriptedGenerator({ seed: 3 });
-        generators.set(loom.sessionId, g);
-        return g;
-      },
+const t = useBrowserRig(() => ({
+  backendOptions: {
+    generatorFor: (loom) => {
+      const g = new ScriptedGenerator({ seed: 3 });
+      generators.set(loom.sessionId, g);
+      return g;
     },
-  });
-});
-afterAll(async () => rig?.close());
-
-const api = (method: string, path: string, body?: unknown) => rigApi(rig, method, path, body);
+  },
+}));
+const { api } = t;
 
 test.skipIf(noBrowser)(
   "the writer sets memory, an author's note and top-k on the page; the generator's next prompt holds them",
   { timeout: 60_000 },
   async () => {
-    await api("POST", "/api/sessions", { sessionId: "mem", seed: "The harbour" });
-    const g = await api("POST", "/api/sessions/mem/generate", {});
-    await api("POST", "/api/sessions/mem/choose", {
-      decisionId: g.open.decisionId,
-      nodeId: g.open.candidateNodeIds[0],
-    });
-    const page = await rig.browser.newPage();
-    await page.goto(`${rig.server.url}/s/mem`);
+    await playSession(api, "mem", { seed: "The harbour" }, [0]);
+    const page = await t.rig.browser.newPage();
+    await page.goto(`${t.rig.server.url}/s/mem`);
     await page.waitForSelector('[data-testid="history"] li');
     await page.click('[data-testid="generation-panel"] > summary');
     // The form shows the session's settings once read.

@@ -1,40 +1,33 @@
 // The page's start screen and inspector in Chromium: sessions listed newest first with title, seed, size and state; a session created with a brief file, a preset and the automatic selector; a node's alternatives and tokens in full; history and export after a checkout.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { ScriptedGenerator } from "@loom/generators/test";
 import {
   nextVersion,
   noBrowser,
+  playSession,
   REPO,
-  rigApi,
   settles,
   shownVersion,
-  startBrowserRig,
   treePosition,
-  type BrowserRig,
+  useBrowserRig,
 } from "./browser.js";
 
 const MODEL = process.env.LOOM_MODEL ?? resolve(REPO, "../shared/models/stories260K.gguf");
 const BRIEF = resolve(REPO, "../shared/fixtures/briefs/worldspider.toml");
-let rig: BrowserRig;
 
-beforeAll(async () => {
-  if (noBrowser) return;
-  rig = await startBrowserRig({
-    defaultConfig: { generator: { provider: "local", model: MODEL } },
-    backendOptions: {
-      // Seeded text (tokens with top-5 alternatives); a seed ending mid-word gets candidates that complete it.
-      generatorFor: (loom) =>
-        loom.nodes[loom.rootId]!.text.endsWith("spi")
-          ? new ScriptedGenerator({ script: () => ["der wove", "ral stair", " of the"] })
-          : new ScriptedGenerator({ seed: 5 }),
-    },
-  });
-});
-afterAll(async () => rig?.close());
-
-const api = (method: string, path: string, body?: unknown) => rigApi(rig, method, path, body);
+const t = useBrowserRig(() => ({
+  defaultConfig: { generator: { provider: "local", model: MODEL } },
+  backendOptions: {
+    // Seeded text (tokens with top-5 alternatives); a seed ending mid-word gets candidates that complete it.
+    generatorFor: (loom) =>
+      loom.nodes[loom.rootId]!.text.endsWith("spi")
+        ? new ScriptedGenerator({ script: () => ["der wove", "ral stair", " of the"] })
+        : new ScriptedGenerator({ seed: 5 }),
+  },
+}));
+const { api } = t;
 
 test.skipIf(noBrowser)(
   "the home page lists sessions newest first with title, seed, size and state, and creates one from a TOML brief, a preset and the automatic selector",
@@ -50,8 +43,8 @@ test.skipIf(noBrowser)(
       seed: "Under the bridge the river",
       brief: { title: "River piece" },
     });
-    const page = await rig.browser.newPage();
-    await page.goto(rig.server.url);
+    const page = await t.rig.browser.newPage();
+    await page.goto(t.rig.server.url);
     const items = page.locator('[data-testid="session-list"] li');
     await expect.poll(() => items.count()).toBeGreaterThanOrEqual(2);
     const ids = await items.evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.sessionId));
@@ -118,8 +111,8 @@ test.skipIf(noBrowser)(
       seed: "In the corner the spi",
       generator: { branchingFactor: 3 },
     });
-    const page = await rig.browser.newPage();
-    await page.goto(`${rig.server.url}/s/spider`);
+    const page = await t.rig.browser.newPage();
+    await page.goto(`${t.rig.server.url}/s/spider`);
     await page.click('[data-testid="generate-button"]');
     await page.waitForSelector('[data-testid="candidate-1"]:not([disabled])');
     // Mid-word candidates say which word they complete.
@@ -167,8 +160,8 @@ test.skipIf(noBrowser)(
     await api("POST", "/api/sessions/branchy/choose", { decisionId: gen.open.decisionId, nodeId: first });
     const rejected = (await api("GET", `/api/sessions/branchy/nodes/${second}`)).node.text as string;
     const chosenText = (await api("GET", `/api/sessions/branchy/nodes/${first}`)).node.text as string;
-    const page = await rig.browser.newPage();
-    await page.goto(`${rig.server.url}/s/branchy`);
+    const page = await t.rig.browser.newPage();
+    await page.goto(`${t.rig.server.url}/s/branchy`);
     await page.waitForSelector('[data-testid="history"] li');
     const pos = await treePosition(page, second!);
     await page.mouse.click(pos!.x, pos!.y);
@@ -205,8 +198,8 @@ test.skipIf(noBrowser)(
   { timeout: 120_000 },
   async () => {
     await api("POST", "/api/sessions", { sessionId: "oops", seed: "The kettle", generator: { branchingFactor: 3 } });
-    const page = await rig.browser.newPage();
-    await page.goto(`${rig.server.url}/s/oops`);
+    const page = await t.rig.browser.newPage();
+    await page.goto(`${t.rig.server.url}/s/oops`);
     await page.click('[data-testid="generate-button"]');
     await page.waitForSelector('[data-testid="candidate-1"]:not([disabled])');
     const texts = await page.locator("ol.candidates:not(.decided) .candidate-text").allTextContents();
@@ -247,19 +240,9 @@ test.skipIf(noBrowser)(
   "the keyboard reaches the tree: Tab gets there, arrows walk it (announced and inspected), Enter checks out",
   { timeout: 120_000 },
   async () => {
-    await api("POST", "/api/sessions", { sessionId: "walk", seed: "The stair", generator: { branchingFactor: 3 } });
-    const g1 = await api("POST", "/api/sessions/walk/generate", {});
-    await api("POST", "/api/sessions/walk/choose", {
-      decisionId: g1.open.decisionId,
-      nodeId: g1.open.candidateNodeIds[0],
-    });
-    const g2 = await api("POST", "/api/sessions/walk/generate", {});
-    await api("POST", "/api/sessions/walk/choose", {
-      decisionId: g2.open.decisionId,
-      nodeId: g2.open.candidateNodeIds[0],
-    });
-    const page = await rig.browser.newPage();
-    await page.goto(`${rig.server.url}/s/walk`);
+    const [g1] = await playSession(api, "walk", { seed: "The stair", generator: { branchingFactor: 3 } }, [0, 0]);
+    const page = await t.rig.browser.newPage();
+    await page.goto(`${t.rig.server.url}/s/walk`);
     await page.waitForSelector('[data-testid="history"] li');
     let reached = false;
     for (let i = 0; i < 60 && !reached; i++) {
@@ -269,10 +252,10 @@ test.skipIf(noBrowser)(
     expect(reached, "Tab reaches the tree").toBe(true);
     // From the tip: up to its parent (the first step), then down to the first step's second sibling.
     await page.keyboard.press("ArrowLeft");
-    const first = g1.open.candidateNodeIds[0] as string;
+    const first = g1!.open.candidateNodeIds[0] as string;
     await expect.poll(() => page.locator('[data-testid="tree-canvas"]').getAttribute("data-focused-node")).toBe(first);
     await page.keyboard.press("ArrowDown");
-    const sibling = g1.open.candidateNodeIds[1] as string;
+    const sibling = g1!.open.candidateNodeIds[1] as string;
     await expect
       .poll(() => page.locator('[data-testid="tree-canvas"]').getAttribute("data-focused-node"))
       .toBe(sibling);
@@ -294,8 +277,8 @@ test.skipIf(noBrowser)(
   { timeout: 120_000 },
   async () => {
     await api("POST", "/api/sessions", { sessionId: "focus", seed: "The lamp", generator: { branchingFactor: 3 } });
-    const page = await rig.browser.newPage();
-    await page.goto(`${rig.server.url}/s/focus`);
+    const page = await t.rig.browser.newPage();
+    await page.goto(`${t.rig.server.url}/s/focus`);
     await page.click('[data-testid="generate-button"]');
     await page.waitForSelector('[data-testid="candidate-3"]:not([disabled])');
     const second = await page.locator('[data-testid="candidate-2"]').getAttribute("data-node-id");

@@ -1,23 +1,16 @@
 // Branching at a token on the page in Chromium: a click on a token lists its alternatives, "branch here" makes the sibling, which appears in the tree live (here and in a second tab) and is inspected; Enter on a token and typed text branch too.
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { Page } from "playwright-core";
 import { ScriptedGenerator } from "@loom/generators/test";
-import { noBrowser, openSessionPage, pickNode, rigApi, settles, startBrowserRig, type BrowserRig } from "./browser.js";
+import { noBrowser, openSessionPage, pickNode, settles, useBrowserRig } from "./browser.js";
 
-let rig: BrowserRig;
-
-beforeAll(async () => {
-  if (noBrowser) return;
-  rig = await startBrowserRig({
-    backendOptions: {
-      // Four-word candidates with made-up logprobs and top-5 alternatives per token (the session's default).
-      generatorFor: () => new ScriptedGenerator({ seed: 3, script: () => [" the old red door", " a quiet wet lane"] }),
-    },
-  });
-});
-afterAll(async () => rig?.close());
-
-const api = (method: string, path: string, body?: unknown) => rigApi(rig, method, path, body);
+const t = useBrowserRig(() => ({
+  backendOptions: {
+    // Four-word candidates with made-up logprobs and top-5 alternatives per token (the session's default).
+    generatorFor: () => new ScriptedGenerator({ seed: 3, script: () => [" the old red door", " a quiet wet lane"] }),
+  },
+}));
+const { api } = t;
 
 interface Tok {
   text: string;
@@ -42,7 +35,7 @@ const drawnStatus = (page: Page, id: string) =>
     id,
   );
 
-const openSession = (id: string) => openSessionPage(rig, id);
+const openSession = (id: string) => openSessionPage(t.rig, id);
 
 test.skipIf(noBrowser)(
   "branch here on a token's alternative makes the sibling, drawn live in this tab and another, and inspects it",

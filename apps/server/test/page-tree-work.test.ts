@@ -1,54 +1,37 @@
 // Tree work on the page in Chromium: the selected node's buttons (edit, split at an offset or the caret, merge, prune and restore, move, bookmark, tag, undo, redo), search hits ringed in the tree and listed as paths, collapse / expand and hoist, keyboard walking with Enter checking out, and unread marks on nodes made since the last visit.
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { Page } from "playwright-core";
 import { ScriptedGenerator } from "@loom/generators/test";
 import {
+  continueSession,
   noBrowser,
   openSessionPage,
   pickNode,
-  rigApi,
+  playSession,
   settles,
-  startBrowserRig,
   treePosition,
-  type BrowserRig,
+  useBrowserRig,
 } from "./browser.js";
 
-let rig: BrowserRig;
-
-beforeAll(async () => {
-  if (noBrowser) return;
-  rig = await startBrowserRig({
-    backendOptions: {
-      // Three distinct candidates per step, so each node's words are its own.
-      generatorFor: () => {
-        let step = 0;
-        return new ScriptedGenerator({
-          script: () => {
-            step++;
-            return [` amber${step} lamp`, ` cobalt${step} door`, ` willow${step} stair`];
-          },
-        });
-      },
+const t = useBrowserRig(() => ({
+  backendOptions: {
+    // Three distinct candidates per step, so each node's words are its own.
+    generatorFor: () => {
+      let step = 0;
+      return new ScriptedGenerator({
+        script: () => {
+          step++;
+          return [` amber${step} lamp`, ` cobalt${step} door`, ` willow${step} stair`];
+        },
+      });
     },
-  });
-});
-afterAll(async () => rig?.close());
-
-const api = (method: string, path: string, body?: unknown) => rigApi(rig, method, path, body);
+  },
+}));
+const { api } = t;
 
 /** A session of two steps, the first candidate chosen each time; returns the decisions' candidates. */
 async function twoSteps(id: string): Promise<string[][]> {
-  await api("POST", "/api/sessions", { sessionId: id, seed: "The house" });
-  const steps: string[][] = [];
-  for (let i = 0; i < 2; i++) {
-    const g = await api("POST", `/api/sessions/${id}/generate`, {});
-    steps.push(g.open.candidateNodeIds);
-    await api("POST", `/api/sessions/${id}/choose`, {
-      decisionId: g.open.decisionId,
-      nodeId: g.open.candidateNodeIds[0],
-    });
-  }
-  return steps;
+  return (await playSession(api, id, { seed: "The house" }, [0, 0])).map((g) => g.open.candidateNodeIds);
 }
 
 async function loomOf(id: string): Promise<any> {
@@ -73,7 +56,7 @@ const nodeCount = (page: Page) => page.locator('[data-testid="tree"]').getAttrib
 
 const pick = pickNode;
 
-const openSession = (id: string) => openSessionPage(rig, id);
+const openSession = (id: string) => openSessionPage(t.rig, id);
 
 test.skipIf(noBrowser)(
   "the selected node's buttons split (offset and caret), merge, undo, redo, edit, bookmark, tag, prune and restore, and move",
@@ -268,12 +251,8 @@ test.skipIf(noBrowser)(
     const before = (await api("GET", "/api/sessions/walk2/tree")).nodes.id as string[];
     const made: string[] = [];
     for (let i = 0; i < 10; i++) {
-      const step = await api("POST", "/api/sessions/walk2/generate", {});
-      made.push(...(step.open.candidateNodeIds as string[]));
-      await api("POST", "/api/sessions/walk2/choose", {
-        decisionId: step.open.decisionId,
-        nodeId: step.open.candidateNodeIds[0],
-      });
+      const [step] = await continueSession(api, "walk2", [0]);
+      made.push(...step!.open.candidateNodeIds);
     }
     const third = await openSession("walk2");
     const path = new Set((await api("GET", "/api/sessions/walk2?limit=1&steps=100")).currentPath as string[]);

@@ -1,20 +1,15 @@
 // A server with a token, met from a tab that does not have it: the page asks once (no endless "reconnecting…"); the scheme name is case-insensitive; short tokens are refused.
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { ScriptedGenerator } from "@loom/generators/test";
 import { startServer } from "../src/index.js";
-import { noBrowser, startBrowserRig, type BrowserRig } from "./browser.js";
+import { noBrowser, useBrowserRig } from "./browser.js";
 
 const TOKEN = "a-token-of-32-characters-0123456";
-let rig: BrowserRig;
 
-beforeAll(async () => {
-  if (noBrowser) return;
-  rig = await startBrowserRig({
-    token: TOKEN,
-    backendOptions: { generatorFor: () => new ScriptedGenerator({ seed: 1 }) },
-  });
-});
-afterAll(async () => rig?.close());
+const t = useBrowserRig(() => ({
+  token: TOKEN,
+  backendOptions: { generatorFor: () => new ScriptedGenerator({ seed: 1 }) },
+}));
 
 test("a token shorter than 16 characters is refused when the server starts", async () => {
   await expect(
@@ -26,18 +21,18 @@ test.skipIf(noBrowser)(
   "a session link opened without the token asks for it once, then works; Bearer is case-insensitive",
   { timeout: 120_000 },
   async () => {
-    const created = await fetch(`${rig.server.url}/api/sessions`, {
+    const created = await fetch(`${t.rig.server.url}/api/sessions`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `bearer ${TOKEN}` },
       body: JSON.stringify({ sessionId: "guarded", seed: "Behind the door" }),
     });
     expect(created.status).toBe(201);
-    const page = await rig.browser.newPage();
+    const page = await t.rig.browser.newPage();
     let eventRequests = 0;
     page.on("request", (r) => {
       if (r.url().includes("/events")) eventRequests++;
     });
-    await page.goto(`${rig.server.url}/s/guarded`);
+    await page.goto(`${t.rig.server.url}/s/guarded`);
     await page.waitForSelector('[data-testid="token-form"]');
     await page.waitForTimeout(1500);
     // Asked, not retried: no event stream was even opened without the token.

@@ -60,9 +60,15 @@ export async function* streamFrom<E, R>(
   yield* channel;
 }
 
+/** New text of candidate `index`, as a step hears it arrive. */
+export interface StepDelta {
+  index: number;
+  text: string;
+}
+
 /** A generator's `stream`: the step's text deltas as `delta` events as they arrive, then its result as `done`. */
 export function streamStep(
-  run: (onDelta: (delta: { index: number; text: string }) => void) => Promise<GenerateResult>,
+  run: (onDelta: (delta: StepDelta) => void) => Promise<GenerateResult>,
 ): AsyncIterable<GenerateStreamEvent> {
   return streamFrom<GenerateStreamEvent, GenerateResult>(
     (push) => run((delta) => push({ type: "delta", index: delta.index, text: delta.text })),

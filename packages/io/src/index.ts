@@ -4,6 +4,7 @@ export { createSession, openSession, readSession } from "./session.js";
 export type { OpenSessionOptions, Session, SessionOptions } from "./session.js";
 export { readCurrentPath } from "./current-path.js";
 export type { CurrentPathView } from "./current-path.js";
+export { hasSession } from "./session-exists.js";
 export { readSessionView } from "./session-view.js";
 export type { SessionView, SessionViewWants } from "./session-view.js";
 export { readSessionState } from "./state-file.js";

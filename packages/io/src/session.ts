@@ -1,5 +1,5 @@
 // A session on disk: the live loom, O(1) journaled commits, manifest lines, side state, compaction and the write lock.
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { findInvariantViolations, LoomSchema, type DecisionEvent, type Loom, type LoomOp } from "@loom/core";
 import { appendAll, appendBytes, openFile } from "./append-file.js";
@@ -23,6 +23,7 @@ import type { MigrationRegistry } from "./migrations.js";
 import { acquireLock, type SessionLock } from "./session-lock.js";
 import { isDamagedState, readStateFile, statePathOf } from "./state-file.js";
 import { repairAfterLoad } from "./session-repair.js";
+import { pathExists } from "./session-exists.js";
 import { encodeOp, SnapshotEncoder } from "./snapshot-codec.js";
 import { parseOrThrow } from "./zod-issue.js";
 
@@ -410,21 +411,12 @@ function validateNewLoom(loom: Loom, dir: string): Loom {
   return parsed;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Make `dir` a new session holding `loom` (validated), locked for writing by this process. */
 export async function createSession(dir: string, loom: Loom, options: SessionOptions = {}): Promise<Session> {
   const valid = validateNewLoom(loom, dir);
   await mkdir(dir, { recursive: true });
   const snapshotPath = join(dir, SNAPSHOT_FILE);
-  if (await exists(snapshotPath)) {
+  if (await pathExists(snapshotPath)) {
     throw new IoError(
       "session_exists",
       "a session already exists here; open it with openSession, or pick an empty directory",
@@ -433,7 +425,7 @@ export async function createSession(dir: string, loom: Loom, options: SessionOpt
   }
   const lock = acquireLock(dir);
   try {
-    if (await exists(snapshotPath)) {
+    if (await pathExists(snapshotPath)) {
       throw new IoError("session_exists", "a session already exists here", { file: snapshotPath });
     }
     // Journal and manifest first, the snapshot last: its presence is what makes the directory a session.
@@ -512,7 +504,7 @@ export async function openSession(dir: string, options: OpenSessionOptions = {})
 
 async function assertSessionDir(dir: string): Promise<void> {
   // Check before locking, so opening a directory that is not a session leaves no lock file behind.
-  if (!(await exists(join(dir, SNAPSHOT_FILE)))) {
+  if (!(await pathExists(join(dir, SNAPSHOT_FILE)))) {
     throw new IoError("not_a_session", "no session here: the snapshot file is missing", {
       file: join(dir, SNAPSHOT_FILE),
       expected: "a session directory made by createSession (or importSession)",

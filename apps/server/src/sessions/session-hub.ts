@@ -2,7 +2,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { sessionSummary, type Loom, type SessionSummary } from "@loom/core";
-import { readSessionView } from "@loom/io";
+import { hasSession, readSessionView } from "@loom/io";
 import { GLANCE_AROUND, glanceOfLoom, glanceOfView, type Glance } from "./glance.js";
 import { HttpError } from "../http/http-error.js";
 import { LiveSession } from "./live-session.js";
@@ -24,15 +24,6 @@ export interface SessionListing {
 
 /** The files whose size and time say a session changed. */
 const SESSION_FILES = ["loom.json", "journal.ndjson", "manifest.ndjson"];
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export class SessionHub {
   private readonly live = new Map<string, Promise<LiveSession>>();
@@ -116,7 +107,7 @@ export class SessionHub {
 
   async create(loom: Loom): Promise<LiveSession> {
     const id = assertSessionId(loom.sessionId);
-    if (this.live.has(id) || (await exists(this.dirOf(id)))) {
+    if (this.live.has(id) || (await hasSession(this.dirOf(id)))) {
       throw new HttpError(409, "session_exists", `a session with id "${id}" already exists`, { field: "sessionId" });
     }
     const opening = this.backend.create(this.dirOf(id), loom).then((driver) => this.keep(new LiveSession(id, driver)));
@@ -130,7 +121,7 @@ export class SessionHub {
     const dir = this.dirOf(id);
     const known = this.live.get(id);
     if (known) return known;
-    if (!(await exists(join(dir, "loom.json"))) && !(await exists(join(dir, "journal.ndjson")))) {
+    if (!(await hasSession(dir))) {
       // The sessions directory is the server's business: the message names the id only.
       throw new HttpError(404, "unknown_session", `no session "${id}" on this server`);
     }

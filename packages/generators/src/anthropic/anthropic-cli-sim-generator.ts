@@ -1,12 +1,9 @@
 // The Anthropic CLI-sim adapter (@anthropic-ai/sdk): a chat model simulating `cat` on the draft continues it like a base model.
 import {
-  GENERATOR_SPECIFICATION_VERSION,
   type GenerateRequest,
   type GenerateResult,
-  type GenerateStreamEvent,
   type GeneratedCandidate,
   type GenerationUsage,
-  type Generator,
   type GeneratorCapabilities,
 } from "@loom/core";
 import Anthropic from "@anthropic-ai/sdk";
@@ -14,7 +11,7 @@ import { DEFAULT_MODELS, anthropicModelFacts, type AnthropicModelFacts } from "@
 import { refuseUnsupportedSampling } from "../sampling-controls.js";
 import { throwIfAborted } from "../abort.js";
 import { APICallError, GeneratorError } from "../errors.js";
-import { streamStep } from "../event-channel.js";
+import type { StepDelta } from "../event-channel.js";
 import { finishReasonOf } from "../http/completion-logprobs.js";
 import { fanOut } from "../http/fan-out.js";
 import type { HttpGeneratorOptions } from "../http/http-options.js";
@@ -23,6 +20,7 @@ import { fromStreamError } from "../http/sdk-error.js";
 import { withRetry } from "../retry.js";
 import { createStopCutter, cutAtStop } from "../http/client-stop.js";
 import { anthropicStops, checkAnthropicGeneratorModel, thinkingParam } from "./anthropic-request-rules.js";
+import { StepGenerator } from "../step-generator.js";
 import { stepMeta } from "../step-meta.js";
 import {
   CLI_SIM_SYSTEM_PROMPT,
@@ -67,8 +65,7 @@ interface Sample {
  * explicitly where the model allows it, because thinking counts against `max_tokens`; models that
  * always think, and prefill on models that refuse it, are refused before any request.
  */
-export class AnthropicCliSimGenerator implements Generator {
-  readonly specificationVersion = GENERATOR_SPECIFICATION_VERSION;
+export class AnthropicCliSimGenerator extends StepGenerator {
   readonly provider: string;
   readonly model: string;
   readonly capabilities: GeneratorCapabilities = { logprobs: false, nativeN: false, streaming: true, seed: false };
@@ -80,6 +77,7 @@ export class AnthropicCliSimGenerator implements Generator {
   private readonly facts: AnthropicModelFacts;
 
   constructor(options: AnthropicCliSimGeneratorOptions = {}) {
+    super();
     this.options = options;
     this.mode = options.mode ?? "cli-sim";
     this.provider = this.mode === "prefill" ? "anthropic-prefill" : "anthropic-cli-sim";
@@ -94,18 +92,7 @@ export class AnthropicCliSimGenerator implements Generator {
     this.client = new Anthropic(sdkClientOptions(this.clientSetup, options, this.baseURL));
   }
 
-  generate(request: GenerateRequest): Promise<GenerateResult> {
-    return this.step(request);
-  }
-
-  stream(request: GenerateRequest): AsyncIterable<GenerateStreamEvent> {
-    return streamStep((onDelta) => this.step(request, (index, text) => onDelta({ index, text })));
-  }
-
-  private async step(
-    request: GenerateRequest,
-    onDelta?: (index: number, text: string) => void,
-  ): Promise<GenerateResult> {
+  protected async step(request: GenerateRequest, onDelta?: (delta: StepDelta) => void): Promise<GenerateResult> {
     // The Messages API (2026-10-21) takes no top_k and has no logit bias; a chat model is not a completions server.
     refuseUnsupportedSampling(this, request);
     throwIfAborted(request.signal);
@@ -139,7 +126,7 @@ export class AnthropicCliSimGenerator implements Generator {
                     prompt,
                     stops.client,
                     signal,
-                    (text) => ((emitted.any = true), onDelta(index, text)),
+                    (text) => ((emitted.any = true), onDelta({ index, text })),
                   )
                 : await this.createOne(body, prompt, stops.client, signal);
             } catch (error) {

@@ -1,5 +1,6 @@
 // One step on a completions-style API: a single request with `n`, or `n` concurrent ones, streamed or not, retried.
 import { type GenerateRequest, type GeneratedCandidate, type GenerationUsage, type Token } from "@loom/core";
+import type { StepDelta } from "../event-channel.js";
 import { sumLogprobs } from "@loom/core/internal";
 import { APICallError, GeneratorError, PartialStepError } from "../errors.js";
 import { withRetry, type RetryOptions } from "../retry.js";
@@ -47,10 +48,8 @@ export interface CompletionBackend {
   createStream(call: CompletionCall, signal: AbortSignal | undefined): Promise<AsyncIterable<CompletionResponseLike>>;
 }
 
-export interface Delta {
-  index: number;
-  text: string;
-}
+/** New text of one candidate (the step's deltas, as streamed). */
+export type Delta = StepDelta;
 
 interface Accumulated {
   text: string;

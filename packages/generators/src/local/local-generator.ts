@@ -1,12 +1,9 @@
 // The local GGUF engine: n candidates per step as parallel sequences of one context, with true per-token logprobs.
 import {
-  GENERATOR_SPECIFICATION_VERSION,
   type FinishReason,
   type GenerateRequest,
   type GenerateResult,
-  type GenerateStreamEvent,
   type GeneratedCandidate,
-  type Generator,
   type GeneratorCapabilities,
   type PromptTail,
   type Token,
@@ -15,9 +12,10 @@ import { seededRandom, serialQueue } from "@loom/core/internal";
 import type { LlamaContextSequence, LlamaModel, Token as LlamaToken } from "node-llama-cpp";
 import { throwIfAborted } from "../abort.js";
 import { GenerationAbortedError, GeneratorError, isAbortError } from "../errors.js";
-import { streamStep } from "../event-channel.js";
+import type { StepDelta } from "../event-channel.js";
 import { promptOf } from "../prompt-builder.js";
 import { refuseUnsupportedSampling } from "../sampling-controls.js";
+import { StepGenerator } from "../step-generator.js";
 import { stepMeta } from "../step-meta.js";
 import { cutTokens } from "../token-cut.js";
 import { disposeLocalModel, loadLocalModel, type LoadedLocalModel, type LocalModelOptions } from "./local-model.js";
@@ -51,10 +49,7 @@ type Sequence = LlamaContextSequence & {
   _copyStateFromOtherSequence?: (other: LlamaContextSequence, upToTokenIndex: number) => Promise<boolean>;
 };
 
-interface Delta {
-  index: number;
-  text: string;
-}
+type Delta = StepDelta;
 
 /**
  * Runs a GGUF model in-process with node-llama-cpp.
@@ -79,8 +74,7 @@ export interface LocalEngineInfo {
   flashAttention: boolean | "auto";
 }
 
-export class LocalGenerator implements Generator {
-  readonly specificationVersion = GENERATOR_SPECIFICATION_VERSION;
+export class LocalGenerator extends StepGenerator {
   readonly provider = "local";
   readonly model: string;
   readonly capabilities: GeneratorCapabilities = {
@@ -99,6 +93,7 @@ export class LocalGenerator implements Generator {
   private copyWorks = true;
 
   constructor(options: LocalGeneratorOptions) {
+    super();
     this.options = options;
     this.model = options.model ?? options.modelPath.split(/[\\/]/).pop() ?? options.modelPath;
   }
@@ -131,12 +126,9 @@ export class LocalGenerator implements Generator {
     return (await this.loaded()).model.detokenize(tokens as LlamaToken[]);
   }
 
-  generate(request: GenerateRequest): Promise<GenerateResult> {
-    return this.exclusive(() => this.step(request, () => {}));
-  }
-
-  stream(request: GenerateRequest): AsyncIterable<GenerateStreamEvent> {
-    return streamStep((onDelta) => this.exclusive(() => this.step(request, onDelta)));
+  /** Steps share the main sequence: each waits for the one before it. */
+  protected step(request: GenerateRequest, onDelta: (d: Delta) => void = () => {}): Promise<GenerateResult> {
+    return this.exclusive(() => this.stepAlone(request, onDelta));
   }
 
   async close(): Promise<void> {
@@ -146,7 +138,7 @@ export class LocalGenerator implements Generator {
     if (loading) await disposeLocalModel(await loading);
   }
 
-  private async step(request: GenerateRequest, onDelta: (d: Delta) => void): Promise<GenerateResult> {
+  private async stepAlone(request: GenerateRequest, onDelta: (d: Delta) => void): Promise<GenerateResult> {
     validate(request);
     refuseUnsupportedSampling(this, request);
     throwIfAborted(request.signal);

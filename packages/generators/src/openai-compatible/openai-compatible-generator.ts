@@ -1,20 +1,13 @@
 // The OpenAI-compatible completions adapter (openai SDK): OpenAI, vLLM, llama.cpp, Ollama, OpenRouter, Hyperbolic, Fireworks.
-import {
-  GENERATOR_SPECIFICATION_VERSION,
-  type GenerateRequest,
-  type GenerateResult,
-  type GenerateStreamEvent,
-  type Generator,
-  type GeneratorCapabilities,
-} from "@loom/core";
+import { type GenerateRequest, type GenerateResult, type GeneratorCapabilities } from "@loom/core";
 import OpenAI from "openai";
 import { throwIfAborted } from "../abort.js";
-import { streamStep } from "../event-channel.js";
 import { runCompletionStep, type CompletionBackend, type CompletionCall, type Delta } from "../http/completion-step.js";
 import type { HttpGeneratorOptions } from "../http/http-options.js";
 import { type SdkClientSetup, sdkClientOptions, sdkErrorContext } from "../http/sdk-client-options.js";
 import { promptOf } from "../prompt-builder.js";
 import { refuseUnsupportedSampling } from "../sampling-controls.js";
+import { StepGenerator } from "../step-generator.js";
 import { stepMeta } from "../step-meta.js";
 import {
   OPENAI_COMPATIBLE_PRESETS,
@@ -38,8 +31,7 @@ export interface OpenAICompatibleGeneratorOptions extends HttpGeneratorOptions {
  * up to the preset's limit and mapped into tokens with top alternatives. The SDK's own retries
  * are off: this adapter retries (see `RetryOptions`), so a step is retried as a whole or not at all.
  */
-export class OpenAICompatibleGenerator implements Generator {
-  readonly specificationVersion = GENERATOR_SPECIFICATION_VERSION;
+export class OpenAICompatibleGenerator extends StepGenerator {
   readonly provider: string;
   readonly model: string;
   readonly capabilities: GeneratorCapabilities;
@@ -50,6 +42,7 @@ export class OpenAICompatibleGenerator implements Generator {
   private readonly clientSetup: SdkClientSetup;
 
   constructor(options: OpenAICompatibleGeneratorOptions) {
+    super();
     const presetName = typeof options.preset === "string" ? options.preset : options.preset ? "custom" : "openai";
     this.preset =
       typeof options.preset === "object" ? options.preset : OPENAI_COMPATIBLE_PRESETS[options.preset ?? "openai"];
@@ -73,15 +66,7 @@ export class OpenAICompatibleGenerator implements Generator {
     };
   }
 
-  async generate(request: GenerateRequest): Promise<GenerateResult> {
-    return this.step(request);
-  }
-
-  stream(request: GenerateRequest): AsyncIterable<GenerateStreamEvent> {
-    return streamStep((onDelta) => this.step(request, onDelta));
-  }
-
-  private async step(request: GenerateRequest, onDelta?: (d: Delta) => void): Promise<GenerateResult> {
+  protected async step(request: GenerateRequest, onDelta?: (d: Delta) => void): Promise<GenerateResult> {
     refuseUnsupportedSampling(this, request);
     throwIfAborted(request.signal);
     const prompt = promptOf(request);

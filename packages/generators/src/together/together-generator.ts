@@ -1,15 +1,7 @@
 // The Together adapter (together-ai SDK): base models over Together's completions endpoint, with logprobs.
-import {
-  GENERATOR_SPECIFICATION_VERSION,
-  type GenerateRequest,
-  type GenerateResult,
-  type GenerateStreamEvent,
-  type Generator,
-  type GeneratorCapabilities,
-} from "@loom/core";
+import { type GenerateRequest, type GenerateResult, type GeneratorCapabilities } from "@loom/core";
 import Together from "together-ai";
 import { throwIfAborted } from "../abort.js";
-import { streamStep } from "../event-channel.js";
 import type { CompletionLogprobs } from "../http/completion-logprobs.js";
 import {
   runCompletionStep,
@@ -22,6 +14,7 @@ import type { HttpGeneratorOptions } from "../http/http-options.js";
 import { type SdkClientSetup, sdkClientOptions, sdkErrorContext } from "../http/sdk-client-options.js";
 import { promptOf } from "../prompt-builder.js";
 import { refuseUnsupportedSampling } from "../sampling-controls.js";
+import { StepGenerator } from "../step-generator.js";
 import { stepMeta } from "../step-meta.js";
 
 export const TOGETHER_BASE_URL = "https://api.together.ai/v1";
@@ -63,8 +56,7 @@ function normaliseChunk(chunk: TogetherChunk): CompletionResponseLike {
  * (with top alternatives when the model's server provides them). Streaming yields one token
  * per chunk. The SDK's own retries are off; this adapter retries.
  */
-export class TogetherGenerator implements Generator {
-  readonly specificationVersion = GENERATOR_SPECIFICATION_VERSION;
+export class TogetherGenerator extends StepGenerator {
   readonly provider = "together";
   readonly model: string;
   readonly capabilities: GeneratorCapabilities = {
@@ -83,21 +75,14 @@ export class TogetherGenerator implements Generator {
   };
 
   constructor(options: TogetherGeneratorOptions) {
+    super();
     this.options = options;
     this.model = options.model;
     this.baseURL = options.baseURL ?? TOGETHER_BASE_URL;
     this.client = new Together(sdkClientOptions(this.clientSetup, options, this.baseURL));
   }
 
-  generate(request: GenerateRequest): Promise<GenerateResult> {
-    return this.step(request);
-  }
-
-  stream(request: GenerateRequest): AsyncIterable<GenerateStreamEvent> {
-    return streamStep((onDelta) => this.step(request, onDelta));
-  }
-
-  private async step(request: GenerateRequest, onDelta?: (d: Delta) => void): Promise<GenerateResult> {
+  protected async step(request: GenerateRequest, onDelta?: (d: Delta) => void): Promise<GenerateResult> {
     refuseUnsupportedSampling(this, request);
     throwIfAborted(request.signal);
     const prompt = promptOf(request);
