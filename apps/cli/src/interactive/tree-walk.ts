@@ -12,28 +12,53 @@ export const WALK_KEYS_HELP =
 
 const visible = (text: string) => JSON.stringify(text).slice(1, -1).replace(/\\"/g, '"');
 
-/** The tree as the walk sees it: pruned subtrees left out, as every view does. */
-function walkable(loom: Loom) {
+/** The tree as one walk sees it: pruned subtrees left out, as every view does. The loom does not change during a walk. */
+interface Walkable {
+  kids(id: string): string[];
+  /** Every visible node, depth first (children in their order), for "next" searches: built on first use. */
+  order(): string[];
+  /** Where each node stands in `order()`. */
+  position(id: string): number;
+  bookmarks: ReadonlySet<string>;
+}
+
+function walkable(loom: Loom): Walkable {
   const pruned = prunedNodeIds(loom);
   const kids = (id: string) => childrenOf(loom, id).filter((k) => !pruned.has(k));
-  /** Every visible node, depth first (children in their order), for "next" searches. */
-  const order = (): string[] => {
-    const out: string[] = [];
+  let order: string[] | null = null;
+  let position: Map<string, number> | null = null;
+  const built = () => {
+    if (order) return order;
+    order = [];
     const stack = [loom.rootId];
     while (stack.length > 0) {
       const id = stack.pop()!;
-      out.push(id);
-      stack.push(...kids(id).reverse());
+      order.push(id);
+      const below = kids(id);
+      for (let k = below.length - 1; k >= 0; k--) stack.push(below[k]!);
     }
-    return out;
+    position = new Map(order.map((id, i) => [id, i]));
+    return order;
   };
-  return { pruned, kids, order };
+  return {
+    kids,
+    order: built,
+    position: (id) => (built(), position!.get(id) ?? -1),
+    bookmarks: new Set(loom.bookmarks),
+  };
 }
 
 /** The screen at `at`: the text up to it, `at` among its siblings (marks: bookmark, unread, current path), and what lies below. */
-export function renderWalk(loom: Loom, at: string, out: Output, seen: SeenMarks, notice: string): string {
+export function renderWalk(
+  loom: Loom,
+  at: string,
+  out: Output,
+  seen: SeenMarks,
+  notice: string,
+  tree: Walkable = walkable(loom),
+): string {
   const c = out.colors;
-  const { kids } = walkable(loom);
+  const { kids, bookmarks } = tree;
   const path = rootPath(loom, at);
   const text = pathText(loom, path.slice(0, -1));
   const tail = text.length > 500 ? `…${text.slice(-500)}` : text;
@@ -41,7 +66,6 @@ export function renderWalk(loom: Loom, at: string, out: Output, seen: SeenMarks,
   const parent = node.parentId;
   const siblings = parent === null ? [at] : kids(parent);
   const onPath = new Set(loom.currentPath);
-  const bookmarks = new Set(loom.bookmarks);
   const rows = siblings.map((id, i) => {
     const n = loom.nodes[id]!;
     const marks = [
@@ -72,8 +96,14 @@ export function renderWalk(loom: Loom, at: string, out: Output, seen: SeenMarks,
 }
 
 /** The node `key` moves to from `at`, or a notice saying why it cannot move. */
-export function walkStep(loom: Loom, at: string, key: string, seen: SeenMarks): { to: string } | { notice: string } {
-  const { kids, order } = walkable(loom);
+export function walkStep(
+  loom: Loom,
+  at: string,
+  key: string,
+  seen: SeenMarks,
+  tree: Walkable = walkable(loom),
+): { to: string } | { notice: string } {
+  const { kids, order } = tree;
   const node = loom.nodes[at]!;
   const siblings = node.parentId === null ? [at] : kids(node.parentId);
   const i = siblings.indexOf(at);
@@ -92,8 +122,8 @@ export function walkStep(loom: Loom, at: string, key: string, seen: SeenMarks): 
     case "unread": {
       const all = order();
       const wanted =
-        key === "bookmark" ? (id: string) => loom.bookmarks.includes(id) : (id: string) => seen.isUnread(loom, id);
-      const from = all.indexOf(at);
+        key === "bookmark" ? (id: string) => tree.bookmarks.has(id) : (id: string) => seen.isUnread(loom, id);
+      const from = tree.position(at);
       // The next one after `at` in depth-first order, wrapping round.
       for (let k = 1; k <= all.length; k++) {
         const id = all[(from + k) % all.length]!;
@@ -133,9 +163,10 @@ export async function walkTree(
 ): Promise<string | null> {
   let at = loom.currentPath[loom.currentPath.length - 1]!;
   let notice = "";
+  const tree = walkable(loom);
   for (;;) {
     if (out.streams.stdout.isTTY) out.write("\u001B[2J\u001B[H");
-    out.write(`${renderWalk(loom, at, out, seen, notice)}\n> `);
+    out.write(`${renderWalk(loom, at, out, seen, notice, tree)}\n> `);
     seen.show([at]);
     notice = "";
     const key = await keys.next(signal);
@@ -143,7 +174,7 @@ export async function walkTree(
     if (key.name === "return" || key.name === "enter") return at === loom.currentPath.at(-1) ? null : at;
     if (key.sequence === "q") throw new QuitRequested();
     const move = KEYMAP[key.name ?? ""] ?? KEYMAP[key.sequence] ?? "";
-    const step = walkStep(loom, at, move, seen);
+    const step = walkStep(loom, at, move, seen, tree);
     if ("to" in step) at = step.to;
     else notice = out.colors.yellow(step.notice);
   }
