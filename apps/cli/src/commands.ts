@@ -67,6 +67,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     () => import("./commands/analyze.js"),
   ),
   entry(
+    "rejudge",
+    "put recorded decisions to another selector; its verdicts are kept beside the sessions",
+    () => import("./commands/rejudge.js"),
+  ),
+  entry(
     "export-pairs",
     "write recorded choices as preference pairs (JSONL for DPO training)",
     () => import("./commands/export-pairs.js"),

@@ -1,8 +1,8 @@
-// The analysis package's member of core's error family: a path that is no session, a bad option.
+// The analysis package's member of core's error family: a path that is no session, a bad option, a record it cannot read.
 import { LoomBaseError } from "@loom/core";
 import { errorKind } from "@loom/core/internal";
 
-export type AnalysisErrorCode = "no_such_path" | "no_sessions" | "bad_option";
+export type AnalysisErrorCode = "no_such_path" | "no_sessions" | "bad_option" | "bad_record";
 
 export class AnalysisError extends LoomBaseError<AnalysisErrorCode> {
   static override readonly isInstance = errorKind<AnalysisError>("AnalysisError");

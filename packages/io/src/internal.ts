@@ -29,3 +29,6 @@ export type { PythonDecision, PythonLoom, PythonNode } from "./python-format.js"
 export { leavesOf } from "./export-markdown.js";
 export { dotString } from "./export-dot.js";
 export { JSON_EXPORT_FORMAT, JSON_EXPORT_VERSION } from "./export-json.js";
+export { sealJson } from "./line-seal.js";
+export { scanNdjson } from "./ndjson.js";
+export type { NdjsonLine, NdjsonOptions, NdjsonRead } from "./ndjson.js";
