@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Everything the test suite needs (Debian's Chromium for the web page, tmux for the terminal UI, strace for the durability test),
+# Everything the test suite needs (Debian's Chromium for the web page, tmux for the terminal UI, strace for the durability test,
+# a throwaway PostgreSQL cluster for @loom/store-postgres),
 # then every check: lint and format, type-check, package hygiene, API docs, a consumer install from packed tarballs, and the vitest suite.
 # Prints a last line "N passed, N failed" (vitest tests plus one per check).
 set -uo pipefail
@@ -9,6 +10,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v strace >/dev/null 2>&1 || need+=(strace)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test: installing Debian packages: ${need[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -16,6 +18,15 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+# A real PostgreSQL for the store's suites, stopped (and its folder removed) however this script ends.
+if pg=$(bash scripts/pg-cluster.sh start | tail -n 1); then
+  pg_data=${pg%% *}
+  export LOOM_TEST_PG_URL=${pg#* }
+  trap 'bash scripts/pg-cluster.sh stop "$pg_data"' EXIT
+else
+  echo "test: could not start PostgreSQL; the store's tests will try to start their own" >&2
+fi
 
 passed=0
 failed=0

@@ -2,6 +2,8 @@
 // The formats and building blocks behind them are in "@loom/io/internal" (unstable).
 export { createSession, openSession, readSession } from "./session.js";
 export type { OpenSessionOptions, Session, SessionOptions } from "./session.js";
+export { fileSessionStore } from "./session-store.js";
+export type { SessionStore, StoreOpenOptions } from "./session-store.js";
 export { readCurrentPath } from "./current-path.js";
 export type { CurrentPathView } from "./current-path.js";
 export { hasSession } from "./session-exists.js";

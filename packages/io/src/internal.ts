@@ -32,3 +32,5 @@ export { JSON_EXPORT_FORMAT, JSON_EXPORT_VERSION } from "./export-json.js";
 export { sealJson } from "./line-seal.js";
 export { scanNdjson } from "./ndjson.js";
 export type { NdjsonLine, NdjsonOptions, NdjsonRead } from "./ndjson.js";
+export { validateLoomToStore } from "./session.js";
+export { parseOrThrow } from "./zod-issue.js";

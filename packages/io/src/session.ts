@@ -80,6 +80,12 @@ export interface Session {
   writeState(name: string, value: unknown): Promise<void>;
   /** Write an atomic snapshot and truncate the journal to the ops after it. */
   compact(): Promise<void>;
+  /**
+   * Resolves once every op `mutate` has returned so far is as durable as this session can make it: for the
+   * files, fsynced (it is already kept across `kill -9` when `mutate` returns); for a store that commits
+   * asynchronously (PostgreSQL), committed. Rejects if a write failed (the session is then broken).
+   */
+  flush(): Promise<void>;
   /** Wait for compaction, compact, release the lock. Idempotent. */
   close(): Promise<void>;
 }
@@ -372,6 +378,12 @@ class DiskSession implements Session {
     }
   }
 
+  async flush(): Promise<void> {
+    if (this.broken) throw this.broken;
+    if (this.closed || this.readOnly) return;
+    this.commit.flushSync();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -394,17 +406,13 @@ class DiskSession implements Session {
   }
 }
 
-function validateNewLoom(loom: Loom, dir: string): Loom {
-  const parsed = parseOrThrow(
-    LoomSchema,
-    loom,
-    { file: join(dir, SNAPSHOT_FILE), prefix: "loom" },
-    "the loom to store",
-  );
+/** The loom, parsed and checked against the invariants before it is stored at `file` (errors name it and the field). */
+export function validateLoomToStore(loom: Loom, file: string): Loom {
+  const parsed = parseOrThrow(LoomSchema, loom, { file, prefix: "loom" }, "the loom to store");
   const v = findInvariantViolations(parsed)[0];
   if (v) {
     throw new IoError("invariant", `the loom to store is inconsistent: ${v.field} ${v.message}`, {
-      file: join(dir, SNAPSHOT_FILE),
+      file,
       field: `loom.${v.field}`,
     });
   }
@@ -413,7 +421,7 @@ function validateNewLoom(loom: Loom, dir: string): Loom {
 
 /** Make `dir` a new session holding `loom` (validated), locked for writing by this process. */
 export async function createSession(dir: string, loom: Loom, options: SessionOptions = {}): Promise<Session> {
-  const valid = validateNewLoom(loom, dir);
+  const valid = validateLoomToStore(loom, join(dir, SNAPSHOT_FILE));
   await mkdir(dir, { recursive: true });
   const snapshotPath = join(dir, SNAPSHOT_FILE);
   if (await pathExists(snapshotPath)) {

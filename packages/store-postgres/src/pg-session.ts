@@ -1,0 +1,163 @@
+// A session kept in PostgreSQL: the same Session contract as the files, its commits queued in order and group-committed.
+import type { Loom, LoomOp } from "@loom/core";
+import { IoError, type Session, type StoreOpenOptions } from "@loom/io";
+import type { Sql } from "postgres";
+import { CommitBatch } from "./commit-batch.js";
+import { historyMark, opFootprint } from "./op-footprint.js";
+import { unlockSession } from "./session-lock-pg.js";
+import { writeBatch } from "./write-batch.js";
+
+type MutationResult = LoomOp | { op: LoomOp };
+
+/**
+ * `mutate` applies an op in memory and queues it; one transaction at a time writes every op queued since the
+ * last (group commit), so ops land in order and each op wholly or not at all. `flush()` resolves once all ops
+ * so far are committed: that is when a decision is acknowledged. A failed commit breaks the session (memory is
+ * then ahead of the database): every later call throws, and the user reopens it.
+ */
+export class PgSession implements Session {
+  readonly warnings: string[] = [];
+  #seq: number;
+  #batch: CommitBatch;
+  #inFlight: Promise<void> | null = null;
+  #broken: Error | null = null;
+  #closed = false;
+
+  constructor(
+    readonly dir: string,
+    readonly loom: Loom,
+    seq: number,
+    private readonly id: string,
+    /** The writer's own connection (it holds the advisory lock), or null when read-only. */
+    private readonly writer: Sql | null,
+    /** The store's shared client, for a read-only session's reads. */
+    private readonly reader: Sql,
+    private readonly options: StoreOpenOptions,
+  ) {
+    this.#seq = seq;
+    this.#batch = new CommitBatch(seq);
+  }
+
+  get readOnly(): boolean {
+    return this.writer === null;
+  }
+
+  get seq(): number {
+    return this.#seq;
+  }
+
+  private assertWritable(what: string): Sql {
+    if (this.#closed) throw new IoError("session_closed", `cannot ${what}: the session is closed`, { file: this.dir });
+    if (this.writer === null)
+      throw new IoError("read_only", `cannot ${what}: the session was opened read-only`, { file: this.dir });
+    if (this.#broken) {
+      throw new IoError(
+        "session_broken",
+        `cannot ${what}: an earlier commit failed (${this.#broken.message}); reopen the session`,
+        {
+          file: this.dir,
+          cause: this.#broken,
+        },
+      );
+    }
+    return this.writer;
+  }
+
+  mutate<R extends MutationResult>(fn: (loom: Loom) => R): R {
+    this.assertWritable("commit");
+    const before = historyMark(this.loom);
+    const result = fn(this.loom);
+    const op: LoomOp =
+      typeof (result as { op: unknown }).op === "string" ? (result as LoomOp) : (result as { op: LoomOp }).op;
+    this.#seq += 1;
+    this.#batch.addOp(this.#seq, op, this.loom, opFootprint(op, this.loom, before));
+    this.schedule();
+    return result;
+  }
+
+  /** Start a transaction for the queued ops unless one is running (its end starts the next). */
+  private schedule(): void {
+    if (this.#inFlight || this.#batch.empty || this.#broken) return;
+    const batch = this.#batch;
+    this.#batch = new CommitBatch(batch.toSeq);
+    this.#inFlight = writeBatch(this.writer!, this.id, batch, this.dir).then(
+      () => {
+        batch.settle();
+        this.#inFlight = null;
+        this.schedule();
+      },
+      (error: unknown) => {
+        const failure = IoError.isInstance(error)
+          ? error
+          : new IoError("session_broken", `could not commit to PostgreSQL: ${(error as Error).message}`, {
+              file: this.dir,
+              cause: error,
+            });
+        this.#broken ??= failure;
+        this.#inFlight = null;
+        this.warn(`the last ${batch.ops.length} op(s) were not saved: ${failure.message}`);
+        batch.settle(failure);
+        this.#batch.settle(failure);
+      },
+    );
+  }
+
+  private warn(message: string): void {
+    this.warnings.push(message);
+    this.options.onWarning?.(message);
+  }
+
+  async flush(): Promise<void> {
+    if (this.#broken) throw this.#broken;
+    // The batch being filled is started once the running one ends; waiting on it covers both.
+    const pending = this.#batch.empty ? null : this.#batch;
+    if (this.#inFlight) await this.#inFlight;
+    if (pending) await pending.done;
+    if (this.#broken) throw this.#broken;
+  }
+
+  async readState<T>(name: string): Promise<T | null> {
+    const queued = this.#batch.state.get(name);
+    if (queued !== undefined) return JSON.parse(queued) as T;
+    await this.flush().catch(() => {});
+    const sql = this.writer ?? this.reader;
+    const [row] = await sql<{ value: string }[]>`select value::text as value from loom_state
+      where session_id = ${this.id} and name = ${name}`;
+    return row ? (JSON.parse(row.value) as T) : null;
+  }
+
+  async writeState(name: string, value: unknown): Promise<void> {
+    this.assertWritable("write state");
+    const text = JSON.stringify(value);
+    if (text === undefined)
+      throw new IoError("invalid_field", "the state value is not JSON-serialisable", {
+        file: this.dir,
+        field: "value",
+      });
+    this.#batch.state.set(name, text);
+    this.schedule();
+    await this.flush();
+  }
+
+  /** The rows always hold the whole loom: compacting drops the ops they already hold. */
+  async compact(): Promise<void> {
+    const sql = this.assertWritable("compact");
+    await this.flush();
+    await sql`delete from loom_ops where session_id = ${this.id} and seq <= ${this.#seq}`;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (!this.writer) return;
+    try {
+      await this.flush();
+    } finally {
+      try {
+        if (!this.#broken) await unlockSession(this.writer, this.id);
+      } finally {
+        await this.writer.end({ timeout: 5 });
+      }
+    }
+  }
+}

@@ -1,0 +1,169 @@
+// The PostgreSQL session store: sessions by id in one database, the schema migrated on first use.
+import { hostname } from "node:os";
+import type { Loom } from "@loom/core";
+import { IoError, type Session, type SessionStore, type StoreOpenOptions } from "@loom/io";
+import { validateLoomToStore } from "@loom/io/internal";
+import postgres, { type Sql } from "postgres";
+import { PgSession } from "./pg-session.js";
+import { migrateSchema } from "./schema-migrations.js";
+import { lockSession } from "./session-lock-pg.js";
+import { notASession, readSessionRows } from "./session-rows.js";
+
+export interface PostgresStoreOptions {
+  /** Connections of the shared client used for reads, listing and creation (default 4); each writer has its own. */
+  maxConnections?: number;
+  /** The clock for the writer's "since" (tests inject one). */
+  now?: () => Date;
+}
+
+/** The URL without its password, for messages. */
+function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = "";
+    return u.toString();
+  } catch {
+    throw new IoError("invalid_field", `"${url}" is not a PostgreSQL URL`, {
+      field: "url",
+      expected: "postgres://user@host:port/database",
+    });
+  }
+}
+
+/** Rows per insert when a whole loom is written (creation): bounded statements however big the loom. */
+const CREATE_CHUNK = 1000;
+
+class PostgresSessionStore implements SessionStore {
+  readonly kind = "postgres";
+  readonly #shared: Sql;
+  #ready: Promise<void> | null = null;
+  readonly #where: string;
+  readonly #now: () => Date;
+
+  constructor(
+    private readonly url: string,
+    options: PostgresStoreOptions,
+  ) {
+    this.#where = safeUrl(url);
+    this.#now = options.now ?? (() => new Date());
+    this.#shared = this.client(options.maxConnections ?? 4);
+  }
+
+  private client(max: number): Sql {
+    return postgres(this.url, {
+      max,
+      onnotice: () => {},
+      // A writer's connection holds its lock: never recycle it behind the session's back.
+      max_lifetime: null,
+      connection: { application_name: `loom ${process.pid}@${hostname()}` },
+    });
+  }
+
+  private locator(id: string): string {
+    return `${this.#where}#${id}`;
+  }
+
+  /** Migrate on first use; connection failures become one plain error naming the database. */
+  private ready(): Promise<void> {
+    this.#ready ??= migrateSchema(this.#shared, this.#where).then(
+      () => {},
+      (error: unknown) => {
+        this.#ready = null;
+        throw IoError.isInstance(error)
+          ? error
+          : new IoError("io", `cannot use PostgreSQL at ${this.#where}: ${(error as Error).message}`, { cause: error });
+      },
+    );
+    return this.#ready;
+  }
+
+  private checkId(id: string): void {
+    if (id === "" || id.length > 200 || id.includes("\0")) {
+      throw new IoError("invalid_field", `"${id}" is not a session id (1 to 200 characters, no NUL)`, {
+        file: this.#where,
+        field: "id",
+      });
+    }
+  }
+
+  async create(id: string, loom: Loom, options: StoreOpenOptions = {}): Promise<Session> {
+    this.checkId(id);
+    const where = this.locator(id);
+    const valid = validateLoomToStore(loom, where);
+    await this.ready();
+    const { nodes, decisions, ...head } = valid;
+    const inserted = await this.#shared.begin(async (tx) => {
+      const made = await tx`insert into loom_sessions (id, head) values (${id}, ${JSON.stringify(head)}::text::json)
+        on conflict (id) do nothing returning 1`;
+      if (made.length === 0) return false;
+      for (const [table, parentColumn, records] of [
+        ["loom_nodes", "parent_id", Object.values(nodes).map((n) => [n.id, n.parentId, n] as const)],
+        ["loom_decisions", "parent_node_id", Object.values(decisions).map((d) => [d.id, d.parentNodeId, d] as const)],
+      ] as const) {
+        for (let at = 0; at < records.length; at += CREATE_CHUNK) {
+          const chunk = records.slice(at, at + CREATE_CHUNK);
+          await tx`insert into ${tx(table)} (session_id, id, ${tx(parentColumn)}, data)
+            select ${id}, t.id, t.parent, t.data::json
+            from unnest(${chunk.map((r) => r[0])}::text[], ${chunk.map((r) => r[1])}::text[], ${chunk.map((r) => JSON.stringify(r[2]))}::text[])
+              as t(id, parent, data)`;
+        }
+      }
+      return true;
+    });
+    if (!inserted) {
+      throw new IoError(
+        "session_exists",
+        `a session "${id}" already exists in this database; open it, or pick another id`,
+        {
+          file: where,
+        },
+      );
+    }
+    return this.open(id, options);
+  }
+
+  async open(id: string, options: StoreOpenOptions = {}): Promise<Session> {
+    this.checkId(id);
+    const where = this.locator(id);
+    await this.ready();
+    if (options.readOnly) {
+      const stored = await readSessionRows(this.#shared, id, where);
+      if (!stored) throw notASession(id, where);
+      return new PgSession(where, stored.loom, stored.seq, id, null, this.#shared, options);
+    }
+    const writer = this.client(1);
+    try {
+      await lockSession(writer, id, where, this.#now);
+      // Read under the lock, on the writer's connection: nothing can commit between this read and our first commit.
+      const stored = await readSessionRows(writer, id, where);
+      if (!stored) throw notASession(id, where);
+      return new PgSession(where, stored.loom, stored.seq, id, writer, this.#shared, options);
+    } catch (error) {
+      await writer.end({ timeout: 5 });
+      throw error;
+    }
+  }
+
+  async read(id: string): Promise<{ loom: Loom; warnings: string[] }> {
+    this.checkId(id);
+    await this.ready();
+    const stored = await readSessionRows(this.#shared, id, this.locator(id));
+    if (!stored) throw notASession(id, this.locator(id));
+    return { loom: stored.loom, warnings: [] };
+  }
+
+  async list(): Promise<string[]> {
+    await this.ready();
+    const rows = await this.#shared<{ id: string }[]>`select id from loom_sessions order by id`;
+    return rows.map((r) => r.id);
+  }
+
+  async close(): Promise<void> {
+    await this.#shared.end({ timeout: 5 });
+  }
+}
+
+/** A session store in the PostgreSQL database at `url` (postgres://user:password@host:port/database). */
+export function postgresSessionStore(url: string, options: PostgresStoreOptions = {}): SessionStore {
+  return new PostgresSessionStore(url, options);
+}

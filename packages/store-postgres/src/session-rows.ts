@@ -1,0 +1,42 @@
+// A loom read back from its rows: the head, then nodes and decisions in the order they were added, validated.
+import { LoomSchema, type Loom } from "@loom/core";
+import { IoError } from "@loom/io";
+import { parseOrThrow } from "@loom/io/internal";
+import type { Sql } from "postgres";
+
+export interface StoredSession {
+  loom: Loom;
+  seq: number;
+}
+
+/** Read session `id` (null if there is none); the loom is validated like a snapshot, errors naming `where`. */
+export async function readSessionRows(sql: Sql, id: string, where: string): Promise<StoredSession | null> {
+  // One snapshot of all three tables: a writer committing meanwhile is either wholly in or wholly out.
+  const [session, nodes, decisions] = await sql.begin("isolation level repeatable read read only", (tx) => [
+    tx<
+      { seq: string; head: string }[]
+    >`select seq::text as seq, head::text as head from loom_sessions where id = ${id}`,
+    tx<
+      { id: string; data: string }[]
+    >`select id, data::text as data from loom_nodes where session_id = ${id} order by ord`,
+    tx<
+      { id: string; data: string }[]
+    >`select id, data::text as data from loom_decisions where session_id = ${id} order by ord`,
+  ]);
+  const row = session[0];
+  if (!row) return null;
+  const loom = { ...JSON.parse(row.head), nodes: {}, decisions: {} } as Loom;
+  for (const n of nodes) loom.nodes[n.id] = JSON.parse(n.data);
+  for (const d of decisions) loom.decisions[d.id] = JSON.parse(d.data);
+  return {
+    loom: parseOrThrow(LoomSchema, loom, { file: where, prefix: "loom" }, "the stored session"),
+    seq: Number(row.seq),
+  };
+}
+
+export function notASession(id: string, where: string): IoError {
+  return new IoError("not_a_session", `no session "${id}" in this database`, {
+    file: where,
+    expected: "a session made by loom (or moved there by `loom migrate`)",
+  });
+}
