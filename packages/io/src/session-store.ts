@@ -1,9 +1,9 @@
 // The session store seam: where sessions live (a folder of session directories, or a database) behind one interface.
-import { readdir, stat } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import type { Loom } from "@loom/core";
-import { SNAPSHOT_FILE } from "./formats.js";
 import { IoError } from "./io-error.js";
+import { hasSession } from "./session-exists.js";
 import {
   createSession,
   openSession,
@@ -76,15 +76,7 @@ export function fileSessionStore(root: string, defaults: SessionOptions = {}): S
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
         throw IoError.fromSystem(error, root, "list the sessions");
       }
-      const found = await Promise.all(
-        names.map(async (name) => {
-          try {
-            return (await stat(join(root, name, SNAPSHOT_FILE))).isFile() ? name : null;
-          } catch {
-            return null;
-          }
-        }),
-      );
+      const found = await Promise.all(names.map(async (name) => ((await hasSession(join(root, name))) ? name : null)));
       return found.filter((name): name is string => name !== null).sort();
     },
     close: async () => {},
