@@ -51,6 +51,44 @@ function sessionHashes(dir: string): Record<string, string> {
   return out;
 }
 
+type V = { action: string; choice: string | null; ranking: string[] | null };
+
+/** The ranking by logprob, best first, the first offered on a tie (what the auto judge ranks by). */
+const byLogprob = (l: Loom, d: DecisionEvent) =>
+  d.candidateNodeIds
+    .map((id, i) => ({ id, i, lp: l.nodes[id]!.stepLogprob ?? -Infinity }))
+    .sort((a, b) => b.lp - a.lp || a.i - b.i)
+    .map((x) => x.id);
+
+/** Every rater's verdict on a decision, worked out here from the loom (not read from the record). */
+function ratersOf(l: Loom, d: DecisionEvent, llm: boolean): Map<string, V> {
+  const m = new Map<string, V>();
+  if ((d.action === "choose" || d.action === "stop") && d.chosenBy)
+    m.set(`recorded ${d.chosenBy}`, { action: d.action, choice: d.chosenNodeId, ranking: d.ranking });
+  if (!replayable(l).includes(d)) return m;
+  m.set("auto", { action: "choose", choice: favourite(l, d), ranking: byLogprob(l, d) });
+  if (llm)
+    m.set("anthropic:claude-sonnet-5-5", {
+      action: "choose",
+      choice: d.candidateNodeIds.at(-1)!,
+      ranking: [...d.candidateNodeIds].reverse(),
+    });
+  return m;
+}
+
+/** Kendall's tau by counting: over pairs of items both ranked, +1 when the two orders agree, −1 when not. */
+function tau(x: string[], y: string[]): number | null {
+  const common = x.filter((id) => y.includes(id));
+  let score = 0;
+  let pairs = 0;
+  for (let i = 0; i < common.length; i++)
+    for (let j = i + 1; j < common.length; j++) {
+      pairs++;
+      score += Math.sign(y.indexOf(common[j]!) - y.indexOf(common[i]!));
+    }
+  return pairs ? score / pairs : null;
+}
+
 /** The LLM judge: the last candidate it was shown, ranked last-shown first (a record_decision tool call, as the API documents tool use). */
 function lastShown(request: RecordedRequest) {
   const user = (request.json as { messages: { content: string }[] }).messages[0]!.content;
@@ -188,6 +226,87 @@ describe.skipIf(!existsSync(MODEL))("loom rejudge", () => {
     expect(ls[0]!.decisions).toSatisfy((ds: Loom["decisions"]) =>
       Object.values(ds).some((d) => d.humanResponse !== null),
     );
+  });
+
+  it("analyze --agreement compares recorded choosers and judges; export-pairs keeps the pairs a judge agreed with or disputed", async () => {
+    const r = await loom(["analyze", tree, "--agreement", "--group-by", "selector", "--json"], { dir: corpus.root });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    const want = new Map<string, { n: number; agreed: number; taus: number[] }>();
+    looms.forEach((l, i) => {
+      for (const d of Object.values(l.decisions)) {
+        const raters = [...ratersOf(l, d, i >= 2).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+        for (let x = 0; x < raters.length; x++)
+          for (let y = x + 1; y < raters.length; y++) {
+            const [a, va] = raters[x]!;
+            const [b, vb] = raters[y]!;
+            const w = want.get(`${a}|${b}`) ?? { n: 0, agreed: 0, taus: [] };
+            want.set(`${a}|${b}`, w);
+            w.n++;
+            if (va.action === vb.action && va.choice === vb.choice) w.agreed++;
+            const t = va.ranking && vb.ranking ? tau(va.ranking, vb.ranking) : null;
+            if (t !== null) w.taus.push(t);
+          }
+      }
+    });
+    expect(report.raters).toEqual([
+      "recorded auto",
+      "recorded human",
+      "recorded selector_llm",
+      "anthropic:claude-sonnet-5-5",
+      "auto",
+    ]);
+    const met = report.overall.pairs.filter((p: { decisions: number }) => p.decisions > 0);
+    expect(met.map((p: { a: string; b: string }) => `${p.a}|${p.b}`).sort()).toEqual([...want.keys()].sort());
+    for (const p of met) {
+      const w = want.get(`${p.a}|${p.b}`)!;
+      expect([p.decisions, p.agreed, p.ranked]).toEqual([w.n, w.agreed, w.taus.length]);
+      expect(p.agreement).toBeCloseTo(w.agreed / w.n, 12);
+      if (w.taus.length) expect(p.kendallTau).toBeCloseTo(w.taus.reduce((a, b) => a + b, 0) / w.taus.length, 12);
+    }
+    // The auto sessions' own chooser is the auto judge's rule: full agreement, identical rankings.
+    const autoGroup = report.groups.find((g: { label: string }) => g.label === "auto");
+    expect(autoGroup.pairs).toContainEqual(
+      expect.objectContaining({ a: "auto", b: "recorded auto", agreement: 1, kendallTau: 1 }),
+    );
+    // The LLM judge disagrees with the base model's favourite somewhere: agreement is measured, not assumed.
+    const llmVsAuto = want.get("anthropic:claude-sonnet-5-5|auto")!;
+    expect(llmVsAuto.agreed).toBeLessThan(llmVsAuto.n);
+
+    const table = await loom(["analyze", tree, "--agreement"], { dir: corpus.root });
+    expect(table.code, table.stderr).toBe(0);
+    const w = want.get("auto|recorded selector_llm")!;
+    expect(table.stdout).toMatch(new RegExp(`\\[\\d\\] auto .* ${((w.agreed / w.n) * 100).toFixed(0)}% \\(${w.n}\\)`));
+    const csv = await loom(["analyze", tree, "--agreement", "--csv"], { dir: corpus.root });
+    expect(csv.stdout.split("\r\n")[0]).toBe("rater_a,rater_b,decisions,agreed,agreement,ranked,kendall_tau");
+
+    const pairsOf = async (...flags: string[]) => {
+      const file = join(corpus.root, `pairs-${flags.join("")}.jsonl`);
+      const x = await loom(["export-pairs", tree, "--pairs", "one", "-o", file, ...flags], { dir: corpus.root });
+      expect(x.code, x.stderr).toBe(0);
+      return readFileSync(file, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).metadata as { sessionDir: string; decision: string });
+    };
+    const every = await pairsOf();
+    const agreed = await pairsOf("--agreed-by", "auto");
+    const disputed = await pairsOf("--disputed-by", "auto");
+    expect(agreed.length).toBeGreaterThan(0);
+    expect(disputed.length).toBeGreaterThan(0);
+    expect(agreed.length + disputed.length).toBe(every.length);
+    const dirs = Object.values(corpus.dirs);
+    const chosenIsFavourite = (m: { sessionDir: string; decision: string }) => {
+      const l = looms[dirs.indexOf(m.sessionDir)]!;
+      const d = l.decisions[m.decision]!;
+      return d.chosenNodeId === favourite(l, d);
+    };
+    expect(agreed.every(chosenIsFavourite)).toBe(true);
+    expect(disputed.some(chosenIsFavourite)).toBe(false);
+    const both = await loom(["export-pairs", tree, "--agreed-by", "auto", "--disputed-by", "auto"], {
+      dir: corpus.root,
+    });
+    expect(both.code).toBe(2);
   });
 
   it("a refused key stops the run at once, keeps what was judged, and says so; bad flags are named", async () => {

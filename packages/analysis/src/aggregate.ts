@@ -29,7 +29,8 @@ export interface AnalysisReport {
   warnings: string[];
 }
 
-function grouped(
+/** Sessions' decisions split by the keys' values (session keys keep a session whole, decision keys split it). */
+export function grouped(
   sessions: readonly SessionFacts[],
   keys: readonly GroupKey[],
   buckets: number,

@@ -34,3 +34,8 @@ export { readRejudgeFile } from "./rejudge-file.js";
 export type { RejudgeRead } from "./rejudge-file.js";
 export { REJUDGE_FILE, RejudgeLineSchema } from "./rejudge-record.js";
 export type { JudgeUsage, RejudgeLine, Verdict } from "./rejudge-record.js";
+export { agreementOf, agreementRows, analyzeAgreement, recordedRater } from "./agreement-report.js";
+export type { AgreementGroup, AgreementReport } from "./agreement-report.js";
+export { kendallTau } from "./agreement.js";
+export type { PairAgreement, RaterVerdict } from "./agreement.js";
+export { csvText } from "./csv-cell.js";

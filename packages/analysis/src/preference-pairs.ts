@@ -3,6 +3,7 @@ import { stepCounter, type Brief, type ChosenBy, type DecisionEvent } from "@loo
 import { AnalysisError } from "./analysis-error.js";
 import { briefPrompt } from "./brief-prompt.js";
 import { readCompactSession, type CompactSession, type NodeLite } from "./compact-session.js";
+import { judgeVerdictsOf, type JudgeVerdicts } from "./agreement-report.js";
 import { findSessionDirs } from "./find-sessions.js";
 
 export interface PairOptions {
@@ -19,6 +20,11 @@ export interface PairOptions {
   pairs?: "one" | "all";
   /** Start the prompt with the brief the decision was made under (default true). */
   brief?: boolean;
+  /**
+   * Only decisions a judge re-judged (`loom rejudge`): those where it chose the same candidate (`agree: true`),
+   * or those where it did not (`agree: false`). A decision the judge has no verdict on is left out either way.
+   */
+  agreement?: { judge: string; agree: boolean };
 }
 
 export interface PreferencePair {
@@ -82,6 +88,8 @@ function pickOne(d: DecisionEvent, rejected: string[], nodes: Record<string, Nod
 }
 
 function checked(options: PairOptions): void {
+  if (options.agreement && !options.agreement.judge.trim())
+    throw new AnalysisError("bad_option", "the agreement filter needs a judge's name");
   for (const [name, v] of [
     ["minGap", options.minGap],
     ["maxGap", options.maxGap],
@@ -95,6 +103,7 @@ export function* pairsOfSession(
   dir: string,
   session: CompactSession,
   options: PairOptions = {},
+  judged: JudgeVerdicts = new Map(),
 ): Generator<PreferencePair> {
   checked(options);
   const { head, nodes } = session;
@@ -108,6 +117,11 @@ export function* pairsOfSession(
     if (options.choosers && !(d.chosenBy !== null && options.choosers.includes(d.chosenBy))) continue;
     if (options.minGap !== undefined && (d.logprobGap === null || d.logprobGap < options.minGap)) continue;
     if (options.maxGap !== undefined && (d.logprobGap === null || d.logprobGap > options.maxGap)) continue;
+    if (options.agreement) {
+      const v = judged.get(d.id)?.get(options.agreement.judge);
+      if (!v) continue;
+      if ((v.action === "choose" && v.choice === d.chosenNodeId) !== options.agreement.agree) continue;
+    }
     const chosen = nodes[d.chosenNodeId!]!;
     const rejected = d.candidateNodeIds.filter(
       (id) => id !== d.chosenNodeId && nodes[id] && nodes[id].text !== chosen.text,
@@ -166,7 +180,10 @@ export async function exportPairs(
   let duplicates = 0;
   for (const dir of dirs) {
     const session = await readCompactSession(dir);
-    for (const pair of pairsOfSession(dir, session, options)) {
+    const judged = options.agreement
+      ? await judgeVerdictsOf({ dir, sessionId: session.head.sessionId })
+      : new Map<string, never>();
+    for (const pair of pairsOfSession(dir, session, options, judged)) {
       const key = JSON.stringify([pair.prompt, pair.chosen, pair.rejected]);
       if (seen.has(key)) {
         duplicates++;

@@ -1,8 +1,9 @@
 // The report as flat rows (one per group, then "all"): the columns of the terminal table and of the CSV.
 import type { AnalysisReport } from "./aggregate.js";
 import type { GroupStats } from "./group-stats.js";
+import { csvText, type Cell } from "./csv-cell.js";
 
-export type Cell = string | number | null;
+export type { Cell };
 
 export interface ReportRows {
   columns: string[];
@@ -59,14 +60,8 @@ export function reportRows(report: AnalysisReport): ReportRows {
   };
 }
 
-const csvCell = (c: Cell) => {
-  if (c === null) return "";
-  const s = String(c);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 /** The rows as CSV (RFC 4180: quoted where needed, CRLF line ends), a header line first; empty cells for n/a. */
 export function reportCsv(report: AnalysisReport): string {
   const { columns, rows } = reportRows(report);
-  return [columns, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+  return csvText([columns, ...rows]);
 }

@@ -79,6 +79,8 @@ export function factsOf(input: {
       position: steps > 0 ? Math.min(1, (step - 0.5) / steps) : 0,
       action: d.action,
       chosenBy: d.chosenBy,
+      chosenNodeId: d.chosenNodeId,
+      ranking: d.ranking,
       reason: d.reason,
       maxLogprob: d.maxLogprob,
       chosenLogprob: d.chosenLogprob,

@@ -24,6 +24,10 @@ export interface DecisionFacts {
   /** null while the decision is open. */
   action: DecisionAction | null;
   chosenBy: ChosenBy | null;
+  /** The chosen candidate (choose only). */
+  chosenNodeId: string | null;
+  /** The chooser's ranking of the candidates, best first, when it gave one. */
+  ranking: string[] | null;
   reason: string | null;
   maxLogprob: number | null;
   chosenLogprob: number | null;

@@ -34,6 +34,11 @@ export default defineCommand({
       description: "parts of the piece for --group-by position and the along-the-piece numbers",
     },
     csv: { type: "boolean", description: "the table as CSV on stdout (one row per group, then all)" },
+    agreement: {
+      type: "boolean",
+      description:
+        "instead: how often the recorded choosers and the judges of `loom rejudge` agree (same choice; Kendall's tau of rankings)",
+    },
     plot: {
       type: "string",
       valueName: "FILE",
@@ -51,6 +56,10 @@ export default defineCommand({
       description: "Where in a piece humans and LLM judges part from the model, as JSON.",
     },
     { command: "loom analyze a b c --group-by brief --csv > briefs.csv", description: "A sheet per brief." },
+    {
+      command: "loom analyze sessions/ --agreement --group-by chooser",
+      description: "After loom rejudge: do the judges choose as the humans, auto rules and LLMs did?",
+    },
     {
       command: "loom analyze sessions/ --group-by selector --plot gaps.svg",
       description: "The table, and the charts drawn to gaps.svg.",
@@ -70,6 +79,24 @@ export default defineCommand({
       throw new UsageError(`--group-by: ${error.message}`, error.hint);
     }
     const paths = [positionals.paths!, ...rest];
+    if (values.agreement) {
+      if (values.plot !== undefined)
+        throw new UsageError("--plot draws the analysis charts; leave it out with --agreement");
+      const { analyzeAgreement, agreementRows, csvText } = await import("@loom/analysis");
+      const agreement = await analyzeAgreement(paths, { cwd, groupBy, positionBuckets: values.buckets });
+      for (const w of agreement.warnings) out.warn(w);
+      for (const s of agreement.skipped) out.warn(`skipped ${s.path}: ${s.error}`);
+      if (values.csv) {
+        out.streamResult();
+        out.write(csvText(agreementRows(agreement)));
+      } else {
+        const { renderAgreement } = await import("../render/agreement-table.js");
+        out.result(agreement, () => renderAgreement(agreement, out.colors));
+      }
+      if (agreement.skipped.length > 0)
+        throw new FailureError(`${agreement.skipped.length} sessions could not be read`, "see the warnings above");
+      return;
+    }
     const report = await analyzeSessions(paths, {
       cwd,
       groupBy,

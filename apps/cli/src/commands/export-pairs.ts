@@ -51,6 +51,16 @@ export default defineCommand({
       default: "all",
       description: "every rejected candidate, or one per decision",
     },
+    "agreed-by": {
+      type: "string",
+      valueName: "JUDGE",
+      description: "only decisions this judge (loom rejudge) chose the same candidate on",
+    },
+    "disputed-by": {
+      type: "string",
+      valueName: "JUDGE",
+      description: "only decisions this judge (loom rejudge) chose another candidate (or stopped) on",
+    },
     "no-brief": { type: "boolean", description: "leave the brief out of the prompt" },
     out: {
       type: "string",
@@ -66,6 +76,10 @@ export default defineCommand({
       description: "The human's choices, one pair per decision.",
     },
     {
+      command: "loom export-pairs sessions/ --chooser human --agreed-by anthropic:claude-sonnet-5-5",
+      description: "The human's choices an LLM judge would have made too.",
+    },
+    {
       command: "loom export-pairs 'runs/*/' --chooser selector_llm --max-gap -1",
       description: "Where an LLM judge went against the base model, to stdout.",
     },
@@ -78,6 +92,10 @@ export default defineCommand({
     const choosers = choosersOf(values.chooser);
     if (out.json && !values.out)
       throw new UsageError("--json needs --out FILE: the pairs themselves are JSON lines on stdout");
+    if (values["agreed-by"] !== undefined && values["disputed-by"] !== undefined)
+      throw new UsageError("--agreed-by and --disputed-by: choose one");
+    const judge = values["agreed-by"] ?? values["disputed-by"];
+    if (judge !== undefined && !judge.trim()) throw new UsageError("--agreed-by/--disputed-by need a judge's name");
     const { exportPairs } = await import("@loom/analysis");
     const paths = [positionals.paths!, ...rest];
     const options = {
@@ -87,6 +105,7 @@ export default defineCommand({
       ...(choosers ? { choosers } : {}),
       ...(minGap !== undefined ? { minGap } : {}),
       ...(maxGap !== undefined ? { maxGap } : {}),
+      ...(judge !== undefined ? { agreement: { judge, agree: values["agreed-by"] !== undefined } } : {}),
     };
     if (values.out) {
       const file = resolve(cwd, values.out);
