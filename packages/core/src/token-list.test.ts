@@ -102,7 +102,7 @@ describe("TokenList.lazy", () => {
     const source = { data, nums };
     const list = TokenList.lazy(length, source, decode);
     expect(list.length).toBe(tokens.length);
-    expect(list.lazySource(decode)).toBe(source);
+    expect(list.lazySource(decode)).toStrictEqual({ source, at: 0 });
     expect(list.lazySource(() => null)).toBeUndefined();
     expect(loads).toBe(0);
     expect(list.toArray()).toStrictEqual(tokens);
@@ -114,5 +114,17 @@ describe("TokenList.lazy", () => {
     expect(broken.length).toBe(tokens.length);
     expect(() => broken.toArray()).toThrow(/damaged/);
     expect(() => TokenList.lazy(1, null, () => null).texts()).toThrow(/damaged/);
+  });
+
+  it("reads each of the lists that share one source at its own position", () => {
+    const a = TokenList.from(tokens).packed();
+    const b = TokenList.from(tokens.slice(1)).packed();
+    const shared = [a, b];
+    const decode = (source: typeof shared, at: number) => ({ data: source[at]!.data, nums: [...source[at]!.nums] });
+    const first = TokenList.lazy(a.length, shared, decode, 0);
+    const second = TokenList.lazy(b.length, shared, decode, 1);
+    expect(second.lazySource(decode)).toStrictEqual({ source: shared, at: 1 });
+    expect(second.toArray()).toStrictEqual(tokens.slice(1));
+    expect(first.toArray()).toStrictEqual(tokens);
   });
 });

@@ -139,7 +139,9 @@ export class TokenList implements Iterable<Token> {
    * context per node would cost more than the parts they defer.
    */
   private source: unknown = undefined;
-  private decode: ((source: never) => TokenParts | null) | null = null;
+  /** Where in `source` this list's parts lie: many lists may share one source (all the lists of one stored frame). */
+  private sourceAt = 0;
+  private decode: ((source: never, at: number) => TokenParts | null) | null = null;
 
   /** Whether `value` is a TokenList (from this or another copy of @loom/core). */
   static is(value: unknown): value is TokenList {
@@ -214,37 +216,42 @@ export class TokenList implements Iterable<Token> {
   }
 
   /**
-   * A list of `length` tokens whose parts `decode(source)` gives the first time they are read (a file's
-   * packed bytes, say): opening a large session then builds no token data for the nodes nobody reads. The
-   * caller has checked `source` already (io checks the bytes as `fromPacked` checks parts); parts that do
-   * not hold together anyway, or a null from `decode`, throw a LoomError ("invariant") from the read.
+   * A list of `length` tokens whose parts `decode(source, at)` gives the first time they are read (a file's
+   * packed bytes, say): opening a large session then builds no token data for the nodes nobody reads. Many
+   * lists may share one `source`, each at its own `at` (one string holding a whole frame's bytes costs the
+   * collector one object where a string per list cost one each). The caller has checked the source already
+   * (io checks the bytes as `fromPacked` checks parts); parts that do not hold together anyway, or a null
+   * from `decode`, throw a LoomError ("invariant") from the read.
    */
-  static lazy<S>(length: number, source: S, decode: (source: S) => TokenParts | null): TokenList {
+  static lazy<S>(length: number, source: S, decode: (source: S, at: number) => TokenParts | null, at = 0): TokenList {
     const list = new TokenList(length, "", NO_NUMS);
     list.source = source;
-    list.decode = decode as (source: never) => TokenParts | null;
+    list.sourceAt = at;
+    list.decode = decode as (source: never, at: number) => TokenParts | null;
     return list;
   }
 
   /**
-   * The source a list was made from by `lazy` with this `decode`, while its parts are not decoded yet; else
-   * undefined. A writer that knows the source's form can copy it as it is instead of decoding and re-encoding.
+   * The source (and position in it) a list was made from by `lazy` with this `decode`, while its parts are
+   * not decoded yet; else undefined. A writer that knows the source's form can copy it as it is instead of
+   * decoding and re-encoding.
    */
-  lazySource<S>(decode: (source: S) => TokenParts | null): S | undefined {
-    return this.decode === decode ? (this.source as S) : undefined;
+  lazySource<S>(decode: (source: S, at: number) => TokenParts | null): { source: S; at: number } | undefined {
+    return this.decode === decode ? { source: this.source as S, at: this.sourceAt } : undefined;
   }
 
   /** Decode a lazy list's parts (nothing to do once they are there, or for a list that was never lazy). */
   private decoded(): void {
     const decode = this.decode;
     if (decode === null) return;
-    const parts = (decode as (source: unknown) => TokenParts | null)(this.source);
+    const parts = (decode as (source: unknown, at: number) => TokenParts | null)(this.source, this.sourceAt);
     if (parts === null || !holdsTogether(this.length, parts.data, parts.nums)) {
       throw new LoomError("invariant", "a node's stored tokens are damaged: their packed form does not hold together");
     }
     this.data = parts.data;
     this.nums = parts.nums;
     this.source = undefined;
+    this.sourceAt = 0;
     this.decode = null;
   }
 

@@ -9,7 +9,7 @@ import { eventLoopTurns } from "./event-loop-turns.js";
 import { IoError } from "./io-error.js";
 import { parseJsonText } from "./parse-json.js";
 import { FLAG_DEFLATE, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
-import { revivePackedTokens } from "./token-codec.js";
+import { LazyTokenBytes, revivePackedTokens } from "./token-codec.js";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -85,6 +85,8 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
   const ordinal = { nodes: 0, decisions: 0 };
   let recordsParsed = true;
   let previousNode: LoomNode | null = null;
+  // The packed token bytes of each nodes frame, kept as one string for the frame's lists.
+  const lazyBytes = new LazyTokenBytes();
   // A big session takes seconds to read: the process that reads it (a server) keeps answering meanwhile.
   const turn = eventLoopTurns();
   const frames = readFrames(handle, file, options.onDamage && ((e) => options.onDamage!(e)));
@@ -160,7 +162,7 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
             throw new IoError("damaged", `${where} repeats the id ${id}`, { file, field: `${where}.id` });
           if (into === nodes) {
             // Checked at once either way; decoded whole now only when looking for damage (fsck, salvage).
-            revivePackedTokens(r, record["version"], where, { file }, options.onDamage !== undefined);
+            revivePackedTokens(r, record["version"], where, { file }, options.onDamage !== undefined, lazyBytes);
             // Parsed now, while the raw record is young garbage, rather than after every frame is read (then
             // every raw record would have been kept and promoted, only to be dropped): the load's parse of the
             // loom takes the node as it is. A record the fast path doubts is kept raw for the schema to name.
@@ -180,6 +182,7 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
         }
         start = end + 1;
       }
+      lazyBytes.seal();
     } else if (frame.type === "end") {
       counts = parseJson(text, file, `frame ${frame.index} (end)`);
     }

@@ -2,7 +2,7 @@
 import { TokenList, type Token } from "@loom/core";
 import { seededRandom } from "@loom/core/internal";
 import { describe, expect, it } from "vitest";
-import { packTokens, recordWithPackedTokens, unpackTokens, unpackTokensLazy } from "./token-codec.js";
+import { LazyTokenBytes, packTokens, recordWithPackedTokens, unpackTokens, unpackTokensLazy } from "./token-codec.js";
 
 // Shapes generators produce (OpenAI-compatible: no id; the local engine: id, logprob, top; CLI-sim: text only)
 // and hostile ones: empty texts, astral characters, quotes and newlines, -0, lengths past one varint byte.
@@ -135,5 +135,31 @@ describe("lazy and eager reads", () => {
     // Both outcomes were seen (a flipped byte inside a text or a logprob still holds together).
     expect(accepted).toBeGreaterThan(100);
     expect(accepted).toBeLessThan(1_900);
+  });
+});
+
+describe("lists read lazily into one frame's bytes", () => {
+  it("each read back their own tokens, and are written back as the bytes they were read from", () => {
+    const rand = seededRandom(4);
+    const lists = Array.from({ length: 300 }, (_, i) =>
+      Array.from({ length: 1 + (i % 7) }, () => ({
+        text: ` w${Math.floor(rand() * 1000)}`,
+        logprob: -rand() * 5,
+        top: [{ text: " a", logprob: -rand() * 9 }],
+      })),
+    );
+    const texts = lists.map((l) => packTokens(TokenList.from(l))!);
+    const frame = new LazyTokenBytes();
+    const lazy = texts.map((t) => unpackTokensLazy(t, frame)!);
+    // Nothing reads a list before its frame is sealed; one that did would find no bytes and say so.
+    expect(() => lazy[0]!.toArray()).toThrow(/damaged/);
+    frame.seal();
+    // The next frame's lists get bytes of their own.
+    const next = unpackTokensLazy(texts[1]!, frame)!;
+    frame.seal();
+    expect(next.toArray()).toStrictEqual(lists[1]);
+    // Unread lists are written back byte for byte from the shared bytes, in any order.
+    for (let i = lazy.length - 1; i >= 0; i -= 2) expect(packTokens(lazy[i]!)).toBe(texts[i]);
+    for (let i = 0; i < lazy.length; i++) expect(lazy[i]!.toArray()).toStrictEqual(lists[i]);
   });
 });

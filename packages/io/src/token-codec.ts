@@ -53,15 +53,21 @@ function packInto(list: TokenList): number {
   return at;
 }
 
-/** A lazy list's bytes (a Latin-1 string) copied into the shared scratch buffer; returns their length. */
+/** An unread list's bytes (a Latin-1 string) copied into the shared scratch buffer; returns their length. */
 function copyIntoScratch(bytes: string): number {
   if (scratch.length < bytes.length) scratch = Buffer.allocUnsafe(Math.max(bytes.length, scratch.length * 2));
   return scratch.write(bytes, 0, "latin1");
 }
 
+/** The bytes of a list read lazily and not read since (as a Latin-1 string): exactly what packing it would give. */
+function unreadBytes(list: TokenList): string | undefined {
+  const lazy = list.lazySource(partsOfShared);
+  return lazy && bytesAt(lazy.source, lazy.at);
+}
+
 /** The base64 text of `list`'s packed form, or null when its texts cannot be carried as UTF-8 (write plain tokens then). */
 export function packTokens(list: TokenList): string | null {
-  const same = list.lazySource(partsOfBytes);
+  const same = unreadBytes(list);
   if (same !== undefined) return Buffer.from(same, "latin1").toString("base64");
   const n = packInto(list);
   return n < 0 ? null : scratch.toString("base64", 0, n);
@@ -77,7 +83,7 @@ const TOKENS_KEY = '"tokens":"';
  */
 export function recordWithPackedTokens(head: string, list: TokenList): Buffer | null {
   // A list read lazily from a file and never read since: its bytes as read are exactly what packing would give.
-  const same = list.lazySource(partsOfBytes);
+  const same = unreadBytes(list);
   const n = same === undefined ? packInto(list) : copyIntoScratch(same);
   if (n < 0) return null;
   const base64 = scratch.toString("base64", 0, n);
@@ -161,12 +167,69 @@ function partsAt({ dataStart, dataEnd, size }: Located, ascii: boolean): TokenPa
 }
 
 /**
- * The parts of packed bytes held as a Latin-1 string (one character per byte: how a lazy list keeps them,
- * in three quarters of the base64 text's memory), or null when they do not hold a packed list.
+ * Packed bytes that lazily read lists keep until first read, as a Latin-1 string (one character per byte:
+ * three quarters of the base64 text's memory). Shared by many lists (every list of one snapshot frame,
+ * each at its own position after a 4-byte little-endian length), or held by one list alone (position -1:
+ * the whole string). The text is set when the last list is in (LazyTokenBytes.seal); nothing reads a list
+ * before then.
  */
-function partsOfBytes(bytes: string): TokenParts | null {
+interface SharedBytes {
+  text: string;
+}
+
+/** The bytes of the list at `at` of `shared` (a Latin-1 string), or undefined when they are not there. */
+function bytesAt(shared: SharedBytes, at: number): string | undefined {
+  const text = shared.text;
+  if (at < 0) return text;
+  if (at + 4 > text.length) return undefined;
+  const size =
+    text.charCodeAt(at) +
+    text.charCodeAt(at + 1) * 0x100 +
+    text.charCodeAt(at + 2) * 0x10000 +
+    text.charCodeAt(at + 3) * 0x1000000;
+  return at + 4 + size <= text.length ? text.slice(at + 4, at + 4 + size) : undefined;
+}
+
+/** The parts of the packed bytes at `at` of `shared`, or null when they do not hold a packed list. */
+function partsOfShared(shared: SharedBytes, at: number): TokenParts | null {
+  const bytes = bytesAt(shared, at);
+  if (bytes === undefined) return null;
   const where = locateBytes(scratchFor(bytes.length).write(bytes, 0, "latin1"));
   return where && partsAt(where, isAscii(unpackScratch.subarray(where.dataStart, where.dataEnd)));
+}
+
+/**
+ * Collects the packed bytes of the lists one reader makes lazily (a snapshot frame's nodes) into one
+ * string for them all: a string per node was two thirds of a large loom's heap and as many objects for
+ * the collector to copy and mark; one per frame is a single large object it never moves. Each reader has
+ * its own (reads of two sessions may interleave); `seal` after each frame, before any list is read.
+ */
+export class LazyTokenBytes {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  private used = 0;
+  private shared: SharedBytes = { text: "" };
+
+  /** Add the `size` bytes decoded into unpackScratch; returns the shared bytes and the position they are at. */
+  take(size: number): { shared: SharedBytes; at: number } {
+    const need = this.used + 4 + size;
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.used);
+      this.buf = bigger;
+    }
+    const at = this.used;
+    this.buf.writeUInt32LE(size, at);
+    unpackScratch.copy(this.buf, at + 4, 0, size);
+    this.used = need;
+    return { shared: this.shared, at };
+  }
+
+  /** Make the string of the bytes taken since the last seal (lists taken later share a new one). */
+  seal(): void {
+    if (this.used > 0) this.shared.text = this.buf.toString("latin1", 0, this.used);
+    this.shared = { text: "" };
+    this.used = 0;
+  }
 }
 
 /**
@@ -235,7 +298,7 @@ function asciiPartsHold({ length, dataStart, dataEnd, size }: Located): boolean 
  * until it is read. Data with characters beyond ASCII, whose varints cannot be walked byte by byte, is
  * decoded at once.
  */
-export function unpackTokensLazy(text: string): TokenList | null {
+export function unpackTokensLazy(text: string, into?: LazyTokenBytes): TokenList | null {
   const where = locate(text);
   if (where === null) return null;
   if (!isAscii(unpackScratch.subarray(where.dataStart, where.dataEnd))) {
@@ -243,7 +306,10 @@ export function unpackTokensLazy(text: string): TokenList | null {
     return TokenList.fromPacked(where.length, data, nums);
   }
   if (!asciiPartsHold(where)) return null;
-  return TokenList.lazy(where.length, unpackScratch.toString("latin1", 0, where.size), partsOfBytes);
+  if (into === undefined)
+    return TokenList.lazy(where.length, { text: unpackScratch.toString("latin1", 0, where.size) }, partsOfShared, -1);
+  const { shared, at } = into.take(where.size);
+  return TokenList.lazy(where.length, shared, partsOfShared, at);
 }
 
 /** Format version from which node records may hold packed tokens (snapshots and journal lines alike). */
@@ -261,6 +327,8 @@ export function revivePackedTokens(
   at: { file: string; line?: number },
   /** Decode and check the whole list now (fsck, salvage) rather than when it is first read. */
   eager = false,
+  /** Where a lazy list keeps its bytes along with others' (a snapshot frame's), rather than in a string of its own. */
+  into?: LazyTokenBytes,
 ): void {
   if (typeof node !== "object" || node === null) return;
   const record = node as { tokens?: unknown };
@@ -268,7 +336,9 @@ export function revivePackedTokens(
   if (typeof text !== "string") return;
   const list =
     typeof version === "number" && version >= PACKED_TOKENS_FROM
-      ? (eager ? unpackTokens : unpackTokensLazy)(text)
+      ? eager
+        ? unpackTokens(text)
+        : unpackTokensLazy(text, into)
       : null;
   if (list === null) {
     throw new IoError("invalid_field", `${where} has tokens that are not a packed token list`, {
