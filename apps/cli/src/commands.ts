@@ -92,6 +92,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     ["search", "find text, reasons and tags in every node, with paths", "search"],
   ]),
 
+  entry(
+    "expand",
+    "generate a subtree below a node without choosing (a look-ahead; cost shown first)",
+    () => import("./commands/expand.js"),
+  ),
   entry("hold", "keep a path (the current one, or a node's) to come back to", () =>
     import("./commands/held-paths.js").then((m) => ({ default: m.hold })),
   ),

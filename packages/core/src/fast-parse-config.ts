@@ -46,8 +46,24 @@ function generator(v: unknown): SessionConfig["generator"] | null {
 
 type Extras = Pick<
   SessionConfig["generator"],
-  "stop" | "topK" | "minP" | "logitBias" | "extraBody" | "memory" | "authorsNote" | "authorsNoteDepth"
+  "stop" | "topK" | "minP" | "logitBias" | "extraBody" | "memory" | "authorsNote" | "authorsNoteDepth" | "alongside"
 >;
+
+/** Generators alongside the session's: [] when absent, null on doubt (the schema then gives its error). */
+function alongsideOf(v: unknown): SessionConfig["generator"]["alongside"] | null {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.length > 4) return null;
+  const out: SessionConfig["generator"]["alongside"] = [];
+  for (const a of v) {
+    if (!isObject(a) || typeof a.provider !== "string" || a.provider.length === 0 || typeof a.model !== "string")
+      return null;
+    if (!isNullableString(a.baseUrl) || !isInt(a.branchingFactor) || a.branchingFactor <= 0 || a.branchingFactor > 64)
+      return null;
+    if (Object.keys(a).some((k) => !["provider", "model", "baseUrl", "branchingFactor"].includes(k))) return null;
+    out.push({ provider: a.provider, model: a.model, baseUrl: a.baseUrl, branchingFactor: a.branchingFactor });
+  }
+  return out;
+}
 
 /** The sampling controls and prompt context added later: defaults when absent (an older snapshot), null on doubt. */
 function generatorExtras(v: Record<string, unknown>): Extras | null {
@@ -68,6 +84,8 @@ function generatorExtras(v: Record<string, unknown>): Extras | null {
   if (typeof memory !== "string" || memory.length > 100_000) return null;
   if (typeof authorsNote !== "string" || authorsNote.length > 100_000) return null;
   if (!isInt(depth) || depth < 1 || depth > 10_000) return null;
+  const alongside = alongsideOf(v.alongside);
+  if (alongside === null) return null;
   return {
     stop: [...(stop as string[])],
     topK,
@@ -77,6 +95,7 @@ function generatorExtras(v: Record<string, unknown>): Extras | null {
     memory,
     authorsNote,
     authorsNoteDepth: depth,
+    alongside,
   };
 }
 

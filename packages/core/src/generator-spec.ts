@@ -94,6 +94,11 @@ export interface GeneratorCapabilities {
   seed: boolean;
   /** The optional sampling controls it honours; a request using another is refused (absent: none). */
   samplingControls?: readonly SamplingControl[];
+  /**
+   * Requests go to a service someone else runs, which bills for them (absent: false — the local engine, a
+   * server the user runs). Apps estimate the cost of large requests (a look-ahead) and ask first.
+   */
+  hosted?: boolean;
 }
 
 /** Sampling controls beyond temperature, top-p and stop sequences, which not every service takes. */

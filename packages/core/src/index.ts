@@ -104,12 +104,15 @@ export {
 } from "./token-queries.js";
 export type { PathSegment, TokenDivergence } from "./token-queries.js";
 export { USAGE_STATE_NAME, emptyUsage } from "./session-usage.js";
+export { PriceSchema, PriceTableSchema } from "./price-table.js";
+export type { PriceTable } from "./price-table.js";
 export type { ModelTotals, SessionUsage } from "./session-usage.js";
 export { sessionSummary, sessionSummaryOfParts } from "./session-summary.js";
 export type { SessionState, SessionSummary, SummaryParts } from "./session-summary.js";
 export { SelectorDecisionSchema, selectorDecisionJsonSchema } from "./selector-decision.js";
 export type { ChooseDecision, ClarifyDecision, SelectorDecision, StopDecision } from "./selector-decision.js";
 export {
+  AlongsideGeneratorSchema,
   GeneratorConfigSchema,
   SAMPLING_PRESETS,
   SelectorConfigSchema,
@@ -118,6 +121,7 @@ export {
   withPreset,
 } from "./session-config.js";
 export type {
+  AlongsideGenerator,
   GeneratorConfig,
   SamplingPresetName,
   SelectorConfig,

@@ -1,6 +1,18 @@
 // SessionConfig: generator and selector settings, the seed defaults and the named presets.
 import { z } from "zod";
 
+/** A generator whose candidates join every step beside the session's own (same sampling settings, its own model). */
+export const AlongsideGeneratorSchema = z
+  .object({
+    provider: z.string().min(1, "a generator alongside needs a provider"),
+    model: z.string().default(""),
+    baseUrl: z.string().nullable().default(null),
+    /** Candidates it adds to each step. */
+    branchingFactor: z.number().int().positive().max(64).default(2),
+  })
+  .strict();
+export type AlongsideGenerator = z.infer<typeof AlongsideGeneratorSchema>;
+
 export const GeneratorConfigSchema = z.object({
   provider: z.string().default("local"),
   model: z.string().default(""),
@@ -35,6 +47,8 @@ export const GeneratorConfigSchema = z.object({
   authorsNote: z.string().max(100_000).default(""),
   /** How many of the current path's last segments (nodes) come after the author's note (at least 1). */
   authorsNoteDepth: z.number().int().min(1).max(10_000).default(3),
+  /** Several generators in one step: each adds its candidates beside this generator's, every node recording its model. */
+  alongside: z.array(AlongsideGeneratorSchema).max(4, "at most 4 generators alongside").default([]),
 });
 export type GeneratorConfig = z.infer<typeof GeneratorConfigSchema>;
 

@@ -23,6 +23,7 @@ export type { FileLayer } from "./file-layer.js";
 export { loadBrief, parseBriefText, parseBriefToml } from "./brief-file.js";
 export type { BriefFormat } from "./brief-file.js";
 export { parsePresetsToml, readPresetsFile, writePresetsFile } from "./presets-file.js";
+export { parsePricesToml, readPricesFile } from "./prices-file.js";
 export { briefFieldOf, briefToToml, briefWithField } from "./brief-edit.js";
 export { detectFormat, importSession, readPythonSession } from "./import-session.js";
 export type { ImportResult, SessionFormat } from "./import-session.js";

@@ -1,27 +1,17 @@
 // A user's own generation presets: a TOML file (one table per preset) read with errors naming the file, preset and field, and written whole.
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { GenerationPresetSchema, PresetNameSchema, type GenerationPreset } from "@loom/core";
-import { parse as parseToml, stringify as stringifyToml, TomlError } from "smol-toml";
+import { stringify as stringifyToml } from "smol-toml";
 import { writeFileAtomic } from "./atomic-write.js";
 import { IoError } from "./io-error.js";
+import { parseTomlTable, readOptionalFile } from "./toml-file.js";
 
 const EXPECTED = "one table per preset, e.g. [dreamy] with temperature = 1.1 and top-p style keys (topP, topK, minP…)";
 
 /** The presets in a presets file's text; IoError naming the file, line or preset and field. */
 export function parsePresetsToml(text: string, file = "<presets>"): Record<string, GenerationPreset> {
-  let table: Record<string, unknown>;
-  try {
-    table = parseToml(text) as Record<string, unknown>;
-  } catch (error) {
-    if (error instanceof TomlError)
-      throw new IoError("invalid_field", `not valid TOML: ${error.message.split("\n")[0]}`, {
-        file,
-        line: error.line,
-        expected: EXPECTED,
-      });
-    throw error;
-  }
+  const table = parseTomlTable(text, file, EXPECTED);
   const out: Record<string, GenerationPreset> = {};
   for (const [name, value] of Object.entries(table)) {
     const named = PresetNameSchema.safeParse(name);
@@ -43,14 +33,8 @@ export function parsePresetsToml(text: string, file = "<presets>"): Record<strin
 
 /** The presets in `file`; none when it does not exist. */
 export async function readPresetsFile(file: string): Promise<Record<string, GenerationPreset>> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
-    throw IoError.fromSystem(error, file, "read presets");
-  }
-  return parsePresetsToml(text, file);
+  const text = await readOptionalFile(file, "read presets");
+  return text === null ? {} : parsePresetsToml(text, file);
 }
 
 /** Write every preset to `file` at once (temp file and rename: a crash leaves the old file or the new one). */

@@ -52,6 +52,19 @@ export type OrchestratorEvent =
   /** The agent proposed a brief change; the human is asked to approve it (answered by `brief-change-answered`). */
   | { type: "brief-change-proposed"; changed: string[]; proposed: Brief; reason: string }
   | { type: "brief-change-answered"; approved: boolean; note: string | null }
+  /**
+   * A look-ahead (Orchestrator.expand) added candidates below `parentNodeId`, level `level` of `depth` below
+   * `fromNodeId`; nothing was chosen and the tip did not move. `candidates` are the decision's every one.
+   */
+  | {
+      type: "expanded";
+      fromNodeId: string;
+      level: number;
+      depth: number;
+      decisionId: string;
+      parentNodeId: string;
+      candidates: SelectionCandidate[];
+    }
   /** The current path moved other than by a choice: back, checkout, an edit. */
   | { type: "tip-changed"; tipId: string }
   /** The writer's tree work (split, merge, prune, move, marks, undo/redo) changed the loom; `op` names it. */

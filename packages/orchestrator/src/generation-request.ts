@@ -6,6 +6,8 @@ export interface RequestOverrides {
   n?: number;
   maxTokens?: number;
   signal?: AbortSignal;
+  /** Length of the path the prompt ends with, when it is not the current path (a look-ahead below another node). */
+  pathLength?: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export function generationRequest(
     topP: g.topP,
     ...(g.logprobs > 0 ? { logprobs: g.logprobs } : {}),
     // A fixed seed would give the same candidates at every step; vary it by position and reroll.
-    ...(g.seed !== null ? { seed: g.seed + loom.currentPath.length * 7919 + existing } : {}),
+    ...(g.seed !== null ? { seed: g.seed + (options.pathLength ?? loom.currentPath.length) * 7919 + existing } : {}),
     ...(g.stop.length > 0 ? { stop: [...g.stop] } : {}),
     ...(g.topK !== null ? { topK: g.topK } : {}),
     ...(g.minP !== null ? { minP: g.minP } : {}),

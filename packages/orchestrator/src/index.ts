@@ -4,6 +4,10 @@ export type {
   ChooseOptions,
   GenerateOptions,
   GeneratedStep,
+  LookAheadEstimate,
+  LookAheadGeneratorEstimate,
+  LookAheadResult,
+  LookAheadShape,
   OrchestratorOptions,
   RunOptions,
   RunResult,
@@ -11,6 +15,7 @@ export type {
 export type { OrchestratorEvent, OrchestratorListener, StopReason } from "./events.js";
 export { OrchestratorError } from "./orchestrator-error.js";
 export type { OrchestratorErrorCode } from "./orchestrator-error.js";
+export { MAX_LOOK_AHEAD_NODES } from "./look-ahead.js";
 export { memorySession } from "./session-like.js";
 export type { SessionLike } from "./session-like.js";
 export type { ModelTotals, PriceTable, SessionUsage } from "./usage.js";

@@ -7,6 +7,8 @@ export type OrchestratorErrorCode =
   | "configuration"
   /** The operation does not fit the session's state (nothing to choose, a pending clarification…). */
   | "invalid_state"
+  /** An argument is out of range or names nothing in the session (a node id, a depth). */
+  | "invalid_argument"
   /** Another run() is in progress on this orchestrator. */
   | "busy";
 

@@ -16,6 +16,14 @@ import { AgentStepRunner } from "./agent-step.js";
 import { isAgentic } from "./agentic.js";
 import { applyAnswer } from "./clarifications.js";
 import { EventBus } from "./event-bus.js";
+import { anySignal } from "./generation-request.js";
+import {
+  estimateLookAhead,
+  lookAhead,
+  type LookAheadEstimate,
+  type LookAheadResult,
+  type LookAheadShape,
+} from "./look-ahead.js";
 import type { OrchestratorListener } from "./events.js";
 import { OrchestratorError } from "./orchestrator-error.js";
 import { RunLoop, type RunOptions, type RunResult } from "./run-loop.js";
@@ -26,11 +34,17 @@ import { UsageRecorder } from "./usage-recorder.js";
 
 export type { GenerateOptions, GeneratedStep } from "./session-steps.js";
 export type { RunOptions, RunResult } from "./run-loop.js";
+export type { LookAheadEstimate, LookAheadGeneratorEstimate, LookAheadResult, LookAheadShape } from "./look-ahead.js";
 
 export interface OrchestratorOptions {
   /** A session from `@loom/io` (`createSession` / `openSession`), or `memorySession(loom)`. */
   session: SessionLike;
   generator: Generator;
+  /**
+   * Generators whose candidates join every step beside `generator`'s (several models side by side), each
+   * giving `n` candidates (default: the session's branching factor). Each node records its generator's model.
+   */
+  alongside?: { generator: Generator; n?: number }[];
   /** Needed by run(); apps that drive every step themselves may leave it out. */
   selector?: Selector | AgenticSelector;
   /** Answers clarifications (and overrides in hybrid mode). Without one, selectors are told not to clarify. */
@@ -62,12 +76,14 @@ export class Orchestrator {
   readonly #agent: AgentStepRunner | undefined;
   readonly #loop: RunLoop;
   readonly #ready: Promise<void>;
+  readonly #signal: AbortSignal | undefined;
 
   constructor(options: OrchestratorOptions) {
     this.session = options.session;
     this.generator = options.generator;
     this.selector = options.selector;
     this.human = options.human;
+    this.#signal = options.signal;
     this.#usage = new UsageRecorder(
       options.session,
       options.prices ?? {},
@@ -77,6 +93,7 @@ export class Orchestrator {
     this.#steps = new SessionSteps({
       session: options.session,
       generator: options.generator,
+      ...(options.alongside ? { alongside: options.alongside } : {}),
       selector: options.selector,
       human: options.human,
       env: options.env ?? defaultEnv,
@@ -129,6 +146,29 @@ export class Orchestrator {
   async generate(options: GenerateOptions = {}): Promise<GeneratedStep> {
     await this.#ready;
     return this.#steps.generate(options);
+  }
+
+  /**
+   * What a look-ahead below `nodeId` would cost, before any call: the nodes and calls it makes, estimated
+   * tokens, and US$ where `prices` has the model. `paid` when a generator is a billed service or priced.
+   */
+  estimateExpansion(nodeId: string, shape: LookAheadShape): LookAheadEstimate {
+    return estimateLookAhead(this.#steps.drawParts(), this.#usage.prices, nodeId, shape);
+  }
+
+  /**
+   * Expand to depth: generate `depth` levels of `width` candidates below `nodeId` without choosing (a look-ahead
+   * the writer reads). Each node's candidates are one journaled addCandidates (an open decision there is joined);
+   * the tip stays. Emits `expanded` per node expanded. An abort ends it between calls, keeping what was added.
+   */
+  async expand(nodeId: string, shape: LookAheadShape & { signal?: AbortSignal }): Promise<LookAheadResult> {
+    await this.#ready;
+    const signal = anySignal([this.#signal, shape.signal]);
+    return lookAhead({ ...this.#steps.drawParts(), session: this.session, env: this.#steps.env }, nodeId, {
+      depth: shape.depth,
+      width: shape.width,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   /** Choose a candidate of an open (or clarifying) decision; the tip moves to it. */

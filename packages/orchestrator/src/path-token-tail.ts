@@ -20,7 +20,7 @@ function nodeIds(node: LoomNode): number[] | null {
 }
 
 /**
- * The longest run of nodes ending the current path whose tokens this generator made (same provider and
+ * The longest run of nodes ending `path` (the current path by default) whose tokens this generator made (same provider and
  * model: ids mean nothing to another model) with ids that spell their texts, as one tail; stops once
  * `maxIds` are gathered (more than a context holds is never evaluated) or `maxNodes` nodes (the ones after an
  * author's note). Undefined when the tip has none.
@@ -30,13 +30,14 @@ export function pathTokenTail(
   generator: { provider: string; model: string },
   maxIds = 8192,
   maxNodes = Number.POSITIVE_INFINITY,
+  path: readonly string[] = loom.currentPath,
 ): PromptTail | undefined {
   const texts: string[] = [];
   const runs: number[][] = [];
   let count = 0;
-  const stop = Math.max(0, loom.currentPath.length - 1 - maxNodes);
-  for (let i = loom.currentPath.length - 1; i > stop && count < maxIds; i--) {
-    const node = loom.nodes[loom.currentPath[i]!]!;
+  const stop = Math.max(0, path.length - 1 - maxNodes);
+  for (let i = path.length - 1; i > stop && count < maxIds; i--) {
+    const node = loom.nodes[path[i]!]!;
     if (node.meta.provider !== generator.provider || node.meta.model !== generator.model) break;
     const ids = nodeIds(node);
     if (!ids) break;

@@ -19,11 +19,10 @@ export const authorsNoteLine = (note: string): string => `\n[Author's note: ${no
 /**
  * Memory goes above the piece; the author's note goes before the current path's last
  * `authorsNoteDepth` segments (before the whole piece when the path is shorter), so the model reads
- * it close to where it writes. `text` is the current path's text.
+ * it close to where it writes. `text` is `path`'s text (the current path's unless another is given: a look-ahead's).
  */
-export function withPromptContext(loom: Loom, text: string): ContextText {
+export function withPromptContext(loom: Loom, text: string, path: readonly string[] = loom.currentPath): ContextText {
   const { memory, authorsNote, authorsNoteDepth } = loom.config.generator;
-  const path = loom.currentPath;
   const tip = path[path.length - 1]!;
   const hasMemory = memory.trim().length > 0;
   const hasNote = authorsNote.trim().length > 0;

@@ -16,7 +16,6 @@ import {
   type BriefInput,
   type DecisionEvent,
   type FinalResolution,
-  type GenerateResult,
   type Generator,
   type Loom,
   type LoomEnv,
@@ -28,13 +27,11 @@ import {
 import { stopDecisionAt } from "@loom/core/internal";
 import type { AgenticSelector, HumanInterface, SelectionCandidate, Selector } from "@loom/selectors";
 import type { EventBus } from "./event-bus.js";
-import { anySignal, generationRequest } from "./generation-request.js";
-import { pathTokenTail } from "./path-token-tail.js";
+import { drawCandidates, type DrawParts, type StepSource } from "./draw-candidates.js";
+import { anySignal } from "./generation-request.js";
 import { OrchestratorError } from "./orchestrator-error.js";
 import { PathTextCache } from "./path-text.js";
 import { PathTokenCounter } from "./path-tokens.js";
-import { withPromptContext } from "./prompt-context.js";
-import { compactPrompt } from "./prompt-ref.js";
 import type { SessionLike } from "./session-like.js";
 import type { UsageRecorder } from "./usage-recorder.js";
 
@@ -57,6 +54,8 @@ export interface GeneratedStep {
 export interface SessionStepsParts {
   session: SessionLike;
   generator: Generator;
+  /** Generators whose candidates join every step beside the session's generator's. */
+  alongside?: readonly StepSource[];
   selector: Selector | AgenticSelector | undefined;
   human: HumanInterface | undefined;
   env: LoomEnv;
@@ -69,6 +68,8 @@ export interface SessionStepsParts {
 export class SessionSteps {
   readonly session: SessionLike;
   readonly generator: Generator;
+  /** The session's generator first, then any alongside it. */
+  readonly sources: readonly StepSource[];
   readonly selector: Selector | AgenticSelector | undefined;
   readonly human: HumanInterface | undefined;
   readonly env: LoomEnv;
@@ -87,6 +88,7 @@ export class SessionSteps {
   constructor(parts: SessionStepsParts) {
     this.session = parts.session;
     this.generator = parts.generator;
+    this.sources = [{ generator: parts.generator }, ...(parts.alongside ?? [])];
     this.selector = parts.selector;
     this.human = parts.human;
     this.env = parts.env;
@@ -171,39 +173,16 @@ export class SessionSteps {
         `decision ${pending.id} waits for an answer to "${pending.clarificationQuestion}"; call answerClarification first`,
       );
     }
-    const text = this.currentText();
     const existing = open ? loom.decisions[open]!.candidateNodeIds.length : 0;
     const signal = anySignal([this.signal, options.signal]);
-    const context = withPromptContext(loom, text);
-    const request = generationRequest(loom, context.text, existing, { ...options, ...(signal ? { signal } : {}) });
-    // Raw prompts end with the path's text, so an engine can continue from the ids its tokens were made of.
-    const tail =
-      typeof request.prompt === "string"
-        ? pathTokenTail(loom, this.generator, undefined, context.tailNodes)
-        : undefined;
-    if (tail) request.tail = tail;
-    let result: GenerateResult;
-    try {
-      result = await this.generator.generate(request);
-    } catch (error) {
-      this.bus.emit({ type: "error", error: error as Error, where: "generator" });
-      throw error;
-    }
-    this.usage.add("generator", {
-      provider: this.generator.provider,
-      model: this.generator.model,
-      inputTokens: result.usage.promptTokens,
-      outputTokens: result.usage.completionTokens,
-      requests: result.usage.requests,
+    const candidates = await drawCandidates(this.drawParts(), {
+      path: [...loom.currentPath],
+      text: this.currentText(),
+      existing,
+      ...(options.n !== undefined ? { n: options.n } : {}),
+      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+      ...(signal ? { signal } : {}),
     });
-    if (result.candidates.length === 0) {
-      const error = new OrchestratorError(
-        "invalid_state",
-        `generator ${this.generator.provider}/${this.generator.model} returned no candidates`,
-      );
-      this.bus.emit({ type: "error", error, where: "generator" });
-      throw error;
-    }
     // Another client may have written or checked out while the model worked: candidates for the old tip
     // would continue a text nobody is looking at any more.
     if (currentTip(loom) !== tip || openDecisionAt(loom, tip) !== open) {
@@ -214,28 +193,8 @@ export class SessionSteps {
       this.bus.emit({ type: "error", error, where: "generator" });
       throw error;
     }
-    const anchor = context.anchor;
-    const meta: Record<string, unknown> = {
-      ...result.meta,
-      prompt: anchor ? compactPrompt(result.meta["prompt"], anchor.text, anchor.nodeId) : result.meta["prompt"],
-      ...(context.record ? { promptContext: context.record } : {}),
-    };
-    // A branch ends on a token boundary the writer chose; a generator that continued from the text rather than
-    // from the ids may have read that boundary differently (an HTTP provider re-tokenises the whole prompt).
-    if (loom.nodes[tip]!.meta["branchedFrom"] !== undefined && result.meta["continuedFromTokenIds"] === undefined)
-      meta["retokenized"] = true;
     const added = this.session.mutate((l) =>
-      addCandidates(
-        l,
-        tip,
-        result.candidates.map((c) => ({
-          text: c.text,
-          tokens: c.tokens,
-          stepLogprob: c.stepLogprob,
-          meta: { ...meta, finishReason: c.finishReason },
-        })),
-        { env: this.env, ...(open ? { decisionId: open } : {}) },
-      ),
+      addCandidates(l, tip, candidates, { env: this.env, ...(open ? { decisionId: open } : {}) }),
     );
     const step = {
       decisionId: added.decisionId,
@@ -245,6 +204,11 @@ export class SessionSteps {
     };
     this.bus.emit({ type: "candidates", ...step, reroll: open !== null });
     return step;
+  }
+
+  /** What drawCandidates needs: the loom now, every generator of a step, where events and usage go. */
+  drawParts(): DrawParts {
+    return { loom: this.loom, sources: this.sources, bus: this.bus, usage: this.usage };
   }
 
   /** Resolve a decision as choose or stop (through answerClarification when it is clarifying) and emit it. */

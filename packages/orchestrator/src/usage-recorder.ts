@@ -12,16 +12,21 @@ export class UsageRecorder {
 
   constructor(
     private readonly session: SessionLike,
-    private readonly prices: PriceTable,
+    private readonly priceTable: PriceTable,
     private readonly saveIntervalMs: number,
     private readonly bus: EventBus,
   ) {
-    this.#tracker = new UsageTracker(prices);
+    this.#tracker = new UsageTracker(priceTable);
   }
 
   /** Continue from the usage saved by an earlier process. */
   async load(): Promise<void> {
-    this.#tracker = new UsageTracker(this.prices, await this.session.readState<SessionUsage>(USAGE_STATE_NAME));
+    this.#tracker = new UsageTracker(this.priceTable, await this.session.readState<SessionUsage>(USAGE_STATE_NAME));
+  }
+
+  /** The configured prices (US$ per million tokens). */
+  get prices(): PriceTable {
+    return this.priceTable;
   }
 
   snapshot(): SessionUsage {

@@ -1,10 +1,14 @@
 // Per-session usage of model calls (tokens, requests, and cost where a price is configured), counted as a run goes.
-import { emptyUsage, type ModelTotals, type SessionUsage } from "@loom/core";
+import { emptyUsage, type ModelTotals, type PriceTable, type SessionUsage } from "@loom/core";
 
-export { emptyUsage, type ModelTotals, type SessionUsage };
+export { emptyUsage, type ModelTotals, type PriceTable, type SessionUsage };
 
-/** Prices in US dollars per million tokens. Keyed by "provider:model" or by model name alone. */
-export type PriceTable = Record<string, { inputPerMTok: number; outputPerMTok: number }>;
+export type Price = PriceTable[string];
+
+/** The price of a provider's model: by "provider:model", else by the model's name; null when none is configured. */
+export function priceOf(prices: PriceTable, provider: string, model: string): Price | null {
+  return prices[`${provider}:${model}`] ?? prices[model] ?? null;
+}
 
 export class UsageTracker {
   private usage: SessionUsage;
@@ -36,7 +40,7 @@ export class UsageTracker {
     totals.inputTokens += entry.inputTokens;
     totals.outputTokens += entry.outputTokens;
     totals.requests += entry.requests;
-    const price = this.prices[`${entry.provider}:${entry.model}`] ?? this.prices[entry.model];
+    const price = priceOf(this.prices, entry.provider, entry.model);
     totals.costUsd = price
       ? (totals.inputTokens * price.inputPerMTok + totals.outputTokens * price.outputPerMTok) / 1e6
       : null;

@@ -117,7 +117,52 @@ export const GENERATOR_OPTIONS = {
     valueName: "N",
     description: "how many of the last segments follow the author's note (default 3)",
   },
+  alongside: {
+    type: "string",
+    valueName: "PROVIDER[:MODEL]",
+    description:
+      "another generator whose candidates join every step beside this one's, e.g. openai:davinci-002 (none: only this one)",
+  },
+  "alongside-branching": {
+    type: "number",
+    integer: true,
+    min: 1,
+    max: 64,
+    valueName: "N",
+    description: "candidates the --alongside generator adds to each step (default 2)",
+  },
+  "alongside-base-url": { type: "string", valueName: "URL", description: "endpoint for the --alongside generator" },
 } as const;
+
+/** `--alongside PROVIDER[:MODEL]` with its count and base URL: one generator beside the session's, or none. */
+function alongsideFlag(v: Partial<GenValues>, current: SessionConfig["generator"]["alongside"]) {
+  const spec = v.alongside;
+  if (spec === undefined) {
+    if (v["alongside-branching"] === undefined && v["alongside-base-url"] === undefined) return current;
+    if (current.length !== 1)
+      throw new UsageError("--alongside-branching and --alongside-base-url need --alongside PROVIDER[:MODEL]");
+    return [
+      {
+        ...current[0]!,
+        ...(v["alongside-branching"] !== undefined ? { branchingFactor: v["alongside-branching"] } : {}),
+        ...(v["alongside-base-url"] !== undefined ? { baseUrl: v["alongside-base-url"] } : {}),
+      },
+    ];
+  }
+  if (spec === "none") return [];
+  const at = spec.indexOf(":");
+  const provider = at < 0 ? spec : spec.slice(0, at);
+  if (!GENERATORS.includes(provider))
+    throw new UsageError(`--alongside: unknown provider "${provider}" (known: ${GENERATORS.join(", ")})`);
+  return [
+    {
+      provider,
+      model: at < 0 ? "" : spec.slice(at + 1),
+      baseUrl: v["alongside-base-url"] ?? null,
+      branchingFactor: v["alongside-branching"] ?? 2,
+    },
+  ];
+}
 
 export const SELECTOR_OPTIONS = {
   selector: {
@@ -188,6 +233,7 @@ export function applyConfigFlags(
   if (v.memory !== undefined) g.memory = v.memory;
   if (v["authors-note"] !== undefined) g.authorsNote = v["authors-note"];
   if (v["authors-note-depth"] !== undefined) g.authorsNoteDepth = v["authors-note-depth"];
+  g.alongside = alongsideFlag(v, g.alongside);
   const s = config.selector;
   if (v.selector) s.mode = v.selector;
   if (v["selector-model"] !== undefined) {

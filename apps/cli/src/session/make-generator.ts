@@ -30,6 +30,23 @@ function localModelPath(config: GeneratorConfig, options: MakeGeneratorOptions):
   }
 }
 
+/**
+ * The generators alongside the session's (config.generator.alongside): each with the session's sampling and its
+ * own provider, model and base URL, giving its branching factor of candidates a step.
+ */
+export function makeAlongside(
+  config: GeneratorConfig,
+  options: MakeGeneratorOptions,
+): { generator: Generator; n: number }[] {
+  return config.alongside.map((a) => ({
+    generator: makeGenerator(
+      { ...config, provider: a.provider, model: a.model, baseUrl: a.baseUrl, alongside: [] },
+      { ...options, explicitModel: a.model !== "" },
+    ),
+    n: a.branchingFactor,
+  }));
+}
+
 export function makeGenerator(config: GeneratorConfig, options: MakeGeneratorOptions): Generator {
   // A stored config can predate the checks `loom new` makes: say which setting to fix, before any call.
   checkGenerator(config, "config");

@@ -1,6 +1,6 @@
 // Runs the loop on a session directory: at the keyboard (human selectors, through the controlling terminal) or headless with progress on stderr.
 import { applyTreeWork, checkout, currentText, currentTip, type SessionConfig } from "@loom/core";
-import { openSession } from "@loom/io";
+import { openSession, readPricesFile } from "@loom/io";
 import { Orchestrator, type OrchestratorEvent, type RunResult } from "@loom/orchestrator";
 import { UsageError } from "../cli/exit-error.js";
 import { Output } from "../cli/output.js";
@@ -10,7 +10,8 @@ import { SeenMarks } from "../interactive/seen-marks.js";
 import { openTerminal, type Terminal } from "../interactive/terminal.js";
 import { snippet } from "../render/snippet.js";
 import { applyConfigFlags, persistentConfigChanges } from "./config-flags.js";
-import { makeGenerator } from "./make-generator.js";
+import { makeAlongside, makeGenerator } from "./make-generator.js";
+import { pricesFileOf } from "./user-presets.js";
 import { makeSelector } from "./make-selector.js";
 import { resolveNodeRef } from "./node-ref.js";
 import { saveConfig } from "./save-config.js";
@@ -70,6 +71,7 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
   let keys: KeyInput | null = null;
   let terminal: Terminal | null = null;
   let generator: Awaited<ReturnType<typeof makeGenerator>> | null = null;
+  let alongside: ReturnType<typeof makeAlongside> = [];
   let abandoned = false;
   let seen: SeenMarks | null = null;
   // Ctrl-C in raw mode arrives as a key, not SIGINT: it aborts through this controller.
@@ -124,7 +126,17 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
         )
       : undefined;
     const selector = makeSelector(config.selector, { env, ...(human ? { human } : {}), seed: config.generator.seed });
-    orch = await Orchestrator.open({ session, generator, selector, ...(human ? { human } : {}), signal });
+    alongside = makeAlongside(config.generator, { env, cwd: input.cwd, onWarning: (w) => out.warn(w) });
+    const prices = await readPricesFile(pricesFileOf(env));
+    orch = await Orchestrator.open({
+      session,
+      generator,
+      alongside,
+      prices,
+      selector,
+      ...(human ? { human } : {}),
+      signal,
+    });
     let step = stepAtTip(session.loom.currentPath.length);
     let decided = 0;
     orch.on((event: OrchestratorEvent) => {
@@ -209,7 +221,8 @@ export async function runSession(input: RunSessionInput): Promise<RunSessionResu
     keys?.close();
     terminal?.close();
     // An abandoned generation still holds the model: closing it would wait for the native work.
-    if (!abandoned) await generator?.close?.().catch(() => {});
+    if (!abandoned)
+      for (const g of [generator, ...alongside.map((a) => a.generator)]) await g?.close?.().catch(() => {});
     // What was shown at the keyboard is kept for the next run's unread marks; losing it loses no writing.
     await seen
       ?.save(session)

@@ -5,12 +5,18 @@ import { BUILT_IN_PRESETS, findPreset, type GenerationPreset } from "@loom/core"
 import { readPresetsFile } from "@loom/io";
 import { UsageError } from "../cli/exit-error.js";
 
-/** $LOOM_CONFIG_DIR, else $XDG_CONFIG_HOME/loom, else ~/.config/loom; the file is presets.toml there. */
-export function presetsFileOf(env: NodeJS.ProcessEnv): string {
-  if (env.LOOM_CONFIG_DIR) return join(resolve(env.LOOM_CONFIG_DIR), "presets.toml");
+/** The user's config directory: $LOOM_CONFIG_DIR, else $XDG_CONFIG_HOME/loom, else ~/.config/loom. */
+export function configDirOf(env: NodeJS.ProcessEnv): string {
+  if (env.LOOM_CONFIG_DIR) return resolve(env.LOOM_CONFIG_DIR);
   const base = env.XDG_CONFIG_HOME ? resolve(env.XDG_CONFIG_HOME) : join(homedir(), ".config");
-  return join(base, "loom", "presets.toml");
+  return join(base, "loom");
 }
+
+/** presets.toml in the config directory. */
+export const presetsFileOf = (env: NodeJS.ProcessEnv): string => join(configDirOf(env), "presets.toml");
+
+/** prices.toml in the config directory: US$ per million tokens by "provider:model" (cost estimates and usage). */
+export const pricesFileOf = (env: NodeJS.ProcessEnv): string => join(configDirOf(env), "prices.toml");
 
 export const loadUserPresets = (env: NodeJS.ProcessEnv) => readPresetsFile(presetsFileOf(env));
 

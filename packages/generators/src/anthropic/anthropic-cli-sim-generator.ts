@@ -68,7 +68,13 @@ interface Sample {
 export class AnthropicCliSimGenerator extends StepGenerator {
   readonly provider: string;
   readonly model: string;
-  readonly capabilities: GeneratorCapabilities = { logprobs: false, nativeN: false, streaming: true, seed: false };
+  readonly capabilities: GeneratorCapabilities = {
+    logprobs: false,
+    nativeN: false,
+    streaming: true,
+    seed: false,
+    hosted: true,
+  };
   readonly baseURL: string;
   private readonly client: Anthropic;
   private readonly options: AnthropicCliSimGeneratorOptions;

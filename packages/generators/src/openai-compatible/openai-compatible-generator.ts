@@ -63,6 +63,7 @@ export class OpenAICompatibleGenerator extends StepGenerator {
       streaming: true,
       seed: this.preset.seed,
       samplingControls: [...this.preset.samplingControls, "extraBody"],
+      hosted: this.preset.hosted,
     };
   }
 

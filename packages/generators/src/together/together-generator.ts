@@ -65,6 +65,7 @@ export class TogetherGenerator extends StepGenerator {
     streaming: true,
     seed: true,
     samplingControls: ["topK", "minP", "logitBias"],
+    hosted: true,
   };
   readonly baseURL: string;
   private readonly client: Together;
