@@ -46,7 +46,8 @@ const READ_BYTES = 8 * 1024 * 1024;
  * at a time. Throws IoError naming the file, frame and byte offset on any damage: a bad marker, a frame cut
  * short, an impossible length, an unknown type or a checksum that does not hold. With `onDamage`, a frame
  * whose checksum fails is reported and skipped instead (fsck); damage to the framing itself still ends the read.
- * `readBytes` is the size of each read: smaller for a reader that wants only the first frames.
+ * `readBytes` is the size of each read: smaller for a reader that wants only the first frames. A frame's
+ * payload lies in a buffer the next read reuses: it is valid until the next frame is asked for.
  */
 export async function* readFrames(
   handle: FileHandle,
@@ -57,11 +58,15 @@ export async function* readFrames(
   const { size } = await handle.stat();
   let buf = Buffer.alloc(0);
   let bufAt = 0; // file offset of buf[0]
+  // Reused for every read (a large snapshot is hundreds of reads): a fresh buffer each time was memory
+  // outside the heap that V8 answers with full collections once enough of it has come and gone.
+  let store = Buffer.alloc(0);
   const ensure = async (offset: number, length: number): Promise<boolean> => {
     if (offset + length > size) return false;
     if (offset >= bufAt && offset + length <= bufAt + buf.length) return true;
     const want = Math.max(length, Math.min(readBytes, size - offset));
-    const next = Buffer.allocUnsafe(want);
+    if (store.length < want) store = Buffer.allocUnsafe(want);
+    const next = store;
     let got = 0;
     while (got < want) {
       const { bytesRead } = await handle.read(next, got, want - got, offset + got);
