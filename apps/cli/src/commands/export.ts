@@ -1,9 +1,12 @@
 // `loom export`: the session as Markdown (the text), JSON (the whole loom) or Graphviz DOT (the tree).
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { purgePruned } from "@loom/core";
 import {
   exportDot,
+  exportLoomsidian,
   exportMarkdown,
+  exportPyloom,
   type JsonExportSource,
   loomExportSource,
   readSnapshotRecords,
@@ -19,6 +22,28 @@ import { readLoom } from "../session/read-loom.js";
 import { SESSION_POSITIONAL } from "../session/session-positional.js";
 import { resolveSessionDir } from "../session/session-dir.js";
 
+/** An existing Loomsidian data.json at `file` to merge into; anything else there is refused rather than overwritten. */
+async function existingDataJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== "object" || value === null || !("state" in value))
+    throw new UsageError(
+      `--out ${file} exists and is not a Loomsidian data.json`,
+      "name a new file, or the vault's .obsidian/plugins/loom/data.json to add the note to it",
+    );
+  return value;
+}
+
 export default defineCommand({
   name: "export",
   summary: "write the session as Markdown, JSON or Graphviz DOT",
@@ -30,6 +55,9 @@ export default defineCommand({
     "dot: the tree for Graphviz, current path highlighted (`dot -Tsvg story.dot > story.svg`).\n" +
     "python-reference: a session directory of the seed's Python implementation (loom.json with snake_case\n" +
     "fields, manifest.ndjson), which its loader reads; --out names the new directory.\n" +
+    "pyloom: a tree file PyLoom (socketteer/loom) opens, tokens as its model responses.\n" +
+    "loomsidian: Loomsidian's data.json with the session as one note (--note names it); with --out naming\n" +
+    "an existing data.json the note is merged in, keeping the vault's settings and other notes.\n" +
     "Pruned subtrees (loom prune) are not shown in md or dot; json keeps them, marked pruned, so an import\n" +
     "keeps them hidden and restorable, unless --purge drops them.\n" +
     "With --out the format comes from the file's extension (.md, .json, .dot) unless --format says it.",
@@ -37,7 +65,7 @@ export default defineCommand({
   options: {
     format: {
       type: "enum",
-      choices: ["md", "json", "dot", "python-reference"],
+      choices: ["md", "json", "dot", "python-reference", "pyloom", "loomsidian"],
       short: "f",
       description: "output format (default: from --out's extension, else md)",
     },
@@ -53,6 +81,11 @@ export default defineCommand({
       description: "md: list each step's decision: who chose and why, every candidate's rank and scores",
     },
     "full-text": { type: "boolean", description: "json: include each node's full text" },
+    note: {
+      type: "string",
+      valueName: "PATH",
+      description: "loomsidian: the note's path in the vault (default: the note it came from, else <title>.md)",
+    },
     purge: {
       type: "boolean",
       description:
@@ -72,6 +105,11 @@ export default defineCommand({
       description: "Everything but the pruned branches, which this file no longer holds.",
     },
     {
+      command: "loom export story -f loomsidian -o ~/vault/.obsidian/plugins/loom/data.json --note Stories/Keeper.md",
+      description: "Back into an Obsidian vault, next to its other notes.",
+    },
+    { command: "loom export story -f pyloom -o story.json", description: "A tree file for PyLoom." },
+    {
       command: "loom export story -f python-reference -o story-py",
       description: "For the Python reference's scripts (load_loom, read_manifest).",
     },
@@ -89,6 +127,26 @@ export default defineCommand({
       // The Python format has no place to mark a pruned subtree, so the hidden branches stay out of it.
       await writePythonSession(purgePruned(loom), dir);
       out.result({ dir, format }, () => `wrote ${dir} (Python reference session: loom.json, manifest.ndjson)`);
+      return;
+    }
+    if (format === "pyloom" || format === "loomsidian") {
+      const { loom } = await readLoom({ positionals, env, cwd, out });
+      const file = values.out === undefined ? undefined : resolve(cwd, values.out);
+      const into = format === "loomsidian" && file !== undefined ? await existingDataJson(file) : undefined;
+      const text =
+        format === "pyloom"
+          ? exportPyloom(loom)
+          : exportLoomsidian(loom, { ...(values.note !== undefined ? { note: values.note } : {}), into });
+      if (file === undefined) {
+        await streamSink(out.streams.stdout).sink(text);
+        return;
+      }
+      const bytes = await writeFileStreamed(file, (sink) => sink(text));
+      out.result({ file, format, bytes, merged: into !== undefined }, () =>
+        into !== undefined
+          ? `merged the note into ${file} (loomsidian; its settings and other notes kept)`
+          : `wrote ${file} (${format})`,
+      );
       return;
     }
     const fullText = values["full-text"] === true;

@@ -2,7 +2,7 @@
 import { extname } from "node:path";
 import { UsageError } from "../cli/exit-error.js";
 
-export type ExportFormat = "md" | "json" | "dot" | "python-reference";
+export type ExportFormat = "md" | "json" | "dot" | "python-reference" | "pyloom" | "loomsidian";
 
 const BY_EXTENSION: Record<string, ExportFormat> = {
   ".md": "md",
@@ -17,7 +17,9 @@ export function exportFormat(flag: ExportFormat | undefined, out: string | undef
   const ext = out === undefined ? "" : extname(out).toLowerCase();
   const implied = BY_EXTENSION[ext];
   if (flag !== undefined) {
-    if (implied !== undefined && implied !== flag) {
+    // PyLoom and Loomsidian files are .json too: with their flag, a .json name is theirs.
+    const jsonFamily = ext === ".json" && (flag === "pyloom" || flag === "loomsidian");
+    if (implied !== undefined && implied !== flag && !jsonFamily) {
       throw new UsageError(
         `--format ${flag} does not match --out ${out} (a ${ext} file is ${implied})`,
         `drop --format, or name the file ….${flag}`,

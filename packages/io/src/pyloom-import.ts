@@ -1,0 +1,207 @@
+// Reads a PyLoom tree (socketteer/loom: the JSON its TreeModel.save_tree writes, or a bare exported subtree) as a Loom.
+// Shape (model.py): {root: node, chapters, selected_node_id, model_responses, …settings}; a node is
+// {id, text, children: [node…], parent_id, meta: {creation_timestamp, source, modified}, generation: {id, index},
+// tags, chapter_id, …}. Generated nodes point into model_responses, whose tokens become Loom tokens.
+import type { Token } from "@loom/core";
+import type { Json } from "./foreign-check.js";
+import {
+  type CheckSite,
+  arrayAt,
+  isObject,
+  objectAt,
+  optNumberAt,
+  optStringAt,
+  refuse,
+  rest,
+  stringAt,
+} from "./foreign-check.js";
+import { type ForeignImport, ForeignLoomBuilder } from "./foreign-loom.js";
+import { pyloomCompletion } from "./pyloom-tokens.js";
+
+const NODE_KEYS = new Set(["id", "text", "children", "parent_id", "meta", "generation", "tags", "chapter_id"]);
+const META_KEYS = new Set(["creation_timestamp", "source"]);
+const FILE_KEYS = new Set(["root", "selected_node_id", "model_responses"]);
+
+/** PyLoom's timestamp() ("%Y-%m-%d-%H.%M.%S", the writer's local time, zone not recorded) as ISO, read as UTC. */
+export function pyloomTime(s: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})-(\d{2})\.(\d{2})\.(\d{2})$/.exec(s);
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z` : undefined;
+}
+
+interface Frame {
+  node: unknown;
+  parentId: string | null;
+  parent: Frame | null;
+  index: number;
+}
+
+/** The field path of a frame, built only when a message needs it (building it per node would cost depth × nodes). */
+function pathOf(f: Frame, top: string): string {
+  const parts: string[] = [];
+  for (let at: Frame | null = f; at?.parent; at = at.parent) parts.push(`.children[${at.index}]`);
+  return top + parts.reverse().join("");
+}
+
+export interface PyloomOptions {
+  title?: string;
+  now: string;
+  sessionId?: string;
+}
+
+export function convertPyloom(value: unknown, site: CheckSite, options: PyloomOptions): ForeignImport {
+  const b = new ForeignLoomBuilder(site, "pyloom", options.now);
+  let doc: Json = {};
+  let root: unknown;
+  let top = "root";
+  if (isObject(value) && "root" in value) {
+    doc = value;
+    root = value.root;
+  } else if (isObject(value) && "text" in value) {
+    root = value; // load_tree_data: "json file with a root node"
+    top = "(top level)";
+  } else if (Array.isArray(value)) {
+    root = { text: "", children: value }; // load_tree_data: a list of nodes under an empty root
+    top = "(top level)";
+  } else {
+    refuse(site, "root", "is missing", 'a PyLoom tree {"root": {"text", "children": […]}, …}');
+  }
+  const responses = doc.model_responses === undefined ? {} : objectAt(site, doc.model_responses, "model_responses");
+  const chapters = doc.chapters === undefined ? {} : objectAt(site, doc.chapters, "chapters");
+
+  let generatedIds = 0;
+  let parentMismatch = 0;
+  let edited = 0;
+  let missingResponse = 0;
+  let badTime = 0;
+  let withTokens = 0;
+  let timed = 0;
+  const stack: Frame[] = [{ node: root, parentId: null, parent: null, index: 0 }];
+  while (stack.length > 0) {
+    const f = stack.pop()!;
+    const at = () => pathOf(f, top);
+    const sub = (rest: string) => () => `${at()}${rest}`;
+    const o = objectAt(site, f.node, at, "a PyLoom node {text, children, …}");
+    const text = stringAt(site, o.text, sub(".text"));
+    let id: string;
+    if (typeof o.id === "string" && o.id !== "") id = o.id;
+    else if (typeof o.id === "number") id = String(o.id);
+    else if (o.id === undefined || o.id === null) {
+      id = `pyloom-${++generatedIds}`; // fix_tree gives such nodes a fresh id on load, too
+      while (b.has(id)) id = `pyloom-${++generatedIds}`;
+    } else refuse(site, sub(".id"), "is not a string", "a node id");
+    if (o.parent_id !== undefined && o.parent_id !== null && o.parent_id !== f.parentId) parentMismatch++;
+
+    const unmapped = rest(o, NODE_KEYS) ?? {};
+    let createdAt: string | undefined;
+    let origin: "generated" | "human" | undefined;
+    if (o.meta !== undefined && o.meta !== null) {
+      const meta = objectAt(site, o.meta, sub(".meta"));
+      const stamp = optStringAt(site, meta.creation_timestamp, sub(".meta.creation_timestamp"));
+      createdAt = stamp === undefined ? undefined : pyloomTime(stamp);
+      if (createdAt !== undefined) timed++;
+      if (stamp !== undefined && createdAt === undefined) badTime++;
+      const source = optStringAt(site, meta.source, sub(".meta.source"));
+      origin = source === "AI" ? "generated" : source === "prompt" || source === "mixed" ? "human" : undefined;
+      const metaRest = rest(meta, META_KEYS) ?? {};
+      if (metaRest.modified === false) delete metaRest.modified; // the default: the export writes it back
+      if (source === "mixed" || (source !== undefined && origin === undefined)) metaRest.source = source;
+      if (stamp !== undefined && createdAt === undefined) metaRest.creation_timestamp = stamp;
+      if (Object.keys(metaRest).length > 0) unmapped.meta = metaRest;
+    }
+
+    const provenance: Json = {};
+    let tokens: Token[] | undefined;
+    if (o.generation !== undefined && o.generation !== null) {
+      const g = objectAt(site, o.generation, sub(".generation"), "an object {id, index}");
+      const rid = stringAt(site, g.id, sub(".generation.id"), "the id of a model response");
+      const index = optNumberAt(site, g.index, sub(".generation.index"), "a completion index") ?? 0;
+      unmapped.generation = { id: rid, index };
+      const response = responses[rid];
+      if (response === undefined) missingResponse++;
+      else {
+        const rf = `model_responses[${JSON.stringify(rid)}]`;
+        const r = objectAt(site, response, rf);
+        if (typeof r.model === "string") provenance.model = r.model;
+        const completion = pyloomCompletion(site, r, index, rf);
+        if (completion === undefined) missingResponse++;
+        else {
+          if (completion.finishReason !== undefined) provenance.finishReason = completion.finishReason;
+          let joined = "";
+          for (const t of completion.tokens) joined += t.text;
+          if (completion.tokens.length > 0 && joined === text) {
+            tokens = completion.tokens;
+            withTokens++;
+          } else if (completion.tokens.length > 0) edited++;
+        }
+      }
+    }
+    if (o.tags !== undefined && o.tags !== null) {
+      const tags = arrayAt(site, o.tags, sub(".tags"), "a list of tag names");
+      for (let i = 0; i < tags.length; i++) {
+        const tag = stringAt(site, tags[i], sub(`.tags[${i}]`), "a tag name");
+        b.tag(id, tag);
+        if (tag === "bookmark") b.bookmark(id);
+      }
+    }
+    if (o.chapter_id !== undefined && o.chapter_id !== null) {
+      const cid = stringAt(site, o.chapter_id, sub(".chapter_id"), "a chapter id");
+      const chapter = chapters[cid];
+      const title = isObject(chapter) && typeof chapter.title === "string" ? chapter.title : cid;
+      b.tag(id, `chapter: ${title}`);
+      unmapped.chapter_id = cid;
+    }
+    b.add(
+      {
+        id,
+        parentId: f.parentId,
+        text,
+        ...(origin && f.parentId !== null ? { origin } : {}),
+        ...(createdAt ? { createdAt } : {}),
+        ...(tokens ? { tokens } : {}),
+        ...(Object.keys(provenance).length > 0 ? { meta: provenance } : {}),
+        ...(Object.keys(unmapped).length > 0 ? { unmapped } : {}),
+      },
+      at,
+    );
+    const children = o.children === undefined ? [] : arrayAt(site, o.children, sub(".children"));
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], parentId: id, parent: f, index: i });
+  }
+
+  let tip: string | undefined;
+  if (doc.selected_node_id !== undefined && doc.selected_node_id !== null) {
+    tip = stringAt(site, doc.selected_node_id, "selected_node_id", "the id of a node in the tree");
+    if (!b.has(tip)) refuse(site, "selected_node_id", `names "${tip}", which is not in the tree`, "a node of the tree");
+  }
+  if (generatedIds > 0) b.warn(`${generatedIds} node(s) had no id (PyLoom gives them one on load); named pyloom-N`);
+  if (parentMismatch > 0)
+    b.warn(`${parentMismatch} node(s) had a parent_id other than the node they sit under; the nesting was kept`);
+  if (withTokens > 0) b.warn(`${withTokens} generated node(s) keep their model response's tokens and logprobs`);
+  if (edited > 0)
+    b.warn(
+      `${edited} generated node(s) were edited after generation (their tokens no longer spell the text): text kept, tokens not attached`,
+    );
+  if (missingResponse > 0)
+    b.warn(`${missingResponse} generated node(s) point at a model response the file does not hold: no tokens for them`);
+  if (badTime > 0) b.warn(`${badTime} creation_timestamp(s) were not PyLoom's %Y-%m-%d-%H.%M.%S: kept as written`);
+  if (timed > 0) b.warn(`${timed} creation time(s) carry no time zone in PyLoom: read as UTC`);
+  const fileUnmapped = rest(doc, FILE_KEYS);
+  const kept = { ...fileUnmapped };
+  if (Object.keys(responses).length > 0) {
+    // The completions live on the nodes now (as tokens); the rest of each response (model, prompt, time) is kept.
+    const stripped: Json = {};
+    for (const rid in responses) {
+      const r = responses[rid];
+      if (isObject(r)) {
+        const { completions: _c, choices: _ch, ...other } = r;
+        stripped[rid] = other;
+      }
+    }
+    kept.model_responses = stripped;
+  }
+  return b.build({
+    tip,
+    ...(options.title ? { title: options.title } : {}),
+    ...(options.sessionId ? { sessionId: options.sessionId } : {}),
+    ...(Object.keys(kept).length > 0 ? { fileUnmapped: kept } : {}),
+  });
+}
