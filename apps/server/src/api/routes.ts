@@ -4,6 +4,7 @@ import { generationRoutes } from "./generation-routes.js";
 import { doctorRoute } from "./doctor-route.js";
 import { sessionOptionsRoutes } from "./session-options-routes.js";
 import { heldPathRoutes } from "./held-path-routes.js";
+import { importRoute } from "./import-route.js";
 import { treeWorkRoutes } from "./tree-work-routes.js";
 import { applySessionPolicy } from "./session-policy.js";
 import {
@@ -186,6 +187,7 @@ export function apiRoutes(): ApiRoute[] {
     ...(treeWorkRoutes(mutate) as ApiRoute[]),
     ...(generationRoutes(mutate) as ApiRoute[]),
     ...(heldPathRoutes(mutate) as ApiRoute[]),
+    importRoute() as ApiRoute,
     defineRoute({
       method: "GET",
       path: "/api/openapi.json",

@@ -105,6 +105,66 @@ function renderList(target: HTMLElement, sessions: Listing[]): void {
   target.append(ul);
 }
 
+const IMPORT_FORMATS = [
+  ["", "detect the format"],
+  ["pyloom", "PyLoom (socketteer/loom)"],
+  ["loomsidian", "Loomsidian data.json (Obsidian)"],
+  ["miniloom", "MiniLoom / MiniHF"],
+  ["tapestry", "Tapestry Loom (JSON weave)"],
+  ["exoloom", "Exoloom"],
+  ["loom-export", "Loom JSON export"],
+] as const;
+
+/** A tree from another loom tool (or a Loom export): the file's text goes to /api/sessions/import, the first new session opens. */
+function importSection(api: ApiClient, open: (id: string) => void): HTMLElement {
+  const box = el("fieldset", "import");
+  box.append(el("legend", "", "Import a tree"));
+  const file = el("input");
+  file.type = "file";
+  file.accept = ".json,application/json";
+  file.dataset.testid = "import-file";
+  const format = el("select");
+  format.dataset.testid = "import-format";
+  for (const [value, label] of IMPORT_FORMATS) {
+    const o = el("option", "", label);
+    o.value = value;
+    format.append(o);
+  }
+  const note = el("small", "hint");
+  note.dataset.testid = "import-note";
+  box.append(
+    field("File (PyLoom, Loomsidian, MiniLoom, Tapestry, Exoloom, Loom)", file),
+    field("Format", format),
+    note,
+  );
+  file.addEventListener("change", () => {
+    const f = file.files?.[0];
+    if (!f) return;
+    note.textContent = `reading ${f.name}…`;
+    note.classList.remove("error");
+    void f
+      .text()
+      .then((text) =>
+        api.call<{ format: string; sessions: { id: string; nodes: number; note?: string }[] }>(
+          "POST",
+          "/api/sessions/import",
+          { text, fileName: f.name, ...(format.value ? { format: format.value } : {}) },
+        ),
+      )
+      .then((r) => {
+        const first = r.sessions[0]!;
+        note.textContent = `imported ${r.format}: ${r.sessions.map((s) => `${s.note ?? s.id} (${s.nodes} nodes)`).join(", ")}`;
+        open(first.id);
+      })
+      .catch((err: Error) => {
+        note.textContent = err.message;
+        note.classList.add("error");
+        file.value = "";
+      });
+  });
+  return box;
+}
+
 export async function renderHome(target: HTMLElement, api: ApiClient, open: (id: string) => void): Promise<void> {
   target.replaceChildren();
   const wrap = el("div", "home");
@@ -121,6 +181,7 @@ export async function renderHome(target: HTMLElement, api: ApiClient, open: (id:
   ]);
   if (sessions instanceof Error) list.append(el("p", "error", sessions.message));
   else renderList(list, sessions.sessions);
+  list.append(importSection(api, open));
 
   form.append(el("h2", "", "New session"));
   const seed = el("textarea");

@@ -1,0 +1,79 @@
+// POST /api/sessions/import: a file of any loom tool @loom/io reads (sent as its text), made into new sessions.
+import { basename } from "node:path";
+import { SessionConfigSchema } from "@loom/core";
+import { IMPORT_FORMAT_NAMES, importText, IoError } from "@loom/io";
+import { z } from "zod";
+import { HttpError } from "../http/http-error.js";
+import { defineRoute } from "./api-route.js";
+import { ErrorBodySchema } from "./schemas.js";
+import { applySessionPolicy } from "./session-policy.js";
+
+export const ImportBodySchema = z
+  .object({
+    /** The file's text (the page reads the upload; the server accepts only JSON bodies). */
+    text: z.string(),
+    /** The uploaded file's name, for messages. */
+    fileName: z.string().min(1).max(255),
+    /** Read as this format instead of detecting it. */
+    format: z.enum(IMPORT_FORMAT_NAMES as [string, ...string[]]).optional(),
+    /** Loomsidian: only this note. */
+    note: z.string().min(1).max(1000).optional(),
+  })
+  .strict();
+
+export const ImportResultSchema = z.object({
+  format: z.string().describe("The format found (or named)."),
+  sessions: z.array(
+    z.object({
+      id: z.string(),
+      note: z.string().optional(),
+      nodes: z.number(),
+      warnings: z.array(z.string()).describe("What the import could not map, and where it kept it."),
+    }),
+  ),
+});
+
+export function importRoute() {
+  return defineRoute({
+    method: "POST",
+    path: "/api/sessions/import",
+    operationId: "importSessions",
+    summary:
+      "Import another loom tool's file (PyLoom, Loomsidian data.json, MiniLoom, Tapestry Loom JSON weave, Exoloom, or a Loom JSON export) as new sessions: one, or one per Loomsidian note.",
+    body: ImportBodySchema,
+    responses: {
+      201: { description: "The new sessions.", schema: ImportResultSchema },
+      400: { description: "Not a file Loom reads, or a damaged one: names the field.", schema: ErrorBodySchema },
+      409: { description: "A session with the imported id exists.", schema: ErrorBodySchema },
+    },
+    handle: async (ctx) => {
+      const { text, fileName, format, note } = ctx.body;
+      const name = basename(fileName);
+      let read: ReturnType<typeof importText>;
+      try {
+        read = importText(text, name, {
+          ...(format !== undefined ? { format: format as (typeof IMPORT_FORMAT_NAMES)[number] } : {}),
+          ...(note !== undefined ? { note } : {}),
+        });
+      } catch (error) {
+        if (IoError.isInstance(error))
+          throw new HttpError(400, "bad_import", error.message, { field: error.field ?? "text" });
+        throw error;
+      }
+      // The server's own settings, never the file's: a file (a Loom export) could name providers, base URLs or
+      // model files, and those are the server's to choose.
+      const config = await applySessionPolicy(SessionConfigSchema.parse(ctx.deps.defaultConfig), {}, ctx.deps.policy);
+      const sessions = [];
+      for (const r of read) {
+        const live = await ctx.hub.create({ ...r.loom, config });
+        sessions.push({
+          id: live.id,
+          ...(r.note !== undefined ? { note: r.note } : {}),
+          nodes: Object.keys(r.loom.nodes).length,
+          warnings: r.warnings,
+        });
+      }
+      return { status: 201, body: { format: read[0]!.format, sessions } };
+    },
+  });
+}

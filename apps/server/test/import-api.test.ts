@@ -1,0 +1,93 @@
+// POST /api/sessions/import over real HTTP: each tool's file becomes sessions (a Loomsidian vault one per note); an unknown or damaged file is a 400 naming the field, and nothing is created.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { REPO } from "./browser.js";
+import { startTestServer, type TestServer } from "./helpers.js";
+
+const fixture = (name: string) => readFileSync(join(REPO, "packages/io/src/__fixtures__/foreign", name), "utf8");
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ maxBodyBytes: 4 * 1024 * 1024 });
+});
+afterAll(() => t.stop());
+
+const count = async () => (await t.call("GET", "/api/sessions")).body.sessions.length as number;
+
+test("each tool's file is detected and becomes a session with every node", async () => {
+  for (const [name, format, nodes] of [
+    ["pyloom-lighthouse.json", "pyloom", 9],
+    ["miniloom-harbor.json", "miniloom", 14],
+    ["tapestry-harbor.json", "tapestry", 9],
+    ["exoloom-export.json", "exoloom", 4],
+  ] as const) {
+    const r = await t.call("POST", "/api/sessions/import", { text: fixture(name), fileName: name });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.format).toBe(format);
+    expect(r.body.sessions).toHaveLength(1);
+    const { id } = r.body.sessions[0];
+    expect(r.body.sessions[0].nodes).toBe(nodes);
+    const page = await t.call("GET", `/api/sessions/${id}?limit=1`);
+    expect(page.status).toBe(200);
+    expect(page.body.text.length).toBeGreaterThan(0);
+  }
+});
+
+test("a Loomsidian vault gives one session per note; --note's field picks one", async () => {
+  const all = await t.call("POST", "/api/sessions/import", {
+    text: fixture("loomsidian-vault.json"),
+    fileName: "data.json",
+  });
+  expect(all.status).toBe(201);
+  expect(all.body.sessions.map((s: { note: string }) => s.note)).toEqual([
+    "Stories/Lighthouse.md",
+    "Drafts/Two roots.md",
+  ]);
+  const one = await t.call("POST", "/api/sessions/import", {
+    text: fixture("loomsidian-vault.json"),
+    fileName: "data.json",
+    format: "loomsidian",
+    note: "Drafts/Two roots.md",
+  });
+  expect(one.status).toBe(201);
+  expect(one.body.sessions).toHaveLength(1);
+});
+
+test("an unknown file and a damaged one are 400s naming what was checked or the field; nothing is created", async () => {
+  const before = await count();
+  const odd = await t.call("POST", "/api/sessions/import", { text: '{"hello": 1}', fileName: "odd.json" });
+  expect(odd.status).toBe(400);
+  expect(odd.body.error.code).toBe("bad_import");
+  for (const f of ["pyloom", "loomsidian", "miniloom", "tapestry", "exoloom"])
+    expect(odd.body.error.message).toContain(f);
+  const doc = JSON.parse(fixture("miniloom-harbor.json"));
+  doc.focus.id = "404";
+  const bad = await t.call("POST", "/api/sessions/import", { text: JSON.stringify(doc), fileName: "harbor.json" });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.field).toBe("focus.id");
+  expect(bad.body.error.message).toContain("harbor.json");
+  const wrongFormat = await t.call("POST", "/api/sessions/import", { text: "{}", fileName: "x.json", format: "nope" });
+  expect(wrongFormat.status).toBe(400);
+  expect(wrongFormat.body.error.field).toBe("format");
+  expect(await count()).toBe(before);
+});
+
+test("an imported Loom export runs on the server's own settings, not the providers or base URLs the file names", async () => {
+  await t.call("POST", "/api/sessions", { sessionId: "origin", seed: "The tide" });
+  const exported = await t.call("GET", "/api/sessions/origin/export?format=json");
+  const doc = typeof exported.body === "string" ? JSON.parse(exported.body) : exported.body;
+  doc.loom.sessionId = "copied";
+  doc.loom.config.generator = {
+    ...doc.loom.config.generator,
+    provider: "openai",
+    baseUrl: "http://attacker.invalid/v1",
+  };
+  const r = await t.call("POST", "/api/sessions/import", { text: JSON.stringify(doc), fileName: "origin.json" });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  expect(r.body.format).toBe("loom-export");
+  const page = await t.call("GET", "/api/sessions/copied?limit=1");
+  expect(page.body.config.generator.provider).not.toBe("openai");
+  expect(JSON.stringify(page.body.config)).not.toContain("attacker.invalid");
+  expect(page.body.text).toBe("The tide");
+});
