@@ -8,6 +8,7 @@ import { createSession, openSession, readCurrentPath, readSession } from "@loom/
 import { realisticCandidate, realisticEnv } from "@loom/testkit";
 // Internal: the encoder's plainTokens option writes the version-2 token shape, the baseline of open-full-packed.
 import { SnapshotEncoder } from "../packages/io/src/snapshot-codec.js";
+import { runImportPyloom } from "./io-import.js";
 import { median, nowMs, writeResults, type BenchResult } from "./report.js";
 
 const SIZES = [1_000, 10_000, 100_000];
@@ -368,10 +369,19 @@ async function runLarge(root: string): Promise<BenchResult[]> {
   ];
 }
 
-// --large adds open-full at 1,000,000 realistic nodes; --realistic-only skips the segment-only sizes and writes nothing (for iterating).
+// --large adds open-full at 1,000,000 realistic nodes; --realistic-only skips the segment-only sizes and writes nothing (for iterating);
+// --import-only measures import-pyloom alone and replaces only its entry in bench/results/io.json.
 const large = process.argv.includes("--large") || process.env.LOOM_BENCH_LARGE === "1";
 const realisticOnly = process.argv.includes("--realistic-only");
+const importOnly = process.argv.includes("--import-only");
 const root = mkdtempSync(join(tmpdir(), "loom-io-bench-"));
+if (importOnly) {
+  const file = new URL("./results/io.json", import.meta.url);
+  const kept = (JSON.parse(readFileSync(file, "utf8")) as BenchResult[]).filter((r) => r.metric !== "import-pyloom");
+  writeResults("io", [...kept, ...runImportPyloom()]);
+  rmSync(root, { recursive: true, force: true });
+  process.exit(0);
+}
 try {
   const results: BenchResult[] = [];
   // Written after each part, so a long run (--large) leaves what it measured even if stopped.
@@ -386,6 +396,7 @@ try {
   if (large) add(await runLarge(root));
   add(await runRealistic(root, 10_000, 32, 20));
   if (!realisticOnly) for (const n of SIZES) add(await runSize(n, root));
+  if (!realisticOnly) add(runImportPyloom());
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
