@@ -118,6 +118,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     "import a session directory (Loom or the Python reference format)",
     () => import("./commands/import.js"),
   ),
+  entry(
+    "migrate",
+    "copy a session between a directory and a PostgreSQL database (either way)",
+    () => import("./commands/migrate.js"),
+  ),
   entry("model pull", "download the small default model into the cache", () => import("./commands/model-pull.js")),
   entry("model path", "print which model the local engine would use", () => import("./commands/model-path.js")),
   entry("serve", "start the HTTP server and web page", () => import("./commands/serve.js")),

@@ -4,6 +4,8 @@ export { createSession, openSession, readSession } from "./session.js";
 export type { OpenSessionOptions, Session, SessionOptions } from "./session.js";
 export { fileSessionStore } from "./session-store.js";
 export type { SessionStore, StoreOpenOptions } from "./session-store.js";
+export { copySession } from "./session-copy.js";
+export type { SessionCopy } from "./session-copy.js";
 export { readCurrentPath } from "./current-path.js";
 export type { CurrentPathView } from "./current-path.js";
 export { hasSession } from "./session-exists.js";

@@ -34,3 +34,4 @@ export { scanNdjson } from "./ndjson.js";
 export type { NdjsonLine, NdjsonOptions, NdjsonRead } from "./ndjson.js";
 export { validateLoomToStore } from "./session.js";
 export { parseOrThrow } from "./zod-issue.js";
+export { assertStateName } from "./state-file.js";

@@ -1,5 +1,5 @@
 // A session on disk: the live loom, O(1) journaled commits, manifest lines, side state, compaction and the write lock.
-import { mkdir } from "node:fs/promises";
+import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { findInvariantViolations, LoomSchema, type DecisionEvent, type Loom, type LoomOp } from "@loom/core";
 import { appendAll, appendBytes, openFile } from "./append-file.js";
@@ -21,7 +21,7 @@ import { loadSessionFiles, type LoadedSession } from "./load-session.js";
 import { finalizedBy, manifestLine } from "./manifest-line.js";
 import type { MigrationRegistry } from "./migrations.js";
 import { acquireLock, type SessionLock } from "./session-lock.js";
-import { isDamagedState, readStateFile, statePathOf } from "./state-file.js";
+import { isDamagedState, readStateFile, STATE_NAME, statePathOf } from "./state-file.js";
 import { repairAfterLoad } from "./session-repair.js";
 import { pathExists } from "./session-exists.js";
 import { encodeOp, SnapshotEncoder } from "./snapshot-codec.js";
@@ -78,6 +78,8 @@ export interface Session {
   readState<T>(name: string): Promise<T | null>;
   /** Write side state atomically as JSON. */
   writeState(name: string, value: unknown): Promise<void>;
+  /** The names of the side state kept with the session, sorted. */
+  stateNames(): Promise<string[]>;
   /** Write an atomic snapshot and truncate the journal to the ops after it. */
   compact(): Promise<void>;
   /**
@@ -353,6 +355,22 @@ class DiskSession implements Session {
       this.warn(`${error.message}: side state "${name}" starts afresh${kept}`);
       return null;
     }
+  }
+
+  async stateNames(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(join(this.dir, STATE_DIR));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw IoError.fromSystem(error, join(this.dir, STATE_DIR), "list side state");
+    }
+    // Only what readState can read: `<name>.json` (temp files and set-aside `.damaged` copies are not state).
+    return names
+      .filter((n) => n.endsWith(".json"))
+      .map((n) => n.slice(0, -".json".length))
+      .filter((n) => STATE_NAME.test(n))
+      .sort();
   }
 
   async writeState(name: string, value: unknown): Promise<void> {

@@ -39,17 +39,23 @@ export async function readStateFile(file: string, migrations: MigrationRegistry 
 export const isDamagedState = (error: unknown): error is IoError =>
   IoError.isInstance(error) && (error.code === "malformed_json" || error.code === "invalid_field");
 
-const STATE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** What a side state name may be: it becomes a file name. */
+export const STATE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-/** The file of side state `name` in session `dir` (state/<name>.json); IoError for a name that could leave the directory. */
-export function statePathOf(dir: string, name: string): string {
+/** Throw IoError unless `name` is a valid side state name (`where`: the state's place, for the message). */
+export function assertStateName(name: string, where: string): void {
   if (!STATE_NAME.test(name)) {
     throw new IoError("invalid_field", `invalid state name "${name}"`, {
-      file: join(dir, STATE_DIR),
+      file: where,
       field: "name",
       expected: "letters, digits, '.', '_' or '-', starting with a letter or digit",
     });
   }
+}
+
+/** The file of side state `name` in session `dir` (state/<name>.json); IoError for a name that could leave the directory. */
+export function statePathOf(dir: string, name: string): string {
+  assertStateName(name, join(dir, STATE_DIR));
   return join(dir, STATE_DIR, `${name}.json`);
 }
 

@@ -1,6 +1,7 @@
 // A session kept in PostgreSQL: the same Session contract as the files, its commits queued in order and group-committed.
 import type { Loom, LoomOp } from "@loom/core";
 import { IoError, type Session, type StoreOpenOptions } from "@loom/io";
+import { assertStateName } from "@loom/io/internal";
 import type { Sql } from "postgres";
 import { CommitBatch } from "./commit-batch.js";
 import { historyMark, opFootprint } from "./op-footprint.js";
@@ -117,6 +118,7 @@ export class PgSession implements Session {
   }
 
   async readState<T>(name: string): Promise<T | null> {
+    assertStateName(name, this.dir);
     const queued = this.#batch.state.get(name);
     if (queued !== undefined) return JSON.parse(queued) as T;
     await this.flush().catch(() => {});
@@ -126,8 +128,16 @@ export class PgSession implements Session {
     return row ? (JSON.parse(row.value) as T) : null;
   }
 
+  async stateNames(): Promise<string[]> {
+    await this.flush().catch(() => {});
+    const rows = await (this.writer ?? this.reader)<{ name: string }[]>`select name from loom_state
+      where session_id = ${this.id} order by name`;
+    return [...new Set([...rows.map((r) => r.name), ...this.#batch.state.keys()])].sort();
+  }
+
   async writeState(name: string, value: unknown): Promise<void> {
     this.assertWritable("write state");
+    assertStateName(name, this.dir);
     const text = JSON.stringify(value);
     if (text === undefined)
       throw new IoError("invalid_field", "the state value is not JSON-serialisable", {

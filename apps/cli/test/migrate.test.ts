@@ -1,0 +1,98 @@
+// `loom migrate` through the built binary, against a real PostgreSQL: a session directory into the database and back,
+// whole (loom and side state), and the refusals a user can meet (an existing session, a writer, no database, no flags).
+import { join } from "node:path";
+import { addCandidates, choose, createLoom, currentText, sequentialEnv, type Loom } from "@loom/core";
+import { createSession, readSession, readSessionState } from "@loom/io";
+import { postgresSessionStore } from "@loom/store-postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testDatabase, type TestDatabase } from "../../../packages/store-postgres/src/test-support/test-database.js";
+import { ensureBuilt, loom, scratch } from "./helpers.js";
+
+let db: TestDatabase;
+let dir: string;
+/** A loom as stored (JSON): packed token lists become plain tokens, so two looms compare by content. */
+const asStored = (loom: Loom): unknown => JSON.parse(JSON.stringify(loom));
+let original: unknown;
+
+beforeAll(async () => {
+  ensureBuilt();
+  db = await testDatabase();
+  dir = scratch("loom-migrate-");
+  // A session as a run leaves it: realistic candidates (tokens with top alternatives), choices, usage state.
+  const env = sequentialEnv();
+  const s = await createSession(
+    join(dir, "story"),
+    createLoom({ seed: "The lighthouse keeper", sessionId: "story" }, env),
+  );
+  for (let i = 0; i < 30; i++) {
+    const tip = s.loom.currentPath.at(-1)!;
+    const cands = Array.from({ length: 4 }, (_, k) => ({
+      text: ` w${i}.${k}`,
+      stepLogprob: -k - 0.5,
+      tokens: [{ text: ` w${i}.${k}`, logprob: -k - 0.5, top: [{ text: " the", logprob: -1.5 }] }],
+    }));
+    const { decisionId, nodeIds } = s.mutate((l) => addCandidates(l, tip, cands, { env }));
+    s.mutate((l) => choose(l, decisionId, nodeIds[i % 4]!, "selector_llm", `step ${i}`, env));
+  }
+  await s.writeState("usage", { calls: 30, inputTokens: 1200, outputTokens: 180 });
+  original = asStored(s.loom);
+  await s.close();
+}, 240_000);
+
+afterAll(() => db?.dispose());
+
+describe("loom migrate", () => {
+  it("copies a session into PostgreSQL and back, loom and side state, leaving the source as it was", async () => {
+    const into = await loom(["migrate", "--from", "story", "--to", db.url], { dir });
+    expect(into.stderr).toBe("");
+    expect(into.code).toBe(0);
+    expect(into.stdout).toContain("121 nodes, 30 decisions, side state: usage; read back and compared");
+    expect(into.stdout).toContain("#story");
+
+    const store = postgresSessionStore(db.url);
+    try {
+      expect(await store.list()).toEqual(["story"]);
+      expect(asStored((await store.read("story")).loom)).toEqual(original);
+    } finally {
+      await store.close();
+    }
+
+    const back = await loom(["migrate", "--from", `${db.url}#story`, "--to", "story-back", "--json"], { dir });
+    expect(back.code).toBe(0);
+    expect(JSON.parse(back.stdout)).toMatchObject({ nodes: 121, decisions: 30, state: ["usage"] });
+    const { loom: returned } = await readSession(join(dir, "story-back"));
+    expect(asStored(returned)).toEqual(original);
+    expect(currentText(returned)).toMatch(/^The lighthouse keeper w0\.0 w1\.1/);
+    expect(await readSessionState(join(dir, "story-back"), "usage")).toEqual({
+      calls: 30,
+      inputTokens: 1200,
+      outputTokens: 180,
+    });
+    expect(asStored((await readSession(join(dir, "story"))).loom)).toEqual(original);
+  });
+
+  it("refuses to overwrite, to copy a session being written, and says what is wrong", async () => {
+    const again = await loom(["migrate", "--from", "story", "--to", db.url], { dir });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/a session "story" already exists/);
+
+    const store = postgresSessionStore(db.url);
+    const writer = await store.open("story");
+    try {
+      const busy = await loom(["migrate", "--from", `${db.url}#story`, "--to", "busy-copy"], { dir });
+      expect(busy.code).toBe(1);
+      expect(busy.stderr).toContain(`open for writing by process ${process.pid}`);
+    } finally {
+      await writer.close();
+      await store.close();
+    }
+
+    const missing = await loom(["migrate", "--from", "story"], { dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("migrate needs --from and --to");
+
+    const down = await loom(["migrate", "--from", "story", "--to", "postgres://loom@127.0.0.1:1/nothing"], { dir });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain("cannot use PostgreSQL at postgres://loom@127.0.0.1:1/nothing");
+  });
+});

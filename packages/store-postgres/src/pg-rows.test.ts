@@ -1,0 +1,90 @@
+// What only the PostgreSQL store has to get right: damaged rows named on read, hostile ids kept as data, a writer
+// that lost its connection (and so its lock) never committing again.
+import { addCandidates, checkout, choose, createLoom } from "@loom/core";
+import { IoError, SessionLockedError } from "@loom/io";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresSessionStore } from "./index.js";
+import { testDatabase, type TestDatabase } from "./test-support/test-database.js";
+
+let db: TestDatabase;
+let sql: postgres.Sql;
+beforeAll(async () => {
+  db = await testDatabase();
+  sql = postgres(db.url, { max: 1, onnotice: () => {} });
+});
+afterAll(async () => {
+  await sql?.end({ timeout: 5 });
+  await db?.dispose();
+});
+
+describe("the PostgreSQL store's rows", () => {
+  it("names the session, record and field of a damaged row, and refuses a schema newer than it knows", async () => {
+    const store = postgresSessionStore(db.url);
+    try {
+      const s = await store.create("damaged", createLoom({ seed: "Once" }));
+      const { nodeIds } = s.mutate((l) => addCandidates(l, l.rootId, [{ text: " a", stepLogprob: -1 }]));
+      await s.close();
+      await sql`update loom_nodes set data = json_build_object('id', id, 'parentId', parent_id, 'text', 42)
+        where session_id = 'damaged' and id = ${nodeIds[0]!}`;
+      const error = await store.read("damaged").catch((e: unknown) => e);
+      expect(IoError.isInstance(error) && error.code).toBe("invalid_field");
+      expect((error as IoError).field).toBe(`loom.nodes.${nodeIds[0]}.text`);
+      expect((error as Error).message).toContain("#damaged");
+
+      await sql`insert into loom_schema_migrations (version, name) values (999, '999_future.sql')`;
+      const later = postgresSessionStore(db.url);
+      const refused = await later.list().catch((e: unknown) => e);
+      await later.close();
+      await sql`delete from loom_schema_migrations where version = 999`;
+      expect(IoError.isInstance(refused) && refused.code).toBe("unsupported_version");
+      expect((refused as Error).message).toContain("version 999, newer than this Loom knows (1)");
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("keeps hostile ids and texts as data", async () => {
+    const store = postgresSessionStore(db.url);
+    try {
+      const id = `it's "x"; drop table loom_sessions; -- ✓ ${"ü".repeat(50)}`;
+      const s = await store.create(id, createLoom({ seed: "quote ' backslash \\ nul \u0000 end" }));
+      const { decisionId, nodeIds } = s.mutate((l) => addCandidates(l, l.rootId, [{ text: " \u0000'\"" }]));
+      s.mutate((l) => choose(l, decisionId, nodeIds[0]!, "human", "it's"));
+      await s.close();
+      const { loom } = await store.read(id);
+      expect(loom.nodes[nodeIds[0]!]!.text).toBe(" \u0000'\"");
+      expect(loom.nodes[loom.rootId]!.text).toBe("quote ' backslash \\ nul \u0000 end");
+      expect(await store.list()).toContain(id);
+      const empty = await store.open("").catch((e: unknown) => e);
+      expect(IoError.isInstance(empty) && empty.field).toBe("id");
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("breaks a writer whose connection was cut instead of committing without the lock, and keeps what was committed", async () => {
+    const store = postgresSessionStore(db.url);
+    try {
+      const s = await store.create("cut", createLoom({ seed: "Cut" }));
+      const { decisionId, nodeIds } = s.mutate((l) => addCandidates(l, l.rootId, [{ text: " kept" }]));
+      s.mutate((l) => choose(l, decisionId, nodeIds[0]!, "human", "kept"));
+      await s.flush();
+      // The server ends the writer's connection (a restart, a network cut): its advisory lock goes with it. The
+      // timeout makes the call wait until the backend is gone (and its lock released).
+      await sql`select pg_terminate_backend(writer_backend, 30000) from loom_sessions where id = 'cut'`;
+      const other = await store.open("cut"); // the lock is free: a new writer may take the session
+      s.mutate((l) => checkout(l, l.rootId));
+      const failed = await s.flush().catch((e: unknown) => e);
+      expect(IoError.isInstance(failed) && failed.code).toBe("session_broken");
+      expect(() => s.mutate((l) => checkout(l, l.rootId))).toThrow(/reopen the session/);
+      expect(other.loom.currentPath).toEqual([other.loom.rootId, nodeIds[0]]);
+      expect(SessionLockedError.isInstance(await store.open("cut").catch((e: unknown) => e))).toBe(true);
+      await other.close();
+      await s.close().catch(() => {});
+      expect((await store.read("cut")).loom.currentPath).toEqual([expect.any(String), nodeIds[0]]);
+    } finally {
+      await store.close();
+    }
+  });
+});
