@@ -63,11 +63,13 @@ describe("loom migrate", () => {
     const { loom: returned } = await readSession(join(dir, "story-back"));
     expect(asStored(returned)).toEqual(original);
     expect(currentText(returned)).toMatch(/^The lighthouse keeper w0\.0 w1\.1/);
-    expect(await readSessionState(join(dir, "story-back"), "usage")).toEqual({
+    const warnings: string[] = [];
+    expect(await readSessionState(join(dir, "story-back"), "usage", (w) => warnings.push(w))).toEqual({
       calls: 30,
       inputTokens: 1200,
       outputTokens: 180,
     });
+    expect(warnings).toEqual([]);
     expect(asStored((await readSession(join(dir, "story"))).loom)).toEqual(original);
   });
 
