@@ -1,0 +1,87 @@
+// The PostgreSQL store against the files in the same run: commit latency of a decision, and opening a session, with realistic nodes.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { addCandidates, choose, createLoom, type Loom } from "@loom/core";
+import { fileSessionStore, type SessionStore } from "@loom/io";
+import { postgresSessionStore } from "@loom/store-postgres";
+import { testDatabase } from "../packages/store-postgres/src/test-support/test-database.js";
+import { nowMs, percentile, writeResults, type BenchResult } from "./report.js";
+
+const DECISIONS = 300;
+const OPEN_STEPS = 1250; // 8 candidates a step: a 10,001-node session
+const BRANCHING = 8;
+
+/** A realistic candidate: 6 tokens with top-5 alternatives (~1.9 KB of JSON), as a model with logprobs returns it. */
+function candidate(step: number, k: number) {
+  const tokens = Array.from({ length: 6 }, (_, t) => ({
+    text: ` t${step}.${k}.${t}`,
+    logprob: -0.1 * (t + k + 1),
+    top: Array.from({ length: 5 }, (_, a) => ({ text: ` alt${a}`, logprob: -0.5 * (a + 1) })),
+  }));
+  return { text: tokens.map((t) => t.text).join(""), stepLogprob: -k - 1, tokens };
+}
+
+/** One decision as a run commits it (candidates, then the choice), acknowledged: mutate twice, then flush. */
+async function commitTimes(store: SessionStore, id: string, steps: number, timed: boolean): Promise<number[]> {
+  const session = await store.create(id, createLoom({ seed: "The bench" }));
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const cands = Array.from({ length: BRANCHING }, (_, k) => candidate(i, k));
+    const start = nowMs();
+    const tip = session.loom.currentPath[session.loom.currentPath.length - 1]!;
+    const { decisionId, nodeIds } = session.mutate((l: Loom) => addCandidates(l, tip, cands));
+    session.mutate((l: Loom) => choose(l, decisionId, nodeIds[i % BRANCHING]!, "selector_llm", `step ${i}`));
+    if (timed) await session.flush();
+    times.push(nowMs() - start);
+  }
+  await session.close();
+  return times;
+}
+
+async function openMs(store: SessionStore, id: string): Promise<number> {
+  const start = nowMs();
+  const session = await store.open(id, { readOnly: true });
+  const took = nowMs() - start;
+  await session.close();
+  return took;
+}
+
+const root = mkdtempSync(join(tmpdir(), "loom-scale-bench-"));
+const db = await testDatabase();
+const files = fileSessionStore(root);
+const pg = postgresSessionStore(db.url);
+try {
+  const fileCommits = await commitTimes(files, "commits", DECISIONS, true);
+  const pgCommits = await commitTimes(pg, "commits", DECISIONS, true);
+  await commitTimes(files, "large", OPEN_STEPS, false);
+  await commitTimes(pg, "large", OPEN_STEPS, false);
+  const fileOpen = await openMs(files, "large");
+  const pgOpen = await openMs(pg, "large");
+  const results: BenchResult[] = [];
+  for (const p of [50, 99]) {
+    const value = percentile(pgCommits, p);
+    const baseline = percentile(fileCommits, p);
+    results.push({
+      metric: `pg-commit-decision-p${p}`,
+      value,
+      unit: "ms",
+      params: { decisions: DECISIONS, branching: BRANCHING, node: "6 tokens, top-5", acknowledged: "flush()" },
+      baseline,
+      ratio: value / baseline,
+    });
+  }
+  results.push({
+    metric: "pg-open-10k",
+    value: pgOpen,
+    unit: "ms",
+    params: { nodes: OPEN_STEPS * BRANCHING + 1, node: "6 tokens, top-5", loads: "the whole loom (rows)" },
+    baseline: fileOpen,
+    ratio: pgOpen / fileOpen,
+  });
+  writeResults("scale", results);
+} finally {
+  await pg.close();
+  await db.dispose();
+  rmSync(root, { recursive: true, force: true });
+}
