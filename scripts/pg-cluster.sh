@@ -17,6 +17,8 @@ case "${1:-}" in
   start)
     data=$(mktemp -d "${TMPDIR:-/tmp}/loom-pg-XXXXXX")
     [ "$(id -u)" -eq 0 ] && chown postgres: "$data"
+    # The server's tools fail in a working directory their user cannot read (a root-only checkout): work from here.
+    cd "$data"
     as_owner "$bindir/initdb" -D "$data/db" -U loom -A trust -E UTF8 --no-locale >"$data/initdb.log" 2>&1 \
       || { cat "$data/initdb.log" >&2; exit 1; }
     # A free loopback port: ask the kernel for one (a race with another process is retried below).
@@ -36,6 +38,7 @@ case "${1:-}" in
     ;;
   stop)
     data=${2:?usage: pg-cluster.sh stop <data dir>}
+    cd /
     as_owner "$bindir/pg_ctl" -D "$data/db" -m immediate -w stop >/dev/null 2>&1 || true
     rm -rf "$data"
     ;;
