@@ -1,5 +1,6 @@
 // `loom serve`: starts the HTTP API and web page (apps/server) over a sessions directory, until Ctrl-C.
-import { loadUserPresets } from "../session/user-presets.js";
+import { readPricesFile } from "@loom/io";
+import { loadUserPresets, pricesFileOf } from "../session/user-presets.js";
 import { defineCommand } from "../cli/define-command.js";
 import { lookupLocalModel } from "../model/model-locations.js";
 import { sessionsRoot } from "../session/session-dir.js";
@@ -66,7 +67,10 @@ export default defineCommand({
       sessionsDir,
       ...(token ? { token } : {}),
       ...(values.cors ? { corsOrigins: [values.cors] } : {}),
-      ...(values.durable ? { backendOptions: { sessionOptions: { durable: true } } } : {}),
+      backendOptions: {
+        ...(values.durable ? { sessionOptions: { durable: true } } : {}),
+        prices: await readPricesFile(pricesFileOf(env)),
+      },
       ...(model ? { defaultConfig: { generator: { provider: "local", model } } } : {}),
       presets: await loadUserPresets(env),
       log: (m) => out.info(m),

@@ -5,6 +5,7 @@ import { doctorRoute } from "./doctor-route.js";
 import { sessionOptionsRoutes } from "./session-options-routes.js";
 import { heldPathRoutes } from "./held-path-routes.js";
 import { importRoute } from "./import-route.js";
+import { lookAheadRoutes } from "./look-ahead-routes.js";
 import { treeWorkRoutes } from "./tree-work-routes.js";
 import { applySessionPolicy } from "./session-policy.js";
 import {
@@ -185,6 +186,7 @@ export function apiRoutes(): ApiRoute[] {
     ...(sessionOptionsRoutes() as ApiRoute[]),
     ...(briefRoutes() as ApiRoute[]),
     ...(treeWorkRoutes(mutate) as ApiRoute[]),
+    ...(lookAheadRoutes(mutate) as ApiRoute[]),
     ...(generationRoutes(mutate) as ApiRoute[]),
     ...(heldPathRoutes(mutate) as ApiRoute[]),
     importRoute() as ApiRoute,

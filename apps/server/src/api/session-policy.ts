@@ -64,6 +64,26 @@ export async function applySessionPolicy(
   }
   if (generator.provider === "local")
     generator.model = await localModel(generator.model, sent(raw.generator, "model"), policy.modelFiles, refuse);
+  // Generators alongside follow the same rules: the server's providers, its base URLs, its model files.
+  const sentAlongside = sent(raw.generator, "alongside");
+  generator.alongside = await Promise.all(
+    generator.alongside.map(async (a, i) => {
+      const field = `generator.alongside.${i}`;
+      const asked = Array.isArray(sentAlongside) ? sentAlongside[i] : undefined;
+      if (present(sent(asked, "baseUrl")))
+        throw refuse(
+          `${field}.baseUrl`,
+          "base URLs are chosen by the server, not the client (configure them when starting the server)",
+        );
+      if (!policy.generatorProviders.has(a.provider))
+        throw refuse(
+          `${field}.provider`,
+          `this server does not offer the generator "${a.provider}"; it offers: ${[...policy.generatorProviders].join(", ")}`,
+        );
+      if (a.provider !== "local") return a;
+      return { ...a, model: await localModel(a.model, sent(asked, "model"), policy.modelFiles, refuse) };
+    }),
+  );
   return { ...config, generator };
 }
 

@@ -7,13 +7,21 @@ import {
   type Loom,
   type LoomEnv,
   type LoomOp,
+  type PriceTable,
 } from "@loom/core";
 import { createSession, openSession, type Session, type SessionOptions } from "@loom/io";
-import { Orchestrator, type OrchestratorEvent } from "@loom/orchestrator";
+import {
+  Orchestrator,
+  OrchestratorError,
+  type LookAheadEstimate,
+  type LookAheadResult,
+  type LookAheadShape,
+  type OrchestratorEvent,
+} from "@loom/orchestrator";
 import type { AgenticSelector, HumanInterface, Selector } from "@loom/selectors";
 import { HttpError } from "../http/http-error.js";
 import { scrub, secretValues } from "../http/scrub.js";
-import { generatorForConfig } from "./generator-for-config.js";
+import { alongsideForConfig, generatorForConfig } from "./generator-for-config.js";
 import type { DriverEvent, SessionBackend, SessionDriver } from "./session-driver.js";
 import { selectorForConfig } from "./selector-for-config.js";
 import { WebHuman } from "./web-human.js";
@@ -26,6 +34,10 @@ export interface DefaultBackendOptions {
     loom: Loom,
     human: HumanInterface,
   ) => Selector | AgenticSelector | null | Promise<Selector | AgenticSelector | null>;
+  /** Generators alongside the session's (several models in one step); default: built from `generator.alongside`. */
+  alongsideFor?: (loom: Loom) => { generator: Generator; n: number }[];
+  /** US$ per million tokens by "provider:model" or model, for look-ahead estimates and usage (never from a client). */
+  prices?: PriceTable;
   /** Options for every @loom/io session (fsync, compaction). */
   sessionOptions?: SessionOptions;
   env?: LoomEnv;
@@ -54,6 +66,7 @@ function toWire(event: OrchestratorEvent, secrets: readonly string[]): DriverEve
 /** What drives one session besides its files: built from the session's config before the files are touched. */
 interface SessionParts {
   generator: Generator;
+  alongside: { generator: Generator; n: number }[];
   selector: Selector | AgenticSelector | null;
   human: WebHuman;
   /** Why the configured selector cannot run here (an existing session still opens for the page). */
@@ -69,18 +82,22 @@ async function buildParts(loom: Loom, options: DefaultBackendOptions, isNew: boo
     options.generatorFor ?? ((l: Loom) => generatorForConfig(l.config.generator, options.secrets, { strict: isNew }))
   )(loom);
   const human = new WebHuman();
+  const alongside: { generator: Generator; n: number }[] = [];
   try {
+    alongside.push(
+      ...(options.alongsideFor ?? ((l: Loom) => alongsideForConfig(l.config.generator, options.secrets, isNew)))(loom),
+    );
     try {
       const selector = await (
         options.selectorFor ?? ((l: Loom, h: HumanInterface) => selectorForConfig(l, h, options.secrets))
       )(loom, human);
-      return { generator, selector, human, whyNoRun: null };
+      return { generator, alongside, selector, human, whyNoRun: null };
     } catch (error) {
       if (isNew || !HttpError.isInstance(error)) throw error;
-      return { generator, selector: null, human, whyNoRun: error.message };
+      return { generator, alongside, selector: null, human, whyNoRun: error.message };
     }
   } catch (error) {
-    await generator.close?.();
+    for (const g of [generator, ...alongside.map((a) => a.generator)]) await g.close?.();
     throw error;
   }
 }
@@ -88,6 +105,7 @@ async function buildParts(loom: Loom, options: DefaultBackendOptions, isNew: boo
 class OrchestratedSession implements SessionDriver {
   private readonly orch: Orchestrator;
   private readonly generator: Generator;
+  private readonly alongside: { generator: Generator; n: number }[];
   private readonly selector: Selector | AgenticSelector | null;
   private readonly human: WebHuman;
   readonly whyNoRun: string | null;
@@ -97,14 +115,18 @@ class OrchestratedSession implements SessionDriver {
     parts: SessionParts,
     env: LoomEnv | undefined,
     private readonly secrets: readonly string[],
+    prices: PriceTable | undefined,
   ) {
     this.generator = parts.generator;
+    this.alongside = parts.alongside;
     this.selector = parts.selector;
     this.human = parts.human;
     this.whyNoRun = parts.whyNoRun;
     this.orch = new Orchestrator({
       session,
       generator: this.generator,
+      alongside: this.alongside,
+      ...(prices ? { prices } : {}),
       human: this.human,
       ...(this.selector ? { selector: this.selector } : {}),
       ...(env ? { env } : {}),
@@ -141,6 +163,15 @@ class OrchestratedSession implements SessionDriver {
 
   async reshape(change: (loom: Loom) => LoomOp | { op: LoomOp }): Promise<void> {
     await this.orch.reshape(change);
+  }
+
+  estimateExpansion(nodeId: string, shape: LookAheadShape): LookAheadEstimate {
+    return badShape(() => this.orch.estimateExpansion(nodeId, shape));
+  }
+
+  expand(nodeId: string, shape: LookAheadShape & { signal?: AbortSignal }): Promise<LookAheadResult> {
+    this.estimateExpansion(nodeId, shape);
+    return this.orch.expand(nodeId, shape);
   }
 
   setBrief(brief: Brief): Promise<string[]> {
@@ -182,8 +213,21 @@ class OrchestratedSession implements SessionDriver {
     try {
       await this.session.close();
     } finally {
-      await this.generator.close?.();
+      for (const g of [this.generator, ...this.alongside.map((a) => a.generator)]) await g.close?.();
     }
+  }
+}
+
+/** A look-ahead the orchestrator refuses (a node the session lacks, a depth or width out of range) as a 400/404. */
+function badShape<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (!OrchestratorError.isInstance(error) || error.code !== "invalid_argument") throw error;
+    const unknownNode = error.message.startsWith("no node");
+    throw new HttpError(unknownNode ? 404 : 400, unknownNode ? "unknown_node" : "invalid_body", error.message, {
+      field: unknownNode ? "nodeId" : /^width/.test(error.message) ? "width" : "depth",
+    });
   }
 }
 
@@ -196,15 +240,21 @@ export function defaultBackend(options: DefaultBackendOptions = {}): SessionBack
       try {
         session = await createSession(dir, loom, options.sessionOptions);
       } catch (error) {
-        await parts.generator.close?.();
+        for (const g of [parts.generator, ...parts.alongside.map((a) => a.generator)]) await g.close?.();
         throw error;
       }
-      return new OrchestratedSession(session, parts, options.env, secrets);
+      return new OrchestratedSession(session, parts, options.env, secrets, options.prices);
     },
     async open(dir) {
       const session = await openSession(dir, options.sessionOptions);
       try {
-        return new OrchestratedSession(session, await buildParts(session.loom, options, false), options.env, secrets);
+        return new OrchestratedSession(
+          session,
+          await buildParts(session.loom, options, false),
+          options.env,
+          secrets,
+          options.prices,
+        );
       } catch (error) {
         await session.close();
         throw error;

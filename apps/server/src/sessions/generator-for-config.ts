@@ -42,6 +42,22 @@ export function generatorForConfig(
   }
 }
 
+/** The generators alongside the session's, each built as the session's is (its sampling, its own provider and model). */
+export function alongsideForConfig(
+  config: GeneratorConfig,
+  env: Record<string, string | undefined> = process.env,
+  strict = false,
+): { generator: Generator; n: number }[] {
+  return config.alongside.map((a) => ({
+    generator: generatorForConfig(
+      { ...config, provider: a.provider, model: a.model, baseUrl: a.baseUrl, alongside: [] },
+      env,
+      { strict },
+    ),
+    n: a.branchingFactor,
+  }));
+}
+
 function unavailableGenerator(config: GeneratorConfig, error: HttpError): Generator {
   return {
     specificationVersion: GENERATOR_SPECIFICATION_VERSION,

@@ -48,7 +48,10 @@ export class LiveSession {
     // The version travels with the event, so a client that applies events in place knows which version it shows.
     // Candidates and decisions travel with the decision record the server holds, so a client applies it as is
     // instead of rebuilding one from the event's fields.
-    const id = event.type === "candidates" || event.type === "decision" ? event.decisionId : undefined;
+    const id =
+      event.type === "candidates" || event.type === "decision" || event.type === "expanded"
+        ? event.decisionId
+        : undefined;
     const record =
       typeof id === "string" && Object.hasOwn(this.driver.loom.decisions, id)
         ? this.driver.loom.decisions[id]

@@ -1,5 +1,6 @@
 // The seam between the HTTP layer and the packages that own sessions: what the server asks of one open session.
 import type { Brief, FinalResolution, Loom, LoomOp } from "@loom/core";
+import type { LookAheadEstimate, LookAheadResult, LookAheadShape } from "@loom/orchestrator";
 
 /** An orchestrator event as the server forwards it: a `type` plus whatever the orchestrator sends. */
 export interface DriverEvent {
@@ -21,6 +22,10 @@ export interface SessionDriver {
   checkout(nodeId: string): Promise<void>;
   /** The writer's tree work: `change` runs one core op builder (split, prune, undo…); its op is journaled. */
   reshape(change: (loom: Loom) => LoomOp | { op: LoomOp }): Promise<void>;
+  /** What a look-ahead below `nodeId` would cost (nodes, calls, tokens, US$ where priced); throws on a bad shape. */
+  estimateExpansion(nodeId: string, shape: LookAheadShape): LookAheadEstimate;
+  /** Generate the look-ahead: nothing chosen, the tip stays; each node's candidates journaled. */
+  expand(nodeId: string, shape: LookAheadShape & { signal?: AbortSignal }): Promise<LookAheadResult>;
   /** Replace the brief (a new journaled version); resolves to the fields that changed. */
   setBrief(brief: Brief): Promise<string[]>;
   /** The agent's brief change waiting for the human's approval (a server-side run), else null. */

@@ -11,6 +11,15 @@ export type { Glance } from "../../src/sessions/glance.js";
 /** The summary with the whole current path and its history (the text view shows any part of it). */
 const ALL_STEPS = 1_000_000;
 
+/** GET /nodes/:nodeId/expand: what a look-ahead would cost before any call. */
+export interface LookAheadEstimate {
+  nodes: number;
+  requests: number;
+  costUsd: number | null;
+  paid: boolean;
+  generators: { provider: string; model: string; hosted: boolean; costUsd: number | null }[];
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,

@@ -1,5 +1,12 @@
 // One session on the page: loads it once, applies its live events in place, wires the panels, the tree and the keyboard to the API.
-import { type ApiClient, ApiError, type Glance, type NodeSummary, type SearchResults } from "./api-client.js";
+import {
+  type ApiClient,
+  ApiError,
+  type Glance,
+  type LookAheadEstimate,
+  type NodeSummary,
+  type SearchResults,
+} from "./api-client.js";
 import { BriefPanel } from "./brief-panel.js";
 import { GenerationPanel } from "./generation-panel.js";
 import { HeldPathsPanel } from "./held-paths-panel.js";
@@ -24,6 +31,7 @@ const EVENT_TYPES = [
   "clarification-answered",
   "tip-changed",
   "tree-changed",
+  "expanded",
   "stopped",
   "run-started",
   "run-finished",
@@ -39,6 +47,8 @@ const BRIEF_EVENTS = new Set(["brief-changed", "brief-change-proposed", "brief-c
 
 export class SessionApp {
   private store: SessionStore | null = null;
+  /** The look-ahead's depth and width as last asked for, so the inspector's fields keep them. */
+  private lookAheadShape = { depth: 2, width: 3 };
   private busy: string | null = null;
   private selected: string | null = null;
   private syncing: Promise<void> | null = null;
@@ -646,28 +656,78 @@ export class SessionApp {
     }
   }
 
-  /** Stop asks first: a stray key or click must not end the piece. */
-  private confirmStop(): void {
+  /** A question in the confirm box with its two answers; `yes` runs only on the first. */
+  private ask(
+    question: string,
+    yes: { label: string; testid: string; danger?: boolean },
+    no: { label: string; testid: string },
+    onYes: () => void,
+  ): void {
     const box = this.ui.confirm;
     if (!box.hidden) return;
-    box.replaceChildren(el("span", "", "Stop here? The piece ends at this point (you can branch again later)."));
-    const yes = el("button", "action danger", "Stop the piece");
-    yes.dataset.testid = "confirm-stop";
-    const no = el("button", "action", "Keep writing");
-    no.dataset.testid = "cancel-stop";
+    box.replaceChildren(el("span", "", question));
+    const yesButton = el("button", yes.danger ? "action danger" : "action", yes.label);
+    yesButton.dataset.testid = yes.testid;
+    const noButton = el("button", "action", no.label);
+    noButton.dataset.testid = no.testid;
     const close = () => {
       box.hidden = true;
       box.replaceChildren();
     };
-    yes.addEventListener("click", () => {
+    yesButton.addEventListener("click", () => {
       close();
-      const open = this.store?.page.open;
-      void this.act("stopping…", () => this.post("stop", open ? { decisionId: open.decision.id } : {}));
+      onYes();
     });
-    no.addEventListener("click", close);
-    box.append(yes, no);
+    noButton.addEventListener("click", close);
+    box.append(yesButton, noButton);
     box.hidden = false;
-    no.focus();
+    noButton.focus();
+  }
+
+  /** Stop asks first: a stray key or click must not end the piece. */
+  private confirmStop(): void {
+    this.ask(
+      "Stop here? The piece ends at this point (you can branch again later).",
+      { label: "Stop the piece", testid: "confirm-stop", danger: true },
+      { label: "Keep writing", testid: "cancel-stop" },
+      () => {
+        const open = this.store?.page.open;
+        void this.act("stopping…", () => this.post("stop", open ? { decisionId: open.decision.id } : {}));
+      },
+    );
+  }
+
+  /**
+   * A look-ahead below a node: its estimate first; a paid service's cost is put to the writer before any call.
+   * The nodes arrive in the tree live (`expanded` events) while it runs.
+   */
+  private async lookAhead(nodeId: string, depth: number, width: number): Promise<void> {
+    this.lookAheadShape = { depth, width };
+    const path = `nodes/${encodeURIComponent(nodeId)}/expand`;
+    let estimate: LookAheadEstimate;
+    try {
+      ({ estimate } = await this.api.call<{ estimate: LookAheadEstimate }>(
+        "GET",
+        `${this.base}/${path}?depth=${depth}&width=${width}`,
+      ));
+    } catch (err) {
+      this.showError(err);
+      return;
+    }
+    const go = () =>
+      void this.act(`looking ahead: ${estimate.nodes} nodes…`, () =>
+        this.post(path, { depth, width, confirm: estimate.paid }),
+      );
+    if (!estimate.paid) return go();
+    const paid = estimate.generators.filter((g) => g.hosted || g.costUsd !== null);
+    const cost =
+      estimate.costUsd !== null ? `about $${estimate.costUsd.toFixed(4)}` : "a cost this server has no price for";
+    this.ask(
+      `Look ahead ${estimate.nodes} nodes? ${estimate.requests} requests to ${paid.map((g) => g.model || g.provider).join(", ")}: ${cost}.`,
+      { label: `Generate ${estimate.nodes} nodes`, testid: "confirm-look-ahead" },
+      { label: "Cancel", testid: "cancel-look-ahead" },
+      go,
+    );
   }
 
   chooseNode(decisionId: string, nodeId: string): void {
@@ -729,6 +789,7 @@ export class SessionApp {
             collapsed: shape.collapsed.has(node.id),
             hoisted: shape.hoist === node.id,
             hasChildren: [...(this.store?.nodes.values() ?? [])].some((n) => n.parentId === node.id),
+            lookAhead: this.lookAheadShape,
           },
           {
             work: (id, action, body) =>
@@ -745,6 +806,7 @@ export class SessionApp {
               this.inspect(id);
             },
             hoist: (id) => this.hoist(id),
+            lookAhead: (id, depth, width) => void this.lookAhead(id, depth, width),
           },
         ),
       () => seq === this.inspectSeq,

@@ -184,6 +184,8 @@ export class SessionStore {
     if (typeof data.version === "number") this.version = Math.max(this.version, data.version);
     switch (type) {
       case "candidates":
+      // A look-ahead's nodes below any node: the tree learns them as it learns a step's candidates.
+      case "expanded":
         this.applyCandidates(data as unknown as CandidatesEvent, c);
         break;
       case "decision":

@@ -10,12 +10,16 @@ export interface TreeWorkActions {
   startMove(nodeId: string): void;
   toggleCollapse(nodeId: string): void;
   hoist(nodeId: string): void;
+  /** Generate a look-ahead below the node (its cost shown, and confirmed for a paid service, first). */
+  lookAhead(nodeId: string, depth: number, width: number): void;
 }
 
 export interface TreeWorkState {
   collapsed: boolean;
   hoisted: boolean;
   hasChildren: boolean;
+  /** The look-ahead shape last asked for (the fields start from it). */
+  lookAhead: { depth: number; width: number };
 }
 
 /** The panel for `nodeId`, with its text (for edit and split) and the session's marks on it. */
@@ -106,6 +110,37 @@ export function treeWorkPanel(
     },
   });
   tags.append(tagForm);
-  box.append(el("h4", "", "Tree work"), text, row1, row2, tags);
+  box.append(el("h4", "", "Tree work"), text, row1, row2, lookAheadRow(node.id, state.lookAhead, actions), tags);
   return box;
+}
+
+/** Depth and width of a look-ahead below the node, and the button that asks for it. */
+function lookAheadRow(nodeId: string, last: { depth: number; width: number }, actions: TreeWorkActions): HTMLElement {
+  const row = el("div", "tree-work-row look-ahead");
+  const number = (testid: string, label: string, value: number, max: number) => {
+    const input = el("input");
+    input.type = "number";
+    input.min = "1";
+    input.max = String(max);
+    input.value = String(value);
+    input.dataset.testid = testid;
+    input.setAttribute("aria-label", label);
+    return input;
+  };
+  const depth = number("look-ahead-depth", "Look-ahead depth (levels below this node)", last.depth, 32);
+  const width = number("look-ahead-width", "Look-ahead width (candidates per node)", last.width, 64);
+  row.append(
+    el("span", "look-ahead-label", "Look ahead"),
+    depth,
+    el("span", "", "levels ×"),
+    width,
+    el("span", "", "each"),
+    button(
+      "Expand",
+      "look-ahead-button",
+      () => actions.lookAhead(nodeId, Number(depth.value), Number(width.value)),
+      "Generate this subtree without choosing (the cost is shown first)",
+    ),
+  );
+  return row;
 }
