@@ -42,7 +42,7 @@ export function serviceTable(): ServiceRow[] {
       logprobs: "up to 20 alternatives per token (the model's unfiltered distribution)",
       n: "native (parallel sequences)",
       seed: "yes",
-      sampling: "temperature, top-p",
+      sampling: "temperature, top-p, top-k, min-p, logit bias (applied to the draw; logprobs stay unfiltered)",
       stops: "sent",
       key: "none",
     },

@@ -39,6 +39,41 @@ describe("LocalGenerator on stories260K", () => {
     });
   });
 
+  it("samples natively under top-k, min-p and a logit bias, logprobs still those of the unfiltered distribution", async () => {
+    const greedy = await generator.generate({ ...base, n: 4, prompt: story, temperature: 0, seed: 3 });
+    const topK1 = await generator.generate({ ...base, n: 4, prompt: story, topK: 1, seed: 3 });
+    // Top-k 1 at temperature 1 is greedy: every candidate is the argmax path, with the same unfiltered logprobs.
+    for (const c of topK1.candidates) {
+      expect(c.text).toBe(greedy.candidates[0]!.text);
+      c.tokens!.forEach((t, i) => {
+        expect(t.logprob).toBeCloseTo(greedy.candidates[0]!.tokens![i]!.logprob!, 3);
+        expect(t.logprob!).toBeLessThan(0);
+      });
+    }
+    // A bias of -100 on the argmax's first token: it is never drawn, even greedily; its logprob is still listed.
+    const banned = greedy.candidates[0]!.tokens![0]!;
+    const bias = { [String(banned.id)]: -100 };
+    for (const temperature of [0, 1]) {
+      const r = await generator.generate({ ...base, n: 8, prompt: story, temperature, logitBias: bias, seed: 9 });
+      for (const c of r.candidates) {
+        expect(c.tokens![0]!.id).not.toBe(banned.id);
+        expect(c.tokens![0]!.top![0]!.id).toBe(banned.id);
+        expect(c.tokens![0]!.top![0]!.logprob).toBeCloseTo(banned.logprob!, 3);
+      }
+    }
+    // Min-p 1 keeps only the likeliest token at each step: greedy again.
+    const minP = await generator.generate({ ...base, n: 2, prompt: story, minP: 1, seed: 4 });
+    for (const c of minP.candidates) expect(c.text).toBe(greedy.candidates[0]!.text);
+    // Top-k 3: every drawn token is among the three likeliest the readout lists.
+    const k3 = await generator.generate({ ...base, prompt: story, topK: 3, seed: 5 });
+    for (const c of k3.candidates)
+      for (const t of c.tokens!) expect(t.top!.slice(0, 3).map((a) => a.id)).toContain(t.id);
+    expect(generator.capabilities.samplingControls).toEqual(["topK", "minP", "logitBias"]);
+    await expect(generator.generate({ ...base, prompt: story, logitBias: { "999999": 5 } })).rejects.toThrow(
+      /logitBias names token 999999, which this model's vocabulary \(512 tokens\) does not have/,
+    );
+  });
+
   it("gives the same candidates for the same seed, and others for another seed", async () => {
     const a = await generator.generate({ ...base, prompt: story, seed: 5 });
     const fresh = new LocalGenerator({ modelPath, contextSize: 512 });

@@ -20,7 +20,7 @@ import { stepMeta } from "../step-meta.js";
 import { cutTokens } from "../token-cut.js";
 import { disposeLocalModel, loadLocalModel, type LoadedLocalModel, type LocalModelOptions } from "./local-model.js";
 import { windowStart } from "./prompt-window.js";
-import { chooseToken } from "./token-readout.js";
+import { chooseToken, filtersActive, type ReadoutFilters } from "./token-readout.js";
 
 export interface LocalGeneratorOptions extends LocalModelOptions {
   /** Name recorded in provenance. Default: the model file's name. */
@@ -82,8 +82,8 @@ export class LocalGenerator extends StepGenerator {
     nativeN: true,
     streaming: true,
     seed: true,
-    // Sampling is llama.cpp's readout plus chooseToken: top-k, min-p and a logit bias are not applied there yet.
-    samplingControls: [],
+    // Applied to the draw in chooseToken (the biased tokens read by id); logprobs stay unfiltered.
+    samplingControls: ["topK", "minP", "logitBias"],
   };
   private readonly options: LocalGeneratorOptions;
   private loading: Promise<LoadedLocalModel> | null = null;
@@ -260,23 +260,32 @@ export class LocalGenerator extends StepGenerator {
 
     const random = seededRandom((seed + Math.imul(index, 0x9e3779b1)) >>> 0);
     const alternatives = request.logprobs ?? 0;
+    const filters = readoutFilters(request, loaded.vocabularySize);
+    const filtered = filtersActive(filters);
     const sampling = {
       temperature: request.temperature,
       topP: request.topP,
       alternatives,
       vocabularySize: loaded.vocabularySize ?? Number.MAX_SAFE_INTEGER,
       random,
+      ...(filtered ? { filters } : {}),
     };
     // Read back per token only the head of the unfiltered logits (enough for the alternatives and for sampling
     // at another temperature or nucleus, see chooseToken), the total weight, and llama.cpp's own sample.
     // At temperature 1 without a nucleus llama.cpp's sample is the draw: only the alternatives are read back.
-    const exact = request.temperature === 1 && request.topP >= 1;
+    const exact = request.temperature === 1 && request.topP >= 1 && !filtered;
+    // A top-k cut is exact while the head holds the K likeliest (up to MAX_HEAD_TOKENS read per token).
+    const headSize = exact
+      ? Math.max(alternatives, 1)
+      : Math.max(alternatives, HEAD_TOKENS, Math.min(filters.topK ?? 0, MAX_HEAD_TOKENS));
+    const listed = [...(filters.logitBias?.keys() ?? [])] as LlamaToken[];
     const generateNext = {
       token: true,
       logits: {
         filter: {
-          tokens: [],
-          includeTop: exact ? Math.max(alternatives, 1) : Math.max(alternatives, HEAD_TOKENS),
+          // A biased token's logit is read by id wherever it ranks.
+          tokens: listed,
+          includeTop: headSize,
           includeSelected: true,
         },
       },
@@ -300,13 +309,16 @@ export class LocalGenerator extends StepGenerator {
       const next = out?.next;
       if (!next?.logits || next.token === undefined || next.token === null || next.totalLogitWeight === undefined)
         throw new GeneratorError("model_load", "local engine: llama.cpp returned no next-token readout");
-      const head = [...next.logits.entries()].slice(0, generateNext.logits.filter.includeTop);
+      // The map is sorted by logit: its first headSize entries are the head; the biased tokens beyond it follow.
+      const entries = [...next.logits.entries()];
+      const head = entries.slice(0, headSize);
       const chosen = chooseToken(
         {
           head,
           sampled: next.token,
           sampledLogit: next.logits.get(next.token) ?? Number.NaN,
           totalWeight: next.totalLogitWeight,
+          ...(listed.length > 0 ? { listed: entries.slice(headSize).filter(([t]) => filters.logitBias!.has(t)) } : {}),
         },
         sampling,
       );
@@ -370,6 +382,27 @@ function pieceCache(model: LlamaModel, context: LlamaToken[]): (id: number) => s
 
 /** Logits read back per token: the alternatives asked for, and enough of the head to sample below temperature 1 (see chooseToken). */
 const HEAD_TOKENS = 64;
+/** Most logits read per token for a top-k cut (a wider top-k keeps the rest of the vocabulary as one bucket). */
+const MAX_HEAD_TOKENS = 1024;
+
+/** The request's top-k, min-p and logit bias for chooseToken; a bias on a token the model lacks is refused by name. */
+function readoutFilters(request: GenerateRequest, vocabularySize: number | null): ReadoutFilters {
+  const bias = new Map<number, number>();
+  for (const [key, value] of Object.entries(request.logitBias ?? {})) {
+    const id = Number(key);
+    if (!Number.isInteger(id) || id < 0 || (vocabularySize !== null && id >= vocabularySize))
+      throw new GeneratorError(
+        "invalid_request",
+        `local engine: generator.logitBias names token ${key}, which this model's vocabulary (${vocabularySize ?? "?"} tokens) does not have`,
+      );
+    bias.set(id, value);
+  }
+  return {
+    ...(request.topK !== undefined ? { topK: request.topK } : {}),
+    ...(request.minP !== undefined ? { minP: request.minP } : {}),
+    ...(bias.size > 0 ? { logitBias: bias } : {}),
+  };
+}
 
 /** Longest stretch of sampling without letting timers, keys and signals through. */
 const YIELD_EVERY_MS = 20;

@@ -13,6 +13,18 @@ export interface NextTokenReadout {
   sampled: number;
   sampledLogit: number;
   totalWeight: number;
+  /** Logits of tokens read by id beyond the head (a logit bias's tokens), in any order. */
+  listed?: readonly (readonly [token: number, logit: number])[];
+}
+
+/** Sampling controls beyond temperature and nucleus, applied to the draw only (logprobs stay unfiltered). */
+export interface ReadoutFilters {
+  /** Keep the K likeliest tokens (0 or absent: all). */
+  topK?: number;
+  /** Keep tokens at least minP × the likeliest one's probability. */
+  minP?: number;
+  /** Added to a token's logit before the draw, by id; -100 or below bans it (as services treat it). */
+  logitBias?: ReadonlyMap<number, number>;
 }
 
 export interface ChosenToken {
@@ -31,7 +43,12 @@ export interface ReadoutSampling {
   /** Tokens in the vocabulary (bounds the tail's weight when the temperature is above 1). */
   vocabularySize: number;
   random: () => number;
+  filters?: ReadoutFilters;
 }
+
+/** True when the filters change the draw at all. */
+export const filtersActive = (f: ReadoutFilters | undefined): boolean =>
+  !!f && ((f.topK ?? 0) > 0 || (f.minP ?? 0) > 0 || (f.logitBias?.size ?? 0) > 0);
 
 /** log p(token) under the unfiltered distribution, from its logit: logit − maxLogit − ln Σ exp(logit − maxLogit). */
 function logprobOf(logit: number, readout: NextTokenReadout): number {
@@ -56,11 +73,13 @@ export function chooseToken(readout: NextTokenReadout, sampling: ReadoutSampling
   if (!best) throw new Error("chooseToken: empty readout");
   const t = sampling.temperature;
   let id: number;
-  if (t < 1e-6) id = best[0];
+  if (filtersActive(sampling.filters)) id = drawFiltered(readout, sampling, sampling.filters!);
+  else if (t < 1e-6) id = best[0];
   else if (t === 1 && sampling.topP >= 1) id = readout.sampled;
   else id = drawFromHead(readout, t, sampling.topP, sampling.vocabularySize, sampling.random);
   let logit = id === readout.sampled ? readout.sampledLogit : Number.NaN;
   for (let i = 0; i < head.length && Number.isNaN(logit); i++) if (head[i]![0] === id) logit = head[i]![1];
+  for (const [tok, l] of readout.listed ?? []) if (Number.isNaN(logit) && tok === id) logit = l;
   const top = head.slice(0, sampling.alternatives).map(([tok, l]) => ({ id: tok, logprob: logprobOf(l, readout) }));
   return { id, logprob: logprobOf(logit, readout), top };
 }
@@ -128,4 +147,81 @@ function drawFromHead(
  */
 function tailWeight(tailAt1: number, tailCount: number, t: number): number {
   return t === 1 ? tailAt1 : tailCount * (tailAt1 / tailCount) ** (1 / t);
+}
+
+/**
+ * The draw under top-k, min-p and a logit bias: the head and the listed tokens with their biased logits, cut by
+ * top-k and min-p, then temperature and nucleus. The rest of the vocabulary is one bucket (its weight at
+ * temperature 1 from the total, drawn through llama.cpp's unbiased sample, which lands there in proportion to p)
+ * kept only while a cut could still reach it: top-k wider than the entries read, or a min-p floor below the
+ * head's last logit (no tail token is likelier than that). So top-k within the head, a min-p floor above it and a
+ * ban are exact; a biased token is weighed exactly wherever it ranks.
+ */
+function drawFiltered(readout: NextTokenReadout, sampling: ReadoutSampling, filters: ReadoutFilters): number {
+  const bias = filters.logitBias ?? new Map<number, number>();
+  const raw = new Map<number, number>();
+  for (const [tok, l] of readout.head) raw.set(tok, l);
+  for (const [tok, l] of readout.listed ?? []) if (!raw.has(tok)) raw.set(tok, l);
+  const max = readout.head[0]![1];
+  let readAt1 = 0;
+  const entries: { id: number; logit: number }[] = [];
+  for (const [tok, l] of raw) {
+    readAt1 += Math.exp(l - max);
+    const b = bias.get(tok) ?? 0;
+    if (b > -100) entries.push({ id: tok, logit: l + b });
+  }
+  entries.sort((a, b) => b.logit - a.logit);
+  const tailAt1 = Math.max(0, readout.totalWeight - readAt1);
+  const tailCount = Math.max(0, sampling.vocabularySize - raw.size);
+  const headFloor = readout.head[readout.head.length - 1]![1];
+  let tail = tailAt1 > 0 && tailCount > 0;
+  const topK = filters.topK ?? 0;
+  if (topK > 0) {
+    if (topK < entries.length) entries.length = topK;
+    if (topK <= entries.length && entries[entries.length - 1]!.logit >= headFloor) tail = false;
+  }
+  const top = entries[0]?.logit ?? headFloor;
+  if ((filters.minP ?? 0) > 0) {
+    const floor = top + Math.log(filters.minP!);
+    while (entries.length > 1 && entries[entries.length - 1]!.logit < floor) entries.pop();
+    if (headFloor < floor) tail = false;
+  }
+  if (entries.length === 0 && !tail) throw new Error("chooseToken: every token was banned or filtered");
+  const t = sampling.temperature;
+  if (t < 1e-6) return entries[0]?.id ?? readout.sampled;
+  const weights = entries.map((e) => Math.exp((e.logit - top) / t));
+  // The bucket at temperature t, its weight at 1 rescaled to the entries' scale (top is their largest logit).
+  const bucket = tail ? tailWeight(tailAt1 * Math.exp(max - top), tailCount, t) : 0;
+  let total = bucket;
+  for (const w of weights) total += w;
+  let keep = weights.length;
+  let tailKept = tail;
+  if (sampling.topP < 1) {
+    let cumulative = 0;
+    for (let i = 0; i < weights.length; i++) {
+      cumulative += weights[i]! / total;
+      if (cumulative >= sampling.topP) {
+        keep = i + 1;
+        tailKept = false;
+        break;
+      }
+    }
+  }
+  let mass = tailKept ? bucket : 0;
+  for (let i = 0; i < keep; i++) mass += weights[i]!;
+  // As in drawFromHead: llama.cpp's sample fell in the tail with probability tailAt1 / total weight; taking it
+  // then with probability share / that gives the tail its share (exactly, while the share is the smaller).
+  if (tailKept) {
+    const share = bucket / mass;
+    const inTail = !raw.has(readout.sampled);
+    if (inTail && sampling.random() * (tailAt1 / readout.totalWeight) < share) return readout.sampled;
+    mass -= bucket;
+  }
+  if (keep === 0 || mass <= 0) throw new Error("chooseToken: every token was banned or filtered");
+  let r = sampling.random() * mass;
+  for (let i = 0; i < keep; i++) {
+    r -= weights[i]!;
+    if (r < 0) return entries[i]!.id;
+  }
+  return entries[keep - 1]!.id;
 }

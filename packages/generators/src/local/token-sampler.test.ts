@@ -1,4 +1,4 @@
-// Tests for the JS sampler: greedy at temperature 0, nucleus truncation, and frequencies that follow the distribution.
+// Tests for the JS sampler (the vocab-cost bench's baseline): greedy at temperature 0, nucleus truncation, and frequencies that follow the distribution.
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "@loom/core/internal";
 import { probabilityOf, sampleToken, type Distribution } from "./token-sampler.js";
