@@ -76,18 +76,23 @@ describe.skipIf(!existsSync(MODEL))("memory, author's note and sampling controls
     expect(JSON.stringify(last.prompt)).not.toContain("Author's note");
   }, 180_000);
 
-  it("a stop sequence ends candidates and is recorded; the local engine refuses top-k by name", async () => {
+  it("a stop sequence ends candidates and is recorded; top-k 1 on the local engine offers only the greedy continuation", async () => {
     const stopped = await grow("stop", ["--stop", '["."]'], 2);
     for (const step of stopped.steps) {
       expect(step.meta["sampling"]).toMatchObject({ stop: ["."] });
       expect(step.text).not.toContain(".");
     }
-    const session = join(dir, "topk");
-    const made = await loom(["new", "--seed", "Once", "--dir", session, "--top-k", "1"], { dir, env });
-    expect(made.code, made.stderr).toBe(0);
-    const ran = await loom(["run", session, "--selector", "auto", "--max-steps", "1"], { dir, env });
-    expect(ran.code).not.toBe(0);
-    expect(ran.stderr).toMatch(/local generator cannot honour topK/);
+    // Every candidate is the argmax path: one text three times, each token the first of its unfiltered alternatives.
+    const greedy = await grow("topk", ["--top-k", "1"], 1);
+    const step = greedy.steps[0]!;
+    expect(new Set(step.siblings).size).toBe(1);
+    expect(step.meta["sampling"]).toMatchObject({ topK: 1 });
+    const { loom: saved } = await readSession(greedy.session);
+    const node = saved.nodes[saved.currentPath[1]!]!;
+    for (const t of node.tokens!.toArray()) {
+      expect(t.id).toBe(t.top![0]!.id);
+      expect(t.logprob).toBeLessThan(0);
+    }
   }, 120_000);
 
   it("a control the generator cannot honour is refused by name before anything is sent or written", async () => {
