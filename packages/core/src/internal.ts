@@ -17,6 +17,8 @@ export { SelectorModeSchema } from "./session-config.js";
 export { DecisionActionSchema } from "./decision-event.js";
 export { sumLogprobs } from "./op-builders.js";
 export { prunedNodeIds, visibleLoom } from "./tree-purge.js";
+export { historyMark, opFootprint } from "./op-footprint.js";
+export type { Footprint, HistoryMark } from "./op-footprint.js";
 export { hashString, seededRandom } from "./seeded-random.js";
 export { serialQueue } from "./serial-queue.js";
 export { DEFAULT_MODELS } from "./services/default-models.js";

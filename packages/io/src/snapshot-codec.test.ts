@@ -10,10 +10,12 @@ import {
   applyTreeWork,
   checkout,
   choose,
+  configure,
   createLoom,
   editNode,
   resolveDecision,
   sequentialEnv,
+  setBrief,
   type Loom,
   type LoomEnv,
   type TreeWork,
@@ -259,6 +261,21 @@ describe("tree work between snapshots", () => {
     const undone = await cost({ action: "undo" });
     expect(undone.nodes).toBeLessThanOrEqual(1024);
     expect(Object.keys(loom.nodes)).toHaveLength(total);
+  });
+
+  it("a new config or brief re-encodes no record (the head holds them) and reads back as the live loom", async () => {
+    const { loom, env, encoder, first } = grown(400);
+    await first.finish();
+    const before = encoder.serialised;
+    encoder.noteOp(configure(loom, { ...loom.config, maxSteps: 7 }), loom);
+    encoder.noteOp(setBrief(loom, { title: "The harbour", voice: "Plain" }, env), loom);
+    const inc = encoder.encode(2, loom);
+    const [a, b] = await Promise.all([inc.finish(), encodeSnapshot(2, loom).finish()]);
+    expect(encoder.serialised).toEqual(before);
+    const read = await decode(a);
+    expect(read).toEqual(await decode(b));
+    expect(read.loom.config.maxSteps).toBe(7);
+    expect(read.loom.brief.title).toBe("The harbour");
   });
 
   it("after every kind of tree op, undo and redo, the incremental snapshot reads back as a one-off encoding", async () => {

@@ -1,15 +1,8 @@
 // Encodes snapshots compactly (fields at their schema default left out, records deflated in checksummed frames, unchanged chunks reused).
 import { promisify } from "node:util";
 import { deflateRaw, deflateRawSync, constants as zlibConstants } from "node:zlib";
-import {
-  DecisionEventSchema,
-  loomDigest,
-  NodeSchema,
-  TokenList,
-  type Loom,
-  type LoomOp,
-  type UndoEntry,
-} from "@loom/core";
+import { DecisionEventSchema, loomDigest, NodeSchema, TokenList, type Loom, type LoomOp } from "@loom/core";
+import { opFootprint } from "@loom/core/internal";
 import type { z } from "zod";
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
 import { FLAG_DEFLATE, FrameType, frameHeader, SNAPSHOT_MAGIC } from "./snapshot-frames.js";
@@ -384,67 +377,28 @@ export class SnapshotEncoder {
   /** Record what an op changed, once it has been applied to `loom`; `encoded` is what encodeOp returned for it. */
   noteOp(op: LoomOp, loom: Loom, encoded?: EncodedOp): void {
     if (!this.started) return;
-    switch (op.op) {
-      case "addCandidates": {
-        op.nodes.forEach((n, i) => this.nodes.add(n.id, encoded?.nodes?.[i]));
-        // The op opened the decision, or added to an open one (a reroll), whose candidates it extended.
-        const d = loom.decisions[op.decisionId];
-        if (d && d.candidateNodeIds.length === op.nodes.length) this.decisions.add(op.decisionId);
-        else this.decisions.touch(op.decisionId);
-        return;
-      }
-      case "resolve":
-      case "answerClarification":
-        this.decisions.touch(op.decisionId);
-        if (op.resolution.action === "choose") this.nodes.touch(op.resolution.chosenNodeId);
-        return;
-      case "editNode":
-        this.nodes.add(op.node.id);
-        return;
-      case "branchAtToken":
-        this.nodes.add(op.newNodeId);
-        this.decisions.add(op.decisionId);
-        return;
-      case "checkout":
-      case "hold":
-      case "release":
-      case "switchPath":
-      case "setPieceSummary":
-        return; // paths and the summary are in the small head, encoded every time
-      case "splitNode":
-      case "mergeNode":
-      case "reparent":
-      case "prune":
-      case "unprune":
-      case "bookmark":
-      case "tag":
-        // The undo entry this op just pushed names every node and decision it touched.
-        if (this.noteImage(loom.undo[loom.undo.length - 1], loom)) return;
-        break;
-      case "undo":
-        // What undo put back is named by the entry it moved to redo (the same records); for redo, the reverse.
-        if (this.noteImage(loom.redo[loom.redo.length - 1], loom)) return;
-        break;
-      case "redo":
-        if (this.noteImage(loom.undo[loom.undo.length - 1], loom)) return;
-        break;
+    if (op.op === "addCandidates") {
+      // New nodes come with their encoding. The op opened the decision, or added to an open one (a reroll).
+      op.nodes.forEach((n, i) => this.nodes.add(n.id, encoded?.nodes?.[i]));
+      const d = loom.decisions[op.decisionId];
+      if (d && d.candidateNodeIds.length === op.nodes.length) this.decisions.add(op.decisionId);
+      else this.decisions.touch(op.decisionId);
+      return;
     }
-    // An op this encoder does not know: forget the cache rather than risk a stale snapshot.
-    this.started = false;
-  }
-
-  /** The records an undo or redo entry names, as they are in `loom` now: touched, added or removed. */
-  private noteImage(entry: UndoEntry | undefined, loom: Loom): boolean {
-    if (!entry) return false;
-    for (const id in entry.image.nodes) {
+    const footprint = opFootprint(op, loom);
+    // An op whose records are unknown: forget the cache rather than risk a stale snapshot.
+    if (!footprint) {
+      this.started = false;
+      return;
+    }
+    for (const id of footprint.nodes) {
       if (loom.nodes[id] !== undefined) this.nodes.upsert(id);
       else this.nodes.remove(id);
     }
-    for (const id in entry.image.decisions) {
+    for (const id of footprint.decisions) {
       if (loom.decisions[id] !== undefined) this.decisions.upsert(id);
       else this.decisions.remove(id);
     }
-    return true;
   }
 
   /** Records this encoder has serialised so far (nodes and decisions): what its compactions cost. */

@@ -1,6 +1,6 @@
 // What the next transaction writes: the ops committed since the last one and the rows they touched, serialised when committed.
 import type { Loom, LoomOp } from "@loom/core";
-import type { Footprint } from "./op-footprint.js";
+import type { Footprint } from "@loom/core/internal";
 
 interface RowWrite {
   parent: string | null;

@@ -1,10 +1,10 @@
 // A session kept in PostgreSQL: the same Session contract as the files, its commits queued in order and group-committed.
 import type { Loom, LoomOp } from "@loom/core";
 import { IoError, type Session, type StoreOpenOptions } from "@loom/io";
+import { historyMark, opFootprint } from "@loom/core/internal";
 import { assertStateName } from "@loom/io/internal";
 import type { Sql } from "postgres";
 import { CommitBatch } from "./commit-batch.js";
-import { historyMark, opFootprint } from "./op-footprint.js";
 import { unlockSession } from "./session-lock-pg.js";
 import { writeBatch } from "./write-batch.js";
 

@@ -1,5 +1,8 @@
-// Which node and decision records one applied op touched, so a commit writes only those rows.
-import type { Loom, LoomOp, UndoEntry } from "@loom/core";
+// Which node and decision records one applied op touched: what a store rewrites after it (the snapshot encoder's
+// cached chunks, the PostgreSQL store's rows), told in one place.
+import type { Loom } from "./loom.js";
+import type { LoomOp } from "./loom-op-schema.js";
+import type { UndoEntry } from "./undo-entry.js";
 
 export interface Footprint {
   nodes: string[];
@@ -17,17 +20,19 @@ export function historyMark(loom: Loom): HistoryMark {
 }
 
 /** The records an undo or redo entry names (touched, added or removed by the change it records). */
-function imageFootprint(entry: UndoEntry | undefined, before: UndoEntry | undefined): Footprint | null {
+function imageFootprint(entry: UndoEntry | undefined, before: UndoEntry | undefined | null): Footprint | null {
   if (!entry || entry === before) return null;
   return { nodes: Object.keys(entry.image.nodes), decisions: Object.keys(entry.image.decisions) };
 }
 
 /**
- * The node and decision ids `op` may have changed, read once it has been applied to `loom`; null when unknown
- * (the caller then rewrites every record), as when a tree op pushed no undo entry of its own. Paths, the summary and everything else outside nodes and decisions
- * are in the loom's head, which is written with every commit.
+ * The node and decision ids `op` may have changed (added, changed or removed), read once it has been applied to
+ * `loom`; null when unknown, and the caller then rewrites every record. `before` ({@link historyMark} taken before
+ * the op) lets a tree op that pushed no undo entry of its own be told apart; without it the last entry is taken as
+ * the op's. Paths, the brief, the config and everything else outside nodes and decisions live in the loom's head,
+ * which stores write whole with every commit.
  */
-export function opFootprint(op: LoomOp, loom: Loom, before: HistoryMark): Footprint | null {
+export function opFootprint(op: LoomOp, loom: Loom, before?: HistoryMark): Footprint | null {
   switch (op.op) {
     case "addCandidates":
       return { nodes: op.nodes.map((n) => n.id), decisions: [op.decisionId] };
@@ -58,10 +63,10 @@ export function opFootprint(op: LoomOp, loom: Loom, before: HistoryMark): Footpr
     case "tag":
     case "redo":
       // The undo entry this op just pushed names every record it touched.
-      return imageFootprint(loom.undo[loom.undo.length - 1], before.undo);
+      return imageFootprint(loom.undo[loom.undo.length - 1], before ? before.undo : null);
     case "undo":
       // What undo put back is named by the entry it moved to redo.
-      return imageFootprint(loom.redo[loom.redo.length - 1], before.redo);
+      return imageFootprint(loom.redo[loom.redo.length - 1], before ? before.redo : null);
     default:
       return null;
   }
