@@ -32,8 +32,10 @@ export interface StartServerOptions {
   token?: string;
   /** Origins allowed to call the API from other pages (CORS). None by default. */
   corsOrigins?: string[];
-  /** Largest request body accepted, in bytes (default 1 MiB). */
+  /** Largest request body accepted, in bytes (default 1 MiB), except for an imported file's. */
   maxBodyBytes?: number;
+  /** Largest body of `POST /api/sessions/import`, which carries a whole loom file (default 64 MiB). */
+  maxImportBytes?: number;
   /** Settings new sessions start from, under the client's (e.g. `{ generator: { provider: "local", model } }`). */
   defaultConfig?: SessionConfigInput;
   /** Named presets clients may choose by name, beside the built-ins (e.g. the operator's presets file). */
@@ -132,6 +134,7 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
     defaultConfig: options.defaultConfig ?? {},
     presets: options.presets ?? {},
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    maxImportBytes: options.maxImportBytes ?? 64 * 1024 * 1024,
     log: safeLog,
     secretsEnv,
     secrets,
@@ -161,7 +164,9 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
     let rawBody: unknown = undefined;
     let body: unknown = undefined;
     if (route.body) {
-      rawBody = await readJsonBody(req, deps.maxBodyBytes);
+      rawBody = route.carriesFile
+        ? await readJsonBody(req, deps.maxImportBytes, "maxImportBytes")
+        : await readJsonBody(req, deps.maxBodyBytes, "maxBodyBytes");
       body = validate(route.body, rawBody, "body");
     }
     const reply = await route.handle({ req, res, url, params, body, rawBody, query, hub, deps });

@@ -9,7 +9,8 @@ const fixture = (name: string) => readFileSync(join(REPO, "packages/io/src/__fix
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ maxBodyBytes: 4 * 1024 * 1024 });
+  // The server's default limits: 1 MiB for other bodies, 64 MiB for an imported file.
+  t = await startTestServer();
 });
 afterAll(() => t.stop());
 
@@ -90,4 +91,29 @@ test("an imported Loom export runs on the server's own settings, not the provide
   expect(page.body.config.generator.provider).not.toBe("openai");
   expect(JSON.stringify(page.body.config)).not.toContain("attacker.invalid");
   expect(page.body.text).toBe("The tide");
+});
+
+test("a loom file past the 1 MiB body limit imports (its own limit, maxImportBytes); other routes keep 1 MiB", async () => {
+  // The large Tapestry fixture (a 600-node weave with token probabilities) is over 1 MiB once sent as a JSON string.
+  const text = fixture("tapestry-large.json");
+  const body = { text, fileName: "weave.json" };
+  expect(Buffer.byteLength(JSON.stringify(body))).toBeGreaterThan(1024 * 1024);
+  const r = await t.call("POST", "/api/sessions/import", body);
+  expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(201);
+  expect(r.body.format).toBe("tapestry");
+  expect(r.body.sessions[0].nodes).toBeGreaterThanOrEqual(500);
+  const seed = await t.call("POST", "/api/sessions", { seed: "x".repeat(1024 * 1024 + 10) });
+  expect(seed.status).toBe(413);
+  expect(seed.body.error.message).toContain("maxBodyBytes");
+
+  const small = await startTestServer({ maxImportBytes: 256 * 1024 });
+  try {
+    const refused = await small.call("POST", "/api/sessions/import", body);
+    expect(refused.status).toBe(413);
+    expect(refused.body.error.code).toBe("body_too_large");
+    expect(refused.body.error.message).toContain("maxImportBytes");
+    expect((await small.call("GET", "/api/sessions")).body.sessions).toHaveLength(0);
+  } finally {
+    await small.stop();
+  }
 });

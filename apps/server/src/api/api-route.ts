@@ -37,6 +37,8 @@ export interface ApiRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
   operationId: string;
   summary: string;
   body?: B;
+  /** The body carries a whole file (an import): read up to `maxImportBytes` rather than `maxBodyBytes`. */
+  carriesFile?: boolean;
   query?: Q;
   responses: Record<number, ApiResponseDoc>;
   handle(ctx: ApiContext<z.infer<B>, z.infer<Q>>): Promise<ApiReply>;

@@ -41,10 +41,12 @@ export function importRoute() {
     summary:
       "Import another loom tool's file (PyLoom, Loomsidian data.json, MiniLoom, Tapestry Loom JSON weave, Exoloom, or a Loom JSON export) as new sessions: one, or one per Loomsidian note.",
     body: ImportBodySchema,
+    carriesFile: true,
     responses: {
       201: { description: "The new sessions.", schema: ImportResultSchema },
       400: { description: "Not a file Loom reads, or a damaged one: names the field.", schema: ErrorBodySchema },
       409: { description: "A session with the imported id exists.", schema: ErrorBodySchema },
+      413: { description: "The file is larger than the server's maxImportBytes.", schema: ErrorBodySchema },
     },
     handle: async (ctx) => {
       const { text, fileName, format, note } = ctx.body;

@@ -7,6 +7,8 @@ export interface ServerDeps {
   /** Settings new sessions start from before the request's own (e.g. the local model's path). */
   defaultConfig: SessionConfigInput;
   maxBodyBytes: number;
+  /** The body limit of a route that carries a whole file (an import). */
+  maxImportBytes: number;
   /** Where API keys come from (never sent to clients). */
   secretsEnv: Record<string, string | undefined>;
   /** The values of those keys, scrubbed from anything that leaves the server. */

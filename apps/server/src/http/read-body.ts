@@ -3,14 +3,18 @@ import type { IncomingMessage } from "node:http";
 import { HttpError } from "./http-error.js";
 
 /** Read and parse a JSON body; an empty body reads as `{}` so optional-only endpoints need no body. */
-export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
+export async function readJsonBody(
+  req: IncomingMessage,
+  limitBytes: number,
+  option: "maxBodyBytes" | "maxImportBytes" = "maxBodyBytes",
+): Promise<unknown> {
   const declared = Number(req.headers["content-length"] ?? NaN);
   if (Number.isFinite(declared) && declared > limitBytes) {
     req.resume();
     throw new HttpError(
       413,
       "body_too_large",
-      `request body is ${declared} bytes; the limit is ${limitBytes} (option maxBodyBytes)`,
+      `request body is ${declared} bytes; the limit is ${limitBytes} (option ${option})`,
     );
   }
   const type = String(req.headers["content-type"] ?? "");
@@ -23,7 +27,7 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
       throw new HttpError(
         413,
         "body_too_large",
-        `request body exceeds the limit of ${limitBytes} bytes (option maxBodyBytes)`,
+        `request body exceeds the limit of ${limitBytes} bytes (option ${option})`,
       );
     }
     chunks.push(chunk);
