@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -174,6 +175,21 @@ describe("the session lock", () => {
     const s = await openSession(dir);
     expect(JSON.parse(readFileSync(join(dir, "lock"), "utf8")).token).not.toBe("reused");
     await s.close();
+  });
+
+  it("takes over a stale lock whose first taker was killed during the takeover (its marker left behind)", async () => {
+    // What a writer SIGKILLed mid-takeover leaves: the dead holder's lock, and the dead taker's marker for it.
+    const dead = deadPid();
+    const stale = { pid: dead, hostname: hostname(), startedAt: "", processStart: null, token: "killed-holder" };
+    writeFileSync(join(dir, "lock"), JSON.stringify(stale));
+    const hash = createHash("sha256").update(stale.token).digest("hex").slice(0, 24);
+    const marker = join(dir, `.lock.takeover.${hash}`);
+    writeFileSync(marker, JSON.stringify({ ...stale, token: "killed-taker" }));
+    const s = await openSession(dir);
+    expect(JSON.parse(readFileSync(join(dir, "lock"), "utf8")).pid).toBe(process.pid);
+    await s.close();
+    // The dead taker's marker is gone with the lock it was for; nothing is left for a person to remove.
+    expect(readdirSync(dir).filter((f) => f.startsWith(".lock."))).toEqual([]);
   });
 
   it("refuses a lock held by another host, since its process cannot be checked", async () => {

@@ -106,45 +106,61 @@ export interface SessionLock {
   release(): void;
 }
 
-/** The marker that gives one process the right to remove the stale lock with this token (at most one per token). */
-function takeoverMarker(dir: string, token: string): string {
-  return join(dir, `.lock.takeover.${createHash("sha256").update(token).digest("hex").slice(0, 24)}`);
+/**
+ * The marker that gives one process the right to remove the stale lock with this token. Generation 0 is the
+ * first taker's; a taker that dies holding its marker passes the right to the next generation.
+ */
+function takeoverMarker(dir: string, token: string, generation = 0): string {
+  const hash = createHash("sha256").update(token).digest("hex").slice(0, 24);
+  return join(dir, generation === 0 ? `.lock.takeover.${hash}` : `.lock.takeover.${hash}.${generation}`);
 }
 
+/** How many takers in a row may die during one takeover before the session needs a person. */
+const TAKEOVER_GENERATIONS = 16;
+
 /**
- * Remove the stale lock `stale` from `file`, if it is still there, holding its takeover marker while doing so.
+ * Remove the stale lock `stale` from `file`, if it is still there, holding a takeover marker while doing so.
  *
- * Only the process that creates the marker (hard link: atomic, fails if it exists) may unlink a lock with that
- * token, and it unlinks only after reading that token at `file` under the marker. No other process removes a
- * lock whose holder is dead, and a live holder removes only its own, so what is unlinked is always the lock
- * judged stale, never a racer's fresh one.
+ * Only the process that creates a marker (hard link: atomic, fails if it exists) may unlink a lock with that
+ * token, and it unlinks only after reading that token at `file` under the marker. A marker whose taker died
+ * (killed mid-takeover) is passed over for the next generation's, which one process at a time can take the
+ * same way: at most one live process ever holds a marker for this token, since each generation is tried only
+ * once every earlier one is held by a dead process. No other process removes a lock whose holder is dead, and
+ * a live holder removes only its own, so what is unlinked is always the lock judged stale, never a racer's
+ * fresh one. Once it is gone its token names no lock, so the dead takers' markers are then removed too.
  */
 function removeStaleLock(dir: string, file: string, stale: LockRecord, temp: string): void {
-  const marker = takeoverMarker(dir, stale.token);
-  try {
-    linkSync(temp, marker);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST")
-      throw IoError.fromSystem(error, marker, "take over the stale session lock");
-    const taker = readRecord(marker);
-    if (taker === null || isAlive(taker)) return; // another process is taking it over right now: look again
-    throw new IoError(
-      "io",
-      `a takeover of the stale session lock was interrupted (process ${taker.pid} died during it); no writer holds the session: remove ${file} and ${marker}, then try again`,
-      { file },
-    );
-  }
-  try {
-    const current = readRecord(file);
-    if (current !== null && current.token === stale.token) {
-      unlinkSync(file);
-      fsyncDirSync(dir);
-    }
-  } finally {
+  for (let generation = 0; generation < TAKEOVER_GENERATIONS; generation++) {
+    const marker = takeoverMarker(dir, stale.token, generation);
     try {
-      unlinkSync(marker);
-    } catch {}
+      linkSync(temp, marker);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST")
+        throw IoError.fromSystem(error, marker, "take over the stale session lock");
+      const taker = readRecord(marker);
+      if (taker === null || isAlive(taker)) return; // another process is taking it over right now: look again
+      continue; // its taker died during the takeover: the next generation's marker decides
+    }
+    try {
+      const current = readRecord(file);
+      if (current !== null && current.token === stale.token) {
+        unlinkSync(file);
+        fsyncDirSync(dir);
+      }
+    } finally {
+      for (let g = generation; g >= 0; g--) {
+        try {
+          unlinkSync(takeoverMarker(dir, stale.token, g));
+        } catch {}
+      }
+    }
+    return;
   }
+  throw new IoError(
+    "io",
+    `${TAKEOVER_GENERATIONS} takeovers of the stale session lock were interrupted (each taker died during it); no writer holds the session: remove ${file} and the .lock.takeover.* files beside it, then try again`,
+    { file },
+  );
 }
 
 /**
