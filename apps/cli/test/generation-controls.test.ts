@@ -74,6 +74,29 @@ describe.skipIf(!existsSync(MODEL))("memory, author's note and sampling controls
     expect(after.saved.config.generator.authorsNote).toBe("");
     expect(last.meta["promptContext"]).toEqual({ memory: "Tom had a red ball." });
     expect(JSON.stringify(last.prompt)).not.toContain("Author's note");
+
+    // A note for the subtree below the first chosen node: the next step (below it) has that note, recorded with its node.
+    const below = after.saved.currentPath[1]!;
+    const notes = JSON.stringify({ [below]: "Night falls." });
+    const set = await loom(["config", withNote.session, "set", "generator.subtreeNotes", notes], { dir, env });
+    expect(set.code, set.stderr).toBe(0);
+    expect((await loom(["run", withNote.session, "--selector", "auto", "--max-steps", "1"], { dir, env })).code).toBe(
+      0,
+    );
+    const noted = (await pathSteps(withNote.session)).steps.at(-1)!;
+    expect(noted.prompt).toContain("[Author's note: Night falls.]");
+    expect(noted.meta["promptContext"]).toEqual({
+      memory: "Tom had a red ball.",
+      authorsNote: "Night falls.",
+      authorsNoteDepth: 1,
+      authorsNoteFrom: below,
+    });
+    const nowhere = await loom(
+      ["config", withNote.session, "set", "generator.subtreeNotes", JSON.stringify({ n999999: "x" })],
+      { dir, env },
+    );
+    expect(nowhere.code).not.toBe(0);
+    expect(nowhere.stderr).toContain('no node "n999999"');
   }, 180_000);
 
   it("a stop sequence ends candidates and is recorded; top-k 1 on the local engine offers only the greedy continuation", async () => {

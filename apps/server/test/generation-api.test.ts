@@ -69,6 +69,42 @@ test("PUT …/generation saves memory, note and controls (journaled); the genera
   });
 });
 
+test("a subtree note stands in for the session's note in prompts below its node, and is recorded; a note for no node is refused", async () => {
+  const id = (await t.call("POST", "/api/sessions", { seed: "The tide", sessionId: "subtree" })).body.id as string;
+  await step(id);
+  await t.call("PUT", `/api/sessions/${id}/generation`, { authorsNote: "Keep it cold.", authorsNoteDepth: 1 });
+  let loom = (await t.call("GET", `/api/sessions/${id}/export?format=json`)).body.loom;
+  const first = loom.currentPath[1] as string;
+  // A sibling of the chosen node: its subtree keeps the session's note.
+  const sibling = (loom.decisions[loom.nodes[first].decisionId].candidateNodeIds as string[]).find((n) => n !== first)!;
+  const put = await t.call("PUT", `/api/sessions/${id}/generation`, { subtreeNotes: { [first]: "Now it is spring." } });
+  expect(put.status, JSON.stringify(put.body)).toBe(200);
+  expect((await t.call("GET", `/api/sessions/${id}/generation`)).body.subtreeNotes).toEqual({
+    [first]: "Now it is spring.",
+  });
+
+  await step(id);
+  const calls = generators.get(id)!.calls;
+  expect(calls.at(-1)!.prompt).toBe(`The tide\n[Author's note: Now it is spring.]\n${loom.nodes[first].text}`);
+  loom = (await t.call("GET", `/api/sessions/${id}/export?format=json`)).body.loom;
+  expect(loom.nodes[loom.currentPath.at(-1)].meta.promptContext).toEqual({
+    authorsNote: "Now it is spring.",
+    authorsNoteDepth: 1,
+    authorsNoteFrom: first,
+  });
+  // Below the sibling the session's note applies again.
+  await t.call("POST", `/api/sessions/${id}/checkout`, { nodeId: sibling });
+  await t.call("POST", `/api/sessions/${id}/generate`, {});
+  expect(calls.at(-1)!.prompt).toBe(`The tide\n[Author's note: Keep it cold.]\n${loom.nodes[sibling].text}`);
+
+  const bad = await t.call("PUT", `/api/sessions/${id}/generation`, { subtreeNotes: { nowhere: "x" } });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.field).toBe("subtreeNotes.nowhere");
+  expect((await t.call("GET", `/api/sessions/${id}/generation`)).body.subtreeNotes).toEqual({
+    [first]: "Now it is spring.",
+  });
+});
+
 test("bad settings are refused naming the field, and provider or model cannot be changed; nothing changes", async () => {
   const id = (await t.call("POST", "/api/sessions", { seed: "x", sessionId: "bad" })).body.id as string;
   const negative = await t.call("PUT", `/api/sessions/${id}/generation`, { topK: -1 });

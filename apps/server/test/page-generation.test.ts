@@ -1,7 +1,7 @@
 // Memory, author's note and sampling controls on the page in Chromium: the writer fills the form, saves, and the next candidates are asked for with them in the prompt.
 import { ScriptedGenerator } from "@loom/generators/test";
 import { expect, test } from "vitest";
-import { noBrowser, playSession, settles, useBrowserRig } from "./browser.js";
+import { noBrowser, openSessionPage, pickNode, playSession, settles, useBrowserRig } from "./browser.js";
 
 const generators = new Map<string, ScriptedGenerator>();
 
@@ -77,6 +77,46 @@ test.skipIf(noBrowser)(
       temperature: 0.85,
       memory: "Gulls everywhere.",
     });
+    await page.close();
+  },
+);
+
+test.skipIf(noBrowser)(
+  "the writer sets an author's note for one subtree in the inspector; prompts below that node hold it, and clearing it removes it",
+  { timeout: 60_000 },
+  async () => {
+    const [g] = await playSession(api, "sub", { seed: "The orchard" }, [0]);
+    const chosen = g!.open.candidateNodeIds[0]!;
+    const page = await openSessionPage(t.rig, "sub");
+    await pickNode(page, chosen);
+    await page.fill('[data-testid="subtree-note"]', "Frost on every branch.");
+    await page.click('[data-testid="subtree-note-button"]');
+    await settles(page, async () =>
+      expect((await api("GET", "/api/sessions/sub/generation")).subtreeNotes).toEqual({
+        [chosen]: "Frost on every branch.",
+      }),
+    );
+    // The inspector shows the note again when the node is picked.
+    await settles(page, async () =>
+      expect(await page.inputValue('[data-testid="subtree-note"]')).toBe("Frost on every branch."),
+    );
+
+    const calls = generators.get("sub")!.calls;
+    const before = calls.length;
+    await page.click('[data-testid="generate-button"]');
+    await settles(page, async () => expect(calls.length).toBe(before + 1));
+    const loom = (await api("GET", "/api/sessions/sub/export?format=json")).loom;
+    expect(calls.at(-1)!.prompt).toBe(
+      // The note depth is 3 segments and the piece has 2: the note goes before all of it.
+      `\n[Author's note: Frost on every branch.]\nThe orchard${loom.nodes[chosen].text}`,
+    );
+
+    await pickNode(page, chosen);
+    await page.fill('[data-testid="subtree-note"]', "");
+    await page.click('[data-testid="subtree-note-button"]');
+    await settles(page, async () =>
+      expect((await api("GET", "/api/sessions/sub/generation")).subtreeNotes).toEqual({}),
+    );
     await page.close();
   },
 );

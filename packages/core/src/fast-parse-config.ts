@@ -46,7 +46,16 @@ function generator(v: unknown): SessionConfig["generator"] | null {
 
 type Extras = Pick<
   SessionConfig["generator"],
-  "stop" | "topK" | "minP" | "logitBias" | "extraBody" | "memory" | "authorsNote" | "authorsNoteDepth" | "alongside"
+  | "stop"
+  | "topK"
+  | "minP"
+  | "logitBias"
+  | "extraBody"
+  | "memory"
+  | "authorsNote"
+  | "authorsNoteDepth"
+  | "subtreeNotes"
+  | "alongside"
 >;
 
 /** Generators alongside the session's: [] when absent, null on doubt (the schema then gives its error). */
@@ -75,6 +84,7 @@ function generatorExtras(v: Record<string, unknown>): Extras | null {
   const memory = v.memory === undefined ? "" : v.memory;
   const authorsNote = v.authorsNote === undefined ? "" : v.authorsNote;
   const depth = v.authorsNoteDepth === undefined ? 3 : v.authorsNoteDepth;
+  const subtreeNotes = v.subtreeNotes === undefined ? {} : v.subtreeNotes;
   if (!Array.isArray(stop) || stop.length > 16) return null;
   if (!stop.every((s) => typeof s === "string" && s.length > 0)) return null;
   if (topK !== null && !(isInt(topK) && topK >= 0 && topK <= 100_000)) return null;
@@ -84,6 +94,10 @@ function generatorExtras(v: Record<string, unknown>): Extras | null {
   if (typeof memory !== "string" || memory.length > 100_000) return null;
   if (typeof authorsNote !== "string" || authorsNote.length > 100_000) return null;
   if (!isInt(depth) || depth < 1 || depth > 10_000) return null;
+  if (!isObject(subtreeNotes) || Object.keys(subtreeNotes).length > 1000) return null;
+  for (const [k, note] of Object.entries(subtreeNotes))
+    if (k.length === 0 || k.length > 200 || typeof note !== "string" || note.length === 0 || note.length > 100_000)
+      return null;
   const alongside = alongsideOf(v.alongside);
   if (alongside === null) return null;
   return {
@@ -95,6 +109,7 @@ function generatorExtras(v: Record<string, unknown>): Extras | null {
     memory,
     authorsNote,
     authorsNoteDepth: depth,
+    subtreeNotes: { ...(subtreeNotes as Record<string, string>) },
     alongside,
   };
 }

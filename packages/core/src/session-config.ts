@@ -47,6 +47,14 @@ export const GeneratorConfigSchema = z.object({
   authorsNote: z.string().max(100_000).default(""),
   /** How many of the current path's last segments (nodes) come after the author's note (at least 1). */
   authorsNoteDepth: z.number().int().min(1).max(10_000).default(3),
+  /**
+   * Author's notes for one subtree each, by the node the subtree starts at: a prompt whose path passes through
+   * such a node takes the nearest one (the deepest on the path) instead of `authorsNote`, at the same depth.
+   */
+  subtreeNotes: z
+    .record(z.string().min(1).max(200), z.string().min(1, "a subtree note may not be empty").max(100_000))
+    .refine((notes) => Object.keys(notes).length <= 1000, "at most 1,000 subtree notes")
+    .default({}),
   /** Several generators in one step: each adds its candidates beside this generator's, every node recording its model. */
   alongside: z.array(AlongsideGeneratorSchema).max(4, "at most 4 generators alongside").default([]),
 });

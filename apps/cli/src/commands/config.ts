@@ -65,6 +65,13 @@ export default defineCommand({
       if (key === "generator.model" && next.generator.provider === "local" && next.generator.model) {
         next.generator.model = resolveLocalModel({ flag: next.generator.model, env, cwd }).path;
       }
+      // A subtree note belongs to a node of this session: one naming no node would never apply.
+      for (const nodeId of Object.keys(next.generator.subtreeNotes))
+        if (session.loom.nodes[nodeId] === undefined)
+          throw new UsageError(
+            `generator.subtreeNotes: no node "${nodeId}" in this session`,
+            "`loom tree SESSION` lists the nodes",
+          );
       checkGenerator(next.generator, "config");
       saveConfig(session, next);
     } finally {

@@ -24,6 +24,7 @@ const EDITABLE = {
   memory: true,
   authorsNote: true,
   authorsNoteDepth: true,
+  subtreeNotes: true,
 } as const;
 
 const shape = GeneratorConfigSchema.pick(EDITABLE).shape;
@@ -91,6 +92,14 @@ export function generationRoutes(mutate: Mutate) {
                 throw new HttpError(400, "invalid_body", `no preset "${name}" for this session`, { field: "preset" });
               config = applyPreset(config, found.preset);
             }
+            // A subtree note belongs to a node of this session: one naming no node would never apply.
+            for (const nodeId of Object.keys(
+              (settings as { subtreeNotes?: Record<string, string> }).subtreeNotes ?? {},
+            ))
+              if (loom.nodes[nodeId] === undefined)
+                throw new HttpError(400, "invalid_body", `no node "${nodeId}" in this session for a subtree note`, {
+                  field: `subtreeNotes.${nodeId}`,
+                });
             return configure(loom, { ...config, generator: { ...config.generator, ...settings } });
           }),
         );

@@ -37,12 +37,15 @@ export function fieldForm(spec: {
   buttonTestid: string;
   /** Hand over the value untrimmed (where a leading space is part of the text). */
   keepSpaces?: boolean;
+  /** What the field starts with. */
+  value?: string;
   submit(value: string): void;
 }): HTMLFormElement {
   const form = el("form", spec.className);
   const input = el("input");
   input.type = spec.type;
   input.placeholder = spec.placeholder;
+  if (spec.value !== undefined) input.value = spec.value;
   input.dataset.testid = spec.testid;
   input.setAttribute("aria-label", spec.label);
   const go = el("button", "action small", spec.button);

@@ -49,6 +49,8 @@ export class SessionApp {
   private store: SessionStore | null = null;
   /** The look-ahead's depth and width as last asked for, so the inspector's fields keep them. */
   private lookAheadShape = { depth: 2, width: 3 };
+  /** The session's subtree notes (generator.subtreeNotes), read with the settings and kept after each change. */
+  private subtreeNotes: Record<string, string> = {};
   private busy: string | null = null;
   private selected: string | null = null;
   private syncing: Promise<void> | null = null;
@@ -301,6 +303,10 @@ export class SessionApp {
     this.renderAll();
     void this.brief.refresh();
     void this.generation.refresh();
+    void this.api.call("GET", `${this.base}/generation`).then(
+      (s) => (this.subtreeNotes = (s as { subtreeNotes?: Record<string, string> }).subtreeNotes ?? {}),
+      () => {},
+    );
     this.events = this.api.events(this.sessionId);
     this.events.onopen = () => this.setConnection("live");
     this.events.onerror = () => this.setConnection("reconnecting…");
@@ -790,6 +796,7 @@ export class SessionApp {
             hoisted: shape.hoist === node.id,
             hasChildren: [...(this.store?.nodes.values() ?? [])].some((n) => n.parentId === node.id),
             lookAhead: this.lookAheadShape,
+            subtreeNote: this.subtreeNotes[node.id] ?? "",
           },
           {
             work: (id, action, body) =>
@@ -807,6 +814,7 @@ export class SessionApp {
             },
             hoist: (id) => this.hoist(id),
             lookAhead: (id, depth, width) => void this.lookAhead(id, depth, width),
+            subtreeNote: (id, note) => void this.setSubtreeNote(id, note),
           },
         ),
       () => seq === this.inspectSeq,
@@ -815,6 +823,20 @@ export class SessionApp {
       .finally(() => {
         if (seq === this.inspectSeq) delete this.ui.inspector.dataset.loading;
       });
+  }
+
+  /** Set or remove the note for the subtree below `nodeId`: the session's notes, read fresh, with this one changed. */
+  private async setSubtreeNote(nodeId: string, note: string): Promise<void> {
+    await this.act("saving the note…", async () => {
+      const base = `${this.base}/generation`;
+      const current = (await this.api.call("GET", base)) as { subtreeNotes?: Record<string, string> };
+      const notes = { ...(current.subtreeNotes ?? {}) };
+      if (note) notes[nodeId] = note;
+      else delete notes[nodeId];
+      await this.api.call("PUT", base, { subtreeNotes: notes });
+      this.subtreeNotes = notes;
+    });
+    this.inspect(nodeId);
   }
 
   /** Branch inside a node at a token; the new sibling (the tip now) is shown in the tree and inspected. */

@@ -12,6 +12,8 @@ export interface TreeWorkActions {
   hoist(nodeId: string): void;
   /** Generate a look-ahead below the node (its cost shown, and confirmed for a paid service, first). */
   lookAhead(nodeId: string, depth: number, width: number): void;
+  /** Set (or, with "", remove) the author's note for the subtree below the node. */
+  subtreeNote(nodeId: string, note: string): void;
 }
 
 export interface TreeWorkState {
@@ -20,6 +22,8 @@ export interface TreeWorkState {
   hasChildren: boolean;
   /** The look-ahead shape last asked for (the fields start from it). */
   lookAhead: { depth: number; width: number };
+  /** The author's note for the subtree below this node ("" when it has none). */
+  subtreeNote: string;
 }
 
 /** The panel for `nodeId`, with its text (for edit and split) and the session's marks on it. */
@@ -110,7 +114,19 @@ export function treeWorkPanel(
     },
   });
   tags.append(tagForm);
-  box.append(el("h4", "", "Tree work"), text, row1, row2, lookAheadRow(node.id, state.lookAhead, actions), tags);
+  // Prompts below this node take this note instead of the session's author's note.
+  const note = fieldForm({
+    className: "subtree-note-form",
+    type: "text",
+    placeholder: "author's note for this subtree",
+    label: "Author's note for the subtree below this node (empty removes it)",
+    testid: "subtree-note",
+    button: "Set note",
+    buttonTestid: "subtree-note-button",
+    value: state.subtreeNote,
+    submit: (value) => actions.subtreeNote(node.id, value),
+  });
+  box.append(el("h4", "", "Tree work"), text, row1, row2, lookAheadRow(node.id, state.lookAhead, actions), tags, note);
   return box;
 }
 
