@@ -2,16 +2,11 @@
 // Usage: node --import tsx crash-writer.ts <session-dir> <seed>
 import { writeSync } from "node:fs";
 import { addCandidates, answerClarification, checkout, choose, resolveDecision } from "@loom/core";
+import { seededRandom } from "@loom/core/internal";
 import { openSession } from "../session.js";
 
 const [dir, seedArg] = process.argv.slice(2);
-let state = Number(seedArg ?? 1) >>> 0 || 1;
-const rand = () => {
-  state ^= state << 13;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  return (state >>> 0) / 4294967296;
-};
+const rand = seededRandom(Number(seedArg ?? 1));
 
 writeSync(1, "opening\n");
 // Small compaction threshold, so kills also land in the middle of snapshots and journal swaps.

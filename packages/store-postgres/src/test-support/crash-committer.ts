@@ -2,17 +2,12 @@
 // Usage: node --import tsx crash-committer.ts <store spec> <session id> <seed>
 import { writeSync } from "node:fs";
 import { addCandidates, choose } from "@loom/core";
+import { seededRandom } from "@loom/core/internal";
 import { SessionLockedError, type Session } from "@loom/io";
 import { storeOfSpec } from "./both-stores.js";
 
 const [spec, id, seedArg] = process.argv.slice(2);
-let state = Number(seedArg ?? 1) >>> 0 || 1;
-const rand = () => {
-  state ^= state << 13;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  return (state >>> 0) / 4294967296;
-};
+const rand = seededRandom(Number(seedArg ?? 1));
 
 const store = storeOfSpec(spec!);
 let session: Session | null = null;
