@@ -19,6 +19,7 @@ describe("loom import: other looms", () => {
       ["pyloom-lighthouse.json", "pyloom", "PyLoom (socketteer/loom)"],
       ["miniloom-harbor.json", "miniloom", "MiniLoom / MiniHF"],
       ["tapestry-harbor.json", "tapestry", "Tapestry Loom"],
+      ["tapestry-harbor.tapestry", "tapestry-binary", "Tapestry Loom (binary weave)"],
       ["exoloom-export.json", "exoloom", "Exoloom"],
     ] as const) {
       const dest = join(dir, `detect-${format}`);
@@ -99,6 +100,37 @@ describe("loom import: other looms", () => {
     expect(r.stderr).toContain(damaged);
     expect(r.stderr).toContain('field loomTree.nodeStore["3"].patch[0].diffs[0][0]');
     expect(existsSync(dest)).toBe(false);
+  });
+});
+
+describe("loom import: Tapestry Loom's binary .tapestry", () => {
+  it("reads the binary weave into the same tree as its JSON form, and refuses a truncated one writing nothing", async () => {
+    const bin = join(dir, "tapestry-bin");
+    const r = await loom(["import", fixture("tapestry-harbor.tapestry"), "--dir", bin, "--json"], { dir });
+    expect(r.code, r.stderr).toBe(0);
+    const fromBin = JSON.parse(r.stdout) as { format: string; nodes: number; text: string };
+    const j = await loom(["import", fixture("tapestry-harbor.json"), "--dir", join(dir, "tapestry-json"), "--json"], {
+      dir,
+    });
+    const fromJson = JSON.parse(j.stdout) as { format: string; nodes: number; text: string };
+    expect(fromBin).toMatchObject({ format: "tapestry-binary", nodes: fromJson.nodes, text: fromJson.text });
+    expect(r.stderr).toContain("keep their tokens with logprobs and counterfactuals");
+    const tokens = await loom(["tokens", bin, "--json"], { dir });
+    expect(tokens.code, tokens.stderr).toBe(0);
+
+    const cut = join(dir, "cut.tapestry");
+    const bytes = readFileSync(fixture("tapestry-harbor.tapestry"));
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 40));
+    const dest = join(dir, "cut-dest");
+    const bad = await loom(["import", cut, "--dir", dest], { dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(cut);
+    expect(bad.stderr).toMatch(/field weave[^ ]* \(byte \d+\)/);
+    expect(existsSync(dest)).toBe(false);
+
+    const forced = await loom(["import", fixture("tapestry-harbor.json"), "--format", "tapestry-binary"], { dir });
+    expect(forced.code).toBe(1);
+    expect(forced.stderr).toContain("does not start with VersionedTapestryWeave__");
   });
 });
 

@@ -117,3 +117,42 @@ test("a loom file past the 1 MiB body limit imports (its own limit, maxImportByt
     await small.stop();
   }
 });
+
+test("a binary .tapestry weave sent as base64 becomes the same session as its JSON form; damage is a 400 naming the byte", async () => {
+  const bytes = readFileSync(join(REPO, "packages/io/src/__fixtures__/foreign/tapestry-harbor.tapestry"));
+  const bin = await t.call("POST", "/api/sessions/import", {
+    base64: bytes.toString("base64"),
+    fileName: "harbor.tapestry",
+  });
+  expect(bin.status, JSON.stringify(bin.body)).toBe(201);
+  expect(bin.body.format).toBe("tapestry-binary");
+  const json = await t.call("POST", "/api/sessions/import", {
+    text: fixture("tapestry-harbor.json"),
+    fileName: "harbor.json",
+  });
+  expect(bin.body.sessions[0].nodes).toBe(json.body.sessions[0].nodes);
+  const [a, b] = await Promise.all(
+    [bin, json].map((r) => t.call("GET", `/api/sessions/${r.body.sessions[0].id}?limit=1`)),
+  );
+  expect(a!.body.text).toBe(b!.body.text);
+
+  const before = await count();
+  const cut = await t.call("POST", "/api/sessions/import", {
+    base64: bytes.subarray(0, bytes.length - 40).toString("base64"),
+    fileName: "cut.tapestry",
+  });
+  expect(cut.status).toBe(400);
+  expect(cut.body.error.code).toBe("bad_import");
+  expect(cut.body.error.field).toMatch(/\(byte \d+\)$/);
+  expect(cut.body.error.message).toContain("cut.tapestry");
+  const both = await t.call("POST", "/api/sessions/import", { text: "{}", base64: "", fileName: "x.tapestry" });
+  expect(both.status).toBe(400);
+  expect(both.body.error.field).toBe("text");
+  const asText = await t.call("POST", "/api/sessions/import", {
+    text: bytes.toString("latin1"),
+    fileName: "harbor.tapestry",
+  });
+  expect(asText.status).toBe(400);
+  expect(asText.body.error.message).toContain("base64");
+  expect(await count()).toBe(before);
+});

@@ -68,3 +68,29 @@ test.skipIf(noBrowser)(
     await page.close();
   },
 );
+
+test.skipIf(noBrowser)(
+  "a binary .tapestry weave uploaded on the start screen opens as the same session as its JSON form",
+  { timeout: 120_000 },
+  async () => {
+    const page = await t.rig.browser.newPage();
+    await page.goto(t.rig.server.url);
+    await page.waitForSelector('[data-testid="import-file"]');
+    await page.setInputFiles('[data-testid="import-file"]', join(FIXTURES, "tapestry-harbor.tapestry"));
+    await page.waitForURL(/\/s\//).catch(async (error: Error) => {
+      throw new Error(
+        `${error.message}; the import said: ${await page.locator('[data-testid="import-note"]').textContent()}`,
+      );
+    });
+    const id = decodeURIComponent(new URL(page.url()).pathname.split("/")[2]!);
+    const session = await api("GET", `/api/sessions/${id}?limit=1`);
+    const json = await api("POST", "/api/sessions/import", {
+      text: readFileSync(join(FIXTURES, "tapestry-harbor.json"), "utf8"),
+      fileName: "harbor.json",
+    });
+    const fromJson = await api("GET", `/api/sessions/${json.sessions[0].id}?limit=1`);
+    expect(session.text).toBe(fromJson.text);
+    await expect.poll(() => page.locator('[data-testid="text"]').textContent()).toContain("The harbor at dusk");
+    await page.close();
+  },
+);

@@ -1,7 +1,14 @@
 // Which loom tool wrote a file: the one place that tells the import formats apart, by the keys each tool always writes.
 import { isObject, type Json } from "./foreign-check.js";
 
-export type ImportFormat = "loom-export" | "pyloom" | "loomsidian" | "miniloom" | "tapestry" | "exoloom";
+export type ImportFormat =
+  | "loom-export"
+  | "pyloom"
+  | "loomsidian"
+  | "miniloom"
+  | "tapestry"
+  | "tapestry-binary"
+  | "exoloom";
 
 interface FormatCheck {
   format: ImportFormat;
@@ -39,6 +46,13 @@ export const IMPORT_FORMATS: readonly FormatCheck[] = [
     tool: "Tapestry Loom",
     checked: "a JSON weave: nodes, roots and metadata (migration-assistant --output-debug-json)",
     matches: (v) => isObject(v.nodes) && Array.isArray(v.roots) && "metadata" in v,
+  },
+  {
+    // Told apart by its first bytes, before any JSON parse (import-file.ts); never matches a parsed value.
+    format: "tapestry-binary",
+    tool: "Tapestry Loom (binary weave)",
+    checked: "a binary .tapestry file: the magic VersionedTapestryWeave__ and format version 2",
+    matches: () => false,
   },
   {
     format: "loomsidian",

@@ -11,7 +11,9 @@ import { convertLoomsidian } from "./loomsidian-import.js";
 import { convertMiniloom } from "./miniloom-import.js";
 import { parseJsonText } from "./parse-json.js";
 import { convertPyloom } from "./pyloom-import.js";
-import { convertTapestry, TAPESTRY_BINARY_MAGIC } from "./tapestry-import.js";
+import { convertTapestryBinary, isTapestryBinary } from "./tapestry-binary.js";
+import { TAPESTRY_BINARY_MAGIC } from "./tapestry-binary-layout.js";
+import { convertTapestry } from "./tapestry-import.js";
 
 /** One loom read from a file (a Loomsidian data.json gives one per note). */
 export interface ImportedLoom {
@@ -35,14 +37,29 @@ export interface ImportFileOptions {
 
 const EXPECTED = "a JSON file written by one of the loom tools Loom reads";
 
+const common = (file: string, options: ImportFileOptions) => ({
+  now: options.now ?? new Date().toISOString(),
+  title: basename(file, extname(file)),
+  ...(options.sessionId ? { sessionId: options.sessionId } : {}),
+});
+
+/** Import the bytes of `file` (already read): a binary .tapestry weave, or a text file (see importText). */
+export function importBytes(bytes: Uint8Array, file: string, options: ImportFileOptions = {}): ImportedLoom[] {
+  const binary = isTapestryBinary(bytes);
+  if (options.format === "tapestry-binary" || (binary && options.format === undefined)) {
+    const site: CheckSite = { file, tool: toolOf("tapestry-binary") };
+    return [{ format: "tapestry-binary", ...convertTapestryBinary(bytes, site, common(file, options)) }];
+  }
+  return importText(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"), file, options);
+}
+
 /** Import the text of `file` (already read); nothing is written. */
 export function importText(text: string, file: string, options: ImportFileOptions = {}): ImportedLoom[] {
-  if (text.startsWith(TAPESTRY_BINARY_MAGIC))
-    throw new IoError("bad_import", "is a binary Tapestry Loom weave (.tapestry), which Loom cannot read directly", {
+  if (text.startsWith(TAPESTRY_BINARY_MAGIC) || options.format === "tapestry-binary")
+    throw new IoError("bad_import", "is a binary Tapestry Loom weave (.tapestry), read here as text", {
       file,
       field: "(header)",
-      expected:
-        "its JSON form: run Tapestry Loom's migration-assistant with --output-debug-json on it, then import the .json",
+      expected: "the file's bytes: `loom import` reads them itself; over HTTP send them as base64",
     });
   const value = parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file, EXPECTED);
   const format = options.format ?? detectImportFormat(value);
@@ -57,27 +74,28 @@ export function importText(text: string, file: string, options: ImportFileOption
       },
     );
   const site: CheckSite = { file, tool: toolOf(format) };
-  const now = options.now ?? new Date().toISOString();
-  const title = basename(file, extname(file));
   const one = (r: { loom: Loom; warnings: string[] }): ImportedLoom[] => [{ format, ...r }];
-  const common = { now, title, ...(options.sessionId ? { sessionId: options.sessionId } : {}) };
+  const shared = common(file, options);
+  const { now } = shared;
   switch (format) {
     case "loom-export": {
       const { loom } = parseJsonExport(value, file);
       return one({ loom: options.sessionId ? { ...loom, sessionId: options.sessionId } : loom, warnings: [] });
     }
     case "pyloom":
-      return one(convertPyloom(value, site, common));
+      return one(convertPyloom(value, site, shared));
     case "loomsidian":
       return convertLoomsidian(value, site, { now, ...(options.note !== undefined ? { note: options.note } : {}) }).map(
         (r) => ({ format, ...r }),
       );
     case "miniloom":
-      return one(convertMiniloom(value, site, common));
+      return one(convertMiniloom(value, site, shared));
     case "tapestry":
-      return one(convertTapestry(text, site, common));
+      return one(convertTapestry(text, site, shared));
     case "exoloom":
-      return one(convertExoloom(value, site, common));
+      return one(convertExoloom(value, site, shared));
+    case "tapestry-binary":
+      throw new Error("unreachable: a binary weave is refused above"); // detectImportFormat never names it
   }
 }
 
@@ -89,5 +107,5 @@ export async function readImportFile(file: string, options: ImportFileOptions = 
   } catch (error) {
     throw IoError.fromSystem(error, file, "read the file to import");
   }
-  return importText(bytes.toString("utf8"), file, options);
+  return importBytes(bytes, file, options);
 }

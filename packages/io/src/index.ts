@@ -39,7 +39,7 @@ export type { JsonExportOptions, JsonExportSource } from "./export-json.js";
 export { JsonExportSchema, jsonExportJsonSchema, parseJsonExport, readJsonExportFile } from "./export-json-read.js";
 export { IMPORT_FORMAT_NAMES, detectImportFormat } from "./import-detect.js";
 export type { ImportFormat } from "./import-detect.js";
-export { importText, readImportFile } from "./import-file.js";
+export { importBytes, importText, readImportFile } from "./import-file.js";
 export type { ImportFileOptions, ImportedLoom } from "./import-file.js";
 export { exportPyloom } from "./pyloom-export.js";
 export { exportLoomsidian } from "./loomsidian-export.js";

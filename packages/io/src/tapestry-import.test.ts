@@ -1,37 +1,8 @@
-import { currentText, nodeText, type Loom } from "@loom/core";
+import { currentText, nodeText } from "@loom/core";
 import { describe, expect, it } from "vitest";
-import { quoteBigIntegers } from "./big-int-json.js";
 import { importText, readImportFile } from "./index.js";
-import { expectSoundLoom, fixturePath, fixtureText, parentsOf } from "./test-support/foreign-fixtures.js";
-
-// biome-ignore lint/suspicious/noExplicitAny: the weave is untyped JSON
-type Weave = any;
-
-/** The fixture with its u64 ids exact (the test's own reading: ids are the object keys, which JSON keeps as text). */
-const weaveOf = (name: string): Weave => JSON.parse(quoteBigIntegers(fixtureText(name)));
-const b64 = (s: string) => Buffer.from(s, "base64");
-
-function bytesOf(n: Weave): Buffer {
-  const c = n.contents.content;
-  if (c === "MetadataOnly") return Buffer.alloc(0);
-  if (c.Snippet !== undefined) return b64(c.Snippet);
-  return Buffer.concat(c.Tokens.map((t: Weave) => b64(t.bytes)));
-}
-
-/** Every node under one of its parents, its text the bytes of its path decoded. */
-function expectSameWeave(loom: Loom, weave: Weave): void {
-  const ids = Object.keys(weave.nodes);
-  expect(Object.keys(loom.nodes).sort()).toEqual(ids.sort());
-  const parents = parentsOf(loom);
-  for (const id of ids) {
-    const from = weave.nodes[id].from.map(String);
-    if (from.length === 0) expect(parents[id]).toBeNull();
-    else expect(from).toContain(parents[id]);
-    const path: Buffer[] = [];
-    for (let at: string | null = id; at !== null; at = parents[at]!) path.unshift(bytesOf(weave.nodes[at]));
-    expect(nodeText(loom, id)).toBe(Buffer.concat(path).toString("utf8"));
-  }
-}
+import { expectSoundLoom, fixturePath } from "./test-support/foreign-fixtures.js";
+import { expectSameWeave, type Weave, weaveOf } from "./test-support/tapestry-check.js";
 
 describe("Tapestry Loom import", () => {
   it("reads a JSON weave: u64 ids exact, token logprobs and counterfactuals, the active path and bookmarks", async () => {
@@ -86,9 +57,9 @@ describe("Tapestry Loom import", () => {
     expect(Object.values(r!.loom.nodes).filter((n) => n.tokens !== null)).toHaveLength(599);
   });
 
-  it("refuses a binary .tapestry file, saying how to get its JSON", () => {
-    expect(() => importText("VersionedTapestryWeave__\u0001\u0000…", "story.tapestry")).toThrow(
-      /story\.tapestry \(field \(header\)\): is a binary Tapestry Loom weave.*--output-debug-json/,
+  it("refuses a binary .tapestry file handed over as text, saying to send its bytes", () => {
+    expect(() => importText("VersionedTapestryWeave__\u0002\u0000…", "story.tapestry")).toThrow(
+      /story\.tapestry \(field \(header\)\): is a binary Tapestry Loom weave \(\.tapestry\), read here as text.*base64/,
     );
   });
 });

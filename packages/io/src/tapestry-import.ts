@@ -4,7 +4,9 @@
 // to: [ids], active, bookmarked, contents: {timestamp, modified, content, metadata, creator}}}, roots, active,
 // bookmarked, metadata: {title, description, created, converted_from, metadata}}. content is {"Snippet": base64}
 // | {"Tokens": [{bytes: base64, logprob, id, entropy, counterfactual: [{bytes, logprob, id}], original}]}
-// | "MetadataOnly"; creator is {"Model": {label, …} | null} | {"User": {label, …} | null} | "Unknown".
+// | "MetadataOnly"; creator is {"Model": {label, …} | null} | {"User" or "Human": {label, …} | null} | "Unknown" (the
+// human variant is "Human" in tapestry-weave's v1/content.rs at 01f907557a9c). The binary .tapestry form is decoded
+// into this same shape by tapestry-binary.ts.
 import type { Token, TopLogprob } from "@loom/core";
 import { parseKeepingBigIntegers } from "./big-int-json.js";
 import {
@@ -22,8 +24,6 @@ import {
 } from "./foreign-check.js";
 import { type ForeignImport, ForeignLoomBuilder } from "./foreign-loom.js";
 
-/** The first bytes of a binary .tapestry file (tapestry-weave's HEADER_MAGIC_BYTES). */
-export const TAPESTRY_BINARY_MAGIC = "VersionedTapestryWeave__";
 /** The synthetic root's id when a weave has several roots. */
 export const TAPESTRY_ROOT = "tapestry-root";
 
@@ -140,13 +140,14 @@ export interface TapestryOptions {
   sessionId?: string;
 }
 
+/** Import a weave's JSON text. */
 export function convertTapestry(text: string, site: CheckSite, options: TapestryOptions): ForeignImport {
-  const doc = objectAt(
-    site,
-    parseKeepingBigIntegers(text, site),
-    "(top level)",
-    "a JSON weave {nodes, roots, metadata}",
-  );
+  return convertTapestryWeave(parseKeepingBigIntegers(text, site), site, options);
+}
+
+/** Import a weave in its JSON form, parsed (from a .json file, or decoded from a binary .tapestry). */
+export function convertTapestryWeave(weave: unknown, site: CheckSite, options: TapestryOptions): ForeignImport {
+  const doc = objectAt(site, weave, "(top level)", "a JSON weave {nodes, roots, metadata}");
   const nodes = objectAt(site, doc.nodes, "nodes", "an object of node id → node");
   const roots = arrayAt(site, doc.roots, "roots", "a list of root node ids").map((r, i) =>
     idOf(site, r, `roots[${i}]`),
@@ -215,9 +216,9 @@ export function convertTapestry(text: string, site: CheckSite, options: Tapestry
         if (finish !== undefined) meta.finishReason = finish;
         unmapped.creator = creator;
       }
-    } else if (isObject(creator) && "User" in creator) {
+    } else if (isObject(creator) && ("User" in creator || "Human" in creator)) {
       origin = "human";
-      if (creator.User !== null) unmapped.creator = creator;
+      if ((creator.User ?? creator.Human) !== null) unmapped.creator = creator;
     } else if (creator !== undefined && creator !== "Unknown") {
       refuse(
         site,

@@ -26,6 +26,7 @@ const TOOLS: Record<string, string> = {
   loomsidian: "Loomsidian (Obsidian)",
   miniloom: "MiniLoom / MiniHF",
   tapestry: "Tapestry Loom",
+  "tapestry-binary": "Tapestry Loom (binary weave)",
   exoloom: "Exoloom",
 };
 
@@ -54,8 +55,8 @@ export default defineCommand({
     "  pyloom       PyLoom (socketteer/loom): a tree saved from its File menu; model responses give tokens\n" +
     "  loomsidian   Loomsidian's .obsidian/plugins/loom/data.json: one session per note (--note picks one)\n" +
     "  miniloom     MiniLoom / MiniHF (JD-P/miniloom): patches are rendered, ratings become the score `rating`\n" +
-    "  tapestry     a Tapestry Loom weave as JSON (migration-assistant --output-debug-json; the binary\n" +
-    "               .tapestry is not read)\n" +
+    "  tapestry     a Tapestry Loom weave as JSON (migration-assistant --output-debug-json)\n" +
+    "  tapestry-binary  Tapestry Loom's own .tapestry file (format version 2, the IndependentWeave)\n" +
     "  exoloom      an Exoloom export\n" +
     "What Loom has no place for is kept in each node's meta.import.<tool> and counted in the warnings.",
   positionals: [{ name: "path", description: "session directory or file to import", required: true }],
@@ -84,6 +85,7 @@ export default defineCommand({
       description: "One note of a Loomsidian vault.",
     },
     { command: "loom import tree.json --format pyloom --dir keeper", description: "Say the format; choose the place." },
+    { command: "loom import story.tapestry", description: "A Tapestry Loom weave, as the app saves it." },
     {
       command: "loom import ~/pyloom/sessions/3e8f1a2b9c4d",
       description: "A Python reference session, into ./.loom-sessions/3e8f1a2b9c4d.",

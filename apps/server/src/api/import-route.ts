@@ -1,7 +1,8 @@
-// POST /api/sessions/import: a file of any loom tool @loom/io reads (sent as its text), made into new sessions.
+// POST /api/sessions/import: a file of any loom tool @loom/io reads (sent as its text, or a binary one as base64),
+// made into new sessions.
 import { basename } from "node:path";
 import { SessionConfigSchema } from "@loom/core";
-import { IMPORT_FORMAT_NAMES, importText, IoError } from "@loom/io";
+import { IMPORT_FORMAT_NAMES, importBytes, importText, IoError } from "@loom/io";
 import { z } from "zod";
 import { HttpError } from "../http/http-error.js";
 import { defineRoute } from "./api-route.js";
@@ -11,7 +12,15 @@ import { applySessionPolicy } from "./session-policy.js";
 export const ImportBodySchema = z
   .object({
     /** The file's text (the page reads the upload; the server accepts only JSON bodies). */
-    text: z.string(),
+    text: z.string().optional(),
+    /**
+     * A binary file's bytes (a Tapestry Loom .tapestry weave) as standard base64, instead of `text`. It counts
+     * against maxImportBytes at its base64 size (4/3 of the file).
+     */
+    base64: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, "standard base64")
+      .optional(),
     /** The uploaded file's name, for messages. */
     fileName: z.string().min(1).max(255),
     /** Read as this format instead of detecting it. */
@@ -19,7 +28,11 @@ export const ImportBodySchema = z
     /** Loomsidian: only this note. */
     note: z.string().min(1).max(1000).optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => (b.text === undefined) !== (b.base64 === undefined), {
+    message: "send the file as text (a JSON file) or as base64 (a binary .tapestry), exactly one",
+    path: ["text"],
+  });
 
 export const ImportResultSchema = z.object({
   format: z.string().describe("The format found (or named)."),
@@ -39,7 +52,7 @@ export function importRoute() {
     path: "/api/sessions/import",
     operationId: "importSessions",
     summary:
-      "Import another loom tool's file (PyLoom, Loomsidian data.json, MiniLoom, Tapestry Loom JSON weave, Exoloom, or a Loom JSON export) as new sessions: one, or one per Loomsidian note.",
+      "Import another loom tool's file (PyLoom, Loomsidian data.json, MiniLoom, Tapestry Loom weave — JSON, or the binary .tapestry sent as base64 —, Exoloom, or a Loom JSON export) as new sessions: one, or one per Loomsidian note.",
     body: ImportBodySchema,
     carriesFile: true,
     responses: {
@@ -49,17 +62,21 @@ export function importRoute() {
       413: { description: "The file is larger than the server's maxImportBytes.", schema: ErrorBodySchema },
     },
     handle: async (ctx) => {
-      const { text, fileName, format, note } = ctx.body;
+      const { text, base64, fileName, format, note } = ctx.body;
       const name = basename(fileName);
+      const options = {
+        ...(format !== undefined ? { format: format as (typeof IMPORT_FORMAT_NAMES)[number] } : {}),
+        ...(note !== undefined ? { note } : {}),
+      };
       let read: ReturnType<typeof importText>;
       try {
-        read = importText(text, name, {
-          ...(format !== undefined ? { format: format as (typeof IMPORT_FORMAT_NAMES)[number] } : {}),
-          ...(note !== undefined ? { note } : {}),
-        });
+        read =
+          base64 !== undefined
+            ? importBytes(Buffer.from(base64, "base64"), name, options)
+            : importText(text ?? "", name, options);
       } catch (error) {
         if (IoError.isInstance(error))
-          throw new HttpError(400, "bad_import", error.message, { field: error.field ?? "text" });
+          throw new HttpError(400, "bad_import", error.message, { field: error.field ?? (base64 ? "base64" : "text") });
         throw error;
       }
       // The server's own settings, never the file's: a file (a Loom export) could name providers, base URLs or

@@ -111,17 +111,31 @@ const IMPORT_FORMATS = [
   ["loomsidian", "Loomsidian data.json (Obsidian)"],
   ["miniloom", "MiniLoom / MiniHF"],
   ["tapestry", "Tapestry Loom (JSON weave)"],
+  ["tapestry-binary", "Tapestry Loom (binary .tapestry)"],
   ["exoloom", "Exoloom"],
   ["loom-export", "Loom JSON export"],
 ] as const;
 
-/** A tree from another loom tool (or a Loom export): the file's text goes to /api/sessions/import, the first new session opens. */
+/** The .tapestry magic: a file that starts with it goes to the server as base64 bytes, not as text. */
+const TAPESTRY_MAGIC = "VersionedTapestryWeave__";
+
+/** The upload as the import route's body fields: text, or base64 for a binary Tapestry weave. */
+async function fileBody(f: File): Promise<{ text: string } | { base64: string }> {
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  const head = String.fromCharCode(...bytes.subarray(0, TAPESTRY_MAGIC.length));
+  if (head !== TAPESTRY_MAGIC) return { text: new TextDecoder().decode(bytes) };
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { base64: btoa(binary) };
+}
+
+/** A tree from another loom tool (or a Loom export): the file goes to /api/sessions/import, the first new session opens. */
 function importSection(api: ApiClient, open: (id: string) => void): HTMLElement {
   const box = el("fieldset", "import");
   box.append(el("legend", "", "Import a tree"));
   const file = el("input");
   file.type = "file";
-  file.accept = ".json,application/json";
+  file.accept = ".json,.tapestry,application/json";
   file.dataset.testid = "import-file";
   const format = el("select");
   format.dataset.testid = "import-format";
@@ -142,13 +156,12 @@ function importSection(api: ApiClient, open: (id: string) => void): HTMLElement 
     if (!f) return;
     note.textContent = `reading ${f.name}…`;
     note.classList.remove("error");
-    void f
-      .text()
-      .then((text) =>
+    void fileBody(f)
+      .then((body) =>
         api.call<{ format: string; sessions: { id: string; nodes: number; note?: string }[] }>(
           "POST",
           "/api/sessions/import",
-          { text, fileName: f.name, ...(format.value ? { format: format.value } : {}) },
+          { ...body, fileName: f.name, ...(format.value ? { format: format.value } : {}) },
         ),
       )
       .then((r) => {
