@@ -46,7 +46,13 @@ export class WebAssets {
 
   /** Serve `pathname` if it is the page or one of its assets; false when it is neither. */
   async serve(pathname: string, res: ServerResponse): Promise<boolean> {
-    if (pathname === "/" || pathname === "/index.html" || pathname === "/docs/api" || pathname.startsWith("/s/")) {
+    if (
+      pathname === "/" ||
+      pathname === "/index.html" ||
+      pathname === "/docs/api" ||
+      pathname === "/analysis" ||
+      pathname.startsWith("/s/")
+    ) {
       res.writeHead(200, {
         "content-type": "text/html; charset=utf-8",
         "cache-control": "no-cache",

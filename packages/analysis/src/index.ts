@@ -39,3 +39,6 @@ export type { AgreementGroup, AgreementReport } from "./agreement-report.js";
 export { kendallTau } from "./agreement.js";
 export type { PairAgreement, RaterVerdict } from "./agreement.js";
 export { csvText } from "./csv-cell.js";
+export { chartSvg } from "./chart-svg.js";
+export { pieceMarks } from "./piece-marks.js";
+export type { PieceMarks, PieceSegment } from "./piece-marks.js";

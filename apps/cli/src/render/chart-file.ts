@@ -1,4 +1,4 @@
-// Draws a Vega-Lite spec headless with Vega (no browser, no canvas) to SVG, and to PNG through resvg when it is installed.
+// Writes a Vega-Lite spec's chart to a file: SVG drawn headless by @loom/analysis, and PNG through resvg when it is installed.
 import { writeFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { FailureError, UsageError } from "../cli/exit-error.js";
@@ -8,26 +8,22 @@ async function optional<T>(name: string, load: () => Promise<T>): Promise<T> {
   try {
     return await load();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND")
+    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") {
+      // Node names the package it could not find ("Cannot find package 'vega' imported from …").
+      const missing = /Cannot find package '([^']+)'/.exec((error as Error).message)?.[1] ?? name;
       throw new FailureError(
-        `--plot needs the optional package ${name}, which is not installed`,
-        `install it beside loom: npm install ${name}`,
+        `--plot needs the optional package ${missing}, which is not installed`,
+        `install it beside loom: npm install ${missing}`,
       );
+    }
     throw error;
   }
 }
 
-/** The spec as SVG: compiled by Vega-Lite, drawn by a Vega view with no renderer (no DOM needed). */
-export async function chartSvg(spec: Record<string, unknown>): Promise<string> {
-  const vl = await optional("vega-lite", () => import("vega-lite"));
-  const vega = await optional("vega", () => import("vega"));
-  const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0]).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+/** The spec as SVG (drawn by @loom/analysis with Vega, headless), naming the package to install when one is missing. */
+async function chartSvgOf(spec: Record<string, unknown>): Promise<string> {
+  const { chartSvg } = await import("@loom/analysis");
+  return optional("vega-lite", () => chartSvg(spec));
 }
 
 /** The chart format a --plot file names by its extension; UsageError for any other. */
@@ -44,7 +40,7 @@ export async function writeChart(
   spec: Record<string, unknown>,
 ): Promise<{ format: string; bytes: number }> {
   const format = chartFormatOf(file);
-  const svg = await chartSvg(spec);
+  const svg = await chartSvgOf(spec);
   if (format === "svg") {
     await writeFile(file, svg);
     return { format, bytes: Buffer.byteLength(svg) };

@@ -1,6 +1,7 @@
 // Every API route: sessions, the loop's actions, live events and export. Handlers compose the packages; they hold no tree logic.
 import { briefRoutes } from "./brief-routes.js";
 import { generationRoutes } from "./generation-routes.js";
+import { analysisRoute } from "./analysis-route.js";
 import { doctorRoute } from "./doctor-route.js";
 import { sessionOptionsRoutes } from "./session-options-routes.js";
 import { heldPathRoutes } from "./held-path-routes.js";
@@ -183,6 +184,7 @@ function requireSomethingToStop(live: LiveSession) {
 export function apiRoutes(): ApiRoute[] {
   const routes: ApiRoute[] = [
     doctorRoute(),
+    analysisRoute(),
     ...(sessionOptionsRoutes() as ApiRoute[]),
     ...(briefRoutes() as ApiRoute[]),
     ...(treeWorkRoutes(mutate) as ApiRoute[]),

@@ -1,5 +1,6 @@
-// Entry point of the page: the session in the address (/s/<id>), the API's reference (/docs/api) or the start screen.
+// Entry point of the page: the session in the address (/s/<id>), the API's reference (/docs/api), the analysis (/analysis) or the start screen.
 import { ApiClient } from "./api-client.js";
+import { renderAnalysis } from "./analysis-view.js";
 import { renderApiDocs } from "./api-view.js";
 import { el } from "./format.js";
 import { renderHome } from "./home-view.js";
@@ -15,7 +16,10 @@ function main(): void {
   const docs = el("a", "docs-link", "API");
   docs.href = "/docs/api";
   docs.dataset.testid = "api-docs-link";
-  header.append(home, docs);
+  const analysis = el("a", "docs-link", "Analysis");
+  analysis.href = "/analysis";
+  analysis.dataset.testid = "analysis-link";
+  header.append(home, docs, analysis);
   const body = el("main");
   app.replaceChildren(header, body);
   // A server with a token and a tab without it (a link opened in a new tab): ask once, instead of retrying forever.
@@ -36,6 +40,7 @@ function main(): void {
       renderApiDocs(body, api).catch((err: unknown) => {
         body.replaceChildren(el("p", "error", `The API's description could not be read: ${(err as Error).message}`));
       });
+    else if (location.pathname === "/analysis") void renderAnalysis(body, api);
     else void renderHome(body, api, open);
   };
   window.addEventListener("popstate", () => location.reload());
