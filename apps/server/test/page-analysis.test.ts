@@ -1,7 +1,7 @@
 // The analysis view in Chromium over sessions played through the API: the table's numbers are @loom/analysis's for the same sessions (and the picks' own counts), every chart's marks are drawn one per datum, divergences are marked on the text, and a hostile query is refused naming its parameter.
 import { expect, test } from "vitest";
 import type { Page } from "playwright-core";
-import { analyzeSessions, chartData, reportRows } from "@loom/analysis";
+import { analyzeSessions, chartData, reportRows, type ReportRows } from "@loom/analysis";
 import { ScriptedGenerator } from "@loom/generators/test";
 import { noBrowser, playSession, settles, useBrowserRig } from "./browser.js";
 
@@ -47,9 +47,9 @@ async function shownTable(page: Page): Promise<{ columns: string[]; rows: string
   return page.evaluate(() => {
     const t = document.querySelector('[data-testid="analysis-table"]')!;
     return {
-      columns: [...t.querySelectorAll("thead th")].map((th) => th.textContent ?? ""),
-      rows: [...t.querySelectorAll("tbody tr")].map((tr) =>
-        [...tr.querySelectorAll("td")].map((td) => td.textContent ?? ""),
+      columns: Array.from(t.querySelectorAll("thead th")).map((th) => th.textContent ?? ""),
+      rows: Array.from(t.querySelectorAll("tbody tr")).map((tr) =>
+        Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? ""),
       ),
     };
   });
@@ -61,11 +61,21 @@ function expectCell(shown: string, want: string | number | null, where: string):
   else expect(Number(shown), where).toBeCloseTo(want, 3);
 }
 
+/** Every cell shown is the report's: same columns and rows, numbers to the three decimals the page shows. */
+function expectTable(shown: { columns: string[]; rows: string[][] }, want: ReportRows): void {
+  expect(shown.columns).toEqual(want.columns);
+  expect(shown.rows.length).toBe(want.rows.length);
+  for (const [r, row] of want.rows.entries())
+    for (const [c, cell] of row.entries()) expectCell(shown.rows[r]![c]!, cell, `row ${r} ${want.columns[c]}`);
+}
+
 /** The described marks of each chart in the drawn SVG (their aria-labels name the datum's fields). */
 async function chartMarks(page: Page): Promise<{ bars: string[]; gaps: string[]; acceptance: string[] }> {
   return page.evaluate(() => {
     const svg = document.querySelector('[data-testid="analysis-charts"] svg');
-    const labels = svg ? [...svg.querySelectorAll("[aria-label]")].map((e) => e.getAttribute("aria-label")!) : [];
+    const labels = svg
+      ? Array.from(svg.querySelectorAll("[aria-label]")).map((e) => e.getAttribute("aria-label")!)
+      : [];
     return {
       bars: labels.filter((l) => l.startsWith("group: ") && l.includes("; range: ")),
       gaps: labels.filter((l) => l.startsWith("group: ") && l.includes("; meanGap: ")),
@@ -89,11 +99,7 @@ test.skipIf(noBrowser)(
     const report = await analyzeSessions([t.rig.sessionsDir], { groupBy: ["position"] });
     const want = reportRows(report);
     const shown = await shownTable(page);
-    expect(shown.columns).toEqual(want.columns);
-    expect(shown.rows.length).toBe(want.rows.length);
-    want.rows.forEach((row, r) =>
-      row.forEach((cell, c) => expectCell(shown.rows[r]![c]!, cell, `row ${r} ${want.columns[c]}`)),
-    );
+    expectTable(shown, want);
     // …and what the picks themselves say: the overall row's choices, acceptance and divergences.
     const all = Object.values(PICKS).flat();
     const overall = shown.rows.at(-1)!;
@@ -118,10 +124,12 @@ test.skipIf(noBrowser)(
     // Drawn, not only present: each bar of a non-empty bin has area on screen.
     const drawnBars = await page.evaluate(
       () =>
-        [...document.querySelectorAll('[data-testid="analysis-charts"] svg [aria-label*="; range: "]')].filter((e) => {
-          const r = (e as SVGGraphicsElement).getBBox();
-          return r.width > 0 && r.height > 0;
-        }).length,
+        Array.from(document.querySelectorAll('[data-testid="analysis-charts"] svg [aria-label*="; range: "]')).filter(
+          (e) => {
+            const r = (e as SVGGraphicsElement).getBBox();
+            return r.width > 0 && r.height > 0;
+          },
+        ).length,
     );
     expect(drawnBars).toBe(data.gapDistribution.filter((d) => (d.count as number) > 0).length);
 
@@ -152,9 +160,7 @@ test.skipIf(noBrowser)(
     );
     const after = await shownTable(page);
     expect(after.rows.map((r) => r[0])).toEqual(["beta", "gamma", "(all)"]);
-    two.rows.forEach((row, r) =>
-      row.forEach((cell, c) => expectCell(after.rows[r]![c]!, cell, `row ${r} ${two.columns[c]}`)),
-    );
+    expectTable(after, two);
     expect(await piece.locator('[data-testid="divergence"]').count()).toBe(PICKS.gamma!.filter((p) => p === 2).length);
     expect(new URL(page.url()).searchParams.get("sessions")).toBe("beta,gamma");
 
