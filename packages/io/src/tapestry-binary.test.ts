@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Loom } from "@loom/core";
 import { seededRandom } from "@loom/core/internal";
 import { describe, expect, it } from "vitest";
+import { quoteBigIntegers } from "./big-int-json.js";
 import { importBytes, importText, IoError } from "./index.js";
 import { independentWeave } from "./tapestry-binary-layout.js";
 import { expectSoundLoom, fixturePath, fixtureText } from "./test-support/foreign-fixtures.js";
@@ -48,6 +49,19 @@ describe("Tapestry Loom binary weave (.tapestry)", () => {
       }
     });
   }
+
+  it("keeps token and counterfactual metadata (no place in a Loom token) in meta.import.tapestry.tokenMetadata", () => {
+    const weave = JSON.parse(quoteBigIntegers(fixtureText("tapestry-harbor.json")));
+    const id = Object.keys(weave.nodes).find((k) => weave.nodes[k].contents.content.Tokens?.length > 1)!;
+    const [first] = weave.nodes[id].contents.content.Tokens;
+    first.metadata = { sampler: "min_p" };
+    first.counterfactual[1].metadata = { rank: "2" };
+    const { bytes, json } = tapestryBinaryOf(JSON.stringify(weave));
+    for (const [r] of [importBytes(bytes, "w.tapestry", opts), importText(json, "w.json", opts)]) {
+      const kept = (r!.loom.nodes[id]!.meta.import as { tapestry: { tokenMetadata: unknown } }).tapestry.tokenMetadata;
+      expect(kept).toEqual({ 0: { metadata: { sampler: "min_p" }, counterfactual: [null, { rank: "2" }, null] } });
+    }
+  });
 
   it("the committed tapestry-harbor.tapestry (read by the CLI and server tests) is what the encoder writes today", () => {
     // Written by our encoder from tapestry-harbor.json (see test-support/tapestry-binary-fixture.ts): no file saved by

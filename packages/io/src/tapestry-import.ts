@@ -32,6 +32,8 @@ const CONTENT_KEYS = new Set(["timestamp", "content", "creator"]);
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const lossy = new TextDecoder("utf-8");
 
+const nonEmpty = (v: unknown): v is Json => isObject(v) && Object.keys(v).length > 0;
+
 const idOf = (site: CheckSite, v: unknown, field: string): string => {
   if (typeof v === "number" && Number.isInteger(v) && v >= 0) return String(v);
   if (typeof v === "string" && /^\d+$/.test(v)) return v;
@@ -77,6 +79,7 @@ function readContent(site: CheckSite, v: unknown, field: string, counts: { lossy
   const all: Buffer[] = [];
   const entropy: (number | null)[] = [];
   const original: Json = {};
+  const tokenMetadata: Json = {}; // per token (and its counterfactuals'), by index: Loom tokens have no metadata
   let whole = true;
   for (let i = 0; i < list.length; i++) {
     const tf = `${field}.Tokens[${i}]`;
@@ -112,12 +115,16 @@ function readContent(site: CheckSite, v: unknown, field: string, counts: { lossy
     tokens.push(token);
     entropy.push(optNumberAt(site, t.entropy, `${tf}.entropy`) ?? null);
     if (t.original !== undefined && t.original !== "Unmodified") original[i] = t.original;
+    const cfMeta = cf.map((a) => (isObject(a) && nonEmpty(a.metadata) ? a.metadata : null));
+    if (nonEmpty(t.metadata) || cfMeta.some((m) => m !== null))
+      tokenMetadata[i] = { metadata: t.metadata ?? {}, counterfactual: cfMeta };
   }
   const joined = Buffer.concat(all);
   const text = lossy.decode(joined);
   const unmapped: Json = {};
   if (entropy.some((e) => e !== null)) unmapped.entropy = entropy;
   if (Object.keys(original).length > 0) unmapped.original = original;
+  if (Object.keys(tokenMetadata).length > 0) unmapped.tokenMetadata = tokenMetadata;
   if (!whole) {
     counts.split++;
     unmapped.tokens = list; // kept as written: Loom tokens are text, and these split a character
