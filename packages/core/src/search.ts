@@ -27,21 +27,29 @@ export interface SearchOptions {
   paths?: boolean;
 }
 
+const RUN_OF_SPACE = /\s+/g;
+const NOT_ONE_SPACE = /\s\s|[^\S ]/;
+
 function snippetOf(text: string, at: number, length: number, context: number): string {
   const start = Math.max(0, at - context);
   const end = Math.min(text.length, at + length + context);
-  return `${start > 0 ? "…" : ""}${text.slice(start, end)}${end < text.length ? "…" : ""}`.replace(/\s+/g, " ");
+  const body = text.slice(start, end);
+  const line = NOT_ONE_SPACE.test(body) ? body.replace(RUN_OF_SPACE, " ") : body;
+  return start > 0 ? (end < text.length ? `…${line}…` : `…${line}`) : end < text.length ? `${line}…` : line;
 }
 
-function findIn(source: string, field: SearchHit["field"], needle: string) {
-  const at = source.toLowerCase().indexOf(needle);
-  return at < 0 ? null : { field, source, at };
+/** Matches the query case-insensitively in the text as written, so offsets are the text's own (lower-casing a
+ * text can change its length, e.g. "İ", which would shift every snippet after it). */
+function matcherOf(needle: string): RegExp {
+  return new RegExp(needle.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&"), "iu");
 }
 
-function firstTag(tags: readonly string[] | undefined, needle: string) {
-  for (const tag of tags ?? []) {
-    const found = findIn(tag, "tag", needle);
-    if (found) return found;
+/** Where the first tag holding the query is, as [tag, offset], or null. */
+function tagMatch(tags: readonly string[] | undefined, matcher: RegExp): [string, number] | null {
+  if (tags === undefined) return null;
+  for (const tag of tags) {
+    const at = tag.search(matcher);
+    if (at >= 0) return [tag, at];
   }
   return null;
 }
@@ -54,8 +62,9 @@ interface Place {
 }
 
 /**
- * Where nodes sit, worked out once per node however many hits ask: each walk up stops at the first node already
- * placed, so placing every node of a loom is linear in its size.
+ * Where nodes sit, worked out once per node however many hits ask: a walk up stops at the first node already
+ * placed and places every node it passed, so placing every node of a loom is linear in its size. The asked node
+ * itself is not kept: most hits are leaves no later walk passes through.
  */
 function placer(loom: Loom): (id: string) => Place {
   const placed = new Map<string, Place>();
@@ -65,21 +74,25 @@ function placer(loom: Loom): (id: string) => Place {
     hidden ||= pruned.has(id);
     placed.set(id, { depth, onPath: id, pruned: hidden });
   });
+  const walk: string[] = [];
+  const unplaced: Place = { depth: -1, onPath: loom.rootId, pruned: false };
   return (id) => {
-    const walk: string[] = [];
-    let at: string | null = id;
+    const known = placed.get(id);
+    if (known !== undefined) return known;
+    walk.length = 0;
+    let at: string | null = loom.nodes[id]?.parentId ?? null;
     let base: Place | undefined;
     while (at !== null && (base = placed.get(at)) === undefined) {
       walk.push(at);
       at = loom.nodes[at]?.parentId ?? null;
     }
-    let place = base ?? { depth: -1, onPath: loom.rootId, pruned: false };
+    let place = base ?? unplaced;
     for (let i = walk.length - 1; i >= 0; i--) {
       const w = walk[i]!;
       place = { depth: place.depth + 1, onPath: place.onPath, pruned: place.pruned || pruned.has(w) };
       placed.set(w, place);
     }
-    return placed.get(id)!;
+    return { depth: place.depth + 1, onPath: place.onPath, pruned: place.pruned || pruned.has(id) };
   };
 }
 
@@ -88,30 +101,43 @@ function placer(loom: Loom): (id: string) => Place {
  * The query is matched as written (a word or a phrase); an empty query finds nothing.
  */
 export function searchLoom(loom: Loom, query: string, options: SearchOptions = {}): SearchHit[] {
-  const needle = query.trim().toLowerCase();
+  const needle = query.trim();
   if (needle === "") return [];
+  const matcher = matcherOf(needle);
   const limit = options.limit ?? 100;
   const context = options.context ?? 30;
   const place = placer(loom);
   const hits: SearchHit[] = [];
+  // String.search gives the offset without building a match object: most nodes do not match, and those that do
+  // need only where.
   for (const id in loom.nodes) {
     if (hits.length >= limit) break;
     const node = loom.nodes[id]!;
-    const found =
-      findIn(node.text, "text", needle) ??
-      (node.selectionReason !== null ? findIn(node.selectionReason, "reason", needle) : null) ??
-      firstTag(loom.tags[id], needle);
-    if (found === null) continue;
+    let field: SearchHit["field"] = "text";
+    let source = node.text;
+    let at = source.search(matcher);
+    if (at < 0 && node.selectionReason !== null) {
+      field = "reason";
+      source = node.selectionReason;
+      at = source.search(matcher);
+    }
+    if (at < 0) {
+      const tagged = tagMatch(loom.tags[id], matcher);
+      if (tagged === null) continue;
+      field = "tag";
+      [source, at] = tagged;
+    }
     const where = place(id);
     if (where.pruned && !options.includePruned) continue;
-    hits.push({
+    const hit: SearchHit = {
       nodeId: id,
-      field: found.field,
-      snippet: snippetOf(found.source, found.at, needle.length, context),
+      field,
+      snippet: snippetOf(source, at, needle.length, context),
       depth: where.depth,
       branchesFrom: where.onPath === id ? null : where.onPath,
-      ...(options.paths ? { path: rootPath(loom, id) } : {}),
-    });
+    };
+    if (options.paths) hit.path = rootPath(loom, id);
+    hits.push(hit);
   }
   return hits;
 }
