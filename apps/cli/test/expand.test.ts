@@ -1,4 +1,5 @@
 // `loom expand` through the built binary: a look-ahead on the local engine, and a paid service (OpenAI's SDK against the strict replay server) estimated, refused without --yes, priced from prices.toml.
+import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findInvariantViolations, openDecisionAt } from "@loom/core";
@@ -10,7 +11,7 @@ import {
   type StrictReplayServer,
 } from "@loom/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { MODEL, ensureBuilt, loom, newSessionArgs, scratch } from "./helpers.js";
+import { BIN, MODEL, baseEnv, ensureBuilt, loom, newSessionArgs, scratch } from "./helpers.js";
 
 beforeAll(() => ensureBuilt(), 300_000);
 
@@ -131,6 +132,57 @@ describe("a paid service", () => {
     const { loom: l } = await readSession(session);
     expect(findInvariantViolations(l)).toEqual([]);
     expect(l.nodes[out.nodeIds[0]]!.meta["model"]).toBe("davinci-002");
+  }, 120_000);
+
+  test("loom serve --alongside offers the service beside the local engine: new sessions call it through the server's endpoint and key", async () => {
+    const dir = scratch();
+    const child = spawn(
+      process.execPath,
+      [
+        ...[BIN, "serve", "--port", "0", "--json", "--dir", join(dir, "sessions"), "--model", MODEL],
+        ...["--alongside", "openai:davinci-002", "--alongside-base-url", server.url, "--alongside-branching", "3"],
+      ],
+      { env: { ...baseEnv(dir), LOOM_CUSTOM_API_KEY: "sk-test-serve" } },
+    );
+    try {
+      let out = "";
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          const m = /"url":\s*"([^"]+)"/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on("close", (code) => reject(new Error(`loom serve exited ${code}`)));
+      });
+      const call = async (method: string, path: string, body?: unknown) => {
+        const r = await fetch(`${url}${path}`, {
+          method,
+          headers: { "content-type": "application/json" },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        return (await r.json()) as Record<string, any>;
+      };
+      expect((await call("GET", "/api/options")).alongside).toEqual([
+        { provider: "openai", model: "davinci-002", branchingFactor: 3 },
+      ]);
+      const before = server.requests.length;
+      const { id } = await call("POST", "/api/sessions", {
+        seed: "Once upon a time",
+        generator: { branchingFactor: 2 },
+      });
+      await call("POST", `/api/sessions/${id}/generate`, {});
+      const page = await call("GET", `/api/sessions/${id}?limit=1`);
+      const models = page.open.candidates.map((c: { model: string }) => c.model);
+      expect(models.filter((m: string) => m === "openai:davinci-002")).toHaveLength(3);
+      expect(models.filter((m: string) => m === "local:stories260K.gguf")).toHaveLength(2);
+      expect(server.requests.length - before).toBe(1);
+    } finally {
+      if (child.exitCode === null) {
+        const closed = new Promise((r) => child.once("close", r));
+        child.kill("SIGINT");
+        await closed;
+      }
+    }
   }, 120_000);
 
   test("several generators in one step: --alongside adds the service's candidates beside the local engine's, each node naming its model", async () => {

@@ -145,6 +145,14 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
       ),
       selectorProviders: new Set(options.allow?.selectorProviders ?? Object.keys(SELECTOR_PROVIDERS)),
       modelFiles,
+      alongsideBaseUrls: new Map(
+        (
+          (options.defaultConfig?.generator as { alongside?: { provider?: string; baseUrl?: string | null }[] })
+            ?.alongside ?? []
+        )
+          .filter((a) => a.provider && a.baseUrl)
+          .map((a) => [a.provider!, a.baseUrl!]),
+      ),
     },
   };
   const router = new Router();

@@ -1,13 +1,9 @@
 // Expand to depth and several generators over real HTTP: the estimate, the look-ahead sent live, a paid service (OpenAI's SDK against the strict replay server) refused until confirmed and priced by the server.
-import {
-  OPENAI_COMPLETIONS_RULES,
-  startStrictReplayServer,
-  type RecordedRequest,
-  type StrictReplayServer,
-} from "@loom/testkit";
+import { OPENAI_COMPLETIONS_RULES, startStrictReplayServer, type StrictReplayServer } from "@loom/testkit";
 import { ScriptedGenerator } from "@loom/generators/test";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startTestServer, type TestServer } from "./helpers.js";
+import { completion } from "./openai-completions.js";
 import { subscribe } from "./sse-client.js";
 
 type LoomJson = {
@@ -17,34 +13,6 @@ type LoomJson = {
 };
 const loomOf = async (t: TestServer, id: string) =>
   (await t.call("GET", `/api/sessions/${id}/export?format=json`)).body.loom as LoomJson;
-
-/** OpenAI's legacy completions reply with `n` choices (the shape of the generators' openai-completion-logprobs.json fixture). */
-function completion(request: RecordedRequest, served: number) {
-  const n = (request.json as { n?: number }).n ?? 1;
-  return {
-    body: {
-      id: `cmpl-ahead${served}`,
-      object: "text_completion",
-      created: 1764059000,
-      model: "davinci-002",
-      choices: Array.from({ length: n }, (_, i) => ({
-        text: ` the fox${i}`,
-        index: i,
-        logprobs: {
-          tokens: [" the", ` fox${i}`],
-          token_logprobs: [-0.4, -1.5 - i],
-          top_logprobs: [
-            { " the": -0.4, " a": -1.2 },
-            { [` fox${i}`]: -1.5 - i, " cat": -1.9 },
-          ],
-          text_offset: [0, 4],
-        },
-        finish_reason: "length",
-      })),
-      usage: { prompt_tokens: 5, completion_tokens: 2 * n, total_tokens: 5 + 2 * n },
-    },
-  };
-}
 
 describe("on the server's own generator", () => {
   let t: TestServer;

@@ -1,5 +1,6 @@
 // `loom serve`: starts the HTTP API and web page (apps/server) over a sessions directory, until Ctrl-C.
 import { readPricesFile } from "@loom/io";
+import { alongsideFlag, GENERATOR_OPTIONS } from "../session/config-flags.js";
 import { loadUserPresets, pricesFileOf } from "../session/user-presets.js";
 import { defineCommand } from "../cli/define-command.js";
 import { lookupLocalModel } from "../model/model-locations.js";
@@ -41,6 +42,10 @@ export default defineCommand({
     },
     cors: { type: "string", valueName: "ORIGIN", description: "allow this origin to call the API (CORS)" },
     durable: { type: "boolean", description: "fsync every decision of every session served (see README)" },
+    // A generator the server offers beside the local engine: new sessions start with it, the page may drop it.
+    alongside: GENERATOR_OPTIONS.alongside,
+    "alongside-branching": GENERATOR_OPTIONS["alongside-branching"],
+    "alongside-base-url": GENERATOR_OPTIONS["alongside-base-url"],
   },
   examples: [
     { command: "loom serve", description: "Open http://127.0.0.1:4321 to drive sessions in ./.loom-sessions." },
@@ -61,6 +66,11 @@ export default defineCommand({
         `no model for the local engine (looked in: ${looked.join("; ")}); new sessions need another generator — set LOOM_MODEL or run \`loom model pull\``,
       );
     const token = values.token ?? env.LOOM_SERVER_TOKEN;
+    const alongside = alongsideFlag(values, []);
+    const generator = {
+      ...(model ? { provider: "local", model } : {}),
+      ...(alongside.length > 0 ? { alongside } : {}),
+    };
     const server = await startServer({
       host: values.host,
       port: values.port,
@@ -71,7 +81,7 @@ export default defineCommand({
         ...(values.durable ? { sessionOptions: { durable: true } } : {}),
         prices: await readPricesFile(pricesFileOf(env)),
       },
-      ...(model ? { defaultConfig: { generator: { provider: "local", model } } } : {}),
+      ...(Object.keys(generator).length > 0 ? { defaultConfig: { generator } } : {}),
       presets: await loadUserPresets(env),
       log: (m) => out.info(m),
     });

@@ -135,7 +135,7 @@ export const GENERATOR_OPTIONS = {
 } as const;
 
 /** `--alongside PROVIDER[:MODEL]` with its count and base URL: one generator beside the session's, or none. */
-function alongsideFlag(v: Partial<GenValues>, current: SessionConfig["generator"]["alongside"]) {
+export function alongsideFlag(v: Partial<GenValues>, current: SessionConfig["generator"]["alongside"]) {
   const spec = v.alongside;
   if (spec === undefined) {
     if (v["alongside-branching"] === undefined && v["alongside-base-url"] === undefined) return current;

@@ -127,6 +127,14 @@ export const NodeSummarySchema = NodeSchema.pick({
   origin: true,
 });
 
+/** A candidate of the open decision, with the model that wrote it (several generators may share a step). */
+export const OpenCandidateSchema = NodeSummarySchema.extend({
+  model: z
+    .string()
+    .nullable()
+    .describe("The generator that wrote it, as provider:model (a model file by its name); null for a writer's text."),
+});
+
 /** What the tree needs of a decision: which nodes it offered, what it did, whether it asked a question. */
 export const TreeDecisionSchema = DecisionEventSchema.pick({
   id: true,
@@ -196,7 +204,7 @@ export const SessionPageSchema = z.object({
     .array(DecisionSummarySchema)
     .describe("Decisions along the current path from `pathStart` on, oldest first (with a stop at the tip)."),
   open: z
-    .object({ decision: DecisionSummarySchema, candidates: z.array(NodeSummarySchema) })
+    .object({ decision: DecisionSummarySchema, candidates: z.array(OpenCandidateSchema) })
     .nullable()
     .describe("The undecided decision at the tip, with its candidates."),
   pendingClarification: DecisionSummarySchema.nullable(),

@@ -15,6 +15,11 @@ export const SessionOptionsSchema = z.object({
   selectorProviders: z.array(z.string()).describe("Providers an LLM selector may use on this server."),
   modelFiles: z.array(z.string()).describe("GGUF files the local engine may load, by file name."),
   defaults: z.object({ generatorProvider: z.string(), branchingFactor: z.number(), segmentTokens: z.number() }),
+  alongside: z
+    .array(z.object({ provider: z.string(), model: z.string(), branchingFactor: z.number().int() }))
+    .describe(
+      "Generators the server runs alongside its own by default (their base URLs stay on the server); a new session may keep, change or drop them.",
+    ),
 });
 
 export const ParseBriefBodySchema = z
@@ -37,7 +42,12 @@ export function sessionOptionsRoutes() {
       responses: { 200: { description: "The choices.", schema: SessionOptionsSchema } },
       handle: async (ctx) => {
         const d = ctx.deps.defaultConfig as {
-          generator?: { provider?: string; branchingFactor?: number; segmentTokens?: number };
+          generator?: {
+            provider?: string;
+            branchingFactor?: number;
+            segmentTokens?: number;
+            alongside?: { provider: string; model?: string; branchingFactor?: number }[];
+          };
         };
         const body: z.infer<typeof SessionOptionsSchema> = {
           presets: [...Object.keys(BUILT_IN_PRESETS), ...Object.keys(ctx.deps.presets)],
@@ -51,6 +61,11 @@ export function sessionOptionsRoutes() {
             branchingFactor: d.generator?.branchingFactor ?? 8,
             segmentTokens: d.generator?.segmentTokens ?? 6,
           },
+          alongside: (d.generator?.alongside ?? []).map((a) => ({
+            provider: a.provider,
+            model: a.provider === "local" ? basename(a.model ?? "") : (a.model ?? ""),
+            branchingFactor: a.branchingFactor ?? 2,
+          })),
         };
         return { status: 200, body };
       },

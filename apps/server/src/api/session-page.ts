@@ -1,10 +1,11 @@
 // Builds the JSON view of a session the page and API clients read: summary, current path, open decision and one page of the tree.
 import { currentText, heldPathRows, type DecisionEvent, type Loom, type LoomNode } from "@loom/core";
 import type { z } from "zod";
-import type { DecisionSummarySchema, NodeSummarySchema, SessionPageSchema } from "./schemas.js";
+import type { DecisionSummarySchema, NodeSummarySchema, OpenCandidateSchema, SessionPageSchema } from "./schemas.js";
 
 export type NodeSummary = z.infer<typeof NodeSummarySchema>;
 export type DecisionSummary = z.infer<typeof DecisionSummarySchema>;
+export type OpenCandidate = z.infer<typeof OpenCandidateSchema>;
 export type SessionPage = z.infer<typeof SessionPageSchema>;
 
 export function nodeSummary(n: LoomNode): NodeSummary {
@@ -17,6 +18,16 @@ export function nodeSummary(n: LoomNode): NodeSummary {
     chosenBy: n.chosenBy,
     origin: n.origin,
   };
+}
+
+/** provider:model from a node's provenance, a model file by its name only (the server's paths stay on the server). */
+export function modelOf(n: LoomNode): string | null {
+  const provider = n.meta["provider"];
+  const model = n.meta["model"];
+  if (typeof provider !== "string" || provider === "") return null;
+  if (typeof model !== "string" || model === "") return provider;
+  // Read by the page's bundle too, which has no node:path: the file name is what follows the last separator.
+  return `${provider}:${provider === "local" ? model.slice(Math.max(model.lastIndexOf("/"), model.lastIndexOf("\\")) + 1) : model}`;
 }
 
 export function decisionSummary(d: DecisionEvent): DecisionSummary {
@@ -122,7 +133,13 @@ export function buildSessionPage(loom: Loom, options: PageOptions): SessionPage 
     path,
     history,
     open: open
-      ? { decision: decisionSummary(open), candidates: open.candidateNodeIds.map((id) => nodeSummary(loom.nodes[id]!)) }
+      ? {
+          decision: decisionSummary(open),
+          candidates: open.candidateNodeIds.map((id) => ({
+            ...nodeSummary(loom.nodes[id]!),
+            model: modelOf(loom.nodes[id]!),
+          })),
+        }
       : null,
     pendingClarification: pending ? decisionSummary(pending) : null,
     heldPaths: heldPathRows(loom),

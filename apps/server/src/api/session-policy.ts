@@ -11,6 +11,11 @@ export interface SessionPolicy {
   selectorProviders: ReadonlySet<string>;
   /** GGUF files the local engine may load, as the server was given them. */
   modelFiles: readonly string[];
+  /**
+   * Base URLs of the generators the server runs alongside, by provider (`loom serve --alongside-base-url`): a
+   * client that names one of these providers alongside reaches the server's endpoint, never one of its own.
+   */
+  alongsideBaseUrls?: ReadonlyMap<string, string>;
 }
 
 const sent = (o: unknown, key: string): unknown =>
@@ -80,7 +85,10 @@ export async function applySessionPolicy(
           `${field}.provider`,
           `this server does not offer the generator "${a.provider}"; it offers: ${[...policy.generatorProviders].join(", ")}`,
         );
-      if (a.provider !== "local") return a;
+      if (a.provider !== "local") {
+        const baseUrl = present(asked) ? (policy.alongsideBaseUrls?.get(a.provider) ?? null) : a.baseUrl;
+        return { ...a, baseUrl };
+      }
       return { ...a, model: await localModel(a.model, sent(asked, "model"), policy.modelFiles, refuse) };
     }),
   );

@@ -1,6 +1,7 @@
 // One open session in the server: its driver, a serial queue for model calls, the SSE subscribers and a replay buffer of events.
 import { serialQueue } from "@loom/core/internal";
-import { decisionSummary } from "../api/session-page.js";
+import type { Loom } from "@loom/core";
+import { decisionSummary, modelOf } from "../api/session-page.js";
 import type { SseStream } from "../http/sse-stream.js";
 import type { DriverEvent, SessionDriver } from "./session-driver.js";
 
@@ -56,7 +57,11 @@ export class LiveSession {
       typeof id === "string" && Object.hasOwn(this.driver.loom.decisions, id)
         ? this.driver.loom.decisions[id]
         : undefined;
-    const data = { ...event, ...(record ? { decision: decisionSummary(record) } : {}), version: this.version };
+    const data = {
+      ...withModels(event, this.driver.loom),
+      ...(record ? { decision: decisionSummary(record) } : {}),
+      version: this.version,
+    };
     const published: PublishedEvent = { seq: ++this.seq, type: event.type, data };
     this.replay.push(published);
     if (this.replay.length > REPLAY_LIMIT) this.replay.splice(0, this.replay.length - REPLAY_LIMIT);
@@ -121,4 +126,16 @@ export class LiveSession {
     await this.exclusive(async () => {});
     await this.driver.close();
   }
+}
+
+/** Candidates travel with the model that wrote each (several generators may share a step), as the session page has them. */
+function withModels(event: DriverEvent, loom: Loom): DriverEvent {
+  if (event.type !== "candidates" || !Array.isArray(event.candidates)) return event;
+  return {
+    ...event,
+    candidates: (event.candidates as { id: string }[]).map((c) => {
+      const node = loom.nodes[c.id];
+      return { ...c, model: node ? modelOf(node) : null };
+    }),
+  };
 }

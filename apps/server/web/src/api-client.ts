@@ -3,7 +3,7 @@ import type { SessionPage } from "../../src/api/session-page.js";
 import type { TreePage } from "../../src/api/tree-page.js";
 import type { Glance } from "../../src/sessions/glance.js";
 
-export type { DecisionSummary, NodeSummary, SessionPage } from "../../src/api/session-page.js";
+export type { DecisionSummary, NodeSummary, OpenCandidate, SessionPage } from "../../src/api/session-page.js";
 export type { TreeDecision, TreePage } from "../../src/api/tree-page.js";
 export type { SearchResults } from "../../src/api/schemas.js";
 export type { Glance } from "../../src/sessions/glance.js";

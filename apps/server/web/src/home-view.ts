@@ -1,6 +1,8 @@
 // The start screen: the sessions (newest first, with title, seed, size and state) and a form to create one with what the CLI offers.
 import type { ApiClient, SessionPage } from "./api-client.js";
+import { alongsideFields } from "./alongside-fields.js";
 import { el } from "./format.js";
+import { field, input, numberInput, select } from "./form-fields.js";
 
 interface SessionOptions {
   presets: string[];
@@ -9,6 +11,7 @@ interface SessionOptions {
   selectorProviders: string[];
   modelFiles: string[];
   defaults: { generatorProvider: string; branchingFactor: number; segmentTokens: number };
+  alongside: { provider: string; model: string; branchingFactor: number }[];
 }
 
 interface Listing {
@@ -41,38 +44,6 @@ const STATE_WORDS: Record<string, string> = {
   "awaiting-answer": "awaiting an answer",
   unreadable: "unreadable",
 };
-
-function field(label: string, input: HTMLElement, hint?: string): HTMLLabelElement {
-  const l = el("label", "", label);
-  l.append(input);
-  if (hint) l.append(el("small", "hint", hint));
-  return l;
-}
-
-function input(name: string, placeholder = ""): HTMLInputElement {
-  const i = el("input");
-  i.name = name;
-  i.placeholder = placeholder;
-  i.dataset.testid = `${name}-input`;
-  return i;
-}
-
-function numberInput(name: string, value: number, min: number, max: number): HTMLInputElement {
-  const i = input(name);
-  i.type = "number";
-  i.value = String(value);
-  i.min = String(min);
-  i.max = String(max);
-  return i;
-}
-
-function select(name: string, values: readonly string[], labels: Record<string, string> = {}): HTMLSelectElement {
-  const s = el("select");
-  s.name = name;
-  s.dataset.testid = `${name}-input`;
-  for (const v of values) s.append(new Option(labels[v] ?? v, v));
-  return s;
-}
 
 function formatBytes(n: number): string {
   return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
@@ -328,6 +299,12 @@ export async function renderHome(target: HTMLElement, api: ApiClient, open: (id:
     field("Selector", selector),
     modelField,
   );
+  const alongside = alongsideFields(
+    options?.generatorProviders ?? ["local"],
+    options?.modelFiles ?? [],
+    options?.alongside ?? [],
+  );
+  settings.append(alongside.element);
   form.append(settings);
 
   const submit = el("button", "action primary", "Create");
@@ -355,6 +332,8 @@ export async function renderHome(target: HTMLElement, api: ApiClient, open: (id:
     };
     if (provider.value === "local" && !modelFileField.hidden && modelFile.value) generator.model = modelFile.value;
     if (provider.value !== "local" && generatorModel.value.trim()) generator.model = generatorModel.value.trim();
+    // Sent even when empty: the writer who removed the server's default generators alongside means none.
+    generator.alongside = alongside.value();
     api
       .call<SessionPage>("POST", "/api/sessions", {
         seed: seed.value,

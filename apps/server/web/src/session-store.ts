@@ -1,5 +1,5 @@
 // The page's copy of one session: the server's summary plus every node it has seen, kept current by applying live events in place.
-import type { DecisionSummary, NodeSummary, SessionPage, TreeDecision, TreePage } from "./api-client.js";
+import type { DecisionSummary, NodeSummary, OpenCandidate, SessionPage, TreeDecision, TreePage } from "./api-client.js";
 
 /** What an applied event changed, so each view redraws only its own part. */
 export interface Changes {
@@ -54,7 +54,7 @@ export interface EndNotice {
 interface CandidatesEvent {
   decisionId: string;
   parentNodeId: string;
-  candidates: { id: string; text: string; stepLogprob: number | null }[];
+  candidates: { id: string; text: string; stepLogprob: number | null; model?: string | null }[];
   /** The decision record as the server holds it after the candidates were added. */
   decision?: DecisionSummary;
 }
@@ -229,7 +229,7 @@ export class SessionStore {
       // Candidates somewhere else (another client's checkout): the tree learns them, the panels resync.
       c.resync = true;
     }
-    const fresh: NodeSummary[] = [];
+    const fresh: OpenCandidate[] = [];
     for (const cand of e.candidates) {
       let node = this.nodes.get(cand.id);
       if (!node) {
@@ -245,7 +245,7 @@ export class SessionStore {
         this.nodes.set(cand.id, node);
         c.tree = true;
       }
-      fresh.push(node);
+      fresh.push({ ...node, model: cand.model ?? null });
     }
     if (!e.decision) {
       c.resync = true;

@@ -279,6 +279,9 @@ export class CandidatesView {
     if (!open) return;
     const best = bestLogprob(open.candidates);
     const tail = page.text.slice(-80);
+    // Name each candidate's model only when the step has more than one (generators alongside the session's).
+    const models = new Set(open.candidates.map((c) => c.model));
+    const showModel = models.size > 1;
     open.candidates.forEach((c, i) => {
       const li = el("li");
       const b = el("button", "candidate");
@@ -288,6 +291,11 @@ export class CandidatesView {
       const key = i < 9 ? el("kbd", "", String(i + 1)) : el("span", "nokey", "·");
       const text = el("span", "candidate-body");
       text.append(el("span", "candidate-text", c.text));
+      if (showModel) {
+        const m = el("span", "candidate-model", c.model ?? "written by you");
+        m.dataset.testid = "model-of-candidate";
+        text.append(m);
+      }
       const word = completedWord(tail, c.text);
       if (word) {
         const w = el("span", "completes", `completes “${word}”`);
