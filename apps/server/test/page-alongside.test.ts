@@ -4,7 +4,7 @@ import { OPENAI_COMPLETIONS_RULES, startStrictReplayServer, type StrictReplaySer
 import { ScriptedGenerator } from "@loom/generators/test";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { noBrowser, openSessionPage, REPO, rigApi, settles, startBrowserRig, type BrowserRig } from "./browser.js";
+import { noBrowser, REPO, rigApi, settles, startBrowserRig, type BrowserRig } from "./browser.js";
 import { completion } from "./openai-completions.js";
 
 const MODEL = process.env.LOOM_MODEL ?? resolve(REPO, "../shared/models/stories260K.gguf");

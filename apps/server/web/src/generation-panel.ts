@@ -88,7 +88,8 @@ export class GenerationPanel {
     this.element.append(el("summary", "", "Memory, author's note, sampling"), this.form);
   }
 
-  async refresh(): Promise<void> {
+  /** Read the settings into the form; they are returned too (null on failure) so the page reads them once. */
+  async refresh(): Promise<Settings | null> {
     try {
       const settings = await this.api.call<Settings>("GET", `${this.base}/generation`);
       for (const [name, , kind] of FIELDS) this.inputs.get(name)!.value = toInput(kind, settings[name]);
@@ -97,8 +98,10 @@ export class GenerationPanel {
         ...(settings.presets as string[]).map((p) => Object.assign(el("option", "", p), { value: p })),
       );
       if (chosen) this.presets.value = chosen;
+      return settings;
     } catch (error) {
       this.onError(error);
+      return null;
     }
   }
 

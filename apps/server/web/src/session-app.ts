@@ -302,11 +302,9 @@ export class SessionApp {
     }
     this.renderAll();
     void this.brief.refresh();
-    void this.generation.refresh();
-    void this.api.call("GET", `${this.base}/generation`).then(
-      (s) => (this.subtreeNotes = (s as { subtreeNotes?: Record<string, string> }).subtreeNotes ?? {}),
-      () => {},
-    );
+    void this.generation.refresh().then((s) => {
+      if (s) this.subtreeNotes = (s as { subtreeNotes?: Record<string, string> }).subtreeNotes ?? {};
+    });
     this.events = this.api.events(this.sessionId);
     this.events.onopen = () => this.setConnection("live");
     this.events.onerror = () => this.setConnection("reconnecting…");
