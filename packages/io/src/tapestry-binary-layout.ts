@@ -23,7 +23,11 @@
 //   {source, source_version, converter, converter_version, timestamp (AsBinaryZoned)}>, metadata};
 //   wrappers.rs (at 10279356a1c8): BinaryZoned {secs: i64, nanos: i32, timezone: String ("" for UTC)}.
 // The crate marks this format "Experimental & untested" and its fields moved between commits: a weave saved by
-// another commit fails the layout checks and is refused with the field and byte where it stopped fitting.
+// another commit fails the layout checks and is refused with the field and byte where it stopped fitting. Not read
+// yet: the newest stored crate (tapestry-weave/src/weave/mod.rs at 0609c5c7eb78, content/mod.rs at 02fcfed85d63)
+// restarted at FORMAT_VERSION 1 with a reworked layout (timestamps as BinaryZoned, metadata maps `IAsVec`,
+// Option<f32> logprobs, counterfactuals a plain Vec without metadata, OriginalToken::Known {bytes, id}, Creator::User),
+// and itself changed between stored commits; such a file is refused at its version (1) with the JSON route named.
 import {
   arc,
   bool,

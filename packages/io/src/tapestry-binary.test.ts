@@ -85,7 +85,7 @@ describe("Tapestry Loom binary weave (.tapestry)", () => {
     );
     const v1 = Buffer.from(bytes);
     v1.writeBigUInt64LE(1n, 24);
-    expect(refusal(v1).message).toMatch(/is 1 \(the DependentWeave\).*migration-assistant --output-debug-json/s);
+    expect(refusal(v1).message).toMatch(/is 1 \(the DependentWeave.*migration-assistant --output-debug-json/s);
     expect(refusal(bytes.subarray(0, 28)).message).toMatch(/\(header\)\): ends after 28 bytes/);
     for (const cut of [32, 40, 200, Math.floor(bytes.length / 2), bytes.length - 1]) {
       const e = refusal(bytes.subarray(0, cut));

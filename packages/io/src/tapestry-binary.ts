@@ -125,7 +125,7 @@ export function convertTapestryBinary(bytes: Uint8Array, site: CheckSite, option
     refuse(
       site,
       "(header) format version",
-      `is ${version}${version === 0n ? " (the legacy weave)" : version === 1n ? " (the DependentWeave)" : ""}, which Loom does not read`,
+      `is ${version}${version === 0n ? " (the legacy weave)" : version === 1n ? " (the DependentWeave of tapestry-weave 01f907557a9c, or the reworked weave newer Tapestry Loom writes as 1)" : ""}, which Loom does not read`,
       `version ${TAPESTRY_INDEPENDENT_VERSION} (the IndependentWeave); for another version, run Tapestry Loom's migration-assistant --output-debug-json and import the .json`,
     );
   const reader = new RkyvReader(bytes.subarray(TAPESTRY_HEADER_BYTES), site, TAPESTRY_HEADER_BYTES);
