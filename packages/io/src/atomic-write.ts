@@ -3,7 +3,8 @@ import { basename, dirname, join } from "node:path";
 import { nodeFiles, type FileLayer } from "./file-layer.js";
 
 let counter = 0;
-const tempName = (file: string) => join(dirname(file), `.${basename(file)}.${process.pid}.${++counter}.tmp`);
+/** A fresh temp name beside `file` (dot-prefixed, named after this process), for a file that is renamed over it. */
+export const tempName = (file: string) => join(dirname(file), `.${basename(file)}.${process.pid}.${++counter}.tmp`);
 
 /** fsync a directory so a rename in it is durable; some platforms cannot open directories, which is harmless. */
 export function fsyncDirSync(dir: string, files: FileLayer = nodeFiles): void {
@@ -15,6 +16,25 @@ export function fsyncDirSync(dir: string, files: FileLayer = nodeFiles): void {
   }
   try {
     files.fsyncSync(fd);
+  } finally {
+    files.closeSync(fd);
+  }
+}
+
+/**
+ * The asynchronous twin of fsyncDirSync: the directory's sync runs in libuv's thread pool. A directory
+ * sync commits the file system's journal, which on a busy disk can take tens of milliseconds that the
+ * event loop (a session's commits) need not wait for.
+ */
+export async function fsyncDir(dir: string, files: FileLayer = nodeFiles): Promise<void> {
+  let fd: number | undefined;
+  try {
+    fd = files.openSync(dir, "r");
+  } catch {
+    return;
+  }
+  try {
+    await files.fsync(fd);
   } finally {
     files.closeSync(fd);
   }
@@ -72,7 +92,7 @@ export async function writeFileAtomic(file: string, data: Data, options: AtomicW
     discard(files, temp);
     throw error;
   }
-  if (durable) fsyncDirSync(dirname(file), files);
+  if (durable) await fsyncDir(dirname(file), files);
 }
 
 /** The synchronous twin of writeFileAtomic, for the short critical sections that must not interleave with commits. */

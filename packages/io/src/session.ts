@@ -3,7 +3,7 @@ import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { findInvariantViolations, LoomSchema, type DecisionEvent, type Loom, type LoomOp } from "@loom/core";
 import { appendAll, appendBytes, openFile } from "./append-file.js";
-import { writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
+import { fsyncDir, fsyncDirSync, writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
 import {
   JOURNAL_FILE,
   JOURNAL_VERSION,
@@ -16,6 +16,7 @@ import {
 import { nodeFiles, type FileLayer } from "./file-layer.js";
 import { GROUP_COMMIT_MS, GroupCommit } from "./group-commit.js";
 import { IoError } from "./io-error.js";
+import { writeNextJournal } from "./journal-swap.js";
 import { sealJson, sealPieces } from "./line-seal.js";
 import { loadSessionFiles, type LoadedSession } from "./load-session.js";
 import { finalizedBy, manifestLine } from "./manifest-line.js";
@@ -308,18 +309,38 @@ class DiskSession implements Session {
       try {
         const pieces = await encoded.finish();
         await writeFileAtomic(join(this.dir, SNAPSHOT_FILE), pieces, { files: this.files });
-        // The snapshot now covers every op up to seq. Swap in a journal holding only the later ones; this
-        // part is synchronous so no commit lands between reading the tail and reopening the file.
-        const rest = Buffer.concat(this.tail);
+        // The snapshot now covers every op up to seq. Swap in a journal holding only the later ones: those
+        // committed so far are written and fsynced off the event loop while commits go on (to the old
+        // journal and to `tail`); the rest are appended and the file renamed over the journal in one
+        // synchronous step, so no commit lands between taking the tail and switching descriptors.
         const journalPath = join(this.dir, JOURNAL_FILE);
-        writeFileAtomicSync(journalPath, rest, { files: this.files });
+        const ready = this.tail.length;
+        const next = await writeNextJournal(journalPath, this.tail.slice(0, ready), this.files);
+        const more = this.tail.slice(ready);
+        try {
+          next.install(more);
+        } catch (error) {
+          throw IoError.fromSystem(error, journalPath, "replace the journal");
+        }
         this.commit.retire(this.journalFd!);
-        this.journalFd = null;
-        this.journalFd = openFile(journalPath, "reopen the journal", "a", this.files);
-        this.journalBytes = rest.length;
+        this.journalFd = next.fd;
+        this.journalBytes = next.bytes;
         // Compare the journal with the uncompressed snapshot: that is what a load has to parse.
         this.snapshotBytes = encoded.jsonLength;
         this.lastSnapshotSeq = seq;
+        // The lines appended at install, and the rename, reach stable storage as the durability mode says:
+        // before the next commit returns (durable), or within the group-commit window.
+        if (this.durable) {
+          if (more.length > 0) this.files.fsyncSync(next.fd);
+          fsyncDirSync(this.dir, this.files);
+        } else {
+          if (more.length > 0) this.commit.dirty(next.fd);
+          await fsyncDir(this.dir, this.files).catch((error: Error) => {
+            this.broken ??= error;
+            this.warn(`could not fsync the session's directory after replacing the journal: ${error.message}`);
+            throw error;
+          });
+        }
       } finally {
         this.tail = null;
       }
