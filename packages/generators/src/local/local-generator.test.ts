@@ -93,9 +93,45 @@ describe("LocalGenerator on stories260K", () => {
     const first = await generator.generate({ ...base, prompt: story, seed: 1 });
     const next = story + first.candidates[0]!.text;
     const second = await generator.generate({ ...base, prompt: next, seed: 1 });
-    const window = second.meta.promptWindow as { evaluatedTokens: number; totalTokens: number };
+    const window = second.meta.promptWindow as {
+      evaluatedTokens: number;
+      totalTokens: number;
+      copiedSequences: number;
+    };
     expect(window.totalTokens).toBeGreaterThan(20);
+    // The new tokens are evaluated once, in the main sequence, which the candidates' sequences that lack them copy
+    // (a sequence whose own candidate was the one taken already holds them).
     expect(window.evaluatedTokens).toBeLessThanOrEqual(first.candidates[0]!.tokens!.length + 2 + 8);
+    expect(window.copiedSequences).toBeGreaterThan(0);
+  });
+
+  it("decodes no prompt token twice: a step's candidates keep what their sequences already hold", async () => {
+    // Token counts are node-llama-cpp's token meters over every sequence of the context (meta.promptWindow).
+    const counts = async (g: LocalGenerator, prompt: string, seed: number) =>
+      (await g.generate({ ...base, prompt, seed })).meta.promptWindow as {
+        evaluatedTokens: number;
+        totalTokens: number;
+        copiedSequences: number;
+      };
+    const plain = new LocalGenerator({ modelPath, contextSize: 512, copyState: false });
+    try {
+      for (const g of [generator, plain]) {
+        const first = await counts(g, story, 21);
+        expect(first.totalTokens).toBeGreaterThan(15);
+        // The same prompt again (another draw at the same node): each sequence keeps the prompt it holds and
+        // drops only its candidate's tokens; only the last prompt token is decoded, once per candidate.
+        const again = await counts(g, story, 22);
+        expect(again).toMatchObject({ evaluatedTokens: 8, copiedSequences: 0 });
+        // A longer prompt: each sequence evaluates (or copies) only the new tokens, never the whole prompt again.
+        const added = " Her mom called her home for lunch.";
+        const addedTokens = (await g.tokenize(added)).length;
+        const longer = await counts(g, story + added, 23);
+        expect(longer.evaluatedTokens).toBeLessThanOrEqual(8 * (addedTokens + 2));
+        expect(longer.evaluatedTokens).toBeLessThan(8 * longer.totalTokens);
+      }
+    } finally {
+      await plain.close();
+    }
   });
 
   it("continues from the tail's token ids as given, and from the text when they cannot be this model's", async () => {

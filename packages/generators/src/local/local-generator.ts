@@ -9,7 +9,7 @@ import {
   type Token,
 } from "@loom/core";
 import { seededRandom, serialQueue } from "@loom/core/internal";
-import type { LlamaContextSequence, LlamaModel, Token as LlamaToken } from "node-llama-cpp";
+import type { LlamaContextSequence, LlamaModel, Token as LlamaToken, TokenMeterState } from "node-llama-cpp";
 import { throwIfAborted } from "../abort.js";
 import { GenerationAbortedError, GeneratorError, isAbortError } from "../errors.js";
 import type { StepDelta } from "../event-channel.js";
@@ -19,6 +19,7 @@ import { StepGenerator } from "../step-generator.js";
 import { stepMeta } from "../step-meta.js";
 import { cutTokens } from "../token-cut.js";
 import { disposeLocalModel, loadLocalModel, type LoadedLocalModel, type LocalModelOptions } from "./local-model.js";
+import { type Lockstep, lockstep } from "./lockstep.js";
 import { windowStart } from "./prompt-window.js";
 import { chooseToken, filtersActive, type ReadoutFilters } from "./token-readout.js";
 
@@ -32,10 +33,12 @@ export interface LocalGeneratorOptions extends LocalModelOptions {
   /** Source of a step's seed when the request has none (default Math.random). */
   random?: () => number;
   /**
-   * Start each candidate's sequence as a copy of the evaluated prompt (default true). node-llama-cpp has no public
-   * way to copy one sequence's state into another; the copy is its internal `_copyStateFromOtherSequence` (3.22,
-   * which the peer range pins). With `false`, or a node-llama-cpp without it, each sequence evaluates the prompt
-   * itself: the same candidates, at the price of evaluating the prompt once per sequence.
+   * A candidate's sequence that lacks part of the prompt takes a copy of the main sequence's state (default true)
+   * instead of evaluating the missing tokens itself. node-llama-cpp has no public way to copy one sequence's state
+   * into another; the copy is its internal `_copyStateFromOtherSequence` (3.22, which the peer range pins). With
+   * `false`, or a node-llama-cpp without it, each sequence evaluates what it lacks: the same candidates, at the
+   * price of evaluating new prompt tokens once per sequence. A sequence that already holds the whole prompt (the
+   * same prompt again) neither copies nor evaluates it.
    */
   copyState?: boolean;
 }
@@ -51,19 +54,6 @@ type Sequence = LlamaContextSequence & {
 
 type Delta = StepDelta;
 
-/**
- * Runs a GGUF model in-process with node-llama-cpp.
- *
- * A step evaluates the prompt once into a main sequence, copies that state into one sequence
- * per candidate, and samples the candidates together, so the context decodes them as one batch
- * per token. The main sequence keeps its evaluated tokens between steps: a step that extends
- * the previous prompt evaluates only the new tokens. llama.cpp samples from the unfiltered
- * distribution and hands back, per token, only its sample, the head of the logits and their total
- * weight (see chooseToken): what JavaScript reads per token does not grow with the vocabulary, and
- * `logprob` keeps one meaning ({@link LOCAL_LOGPROB_MEANING}) whatever the temperature and topP.
- * A text longer than the context keeps its tail (see `windowStart`); provenance records where the
- * window starts.
- */
 /** What `LocalGenerator.load()` loaded. */
 export interface LocalEngineInfo {
   contextSize: number;
@@ -74,6 +64,21 @@ export interface LocalEngineInfo {
   flashAttention: boolean | "auto";
 }
 
+/**
+ * Runs a GGUF model in-process with node-llama-cpp.
+ *
+ * Each candidate of a step has its own sequence of one context. A sequence keeps what it holds
+ * between steps: for the same prompt again it drops only its last candidate's tokens; one that
+ * lacks new prompt tokens takes them from a main sequence, which evaluates them once and is copied
+ * (see `copyState`). node-llama-cpp's token meters count what a step decoded
+ * (`meta.promptWindow.evaluatedTokens`). The candidates then sample in lockstep (see `lockstep`),
+ * so the context decodes all of them as one batch per token. llama.cpp samples from the unfiltered
+ * distribution and hands back, per token, only its sample, the head of the logits and their total
+ * weight (see chooseToken): what JavaScript reads per token does not grow with the vocabulary, and
+ * `logprob` keeps one meaning ({@link LOCAL_LOGPROB_MEANING}) whatever the temperature and topP.
+ * A text longer than the context keeps its tail (see `windowStart`); provenance records where the
+ * window starts.
+ */
 export class LocalGenerator extends StepGenerator {
   readonly provider = "local";
   readonly model: string;
@@ -166,8 +171,12 @@ export class LocalGenerator extends StepGenerator {
     const prefix = window.slice(0, -1);
     const last = window[window.length - 1]!;
 
+    // The main sequence is the source of the workers' copies: without copies it is left alone.
+    const mainBefore = main.tokenMeter.getState();
     if (!reuse) await main.clearHistory();
-    const reused = await alignSequence(main, prefix);
+    if (this.canCopy(main as Sequence)) await alignSequence(main, prefix);
+    // Prompt tokens decoded this step, as node-llama-cpp's token meters count them (main and workers).
+    let evaluatedTokens = decoded(main, mainBefore);
     throwIfAborted(request.signal);
 
     const seed =
@@ -177,21 +186,20 @@ export class LocalGenerator extends StepGenerator {
     const candidates: GeneratedCandidate[] = [];
     // The alternatives' texts, detokenized once per step: every candidate reads them after the same prompt tail.
     const pieceOf = pieceCache(model, window.slice(-8));
+    let copiedSequences = 0;
     for (let wave = 0; wave < request.n; wave += workers.length) {
       const size = Math.min(workers.length, request.n - wave);
-      const runs = Array.from({ length: size }, (_, k) =>
-        this.sampleCandidate(
-          loaded,
-          workers[k]! as Sequence,
-          main,
-          prefix,
-          last,
-          window,
-          request,
-          seed,
-          wave + k,
-          onDelta,
-          pieceOf,
+      const used = workers.slice(0, size) as Sequence[];
+      const before = used.map((w) => w.tokenMeter.getState());
+      const copies = await Promise.all(used.map((w) => this.prepareWorker(w, main, prefix)));
+      used.forEach((w, k) => (evaluatedTokens += decoded(w, before[k]!)));
+      copiedSequences += copies.filter(Boolean).length;
+      throwIfAborted(request.signal);
+      const gate = lockstep(size);
+      // A candidate that ends, or fails, leaves the lockstep so the others no longer wait for it.
+      const runs = used.map((worker, k) =>
+        this.sampleCandidate(loaded, worker, gate, last, window, request, seed, wave + k, onDelta, pieceOf).finally(
+          () => gate.leave(),
         ),
       );
       const settled = await Promise.allSettled(runs);
@@ -202,6 +210,8 @@ export class LocalGenerator extends StepGenerator {
         throw failed.reason;
       }
       for (const s of settled) candidates.push((s as PromiseFulfilledResult<GeneratedCandidate>).value);
+      // Each candidate's last prompt token is decoded with its first sample.
+      evaluatedTokens += size;
     }
 
     return {
@@ -224,18 +234,43 @@ export class LocalGenerator extends StepGenerator {
           promptWindow: {
             startToken: start,
             totalTokens: all.length,
-            evaluatedTokens: prefix.length - reused + candidates.length,
+            evaluatedTokens,
+            copiedSequences,
           },
         },
       }),
     };
   }
 
+  /**
+   * Make `worker` hold exactly `prefix` at the least cost; says whether it took the main sequence's state.
+   *
+   * A worker that already holds the whole prefix (the same prompt again, or one it generated from) keeps it and
+   * drops only what follows. One that lacks part of it takes a copy of the main sequence's state, where
+   * node-llama-cpp allows it, rather than evaluating the missing tokens itself: one evaluation for the step
+   * instead of one per candidate.
+   */
+  private async prepareWorker(worker: Sequence, main: LlamaContextSequence, prefix: LlamaToken[]): Promise<boolean> {
+    const holds = worker.compareContextTokens(prefix).firstDifferentIndex === prefix.length;
+    if (!holds && this.canCopy(worker)) {
+      if (await worker._copyStateFromOtherSequence!(main, prefix.length)) return true;
+      this.copyWorks = false;
+    }
+    await alignSequence(worker, prefix);
+    return false;
+  }
+
+  /** Whether workers may take the main sequence's state: allowed, present in this node-llama-cpp, and not yet failed. */
+  private canCopy(sequence: Sequence): boolean {
+    return (
+      this.copyWorks && this.options.copyState !== false && typeof sequence._copyStateFromOtherSequence === "function"
+    );
+  }
+
   private async sampleCandidate(
     loaded: LoadedLocalModel,
     worker: Sequence,
-    main: LlamaContextSequence,
-    prefix: LlamaToken[],
+    gate: Lockstep,
     last: LlamaToken,
     window: LlamaToken[],
     request: GenerateRequest,
@@ -245,19 +280,6 @@ export class LocalGenerator extends StepGenerator {
     pieceOf: (id: number) => string,
   ): Promise<GeneratedCandidate> {
     const { model } = loaded;
-    // Prefer a KV-cache copy of the main sequence (the prompt evaluated once); fall back to
-    // evaluating the prefix in the worker, which still reuses whatever the worker already holds.
-    let copied = false;
-    if (
-      this.copyWorks &&
-      this.options.copyState !== false &&
-      typeof worker._copyStateFromOtherSequence === "function"
-    ) {
-      copied = await worker._copyStateFromOtherSequence(main, prefix.length);
-      if (!copied) this.copyWorks = false;
-    }
-    if (!copied) await alignSequence(worker, prefix);
-
     const random = seededRandom((seed + Math.imul(index, 0x9e3779b1)) >>> 0);
     const alternatives = request.logprobs ?? 0;
     const filters = readoutFilters(request, loaded.vocabularySize);
@@ -300,9 +322,10 @@ export class LocalGenerator extends StepGenerator {
     let tokens: Token[] = [];
     let text = "";
     let finishReason: FinishReason = "length";
-    let lastYield = performance.now();
     let input = last;
     for (;;) {
+      // The wave's candidates ask for their next tokens together (see lockstep), on a fresh turn of the event loop.
+      await gate.arrive();
       throwIfAborted(request.signal);
       generateNext.options.seed = Math.floor(seeds() * 2 ** 32) >>> 0;
       const [out] = await worker.controlledEvaluate([[input, { generateNext }]]);
@@ -354,12 +377,6 @@ export class LocalGenerator extends StepGenerator {
         break;
       }
       if (generated.length >= request.maxTokens) break;
-      // Native evaluation resolves as microtasks: without a turn of the event loop now and then,
-      // a Ctrl-C (a key in raw mode, or SIGINT) waits for the whole batch instead of aborting it.
-      if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
-      }
       input = token;
     }
     const stepLogprob = tokens.length > 0 ? tokens.reduce((s, t) => s + t.logprob!, 0) : null;
@@ -404,9 +421,6 @@ function readoutFilters(request: GenerateRequest, vocabularySize: number | null)
   };
 }
 
-/** Longest stretch of sampling without letting timers, keys and signals through. */
-const YIELD_EVERY_MS = 20;
-
 function validate(request: GenerateRequest): void {
   if (!Number.isInteger(request.n) || request.n < 1)
     throw new GeneratorError("invalid_request", `local engine: n must be a positive integer, got ${request.n}`);
@@ -416,6 +430,12 @@ function validate(request: GenerateRequest): void {
       `local engine: maxTokens must be a positive integer, got ${request.maxTokens}`,
     );
   }
+}
+
+/** Tokens `sequence` has decoded since `before`, by its node-llama-cpp token meter. */
+function decoded(sequence: LlamaContextSequence, before: TokenMeterState): number {
+  const d = sequence.tokenMeter.diff(before);
+  return d.usedInputTokens + d.usedOutputTokens;
 }
 
 /** Make `sequence` hold exactly `tokens`, keeping the longest prefix it already has; returns how many were kept. */

@@ -34,9 +34,9 @@ export interface LoadedLocalModel {
   llama: Llama;
   model: LlamaModel;
   context: LlamaContext;
-  /** Holds the evaluated prompt prefix across steps. */
+  /** Holds the evaluated prompt prefix across steps: the source of the workers' copies. */
   main: LlamaContextSequence;
-  /** One per parallel candidate; each starts a step as a copy of `main`. */
+  /** One per parallel candidate; each starts a step holding the prompt, kept from the last step or copied from `main`. */
   workers: LlamaContextSequence[];
   contextSize: number;
   threads: number;
