@@ -75,7 +75,7 @@ export interface LocalEngineInfo {
  * so the context decodes all of them as one batch per token. llama.cpp samples from the unfiltered
  * distribution and hands back, per token, only its sample, the head of the logits and their total
  * weight (see chooseToken): what JavaScript reads per token does not grow with the vocabulary, and
- * `logprob` keeps one meaning ({@link LOCAL_LOGPROB_MEANING}) whatever the temperature and topP.
+ * `logprob` keeps one meaning (`LOCAL_LOGPROB_MEANING`) whatever the temperature and topP.
  * A text longer than the context keeps its tail (see `windowStart`); provenance records where the
  * window starts.
  */
