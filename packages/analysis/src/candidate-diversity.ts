@@ -1,8 +1,8 @@
 // How different the candidates offered at one step are: distinct texts, and the mean pairwise overlap of their tokens.
 
 /** A candidate's units for overlap: its tokens' texts when the generator gave them, else its whitespace-separated words. */
-export function overlapUnits(text: string, tokenTexts: readonly string[] | null): string[] {
-  if (tokenTexts && tokenTexts.length > 0) return [...tokenTexts];
+export function overlapUnits(text: string, tokenTexts: readonly string[] | null): readonly string[] {
+  if (tokenTexts && tokenTexts.length > 0) return tokenTexts;
   return text.split(/\s+/).filter((w) => w.length > 0);
 }
 

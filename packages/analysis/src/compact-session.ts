@@ -1,6 +1,6 @@
 // Reads a session read-only into its loom head, compact nodes and decisions: streamed from the snapshot when it alone is the session, else read whole.
 import type { DecisionEvent, Loom, LoomNode } from "@loom/core";
-import { readSession, readSnapshotRecords } from "@loom/io";
+import { readSession, readSnapshotRecords, tokenTexts } from "@loom/io";
 
 /** What analysis keeps of a node: no alternatives, no provenance. */
 export interface NodeLite {
@@ -24,7 +24,8 @@ export interface CompactSession {
 const lite = (node: LoomNode): NodeLite => ({
   parentId: node.parentId,
   text: node.text,
-  tokenTexts: node.tokens ? node.tokens.texts() : null,
+  // Only the texts: a lazily read list's alternatives and logprobs are never built.
+  tokenTexts: node.tokens ? tokenTexts(node.tokens) : null,
   stepLogprob: node.stepLogprob,
   origin: node.origin,
 });

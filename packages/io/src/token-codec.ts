@@ -255,15 +255,13 @@ function asciiPartsHold({ length, dataStart, dataEnd, size }: Located): boolean 
   const buf = unpackScratch;
   let at = dataStart;
   let num = dataEnd;
-  const text = (): boolean => {
-    if (at >= dataEnd) return false;
-    at += 1 + buf[at]!;
-    return at <= dataEnd;
-  };
+  // Written without inner closures: this runs for every node a session opens with.
   for (let i = 0; i < length; i++) {
     if (at >= dataEnd) return false;
     const flags = buf[at++]!;
-    if (flags > 15 || (flags & 8 && !(flags & 4)) || !text()) return false;
+    if (flags > 15 || (flags & 8 && !(flags & 4)) || at >= dataEnd) return false;
+    at += 1 + buf[at]!; // the token's text
+    if (at > dataEnd) return false;
     if (flags & 1) {
       if (num + 8 > size || !Number.isSafeInteger(buf.readDoubleLE(num))) return false;
       num += 8;
@@ -276,7 +274,9 @@ function asciiPartsHold({ length, dataStart, dataEnd, size }: Located): boolean 
       if (at >= dataEnd) return false;
       const count = buf[at++]!;
       for (let j = 0; j < count; j++) {
-        if (!text() || num + 8 > size || !finiteAt(buf, num)) return false;
+        if (at >= dataEnd) return false;
+        at += 1 + buf[at]!; // the alternative's text
+        if (at > dataEnd || num + 8 > size || !finiteAt(buf, num)) return false;
         num += 8;
         if (flags & 8) {
           if (num + 8 > size) return false;
@@ -363,4 +363,34 @@ export function reviveOpTokens(line: Record<string, unknown>, file: string, line
     for (let i = 0; i < nodes.length; i++)
       revivePackedTokens(nodes[i], version, `op.nodes[${i}]`, { file, line: lineNo });
   if (node !== undefined) revivePackedTokens(node, version, "op.node", { file, line: lineNo });
+}
+
+/**
+ * A list's token texts, without building its alternatives or numbers when it was read lazily and not read
+ * since: read off its packed bytes, as `list.texts()` would give them. Why: a reader that keeps only the token
+ * texts (`loom analyze`) spent a third of its time decoding the top alternatives and logprobs of every node.
+ * Lazily read lists hold ASCII data only (unpackTokensLazy decodes any other at once), so each varint is one
+ * byte below 128 and each text is its bytes as they are; the bytes were checked to hold together when read.
+ */
+export function tokenTexts(list: TokenList): string[] {
+  const lazy = list.lazySource(partsOfShared);
+  const bytes = lazy && bytesAt(lazy.source, lazy.at);
+  if (bytes === undefined) return list.texts();
+  // The token count, then the data's byte length (the walk below ends within the data): varints of any size.
+  let at = 0;
+  let length = 0;
+  for (let scale = 1, b = 128; b >= 128; scale *= 128) {
+    b = bytes.charCodeAt(at++);
+    length += (b & 127) * scale;
+  }
+  while (bytes.charCodeAt(at++) >= 128);
+  const out: string[] = new Array(length);
+  for (let i = 0; i < length; i++) {
+    const flags = bytes.charCodeAt(at++);
+    const size = bytes.charCodeAt(at++);
+    out[i] = bytes.slice(at, at + size);
+    at += size;
+    if (flags & 4) for (let count = bytes.charCodeAt(at++); count > 0; count--) at += 1 + bytes.charCodeAt(at);
+  }
+  return out;
 }
