@@ -27,6 +27,7 @@ import { repairAfterLoad } from "./session-repair.js";
 import { pathExists } from "./session-exists.js";
 import { encodeOp, SnapshotEncoder } from "./snapshot-codec.js";
 import { parseOrThrow } from "./zod-issue.js";
+import { removeStaleTemps } from "./stale-temps.js";
 
 export interface SessionOptions {
   /** Called with each warning (a dropped torn line, a repaired manifest) as well as collecting it in `warnings`. */
@@ -522,6 +523,7 @@ export async function openSession(dir: string, options: OpenSessionOptions = {})
   }
   for (const w of loaded.warnings) options.onWarning?.(w);
   try {
+    if (lock) removeStaleTemps(dir);
     const repaired = lock ? repairAfterLoad(dir, loaded, options.files ?? nodeFiles) : null;
     const session = new DiskSession(
       dir,
