@@ -1,7 +1,9 @@
 // Benchmark of @loom/io: commit latency, load time and disk size at 1k / 10k / 100k nodes against naive baselines; opening the current path and memory per node with realistic tokens.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { addCandidates, checkout, choose, createLoom, type Loom } from "@loom/core";
 import { seededRandom } from "@loom/core/internal";
 import { createSession, openSession, readCurrentPath, readSession } from "@loom/io";
@@ -208,34 +210,12 @@ async function growRealistic(dir: string, nodes: number, tokens: number, top: nu
   return total;
 }
 
-const used = () => {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-};
-
-/**
- * Heap (plus buffers) a full open holds per node, from a settled heap, with the loom alive: RSS never
- * shrinks after an earlier open, so growth of the heap is what is comparable. Baseline, in the same run:
- * the same loom with its nodes as plain JSON objects (one object per token and alternative), which is how
- * nodes were held before they were packed (TokenList).
- */
-async function memoryPerNode(dir: string): Promise<{ packed: number; plain: number }> {
-  globalThis.gc?.();
-  const before = used();
-  let held: Loom | null = (await readSession(dir)).loom;
-  const count = Object.keys(held.nodes).length;
-  globalThis.gc?.();
-  const packed = (used() - before) / count;
-  // Nodes rebuilt as plain objects, as JSON.parse made them for the previous build, and the packed ones dropped.
-  const plainNodes: Record<string, unknown> = {};
-  for (const id in held.nodes) plainNodes[id] = JSON.parse(JSON.stringify(held.nodes[id]));
-  let plainLoom: object | null = { ...held, nodes: plainNodes };
-  held = null;
-  globalThis.gc?.();
-  const plain = (used() - before) / count;
-  plainLoom = null;
-  void plainLoom;
-  return { packed, plain };
+/** Heap per node after a full open, and with plain token objects as the baseline: see io-memory.ts (its own process). */
+function memoryPerNode(dir: string): { packed: number; plain: number } {
+  const script = join(dirname(fileURLToPath(import.meta.url)), "io-memory.ts");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", script, dir], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`io-memory failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { packed: number; plain: number };
 }
 
 /**
@@ -271,7 +251,7 @@ async function runRealistic(root: string, nodes: number, tokens: number, top: nu
   const dir = join(root, `real-${nodes}-${tokens}x${top}`);
   const total = await growRealistic(dir, nodes, tokens, top);
   const params = { nodes: total, tokens, top };
-  const memory = await memoryPerNode(dir);
+  const memory = memoryPerNode(dir);
   const pathMs: number[] = [];
   const fullMs: number[] = [];
   for (let r = 0; r < 3; r++) {
