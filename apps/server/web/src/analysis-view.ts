@@ -4,6 +4,17 @@ import { el } from "./format.js";
 
 type Cell = string | number | null;
 
+/** A checkbox or radio button of the form, with its test id. */
+function choice(type: "checkbox" | "radio", name: string, value: string, checked: boolean, testid: string) {
+  const input = el("input");
+  input.type = type;
+  input.name = name;
+  input.value = value;
+  input.checked = checked;
+  input.dataset.testid = testid;
+  return input;
+}
+
 interface Segment {
   step: number;
   text: string;
@@ -101,13 +112,7 @@ function form(reply: AnalysisReply, query: URLSearchParams, run: (q: URLSearchPa
   const chosenKeys = (query.get("groupBy") ?? "").split(",");
   for (const key of reply.groupKeys) {
     const label = el("label");
-    const box = el("input");
-    box.type = "checkbox";
-    box.name = "groupBy";
-    box.value = key;
-    box.checked = chosenKeys.includes(key);
-    box.dataset.testid = `analysis-group-${key}`;
-    label.append(box, ` ${key}`);
+    label.append(choice("checkbox", "groupBy", key, chosenKeys.includes(key), `analysis-group-${key}`), ` ${key}`);
     groups.append(label);
   }
   const numbers = el("fieldset");
@@ -131,19 +136,9 @@ function form(reply: AnalysisReply, query: URLSearchParams, run: (q: URLSearchPa
   sessions.append(el("legend", "", `Sessions (${reply.sessions.length} of ${reply.available.length})`));
   for (const id of reply.available) {
     const label = el("label");
-    const box = el("input");
-    box.type = "checkbox";
-    box.name = "session";
-    box.value = id;
-    box.checked = reply.sessions.includes(id);
-    box.dataset.testid = `analysis-session-${id}`;
-    const radio = el("input");
-    radio.type = "radio";
-    radio.name = "marks";
-    radio.value = id;
-    radio.checked = reply.marks?.sessionId === id;
+    const box = choice("checkbox", "session", id, reply.sessions.includes(id), `analysis-session-${id}`);
+    const radio = choice("radio", "marks", id, reply.marks?.sessionId === id, `analysis-marks-${id}`);
     radio.title = "mark this session's divergences on its text";
-    radio.dataset.testid = `analysis-marks-${id}`;
     label.append(box, ` ${id} `, radio);
     sessions.append(label);
   }
