@@ -2,7 +2,7 @@
 import { LoomBaseError } from "@loom/core";
 import { errorKind } from "@loom/core/internal";
 
-export type AnalysisErrorCode = "no_such_path" | "no_sessions" | "bad_option" | "bad_record";
+export type AnalysisErrorCode = "no_such_path" | "no_sessions" | "bad_option" | "bad_record" | "locked";
 
 export class AnalysisError extends LoomBaseError<AnalysisErrorCode> {
   static override readonly isInstance = errorKind<AnalysisError>("AnalysisError");

@@ -1,10 +1,36 @@
 // Reads a session's re-judgements back, and appends new ones in sealed lines, batched so a fast judge is not held up by the disk.
 import { closeSync, fsyncSync, mkdirSync, openSync, ftruncateSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { IoError } from "@loom/io";
-import { scanNdjson, sealJson } from "@loom/io/internal";
+import { IoError, SessionLockedError } from "@loom/io";
+import { acquireLock, scanNdjson, sealJson, type SessionLock } from "@loom/io/internal";
 import { AnalysisError } from "./analysis-error.js";
 import { REJUDGE_FILE, RejudgeLineSchema, type RejudgeLine } from "./rejudge-record.js";
+
+/** The lock beside the record (`state/rejudge.lock`): one re-judging run at a time appends to a session's record. */
+const REJUDGE_LOCK = "rejudge.lock";
+
+/**
+ * Take the session's re-judgement lock, or throw naming the run that holds it. A lock left by a run that died is
+ * taken over, as the session's own write lock is.
+ */
+export function lockRejudgeRecord(dir: string): SessionLock {
+  const state = dirname(join(dir, REJUDGE_FILE));
+  try {
+    mkdirSync(state, { recursive: true });
+  } catch (error) {
+    throw IoError.fromSystem(error, state, "make the folder of the re-judgement record");
+  }
+  try {
+    return acquireLock(state, undefined, REJUDGE_LOCK);
+  } catch (error) {
+    if (!SessionLockedError.isInstance(error)) throw error;
+    const h = error.holder;
+    throw new AnalysisError(
+      "locked",
+      `${join(state, REJUDGE_LOCK)}: another re-judging run (process ${h.pid} on ${h.hostname}, since ${h.startedAt}) is appending to this session's re-judgements; wait for it to end, then run again (what it judged is kept and skipped)`,
+    );
+  }
+}
 
 export interface RejudgeRead {
   lines: RejudgeLine[];

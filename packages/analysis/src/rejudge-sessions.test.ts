@@ -1,6 +1,7 @@
 // rejudgeSessions with scripted judges over generated sessions: the bound on calls in flight, aborting and resuming, a judge's failures kept and retried.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Loom } from "@loom/core";
 import { createScriptedSelector, type SelectionContext } from "@loom/selectors";
@@ -8,6 +9,7 @@ import { createSession } from "@loom/io";
 import { realisticEnv, realisticLoom } from "@loom/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readRejudgeFile, rejudgeSessions } from "./index.js";
+import { lockRejudgeRecord } from "./rejudge-file.js";
 
 let root: string;
 let looms: Loom[];
@@ -97,5 +99,49 @@ describe("rejudgeSessions", () => {
     const lines = await verdicts("flaky");
     expect(lines.filter((l) => l.verdict !== null)).toHaveLength(3 * PER_SESSION);
     expect(lines.filter((l) => l.error !== null)).toHaveLength(2);
+  });
+
+  it("two runs of one judge at once: each session is judged by one of them, no decision twice, the other says it is busy", async () => {
+    const slow = () =>
+      createScriptedSelector(async (ctx) => {
+        await tick();
+        return last(ctx);
+      });
+    const [a, b] = await Promise.all([
+      rejudgeSessions([root], { selector: slow(), judge: "race", concurrency: 2 }),
+      rejudgeSessions([root], { selector: slow(), judge: "race", concurrency: 2 }),
+    ]);
+    expect(a.judged + b.judged).toBe(3 * PER_SESSION);
+    const lines = await verdicts("race");
+    expect(lines).toHaveLength(3 * PER_SESSION);
+    expect(new Set(lines.map((l) => `${l.sessionId}/${l.decisionId}`)).size).toBe(3 * PER_SESSION);
+    for (const s of [...a.skipped, ...b.skipped]) expect(s.error).toContain("another re-judging run (process");
+    // Whatever one run found busy, the other judged: a rerun has nothing left.
+    const again = await rejudgeSessions([root], { selector: createScriptedSelector(last), judge: "race" });
+    expect(again).toMatchObject({ judged: 0, resumed: 3 * PER_SESSION, skipped: [] });
+  });
+
+  it("a run held off by a live lock skips that session naming the holder; a dead run's lock is taken over", async () => {
+    const dir = join(root, "a");
+    const held = lockRejudgeRecord(dir);
+    try {
+      const s = await rejudgeSessions([dir], { selector: createScriptedSelector(last), judge: "held" });
+      expect(s.judged).toBe(0);
+      expect(s.skipped).toHaveLength(1);
+      expect(s.skipped[0]!.error).toContain(`process ${process.pid} on ${hostname()}`);
+      expect(s.skipped[0]!.error).toContain("rejudge.lock");
+    } finally {
+      held.release();
+    }
+    // A lock as a killed run leaves it: a whole record naming a process that is gone.
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+    const lock = join(dir, "state", "rejudge.lock");
+    writeFileSync(
+      lock,
+      JSON.stringify({ pid: gone, hostname: hostname(), startedAt: "", processStart: null, token: "t-dead" }),
+    );
+    const s = await rejudgeSessions([dir], { selector: createScriptedSelector(last), judge: "held" });
+    expect(s).toMatchObject({ judged: PER_SESSION, skipped: [] });
+    expect(existsSync(lock)).toBe(false);
   });
 });

@@ -1,12 +1,13 @@
 // The one call behind `loom rejudge`: every recorded decision of the named sessions put to another selector, its verdicts appended beside the session, nothing generated, the session itself untouched.
 import type { DecisionEvent, Loom } from "@loom/core";
 import { readSession } from "@loom/io";
+import type { SessionLock } from "@loom/io/internal";
 import { SelectorError, type ModelUsage, type Selector } from "@loom/selectors";
 import { AnalysisError } from "./analysis-error.js";
 import { findSessionDirs } from "./find-sessions.js";
 import { addJudgeUsage, pricedUsage, totalCost, type JudgePrices } from "./judge-usage.js";
 import { replayableDecisions, replayOf } from "./rejudge-decisions.js";
-import { readRejudgeFile, RejudgeWriter } from "./rejudge-file.js";
+import { lockRejudgeRecord, readRejudgeFile, RejudgeWriter } from "./rejudge-file.js";
 import { REJUDGE_FORMAT, REJUDGE_VERSION, type JudgeUsage, type RejudgeLine, type Verdict } from "./rejudge-record.js";
 import { verdictOf } from "./rejudge-verdict.js";
 
@@ -64,6 +65,8 @@ interface SessionRun {
   result: RejudgeSessionResult;
   loom: Loom;
   writer: RejudgeWriter | null;
+  /** This run's hold on the session's re-judgement record, released when its last decision is judged. */
+  lock: SessionLock;
   open: number;
 }
 
@@ -118,8 +121,12 @@ export async function rejudgeSessions(inputs: readonly string[], options: Rejudg
 
   const finish = (run: SessionRun) => {
     runs.delete(run);
-    run.writer?.close();
-    run.writer = null;
+    try {
+      run.writer?.close();
+    } finally {
+      run.writer = null;
+      run.lock.release();
+    }
   };
 
   /** Reads the next session and queues its decisions not yet judged by this judge. */
@@ -127,12 +134,17 @@ export async function rejudgeSessions(inputs: readonly string[], options: Rejudg
     const dir = dirs[nextDir++]!;
     let loom: Loom;
     let record: Awaited<ReturnType<typeof readRejudgeFile>>;
+    let lock: SessionLock | null = null;
     try {
       const read = await readSession(dir);
       loom = read.loom;
       for (const w of read.warnings) summary.warnings.push(`${dir}: ${w}`);
+      // Held before the record is read: what is already judged, and a torn last line cut at open, are then this
+      // run's to see and to cut (another run appending at the same time would have its lines cut or judged twice).
+      lock = lockRejudgeRecord(dir);
       record = await readRejudgeFile(dir);
     } catch (error) {
+      lock?.release();
       summary.skipped.push({ path: dir, error: (error as Error).message });
       return;
     }
@@ -150,12 +162,13 @@ export async function rejudgeSessions(inputs: readonly string[], options: Rejudg
       failed: 0,
     };
     summary.sessions.push(result);
-    const run: SessionRun = {
-      result,
-      loom,
-      writer: todo.length ? RejudgeWriter.open(dir, record) : null,
-      open: todo.length,
-    };
+    let writer: RejudgeWriter | null = null;
+    try {
+      if (todo.length) writer = RejudgeWriter.open(dir, record);
+    } finally {
+      if (!writer) lock.release();
+    }
+    const run: SessionRun = { result, loom, writer, lock, open: todo.length };
     if (run.writer) runs.add(run);
     queue = todo.map((decision) => ({ run, decision }));
     at = 0;

@@ -30,6 +30,8 @@ export { leavesOf } from "./export-markdown.js";
 export { dotString } from "./export-dot.js";
 export { JSON_EXPORT_FORMAT, JSON_EXPORT_VERSION } from "./export-json.js";
 export { sealJson } from "./line-seal.js";
+export { acquireLock } from "./session-lock.js";
+export type { SessionLock } from "./session-lock.js";
 export { scanNdjson } from "./ndjson.js";
 export type { NdjsonLine, NdjsonOptions, NdjsonRead } from "./ndjson.js";
 export { validateLoomToStore } from "./session.js";

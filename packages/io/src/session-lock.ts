@@ -110,9 +110,9 @@ export interface SessionLock {
  * The marker that gives one process the right to remove the stale lock with this token. Generation 0 is the
  * first taker's; a taker that dies holding its marker passes the right to the next generation.
  */
-function takeoverMarker(dir: string, token: string, generation = 0): string {
+function takeoverMarker(dir: string, name: string, token: string, generation = 0): string {
   const hash = createHash("sha256").update(token).digest("hex").slice(0, 24);
-  return join(dir, generation === 0 ? `.lock.takeover.${hash}` : `.lock.takeover.${hash}.${generation}`);
+  return join(dir, generation === 0 ? `.${name}.takeover.${hash}` : `.${name}.takeover.${hash}.${generation}`);
 }
 
 /** How many takers in a row may die during one takeover before the session needs a person. */
@@ -129,9 +129,10 @@ const TAKEOVER_GENERATIONS = 16;
  * a live holder removes only its own, so what is unlinked is always the lock judged stale, never a racer's
  * fresh one. Once it is gone its token names no lock, so the dead takers' markers are then removed too.
  */
-function removeStaleLock(dir: string, file: string, stale: LockRecord, temp: string): void {
+function removeStaleLock(dir: string, name: string, stale: LockRecord, temp: string): void {
+  const file = join(dir, name);
   for (let generation = 0; generation < TAKEOVER_GENERATIONS; generation++) {
-    const marker = takeoverMarker(dir, stale.token, generation);
+    const marker = takeoverMarker(dir, name, stale.token, generation);
     try {
       linkSync(temp, marker);
     } catch (error) {
@@ -150,7 +151,7 @@ function removeStaleLock(dir: string, file: string, stale: LockRecord, temp: str
     } finally {
       for (let g = generation; g >= 0; g--) {
         try {
-          unlinkSync(takeoverMarker(dir, stale.token, g));
+          unlinkSync(takeoverMarker(dir, name, stale.token, g));
         } catch {}
       }
     }
@@ -158,21 +159,22 @@ function removeStaleLock(dir: string, file: string, stale: LockRecord, temp: str
   }
   throw new IoError(
     "io",
-    `${TAKEOVER_GENERATIONS} takeovers of the stale session lock were interrupted (each taker died during it); no writer holds the session: remove ${file} and the .lock.takeover.* files beside it, then try again`,
+    `${TAKEOVER_GENERATIONS} takeovers of the stale session lock were interrupted (each taker died during it); no writer holds the session: remove ${file} and the .${name}.takeover.* files beside it, then try again`,
     { file },
   );
 }
 
 /**
- * Take the write lock of `dir`, or throw SessionLockedError naming the live holder.
+ * Take the write lock of `dir` (the file `name` in it: `lock` for the session's writer; other records kept beside a
+ * session, such as re-judgements, take locks of their own names), or throw SessionLockedError naming the live holder.
  *
  * The lock is created by hard-linking a complete temp file to `lock` (atomic, fails if it exists), so it
  * is never seen half-written. A lock whose holder is dead is removed by one process at a time (see
  * removeStaleLock), and then every racer tries the link again: exactly one wins, the others find its lock
  * and report its holder.
  */
-export function acquireLock(dir: string, now: () => Date = () => new Date()): SessionLock {
-  const file = join(dir, LOCK_FILE);
+export function acquireLock(dir: string, now: () => Date = () => new Date(), name: string = LOCK_FILE): SessionLock {
+  const file = join(dir, name);
   const record: LockRecord = {
     pid: process.pid,
     hostname: hostname(),
@@ -180,7 +182,7 @@ export function acquireLock(dir: string, now: () => Date = () => new Date()): Se
     processStart: processStartOf(process.pid),
     token: randomUUID(),
   };
-  const temp = join(dir, `.lock.${record.token}.tmp`);
+  const temp = join(dir, `.${name}.${record.token}.tmp`);
   writeLockTemp(temp, JSON.stringify(record) + "\n");
   try {
     for (let attempt = 0; attempt < 50; attempt++) {
@@ -195,7 +197,7 @@ export function acquireLock(dir: string, now: () => Date = () => new Date()): Se
       const holder = readRecord(file);
       if (holder === null) continue; // released between our link and our read: try again
       if (isAlive(holder)) throw new SessionLockedError(file, holder);
-      removeStaleLock(dir, file, holder, temp);
+      removeStaleLock(dir, name, holder, temp);
       if (attempt > 0) sleepSync(Math.min(2 ** attempt, 50)); // another racer's takeover in progress: give it time
     }
     throw new IoError("io", "could not take the session lock after 50 attempts (it keeps changing hands)", { file });

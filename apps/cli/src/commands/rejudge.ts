@@ -154,7 +154,7 @@ export default defineCommand({
     const problems = [
       summary.failed ? `${summary.failed} decision${summary.failed === 1 ? "" : "s"} failed` : "",
       summary.skipped.length
-        ? `${summary.skipped.length} session${summary.skipped.length === 1 ? "" : "s"} could not be read`
+        ? `${summary.skipped.length} session${summary.skipped.length === 1 ? "" : "s"} could not be read or ${summary.skipped.length === 1 ? "was" : "were"} busy`
         : "",
     ].filter(Boolean);
     if (problems.length)
