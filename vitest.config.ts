@@ -12,7 +12,7 @@ export default defineConfig({
       { find: /^@loom\/testkit$/, replacement: src("./packages/testkit/src/index.ts") },
       { find: /^@loom\/server$/, replacement: src("./apps/server/src/index.ts") },
       {
-        find: /^@loom\/(core|io|generators|selectors|orchestrator|analysis|store-postgres)$/,
+        find: /^@loom\/(core|io|generators|selectors|orchestrator|analysis|store-postgres|sweep)$/,
         replacement: src("./packages/$1/src/index.ts"),
       },
     ],

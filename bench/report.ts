@@ -1,5 +1,5 @@
 // Shared helpers for benchmarks: timing, medians, and writing bench/results/<name>.json with a printed table.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -32,12 +32,20 @@ export function nowMs(): number {
 
 const round = (x: number) => (Math.abs(x) >= 100 ? Math.round(x * 10) / 10 : Math.round(x * 1000) / 1000);
 
-/** Print a table of results and write them to bench/results/<name>.json. */
-export function writeResults(name: string, results: BenchResult[]): string {
+/**
+ * Print a table of results and write them to bench/results/<name>.json. With `merge`, the file's other metrics are
+ * kept (two benches sharing one results file: each replaces only its own metrics).
+ */
+export function writeResults(name: string, results: BenchResult[], options: { merge?: boolean } = {}): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const out = join(here, "results", `${name}.json`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
+  const mine = new Set(results.map((r) => r.metric));
+  const kept: BenchResult[] =
+    options.merge && existsSync(out)
+      ? (JSON.parse(readFileSync(out, "utf8")) as BenchResult[]).filter((r) => !mine.has(r.metric))
+      : [];
+  writeFileSync(out, JSON.stringify([...kept, ...results], null, 2) + "\n");
   console.table(
     results.map((r) => ({
       metric: r.metric,

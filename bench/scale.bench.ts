@@ -79,7 +79,7 @@ try {
     baseline: fileOpen,
     ratio: pgOpen / fileOpen,
   });
-  writeResults("scale", results);
+  writeResults("scale", results, { merge: true });
 } finally {
   await pg.close();
   await db.dispose();

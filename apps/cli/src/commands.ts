@@ -125,6 +125,16 @@ export const COMMANDS: readonly CommandEntry[] = [
   ),
   entry("model pull", "download the small default model into the cache", () => import("./commands/model-pull.js")),
   entry("model path", "print which model the local engine would use", () => import("./commands/model-path.js")),
+  entry(
+    "sweep",
+    "run a grid of sessions on workers: start one from a plan, show its status, cancel it",
+    () => import("./commands/sweep.js"),
+  ),
+  entry(
+    "worker",
+    "run sweep sessions from the database's queue (any number of workers, on any machine)",
+    () => import("./commands/worker.js"),
+  ),
   entry("serve", "start the HTTP server and web page", () => import("./commands/serve.js")),
   entry(
     "doctor",

@@ -6,6 +6,7 @@ import { findInvariantViolations, openDecisionAt } from "@loom/core";
 import { readSession } from "@loom/io";
 import {
   OPENAI_COMPLETIONS_RULES,
+  openaiCompletionReply,
   startStrictReplayServer,
   type RecordedRequest,
   type StrictReplayServer,
@@ -50,35 +51,10 @@ test("expands the tip on the local engine: depth × width nodes, nothing chosen,
 describe("a paid service", () => {
   let server: StrictReplayServer;
   const served: number[] = [];
-  /** A completion as OpenAI's legacy endpoint returns it: `n` choices with legacy logprobs (fixture openai-completion-logprobs.json's shape). */
+  /** A completion as OpenAI's legacy endpoint returns it, counting the candidates each request asked for. */
   function complete(request: RecordedRequest) {
-    const body = request.json as { n?: number; max_tokens: number };
-    const n = body.n ?? 1;
-    served.push(n);
-    const words = [" the", " fox", " ran", " home", " late", " again"];
-    return {
-      body: {
-        id: `cmpl-expand${served.length}`,
-        object: "text_completion",
-        created: 1764059000,
-        model: "davinci-002",
-        choices: Array.from({ length: n }, (_, i) => {
-          const tokens = [words[i % 6]!, words[(i + served.length) % 6]!];
-          return {
-            text: tokens.join(""),
-            index: i,
-            logprobs: {
-              tokens,
-              token_logprobs: [-0.5 - i, -1.25],
-              top_logprobs: tokens.map((t) => ({ [t]: -0.5 - i, " a": -2 })),
-              text_offset: [0, tokens[0]!.length],
-            },
-            finish_reason: "length",
-          };
-        }),
-        usage: { prompt_tokens: 9, completion_tokens: 2 * n, total_tokens: 9 + 2 * n },
-      },
-    };
+    served.push((request.json as { n?: number }).n ?? 1);
+    return openaiCompletionReply(request, served.length);
   }
   beforeAll(async () => {
     server = await startStrictReplayServer(OPENAI_COMPLETIONS_RULES);

@@ -24,3 +24,4 @@ export { OPENAI_CHAT_RULES } from "./rules/openai-chat.js";
 export { realisticCandidate, realisticEnv, realisticLoom, writeRealisticSession } from "./realistic-session.js";
 export type { RealisticNodeShape, RealisticShape } from "./realistic-session.js";
 export { anthropicToolReply, lastToolResult, lastToolResultText } from "./anthropic-replies.js";
+export { openaiCompletionReply } from "./openai-replies.js";

@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from "node:path";
 import { copySession, fileSessionStore, type SessionStore } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
 import { UsageError } from "../cli/exit-error.js";
+import { databaseRef } from "../session/database-ref.js";
 
 interface Place {
   store: SessionStore;
@@ -12,20 +13,14 @@ interface Place {
   shown: string;
 }
 
-const isDatabaseUrl = (value: string) => /^postgres(ql)?:\/\//i.test(value);
-
 /** A directory is a session in the files store of its parent; a URL is the database, `#id` a session in it. */
 async function placeOf(value: string, flag: string, cwd: string): Promise<Place> {
   if (value.trim() === "") throw new UsageError(`${flag} needs a session directory or a postgres:// URL`);
-  if (isDatabaseUrl(value)) {
-    const hash = value.indexOf("#");
-    const url = hash < 0 ? value : value.slice(0, hash);
-    const id = hash < 0 ? "" : decodeURIComponent(value.slice(hash + 1));
+  const ref = databaseRef(value);
+  if (ref) {
     // Loaded only here: the driver is not part of any other command's start-up.
     const { postgresSessionStore } = await import("@loom/store-postgres");
-    const shown = new URL(url);
-    shown.password = "";
-    return { store: postgresSessionStore(url), id: id || null, shown: `${shown}${id ? `#${id}` : ""}` };
+    return { store: postgresSessionStore(ref.url), id: ref.id, shown: ref.shown };
   }
   const dir = resolve(cwd, value);
   return { store: fileSessionStore(dirname(dir)), id: basename(dir), shown: dir };

@@ -1,0 +1,25 @@
+// pg-boss on the sweep's database: started with the options every sweep process uses, the sweep queue created.
+import PgBoss from "pg-boss";
+import { SWEEP_QUEUE } from "./sweep-tables.js";
+
+/** What a job carries: which session of which sweep to grow. */
+export interface SweepJob {
+  sweep: string;
+  session: string;
+}
+
+/** pg-boss started on `url` with the sweep queue in place. `supervise` runs its maintenance (workers only). */
+export async function startQueue(url: string, options: { supervise: boolean; max?: number }): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString: url,
+    max: options.max ?? 2,
+    supervise: options.supervise,
+    schedule: false,
+    application_name: `loom sweep ${process.pid}`,
+  });
+  // pg-boss reports background errors as events; an unhandled "error" event would end the process.
+  boss.on("error", (error) => process.emitWarning(`pg-boss: ${error.message}`));
+  await boss.start();
+  if (!(await boss.getQueue(SWEEP_QUEUE))) await boss.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE });
+  return boss;
+}

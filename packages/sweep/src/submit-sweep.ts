@@ -1,0 +1,63 @@
+// `loom sweep plan.toml`: the plan's grid written as sessions in the PostgreSQL store, rows to follow them by, and one pg-boss job each.
+import { postgresSessionStore } from "@loom/store-postgres";
+import postgres from "postgres";
+import { expandGrid, loomOf } from "./expand-grid.js";
+import type { LoadedPlan } from "./load-plan.js";
+import { startQueue, type SweepJob } from "./job-queue.js";
+import { SweepError } from "./sweep-error.js";
+import { SWEEP_QUEUE, ensureSweepTables } from "./sweep-tables.js";
+
+export interface SubmittedSweep {
+  name: string;
+  sessions: number;
+  cells: number;
+}
+
+/** A job that stays active this long is left to our own liveness check (a worker's heartbeat), not pg-boss's expiry. */
+const JOB_EXPIRE_SECONDS = 4 * 3600;
+
+export async function submitSweep(
+  url: string,
+  loaded: LoadedPlan,
+  onProgress?: (made: number, total: number) => void,
+): Promise<SubmittedSweep> {
+  const { plan } = loaded;
+  const specs = expandGrid(loaded);
+  const sql = postgres(url, { max: 2, onnotice: () => {} });
+  const store = postgresSessionStore(url);
+  try {
+    await ensureSweepTables(sql);
+    const made = await sql`insert into loom_sweeps (name, plan, total)
+      values (${plan.name}, ${JSON.stringify(plan)}::text::json, ${specs.length}) on conflict (name) do nothing returning 1`;
+    if (made.length === 0)
+      throw new SweepError(
+        "sweep_exists",
+        `${loaded.file}: field name: a sweep "${plan.name}" already exists in this database; rename the plan's sweep, or see it with \`loom sweep status ${plan.name}\``,
+      );
+    for (const [i, spec] of specs.entries()) {
+      const session = await store.create(spec.id, { ...loomOf(loaded, spec), sessionId: spec.id });
+      await session.close();
+      onProgress?.(i + 1, specs.length);
+    }
+    await sql`insert into loom_sweep_sessions (session_id, sweep, cell)
+      select t.id, ${plan.name}, t.cell from unnest(${specs.map((s) => s.id)}::text[], ${specs.map((s) => s.cell)}::text[]) as t(id, cell)`;
+    const boss = await startQueue(url, { supervise: false });
+    try {
+      await boss.insert(
+        specs.map((s) => ({
+          name: SWEEP_QUEUE,
+          data: { sweep: plan.name, session: s.id } satisfies SweepJob,
+          retryLimit: plan.retries,
+          retryDelay: 1,
+          expireInSeconds: JOB_EXPIRE_SECONDS,
+        })),
+      );
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
+    return { name: plan.name, sessions: specs.length, cells: new Set(specs.map((s) => s.cell)).size };
+  } finally {
+    await store.close();
+    await sql.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,54 @@
+// The sweep's own tables beside the session store's: sweeps, their sessions' progress, and the shared rate-limit windows.
+import type { Sql } from "postgres";
+
+/** Held while creating the tables, so workers starting together on a fresh database do not race. */
+const SWEEP_SCHEMA_LOCK = 0x6c6f6f73; // "loos"
+
+/** pg-boss's queue every sweep's jobs go to (a job names its sweep and session). */
+export const SWEEP_QUEUE = "loom-sweep";
+
+const SCHEMA = `
+create table if not exists loom_sweeps (
+  name text primary key,
+  plan json not null,
+  total integer not null,
+  created_at timestamptz not null default now(),
+  cancelled_at timestamptz
+);
+create table if not exists loom_sweep_sessions (
+  session_id text primary key,
+  sweep text not null references loom_sweeps(name) on delete cascade,
+  cell text not null,
+  state text not null default 'queued',
+  job_id text,
+  attempts integer not null default 0,
+  worker text,
+  heartbeat_at timestamptz,
+  decisions integer not null default 0,
+  tokens bigint not null default 0,
+  cost_usd double precision,
+  stop_reason text,
+  error text,
+  updated_at timestamptz not null default now()
+);
+create index if not exists loom_sweep_sessions_sweep on loom_sweep_sessions (sweep, state);
+create table if not exists loom_rate_usage (
+  provider text not null,
+  window_start timestamptz not null,
+  requests integer not null,
+  tokens bigint not null,
+  primary key (provider, window_start)
+);
+create table if not exists loom_rate_blocks (
+  provider text primary key,
+  until timestamptz not null
+);
+`;
+
+/** Create the sweep tables if they are missing (idempotent; safe from many processes at once). */
+export async function ensureSweepTables(sql: Sql): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${SWEEP_SCHEMA_LOCK})`;
+    await tx.unsafe(SCHEMA);
+  });
+}
