@@ -1,6 +1,7 @@
 // What the next transaction writes: the ops committed since the last one and the rows they touched, serialised when committed.
 import type { Loom, LoomOp } from "@loom/core";
 import type { Footprint } from "@loom/core/internal";
+import { pathWrite, type PathWrite } from "./path-rows.js";
 
 interface RowWrite {
   parent: string | null;
@@ -16,7 +17,10 @@ export class CommitBatch {
   readonly state = new Map<string, string>();
   /** Set when an op's footprint was unknown: every row is rewritten from these. */
   rewriteAll = false;
+  /** The loom without nodes, decisions and current path (those are rows), as of the last op. */
   head: string | null = null;
+  /** The current path's entries to rewrite, as of the last op; null when no op changed the path. */
+  path: PathWrite | null = null;
   private readonly waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   readonly done: Promise<void>;
 
@@ -34,8 +38,11 @@ export class CommitBatch {
     return this.ops.length ? this.ops[this.ops.length - 1]!.seq : this.fromSeq;
   }
 
-  /** Note an op just applied to `loom`: its JSON, and its rows as they are now (a later op in the batch overrides). */
-  addOp(seq: number, op: LoomOp, loom: Loom, footprint: Footprint | null): void {
+  /**
+   * Note an op just applied to `loom`: its JSON, and its rows as they are now (a later op in the batch overrides);
+   * `pathFrom` is the first depth of the current path it changed (see PathTracker), null if none.
+   */
+  addOp(seq: number, op: LoomOp, loom: Loom, footprint: Footprint | null, pathFrom: number | null): void {
     this.ops.push({ seq, op: JSON.stringify(op) });
     if (footprint === null) {
       this.rewriteAll = true;
@@ -47,7 +54,11 @@ export class CommitBatch {
       for (const id of footprint.nodes) this.noteNode(loom, id);
       for (const id of footprint.decisions) this.noteDecision(loom, id);
     }
-    const { nodes: _n, decisions: _d, ...head } = loom;
+    if (pathFrom !== null) {
+      // Entries from the earliest change in the batch on, as they are now (their texts too: an edit may be in it).
+      this.path = pathWrite(loom, Math.min(pathFrom, this.path?.from ?? pathFrom));
+    }
+    const { nodes: _n, decisions: _d, currentPath: _p, ...head } = loom;
     this.head = JSON.stringify(head);
   }
 

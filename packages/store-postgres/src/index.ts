@@ -1,3 +1,5 @@
 // @loom/store-postgres: Loom sessions in PostgreSQL behind @loom/io's SessionStore interface.
 export { postgresSessionStore } from "./pg-store.js";
-export type { PostgresStoreOptions } from "./pg-store.js";
+export type { PostgresSessionStore, PostgresStoreOptions } from "./pg-store.js";
+export type { PathView } from "./session-queries.js";
+export type { SessionChange } from "./session-events.js";

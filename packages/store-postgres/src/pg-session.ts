@@ -5,6 +5,7 @@ import { historyMark, opFootprint } from "@loom/core/internal";
 import { assertStateName } from "@loom/io/internal";
 import type { Sql } from "postgres";
 import { CommitBatch } from "./commit-batch.js";
+import { PathTracker } from "./path-rows.js";
 import { unlockSession } from "./session-lock-pg.js";
 import { writeBatch } from "./write-batch.js";
 
@@ -20,6 +21,7 @@ export class PgSession implements Session {
   readonly warnings: string[] = [];
   #seq: number;
   #batch: CommitBatch;
+  readonly #path: PathTracker;
   #inFlight: Promise<void> | null = null;
   #broken: Error | null = null;
   #closed = false;
@@ -37,6 +39,7 @@ export class PgSession implements Session {
   ) {
     this.#seq = seq;
     this.#batch = new CommitBatch(seq);
+    this.#path = new PathTracker(loom.currentPath);
   }
 
   get readOnly(): boolean {
@@ -71,7 +74,9 @@ export class PgSession implements Session {
     const op: LoomOp =
       typeof (result as { op: unknown }).op === "string" ? (result as LoomOp) : (result as { op: LoomOp }).op;
     this.#seq += 1;
-    this.#batch.addOp(this.#seq, op, this.loom, opFootprint(op, this.loom, before));
+    const footprint = opFootprint(op, this.loom, before);
+    const pathFrom = this.#path.changedFrom(this.loom.currentPath, footprint && footprint.nodes);
+    this.#batch.addOp(this.#seq, op, this.loom, footprint, pathFrom);
     this.schedule();
     return result;
   }

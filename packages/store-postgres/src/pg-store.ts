@@ -1,10 +1,13 @@
 // The PostgreSQL session store: sessions by id in one database, the schema migrated on first use.
 import { hostname } from "node:os";
-import type { Loom } from "@loom/core";
+import type { Loom, LoomNode, LoomOp } from "@loom/core";
 import { IoError, type Session, type SessionStore, type StoreOpenOptions } from "@loom/io";
 import { validateLoomToStore } from "@loom/io/internal";
 import postgres, { type Sql } from "postgres";
 import { PgSession } from "./pg-session.js";
+import { pathWrite } from "./path-rows.js";
+import { readChildren, readNode, readPathView, type PathView } from "./session-queries.js";
+import { listenToSession, opsSince, type SessionChange } from "./session-events.js";
 import { migrateSchema } from "./schema-migrations.js";
 import { lockSession } from "./session-lock-pg.js";
 import { notASession, readSessionRows } from "./session-rows.js";
@@ -33,7 +36,22 @@ function safeUrl(url: string): string {
 /** Rows per insert when a whole loom is written (creation): bounded statements however big the loom. */
 const CREATE_CHUNK = 1000;
 
-class PostgresSessionStore implements SessionStore {
+/** The PostgreSQL store: the SessionStore contract, plus reads that do not load the loom and live events. */
+export interface PostgresSessionStore extends SessionStore {
+  readonly kind: "postgres";
+  /** The current path, its text and the open decision at the tip: a few queries however big the session. */
+  show(id: string): Promise<PathView>;
+  /** The children of node `nodeId` of session `id`, in the order they were added. */
+  children(id: string, nodeId: string): Promise<LoomNode[]>;
+  /** Node `nodeId` of session `id`, or null when there is none. */
+  node(id: string, nodeId: string): Promise<LoomNode | null>;
+  /** Follow commits to session `id` by any process (LISTEN/NOTIFY) until the returned function is called. */
+  listen(id: string, onChange: (change: SessionChange) => void): Promise<() => Promise<void>>;
+  /** The ops committed to session `id` after `seq`, or null when some were compacted away (read the session again). */
+  opsSince(id: string, seq: number): Promise<{ seq: number; op: LoomOp }[] | null>;
+}
+
+class PgStore implements PostgresSessionStore {
   readonly kind = "postgres";
   readonly #shared: Sql;
   #ready: Promise<void> | null = null;
@@ -91,7 +109,8 @@ class PostgresSessionStore implements SessionStore {
     const where = this.locator(id);
     const valid = validateLoomToStore(loom, where);
     await this.ready();
-    const { nodes, decisions, ...head } = valid;
+    const { nodes, decisions, currentPath: _path, ...head } = valid;
+    const path = pathWrite(valid, 0);
     const inserted = await this.#shared.begin(async (tx) => {
       const made = await tx`insert into loom_sessions (id, head) values (${id}, ${JSON.stringify(head)}::text::json)
         on conflict (id) do nothing returning 1`;
@@ -108,6 +127,9 @@ class PostgresSessionStore implements SessionStore {
               as t(id, parent, data)`;
         }
       }
+      await tx`insert into loom_path (session_id, depth, node_id, text_json)
+        select ${id}, t.ord::integer - 1, t.node, t.text
+        from unnest(${path.ids}::text[], ${path.textsJson}::text[]) with ordinality as t(node, text, ord)`;
       return true;
     });
     if (!inserted) {
@@ -152,6 +174,36 @@ class PostgresSessionStore implements SessionStore {
     return { loom: stored.loom, warnings: [] };
   }
 
+  async show(id: string): Promise<PathView> {
+    this.checkId(id);
+    await this.ready();
+    return readPathView(this.#shared, id, this.locator(id));
+  }
+
+  async children(id: string, nodeId: string): Promise<LoomNode[]> {
+    this.checkId(id);
+    await this.ready();
+    return readChildren(this.#shared, id, nodeId, this.locator(id));
+  }
+
+  async node(id: string, nodeId: string): Promise<LoomNode | null> {
+    this.checkId(id);
+    await this.ready();
+    return readNode(this.#shared, id, nodeId, this.locator(id));
+  }
+
+  async listen(id: string, onChange: (change: SessionChange) => void): Promise<() => Promise<void>> {
+    this.checkId(id);
+    await this.ready();
+    return listenToSession(this.#shared, id, onChange);
+  }
+
+  async opsSince(id: string, seq: number): Promise<{ seq: number; op: LoomOp }[] | null> {
+    this.checkId(id);
+    await this.ready();
+    return opsSince(this.#shared, id, seq, this.locator(id));
+  }
+
   async list(): Promise<string[]> {
     await this.ready();
     const rows = await this.#shared<{ id: string }[]>`select id from loom_sessions order by id`;
@@ -164,6 +216,6 @@ class PostgresSessionStore implements SessionStore {
 }
 
 /** A session store in the PostgreSQL database at `url` (postgres://user:password@host:port/database). */
-export function postgresSessionStore(url: string, options: PostgresStoreOptions = {}): SessionStore {
-  return new PostgresSessionStore(url, options);
+export function postgresSessionStore(url: string, options: PostgresStoreOptions = {}): PostgresSessionStore {
+  return new PgStore(url, options);
 }

@@ -2,10 +2,14 @@
 import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { IoError } from "@loom/io";
-import type { Sql } from "postgres";
+import type { Sql, TransactionSql } from "postgres";
+import { backfillPathRows } from "./backfill-path-rows.js";
 
 /** Held while migrating, so two processes starting on a fresh database apply each file once. */
 const MIGRATION_LOCK = 0x6c6f6f6d; // "loom"
+
+/** Steps a version needs beyond its SQL file (data SQL cannot move), run right after it. */
+const DATA_STEPS: Record<number, (tx: TransactionSql) => Promise<void>> = { 2: backfillPathRows };
 
 const migrationsDir = (): string => fileURLToPath(new URL("../migrations/", import.meta.url));
 
@@ -43,6 +47,7 @@ export async function migrateSchema(sql: Sql, where: string): Promise<number[]> 
     for (const m of migrations) {
       if (done.has(m.version)) continue;
       await tx.unsafe(await readFile(m.file, "utf8"));
+      await DATA_STEPS[m.version]?.(tx);
       await tx`insert into loom_schema_migrations (version, name) values (${m.version}, ${m.name})`;
       applied.push(m.version);
     }

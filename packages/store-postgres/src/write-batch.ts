@@ -2,6 +2,7 @@
 import { IoError } from "@loom/io";
 import type { Sql, TransactionSql } from "postgres";
 import type { CommitBatch } from "./commit-batch.js";
+import { CHANGES_CHANNEL, changePayload } from "./session-events.js";
 
 type Rows = Map<string, { parent: string | null; data: string | null }>;
 
@@ -55,11 +56,23 @@ export async function writeBatch(sql: Sql, id: string, batch: CommitBatch, where
       queries.push(tx`insert into loom_ops (session_id, seq, op)
         select ${id}, t.seq, t.op::json from unnest(${batch.ops.map((o) => o.seq)}::bigint[], ${batch.ops.map((o) => o.op)}::text[]) as t(seq, op)`);
     }
+    if (batch.path) {
+      const p = batch.path;
+      // Pipelined on one connection: the delete runs before the insert.
+      queries.push(tx`delete from loom_path where session_id = ${id} and depth >= ${p.from}`);
+      if (p.ids.length) {
+        queries.push(tx`insert into loom_path (session_id, depth, node_id, text_json)
+          select ${id}, ${p.from}::integer + t.ord::integer - 1, t.node, t.text
+          from unnest(${p.ids}::text[], ${p.textsJson}::text[]) with ordinality as t(node, text, ord)`);
+      }
+    }
     if (batch.state.size) {
       queries.push(tx`insert into loom_state (session_id, name, value)
         select ${id}, t.name, t.value::json from unnest(${[...batch.state.keys()]}::text[], ${[...batch.state.values()]}::text[]) as t(name, value)
         on conflict (session_id, name) do update set value = excluded.value`);
     }
+    // Delivered to every listener when the transaction commits, and only if it does.
+    queries.push(tx`select pg_notify(${CHANGES_CHANNEL}, ${changePayload(id, batch.toSeq)})`);
     await Promise.all(queries);
   });
 }
