@@ -18,6 +18,12 @@ export interface LoadedPlan {
 const fieldOf = (path: readonly PropertyKey[]) => path.map(String).join(".") || "(top level)";
 
 function planError(file: string, issue: z.core.$ZodIssue): SweepError {
+  // An unknown key (often a typo) is named as the field itself, not as its parent.
+  if (issue.code === "unrecognized_keys")
+    return new SweepError(
+      "invalid_plan",
+      `${file}: field ${fieldOf([...issue.path, issue.keys[0]!])}: not a field of a plan`,
+    );
   return new SweepError("invalid_plan", `${file}: field ${fieldOf(issue.path)}: ${issue.message}`);
 }
 
