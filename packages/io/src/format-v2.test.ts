@@ -100,7 +100,7 @@ describe("the version-2 format", () => {
     await session.close();
 
     const snap = await readSnapshotRecord(join(dir, "loom.json"));
-    expect(snap.version).toBe(4); // records as at version 3 (packed tokens); the path's text in a frame of its own
+    expect(snap.version).toBe(5); // token lists in token frames of their own (version 5)
     const read = await readSession(dir);
     expect(read.warnings).toEqual([]);
     expect(plain(read.loom)).toEqual(live);

@@ -13,7 +13,7 @@ export { readSessionView } from "./session-view.js";
 export type { SessionView, SessionViewWants } from "./session-view.js";
 export { readSessionState } from "./state-file.js";
 export { readSnapshotRecords } from "./snapshot-records.js";
-export { tokenTexts } from "./token-codec.js";
+export { tokenTexts } from "./token-frames.js";
 export type { SnapshotRecord, SnapshotRecords } from "./snapshot-records.js";
 export { fsckSession } from "./fsck.js";
 export type { FsckProblem, FsckReport } from "./fsck.js";

@@ -32,6 +32,9 @@ export const defaultMigrations: MigrationRegistry = {
     // Version 4 changed only the path frame (the current path's text in a frame of its own), which a whole
     // read does not use: the record is the same.
     3: (record) => ({ ...record, version: 4 }),
+    // Version 5 moved node records' token lists into token frames of their own; readers put them back on
+    // the records, so the record is the same.
+    4: (record) => ({ ...record, version: 5 }),
   },
   journal: {
     // Version 2 lines carry a checksum, verified before parsing; the record is the same.

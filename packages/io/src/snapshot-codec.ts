@@ -6,7 +6,15 @@ import { opFootprint } from "@loom/core/internal";
 import type { z } from "zod";
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
 import { FLAG_DEFLATE, FrameType, frameHeader, SNAPSHOT_MAGIC } from "./snapshot-frames.js";
-import { recordWithPackedTokens } from "./token-codec.js";
+import { packedBytes, recordWithPackedTokens } from "./token-codec.js";
+import {
+  deferredBytes,
+  textsEntry,
+  tokenFramePayload,
+  tokenSections,
+  tokenTexts,
+  type TokenSections,
+} from "./token-frames.js";
 
 /** Keys whose value may be left out when it equals the schema default (zod fills it back in on load), with that default. */
 function defaultsOf(schema: z.ZodObject): Map<string, unknown> {
@@ -50,7 +58,7 @@ function sparse<T extends object>(record: T, defaults: Map<string, unknown>): Re
  * are written after the other fields, in their packed form (token-codec.ts: one base64 string), or as
  * plain tokens straight from the packed form (TokenList.toJSONText) when the texts cannot be carried as UTF-8.
  */
-function recordBytes(record: object, defaults: Map<string, unknown>, plainTokens = false): Buffer {
+function recordBytes(record: object, defaults: Map<string, unknown>, plainTokens = false, countOnly = false): Buffer {
   const tokens = (record as { tokens?: unknown }).tokens;
   if (!TokenList.is(tokens)) return Buffer.from(JSON.stringify(sparse(record, defaults)), "utf8");
   const out: Record<string, unknown> = {};
@@ -62,8 +70,43 @@ function recordBytes(record: object, defaults: Map<string, unknown>, plainTokens
   }
   const rest = JSON.stringify(out);
   const head = rest.length > 2 ? rest.slice(0, -1) : "{";
+  if (countOnly) return Buffer.from(`${head}${head.length > 1 ? "," : ""}"tokens":${tokens.length}}`, "utf8");
   const packed = plainTokens ? null : recordWithPackedTokens(head, tokens);
   return packed ?? Buffer.from(`${head}${head.length > 1 ? "," : ""}"tokens":${tokens.toJSONText()}}`, "utf8");
+}
+
+const TOKENS_MEMBER = Buffer.from('"tokens":"', "latin1");
+
+/**
+ * A node record as a version-5 nodes frame holds it (`"tokens":N`, the list in the token frame after it),
+ * with the list's packed bytes and texts entry; `json` is its journaled or fresh encoding (packed tokens in
+ * base64, written last by recordBytes), reused rather than serialising the node again. A list that cannot
+ * be packed stays plain in the record (no entry).
+ */
+function nodeParts(node: object, json: Buffer | undefined, defaults: Map<string, unknown>): NodeParts {
+  const list = (node as { tokens?: unknown }).tokens;
+  if (!TokenList.is(list)) return { record: json ?? recordBytes(node, defaults), packed: null, texts: null };
+  const stored = deferredBytes(list);
+  let packed: Buffer | null = stored === undefined ? null : Buffer.from(stored, "latin1");
+  let record: Buffer | null = null;
+  if (json !== undefined && json.length > 2 && json[json.length - 1] === 0x7d && json[json.length - 2] === 0x22) {
+    const cut = json.lastIndexOf(TOKENS_MEMBER);
+    if (cut > 0) {
+      packed ??= Buffer.from(json.toString("latin1", cut + TOKENS_MEMBER.length, json.length - 2), "base64");
+      const count = Buffer.from(`"tokens":${list.length}}`, "latin1");
+      record = Buffer.concat([json.subarray(0, cut), count]);
+    }
+  }
+  packed ??= packedBytes(list);
+  if (packed === null) return { record: json ?? recordBytes(node, defaults), packed: null, texts: null };
+  record ??= recordBytes(node, defaults, false, true);
+  return { record, packed, texts: textsEntry(tokenTexts(list)) };
+}
+
+interface NodeParts {
+  record: Buffer;
+  packed: Buffer | null;
+  texts: Buffer | null;
 }
 
 export interface EncodeOptions {
@@ -108,20 +151,40 @@ const RECENT = 256;
 const deflateAsync = promisify(deflateRaw);
 const DEFLATE = { level: zlibConstants.Z_BEST_SPEED };
 
-/** The frames of one record text: one frame, or several when it is large. */
-function framesOf(type: number, texts: Buffer[], compress: boolean): Buffer[] {
+/** A frame's content before framing: records' text (deflated whole), or a token frame's sections (deflated one by one). */
+type Piece = Buffer | TokenSections;
+
+/** The frames of one record text: one frame, or several when it is large (each nodes frame of version 5 followed by its token frame). */
+function framesOf(type: number, texts: Piece[], compress: boolean): Buffer[] {
   const out: Buffer[] = [];
   for (const raw of texts) {
+    if (!Buffer.isBuffer(raw)) {
+      const payload = compress
+        ? tokenFramePayload(raw, deflateRawSync(raw.texts, DEFLATE), deflateRawSync(raw.lists, DEFLATE), true)
+        : tokenFramePayload(raw, raw.texts, raw.lists, false);
+      out.push(frameHeader(FrameType.tokens, 0, payload), payload);
+      continue;
+    }
     const payload = compress ? deflateRawSync(raw, DEFLATE) : raw;
     out.push(frameHeader(type, compress ? FLAG_DEFLATE : 0, payload), payload);
   }
   return out;
 }
 
-async function framesOfAsync(type: number, texts: Buffer[], compress: boolean): Promise<Buffer[]> {
+async function framesOfAsync(type: number, texts: Piece[], compress: boolean): Promise<Buffer[]> {
   if (!compress) return framesOf(type, texts, false);
   const out: Buffer[] = [];
   for (const raw of texts) {
+    if (!Buffer.isBuffer(raw)) {
+      const payload = tokenFramePayload(
+        raw,
+        await deflateAsync(raw.texts, DEFLATE),
+        await deflateAsync(raw.lists, DEFLATE),
+        true,
+      );
+      out.push(frameHeader(FrameType.tokens, 0, payload), payload);
+      continue;
+    }
     const payload = await deflateAsync(raw, DEFLATE);
     out.push(frameHeader(type, FLAG_DEFLATE, payload), payload);
   }
@@ -131,7 +194,7 @@ async function framesOfAsync(type: number, texts: Buffer[], compress: boolean): 
 const utf8 = (text: string) => Buffer.from(text, "utf8");
 
 /** One record per line, cut where a frame would pass MAX_FRAME_BYTES: each frame's text is one copy of its records' bytes. */
-function cutIntoTexts(records: Buffer[]): Buffer[] {
+function cutIntoTexts(records: Buffer[], ends?: number[]): Buffer[] {
   const texts: Buffer[] = [];
   let from = 0;
   let bytes = 0;
@@ -145,6 +208,7 @@ function cutIntoTexts(records: Buffer[]): Buffer[] {
         at += records[k]!.copy(text, at);
       }
       texts.push(text);
+      ends?.push(i + 1);
       from = i + 1;
       bytes = 0;
     }
@@ -157,7 +221,7 @@ interface Part {
   chunk: Chunk;
   gen: number;
   frames: Buffer[] | null;
-  texts: Buffer[] | null;
+  texts: Piece[] | null;
 }
 
 /**
@@ -178,6 +242,8 @@ class ChunkedRecords {
     private readonly defaults: Map<string, unknown>,
     private readonly type: number,
     private readonly plainTokens = false,
+    /** Node records with their token lists in token frames (version 5), not inside the records. */
+    private readonly tokenFrames = false,
   ) {}
 
   get count(): number {
@@ -260,7 +326,7 @@ class ChunkedRecords {
    * the encodings made here: it is encoded again at every snapshot, and serialising its records anew each
    * time was most of what a compaction cost.
    */
-  private textsOf(c: number, records: Record<string, object>): Buffer[] {
+  private textsOf(c: number, records: Record<string, object>): Piece[] {
     const end = Math.min(this.ids.length, (c + 1) << CHUNK_SHIFT);
     const full = end - (c << CHUNK_SHIFT) === 1 << CHUNK_SHIFT;
     const lines: Buffer[] = [];
@@ -276,7 +342,34 @@ class ChunkedRecords {
       } else if (full) this.forget(i);
       lines.push(json);
     }
-    return cutIntoTexts(lines);
+    return this.tokenFrames ? this.withTokenFrames(c, lines, records) : cutIntoTexts(lines);
+  }
+
+  /** The chunk's node records with their token lists taken out, each frame of records followed by its token frame. */
+  private withTokenFrames(c: number, lines: Buffer[], records: Record<string, object>): Piece[] {
+    const lists: (Buffer | null)[] = new Array(lines.length);
+    const texts: (Buffer | null)[] = new Array(lines.length);
+    for (let k = 0; k < lines.length; k++) {
+      const parts = nodeParts(records[this.ids[(c << CHUNK_SHIFT) + k]!]!, lines[k], this.defaults);
+      lines[k] = parts.record;
+      lists[k] = parts.packed;
+      texts[k] = parts.texts;
+    }
+    const ends: number[] = [];
+    const cut = cutIntoTexts(lines, ends);
+    const out: Piece[] = [];
+    for (let f = 0, from = 0; f < cut.length; from = ends[f]!, f++) {
+      out.push(cut[f]!);
+      const l: Buffer[] = [];
+      const t: Buffer[] = [];
+      for (let k = from; k < ends[f]!; k++) {
+        if (lists[k] === null) continue;
+        l.push(lists[k]!);
+        t.push(texts[k]!);
+      }
+      if (l.length > 0) out.push(tokenSections(l, t));
+    }
+    return out;
   }
 
   /**
@@ -299,14 +392,16 @@ class ChunkedRecords {
         continue;
       }
       const texts = this.textsOf(c, records);
-      const chars = texts.reduce((n, t) => n + t.length, 0);
+      // The records' bytes are what a load parses; a token frame's are held for finish() all the same.
+      const chars = texts.reduce((n, t) => n + (Buffer.isBuffer(t) ? t.length : 0), 0);
+      const held = texts.reduce((n, t) => n + (Buffer.isBuffer(t) ? 0 : t.texts.length + t.lists.length), chars);
       length += chars;
-      if (pending.chars + chars > MAX_PENDING_BYTES) {
+      if (pending.chars + held > MAX_PENDING_BYTES) {
         const frames = framesOf(this.type, texts, compress);
         this.keep(chunk, chunk.gen, frames, chars, compress);
         parts.push({ chunk, gen: chunk.gen, frames, texts: null });
       } else {
-        pending.chars += chars;
+        pending.chars += held;
         chunk.length = chars;
         parts.push({ chunk, gen: chunk.gen, frames: null, texts });
       }
@@ -370,7 +465,7 @@ export class SnapshotEncoder {
    * be handed to such an encoder.
    */
   constructor(options: { plainTokens?: boolean } = {}) {
-    this.nodes = new ChunkedRecords(NODE_DEFAULTS, FrameType.nodes, options.plainTokens ?? false);
+    this.nodes = new ChunkedRecords(NODE_DEFAULTS, FrameType.nodes, options.plainTokens ?? false, !options.plainTokens);
   }
   private started = false;
 

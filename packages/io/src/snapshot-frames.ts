@@ -6,9 +6,17 @@ import { IoError } from "./io-error.js";
 /** First bytes of a version-2 snapshot; version 1 was plain or gzipped JSON (starting with `{` or 1f 8b). */
 export const SNAPSHOT_MAGIC = Buffer.from("loom-snapshot 2\n", "latin1");
 
-export const FrameType = { head: 1, path: 2, nodes: 3, decisions: 4, end: 5 } as const;
+/** `tokens` (since version 5): the token lists of the nodes frame before it (token-frames.ts). */
+export const FrameType = { head: 1, path: 2, nodes: 3, decisions: 4, end: 5, tokens: 6 } as const;
 export type FrameTypeName = keyof typeof FrameType;
-const TYPE_NAMES: Record<number, FrameTypeName> = { 1: "head", 2: "path", 3: "nodes", 4: "decisions", 5: "end" };
+const TYPE_NAMES: Record<number, FrameTypeName> = {
+  1: "head",
+  2: "path",
+  3: "nodes",
+  4: "decisions",
+  5: "end",
+  6: "tokens",
+};
 
 /** Flag bit: the payload is raw-deflated. */
 export const FLAG_DEFLATE = 1;

@@ -10,6 +10,7 @@ import { IoError } from "./io-error.js";
 import { parseJsonText } from "./parse-json.js";
 import { FLAG_DEFLATE, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
 import { LazyTokenBytes, revivePackedTokens } from "./token-codec.js";
+import { DeferredTokens, missingTokenFrame, reviveDeferredTokens, strayTokenFrame } from "./token-frames.js";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -118,6 +119,37 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
   const lazyBytes = new LazyTokenBytes();
   // A big session takes seconds to read: the process that reads it (a server) keeps answering meanwhile.
   const turn = eventLoopTurns();
+  // The token lists of the last nodes frame, waiting for the token frame after it (version 5), and its nodes.
+  let awaiting: { deferred: DeferredTokens; nodes: Record<string, unknown>[]; index: number } | null = null;
+  const settle = (tokenFrame: Frame | null) => {
+    const waiting = awaiting;
+    awaiting = null;
+    if (waiting === null) {
+      if (tokenFrame) report(strayTokenFrame(file, tokenFrame.index));
+      return;
+    }
+    const { deferred, nodes: held, index } = waiting;
+    try {
+      if (tokenFrame === null) throw missingTokenFrame(file, index);
+      deferred.fill(tokenFrame.payload, file, `frame ${tokenFrame.index} (tokens)`);
+      // Checked whole only when looking for damage (fsck, salvage); a plain read inflates a frame's lists when one is read.
+      const bad = options.onDamage ? deferred.firstDamaged() : -1;
+      if (bad >= 0)
+        throw new IoError(
+          "damaged",
+          `frame ${tokenFrame.index} (tokens), list ${bad}, does not hold a packed token list`,
+          {
+            file,
+            field: `frame ${tokenFrame.index}`,
+          },
+        );
+    } catch (error) {
+      if (!IoError.isInstance(error)) throw error;
+      report(error);
+      // A salvage keeps the nodes, without the tokens it cannot vouch for.
+      for (const node of held) node["tokens"] = null;
+    }
+  };
   const frames = readFrames(handle, file, options.onDamage && ((e) => options.onDamage!(e)));
   for (;;) {
     let next: IteratorResult<Frame>;
@@ -128,10 +160,13 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
       // A salvage keeps what came before; a plain read stops here.
       if (!options.onDamage || !IoError.isInstance(error) || record === null) throw error;
       options.onDamage(error);
+      if (awaiting !== null) settle(null);
       return { record, jsonLength, legacy: false, recordsParsed: false };
     }
     if (next.done) break;
     const frame = next.value;
+    if (frame.type === "tokens" || awaiting !== null) settle(frame.type === "tokens" ? frame : null);
+    if (frame.type === "tokens") continue;
     if (counts !== null) {
       report(
         new IoError("damaged", `frame ${frame.index} (${frame.type}) follows the end frame`, {
@@ -170,6 +205,8 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
         });
       jsonLength += text.length;
       const into = frame.type === "nodes" ? nodes : decisions;
+      const deferred = new DeferredTokens();
+      const held: Record<string, unknown>[] = [];
       let start = 0;
       while (start < text.length) {
         const pause = turn();
@@ -194,6 +231,8 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
             throw new IoError("damaged", `${where} repeats the id ${id}`, { file, field: `${where}.id` });
           if (into === nodes) {
             // Checked at once either way; decoded whole now only when looking for damage (fsck, salvage).
+            const counted = typeof r["tokens"] === "number";
+            reviveDeferredTokens(r, record["version"], deferred, where, file);
             revivePackedTokens(r, record["version"], where, { file }, options.onDamage !== undefined, lazyBytes);
             // Parsed now, while the raw record is young garbage, rather than after every frame is read (then
             // every raw record would have been kept and promoted, only to be dropped): the load's parse of the
@@ -202,6 +241,7 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
             if (node !== null && previousNode !== null) shareSiblingStrings(node, previousNode);
             if (node !== null) previousNode = node;
             into[id] = node ?? r;
+            if (counted) held.push((node ?? r) as unknown as Record<string, unknown>);
             if (node === null) recordsParsed = false;
           } else {
             const decision = parseDecisionFast(r);
@@ -215,11 +255,13 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
         start = end + 1;
       }
       lazyBytes.seal();
+      if (deferred.lengths.length > 0) awaiting = { deferred, nodes: held, index: frame.index };
     } else if (frame.type === "end") {
       counts = parseJson(text, file, `frame ${frame.index} (end)`);
     }
     // "path" frames serve readers of the current path; a full read rebuilds everything from the records.
   }
+  if (awaiting !== null) settle(null);
   if (record === null)
     throw new IoError("damaged", "the snapshot has no head frame (truncated right after its marker?)", {
       file,

@@ -7,6 +7,7 @@ import { readSnapshotAlone } from "./snapshot-alone.js";
 import { readFrames } from "./snapshot-frames.js";
 import { parseJson, payloadText } from "./snapshot-reader.js";
 import { revivePackedTokens } from "./token-codec.js";
+import { DeferredTokens, missingTokenFrame, reviveDeferredTokens, strayTokenFrame } from "./token-frames.js";
 import { parseOrThrow } from "./zod-issue.js";
 
 export type SnapshotRecord = { kind: "node"; record: LoomNode } | { kind: "decision"; record: DecisionEvent };
@@ -43,26 +44,43 @@ async function* recordsOf(file: string, version: unknown): AsyncGenerator<Snapsh
   try {
     const seen = { nodes: 0, decisions: 0 };
     let counts: Record<string, unknown> | null = null;
+    // A version-5 nodes frame's nodes wait for the token frame after it, which their lazy lists read.
+    let held: { nodes: LoomNode[]; deferred: DeferredTokens; index: number } | null = null;
     for await (const frame of readFrames(handle, file)) {
+      if (held !== null) {
+        const { nodes, deferred, index } = held;
+        held = null;
+        if (frame.type !== "tokens") throw missingTokenFrame(file, index);
+        deferred.fill(frame.payload, file, `frame ${frame.index} (tokens)`);
+        for (const record of nodes) yield { kind: "node", record };
+        continue;
+      }
       if (frame.type === "end") counts = parseJson(payloadText(frame, file), file, `frame ${frame.index} (end)`);
+      if (frame.type === "tokens") throw strayTokenFrame(file, frame.index);
       if (frame.type !== "nodes" && frame.type !== "decisions") continue;
       const text = payloadText(frame, file);
+      const deferred = new DeferredTokens();
+      const nodes: LoomNode[] = [];
       for (let start = 0; start < text.length; ) {
         let end = text.indexOf("\n", start);
         if (end < 0) end = text.length;
         const where = `frame ${frame.index}, ${frame.type === "nodes" ? "node" : "decision"} record ${seen[frame.type]++}`;
         const raw = parseJson(text.slice(start, end), file, where);
-        if (frame.type === "nodes") revivePackedTokens(raw, version, where, { file });
-        if (frame.type === "nodes")
-          yield { kind: "node", record: parseNodeFast(raw) ?? parseOrThrow(NodeSchema, raw, { file }, where) };
-        else
+        if (frame.type === "nodes") {
+          reviveDeferredTokens(raw, version, deferred, where, file);
+          revivePackedTokens(raw, version, where, { file });
+          nodes.push(parseNodeFast(raw) ?? parseOrThrow(NodeSchema, raw, { file }, where));
+        } else
           yield {
             kind: "decision",
             record: parseDecisionFast(raw) ?? parseOrThrow(DecisionEventSchema, raw, { file }, where),
           };
         start = end + 1;
       }
+      if (deferred.lengths.length > 0) held = { nodes, deferred, index: frame.index };
+      else for (const record of nodes) yield { kind: "node", record };
     }
+    if (held !== null) throw missingTokenFrame(file, held.index, "the file ends first");
     if (counts === null || counts["nodes"] !== seen.nodes || counts["decisions"] !== seen.decisions) {
       throw new IoError(
         "damaged",

@@ -65,6 +65,17 @@ function unreadBytes(list: TokenList): string | undefined {
   return lazy && bytesAt(lazy.source, lazy.at);
 }
 
+/**
+ * The packed bytes of `list` (a copy), or null when its texts cannot be carried as UTF-8: what a version-5
+ * snapshot's token frame holds per list (token-frames.ts), without the base64 step.
+ */
+export function packedBytes(list: TokenList): Buffer | null {
+  const same = unreadBytes(list);
+  if (same !== undefined) return Buffer.from(same, "latin1");
+  const n = packInto(list);
+  return n < 0 ? null : Buffer.from(scratch.subarray(0, n));
+}
+
 /** The base64 text of `list`'s packed form, or null when its texts cannot be carried as UTF-8 (write plain tokens then). */
 export function packTokens(list: TokenList): string | null {
   const same = unreadBytes(list);
@@ -193,7 +204,11 @@ function bytesAt(shared: SharedBytes, at: number): string | undefined {
 /** The parts of the packed bytes at `at` of `shared`, or null when they do not hold a packed list. */
 function partsOfShared(shared: SharedBytes, at: number): TokenParts | null {
   const bytes = bytesAt(shared, at);
-  if (bytes === undefined) return null;
+  return bytes === undefined ? null : partsOfLatin1(bytes);
+}
+
+/** The parts of one list's packed bytes held as a Latin-1 string, or null when they do not hold a packed list. */
+export function partsOfLatin1(bytes: string): TokenParts | null {
   const where = locateBytes(scratchFor(bytes.length).write(bytes, 0, "latin1"));
   return where && partsAt(where, isAscii(unpackScratch.subarray(where.dataStart, where.dataEnd)));
 }
@@ -372,7 +387,7 @@ export function reviveOpTokens(line: Record<string, unknown>, file: string, line
  * Lazily read lists hold ASCII data only (unpackTokensLazy decodes any other at once), so each varint is one
  * byte below 128 and each text is its bytes as they are; the bytes were checked to hold together when read.
  */
-export function tokenTexts(list: TokenList): string[] {
+export function packedTokenTexts(list: TokenList): string[] {
   const lazy = list.lazySource(partsOfShared);
   const bytes = lazy && bytesAt(lazy.source, lazy.at);
   if (bytes === undefined) return list.texts();

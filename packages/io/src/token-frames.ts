@@ -1,0 +1,290 @@
+// Token frames (snapshot version 5): the token lists of one nodes frame in a frame of their own, kept deflated after a read and inflated when a list is first read.
+import { inflateRawSync } from "node:zlib";
+import { TokenList, type TokenParts } from "@loom/core";
+import { IoError } from "./io-error.js";
+import { packedTokenTexts, partsOfLatin1 } from "./token-codec.js";
+
+/*
+ * Why: a realistic node's token lists (texts, logprobs, top alternatives) are two thirds of its bytes. Held
+ * inside each node record, every open inflated, base64-decoded and checked them although almost no reader
+ * looks at them; in a frame of their own they stay as the file stored them until someone reads a list.
+ *
+ * Payload (the frame itself is not flagged deflated; its sections are deflated one by one, and the frame's
+ * CRC-32 covers the whole payload, so damage is caught at open without inflating anything):
+ *   u8 layout (1: sections deflated), u32 count, u32 stored bytes of the texts section, u32 inflated bytes
+ *   of the texts section, u32 inflated bytes of the lists section, the texts section, the lists section.
+ * Each section is `count` entries, each a u32 byte length and its bytes, in the order of the nodes frame's
+ * records whose `tokens` is a number (the list's token count). A lists entry is the list's packed bytes
+ * (token-codec.ts); a texts entry is varint n, n varints (each token text's UTF-16 length), then the texts
+ * joined, in UTF-8: the column a reader of token texts alone (`loom analyze`) inflates instead of the lists.
+ */
+
+const HEADER_BYTES = 17;
+const LAYOUT_DEFLATED = 1;
+
+/** Entries joined with their u32 lengths. */
+function joinEntries(entries: readonly Buffer[]): Buffer {
+  let size = 0;
+  for (const e of entries) size += 4 + e.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const e of entries) {
+    out.writeUInt32LE(e.length, at);
+    at += 4 + e.copy(out, at + 4);
+  }
+  return out;
+}
+
+function putVarint(out: number[], n: number): void {
+  while (n >= 128) {
+    out.push(128 | (n % 128));
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+}
+
+/** A texts entry for these token texts. */
+export function textsEntry(texts: readonly string[]): Buffer {
+  const head: number[] = [];
+  putVarint(head, texts.length);
+  for (const t of texts) putVarint(head, t.length);
+  const joined = texts.join("");
+  const out = Buffer.allocUnsafe(head.length + Buffer.byteLength(joined, "utf8"));
+  for (let i = 0; i < head.length; i++) out[i] = head[i]!;
+  out.write(joined, head.length, "utf8");
+  return out;
+}
+
+/** A token frame's two sections before deflating: `count` lists' packed bytes and their texts entries, each joined. */
+export interface TokenSections {
+  count: number;
+  texts: Buffer;
+  lists: Buffer;
+}
+
+export function tokenSections(lists: readonly Buffer[], texts: readonly Buffer[]): TokenSections {
+  return { count: lists.length, texts: joinEntries(texts), lists: joinEntries(lists) };
+}
+
+/** The payload of a token frame: its sections as stored (deflated by the caller when `deflated`, off-thread if it likes). */
+export function tokenFramePayload(
+  raw: TokenSections,
+  storedTexts: Buffer,
+  storedLists: Buffer,
+  deflated: boolean,
+): Buffer {
+  const header = Buffer.allocUnsafe(HEADER_BYTES);
+  header[0] = deflated ? LAYOUT_DEFLATED : 0;
+  header.writeUInt32LE(raw.count, 1);
+  header.writeUInt32LE(storedTexts.length, 5);
+  header.writeUInt32LE(raw.texts.length, 9);
+  header.writeUInt32LE(raw.lists.length, 13);
+  return Buffer.concat([header, storedTexts, storedLists]);
+}
+
+/** One section inflated: its entries as a Latin-1 string and where each starts; null when it does not hold `count` entries. */
+interface Section {
+  text: string;
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
+function sectionOf(stored: Buffer, deflated: boolean, size: number, count: number): Section | null {
+  let raw: Buffer;
+  try {
+    raw = deflated ? inflateRawSync(stored, { chunkSize: Math.max(size, 64) }) : stored;
+  } catch {
+    return null;
+  }
+  if (raw.length !== size) return null;
+  const starts = new Int32Array(count);
+  const ends = new Int32Array(count);
+  let at = 0;
+  for (let k = 0; k < count; k++) {
+    if (at + 4 > size) return null;
+    const len = raw.readUInt32LE(at);
+    starts[k] = at + 4;
+    at += 4 + len;
+    if (at > size) return null;
+    ends[k] = at;
+  }
+  return at === size ? { text: raw.toString("latin1"), starts, ends } : null;
+}
+
+/**
+ * A nodes frame's token lists as the file stored them: lists made lazily over it (`listAt`) are read from
+ * it on first access, which inflates its lists section once for them all. Made before its frame is read
+ * (the nodes frame comes first), filled when it is.
+ */
+export class DeferredTokens {
+  private stored: Buffer | null = null;
+  private count = 0;
+  private lists: Section | null | undefined = undefined;
+  private texts: Section | null | undefined = undefined;
+  /** Token counts the nodes frame's records gave, in order. */
+  readonly lengths: number[] = [];
+
+  /** A lazy list of `length` tokens, the next entry of this frame. */
+  listAt(length: number): TokenList {
+    this.lengths.push(length);
+    return TokenList.lazy(length, this, partsOfDeferred, this.lengths.length - 1);
+  }
+
+  /** Keep the token frame's payload (copied: the reader reuses its buffer); throws IoError when its header does not fit the records. */
+  fill(payload: Buffer, file: string, where: string): void {
+    const bad = (what: string) => new IoError("damaged", `${where} ${what}`, { file, field: where });
+    if (payload.length < HEADER_BYTES || payload[0]! > LAYOUT_DEFLATED) throw bad("has an impossible header");
+    const count = payload.readUInt32LE(1);
+    if (count !== this.lengths.length)
+      throw bad(`holds ${count} token lists; the nodes frame before it has ${this.lengths.length} records with tokens`);
+    if (HEADER_BYTES + payload.readUInt32LE(5) > payload.length) throw bad("is shorter than its texts section");
+    this.stored = Buffer.from(payload);
+    this.count = count;
+  }
+
+  get filled(): boolean {
+    return this.stored !== null;
+  }
+
+  private section(which: "lists" | "texts"): Section | null {
+    const stored = this.stored;
+    if (stored === null) return null;
+    const textsStored = stored.readUInt32LE(5);
+    const deflated = stored[0] === LAYOUT_DEFLATED;
+    if (which === "texts") {
+      if (this.texts === undefined)
+        this.texts = sectionOf(
+          stored.subarray(HEADER_BYTES, HEADER_BYTES + textsStored),
+          deflated,
+          stored.readUInt32LE(9),
+          this.count,
+        );
+      return this.texts;
+    }
+    if (this.lists === undefined)
+      this.lists = sectionOf(
+        stored.subarray(HEADER_BYTES + textsStored),
+        deflated,
+        stored.readUInt32LE(13),
+        this.count,
+      );
+    return this.lists;
+  }
+
+  /** The packed bytes of entry `k` (a Latin-1 string), or undefined when the frame does not hold them. */
+  listBytes(k: number): string | undefined {
+    const s = this.section("lists");
+    return s && k < this.count ? s.text.slice(s.starts[k], s.ends[k]) : undefined;
+  }
+
+  /** The token texts of entry `k` from the texts column, or undefined when the frame does not hold them. */
+  textsAt(k: number): string[] | undefined {
+    const s = this.section("texts");
+    if (!s || k >= this.count) return undefined;
+    const text = s.text;
+    let at = s.starts[k]!;
+    const end = s.ends[k]!;
+    const varint = () => {
+      let v = 0;
+      for (let scale = 1, b = 128; b >= 128 && at < end; scale *= 128) {
+        b = text.charCodeAt(at++);
+        v += (b & 127) * scale;
+      }
+      return v;
+    };
+    const n = varint();
+    if (n !== this.lengths[k]) return undefined;
+    const sizes: number[] = new Array(n);
+    for (let i = 0; i < n; i++) sizes[i] = varint();
+    let joined = text.slice(at, end);
+    // Latin-1 characters are the UTF-8 bytes: beyond ASCII, decode them as UTF-8 so lengths count UTF-16 units.
+    if (!/^[\x00-\x7f]*$/.test(joined)) joined = Buffer.from(joined, "latin1").toString("utf8");
+    const out: string[] = new Array(n);
+    let from = 0;
+    for (let i = 0; i < n; i++) {
+      out[i] = joined.slice(from, from + sizes[i]!);
+      from += sizes[i]!;
+    }
+    return from === joined.length ? out : undefined;
+  }
+
+  /** Whether every list holds together (fsck): the index of the first that does not, or -1. */
+  firstDamaged(): number {
+    for (let k = 0; k < this.count; k++) {
+      const parts = partsOfDeferred(this, k);
+      if (parts === null || TokenList.fromPacked(this.lengths[k]!, parts.data, parts.nums) === null) return k;
+      const texts = this.textsAt(k);
+      if (texts === undefined) return k;
+    }
+    return -1;
+  }
+}
+
+function partsOfDeferred(source: DeferredTokens, k: number): TokenParts | null {
+  const bytes = source.listBytes(k);
+  return bytes === undefined ? null : partsOfLatin1(bytes);
+}
+
+/** The stored packed bytes of a list read lazily from a token frame and not read since (a Latin-1 string); else undefined. */
+export function deferredBytes(list: TokenList): string | undefined {
+  const lazy = list.lazySource(partsOfDeferred);
+  return lazy?.source.listBytes(lazy.at);
+}
+
+/**
+ * A list's token texts, building neither its alternatives nor its numbers when it was read lazily and not
+ * read since: from a token frame's texts column (which leaves the lists section deflated), or off a
+ * version-3/4 list's packed bytes. Why: a reader of token texts alone (`loom analyze`) spent most of its time
+ * inflating and decoding alternatives and logprobs it dropped.
+ */
+export function tokenTexts(list: TokenList): string[] {
+  const lazy = list.lazySource(partsOfDeferred);
+  if (lazy) return lazy.source.textsAt(lazy.at) ?? list.texts();
+  return packedTokenTexts(list);
+}
+
+/** Format version from which a node record's `tokens` may be a token count, its list in the token frame after the record's frame. */
+export const TOKEN_FRAMES_FROM = 5;
+
+/**
+ * Turn a node record's `tokens` count into a lazy list over `deferred` (the token frame after the record's
+ * frame) in place. Throws IoError naming `where` for a count that is not a whole number or a version
+ * without token frames. Records whose tokens are anything else are left for revivePackedTokens.
+ */
+export function reviveDeferredTokens(
+  record: Record<string, unknown>,
+  version: unknown,
+  deferred: DeferredTokens,
+  where: string,
+  file: string,
+): void {
+  const count = record["tokens"];
+  if (typeof count !== "number") return;
+  if (!Number.isInteger(count) || count < 0 || typeof version !== "number" || version < TOKEN_FRAMES_FROM) {
+    throw new IoError("invalid_field", `${where} has tokens that are neither a list nor a token count`, {
+      file,
+      field: `${where}.tokens`,
+      expected:
+        typeof version === "number" && version >= TOKEN_FRAMES_FROM
+          ? "a whole token count (its list in the next token frame)"
+          : `a token array or packed tokens (format version ${String(version)} has no token frames)`,
+    });
+  }
+  record["tokens"] = deferred.listAt(count);
+}
+
+/** The error for a nodes frame with token counts whose token frame does not follow it (lost to damage, or cut off). */
+export function missingTokenFrame(file: string, nodesFrame: number, why = "no token frame follows it"): IoError {
+  return new IoError("damaged", `the token lists of frame ${nodesFrame} (nodes) are missing: ${why}`, {
+    file,
+    field: `frame ${nodesFrame}`,
+  });
+}
+
+/** The error for a token frame that follows no nodes frame with token counts. */
+export function strayTokenFrame(file: string, frame: number): IoError {
+  return new IoError("damaged", `frame ${frame} (tokens) follows no nodes frame with token counts`, {
+    file,
+    field: `frame ${frame}`,
+  });
+}
