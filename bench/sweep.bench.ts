@@ -14,12 +14,18 @@ const STEPS = 2;
 const LATENCY_MS = 300;
 const BIN = resolve(fileURLToPath(new URL("../apps/cli/dist/bin.js", import.meta.url)));
 
-/** `loom …` as a child process; resolves with its exit code, rejects with its stderr on failure. */
-function loom(args: string[], env: NodeJS.ProcessEnv): Promise<{ cpuMs: number }> {
+/**
+ * `loom …` as a child process; resolves with its CPU time (user + system, from /usr/bin/time), rejects with its
+ * stderr on failure. `onReady` is called when a worker says it is taking jobs.
+ */
+function loom(args: string[], env: NodeJS.ProcessEnv, onReady?: () => void): Promise<{ cpuMs: number }> {
   return new Promise((done, fail) => {
     const child = spawn("/usr/bin/time", ["-f", "%U %S", process.execPath, BIN, ...args], { env });
     let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (/running up to/.test(stderr)) onReady?.();
+    });
     child.on("close", (code) => {
       if (code !== 0) return fail(new Error(`loom ${args.join(" ")} exited ${code}:\n${stderr}`));
       const [user, sys] = stderr.trim().split("\n").pop()!.split(" ").map(Number);
@@ -79,7 +85,7 @@ try {
           latencyMs: LATENCY_MS,
           workers: "4 processes (baseline: 1), concurrency 1 each",
           workerCpuMs: { one: Math.round(single.cpuMs), four: Math.round(many.cpuMs) },
-          clock: "wall",
+          clock: "wall, from the first worker taking jobs to the last worker's exit",
         },
         baseline: single.perMinute,
         ratio,
