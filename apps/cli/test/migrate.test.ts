@@ -57,6 +57,16 @@ describe("loom migrate", () => {
       await store.close();
     }
 
+    // `loom show` of the database's session reads its path rows: the same text and path as the directory's.
+    const [fromRows, fromDir] = await Promise.all([
+      loom(["show", `${db.url}#story`, "--json"], { dir }),
+      loom(["show", "story", "--json"], { dir }),
+    ]);
+    expect(fromRows.code).toBe(0);
+    const shown = JSON.parse(fromRows.stdout);
+    expect(shown).toMatchObject({ sessionId: "story", path: (original as Loom).currentPath, text: currentText(original as Loom) });
+    expect(shown.text).toBe(JSON.parse(fromDir.stdout).text);
+
     const back = await loom(["migrate", "--from", `${db.url}#story`, "--to", "story-back", "--json"], { dir });
     expect(back.code).toBe(0);
     expect(JSON.parse(back.stdout)).toMatchObject({ nodes: 121, decisions: 30, state: ["usage"] });

@@ -2,7 +2,7 @@
 import { leftArgmax, pathSegments, rootPath, splitSegments } from "@loom/core";
 import { readSessionView } from "@loom/io";
 import { defineCommand } from "../cli/define-command.js";
-import { isDatabaseUrl } from "../session/database-ref.js";
+import { databaseRef } from "../session/database-ref.js";
 import { resolveNodeRef } from "../session/node-ref.js";
 import type { ReadLoomContext } from "../session/read-loom.js";
 import { SESSION_POSITIONAL } from "../session/session-positional.js";
@@ -13,8 +13,13 @@ async function pathOf(
   ctx: ReadLoomContext,
   node: string | undefined,
 ): Promise<{ dir: string; sessionId: string; path: string[]; text: string; segments: number[] }> {
-  // A database's session (postgres://…#id) has no snapshot frames to read the path from: it is read whole.
-  if (node === undefined && !isDatabaseUrl(ctx.positionals.session ?? "")) {
+  const ref = databaseRef(ctx.positionals.session ?? "");
+  if (node === undefined && ref) {
+    // A database's session (postgres://…#id): its path rows, by query, never the whole loom.
+    const { readDatabasePath } = await import("../session/read-loom.js");
+    return readDatabasePath(ref);
+  }
+  if (node === undefined) {
     const dir = resolveSessionDir(ctx.positionals.session, ctx.env, ctx.cwd);
     const view = await readSessionView(dir, { decisions: 0, text: true });
     for (const w of view.warnings) ctx.out.warn(w);
@@ -23,7 +28,7 @@ async function pathOf(
   // The whole-session reader is loaded only for another node's path: the current path needs the digest alone.
   const { readLoom } = await import("../session/read-loom.js");
   const { dir, loom } = await readLoom(ctx);
-  const path = node === undefined ? loom.currentPath : rootPath(loom, resolveNodeRef(loom, node, "--node"));
+  const path = rootPath(loom, resolveNodeRef(loom, node, "--node"));
   const texts = path.map((id) => loom.nodes[id]!.text);
   return { dir, sessionId: loom.sessionId, path, text: texts.join(""), segments: texts.map((t) => t.length) };
 }

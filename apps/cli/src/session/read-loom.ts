@@ -1,6 +1,7 @@
 // Loads a session for reading (no lock taken), passing any recovery warnings to stderr.
 import type { Loom } from "@loom/core";
 import { readSession } from "@loom/io";
+import type { PostgresSessionStore } from "@loom/store-postgres";
 import type { Output } from "../cli/output.js";
 import { UsageError } from "../cli/exit-error.js";
 import { databaseRef, type DatabaseRef } from "./database-ref.js";
@@ -22,15 +23,31 @@ export async function readLoom(ctx: ReadLoomContext): Promise<{ dir: string; loo
   return { dir, loom };
 }
 
-/** A session in PostgreSQL (a sweep's, a migrated one): read without locking it; `dir` is its URL as shown. */
-async function readFromDatabase(ref: DatabaseRef): Promise<{ dir: string; loom: Loom }> {
+/** Run `read` on the store of a session in PostgreSQL (a sweep's, a migrated one), which it may not lock. */
+async function withDatabase<T>(
+  ref: DatabaseRef,
+  read: (store: PostgresSessionStore, id: string) => Promise<T>,
+): Promise<T> {
   if (ref.id === null) throw new UsageError(`${ref.shown}: name the session with a #fragment (postgres://…/db#id)`);
   // Loaded only here: the driver is not part of any other command's start-up.
   const { postgresSessionStore } = await import("@loom/store-postgres");
   const store = postgresSessionStore(ref.url, { maxConnections: 1 });
   try {
-    return { dir: ref.shown, loom: (await store.read(ref.id)).loom };
+    return await read(store, ref.id);
   } finally {
     await store.close();
   }
+}
+
+/** A session in PostgreSQL, read whole; `dir` is its URL as shown. */
+function readFromDatabase(ref: DatabaseRef): Promise<{ dir: string; loom: Loom }> {
+  return withDatabase(ref, async (store, id) => ({ dir: ref.shown, loom: (await store.read(id)).loom }));
+}
+
+/** The current path of a session in PostgreSQL and its text, by query: the loom is not loaded, however big. */
+export function readDatabasePath(ref: DatabaseRef) {
+  return withDatabase(ref, async (store, id) => {
+    const { sessionId, path, text, segments } = await store.show(id);
+    return { dir: ref.shown, sessionId, path, text, segments };
+  });
 }
