@@ -19,10 +19,12 @@ describe("loom import: other looms", () => {
       ["pyloom-lighthouse.json", "pyloom", "PyLoom (socketteer/loom)"],
       ["miniloom-harbor.json", "miniloom", "MiniLoom / MiniHF"],
       ["tapestry-harbor.json", "tapestry", "Tapestry Loom"],
-      ["tapestry-harbor.tapestry", "tapestry-binary", "Tapestry Loom (binary weave)"],
+      ["tapestry-harbor.tapestry", "tapestry-binary", "Tapestry Loom (binary weave, format 2)"],
+      ["tapestry-v1-harbor.tapestry", "tapestry-binary-v1", "Tapestry Loom (binary weave, format 1)"],
+      ["tapestry-v1-harbor.weave.json", "tapestry", "Tapestry Loom"],
       ["exoloom-export.json", "exoloom", "Exoloom"],
     ] as const) {
-      const dest = join(dir, `detect-${format}`);
+      const dest = join(dir, `detect-${name}`);
       const r = await loom(["import", fixture(name), "--dir", dest], { dir });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain(`format: ${format} — ${tool} (detected)`);
@@ -131,6 +133,45 @@ describe("loom import: Tapestry Loom's binary .tapestry", () => {
     const forced = await loom(["import", fixture("tapestry-harbor.json"), "--format", "tapestry-binary"], { dir });
     expect(forced.code).toBe(1);
     expect(forced.stderr).toContain("does not start with VersionedTapestryWeave__");
+  });
+});
+
+describe("loom import: the .tapestry file Tapestry Loom saves today (format version 1)", () => {
+  it("names the version it found, reads the same tree as the versioned JSON, and refuses damage writing nothing", async () => {
+    const bin = join(dir, "tapestry-v1-bin");
+    const r = await loom(["import", fixture("tapestry-v1-harbor.tapestry"), "--dir", bin, "--json"], { dir });
+    expect(r.code, r.stderr).toBe(0);
+    const fromBin = JSON.parse(r.stdout) as { format: string; nodes: number; text: string };
+    const j = await loom(
+      ["import", fixture("tapestry-v1-harbor.weave.json"), "--dir", join(dir, "v1-json"), "--json"],
+      {
+        dir,
+      },
+    );
+    expect(j.code, j.stderr).toBe(0);
+    const fromJson = JSON.parse(j.stdout) as { format: string; nodes: number; text: string };
+    expect(fromJson.format).toBe("tapestry");
+    expect(fromBin).toMatchObject({ format: "tapestry-binary-v1", nodes: 10, text: fromJson.text });
+    expect(fromBin.text).toContain("and the bell rang.");
+
+    const bytes = readFileSync(fixture("tapestry-v1-harbor.tapestry"));
+    for (const [name, damaged, field] of [
+      [
+        "v7.tapestry",
+        Buffer.concat([bytes.subarray(0, 24), Buffer.from([7, 0, 0, 0, 0, 0, 0, 0]), bytes.subarray(32)]),
+        "field (header) format version",
+      ],
+      ["half.tapestry", bytes.subarray(0, bytes.length >> 1), "(byte "],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, damaged);
+      const dest = join(dir, `${name}-dest`);
+      const bad = await loom(["import", file, "--dir", dest], { dir });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain(file);
+      expect(bad.stderr).toContain(field);
+      expect(existsSync(dest)).toBe(false);
+    }
   });
 });
 

@@ -156,3 +156,37 @@ test("a binary .tapestry weave sent as base64 becomes the same session as its JS
   expect(asText.body.error.message).toContain("base64");
   expect(await count()).toBe(before);
 });
+
+test("the .tapestry file Tapestry Loom saves today (format 1) uploads as base64: named, same tree as its JSON, damage writes nothing", async () => {
+  const bytes = readFileSync(join(REPO, "packages/io/src/__fixtures__/foreign/tapestry-v1-harbor.tapestry"));
+  const bin = await t.call("POST", "/api/sessions/import", {
+    base64: bytes.toString("base64"),
+    fileName: "harbor.tapestry",
+  });
+  expect(bin.status, JSON.stringify(bin.body)).toBe(201);
+  expect(bin.body.format).toBe("tapestry-binary-v1");
+  expect(bin.body.sessions[0].nodes).toBe(10);
+  const json = await t.call("POST", "/api/sessions/import", {
+    text: fixture("tapestry-v1-harbor.weave.json"),
+    fileName: "harbor.json",
+  });
+  expect(json.status, JSON.stringify(json.body)).toBe(201);
+  expect(json.body.format).toBe("tapestry");
+  const [a, b] = await Promise.all(
+    [bin, json].map((r) => t.call("GET", `/api/sessions/${r.body.sessions[0].id}?limit=1`)),
+  );
+  expect(a!.body.text).toBe(b!.body.text);
+
+  const before = await count();
+  const damaged = Buffer.from(bytes);
+  damaged.writeBigUInt64LE(7n, 24);
+  const bad = await t.call("POST", "/api/sessions/import", {
+    base64: damaged.toString("base64"),
+    fileName: "v7.tapestry",
+  });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.code).toBe("bad_import");
+  expect(bad.body.error.field).toBe("(header) format version");
+  expect(bad.body.error.message).toContain("v7.tapestry");
+  expect(await count()).toBe(before);
+});

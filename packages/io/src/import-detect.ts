@@ -8,6 +8,7 @@ export type ImportFormat =
   | "miniloom"
   | "tapestry"
   | "tapestry-binary"
+  | "tapestry-binary-v1"
   | "exoloom";
 
 interface FormatCheck {
@@ -19,6 +20,7 @@ interface FormatCheck {
   matches: (v: Json) => boolean;
 }
 
+const isWeave = (v: unknown) => isObject(v) && isObject(v.nodes) && Array.isArray(v.roots) && "metadata" in v;
 const noteLike = (v: unknown) => isObject(v) && "nodes" in v && "current" in v;
 
 /** In order: the most specific marks first (a Tapestry weave and a Loomsidian note both have `nodes`). */
@@ -44,13 +46,21 @@ export const IMPORT_FORMATS: readonly FormatCheck[] = [
   {
     format: "tapestry",
     tool: "Tapestry Loom",
-    checked: "a JSON weave: nodes, roots and metadata (migration-assistant --output-debug-json)",
-    matches: (v) => isObject(v.nodes) && Array.isArray(v.roots) && "metadata" in v,
+    checked:
+      'a JSON weave: nodes, roots and metadata (migration-assistant --output-debug-json), or {"version", "data": weave}',
+    matches: (v) => isWeave(v) || (typeof v.version === "number" && isWeave(v.data)),
   },
   {
-    // Told apart by its first bytes, before any JSON parse (import-file.ts); never matches a parsed value.
+    // The binary weaves are told apart by their first bytes and header version, before any JSON parse
+    // (import-file.ts, tapestry-binary.ts); they never match a parsed value.
+    format: "tapestry-binary-v1",
+    tool: "Tapestry Loom (binary weave, format 1: what the app saves today)",
+    checked: "a binary .tapestry file: the magic VersionedTapestryWeave__ and format version 1",
+    matches: () => false,
+  },
+  {
     format: "tapestry-binary",
-    tool: "Tapestry Loom (binary weave)",
+    tool: "Tapestry Loom (binary weave, format 2: tapestry-weave 01f907557a9c)",
     checked: "a binary .tapestry file: the magic VersionedTapestryWeave__ and format version 2",
     matches: () => false,
   },

@@ -35,6 +35,8 @@ export interface ImportFileOptions {
   now?: string;
 }
 
+const isBinaryFormat = (f: ImportFormat | undefined) => f === "tapestry-binary" || f === "tapestry-binary-v1";
+
 const EXPECTED = "a JSON file written by one of the loom tools Loom reads";
 
 const common = (file: string, options: ImportFileOptions) => ({
@@ -46,16 +48,17 @@ const common = (file: string, options: ImportFileOptions) => ({
 /** Import the bytes of `file` (already read): a binary .tapestry weave, or a text file (see importText). */
 export function importBytes(bytes: Uint8Array, file: string, options: ImportFileOptions = {}): ImportedLoom[] {
   const binary = isTapestryBinary(bytes);
-  if (options.format === "tapestry-binary" || (binary && options.format === undefined)) {
-    const site: CheckSite = { file, tool: toolOf("tapestry-binary") };
-    return [{ format: "tapestry-binary", ...convertTapestryBinary(bytes, site, common(file, options)) }];
+  if (isBinaryFormat(options.format) || (binary && options.format === undefined)) {
+    // Either binary format reads what the header names; the result says which version it was.
+    const site: CheckSite = { file, tool: "Tapestry Loom (binary weave)" };
+    return [convertTapestryBinary(bytes, site, common(file, options))];
   }
   return importText(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"), file, options);
 }
 
 /** Import the text of `file` (already read); nothing is written. */
 export function importText(text: string, file: string, options: ImportFileOptions = {}): ImportedLoom[] {
-  if (text.startsWith(TAPESTRY_BINARY_MAGIC) || options.format === "tapestry-binary")
+  if (text.startsWith(TAPESTRY_BINARY_MAGIC) || isBinaryFormat(options.format))
     throw new IoError("bad_import", "is a binary Tapestry Loom weave (.tapestry), read here as text", {
       file,
       field: "(header)",
@@ -95,6 +98,7 @@ export function importText(text: string, file: string, options: ImportFileOption
     case "exoloom":
       return one(convertExoloom(value, site, shared));
     case "tapestry-binary":
+    case "tapestry-binary-v1":
       throw new Error("unreachable: a binary weave is refused above"); // detectImportFormat never names it
   }
 }

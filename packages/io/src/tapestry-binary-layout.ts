@@ -22,12 +22,9 @@
 //   String>; WeaveMetadata {title, description, created (AsBinaryZoned), converted_from: Vec<ConvertedFrom
 //   {source, source_version, converter, converter_version, timestamp (AsBinaryZoned)}>, metadata};
 //   wrappers.rs (at 10279356a1c8): BinaryZoned {secs: i64, nanos: i32, timezone: String ("" for UTC)}.
-// The crate marks this format "Experimental & untested" and its fields moved between commits: a weave saved by
-// another commit fails the layout checks and is refused with the field and byte where it stopped fitting. Not read
-// yet: the newest stored crate (tapestry-weave/src/weave/mod.rs at 0609c5c7eb78, content/mod.rs at 02fcfed85d63)
-// restarted at FORMAT_VERSION 1 with a reworked layout (timestamps as BinaryZoned, metadata maps `IAsVec`,
-// Option<f32> logprobs, counterfactuals a plain Vec without metadata, OriginalToken::Known {bytes, id}, Creator::User),
-// and itself changed between stored commits; such a file is refused at its version (1) with the JSON route named.
+// The crate marked this format "Experimental & untested" and its fields moved between commits: a weave saved by
+// another commit fails the layout checks and is refused with the field and byte where it stopped fitting. The newer
+// crate restarted at FORMAT_VERSION 1 with a reworked layout: that is tapestry-weave-layout.ts.
 import {
   arc,
   bool,
@@ -55,7 +52,7 @@ import {
 export const TAPESTRY_BINARY_MAGIC = "VersionedTapestryWeave__";
 /** The header: the magic, then the format version (u64 little-endian). */
 export const TAPESTRY_HEADER_BYTES = 32;
-/** The version this reader reads: v1::independent's IndependentWeave. */
+/** The version this layout reads: v1::independent's IndependentWeave. */
 export const TAPESTRY_INDEPENDENT_VERSION = 2n;
 
 const metadataMap = indexMap(string, string);
@@ -113,61 +110,77 @@ const author = struct("Author", [
   ["identifier", u128OrZero],
 ]);
 
-const nodeContent = struct("NodeContent", [
-  ["timestamp", string],
-  ["modified", bool],
-  [
-    "content",
-    enumOf("InnerNodeContent", [
-      ["Snippet", [["0", bytes]]],
-      ["Tokens", [["0", vec(token)]]],
-      ["MetadataOnly", []],
-    ]),
-  ],
-  ["metadata", metadataMap],
-  [
-    "creator",
-    enumOf("Creator", [
-      ["Model", [["0", option(model)]]],
-      ["Human", [["0", option(author)]]],
-      ["Unknown", []],
-    ]),
-  ],
+/** NodeContent: both versions hold these fields in this order; the types inside changed between them. */
+export function nodeContentOf(
+  timestamp: Layout,
+  token: Layout,
+  metadata: Layout,
+  model: Layout,
+  human: [variant: string, author: Layout],
+): Layout {
+  return struct("NodeContent", [
+    ["timestamp", timestamp],
+    ["modified", bool],
+    [
+      "content",
+      enumOf("InnerNodeContent", [
+        ["Snippet", [["0", bytes]]],
+        ["Tokens", [["0", vec(token)]]],
+        ["MetadataOnly", []],
+      ]),
+    ],
+    ["metadata", metadata],
+    [
+      "creator",
+      enumOf("Creator", [
+        ["Model", [["0", option(model)]]],
+        [human[0], [["0", option(human[1])]]],
+        ["Unknown", []],
+      ]),
+    ],
+  ]);
+}
+
+const nodeContent = nodeContentOf(string, token, metadataMap, model, ["Human", author]);
+
+/** ConvertedFrom (metadata.rs): one format conversion the weave went through; the same in both versions. */
+export const convertedFrom = struct("ConvertedFrom", [
+  ["source", string],
+  ["source_version", option(string)],
+  ["converter", string],
+  ["converter_version", option(string)],
+  ["timestamp", binaryZoned],
 ]);
 
-const node = struct("IndependentNode", [
-  ["id", u64],
-  ["from", indexSet(u64)],
-  ["to", indexSet(u64)],
-  ["active", bool],
-  ["bookmarked", bool],
-  ["contents", nodeContent],
-]);
+/**
+ * universal_weave's IndependentWeave around a version's node contents and weave metadata: its archived fields
+ * (nodes, roots, active, bookmarked, metadata; the scratchpads are skipped) are the same in both versions.
+ */
+export function independentWeaveOf(name: string, contents: Layout, metadata: Layout): Layout {
+  const node = struct("IndependentNode", [
+    ["id", u64],
+    ["from", indexSet(u64)],
+    ["to", indexSet(u64)],
+    ["active", bool],
+    ["bookmarked", bool],
+    ["contents", contents],
+  ]);
+  return struct(name, [
+    ["nodes", hashMap(u64, node)],
+    ["roots", indexSet(u64)],
+    ["active", hashSet(u64)],
+    ["bookmarked", indexSet(u64)],
+    ["metadata", metadata],
+  ]);
+}
 
 const weaveMetadata = struct("WeaveMetadata", [
   ["title", option(string)],
   ["description", option(string)],
   ["created", binaryZoned],
-  [
-    "converted_from",
-    vec(
-      struct("ConvertedFrom", [
-        ["source", string],
-        ["source_version", option(string)],
-        ["converter", string],
-        ["converter_version", option(string)],
-        ["timestamp", binaryZoned],
-      ]),
-    ),
-  ],
+  ["converted_from", vec(convertedFrom)],
   ["metadata", metadataMap],
 ]);
 
 /** The archive's root for format version 2. */
-export const independentWeave: Layout = struct("IndependentWeave", [
-  ["nodes", hashMap(u64, node)],
-  ["roots", indexSet(u64)],
-  ["active", hashSet(u64)],
-  ["bookmarked", indexSet(u64)],
-  ["metadata", weaveMetadata],
-]);
+export const independentWeave: Layout = independentWeaveOf("IndependentWeave", nodeContent, weaveMetadata);

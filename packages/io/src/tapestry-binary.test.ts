@@ -81,11 +81,12 @@ describe("Tapestry Loom binary weave (.tapestry)", () => {
     const v3 = Buffer.from(bytes);
     v3.writeBigUInt64LE(3n, 24);
     expect(refusal(v3).message).toMatch(
-      /story\.tapestry \(field \(header\) format version\): is 3, which Loom does not read/,
+      /story\.tapestry \(field \(header\) format version\): is 3, which Loom does not read.*version 1 .* or 2 /s,
     );
     const v1 = Buffer.from(bytes);
     v1.writeBigUInt64LE(1n, 24);
-    expect(refusal(v1).message).toMatch(/is 1 \(the DependentWeave.*migration-assistant --output-debug-json/s);
+    // version 1 is today's layout: a version-2 archive under that header fails its layout checks, naming where
+    expect(refusal(v1).field).toMatch(/^weave\.nodes.*\(byte \d+\)$/);
     expect(refusal(bytes.subarray(0, 28)).message).toMatch(/\(header\)\): ends after 28 bytes/);
     for (const cut of [32, 40, 200, Math.floor(bytes.length / 2), bytes.length - 1]) {
       const e = refusal(bytes.subarray(0, cut));

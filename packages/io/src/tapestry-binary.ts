@@ -1,9 +1,11 @@
-// Reads a binary Tapestry Loom weave (.tapestry, format version 2) as a Loom: checks the header, decodes the rkyv
-// archive by the layout in tapestry-binary-layout.ts, and hands the weave in its JSON form to the JSON weave's
+// Reads a binary Tapestry Loom weave (.tapestry) as a Loom: checks the header, decodes the rkyv archive by the layout of
+// its format version — 1, what Tapestry Loom writes today (tapestry-weave-layout.ts), or 2, the IndependentWeave of
+// tapestry-weave 01f907557a9c (tapestry-binary-layout.ts) — and hands the weave in its JSON form to the JSON weave's
 // mapping (tapestry-import.ts), so both forms of one weave give the same Loom.
 import type { CheckSite, Json } from "./foreign-check.js";
 import { refuse } from "./foreign-check.js";
 import type { ForeignImport } from "./foreign-loom.js";
+import type { ImportFormat } from "./import-detect.js";
 import { RkyvReader, type RkyvVariant } from "./rkyv-read.js";
 import {
   independentWeave,
@@ -11,7 +13,10 @@ import {
   TAPESTRY_HEADER_BYTES,
   TAPESTRY_INDEPENDENT_VERSION,
 } from "./tapestry-binary-layout.js";
+import { b64, contentJson, safe, strings, weaveJson } from "./tapestry-binary-values.js";
 import { convertTapestryWeave, type TapestryOptions } from "./tapestry-import.js";
+import { currentWeaveAsJson } from "./tapestry-weave-json.js";
+import { TAPESTRY_WEAVE_VERSION, tapestryWeaveInner } from "./tapestry-weave-layout.js";
 
 const MAGIC = new TextEncoder().encode(TAPESTRY_BINARY_MAGIC);
 
@@ -20,18 +25,6 @@ export const isTapestryBinary = (bytes: Uint8Array) =>
   bytes.byteLength >= MAGIC.byteLength && MAGIC.every((b, i) => bytes[i] === b);
 
 type Pairs = [unknown, unknown][];
-const b64 = (b: unknown) => Buffer.from(b as Uint8Array).toString("base64");
-const id = (v: unknown) => (v as bigint).toString();
-const ids = (set: unknown) => (set as Pairs).map(([k]) => id(k));
-const strings = (map: unknown): Json => Object.fromEntries((map as Pairs).map(([k, v]) => [k as string, v]));
-const safe = (v: unknown) => (typeof v === "bigint" && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined);
-
-/** A BinaryZoned as an instant with its zone in brackets ("2025-06-01T14:00:00.000Z[America/New_York]"). */
-export function zonedText(z: Json): string {
-  const ms = Number(z.secs as bigint) * 1000 + Math.trunc((z.nanos as number) / 1e6);
-  const iso = Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${String(z.secs)}s`;
-  return z.timezone === "" ? iso : `${iso}[${z.timezone as string}]`;
-}
 
 function token(t: Json): Json {
   const out: Json = { bytes: b64(t.bytes), logprob: t.logprob };
@@ -51,11 +44,7 @@ function token(t: Json): Json {
   return out;
 }
 
-function content(c: RkyvVariant): unknown {
-  if (c.variant === "Snippet") return { Snippet: b64(c.fields["0"]) };
-  if (c.variant === "Tokens") return { Tokens: (c.fields["0"] as Json[]).map(token) };
-  return "MetadataOnly";
-}
+const content = (c: RkyvVariant) => contentJson(c, token);
 
 function creator(c: RkyvVariant): unknown {
   if (c.variant === "Unknown") return "Unknown";
@@ -71,46 +60,28 @@ function creator(c: RkyvVariant): unknown {
 const isRaw = (v: unknown): v is Json => typeof v === "object" && v !== null && "request" in v;
 
 /** The decoded archive in the JSON form (what TapestryWeave's serde writes), for the JSON weave's mapping. */
-export function weaveAsJson(root: Json, site: CheckSite): Json {
-  const nodes: Json = {};
-  for (const [key, value] of root.nodes as Pairs) {
-    const n = value as Json;
-    const k = id(key);
-    if (k in nodes) refuse(site, `nodes[${k}]`, "appears twice in the node table", "each node id once");
-    const c = n.contents as Json;
-    nodes[k] = {
-      id: id(n.id),
-      from: ids(n.from),
-      to: ids(n.to),
-      active: n.active,
-      bookmarked: n.bookmarked,
-      contents: {
-        timestamp: c.timestamp,
-        modified: c.modified,
-        content: content(c.content as RkyvVariant),
-        metadata: strings(c.metadata),
-        creator: creator(c.creator as RkyvVariant),
-      },
-    };
-  }
-  const m = root.metadata as Json;
-  return {
-    nodes,
-    roots: ids(root.roots),
-    active: ids(root.active),
-    bookmarked: ids(root.bookmarked),
-    metadata: {
-      title: m.title,
-      description: m.description,
-      created: zonedText(m.created as Json),
-      converted_from: (m.converted_from as Json[]).map((f) => ({ ...f, timestamp: zonedText(f.timestamp as Json) })),
-      metadata: strings(m.metadata),
-    },
-  };
-}
+export const weaveAsJson = (root: Json, site: CheckSite): Json =>
+  weaveJson(root, site, { timestamp: (t) => t, content, creator, metadata: strings });
 
-/** Import a binary .tapestry file (its bytes); refuses other versions and any damage, naming field and byte. */
-export function convertTapestryBinary(bytes: Uint8Array, site: CheckSite, options: TapestryOptions): ForeignImport {
+/** The import format of each binary version Loom reads. */
+export const TAPESTRY_BINARY_FORMATS = {
+  [String(TAPESTRY_WEAVE_VERSION)]: "tapestry-binary-v1",
+  [String(TAPESTRY_INDEPENDENT_VERSION)]: "tapestry-binary",
+} as const satisfies Record<string, ImportFormat>;
+
+const VERSION_NOTE: Record<string, string> = {
+  "0": " (the legacy weave)",
+};
+
+/**
+ * Import a binary .tapestry file (its bytes), reading the layout its header names; refuses other versions and any
+ * damage, naming field and byte. Returns the format found, so a caller can say which version it was.
+ */
+export function convertTapestryBinary(
+  bytes: Uint8Array,
+  site: CheckSite,
+  options: TapestryOptions,
+): ForeignImport & { format: (typeof TAPESTRY_BINARY_FORMATS)[string] } {
   if (!isTapestryBinary(bytes))
     refuse(
       site,
@@ -121,14 +92,19 @@ export function convertTapestryBinary(bytes: Uint8Array, site: CheckSite, option
   if (bytes.byteLength < TAPESTRY_HEADER_BYTES)
     refuse(site, "(header)", `ends after ${bytes.byteLength} bytes`, "the 24-byte magic and an 8-byte format version");
   const version = new DataView(bytes.buffer, bytes.byteOffset + 24, 8).getBigUint64(0, true);
-  if (version !== TAPESTRY_INDEPENDENT_VERSION)
+  const format = TAPESTRY_BINARY_FORMATS[String(version)];
+  if (format === undefined)
     refuse(
       site,
       "(header) format version",
-      `is ${version}${version === 0n ? " (the legacy weave)" : version === 1n ? " (the DependentWeave of tapestry-weave 01f907557a9c, or the reworked weave newer Tapestry Loom writes as 1)" : ""}, which Loom does not read`,
-      `version ${TAPESTRY_INDEPENDENT_VERSION} (the IndependentWeave); for another version, run Tapestry Loom's migration-assistant --output-debug-json and import the .json`,
+      `is ${version}${VERSION_NOTE[String(version)] ?? ""}, which Loom does not read`,
+      `version ${TAPESTRY_WEAVE_VERSION} (what Tapestry Loom writes today) or ${TAPESTRY_INDEPENDENT_VERSION} (the IndependentWeave of tapestry-weave 01f907557a9c); for another version, run Tapestry Loom's migration-assistant --output-debug-json and import the .json`,
     );
+  // Version 1 also named the short-lived DependentWeave of 01f907557a9c: such a file fails the layout checks below.
   const reader = new RkyvReader(bytes.subarray(TAPESTRY_HEADER_BYTES), site, TAPESTRY_HEADER_BYTES);
-  const root = reader.root(independentWeave, "weave") as Json;
-  return convertTapestryWeave(weaveAsJson(root, site), site, options);
+  const json =
+    format === "tapestry-binary-v1"
+      ? currentWeaveAsJson(reader.root(tapestryWeaveInner, "weave") as Json, site)
+      : weaveAsJson(reader.root(independentWeave, "weave") as Json, site);
+  return { format, ...convertTapestryWeave(json, site, options) };
 }

@@ -5,8 +5,8 @@
 // bookmarked, metadata: {title, description, created, converted_from, metadata}}. content is {"Snippet": base64}
 // | {"Tokens": [{bytes: base64, logprob, id, entropy, counterfactual: [{bytes, logprob, id}], original}]}
 // | "MetadataOnly"; creator is {"Model": {label, …} | null} | {"User" or "Human": {label, …} | null} | "Unknown" (the
-// human variant is "Human" in tapestry-weave's v1/content.rs at 01f907557a9c). The binary .tapestry form is decoded
-// into this same shape by tapestry-binary.ts.
+// human variant is "Human" in tapestry-weave's v1/content.rs at 01f907557a9c). Today's tool wraps the weave as
+// {"version": 1, "data": weave}. The binary .tapestry forms are decoded into this same shape by tapestry-binary.ts.
 import type { Token, TopLogprob } from "@loom/core";
 import { parseKeepingBigIntegers } from "./big-int-json.js";
 import {
@@ -147,6 +147,17 @@ export interface TapestryOptions {
   sessionId?: string;
 }
 
+/**
+ * The weave inside Tapestry's versioned JSON ({"version": 1, "data": weave}, what TapestryWeave::to_json writes today;
+ * tapestry-weave migrations/mod.rs), or the bare weave that migration-assistant --output-debug-json writes.
+ */
+function unversioned(site: CheckSite, doc: Json): Json {
+  if (!("data" in doc) || "nodes" in doc) return doc;
+  if (doc.version !== 1)
+    refuse(site, "version", `is ${JSON.stringify(doc.version)}`, "1 (the versioned JSON weave Loom reads)");
+  return objectAt(site, doc.data, "data", "the weave {nodes, roots, metadata}");
+}
+
 /** Import a weave's JSON text. */
 export function convertTapestry(text: string, site: CheckSite, options: TapestryOptions): ForeignImport {
   return convertTapestryWeave(parseKeepingBigIntegers(text, site), site, options);
@@ -154,7 +165,7 @@ export function convertTapestry(text: string, site: CheckSite, options: Tapestry
 
 /** Import a weave in its JSON form, parsed (from a .json file, or decoded from a binary .tapestry). */
 export function convertTapestryWeave(weave: unknown, site: CheckSite, options: TapestryOptions): ForeignImport {
-  const doc = objectAt(site, weave, "(top level)", "a JSON weave {nodes, roots, metadata}");
+  const doc = unversioned(site, objectAt(site, weave, "(top level)", "a JSON weave {nodes, roots, metadata}"));
   const nodes = objectAt(site, doc.nodes, "nodes", "an object of node id → node");
   const roots = arrayAt(site, doc.roots, "roots", "a list of root node ids").map((r, i) =>
     idOf(site, r, `roots[${i}]`),

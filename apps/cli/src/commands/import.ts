@@ -26,7 +26,8 @@ const TOOLS: Record<string, string> = {
   loomsidian: "Loomsidian (Obsidian)",
   miniloom: "MiniLoom / MiniHF",
   tapestry: "Tapestry Loom",
-  "tapestry-binary": "Tapestry Loom (binary weave)",
+  "tapestry-binary": "Tapestry Loom (binary weave, format 2)",
+  "tapestry-binary-v1": "Tapestry Loom (binary weave, format 1)",
   exoloom: "Exoloom",
 };
 
@@ -55,8 +56,10 @@ export default defineCommand({
     "  pyloom       PyLoom (socketteer/loom): a tree saved from its File menu; model responses give tokens\n" +
     "  loomsidian   Loomsidian's .obsidian/plugins/loom/data.json: one session per note (--note picks one)\n" +
     "  miniloom     MiniLoom / MiniHF (JD-P/miniloom): patches are rendered, ratings become the score `rating`\n" +
-    "  tapestry     a Tapestry Loom weave as JSON (migration-assistant --output-debug-json)\n" +
-    "  tapestry-binary  Tapestry Loom's own .tapestry file (format version 2, the IndependentWeave)\n" +
+    "  tapestry     a Tapestry Loom weave as JSON (its versioned JSON, or migration-assistant --output-debug-json)\n" +
+    "  tapestry-binary-v1  Tapestry Loom's own .tapestry file as it saves it today (format version 1)\n" +
+    "  tapestry-binary     an older .tapestry file (format version 2, the IndependentWeave of 01f907557a9c)\n" +
+    "               (either binary name reads both versions: the file's header says which it is)\n" +
     "  exoloom      an Exoloom export\n" +
     "What Loom has no place for is kept in each node's meta.import.<tool> and counted in the warnings.",
   positionals: [{ name: "path", description: "session directory or file to import", required: true }],

@@ -82,7 +82,8 @@ const IMPORT_FORMATS = [
   ["loomsidian", "Loomsidian data.json (Obsidian)"],
   ["miniloom", "MiniLoom / MiniHF"],
   ["tapestry", "Tapestry Loom (JSON weave)"],
-  ["tapestry-binary", "Tapestry Loom (binary .tapestry)"],
+  ["tapestry-binary-v1", "Tapestry Loom (binary .tapestry, format 1)"],
+  ["tapestry-binary", "Tapestry Loom (binary .tapestry, format 2)"],
   ["exoloom", "Exoloom"],
   ["loom-export", "Loom JSON export"],
 ] as const;

@@ -9,7 +9,7 @@ import { quoteBigIntegers } from "../big-int-json.js";
 import { shortestF32 } from "../rkyv-read.js";
 import { TAPESTRY_BINARY_MAGIC } from "../tapestry-binary-layout.js";
 import { independentWeave } from "../tapestry-binary-layout.js";
-import { zonedText } from "../tapestry-binary.js";
+import { zonedText } from "../tapestry-binary-values.js";
 import { writeRkyv } from "./rkyv-write.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the fixtures are untyped JSON
