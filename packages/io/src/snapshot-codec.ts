@@ -462,10 +462,12 @@ export class SnapshotEncoder {
   /**
    * `plainTokens` writes tokens as arrays of token objects (the version-2 record shape, still valid at
    * version 3): only for benchmarks and tests that compare with it. Journaled encodings (packed) must not
-   * be handed to such an encoder.
+   * be handed to such an encoder. `tokenFrames: false` keeps packed tokens inside the records (version 4's
+   * layout, still valid at version 5): only for benchmarks that compare the two layouts.
    */
-  constructor(options: { plainTokens?: boolean } = {}) {
-    this.nodes = new ChunkedRecords(NODE_DEFAULTS, FrameType.nodes, options.plainTokens ?? false, !options.plainTokens);
+  constructor(options: { plainTokens?: boolean; tokenFrames?: boolean } = {}) {
+    const plain = options.plainTokens ?? false;
+    this.nodes = new ChunkedRecords(NODE_DEFAULTS, FrameType.nodes, plain, !plain && (options.tokenFrames ?? true));
   }
   private started = false;
 
