@@ -105,6 +105,14 @@ test("a bad plan is refused with the file and the field named; nothing is create
   expect(h.stderr).toMatch(/field selectors\.favourite\.mode: a sweep runs headless/);
   const none = await loom(["sweep", "status", "bad", "--store", db.url], { dir });
   expect(none.stderr).toMatch(/no sweep "bad" in this database/);
+  // No database there: one plain error naming it (no password), no stack trace.
+  const away = await loom(["worker", "--store", "postgres://loom:secret@127.0.0.1:1/none"], { dir });
+  expect(away.code).toBe(1);
+  expect(away.stderr).toMatch(/cannot use PostgreSQL at postgres:\/\/loom@127\.0\.0\.1:1\/none/);
+  expect(away.stderr).not.toMatch(/secret|\n\s+at /);
+  const unnamed = await loom(["sweep", "status"], { dir });
+  expect(unnamed.code).toBe(2);
+  expect(unnamed.stderr).toMatch(/--store: name the PostgreSQL database/);
 }, 60_000);
 
 describe("a sweep on two workers, one killed", () => {

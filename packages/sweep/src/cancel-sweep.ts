@@ -1,14 +1,12 @@
 // `loom sweep cancel`: queued sessions never start, running ones stop after their current step (what they chose stays), and the jobs are cancelled in pg-boss.
-import postgres from "postgres";
 import { startQueue } from "./job-queue.js";
 import { noSuchSweep } from "./sweep-status.js";
-import { SWEEP_QUEUE, ensureSweepTables } from "./sweep-tables.js";
+import { SWEEP_QUEUE, openSweepDatabase } from "./sweep-tables.js";
 
 /** Cancel sweep `name`; returns how many sessions will not run (the running ones stop at their workers' next heartbeat). */
 export async function cancelSweep(url: string, name: string): Promise<{ cancelled: number; running: number }> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const sql = await openSweepDatabase(url, 1);
   try {
-    await ensureSweepTables(sql);
     const [sweep] =
       await sql`update loom_sweeps set cancelled_at = coalesce(cancelled_at, now()) where name = ${name} returning 1`;
     if (!sweep) throw noSuchSweep(name);

@@ -1,5 +1,5 @@
 // One job: open the sweep session in the store (the single-writer lock), and run the ordinary session loop on it to its end, resuming where it stopped.
-import { USAGE_STATE_NAME, type SessionUsage } from "@loom/core";
+import type { SessionUsage } from "@loom/core";
 import { createGenerator } from "@loom/generators";
 import type { SessionStore } from "@loom/io";
 import { Orchestrator, type RunResult } from "@loom/orchestrator";
@@ -53,8 +53,7 @@ export async function runSweepSession(input: SessionRunInput): Promise<SessionRu
     const result: RunResult =
       left === 0 ? { reason: "max-steps", steps: 0 } : await orch.run(Number.isFinite(left) ? { maxSteps: left } : {});
     await session.flush();
-    const usage = (await session.readState<SessionUsage>(USAGE_STATE_NAME)) ?? orch.getUsage();
-    return { ...result, decisions: decided(), usage };
+    return { ...result, decisions: decided(), usage: orch.getUsage() };
   } finally {
     await generator?.close?.().catch(() => {});
     await session.close();

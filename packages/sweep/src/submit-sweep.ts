@@ -1,11 +1,10 @@
 // `loom sweep plan.toml`: the plan's grid written as sessions in the PostgreSQL store, rows to follow them by, and one pg-boss job each.
 import { postgresSessionStore } from "@loom/store-postgres";
-import postgres from "postgres";
 import { expandGrid, loomOf } from "./expand-grid.js";
 import type { LoadedPlan } from "./load-plan.js";
 import { startQueue, type SweepJob } from "./job-queue.js";
 import { SweepError } from "./sweep-error.js";
-import { SWEEP_QUEUE, ensureSweepTables } from "./sweep-tables.js";
+import { SWEEP_QUEUE, openSweepDatabase } from "./sweep-tables.js";
 
 export interface SubmittedSweep {
   name: string;
@@ -23,10 +22,9 @@ export async function submitSweep(
 ): Promise<SubmittedSweep> {
   const { plan } = loaded;
   const specs = expandGrid(loaded);
-  const sql = postgres(url, { max: 2, onnotice: () => {} });
+  const sql = await openSweepDatabase(url, 2);
   const store = postgresSessionStore(url);
   try {
-    await ensureSweepTables(sql);
     const made = await sql`insert into loom_sweeps (name, plan, total)
       values (${plan.name}, ${JSON.stringify(plan)}::text::json, ${specs.length}) on conflict (name) do nothing returning 1`;
     if (made.length === 0)

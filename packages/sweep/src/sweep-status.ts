@@ -1,7 +1,6 @@
 // What `loom sweep status` shows: counts by state and by cell, the failures with their errors, decisions, tokens and cost so far.
-import postgres from "postgres";
 import { SweepError } from "./sweep-error.js";
-import { ensureSweepTables } from "./sweep-tables.js";
+import { openSweepDatabase } from "./sweep-tables.js";
 
 export type SessionState = "queued" | "running" | "retrying" | "lost" | "done" | "failed" | "cancelled";
 
@@ -26,9 +25,8 @@ export interface SweepStatus {
 
 /** The status of sweep `name`, or of every sweep in the database when `name` is undefined. */
 export async function sweepStatus(url: string, name?: string): Promise<SweepStatus[]> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const sql = await openSweepDatabase(url, 1);
   try {
-    await ensureSweepTables(sql);
     const sweeps = await sql<{ name: string; total: number; cancelled: boolean }[]>`
       select name, total, cancelled_at is not null as cancelled from loom_sweeps
       ${name === undefined ? sql`` : sql`where name = ${name}`} order by created_at`;

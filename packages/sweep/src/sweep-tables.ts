@@ -1,5 +1,6 @@
 // The sweep's own tables beside the session store's: sweeps, their sessions' progress, and the shared rate-limit windows.
-import type { Sql } from "postgres";
+import postgres, { type Sql } from "postgres";
+import { SweepError } from "./sweep-error.js";
 
 /** Held while creating the tables, so workers starting together on a fresh database do not race. */
 const SWEEP_SCHEMA_LOCK = 0x6c6f6f73; // "loos"
@@ -51,4 +52,30 @@ export async function ensureSweepTables(sql: Sql): Promise<void> {
     await tx`select pg_advisory_xact_lock(${SWEEP_SCHEMA_LOCK})`;
     await tx.unsafe(SCHEMA);
   });
+}
+
+/** The URL without its password, for messages. */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = "";
+    return u.toString();
+  } catch {
+    return "(not a URL)";
+  }
+}
+
+/** A client of the sweep's database with the sweep tables in place; an unreachable database is one plain error naming it. */
+export async function openSweepDatabase(url: string, max: number): Promise<Sql> {
+  const sql = postgres(url, { max, onnotice: () => {} });
+  try {
+    await ensureSweepTables(sql);
+    return sql;
+  } catch (error) {
+    await sql.end({ timeout: 1 }).catch(() => {});
+    throw new SweepError("store", `cannot use PostgreSQL at ${shownUrl(url)}: ${(error as Error).message}`, {
+      cause: error,
+      hint: "check --store (or LOOM_STORE): the host, the port, the database and the user",
+    });
+  }
 }

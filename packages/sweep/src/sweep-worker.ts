@@ -2,13 +2,13 @@
 import { hostname } from "node:os";
 import { postgresSessionStore } from "@loom/store-postgres";
 import type PgBoss from "pg-boss";
-import postgres, { type Sql } from "postgres";
+import type { Sql } from "postgres";
 import { startQueue, type SweepJob } from "./job-queue.js";
 import { SweepPlanSchema } from "./plan-schema.js";
 import { runSweepSession, usageTokens } from "./run-sweep-session.js";
 import { SharedLimits } from "./shared-limits.js";
 import { SweepError } from "./sweep-error.js";
-import { SWEEP_QUEUE, ensureSweepTables } from "./sweep-tables.js";
+import { SWEEP_QUEUE, openSweepDatabase } from "./sweep-tables.js";
 import { reclaimLostSessions } from "./reclaim-lost.js";
 
 export interface WorkerOptions {
@@ -44,14 +44,13 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   const me = `${hostname()}:${process.pid}`;
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const sql = postgres(options.url, { max: 2, onnotice: () => {} });
+  const sql = await openSweepDatabase(options.url, 2);
   const store = postgresSessionStore(options.url);
   const running = new Map<string, AbortController>();
   const summary: WorkerSummary = { done: 0, failed: 0 };
   let boss: PgBoss | null = null;
   const timers: NodeJS.Timeout[] = [];
   try {
-    await ensureSweepTables(sql);
     boss = await startQueue(options.url, { supervise: true, max: 2 + concurrency });
     const handle = (jobs: PgBoss.JobWithMetadata<SweepJob>[]) =>
       Promise.all(jobs.map((job) => runJob(job, { sql, store, env, me, running, log, summary })));
