@@ -200,6 +200,15 @@ describe("a sweep on two workers, one killed", () => {
     expect(JSON.parse(r.stdout).text).toMatch(/^Once upon a time( \w+){8}$/);
   }, 60_000);
 
+  test("the analysis command reads a sweep's sessions from the database", async () => {
+    const r = await loom(["analyze", `${db.url}#study`, "--json"], { dir });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.skipped).toEqual([]);
+    expect(report.perSession).toHaveLength(4);
+    expect(report.perSession.map((s: { decisions: number }) => s.decisions)).toEqual([4, 4, 4, 4]);
+  }, 60_000);
+
   test("cancel: queued sessions never start, and the workers leave them", async () => {
     const made = await loom(["sweep", writePlan("later", plan("later")), "--store", db.url], { dir, env: env() });
     expect(made.code, made.stderr).toBe(0);

@@ -2,7 +2,9 @@
 import { analyzeFacts, type AnalysisReport, type SkippedSession } from "./aggregate.js";
 import { aggregateOptionsChecked, type AnalyzeOptions } from "./analyze-options.js";
 import { findSessionDirs } from "./find-sessions.js";
+import type { SessionStore } from "@loom/io";
 import { readSessionFacts } from "./read-session-facts.js";
+import { readStoredSessionFacts } from "./read-stored-facts.js";
 import type { SessionFacts } from "./session-facts.js";
 
 export interface LoadOptions {
@@ -12,6 +14,8 @@ export interface LoadOptions {
   concurrency?: number;
   /** Called after each session is read (or fails), for progress. */
   onProgress?: (done: number, total: number) => void;
+  /** Read these sessions of a store (a database's) instead of the directories `inputs` name. */
+  stored?: { store: SessionStore; ids: readonly string[] };
 }
 
 /** Reads the named sessions' facts; a session that cannot be read is skipped, with why. */
@@ -19,7 +23,9 @@ export async function loadSessionFacts(
   inputs: readonly string[],
   options: LoadOptions = {},
 ): Promise<{ sessions: SessionFacts[]; skipped: SkippedSession[] }> {
-  const dirs = await findSessionDirs(inputs, options.cwd);
+  const { stored } = options;
+  const dirs = stored ? [...stored.ids] : await findSessionDirs(inputs, options.cwd);
+  const read = stored ? (id: string) => readStoredSessionFacts(stored.store, id) : readSessionFacts;
   const results: (SessionFacts | null)[] = new Array(dirs.length).fill(null);
   const skipped: SkippedSession[] = [];
   let next = 0;
@@ -28,7 +34,7 @@ export async function loadSessionFacts(
     while (next < dirs.length) {
       const i = next++;
       try {
-        results[i] = await readSessionFacts(dirs[i]!);
+        results[i] = await read(dirs[i]!);
       } catch (error) {
         skipped.push({ path: dirs[i]!, error: (error as Error).message });
       }

@@ -21,7 +21,7 @@ export interface CompactSession {
   warnings: string[];
 }
 
-const lite = (node: LoomNode): NodeLite => ({
+export const lite = (node: LoomNode): NodeLite => ({
   parentId: node.parentId,
   text: node.text,
   // Only the texts: a lazily read list's alternatives and logprobs are never built.

@@ -6,8 +6,7 @@ import { factsOf } from "./session-facts-builder.js";
 import type { ModelUsageTotals, SessionFacts } from "./session-facts.js";
 
 /** The usage side state as the orchestrator writes it, flattened; null when absent or not in that shape. */
-async function usageOf(dir: string, warn: (w: string) => void): Promise<ModelUsageTotals[] | null> {
-  const saved = await readSessionState<Record<string, unknown>>(dir, USAGE_STATE_NAME, warn);
+export function usageRows(saved: Record<string, unknown> | null): ModelUsageTotals[] | null {
   if (saved === null || typeof saved !== "object") return null;
   const rows: ModelUsageTotals[] = [];
   for (const kind of ["generator", "selector"] as const) {
@@ -26,6 +25,10 @@ async function usageOf(dir: string, warn: (w: string) => void): Promise<ModelUsa
     }
   }
   return rows;
+}
+
+async function usageOf(dir: string, warn: (w: string) => void): Promise<ModelUsageTotals[] | null> {
+  return usageRows(await readSessionState<Record<string, unknown>>(dir, USAGE_STATE_NAME, warn));
 }
 
 /** One session's facts, without taking its lock or changing a byte (see readCompactSession). */

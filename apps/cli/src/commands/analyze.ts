@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { defineCommand } from "../cli/define-command.js";
 import { THRESHOLD_OPTION } from "../cli/threshold-option.js";
 import { FailureError, UsageError } from "../cli/exit-error.js";
+import { databaseRef, isDatabaseUrl } from "../session/database-ref.js";
 
 export default defineCommand({
   name: "analyze",
@@ -48,6 +49,10 @@ export default defineCommand({
   examples: [
     { command: "loom analyze sessions/", description: "One row per session under sessions/, then the total." },
     {
+      command: "loom analyze 'postgres://loom@db/loom#selector-study' --group-by selector",
+      description: "A sweep's sessions, read from the database.",
+    },
+    {
       command: "loom analyze sessions/ --group-by selector",
       description: "Does one selector fight the base model more than another?",
     },
@@ -79,6 +84,8 @@ export default defineCommand({
       throw new UsageError(`--group-by: ${error.message}`, error.hint);
     }
     const paths = [positionals.paths!, ...rest];
+    if (values.agreement && isDatabaseUrl(paths[0]!))
+      throw new UsageError("--agreement reads re-judgements kept beside session directories; give directories");
     if (values.agreement) {
       if (values.plot !== undefined)
         throw new UsageError("--plot draws the analysis charts; leave it out with --agreement");
@@ -97,6 +104,7 @@ export default defineCommand({
         throw new FailureError(`${agreement.skipped.length} sessions could not be read`, "see the warnings above");
       return;
     }
+    const stored = await storedSessions(paths);
     const report = await analyzeSessions(paths, {
       cwd,
       groupBy,
@@ -105,7 +113,8 @@ export default defineCommand({
       onProgress: (done, total) => {
         if (total >= 20 && done % 10 === 0) out.progress(`read ${done}/${total} sessions`);
       },
-    });
+      ...(stored ? { stored } : {}),
+    }).finally(() => stored?.store.close());
     out.done();
     for (const w of report.warnings) out.warn(w);
     if (values.plot !== undefined) {
@@ -129,3 +138,22 @@ export default defineCommand({
       );
   },
 });
+
+/**
+ * `postgres://…/db#prefix`: the database's sessions whose id is the prefix or starts with `prefix:` (a sweep's
+ * name picks its sessions); without a #fragment, every session in it. Null for directories.
+ */
+async function storedSessions(paths: string[]) {
+  const ref = databaseRef(paths[0]!);
+  if (!ref) return null;
+  if (paths.length > 1) throw new UsageError("give one postgres:// URL, or directories and patterns, not both");
+  // Loaded only here: the driver is not part of any other command's start-up.
+  const { postgresSessionStore } = await import("@loom/store-postgres");
+  const store = postgresSessionStore(ref.url);
+  const all = await store.list().catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  const ids = ref.id === null ? all : all.filter((id) => id === ref.id || id.startsWith(`${ref.id}:`));
+  return { store, ids };
+}
