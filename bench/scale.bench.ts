@@ -1,4 +1,5 @@
 // The PostgreSQL store against the files in the same run: commit latency of a decision, and opening a session, with realistic nodes.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +12,30 @@ import { nowMs, percentile, writeResults, type BenchResult } from "./report.js";
 const DECISIONS = 300;
 const OPEN_STEPS = 1250; // 8 candidates a step: a 10,001-node session
 const BRANCHING = 8;
+/** pg-open-1m's session (LOOM_BENCH_OPEN_NODES for a quicker look): building and writing it takes minutes. */
+const OPEN_NODES = Number(process.env["LOOM_BENCH_OPEN_NODES"] ?? 1_000_001);
+
+/** pg-open-1m in a process of its own with a large heap (scale-open.ts): a million realistic nodes in memory. */
+function openLarge(url: string): {
+  nodes: number;
+  depth: number;
+  pg: number;
+  files: number;
+  cliPg: number;
+  cliFiles: number;
+} {
+  const script = join(import.meta.dirname, "scale-open.ts");
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--max-old-space-size=12000", script, url, String(OPEN_NODES)],
+    {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  if (r.status !== 0) throw new Error(`scale-open.ts failed (${r.status})`);
+  return JSON.parse(r.stdout);
+}
 
 /** A realistic candidate: 6 tokens with top-5 alternatives (~1.9 KB of JSON), as a model with logprobs returns it. */
 function candidate(step: number, k: number) {
@@ -79,6 +104,49 @@ try {
     baseline: fileOpen,
     ratio: pgOpen / fileOpen,
   });
+  const large = openLarge(db.url);
+  const openParams = {
+    nodes: large.nodes,
+    depth: large.depth,
+    node: "testkit realisticLoom: 6 tokens, top-5",
+    branching: BRANCHING,
+  };
+  const opened = (
+    metric: string,
+    value: number,
+    baseline: number,
+    reads: string,
+    baselineReads: string,
+  ): BenchResult => ({
+    metric,
+    value,
+    unit: "ms",
+    params: { ...openParams, reads, baseline: baselineReads },
+    baseline,
+    ratio: value / baseline,
+  });
+  results.push(
+    opened(
+      "pg-open-1m",
+      large.pg,
+      large.files,
+      "store.show(): path rows + the open decision (median of 3)",
+      "files: readSessionView, as loom show reads it",
+    ),
+    opened(
+      "pg-open-1m-cli",
+      large.cliPg,
+      large.cliFiles,
+      "loom show postgres://…#id --json, process start to exit (best of 2)",
+      "loom show DIR --json",
+    ),
+  );
+  console.log(
+    `pg-open-1m: ${large.nodes} nodes (path ${large.depth}): show ${large.pg.toFixed(1)} ms (files ${large.files.toFixed(1)} ms); loom show ${large.cliPg.toFixed(0)} ms (files ${large.cliFiles.toFixed(0)} ms)`,
+  );
+  console.log(
+    `pg-commit-decision: p50 ${percentile(pgCommits, 50).toFixed(2)} ms, p99 ${percentile(pgCommits, 99).toFixed(2)} ms (files p50 ${percentile(fileCommits, 50).toFixed(2)}, p99 ${percentile(fileCommits, 99).toFixed(2)})`,
+  );
   writeResults("scale", results, { merge: true });
 } finally {
   await pg.close();

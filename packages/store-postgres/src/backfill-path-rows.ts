@@ -17,7 +17,9 @@ export async function backfillPathRows(tx: TransactionSql): Promise<void> {
       const ids = path.slice(at, at + CHUNK).map(String);
       const nodes = await tx<{ id: string; data: string }[]>`select id, data::text as data from loom_nodes
         where session_id = ${id} and id = any(${ids}::text[])`;
-      const textOf = new Map(nodes.map((n) => [n.id, JSON.stringify((JSON.parse(n.data) as { text?: unknown }).text ?? "")]));
+      const textOf = new Map(
+        nodes.map((n) => [n.id, JSON.stringify((JSON.parse(n.data) as { text?: unknown }).text ?? "")]),
+      );
       // A path entry without its node is left to the loom's own validation on read, which names it.
       const texts = ids.map((nodeId) => textOf.get(nodeId) ?? '""');
       await tx`insert into loom_path (session_id, depth, node_id, text_json)

@@ -126,7 +126,9 @@ describe("reading a PostgreSQL session without loading it", () => {
   it("fills the path rows of a session written by schema version 1", async () => {
     const env = sequentialEnv();
     const session = await store.create("v1", createLoom({ seed: "Old" }, env));
-    const { decisionId, nodeIds } = session.mutate((l) => addCandidates(l, l.rootId, [{ text: " one" }, { text: " two" }], { env }));
+    const { decisionId, nodeIds } = session.mutate((l) =>
+      addCandidates(l, l.rootId, [{ text: " one" }, { text: " two" }], { env }),
+    );
     session.mutate((l) => choose(l, decisionId, nodeIds[1]!, "human", "two", env));
     await session.close();
     const sql = postgres(db.url, { max: 1, onnotice: () => {} });

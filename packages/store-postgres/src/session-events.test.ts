@@ -59,7 +59,10 @@ describe("LISTEN/NOTIFY", () => {
     await (await a.create("live", createLoom({ seed: "Live:" }))).close();
     await (await a.create("quiet", createLoom({ seed: "Quiet:" }))).close();
     const seen: SessionChange[][] = [[], []];
-    const stops = [await a.listen("live", (ch) => seen[0]!.push(ch)), await b.listen("live", (ch) => seen[1]!.push(ch))];
+    const stops = [
+      await a.listen("live", (ch) => seen[0]!.push(ch)),
+      await b.listen("live", (ch) => seen[1]!.push(ch)),
+    ];
     const elsewhere: SessionChange[] = [];
     stops.push(await c.listen("quiet", (ch) => elsewhere.push(ch)));
 

@@ -28,7 +28,8 @@ function nodeOf(raw: string, where: string, field: string): LoomNode {
 
 function decisionOf(raw: unknown, where: string, field: string): DecisionEvent {
   return (
-    parseDecisionFast(raw) ?? parseOrThrow(DecisionEventSchema, raw, { file: where, prefix: field }, "a stored decision")
+    parseDecisionFast(raw) ??
+    parseOrThrow(DecisionEventSchema, raw, { file: where, prefix: field }, "a stored decision")
   );
 }
 
@@ -41,16 +42,25 @@ export async function readPathView(sql: Sql, id: string, where: string): Promise
   const [[row], candidates] = await sql.begin("isolation level repeatable read read only", async (tx) => {
     // The texts are JSON string literals: joined into one array, decoded with one JSON.parse. No JSON operator
     // touches a stored document: PostgreSQL's refuse any document holding a \u0000, which a loom may.
-    const rows = await tx<{ seq: string; head: string; ids: string | null; texts: string | null; under: string | null }[]>`
-      select s.seq::text as seq, s.head::text as head,
-        (select json_agg(p.node_id order by p.depth) from loom_path p where p.session_id = s.id)::text as ids,
-        (select '[' || string_agg(p.text_json, ',' order by p.depth) || ']' from loom_path p where p.session_id = s.id) as texts,
+    const rows = await tx<
+      { seq: string; head: string; ids: string | null; texts: string | null; under: string | null }[]
+    >`
+      select s.seq::text as seq, s.head::text as head, p.ids, p.texts,
         (select '[' || string_agg(d.data::text, ',' order by d.ord) || ']' from loom_decisions d
           where d.session_id = s.id
-            and d.parent_node_id = (select p.node_id from loom_path p where p.session_id = s.id order by p.depth desc limit 1)
+            and d.parent_node_id = (select t.node_id from loom_path t where t.session_id = s.id order by t.depth desc limit 1)
         ) as under
-      from loom_sessions s where s.id = ${id}`;
-    const under = rows[0]?.under ? (JSON.parse(rows[0].under) as { action?: unknown; candidateNodeIds?: unknown }[]) : [];
+      from loom_sessions s
+      -- One scan of the path rows for both columns.
+      left join lateral (
+        select json_agg(node_id order by depth)::text as ids,
+          '[' || string_agg(text_json, ',' order by depth) || ']' as texts
+        from loom_path where session_id = s.id
+      ) p on true
+      where s.id = ${id}`;
+    const under = rows[0]?.under
+      ? (JSON.parse(rows[0].under) as { action?: unknown; candidateNodeIds?: unknown }[])
+      : [];
     const open = under.find((d) => d.action === null || d.action === undefined);
     const ids = Array.isArray(open?.candidateNodeIds) ? open.candidateNodeIds.filter((c) => typeof c === "string") : [];
     const nodes = ids.length
@@ -68,7 +78,8 @@ export async function readPathView(sql: Sql, id: string, where: string): Promise
   const segments: number[] = [];
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i];
-    if (typeof t !== "string" || typeof path[i] !== "string") throw damaged(where, `path.${i}`, "a path row is not a node id and its text");
+    if (typeof t !== "string" || typeof path[i] !== "string")
+      throw damaged(where, `path.${i}`, "a path row is not a node id and its text");
     segments.push(t.length);
   }
   let open: PathView["open"] = null;
@@ -79,12 +90,20 @@ export async function readPathView(sql: Sql, id: string, where: string): Promise
       decision,
       candidates: decision.candidateNodeIds.map((c) => {
         const data = byId.get(c);
-        if (data === undefined) throw damaged(where, `decisions.${decision.id}.candidateNodeIds`, `candidate ${c} has no row`);
+        if (data === undefined)
+          throw damaged(where, `decisions.${decision.id}.candidateNodeIds`, `candidate ${c} has no row`);
         return nodeOf(data, where, `nodes.${c}`);
       }),
     };
   }
-  return { sessionId, seq: Number(row.seq), path: path as string[], segments, text: (texts as string[]).join(""), open };
+  return {
+    sessionId,
+    seq: Number(row.seq),
+    path: path as string[],
+    segments,
+    text: (texts as string[]).join(""),
+    open,
+  };
 }
 
 /** The children of node `nodeId`, in the order they were added. */

@@ -17,7 +17,9 @@ export async function readSessionRows(sql: Sql, id: string, where: string): Prom
     tx<
       { seq: string; head: string }[]
     >`select seq::text as seq, head::text as head from loom_sessions where id = ${id}`,
-    tx<{ ids: string | null }[]>`select json_agg(node_id order by depth)::text as ids from loom_path where session_id = ${id}`,
+    tx<
+      { ids: string | null }[]
+    >`select json_agg(node_id order by depth)::text as ids from loom_path where session_id = ${id}`,
     tx<
       { id: string; data: string }[]
     >`select id, data::text as data from loom_nodes where session_id = ${id} order by ord`,
