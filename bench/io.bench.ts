@@ -378,7 +378,8 @@ async function runLarge(root: string): Promise<BenchResult[]> {
 // --large adds open-full at 1,000,000 realistic nodes; --realistic-only skips the segment-only sizes and writes nothing (for iterating);
 // --import-only measures import-pyloom alone and replaces only its entry in bench/results/io.json.
 const large = process.argv.includes("--large") || process.env.LOOM_BENCH_LARGE === "1";
-// --large-only measures open-full at 1,000,000 nodes alone and prints it (for iterating; writes nothing).
+// --large-only measures open-full at 1,000,000 nodes alone. Both --realistic-only and --large-only replace only the
+// entries they measured (same metric and size) in bench/results/io.json, keeping the rest.
 const largeOnly = process.argv.includes("--large-only");
 const realisticOnly = process.argv.includes("--realistic-only") || largeOnly;
 const importOnly = process.argv.includes("--import-only");
@@ -395,8 +396,17 @@ try {
   // Written after each part, so a long run (--large) leaves what it measured even if stopped.
   const add = (more: BenchResult[]) => {
     results.push(...more);
-    if (realisticOnly) console.table(more);
-    else writeResults("io", results);
+    if (!realisticOnly) return writeResults("io", results);
+    console.table(more);
+    const file = new URL("./results/io.json", import.meta.url);
+    const same = (a: BenchResult, b: BenchResult) =>
+      a.metric === b.metric &&
+      a.params?.["nodes"] === b.params?.["nodes"] &&
+      a.params?.["tokens"] === b.params?.["tokens"];
+    const kept = (JSON.parse(readFileSync(file, "utf8")) as BenchResult[]).filter(
+      (r) => !results.some((m) => same(r, m)),
+    );
+    writeResults("io", [...kept, ...results]);
   };
   // Realistic nodes (DESIGN §6): 6 tokens with top-5 at 100k nodes (and 1M with --large), and one case of
   // 32 tokens with top-20; then the segment-only sizes against naive baselines.
