@@ -40,21 +40,18 @@ function damaged(where: string, field: string, what: string): IoError {
 /** The current path, its text and the open decision at its tip, as of one snapshot of the rows. */
 export async function readPathView(sql: Sql, id: string, where: string): Promise<PathView> {
   const [[row], candidates] = await sql.begin("isolation level repeatable read read only", async (tx) => {
-    // The texts are JSON string literals: joined into one array, decoded with one JSON.parse. No JSON operator
-    // touches a stored document: PostgreSQL's refuse any document holding a \u0000, which a loom may.
-    const rows = await tx<
-      { seq: string; head: string; ids: string | null; texts: string | null; under: string | null }[]
-    >`
-      select s.seq::text as seq, s.head::text as head, p.ids, p.texts,
+    // The path as one JSON array [id, text, id, text, …] (the texts are stored as JSON string literals): one sort
+    // of the rows, one JSON.parse. No JSON operator touches a stored document: PostgreSQL's refuse any document
+    // holding a \u0000, which a loom may.
+    const rows = await tx<{ seq: string; head: string; pairs: string | null; under: string | null }[]>`
+      select s.seq::text as seq, s.head::text as head, p.pairs,
         (select '[' || string_agg(d.data::text, ',' order by d.ord) || ']' from loom_decisions d
           where d.session_id = s.id
             and d.parent_node_id = (select t.node_id from loom_path t where t.session_id = s.id order by t.depth desc limit 1)
         ) as under
       from loom_sessions s
-      -- One scan of the path rows for both columns.
       left join lateral (
-        select json_agg(node_id order by depth)::text as ids,
-          '[' || string_agg(text_json, ',' order by depth) || ']' as texts
+        select '[' || string_agg(to_json(node_id)::text || ',' || text_json, ',' order by depth) || ']' as pairs
         from loom_path where session_id = s.id
       ) p on true
       where s.id = ${id}`;
@@ -72,14 +69,23 @@ export async function readPathView(sql: Sql, id: string, where: string): Promise
   if (!row) throw notASession(id, where);
   const sessionId: unknown = (JSON.parse(row.head) as { sessionId?: unknown }).sessionId;
   if (typeof sessionId !== "string") throw damaged(where, "head.sessionId", "the head has no session id");
-  const path = row.ids ? (JSON.parse(row.ids) as unknown[]) : [];
-  const texts = row.texts ? (JSON.parse(row.texts) as unknown[]) : [];
-  if (path.length === 0) throw damaged(where, "path", "the current path has no rows");
+  let pairs: unknown[];
+  try {
+    pairs = row.pairs ? (JSON.parse(row.pairs) as unknown[]) : [];
+  } catch {
+    throw damaged(where, "path", "a path row's text is not a JSON string");
+  }
+  if (pairs.length === 0) throw damaged(where, "path", "the current path has no rows");
+  const path: string[] = [];
+  const texts: string[] = [];
   const segments: number[] = [];
-  for (let i = 0; i < texts.length; i++) {
-    const t = texts[i];
-    if (typeof t !== "string" || typeof path[i] !== "string")
-      throw damaged(where, `path.${i}`, "a path row is not a node id and its text");
+  for (let i = 0; i < pairs.length; i += 2) {
+    const nodeId = pairs[i];
+    const t = pairs[i + 1];
+    if (typeof t !== "string" || typeof nodeId !== "string")
+      throw damaged(where, `path.${i / 2}`, "a path row is not a node id and its text");
+    path.push(nodeId);
+    texts.push(t);
     segments.push(t.length);
   }
   let open: PathView["open"] = null;
@@ -99,9 +105,9 @@ export async function readPathView(sql: Sql, id: string, where: string): Promise
   return {
     sessionId,
     seq: Number(row.seq),
-    path: path as string[],
+    path,
     segments,
-    text: (texts as string[]).join(""),
+    text: texts.join(""),
     open,
   };
 }
