@@ -10,14 +10,34 @@ export interface CheckSite {
   tool: string;
 }
 
-/** A field's JSON-ish path, or a function giving it: deep trees build paths only for the message that needs one. */
-export type Field = string | (() => string);
+/** A field path built only when a message reads it (an object with a method: no closure made per node). */
+export interface LazyField {
+  fieldPath(): string;
+}
+
+/** A field's JSON-ish path, or what gives it: deep trees build paths only for the message that needs one. */
+export type Field = string | (() => string) | LazyField;
+
+/** The path a Field stands for. */
+export const fieldText = (field: Field): string =>
+  typeof field === "string" ? field : typeof field === "function" ? field() : field.fieldPath();
+
+/** `parent` followed by `suffix` (".text", "[3]"), built only when read. */
+export class SubField implements LazyField {
+  constructor(
+    private readonly parent: Field,
+    private readonly suffix: string,
+  ) {}
+  fieldPath(): string {
+    return fieldText(this.parent) + this.suffix;
+  }
+}
 
 /** Refuse the file: `field` (a JSON-ish path) is not what `tool` writes. */
 export function refuse(site: CheckSite, field: Field, message: string, expected: string): never {
   throw new IoError("bad_import", `${message} — not a ${site.tool} file as ${site.tool} writes it`, {
     file: site.file,
-    field: typeof field === "string" ? field : field(),
+    field: fieldText(field),
     expected,
   });
 }

@@ -16,7 +16,7 @@ export interface ForeignNodeInput {
   createdAt?: string;
   tokens?: Token[];
   scores?: Record<string, number>;
-  /** Provenance Loom understands (model, finish reason…). */
+  /** Provenance Loom understands (model, finish reason…): a fresh object, which becomes the node's meta as it is. */
   meta?: Json;
   /** The tool's fields that have no place in Loom: kept under meta.import.<tool>, counted in the warnings. */
   unmapped?: Json;
@@ -68,7 +68,11 @@ export class ForeignLoomBuilder {
     let meta: Json = n.meta ?? {};
     if (n.unmapped !== undefined) {
       for (const key in n.unmapped) this.unmappedCounts.set(key, (this.unmappedCounts.get(key) ?? 0) + 1);
-      meta = { ...meta, import: { [this.tool]: n.unmapped } };
+      // Assigned, not a computed key in a literal: V8 builds that per node through a slow path.
+      const imported: Json = {};
+      imported[this.tool] = n.unmapped;
+      if (n.meta === undefined) meta = { import: imported };
+      else meta.import = imported; // the node's own object (see ForeignNodeInput.meta): no copy per node
     }
     const tokens = n.tokens && n.tokens.length > 0 ? n.tokens : null;
     let step: number | null = null;

@@ -2,20 +2,20 @@
 // Shape (model.py): {root: node, chapters, selected_node_id, model_responses, …settings}; a node is
 // {id, text, children: [node…], parent_id, meta: {creation_timestamp, source, modified}, generation: {id, index},
 // tags, chapter_id, …}. Generated nodes point into model_responses, whose tokens become Loom tokens.
-import type { Token } from "@loom/core";
 import type { Json } from "./foreign-check.js";
 import {
   type CheckSite,
+  type LazyField,
+  SubField,
   arrayAt,
   isObject,
   objectAt,
   optNumberAt,
-  optStringAt,
   refuse,
   rest,
   stringAt,
 } from "./foreign-check.js";
-import { type ForeignImport, ForeignLoomBuilder } from "./foreign-loom.js";
+import { type ForeignImport, ForeignLoomBuilder, type ForeignNodeInput } from "./foreign-loom.js";
 import { pyloomCompletion } from "./pyloom-tokens.js";
 
 const NODE_KEYS = new Set(["id", "text", "children", "parent_id", "meta", "generation", "tags", "chapter_id"]);
@@ -28,18 +28,56 @@ export function pyloomTime(s: string): string | undefined {
   return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z` : undefined;
 }
 
-interface Frame {
-  node: unknown;
-  parentId: string | null;
-  parent: Frame | null;
-  index: number;
+/** A stored model response, named only when a message needs it. */
+class ResponseField implements LazyField {
+  constructor(private readonly rid: string) {}
+  fieldPath(): string {
+    return `model_responses[${JSON.stringify(this.rid)}]`;
+  }
 }
 
-/** The field path of a frame, built only when a message needs it (building it per node would cost depth × nodes). */
-function pathOf(f: Frame, top: string): string {
-  const parts: string[] = [];
-  for (let at: Frame | null = f; at?.parent; at = at.parent) parts.push(`.children[${at.index}]`);
-  return top + parts.reverse().join("");
+/** Whether the tokens' texts, in order, are exactly `text` (compared in place: no joined copy per node). */
+function spells(tokens: readonly { text: string }[], text: string): boolean {
+  let at = 0;
+  for (const t of tokens) {
+    if (!text.startsWith(t.text, at)) return false;
+    at += t.text.length;
+  }
+  return at === text.length;
+}
+
+/** Whether `o` has an own key (Object.keys(o).length > 0 without the array). */
+function hasKeys(o: Json): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
+/** A node's meta without what Loom maps (creation_timestamp, source) and without `modified: false`, the default. */
+function metaLeft(meta: Json): Json {
+  const out: Json = {};
+  for (const key in meta) {
+    if (META_KEYS.has(key) || (key === "modified" && meta[key] === false)) continue;
+    out[key] = meta[key];
+  }
+  return out;
+}
+
+/** A node on the walk's stack; it names itself in a message (the path is built only then, from its parents). */
+class Frame implements LazyField {
+  constructor(
+    readonly node: unknown,
+    readonly parentId: string | null,
+    readonly parent: Frame | null,
+    readonly index: number,
+    private readonly top: string,
+  ) {}
+
+  /** Its path ("root.children[0].children[2]"): building it per node would cost depth × nodes. */
+  fieldPath(): string {
+    const parts: string[] = [];
+    for (let at: Frame | null = this; at?.parent; at = at.parent) parts.push(`.children[${at.index}]`);
+    return this.top + parts.reverse().join("");
+  }
 }
 
 export interface PyloomOptions {
@@ -50,6 +88,9 @@ export interface PyloomOptions {
 
 export function convertPyloom(value: unknown, site: CheckSite, options: PyloomOptions): ForeignImport {
   const b = new ForeignLoomBuilder(site, "pyloom", options.now);
+  /** An optional string, checked; the field path is built only for the message. */
+  const optString = (v: unknown, f: Frame, suffix: string) =>
+    v === undefined || v === null ? undefined : typeof v === "string" ? v : stringAt(site, v, new SubField(f, suffix));
   let doc: Json = {};
   let root: unknown;
   let top = "root";
@@ -75,96 +116,98 @@ export function convertPyloom(value: unknown, site: CheckSite, options: PyloomOp
   let badTime = 0;
   let withTokens = 0;
   let timed = 0;
-  const stack: Frame[] = [{ node: root, parentId: null, parent: null, index: 0 }];
+  const stack: Frame[] = [new Frame(root, null, null, 0, top)];
   while (stack.length > 0) {
     const f = stack.pop()!;
-    const at = () => pathOf(f, top);
-    const sub = (rest: string) => () => `${at()}${rest}`;
-    const o = objectAt(site, f.node, at, "a PyLoom node {text, children, …}");
-    const text = stringAt(site, o.text, sub(".text"));
+    // Each check below runs on every node; its field path (a SubField of the frame) is built only when one fails.
+    const o = isObject(f.node) ? f.node : objectAt(site, f.node, f, "a PyLoom node {text, children, …}");
+    const text = typeof o.text === "string" ? o.text : stringAt(site, o.text, new SubField(f, ".text"));
     let id: string;
     if (typeof o.id === "string" && o.id !== "") id = o.id;
     else if (typeof o.id === "number") id = String(o.id);
     else if (o.id === undefined || o.id === null) {
       id = `pyloom-${++generatedIds}`; // fix_tree gives such nodes a fresh id on load, too
       while (b.has(id)) id = `pyloom-${++generatedIds}`;
-    } else refuse(site, sub(".id"), "is not a string", "a node id");
+    } else refuse(site, new SubField(f, ".id"), "is not a string", "a node id");
     if (o.parent_id !== undefined && o.parent_id !== null && o.parent_id !== f.parentId) parentMismatch++;
 
     const unmapped = rest(o, NODE_KEYS) ?? {};
-    let createdAt: string | undefined;
-    let origin: "generated" | "human" | undefined;
+    const input: ForeignNodeInput = { id, parentId: f.parentId, text };
     if (o.meta !== undefined && o.meta !== null) {
-      const meta = objectAt(site, o.meta, sub(".meta"));
-      const stamp = optStringAt(site, meta.creation_timestamp, sub(".meta.creation_timestamp"));
-      createdAt = stamp === undefined ? undefined : pyloomTime(stamp);
-      if (createdAt !== undefined) timed++;
+      const meta = isObject(o.meta) ? o.meta : objectAt(site, o.meta, new SubField(f, ".meta"));
+      const stamp = optString(meta.creation_timestamp, f, ".meta.creation_timestamp");
+      const createdAt = stamp === undefined ? undefined : pyloomTime(stamp);
+      if (createdAt !== undefined) {
+        timed++;
+        input.createdAt = createdAt;
+      }
       if (stamp !== undefined && createdAt === undefined) badTime++;
-      const source = optStringAt(site, meta.source, sub(".meta.source"));
-      origin = source === "AI" ? "generated" : source === "prompt" || source === "mixed" ? "human" : undefined;
-      const metaRest = rest(meta, META_KEYS) ?? {};
-      if (metaRest.modified === false) delete metaRest.modified; // the default: the export writes it back
+      const source = optString(meta.source, f, ".meta.source");
+      const origin = source === "AI" ? "generated" : source === "prompt" || source === "mixed" ? "human" : undefined;
+      if (origin !== undefined && f.parentId !== null) input.origin = origin;
+      const metaRest = metaLeft(meta);
       if (source === "mixed" || (source !== undefined && origin === undefined)) metaRest.source = source;
       if (stamp !== undefined && createdAt === undefined) metaRest.creation_timestamp = stamp;
-      if (Object.keys(metaRest).length > 0) unmapped.meta = metaRest;
+      if (hasKeys(metaRest)) unmapped.meta = metaRest;
     }
 
-    const provenance: Json = {};
-    let tokens: Token[] | undefined;
     if (o.generation !== undefined && o.generation !== null) {
-      const g = objectAt(site, o.generation, sub(".generation"), "an object {id, index}");
-      const rid = stringAt(site, g.id, sub(".generation.id"), "the id of a model response");
-      const index = optNumberAt(site, g.index, sub(".generation.index"), "a completion index") ?? 0;
+      const g = isObject(o.generation)
+        ? o.generation
+        : objectAt(site, o.generation, new SubField(f, ".generation"), "an object {id, index}");
+      const rid =
+        typeof g.id === "string"
+          ? g.id
+          : stringAt(site, g.id, new SubField(f, ".generation.id"), "the id of a model response");
+      const gi = g.index;
+      const index =
+        typeof gi === "number" && Number.isFinite(gi)
+          ? gi
+          : (optNumberAt(site, gi, new SubField(f, ".generation.index"), "a completion index") ?? 0);
       unmapped.generation = { id: rid, index };
       const response = responses[rid];
       if (response === undefined) missingResponse++;
       else {
-        const rf = `model_responses[${JSON.stringify(rid)}]`;
-        const r = objectAt(site, response, rf);
+        const rf = new ResponseField(rid);
+        const r = isObject(response) ? response : objectAt(site, response, rf);
+        const provenance: Json = {};
         if (typeof r.model === "string") provenance.model = r.model;
         const completion = pyloomCompletion(site, r, index, rf);
         if (completion === undefined) missingResponse++;
         else {
           if (completion.finishReason !== undefined) provenance.finishReason = completion.finishReason;
-          let joined = "";
-          for (const t of completion.tokens) joined += t.text;
-          if (completion.tokens.length > 0 && joined === text) {
-            tokens = completion.tokens;
+          if (completion.tokens.length > 0 && spells(completion.tokens, text)) {
+            input.tokens = completion.tokens;
             withTokens++;
           } else if (completion.tokens.length > 0) edited++;
         }
+        if (hasKeys(provenance)) input.meta = provenance;
       }
     }
     if (o.tags !== undefined && o.tags !== null) {
-      const tags = arrayAt(site, o.tags, sub(".tags"), "a list of tag names");
+      const tags = arrayAt(site, o.tags, new SubField(f, ".tags"), "a list of tag names");
       for (let i = 0; i < tags.length; i++) {
-        const tag = stringAt(site, tags[i], sub(`.tags[${i}]`), "a tag name");
+        const tag = stringAt(site, tags[i], new SubField(f, `.tags[${i}]`), "a tag name");
         b.tag(id, tag);
         if (tag === "bookmark") b.bookmark(id);
       }
     }
     if (o.chapter_id !== undefined && o.chapter_id !== null) {
-      const cid = stringAt(site, o.chapter_id, sub(".chapter_id"), "a chapter id");
+      const cid = stringAt(site, o.chapter_id, new SubField(f, ".chapter_id"), "a chapter id");
       const chapter = chapters[cid];
       const title = isObject(chapter) && typeof chapter.title === "string" ? chapter.title : cid;
       b.tag(id, `chapter: ${title}`);
       unmapped.chapter_id = cid;
     }
-    b.add(
-      {
-        id,
-        parentId: f.parentId,
-        text,
-        ...(origin && f.parentId !== null ? { origin } : {}),
-        ...(createdAt ? { createdAt } : {}),
-        ...(tokens ? { tokens } : {}),
-        ...(Object.keys(provenance).length > 0 ? { meta: provenance } : {}),
-        ...(Object.keys(unmapped).length > 0 ? { unmapped } : {}),
-      },
-      at,
-    );
-    const children = o.children === undefined ? [] : arrayAt(site, o.children, sub(".children"));
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], parentId: id, parent: f, index: i });
+    if (hasKeys(unmapped)) input.unmapped = unmapped;
+    b.add(input, f);
+    const children =
+      o.children === undefined
+        ? []
+        : Array.isArray(o.children)
+          ? o.children
+          : arrayAt(site, o.children, new SubField(f, ".children"));
+    for (let i = children.length - 1; i >= 0; i--) stack.push(new Frame(children[i], id, f, i, top));
   }
 
   let tip: string | undefined;
