@@ -4,7 +4,7 @@
 import type { ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { findInvariantViolations, type Loom } from "@loom/core";
+import { createLoom, findInvariantViolations, type Loom } from "@loom/core";
 import { postgresSessionStore } from "@loom/store-postgres";
 import {
   OPENAI_COMPLETIONS_RULES,
@@ -210,8 +210,17 @@ describe("a sweep on two workers, one killed", () => {
   }, 60_000);
 
   test("cancel: queued sessions never start, and the workers leave them", async () => {
-    const made = await loom(["sweep", writePlan("later", plan("later")), "--store", db.url], { dir, env: env() });
+    // A session an earlier attempt left behind (it stopped before the sweep was written) is kept, not an error.
+    const store = postgresSessionStore(db.url);
+    const left = await store.create("later:fox:davinci:favourite:s1:r1", createLoom({ seed: "Once upon a time" }));
+    await left.close();
+    await store.close();
+    const file = writePlan("later", plan("later"));
+    const made = await loom(["sweep", file, "--store", db.url], { dir, env: env() });
     expect(made.code, made.stderr).toBe(0);
+    const again = await loom(["sweep", file, "--store", db.url], { dir, env: env() });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/field name: a sweep "later" already exists in this database/);
     const c = await loom(["sweep", "cancel", "later", "--store", db.url, "--json"], { dir });
     expect(JSON.parse(c.stdout)).toEqual({ sweep: "later", cancelled: 4, running: 0 });
     const before = arrivals.length;

@@ -1,4 +1,5 @@
 // `loom sweep plan.toml`: the plan's grid written as sessions in the PostgreSQL store, rows to follow them by, and one pg-boss job each.
+import { IoError } from "@loom/io";
 import { postgresSessionStore } from "@loom/store-postgres";
 import { expandGrid, loomOf } from "./expand-grid.js";
 import type { LoadedPlan } from "./load-plan.js";
@@ -24,32 +25,57 @@ export async function submitSweep(
   const specs = expandGrid(loaded);
   const sql = await openSweepDatabase(url, 2);
   const store = postgresSessionStore(url);
+  const exists = () =>
+    new SweepError(
+      "sweep_exists",
+      `${loaded.file}: field name: a sweep "${plan.name}" already exists in this database; rename the plan's sweep, or see it with \`loom sweep status ${plan.name}\``,
+    );
   try {
-    const made = await sql`insert into loom_sweeps (name, plan, total)
-      values (${plan.name}, ${JSON.stringify(plan)}::text::json, ${specs.length}) on conflict (name) do nothing returning 1`;
-    if (made.length === 0)
-      throw new SweepError(
-        "sweep_exists",
-        `${loaded.file}: field name: a sweep "${plan.name}" already exists in this database; rename the plan's sweep, or see it with \`loom sweep status ${plan.name}\``,
-      );
+    const [found] = await sql`select 1 from loom_sweeps where name = ${plan.name}`;
+    if (found) throw exists();
+    // Sessions first, each in its own transaction (the store's); one left by an earlier attempt that stopped
+    // half-way is kept as it is. The sweep itself appears only in the last step, whole or not at all.
     for (const [i, spec] of specs.entries()) {
-      const session = await store.create(spec.id, { ...loomOf(loaded, spec), sessionId: spec.id });
-      await session.close();
+      try {
+        const session = await store.create(spec.id, { ...loomOf(loaded, spec), sessionId: spec.id });
+        await session.close();
+      } catch (error) {
+        if (!(IoError.isInstance(error) && error.code === "session_exists")) throw error;
+      }
       onProgress?.(i + 1, specs.length);
     }
-    await sql`insert into loom_sweep_sessions (session_id, sweep, cell)
-      select t.id, ${plan.name}, t.cell from unnest(${specs.map((s) => s.id)}::text[], ${specs.map((s) => s.cell)}::text[]) as t(id, cell)`;
     const boss = await startQueue(url, { supervise: false });
     try {
-      await boss.insert(
-        specs.map((s) => ({
-          name: SWEEP_QUEUE,
-          data: { sweep: plan.name, session: s.id } satisfies SweepJob,
-          retryLimit: plan.retries,
-          retryDelay: 1,
-          expireInSeconds: JOB_EXPIRE_SECONDS,
-        })),
-      );
+      await sql.begin(async (tx) => {
+        const made = await tx`insert into loom_sweeps (name, plan, total)
+          values (${plan.name}, ${JSON.stringify(plan)}::text::json, ${specs.length}) on conflict (name) do nothing returning 1`;
+        if (made.length === 0) throw exists();
+        await tx`insert into loom_sweep_sessions (session_id, sweep, cell)
+          select t.id, ${plan.name}, t.cell
+          from unnest(${specs.map((s) => s.id)}::text[], ${specs.map((s) => s.cell)}::text[]) as t(id, cell)`;
+        // The jobs in the same transaction (pg-boss takes a connection to run its SQL on): rows without jobs,
+        // or jobs without rows, never exist.
+        const db = {
+          // Used for insert only: pg-boss hands the jobs over as JSON text for a json parameter, which postgres.js
+          // serialises itself (so it gets the parsed value), and its unset defaults as undefined (NULL to SQL).
+          executeSql: async (text: string, [jobs, ...rest]: unknown[]) => ({
+            rows: await tx.unsafe(text, [
+              typeof jobs === "string" ? JSON.parse(jobs) : jobs,
+              ...rest.map((v) => v ?? null),
+            ] as never[]),
+          }),
+        };
+        await boss.insert(
+          specs.map((s) => ({
+            name: SWEEP_QUEUE,
+            data: { sweep: plan.name, session: s.id } satisfies SweepJob,
+            retryLimit: plan.retries,
+            retryDelay: 1,
+            expireInSeconds: JOB_EXPIRE_SECONDS,
+          })),
+          { db },
+        );
+      });
     } finally {
       await boss.stop({ graceful: false, wait: true });
     }
