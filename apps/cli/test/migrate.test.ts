@@ -64,7 +64,11 @@ describe("loom migrate", () => {
     ]);
     expect(fromRows.code).toBe(0);
     const shown = JSON.parse(fromRows.stdout);
-    expect(shown).toMatchObject({ sessionId: "story", path: (original as Loom).currentPath, text: currentText(original as Loom) });
+    expect(shown).toMatchObject({
+      sessionId: "story",
+      path: (original as Loom).currentPath,
+      text: currentText(original as Loom),
+    });
     expect(shown.text).toBe(JSON.parse(fromDir.stdout).text);
 
     const back = await loom(["migrate", "--from", `${db.url}#story`, "--to", "story-back", "--json"], { dir });
