@@ -1,26 +1,51 @@
-// What the next transaction writes: the ops committed since the last one and the rows they touched, serialised when committed.
+// What the next transaction writes: the ops committed since the last one and the rows they touched, each serialised once.
 import type { Loom, LoomOp } from "@loom/core";
 import type { Footprint } from "@loom/core/internal";
 import { pathWrite, type PathWrite } from "./path-rows.js";
 
-interface RowWrite {
+/** A row's state as the batch writes it: its parent, and its JSON (null: the record is gone). */
+export interface RowWrite {
   parent: string | null;
-  /** The record's JSON as it was right after the op; null: the record is gone. */
   data: string | null;
 }
 
-/** One group commit: ops in order, then the last state of each touched row, the head and the side state. */
+/** The batch as one transaction writes it, read off the loom once the batch is closed. */
+export interface SealedBatch {
+  fromSeq: number;
+  toSeq: number;
+  ops: { seq: number; op: string }[];
+  nodes: Map<string, RowWrite>;
+  decisions: Map<string, RowWrite>;
+  /** Every node and decision row is replaced by `nodes` and `decisions`. */
+  rewriteAll: boolean;
+  /** The loom without nodes, decisions and current path (those are rows); null when unchanged since `lastHead`. */
+  head: string | null;
+  path: PathWrite | null;
+  state: Map<string, string>;
+}
+
+/**
+ * An op's JSON, and for an addCandidates op each new node's JSON: the node rows are written from the same strings
+ * (applyOp inserts shallow copies of the op's nodes, which serialise the same), so a candidate is serialised once.
+ */
+function serialiseOp(op: LoomOp): { op: string; nodes: Map<string, string> | null } {
+  if (op.op !== "addCandidates") return { op: JSON.stringify(op), nodes: null };
+  const nodes = new Map(op.nodes.map((n) => [n.id, JSON.stringify(n)]));
+  const { nodes: _nodes, ...rest } = op;
+  return { op: `${JSON.stringify(rest).slice(0, -1)},"nodes":[${[...nodes.values()].join(",")}]}`, nodes };
+}
+
+/** One group commit: ops in order, and which rows, path entries and side state they touched. */
 export class CommitBatch {
   readonly ops: { seq: number; op: string }[] = [];
-  readonly nodes = new Map<string, RowWrite>();
-  readonly decisions = new Map<string, RowWrite>();
+  /** Touched node ids, with the row's JSON when an op in this batch already made it (null: serialise at seal). */
+  readonly #nodes = new Map<string, string | null>();
+  readonly #decisions = new Set<string>();
   readonly state = new Map<string, string>();
-  /** Set when an op's footprint was unknown: every row is rewritten from these. */
-  rewriteAll = false;
-  /** The loom without nodes, decisions and current path (those are rows), as of the last op. */
-  head: string | null = null;
-  /** The current path's entries to rewrite, as of the last op; null when no op changed the path. */
-  path: PathWrite | null = null;
+  /** Set when an op's footprint was unknown: every row is rewritten. */
+  #rewriteAll = false;
+  /** The first depth of the current path an op of this batch changed, or null. */
+  #pathFrom: number | null = null;
   private readonly waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   readonly done: Promise<void>;
 
@@ -39,37 +64,60 @@ export class CommitBatch {
   }
 
   /**
-   * Note an op just applied to `loom`: its JSON, and its rows as they are now (a later op in the batch overrides);
+   * Note an op just applied: its JSON and the records it touched (`footprint`, null: unknown, so all of them);
    * `pathFrom` is the first depth of the current path it changed (see PathTracker), null if none.
    */
-  addOp(seq: number, op: LoomOp, loom: Loom, footprint: Footprint | null, pathFrom: number | null): void {
-    this.ops.push({ seq, op: JSON.stringify(op) });
-    if (footprint === null) {
-      this.rewriteAll = true;
-      this.nodes.clear();
-      this.decisions.clear();
-      for (const id in loom.nodes) this.noteNode(loom, id);
-      for (const id in loom.decisions) this.noteDecision(loom, id);
+  addOp(seq: number, op: LoomOp, footprint: Footprint | null, pathFrom: number | null): void {
+    const serialised = serialiseOp(op);
+    this.ops.push({ seq, op: serialised.op });
+    if (footprint === null) this.#rewriteAll = true;
+    else {
+      // A node touched again after an op serialised it is serialised anew at seal, as it is by then.
+      for (const id of footprint.nodes) this.#nodes.set(id, serialised.nodes?.get(id) ?? null);
+      for (const id of footprint.decisions) this.#decisions.add(id);
+    }
+    if (pathFrom !== null) this.#pathFrom = Math.min(pathFrom, this.#pathFrom ?? pathFrom);
+  }
+
+  /**
+   * The batch as one transaction writes it, from `loom` as it is after the batch's last op (the session seals a
+   * batch before any later op is applied). `lastHead`: the head as last written, not sent again when unchanged.
+   */
+  seal(loom: Loom, lastHead: string | null): SealedBatch {
+    const nodes = new Map<string, RowWrite>();
+    const decisions = new Map<string, RowWrite>();
+    const noteNode = (id: string, json: string | null) => {
+      const node = loom.nodes[id];
+      nodes.set(
+        id,
+        node ? { parent: node.parentId, data: json ?? JSON.stringify(node) } : { parent: null, data: null },
+      );
+    };
+    const noteDecision = (id: string) => {
+      const d = loom.decisions[id];
+      decisions.set(id, d ? { parent: d.parentNodeId, data: JSON.stringify(d) } : { parent: null, data: null });
+    };
+    if (this.#rewriteAll) {
+      // An op of unknown footprint may have changed any node after another op serialised it.
+      for (const id in loom.nodes) noteNode(id, null);
+      for (const id in loom.decisions) noteDecision(id);
     } else {
-      for (const id of footprint.nodes) this.noteNode(loom, id);
-      for (const id of footprint.decisions) this.noteDecision(loom, id);
+      for (const [id, json] of this.#nodes) noteNode(id, json);
+      for (const id of this.#decisions) noteDecision(id);
     }
-    if (pathFrom !== null) {
-      // Entries from the earliest change in the batch on, as they are now (their texts too: an edit may be in it).
-      this.path = pathWrite(loom, Math.min(pathFrom, this.path?.from ?? pathFrom));
-    }
-    const { nodes: _n, decisions: _d, currentPath: _p, ...head } = loom;
-    this.head = JSON.stringify(head);
-  }
-
-  private noteNode(loom: Loom, id: string): void {
-    const node = loom.nodes[id];
-    this.nodes.set(id, node ? { parent: node.parentId, data: JSON.stringify(node) } : { parent: null, data: null });
-  }
-
-  private noteDecision(loom: Loom, id: string): void {
-    const d = loom.decisions[id];
-    this.decisions.set(id, d ? { parent: d.parentNodeId, data: JSON.stringify(d) } : { parent: null, data: null });
+    const { nodes: _n, decisions: _d, currentPath: _p, ...rest } = loom;
+    const head = JSON.stringify(rest);
+    return {
+      fromSeq: this.fromSeq,
+      toSeq: this.toSeq,
+      ops: this.ops,
+      nodes,
+      decisions,
+      rewriteAll: this.#rewriteAll,
+      head: head === lastHead ? null : head,
+      path: this.#pathFrom === null ? null : pathWrite(loom, this.#pathFrom),
+      state: this.state,
+    };
   }
 
   settle(error?: unknown): void {

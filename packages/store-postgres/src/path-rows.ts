@@ -1,11 +1,46 @@
-// The current path as rows: which entries an op changed, so a commit rewrites only those (not the whole path).
+// The current path as rows of PATH_CHUNK entries: which entries an op changed, so a commit rewrites only the chunks holding them.
 import type { Loom } from "@loom/core";
+import type { TransactionSql } from "postgres";
+import { encodePathText } from "./path-text.js";
 
-/** The path entries a commit writes: every depth from `from` on is replaced by `ids` (with their texts as JSON). */
+/**
+ * Entries per row of `loom_path_chunks`: chunk k holds depths k·PATH_CHUNK … (k+1)·PATH_CHUNK − 1. A commit rewrites
+ * the chunk at the tip (≤ 128 entries, ~10 KB of realistic text), `show` reads depth / 128 rows. The migration that
+ * built chunks from older rows (backfill-path-chunks.ts) uses this too: rows written with another size would not line up.
+ */
+export const PATH_CHUNK = 128;
+
+/** One row of `loom_path_chunks` as written. */
+export interface PathChunk {
+  chunk: number;
+  /** The entries' node ids as JSON string literals joined by commas (a JSON array without its brackets). */
+  ids: string;
+  /** The entries' texts one after another, each as path-text.ts encodes it. */
+  texts: string;
+  /** Each entry's text length in UTF-16 code units, joined by commas. */
+  lengths: string;
+}
+
+/** What a commit writes of the path: every chunk from `fromChunk` on is replaced by `chunks`. */
 export interface PathWrite {
-  from: number;
-  ids: string[];
-  textsJson: string[];
+  fromChunk: number;
+  chunks: PathChunk[];
+}
+
+/** The chunks of path entries `ids` (with `textOf` their texts), the first being chunk `first`. */
+export function pathChunks(ids: readonly string[], textOf: (id: string) => string, first: number): PathChunk[] {
+  const chunks: PathChunk[] = [];
+  for (let at = 0; at < ids.length; at += PATH_CHUNK) {
+    const part = ids.slice(at, at + PATH_CHUNK);
+    const texts = part.map(textOf);
+    chunks.push({
+      chunk: first + at / PATH_CHUNK,
+      ids: part.map((id) => JSON.stringify(id)).join(","),
+      texts: texts.map(encodePathText).join(""),
+      lengths: texts.map((t) => t.length).join(","),
+    });
+  }
+  return chunks;
 }
 
 /** The path as last queued for commit, to tell which of its entries the next op changed. */
@@ -48,8 +83,23 @@ export class PathTracker {
   }
 }
 
-/** The rows of `loom`'s current path from depth `from` on. */
+/** The chunks of `loom`'s current path from the one holding depth `from` on. */
 export function pathWrite(loom: Loom, from: number): PathWrite {
-  const ids = loom.currentPath.slice(from);
-  return { from, ids, textsJson: ids.map((id) => JSON.stringify(loom.nodes[id]?.text ?? "")) };
+  const fromChunk = Math.floor(from / PATH_CHUNK);
+  const ids = loom.currentPath.slice(fromChunk * PATH_CHUNK);
+  return { fromChunk, chunks: pathChunks(ids, (id) => loom.nodes[id]?.text ?? "", fromChunk) };
+}
+
+/** Chunk rows per insert when a whole path is written: bounded statements (~1 MB) however deep the path. */
+const INSERT_ROWS = 100;
+
+/** Insert `chunks` as session `id`'s path chunks, in transaction `tx` (creation, and the migration to chunks). */
+export async function insertPathChunks(tx: TransactionSql, id: string, chunks: readonly PathChunk[]): Promise<void> {
+  for (let at = 0; at < chunks.length; at += INSERT_ROWS) {
+    const part = chunks.slice(at, at + INSERT_ROWS);
+    await tx`insert into loom_path_chunks (session_id, chunk, ids, texts, lengths)
+      select ${id}, t.chunk, t.ids, t.texts, t.lengths
+      from unnest(${part.map((c) => c.chunk)}::integer[], ${part.map((c) => c.ids)}::text[],
+        ${part.map((c) => c.texts)}::text[], ${part.map((c) => c.lengths)}::text[]) as t(chunk, ids, texts, lengths)`;
+  }
 }

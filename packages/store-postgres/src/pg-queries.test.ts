@@ -112,10 +112,13 @@ describe("reading a PostgreSQL session without loading it", () => {
     await session.close();
     const sql = postgres(db.url, { max: 1, onnotice: () => {} });
     try {
-      await sql`update loom_path set text_json = '42' where session_id = 'damaged-path'`;
+      await sql`update loom_path_chunks set lengths = '42' where session_id = 'damaged-path'`;
       const error = await store.show("damaged-path").catch((e: unknown) => e);
-      expect(IoError.isInstance(error) && error.field).toBe("path.0");
+      expect(IoError.isInstance(error) && error.field).toBe("path.chunks.0");
       expect((error as Error).message).toContain("#damaged-path");
+      await sql`update loom_path_chunks set lengths = '4', texts = 'On\\' where session_id = 'damaged-path'`;
+      const badEscape = await store.show("damaged-path").catch((e: unknown) => e);
+      expect(IoError.isInstance(badEscape) && badEscape.field).toBe("path.chunks.0.texts");
     } finally {
       await sql.end({ timeout: 5 });
     }
@@ -138,8 +141,8 @@ describe("reading a PostgreSQL session without loading it", () => {
       const [row] = await sql<{ head: string }[]>`select head::text as head from loom_sessions where id = 'v1'`;
       const head = JSON.stringify({ ...JSON.parse(row!.head), currentPath: JSON.parse(path) });
       await sql`update loom_sessions set head = ${head}::text::json where id = 'v1'`;
-      await sql`drop table loom_path`;
-      await sql`delete from loom_schema_migrations where version = 2`;
+      await sql`drop table loom_path_chunks`;
+      await sql`delete from loom_schema_migrations where version >= 2`;
     } finally {
       await sql.end({ timeout: 5 });
     }

@@ -38,7 +38,7 @@ describe("the PostgreSQL store's rows", () => {
       await later.close();
       await sql`delete from loom_schema_migrations where version = 999`;
       expect(IoError.isInstance(refused) && refused.code).toBe("unsupported_version");
-      expect((refused as Error).message).toContain("version 999, newer than this Loom knows (2)");
+      expect((refused as Error).message).toContain("version 999, newer than this Loom knows (3)");
     } finally {
       await store.close();
     }

@@ -23,6 +23,10 @@ export class PgSession implements Session {
   #batch: CommitBatch;
   readonly #path: PathTracker;
   #inFlight: Promise<void> | null = null;
+  /** A batch start is queued for after the current synchronous run of mutates (see mutate). */
+  #startQueued = false;
+  /** The head as last committed (null before the first commit): an unchanged head is not sent again. */
+  #lastHead: string | null = null;
   #broken: Error | null = null;
   #closed = false;
 
@@ -76,8 +80,16 @@ export class PgSession implements Session {
     this.#seq += 1;
     const footprint = opFootprint(op, this.loom, before);
     const pathFrom = this.#path.changedFrom(this.loom.currentPath, footprint && footprint.nodes);
-    this.#batch.addOp(this.#seq, op, this.loom, footprint, pathFrom);
-    this.schedule();
+    this.#batch.addOp(this.#seq, op, footprint, pathFrom);
+    // Started once this synchronous run of mutates ends (a decision's candidates and its choice, made together, are
+    // one transaction rather than two in a row), and never later than the caller's next await.
+    if (!this.#startQueued) {
+      this.#startQueued = true;
+      queueMicrotask(() => {
+        this.#startQueued = false;
+        this.schedule();
+      });
+    }
     return result;
   }
 
@@ -86,8 +98,11 @@ export class PgSession implements Session {
     if (this.#inFlight || this.#batch.empty || this.#broken) return;
     const batch = this.#batch;
     this.#batch = new CommitBatch(batch.toSeq);
-    this.#inFlight = writeBatch(this.writer!, this.id, batch, this.dir).then(
+    // Sealed now, before any later op: the rows are read off the loom as of this batch's last op.
+    const sealed = batch.seal(this.loom, this.#lastHead);
+    this.#inFlight = writeBatch(this.writer!, this.id, sealed, this.dir).then(
       () => {
+        if (sealed.head !== null) this.#lastHead = sealed.head;
         batch.settle();
         this.#inFlight = null;
         this.schedule();

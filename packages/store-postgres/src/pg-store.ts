@@ -5,7 +5,7 @@ import { IoError, type Session, type SessionStore, type StoreOpenOptions } from 
 import { validateLoomToStore } from "@loom/io/internal";
 import postgres, { type Sql } from "postgres";
 import { PgSession } from "./pg-session.js";
-import { pathWrite } from "./path-rows.js";
+import { insertPathChunks, pathWrite } from "./path-rows.js";
 import { readChildren, readNode, readPathView, type PathView } from "./session-queries.js";
 import { listenToSession, opsSince, type SessionChange } from "./session-events.js";
 import { migrateSchema } from "./schema-migrations.js";
@@ -127,9 +127,7 @@ class PgStore implements PostgresSessionStore {
               as t(id, parent, data)`;
         }
       }
-      await tx`insert into loom_path (session_id, depth, node_id, text_json)
-        select ${id}, t.ord::integer - 1, t.node, t.text
-        from unnest(${path.ids}::text[], ${path.textsJson}::text[]) with ordinality as t(node, text, ord)`;
+      await insertPathChunks(tx, id, path.chunks);
       return true;
     });
     if (!inserted) {

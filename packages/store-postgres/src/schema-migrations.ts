@@ -3,13 +3,17 @@ import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { IoError } from "@loom/io";
 import type { Sql, TransactionSql } from "postgres";
+import { backfillPathChunks } from "./backfill-path-chunks.js";
 import { backfillPathRows } from "./backfill-path-rows.js";
 
 /** Held while migrating, so two processes starting on a fresh database apply each file once. */
 const MIGRATION_LOCK = 0x6c6f6f6d; // "loom"
 
 /** Steps a version needs beyond its SQL file (data SQL cannot move), run right after it. */
-const DATA_STEPS: Record<number, (tx: TransactionSql) => Promise<void>> = { 2: backfillPathRows };
+const DATA_STEPS: Record<number, (tx: TransactionSql, where: string) => Promise<void>> = {
+  2: backfillPathRows,
+  3: backfillPathChunks,
+};
 
 const migrationsDir = (): string => fileURLToPath(new URL("../migrations/", import.meta.url));
 
@@ -47,7 +51,7 @@ export async function migrateSchema(sql: Sql, where: string): Promise<number[]> 
     for (const m of migrations) {
       if (done.has(m.version)) continue;
       await tx.unsafe(await readFile(m.file, "utf8"));
-      await DATA_STEPS[m.version]?.(tx);
+      await DATA_STEPS[m.version]?.(tx, where);
       await tx`insert into loom_schema_migrations (version, name) values (${m.version}, ${m.name})`;
       applied.push(m.version);
     }

@@ -19,7 +19,7 @@ export async function readSessionRows(sql: Sql, id: string, where: string): Prom
     >`select seq::text as seq, head::text as head from loom_sessions where id = ${id}`,
     tx<
       { ids: string | null }[]
-    >`select json_agg(node_id order by depth)::text as ids from loom_path where session_id = ${id}`,
+    >`select string_agg(ids, ',' order by chunk) as ids from loom_path_chunks where session_id = ${id}`,
     tx<
       { id: string; data: string }[]
     >`select id, data::text as data from loom_nodes where session_id = ${id} order by ord`,
@@ -30,7 +30,7 @@ export async function readSessionRows(sql: Sql, id: string, where: string): Prom
   const row = session[0];
   if (!row) return null;
   // The path rows are the current path (a head written before them may still carry a stale copy).
-  const currentPath: unknown = JSON.parse(path[0]?.ids ?? "[]");
+  const currentPath: unknown = JSON.parse(`[${path[0]?.ids ?? ""}]`);
   const loom = { ...JSON.parse(row.head), currentPath, nodes: {}, decisions: {} } as Loom;
   for (const n of nodes) loom.nodes[n.id] = JSON.parse(n.data);
   for (const d of decisions) loom.decisions[d.id] = JSON.parse(d.data);

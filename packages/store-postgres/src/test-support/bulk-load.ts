@@ -4,9 +4,13 @@ import type { Writable } from "node:stream";
 import type { Loom } from "@loom/core";
 import postgres from "postgres";
 import { postgresSessionStore } from "../index.js";
+import { pathChunks } from "../path-rows.js";
 
-/** COPY's text format: a backslash is its escape character (JSON keeps tabs and newlines escaped already). */
-const field = (value: string | null): string => (value === null ? "\\N" : value.replaceAll("\\", "\\\\"));
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/** COPY's text format: a backslash is its escape character, and tabs and line ends separate fields and rows. */
+const field = (value: string | null): string =>
+  value === null ? "\\N" : value.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]!);
 
 async function copyRows(stream: Writable, rows: Iterable<(string | null)[]>): Promise<void> {
   for (const row of rows) {
@@ -43,10 +47,10 @@ export async function bulkLoadSession(url: string, id: string, loom: Loom): Prom
         })(),
       );
       await copy(
-        "loom_path (session_id, depth, node_id, text_json)",
+        "loom_path_chunks (session_id, chunk, ids, texts, lengths)",
         (function* () {
-          for (const [depth, nodeId] of currentPath.entries())
-            yield [id, String(depth), nodeId, JSON.stringify(nodes[nodeId]!.text)];
+          for (const c of pathChunks(currentPath, (n) => nodes[n]!.text, 0))
+            yield [id, String(c.chunk), c.ids, c.texts, c.lengths];
         })(),
       );
     });

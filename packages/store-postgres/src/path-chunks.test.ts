@@ -1,0 +1,164 @@
+// The current path in chunks of PATH_CHUNK entries: texts Loom may hold survive, commits across chunk boundaries read back
+// as the whole loom says, and a database at schema version 2 (one row per depth) moves to chunks.
+import {
+  addCandidates,
+  checkout,
+  choose,
+  createLoom,
+  currentText,
+  editNode,
+  sequentialEnv,
+  type Loom,
+} from "@loom/core";
+import { IoError, type Session } from "@loom/io";
+import fc from "fast-check";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresSessionStore, type PostgresSessionStore } from "./index.js";
+import { PATH_CHUNK } from "./path-rows.js";
+import { decodePathText, encodePathText } from "./path-text.js";
+import { testDatabase, type TestDatabase } from "./test-support/test-database.js";
+
+let db: TestDatabase;
+let store: PostgresSessionStore;
+beforeAll(async () => {
+  db = await testDatabase();
+  store = postgresSessionStore(db.url);
+});
+afterAll(async () => {
+  await store?.close();
+  await db?.dispose();
+});
+
+/** Texts a text column cannot carry as they are (NUL, a lone surrogate), the escape character, and ordinary prose. */
+const AWKWARD = [
+  " a\u0000b",
+  " back\\slash",
+  " \\u0041 literal",
+  "\n\tnew line",
+  " lone \uD800",
+  "\uDC00 low",
+  " 🕷 web",
+  "",
+];
+
+/** Grow `session` by `steps` decisions, each choosing one of two candidates with awkward texts. */
+function grow(session: Session, steps: number, env: ReturnType<typeof sequentialEnv>): void {
+  for (let i = 0; i < steps; i++) {
+    const tip = session.loom.currentPath[session.loom.currentPath.length - 1]!;
+    const texts = [0, 1].map((k) => ({ text: `${AWKWARD[(i + k) % AWKWARD.length]} ${i}` }));
+    const { decisionId, nodeIds } = session.mutate((l) => addCandidates(l, tip, texts, { env }));
+    session.mutate((l) => choose(l, decisionId, nodeIds[i % 2]!, "human", "grow", env));
+  }
+}
+
+async function expectShowsAsLoom(s: PostgresSessionStore, id: string, loom: Loom): Promise<void> {
+  const view = await s.show(id);
+  expect(view.path).toEqual(loom.currentPath);
+  expect(view.segments).toEqual(loom.currentPath.map((n) => loom.nodes[n]!.text.length));
+  expect(view.text).toBe(currentText(loom));
+}
+
+describe("the current path in chunks", () => {
+  it("stores any text as it is but for the few characters a text column cannot carry", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (text) => {
+        const stored = encodePathText(text);
+        expect(stored.includes("\u0000")).toBe(false);
+        // Well-formed UTF-16: it survives UTF-8, which is how it is sent.
+        expect(Buffer.from(stored, "utf8").toString("utf8")).toBe(stored);
+        expect(decodePathText(stored)).toBe(text);
+      }),
+    );
+    expect(encodePathText("plain prose, “quoted”")).toBe("plain prose, “quoted”");
+    expect(decodePathText("ends in \\")).toBeNull();
+    expect(decodePathText("\\q")).toBeNull();
+  });
+
+  it("reads back as the whole loom through commits that cross, cut and edit across chunk boundaries", async () => {
+    const env = sequentialEnv();
+    const session = await store.create("deep", createLoom({ seed: "Root\u0000" }, env));
+    grow(session, PATH_CHUNK + 5, env);
+    await session.flush();
+    await expectShowsAsLoom(store, "deep", session.loom);
+    // Back to the last entry of chunk 0, then to the first of chunk 1, then grow again past the boundary.
+    session.mutate((l) => checkout(l, l.currentPath[PATH_CHUNK - 1]!));
+    await session.flush();
+    await expectShowsAsLoom(store, "deep", session.loom);
+    grow(session, 3, env);
+    const mid = session.loom.currentPath[PATH_CHUNK - 2]!;
+    session.mutate((l) => editNode(l, mid, " edited \u0000 mid", env));
+    await session.flush();
+    await expectShowsAsLoom(store, "deep", session.loom);
+    grow(session, PATH_CHUNK * 2, env);
+    await session.close();
+    const other = postgresSessionStore(db.url);
+    try {
+      const { loom } = await other.read("deep");
+      expect(loom.currentPath.length).toBeGreaterThan(PATH_CHUNK * 2);
+      await expectShowsAsLoom(other, "deep", loom);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("moves a database at schema version 2 (a row per depth) to chunks, and commits on from there", async () => {
+    const env = sequentialEnv();
+    const first = await store.create("old", createLoom({ seed: "Old\u0000" }, env));
+    grow(first, PATH_CHUNK + 20, env);
+    await first.close();
+    const empty = await store.create("old-broken", createLoom({ seed: "Broken" }, env));
+    await empty.close();
+    const { loom } = await store.read("old");
+    const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+    // What version 2 left: loom_path as its migration made it, one row per depth with the text as a JSON literal.
+    const toVersion2 = async (rows: { id: string; path: string[]; texts: string[] }[]) => {
+      await sql`drop table loom_path_chunks`;
+      await sql`drop function loom_commit`;
+      await sql`delete from loom_schema_migrations where version = 3`;
+      await sql`create table loom_path (session_id text not null references loom_sessions (id) on delete cascade,
+        depth integer not null, node_id text not null, text_json text not null, primary key (session_id, depth))`;
+      for (const r of rows)
+        await sql`insert into loom_path (session_id, depth, node_id, text_json)
+          select ${r.id}, t.ord::integer - 1, t.node, t.text
+          from unnest(${r.path}::text[], ${r.texts}::text[]) with ordinality as t(node, text, ord)`;
+    };
+    try {
+      const texts = loom.currentPath.map((n) => JSON.stringify(loom.nodes[n]!.text));
+      await toVersion2([
+        { id: "old", path: loom.currentPath, texts },
+        { id: "old-broken", path: ["r", "n_1"], texts: ['"Broken"', "42"] },
+      ]);
+      // A damaged row stops the migration, naming the session and the row; nothing of it is kept.
+      const refusing = postgresSessionStore(db.url);
+      const refused = await refusing.show("old").catch((e: unknown) => e);
+      await refusing.close();
+      expect(IoError.isInstance(refused) && refused.field).toBe("loom_path.1");
+      expect((refused as Error).message).toContain("#old-broken");
+      const [kept] = await sql<{ n: number }[]>`select count(*)::int as n from loom_path`;
+      expect(kept!.n).toBe(loom.currentPath.length + 2);
+
+      await sql`delete from loom_path where session_id = 'old-broken'`;
+      const later = postgresSessionStore(db.url);
+      try {
+        await expectShowsAsLoom(later, "old", loom);
+        const [left] = await sql<
+          { n: number }[]
+        >`select count(*)::int as n from pg_tables where tablename = 'loom_path'`;
+        expect(left!.n).toBe(0);
+        const session = await later.open("old");
+        grow(session, 10, env);
+        session.mutate((l) => checkout(l, l.currentPath[3]!));
+        grow(session, 2, env);
+        await session.close();
+        const { loom: after } = await later.read("old");
+        expect(after.currentPath.length).toBe(6);
+        await expectShowsAsLoom(later, "old", after);
+      } finally {
+        await later.close();
+      }
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  });
+});
