@@ -3,7 +3,7 @@
 export { createSession, openSession, readSession } from "./session.js";
 export type { OpenSessionOptions, Session, SessionOptions } from "./session.js";
 export { fileSessionStore } from "./session-store.js";
-export type { SessionStore, StoreOpenOptions } from "./session-store.js";
+export type { RemoteChange, SessionStore, SharedSession, StoreOpenOptions } from "./session-store.js";
 export { copySession } from "./session-copy.js";
 export type { SessionCopy } from "./session-copy.js";
 export { readCurrentPath } from "./current-path.js";

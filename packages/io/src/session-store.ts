@@ -1,7 +1,7 @@
 // The session store seam: where sessions live (a folder of session directories, or a database) behind one interface.
 import { readdir } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
-import type { Loom } from "@loom/core";
+import type { Loom, LoomOp } from "@loom/core";
 import { IoError } from "./io-error.js";
 import { hasSession } from "./session-exists.js";
 import {
@@ -41,10 +41,34 @@ export interface SessionStore {
   open(id: string, options?: StoreOpenOptions): Promise<Session>;
   /** Read session `id` without locking it or writing anything. */
   read(id: string): Promise<{ loom: Loom; warnings: string[] }>;
+  /** Make session `id` and open it shared (stores that several processes can write in turn). */
+  createShared?(id: string, loom: Loom, options?: StoreOpenOptions): Promise<SharedSession>;
+  /** Open session `id` shared: writable in turns by this process and others at once, following their commits. */
+  openShared?(id: string, options?: StoreOpenOptions): Promise<SharedSession>;
+  /** Whether session `id` exists (without opening it). */
+  has?(id: string): Promise<boolean>;
   /** The ids of the sessions in this store. */
   list(): Promise<string[]>;
   /** Release what the store holds (connections); sessions it opened must be closed first. */
   close(): Promise<void>;
+}
+
+/** Ops another process committed to a shared session, now applied to its loom; `ops` null: the loom was read anew. */
+export interface RemoteChange {
+  seq: number;
+  ops: LoomOp[] | null;
+}
+
+/**
+ * A session several processes write in turn (server replicas over one database). Its loom follows the others'
+ * commits between turns; `mutate` works only inside `write(action)`, a turn: the store's writer lock is taken,
+ * the others' commits are applied first, and the action's ops are committed before the lock is released.
+ */
+export interface SharedSession extends Session {
+  /** Run `action` as the session's only writer; resolves (with the action's result) once its ops are committed. */
+  write<T>(action: () => Promise<T>): Promise<T>;
+  /** Called after another process's commits were applied to `loom`; returns the unsubscribe function. */
+  onRemoteChange(listener: (change: RemoteChange) => void): () => void;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The PostgreSQL session store: sessions by id in one database, the schema migrated on first use.
 import { hostname } from "node:os";
 import type { Loom, LoomNode, LoomOp } from "@loom/core";
-import { IoError, type Session, type SessionStore, type StoreOpenOptions } from "@loom/io";
+import { IoError, type Session, type SessionStore, type SharedSession, type StoreOpenOptions } from "@loom/io";
 import { validateLoomToStore } from "@loom/io/internal";
 import postgres, { type Sql } from "postgres";
 import { PgSession } from "./pg-session.js";
@@ -10,6 +10,7 @@ import { readChildren, readNode, readPathView, type PathView } from "./session-q
 import { listenToSession, opsSince, type SessionChange } from "./session-events.js";
 import { migrateSchema } from "./schema-migrations.js";
 import { lockSession } from "./session-lock-pg.js";
+import { PgSharedSession } from "./shared-session.js";
 import { notASession, readSessionRows } from "./session-rows.js";
 
 export interface PostgresStoreOptions {
@@ -17,6 +18,8 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** The clock for the writer's "since" (tests inject one). */
   now?: () => Date;
+  /** How long a shared session's write turn waits for another process's turn (default 10 s). */
+  lockWaitMs?: number;
 }
 
 /** The URL without its password, for messages. */
@@ -45,6 +48,9 @@ export interface PostgresSessionStore extends SessionStore {
   children(id: string, nodeId: string): Promise<LoomNode[]>;
   /** Node `nodeId` of session `id`, or null when there is none. */
   node(id: string, nodeId: string): Promise<LoomNode | null>;
+  createShared(id: string, loom: Loom, options?: StoreOpenOptions): Promise<SharedSession>;
+  openShared(id: string, options?: StoreOpenOptions): Promise<SharedSession>;
+  has(id: string): Promise<boolean>;
   /** Follow commits to session `id` by any process (LISTEN/NOTIFY) until the returned function is called. */
   listen(id: string, onChange: (change: SessionChange) => void): Promise<() => Promise<void>>;
   /** The ops committed to session `id` after `seq`, or null when some were compacted away (read the session again). */
@@ -57,6 +63,7 @@ class PgStore implements PostgresSessionStore {
   #ready: Promise<void> | null = null;
   readonly #where: string;
   readonly #now: () => Date;
+  readonly #lockWaitMs: number;
 
   constructor(
     private readonly url: string,
@@ -64,6 +71,7 @@ class PgStore implements PostgresSessionStore {
   ) {
     this.#where = safeUrl(url);
     this.#now = options.now ?? (() => new Date());
+    this.#lockWaitMs = options.lockWaitMs ?? 10_000;
     this.#shared = this.client(options.maxConnections ?? 4);
   }
 
@@ -105,6 +113,44 @@ class PgStore implements PostgresSessionStore {
   }
 
   async create(id: string, loom: Loom, options: StoreOpenOptions = {}): Promise<Session> {
+    await this.insert(id, loom);
+    return this.open(id, options);
+  }
+
+  async createShared(id: string, loom: Loom, options: StoreOpenOptions = {}): Promise<SharedSession> {
+    await this.insert(id, loom);
+    return this.openShared(id, options);
+  }
+
+  async openShared(id: string, options: StoreOpenOptions = {}): Promise<SharedSession> {
+    this.checkId(id);
+    await this.ready();
+    const parts = {
+      where: this.locator(id),
+      id,
+      reader: this.#shared,
+      writer: this.client(1),
+      now: this.#now,
+      lockWaitMs: this.#lockWaitMs,
+      listen: (onSeq: (seq: number) => void) => listenToSession(this.#shared, id, (change) => onSeq(change.seq)),
+    };
+    try {
+      return await PgSharedSession.open(parts, options);
+    } catch (error) {
+      await parts.writer.end({ timeout: 5 });
+      throw error;
+    }
+  }
+
+  async has(id: string): Promise<boolean> {
+    this.checkId(id);
+    await this.ready();
+    const rows = await this.#shared`select 1 from loom_sessions where id = ${id}`;
+    return rows.length > 0;
+  }
+
+  /** Write a new session's rows (validated) in one transaction; session_exists when the id is taken. */
+  private async insert(id: string, loom: Loom): Promise<void> {
     this.checkId(id);
     const where = this.locator(id);
     const valid = validateLoomToStore(loom, where);
@@ -139,7 +185,6 @@ class PgStore implements PostgresSessionStore {
         },
       );
     }
-    return this.open(id, options);
   }
 
   async open(id: string, options: StoreOpenOptions = {}): Promise<Session> {

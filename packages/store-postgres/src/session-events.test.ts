@@ -5,6 +5,7 @@ import { createLoom } from "@loom/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresSessionStore, type PostgresSessionStore, type SessionChange } from "./index.js";
 import { testDatabase, type TestDatabase } from "./test-support/test-database.js";
+import { until } from "./test-support/until.js";
 
 const committer = fileURLToPath(new URL("./test-support/crash-committer.ts", import.meta.url));
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -32,14 +33,6 @@ function commitElsewhere(url: string, id: string, count: number): Promise<string
       signal === "SIGKILL" ? resolve(acked) : reject(new Error(`committer exited with ${code}: ${stderr}`)),
     );
   });
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 let db: TestDatabase;

@@ -16,11 +16,37 @@ const lockKey = (sql: Sql, id: string) => sql`hashtextextended(${`loom-session:$
 export async function lockSession(sql: Sql, id: string, where: string, now: () => Date): Promise<void> {
   const [got] = await sql<{ locked: boolean }[]>`select pg_try_advisory_lock(${lockKey(sql, id)}) as locked`;
   if (!got?.locked) {
-    const [row] = await sql<
-      { writer: string | null }[]
-    >`select writer::text as writer from loom_sessions where id = ${id}`;
-    throw new SessionLockedError(where, holderOf(row?.writer ?? null));
+    throw await lockedBy(sql, id, where);
   }
+  await markWriter(sql, id, where, now);
+}
+
+/**
+ * Like lockSession, but waits up to `waitMs` for the holder to release the lock (one writer's turn at a time:
+ * server replicas take it per action). Still held after that: SessionLockedError naming the holder.
+ */
+export async function lockSessionWaiting(
+  sql: Sql,
+  id: string,
+  where: string,
+  now: () => Date,
+  waitMs: number,
+): Promise<void> {
+  try {
+    // lock_timeout bounds the wait; set_config(…, true) lasts for this transaction only, the lock for the connection.
+    await sql.begin((tx) => [
+      tx`select set_config('lock_timeout', ${`${Math.max(1, Math.round(waitMs))}ms`}, true)`,
+      tx`select pg_advisory_lock(${lockKey(tx as unknown as Sql, id)})`,
+    ]);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "55P03") throw error;
+    throw await lockedBy(sql, id, where);
+  }
+  await markWriter(sql, id, where, now);
+}
+
+/** Record this process as the writer of session `id` (the lock is already held on `sql`). */
+async function markWriter(sql: Sql, id: string, where: string, now: () => Date): Promise<void> {
   const holder: LockHolder = { pid: process.pid, hostname: hostname(), startedAt: now().toISOString() };
   const marked =
     await sql`update loom_sessions set writer_backend = pg_backend_pid(), writer = ${JSON.stringify(holder)}::text::json
@@ -35,6 +61,14 @@ export async function lockSession(sql: Sql, id: string, where: string, now: () =
 export async function unlockSession(sql: Sql, id: string): Promise<void> {
   await sql`update loom_sessions set writer_backend = null, writer = null where id = ${id} and writer_backend = pg_backend_pid()`;
   await sql`select pg_advisory_unlock(${lockKey(sql, id)})`;
+}
+
+/** The error for a lock someone else holds, naming them as they recorded themselves. */
+async function lockedBy(sql: Sql, id: string, where: string): Promise<SessionLockedError> {
+  const [row] = await sql<
+    { writer: string | null }[]
+  >`select writer::text as writer from loom_sessions where id = ${id}`;
+  return new SessionLockedError(where, holderOf(row?.writer ?? null));
 }
 
 function holderOf(text: string | null): LockHolder {

@@ -1,0 +1,88 @@
+// Shared sessions (server replicas): two stores write one session in turns, each following the other's commits.
+import { addCandidates, choose, createLoom, LoomError, sequentialEnv } from "@loom/core";
+import { SessionLockedError, type SharedSession } from "@loom/io";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresSessionStore, type PostgresSessionStore } from "./index.js";
+import { testDatabase, type TestDatabase } from "./test-support/test-database.js";
+import { until } from "./test-support/until.js";
+
+let db: TestDatabase;
+let a: PostgresSessionStore;
+let b: PostgresSessionStore;
+beforeAll(async () => {
+  db = await testDatabase();
+  a = postgresSessionStore(db.url);
+  b = postgresSessionStore(db.url, { lockWaitMs: 300 });
+});
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await db?.dispose();
+});
+
+/** Open the same session shared in both stores, with the candidates of one open decision at the tip. */
+async function twoWriters(
+  id: string,
+): Promise<{ sa: SharedSession; sb: SharedSession; decisionId: string; nodeIds: string[] }> {
+  const env = sequentialEnv();
+  const sa = await a.createShared(id, createLoom({ seed: "Shared:", sessionId: id }, env));
+  const sb = await b.openShared(id);
+  const { decisionId, nodeIds } = await sa.write(async () =>
+    sa.mutate((l) => addCandidates(l, l.rootId, [{ text: " one" }, { text: " two" }, { text: " three" }], { env })),
+  );
+  await until(() => Object.hasOwn(sb.loom.decisions, decisionId), "the other writer to see the candidates");
+  return { sa, sb, decisionId, nodeIds };
+}
+
+describe("shared sessions", () => {
+  it("bring one writer's commits into the other's loom, reporting the ops", async () => {
+    const { sa, sb, decisionId, nodeIds } = await twoWriters("follow");
+    const seen: (string[] | null)[] = [];
+    sb.onRemoteChange((c) => seen.push(c.ops && c.ops.map((o) => o.op)));
+    await sa.write(async () => sa.mutate((l) => choose(l, decisionId, nodeIds[1]!, "human", "second")));
+    await until(() => sb.loom.currentPath.length === 2, "the choice to reach the other writer");
+    expect(sb.loom.currentPath).toEqual(sa.loom.currentPath);
+    expect(sb.loom.decisions[decisionId]).toEqual(sa.loom.decisions[decisionId]);
+    expect(sb.seq).toBe(sa.seq);
+    expect(seen).toEqual([["resolve"]]);
+    // Outside a turn nothing is written: a mutate there is a bug, said plainly.
+    expect(() => sb.mutate((l) => choose(l, decisionId, nodeIds[0]!, "human", "late"))).toThrow(/outside a write turn/);
+    await Promise.all([sa.close(), sb.close()]);
+  });
+
+  it("run concurrent turns one at a time, each seeing the others' commits first: one choice wins", async () => {
+    const { sa, sb, decisionId, nodeIds } = await twoWriters("race");
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => {
+        const s = i % 2 === 0 ? sa : sb;
+        return s.write(async () => s.mutate((l) => choose(l, decisionId, nodeIds[i % 3]!, "human", `try ${i}`)));
+      }),
+    );
+    const won = outcomes.filter((o) => o.status === "fulfilled");
+    const lost = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason as Error] : []));
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(19);
+    for (const e of lost) expect(LoomError.isInstance(e) && e.code === "decision_not_open").toBe(true);
+    // Recorded once, by the one turn that found it open.
+    const stored = (await a.read("race")).loom;
+    expect(stored.currentPath).toHaveLength(2);
+    expect(Object.values(stored.decisions).filter((d) => d.action === "choose")).toHaveLength(1);
+    await Promise.all([sa.close(), sb.close()]);
+  });
+
+  it("fail a turn that waits longer than lockWaitMs, naming the holder, and keep the session usable", async () => {
+    const { sa, sb, decisionId, nodeIds } = await twoWriters("busy");
+    let release!: () => void;
+    const held = sa.write(() => new Promise<void>((r) => (release = r)));
+    await until(() => release !== undefined, "the first turn to start");
+    await new Promise((r) => setTimeout(r, 50));
+    const refused = await sb.write(async () => "never").catch((e: unknown) => e);
+    expect(SessionLockedError.isInstance(refused)).toBe(true);
+    expect((refused as Error).message).toContain(`process ${process.pid}`);
+    release();
+    await held;
+    await sb.write(async () => sb.mutate((l) => choose(l, decisionId, nodeIds[2]!, "human", "after the wait")));
+    expect((await a.read("busy")).loom.decisions[decisionId]!.chosenNodeId).toBe(nodeIds[2]);
+    await Promise.all([sa.close(), sb.close()]);
+  });
+});
