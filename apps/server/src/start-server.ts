@@ -126,7 +126,8 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
     ...(options.allow?.modelFiles ?? []),
     ...((defaultGen.provider ?? "local") === "local" && defaultGen.model ? [defaultGen.model] : []),
   ];
-  await mkdir(sessionsDir, { recursive: true });
+  // Sessions kept in a store need no directory.
+  if (!options.backendOptions?.store) await mkdir(sessionsDir, { recursive: true });
   const backend = options.backend ?? defaultBackend(options.backendOptions ?? {});
   const hub = new SessionHub(sessionsDir, backend);
   const deps: ServerDeps = {
@@ -169,8 +170,8 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
     params: Record<string, string>,
   ) {
     const query = route.query ? validate(route.query, Object.fromEntries(url.searchParams), "query") : {};
-    let rawBody: unknown = undefined;
-    let body: unknown = undefined;
+    let rawBody: unknown;
+    let body: unknown;
     if (route.body) {
       rawBody = route.carriesFile
         ? await readJsonBody(req, deps.maxImportBytes, "maxImportBytes")

@@ -6,6 +6,9 @@ import { defineCommand } from "../cli/define-command.js";
 import { lookupLocalModel } from "../model/model-locations.js";
 import { sessionsRoot } from "../session/session-dir.js";
 import { dirFlag } from "../session/dir-flag.js";
+import { UsageError } from "../cli/exit-error.js";
+import { databaseRef } from "../session/database-ref.js";
+import { storeUrl } from "../session/store-url.js";
 
 export default defineCommand({
   name: "serve",
@@ -29,6 +32,12 @@ export default defineCommand({
       type: "string",
       valueName: "DIR",
       description: "sessions directory (default: $LOOM_SESSIONS_DIR or ./.loom-sessions)",
+    },
+    store: {
+      type: "string",
+      valueName: "URL",
+      description:
+        "keep sessions in this PostgreSQL database instead (postgres://user@host:port/db); several servers may share it",
     },
     token: {
       type: "string",
@@ -54,10 +63,17 @@ export default defineCommand({
       command: 'loom serve --host 0.0.0.0 --token "$(openssl rand -hex 16)"',
       description: "Reachable from the network, with a token.",
     },
+    {
+      command: "loom serve --store postgres://loom@db.internal/loom --port 4322",
+      description: "Sessions in PostgreSQL: run it on several machines (replicas) against one database.",
+    },
   ],
   async run({ values, env, cwd, out, signal }) {
     const { startServer } = await import("@loom/server");
+    if (values.store !== undefined && values.dir !== undefined)
+      throw new UsageError("--store and --dir both say where sessions live: give one of them");
     const sessionsDir = values.dir !== undefined ? dirFlag(cwd, values.dir) : sessionsRoot(env, cwd);
+    const store = values.store === undefined ? null : await openStore(storeUrl(values.store, env));
     // The same lookup as every other command; a --model that names nothing is an error, no model at all a warning.
     const { choice, looked } = lookupLocalModel({ flag: values.model, env, cwd });
     const model = choice?.path;
@@ -78,6 +94,7 @@ export default defineCommand({
       ...(token ? { token } : {}),
       ...(values.cors ? { corsOrigins: [values.cors] } : {}),
       backendOptions: {
+        ...(store ? { store: store.store } : {}),
         ...(values.durable ? { sessionOptions: { durable: true } } : {}),
         prices: await readPricesFile(pricesFileOf(env)),
       },
@@ -86,15 +103,33 @@ export default defineCommand({
       log: (m) => out.info(m),
     });
     const link = server.token ? `${server.url}/?token=${server.token}` : server.url;
+    const place = store ? store.shown : sessionsDir;
     out.result(
-      { url: server.url, token: server.token, sessionsDir },
-      () => `loom server on ${link} (sessions in ${sessionsDir}); Ctrl-C stops`,
+      { url: server.url, token: server.token, ...(store ? { store: store.shown } : { sessionsDir }) },
+      () => `loom server on ${link} (sessions in ${place}); Ctrl-C stops`,
     );
     await new Promise<void>((resolveWait) => {
       if (signal.aborted) return resolveWait();
       signal.addEventListener("abort", () => resolveWait(), { once: true });
     });
     out.info("stopping the server (sessions are saved)…");
-    await server.close();
+    try {
+      await server.close();
+    } finally {
+      await store?.store.close();
+    }
   },
 });
+
+/** The database's store, reached once before serving: a wrong URL or a database down fails here, not on a request. */
+async function openStore(url: string) {
+  const { postgresSessionStore } = await import("@loom/store-postgres");
+  const store = postgresSessionStore(url);
+  try {
+    await store.list();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return { store, shown: databaseRef(url)!.shown };
+}

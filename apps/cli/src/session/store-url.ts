@@ -9,6 +9,11 @@ export const STORE_OPTION = {
   },
 } as const;
 
+/** A URL-like value with any password masked, for messages (it may be a DSN with the wrong scheme). */
+function withoutPassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*):[^/@]*@/i, "$1:***@");
+}
+
 export function storeUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   const url = flag ?? env["LOOM_STORE"];
   if (url === undefined || url.trim() === "")
@@ -17,6 +22,9 @@ export function storeUrl(flag: string | undefined, env: NodeJS.ProcessEnv): stri
       "e.g. --store postgres://loom@db.internal/loom, or set LOOM_STORE",
     );
   if (!/^postgres(ql)?:\/\//i.test(url))
-    throw new UsageError(`--store: "${url}" is not a postgres:// URL`, "e.g. --store postgres://loom@db.internal/loom");
+    throw new UsageError(
+      `--store: "${withoutPassword(url)}" is not a postgres:// URL`,
+      "e.g. --store postgres://loom@db.internal/loom",
+    );
   return url;
 }

@@ -125,9 +125,17 @@ export const analysisRoute = () =>
       200: { description: "The analysis." },
       400: { description: "A bad query; `error.field` names the parameter.", schema: ErrorBodySchema },
       404: { description: "A named session is not on this server.", schema: ErrorBodySchema },
+      501: { description: "The server keeps its sessions in a database, not a directory.", schema: ErrorBodySchema },
     },
     handle: async (ctx) => {
       const query = ctx.query as Query;
+      if (ctx.hub.store) {
+        throw new HttpError(
+          501,
+          "not_implemented",
+          `analysis reads session directories, and this server keeps its sessions in a ${ctx.hub.store.kind} store: copy them out with \`loom migrate --from <url>#<id> --to <dir>\`, then run \`loom analyze\``,
+        );
+      }
       const sessionsDir = ctx.hub.sessionsDir;
       // No session yet is an empty analysis, not an error.
       const all = await findSessionDirs([sessionsDir]).catch(() => [] as string[]);

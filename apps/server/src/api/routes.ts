@@ -147,7 +147,8 @@ async function mutate(ctx: ApiContext, work: (live: LiveSession) => Promise<void
       `a selector is running session "${live.id}"; wait for it or POST /api/sessions/${live.id}/run/cancel`,
     );
   }
-  await work(live);
+  // During a run its turn is held already: an answer joins it (taking another would wait on the run forever).
+  await (live.running && duringRun ? work(live) : live.writerTurn(() => work(live)));
   live.touch();
   return ok(live);
 }

@@ -9,7 +9,14 @@ import {
   type LoomOp,
   type PriceTable,
 } from "@loom/core";
-import { createSession, openSession, type Session, type SessionOptions } from "@loom/io";
+import {
+  createSession,
+  openSession,
+  type Session,
+  type SessionOptions,
+  type SessionStore,
+  type SharedSession,
+} from "@loom/io";
 import {
   Orchestrator,
   OrchestratorError,
@@ -40,6 +47,11 @@ export interface DefaultBackendOptions {
   prices?: PriceTable;
   /** Options for every @loom/io session (fsync, compaction). */
   sessionOptions?: SessionOptions;
+  /**
+   * Keep sessions in this store instead of the sessions directory, opened shared (PostgreSQL): other server
+   * processes may serve the same sessions at once, each action a turn of the store's writer lock.
+   */
+  store?: SessionStore;
   env?: LoomEnv;
   /** Where API keys come from (default process.env); they stay in the server. */
   secrets?: Record<string, string | undefined>;
@@ -137,6 +149,15 @@ class OrchestratedSession implements SessionDriver {
     return this.session.loom;
   }
 
+  private get shared(): SharedSession | null {
+    return "onRemoteChange" in this.session ? (this.session as SharedSession) : null;
+  }
+
+  writerTurn<T>(action: () => Promise<T>): Promise<T> {
+    const shared = this.shared;
+    return shared ? shared.write(action) : action();
+  }
+
   get canRun(): boolean {
     return this.selector !== null;
   }
@@ -205,7 +226,15 @@ class OrchestratedSession implements SessionDriver {
   }
 
   onEvent(listener: (event: DriverEvent) => void): () => void {
-    return this.orch.on((event: OrchestratorEvent) => listener(toWire(event, this.secrets)));
+    const off = this.orch.on((event: OrchestratorEvent) => listener(toWire(event, this.secrets)));
+    // Another server process's commits: the page reads the session again, as it does after tree work.
+    const offRemote = this.shared?.onRemoteChange((change) =>
+      listener({ type: "tree-changed", remote: true, seq: change.seq, ops: change.ops?.map((o) => o.op) ?? null }),
+    );
+    return () => {
+      off();
+      offRemote?.();
+    };
   }
 
   async close(): Promise<void> {
@@ -231,14 +260,34 @@ function badShape<T>(f: () => T): T {
   }
 }
 
+/** Where the backend's sessions are made and opened: directories, or a store shared with other server processes. */
+function sessionPlace(options: DefaultBackendOptions): {
+  create(where: string, loom: Loom): Promise<Session>;
+  open(where: string): Promise<Session>;
+} {
+  const store = options.store;
+  if (!store) {
+    return {
+      create: (dir, loom) => createSession(dir, loom, options.sessionOptions),
+      open: (dir) => openSession(dir, options.sessionOptions),
+    };
+  }
+  if (!store.createShared || !store.openShared) {
+    throw new Error(`a ${store.kind} store cannot share sessions between server processes; serve a sessions directory`);
+  }
+  return { create: (id, loom) => store.createShared!(id, loom), open: (id) => store.openShared!(id) };
+}
+
 export function defaultBackend(options: DefaultBackendOptions = {}): SessionBackend {
   const secrets = secretValues(options.secrets ?? process.env);
+  const place = sessionPlace(options);
   return {
+    ...(options.store ? { store: options.store } : {}),
     async create(dir, loom) {
       const parts = await buildParts(loom, options, true);
       let session: Session;
       try {
-        session = await createSession(dir, loom, options.sessionOptions);
+        session = await place.create(dir, loom);
       } catch (error) {
         for (const g of [parts.generator, ...parts.alongside.map((a) => a.generator)]) await g.close?.();
         throw error;
@@ -246,7 +295,7 @@ export function defaultBackend(options: DefaultBackendOptions = {}): SessionBack
       return new OrchestratedSession(session, parts, options.env, secrets, options.prices);
     },
     async open(dir) {
-      const session = await openSession(dir, options.sessionOptions);
+      const session = await place.open(dir);
       try {
         return new OrchestratedSession(
           session,

@@ -92,6 +92,11 @@ export class LiveSession {
     return body;
   }
 
+  /** Run `work` as the session's writer (a turn of the store's writer lock when other server processes share it). */
+  writerTurn<T>(work: () => Promise<T>): Promise<T> {
+    return this.driver.writerTurn ? this.driver.writerTurn(work) : work();
+  }
+
   /** Run model-calling work one at a time per session, so two generate requests never open two decisions. */
   readonly exclusive = serialQueue();
 
@@ -101,8 +106,11 @@ export class LiveSession {
     this.runController = controller;
     this.touch();
     this.publish({ type: "run-started", maxSteps: maxSteps ?? null });
-    void this.exclusive(() =>
-      this.driver.run({ ...(maxSteps !== undefined ? { maxSteps } : {}), signal: controller.signal }),
+    // The turn is taken before the queue, as every request does, so the two never wait on each other crosswise.
+    void this.writerTurn(() =>
+      this.exclusive(() =>
+        this.driver.run({ ...(maxSteps !== undefined ? { maxSteps } : {}), signal: controller.signal }),
+      ),
     )
       .catch((error: unknown) => {
         if (!controller.signal.aborted) onError(error);

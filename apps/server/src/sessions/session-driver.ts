@@ -1,5 +1,6 @@
 // The seam between the HTTP layer and the packages that own sessions: what the server asks of one open session.
 import type { Brief, FinalResolution, Loom, LoomOp } from "@loom/core";
+import type { SessionStore } from "@loom/io";
 import type { LookAheadEstimate, LookAheadResult, LookAheadShape } from "@loom/orchestrator";
 
 /** An orchestrator event as the server forwards it: a `type` plus whatever the orchestrator sends. */
@@ -37,6 +38,11 @@ export interface SessionDriver {
   /** Change the session's token budget (journaled like any other change). */
   setBudget(maxTokensTotal: number): Promise<void>;
   onEvent(listener: (event: DriverEvent) => void): () => void;
+  /**
+   * Run `action` (which may call any of the methods above) as the session's one writer: a session shared with
+   * other server processes takes the store's writer lock and applies their commits first. Absent: run it as is.
+   */
+  writerTurn?<T>(action: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -46,4 +52,9 @@ export interface SessionBackend {
   open(dir: string): Promise<SessionDriver>;
   /** Release shared resources (loaded models). */
   close?(): Promise<void>;
+  /**
+   * Where sessions live when not in the sessions directory (a database other server processes share): the hub
+   * then names sessions to `create` and `open` by id, and lists them from here.
+   */
+  readonly store?: SessionStore;
 }

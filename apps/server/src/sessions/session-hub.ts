@@ -2,7 +2,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { sessionSummary, type Loom, type SessionSummary } from "@loom/core";
-import { hasSession, readSessionView } from "@loom/io";
+import { hasSession, readSessionView, type SessionStore } from "@loom/io";
 import { GLANCE_AROUND, glanceOfLoom, glanceOfView, type Glance } from "./glance.js";
 import { HttpError } from "../http/http-error.js";
 import { LiveSession } from "./live-session.js";
@@ -25,6 +25,23 @@ export interface SessionListing {
 /** The files whose size and time say a session changed. */
 const SESSION_FILES = ["loom.json", "journal.ndjson", "manifest.ndjson"];
 
+/** What a list shows of a session's summary (or of why it could not be read). */
+function listingOf(
+  summary: SessionSummary | Error,
+  live: LiveSession | undefined,
+): Pick<SessionListing, "title" | "seed" | "steps" | "nodes" | "state" | "problem"> {
+  if (summary instanceof Error) {
+    return { title: null, seed: "", steps: 0, nodes: 0, state: "unreadable", problem: summary.message };
+  }
+  return {
+    title: summary.title,
+    seed: summary.seed,
+    steps: summary.steps,
+    nodes: summary.nodes,
+    state: live?.running ? "running" : summary.state,
+  };
+}
+
 export class SessionHub {
   private readonly live = new Map<string, Promise<LiveSession>>();
   /** The sessions whose opening is done. */
@@ -39,11 +56,47 @@ export class SessionHub {
     return join(this.sessionsDir, assertSessionId(id));
   }
 
+  /** The store sessions live in when it is not the sessions directory (PostgreSQL shared by replicas). */
+  get store(): SessionStore | null {
+    return this.backend.store ?? null;
+  }
+
+  /** What the backend opens session `id` by: its directory, or its id in the store. */
+  private whereOf(id: string): string {
+    return this.store ? assertSessionId(id) : this.dirOf(id);
+  }
+
+  private async exists(id: string): Promise<boolean> {
+    const store = this.store;
+    if (!store) return hasSession(this.dirOf(id));
+    return store.has ? store.has(assertSessionId(id)) : (await store.list()).includes(id);
+  }
+
+  /** The store's sessions, each summarised from the open session or by reading it (a store has no digest). */
+  private async listStore(store: SessionStore): Promise<SessionListing[]> {
+    const out: SessionListing[] = [];
+    for (const id of await store.list()) {
+      if (!SESSION_ID_PATTERN.test(id)) continue;
+      const live = this.ready.get(id);
+      const summary = live
+        ? sessionSummary(live.driver.loom)
+        : await store.read(id).then(
+            (r) => sessionSummary(r.loom),
+            (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+          );
+      // A store keeps no file times: a session's creation orders the list.
+      const modifiedAt = summary instanceof Error ? new Date(0).toISOString() : summary.createdAt;
+      out.push({ id, open: this.live.has(id), bytes: 0, modifiedAt, ...listingOf(summary, live) });
+    }
+    return out.sort((a, b) => (a.modifiedAt < b.modifiedAt ? 1 : a.modifiedAt > b.modifiedAt ? -1 : 0));
+  }
+
   /** Summaries of sessions not open here, keyed by directory, valid while their files' sizes and times hold. */
   private readonly summaries = new Map<string, { key: string; summary: SessionSummary | Error }>();
 
   /** Every session, most recently changed first, with what a list shows of it. */
   async list(): Promise<SessionListing[]> {
+    if (this.store) return this.listStore(this.store);
     let entries: string[];
     try {
       entries = await readdir(this.sessionsDir);
@@ -93,24 +146,17 @@ export class SessionHub {
         this.summaries.set(dir, { key, summary });
       }
     }
-    if (summary instanceof Error) {
-      return { title: null, seed: "", steps: 0, nodes: 0, state: "unreadable", problem: summary.message };
-    }
-    return {
-      title: summary.title,
-      seed: summary.seed,
-      steps: summary.steps,
-      nodes: summary.nodes,
-      state: live?.running ? "running" : summary.state,
-    };
+    return listingOf(summary, live);
   }
 
   async create(loom: Loom): Promise<LiveSession> {
     const id = assertSessionId(loom.sessionId);
-    if (this.live.has(id) || (await hasSession(this.dirOf(id)))) {
+    if (this.live.has(id) || (await this.exists(id))) {
       throw new HttpError(409, "session_exists", `a session with id "${id}" already exists`, { field: "sessionId" });
     }
-    const opening = this.backend.create(this.dirOf(id), loom).then((driver) => this.keep(new LiveSession(id, driver)));
+    const opening = this.backend
+      .create(this.whereOf(id), loom)
+      .then((driver) => this.keep(new LiveSession(id, driver)));
     this.live.set(id, opening);
     opening.catch(() => this.live.delete(id));
     return opening;
@@ -118,17 +164,17 @@ export class SessionHub {
 
   /** The open session `id`, opening it from disk on first use; 404 when there is none. */
   async get(id: string): Promise<LiveSession> {
-    const dir = this.dirOf(id);
+    const where = this.whereOf(id);
     const known = this.live.get(id);
     if (known) return known;
-    if (!(await hasSession(dir))) {
+    if (!(await this.exists(id))) {
       // The sessions directory is the server's business: the message names the id only.
       throw new HttpError(404, "unknown_session", `no session "${id}" on this server`);
     }
     // Another request may have started opening it while we checked the disk.
     const again = this.live.get(id);
     if (again) return again;
-    const opening = this.backend.open(dir).then((driver) => this.keep(new LiveSession(id, driver)));
+    const opening = this.backend.open(where).then((driver) => this.keep(new LiveSession(id, driver)));
     this.live.set(id, opening);
     opening.catch(() => this.live.delete(id));
     return opening;
@@ -146,6 +192,7 @@ export class SessionHub {
   async glance(id: string): Promise<Glance> {
     const ready = this.ready.get(assertSessionId(id));
     if (ready) return glanceOfLoom(ready.driver.loom);
+    if (this.store) return glanceOfLoom((await this.get(id)).driver.loom);
     let view: Awaited<ReturnType<typeof readSessionView>>;
     try {
       view = await readSessionView(this.dirOf(id), { decisions: 0, around: GLANCE_AROUND, text: true });
