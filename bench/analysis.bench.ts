@@ -7,11 +7,12 @@
 // Writing 1,000 sessions would take longer than the bench should, so LOOM_BENCH_DISTINCT (default 100) of them are
 // generated, each from its own seed, and the rest are byte-for-byte copies of those (separate directories and files,
 // read by the analysis as any other session: it keeps nothing across sessions but their facts). Re-judging runs over
-// the distinct sessions only.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+// the distinct sessions only. LOOM_BENCH_CACHE=<dir> keeps the generated sessions there and reuses them when a later run
+// asks for the same shape (generating 1,000 takes minutes); `--analyze-only` skips re-judging (its metrics kept as they are).
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { analyzeSessions, rejudgeSessions } from "@loom/analysis";
+import { analyzeSessions, REJUDGE_FILE, rejudgeSessions } from "@loom/analysis";
 import { createScriptedSelector } from "@loom/selectors";
 import { writeRealisticSession } from "@loom/testkit";
 import { median, nowMs, writeResults, type BenchResult } from "./report.js";
@@ -24,18 +25,36 @@ const RUNS = 3;
 const TARGET_MS_AT_1000 = 10_000;
 const TARGET_REJUDGE_PER_S = 2_000;
 
-const root = mkdtempSync(join(tmpdir(), "loom-bench-analysis-"));
+const ANALYZE_ONLY = process.argv.includes("--analyze-only");
+const CACHE = process.env["LOOM_BENCH_CACHE"];
+const SHAPE = JSON.stringify({ SESSIONS, DISTINCT, DECISIONS, BRANCHING, format: "writeRealisticSession" });
+
+/** The cache directory when it holds sessions of this run's shape (written by an earlier run), else null. */
+function cached(): string | null {
+  if (!CACHE) return null;
+  const marker = join(CACHE, "shape.json");
+  return existsSync(marker) && readFileSync(marker, "utf8") === SHAPE ? CACHE : null;
+}
+
+const reused = cached();
+let root: string;
+if (reused) root = reused;
+else if (CACHE) {
+  rmSync(CACHE, { recursive: true, force: true });
+  mkdirSync(CACHE, { recursive: true });
+  root = CACHE;
+} else root = mkdtempSync(join(tmpdir(), "loom-bench-analysis-"));
 let generatedBytes = 0;
 try {
   let t = nowMs();
   const distinct = join(root, "distinct");
-  for (let i = 0; i < DISTINCT; i++)
+  for (let i = 0; i < (reused ? 0 : DISTINCT); i++)
     await writeRealisticSession(join(distinct, `s${String(i).padStart(4, "0")}`), {
       decisions: DECISIONS,
       branching: BRANCHING,
       seed: i + 1,
     });
-  for (let i = DISTINCT; i < SESSIONS; i++)
+  for (let i = reused ? SESSIONS : DISTINCT; i < SESSIONS; i++)
     cpSync(
       join(distinct, `s${String(i % DISTINCT).padStart(4, "0")}`),
       join(root, "copies", `s${String(i).padStart(4, "0")}`),
@@ -44,6 +63,8 @@ try {
       },
     );
   const generateMs = nowMs() - t;
+  // Written last, so a run stopped half-way leaves no marker and the next one generates afresh.
+  if (CACHE && !reused) writeFileSync(join(root, "shape.json"), SHAPE);
 
   /** The baseline: every file of every session read into memory, nothing parsed. */
   function readAll(dir: string): number {
@@ -65,7 +86,9 @@ try {
     readTimes.push(nowMs() - t);
     const cpu = process.cpuUsage();
     t = nowMs();
-    const report = await analyzeSessions([root], { groupBy: ["position"] });
+    const report = await analyzeSessions([join(root, "distinct"), join(root, "copies")].filter(existsSync), {
+      groupBy: ["position"],
+    });
     analyzeTimes.push(nowMs() - t);
     const used = process.cpuUsage(cpu);
     cpuTimes.push((used.user + used.system) / 1000);
@@ -82,7 +105,7 @@ try {
   const rejudgeTimes: number[] = [];
   const rejudgeCpu: number[] = [];
   let judged = 0;
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run < (ANALYZE_ONLY ? 0 : RUNS); run++) {
     const cpu = process.cpuUsage();
     t = nowMs();
     const summary = await rejudgeSessions([distinct], { selector: instant, judge: `bench-${run}`, concurrency: 8 });
@@ -143,7 +166,22 @@ try {
     },
     { metric: "generate-sessions", value: generateMs, unit: "ms", params },
   ];
-  writeResults("analysis", results);
+  if (ANALYZE_ONLY)
+    writeResults(
+      "analysis",
+      results.filter((r) => !r.metric.startsWith("rejudge-")),
+      { merge: true },
+    );
+  else writeResults("analysis", results);
 } finally {
-  rmSync(root, { recursive: true, force: true });
+  if (!CACHE) rmSync(root, { recursive: true, force: true });
+  else {
+    // The verdicts (and their lock) are this run's: the next run judges the sessions as generated.
+    const distinct = join(root, "distinct");
+    if (existsSync(distinct))
+      for (const s of readdirSync(distinct)) {
+        rmSync(join(distinct, s, REJUDGE_FILE), { force: true });
+        rmSync(join(distinct, s, "state", "rejudge.lock"), { force: true });
+      }
+  }
 }
