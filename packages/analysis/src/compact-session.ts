@@ -1,15 +1,10 @@
 // Reads a session read-only into its loom head, compact nodes and decisions: streamed from the snapshot when it alone is the session, else read whole.
 import type { DecisionEvent, Loom, LoomNode } from "@loom/core";
 import { readSession, readSnapshotRecords, tokenTexts } from "@loom/io";
+import { readSnapshotOutline, type NodeOutline } from "@loom/io/internal";
 
-/** What analysis keeps of a node: no alternatives, no provenance. */
-export interface NodeLite {
-  parentId: string | null;
-  text: string;
-  tokenTexts: string[] | null;
-  stepLogprob: number | null;
-  origin: LoomNode["origin"];
-}
+/** What analysis keeps of a node: no alternatives, no provenance (@loom/io's outline of a node). */
+export type NodeLite = NodeOutline;
 
 export interface CompactSession {
   /** The loom without its nodes and decisions (ids, paths, brief and its history, config). */
@@ -31,11 +26,14 @@ export const lite = (node: LoomNode): NodeLite => ({
 });
 
 /**
- * The session without taking its lock or changing a byte. A session closed cleanly is streamed from its
- * snapshot one frame at a time and no tree is built; otherwise (a journal after the snapshot, an older
- * format) it is read whole, as `loom show` would. Throws IoError naming the file on damage.
+ * The session without taking its lock or changing a byte. A session closed cleanly is read from its snapshot's
+ * outline (what analysis needs of each node, no records kept); one of an older snapshot version is streamed
+ * from its snapshot one frame at a time; otherwise (a journal after the snapshot) it is read whole, as
+ * `loom show` would, the journal's ops applied. Throws IoError naming the file on damage.
  */
 export async function readCompactSession(dir: string): Promise<CompactSession> {
+  const outline = await readSnapshotOutline(dir);
+  if (outline) return { head: outline.loom, nodes: outline.nodes, decisions: outline.decisions, warnings: [] };
   const nodes: Record<string, NodeLite> = Object.create(null);
   const decisions: DecisionEvent[] = [];
   const streamed = await readSnapshotRecords(dir);

@@ -37,3 +37,5 @@ export type { NdjsonLine, NdjsonOptions, NdjsonRead } from "./ndjson.js";
 export { validateLoomToStore } from "./session.js";
 export { parseOrThrow } from "./zod-issue.js";
 export { assertStateName } from "./state-file.js";
+export { readSnapshotOutline } from "./snapshot-outline.js";
+export type { NodeOutline, SnapshotOutline } from "./snapshot-outline.js";

@@ -145,3 +145,19 @@ export async function* readFrames(
     index++;
   }
 }
+
+/** Throws IoError unless the end frame was read (`counts`) and its counts are the records read: a file cut at a frame boundary. */
+export function checkEndCounts(
+  file: string,
+  counts: Record<string, unknown> | null,
+  seen: { nodes: number; decisions: number },
+): void {
+  if (counts !== null && counts["nodes"] === seen.nodes && counts["decisions"] === seen.decisions) return;
+  throw new IoError(
+    "damaged",
+    counts === null
+      ? "the snapshot ends without its end frame: the file was cut short"
+      : `the snapshot holds ${seen.nodes} nodes and ${seen.decisions} decisions; its end frame says ${String(counts["nodes"])} and ${String(counts["decisions"])}`,
+    { file, field: "end" },
+  );
+}

@@ -36,12 +36,17 @@ export function decode(bytes: Buffer): string {
 }
 
 export function payloadText(frame: Frame, file: string): string {
-  if (!(frame.flags & FLAG_DEFLATE)) return decode(frame.payload);
+  return decode(payloadBytes(frame, file));
+}
+
+/** A frame's payload inflated when it is deflated; throws IoError naming the frame when it does not inflate. */
+export function payloadBytes(frame: Frame, file: string): Buffer {
+  if (!(frame.flags & FLAG_DEFLATE)) return frame.payload;
   try {
     // Output space for the whole frame at once, guessed from the compressed size (records deflate about
     // 3:1): in zlib's default 16 KB pieces a frame took dozens of allocations and a copy to join them.
     const chunkSize = Math.min(Math.max(frame.payload.length * 4, 64 * 1024), 32 * 1024 * 1024);
-    return decode(inflateRawSync(frame.payload, { chunkSize }));
+    return inflateRawSync(frame.payload, { chunkSize });
   } catch (error) {
     // The checksum held, so this is a writer's bug or deliberate forgery rather than disk damage; still name it.
     throw new IoError(

@@ -2,9 +2,8 @@
 import { open } from "node:fs/promises";
 import { DecisionEventSchema, NodeSchema, type DecisionEvent, type Loom, type LoomNode } from "@loom/core";
 import { parseDecisionFast, parseLoomFast, parseNodeFast } from "@loom/core/internal";
-import { IoError } from "./io-error.js";
 import { readSnapshotAlone } from "./snapshot-alone.js";
-import { readFrames } from "./snapshot-frames.js";
+import { checkEndCounts, readFrames } from "./snapshot-frames.js";
 import { parseJson, payloadText } from "./snapshot-reader.js";
 import { revivePackedTokens } from "./token-codec.js";
 import { DeferredTokens, missingTokenFrame, reviveDeferredTokens, strayTokenFrame } from "./token-frames.js";
@@ -81,15 +80,7 @@ async function* recordsOf(file: string, version: unknown): AsyncGenerator<Snapsh
       else for (const record of nodes) yield { kind: "node", record };
     }
     if (held !== null) throw missingTokenFrame(file, held.index, "the file ends first");
-    if (counts === null || counts["nodes"] !== seen.nodes || counts["decisions"] !== seen.decisions) {
-      throw new IoError(
-        "damaged",
-        counts === null
-          ? "the snapshot ends without its end frame: the file was cut short"
-          : `the snapshot holds ${seen.nodes} nodes and ${seen.decisions} decisions; its end frame says ${String(counts["nodes"])} and ${String(counts["decisions"])}`,
-        { file, field: "end" },
-      );
-    }
+    checkEndCounts(file, counts, seen);
   } finally {
     await handle.close();
   }

@@ -111,6 +111,63 @@ function sectionOf(stored: Buffer, deflated: boolean, size: number, count: numbe
   return at === size ? { text: raw.toString("latin1"), starts, ends } : null;
 }
 
+/** Entry `k` of a texts section: `length` token texts, or undefined when the entry does not hold that many. */
+function entryTexts(s: Section, k: number, length: number): string[] | undefined {
+  const text = s.text;
+  let at = s.starts[k]!;
+  const end = s.ends[k]!;
+  // n, then n sizes, each a varint (read inline: a closure made per entry cost as much as the reading).
+  let n = -1;
+  const sizes: number[] = [];
+  while (n < 0 || sizes.length < n) {
+    let v = 0;
+    for (let scale = 1, b = 128; b >= 128 && at < end; scale *= 128) {
+      b = text.charCodeAt(at++);
+      v += (b & 127) * scale;
+    }
+    if (n >= 0) sizes.push(v);
+    else if (v !== length) return undefined;
+    else n = v;
+  }
+  let joined = text.slice(at, end);
+  // Latin-1 characters are the UTF-8 bytes: beyond ASCII, decode them as UTF-8 so lengths count UTF-16 units.
+  if (!/^[\x00-\x7f]*$/.test(joined)) joined = Buffer.from(joined, "latin1").toString("utf8");
+  const out: string[] = new Array(n);
+  let from = 0;
+  for (let i = 0; i < n; i++) {
+    out[i] = joined.slice(from, from + sizes[i]!);
+    from += sizes[i]!;
+  }
+  return from === joined.length ? out : undefined;
+}
+
+/**
+ * The token texts of every list in a token frame, from its texts column alone (the lists section is never
+ * inflated), for the nodes frame's records whose token counts are `lengths`, in order; null when the frame's
+ * header or column does not fit them (the caller then reads the lists through DeferredTokens). The payload is
+ * only read during the call, so it may lie in a buffer the frame reader reuses.
+ */
+export function tokenFrameTexts(payload: Buffer, lengths: readonly number[]): string[][] | null {
+  if (payload.length < HEADER_BYTES || payload[0]! > LAYOUT_DEFLATED) return null;
+  const count = payload.readUInt32LE(1);
+  const stored = payload.readUInt32LE(5);
+  if (count !== lengths.length || HEADER_BYTES + stored > payload.length) return null;
+  const section = sectionOf(
+    payload.subarray(HEADER_BYTES, HEADER_BYTES + stored),
+    payload[0] === LAYOUT_DEFLATED,
+    payload.readUInt32LE(9),
+    count,
+  );
+  if (section === null) return null;
+  const out: string[][] = new Array(count);
+  for (let k = 0; k < count; k++) {
+    const texts = entryTexts(section, k, lengths[k]!);
+    if (texts === undefined) return null;
+    out[k] = texts;
+  }
+  return out;
+}
+
 /**
  * A nodes frame's token lists as the file stored them: lists made lazily over it (`listAt`) are read from
  * it on first access, which inflates its lists section once for them all. Made before its frame is read
@@ -180,32 +237,7 @@ export class DeferredTokens {
   /** The token texts of entry `k` from the texts column, or undefined when the frame does not hold them. */
   textsAt(k: number): string[] | undefined {
     const s = this.section("texts");
-    if (!s || k >= this.count) return undefined;
-    const text = s.text;
-    let at = s.starts[k]!;
-    const end = s.ends[k]!;
-    const varint = () => {
-      let v = 0;
-      for (let scale = 1, b = 128; b >= 128 && at < end; scale *= 128) {
-        b = text.charCodeAt(at++);
-        v += (b & 127) * scale;
-      }
-      return v;
-    };
-    const n = varint();
-    if (n !== this.lengths[k]) return undefined;
-    const sizes: number[] = new Array(n);
-    for (let i = 0; i < n; i++) sizes[i] = varint();
-    let joined = text.slice(at, end);
-    // Latin-1 characters are the UTF-8 bytes: beyond ASCII, decode them as UTF-8 so lengths count UTF-16 units.
-    if (!/^[\x00-\x7f]*$/.test(joined)) joined = Buffer.from(joined, "latin1").toString("utf8");
-    const out: string[] = new Array(n);
-    let from = 0;
-    for (let i = 0; i < n; i++) {
-      out[i] = joined.slice(from, from + sizes[i]!);
-      from += sizes[i]!;
-    }
-    return from === joined.length ? out : undefined;
+    return s && k < this.count ? entryTexts(s, k, this.lengths[k]!) : undefined;
   }
 
   /** Whether every list holds together (fsck): the index of the first that does not, or -1. */
@@ -258,8 +290,22 @@ export function reviveDeferredTokens(
   where: string,
   file: string,
 ): void {
+  const count = deferredTokenCount(record, version, where, file);
+  if (count !== null) record["tokens"] = deferred.listAt(count);
+}
+
+/**
+ * A node record's token count when its list is in the token frame after the record's frame, else null (its
+ * tokens are anything else, or none). Throws IoError as reviveDeferredTokens does.
+ */
+export function deferredTokenCount(
+  record: Record<string, unknown>,
+  version: unknown,
+  where: string,
+  file: string,
+): number | null {
   const count = record["tokens"];
-  if (typeof count !== "number") return;
+  if (typeof count !== "number") return null;
   if (!Number.isInteger(count) || count < 0 || typeof version !== "number" || version < TOKEN_FRAMES_FROM) {
     throw new IoError("invalid_field", `${where} has tokens that are neither a list nor a token count`, {
       file,
@@ -270,7 +316,7 @@ export function reviveDeferredTokens(
           : `a token array or packed tokens (format version ${String(version)} has no token frames)`,
     });
   }
-  record["tokens"] = deferred.listAt(count);
+  return count;
 }
 
 /** The error for a nodes frame with token counts whose token frame does not follow it (lost to damage, or cut off). */

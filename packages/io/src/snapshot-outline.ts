@@ -1,0 +1,197 @@
+// Reads a closed session's outline from its snapshot in one pass: per node its parent, text, origin, step logprob and token texts, and every decision, without keeping node records or inflating token lists.
+import { isAscii } from "node:buffer";
+import { open, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { DecisionEventSchema, NodeSchema, type DecisionEvent, type Loom, type LoomNode } from "@loom/core";
+import { parseDecisionFast, parseLoomFast, parseNodeFast } from "@loom/core/internal";
+import { JOURNAL_FILE, MANIFEST_FILE, SNAPSHOT_FILE, SNAPSHOT_FORMAT } from "./format-names.js";
+import { IoError } from "./io-error.js";
+import { checkEndCounts, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
+import { parseJson, payloadBytes, payloadText } from "./snapshot-reader.js";
+import { revivePackedTokens } from "./token-codec.js";
+import {
+  DeferredTokens,
+  deferredTokenCount,
+  missingTokenFrame,
+  strayTokenFrame,
+  tokenFrameTexts,
+  tokenTexts,
+} from "./token-frames.js";
+import { parseOrThrow } from "./zod-issue.js";
+
+/*
+ * Why a reader of its own: `loom analyze` reads a thousand sessions of 1,600 realistic nodes and keeps five
+ * fields of each. Streaming the records (snapshot-records.ts) built every node, held each token frame's lists,
+ * parsed the path frame's digest and made one string of each inflated frame; V8 allocates a string of a few
+ * hundred KB in its large-object space, which cost more than inflating the frame. Here each record line is its
+ * own short string, the path frames are checked (their CRC) but never inflated, and token texts come from the
+ * token frame's texts column while it is in the read buffer.
+ */
+
+/** What a reader of a session's shape keeps of a node: no tokens' alternatives or logprobs, no provenance. */
+export interface NodeOutline {
+  parentId: string | null;
+  text: string;
+  /** The token texts when the node has tokens, else null. */
+  tokenTexts: string[] | null;
+  stepLogprob: number | null;
+  origin: LoomNode["origin"];
+}
+
+export interface SnapshotOutline {
+  /** The loom without its nodes and decisions (ids, paths, brief, config), as a whole read gives it. */
+  loom: Omit<Loom, "nodes" | "decisions">;
+  /** By id, in a record without a prototype (any id is a plain key). */
+  nodes: Record<string, NodeOutline>;
+  decisions: DecisionEvent[];
+}
+
+/** Snapshot versions whose record layout this reader knows (older ones are read through readSnapshotRecords). */
+const OUTLINE_VERSIONS = new Set<unknown>([5]);
+
+async function sizeOf(file: string): Promise<number | null> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return null;
+  }
+}
+
+/** Calls `line` with each newline-separated record of an inflated frame, each decoded on its own. */
+function eachLine(raw: Buffer, line: (text: string) => void): void {
+  // One check for the whole frame: ASCII (almost always) decodes as Latin-1, several times faster than UTF-8.
+  const encoding = isAscii(raw) ? "latin1" : "utf8";
+  for (let start = 0; start < raw.length; ) {
+    let end = raw.indexOf(0x0a, start);
+    if (end < 0) end = raw.length;
+    line(raw.toString(encoding, start, end));
+    start = end + 1;
+  }
+}
+
+/** A nodes frame's outlines whose token lists are in the token frame that must follow it. */
+interface Waiting {
+  frame: number;
+  /** The outline of each record with a token count, in the token frame's order, and that count. */
+  outlines: NodeOutline[];
+  lengths: number[];
+}
+
+/**
+ * The outline of the session in `dir` when its snapshot alone is the session (the journal empty, the manifest
+ * the length the snapshot vouches for) and is of a version this reader knows; null otherwise, and the caller
+ * reads the session another way. Every record is validated as a whole read validates it; throws IoError naming
+ * the file, frame and record on damage.
+ */
+export async function readSnapshotOutline(dir: string): Promise<SnapshotOutline | null> {
+  if ((await sizeOf(join(dir, JOURNAL_FILE))) !== 0) return null;
+  const file = join(dir, SNAPSHOT_FILE);
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, "r");
+  } catch {
+    return null; // a whole read names what is missing
+  }
+  try {
+    const first = Buffer.alloc(SNAPSHOT_MAGIC.length);
+    await handle.read(first, 0, first.length, 0);
+    if (!first.equals(SNAPSHOT_MAGIC)) return null;
+    let loom: SnapshotOutline["loom"] | null = null;
+    let version: unknown;
+    const nodes: Record<string, NodeOutline> = Object.create(null);
+    const decisions: DecisionEvent[] = [];
+    const seen = { nodes: 0, decisions: 0 };
+    let counts: Record<string, unknown> | null = null;
+    let waiting: Waiting | null = null;
+    for await (const frame of readFrames(handle, file)) {
+      if (waiting !== null) {
+        if (frame.type !== "tokens") throw missingTokenFrame(file, waiting.frame);
+        fillTokenTexts(waiting, frame, file);
+        waiting = null;
+        continue;
+      }
+      if (loom === null) {
+        if (frame.type !== "head")
+          throw new IoError("damaged", "the snapshot has no head frame", { file, field: "frame 0" });
+        const head = parseJson(payloadText(frame, file), file, "frame 0 (head)");
+        version = head["version"];
+        if (head["format"] !== SNAPSHOT_FORMAT || !OUTLINE_VERSIONS.has(version)) return null;
+        const vouched = head["manifestBytes"];
+        if (typeof vouched !== "number" || (await sizeOf(join(dir, MANIFEST_FILE))) !== vouched) return null;
+        const parsed =
+          typeof head["loom"] === "object" && head["loom"] !== null
+            ? parseLoomFast({ ...head["loom"], nodes: {}, decisions: {} })
+            : null;
+        if (parsed === null) return null; // a whole read names the problem
+        const { nodes: _n, decisions: _d, ...rest } = parsed;
+        loom = rest;
+        continue;
+      }
+      if (frame.type === "nodes") waiting = readNodes(frame, file, version, nodes, seen);
+      else if (frame.type === "decisions") readDecisions(frame, file, decisions, seen);
+      else if (frame.type === "tokens") throw strayTokenFrame(file, frame.index);
+      else if (frame.type === "end") counts = parseJson(payloadText(frame, file), file, `frame ${frame.index} (end)`);
+      // The path frames (the current path's text and the digest) are not needed: readFrames checked their CRC.
+    }
+    if (waiting !== null) throw missingTokenFrame(file, waiting.frame, "the file ends first");
+    if (loom === null) throw new IoError("damaged", "the snapshot has no head frame", { file, field: "frame 0" });
+    checkEndCounts(file, counts, seen);
+    return { loom, nodes, decisions };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Adds a nodes frame's outlines to `nodes`; returns what waits for the token frame after it, if anything does. */
+function readNodes(
+  frame: Frame,
+  file: string,
+  version: unknown,
+  nodes: Record<string, NodeOutline>,
+  seen: { nodes: number },
+): Waiting | null {
+  const waiting: Waiting = { frame: frame.index, outlines: [], lengths: [] };
+  eachLine(payloadBytes(frame, file), (text) => {
+    const where = `frame ${frame.index}, node record ${seen.nodes++}`;
+    const raw = parseJson(text, file, where);
+    // A token count (the list in the token frame after this one) is checked, then left out of the record.
+    const count = deferredTokenCount(raw, version, where, file);
+    if (count !== null) raw["tokens"] = null;
+    else revivePackedTokens(raw, version, where, { file });
+    const node = parseNodeFast(raw) ?? parseOrThrow(NodeSchema, raw, { file }, where);
+    const outline: NodeOutline = {
+      parentId: node.parentId,
+      text: node.text,
+      tokenTexts: node.tokens ? tokenTexts(node.tokens) : null,
+      stepLogprob: node.stepLogprob,
+      origin: node.origin,
+    };
+    if (count !== null) {
+      waiting.outlines.push(outline);
+      waiting.lengths.push(count);
+    }
+    nodes[node.id] = outline;
+  });
+  return waiting.outlines.length > 0 ? waiting : null;
+}
+
+function fillTokenTexts(waiting: Waiting, frame: Frame, file: string): void {
+  const texts = tokenFrameTexts(frame.payload, waiting.lengths);
+  if (texts !== null) {
+    for (let k = 0; k < texts.length; k++) waiting.outlines[k]!.tokenTexts = texts[k]!;
+    return;
+  }
+  // The texts column does not fit (its CRC held, so a writer's slip): the lists themselves, as a whole read gives them.
+  const deferred = new DeferredTokens();
+  const lists = waiting.lengths.map((n) => deferred.listAt(n));
+  deferred.fill(frame.payload, file, `frame ${frame.index} (tokens)`);
+  for (let k = 0; k < lists.length; k++) waiting.outlines[k]!.tokenTexts = lists[k]!.texts();
+}
+
+function readDecisions(frame: Frame, file: string, decisions: DecisionEvent[], seen: { decisions: number }): void {
+  eachLine(payloadBytes(frame, file), (text) => {
+    const where = `frame ${frame.index}, decision record ${seen.decisions++}`;
+    const raw = parseJson(text, file, where);
+    decisions.push(parseDecisionFast(raw) ?? parseOrThrow(DecisionEventSchema, raw, { file }, where));
+  });
+}
