@@ -10,7 +10,11 @@ import type { SessionFacts } from "./session-facts.js";
 export interface LoadOptions {
   /** Where relative paths and globs start (default: the process's working directory). */
   cwd?: string;
-  /** Sessions read at once (default 8: reads are mostly waiting on the disk and the inflater). */
+  /**
+   * Sessions read at once. Default 2 for directories: reading one is mostly CPU (inflating, parsing), and every
+   * session in flight holds its records, which the collector then has to promote and sweep (1 or 2 at once cost
+   * ≈ 20 % less CPU than 8, bench/MEASUREMENTS.md); 8 for a store's sessions, read mostly waiting on the database.
+   */
   concurrency?: number;
   /** Called after each session is read (or fails), for progress. */
   onProgress?: (done: number, total: number) => void;
@@ -41,7 +45,7 @@ export async function loadSessionFacts(
       options.onProgress?.(++done, dirs.length);
     }
   };
-  const width = Math.max(1, Math.min(options.concurrency ?? 8, dirs.length));
+  const width = Math.max(1, Math.min(options.concurrency ?? (stored ? 8 : 2), dirs.length));
   await Promise.all(Array.from({ length: width }, worker));
   return { sessions: results.filter((s): s is SessionFacts => s !== null), skipped };
 }

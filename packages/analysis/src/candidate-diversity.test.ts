@@ -1,0 +1,48 @@
+// stepDiversity (units numbered per step, overlaps counted against marks) equals Jaccard over string sets computed plainly.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { stepDiversity } from "./candidate-diversity.js";
+
+/** The definition, with sets of strings: the mean over ordered pairs of |A ∩ B| / |A ∪ B|, two empty sets counting 1. */
+function plainMeanOverlap(units: readonly (readonly string[])[]): number | null {
+  if (units.length < 2) return null;
+  const sets = units.map((u) => new Set(u));
+  let sum = 0;
+  let pairs = 0;
+  for (let i = 0; i < sets.length; i++)
+    for (let j = i + 1; j < sets.length; j++) {
+      const a = sets[i]!;
+      const b = sets[j]!;
+      const union = new Set([...a, ...b]).size;
+      const shared = [...a].filter((x) => b.has(x)).length;
+      sum += union === 0 ? 1 : shared / union;
+      pairs++;
+    }
+  return sum / pairs;
+}
+
+describe("stepDiversity", () => {
+  it("gives the plain Jaccard mean, bit for bit, for any candidates (repeated, shared and empty units)", () => {
+    // A small alphabet so units repeat within and across candidates; up to 70 distinct units grows the marks.
+    const unit = fc.oneof(fc.constantFrom(" the", " a", " web", "", "é", " the"), fc.string({ maxLength: 2 }));
+    const candidate = fc.record({ text: fc.constantFrom("x", "y", "z"), units: fc.array(unit, { maxLength: 12 }) });
+    fc.assert(
+      fc.property(fc.array(candidate, { maxLength: 12 }), (candidates) => {
+        const got = stepDiversity(candidates);
+        expect(got.meanPairwiseOverlap).toBe(plainMeanOverlap(candidates.map((c) => c.units)));
+        expect(got.distinctTexts).toBe(new Set(candidates.map((c) => c.text)).size);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("counts 8 candidates of 6 tokens as the issue's sessions offer them", () => {
+    const candidates = [
+      { text: "a", units: [" the", " web", " of", " light", " the", " web"] },
+      { text: "b", units: [" the", " web", " of", " silence", " and", " heat"] },
+      { text: "a", units: [" the", " web", " of", " light", " the", " web"] },
+    ];
+    // Sets {the, web, of, light}, {the, web, of, silence, and, heat}: 3 shared of 7; identical pair 1; 3 of 7 again.
+    expect(stepDiversity(candidates)).toEqual({ distinctTexts: 2, meanPairwiseOverlap: (3 / 7 + 1 + 3 / 7) / 3 });
+  });
+});
