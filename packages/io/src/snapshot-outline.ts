@@ -1,5 +1,4 @@
 // Reads a closed session's outline from its snapshot in one pass: per node its parent, text, origin, step logprob and token texts, and every decision, without keeping node records or inflating token lists.
-import { isAscii } from "node:buffer";
 import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { DecisionEventSchema, NodeSchema, type DecisionEvent, type Loom, type LoomNode } from "@loom/core";
@@ -7,7 +6,7 @@ import { parseDecisionFast, parseLoomFast, parseNodeFast } from "@loom/core/inte
 import { JOURNAL_FILE, MANIFEST_FILE, SNAPSHOT_FILE, SNAPSHOT_FORMAT } from "./format-names.js";
 import { IoError } from "./io-error.js";
 import { checkEndCounts, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
-import { parseJson, payloadBytes, payloadText } from "./snapshot-reader.js";
+import { parseJson, payloadBytes, PayloadLines, payloadText } from "./snapshot-reader.js";
 import { revivePackedTokens } from "./token-codec.js";
 import {
   DeferredTokens,
@@ -54,18 +53,6 @@ async function sizeOf(file: string): Promise<number | null> {
     return (await stat(file)).size;
   } catch {
     return null;
-  }
-}
-
-/** Calls `line` with each newline-separated record of an inflated frame, each decoded on its own. */
-function eachLine(raw: Buffer, line: (text: string) => void): void {
-  // One check for the whole frame: ASCII (almost always) decodes as Latin-1, several times faster than UTF-8.
-  const encoding = isAscii(raw) ? "latin1" : "utf8";
-  for (let start = 0; start < raw.length; ) {
-    let end = raw.indexOf(0x0a, start);
-    if (end < 0) end = raw.length;
-    line(raw.toString(encoding, start, end));
-    start = end + 1;
   }
 }
 
@@ -151,7 +138,8 @@ function readNodes(
   seen: { nodes: number },
 ): Waiting | null {
   const waiting: Waiting = { frame: frame.index, outlines: [], lengths: [] };
-  eachLine(payloadBytes(frame, file), (text) => {
+  const lines = new PayloadLines(payloadBytes(frame, file));
+  for (let text = lines.next(); text !== undefined; text = lines.next()) {
     const where = `frame ${frame.index}, node record ${seen.nodes++}`;
     const raw = parseJson(text, file, where);
     // A token count (the list in the token frame after this one) is checked, then left out of the record.
@@ -171,7 +159,7 @@ function readNodes(
       waiting.lengths.push(count);
     }
     nodes[node.id] = outline;
-  });
+  }
   return waiting.outlines.length > 0 ? waiting : null;
 }
 
@@ -189,9 +177,10 @@ function fillTokenTexts(waiting: Waiting, frame: Frame, file: string): void {
 }
 
 function readDecisions(frame: Frame, file: string, decisions: DecisionEvent[], seen: { decisions: number }): void {
-  eachLine(payloadBytes(frame, file), (text) => {
+  const lines = new PayloadLines(payloadBytes(frame, file));
+  for (let text = lines.next(); text !== undefined; text = lines.next()) {
     const where = `frame ${frame.index}, decision record ${seen.decisions++}`;
     const raw = parseJson(text, file, where);
     decisions.push(parseDecisionFast(raw) ?? parseOrThrow(DecisionEventSchema, raw, { file }, where));
-  });
+  }
 }

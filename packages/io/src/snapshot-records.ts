@@ -4,7 +4,7 @@ import { DecisionEventSchema, NodeSchema, type DecisionEvent, type Loom, type Lo
 import { parseDecisionFast, parseLoomFast, parseNodeFast } from "@loom/core/internal";
 import { readSnapshotAlone } from "./snapshot-alone.js";
 import { checkEndCounts, readFrames } from "./snapshot-frames.js";
-import { parseJson, payloadText } from "./snapshot-reader.js";
+import { parseJson, payloadBytes, PayloadLines, payloadText } from "./snapshot-reader.js";
 import { revivePackedTokens } from "./token-codec.js";
 import { DeferredTokens, missingTokenFrame, reviveDeferredTokens, strayTokenFrame } from "./token-frames.js";
 import { parseOrThrow } from "./zod-issue.js";
@@ -57,14 +57,12 @@ async function* recordsOf(file: string, version: unknown): AsyncGenerator<Snapsh
       if (frame.type === "end") counts = parseJson(payloadText(frame, file), file, `frame ${frame.index} (end)`);
       if (frame.type === "tokens") throw strayTokenFrame(file, frame.index);
       if (frame.type !== "nodes" && frame.type !== "decisions") continue;
-      const text = payloadText(frame, file);
+      const lines = new PayloadLines(payloadBytes(frame, file));
       const deferred = new DeferredTokens();
       const nodes: LoomNode[] = [];
-      for (let start = 0; start < text.length; ) {
-        let end = text.indexOf("\n", start);
-        if (end < 0) end = text.length;
+      for (let line = lines.next(); line !== undefined; line = lines.next()) {
         const where = `frame ${frame.index}, ${frame.type === "nodes" ? "node" : "decision"} record ${seen[frame.type]++}`;
-        const raw = parseJson(text.slice(start, end), file, where);
+        const raw = parseJson(line, file, where);
         if (frame.type === "nodes") {
           reviveDeferredTokens(raw, version, deferred, where, file);
           revivePackedTokens(raw, version, where, { file });
@@ -74,7 +72,6 @@ async function* recordsOf(file: string, version: unknown): AsyncGenerator<Snapsh
             kind: "decision",
             record: parseDecisionFast(raw) ?? parseOrThrow(DecisionEventSchema, raw, { file }, where),
           };
-        start = end + 1;
       }
       if (deferred.lengths.length > 0) held = { nodes, deferred, index: frame.index };
       else for (const record of nodes) yield { kind: "node", record };
