@@ -29,7 +29,7 @@ export type { CreateLoomInput, Loom } from "./loom.js";
 export { childrenOf, openDecisionAt, pendingClarification } from "./loom-index.js";
 export { NodeSchema } from "./node.js";
 export type { ChosenBy, LoomNode, LoomNodeInput, Scores, Token, TopLogprob } from "./node.js";
-export { TokenList, type TokenParts } from "./token-list.js";
+export { TokenList, TokenListBuilder, type TokenParts } from "./token-list.js";
 export {
   addCandidates,
   addHumanNode,

@@ -4,7 +4,7 @@ import { createLoom } from "./loom.js";
 import { NodeSchema, type Token } from "./node.js";
 import { addCandidates } from "./op-builders.js";
 import { parseNodeFast } from "./fast-parse.js";
-import { TokenList } from "./token-list.js";
+import { TokenList, TokenListBuilder } from "./token-list.js";
 
 // Shapes the generators produce: OpenAI-compatible servers (id-less, logprob, top), the local engine
 // (id, logprob, top), CLI-sim style text-only tokens, and hostile texts (empty, astral, newlines, quotes).
@@ -126,5 +126,62 @@ describe("TokenList.lazy", () => {
     expect(second.lazySource(decode)).toStrictEqual({ source: shared, at: 1 });
     expect(second.toArray()).toStrictEqual(tokens.slice(1));
     expect(first.toArray()).toStrictEqual(tokens);
+  });
+});
+
+describe("TokenListBuilder", () => {
+  /** The builder fed `list` token by token, alternatives in the order given. */
+  const build = (list: readonly Token[]) => {
+    const b = new TokenListBuilder();
+    for (const t of list) {
+      b.token(t.text, t.logprob, t.id);
+      if (t.top !== undefined) b.withTop();
+      for (const a of t.top ?? []) b.alternative(a.text, a.logprob, a.id);
+    }
+    return b;
+  };
+
+  it("packs exactly what TokenList.from packs, for every shape the generators produce", () => {
+    const b = build(tokens);
+    expect(b.length).toBe(tokens.length);
+    const list = b.build();
+    expect(list.packed()).toStrictEqual(TokenList.from(tokens).packed());
+    expect(list.toArray()).toStrictEqual(tokens);
+    // The packed parts hold together as a reader of a file checks them.
+    const { length, data, nums } = list.packed();
+    expect(TokenList.fromPacked(length, data, [...nums])?.toArray()).toStrictEqual(tokens);
+  });
+
+  it("keeps alternatives most likely first, equal ones in the order they came", () => {
+    const list = new TokenListBuilder()
+      .token(" a", -1)
+      .alternative("x", -3)
+      .alternative("y", -0.5)
+      .alternative("z", -3)
+      .alternative("w", -2, 7)
+      .build();
+    expect(list.toArray()).toStrictEqual([
+      {
+        text: " a",
+        logprob: -1,
+        top: [
+          { text: "y", logprob: -0.5 },
+          { text: "w", logprob: -2, id: 7 },
+          { text: "x", logprob: -3 },
+          { text: "z", logprob: -3 },
+        ],
+      },
+    ]);
+  });
+
+  it("sums the logprobs into a step logprob, null when a token has none or there are none", () => {
+    expect(new TokenListBuilder().token("a", -1.5).token("b", -0.25).logprobSum).toBe(-1.75);
+    expect(new TokenListBuilder().token("a", -1.5).token("b").logprobSum).toBeNull();
+    expect(new TokenListBuilder().logprobSum).toBeNull();
+    expect(new TokenListBuilder().build().toArray()).toStrictEqual([]);
+  });
+
+  it("refuses an alternative before any token", () => {
+    expect(() => new TokenListBuilder().alternative("x", -1)).toThrow(/before any token/);
   });
 });

@@ -124,6 +124,9 @@ function holdsTogether(length: number, data: string, nums: readonly number[]): b
   return at === end && n === nums.length;
 }
 
+/** Makes a list from parts laid out here (set by TokenList's static block, which can call its constructor). */
+let trustedList: (length: number, data: string, nums: number[]) => TokenList;
+
 /** Placeholder parts of a lazy list until it is decoded (shared: never read before `decoded()` replaces them). */
 const NO_NUMS: number[] = [];
 
@@ -213,6 +216,11 @@ export class TokenList implements Iterable<Token> {
    */
   static fromPacked(length: number, data: string, nums: number[]): TokenList | null {
     return holdsTogether(length, data, nums) ? new TokenList(length, data, nums) : null;
+  }
+
+  static {
+    // The builder's parts are laid out by this module: trusted, so not scanned again as fromPacked's are.
+    trustedList = (length, data, nums) => new TokenList(length, data, nums);
   }
 
   /**
@@ -350,6 +358,132 @@ export class TokenList implements Iterable<Token> {
       }
     }
     return out;
+  }
+}
+
+/**
+ * Builds a TokenList token by token, straight into the packed form: a reader of another tool's file would
+ * otherwise make a plain object per token and per alternative only for `TokenList.from` to pack and drop
+ * them (a 100,000-node PyLoom file has 600,000 tokens). Call `token`, then that token's `alternative`s, then
+ * the next `token`; `build` ends the list. Alternatives are kept most likely first (stable for equal
+ * logprobs), as generators give `top`. Values are assumed valid (as TokenSchema accepts them): callers check
+ * what they read first.
+ */
+export class TokenListBuilder {
+  private readonly parts: string[] = [];
+  private readonly nums: number[] = [];
+  private count = 0;
+  /** The logprobs' sum so far, while every token has one (numbers and flags, not `number | null`: a field
+   * that is always a number stays unboxed, where one that may be null boxes every double written to it). */
+  private sum = 0;
+  private summed = true;
+  /** The token being built: its text, id and logprob, and its alternatives (texts, logprobs, ids) until it ends. */
+  private text: string | null = null;
+  private id = 0;
+  private hasId = false;
+  private logprob = 0;
+  private hasLogprob = false;
+  private hasTop = false;
+  /** The current token's alternatives: the first `alts` entries (reused, never shrunk: emptying an array
+   * with `length = 0` frees its storage, and building it again per token cost ~450 bytes each). */
+  private readonly altTexts: string[] = [];
+  private readonly altLogprobs: number[] = [];
+  private readonly altIds: (number | undefined)[] = [];
+  private alts = 0;
+
+  /** Number of tokens added so far. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** The sum of the tokens' logprobs (a node's stepLogprob), or null when a token has none or there are no tokens. */
+  get logprobSum(): number | null {
+    return this.count === 0 || !this.summed ? null : this.sum;
+  }
+
+  /** Start a token (ending the one before). */
+  token(text: string, logprob?: number, id?: number): this {
+    this.end();
+    this.text = text;
+    this.hasLogprob = logprob !== undefined;
+    this.logprob = logprob ?? 0;
+    this.hasId = id !== undefined;
+    this.id = id ?? 0;
+    this.count++;
+    if (logprob === undefined) this.summed = false;
+    else this.sum += logprob;
+    return this;
+  }
+
+  /**
+   * Give the current token a `top` list even when no alternative follows (an empty list, as a plain token
+   * with `top: []` has); `alternative` does this itself.
+   */
+  withTop(): this {
+    if (this.text === null) throw new LoomError("invariant", "TokenListBuilder: an alternative before any token");
+    this.hasTop = true;
+    return this;
+  }
+
+  /** An alternative of the current token. */
+  alternative(text: string, logprob: number, id?: number): this {
+    this.withTop();
+    // Insertion keeps the list sorted as it grows: alternatives are few (top-5, top-20).
+    // Shifted by hand: splice would allocate an array (of what it removed) per call.
+    const texts = this.altTexts;
+    const logprobs = this.altLogprobs;
+    const ids = this.altIds;
+    let at = this.alts++;
+    while (at > 0 && logprobs[at - 1]! < logprob) {
+      texts[at] = texts[at - 1]!;
+      logprobs[at] = logprobs[at - 1]!;
+      ids[at] = ids[at - 1];
+      at--;
+    }
+    texts[at] = text;
+    logprobs[at] = logprob;
+    ids[at] = id;
+    return this;
+  }
+
+  /** The list (the builder is spent: build once). */
+  build(): TokenList {
+    this.end();
+    return trustedList(this.count, this.parts.join(""), this.nums.slice());
+  }
+
+  /** Write the current token, if any, in the layout `TokenList.from` writes. */
+  private end(): void {
+    const text = this.text;
+    if (text === null) return;
+    const parts = this.parts;
+    const nums = this.nums;
+    const count = this.alts;
+    let topIds = false;
+    for (let j = 0; j < count; j++) if (this.altIds[j] !== undefined) topIds = true;
+    let flags = 0;
+    if (this.hasId) flags |= HAS_ID;
+    if (this.hasLogprob) flags |= HAS_LOGPROB;
+    if (this.hasTop) flags |= HAS_TOP;
+    if (topIds) flags |= HAS_TOP_IDS;
+    parts.push(SMALL[flags]!);
+    pushVarint(parts, text.length);
+    parts.push(text);
+    if (this.hasId) nums.push(this.id);
+    if (this.hasLogprob) nums.push(this.logprob);
+    if (this.hasTop) {
+      pushVarint(parts, count);
+      for (let j = 0; j < count; j++) {
+        const alt = this.altTexts[j]!;
+        pushVarint(parts, alt.length);
+        parts.push(alt);
+        nums.push(this.altLogprobs[j]!);
+        if (topIds) nums.push(this.altIds[j] ?? -1);
+      }
+    }
+    this.text = null;
+    this.hasTop = false;
+    this.alts = 0;
   }
 }
 

@@ -14,7 +14,10 @@ export interface ForeignNodeInput {
   text: string;
   origin?: LoomNode["origin"];
   createdAt?: string;
-  tokens?: Token[];
+  /** Plain tokens, or tokens packed as they were read (then `stepLogprob` comes with them). */
+  tokens?: Token[] | TokenList;
+  /** With packed tokens: the sum of their logprobs, or null when one has none (plain tokens are summed here). */
+  stepLogprob?: number | null;
   scores?: Record<string, number>;
   /** Provenance Loom understands (model, finish reason…): a fresh object, which becomes the node's meta as it is. */
   meta?: Json;
@@ -76,7 +79,8 @@ export class ForeignLoomBuilder {
     }
     const tokens = n.tokens && n.tokens.length > 0 ? n.tokens : null;
     let step: number | null = null;
-    if (tokens) {
+    if (TokenList.is(tokens)) step = n.stepLogprob ?? null;
+    else if (tokens) {
       step = 0;
       for (const t of tokens) {
         if (t.logprob === undefined) {

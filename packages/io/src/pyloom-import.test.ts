@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { childrenOf, currentText, nodeText, type Loom } from "@loom/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { readImportFile, readSession, createSession } from "./index.js";
+import { importText, readImportFile, readSession, createSession } from "./index.js";
 import { expectSoundLoom, fixtureJson, fixturePath } from "./test-support/foreign-fixtures.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "loom-pyloom-"));
@@ -110,5 +110,41 @@ describe("PyLoom import", () => {
     const back = (await readSession(dest)).loom;
     expect(currentText(back)).toBe(currentText(loom));
     expect(Object.keys(back.nodes)).toHaveLength(600);
+  });
+});
+
+describe("PyLoom creation times", () => {
+  it("reads %Y-%m-%d-%H.%M.%S as UTC and keeps any other stamp as written, counted in a warning", () => {
+    const stamps = [
+      "2023-03-01-09.05.59",
+      "2023-03-01 09:05:59",
+      "2023-3-01-09.05.59",
+      "2023-03-01-09.05.5x",
+      "2023-03-01-09.05.599",
+      "",
+    ];
+    const doc = {
+      root: {
+        id: "r",
+        text: "Once",
+        meta: { creation_timestamp: "1999-12-31-23.59.58", source: "prompt" },
+        children: stamps.map((stamp, i) => ({
+          id: `c${i}`,
+          text: ` ${i}`,
+          meta: { creation_timestamp: stamp, source: "AI" },
+          children: [],
+        })),
+      },
+    };
+    const [{ loom, warnings }] = importText(JSON.stringify(doc), "times.json", { now: "2026-01-01T00:00:00.000Z" });
+    expect(loom.nodes.r!.createdAt).toBe("1999-12-31T23:59:58.000Z");
+    expect(loom.nodes.c0!.createdAt).toBe("2023-03-01T09:05:59.000Z");
+    for (let i = 1; i < stamps.length; i++) {
+      const node = loom.nodes[`c${i}`]!;
+      expect(node.createdAt).toBe("2026-01-01T00:00:00.000Z");
+      expect((node.meta.import as PyNode).pyloom.meta.creation_timestamp).toBe(stamps[i]);
+    }
+    expect(warnings.join("\n")).toContain("5 creation_timestamp(s) were not PyLoom's");
+    expect(warnings.join("\n")).toContain("2 creation time(s) carry no time zone");
   });
 });
