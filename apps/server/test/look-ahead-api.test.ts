@@ -1,9 +1,13 @@
 // Expand to depth and several generators over real HTTP: the estimate, the look-ahead sent live, a paid service (OpenAI's SDK against the strict replay server) refused until confirmed and priced by the server.
-import { OPENAI_COMPLETIONS_RULES, startStrictReplayServer, type StrictReplayServer } from "@loom/testkit";
+import {
+  OPENAI_COMPLETIONS_RULES,
+  openaiCompletionReply,
+  startStrictReplayServer,
+  type StrictReplayServer,
+} from "@loom/testkit";
 import { ScriptedGenerator } from "@loom/generators/test";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startTestServer, type TestServer } from "./helpers.js";
-import { completion } from "./openai-completions.js";
 import { subscribe } from "./sse-client.js";
 
 type LoomJson = {
@@ -71,7 +75,7 @@ describe("a paid service", () => {
   let t: TestServer;
   beforeAll(async () => {
     llm = await startStrictReplayServer(OPENAI_COMPLETIONS_RULES);
-    llm.setFallback((request) => completion(request, llm.requests.length));
+    llm.setFallback((request) => openaiCompletionReply(request, llm.requests.length));
   });
   afterAll(async () => {
     await t?.stop();

@@ -1,11 +1,15 @@
 // Generators alongside, chosen on the page in Chromium: the server's configured one offered in the new-session form, its count changed or the row removed, and each candidate of a step named by the model that wrote it (OpenAI's SDK against the strict replay server).
 import { resolve } from "node:path";
-import { OPENAI_COMPLETIONS_RULES, startStrictReplayServer, type StrictReplayServer } from "@loom/testkit";
+import {
+  OPENAI_COMPLETIONS_RULES,
+  openaiCompletionReply,
+  startStrictReplayServer,
+  type StrictReplayServer,
+} from "@loom/testkit";
 import { ScriptedGenerator } from "@loom/generators/test";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { noBrowser, REPO, rigApi, settles, startBrowserRig, type BrowserRig } from "./browser.js";
-import { completion } from "./openai-completions.js";
 
 const MODEL = process.env.LOOM_MODEL ?? resolve(REPO, "../shared/models/stories260K.gguf");
 
@@ -15,7 +19,7 @@ let rig: BrowserRig;
 beforeAll(async () => {
   if (noBrowser) return;
   llm = await startStrictReplayServer(OPENAI_COMPLETIONS_RULES);
-  llm.setFallback((request) => completion(request, llm.requests.length));
+  llm.setFallback((request) => openaiCompletionReply(request, llm.requests.length));
   rig = await startBrowserRig({
     // As `loom serve --alongside openai:davinci-002 --alongside-base-url … --alongside-branching 2` configures it.
     defaultConfig: {
@@ -94,7 +98,8 @@ test.skipIf(noBrowser)(
     // The service's texts are what the page offers under its name.
     const open = (await api("GET", `/api/sessions/${encodeURIComponent(id)}?limit=1`)).open;
     const served = open.candidates.filter((c: { model: string }) => c.model === "openai:davinci-002");
-    expect(served.map((c: { text: string }) => c.text).sort()).toEqual([" the fox0", " the fox1", " the fox2"]);
+    const reply = openaiCompletionReply(llm.requests[0]!, 1).body as { choices: { text: string }[] };
+    expect(served.map((c: { text: string }) => c.text).sort()).toEqual(reply.choices.map((c) => c.text).sort());
 
     // Without it: the row removed, the session has none and the service is not called.
     const alone = await createFromForm(page, "The ferryman", async (p) => {
