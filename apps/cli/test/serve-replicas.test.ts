@@ -1,75 +1,20 @@
 // `loom serve --store postgres://…` as two real server processes over one database: each sees the other's changes
 // live (SSE), concurrent chooses across both give one winner, and a replica killed mid-run loses nothing acknowledged.
-import { type ChildProcess, spawn } from "node:child_process";
 import { postgresSessionStore } from "@loom/store-postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabase, type TestDatabase } from "../../../packages/store-postgres/src/test-support/test-database.js";
 import { subscribe } from "../../server/test/sse-client.js";
-import { BIN, baseEnv, ensureBuilt, loom, MODEL, scratch } from "./helpers.js";
+import { ensureBuilt, loom, scratch } from "./helpers.js";
+import { call, generate, newSession, type Replica, startReplica } from "./replicas.js";
 
 /** The cluster trusts loopback, so a password is accepted and ignored: it must still never be printed. */
 const PASSWORD = "pw-never-shown-7f3a";
-
-interface Replica {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-}
 
 let db: TestDatabase;
 let dsn: string;
 let dir: string;
 const replicas: Replica[] = [];
-
-/** Start `loom serve --store` on a free port and wait for the address it prints. */
-function startReplica(): Promise<Replica> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, "serve", "--store", dsn, "--port", "0", "--model", MODEL, "--json"], {
-      cwd: dir,
-      env: baseEnv(dir),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    const output = () => out;
-    const timer = setTimeout(() => reject(new Error(`the replica did not start:\n${out}`)), 120_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (line) {
-        clearTimeout(timer);
-        resolve({ url: (JSON.parse(line) as { url: string }).url, child, output });
-      }
-    });
-    child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("exit", (code) => reject(new Error(`the replica exited with ${code}:\n${out}`)));
-  });
-}
-
-async function call(r: Replica, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${r.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: a JSON reply read field by field in assertions
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-async function newSession(r: Replica, sessionId: string) {
-  const made = await call(r, "POST", "/api/sessions", {
-    seed: "Once upon a time",
-    sessionId,
-    generator: { branchingFactor: 3, segmentTokens: 4 },
-  });
-  expect(made.status).toBe(201);
-}
-
-/** Candidates at the tip through replica `r`: the open decision's id and candidate ids. */
-async function generate(r: Replica, id: string): Promise<{ decisionId: string; candidateNodeIds: string[] }> {
-  const res = await call(r, "POST", `/api/sessions/${id}/generate`, {});
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.open;
-}
+const startReplicaHere = () => startReplica(dsn, dir);
 
 beforeAll(async () => {
   ensureBuilt();
@@ -78,7 +23,7 @@ beforeAll(async () => {
   u.password = PASSWORD;
   dsn = u.toString();
   dir = scratch("loom-replicas-");
-  replicas.push(...(await Promise.all([startReplica(), startReplica()])));
+  replicas.push(...(await Promise.all([startReplicaHere(), startReplicaHere()])));
 }, 240_000);
 
 afterAll(async () => {
@@ -200,7 +145,7 @@ describe("loom serve --store: two replicas over one database", () => {
     expect(stored.currentPath).toHaveLength(acknowledged.length + 2);
     for (const { decisionId, nodeId } of acknowledged) expect(stored.decisions[decisionId]!.chosenNodeId).toBe(nodeId);
     // Replaced, as an operator would: a new replica serves the same session at once.
-    const c = await startReplica();
+    const c = await startReplicaHere();
     replicas.push(c);
     expect((await call(c, "GET", "/api/sessions/kill")).body.currentPath).toEqual(stored.currentPath);
   });

@@ -129,36 +129,52 @@ export class PgSharedSession implements SharedSession {
 
   write<T>(action: () => Promise<T>): Promise<T> {
     this.assertOpen("write");
-    return this.serially(async () => {
-      const { writer, id, where, now, lockWaitMs } = this.parts;
-      await lockSessionWaiting(writer, id, where, now, lockWaitMs);
-      try {
-        await this.catchUp(writer);
-        const turn = new PgSession(where, this.#loom, this.#seq, id, writer, this.parts.reader, this.options);
-        this.#turn = turn;
-        let outcome: { value: T } | { error: unknown };
+    // The caller hears as soon as the turn's ops are committed; releasing the lock follows, still in the queue.
+    return new Promise<T>((resolve, reject) => {
+      void this.serially(async () => {
+        const { writer, id, where, now, lockWaitMs } = this.parts;
         try {
-          outcome = { value: await action() };
+          await lockSessionWaiting(writer, id, where, now, lockWaitMs);
         } catch (error) {
-          outcome = { error };
+          reject(error);
+          return;
         }
-        this.#turn = null;
-        // What the action applied in memory is committed even when it then failed, as a file session keeps it.
         try {
-          await turn.flush();
-          this.#seq = turn.seq;
+          resolve(await this.turnOf(action));
         } catch (error) {
-          this.#stale = true;
-          throw error;
+          reject(error);
         } finally {
-          for (const w of turn.warnings) this.warn(w);
+          await unlockSession(writer, id).catch(() => {});
         }
-        if ("error" in outcome) throw outcome.error;
-        return outcome.value;
-      } finally {
-        await unlockSession(writer, id).catch(() => {});
-      }
+      });
     });
+  }
+
+  /** The body of a turn, under the lock: catch up, run the action as the writer, commit what it applied. */
+  private async turnOf<T>(action: () => Promise<T>): Promise<T> {
+    const { writer, id, where } = this.parts;
+    await this.catchUp(writer);
+    const turn = new PgSession(where, this.#loom, this.#seq, id, writer, this.parts.reader, this.options);
+    this.#turn = turn;
+    let outcome: { value: T } | { error: unknown };
+    try {
+      outcome = { value: await action() };
+    } catch (error) {
+      outcome = { error };
+    }
+    this.#turn = null;
+    // What the action applied in memory is committed even when it then failed, as a file session keeps it.
+    try {
+      await turn.flush();
+      this.#seq = turn.seq;
+    } catch (error) {
+      this.#stale = true;
+      throw error;
+    } finally {
+      for (const w of turn.warnings) this.warn(w);
+    }
+    if ("error" in outcome) throw outcome.error;
+    return outcome.value;
   }
 
   private assertOpen(what: string): void {
