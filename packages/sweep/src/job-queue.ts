@@ -8,12 +8,16 @@ export interface SweepJob {
   session: string;
 }
 
+/** The schema pg-boss keeps its tables in (its default; the liveness check reads its job table). */
+export const PG_BOSS_SCHEMA = "pgboss";
+
 /** pg-boss started on `url` with the sweep queue in place. `supervise` runs its maintenance (workers only). */
 export async function startQueue(url: string, options: { supervise: boolean; max?: number }): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString: url,
     max: options.max ?? 2,
     supervise: options.supervise,
+    schema: PG_BOSS_SCHEMA,
     schedule: false,
     application_name: `loom sweep ${process.pid}`,
   });
