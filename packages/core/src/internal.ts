@@ -6,6 +6,8 @@ export type { LoomBaseErrorOptions } from "./errors.js";
 export { effectivePromptMode } from "./brief.js";
 export { parseAddCandidatesFast, parseDecisionFast, parseNodeFast, shareSiblingStrings } from "./fast-parse.js";
 export { parseLoomFast } from "./fast-parse-loom.js";
+export { storedInvariantsHold } from "./invariants.js";
+export type { StoredNodes } from "./invariants.js";
 export { parseSessionConfigFast } from "./fast-parse-config.js";
 export { parseDigestFast } from "./fast-parse-digest.js";
 export { advanceDigest } from "./digest-advance.js";

@@ -24,7 +24,7 @@ import {
   rootPath,
 } from "./index.js";
 import { decisionsUnder, stopDecisionAt } from "./internal.js";
-import { collectInvariantViolations, invariantsHold } from "./invariants.js";
+import { collectInvariantViolations, invariantsHold, type StoredNodes, storedInvariantsHold } from "./invariants.js";
 
 // A command picks its targets by index into what exists, so every generated sequence is meaningful.
 type Command =
@@ -391,6 +391,21 @@ function childrenFirst(loom: Loom): Loom {
   return { ...loom, nodes };
 }
 
+/** What a snapshot reader vouches for after storing `loom`'s nodes one by one in their order (as it checks them then). */
+function storedFacts(loom: Loom): StoredNodes {
+  const order = Object.values(loom.nodes);
+  // A reader stores each node under its own id: it never makes a nodes object that breaks that, nor vouches for one.
+  const of = Object.entries(loom.nodes).every(([key, node]) => node.id === key) ? loom.nodes : {};
+  const seen = new Set<string>();
+  let parentsFirst = true;
+  for (const node of order) {
+    const parentId = node.parentId;
+    if (seen.size === 0 ? parentId !== null : parentId === null || !seen.has(parentId)) parentsFirst = false;
+    seen.add(node.id);
+  }
+  return { of, order, parentsFirst };
+}
+
 describe("fast invariant pass", () => {
   const grown = (commands: Command[]) => {
     const env = sequentialEnv();
@@ -435,6 +450,29 @@ describe("fast invariant pass", () => {
         expect(findInvariantViolations(reordered)).toEqual([]);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it("gives the same answer from a reader's stored facts as from a pass over the nodes, sound or corrupted", () => {
+    const names = Object.keys(corruptions);
+    fc.assert(
+      fc.property(
+        fc.array(command, { maxLength: 40 }),
+        fc.option(fc.constantFrom(...names)),
+        fc.nat(),
+        fc.boolean(),
+        (commands, name, i, reversed) => {
+          let loom = grown(commands);
+          if (name !== null) corruptions[name]!(loom, i);
+          if (reversed) loom = childrenFirst(loom);
+          const stored = storedFacts(loom);
+          expect(storedInvariantsHold(loom, stored)).toBe(invariantsHold(loom));
+          // Facts about another nodes object are not taken.
+          const other = { ...stored, of: { ...loom.nodes }, parentsFirst: true };
+          expect(storedInvariantsHold(loom, other)).toBe(invariantsHold(loom));
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 

@@ -40,30 +40,14 @@ export function findInvariantViolations(loom: Loom): InvariantViolation[] {
  * (measurements: bench/MEASUREMENTS.md).
  */
 export function invariantsHold(loom: Loom): boolean {
-  const { nodes, decisions, rootId } = loom;
-  const decisionById = new Map<string, DecisionEvent>();
-  let listed = 0;
-  const childless: DecisionEvent[] = [];
-  for (const key in decisions) {
-    const d = decisions[key]!;
-    if (d.id !== key) return false;
-    const candidates = d.candidateNodeIds;
-    const chosen = d.chosenNodeId;
-    if (d.action === "choose" ? chosen === null || !candidates.includes(chosen) : chosen !== null) return false;
-    if (candidates.length === 0) childless.push(d);
-    listed += candidates.length;
-    decisionById.set(key, d);
-  }
-
+  const decisions = decisionsHold(loom);
+  if (decisions === null) return false;
+  const { nodes, rootId } = loom;
   // Holds only the nodes seen so far, so a hit on a parent means it was stored before its child. A Map
   // rather than `nodes[...]`: it hashes a lookup string once instead of interning it in V8's string table.
   const before = new Map<string, LoomNode>();
-  let withDecision = 0;
-  // Candidates are stored in runs, in their decision's order, under one parent: comparing with the
-  // previous node settles most of them without a lookup.
+  const runs = new CandidateRuns(decisions.byId, loom.movedFrom);
   let prevParent: string | null = null;
-  let decision: DecisionEvent | undefined;
-  let at = -1;
   for (const key in nodes) {
     const node = nodes[key]!;
     if (node.id !== key) return false;
@@ -75,44 +59,133 @@ export function invariantsHold(loom: Loom): boolean {
       return false;
     }
     prevParent = parentId;
-    const decisionId = node.decisionId;
-    if (decisionId !== null) {
-      withDecision++;
-      if (decision === undefined || decision.id !== decisionId || decision.candidateNodeIds[at + 1] !== key) {
-        decision = decisionById.get(decisionId);
-        if (decision === undefined) return false;
-        at = decision.candidateNodeIds.indexOf(key);
-        if (at < 0) return false;
-      } else {
-        at++;
-      }
-      if (parentId !== decision.parentNodeId && loom.movedFrom[key] !== decision.parentNodeId) return false;
-    }
+    if (!runs.fits(node)) return false;
     const replacesId = node.replacesId;
     if (replacesId !== null && !before.has(replacesId) && !Object.hasOwn(nodes, replacesId)) return false;
     before.set(key, node);
   }
   if (before.size === 0) return false;
-  // Each node naming a decision is in that decision's list, so the lists hold at least those nodes;
-  // equal totals leave no room for anything else in them — no repeats, no unknown ids, no node under
-  // another parent or decision — without looking each candidate up. A count alone would not do: [a, a]
-  // adds up like [a, b] while leaving b unlisted.
-  if (listed !== withDecision) return false;
-  // A decision with candidates has its parent checked through them (above).
-  for (const d of childless) if (!before.has(d.parentNodeId)) return false;
+  return runs.listed(decisions.listed) && restHolds(loom, decisions.childless, (id) => before.get(id));
+}
 
-  if (!pathHolds(before, rootId, loom.currentPath)) return false;
-  for (const id of loom.pruned) if (!before.has(id)) return false;
-  for (const id of loom.bookmarks) if (!before.has(id)) return false;
-  for (const id in loom.tags) if (!before.has(id)) return false;
-  for (const id in loom.movedFrom) if (!before.has(id)) return false;
-  for (const p of loom.heldPaths) if (!pathHolds(before, rootId, p)) return false;
+/**
+ * What a reader that stored a loom's nodes itself (a snapshot reader) knows of them: it saw every node go in,
+ * so the loom's nodes need not be enumerated (at a million nodes, enumerating them and keeping the Map of
+ * those seen took 2.3 of a full open's CPU-seconds).
+ */
+export interface StoredNodes {
+  /** The object these facts are about: they are ignored for any loom whose `nodes` is another. */
+  of: Record<string, LoomNode>;
+  /** Every node in `of`, once each, in the order stored, each stored under its own id. */
+  order: readonly LoomNode[];
+  /** Every node after the first named a parent, and one already stored when it was (checked as they were stored). */
+  parentsFirst: boolean;
+}
+
+/** {@link invariantsHold} for a loom whose nodes a reader stored itself (see StoredNodes): the same answer, without a pass over the nodes object. */
+export function storedInvariantsHold(loom: Loom, stored: StoredNodes): boolean {
+  const { nodes, rootId } = loom;
+  if (stored.of !== nodes || !stored.parentsFirst) return invariantsHold(loom);
+  const order = stored.order;
+  const root = order[0];
+  if (root === undefined || root.id !== rootId || root.parentId !== null) return false;
+  const decisions = decisionsHold(loom);
+  if (decisions === null) return false;
+  const runs = new CandidateRuns(decisions.byId, loom.movedFrom);
+  for (let i = 0; i < order.length; i++) {
+    const node = order[i]!;
+    if (!runs.fits(node)) return false;
+    if (node.replacesId !== null && !Object.hasOwn(nodes, node.replacesId)) return false;
+  }
+  return (
+    runs.listed(decisions.listed) &&
+    restHolds(loom, decisions.childless, (id) => (Object.hasOwn(nodes, id) ? nodes[id] : undefined))
+  );
+}
+
+/** The decisions by id, how many candidates they list and those listing none; null when one is certainly off. */
+function decisionsHold(
+  loom: Loom,
+): { byId: Map<string, DecisionEvent>; listed: number; childless: DecisionEvent[] } | null {
+  const { decisions } = loom;
+  const byId = new Map<string, DecisionEvent>();
+  let listed = 0;
+  const childless: DecisionEvent[] = [];
+  for (const key in decisions) {
+    const d = decisions[key]!;
+    if (d.id !== key) return null;
+    const candidates = d.candidateNodeIds;
+    const chosen = d.chosenNodeId;
+    if (d.action === "choose" ? chosen === null || !candidates.includes(chosen) : chosen !== null) return null;
+    if (candidates.length === 0) childless.push(d);
+    listed += candidates.length;
+    byId.set(key, d);
+  }
+  return { byId, listed, childless };
+}
+
+/**
+ * Checks, node by node in storage order, that each node naming a decision is in that decision's list under
+ * that decision's parent. Candidates are stored in runs, in their decision's order, under one parent:
+ * comparing with the previous node settles most of them without a lookup.
+ */
+class CandidateRuns {
+  private decision: DecisionEvent | undefined = undefined;
+  private at = -1;
+  private withDecision = 0;
+
+  constructor(
+    private readonly byId: Map<string, DecisionEvent>,
+    private readonly movedFrom: Record<string, string>,
+  ) {}
+
+  fits(node: LoomNode): boolean {
+    const decisionId = node.decisionId;
+    if (decisionId === null) return true;
+    this.withDecision++;
+    let decision = this.decision;
+    if (decision === undefined || decision.id !== decisionId || decision.candidateNodeIds[this.at + 1] !== node.id) {
+      decision = this.decision = this.byId.get(decisionId);
+      if (decision === undefined) return false;
+      this.at = decision.candidateNodeIds.indexOf(node.id);
+      if (this.at < 0) return false;
+    } else {
+      this.at++;
+    }
+    return node.parentId === decision.parentNodeId || this.movedFrom[node.id] === decision.parentNodeId;
+  }
+
+  /**
+   * Each node naming a decision is in that decision's list, so the lists hold at least those nodes; equal
+   * totals leave no room for anything else in them — no repeats, no unknown ids, no node under another
+   * parent or decision — without looking each candidate up. A count alone would not do: [a, a] adds up
+   * like [a, b] while leaving b unlisted.
+   */
+  listed(total: number): boolean {
+    return total === this.withDecision;
+  }
+}
+
+/** The checks after the nodes pass, with `find` giving a stored node by id. */
+function restHolds(
+  loom: Loom,
+  childless: readonly DecisionEvent[],
+  find: (id: string) => LoomNode | undefined,
+): boolean {
+  // A decision with candidates has its parent checked through them (in the nodes pass).
+  for (const d of childless) if (find(d.parentNodeId) === undefined) return false;
+  if (!pathHolds(find, loom.rootId, loom.currentPath)) return false;
+  for (const id of loom.pruned) if (find(id) === undefined) return false;
+  for (const id of loom.bookmarks) if (find(id) === undefined) return false;
+  for (const id in loom.tags) if (find(id) === undefined) return false;
+  for (const id in loom.movedFrom) if (find(id) === undefined) return false;
+  for (const p of loom.heldPaths) if (!pathHolds(find, loom.rootId, p)) return false;
   return true;
 }
 
-function pathHolds(byId: Map<string, LoomNode>, rootId: string, path: readonly string[]): boolean {
+function pathHolds(find: (id: string) => LoomNode | undefined, rootId: string, path: readonly string[]): boolean {
   if (path.length === 0 || path[0] !== rootId) return false;
-  for (let i = 1; i < path.length; i++) if (byId.get(path[i]!)?.parentId !== path[i - 1]) return false;
+  for (let i = 1; i < path.length; i++) if (find(path[i]!)?.parentId !== path[i - 1]) return false;
   return true;
 }
 

@@ -4,7 +4,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { promisify } from "node:util";
 import { gunzip, inflateRawSync } from "node:zlib";
 import type { LoomNode } from "@loom/core";
-import { parseDecisionFast, parseNodeFast, shareSiblingStrings } from "@loom/core/internal";
+import { parseDecisionFast, parseNodeFast, shareSiblingStrings, type StoredNodes } from "@loom/core/internal";
 import { eventLoopTurns } from "./event-loop-turns.js";
 import { IoError } from "./io-error.js";
 import { parseJsonText } from "./parse-json.js";
@@ -23,6 +23,8 @@ export interface SnapshotRead {
   legacy: boolean;
   /** Every node and decision record was parsed as it was read (parseNodeFast, parseDecisionFast): none is left raw. */
   recordsParsed: boolean;
+  /** What the read saw of the nodes as it stored them, for storedInvariantsHold (a framed read whose records were all parsed). */
+  stored?: StoredNodes;
 }
 
 export interface SnapshotReadOptions {
@@ -152,6 +154,11 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
   const ordinal = { nodes: 0, decisions: 0 };
   let recordsParsed = true;
   let previousNode: LoomNode | null = null;
+  // Every node in the order stored, and whether each named a parent stored before it: what the load's
+  // invariant check would otherwise find out by enumerating a million-key object (storedInvariantsHold).
+  const order: LoomNode[] = [];
+  let parentsFirst = true;
+  let lastParent: string | null = null;
   // The packed token bytes of each nodes frame, kept as one string for the frame's lists.
   const lazyBytes = new LazyTokenBytes();
   // A big session takes seconds to read: the process that reads it (a server) keeps answering meanwhile.
@@ -232,6 +239,7 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
       }
       nodes = {};
       decisions = {};
+      order.length = 0;
       (loom as Record<string, unknown>)["nodes"] = nodes;
       (loom as Record<string, unknown>)["decisions"] = decisions;
     } else if (frame.type === "nodes" || frame.type === "decisions") {
@@ -271,7 +279,20 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
             // loom takes the node as it is. A record the fast path doubts is kept raw for the schema to name.
             const node = parseNodeFast(r);
             if (node !== null && previousNode !== null) shareSiblingStrings(node, previousNode);
-            if (node !== null) previousNode = node;
+            if (node !== null) {
+              previousNode = node;
+              // Looked up before the node is stored (so a node that is its own parent fails), and only when a
+              // node's parent differs from the one before it (siblings are stored together).
+              const parentId = node.parentId;
+              if (
+                order.length === 0
+                  ? parentId !== null
+                  : parentId === null || (parentId !== lastParent && !Object.hasOwn(nodes, parentId))
+              )
+                parentsFirst = false;
+              lastParent = parentId;
+              order.push(node);
+            }
             into[id] = node ?? r;
             if (counted) held.push((node ?? r) as unknown as Record<string, unknown>);
             if (node === null) recordsParsed = false;
@@ -319,7 +340,9 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
       ),
     );
   }
-  return { record, jsonLength, legacy: false, recordsParsed };
+  const stored =
+    recordsParsed && !options.onDamage ? { of: nodes as Record<string, LoomNode>, order, parentsFirst } : undefined;
+  return { record, jsonLength, legacy: false, recordsParsed, ...(stored ? { stored } : {}) };
 }
 
 /** Read the snapshot file `file`; null when it does not exist. */
