@@ -102,6 +102,7 @@ describe("a selector's run on one replica", () => {
       const refused = await call(b, "POST", "/api/sessions/run/generate", {});
       expect(refused.status).toBe(423);
       expect(refused.body.error.message).toContain(`process ${process.pid}`);
+      expect(refused.body.error.message).toContain("a selector's run keeps the session until it ends");
       await (async () => {
         for (let i = 0; i < 600 && (await call(a, "GET", "/api/sessions/run")).body.running; i++)
           await new Promise((r) => setTimeout(r, 100));

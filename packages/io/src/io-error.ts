@@ -98,10 +98,12 @@ export class SessionLockedError extends IoError {
   constructor(
     file: string,
     readonly holder: LockHolder,
+    /** What the user can do about it (the default suits a process that holds the session open). */
+    advice = "close it there, or open this one read-only",
   ) {
     super(
       "session_locked",
-      `the session is open for writing by process ${holder.pid} on ${holder.hostname} (since ${holder.startedAt}); close it there, or open this one read-only`,
+      `the session is open for writing by process ${holder.pid} on ${holder.hostname} (since ${holder.startedAt}); ${advice}`,
       { file },
     );
   }

@@ -40,7 +40,12 @@ export async function lockSessionWaiting(
     ]);
   } catch (error) {
     if ((error as { code?: string }).code !== "55P03") throw error;
-    throw await lockedBy(sql, id, where);
+    throw await lockedBy(
+      sql,
+      id,
+      where,
+      `its turn did not end within ${waitMs} ms: try again once it has (a selector's run keeps the session until it ends)`,
+    );
   }
   await markWriter(sql, id, where, now);
 }
@@ -64,11 +69,11 @@ export async function unlockSession(sql: Sql, id: string): Promise<void> {
 }
 
 /** The error for a lock someone else holds, naming them as they recorded themselves. */
-async function lockedBy(sql: Sql, id: string, where: string): Promise<SessionLockedError> {
+async function lockedBy(sql: Sql, id: string, where: string, advice?: string): Promise<SessionLockedError> {
   const [row] = await sql<
     { writer: string | null }[]
   >`select writer::text as writer from loom_sessions where id = ${id}`;
-  return new SessionLockedError(where, holderOf(row?.writer ?? null));
+  return new SessionLockedError(where, holderOf(row?.writer ?? null), advice);
 }
 
 function holderOf(text: string | null): LockHolder {

@@ -79,6 +79,7 @@ describe("shared sessions", () => {
     const refused = await sb.write(async () => "never").catch((e: unknown) => e);
     expect(SessionLockedError.isInstance(refused)).toBe(true);
     expect((refused as Error).message).toContain(`process ${process.pid}`);
+    expect((refused as Error).message).toContain("its turn did not end within 300 ms: try again");
     release();
     await held;
     await sb.write(async () => sb.mutate((l) => choose(l, decisionId, nodeIds[2]!, "human", "after the wait")));
