@@ -38,7 +38,12 @@ export function ensureBuilt(): void {
   const stale = () =>
     !existsSync(BIN) ||
     statSync(BIN).mtimeMs < newestMtime(join(CLI_DIR, "src")) ||
-    workspaceDeps().some((d) => !existsSync(join(CLI_DIR, "node_modules", "@loom", d, "dist", "index.js")));
+    workspaceDeps().some((d) => {
+      // A package whose sources changed since its build (the CLI runs its dist, not its src).
+      const pkg = join(CLI_DIR, "node_modules", "@loom", d);
+      const dist = join(pkg, "dist", "index.js");
+      return !existsSync(dist) || statSync(dist).mtimeMs < newestMtime(join(pkg, "src"));
+    });
   if (!stale()) return;
   const lock = join(tmpdir(), "loom-cli-test-build.lock");
   const deadline = Date.now() + 180_000;
