@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { addCandidates, choose, createLoom, type Loom } from "@loom/core";
 import { fileSessionStore, type SessionStore } from "@loom/io";
 import { postgresSessionStore } from "@loom/store-postgres";
+import { commitFloor } from "../packages/store-postgres/src/test-support/commit-floor.js";
 import { testDatabase } from "../packages/store-postgres/src/test-support/test-database.js";
 import { nowMs, percentile, writeResults, type BenchResult } from "./report.js";
 
@@ -47,8 +48,17 @@ function candidate(step: number, k: number) {
   return { text: tokens.map((t) => t.text).join(""), stepLogprob: -k - 1, tokens };
 }
 
-/** One decision as a run commits it (candidates, then the choice), acknowledged: mutate twice, then flush. */
-async function commitTimes(store: SessionStore, id: string, steps: number, timed: boolean): Promise<number[]> {
+/**
+ * One decision as a run commits it (candidates, then the choice), acknowledged: mutate twice, then flush. `floor`,
+ * when given, is timed right after each decision with the same candidates' JSON (see commitFloor).
+ */
+async function commitTimes(
+  store: SessionStore,
+  id: string,
+  steps: number,
+  timed: boolean,
+  floor?: { run: (bytes: string) => Promise<unknown>; times: number[] },
+): Promise<number[]> {
   const session = await store.create(id, createLoom({ seed: "The bench" }));
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
@@ -59,6 +69,12 @@ async function commitTimes(store: SessionStore, id: string, steps: number, timed
     session.mutate((l: Loom) => choose(l, decisionId, nodeIds[i % BRANCHING]!, "selector_llm", `step ${i}`));
     if (timed) await session.flush();
     times.push(nowMs() - start);
+    if (floor) {
+      const bytes = JSON.stringify(cands);
+      const at = nowMs();
+      await floor.run(bytes);
+      floor.times.push(nowMs() - at);
+    }
   }
   await session.close();
   return times;
@@ -78,20 +94,38 @@ const files = fileSessionStore(root);
 const pg = postgresSessionStore(db.url);
 try {
   const fileCommits = await commitTimes(files, "commits", DECISIONS, true);
-  const pgCommits = await commitTimes(pg, "commits", DECISIONS, true);
+  const floor = await commitFloor(db.url);
+  const pgCommits = await commitTimes(pg, "commits", DECISIONS, true, floor).finally(floor.end);
   await commitTimes(files, "large", OPEN_STEPS, false);
   await commitTimes(pg, "large", OPEN_STEPS, false);
   const fileOpen = await openMs(files, "large");
   const pgOpen = await openMs(pg, "large");
   const results: BenchResult[] = [];
   for (const p of [50, 99]) {
+    results.push({
+      metric: `pg-commit-floor-p${p}`,
+      value: percentile(floor.times, p),
+      unit: "ms",
+      params: {
+        decisions: DECISIONS,
+        writes: "one INSERT of the decision's candidates' JSON, its own transaction, after each commit",
+        server: floor.settings,
+      },
+    });
     const value = percentile(pgCommits, p);
     const baseline = percentile(fileCommits, p);
     results.push({
       metric: `pg-commit-decision-p${p}`,
       value,
       unit: "ms",
-      params: { decisions: DECISIONS, branching: BRANCHING, node: "6 tokens, top-5", acknowledged: "flush()" },
+      params: {
+        decisions: DECISIONS,
+        branching: BRANCHING,
+        node: "6 tokens, top-5",
+        acknowledged: "flush()",
+        floor: percentile(floor.times, p),
+        server: floor.settings,
+      },
       baseline,
       ratio: value / baseline,
     });
@@ -145,7 +179,7 @@ try {
     `pg-open-1m: ${large.nodes} nodes (path ${large.depth}): show ${large.pg.toFixed(1)} ms (files ${large.files.toFixed(1)} ms); loom show ${large.cliPg.toFixed(0)} ms (files ${large.cliFiles.toFixed(0)} ms)`,
   );
   console.log(
-    `pg-commit-decision: p50 ${percentile(pgCommits, 50).toFixed(2)} ms, p99 ${percentile(pgCommits, 99).toFixed(2)} ms (files p50 ${percentile(fileCommits, 50).toFixed(2)}, p99 ${percentile(fileCommits, 99).toFixed(2)})`,
+    `pg-commit-decision: p50 ${percentile(pgCommits, 50).toFixed(2)} ms, p99 ${percentile(pgCommits, 99).toFixed(2)} ms (files p50 ${percentile(fileCommits, 50).toFixed(2)}, p99 ${percentile(fileCommits, 99).toFixed(2)}; a bare INSERT p50 ${percentile(floor.times, 50).toFixed(2)}, p99 ${percentile(floor.times, 99).toFixed(2)}; fsync ${floor.settings.fsync}, synchronous_commit ${floor.settings.synchronous_commit})`,
   );
   writeResults("scale", results, { merge: true });
 } finally {

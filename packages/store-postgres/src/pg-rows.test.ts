@@ -87,4 +87,30 @@ describe("the PostgreSQL store's rows", () => {
       await store.close();
     }
   });
+
+  it("reuses a closed writer's connection for the next open, without its lock, and one that dropped while kept", async () => {
+    const store = postgresSessionStore(db.url);
+    const elsewhere = postgresSessionStore(db.url);
+    const backendOf = async (id: string) =>
+      (await sql<{ pid: number }[]>`select writer_backend as pid from loom_sessions where id = ${id}`)[0]!.pid;
+    try {
+      const a = await store.create("reuse-a", createLoom({ seed: "A" }));
+      const first = await backendOf("reuse-a");
+      await a.close();
+      const b = await store.create("reuse-b", createLoom({ seed: "B" }));
+      expect(await backendOf("reuse-b")).toBe(first);
+      // The kept connection released A's lock: another process may write A now.
+      const aElsewhere = await elsewhere.open("reuse-a");
+      await aElsewhere.close();
+      await b.close();
+      // The kept connection is cut while idle (a server restart): the next open still works, on a new one.
+      await sql`select pg_terminate_backend(${first}, 30000)`;
+      const c = await store.open("reuse-a");
+      expect(await backendOf("reuse-a")).not.toBe(first);
+      await c.close();
+    } finally {
+      await store.close();
+      await elsewhere.close();
+    }
+  });
 });

@@ -40,6 +40,9 @@ export class PgSession implements Session {
     /** The store's shared client, for a read-only session's reads. */
     private readonly reader: Sql,
     private readonly options: StoreOpenOptions,
+    /** Hands the writer's connection back on close: `reusable` when the lock was released and nothing failed. */
+    private readonly release: (writer: Sql, reusable: boolean) => Promise<void> = (writer) =>
+      writer.end({ timeout: 5 }),
   ) {
     this.#seq = seq;
     this.#batch = new CommitBatch(seq);
@@ -180,13 +183,17 @@ export class PgSession implements Session {
     if (this.#closed) return;
     this.#closed = true;
     if (!this.writer) return;
+    let reusable = false;
     try {
       await this.flush();
     } finally {
       try {
-        if (!this.#broken) await unlockSession(this.writer, this.id);
+        if (!this.#broken) {
+          await unlockSession(this.writer, this.id);
+          reusable = true;
+        }
       } finally {
-        await this.writer.end({ timeout: 5 });
+        await this.release(this.writer, reusable);
       }
     }
   }

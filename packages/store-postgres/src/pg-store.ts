@@ -36,6 +36,13 @@ function safeUrl(url: string): string {
   }
 }
 
+/**
+ * Writers' connections kept once their session closed with its lock released, for the next open. A new connection
+ * costs a PostgreSQL backend process, its catalog caches, and the driver's type lookup: paid once per session by a
+ * sweep worker, which opens a session per job (bench/MEASUREMENTS.md).
+ */
+const IDLE_WRITERS = 4;
+
 /** Rows per insert when a whole loom is written (creation): bounded statements however big the loom. */
 const CREATE_CHUNK = 1000;
 
@@ -61,6 +68,8 @@ class PgStore implements PostgresSessionStore {
   readonly kind = "postgres";
   readonly #shared: Sql;
   #ready: Promise<void> | null = null;
+  readonly #idleWriters: Sql[] = [];
+  #closed = false;
   readonly #where: string;
   readonly #now: () => Date;
   readonly #lockWaitMs: number;
@@ -196,13 +205,17 @@ class PgStore implements PostgresSessionStore {
       if (!stored) throw notASession(id, where);
       return new PgSession(where, stored.loom, stored.seq, id, null, this.#shared, options);
     }
-    const writer = this.client(1);
+    // A kept connection holds no lock (it was released before it was kept); if it dropped meanwhile, the driver
+    // connects again before the lock is taken.
+    const writer = this.#idleWriters.pop() ?? this.client(1);
     try {
       await lockSession(writer, id, where, this.#now);
       // Read under the lock, on the writer's connection: nothing can commit between this read and our first commit.
       const stored = await readSessionRows(writer, id, where);
       if (!stored) throw notASession(id, where);
-      return new PgSession(where, stored.loom, stored.seq, id, writer, this.#shared, options);
+      return new PgSession(where, stored.loom, stored.seq, id, writer, this.#shared, options, (w, reusable) =>
+        this.releaseWriter(w, reusable),
+      );
     } catch (error) {
       await writer.end({ timeout: 5 });
       throw error;
@@ -253,7 +266,14 @@ class PgStore implements PostgresSessionStore {
     return rows.map((r) => r.id);
   }
 
+  private async releaseWriter(writer: Sql, reusable: boolean): Promise<void> {
+    if (reusable && !this.#closed && this.#idleWriters.length < IDLE_WRITERS) this.#idleWriters.push(writer);
+    else await writer.end({ timeout: 5 });
+  }
+
   async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#idleWriters.splice(0).map((w) => w.end({ timeout: 5 })));
     await this.#shared.end({ timeout: 5 });
   }
 }

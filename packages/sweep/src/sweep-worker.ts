@@ -51,9 +51,18 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   let boss: PgBoss | null = null;
   const timers: NodeJS.Timeout[] = [];
   try {
+    const checkIdle = async () => {
+      const [row] = await sql<
+        { n: number }[]
+      >`select count(*)::int as n from loom_sweep_sessions where state = any(${ACTIVE})`;
+      if (row!.n === 0 && running.size === 0) stop.abort();
+    };
     boss = await startQueue(options.url, { supervise: true, max: 2 + concurrency });
-    const handle = (jobs: PgBoss.JobWithMetadata<SweepJob>[]) =>
-      Promise.all(jobs.map((job) => runJob(job, { sql, store, env, me, running, log, summary })));
+    const handle = async (jobs: PgBoss.JobWithMetadata<SweepJob>[]) => {
+      await Promise.all(jobs.map((job) => runJob(job, { sql, store, env, me, running, log, summary })));
+      // The last session done: stop now rather than at the next tick (a sweep's workers all wait for that tick).
+      if (options.exitWhenIdle && running.size === 0) await checkIdle().catch(() => {});
+    };
     for (let i = 0; i < concurrency; i++)
       await boss.work<SweepJob>(
         SWEEP_QUEUE,
@@ -80,13 +89,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
     await new Promise<void>((resolve) => {
       if (signal.aborted) return resolve();
       signal.addEventListener("abort", () => resolve(), { once: true });
-      if (options.exitWhenIdle)
-        tick(async () => {
-          const [row] = await sql<
-            { n: number }[]
-          >`select count(*)::int as n from loom_sweep_sessions where state = any(${ACTIVE})`;
-          if (row!.n === 0 && running.size === 0) stop.abort();
-        }, 500);
+      if (options.exitWhenIdle) tick(checkIdle, 500);
     });
     return summary;
   } finally {
