@@ -150,6 +150,18 @@ describe("loom serve --store: two replicas over one database", () => {
     expect((await call(c, "GET", "/api/sessions/kill")).body.currentPath).toEqual(stored.currentPath);
   });
 
+  it("lets one of two replicas creating the same id at once have it; the other says the id is taken", async () => {
+    const [, b] = replicas as [Replica, Replica];
+    const c = replicas.at(-1)!;
+    const made = await Promise.all(
+      [b, c, b, c].map((r) => call(r, "POST", "/api/sessions", { seed: "Twice", sessionId: "twice" })),
+    );
+    expect(made.map((m) => m.status).sort()).toEqual([201, 409, 409, 409]);
+    for (const m of made.filter((x) => x.status === 409)) {
+      expect(m.body.error).toMatchObject({ code: "session_exists", field: "sessionId" });
+    }
+  });
+
   it("never prints the database's password", () => {
     for (const r of replicas) expect(r.output()).not.toContain(PASSWORD);
     expect(replicas[0]!.output()).toContain(new URL(db.url).host);

@@ -2,7 +2,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { sessionSummary, type Loom, type SessionSummary } from "@loom/core";
-import { hasSession, readSessionView, type SessionStore } from "@loom/io";
+import { hasSession, IoError, readSessionView, type SessionStore } from "@loom/io";
 import { GLANCE_AROUND, glanceOfLoom, glanceOfView, type Glance } from "./glance.js";
 import { HttpError } from "../http/http-error.js";
 import { LiveSession } from "./live-session.js";
@@ -41,6 +41,9 @@ function listingOf(
     state: live?.running ? "running" : summary.state,
   };
 }
+
+const taken = (id: string) =>
+  new HttpError(409, "session_exists", `a session with id "${id}" already exists`, { field: "sessionId" });
 
 export class SessionHub {
   private readonly live = new Map<string, Promise<LiveSession>>();
@@ -152,11 +155,16 @@ export class SessionHub {
   async create(loom: Loom): Promise<LiveSession> {
     const id = assertSessionId(loom.sessionId);
     if (this.live.has(id) || (await this.exists(id))) {
-      throw new HttpError(409, "session_exists", `a session with id "${id}" already exists`, { field: "sessionId" });
+      throw taken(id);
     }
-    const opening = this.backend
-      .create(this.whereOf(id), loom)
-      .then((driver) => this.keep(new LiveSession(id, driver)));
+    const opening = this.backend.create(this.whereOf(id), loom).then(
+      (driver) => this.keep(new LiveSession(id, driver)),
+      (error: unknown) => {
+        // Another server process sharing the store made it between our check and our insert.
+        if (IoError.isInstance(error) && error.code === "session_exists") throw taken(id);
+        throw error;
+      },
+    );
     this.live.set(id, opening);
     opening.catch(() => this.live.delete(id));
     return opening;
