@@ -7,7 +7,7 @@ export const STATE_DIR = "state";
 
 /** Versions of each file kind this build writes (and reads, after migrating older ones). */
 export const SNAPSHOT_VERSION = 5;
-export const JOURNAL_VERSION = 3;
+export const JOURNAL_VERSION = 4;
 export const MANIFEST_VERSION = 2;
 export const STATE_VERSION = 1;
 

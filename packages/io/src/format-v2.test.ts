@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { fsckSession, openSession, readCurrentPath, readSession } from "./index.js";
 import { sealPieces } from "./line-seal.js";
 import { encodeOp } from "./snapshot-codec.js";
+import { JOURNAL_VERSION } from "./formats.js";
+import { journalRecords } from "./test-support/journal-file.js";
 import { readSnapshotRecord } from "./test-support/snapshot-file.js";
 
 const fixture = fileURLToPath(new URL("./__fixtures__/v2-session", import.meta.url));
@@ -92,11 +94,12 @@ describe("the version-2 format", () => {
     );
     const live = plain(session.loom);
     expect(tip).toBe(open.parentNodeId);
-    // The new journal lines carry packed tokens (a string, not an array of token objects).
-    const lines = readFileSync(join(dir, "journal.ndjson"), "utf8").trim().split("\n");
-    const last = JSON.parse(lines.at(-1)!);
-    expect(last.version).toBe(3);
-    expect(typeof last.op.nodes[0].tokens).toBe("string");
+    // The new candidates are a binary record (packed tokens, not an array of token objects); the resolution a JSON line of the current version.
+    const buf = readFileSync(join(dir, "journal.ndjson"));
+    const records = journalRecords(buf);
+    expect(records.at(-1)!.binary).toBe(true);
+    const resolution = records.at(-2)!;
+    expect(JSON.parse(buf.toString("utf8", resolution.start, resolution.end)).version).toBe(JOURNAL_VERSION);
     await session.close();
 
     const snap = await readSnapshotRecord(join(dir, "loom.json"));

@@ -44,7 +44,7 @@ export const SnapshotSchema = z.object({
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 
-/** A journal line (version 2 lines on end in a `crc` key, checked before parsing and not part of the record; from version 3 the nodes an op carries may hold packed tokens, as in snapshots). */
+/** A journal line (version 2 lines on end in a `crc` key, checked before parsing and not part of the record; from version 3 the nodes an op carries may hold packed tokens, as in snapshots; from version 4 an addCandidates op may be a binary record, journal-record.ts, read back as this record). */
 export const JournalLineSchema = z.object({
   version: z.literal(JOURNAL_VERSION),
   /** 1, 2, 3… across the session's life; never reused, so a snapshot can say what it covers. */

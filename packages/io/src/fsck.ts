@@ -48,7 +48,11 @@ export async function fsckSession(dir: string): Promise<FsckReport> {
   for (const name of [JOURNAL_FILE, MANIFEST_FILE]) {
     const file = join(dir, name);
     try {
-      await scanNdjson(file, { onDamage: (e) => add(problemOf(e, file)) }, () => {});
+      await scanNdjson(
+        file,
+        { binaryRecords: name === JOURNAL_FILE, onDamage: (e) => add(problemOf(e, file)) },
+        () => {},
+      );
     } catch (error) {
       add(problemOf(error, file));
     }

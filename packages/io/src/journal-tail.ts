@@ -117,7 +117,7 @@ async function journalOps(dir: string, afterSeq: number): Promise<LoomOp[] | nul
   let seq = afterSeq;
   let ok = true;
   const read = await quietly(() =>
-    scanNdjson(file, { unsealedOk: () => false }, ({ line, value }) => {
+    scanNdjson(file, { unsealedOk: () => false, binaryRecords: true }, ({ line, value }) => {
       if (!ok) return;
       if (value["version"] !== JOURNAL_VERSION || value["seq"] !== seq + 1) {
         // Lines a cut-short compaction left (seq at or below the snapshot's) or an older version: read whole.

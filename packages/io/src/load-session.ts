@@ -142,7 +142,7 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   const finalizedInJournal: string[] = [];
   let lastSeq = 0;
   let replayed = 0;
-  const journal = await scanNdjson(journalPath, {}, ({ line, value }) => {
+  const journal = await scanNdjson(journalPath, { binaryRecords: true }, ({ line, value }) => {
     reviveOpTokens(value, journalPath, line);
     const l = migrate("journal", value, { file: journalPath, line }, options.migrations);
     migrated ||= l.migrated;

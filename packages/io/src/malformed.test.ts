@@ -5,7 +5,9 @@ import { gzipSync } from "node:zlib";
 import { addCandidates, checkout, choose, createLoom, sequentialEnv, type Loom } from "@loom/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IoError, createSession, loadBrief, openSession, readSession } from "./index.js";
+import { JOURNAL_VERSION } from "./formats.js";
 import { sealJson } from "./line-seal.js";
+import { journalAsJsonLines, journalRecords, resealRecord } from "./test-support/journal-file.js";
 import { readSnapshotRecord, writeSnapshotRecord, type SnapshotRecord } from "./test-support/snapshot-file.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "loom-malformed-"));
@@ -76,7 +78,21 @@ const flip = (file: string, at: number) => {
   buf[i] = buf[i]! ^ 0x04;
   writeFileSync(file, buf);
 };
-const journalLines = (dir: string) => readFileSync(join(dir, "journal.ndjson"), "utf8").trimEnd().split("\n");
+/** The journal as JSON lines (its binary records turned into the lines they stand for, which readers take too). */
+const journalLines = (dir: string) => journalAsJsonLines(join(dir, "journal.ndjson"));
+/** Change the body of the journal's binary record `index` (a copy, newline included) and seal it again. */
+const editRecord = (dir: string, index: number, f: (record: Buffer) => void) => {
+  const file = join(dir, "journal.ndjson");
+  const buf = readFileSync(file);
+  const { start, end, binary } = journalRecords(buf)[index]!;
+  if (!binary) throw new Error(`record ${index} is not binary`);
+  const record = Buffer.from(buf.subarray(start, end + 1));
+  f(record);
+  writeFileSync(file, Buffer.concat([buf.subarray(0, start), resealRecord(record), buf.subarray(end + 1)]));
+};
+/** Byte offset of the journal's record `index`. */
+const recordAt = (dir: string, index: number) =>
+  journalRecords(readFileSync(join(dir, "journal.ndjson")))[index]!.start;
 const editJournal = (dir: string, f: (lines: string[]) => string[]) =>
   writeFileSync(join(dir, "journal.ndjson"), f(journalLines(dir)).join("\n") + "\n");
 /** Edit a journal entry and seal it again (a valid checksum over invalid content). */
@@ -184,7 +200,7 @@ const cases: Case[] = [
         return s;
       }),
     file: "loom.json",
-    message: () => new RegExp(`field loom\\.nodes\\.n_\\w+\\).*cycle through`),
+    message: () => /field loom\.nodes\.n_\w+\).*cycle through/,
   },
   {
     name: "current path is not a path",
@@ -266,7 +282,7 @@ const cases: Case[] = [
   },
   {
     name: "journal: newer line version",
-    corrupt: (d) => editJournalOp(d, 0, (e) => (e.version = 4)),
+    corrupt: (d) => editJournalOp(d, 0, (e) => (e.version = JOURNAL_VERSION + 1)),
     file: "journal.ndjson",
     message: /journal\.ndjson:1 \(field version\).*newer Loom/,
   },
@@ -299,9 +315,34 @@ const cases: Case[] = [
   },
   {
     name: "journal: a flipped byte in a line that still parses",
+    corrupt: (d) => flip(join(d, "journal.ndjson"), recordAt(d, 1) + 40),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:2 \(field crc\): line 2 fails its checksum/,
+  },
+  {
+    name: "journal: a flipped byte inside a binary record",
     corrupt: (d) => flip(join(d, "journal.ndjson"), 40),
     file: "journal.ndjson",
-    message: /journal\.ndjson:1 \(field crc\): line 1 fails its checksum/,
+    message: /journal\.ndjson:1 \(field crc\): record 1 \(binary, at byte 0\) fails its checksum/,
+  },
+  {
+    name: "journal: a binary record's length damaged",
+    corrupt: (d) => flip(join(d, "journal.ndjson"), 2),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:1 \(field length\): record 1 \(binary, at byte 0\) has a damaged length/,
+  },
+  {
+    name: "journal: a binary record holding an unknown op (re-sealed)",
+    // The header (9 bytes), version 4 and seq 3 (one byte each), then the op's kind.
+    corrupt: (d) => editRecord(d, 0, (r) => (r[11] = 9)),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:1 \(field op\): record 1 \(binary\) holds an op of unknown kind 9/,
+  },
+  {
+    name: "journal: a binary record from a newer version (re-sealed)",
+    corrupt: (d) => editRecord(d, 0, (r) => (r[9] = JOURNAL_VERSION + 1)),
+    file: "journal.ndjson",
+    message: /journal\.ndjson:1 \(field version\).*newer Loom/,
   },
   {
     name: "journal: a line whose checksum key is gone",

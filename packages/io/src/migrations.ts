@@ -41,6 +41,9 @@ export const defaultMigrations: MigrationRegistry = {
     1: (record) => ({ ...record, version: 2 }),
     // As for snapshots: version 3 adds packed tokens, and a version-2 line is a valid version-3 one.
     2: (record) => ({ ...record, version: 3 }),
+    // Version 4 journals addCandidates ops as binary records (journal-record.ts), read back as the same
+    // record; its JSON lines are version-3 ones.
+    3: (record) => ({ ...record, version: 4 }),
   },
   manifest: { 1: (record) => ({ ...record, version: 2 }) },
 };

@@ -1,6 +1,7 @@
 // Reads an NDJSON file line by line in bounded chunks, verifies each line's checksum, and tells a torn last line (a crash mid-append) from a damaged one.
 import { open, type FileHandle } from "node:fs/promises";
 import { IoError } from "./io-error.js";
+import { checkRecordFrame, decodeRecord, RECORD_MARK } from "./journal-record.js";
 import { checkSeal } from "./line-seal.js";
 
 export interface NdjsonLine {
@@ -30,6 +31,11 @@ export interface NdjsonOptions {
    * sealed) may lack one. Default: lines whose `version` is below 2.
    */
   unsealedOk?: (value: Record<string, unknown>) => boolean;
+  /**
+   * Accept binary records (journal-record.ts) between the lines: each is checked and decoded into the line it
+   * stands for. Only the journal holds them.
+   */
+  binaryRecords?: boolean;
   /** Report a damaged line instead of throwing (fsck keeps reading); the line is skipped. */
   onDamage?: (error: IoError, line: NdjsonLine | { line: number; start: number; end: number }) => void;
 }
@@ -99,6 +105,11 @@ class LineScanner {
   private restStart = 0;
   private lineNo = 0;
   private goodLength = 0;
+  /**
+   * Set from a damaged record or line until the next good one: what follows damage may be the inside of a
+   * binary record whose start was lost, and its pieces (any not starting like a record) are one damage, not many.
+   */
+  private inDamage = false;
 
   constructor(
     private readonly file: string,
@@ -107,16 +118,54 @@ class LineScanner {
   ) {}
 
   private handle(buf: Buffer, s: number, e: number, at: number): void {
-    this.lineNo++;
+    const folded = this.inDamage && this.options.binaryRecords && buf[s] !== 0x7b && buf[s] !== RECORD_MARK;
+    if (!folded) this.lineNo++;
     const line = this.lineNo;
     if (at < (this.options.from ?? 0) || e === s) return;
     try {
       const value = parseLine(buf, s, e, this.file, line, this.options);
+      this.inDamage = false;
       this.onLine({ line, value, start: at, end: at + (e - s) });
     } catch (error) {
       if (!this.options.onDamage || !IoError.isInstance(error)) throw error;
-      this.options.onDamage(error, { line, start: at, end: at + (e - s) });
+      if (!folded) this.options.onDamage(error, { line, start: at, end: at + (e - s) });
+      this.inDamage = true;
     }
+  }
+
+  /** A whole binary record of `size` bytes (newline included) at buf[s], file offset `at`. */
+  private handleRecord(buf: Buffer, s: number, size: number, at: number): void {
+    this.lineNo++;
+    const line = this.lineNo;
+    if (at < (this.options.from ?? 0)) return;
+    try {
+      const value = decodeRecord(buf, s, size, this.file, line);
+      this.inDamage = false;
+      this.onLine({ line, value, start: at, end: at + size - 1 });
+    } catch (error) {
+      if (!this.options.onDamage || !IoError.isInstance(error)) throw error;
+      this.options.onDamage(error, { line, start: at, end: at + size - 1 });
+      this.inDamage = true;
+    }
+  }
+
+  /** Report a binary record whose frame is damaged; `size` is its extent when known. */
+  private damagedRecord(why: string, field: string, at: number, size: number | null): void {
+    this.lineNo++;
+    const line = this.lineNo;
+    const error = new IoError(
+      field === "crc" ? "checksum" : "damaged",
+      `record ${line} (binary, at byte ${at}) ${why}`,
+      {
+        file: this.file,
+        line,
+        field,
+        expected: "a binary journal record whose length, checksum and newline hold",
+      },
+    );
+    if (!this.options.onDamage) throw error;
+    this.options.onDamage(error, { line, start: at, end: at + (size ?? 1) - 1 });
+    this.inDamage = true;
   }
 
   /** Take the next chunk, which starts at file offset `offset`. */
@@ -125,6 +174,24 @@ class LineScanner {
     const base = this.rest.length ? this.restStart : offset;
     let start = 0;
     for (;;) {
+      if (this.options.binaryRecords && buf[start] === RECORD_MARK && start < buf.length) {
+        const frame = checkRecordFrame(buf, start, buf.length);
+        if (frame.kind === "short") break;
+        if (frame.kind === "whole" || frame.size !== null) {
+          if (frame.kind === "whole") this.handleRecord(buf, start, frame.size, base + start);
+          else this.damagedRecord(frame.why, frame.field, base + start, frame.size);
+          start += frame.size!;
+          this.goodLength = base + start;
+          continue;
+        }
+        // Its extent is lost: the damage runs to the next newline, where reading picks up again.
+        const nl = buf.indexOf(NEWLINE, start);
+        if (nl < 0) break;
+        this.damagedRecord(frame.why, frame.field, base + start, nl + 1 - start);
+        start = nl + 1;
+        this.goodLength = base + start;
+        continue;
+      }
       const nl = buf.indexOf(NEWLINE, start);
       if (nl < 0) break;
       this.handle(buf, start, nl, base + start);
@@ -138,6 +205,18 @@ class LineScanner {
   finish(size: number): NdjsonRead {
     const r = this.rest;
     if (r.length === 0) return { goodLength: this.goodLength, size, torn: null, missingNewline: false };
+    if (this.options.binaryRecords && r[0] === RECORD_MARK) {
+      const frame = checkRecordFrame(r, 0, r.length);
+      if (frame.kind === "short" && frame.missingNewline) {
+        this.handleRecord(Buffer.concat([r, Buffer.from([NEWLINE])]), 0, r.length + 1, this.restStart);
+        return { goodLength: size, size, torn: null, missingNewline: true };
+      }
+      // A write cut short leaves a prefix of a record, whose length (once there) is intact; anything else is damage.
+      if (frame.kind === "damaged") {
+        this.damagedRecord(frame.why, frame.field, this.restStart, r.length);
+        return { goodLength: this.goodLength, size, torn: null, missingNewline: false };
+      }
+    }
     if (checkSeal(r, 0, r.length) === "sealed") {
       this.handle(r, 0, r.length, this.restStart);
       return { goodLength: size, size, torn: null, missingNewline: true };

@@ -156,23 +156,27 @@ function makeWhole(loom: Loom, file: string, lost: string[]): void {
 /** Replay the intact journal lines after the snapshot, each op that still fits. */
 async function replayJournal(dir: string, loom: Loom, snapshotSeq: number, lost: string[]): Promise<void> {
   const file = join(dir, JOURNAL_FILE);
-  const read = await scanNdjson(file, { onDamage: (e) => lost.push(e.message) }, ({ line, value }) => {
-    try {
-      reviveOpTokens(value, file, line);
-    } catch (error) {
-      if (!IoError.isInstance(error)) throw error;
-      return void lost.push(`${file}:${line}: ${error.message}`);
-    }
-    const parsed = JournalLineSchema.safeParse(migrate("journal", value, { file, line }).record);
-    if (!parsed.success) return void lost.push(`${file}:${line}: not a valid journal line`);
-    if (parsed.data.seq <= snapshotSeq) return;
-    try {
-      applyOp(loom, parsed.data.op);
-    } catch (error) {
-      if (!LoomError.isInstance(error)) throw error;
-      lost.push(`${file}:${line}: the operation (seq ${parsed.data.seq}) no longer fits (${error.message})`);
-    }
-  });
+  const read = await scanNdjson(
+    file,
+    { binaryRecords: true, onDamage: (e) => lost.push(e.message) },
+    ({ line, value }) => {
+      try {
+        reviveOpTokens(value, file, line);
+      } catch (error) {
+        if (!IoError.isInstance(error)) throw error;
+        return void lost.push(`${file}:${line}: ${error.message}`);
+      }
+      const parsed = JournalLineSchema.safeParse(migrate("journal", value, { file, line }).record);
+      if (!parsed.success) return void lost.push(`${file}:${line}: not a valid journal line`);
+      if (parsed.data.seq <= snapshotSeq) return;
+      try {
+        applyOp(loom, parsed.data.op);
+      } catch (error) {
+        if (!LoomError.isInstance(error)) throw error;
+        lost.push(`${file}:${line}: the operation (seq ${parsed.data.seq}) no longer fits (${error.message})`);
+      }
+    },
+  );
   if (read?.torn)
     lost.push(`${file}:${read.torn.line}: a torn last line (${read.torn.bytes} bytes, never acknowledged)`);
   if (read === null)

@@ -4,20 +4,13 @@ import { join } from "node:path";
 import { findInvariantViolations, LoomSchema, type DecisionEvent, type Loom, type LoomOp } from "@loom/core";
 import { appendAll, appendBytes, openFile } from "./append-file.js";
 import { fsyncDir, fsyncDirSync, writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
-import {
-  JOURNAL_FILE,
-  JOURNAL_VERSION,
-  MANIFEST_FILE,
-  SNAPSHOT_FILE,
-  STATE_DIR,
-  STATE_FORMAT,
-  STATE_VERSION,
-} from "./formats.js";
+import { JOURNAL_FILE, MANIFEST_FILE, SNAPSHOT_FILE, STATE_DIR, STATE_FORMAT, STATE_VERSION } from "./formats.js";
 import { nodeFiles, type FileLayer } from "./file-layer.js";
 import { GROUP_COMMIT_MS, GroupCommit } from "./group-commit.js";
 import { IoError } from "./io-error.js";
 import { writeNextJournal } from "./journal-swap.js";
-import { sealJson, sealPieces } from "./line-seal.js";
+import { journalRecord } from "./journal-record.js";
+import { sealJson } from "./line-seal.js";
 import { loadSessionFiles, type LoadedSession } from "./load-session.js";
 import { finalizedBy, manifestLine } from "./manifest-line.js";
 import type { MigrationRegistry } from "./migrations.js";
@@ -25,7 +18,7 @@ import { acquireLock, type SessionLock } from "./session-lock.js";
 import { isDamagedState, readStateFile, STATE_NAME, statePathOf } from "./state-file.js";
 import { repairAfterLoad } from "./session-repair.js";
 import { pathExists } from "./session-exists.js";
-import { encodeOp, SnapshotEncoder } from "./snapshot-codec.js";
+import { SnapshotEncoder } from "./snapshot-codec.js";
 import { parseOrThrow } from "./zod-issue.js";
 import { removeStaleTemps } from "./stale-temps.js";
 
@@ -202,13 +195,8 @@ class DiskSession implements Session {
     const op: LoomOp =
       typeof (result as { op: unknown }).op === "string" ? (result as LoomOp) : (result as { op: LoomOp }).op;
     const seq = this._seq + 1;
-    const encoded = encodeOp(op);
-    // In a reused buffer: copied below only if a compaction needs it later.
-    const line = sealPieces(
-      `{"version":${JOURNAL_VERSION},"seq":${seq},"op":${encoded.head}`,
-      encoded.nodes,
-      encoded.tail,
-    );
+    const record = journalRecord(op, seq);
+    const line = record.bytes;
     let bytes: number;
     try {
       bytes = appendBytes(this.journalFd!, line, this.files);
@@ -232,8 +220,9 @@ class DiskSession implements Session {
     }
     this._seq = seq;
     this.journalBytes += bytes;
-    this.tail?.push(Buffer.from(line));
-    this.encoder.noteOp(op, this.loom, encoded);
+    // A record in a reused buffer is copied only if a compaction needs it later.
+    this.tail?.push(record.owned ? line : Buffer.from(line));
+    this.encoder.noteOp(op, this.loom, record);
     const final = finalizedBy(this.loom, op);
     if (final) this.appendManifest(final);
     this.maybeScheduleCompaction();

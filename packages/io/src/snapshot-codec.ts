@@ -1,15 +1,25 @@
 // Encodes snapshots compactly (fields at their schema default left out, records deflated in checksummed frames, unchanged chunks reused).
 import { promisify } from "node:util";
 import { deflateRaw, deflateRawSync, constants as zlibConstants } from "node:zlib";
-import { DecisionEventSchema, loomDigest, NodeSchema, TokenList, type Loom, type LoomOp } from "@loom/core";
+import {
+  DecisionEventSchema,
+  loomDigest,
+  NodeSchema,
+  TokenList,
+  type Loom,
+  type LoomNode,
+  type LoomOp,
+} from "@loom/core";
 import { opFootprint } from "@loom/core/internal";
 import type { z } from "zod";
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
+import type { JournaledNodes } from "./journal-record.js";
 import { FLAG_DEFLATE, FrameType, frameHeader, SNAPSHOT_MAGIC } from "./snapshot-frames.js";
 import { packedBytes, recordWithPackedTokens } from "./token-codec.js";
 import {
   deferredBytes,
   textsEntry,
+  textsEntryOfPacked,
   tokenFramePayload,
   tokenSections,
   tokenTexts,
@@ -25,7 +35,8 @@ function defaultsOf(schema: z.ZodObject): Map<string, unknown> {
   }
   return out;
 }
-const NODE_DEFAULTS = defaultsOf(NodeSchema);
+/** Node fields with a schema default, and that default (records leave them out at it). */
+export const NODE_DEFAULTS = defaultsOf(NodeSchema);
 const DECISION_DEFAULTS = defaultsOf(DecisionEventSchema);
 
 /** Compared by value, not by serialising it: this runs for every field of every record encoded. */
@@ -77,13 +88,65 @@ function recordBytes(record: object, defaults: Map<string, unknown>, plainTokens
 
 const TOKENS_MEMBER = Buffer.from('"tokens":"', "latin1");
 
+/** A node as a binary journal record gave it (journal-record.ts): its parts are built from the record's at the next snapshot, then kept. */
+interface Journaled {
+  nodes: JournaledNodes;
+  i: number;
+  parts: NodeParts | null;
+}
+
+/** What is known of a record not yet in a snapshot: its JSON as journaled, or the parts of a binary record. */
+type Known = Buffer | Journaled;
+
+/** Bytes a known encoding holds (for MAX_KNOWN_BYTES); a binary record's node counts its packed tokens and JSON. */
+function knownBytes(k: Known): number {
+  if (Buffer.isBuffer(k)) return k.length;
+  return (k.nodes.packed[k.i]?.length ?? 0) + k.nodes.own[k.i]!.length + 128;
+}
+
+/**
+ * A node record as a version-5 nodes frame holds it, from its binary journal record: id, text and logprob
+ * from the node (unchanged since: a change forgets the record), the other fields from the record's JSON
+ * (shared by the siblings, so serialised once per op), and the token count.
+ */
+function journaledRecord(node: LoomNode, nodes: JournaledNodes, i: number): Buffer {
+  let head = `{"id":${JSON.stringify(node.id)},"text":${JSON.stringify(node.text)}`;
+  if (node.stepLogprob !== null) head += `,"stepLogprob":${JSON.stringify(node.stepLogprob)}`;
+  // The shared fields as bytes once per op, copied into each sibling's record.
+  const common = (nodes.commonBytes ??= Buffer.from(
+    nodes.common.length > 2 ? `,${nodes.common.slice(1, -1)}` : "",
+    "utf8",
+  ));
+  const own = nodes.own[i]!;
+  const tail = `${own.length > 2 ? `,${own.slice(1, -1)}` : ""}${node.tokens !== null ? `,"tokens":${node.tokens.length}` : ""}}`;
+  const headBytes = Buffer.byteLength(head, "utf8");
+  const tailBytes = Buffer.byteLength(tail, "utf8");
+  const out = Buffer.allocUnsafe(headBytes + common.length + tailBytes);
+  out.write(head, 0, headBytes, headBytes === head.length ? "latin1" : "utf8");
+  common.copy(out, headBytes);
+  out.write(tail, headBytes + common.length, tailBytes, tailBytes === tail.length ? "latin1" : "utf8");
+  return out;
+}
+
 /**
  * A node record as a version-5 nodes frame holds it (`"tokens":N`, the list in the token frame after it),
  * with the list's packed bytes and texts entry; `json` is its journaled or fresh encoding (packed tokens in
  * base64, written last by recordBytes), reused rather than serialising the node again. A list that cannot
  * be packed stays plain in the record (no entry).
  */
-function nodeParts(node: object, json: Buffer | undefined, defaults: Map<string, unknown>): NodeParts {
+function nodeParts(node: object, json: Known | undefined, defaults: Map<string, unknown>): NodeParts {
+  if (json !== undefined && !Buffer.isBuffer(json)) {
+    if (json.parts === null) {
+      const n = node as LoomNode;
+      const packed = json.nodes.packed[json.i]!;
+      const record = journaledRecord(n, json.nodes, json.i);
+      json.parts =
+        packed === null || n.tokens === null
+          ? { record, packed: null, texts: null }
+          : { record, packed, texts: textsEntryOfPacked(packed) ?? textsEntry(tokenTexts(n.tokens)) };
+    }
+    return json.parts;
+  }
   const list = (node as { tokens?: unknown }).tokens;
   if (!TokenList.is(list)) return { record: json ?? recordBytes(node, defaults), packed: null, texts: null };
   const stored = deferredBytes(list);
@@ -100,7 +163,7 @@ function nodeParts(node: object, json: Buffer | undefined, defaults: Map<string,
   packed ??= packedBytes(list);
   if (packed === null) return { record: json ?? recordBytes(node, defaults), packed: null, texts: null };
   record ??= recordBytes(node, defaults, false, true);
-  return { record, packed, texts: textsEntry(tokenTexts(list)) };
+  return { record, packed, texts: textsEntryOfPacked(packed) ?? textsEntry(tokenTexts(list)) };
 }
 
 interface NodeParts {
@@ -233,7 +296,7 @@ class ChunkedRecords {
   private ids: string[] = [];
   private chunks: Chunk[] = [];
   /** Encoded records (as journaled) not yet in a snapshot, by position; reused instead of serialising them again. */
-  private known: (Buffer | undefined)[] = [];
+  private known: (Known | undefined)[] = [];
   private knownBytes = 0;
   /** Records serialised so far (a cost counter for tests and benchmarks). */
   serialised = 0;
@@ -258,12 +321,12 @@ class ChunkedRecords {
   }
 
   /** Add a record that is not in the list yet, optionally with its encoding as of now. */
-  add(id: string, json?: Buffer): void {
+  add(id: string, json?: Known): void {
     const at = this.ids.length;
     this.ids.push(id);
-    if (json !== undefined && this.knownBytes + json.length <= MAX_KNOWN_BYTES) {
+    if (json !== undefined && this.knownBytes + knownBytes(json) <= MAX_KNOWN_BYTES) {
       this.known[at] = json;
-      this.knownBytes += json.length;
+      this.knownBytes += knownBytes(json);
     } else {
       this.known[at] = undefined;
     }
@@ -308,7 +371,7 @@ class ChunkedRecords {
     const json = this.known[at];
     if (json === undefined) return;
     this.known[at] = undefined;
-    this.knownBytes -= json.length;
+    this.knownBytes -= knownBytes(json);
   }
 
   /** Make the id list match `records` when it may not (first use, or a loom changed behind our back). */
@@ -329,9 +392,11 @@ class ChunkedRecords {
   private textsOf(c: number, records: Record<string, object>): Piece[] {
     const end = Math.min(this.ids.length, (c + 1) << CHUNK_SHIFT);
     const full = end - (c << CHUNK_SHIFT) === 1 << CHUNK_SHIFT;
-    const lines: Buffer[] = [];
+    const lines: Known[] = [];
     for (let i = c << CHUNK_SHIFT; i < end; i++) {
       let json = this.known[i];
+      // A binary record's parts serve only version-5 layouts (token frames); the others serialise the node.
+      if (json !== undefined && !Buffer.isBuffer(json) && !this.tokenFrames) json = undefined;
       if (json === undefined) {
         json = recordBytes(records[this.ids[i]!]!, this.defaults, this.plainTokens);
         this.serialised++;
@@ -342,15 +407,16 @@ class ChunkedRecords {
       } else if (full) this.forget(i);
       lines.push(json);
     }
-    return this.tokenFrames ? this.withTokenFrames(c, lines, records) : cutIntoTexts(lines);
+    return this.tokenFrames ? this.withTokenFrames(c, lines, records) : cutIntoTexts(lines as Buffer[]);
   }
 
   /** The chunk's node records with their token lists taken out, each frame of records followed by its token frame. */
-  private withTokenFrames(c: number, lines: Buffer[], records: Record<string, object>): Piece[] {
-    const lists: (Buffer | null)[] = new Array(lines.length);
-    const texts: (Buffer | null)[] = new Array(lines.length);
-    for (let k = 0; k < lines.length; k++) {
-      const parts = nodeParts(records[this.ids[(c << CHUNK_SHIFT) + k]!]!, lines[k], this.defaults);
+  private withTokenFrames(c: number, known: Known[], records: Record<string, object>): Piece[] {
+    const lines: Buffer[] = new Array(known.length);
+    const lists: (Buffer | null)[] = new Array(known.length);
+    const texts: (Buffer | null)[] = new Array(known.length);
+    for (let k = 0; k < known.length; k++) {
+      const parts = nodeParts(records[this.ids[(c << CHUNK_SHIFT) + k]!]!, known[k], this.defaults);
       lines[k] = parts.record;
       lists[k] = parts.packed;
       texts[k] = parts.texts;
@@ -471,12 +537,21 @@ export class SnapshotEncoder {
   }
   private started = false;
 
-  /** Record what an op changed, once it has been applied to `loom`; `encoded` is what encodeOp returned for it. */
-  noteOp(op: LoomOp, loom: Loom, encoded?: EncodedOp): void {
+  /**
+   * Record what an op changed, once it has been applied to `loom`; `encoded` is how it was journaled: each
+   * node's JSON (encodeOp), or the parts of its binary record (journalRecord).
+   */
+  noteOp(
+    op: LoomOp,
+    loom: Loom,
+    encoded?: { nodes?: readonly Buffer[] | null; journaled?: JournaledNodes | null },
+  ): void {
     if (!this.started) return;
     if (op.op === "addCandidates") {
       // New nodes come with their encoding. The op opened the decision, or added to an open one (a reroll).
-      op.nodes.forEach((n, i) => this.nodes.add(n.id, encoded?.nodes?.[i]));
+      const journaled = encoded?.journaled;
+      for (let i = 0; i < op.nodes.length; i++)
+        this.nodes.add(op.nodes[i]!.id, journaled ? { nodes: journaled, i, parts: null } : encoded?.nodes?.[i]);
       const d = loom.decisions[op.decisionId];
       if (d && d.candidateNodeIds.length === op.nodes.length) this.decisions.add(op.decisionId);
       else this.decisions.touch(op.decisionId);

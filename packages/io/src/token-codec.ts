@@ -76,6 +76,16 @@ export function packedBytes(list: TokenList): Buffer | null {
   return n < 0 ? null : Buffer.from(scratch.subarray(0, n));
 }
 
+/**
+ * The packed bytes of `list` in a buffer the next packing call reuses (copy them before packing another
+ * list), or null when its texts cannot be carried as UTF-8: what a binary journal record holds per node.
+ */
+export function packedView(list: TokenList): Buffer | null {
+  const same = unreadBytes(list);
+  const n = same === undefined ? packInto(list) : copyIntoScratch(same);
+  return n < 0 ? null : scratch.subarray(0, n);
+}
+
 /** The base64 text of `list`'s packed form, or null when its texts cannot be carried as UTF-8 (write plain tokens then). */
 export function packTokens(list: TokenList): string | null {
   const same = unreadBytes(list);
@@ -315,7 +325,25 @@ function asciiPartsHold({ length, dataStart, dataEnd, size }: Located): boolean 
  */
 export function unpackTokensLazy(text: string, into?: LazyTokenBytes): TokenList | null {
   const where = locate(text);
+  return where === null ? null : lazyFromScratch(where, into);
+}
+
+/**
+ * unpackTokensLazy for packed bytes held as bytes (buf[start, end): a binary journal record's), without the
+ * base64 step; `eager` decodes and checks the whole list now.
+ */
+export function unpackTokenBytes(buf: Uint8Array, start: number, end: number, eager = false): TokenList | null {
+  const size = end - start;
+  scratchFor(size).set(buf.subarray(start, end), 0);
+  const where = locateBytes(size);
   if (where === null) return null;
+  if (!eager) return lazyFromScratch(where);
+  const { data, nums } = partsAt(where, isAscii(unpackScratch.subarray(where.dataStart, where.dataEnd)));
+  return TokenList.fromPacked(where.length, data, nums);
+}
+
+/** A lazy list over the located packed bytes in unpackScratch (decoded at once when its data is not ASCII). */
+function lazyFromScratch(where: Located, into?: LazyTokenBytes): TokenList | null {
   if (!isAscii(unpackScratch.subarray(where.dataStart, where.dataEnd))) {
     const { data, nums } = partsAt(where, false);
     return TokenList.fromPacked(where.length, data, nums);

@@ -4,12 +4,15 @@ import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addCandidates, LoomSchema } from "@loom/core";
+import { addCandidates, LoomSchema, TokenList } from "@loom/core";
 import { realisticEnv, writeRealisticSession } from "@loom/testkit";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { fsckSession, IoError, openSession, readSession, readSnapshotRecords, tokenTexts } from "./index.js";
 import { FRAME_HEADER_BYTES, readFrames, type Frame } from "./snapshot-frames.js";
 import { payloadText } from "./snapshot-reader.js";
+import { packedBytes } from "./token-codec.js";
+import { textsEntry, textsEntryOfPacked } from "./token-frames.js";
 import { readSnapshotRecord } from "./test-support/snapshot-file.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "loom-token-frames-"));
@@ -152,5 +155,32 @@ describe("token frames (snapshot version 5)", () => {
     expect((await readSnapshotRecord(join(dir, "loom.json"))).version).toBe(5);
     expect(plain((await readSession(dir)).loom)).toEqual(expected);
     expect((await fsckSession(dir)).problems).toEqual([]);
+  });
+});
+
+describe("texts entries read off packed bytes", () => {
+  it("equal the entry built from the token texts for ASCII lists, and leave other lists to it (property)", () => {
+    const text = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: "grapheme", maxLength: 6 }), fc.constant(""));
+    const token = fc.record(
+      {
+        text,
+        logprob: fc.double({ min: -20, max: 0, noNaN: true }),
+        top: fc.array(fc.record({ text, logprob: fc.double({ min: -20, max: 0, noNaN: true }) }), { maxLength: 6 }),
+      },
+      { requiredKeys: ["text"] },
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 40 }), (tokens) => {
+        const list = TokenList.from(tokens);
+        const packed = packedBytes(list)!;
+        const entry = textsEntryOfPacked(packed);
+        const ascii = tokens.every(
+          (t) => /^[\x00-\x7f]*$/.test(t.text) && (t.top ?? []).every((a) => /^[\x00-\x7f]*$/.test(a.text)),
+        );
+        if (ascii && tokens.length < 128) expect(entry).toEqual(textsEntry(list.texts()));
+        else if (entry !== null) expect(entry).toEqual(textsEntry(list.texts()));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,4 +1,5 @@
 // Token frames (snapshot version 5): the token lists of one nodes frame in a frame of their own, kept deflated after a read and inflated when a list is first read.
+import { isAscii } from "node:buffer";
 import { inflateRawSync } from "node:zlib";
 import { TokenList, type TokenParts } from "@loom/core";
 import { IoError } from "./io-error.js";
@@ -52,6 +53,56 @@ export function textsEntry(texts: readonly string[]): Buffer {
   const out = Buffer.allocUnsafe(head.length + Buffer.byteLength(joined, "utf8"));
   for (let i = 0; i < head.length; i++) out[i] = head[i]!;
   out.write(joined, head.length, "utf8");
+  return out;
+}
+
+/**
+ * The texts entry of a list from its packed bytes (token-codec.ts), read off them without building a string
+ * per token; null unless the packed data is ASCII (then every varint is one byte below 128 and each text's
+ * UTF-16 length is its byte length), when the caller builds the entry from the texts. Why: at a compaction
+ * after a long run, turning each new node's token texts into strings and back into bytes was a third of
+ * the snapshot's encoding.
+ */
+export function textsEntryOfPacked(packed: Uint8Array): Buffer | null {
+  const count = packed[0]!;
+  if (count >= 128 || packed.length < 2) return null;
+  // The data's byte length, a varint of any size.
+  let at = 1;
+  let dataBytes = 0;
+  for (let scale = 1, b = 128; b >= 128; scale *= 128) {
+    if (at >= packed.length) return null;
+    b = packed[at++]!;
+    dataBytes += (b & 127) * scale;
+  }
+  const dataEnd = at + dataBytes;
+  if (dataEnd > packed.length || !isAscii(packed.subarray(at, dataEnd))) return null;
+  // First pass: where the texts are, and how long they are together.
+  const starts: number[] = new Array(count);
+  let joined = 0;
+  for (let i = 0; i < count; i++) {
+    if (at + 2 > dataEnd) return null;
+    const flags = packed[at++]!;
+    starts[i] = at;
+    joined += packed[at]!;
+    at += 1 + packed[at]!;
+    if (flags & 4) {
+      if (at >= dataEnd) return null;
+      for (let n = packed[at++]!; n > 0; n--) {
+        if (at >= dataEnd) return null;
+        at += 1 + packed[at]!;
+      }
+    }
+    if (at > dataEnd) return null;
+  }
+  const out = Buffer.allocUnsafe(1 + count + joined);
+  out[0] = count;
+  let text = 1 + count;
+  for (let i = 0; i < count; i++) {
+    const size = packed[starts[i]!]!;
+    out[1 + i] = size;
+    out.set(packed.subarray(starts[i]! + 1, starts[i]! + 1 + size), text);
+    text += size;
+  }
   return out;
 }
 
