@@ -77,9 +77,10 @@ describe("loom fsck", () => {
     buf[last.at + Math.floor(last.length / 2)]! ^= 0x20;
     writeFileSync(snapshot, buf);
     const journal = join(session, "journal.ndjson");
-    const lines = readFileSync(journal, "utf8").split("\n");
+    // Byte for byte (latin1): the candidates are binary records, which a round trip through UTF-8 would mangle.
+    const lines = readFileSync(journal, "latin1").split("\n");
     lines[2] = lines[2]!.replace(" j161", " j16I");
-    writeFileSync(journal, lines.join("\n"));
+    writeFileSync(journal, lines.join("\n"), "latin1");
     const before = Object.fromEntries(
       readdirSync(session).map((f) => [f, readFileSync(join(session, f)).toString("base64")]),
     );
@@ -91,7 +92,9 @@ describe("loom fsck", () => {
         `damaged .*loom\\.json \\(field frame \\d+\\): frame \\d+ at byte ${last.at - 10} \\(nodes\\) fails its checksum`,
       ),
     );
-    expect(check.stdout).toMatch(/damaged .*journal\.ndjson:3 \(field crc\): line 3 fails its checksum/);
+    expect(check.stdout).toMatch(
+      /damaged .*journal\.ndjson:3 \(field crc\): record 3 \(binary, at byte \d+\) fails its checksum/,
+    );
     expect(check.stderr).toMatch(/problem\(s\) in .*story[\s\S]*loom fsck --repair/);
     // With --json the failure is one JSON document on stdout (the report, which lists the damage), not two.
     const checkJson = await loom(["fsck", "story", "--json"], { dir });

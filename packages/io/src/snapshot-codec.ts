@@ -374,10 +374,14 @@ class ChunkedRecords {
     this.knownBytes -= knownBytes(json);
   }
 
-  /** Make the id list match `records` when it may not (first use, or a loom changed behind our back). */
-  sync(records: Record<string, object>): void {
-    let count = 0;
-    for (const _ in records) count++;
+  /**
+   * Make the id list match `records` when it may not (first use, or a loom changed behind our back).
+   * `known` is their count when the caller has it: counting the keys of a large loom's records is itself
+   * a good part of a compaction.
+   */
+  sync(records: Record<string, object>, known?: number): void {
+    let count = known ?? 0;
+    if (known === undefined) for (const _ in records) count++;
     if (count === this.ids.length) return;
     this.reset();
     for (const id in records) this.add(id);
@@ -585,8 +589,11 @@ export class SnapshotEncoder {
       this.decisions.reset();
       this.started = true;
     }
-    this.nodes.sync(loom.nodes);
-    this.decisions.sync(loom.decisions);
+    // Only for a loom whose current path is whole (any loom a session holds); readers of a snapshot without
+    // one read the session whole. Its totals spare counting the records again.
+    const digest = loom.currentPath.every((id) => loom.nodes[id] !== undefined) ? loomDigest(loom) : null;
+    this.nodes.sync(loom.nodes, digest?.stats.nodes);
+    this.decisions.sync(loom.decisions, digest?.stats.decisions);
     const compress = options.compress ?? true;
     const { nodes: _n, decisions: _d, ...rest } = loom;
     const head = JSON.stringify({
@@ -601,9 +608,7 @@ export class SnapshotEncoder {
     const path = JSON.stringify({
       segments: texts.map((t) => t.length),
       open: openAtTip(loom),
-      // Only for a loom whose current path is whole (any loom a session holds); readers of a snapshot
-      // without one read the session whole.
-      digest: loom.currentPath.every((id) => loom.nodes[id] !== undefined) ? loomDigest(loom) : null,
+      digest,
     });
     // The path's text as one string in a frame of its own: `loom show` parses one string instead of one per
     // step, and readers of the digest alone (stats, decisions, tree) never inflate it.

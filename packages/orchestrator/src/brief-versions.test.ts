@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { briefOfDecision, decisionsInOrder } from "@loom/core";
 import { ScriptedGenerator } from "@loom/generators/test";
 import { createSession, openSession } from "@loom/io";
+import { scanNdjson } from "@loom/io/internal";
 import {
   createAgenticSelector,
   createStatelessSelector,
@@ -56,7 +57,11 @@ describe("the human changes the brief between decisions (stateless selector)", (
     expect(systemOf(0)).not.toContain("Explaining the hand");
     expect(systemOf(1)).toContain("- Explaining the hand");
     expect(systemOf(1)).toContain("Voice: Plain");
-    const journal = readLines(join(rig.tmp.dir, "journal.ndjson")).map((l) => l["op"] as { op: string });
+    // The journal holds binary records (candidates) between its JSON lines: read it as a load does.
+    const journal: { op: string }[] = [];
+    await scanNdjson(join(rig.tmp.dir, "journal.ndjson"), { binaryRecords: true }, ({ value }) =>
+      journal.push(value["op"] as { op: string }),
+    );
     expect(journal.filter((op) => op.op === "setBrief")).toHaveLength(1);
     await session.close();
 
