@@ -9,8 +9,8 @@ export type NodeLite = NodeOutline;
 export interface CompactSession {
   /** The loom without its nodes and decisions (ids, paths, brief and its history, config). */
   head: Omit<Loom, "nodes" | "decisions">;
-  /** By id, in a record without a prototype (any id is a plain key). */
-  nodes: Record<string, NodeLite>;
+  /** By id (a Map: see SnapshotOutline.nodes). */
+  nodes: ReadonlyMap<string, NodeLite>;
   decisions: DecisionEvent[];
   /** Recovery notes from a whole read (a torn last journal line…). */
   warnings: string[];
@@ -34,18 +34,18 @@ export const lite = (node: LoomNode): NodeLite => ({
 export async function readCompactSession(dir: string): Promise<CompactSession> {
   const outline = await readSnapshotOutline(dir);
   if (outline) return { head: outline.loom, nodes: outline.nodes, decisions: outline.decisions, warnings: [] };
-  const nodes: Record<string, NodeLite> = Object.create(null);
+  const nodes = new Map<string, NodeLite>();
   const decisions: DecisionEvent[] = [];
   const streamed = await readSnapshotRecords(dir);
   if (streamed) {
     for await (const r of streamed.records()) {
-      if (r.kind === "node") nodes[r.record.id] = lite(r.record);
+      if (r.kind === "node") nodes.set(r.record.id, lite(r.record));
       else decisions.push(r.record);
     }
     return { head: streamed.loom, nodes, decisions, warnings: [] };
   }
   const { loom, warnings } = await readSession(dir);
-  for (const id in loom.nodes) nodes[id] = lite(loom.nodes[id]!);
+  for (const id in loom.nodes) nodes.set(id, lite(loom.nodes[id]!));
   const { nodes: _n, decisions: all, ...head } = loom;
   return { head, nodes, decisions: Object.values(all), warnings: [...warnings] };
 }

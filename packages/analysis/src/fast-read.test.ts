@@ -22,16 +22,16 @@ const SHAPES = [
 /** The facts as the whole loader gives them: every node's tokens decoded in full, then their texts. */
 async function factsByFullLoad(dir: string) {
   const { loom, warnings } = await readSession(dir);
-  const nodes: Record<string, NodeLite> = Object.create(null);
+  const nodes = new Map<string, NodeLite>();
   for (const id in loom.nodes) {
     const n = loom.nodes[id]!;
-    nodes[id] = {
+    nodes.set(id, {
       parentId: n.parentId,
       text: n.text,
       tokenTexts: n.tokens ? n.tokens.toArray().map((t) => t.text) : null,
       stepLogprob: n.stepLogprob,
       origin: n.origin,
-    };
+    });
   }
   const { nodes: _n, decisions, ...head } = loom;
   return factsOf({ dir, head, nodes, decisions: Object.values(decisions), usage: null, warnings: [...warnings] });

@@ -25,7 +25,7 @@ export async function pieceMarks(dir: string, threshold = DEFAULT_DIVERGENCE_THR
   const madeBy = new Map<string, (typeof decisions)[number]>();
   for (const d of decisions) if (d.action === "choose" && d.chosenNodeId !== null) madeBy.set(d.chosenNodeId, d);
   const segments = head.currentPath.flatMap((id, step) => {
-    const node = nodes[id];
+    const node = nodes.get(id);
     if (!node) return [];
     const d = madeBy.get(id);
     const gap = d?.logprobGap ?? null;

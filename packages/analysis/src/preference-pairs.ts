@@ -53,7 +53,7 @@ function briefAt(head: CompactSession["head"], d: DecisionEvent): Brief {
 }
 
 /** Each node's full text (the texts of its root path, joined), cached for the nodes asked about. */
-function fullTexts(nodes: Record<string, NodeLite>): (id: string) => string {
+function fullTexts(nodes: ReadonlyMap<string, NodeLite>): (id: string) => string {
   const cache = new Map<string, string>();
   const textOf = (id: string): string => {
     const known = cache.get(id);
@@ -68,10 +68,10 @@ function fullTexts(nodes: Record<string, NodeLite>): (id: string) => string {
         break;
       }
       chain.push(at);
-      at = nodes[at]?.parentId ?? null;
+      at = nodes.get(at)?.parentId ?? null;
     }
     for (let i = chain.length - 1; i >= 0; i--) {
-      base += nodes[chain[i]!]?.text ?? "";
+      base += nodes.get(chain[i]!)?.text ?? "";
       cache.set(chain[i]!, base);
     }
     return base;
@@ -79,10 +79,10 @@ function fullTexts(nodes: Record<string, NodeLite>): (id: string) => string {
   return textOf;
 }
 
-function pickOne(d: DecisionEvent, rejected: string[], nodes: Record<string, NodeLite>): string[] {
+function pickOne(d: DecisionEvent, rejected: string[], nodes: ReadonlyMap<string, NodeLite>): string[] {
   const ranked = d.ranking?.find((id) => rejected.includes(id));
   if (ranked) return [ranked];
-  const lp = (id: string) => nodes[id]?.stepLogprob ?? -Infinity;
+  const lp = (id: string) => nodes.get(id)?.stepLogprob ?? -Infinity;
   const best = rejected.reduce<string | null>((b, id) => (b === null || lp(id) > lp(b) ? id : b), null);
   return best === null ? [] : [best];
 }
@@ -110,7 +110,7 @@ export function* pairsOfSession(
   const textOf = fullTexts(nodes);
   const stepOf = stepCounter({ nodes });
   const choices = session.decisions
-    .filter((d) => d.action === "choose" && d.chosenNodeId !== null && nodes[d.chosenNodeId] !== undefined)
+    .filter((d) => d.action === "choose" && d.chosenNodeId !== null && nodes.has(d.chosenNodeId))
     .map((d) => ({ d, step: stepOf(d.parentNodeId) }))
     .sort((a, b) => a.step - b.step || (a.d.timestamp < b.d.timestamp ? -1 : 1));
   for (const { d, step } of choices) {
@@ -122,16 +122,16 @@ export function* pairsOfSession(
       if (!v) continue;
       if ((v.action === "choose" && v.choice === d.chosenNodeId) !== options.agreement.agree) continue;
     }
-    const chosen = nodes[d.chosenNodeId!]!;
+    const chosen = nodes.get(d.chosenNodeId!)!;
     const rejected = d.candidateNodeIds.filter(
-      (id) => id !== d.chosenNodeId && nodes[id] && nodes[id].text !== chosen.text,
+      (id) => id !== d.chosenNodeId && nodes.has(id) && nodes.get(id)!.text !== chosen.text,
     );
     const picked = options.pairs === "one" ? pickOne(d, rejected, nodes) : rejected;
     if (picked.length === 0) continue;
     const prompt = (options.brief === false ? "" : briefPrompt(briefAt(head, d))) + textOf(d.parentNodeId);
     const seen = new Set<string>();
     for (const id of picked) {
-      const r = nodes[id]!;
+      const r = nodes.get(id)!;
       if (seen.has(r.text)) continue; // two rejected candidates with one text make one pair
       seen.add(r.text);
       yield {

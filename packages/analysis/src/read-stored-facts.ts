@@ -11,8 +11,8 @@ export async function readStoredSessionFacts(store: SessionStore, id: string): P
   const session = await store.open(id, { readOnly: true });
   try {
     const { nodes, decisions, ...head } = session.loom;
-    const lites: Record<string, NodeLite> = Object.create(null);
-    for (const [nodeId, node] of Object.entries(nodes)) lites[nodeId] = lite(node);
+    const lites = new Map<string, NodeLite>();
+    for (const [nodeId, node] of Object.entries(nodes)) lites.set(nodeId, lite(node));
     const usage = usageRows(await session.readState<Record<string, unknown>>(USAGE_STATE_NAME));
     return factsOf({
       dir: session.dir,

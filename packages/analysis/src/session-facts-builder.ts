@@ -46,8 +46,8 @@ function stopOf(head: FactsHead, decisions: DecisionEvent[], tokens: number): Se
 export function factsOf(input: {
   dir: string;
   head: FactsHead;
-  /** By id (a record without a prototype, so any id is a plain key). */
-  nodes: Readonly<Record<string, NodeLite>>;
+  /** By id. */
+  nodes: ReadonlyMap<string, NodeLite>;
   decisions: DecisionEvent[];
   usage: ModelUsageTotals[] | null;
   warnings: string[];
@@ -58,17 +58,17 @@ export function factsOf(input: {
   let pathTokens = 0;
   let chars = 0;
   for (const id of head.currentPath) {
-    const n = nodes[id];
+    const n = nodes.get(id);
     if (!n) continue;
     pathTokens += tokenCount(n);
     chars += n.text.length;
   }
   let generatedTokens = 0;
-  for (const id in nodes) if (nodes[id]!.origin === "generated") generatedTokens += tokenCount(nodes[id]!);
+  for (const n of nodes.values()) if (n.origin === "generated") generatedTokens += tokenCount(n);
   const decisions: DecisionFacts[] = input.decisions.map((d) => {
-    const step = d.parentNodeId in nodes ? stepOf(d.parentNodeId) : 1;
+    const step = nodes.has(d.parentNodeId) ? stepOf(d.parentNodeId) : 1;
     const offered = d.candidateNodeIds.flatMap((id) => {
-      const n = nodes[id];
+      const n = nodes.get(id);
       return n ? [{ text: n.text, units: overlapUnits(n.text, n.tokenTexts) }] : [];
     });
     const diversity = stepDiversity(offered);

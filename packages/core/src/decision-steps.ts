@@ -2,10 +2,21 @@
 import type { DecisionEvent } from "./decision-event.js";
 import type { Loom } from "./loom.js";
 
-/** A memoised depth lookup: each node's depth is computed once, however many decisions ask. Only the nodes' parent links are read. */
+/**
+ * A memoised depth lookup: each node's depth is computed once, however many decisions ask. Only the nodes'
+ * parent links are read, from a loom's nodes record or from a map of them (analysis keeps its nodes in one).
+ */
 export function stepCounter(loom: {
-  nodes: Readonly<Record<string, { parentId: string | null } | undefined>>;
+  nodes:
+    | Readonly<Record<string, { parentId: string | null } | undefined>>
+    | ReadonlyMap<string, { parentId: string | null }>;
 }): (parentNodeId: string) => number {
+  const nodes = loom.nodes;
+  const parentOf =
+    nodes instanceof Map
+      ? (id: string) => nodes.get(id)?.parentId ?? null
+      : (id: string) =>
+          (nodes as Readonly<Record<string, { parentId: string | null } | undefined>>)[id]?.parentId ?? null;
   const depth = new Map<string, number>();
   return (parentNodeId) => {
     const chain: string[] = [];
@@ -18,7 +29,7 @@ export function stepCounter(loom: {
         break;
       }
       chain.push(id);
-      id = loom.nodes[id]?.parentId ?? null;
+      id = parentOf(id);
     }
     for (let i = chain.length - 1; i >= 0; i--) depth.set(chain[i]!, ++known);
     // A decision under a node at depth d (the seed is 0) is step d + 1.

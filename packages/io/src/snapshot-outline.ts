@@ -40,8 +40,11 @@ export interface NodeOutline {
 export interface SnapshotOutline {
   /** The loom without its nodes and decisions (ids, paths, brief, config), as a whole read gives it. */
   loom: Omit<Loom, "nodes" | "decisions">;
-  /** By id, in a record without a prototype (any id is a plain key). */
-  nodes: Record<string, NodeOutline>;
+  /**
+   * By id. A Map rather than a record: an id read from JSON is a fresh string, and using it as a property key
+   * makes V8 intern it first (a string-table lookup for every node stored and every candidate looked up).
+   */
+  nodes: Map<string, NodeOutline>;
   decisions: DecisionEvent[];
 }
 
@@ -85,7 +88,7 @@ export async function readSnapshotOutline(dir: string): Promise<SnapshotOutline 
     if (!first.equals(SNAPSHOT_MAGIC)) return null;
     let loom: SnapshotOutline["loom"] | null = null;
     let version: unknown;
-    const nodes: Record<string, NodeOutline> = Object.create(null);
+    const nodes = new Map<string, NodeOutline>();
     const decisions: DecisionEvent[] = [];
     const seen = { nodes: 0, decisions: 0 };
     let counts: Record<string, unknown> | null = null;
@@ -134,7 +137,7 @@ function readNodes(
   frame: Frame,
   file: string,
   version: unknown,
-  nodes: Record<string, NodeOutline>,
+  nodes: Map<string, NodeOutline>,
   seen: { nodes: number },
 ): Waiting | null {
   const waiting: Waiting = { frame: frame.index, outlines: [], lengths: [] };
@@ -158,7 +161,7 @@ function readNodes(
       waiting.outlines.push(outline);
       waiting.lengths.push(count);
     }
-    nodes[node.id] = outline;
+    nodes.set(node.id, outline);
   }
   return waiting.outlines.length > 0 ? waiting : null;
 }
