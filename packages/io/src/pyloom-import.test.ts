@@ -136,7 +136,7 @@ describe("PyLoom creation times", () => {
         })),
       },
     };
-    const [{ loom, warnings }] = importText(JSON.stringify(doc), "times.json", { now: "2026-01-01T00:00:00.000Z" });
+    const { loom, warnings } = importText(JSON.stringify(doc), "times.json", { now: "2026-01-01T00:00:00.000Z" })[0]!;
     expect(loom.nodes.r!.createdAt).toBe("1999-12-31T23:59:58.000Z");
     expect(loom.nodes.c0!.createdAt).toBe("2023-03-01T09:05:59.000Z");
     for (let i = 1; i < stamps.length; i++) {
