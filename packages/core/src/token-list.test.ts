@@ -181,6 +181,16 @@ describe("TokenListBuilder", () => {
     expect(new TokenListBuilder().build().toArray()).toStrictEqual([]);
   });
 
+  it("is empty again after build or reset, ready for the next list", () => {
+    const b = new TokenListBuilder().token("a", -1).alternative("x", -2);
+    expect(b.build().toArray()).toStrictEqual([{ text: "a", logprob: -1, top: [{ text: "x", logprob: -2 }] }]);
+    expect(b.length).toBe(0);
+    expect(b.token("b").build().toArray()).toStrictEqual([{ text: "b" }]);
+    b.token("c", -1).alternative("y", -3).reset();
+    expect(b.logprobSum).toBeNull();
+    expect(b.token("d", -0.5).build().toArray()).toStrictEqual([{ text: "d", logprob: -0.5 }]);
+  });
+
   it("refuses an alternative before any token", () => {
     expect(() => new TokenListBuilder().alternative("x", -1)).toThrow(/before any token/);
   });

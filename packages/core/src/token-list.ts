@@ -370,8 +370,8 @@ export class TokenList implements Iterable<Token> {
  * what they read first.
  */
 export class TokenListBuilder {
-  private readonly parts: string[] = [];
-  private readonly nums: number[] = [];
+  private parts: string[] = [];
+  private nums: number[] = [];
   private count = 0;
   /** The logprobs' sum so far, while every token has one (numbers and flags, not `number | null`: a field
    * that is always a number stays unboxed, where one that may be null boxes every double written to it). */
@@ -446,10 +446,24 @@ export class TokenListBuilder {
     return this;
   }
 
-  /** The list (the builder is spent: build once). */
+  /** The list; the builder is empty again after it, ready for the next (one builder can serve a whole file). */
   build(): TokenList {
     this.end();
-    return trustedList(this.count, this.parts.join(""), this.nums.slice());
+    const list = trustedList(this.count, this.parts.join(""), this.nums.slice());
+    this.reset();
+    return list;
+  }
+
+  /** Drop whatever was added since the last build (a reader that gave up half-way through a list). */
+  reset(): void {
+    this.text = null;
+    this.hasTop = false;
+    this.alts = 0;
+    this.parts = [];
+    this.nums = [];
+    this.count = 0;
+    this.sum = 0;
+    this.summed = true;
   }
 
   /** Write the current token, if any, in the layout `TokenList.from` writes. */
