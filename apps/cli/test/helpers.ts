@@ -39,10 +39,12 @@ export function ensureBuilt(): void {
     !existsSync(BIN) ||
     statSync(BIN).mtimeMs < newestMtime(join(CLI_DIR, "src")) ||
     workspaceDeps().some((d) => {
-      // A package whose sources changed since its build (the CLI runs its dist, not its src).
+      // A package whose sources changed since its build, or since the CLI's (whose bundle holds them).
       const pkg = join(CLI_DIR, "node_modules", "@loom", d);
       const dist = join(pkg, "dist", "index.js");
-      return !existsSync(dist) || statSync(dist).mtimeMs < newestMtime(join(pkg, "src"));
+      if (!existsSync(dist)) return true;
+      const src = newestMtime(join(pkg, "src"));
+      return statSync(dist).mtimeMs < src || statSync(BIN).mtimeMs < src;
     });
   if (!stale()) return;
   const lock = join(tmpdir(), "loom-cli-test-build.lock");

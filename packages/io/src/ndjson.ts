@@ -1,7 +1,7 @@
 // Reads an NDJSON file line by line in bounded chunks, verifies each line's checksum, and tells a torn last line (a crash mid-append) from a damaged one.
 import { open, type FileHandle } from "node:fs/promises";
 import { IoError } from "./io-error.js";
-import { checkRecordFrame, decodeRecord, RECORD_MARK } from "./journal-record.js";
+import { checkRecordFrame, decodeRecord, RECORD_MARK } from "./journal-record-read.js";
 import { checkSeal } from "./line-seal.js";
 
 export interface NdjsonLine {

@@ -13,7 +13,7 @@ import {
 import { opFootprint } from "@loom/core/internal";
 import type { z } from "zod";
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
-import type { JournaledNodes } from "./journal-record.js";
+import type { JournaledNodes } from "./journal-record-read.js";
 import { FLAG_DEFLATE, FrameType, frameHeader, SNAPSHOT_MAGIC } from "./snapshot-frames.js";
 import { packedBytes, recordWithPackedTokens } from "./token-codec.js";
 import {
