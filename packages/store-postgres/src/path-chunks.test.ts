@@ -115,7 +115,7 @@ describe("the current path in chunks", () => {
     const toVersion2 = async (rows: { id: string; path: string[]; texts: string[] }[]) => {
       await sql`drop table loom_path_chunks`;
       await sql`drop function loom_commit`;
-      await sql`delete from loom_schema_migrations where version = 3`;
+      await sql`delete from loom_schema_migrations where version >= 3`;
       await sql`create table loom_path (session_id text not null references loom_sessions (id) on delete cascade,
         depth integer not null, node_id text not null, text_json text not null, primary key (session_id, depth))`;
       for (const r of rows)

@@ -1,5 +1,6 @@
 // What only the PostgreSQL store has to get right: damaged rows named on read, hostile ids kept as data, a writer
 // that lost its connection (and so its lock) never committing again.
+import { readFile } from "node:fs/promises";
 import { addCandidates, checkout, choose, createLoom } from "@loom/core";
 import { IoError, SessionLockedError } from "@loom/io";
 import postgres from "postgres";
@@ -38,7 +39,7 @@ describe("the PostgreSQL store's rows", () => {
       await later.close();
       await sql`delete from loom_schema_migrations where version = 999`;
       expect(IoError.isInstance(refused) && refused.code).toBe("unsupported_version");
-      expect((refused as Error).message).toContain("version 999, newer than this Loom knows (3)");
+      expect((refused as Error).message).toContain("version 999, newer than this Loom knows (4)");
     } finally {
       await store.close();
     }
@@ -60,6 +61,70 @@ describe("the PostgreSQL store's rows", () => {
       expect(IoError.isInstance(empty) && empty.field).toBe("id");
     } finally {
       await store.close();
+    }
+  });
+
+  it("commits documents holding U+001E, which separates the documents of one commit, as they are", async () => {
+    const store = postgresSessionStore(db.url);
+    try {
+      const rs = "\u001e";
+      const s = await store.create("separator", createLoom({ seed: `seed${rs}` }));
+      // Several documents per list in one commit: two ops, three nodes, two side states.
+      const { decisionId, nodeIds } = s.mutate((l) =>
+        addCandidates(l, l.rootId, [{ text: ` a${rs}b` }, { text: `${rs}` }, { text: " plain" }]),
+      );
+      s.mutate((l) => choose(l, decisionId, nodeIds[1]!, "human", `because${rs}${rs}`));
+      await Promise.all([s.writeState("usage", { note: `x${rs}y` }), s.writeState("other", [rs, 1])]);
+      await s.close();
+      const { loom } = await store.read("separator");
+      expect(nodeIds.map((n) => loom.nodes[n]!.text)).toEqual([` a${rs}b`, `${rs}`, " plain"]);
+      expect(loom.decisions[decisionId]!.reason).toBe(`because${rs}${rs}`);
+      expect((await store.show("separator")).text).toBe(`seed${rs}${rs}`);
+      const ops = await store.opsSince("separator", 0);
+      expect(ops?.map((o) => o.op.op)).toEqual(["addCandidates", "resolve"]);
+      const reopened = await store.open("separator", { readOnly: true });
+      expect(await reopened.readState("usage")).toEqual({ note: `x${rs}y` });
+      expect(await reopened.readState("other")).toEqual([rs, 1]);
+      await reopened.close();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("moves a database at schema version 3 (documents sent as text[]) to version 4's commit, and commits on", async () => {
+    const store = postgresSessionStore(db.url);
+    const s = await store.create("at-3", createLoom({ seed: "Three" }));
+    const { decisionId, nodeIds } = s.mutate((l) => addCandidates(l, l.rootId, [{ text: " one" }, { text: " two" }]));
+    s.mutate((l) => choose(l, decisionId, nodeIds[0]!, "human", "first"));
+    await s.close();
+    await store.close();
+    // What version 3 left: its loom_commit, the one taking text[] lists, and no version 4.
+    const v3 = await readFile(new URL("../migrations/003_path_chunks.sql", import.meta.url), "utf8");
+    await sql`drop function loom_commit`;
+    await sql.unsafe(v3.slice(v3.indexOf("create or replace function loom_commit(")));
+    await sql`delete from loom_schema_migrations where version = 4`;
+    const later = postgresSessionStore(db.url);
+    try {
+      const session = await later.open("at-3");
+      const tip = session.loom.currentPath[session.loom.currentPath.length - 1]!;
+      const next = session.mutate((l) => addCandidates(l, tip, [{ text: " three" }, { text: " four" }]));
+      session.mutate((l) => choose(l, next.decisionId, next.nodeIds[1]!, "human", "second"));
+      await session.close();
+      const signatures = await sql<{ args: string }[]>`select pg_get_function_identity_arguments(oid) as args
+        from pg_proc where proname = 'loom_commit'`;
+      expect(signatures).toHaveLength(1);
+      expect(signatures[0]!.args).toContain("p_node_data text,");
+      const { loom } = await later.read("at-3");
+      expect(loom.currentPath).toEqual([loom.rootId, nodeIds[0], next.nodeIds[1]]);
+      expect((await later.show("at-3")).text).toBe("Three one four");
+      expect((await later.opsSince("at-3", 0))?.map((o) => o.op.op)).toEqual([
+        "addCandidates",
+        "resolve",
+        "addCandidates",
+        "resolve",
+      ]);
+    } finally {
+      await later.close();
     }
   });
 

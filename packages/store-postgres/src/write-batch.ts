@@ -4,22 +4,32 @@ import type { Sql } from "postgres";
 import type { RowWrite, SealedBatch } from "./commit-batch.js";
 import { CHANGES_CHANNEL, changePayload } from "./session-events.js";
 
+/**
+ * Between two JSON documents in one text parameter (loom_commit splits on it): JSON text never holds a character
+ * below U+0020, so this one cannot occur inside a document. A text[] would be sent as an array literal with every
+ * quote of the JSON escaped (schema version 4's migration says what that cost).
+ */
+const DOCUMENTS = "\u001e";
+
 function split(rows: Map<string, RowWrite>): {
   ids: string[];
   parents: (string | null)[];
-  data: string[];
+  data: string;
   gone: string[];
 } {
-  const out = { ids: [] as string[], parents: [] as (string | null)[], data: [] as string[], gone: [] as string[] };
+  const ids: string[] = [];
+  const parents: (string | null)[] = [];
+  const data: string[] = [];
+  const gone: string[] = [];
   for (const [id, row] of rows) {
-    if (row.data === null) out.gone.push(id);
+    if (row.data === null) gone.push(id);
     else {
-      out.ids.push(id);
-      out.parents.push(row.parent);
-      out.data.push(row.data);
+      ids.push(id);
+      parents.push(row.parent);
+      data.push(row.data);
     }
   }
-  return out;
+  return { ids, parents, data: data.join(DOCUMENTS), gone };
 }
 
 /**
@@ -33,12 +43,12 @@ export async function writeBatch(sql: Sql, id: string, batch: SealedBatch, where
   const chunks = batch.path?.chunks ?? [];
   const [row] = await sql<{ ok: boolean }[]>`select loom_commit(
     ${id}, ${batch.fromSeq}::bigint, ${batch.toSeq}::bigint, ${batch.head}::text, ${batch.rewriteAll}::boolean,
-    ${nodes.ids}::text[], ${nodes.parents}::text[], ${nodes.data}::text[], ${nodes.gone}::text[],
-    ${decisions.ids}::text[], ${decisions.parents}::text[], ${decisions.data}::text[], ${decisions.gone}::text[],
-    ${batch.ops.map((o) => o.seq)}::bigint[], ${batch.ops.map((o) => o.op)}::text[],
+    ${nodes.ids}::text[], ${nodes.parents}::text[], ${nodes.data}::text, ${nodes.gone}::text[],
+    ${decisions.ids}::text[], ${decisions.parents}::text[], ${decisions.data}::text, ${decisions.gone}::text[],
+    ${batch.ops.map((o) => o.seq)}::bigint[], ${batch.ops.map((o) => o.op).join(DOCUMENTS)}::text,
     ${batch.path?.fromChunk ?? null}::integer, ${chunks.map((c) => c.chunk)}::integer[],
     ${chunks.map((c) => c.ids)}::text[], ${chunks.map((c) => c.texts)}::text[], ${chunks.map((c) => c.lengths)}::text[],
-    ${[...batch.state.keys()]}::text[], ${[...batch.state.values()]}::text[],
+    ${[...batch.state.keys()]}::text[], ${[...batch.state.values()].join(DOCUMENTS)}::text,
     ${CHANGES_CHANNEL}::text, ${changePayload(id, batch.toSeq)}::text
   ) as ok`;
   if (row?.ok !== true) {
