@@ -20,6 +20,12 @@ export interface PostgresStoreOptions {
   now?: () => Date;
   /** How long a shared session's write turn waits for another process's turn (default 10 s). */
   lockWaitMs?: number;
+  /**
+   * How often an open shared session asks the database for its seq, to catch up on commits it was not told of
+   * (default 5 s). NOTIFY is the fast path; this is the net under it: the driver drops a listener whose
+   * listening could not start again after a lost connection (the database restarting, say).
+   */
+  followPollMs?: number;
 }
 
 /** The URL without its password, for messages. */
@@ -58,8 +64,12 @@ export interface PostgresSessionStore extends SessionStore {
   createShared(id: string, loom: Loom, options?: StoreOpenOptions): Promise<SharedSession>;
   openShared(id: string, options?: StoreOpenOptions): Promise<SharedSession>;
   has(id: string): Promise<boolean>;
-  /** Follow commits to session `id` by any process (LISTEN/NOTIFY) until the returned function is called. */
-  listen(id: string, onChange: (change: SessionChange) => void): Promise<() => Promise<void>>;
+  /**
+   * Follow commits to session `id` by any process (LISTEN/NOTIFY) until the returned function is called.
+   * `onResync` is called when the listening started again after a lost connection: commits in between were
+   * not heard, and `opsSince` gives them.
+   */
+  listen(id: string, onChange: (change: SessionChange) => void, onResync?: () => void): Promise<() => Promise<void>>;
   /** The ops committed to session `id` after `seq`, or null when some were compacted away (read the session again). */
   opsSince(id: string, seq: number): Promise<{ seq: number; op: LoomOp }[] | null>;
 }
@@ -73,6 +83,7 @@ class PgStore implements PostgresSessionStore {
   readonly #where: string;
   readonly #now: () => Date;
   readonly #lockWaitMs: number;
+  readonly #followPollMs: number;
 
   constructor(
     private readonly url: string,
@@ -81,6 +92,7 @@ class PgStore implements PostgresSessionStore {
     this.#where = safeUrl(url);
     this.#now = options.now ?? (() => new Date());
     this.#lockWaitMs = options.lockWaitMs ?? 10_000;
+    this.#followPollMs = options.followPollMs ?? 5_000;
     this.#shared = this.client(options.maxConnections ?? 4);
   }
 
@@ -141,7 +153,9 @@ class PgStore implements PostgresSessionStore {
       writer: this.client(1),
       now: this.#now,
       lockWaitMs: this.#lockWaitMs,
-      listen: (onSeq: (seq: number) => void) => listenToSession(this.#shared, id, (change) => onSeq(change.seq)),
+      listen: (onSeq: (seq: number) => void, onResync: () => void) =>
+        listenToSession(this.#shared, id, (change) => onSeq(change.seq), onResync),
+      followPollMs: this.#followPollMs,
     };
     try {
       return await PgSharedSession.open(parts, options);
@@ -248,10 +262,14 @@ class PgStore implements PostgresSessionStore {
     return readNode(this.#shared, id, nodeId, this.locator(id));
   }
 
-  async listen(id: string, onChange: (change: SessionChange) => void): Promise<() => Promise<void>> {
+  async listen(
+    id: string,
+    onChange: (change: SessionChange) => void,
+    onResync?: () => void,
+  ): Promise<() => Promise<void>> {
     this.checkId(id);
     await this.ready();
-    return listenToSession(this.#shared, id, onChange);
+    return listenToSession(this.#shared, id, onChange, onResync);
   }
 
   async opsSince(id: string, seq: number): Promise<{ seq: number; op: LoomOp }[] | null> {

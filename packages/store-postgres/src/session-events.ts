@@ -28,16 +28,31 @@ function changeOf(payload: string): SessionChange | null {
   }
 }
 
-/** Call `onChange` for each commit to session `id` by any process, from when this resolves until the returned stop. */
+/**
+ * Call `onChange` for each commit to session `id` by any process, from when this resolves until the returned stop.
+ * The driver listens again on a new connection when the listening one is lost; commits made in between were
+ * announced to nobody, so `onResync` is called each time the listening starts again, for the caller to read what
+ * it missed (`opsSince`).
+ */
 export async function listenToSession(
   sql: Sql,
   id: string,
   onChange: (change: SessionChange) => void,
+  onResync?: () => void,
 ): Promise<() => Promise<void>> {
-  const { unlisten } = await sql.listen(CHANGES_CHANNEL, (payload) => {
-    const change = changeOf(payload);
-    if (change?.sessionId === id) onChange(change);
-  });
+  let started = false;
+  const { unlisten } = await sql.listen(
+    CHANGES_CHANNEL,
+    (payload) => {
+      const change = changeOf(payload);
+      if (change?.sessionId === id) onChange(change);
+    },
+    () => {
+      // The first call is this listen starting; every later one is the driver listening again after a lost connection.
+      if (started) onResync?.();
+      started = true;
+    },
+  );
   return unlisten;
 }
 

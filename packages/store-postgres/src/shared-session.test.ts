@@ -1,8 +1,10 @@
 // Shared sessions (server replicas): two stores write one session in turns, each following the other's commits.
 import { addCandidates, choose, createLoom, LoomError, sequentialEnv } from "@loom/core";
 import { SessionLockedError, type SharedSession } from "@loom/io";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresSessionStore, type PostgresSessionStore } from "./index.js";
+import { PgSharedSession } from "./shared-session.js";
 import { testDatabase, type TestDatabase } from "./test-support/test-database.js";
 import { until } from "./test-support/until.js";
 
@@ -85,5 +87,72 @@ describe("shared sessions", () => {
     await sb.write(async () => sb.mutate((l) => choose(l, decisionId, nodeIds[2]!, "human", "after the wait")));
     expect((await a.read("busy")).loom.decisions[decisionId]!.chosenNodeId).toBe(nodeIds[2]);
     await Promise.all([sa.close(), sb.close()]);
+  });
+});
+
+describe("following commits nobody announced", () => {
+  it("catch up on commits made while the listening connection was lost, once the driver listens again", async () => {
+    const follower = postgresSessionStore(db.url, { followPollMs: 600_000 });
+    const admin = postgres(db.url, { max: 1, onnotice: () => {} });
+    try {
+      const env = sequentialEnv();
+      const writer = await a.create("relisten", createLoom({ seed: "Relisten:", sessionId: "relisten" }, env));
+      const { decisionId, nodeIds } = writer.mutate((l) =>
+        addCandidates(l, l.rootId, [{ text: " one" }, { text: " two" }], { env }),
+      );
+      await writer.flush();
+      const sf = await follower.openShared("relisten");
+      expect(Object.hasOwn(sf.loom.decisions, decisionId)).toBe(true);
+      // The follower's listening connection is the only one of this database listening now.
+      const killed = await admin<{ pid: number }[]>`select pid from pg_stat_activity
+        where datname = current_database() and query like 'listen %' and pid <> pg_backend_pid()
+          and pg_terminate_backend(pid)`;
+      expect(killed).toHaveLength(1);
+      // Committed at once: before the driver has a new connection listening, so its NOTIFY reaches nobody.
+      writer.mutate((l) => choose(l, decisionId, nodeIds[1]!, "human", "while nobody listened"));
+      await writer.close();
+      await until(() => sf.loom.currentPath.length === 2, "the follower to catch up after listening again", 10_000);
+      expect(sf.loom.currentPath[1]).toBe(nodeIds[1]);
+      await sf.close();
+    } finally {
+      await admin.end();
+      await follower.close();
+    }
+  });
+
+  it("catch up by asking for the seq now and then when no notification comes at all", async () => {
+    const env = sequentialEnv();
+    const writer = await a.create("unannounced", createLoom({ seed: "Quiet:", sessionId: "unannounced" }, env));
+    const { decisionId, nodeIds } = writer.mutate((l) =>
+      addCandidates(l, l.rootId, [{ text: " one" }, { text: " two" }], { env }),
+    );
+    await writer.flush();
+    const reader = postgres(db.url, { max: 2, onnotice: () => {} });
+    // A follower whose listening never hears anything (as when the driver gave up listening again).
+    const sf = await PgSharedSession.open(
+      {
+        where: "test#unannounced",
+        id: "unannounced",
+        reader,
+        writer: postgres(db.url, { max: 1, onnotice: () => {} }),
+        now: () => new Date(),
+        lockWaitMs: 1_000,
+        listen: async () => async () => {},
+        followPollMs: 100,
+      },
+      {},
+    );
+    try {
+      const seen: (string[] | null)[] = [];
+      sf.onRemoteChange((c) => seen.push(c.ops && c.ops.map((o) => o.op)));
+      writer.mutate((l) => choose(l, decisionId, nodeIds[0]!, "human", "unannounced"));
+      await writer.close();
+      await until(() => sf.loom.currentPath.length === 2, "the follower's poll to find the commit", 10_000);
+      expect(sf.loom.currentPath[1]).toBe(nodeIds[0]);
+      expect(seen).toEqual([["resolve"]]);
+    } finally {
+      await sf.close();
+      await reader.end();
+    }
   });
 });

@@ -19,8 +19,10 @@ export interface SharedParts {
   now: () => Date;
   /** How long a turn waits for another process's turn to end before it fails with SessionLockedError. */
   lockWaitMs: number;
-  /** Subscribe to commits of this session by any process. */
-  listen: (onSeq: (seq: number) => void) => Promise<() => Promise<void>>;
+  /** Subscribe to commits of this session by any process; `onResync` when the listening started again after a loss. */
+  listen: (onSeq: (seq: number) => void, onResync: () => void) => Promise<() => Promise<void>>;
+  /** Between notifications, how often to ask the database for the session's seq (commits nobody announced). */
+  followPollMs: number;
 }
 
 /**
@@ -42,6 +44,9 @@ export class PgSharedSession implements SharedSession {
   #stale = false;
   #closed = false;
   #unlisten: (() => Promise<void>) | null = null;
+  #poll: NodeJS.Timeout | null = null;
+  /** Whether the last poll failed (warned once per outage, not every poll). */
+  #pollFailing = false;
   readonly #listeners = new Set<(change: RemoteChange) => void>();
 
   private constructor(
@@ -59,13 +64,18 @@ export class PgSharedSession implements SharedSession {
     // Listening starts before the read, so no commit falls between the two (one seen twice is skipped by its seq).
     let session: PgSharedSession | null = null;
     const early: number[] = [];
-    const unlisten = await parts.listen((seq) => (session ? session.followTo(seq) : early.push(seq)));
+    // A resync before the session exists changes nothing: the rows are read after listening started.
+    const unlisten = await parts.listen(
+      (seq) => (session ? session.followTo(seq) : early.push(seq)),
+      () => session?.followTo(Number.POSITIVE_INFINITY),
+    );
     try {
       const stored = await readSessionRows(parts.reader, parts.id, parts.where);
       if (!stored) throw notASession(parts.id, parts.where);
       session = new PgSharedSession(parts, stored.loom, stored.seq, options);
       session.#unlisten = unlisten;
       for (const seq of early) session.followTo(seq);
+      session.startPolling();
       return session;
     } catch (error) {
       await unlisten();
@@ -96,7 +106,27 @@ export class PgSharedSession implements SharedSession {
     return run;
   }
 
-  /** Another process committed up to `seq`: apply its ops between our turns. */
+  /** Ask the database for the session's seq now and then: a commit whose NOTIFY was lost is caught up on too. */
+  private startPolling(): void {
+    const { reader, id, followPollMs } = this.parts;
+    this.#poll = setInterval(() => {
+      if (this.#closed || this.#turn) return;
+      reader<{ seq: string }[]>`select seq::text as seq from loom_sessions where id = ${id}`.then(
+        ([row]) => {
+          this.#pollFailing = false;
+          if (row) this.followTo(Number(row.seq));
+        },
+        (error: unknown) => {
+          if (!this.#pollFailing)
+            this.warn(`could not ask for the session's latest commit: ${(error as Error).message}`);
+          this.#pollFailing = true;
+        },
+      );
+    }, followPollMs);
+    this.#poll.unref();
+  }
+
+  /** Another process committed up to `seq` (or an unknown seq: infinity): apply its ops between our turns. */
   private followTo(seq: number): void {
     if (seq <= this.#seq || this.#closed) return;
     void this.serially(async () => {
@@ -236,6 +266,7 @@ export class PgSharedSession implements SharedSession {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#poll) clearInterval(this.#poll);
     try {
       await this.#queue;
       await this.#unlisten?.();
