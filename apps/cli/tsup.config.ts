@@ -73,7 +73,9 @@ const directImports: Plugin = {
 };
 
 export default defineConfig({
-  entry: { bin: "src/bin.ts" },
+  // The analysis package's session-reading worker is a script of its own, beside the chunk that starts it
+  // (found through import.meta.url, as in the package's own build).
+  entry: { bin: "src/bin.ts", "session-worker": resolve(packages, "analysis/src/session-worker.ts") },
   format: ["esm"],
   sourcemap: true,
   clean: true,

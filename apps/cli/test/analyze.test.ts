@@ -1,5 +1,5 @@
 // `loom analyze` through the built binary, over sessions the real loop made (local engine, auto and scripted selectors).
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Loom } from "@loom/core";
 import { readSession } from "@loom/io";
@@ -88,6 +88,28 @@ describe.skipIf(!existsSync(MODEL))("loom analyze", () => {
     expect(damaged.stdout).toContain(looms[0]!.sessionId.slice(0, 6));
     expect(damaged.stderr).toMatch(/skipped .*cut: .*loom\.json/);
     expect(damaged.stderr).toContain("1 of 2 sessions could not be read");
+  });
+
+  it("reads on worker threads (the bundle's session-worker.js) to the same output byte for byte", async () => {
+    // Forty sessions: each of the corpus's ten times, so the default reads them on workers as well.
+    const many = join(corpus.root, "many");
+    for (let i = 0; i < 10; i++)
+      for (const [name, dir] of Object.entries(corpus.dirs))
+        cpSync(dir, join(many, `${name}-${i}`), { recursive: true, filter: (p) => !p.endsWith("/lock") });
+    const args = ["analyze", many, "--group-by", "selector,position", "--json"];
+    const onMain = await loom([...args, "--workers", "0"], { dir: corpus.root });
+    expect(onMain.code, onMain.stderr).toBe(0);
+    expect(JSON.parse(onMain.stdout).overall.sessions).toBe(40);
+    for (const workers of [["--workers", "3"], []]) {
+      const r = await loom([...args, ...workers], { dir: corpus.root });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(onMain.stdout);
+    }
+    const csv = (workers: string) => loom(["analyze", many, "--csv", "--workers", workers], { dir: corpus.root });
+    expect((await csv("2")).stdout).toBe((await csv("0")).stdout);
+    const bad = await loom(["analyze", many, "--workers", "-1"], { dir: corpus.root });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--workers");
   });
 
   it("export-pairs writes DPO-shaped JSON lines to a file or stdout, filtered by chooser", async () => {

@@ -3,6 +3,8 @@ import { DEFAULT_DIVERGENCE_THRESHOLD } from "@loom/core";
 import {
   decisionKeyValue,
   isDecisionKey,
+  positionBucket,
+  positionLabel,
   sessionKeyValue,
   type DecisionGroupKey,
   type GroupKey,
@@ -10,7 +12,7 @@ import {
 } from "./group-keys.js";
 import { aggregateOptionsChecked, type AnalyzeOptions } from "./analyze-options.js";
 import { groupStats, type GroupMembers, type GroupStats } from "./group-stats.js";
-import type { SessionFacts } from "./session-facts.js";
+import type { DecisionFacts, SessionFacts } from "./session-facts.js";
 
 export interface SkippedSession {
   path: string;
@@ -29,7 +31,12 @@ export interface AnalysisReport {
   warnings: string[];
 }
 
-/** Sessions' decisions split by the keys' values (session keys keep a session whole, decision keys split it). */
+/**
+ * Sessions' decisions split by the keys' values (session keys keep a session whole, decision keys split it).
+ * A group holds each member session's decisions as one part: the session's own list when only session keys
+ * group, else the decisions of that session that fall in the group, in their order. Groups come in the order
+ * their first decision does.
+ */
 export function grouped(
   sessions: readonly SessionFacts[],
   keys: readonly GroupKey[],
@@ -42,24 +49,39 @@ export function grouped(
     const label = keys.map((k) => values[k]).join(" · ") || "all";
     const id = JSON.stringify(keys.map((k) => values[k]));
     let g = groups.get(id);
-    if (!g) groups.set(id, (g = { key: values, label, sessions: new Set(), decisions: [] }));
+    if (!g) groups.set(id, (g = { key: values, label, sessions: new Set(), parts: [] }));
     return g;
   };
+  // A decision's value of each decision key, the position's label made once per bucket rather than per decision.
+  const positionLabels = Array.from({ length: buckets }, (_, b) => positionLabel(b, buckets));
+  const decisionValue = (k: DecisionGroupKey, d: DecisionFacts) =>
+    k === "position" ? positionLabels[positionBucket(d.position, buckets)]! : decisionKeyValue(k, d, buckets);
   for (const s of sessions) {
     const base: Record<string, string> = {};
     for (const k of sessionKeys) base[k] = sessionKeyValue(k, s);
     if (decisionKeys.length === 0) {
       const g = memberOf(base);
       g.sessions.add(s);
-      for (const d of s.decisions) g.decisions.push({ session: s, d });
+      g.parts.push({ session: s, decisions: s.decisions });
       continue;
     }
+    // This session's decisions by their decision keys' values, in the order each combination first appears.
+    const parts = new Map<string, { values: string[]; decisions: DecisionFacts[] }>();
     for (const d of s.decisions) {
+      const values = decisionKeys.map((k) => decisionValue(k, d));
+      const id = values.length === 1 ? values[0]! : values.join("\u0000");
+      let part = parts.get(id);
+      if (!part) parts.set(id, (part = { values, decisions: [] }));
+      part.decisions.push(d);
+    }
+    for (const part of parts.values()) {
       const values = { ...base };
-      for (const k of decisionKeys) values[k] = decisionKeyValue(k, d, buckets);
+      decisionKeys.forEach((k, i) => {
+        values[k] = part.values[i]!;
+      });
       const g = memberOf(values);
       g.sessions.add(s);
-      g.decisions.push({ session: s, d });
+      g.parts.push({ session: s, decisions: part.decisions });
     }
   }
   return groups;
@@ -82,7 +104,7 @@ export function analyzeFacts(
   const overall =
     stats([])[0] ??
     groupStats(
-      { key: {}, label: "all", sessions: new Set(), decisions: [] },
+      { key: {}, label: "all", sessions: new Set(), parts: [] },
       { threshold, positionBuckets, sessionLevel: true },
     );
   return {

@@ -68,14 +68,15 @@ export function agreementOf(
       .map((g): AgreementGroup => {
         const tally = new AgreementTally();
         let decisions = 0;
-        for (const { session, d } of g.decisions) {
-          const raters = new Map<string, RaterVerdict>(verdicts.get(session)?.get(d.id) ?? []);
-          const own = recordedVerdict(d);
-          if (own) raters.set(recordedRater(d.chosenBy!), own);
-          if (raters.size >= 2) decisions++;
-          for (const r of raters.keys()) all.add(r);
-          tally.add(raters);
-        }
+        for (const part of g.parts)
+          for (const d of part.decisions) {
+            const raters = new Map<string, RaterVerdict>(verdicts.get(part.session)?.get(d.id) ?? []);
+            const own = recordedVerdict(d);
+            if (own) raters.set(recordedRater(d.chosenBy!), own);
+            if (raters.size >= 2) decisions++;
+            for (const r of raters.keys()) all.add(r);
+            tally.add(raters);
+          }
         return { key: g.key, label: g.label, decisions, raters: [...tally.raters].sort(), pairs: tally.result() };
       })
       .sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));

@@ -1,7 +1,7 @@
 // Summaries of a list of numbers: quantiles (linear interpolation), mean, and the fixed logprob-gap histogram.
 
 /** The q-quantile (0 ≤ q ≤ 1) of ascending `sorted`, interpolating linearly between ranks (R's type 7, numpy's default). */
-export function quantile(sorted: readonly number[], q: number): number {
+export function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = (sorted.length - 1) * q;
   const lo = Math.floor(rank);
@@ -21,12 +21,27 @@ export interface Summary {
   max: number;
 }
 
+/**
+ * A sorted copy of `values`. A typed array sorts numbers natively, several times faster than a comparator
+ * (summaries of 200,000 gaps were most of what aggregating 1,000 sessions cost); it differs from sorting with
+ * `(a, b) => a - b` only in placing -0 before 0 and NaN last, so values with either take the comparator.
+ */
+function ascending(values: readonly number[]): ArrayLike<number> {
+  const s = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isNaN(v) || (v === 0 && 1 / v < 0)) return [...values].sort((a, b) => a - b);
+    s[i] = v;
+  }
+  return s.sort();
+}
+
 /** n, mean, min, quartiles, 10th and 90th percentiles, max; null for an empty list. */
 export function summarize(values: readonly number[]): Summary | null {
   if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
+  const s = ascending(values);
   let sum = 0;
-  for (const v of s) sum += v;
+  for (let i = 0; i < s.length; i++) sum += s[i]!;
   return {
     n: s.length,
     mean: sum / s.length,

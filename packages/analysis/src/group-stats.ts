@@ -69,7 +69,8 @@ export interface GroupMembers {
   key: Record<string, string>;
   label: string;
   sessions: Set<SessionFacts>;
-  decisions: { session: SessionFacts; d: DecisionFacts }[];
+  /** The group's decisions, a part per member session (see grouped in aggregate.ts). */
+  parts: { session: SessionFacts; decisions: readonly DecisionFacts[] }[];
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
@@ -91,7 +92,7 @@ function usageRows(sessions: Iterable<SessionFacts>): UsageRow[] {
   return [...rows.values()];
 }
 
-function alongPiece(decisions: GroupMembers["decisions"], buckets: number): PositionStats[] {
+function alongPiece(parts: GroupMembers["parts"], buckets: number): PositionStats[] {
   const out: PositionStats[] = Array.from({ length: buckets }, (_, bucket) => ({
     bucket,
     label: positionLabel(bucket, buckets),
@@ -102,16 +103,17 @@ function alongPiece(decisions: GroupMembers["decisions"], buckets: number): Posi
   }));
   const sums = new Array<number>(buckets).fill(0);
   const zeros = new Array<number>(buckets).fill(0);
-  for (const { d } of decisions) {
-    if (d.action === null) continue;
-    const b = positionBucket(d.position, buckets);
-    out[b]!.decisions++;
-    if (d.action === "choose" && d.logprobGap !== null) {
-      out[b]!.withGap++;
-      sums[b]! += d.logprobGap;
-      if (d.logprobGap >= 0) zeros[b]!++;
+  for (const part of parts)
+    for (const d of part.decisions) {
+      if (d.action === null) continue;
+      const b = positionBucket(d.position, buckets);
+      out[b]!.decisions++;
+      if (d.action === "choose" && d.logprobGap !== null) {
+        out[b]!.withGap++;
+        sums[b]! += d.logprobGap;
+        if (d.logprobGap >= 0) zeros[b]!++;
+      }
     }
-  }
   for (const p of out) {
     p.acceptance = ratio(zeros[p.bucket]!, p.withGap);
     p.meanGap = p.withGap ? sums[p.bucket]! / p.withGap : null;
@@ -123,15 +125,56 @@ export function groupStats(
   g: GroupMembers,
   options: { threshold: number; positionBuckets: number; sessionLevel: boolean },
 ): GroupStats {
-  const resolved = g.decisions.filter(({ d }) => d.action !== null);
-  const choices = resolved.filter(({ d }) => d.action === "choose");
-  const gaps = choices.flatMap(({ d }) => (d.logprobGap === null ? [] : [d.logprobGap]));
-  const clarified = g.decisions.filter(({ d }) => d.clarification !== null);
-  const offered = g.decisions.filter(({ d }) => d.candidates > 0);
-  const candidates = offered.reduce((s, { d }) => s + d.candidates, 0);
-  const distinct = offered.reduce((s, { d }) => s + d.distinctTexts, 0);
-  const overlaps = offered.flatMap(({ d }) => (d.meanPairwiseOverlap === null ? [] : [d.meanPairwiseOverlap]));
-  const divergent = gaps.filter((x) => x < options.threshold).length;
+  // One pass over the decisions, in the group's order (the sums and lists below are taken in it).
+  let all = 0;
+  let resolved = 0;
+  let choices = 0;
+  let stops = 0;
+  let accepted = 0;
+  let divergent = 0;
+  const gaps: number[] = [];
+  let answered = 0;
+  const clarificationRows: ClarificationRow[] = [];
+  let offered = 0;
+  let candidates = 0;
+  let distinct = 0;
+  const overlaps: number[] = [];
+  for (const { session, decisions } of g.parts)
+    for (const d of decisions) {
+      all++;
+      if (d.action !== null) {
+        resolved++;
+        if (d.action === "stop") stops++;
+        else if (d.action === "choose") {
+          choices++;
+          const gap = d.logprobGap;
+          if (gap !== null) {
+            gaps.push(gap);
+            if (gap >= 0) accepted++;
+            if (gap < options.threshold) divergent++;
+          }
+        }
+      }
+      const c = d.clarification;
+      if (c !== null) {
+        if (c.humanResponse !== null) answered++;
+        clarificationRows.push({
+          sessionId: session.sessionId,
+          decisionId: d.id,
+          step: d.step,
+          question: c.question,
+          whatHingesOnIt: c.whatHingesOnIt,
+          humanResponse: c.humanResponse,
+          outcome: d.action,
+        });
+      }
+      if (d.candidates > 0) {
+        offered++;
+        candidates += d.candidates;
+        distinct += d.distinctTexts;
+        if (d.meanPairwiseOverlap !== null) overlaps.push(d.meanPairwiseOverlap);
+      }
+    }
   const sessions = [...g.sessions];
   const level = options.sessionLevel;
   const stopKinds: Partial<Record<StopKind, number>> = {};
@@ -147,37 +190,29 @@ export function groupStats(
     key: g.key,
     label: g.label,
     sessions: sessions.length,
-    decisions: resolved.length,
-    openDecisions: g.decisions.length - resolved.length,
-    choices: choices.length,
-    stops: resolved.filter(({ d }) => d.action === "stop").length,
+    decisions: resolved,
+    openDecisions: all - resolved,
+    choices,
+    stops,
     withGap: gaps.length,
-    acceptance: ratio(gaps.filter((x) => x >= 0).length, gaps.length),
+    acceptance: ratio(accepted, gaps.length),
     gap: summarize(gaps),
     gapHistogram: gapHistogram(gaps),
     divergence: { threshold: options.threshold, count: divergent, rate: ratio(divergent, gaps.length) },
     clarification: {
-      count: clarified.length,
-      answered: clarified.filter(({ d }) => d.clarification!.humanResponse !== null).length,
-      rate: ratio(clarified.length, resolved.length),
-      rows: clarified.map(({ session, d }) => ({
-        sessionId: session.sessionId,
-        decisionId: d.id,
-        step: d.step,
-        question: d.clarification!.question,
-        whatHingesOnIt: d.clarification!.whatHingesOnIt,
-        humanResponse: d.clarification!.humanResponse,
-        outcome: d.action,
-      })),
+      count: clarificationRows.length,
+      answered,
+      rate: ratio(clarificationRows.length, resolved),
+      rows: clarificationRows,
     },
     diversity: {
-      steps: offered.length,
-      meanCandidates: ratio(candidates, offered.length),
-      meanDistinctTexts: ratio(distinct, offered.length),
+      steps: offered,
+      meanCandidates: ratio(candidates, offered),
+      meanDistinctTexts: ratio(distinct, offered),
       distinctShare: ratio(distinct, candidates),
       meanPairwiseOverlap: mean(overlaps),
     },
-    alongPiece: alongPiece(g.decisions, options.positionBuckets),
+    alongPiece: alongPiece(g.parts, options.positionBuckets),
     stopKinds: level ? stopKinds : null,
     stopReasons: level ? stopReasons : null,
     length:

@@ -34,6 +34,14 @@ export default defineCommand({
       valueName: "N",
       description: "parts of the piece for --group-by position and the along-the-piece numbers",
     },
+    workers: {
+      type: "number",
+      integer: true,
+      min: 0,
+      max: 256,
+      valueName: "N",
+      description: "threads reading sessions (default: one a core from 16 sessions on; 0 reads on the main thread)",
+    },
     csv: { type: "boolean", description: "the table as CSV on stdout (one row per group, then all)" },
     agreement: {
       type: "boolean",
@@ -84,13 +92,14 @@ export default defineCommand({
       throw new UsageError(`--group-by: ${error.message}`, error.hint);
     }
     const paths = [positionals.paths!, ...rest];
+    const workers = values.workers === undefined ? {} : { workers: values.workers };
     if (values.agreement && isDatabaseUrl(paths[0]!))
       throw new UsageError("--agreement reads re-judgements kept beside session directories; give directories");
     if (values.agreement) {
       if (values.plot !== undefined)
         throw new UsageError("--plot draws the analysis charts; leave it out with --agreement");
       const { analyzeAgreement, agreementRows, csvText } = await import("@loom/analysis");
-      const agreement = await analyzeAgreement(paths, { cwd, groupBy, positionBuckets: values.buckets });
+      const agreement = await analyzeAgreement(paths, { cwd, groupBy, positionBuckets: values.buckets, ...workers });
       for (const w of agreement.warnings) out.warn(w);
       for (const s of agreement.skipped) out.warn(`skipped ${s.path}: ${s.error}`);
       if (values.csv) {
@@ -110,6 +119,7 @@ export default defineCommand({
       groupBy,
       threshold: values.threshold,
       positionBuckets: values.buckets,
+      ...workers,
       onProgress: (done, total) => {
         if (total >= 20 && done % 10 === 0) out.progress(`read ${done}/${total} sessions`);
       },
