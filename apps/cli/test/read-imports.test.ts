@@ -1,4 +1,4 @@
-// The reading commands (show, stats, decisions, tree) load neither zod nor a provider SDK: the module list of the built binary, recorded by a loader hook, against the list of a command that must load zod.
+// The reading commands (show, stats, decisions, tree) load neither zod nor a provider SDK, and a session on the local engine loads no hosted provider's SDK: the module list of the built binary, recorded by a loader hook, against the list of a command that must load zod.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -55,4 +55,18 @@ describe("reading commands load no zod and no SDK", () => {
       expect(heavy(modules)).toEqual([]);
     }, 120_000);
   }
+});
+
+describe("a session on the local engine loads no hosted provider's SDK", () => {
+  it("loom demo loads the local engine, and not openai, together-ai or @anthropic-ai/sdk", async () => {
+    const log = join(dir, "demo.log");
+    const r = await loom(["demo", "--steps", "1", "--json"], {
+      dir,
+      env: { NODE_OPTIONS: `--import ${HOOK}`, LOOM_TEST_IMPORTS_LOG: log },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const loaded = heavy(readFileSync(log, "utf8").trim().split("\n"));
+    expect(loaded).toContain("node-llama-cpp");
+    expect(loaded.filter((p) => p !== "zod" && p !== "node-llama-cpp")).toEqual([]);
+  }, 120_000);
 });

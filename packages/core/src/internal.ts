@@ -35,6 +35,7 @@ export type { AnthropicModelFacts, ThinkingOff } from "./services/anthropic-mode
 export { CUSTOM_API_KEY_ENV, isHomeURL, routeApiKey } from "./services/api-key-routing.js";
 export type { ApiKeyRoute, RoutedApiKey } from "./services/api-key-routing.js";
 export { classifyFailure, failedProbe } from "./services/service-probe.js";
+export { clientOnFirstUse } from "./services/client-on-first-use.js";
 export {
   describeSdkFailure,
   isForeignAbort,

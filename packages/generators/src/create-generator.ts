@@ -1,5 +1,5 @@
 // The factory apps use: a session's generator config (provider name + settings) to a ready Generator.
-import { type Generator, type GeneratorConfig } from "@loom/core";
+import type { Generator, GeneratorConfig } from "@loom/core";
 import { DEFAULT_MODELS } from "@loom/core/internal";
 import { AnthropicCliSimGenerator } from "./anthropic/anthropic-cli-sim-generator.js";
 import { GeneratorError } from "./errors.js";

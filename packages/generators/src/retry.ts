@@ -37,7 +37,7 @@ export function retryAfterMs(headers: Record<string, string>, now: () => number 
 export function backoffMs(attempt: number, options: RetryOptions = {}, random: () => number = Math.random): number {
   const base = Math.min(
     options.maxDelayMs ?? 20_000,
-    (options.initialDelayMs ?? 500) * Math.pow(options.factor ?? 2, attempt - 1),
+    (options.initialDelayMs ?? 500) * (options.factor ?? 2) ** (attempt - 1),
   );
   return base / 2 + (random() * base) / 2;
 }

@@ -25,8 +25,8 @@ export function anthropicAgentModel(options: AnthropicAgentModelOptions): AgentC
       const response: Anthropic.Message = await providerCall(
         { provider: "Anthropic", baseURL: client.baseURL },
         signal,
-        () =>
-          client.messages.create(
+        async () =>
+          (await client.get()).messages.create(
             {
               model: options.model,
               ...selectorThinking(options.model, options.maxTokens),

@@ -61,8 +61,8 @@ export function anthropicDecisionModel(options: AnthropicDecisionModelOptions): 
       const response: Anthropic.Message = await providerCall(
         { provider: "Anthropic", baseURL: client.baseURL },
         call.signal,
-        () =>
-          client.messages.create(
+        async () =>
+          (await client.get()).messages.create(
             {
               model: options.model,
               ...selectorThinking(options.model, options.maxTokens),

@@ -1,20 +1,28 @@
 // What an Anthropic selector request carries today: thinking set explicitly, room for it in max_tokens, and the client the key belongs to.
-import Anthropic from "@anthropic-ai/sdk";
-import { anthropicModelFacts } from "@loom/core/internal";
-import { type SdkClientOptions, sdkClientConfig } from "./sdk-client.js";
+import type Anthropic from "@anthropic-ai/sdk";
+import { anthropicModelFacts, clientOnFirstUse } from "@loom/core/internal";
+import { type SdkClientOptions, type SelectorClient, sdkClientConfig } from "./sdk-client.js";
 
 export const ANTHROPIC_HOME_URL = "https://api.anthropic.com";
 
 export type AnthropicClientOptions = SdkClientOptions<Anthropic>;
 
-/** Build (or take) an Anthropic client; a missing key is a configuration error naming the variable. */
-export function anthropicClient(options: AnthropicClientOptions): Anthropic {
-  return (
-    options.client ??
-    new Anthropic(
-      sdkClientConfig(options, { name: "Anthropic", envVar: "ANTHROPIC_API_KEY", homeURL: ANTHROPIC_HOME_URL }),
-    )
-  );
+/**
+ * The Anthropic client (given, or made on the first call: the SDK loads then); a missing key is a configuration
+ * error now, naming the variable.
+ */
+export function anthropicClient(options: AnthropicClientOptions): SelectorClient<Anthropic> {
+  const given = options.client;
+  if (given) return { baseURL: given.baseURL, get: () => Promise.resolve(given) };
+  const config = sdkClientConfig(options, {
+    name: "Anthropic",
+    envVar: "ANTHROPIC_API_KEY",
+    homeURL: ANTHROPIC_HOME_URL,
+  });
+  return {
+    baseURL: config.baseURL,
+    get: clientOnFirstUse(async () => new (await import("@anthropic-ai/sdk")).default(config)),
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 // Builds the selector a session's `SelectorConfig` names, so every app turns a config into a selector the same way.
-import { type SelectorConfig } from "@loom/core";
+import type { SelectorConfig } from "@loom/core";
 import { DEFAULT_MODELS, errorKind, routeApiKey } from "@loom/core/internal";
 import { ANTHROPIC_HOME_URL } from "./anthropic-request.js";
 import { anthropicAgentModel } from "./anthropic-agent-model.js";

@@ -18,8 +18,8 @@ export function openaiAgentModel(options: OpenAIAgentModelOptions): AgentChatMod
       const completion: OpenAI.ChatCompletion = await providerCall(
         { provider: "OpenAI", baseURL: client.baseURL },
         signal,
-        () =>
-          client.chat.completions.create(
+        async () =>
+          (await client.get()).chat.completions.create(
             {
               model: options.model,
               messages: [

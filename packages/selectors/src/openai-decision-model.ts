@@ -1,5 +1,6 @@
 // Stateless decisions through an OpenAI-style chat endpoint with structured output (a JSON Schema response format).
-import OpenAI from "openai";
+import type OpenAI from "openai";
+import { clientOnFirstUse } from "@loom/core/internal";
 import { decisionEnvelopeJsonSchema, parseJsonText } from "./decision.js";
 import {
   repairInstruction,
@@ -8,7 +9,7 @@ import {
   type DecisionReply,
 } from "./decision-model.js";
 import { providerCall } from "./provider-error.js";
-import { type SdkClientOptions, sdkClientConfig } from "./sdk-client.js";
+import { type SdkClientOptions, type SelectorClient, sdkClientConfig } from "./sdk-client.js";
 import type { ChatPrompt } from "./stateless-prompt.js";
 
 export type OpenAIClientOptions = SdkClientOptions<OpenAI>;
@@ -22,11 +23,12 @@ export interface OpenAIDecisionModelOptions extends OpenAIClientOptions {
   responseFormat?: "json_schema" | "json_object";
 }
 
-export function openaiClient(options: OpenAIClientOptions): OpenAI {
-  return (
-    options.client ??
-    new OpenAI(sdkClientConfig(options, { name: "OpenAI", envVar: "OPENAI_API_KEY", homeURL: OPENAI_HOME_URL }))
-  );
+/** The client (given, or made on the first call: the SDK loads then); a missing key fails now, naming the variable. */
+export function openaiClient(options: OpenAIClientOptions): SelectorClient<OpenAI> {
+  const given = options.client;
+  if (given) return { baseURL: given.baseURL, get: () => Promise.resolve(given) };
+  const config = sdkClientConfig(options, { name: "OpenAI", envVar: "OPENAI_API_KEY", homeURL: OPENAI_HOME_URL });
+  return { baseURL: config.baseURL, get: clientOnFirstUse(async () => new (await import("openai")).default(config)) };
 }
 
 export function openaiDecisionModel(options: OpenAIDecisionModelOptions): DecisionModel {
@@ -51,8 +53,8 @@ export function openaiDecisionModel(options: OpenAIDecisionModelOptions): Decisi
       const completion: OpenAI.ChatCompletion = await providerCall(
         { provider: "OpenAI", baseURL: client.baseURL },
         call.signal,
-        () =>
-          client.chat.completions.create(
+        async () =>
+          (await client.get()).chat.completions.create(
             {
               model: options.model,
               messages,

@@ -15,6 +15,12 @@ export interface SdkClientOptions<Client> {
   env?: Record<string, string | undefined>;
 }
 
+/** A selector's SDK client: where its requests go (for messages), and the client itself, made when first needed. */
+export interface SelectorClient<Client> {
+  baseURL: string;
+  get(): Promise<Client>;
+}
+
 /** A service a selector calls: its name in messages, its key variable and its own address. */
 export interface SelectorService {
   name: string;

@@ -1,13 +1,13 @@
 // The Anthropic CLI-sim adapter (@anthropic-ai/sdk): a chat model simulating `cat` on the draft continues it like a base model.
-import {
-  type GenerateRequest,
-  type GenerateResult,
-  type GeneratedCandidate,
-  type GenerationUsage,
-  type GeneratorCapabilities,
+import type {
+  GenerateRequest,
+  GenerateResult,
+  GeneratedCandidate,
+  GenerationUsage,
+  GeneratorCapabilities,
 } from "@loom/core";
-import Anthropic from "@anthropic-ai/sdk";
-import { DEFAULT_MODELS, anthropicModelFacts, type AnthropicModelFacts } from "@loom/core/internal";
+import type Anthropic from "@anthropic-ai/sdk";
+import { anthropicModelFacts, type AnthropicModelFacts, clientOnFirstUse, DEFAULT_MODELS } from "@loom/core/internal";
 import { refuseUnsupportedSampling } from "../sampling-controls.js";
 import { throwIfAborted } from "../abort.js";
 import { APICallError, GeneratorError } from "../errors.js";
@@ -76,7 +76,7 @@ export class AnthropicCliSimGenerator extends StepGenerator {
     hosted: true,
   };
   readonly baseURL: string;
-  private readonly client: Anthropic;
+  private readonly client: () => Promise<Anthropic>;
   private readonly options: AnthropicCliSimGeneratorOptions;
   private readonly clientSetup: SdkClientSetup;
   private readonly mode: CliSimMode;
@@ -95,7 +95,9 @@ export class AnthropicCliSimGenerator extends StepGenerator {
       provider: this.provider,
       key: { envVar: ANTHROPIC_API_KEY_ENV, homeURL: ANTHROPIC_BASE_URL },
     };
-    this.client = new Anthropic(sdkClientOptions(this.clientSetup, options, this.baseURL));
+    // The options are made now, so a missing key fails here, naming its variable; the SDK loads on the first request.
+    const clientOptions = sdkClientOptions(this.clientSetup, options, this.baseURL);
+    this.client = clientOnFirstUse(async () => new (await import("@anthropic-ai/sdk")).default(clientOptions));
   }
 
   protected async step(request: GenerateRequest, onDelta?: (delta: StepDelta) => void): Promise<GenerateResult> {
@@ -185,7 +187,7 @@ export class AnthropicCliSimGenerator extends StepGenerator {
     clientStops: string[],
     signal: AbortSignal,
   ): Promise<Sample> {
-    const message = await this.client.messages.create({ ...body, stream: false }, { signal });
+    const message = await (await this.client()).messages.create({ ...body, stream: false }, { signal });
     if (!Array.isArray(message.content)) {
       throw new APICallError({
         provider: this.provider,
@@ -214,7 +216,7 @@ export class AnthropicCliSimGenerator extends StepGenerator {
     signal: AbortSignal,
     onText: (text: string) => void,
   ): Promise<Sample> {
-    const stream = await this.client.messages.create({ ...body, stream: true }, { signal });
+    const stream = await (await this.client()).messages.create({ ...body, stream: true }, { signal });
     const joiner = createPrefillJoiner(prompt.trimmedTail);
     const cutter = createStopCutter(clientStops);
     const sample: Sample = {

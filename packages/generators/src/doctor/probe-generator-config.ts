@@ -1,5 +1,5 @@
 // Probe the generator a config names: build it as a session would, then one tiny request; a config that cannot be built is reported, not thrown.
-import { type GeneratorConfig, type ServiceProbe } from "@loom/core";
+import type { GeneratorConfig, ServiceProbe } from "@loom/core";
 import { failedProbe } from "@loom/core/internal";
 import { createGenerator } from "../create-generator.js";
 import type { Env } from "../http/api-key.js";

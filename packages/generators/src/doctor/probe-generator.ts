@@ -1,5 +1,5 @@
 // One tiny real generation (one candidate, two tokens) and what it shows about the service.
-import { type Generator, type ServiceProbe } from "@loom/core";
+import type { Generator, ServiceProbe } from "@loom/core";
 import { anthropicModelFacts, classifyFailure } from "@loom/core/internal";
 import { APICallError, GeneratorError } from "../errors.js";
 

@@ -1,5 +1,5 @@
 // One step on a completions-style API: a single request with `n`, or `n` concurrent ones, streamed or not, retried.
-import { type GenerateRequest, type GeneratedCandidate, type GenerationUsage, type Token } from "@loom/core";
+import type { GenerateRequest, GeneratedCandidate, GenerationUsage, Token } from "@loom/core";
 import type { StepDelta } from "../event-channel.js";
 import { sumLogprobs } from "@loom/core/internal";
 import { APICallError, GeneratorError, PartialStepError } from "../errors.js";

@@ -1,12 +1,12 @@
 // The local GGUF engine: n candidates per step as parallel sequences of one context, with true per-token logprobs.
-import {
-  type FinishReason,
-  type GenerateRequest,
-  type GenerateResult,
-  type GeneratedCandidate,
-  type GeneratorCapabilities,
-  type PromptTail,
-  type Token,
+import type {
+  FinishReason,
+  GenerateRequest,
+  GenerateResult,
+  GeneratedCandidate,
+  GeneratorCapabilities,
+  PromptTail,
+  Token,
 } from "@loom/core";
 import { seededRandom, serialQueue } from "@loom/core/internal";
 import type { LlamaContextSequence, LlamaModel, Token as LlamaToken, TokenMeterState } from "node-llama-cpp";

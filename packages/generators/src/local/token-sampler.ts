@@ -19,7 +19,7 @@ export function sampleToken(
   if (!first) throw new Error("sampleToken: empty distribution");
   if (temperature < 1e-6) return first[0];
   // Nucleus over the temperature-scaled distribution, as OpenAI-style samplers apply it.
-  const weights = distribution.map(([, p]) => (p > 0 ? Math.pow(p, 1 / temperature) : 0));
+  const weights = distribution.map(([, p]) => (p > 0 ? p ** (1 / temperature) : 0));
   const total = weights.reduce((s, w) => s + w, 0);
   let keep = weights.length;
   if (topP < 1) {

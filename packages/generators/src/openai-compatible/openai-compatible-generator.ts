@@ -1,6 +1,7 @@
 // The OpenAI-compatible completions adapter (openai SDK): OpenAI, vLLM, llama.cpp, Ollama, OpenRouter, Hyperbolic, Fireworks.
-import { type GenerateRequest, type GenerateResult, type GeneratorCapabilities } from "@loom/core";
-import OpenAI from "openai";
+import { clientOnFirstUse } from "@loom/core/internal";
+import type { GenerateRequest, GenerateResult, GeneratorCapabilities } from "@loom/core";
+import type OpenAI from "openai";
 import { throwIfAborted } from "../abort.js";
 import { runCompletionStep, type CompletionBackend, type CompletionCall, type Delta } from "../http/completion-step.js";
 import type { HttpGeneratorOptions } from "../http/http-options.js";
@@ -36,7 +37,7 @@ export class OpenAICompatibleGenerator extends StepGenerator {
   readonly model: string;
   readonly capabilities: GeneratorCapabilities;
   readonly baseURL: string;
-  private readonly client: OpenAI;
+  private readonly client: () => Promise<OpenAI>;
   private readonly preset: OpenAICompatiblePreset;
   private readonly options: OpenAICompatibleGeneratorOptions;
   private readonly clientSetup: SdkClientSetup;
@@ -56,7 +57,9 @@ export class OpenAICompatibleGenerator extends StepGenerator {
       required: this.preset.requiresApiKey,
       ...(this.preset.headers ? { headers: this.preset.headers } : {}),
     };
-    this.client = new OpenAI(sdkClientOptions(this.clientSetup, options, this.baseURL));
+    // The options are made now, so a missing key fails here, naming its variable; the SDK loads on the first request.
+    const clientOptions = sdkClientOptions(this.clientSetup, options, this.baseURL);
+    this.client = clientOnFirstUse(async () => new (await import("openai")).default(clientOptions));
     this.capabilities = {
       logprobs: this.preset.maxLogprobs > 0,
       nativeN: options.nativeN ?? this.preset.nativeN,
@@ -86,9 +89,10 @@ export class OpenAICompatibleGenerator extends StepGenerator {
       maxConcurrency: this.options.maxConcurrency ?? 8,
       topLogprobs: sampling.topLogprobs,
       clientStops: sampling.record.clientStop ?? [],
-      create: (call, signal) => this.client.completions.create({ ...body(call), stream: false }, { signal }),
-      createStream: (call, signal) =>
-        this.client.completions.create(
+      create: async (call, signal) =>
+        (await this.client()).completions.create({ ...body(call), stream: false }, { signal }),
+      createStream: async (call, signal) =>
+        (await this.client()).completions.create(
           {
             ...body(call),
             stream: true,

@@ -1,6 +1,7 @@
 // The Together adapter (together-ai SDK): base models over Together's completions endpoint, with logprobs.
-import { type GenerateRequest, type GenerateResult, type GeneratorCapabilities } from "@loom/core";
-import Together from "together-ai";
+import { clientOnFirstUse } from "@loom/core/internal";
+import type { GenerateRequest, GenerateResult, GeneratorCapabilities } from "@loom/core";
+import type Together from "together-ai";
 import { throwIfAborted } from "../abort.js";
 import type { CompletionLogprobs } from "../http/completion-logprobs.js";
 import {
@@ -68,7 +69,7 @@ export class TogetherGenerator extends StepGenerator {
     hosted: true,
   };
   readonly baseURL: string;
-  private readonly client: Together;
+  private readonly client: () => Promise<Together>;
   private readonly options: TogetherGeneratorOptions;
   private readonly clientSetup: SdkClientSetup = {
     provider: this.provider,
@@ -80,7 +81,9 @@ export class TogetherGenerator extends StepGenerator {
     this.options = options;
     this.model = options.model;
     this.baseURL = options.baseURL ?? TOGETHER_BASE_URL;
-    this.client = new Together(sdkClientOptions(this.clientSetup, options, this.baseURL));
+    // The options are made now, so a missing key fails here, naming its variable; the SDK loads on the first request.
+    const clientOptions = sdkClientOptions(this.clientSetup, options, this.baseURL);
+    this.client = clientOnFirstUse(async () => new (await import("together-ai")).default(clientOptions));
   }
 
   protected async step(request: GenerateRequest, onDelta?: (d: Delta) => void): Promise<GenerateResult> {
@@ -111,9 +114,11 @@ export class TogetherGenerator extends StepGenerator {
       topLogprobs: logprobs,
       clientStops: [],
       create: async (call, signal) =>
-        (await this.client.completions.create({ ...body(call), stream: false }, { signal })) as CompletionResponseLike,
+        (await (
+          await this.client()
+        ).completions.create({ ...body(call), stream: false }, { signal })) as CompletionResponseLike,
       createStream: async (call, signal) => {
-        const stream = await this.client.completions.create({ ...body(call), stream: true }, { signal });
+        const stream = await (await this.client()).completions.create({ ...body(call), stream: true }, { signal });
         return (async function* () {
           for await (const chunk of stream) yield normaliseChunk(chunk as TogetherChunk);
         })();
