@@ -11,6 +11,7 @@ export type { StoredNodes } from "./invariants.js";
 export { parseSessionConfigFast } from "./fast-parse-config.js";
 export { parseDigestFast } from "./fast-parse-digest.js";
 export { advanceDigest } from "./digest-advance.js";
+export { DigestTracker } from "./digest-tracker.js";
 export type { PathDigest } from "./digest-advance.js";
 export { LOOM_FORMAT_VERSION, noTreeWork } from "./loom.js";
 export { decisionsUnder, invalidateIndex, stopDecisionAt } from "./loom-index.js";

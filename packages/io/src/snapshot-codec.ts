@@ -1,16 +1,8 @@
 // Encodes snapshots compactly (fields at their schema default left out, records deflated in checksummed frames, unchanged chunks reused).
 import { promisify } from "node:util";
 import { deflateRaw, deflateRawSync, constants as zlibConstants } from "node:zlib";
-import {
-  DecisionEventSchema,
-  loomDigest,
-  NodeSchema,
-  TokenList,
-  type Loom,
-  type LoomNode,
-  type LoomOp,
-} from "@loom/core";
-import { opFootprint } from "@loom/core/internal";
+import { DecisionEventSchema, NodeSchema, TokenList, type Loom, type LoomNode, type LoomOp } from "@loom/core";
+import { DigestTracker, opFootprint } from "@loom/core/internal";
 import type { z } from "zod";
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
 import type { JournaledNodes } from "./journal-record-read.js";
@@ -95,12 +87,18 @@ interface Journaled {
   parts: NodeParts | null;
 }
 
-/** What is known of a record not yet in a snapshot: its JSON as journaled, or the parts of a binary record. */
-type Known = Buffer | Journaled;
+/**
+ * What is known of a record not yet in a snapshot: its JSON as journaled, the parts of a binary record, or
+ * (a node record of a version-5 layout, encoded afresh) its parts as a nodes frame and a token frame hold them.
+ */
+type Known = Buffer | Journaled | NodeParts;
+
+const isParts = (k: Known): k is NodeParts => !Buffer.isBuffer(k) && "record" in k;
 
 /** Bytes a known encoding holds (for MAX_KNOWN_BYTES); a binary record's node counts its packed tokens and JSON. */
 function knownBytes(k: Known): number {
   if (Buffer.isBuffer(k)) return k.length;
+  if (isParts(k)) return k.record.length + (k.packed?.length ?? 0) + (k.texts?.length ?? 0);
   return (k.nodes.packed[k.i]?.length ?? 0) + k.nodes.own[k.i]!.length + 128;
 }
 
@@ -136,6 +134,7 @@ function journaledRecord(node: LoomNode, nodes: JournaledNodes, i: number): Buff
  */
 function nodeParts(node: object, json: Known | undefined, defaults: Map<string, unknown>): NodeParts {
   if (json !== undefined && !Buffer.isBuffer(json)) {
+    if (isParts(json)) return json;
     if (json.parts === null) {
       const n = node as LoomNode;
       const packed = json.nodes.packed[json.i]!;
@@ -374,14 +373,10 @@ class ChunkedRecords {
     this.knownBytes -= knownBytes(json);
   }
 
-  /**
-   * Make the id list match `records` when it may not (first use, or a loom changed behind our back).
-   * `known` is their count when the caller has it: counting the keys of a large loom's records is itself
-   * a good part of a compaction.
-   */
-  sync(records: Record<string, object>, known?: number): void {
-    let count = known ?? 0;
-    if (known === undefined) for (const _ in records) count++;
+  /** Make the id list match `records` when it may not (first use, or a loom changed behind our back). */
+  sync(records: Record<string, object>): void {
+    let count = 0;
+    for (const _ in records) count++;
     if (count === this.ids.length) return;
     this.reset();
     for (const id in records) this.add(id);
@@ -402,11 +397,16 @@ class ChunkedRecords {
       // A binary record's parts serve only version-5 layouts (token frames); the others serialise the node.
       if (json !== undefined && !Buffer.isBuffer(json) && !this.tokenFrames) json = undefined;
       if (json === undefined) {
-        json = recordBytes(records[this.ids[i]!]!, this.defaults, this.plainTokens);
+        const record = records[this.ids[i]!]!;
+        // A version-5 node record straight in its parts: serialising the tokens in base64 only to cut them out
+        // again was most of what a node changed since its journal record (each decision's chosen one) cost.
+        json = this.tokenFrames
+          ? nodeParts(record, undefined, this.defaults)
+          : recordBytes(record, this.defaults, this.plainTokens);
         this.serialised++;
-        if (!full && this.knownBytes + json.length <= MAX_KNOWN_BYTES) {
+        if (!full && this.knownBytes + knownBytes(json) <= MAX_KNOWN_BYTES) {
           this.known[i] = json;
-          this.knownBytes += json.length;
+          this.knownBytes += knownBytes(json);
         }
       } else if (full) this.forget(i);
       lines.push(json);
@@ -528,6 +528,8 @@ function openAtTip(loom: Loom): { decision: object; candidates: object[] } | nul
 export class SnapshotEncoder {
   private readonly nodes: ChunkedRecords;
   private readonly decisions = new ChunkedRecords(DECISION_DEFAULTS, FrameType.decisions);
+  /** The loom's digest, kept as ops are noted (a full count when an op is one it does not follow). */
+  private readonly digest = new DigestTracker();
 
   /**
    * `plainTokens` writes tokens as arrays of token objects (the version-2 record shape, still valid at
@@ -550,6 +552,7 @@ export class SnapshotEncoder {
     loom: Loom,
     encoded?: { nodes?: readonly Buffer[] | null; journaled?: JournaledNodes | null },
   ): void {
+    this.digest.noteOp(op, loom);
     if (!this.started) return;
     if (op.op === "addCandidates") {
       // New nodes come with their encoding. The op opened the decision, or added to an open one (a reroll).
@@ -587,13 +590,15 @@ export class SnapshotEncoder {
     if (!this.started) {
       this.nodes.reset();
       this.decisions.reset();
+      this.digest.forget();
       this.started = true;
     }
     // Only for a loom whose current path is whole (any loom a session holds); readers of a snapshot without
-    // one read the session whole. Its totals spare counting the records again.
-    const digest = loom.currentPath.every((id) => loom.nodes[id] !== undefined) ? loomDigest(loom) : null;
-    this.nodes.sync(loom.nodes, digest?.stats.nodes);
-    this.decisions.sync(loom.decisions, digest?.stats.decisions);
+    // one read the session whole. Kept up to date by noteOp; the records are still counted here, so a loom
+    // changed behind the encoder's back is encoded in full.
+    const digest = loom.currentPath.every((id) => loom.nodes[id] !== undefined) ? this.digest.digest(loom) : null;
+    this.nodes.sync(loom.nodes);
+    this.decisions.sync(loom.decisions);
     const compress = options.compress ?? true;
     const { nodes: _n, decisions: _d, ...rest } = loom;
     const head = JSON.stringify({
