@@ -9,6 +9,7 @@ import { eventLoopTurns } from "./event-loop-turns.js";
 import { IoError } from "./io-error.js";
 import { parseJsonText } from "./parse-json.js";
 import { FLAG_DEFLATE, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
+import { DecisionStrings } from "./snapshot-strings.js";
 import { LazyTokenBytes, revivePackedTokens } from "./token-codec.js";
 import { DeferredTokens, missingTokenFrame, reviveDeferredTokens, strayTokenFrame } from "./token-frames.js";
 
@@ -159,6 +160,8 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
   const order: LoomNode[] = [];
   let parentsFirst = true;
   let lastParent: string | null = null;
+  // Decisions take their ids and time from their candidates' strings, stored before them.
+  const shared = new DecisionStrings();
   // The packed token bytes of each nodes frame, kept as one string for the frame's lists.
   const lazyBytes = new LazyTokenBytes();
   // A big session takes seconds to read: the process that reads it (a server) keeps answering meanwhile.
@@ -253,9 +256,12 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
       const held: Record<string, unknown>[] = [];
       const lines = new PayloadLines(payloadBytes(frame, file));
       for (let line = lines.next(); line !== undefined; line = lines.next()) {
-        const pause = turn();
-        if (pause) await pause;
         const n = ordinal[frame.type]++;
+        // The clock read every 64 records: each read cost more than a small record's parse.
+        if ((n & 63) === 0) {
+          const pause = turn();
+          if (pause) await pause;
+        }
         const where = `frame ${frame.index}, ${frame.type === "nodes" ? "node" : "decision"} record ${n}`;
         try {
           const r: Record<string, unknown> =
@@ -282,15 +288,17 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
             if (node !== null) {
               previousNode = node;
               // Looked up before the node is stored (so a node that is its own parent fails), and only when a
-              // node's parent differs from the one before it (siblings are stored together).
+              // node's parent differs from the one before it (siblings are stored together); the parent's own
+              // id string is kept rather than an equal copy per run of siblings.
               const parentId = node.parentId;
-              if (
-                order.length === 0
-                  ? parentId !== null
-                  : parentId === null || (parentId !== lastParent && !Object.hasOwn(nodes, parentId))
-              )
-                parentsFirst = false;
-              lastParent = parentId;
+              if (order.length === 0 ? parentId !== null : parentId === null) parentsFirst = false;
+              else if (parentId !== null && parentId !== lastParent) {
+                const parent = Object.hasOwn(nodes, parentId) ? (nodes[parentId] as { id: string }) : undefined;
+                if (parent === undefined) parentsFirst = false;
+                else node.parentId = parent.id;
+              }
+              lastParent = node.parentId;
+              shared.noteNode(node, order.length);
               order.push(node);
             }
             into[id] = node ?? r;
@@ -298,6 +306,7 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
             if (node === null) recordsParsed = false;
           } else {
             const decision = parseDecisionFast(r);
+            if (decision !== null) shared.share(decision, order);
             into[id] = decision ?? r;
             if (decision === null) recordsParsed = false;
           }
