@@ -16,6 +16,7 @@ import {
 } from "@loom/core";
 import { seededRandom } from "@loom/core/internal";
 import { IoError } from "@loom/io";
+import { PATH_CHUNK } from "./path-rows.js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresSessionStore, type PostgresSessionStore } from "./index.js";
@@ -124,6 +125,30 @@ describe("reading a PostgreSQL session without loading it", () => {
     }
     const missing = await store.show("nobody").catch((e: unknown) => e);
     expect(IoError.isInstance(missing) && missing.code).toBe("not_a_session");
+  });
+
+  it("names the chunk that is wrong in a path of several, which it otherwise reads joined", async () => {
+    const loom = createLoom({ seed: "Deep" });
+    for (let i = 0; i < PATH_CHUNK * 2 + 10; i++) {
+      const tip = loom.currentPath[loom.currentPath.length - 1]!;
+      const { decisionId, nodeIds } = addCandidates(loom, tip, [{ text: ` w${i}` }]);
+      choose(loom, decisionId, nodeIds[0]!, "human", "on");
+    }
+    await (await store.create("three-chunks", loom)).close();
+    expect((await store.show("three-chunks")).text).toBe(currentText(loom));
+    const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+    try {
+      await sql`delete from loom_path_chunks where session_id = 'three-chunks' and chunk = 1`;
+      const missing = await store.show("three-chunks").catch((e: unknown) => e);
+      expect(IoError.isInstance(missing) && missing.field).toBe("path.chunks.1");
+      expect((missing as Error).message).toContain("chunk 1 is missing");
+      await sql`update loom_path_chunks set texts = texts || '\\q' where session_id = 'three-chunks' and chunk = 2`;
+      await sql`update loom_path_chunks set chunk = 1 where session_id = 'three-chunks' and chunk = 2`;
+      const badEscape = await store.show("three-chunks").catch((e: unknown) => e);
+      expect(IoError.isInstance(badEscape) && badEscape.field).toBe("path.chunks.1.texts");
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
   });
 
   it("fills the path rows of a session written by schema version 1", async () => {

@@ -128,6 +128,37 @@ describe("the PostgreSQL store's rows", () => {
     }
   });
 
+  it("reads a database already at its version without the migration lock, and migrates one behind under it", async () => {
+    const first = postgresSessionStore(db.url);
+    await (await first.create("current", createLoom({ seed: "Now" }))).close();
+    await first.close();
+    // Another process holds the migration lock (as while it migrates): a store finding the schema current reads on.
+    const holder = postgres(db.url, { max: 1, onnotice: () => {} });
+    const reader = postgresSessionStore(db.url);
+    try {
+      await holder`select pg_advisory_lock(${0x6c6f6f6d})`;
+      const shown = await Promise.race([
+        reader.show("current"),
+        new Promise((resolve) => setTimeout(() => resolve("waited"), 5000)),
+      ]);
+      expect((shown as { text?: string }).text).toBe("Now");
+      // One version behind: the store waits for the lock, then migrates.
+      await sql`delete from loom_schema_migrations where version = 4`;
+      const behind = postgresSessionStore(db.url);
+      const listed = behind.list();
+      const early = await Promise.race([listed, new Promise((resolve) => setTimeout(() => resolve("waiting"), 500))]);
+      expect(early).toBe("waiting");
+      await holder`select pg_advisory_unlock(${0x6c6f6f6d})`;
+      expect(await listed).toContain("current");
+      await behind.close();
+      const [row] = await sql<{ v: number }[]>`select max(version)::int as v from loom_schema_migrations`;
+      expect(row!.v).toBe(4);
+    } finally {
+      await reader.close();
+      await holder.end({ timeout: 5 });
+    }
+  });
+
   it("breaks a writer whose connection was cut instead of committing without the lock, and keeps what was committed", async () => {
     const store = postgresSessionStore(db.url);
     try {

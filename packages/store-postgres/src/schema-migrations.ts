@@ -29,10 +29,25 @@ async function shippedMigrations(): Promise<Migration[]> {
   return names.map((name) => ({ version: Number.parseInt(name, 10), name, file: `${dir}${name}` }));
 }
 
+/** The newest version the database records, or null when it has no record (a fresh database). */
+async function recordedVersion(sql: Sql): Promise<number | null> {
+  try {
+    const [row] = await sql<{ version: number | null }[]>`select max(version) as version from loom_schema_migrations`;
+    return row?.version ?? null;
+  } catch (error) {
+    if ((error as { code?: string }).code === "42P01") return null; // undefined_table
+    throw error;
+  }
+}
+
 /** Apply the shipped migrations the database lacks, in one transaction; returns the versions applied. */
 export async function migrateSchema(sql: Sql, where: string): Promise<number[]> {
   const migrations = await shippedMigrations();
   const latest = migrations[migrations.length - 1]?.version ?? 0;
+  // A database already at this version (every start but the first) is told by one read: no transaction, no lock
+  // and no DDL, which a fresh `loom show` would otherwise pay in round trips before its queries. Anything else,
+  // a newer version included, goes through the locked path below.
+  if ((await recordedVersion(sql)) === latest) return [];
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;
     await tx`create table if not exists loom_schema_migrations (

@@ -81,16 +81,65 @@ function assemblePath(chunks: ChunkRow[], where: string): { path: string[]; segm
   return { path, segments, text: texts.join("") };
 }
 
+/** Read the chunks one by one to name the one that is wrong (the joined read found the totals disagreeing). */
+async function damagedPath(sql: Sql, id: string, where: string): Promise<never> {
+  const chunks = await sql<ChunkRow[]>`select chunk, ids, texts, lengths from loom_path_chunks
+    where session_id = ${id} order by chunk`;
+  assemblePath(chunks, where);
+  throw damaged(where, "path", "its chunks' ids, texts and lengths do not add up");
+}
+
+/** The path's chunks joined in the server, in chunk order: one row however deep the path (see readPathView). */
+interface JoinedPath {
+  n: number;
+  first: number | null;
+  last: number | null;
+  ids: string | null;
+  texts: string | null;
+  lengths: string | null;
+}
+
+/**
+ * The path from its chunks joined in the server, or null when the totals do not agree (a damaged row: the caller
+ * reads the chunks one by one to name it). Joined, the texts are one string and the ids and lengths one JSON parse
+ * each, rather than ~1,000 rows of each: half the client's CPU for a 125,000-entry path (bench/MEASUREMENTS.md).
+ */
+function joinedPath(row: JoinedPath): { path: string[]; segments: number[]; text: string } | null {
+  if (row.first !== 0 || row.last !== row.n - 1 || row.texts === null) return null;
+  let ids: unknown[];
+  let lengths: unknown[];
+  try {
+    ids = JSON.parse(`[${row.ids}]`) as unknown[];
+    lengths = JSON.parse(`[${row.lengths}]`) as unknown[];
+  } catch {
+    return null;
+  }
+  // Every chunk but the last is full (path-rows.ts), so the count of entries tells how many chunks hold them.
+  if (ids.length <= (row.n - 1) * PATH_CHUNK || ids.length > row.n * PATH_CHUNK || lengths.length !== ids.length)
+    return null;
+  const text = decodePathText(row.texts);
+  if (text === null) return null;
+  let total = 0;
+  for (const n of lengths) {
+    if (!Number.isInteger(n) || (n as number) < 0) return null;
+    total += n as number;
+  }
+  if (total !== text.length) return null;
+  for (const id of ids) if (typeof id !== "string") return null;
+  return { path: ids as string[], segments: lengths as number[], text };
+}
+
 /** The current path, its text and the open decision at its tip, as of one snapshot of the rows. */
 export async function readPathView(sql: Sql, id: string, where: string): Promise<PathView> {
-  const [[row], chunks, candidates] = await sql.begin("isolation level repeatable read read only", async (tx) => {
-    // The path is ~depth / 128 chunk rows (path-rows.ts), sent as they are stored: no aggregate, no sort, no JSON.
-    // The tip is the last id of the last chunk (ids never hold the \u0000 that PostgreSQL's JSON operators refuse).
-    // The path is ~depth / 128 chunk rows (path-rows.ts), sent as stored: no aggregate (three ordered string_aggs
-    // of a 125,000-entry path took 360 ms in the server, the rows 16 ms), no JSON of the texts. The tip is the last
-    // id of the last chunk (ids never hold the \u0000 that PostgreSQL's JSON operators refuse).
-    const [chunks, rows] = await Promise.all([
-      tx<ChunkRow[]>`select chunk, ids, texts, lengths from loom_path_chunks where session_id = ${id} order by chunk`,
+  const [[row], [joined], candidates] = await sql.begin("isolation level repeatable read read only", async (tx) => {
+    // The path is ~depth / 128 chunk rows (path-rows.ts), joined in chunk order by the server into one row: the
+    // texts stored raw but for a few escapes (path-text.ts), no JSON of them. The tip is the last id of the last
+    // chunk (ids never hold the \u0000 that PostgreSQL's JSON operators refuse).
+    const [joined, rows] = await Promise.all([
+      tx<JoinedPath[]>`select count(*)::int as n, min(chunk) as first, max(chunk) as last,
+        string_agg(ids, ',' order by chunk) as ids, string_agg(texts, '' order by chunk) as texts,
+        string_agg(lengths, ',' order by chunk) as lengths
+        from loom_path_chunks where session_id = ${id}`,
       tx<{ seq: string; head: string; under: string | null }[]>`
       select s.seq::text as seq, s.head::text as head,
         (select '[' || string_agg(d.data::text, ',' order by d.ord) || ']' from loom_decisions d
@@ -110,13 +159,13 @@ export async function readPathView(sql: Sql, id: string, where: string): Promise
       ? await tx<{ id: string; data: string }[]>`select id, data::text as data from loom_nodes
           where session_id = ${id} and id = any(${ids}::text[])`
       : [];
-    return [rows, chunks, { open, nodes }] as const;
+    return [rows, joined, { open, nodes }] as const;
   });
   if (!row) throw notASession(id, where);
   const sessionId: unknown = (JSON.parse(row.head) as { sessionId?: unknown }).sessionId;
   if (typeof sessionId !== "string") throw damaged(where, "head.sessionId", "the head has no session id");
-  if (chunks.length === 0) throw damaged(where, "path", "the current path has no rows");
-  const { path, segments, text } = assemblePath(chunks, where);
+  if (!joined || joined.n === 0) throw damaged(where, "path", "the current path has no rows");
+  const { path, segments, text } = joinedPath(joined) ?? (await damagedPath(sql, id, where));
   let open: PathView["open"] = null;
   if (candidates.open) {
     const decision = decisionOf(candidates.open, where, "decisions");
