@@ -96,13 +96,19 @@ function child(args: string[], nodeArgs: string[] = []): string {
 
 async function main(url: string, nodesWanted: number): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), "loom-scale-open-"));
-  const dir = join(root, "open");
+  let dir = join(root, "open");
   try {
-    const built = JSON.parse(child(["prepare", url, String(nodesWanted), dir], ["--max-old-space-size=12000"])) as {
-      nodes: number;
-      depth: number;
-      text: string;
-    };
+    // LOOM_BENCH_OPEN_PREPARED=<dir>: a session already prepared (the directory, and session "open" at the URL) is
+    // shown again without building it; its size is as the directory's show reports it.
+    const prepared = process.env["LOOM_BENCH_OPEN_PREPARED"];
+    const built = prepared
+      ? (JSON.parse(child(["size", prepared])) as { nodes: number; depth: number; text: string })
+      : (JSON.parse(child(["prepare", url, String(nodesWanted), dir], ["--max-old-space-size=12000"])) as {
+          nodes: number;
+          depth: number;
+          text: string;
+        });
+    if (prepared) dir = prepared;
     const runs: Record<"pg" | "files", Shown[]> = { pg: [], files: [] };
     for (let r = 0; r < SHOWS; r++) {
       for (const kind of ["pg", "files"] as const) {
@@ -146,7 +152,17 @@ async function main(url: string, nodesWanted: number): Promise<void> {
   }
 }
 
+/** The size and text digest of a prepared session directory (LOOM_BENCH_OPEN_PREPARED). */
+async function size(dir: string): Promise<void> {
+  const { readSessionView } = await import("@loom/io");
+  const view = await readSessionView(dir, { decisions: 0, text: true });
+  process.stdout.write(
+    `${JSON.stringify({ nodes: view.stats.nodes, depth: view.path.length, text: digest(view.text ?? "") })}\n`,
+  );
+}
+
 const [mode, ...rest] = process.argv.slice(2);
-if (mode === "prepare") await prepare(rest[0]!, Number(rest[1]), rest[2]!);
+if (mode === "size") await size(rest[0]!);
+else if (mode === "prepare") await prepare(rest[0]!, Number(rest[1]), rest[2]!);
 else if (mode === "show") await show(rest[0] as "pg" | "files", rest[1]!);
 else await main(mode!, Number(rest[0]));

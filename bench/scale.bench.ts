@@ -65,7 +65,7 @@ new PerformanceObserver((list) => {
 
 interface CommitRun {
   times: number[];
-  /** This process's CPU per decision (all its threads: the JIT's and the GC's too). */
+  /** This process's CPU per decision (all its threads: the JIT's and the GC's too), making the candidates and the floor's INSERT included. */
   cpuMs: number;
   /** How many decisions a garbage collection fell in. */
   withGc: number;

@@ -54,6 +54,11 @@ export async function bulkLoadSession(url: string, id: string, loom: Loom): Prom
         })(),
       );
     });
+    // A session that grew through commits has been vacuumed and analyzed by autovacuum long before anyone opens it.
+    // Freshly COPYed rows have neither statistics (the planner may scan the decisions instead of using their index)
+    // nor hint bits, and autovacuum then works on them while the shows are timed: 3.5-5.5 s a show right after the
+    // COPY against 0.35-0.52 s once settled (bench/MEASUREMENTS.md).
+    await sql.unsafe("vacuum (analyze) loom_sessions, loom_nodes, loom_decisions, loom_path_chunks");
   } finally {
     await sql.end({ timeout: 5 });
   }
