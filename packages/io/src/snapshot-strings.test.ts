@@ -37,7 +37,8 @@ describe("DecisionStrings", () => {
   it("changes no value when a decision's candidates were stored in another order, or not at all", () => {
     const node = (id: string, decisionId: string): LoomNode =>
       parseNodeFast({ id, parentId: "n_0", text: id, decisionId, createdAt: "t1" })!;
-    const order = [node("n_2", "d_1"), node("n_1", "d_1"), node("n_3", "d_2")];
+    // Runs: d_1 (stored in another order than listed), d_2, d_1 again (a reroll), d_3.
+    const order = [node("n_2", "d_1"), node("n_1", "d_1"), node("n_3", "d_2"), node("n_5", "d_1"), node("n_6", "d_3")];
     const shared = new DecisionStrings();
     order.forEach((n, at) => shared.noteNode(n, at));
     const decision = (id: string, candidates: string[], chosen: string | null) =>
@@ -52,8 +53,11 @@ describe("DecisionStrings", () => {
     const swapped = decision("d_1", ["n_1", "n_2"], "n_2");
     const unstored = decision("d_9", ["n_8"], null);
     const elsewhere = decision("d_2", ["n_3", "n_4"], "n_4");
-    const before = structuredClone([swapped, unstored, elsewhere]);
-    for (const d of [swapped, unstored, elsewhere]) shared.share(d, order);
-    expect([swapped, unstored, elsewhere]).toEqual(before);
+    // After the reroll's run: found by id, not where the decision before it ended.
+    const last = decision("d_3", ["n_6"], "n_6");
+    const all = [swapped, unstored, elsewhere, last];
+    const before = structuredClone(all);
+    for (const d of all) shared.share(d, order);
+    expect(all).toEqual(before);
   });
 });

@@ -10,9 +10,13 @@ import type { DecisionEvent, LoomNode } from "@loom/core";
 
 /** Remembers where each decision's candidates were stored, then shares their strings with the decision (and with the decision before it: its action, chooser and reason). */
 export class DecisionStrings {
-  /** Each decision's first run of candidates: where it starts in the stored order. */
-  private readonly runs = new Map<string, number>();
+  /** Where each run of candidates (siblings of one decision, stored together) starts in the stored order. */
+  private readonly starts: number[] = [];
   private lastDecision: string | null = null;
+  /** The run the next decision's candidates usually are: decisions are stored in the order their runs were. */
+  private next = 0;
+  /** Each decision's first run, by decision id: made only if a decision is not where `next` expects it. */
+  private byDecision: Map<string, number> | null = null;
   /** The decision shared before, whose action, chooser and reason the next usually repeats. */
   private previous: DecisionEvent | null = null;
 
@@ -22,7 +26,24 @@ export class DecisionStrings {
     // Siblings share one decisionId string (shareSiblingStrings), so a run costs one comparison a node.
     if (decisionId === null || decisionId === this.lastDecision) return;
     this.lastDecision = decisionId;
-    if (!this.runs.has(decisionId)) this.runs.set(decisionId, at);
+    this.starts.push(at);
+  }
+
+  /** The first run of `decisionId`'s candidates (an index into `starts`), or -1. */
+  private runOf(decisionId: string, order: readonly LoomNode[]): number {
+    const starts = this.starts;
+    if (this.next < starts.length && order[starts[this.next]!]!.decisionId === decisionId) return this.next++;
+    if (this.byDecision === null) {
+      this.byDecision = new Map();
+      for (let r = 0; r < starts.length; r++) {
+        const id = order[starts[r]!]!.decisionId!;
+        if (!this.byDecision.has(id)) this.byDecision.set(id, r);
+      }
+    }
+    const run = this.byDecision.get(decisionId);
+    if (run === undefined) return -1;
+    this.next = run + 1;
+    return run;
   }
 
   /**
@@ -38,8 +59,9 @@ export class DecisionStrings {
       if (decision.chosenBy === previous.chosenBy) decision.chosenBy = previous.chosenBy;
       if (decision.reason === previous.reason) decision.reason = previous.reason;
     }
-    const start = this.runs.get(decision.id);
-    if (start === undefined) return;
+    const run = this.runOf(decision.id, order);
+    if (run < 0) return;
+    const start = this.starts[run]!;
     const first = order[start]!;
     const decisionId = first.decisionId!;
     const ids = decision.candidateNodeIds;
