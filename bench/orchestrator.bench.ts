@@ -1,6 +1,6 @@
 // Benchmark of @loom/orchestrator: loop overhead (decisions/s) with a scripted generator and an instant selector on a 10,000-node loom, persistence on vs off.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyOp, createLoom, type Loom, type LoomEnv, type LoomOp } from "@loom/core";
 import { parseLoomFast, seededRandom } from "@loom/core/internal";
@@ -136,6 +136,7 @@ async function replayCost(session: SessionLike & { close?: () => Promise<void> }
   return s0 && s1 ? ((s1.onCpu - s0.onCpu) * 1000) / decisions : Number.NaN;
 }
 
+const loadBefore = loadavg()[0];
 const base = await baseLoom();
 /** A fresh copy of the base loom (through JSON: structuredClone would drop the TokenList class of every node's tokens). */
 const copy = (): Loom => parseLoomFast(JSON.parse(JSON.stringify(base)))!;
@@ -181,6 +182,8 @@ writeResults("orchestrator", [
       baseline: "same loop, memorySession (no persistence)",
       generator: "scripted (@loom/generators/test)",
       selector: "instant (first candidate)",
+      // The machine's load while the bench ran (1-minute average, before and after): wall times scale with it.
+      load: [loadBefore, loadavg()[0]],
     },
     baseline,
     ratio: value / baseline,
