@@ -1,5 +1,6 @@
 // `loom serve --store postgres://…` as two real server processes over one database: each sees the other's changes
 // live (SSE), concurrent chooses across both give one winner, and a replica killed mid-run loses nothing acknowledged.
+import { sessionSummary } from "@loom/core";
 import { postgresSessionStore } from "@loom/store-postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabase, type TestDatabase } from "../../../packages/store-postgres/src/test-support/test-database.js";
@@ -148,6 +149,32 @@ describe("loom serve --store: two replicas over one database", () => {
     const c = await startReplicaHere();
     replicas.push(c);
     expect((await call(c, "GET", "/api/sessions/kill")).body.currentPath).toEqual(stored.currentPath);
+  });
+
+  it("lists the store's sessions on a replica that has not opened them as a whole read summarises them", async () => {
+    // The replicas left after the kill above: the session is made on one and listed on the other.
+    const [, a] = replicas as [Replica, Replica];
+    const b = replicas.at(-1)!;
+    await newSession(a, "listed");
+    await generate(a, "listed");
+    const store = postgresSessionStore(db.url);
+    try {
+      const whole = sessionSummary((await store.read("listed")).loom);
+      expect(whole).toMatchObject({ state: "open", undecided: true });
+      const { sessions } = (await call(b, "GET", "/api/sessions")).body as { sessions: Record<string, unknown>[] };
+      expect(sessions.find((s) => s.id === "listed")).toMatchObject({
+        open: false,
+        title: whole.title,
+        seed: whole.seed,
+        steps: whole.steps,
+        nodes: whole.nodes,
+        state: whole.state,
+      });
+      // Every session of the store is listed, each once.
+      expect(sessions.map((s) => s.id).sort()).toEqual((await store.list()).sort());
+    } finally {
+      await store.close();
+    }
   });
 
   it("lets one of two replicas creating the same id at once have it; the other says the id is taken", async () => {

@@ -56,8 +56,9 @@ export interface SummaryParts {
   createdAt: string;
   /** The root's text. */
   seed: string;
-  /** Node ids of the current path, root … tip. */
-  path: readonly string[];
+  /** The current path's last node, and its steps (nodes after the root): a store need not read the whole path. */
+  tip: string;
+  steps: number;
   nodes: number;
   decisions: number;
   /** The open or clarifying decision at the tip, as the path frame keeps it. */
@@ -72,7 +73,7 @@ export interface SummaryParts {
  * checkout away from it) shows as the state of the tip instead of "awaiting-answer".
  */
 export function sessionSummaryOfParts(parts: SummaryParts): SessionSummary {
-  const tip = parts.path[parts.path.length - 1]!;
+  const tip = parts.tip;
   const open = parts.openAtTip;
   const stoppedHere = parts.latest.some((d) => d.action === "stop" && d.parentNodeId === tip);
   const state: SessionState =
@@ -86,7 +87,7 @@ export function sessionSummaryOfParts(parts: SummaryParts): SessionSummary {
     title: parts.title ? parts.title : null,
     seed: cutSeed(parts.seed),
     createdAt: parts.createdAt,
-    steps: parts.path.length - 1,
+    steps: parts.steps,
     nodes: parts.nodes,
     decisions: parts.decisions,
     state,

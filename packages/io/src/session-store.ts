@@ -1,7 +1,7 @@
 // The session store seam: where sessions live (a folder of session directories, or a database) behind one interface.
 import { readdir } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
-import type { Loom, LoomOp } from "@loom/core";
+import type { Loom, LoomOp, SessionSummary } from "@loom/core";
 import { IoError } from "./io-error.js";
 import { hasSession } from "./session-exists.js";
 import {
@@ -45,6 +45,11 @@ export interface SessionStore {
   createShared?(id: string, loom: Loom, options?: StoreOpenOptions): Promise<SharedSession>;
   /** Open session `id` shared: writable in turns by this process and others at once, following their commits. */
   openShared?(id: string, options?: StoreOpenOptions): Promise<SharedSession>;
+  /**
+   * What a list of sessions shows of every session (title, seed, size, state), without reading any loom whole;
+   * a session that cannot be summarised gets its error. Stores without it are listed by reading each session.
+   */
+  summaries?(): Promise<{ id: string; summary: SessionSummary | Error }[]>;
   /** Whether session `id` exists (without opening it). */
   has?(id: string): Promise<boolean>;
   /** The ids of the sessions in this store. */

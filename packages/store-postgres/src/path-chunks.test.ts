@@ -13,22 +13,13 @@ import {
 import { IoError, type Session } from "@loom/io";
 import fc from "fast-check";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { postgresSessionStore, type PostgresSessionStore } from "./index.js";
 import { PATH_CHUNK } from "./path-rows.js";
 import { decodePathText, encodePathText } from "./path-text.js";
-import { testDatabase, type TestDatabase } from "./test-support/test-database.js";
+import { storePerFile } from "./test-support/store-per-file.js";
 
-let db: TestDatabase;
-let store: PostgresSessionStore;
-beforeAll(async () => {
-  db = await testDatabase();
-  store = postgresSessionStore(db.url);
-});
-afterAll(async () => {
-  await store?.close();
-  await db?.dispose();
-});
+const pg = storePerFile();
 
 /** Texts a text column cannot carry as they are (NUL, a lone surrogate), the escape character, and ordinary prose. */
 const AWKWARD = [
@@ -77,22 +68,22 @@ describe("the current path in chunks", () => {
 
   it("reads back as the whole loom through commits that cross, cut and edit across chunk boundaries", async () => {
     const env = sequentialEnv();
-    const session = await store.create("deep", createLoom({ seed: "Root\u0000" }, env));
+    const session = await pg.store.create("deep", createLoom({ seed: "Root\u0000" }, env));
     grow(session, PATH_CHUNK + 5, env);
     await session.flush();
-    await expectShowsAsLoom(store, "deep", session.loom);
+    await expectShowsAsLoom(pg.store, "deep", session.loom);
     // Back to the last entry of chunk 0, then to the first of chunk 1, then grow again past the boundary.
     session.mutate((l) => checkout(l, l.currentPath[PATH_CHUNK - 1]!));
     await session.flush();
-    await expectShowsAsLoom(store, "deep", session.loom);
+    await expectShowsAsLoom(pg.store, "deep", session.loom);
     grow(session, 3, env);
     const mid = session.loom.currentPath[PATH_CHUNK - 2]!;
     session.mutate((l) => editNode(l, mid, " edited \u0000 mid", env));
     await session.flush();
-    await expectShowsAsLoom(store, "deep", session.loom);
+    await expectShowsAsLoom(pg.store, "deep", session.loom);
     grow(session, PATH_CHUNK * 2, env);
     await session.close();
-    const other = postgresSessionStore(db.url);
+    const other = postgresSessionStore(pg.db.url);
     try {
       const { loom } = await other.read("deep");
       expect(loom.currentPath.length).toBeGreaterThan(PATH_CHUNK * 2);
@@ -104,13 +95,13 @@ describe("the current path in chunks", () => {
 
   it("moves a database at schema version 2 (a row per depth) to chunks, and commits on from there", async () => {
     const env = sequentialEnv();
-    const first = await store.create("old", createLoom({ seed: "Old\u0000" }, env));
+    const first = await pg.store.create("old", createLoom({ seed: "Old\u0000" }, env));
     grow(first, PATH_CHUNK + 20, env);
     await first.close();
-    const empty = await store.create("old-broken", createLoom({ seed: "Broken" }, env));
+    const empty = await pg.store.create("old-broken", createLoom({ seed: "Broken" }, env));
     await empty.close();
-    const { loom } = await store.read("old");
-    const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+    const { loom } = await pg.store.read("old");
+    const sql = postgres(pg.db.url, { max: 1, onnotice: () => {} });
     // What version 2 left: loom_path as its migration made it, one row per depth with the text as a JSON literal.
     const toVersion2 = async (rows: { id: string; path: string[]; texts: string[] }[]) => {
       await sql`drop table loom_path_chunks`;
@@ -130,7 +121,7 @@ describe("the current path in chunks", () => {
         { id: "old-broken", path: ["r", "n_1"], texts: ['"Broken"', "42"] },
       ]);
       // A damaged row stops the migration, naming the session and the row; nothing of it is kept.
-      const refusing = postgresSessionStore(db.url);
+      const refusing = postgresSessionStore(pg.db.url);
       const refused = await refusing.show("old").catch((e: unknown) => e);
       await refusing.close();
       expect(IoError.isInstance(refused) && refused.field).toBe("loom_path.1");
@@ -139,7 +130,7 @@ describe("the current path in chunks", () => {
       expect(kept!.n).toBe(loom.currentPath.length + 2);
 
       await sql`delete from loom_path where session_id = 'old-broken'`;
-      const later = postgresSessionStore(db.url);
+      const later = postgresSessionStore(pg.db.url);
       try {
         await expectShowsAsLoom(later, "old", loom);
         const [left] = await sql<

@@ -18,20 +18,11 @@ import { seededRandom } from "@loom/core/internal";
 import { IoError } from "@loom/io";
 import { PATH_CHUNK } from "./path-rows.js";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresSessionStore, type PostgresSessionStore } from "./index.js";
-import { testDatabase, type TestDatabase } from "./test-support/test-database.js";
+import { describe, expect, it } from "vitest";
+import { postgresSessionStore } from "./index.js";
+import { storePerFile } from "./test-support/store-per-file.js";
 
-let db: TestDatabase;
-let store: PostgresSessionStore;
-beforeAll(async () => {
-  db = await testDatabase();
-  store = postgresSessionStore(db.url);
-});
-afterAll(async () => {
-  await store?.close();
-  await db?.dispose();
-});
+const pg = storePerFile();
 
 /** What `show` must say, computed from the whole loom. */
 function expectedShow(loom: Loom) {
@@ -52,7 +43,7 @@ describe("reading a PostgreSQL session without loading it", () => {
   it("shows the path, its text and the open decision as the whole loom does, through random edits, checkouts and undo", async () => {
     const env = sequentialEnv();
     const rand = seededRandom(7);
-    const session = await store.create("walk", createLoom({ seed: "The spider \u0000 wove" }, env));
+    const session = await pg.store.create("walk", createLoom({ seed: "The spider \u0000 wove" }, env));
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
     for (let step = 0; step < 120; step++) {
       const loom = session.loom;
@@ -86,14 +77,14 @@ describe("reading a PostgreSQL session without loading it", () => {
       // Several ops per commit sometimes (group commit), one at a time otherwise.
       if (rand() < 0.6) {
         await session.flush();
-        const shown = await store.show("walk");
+        const shown = await pg.store.show("walk");
         const { seq: _seq, ...view } = shown;
         expect(view, `after step ${step}`).toEqual(expectedShow(session.loom));
       }
     }
     await session.close();
-    // A fresh store (nothing cached) reads the same.
-    const other = postgresSessionStore(db.url);
+    // A fresh pg.store (nothing cached) reads the same.
+    const other = postgresSessionStore(pg.db.url);
     try {
       const { loom } = await other.read("walk");
       const { seq: _seq, ...view } = await other.show("walk");
@@ -109,21 +100,21 @@ describe("reading a PostgreSQL session without loading it", () => {
   });
 
   it("names the session and field of a damaged path row, and a missing session", async () => {
-    const session = await store.create("damaged-path", createLoom({ seed: "Once" }));
+    const session = await pg.store.create("damaged-path", createLoom({ seed: "Once" }));
     await session.close();
-    const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+    const sql = postgres(pg.db.url, { max: 1, onnotice: () => {} });
     try {
       await sql`update loom_path_chunks set lengths = '42' where session_id = 'damaged-path'`;
-      const error = await store.show("damaged-path").catch((e: unknown) => e);
+      const error = await pg.store.show("damaged-path").catch((e: unknown) => e);
       expect(IoError.isInstance(error) && error.field).toBe("path.chunks.0");
       expect((error as Error).message).toContain("#damaged-path");
       await sql`update loom_path_chunks set lengths = '4', texts = 'On\\' where session_id = 'damaged-path'`;
-      const badEscape = await store.show("damaged-path").catch((e: unknown) => e);
+      const badEscape = await pg.store.show("damaged-path").catch((e: unknown) => e);
       expect(IoError.isInstance(badEscape) && badEscape.field).toBe("path.chunks.0.texts");
     } finally {
       await sql.end({ timeout: 5 });
     }
-    const missing = await store.show("nobody").catch((e: unknown) => e);
+    const missing = await pg.store.show("nobody").catch((e: unknown) => e);
     expect(IoError.isInstance(missing) && missing.code).toBe("not_a_session");
   });
 
@@ -153,13 +144,13 @@ describe("reading a PostgreSQL session without loading it", () => {
 
   it("fills the path rows of a session written by schema version 1", async () => {
     const env = sequentialEnv();
-    const session = await store.create("v1", createLoom({ seed: "Old" }, env));
+    const session = await pg.store.create("v1", createLoom({ seed: "Old" }, env));
     const { decisionId, nodeIds } = session.mutate((l) =>
       addCandidates(l, l.rootId, [{ text: " one" }, { text: " two" }], { env }),
     );
     session.mutate((l) => choose(l, decisionId, nodeIds[1]!, "human", "two", env));
     await session.close();
-    const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+    const sql = postgres(pg.db.url, { max: 1, onnotice: () => {} });
     try {
       // What version 1 left: the path in the head, no path rows, no record of version 2.
       const path = JSON.stringify([session.loom.rootId, nodeIds[1]]);
@@ -171,7 +162,7 @@ describe("reading a PostgreSQL session without loading it", () => {
     } finally {
       await sql.end({ timeout: 5 });
     }
-    const later = postgresSessionStore(db.url);
+    const later = postgresSessionStore(pg.db.url);
     try {
       const view = await later.show("v1");
       expect(view.path).toEqual([session.loom.rootId, nodeIds[1]]);

@@ -1,12 +1,12 @@
 // The PostgreSQL session store: sessions by id in one database, the schema migrated on first use.
 import { hostname } from "node:os";
-import type { Loom, LoomNode, LoomOp } from "@loom/core";
+import type { Loom, LoomNode, LoomOp, SessionSummary } from "@loom/core";
 import { IoError, type Session, type SessionStore, type SharedSession, type StoreOpenOptions } from "@loom/io";
 import { validateLoomToStore } from "@loom/io/internal";
 import postgres, { type Sql } from "postgres";
 import { PgSession } from "./pg-session.js";
 import { insertPathChunks, pathWrite } from "./path-rows.js";
-import { readChildren, readNode, readPathView, type PathView } from "./session-queries.js";
+import { readChildren, readNode, readPathView, readSummaries, type PathView } from "./session-queries.js";
 import { listenToSession, opsSince, type SessionChange } from "./session-events.js";
 import { migrateSchema } from "./schema-migrations.js";
 import { lockSession } from "./session-lock-pg.js";
@@ -57,6 +57,8 @@ export interface PostgresSessionStore extends SessionStore {
   readonly kind: "postgres";
   /** The current path, its text and the open decision at the tip: a few queries however big the session. */
   show(id: string): Promise<PathView>;
+  /** Every session's summary, in one query that reads no loom (a damaged session gets its error). */
+  summaries(): Promise<{ id: string; summary: SessionSummary | Error }[]>;
   /** The children of node `nodeId` of session `id`, in the order they were added. */
   children(id: string, nodeId: string): Promise<LoomNode[]>;
   /** Node `nodeId` of session `id`, or null when there is none. */
@@ -276,6 +278,11 @@ class PgStore implements PostgresSessionStore {
     this.checkId(id);
     await this.ready();
     return opsSince(this.#shared, id, seq, this.locator(id));
+  }
+
+  async summaries(): Promise<{ id: string; summary: SessionSummary | Error }[]> {
+    await this.ready();
+    return readSummaries(this.#shared, (id) => this.locator(id));
   }
 
   async list(): Promise<string[]> {

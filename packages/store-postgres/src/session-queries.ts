@@ -1,5 +1,12 @@
 // Reads of a PostgreSQL session that do not load the loom: the current path with its text and the open decision, a node's children, one node.
-import { DecisionEventSchema, NodeSchema, type DecisionEvent, type LoomNode } from "@loom/core";
+import {
+  DecisionEventSchema,
+  NodeSchema,
+  sessionSummaryOfParts,
+  type DecisionEvent,
+  type LoomNode,
+  type SessionSummary,
+} from "@loom/core";
 import { parseDecisionFast, parseNodeFast } from "@loom/core/internal";
 import { IoError } from "@loom/io";
 import { parseOrThrow } from "@loom/io/internal";
@@ -202,4 +209,87 @@ export async function readNode(sql: Sql, id: string, nodeId: string, where: stri
   const [row] = await sql<{ data: string }[]>`select data::text as data from loom_nodes
     where session_id = ${id} and id = ${nodeId}`;
   return row ? nodeOf(row.data, where, `nodes.${nodeId}`) : null;
+}
+
+/** One session's row of `readSummaries`, as the query returns it. */
+interface SummaryRow {
+  id: string;
+  head: string;
+  nodes: number;
+  decisions: number;
+  seed: string | null;
+  last_chunk: number | null;
+  last_ids: string | null;
+  under: string | null;
+}
+
+/**
+ * What a list of sessions shows of each (title, seed, size, state), for every session in one query: counts, the
+ * root's text, the last path chunk (the tip and the depth) and the decisions under the tip, never the nodes' rows
+ * or the path's text. A session whose rows are damaged gets its error in place of a summary.
+ */
+export async function readSummaries(
+  sql: Sql,
+  whereOf: (id: string) => string,
+): Promise<{ id: string; summary: SessionSummary | Error }[]> {
+  // Without JIT: the planner's estimate for many sessions switches it on, and compiling took 1.9 s of a 2.4 s
+  // query over 50 sessions (the query itself is index lookups).
+  const rows = await sql.begin(async (tx) => {
+    await tx`set local jit = off`;
+    return tx<SummaryRow[]>`
+    select s.id, s.head::text as head,
+      (select count(*)::int from loom_nodes n where n.session_id = s.id) as nodes,
+      (select count(*)::int from loom_decisions d where d.session_id = s.id) as decisions,
+      (select n.data ->> 'text' from loom_nodes n where n.session_id = s.id and n.id = s.head ->> 'rootId') as seed,
+      t.chunk as last_chunk, t.ids as last_ids,
+      (select '[' || string_agg(d.data::text, ',' order by d.ord) || ']' from loom_decisions d
+        where d.session_id = s.id and d.parent_node_id = ('[' || t.ids || ']')::json ->> -1) as under
+    from loom_sessions s
+    left join lateral (select c.chunk, c.ids from loom_path_chunks c where c.session_id = s.id
+      order by c.chunk desc limit 1) t on true
+    order by s.id`;
+  });
+  return rows.map((row) => {
+    try {
+      return { id: row.id, summary: summaryOf(row, whereOf(row.id)) };
+    } catch (error) {
+      return { id: row.id, summary: error instanceof Error ? error : new Error(String(error)) };
+    }
+  });
+}
+
+function summaryOf(row: SummaryRow, where: string): SessionSummary {
+  const head = JSON.parse(row.head) as { sessionId?: unknown; brief?: { title?: unknown }; createdAt?: unknown };
+  if (typeof head.sessionId !== "string") throw damaged(where, "head.sessionId", "the head has no session id");
+  if (typeof head.createdAt !== "string") throw damaged(where, "head.createdAt", "the head has no creation time");
+  if (row.seed === null) throw damaged(where, "head.rootId", "the root node has no row");
+  if (row.last_chunk === null || row.last_ids === null) throw damaged(where, "path", "the current path has no rows");
+  let ids: unknown[];
+  try {
+    ids = JSON.parse(`[${row.last_ids}]`) as unknown[];
+  } catch {
+    throw damaged(where, `path.chunks.${row.last_chunk}`, "its node ids are not a list of JSON strings");
+  }
+  const tip = ids[ids.length - 1];
+  if (typeof tip !== "string") throw damaged(where, `path.chunks.${row.last_chunk}`, "it holds no node ids");
+  const under = row.under
+    ? (JSON.parse(row.under) as unknown[]).map((d, i) => decisionOf(d, where, `decisions under ${tip} (${i})`))
+    : [];
+  const open =
+    under.find((d) => d.action === null) ??
+    under.find((d) => d.action === "clarify" && d.humanResponse === null) ??
+    null;
+  return sessionSummaryOfParts({
+    sessionId: head.sessionId,
+    title: typeof head.brief?.title === "string" ? head.brief.title : null,
+    createdAt: head.createdAt,
+    seed: row.seed,
+    // Every chunk but the last is full (path-rows.ts).
+    tip,
+    steps: row.last_chunk * PATH_CHUNK + ids.length - 1,
+    nodes: row.nodes,
+    decisions: row.decisions,
+    openAtTip: open,
+    latest: under.filter((d) => d.action !== null),
+  });
 }

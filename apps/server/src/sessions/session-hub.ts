@@ -75,18 +75,23 @@ export class SessionHub {
     return store.has ? store.has(assertSessionId(id)) : (await store.list()).includes(id);
   }
 
-  /** The store's sessions, each summarised from the open session or by reading it (a store has no digest). */
+  /**
+   * The store's sessions, each summarised from the open session, else from the store's summaries (queries, for a
+   * store that has them: PostgreSQL), else by reading it whole.
+   */
   private async listStore(store: SessionStore): Promise<SessionListing[]> {
     const out: SessionListing[] = [];
-    for (const id of await store.list()) {
+    const stored = store.summaries ? new Map((await store.summaries()).map((s) => [s.id, s.summary])) : null;
+    for (const id of stored ? stored.keys() : await store.list()) {
       if (!SESSION_ID_PATTERN.test(id)) continue;
       const live = this.ready.get(id);
       const summary = live
         ? sessionSummary(live.driver.loom)
-        : await store.read(id).then(
+        : (stored?.get(id) ??
+          (await store.read(id).then(
             (r) => sessionSummary(r.loom),
             (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-          );
+          )));
       // A store keeps no file times: a session's creation orders the list.
       const modifiedAt = summary instanceof Error ? new Date(0).toISOString() : summary.createdAt;
       out.push({ id, open: this.live.has(id), bytes: 0, modifiedAt, ...listingOf(summary, live) });
