@@ -14,8 +14,8 @@ import { treeWindow } from "./tree-window.js";
  * node and decision (and sorted every decision) at each compaction: a sixth of a compaction's synchronous
  * work on a 26,000-node loom. What a run does — candidates added, an open decision resolved, a checkout —
  * changes the totals by what the op itself holds. Any other op (an edit, a prune, undo…) makes the next
- * digest a full one, so the result is always what loomDigest gives (bench/MEASUREMENTS.md; the test
- * compares them after every kind of op).
+ * digest a full one, so the result is what loomDigest gives, the sum of the gaps up to rounding (figures in
+ * bench/MEASUREMENTS.md; the test compares them after every kind of op).
  */
 
 interface Totals {
