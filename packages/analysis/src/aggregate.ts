@@ -56,9 +56,12 @@ export function grouped(
   const positionLabels = Array.from({ length: buckets }, (_, b) => positionLabel(b, buckets));
   const decisionValue = (k: DecisionGroupKey, d: DecisionFacts) =>
     k === "position" ? positionLabels[positionBucket(d.position, buckets)]! : decisionKeyValue(k, d, buckets);
+  const shared = sessionKeys.includes("session") ? sharedIds(sessions) : null;
   for (const s of sessions) {
     const base: Record<string, string> = {};
-    for (const k of sessionKeys) base[k] = sessionKeyValue(k, s);
+    // Copies of one session (a directory copied to try another run) share its id: each keeps a group of its own.
+    for (const k of sessionKeys)
+      base[k] = k === "session" && shared?.has(s.sessionId) ? `${s.sessionId} (${s.dir})` : sessionKeyValue(k, s);
     if (decisionKeys.length === 0) {
       const g = memberOf(base);
       g.sessions.add(s);
@@ -85,6 +88,14 @@ export function grouped(
     }
   }
   return groups;
+}
+
+/** The session ids more than one of `sessions` has. */
+function sharedIds(sessions: readonly SessionFacts[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const s of sessions) (seen.has(s.sessionId) ? shared : seen).add(s.sessionId);
+  return shared;
 }
 
 /** The report over already-read sessions. */
@@ -115,6 +126,12 @@ export function analyzeFacts(
     groups: groupBy.length ? stats(groupBy) : [],
     perSession: stats(["session"]),
     skipped,
-    warnings: sessions.flatMap((s) => s.warnings.map((w) => `${s.dir}: ${w}`)),
+    warnings: [
+      ...sessions.flatMap((s) => s.warnings.map((w) => `${s.dir}: ${w}`)),
+      ...[...sharedIds(sessions)].map(
+        (id) =>
+          `${sessions.filter((s) => s.sessionId === id).length} directories hold session ${id} (copies?): each is analysed and listed apart, named by its directory`,
+      ),
+    ],
   };
 }

@@ -194,6 +194,20 @@ describe.skipIf(!existsSync(MODEL))("analysis over sessions from the real loop (
     expect(csv).toHaveLength(4);
   });
 
+  it("lists a copied session apart from its original, each with its own decisions, and says so", async () => {
+    const copy = join(corpus.root, "copies", "judge-stop-copy");
+    cpSync(corpus.dirs.judgeStop, copy, { recursive: true });
+    const report = await analyzeSessions([corpus.dirs.judgeStop, copy]);
+    const id = looms.judgeStop.sessionId;
+    expect(report.perSession.map((g) => g.key["session"]).sort()).toEqual(
+      [`${id} (${corpus.dirs.judgeStop})`, `${id} (${copy})`].sort(),
+    );
+    const decided = Object.values(looms.judgeStop.decisions).filter((d) => d.action !== null).length;
+    for (const g of report.perSession) expect(g.decisions).toBe(decided);
+    expect(report.overall.decisions).toBe(2 * decided);
+    expect(report.warnings).toContainEqual(expect.stringContaining(`2 directories hold session ${id} (copies?)`));
+  });
+
   it("skips a damaged session naming its file, and names a path or group key that is wrong", async () => {
     const broken = join(corpus.root, "broken", "cut");
     mkdirSync(broken, { recursive: true });

@@ -125,17 +125,17 @@ describe("reading a PostgreSQL session without loading it", () => {
       const { decisionId, nodeIds } = addCandidates(loom, tip, [{ text: ` w${i}` }]);
       choose(loom, decisionId, nodeIds[0]!, "human", "on");
     }
-    await (await store.create("three-chunks", loom)).close();
-    expect((await store.show("three-chunks")).text).toBe(currentText(loom));
-    const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+    await (await pg.store.create("three-chunks", loom)).close();
+    expect((await pg.store.show("three-chunks")).text).toBe(currentText(loom));
+    const sql = postgres(pg.db.url, { max: 1, onnotice: () => {} });
     try {
       await sql`delete from loom_path_chunks where session_id = 'three-chunks' and chunk = 1`;
-      const missing = await store.show("three-chunks").catch((e: unknown) => e);
+      const missing = await pg.store.show("three-chunks").catch((e: unknown) => e);
       expect(IoError.isInstance(missing) && missing.field).toBe("path.chunks.1");
       expect((missing as Error).message).toContain("chunk 1 is missing");
       await sql`update loom_path_chunks set texts = texts || '\\q' where session_id = 'three-chunks' and chunk = 2`;
       await sql`update loom_path_chunks set chunk = 1 where session_id = 'three-chunks' and chunk = 2`;
-      const badEscape = await store.show("three-chunks").catch((e: unknown) => e);
+      const badEscape = await pg.store.show("three-chunks").catch((e: unknown) => e);
       expect(IoError.isInstance(badEscape) && badEscape.field).toBe("path.chunks.1.texts");
     } finally {
       await sql.end({ timeout: 5 });
