@@ -794,6 +794,41 @@ function exoloomSmall() {
   });
 }
 
+/** A large export: `count` nodes under one root, numeric ids as Exoloom gives them, bookmarks and pruned nodes. */
+function exoloomLarge(count) {
+  const rand = rng(44);
+  const nodes = {};
+  const start = Date.UTC(2025, 4, 1, 9);
+  for (let id = 1; id <= count; id++) {
+    // Parents mostly among the latest nodes (a writer goes on from where they are), now and then further back.
+    const parentId =
+      id === 1 ? null : rand() < 0.8 ? Math.max(1, id - 1 - Math.floor(rand() * 4)) : 1 + Math.floor(rand() * (id - 1));
+    const llm = id > 1 && rand() < 0.85;
+    nodes[id] = {
+      content:
+        id === 1
+          ? "The lighthouse log for the winter"
+          : tokensFor(rand, 3 + Math.floor(rand() * 8))
+              .map((t) => t.text)
+              .join(""),
+      authorType: llm || id === 1 ? (id === 1 ? "USER" : "LLM") : "USER",
+      authorName: llm ? (rand() < 0.5 ? "claude-3-opus" : "gpt-4-base") : rand() < 0.3 ? "sam" : null,
+      parentId,
+      childrenIds: [],
+      createdAt: rand() < 0.95 ? new Date(start + id * 37_000).toISOString() : null,
+    };
+    if (parentId !== null) nodes[parentId].childrenIds.push(id);
+  }
+  const pick = (n, from) => Array.from({ length: n }, () => ({ nodeId: from + Math.floor(rand() * (count - from)) }));
+  write("exoloom-large.json", {
+    loomType: "Exoloom",
+    version: "0.9.2",
+    schemaVersion: 1,
+    tree: { title: "Winter log", description: "", createdAt: new Date(start).toISOString(), rootNodeId: 1, nodes },
+    lens: { bookmarks: pick(12, 2), prunedNodes: pick(6, 300) },
+  });
+}
+
 pyloomSmall();
 write("pyloom-large.json", pyloomLarge(600));
 loomsidianVault();
@@ -816,3 +851,4 @@ miniloomSmall();
 tapestrySmall();
 tapestryLarge();
 exoloomSmall();
+exoloomLarge(600);
