@@ -56,7 +56,7 @@ export function grouped(
   const positionLabels = Array.from({ length: buckets }, (_, b) => positionLabel(b, buckets));
   const decisionValue = (k: DecisionGroupKey, d: DecisionFacts) =>
     k === "position" ? positionLabels[positionBucket(d.position, buckets)]! : decisionKeyValue(k, d, buckets);
-  const shared = sessionKeys.includes("session") ? sharedIds(sessions) : null;
+  const shared = sessionKeys.includes("session") ? sharedIdCounts(sessions) : null;
   for (const s of sessions) {
     const base: Record<string, string> = {};
     // Copies of one session (a directory copied to try another run) share its id: each keeps a group of its own.
@@ -90,12 +90,12 @@ export function grouped(
   return groups;
 }
 
-/** The session ids more than one of `sessions` has. */
-function sharedIds(sessions: readonly SessionFacts[]): Set<string> {
-  const seen = new Set<string>();
-  const shared = new Set<string>();
-  for (const s of sessions) (seen.has(s.sessionId) ? shared : seen).add(s.sessionId);
-  return shared;
+/** The session ids more than one of `sessions` has, with how many have each. */
+function sharedIdCounts(sessions: readonly SessionFacts[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of sessions) counts.set(s.sessionId, (counts.get(s.sessionId) ?? 0) + 1);
+  for (const [id, n] of counts) if (n < 2) counts.delete(id);
+  return counts;
 }
 
 /** The report over already-read sessions. */
@@ -128,9 +128,9 @@ export function analyzeFacts(
     skipped,
     warnings: [
       ...sessions.flatMap((s) => s.warnings.map((w) => `${s.dir}: ${w}`)),
-      ...[...sharedIds(sessions)].map(
-        (id) =>
-          `${sessions.filter((s) => s.sessionId === id).length} directories hold session ${id} (copies?): each is analysed and listed apart, named by its directory`,
+      ...[...sharedIdCounts(sessions)].map(
+        ([id, n]) =>
+          `${n} directories hold session ${id} (copies?): each is analysed and listed apart, named by its directory`,
       ),
     ],
   };

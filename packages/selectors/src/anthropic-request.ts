@@ -1,7 +1,7 @@
 // What an Anthropic selector request carries today: thinking set explicitly, room for it in max_tokens, and the client the key belongs to.
 import type Anthropic from "@anthropic-ai/sdk";
-import { anthropicModelFacts, clientOnFirstUse } from "@loom/core/internal";
-import { type SdkClientOptions, type SelectorClient, sdkClientConfig } from "./sdk-client.js";
+import { anthropicModelFacts } from "@loom/core/internal";
+import { type SdkClientOptions, type SelectorClient, selectorClient } from "./sdk-client.js";
 
 export const ANTHROPIC_HOME_URL = "https://api.anthropic.com";
 
@@ -12,17 +12,11 @@ export type AnthropicClientOptions = SdkClientOptions<Anthropic>;
  * error now, naming the variable.
  */
 export function anthropicClient(options: AnthropicClientOptions): SelectorClient<Anthropic> {
-  const given = options.client;
-  if (given) return { baseURL: given.baseURL, get: () => Promise.resolve(given) };
-  const config = sdkClientConfig(options, {
-    name: "Anthropic",
-    envVar: "ANTHROPIC_API_KEY",
-    homeURL: ANTHROPIC_HOME_URL,
-  });
-  return {
-    baseURL: config.baseURL,
-    get: clientOnFirstUse(async () => new (await import("@anthropic-ai/sdk")).default(config)),
-  };
+  return selectorClient(
+    options,
+    { name: "Anthropic", envVar: "ANTHROPIC_API_KEY", homeURL: ANTHROPIC_HOME_URL },
+    async (config) => new (await import("@anthropic-ai/sdk")).default(config),
+  );
 }
 
 /**

@@ -1,6 +1,5 @@
 // Stateless decisions through an OpenAI-style chat endpoint with structured output (a JSON Schema response format).
 import type OpenAI from "openai";
-import { clientOnFirstUse } from "@loom/core/internal";
 import { decisionEnvelopeJsonSchema, parseJsonText } from "./decision.js";
 import {
   repairInstruction,
@@ -9,7 +8,7 @@ import {
   type DecisionReply,
 } from "./decision-model.js";
 import { providerCall } from "./provider-error.js";
-import { type SdkClientOptions, type SelectorClient, sdkClientConfig } from "./sdk-client.js";
+import { type SdkClientOptions, type SelectorClient, selectorClient } from "./sdk-client.js";
 import type { ChatPrompt } from "./stateless-prompt.js";
 
 export type OpenAIClientOptions = SdkClientOptions<OpenAI>;
@@ -25,10 +24,11 @@ export interface OpenAIDecisionModelOptions extends OpenAIClientOptions {
 
 /** The client (given, or made on the first call: the SDK loads then); a missing key fails now, naming the variable. */
 export function openaiClient(options: OpenAIClientOptions): SelectorClient<OpenAI> {
-  const given = options.client;
-  if (given) return { baseURL: given.baseURL, get: () => Promise.resolve(given) };
-  const config = sdkClientConfig(options, { name: "OpenAI", envVar: "OPENAI_API_KEY", homeURL: OPENAI_HOME_URL });
-  return { baseURL: config.baseURL, get: clientOnFirstUse(async () => new (await import("openai")).default(config)) };
+  return selectorClient(
+    options,
+    { name: "OpenAI", envVar: "OPENAI_API_KEY", homeURL: OPENAI_HOME_URL },
+    async (config) => new (await import("openai")).default(config),
+  );
 }
 
 export function openaiDecisionModel(options: OpenAIDecisionModelOptions): DecisionModel {

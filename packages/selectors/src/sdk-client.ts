@@ -1,5 +1,5 @@
 // What a selector's SDK client is made from: a ready client, or a key routed by the address requests go to.
-import { routeApiKey } from "@loom/core/internal";
+import { clientOnFirstUse, routeApiKey } from "@loom/core/internal";
 import { SelectorError } from "./selector-error.js";
 
 export interface SdkClientOptions<Client> {
@@ -49,4 +49,19 @@ export function sdkClientConfig(
     ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   };
+}
+
+/**
+ * The service's client: the given one, or one made on the first call by `make` (which loads the SDK then); a
+ * missing key is a configuration error now, naming the variable.
+ */
+export function selectorClient<Client extends { baseURL: string }>(
+  options: SdkClientOptions<Client>,
+  service: SelectorService,
+  make: (config: ReturnType<typeof sdkClientConfig>) => Promise<Client>,
+): SelectorClient<Client> {
+  const given = options.client;
+  if (given) return { baseURL: given.baseURL, get: () => Promise.resolve(given) };
+  const config = sdkClientConfig(options, service);
+  return { baseURL: config.baseURL, get: clientOnFirstUse(() => make(config)) };
 }
