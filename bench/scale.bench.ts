@@ -16,6 +16,8 @@ const OPEN_STEPS = 1250; // 8 candidates a step: a 10,001-node session
 const BRANCHING = 8;
 /** pg-open-1m's session (LOOM_BENCH_OPEN_NODES for a quicker look): building and writing it takes minutes. */
 const OPEN_NODES = Number(process.env["LOOM_BENCH_OPEN_NODES"] ?? 1_000_001);
+/** `--commit-only`: only the commit metrics (a minute, where the whole bench takes ~5 for the 1M-node session). */
+const COMMIT_ONLY = process.argv.includes("--commit-only");
 
 /** What scale-open.ts measures: fresh-process shows of the 1M-node session (medians), and the CLI's (best of 2). */
 interface OpenLarge {
@@ -127,10 +129,6 @@ try {
   const fileCommits = await commitTimes(files, "commits", DECISIONS, true);
   const floor = await commitFloor(db.url);
   const pgCommits = await commitTimes(pg, "commits", DECISIONS, true, floor).finally(floor.end);
-  await commitTimes(files, "large", OPEN_STEPS, false);
-  await commitTimes(pg, "large", OPEN_STEPS, false);
-  const fileOpen = await openMs(files, "large");
-  const pgOpen = await openMs(pg, "large");
   const results: BenchResult[] = [];
   for (const p of [50, 99]) {
     results.push({
@@ -164,6 +162,24 @@ try {
       ...(p === 99 ? { target: "<= 5 ms", pass: value <= 5 } : {}),
     });
   }
+  console.log(
+    `pg-commit-decision: p50 ${percentile(pgCommits.times, 50).toFixed(2)} ms, p99 ${percentile(pgCommits.times, 99).toFixed(2)} ms (files p50 ${percentile(fileCommits.times, 50).toFixed(2)}, p99 ${percentile(fileCommits.times, 99).toFixed(2)}; a bare INSERT p50 ${percentile(floor.times, 50).toFixed(2)}, p99 ${percentile(floor.times, 99).toFixed(2)}; fsync ${floor.settings.fsync}, synchronous_commit ${floor.settings.synchronous_commit}; decisions with a GC: pg ${pgCommits.withGc}, files ${fileCommits.withGc}; CPU ms a decision: pg ${pgCommits.cpuMs.toFixed(2)}, files ${fileCommits.cpuMs.toFixed(2)})`,
+  );
+  if (!COMMIT_ONLY) results.push(...(await openResults(files, pg, db.url)));
+  writeResults("scale", results, { merge: true });
+} finally {
+  await pg.close();
+  await db.dispose();
+  rmSync(root, { recursive: true, force: true });
+}
+
+/** pg-open-10k and pg-open-1m (and its CLI figure), against the files. */
+async function openResults(files: SessionStore, pg: SessionStore, url: string): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  await commitTimes(files, "large", OPEN_STEPS, false);
+  await commitTimes(pg, "large", OPEN_STEPS, false);
+  const fileOpen = await openMs(files, "large");
+  const pgOpen = await openMs(pg, "large");
   results.push({
     metric: "pg-open-10k",
     value: pgOpen,
@@ -172,7 +188,7 @@ try {
     baseline: fileOpen,
     ratio: pgOpen / fileOpen,
   });
-  const large = openLarge(db.url);
+  const large = openLarge(url);
   const openParams = {
     nodes: large.nodes,
     depth: large.depth,
@@ -220,12 +236,5 @@ try {
   console.log(
     `pg-open-1m: ${large.nodes} nodes (path ${large.depth}): show ${large.pg.toFixed(1)} ms (files ${large.files.toFixed(1)} ms); loom show ${large.cliPg.toFixed(0)} ms (files ${large.cliFiles.toFixed(0)} ms)`,
   );
-  console.log(
-    `pg-commit-decision: p50 ${percentile(pgCommits.times, 50).toFixed(2)} ms, p99 ${percentile(pgCommits.times, 99).toFixed(2)} ms (files p50 ${percentile(fileCommits.times, 50).toFixed(2)}, p99 ${percentile(fileCommits.times, 99).toFixed(2)}; a bare INSERT p50 ${percentile(floor.times, 50).toFixed(2)}, p99 ${percentile(floor.times, 99).toFixed(2)}; fsync ${floor.settings.fsync}, synchronous_commit ${floor.settings.synchronous_commit})`,
-  );
-  writeResults("scale", results, { merge: true });
-} finally {
-  await pg.close();
-  await db.dispose();
-  rmSync(root, { recursive: true, force: true });
+  return results;
 }

@@ -39,3 +39,4 @@ export { parseOrThrow } from "./zod-issue.js";
 export { assertStateName } from "./state-file.js";
 export { readSnapshotOutline } from "./snapshot-outline.js";
 export type { NodeOutline, SnapshotOutline } from "./snapshot-outline.js";
+export { PACKED_TOKENS_FROM, packTokens, revivePackedTokens } from "./token-codec.js";

@@ -1,6 +1,7 @@
 // What the next transaction writes: the ops committed since the last one and the rows they touched, each serialised once.
 import type { Loom, LoomOp } from "@loom/core";
 import type { Footprint } from "@loom/core/internal";
+import { nodeJson } from "./node-json.js";
 import { pathWrite, type PathWrite } from "./path-rows.js";
 
 /** A row's state as the batch writes it: its parent, and its JSON (null: the record is gone). */
@@ -30,7 +31,7 @@ export interface SealedBatch {
  */
 function serialiseOp(op: LoomOp): { op: string; nodes: Map<string, string> | null } {
   if (op.op !== "addCandidates") return { op: JSON.stringify(op), nodes: null };
-  const nodes = new Map(op.nodes.map((n) => [n.id, JSON.stringify(n)]));
+  const nodes = new Map(op.nodes.map((n) => [n.id, nodeJson(n)]));
   const { nodes: _nodes, ...rest } = op;
   return { op: `${JSON.stringify(rest).slice(0, -1)},"nodes":[${[...nodes.values()].join(",")}]}`, nodes };
 }
@@ -88,10 +89,7 @@ export class CommitBatch {
     const decisions = new Map<string, RowWrite>();
     const noteNode = (id: string, json: string | null) => {
       const node = loom.nodes[id];
-      nodes.set(
-        id,
-        node ? { parent: node.parentId, data: json ?? JSON.stringify(node) } : { parent: null, data: null },
-      );
+      nodes.set(id, node ? { parent: node.parentId, data: json ?? nodeJson(node) } : { parent: null, data: null });
     };
     const noteDecision = (id: string) => {
       const d = loom.decisions[id];

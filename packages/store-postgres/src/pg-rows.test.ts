@@ -39,7 +39,7 @@ describe("the PostgreSQL store's rows", () => {
       await later.close();
       await sql`delete from loom_schema_migrations where version = 999`;
       expect(IoError.isInstance(refused) && refused.code).toBe("unsupported_version");
-      expect((refused as Error).message).toContain("version 999, newer than this Loom knows (4)");
+      expect((refused as Error).message).toContain("version 999, newer than this Loom knows (5)");
     } finally {
       await store.close();
     }
@@ -91,6 +91,66 @@ describe("the PostgreSQL store's rows", () => {
     }
   });
 
+  it("keeps a node's tokens packed in its row and its op (version 5), and reads rows holding plain tokens (version 4)", async () => {
+    const tokens = (word: string) =>
+      [word, " ü✓", '\u001e\\"'].map((text, i) => ({
+        text,
+        ...(i === 1 ? { id: 7 } : {}),
+        logprob: -0.25 * (i + 1),
+        top: [
+          { text, logprob: -0.25 * (i + 1) },
+          { text: ` alt${i}`, logprob: -3, ...(i === 2 ? { id: 0 } : {}) },
+        ],
+      }));
+    const store = postgresSessionStore(db.url);
+    try {
+      const s = await store.create("packed", createLoom({ seed: "Packed" }));
+      const texts = [" one", " two", " three"];
+      const { decisionId, nodeIds } = s.mutate((l) =>
+        addCandidates(
+          l,
+          l.rootId,
+          texts.map((text) => ({ text, stepLogprob: -1, tokens: tokens(text) })),
+        ),
+      );
+      s.mutate((l) => choose(l, decisionId, nodeIds[1]!, "selector_llm", "two"));
+      await s.close();
+      const kinds = await sql<{ id: string; kind: string }[]>`select id, json_typeof(data -> 'tokens') as kind
+        from loom_nodes where session_id = 'packed' and id = any(${nodeIds}) order by ord`;
+      expect(kinds.map((k) => k.kind)).toEqual(["string", "string", "string"]);
+      const [op] = await sql<{ kind: string }[]>`select json_typeof(op -> 'nodes' -> 0 -> 'tokens') as kind
+        from loom_ops where session_id = 'packed' and seq = 1`;
+      expect(op!.kind).toBe("string");
+      // Version 4 wrote plain token arrays: the first node's row and the op as it wrote them.
+      const plain = { ...(await store.node("packed", nodeIds[0]!))!, tokens: tokens(texts[0]!) };
+      await sql`update loom_nodes set data = ${JSON.stringify(plain)}::text::json
+        where session_id = 'packed' and id = ${nodeIds[0]!}`;
+      const [stored] = await sql<
+        { op: string }[]
+      >`select op::text as op from loom_ops where session_id = 'packed' and seq = 1`;
+      const asV4 = { ...JSON.parse(stored!.op), nodes: [plain] };
+      await sql`update loom_ops set op = ${JSON.stringify(asV4)}::text::json where session_id = 'packed' and seq = 1`;
+      const { loom } = await store.read("packed");
+      expect(nodeIds.map((n) => loom.nodes[n]!.tokens?.toArray())).toEqual(texts.map(tokens));
+      expect(nodeIds.map((n) => loom.nodes[n]!.chosenBy)).toEqual([null, "selector_llm", null]);
+      expect((await store.children("packed", loom.rootId)).map((n) => n.tokens?.toArray())).toEqual(texts.map(tokens));
+      const ops = await store.opsSince("packed", 0);
+      const added = ops![0]!.op;
+      expect(added.op === "addCandidates" && added.nodes.map((n) => n.tokens?.toArray())).toEqual([tokens(texts[0]!)]);
+      // Reopened and committed on: the node chosen now is written packed again, the plain row stays readable.
+      const again = await store.open("packed");
+      again.mutate((l) => checkout(l, l.rootId));
+      await again.close();
+      expect((await store.node("packed", nodeIds[0]!))!.tokens?.toArray()).toEqual(tokens(texts[0]!));
+      await sql`update loom_nodes set data = json_build_object('id', id, 'parentId', parent_id, 'text', ' two', 'tokens', 'not packed')
+        where session_id = 'packed' and id = ${nodeIds[1]!}`;
+      const damaged = await store.read("packed").catch((e: unknown) => e);
+      expect(IoError.isInstance(damaged) && damaged.field).toBe(`nodes.${nodeIds[1]}.tokens`);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("moves a database at schema version 3 (documents sent as text[]) to version 4's commit, and commits on", async () => {
     const store = postgresSessionStore(db.url);
     const s = await store.create("at-3", createLoom({ seed: "Three" }));
@@ -98,11 +158,11 @@ describe("the PostgreSQL store's rows", () => {
     s.mutate((l) => choose(l, decisionId, nodeIds[0]!, "human", "first"));
     await s.close();
     await store.close();
-    // What version 3 left: its loom_commit, the one taking text[] lists, and no version 4.
+    // What version 3 left: its loom_commit, the one taking text[] lists, and no version 4 (nor 5).
     const v3 = await readFile(new URL("../migrations/003_path_chunks.sql", import.meta.url), "utf8");
     await sql`drop function loom_commit`;
     await sql.unsafe(v3.slice(v3.indexOf("create or replace function loom_commit(")));
-    await sql`delete from loom_schema_migrations where version = 4`;
+    await sql`delete from loom_schema_migrations where version >= 4`;
     const later = postgresSessionStore(db.url);
     try {
       const session = await later.open("at-3");
@@ -143,7 +203,7 @@ describe("the PostgreSQL store's rows", () => {
       ]);
       expect((shown as { text?: string }).text).toBe("Now");
       // One version behind: the store waits for the lock, then migrates.
-      await sql`delete from loom_schema_migrations where version = 4`;
+      await sql`delete from loom_schema_migrations where version = 5`;
       const behind = postgresSessionStore(db.url);
       const listed = behind.list();
       const early = await Promise.race([listed, new Promise((resolve) => setTimeout(() => resolve("waiting"), 500))]);
@@ -152,7 +212,7 @@ describe("the PostgreSQL store's rows", () => {
       expect(await listed).toContain("current");
       await behind.close();
       const [row] = await sql<{ v: number }[]>`select max(version)::int as v from loom_schema_migrations`;
-      expect(row!.v).toBe(4);
+      expect(row!.v).toBe(5);
     } finally {
       await reader.close();
       await holder.end({ timeout: 5 });

@@ -4,6 +4,7 @@ import type { Loom, LoomNode, LoomOp, SessionSummary } from "@loom/core";
 import { IoError, type Session, type SessionStore, type SharedSession, type StoreOpenOptions } from "@loom/io";
 import { validateLoomToStore } from "@loom/io/internal";
 import postgres, { type Sql } from "postgres";
+import { nodeJson } from "./node-json.js";
 import { PgSession } from "./pg-session.js";
 import { insertPathChunks, pathWrite } from "./path-rows.js";
 import { readChildren, readNode, readPathView, readSummaries, type PathView } from "./session-queries.js";
@@ -194,7 +195,7 @@ class PgStore implements PostgresSessionStore {
           const chunk = records.slice(at, at + CREATE_CHUNK);
           await tx`insert into ${tx(table)} (session_id, id, ${tx(parentColumn)}, data)
             select ${id}, t.id, t.parent, t.data::json
-            from unnest(${chunk.map((r) => r[0])}::text[], ${chunk.map((r) => r[1])}::text[], ${chunk.map((r) => JSON.stringify(r[2]))}::text[])
+            from unnest(${chunk.map((r) => r[0])}::text[], ${chunk.map((r) => r[1])}::text[], ${chunk.map((r) => (table === "loom_nodes" ? nodeJson(r[2] as LoomNode) : JSON.stringify(r[2])))}::text[])
               as t(id, parent, data)`;
         }
       }

@@ -2,6 +2,7 @@
 import { LoomOpSchema, type LoomOp } from "@loom/core";
 import { parseOrThrow } from "@loom/io/internal";
 import type { Sql } from "postgres";
+import { reviveOpNodes } from "./node-json.js";
 
 /**
  * One channel for every session: channel names are identifiers of at most 63 bytes, too short for session ids,
@@ -72,10 +73,14 @@ export async function opsSince(
       where session_id = ${id} and loom_ops.seq > ${seq} order by loom_ops.seq`,
   ]);
   if (!head) return null;
-  const ops = rows.map((r) => ({
-    seq: Number(r.seq),
-    op: parseOrThrow(LoomOpSchema, JSON.parse(r.op), { file: where, prefix: `ops.${r.seq}` }, "a stored op"),
-  }));
+  const ops = rows.map((r) => {
+    const op: unknown = JSON.parse(r.op);
+    reviveOpNodes(op, where, `ops.${r.seq}`);
+    return {
+      seq: Number(r.seq),
+      op: parseOrThrow(LoomOpSchema, op, { file: where, prefix: `ops.${r.seq}` }, "a stored op"),
+    };
+  });
   const expected = Number(head.seq) - seq;
   // Contiguous and complete up to the session's seq: none was compacted away meanwhile.
   if (ops.length !== expected || ops.some((o, i) => o.seq !== seq + 1 + i)) return null;

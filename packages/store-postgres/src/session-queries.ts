@@ -11,6 +11,7 @@ import { parseDecisionFast, parseNodeFast } from "@loom/core/internal";
 import { IoError } from "@loom/io";
 import { parseOrThrow } from "@loom/io/internal";
 import type { Sql } from "postgres";
+import { reviveNodeTokens } from "./node-json.js";
 import { PATH_CHUNK } from "./path-rows.js";
 import { decodePathText } from "./path-text.js";
 import { notASession } from "./session-rows.js";
@@ -32,6 +33,7 @@ export interface PathView {
 
 function nodeOf(raw: string, where: string, field: string): LoomNode {
   const value: unknown = JSON.parse(raw);
+  reviveNodeTokens(value, where, field);
   return parseNodeFast(value) ?? parseOrThrow(NodeSchema, value, { file: where, prefix: field }, "a stored node");
 }
 

@@ -4,6 +4,7 @@ import { parseLoomFast } from "@loom/core/internal";
 import { IoError } from "@loom/io";
 import { parseOrThrow } from "@loom/io/internal";
 import type { Sql } from "postgres";
+import { reviveNodeTokens } from "./node-json.js";
 
 export interface StoredSession {
   loom: Loom;
@@ -32,7 +33,11 @@ export async function readSessionRows(sql: Sql, id: string, where: string): Prom
   // The path rows are the current path (a head written before them may still carry a stale copy).
   const currentPath: unknown = JSON.parse(`[${path[0]?.ids ?? ""}]`);
   const loom = { ...JSON.parse(row.head), currentPath, nodes: {}, decisions: {} } as Loom;
-  for (const n of nodes) loom.nodes[n.id] = JSON.parse(n.data);
+  for (const n of nodes) {
+    const node: unknown = JSON.parse(n.data);
+    reviveNodeTokens(node, where, `nodes.${n.id}`);
+    loom.nodes[n.id] = node as Loom["nodes"][string];
+  }
   for (const d of decisions) loom.decisions[d.id] = JSON.parse(d.data);
   return {
     // zod only when the fast check finds something wrong: it names the field.
