@@ -29,12 +29,29 @@ const MARK = Symbol.for("@loom/core.TokenList");
 /** One-character strings for 0–127: nearly every length, count and flags value is one of these. */
 const SMALL = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
 
-function pushVarint(parts: string[], n: number): void {
+/** How many parts pushVarint (or putVarint) adds for `n`. */
+function varintParts(n: number): number {
+  let k = 1;
   while (n >= 128) {
-    parts.push(String.fromCharCode(128 | (n % 128)));
+    n = Math.floor(n / 128);
+    k++;
+  }
+  return k;
+}
+
+/** `n` as a varint written into `parts` from index `at` on; returns the index after it. */
+function putVarint(parts: string[], at: number, n: number): number {
+  while (n >= 128) {
+    parts[at++] = String.fromCharCode(128 | (n % 128));
     n = Math.floor(n / 128);
   }
-  parts.push(SMALL[n]!);
+  parts[at++] = SMALL[n]!;
+  return at;
+}
+
+/** `n` as a varint appended to `parts`. */
+function pushVarint(parts: string[], n: number): void {
+  putVarint(parts, parts.length, n);
 }
 
 /** Whether any alternative carries an id (then every alternative gets a slot for one). */
@@ -161,14 +178,24 @@ export class TokenList implements Iterable<Token> {
   static from(tokens: readonly Token[] | TokenList): TokenList {
     if (TokenList.is(tokens)) return tokens;
     let numsLen = 0;
+    // The parts array is made at its final size: grown by push, it was reallocated ~6 times a realistic node
+    // (6 tokens, top-5: 84 parts), most of what adding a decision's candidates allocated.
+    let partsLen = 0;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       if (t.id !== undefined) numsLen++;
       if (t.logprob !== undefined) numsLen++;
-      if (t.top !== undefined) numsLen += t.top.length * (topHasIds(t.top) ? 2 : 1);
+      partsLen += 2 + varintParts(t.text.length);
+      const top = t.top;
+      if (top !== undefined) {
+        numsLen += top.length * (topHasIds(top) ? 2 : 1);
+        partsLen += varintParts(top.length);
+        for (let j = 0; j < top.length; j++) partsLen += 1 + varintParts(top[j]!.text.length);
+      }
     }
     const nums: number[] = new Array(numsLen);
-    const parts: string[] = [];
+    const parts: string[] = new Array(partsLen);
+    let k = 0;
     let n = 0;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
@@ -178,18 +205,18 @@ export class TokenList implements Iterable<Token> {
       const topIds = t.top !== undefined && topHasIds(t.top);
       if (t.top !== undefined) flags |= HAS_TOP;
       if (topIds) flags |= HAS_TOP_IDS;
-      parts.push(SMALL[flags]!);
-      pushVarint(parts, t.text.length);
-      parts.push(t.text);
+      parts[k++] = SMALL[flags]!;
+      k = putVarint(parts, k, t.text.length);
+      parts[k++] = t.text;
       if (t.id !== undefined) nums[n++] = t.id;
       if (t.logprob !== undefined) nums[n++] = t.logprob;
       const top = t.top;
       if (top !== undefined) {
-        pushVarint(parts, top.length);
+        k = putVarint(parts, k, top.length);
         for (let j = 0; j < top.length; j++) {
           const alt = top[j]!;
-          pushVarint(parts, alt.text.length);
-          parts.push(alt.text);
+          k = putVarint(parts, k, alt.text.length);
+          parts[k++] = alt.text;
           nums[n++] = alt.logprob;
           if (topIds) nums[n++] = alt.id ?? -1;
         }

@@ -82,9 +82,10 @@ export class CommitBatch {
 
   /**
    * The batch as one transaction writes it, from `loom` as it is after the batch's last op (the session seals a
-   * batch before any later op is applied). `lastHead`: the head as last written, not sent again when unchanged.
+   * batch before any later op is applied). `lastHead`: the head as last written, not sent again when unchanged;
+   * `pathWritten`: the current path's length as last written (its chunks are appended to when it only grew).
    */
-  seal(loom: Loom, lastHead: string | null): SealedBatch {
+  seal(loom: Loom, lastHead: string | null, pathWritten: number): SealedBatch {
     const nodes = new Map<string, RowWrite>();
     const decisions = new Map<string, RowWrite>();
     const noteNode = (id: string, json: string | null) => {
@@ -113,7 +114,7 @@ export class CommitBatch {
       decisions,
       rewriteAll: this.#rewriteAll,
       head: head === lastHead ? null : head,
-      path: this.#pathFrom === null ? null : pathWrite(loom, this.#pathFrom),
+      path: this.#pathFrom === null ? null : pathWrite(loom, this.#pathFrom, pathWritten),
       state: this.state,
     };
   }

@@ -15,7 +15,7 @@ import fc from "fast-check";
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { postgresSessionStore, type PostgresSessionStore } from "./index.js";
-import { PATH_CHUNK } from "./path-rows.js";
+import { PATH_CHUNK, pathWrite } from "./path-rows.js";
 import { decodePathText, encodePathText } from "./path-text.js";
 import { storePerFile } from "./test-support/store-per-file.js";
 
@@ -88,6 +88,49 @@ describe("the current path in chunks", () => {
       const { loom } = await other.read("deep");
       expect(loom.currentPath.length).toBeGreaterThan(PATH_CHUNK * 2);
       await expectShowsAsLoom(other, "deep", loom);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("appends to the tip's chunk when the path only grew, one commit a step, and reads back as the loom", async () => {
+    const env = sequentialEnv();
+    const session = await pg.store.create("appended", createLoom({ seed: "Root\u0000" }, env));
+    const steps = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        grow(session, 1, env);
+        await session.flush();
+      }
+    };
+    await steps(PATH_CHUNK + 3);
+    await expectShowsAsLoom(pg.store, "appended", session.loom);
+    // What such a commit writes: the new entries only, appended to the chunk at the old tip.
+    const { loom } = session;
+    const depth = loom.currentPath.length;
+    const grown = pathWrite(loom, depth - 2, depth - 2);
+    expect(grown.keep).toBe((depth - 2) % PATH_CHUNK);
+    expect(grown.chunks).toHaveLength(1);
+    expect(grown.chunks[0]!.ids).toBe(
+      loom.currentPath
+        .slice(-2)
+        .map((n) => JSON.stringify(n))
+        .join(","),
+    );
+    // A path that was cut first, or grew from a chunk's start, is written whole from that chunk on.
+    expect(pathWrite(loom, depth - 2, depth).keep).toBeUndefined();
+    expect(pathWrite(loom, PATH_CHUNK, PATH_CHUNK).keep).toBeUndefined();
+    // Cut back into chunk 0, grow across the boundary again a step at a time, cut mid-chunk and grow.
+    session.mutate((l) => checkout(l, l.currentPath[PATH_CHUNK - 3]!));
+    await steps(5);
+    await expectShowsAsLoom(pg.store, "appended", session.loom);
+    session.mutate((l) => checkout(l, l.currentPath[PATH_CHUNK + 1]!));
+    await steps(2);
+    await session.close();
+    const other = postgresSessionStore(pg.db.url);
+    try {
+      const { loom: read } = await other.read("appended");
+      expect(read.currentPath.length).toBe(PATH_CHUNK + 4);
+      await expectShowsAsLoom(other, "appended", read);
     } finally {
       await other.close();
     }

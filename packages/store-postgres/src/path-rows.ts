@@ -21,20 +21,35 @@ export interface PathChunk {
   lengths: string;
 }
 
-/** What a commit writes of the path: every chunk from `fromChunk` on is replaced by `chunks`. */
+/**
+ * What a commit writes of the path: every chunk from `fromChunk` on is replaced by `chunks`; or, with `keep` set,
+ * chunk `fromChunk` keeps its first `keep` entries and `chunks[0]` (same number) holds only the entries appended to
+ * it, the rest replacing every later chunk.
+ */
 export interface PathWrite {
   fromChunk: number;
+  keep?: number;
   chunks: PathChunk[];
 }
 
-/** The chunks of path entries `ids` (with `textOf` their texts), the first being chunk `first`. */
-export function pathChunks(ids: readonly string[], textOf: (id: string) => string, first: number): PathChunk[] {
+/**
+ * The chunks of path entries `ids` (with `textOf` their texts), the first being chunk `first`, which already holds
+ * `filled` entries (the first part then holds only what is appended to it).
+ */
+export function pathChunks(
+  ids: readonly string[],
+  textOf: (id: string) => string,
+  first: number,
+  filled = 0,
+): PathChunk[] {
   const chunks: PathChunk[] = [];
-  for (let at = 0; at < ids.length; at += PATH_CHUNK) {
-    const part = ids.slice(at, at + PATH_CHUNK);
+  for (let at = 0, chunk = first; at < ids.length; chunk++) {
+    const end = at + PATH_CHUNK - (chunk === first ? filled : 0);
+    const part = ids.slice(at, end);
+    at = end;
     const texts = part.map(textOf);
     chunks.push({
-      chunk: first + at / PATH_CHUNK,
+      chunk,
       ids: part.map((id) => JSON.stringify(id)).join(","),
       texts: texts.map(encodePathText).join(""),
       lengths: texts.map((t) => t.length).join(","),
@@ -83,11 +98,21 @@ export class PathTracker {
   }
 }
 
-/** The chunks of `loom`'s current path from the one holding depth `from` on. */
-export function pathWrite(loom: Loom, from: number): PathWrite {
+/**
+ * The chunks of `loom`'s current path from the one holding depth `from` on. `written`: the path's length as the rows
+ * hold it, entries before `from` unchanged. When the path only grew from there (a choice extends it, the usual
+ * commit) the chunk at the old tip is appended to rather than sent whole: up to 127 entries' ids and texts, encoded
+ * and sent again on every commit, were most of what a commit allocated after its nodes.
+ */
+export function pathWrite(loom: Loom, from: number, written = -1): PathWrite {
   const fromChunk = Math.floor(from / PATH_CHUNK);
-  const ids = loom.currentPath.slice(fromChunk * PATH_CHUNK);
-  return { fromChunk, chunks: pathChunks(ids, (id) => loom.nodes[id]?.text ?? "", fromChunk) };
+  const keep = from - fromChunk * PATH_CHUNK;
+  const textOf = (id: string) => loom.nodes[id]?.text ?? "";
+  if (from === written && keep > 0) {
+    const chunks = pathChunks(loom.currentPath.slice(from), textOf, fromChunk, keep);
+    return { fromChunk, keep, chunks };
+  }
+  return { fromChunk, chunks: pathChunks(loom.currentPath.slice(fromChunk * PATH_CHUNK), textOf, fromChunk) };
 }
 
 /** Chunk rows per insert when a whole path is written: bounded statements (~1 MB) however deep the path. */

@@ -1,5 +1,6 @@
 // What only the PostgreSQL store has to get right: damaged rows named on read, hostile ids kept as data, a writer
 // that lost its connection (and so its lock) never committing again.
+import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { addCandidates, checkout, choose, createLoom } from "@loom/core";
 import { IoError, SessionLockedError } from "@loom/io";
@@ -7,6 +8,9 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresSessionStore } from "./index.js";
 import { testDatabase, type TestDatabase } from "./test-support/test-database.js";
+
+/** The newest schema version this Loom ships. */
+const LATEST = Math.max(...readdirSync(new URL("../migrations/", import.meta.url)).map((n) => Number.parseInt(n, 10)));
 
 let db: TestDatabase;
 let sql: postgres.Sql;
@@ -39,7 +43,7 @@ describe("the PostgreSQL store's rows", () => {
       await later.close();
       await sql`delete from loom_schema_migrations where version = 999`;
       expect(IoError.isInstance(refused) && refused.code).toBe("unsupported_version");
-      expect((refused as Error).message).toContain("version 999, newer than this Loom knows (5)");
+      expect((refused as Error).message).toContain(`version 999, newer than this Loom knows (${LATEST})`);
     } finally {
       await store.close();
     }
@@ -203,7 +207,7 @@ describe("the PostgreSQL store's rows", () => {
       ]);
       expect((shown as { text?: string }).text).toBe("Now");
       // One version behind: the store waits for the lock, then migrates.
-      await sql`delete from loom_schema_migrations where version = 5`;
+      await sql`delete from loom_schema_migrations where version = ${LATEST}`;
       const behind = postgresSessionStore(db.url);
       const listed = behind.list();
       const early = await Promise.race([listed, new Promise((resolve) => setTimeout(() => resolve("waiting"), 500))]);
@@ -212,7 +216,7 @@ describe("the PostgreSQL store's rows", () => {
       expect(await listed).toContain("current");
       await behind.close();
       const [row] = await sql<{ v: number }[]>`select max(version)::int as v from loom_schema_migrations`;
-      expect(row!.v).toBe(5);
+      expect(row!.v).toBe(LATEST);
     } finally {
       await reader.close();
       await holder.end({ timeout: 5 });

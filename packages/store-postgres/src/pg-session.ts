@@ -27,6 +27,8 @@ export class PgSession implements Session {
   #startQueued = false;
   /** The head as last committed (null before the first commit): an unchanged head is not sent again. */
   #lastHead: string | null = null;
+  /** The current path's length as the last sealed batch writes it (the rows' at open). */
+  #pathWritten: number;
   #broken: Error | null = null;
   #closed = false;
 
@@ -47,6 +49,7 @@ export class PgSession implements Session {
     this.#seq = seq;
     this.#batch = new CommitBatch(seq);
     this.#path = new PathTracker(loom.currentPath);
+    this.#pathWritten = loom.currentPath.length;
   }
 
   get readOnly(): boolean {
@@ -102,7 +105,8 @@ export class PgSession implements Session {
     const batch = this.#batch;
     this.#batch = new CommitBatch(batch.toSeq);
     // Sealed now, before any later op: the rows are read off the loom as of this batch's last op.
-    const sealed = batch.seal(this.loom, this.#lastHead);
+    const sealed = batch.seal(this.loom, this.#lastHead, this.#pathWritten);
+    this.#pathWritten = this.loom.currentPath.length;
     this.#inFlight = writeBatch(this.writer!, this.id, sealed, this.dir).then(
       () => {
         if (sealed.head !== null) this.#lastHead = sealed.head;

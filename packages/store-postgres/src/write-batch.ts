@@ -46,7 +46,7 @@ export async function writeBatch(sql: Sql, id: string, batch: SealedBatch, where
     ${nodes.ids}::text[], ${nodes.parents}::text[], ${nodes.data}::text, ${nodes.gone}::text[],
     ${decisions.ids}::text[], ${decisions.parents}::text[], ${decisions.data}::text, ${decisions.gone}::text[],
     ${batch.ops.map((o) => o.seq)}::bigint[], ${batch.ops.map((o) => o.op).join(DOCUMENTS)}::text,
-    ${batch.path?.fromChunk ?? null}::integer, ${chunks.map((c) => c.chunk)}::integer[],
+    ${batch.path?.fromChunk ?? null}::integer, ${batch.path?.keep ?? null}::integer, ${chunks.map((c) => c.chunk)}::integer[],
     ${chunks.map((c) => c.ids)}::text[], ${chunks.map((c) => c.texts)}::text[], ${chunks.map((c) => c.lengths)}::text[],
     ${[...batch.state.keys()]}::text[], ${[...batch.state.values()].join(DOCUMENTS)}::text,
     ${CHANGES_CHANNEL}::text, ${changePayload(id, batch.toSeq)}::text
