@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readSession, readSnapshotRecords, tokenTexts } from "@loom/io";
+import { TextNumbers } from "@loom/io/internal";
 import { writeRealisticSession } from "@loom/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import type { NodeLite } from "./compact-session.js";
@@ -23,18 +24,27 @@ const SHAPES = [
 async function factsByFullLoad(dir: string) {
   const { loom, warnings } = await readSession(dir);
   const nodes = new Map<string, NodeLite>();
+  const numbers = new TextNumbers();
   for (const id in loom.nodes) {
     const n = loom.nodes[id]!;
     nodes.set(id, {
       parentId: n.parentId,
       text: n.text,
-      tokenTexts: n.tokens ? n.tokens.toArray().map((t) => t.text) : null,
+      tokenNumbers: n.tokens ? numbers.numbersOf(n.tokens.toArray().map((t) => t.text)) : null,
       stepLogprob: n.stepLogprob,
       origin: n.origin,
     });
   }
   const { nodes: _n, decisions, ...head } = loom;
-  return factsOf({ dir, head, nodes, decisions: Object.values(decisions), usage: null, warnings: [...warnings] });
+  return factsOf({
+    dir,
+    head,
+    nodes,
+    tokenTexts: numbers,
+    decisions: Object.values(decisions),
+    usage: null,
+    warnings: [...warnings],
+  });
 }
 
 describe("the analysis read path", () => {

@@ -1,6 +1,7 @@
 // Reads one session of a store (PostgreSQL: a sweep's sessions) read-only into SessionFacts, as the files' reader does.
 import { USAGE_STATE_NAME } from "@loom/core";
 import type { SessionStore } from "@loom/io";
+import { TextNumbers } from "@loom/io/internal";
 import { lite, type NodeLite } from "./compact-session.js";
 import { usageRows } from "./read-session-facts.js";
 import { factsOf } from "./session-facts-builder.js";
@@ -12,12 +13,14 @@ export async function readStoredSessionFacts(store: SessionStore, id: string): P
   try {
     const { nodes, decisions, ...head } = session.loom;
     const lites = new Map<string, NodeLite>();
-    for (const [nodeId, node] of Object.entries(nodes)) lites.set(nodeId, lite(node));
+    const numbers = new TextNumbers();
+    for (const [nodeId, node] of Object.entries(nodes)) lites.set(nodeId, lite(node, numbers));
     const usage = usageRows(await session.readState<Record<string, unknown>>(USAGE_STATE_NAME));
     return factsOf({
       dir: session.dir,
       head,
       nodes: lites,
+      tokenTexts: numbers,
       decisions: Object.values(decisions),
       usage,
       warnings: [...session.warnings],

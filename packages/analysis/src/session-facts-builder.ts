@@ -1,6 +1,7 @@
 // Turns a session's records (compact nodes, decisions, settings) into SessionFacts: positions, diversity, stop kind, length.
 import { SAMPLING_PRESETS, stepCounter, type Brief, type DecisionEvent, type SessionConfig } from "@loom/core";
-import { overlapUnits, stepDiversity } from "./candidate-diversity.js";
+import type { TextNumbers } from "@loom/io/internal";
+import { DiversityCounter, overlapUnits } from "./candidate-diversity.js";
 import type { NodeLite } from "./compact-session.js";
 import type { DecisionFacts, ModelUsageTotals, SessionFacts, StopKind } from "./session-facts.js";
 
@@ -27,7 +28,8 @@ export function presetOf(generator: SessionConfig["generator"]): string {
 }
 
 /** Tokens of a node as the token budget counts them (core's nodeTokenCount, on the compact node). */
-const tokenCount = (n: NodeLite) => (n.origin === "seed" ? 0 : (n.tokenTexts?.length ?? Math.ceil(n.text.length / 4)));
+const tokenCount = (n: NodeLite) =>
+  n.origin === "seed" ? 0 : (n.tokenNumbers?.length ?? Math.ceil(n.text.length / 4));
 
 function stopOf(head: FactsHead, decisions: DecisionEvent[], tokens: number): SessionFacts["stop"] {
   const tip = head.currentPath[head.currentPath.length - 1];
@@ -48,6 +50,8 @@ export function factsOf(input: {
   head: FactsHead;
   /** By id. */
   nodes: ReadonlyMap<string, NodeLite>;
+  /** The numbering of the nodes' token texts (words are numbered in it too). */
+  tokenTexts: TextNumbers;
   decisions: DecisionEvent[];
   usage: ModelUsageTotals[] | null;
   warnings: string[];
@@ -65,13 +69,21 @@ export function factsOf(input: {
   }
   let generatedTokens = 0;
   for (const n of nodes.values()) if (n.origin === "generated") generatedTokens += tokenCount(n);
+  const counter = new DiversityCounter(input.tokenTexts);
+  // The offered candidates' texts and units, refilled for each decision.
+  const texts: string[] = [];
+  const units: (readonly number[])[] = [];
   const decisions: DecisionFacts[] = input.decisions.map((d) => {
     const step = nodes.has(d.parentNodeId) ? stepOf(d.parentNodeId) : 1;
-    const offered = d.candidateNodeIds.flatMap((id) => {
+    texts.length = 0;
+    units.length = 0;
+    for (const id of d.candidateNodeIds) {
       const n = nodes.get(id);
-      return n ? [{ text: n.text, units: overlapUnits(n.text, n.tokenTexts) }] : [];
-    });
-    const diversity = stepDiversity(offered);
+      if (!n) continue;
+      texts.push(n.text);
+      units.push(overlapUnits(n.text, n.tokenNumbers, input.tokenTexts));
+    }
+    const diversity = counter.measure(texts, units);
     return {
       id: d.id,
       step,

@@ -40,3 +40,4 @@ export { assertStateName } from "./state-file.js";
 export { readSnapshotOutline } from "./snapshot-outline.js";
 export type { NodeOutline, SnapshotOutline } from "./snapshot-outline.js";
 export { PACKED_TOKENS_FROM, packTokens, revivePackedTokens } from "./token-codec.js";
+export { TextNumbers } from "./text-numbers.js";

@@ -7,13 +7,14 @@ import { JOURNAL_FILE, MANIFEST_FILE, SNAPSHOT_FILE, SNAPSHOT_FORMAT } from "./f
 import { IoError } from "./io-error.js";
 import { checkEndCounts, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
 import { parseJson, payloadBytes, PayloadLines, payloadText } from "./snapshot-reader.js";
+import { TextNumbers } from "./text-numbers.js";
 import { revivePackedTokens } from "./token-codec.js";
 import {
   DeferredTokens,
   deferredTokenCount,
   missingTokenFrame,
   strayTokenFrame,
-  tokenFrameTexts,
+  tokenFrameNumbers,
   tokenTexts,
 } from "./token-frames.js";
 import { parseOrThrow } from "./zod-issue.js";
@@ -24,15 +25,16 @@ import { parseOrThrow } from "./zod-issue.js";
  * parsed the path frame's digest and made one string of each inflated frame; V8 allocates a string of a few
  * hundred KB in its large-object space, which cost more than inflating the frame. Here each record line is its
  * own short string, the path frames are checked (their CRC) but never inflated, and token texts come from the
- * token frame's texts column while it is in the read buffer.
+ * token frame's texts column while it is in the read buffer, as numbers (text-numbers.ts): a reader comparing
+ * tokens compares integers, and only each distinct text becomes a string.
  */
 
 /** What a reader of a session's shape keeps of a node: no tokens' alternatives or logprobs, no provenance. */
 export interface NodeOutline {
   parentId: string | null;
   text: string;
-  /** The token texts when the node has tokens, else null. */
-  tokenTexts: string[] | null;
+  /** Each token's text as its number in the outline's `tokenTexts` when the node has tokens, else null. */
+  tokenNumbers: number[] | null;
   stepLogprob: number | null;
   origin: LoomNode["origin"];
 }
@@ -46,6 +48,8 @@ export interface SnapshotOutline {
    */
   nodes: Map<string, NodeOutline>;
   decisions: DecisionEvent[];
+  /** The token texts by number (the numbering the caller passed in, grown by this read). */
+  tokenTexts: TextNumbers;
 }
 
 /** Snapshot versions whose record layout this reader knows (older ones are read through readSnapshotRecords). */
@@ -71,9 +75,13 @@ interface Waiting {
  * The outline of the session in `dir` when its snapshot alone is the session (the journal empty, the manifest
  * the length the snapshot vouches for) and is of a version this reader knows; null otherwise, and the caller
  * reads the session another way. Every record is validated as a whole read validates it; throws IoError naming
- * the file, frame and record on damage.
+ * the file, frame and record on damage. Token texts are numbered in `numbers` (a caller reading the session
+ * another way when this gives null numbers its texts in the same one).
  */
-export async function readSnapshotOutline(dir: string): Promise<SnapshotOutline | null> {
+export async function readSnapshotOutline(
+  dir: string,
+  numbers: TextNumbers = new TextNumbers(),
+): Promise<SnapshotOutline | null> {
   if ((await sizeOf(join(dir, JOURNAL_FILE))) !== 0) return null;
   const file = join(dir, SNAPSHOT_FILE);
   let handle: Awaited<ReturnType<typeof open>>;
@@ -96,7 +104,7 @@ export async function readSnapshotOutline(dir: string): Promise<SnapshotOutline 
     for await (const frame of readFrames(handle, file)) {
       if (waiting !== null) {
         if (frame.type !== "tokens") throw missingTokenFrame(file, waiting.frame);
-        fillTokenTexts(waiting, frame, file);
+        fillTokenNumbers(waiting, frame, file, numbers);
         waiting = null;
         continue;
       }
@@ -117,7 +125,7 @@ export async function readSnapshotOutline(dir: string): Promise<SnapshotOutline 
         loom = rest;
         continue;
       }
-      if (frame.type === "nodes") waiting = readNodes(frame, file, version, nodes, seen);
+      if (frame.type === "nodes") waiting = readNodes(frame, file, version, nodes, seen, numbers);
       else if (frame.type === "decisions") readDecisions(frame, file, decisions, seen);
       else if (frame.type === "tokens") throw strayTokenFrame(file, frame.index);
       else if (frame.type === "end") counts = parseJson(payloadText(frame, file), file, `frame ${frame.index} (end)`);
@@ -126,7 +134,7 @@ export async function readSnapshotOutline(dir: string): Promise<SnapshotOutline 
     if (waiting !== null) throw missingTokenFrame(file, waiting.frame, "the file ends first");
     if (loom === null) throw new IoError("damaged", "the snapshot has no head frame", { file, field: "frame 0" });
     checkEndCounts(file, counts, seen);
-    return { loom, nodes, decisions };
+    return { loom, nodes, decisions, tokenTexts: numbers };
   } finally {
     await handle.close();
   }
@@ -139,6 +147,7 @@ function readNodes(
   version: unknown,
   nodes: Map<string, NodeOutline>,
   seen: { nodes: number },
+  numbers: TextNumbers,
 ): Waiting | null {
   const waiting: Waiting = { frame: frame.index, outlines: [], lengths: [] };
   const lines = new PayloadLines(payloadBytes(frame, file));
@@ -153,7 +162,7 @@ function readNodes(
     const outline: NodeOutline = {
       parentId: node.parentId,
       text: node.text,
-      tokenTexts: node.tokens ? tokenTexts(node.tokens) : null,
+      tokenNumbers: node.tokens ? numbers.numbersOf(tokenTexts(node.tokens)) : null,
       stepLogprob: node.stepLogprob,
       origin: node.origin,
     };
@@ -166,17 +175,17 @@ function readNodes(
   return waiting.outlines.length > 0 ? waiting : null;
 }
 
-function fillTokenTexts(waiting: Waiting, frame: Frame, file: string): void {
-  const texts = tokenFrameTexts(frame.payload, waiting.lengths);
-  if (texts !== null) {
-    for (let k = 0; k < texts.length; k++) waiting.outlines[k]!.tokenTexts = texts[k]!;
+function fillTokenNumbers(waiting: Waiting, frame: Frame, file: string, numbers: TextNumbers): void {
+  const column = tokenFrameNumbers(frame.payload, waiting.lengths, numbers);
+  if (column !== null) {
+    for (let k = 0; k < column.length; k++) waiting.outlines[k]!.tokenNumbers = column[k]!;
     return;
   }
   // The texts column does not fit (its CRC held, so a writer's slip): the lists themselves, as a whole read gives them.
   const deferred = new DeferredTokens();
   const lists = waiting.lengths.map((n) => deferred.listAt(n));
   deferred.fill(frame.payload, file, `frame ${frame.index} (tokens)`);
-  for (let k = 0; k < lists.length; k++) waiting.outlines[k]!.tokenTexts = lists[k]!.texts();
+  for (let k = 0; k < lists.length; k++) waiting.outlines[k]!.tokenNumbers = numbers.numbersOf(lists[k]!.texts());
 }
 
 function readDecisions(frame: Frame, file: string, decisions: DecisionEvent[], seen: { decisions: number }): void {

@@ -3,6 +3,7 @@ import { isAscii } from "node:buffer";
 import { inflateRawSync } from "node:zlib";
 import { TokenList, type TokenParts } from "@loom/core";
 import { IoError } from "./io-error.js";
+import type { TextNumbers } from "./text-numbers.js";
 import { packedTokenTexts, partsOfLatin1 } from "./token-codec.js";
 
 /*
@@ -193,12 +194,63 @@ function entryTexts(s: Section, k: number, length: number): string[] | undefined
 }
 
 /**
- * The token texts of every list in a token frame, from its texts column alone (the lists section is never
- * inflated), for the nodes frame's records whose token counts are `lengths`, in order; null when the frame's
- * header or column does not fit them (the caller then reads the lists through DeferredTokens). The payload is
- * only read during the call, so it may lie in a buffer the frame reader reuses.
+ * Entry `k` of a texts section as `length` numbers from `numbers` (one per token text), or undefined when the
+ * entry does not hold that many. The texts are the ones entryTexts gives; an ASCII entry is numbered in place.
  */
-export function tokenFrameTexts(payload: Buffer, lengths: readonly number[]): string[][] | null {
+function entryNumbers(s: Section, k: number, length: number, numbers: TextNumbers): number[] | undefined {
+  let text = s.text;
+  let at = s.starts[k]!;
+  const end = s.ends[k]!;
+  // A plain array: a typed array of more than 16 numbers keeps its backing store outside the heap.
+  const out: number[] = [];
+  // n, then n sizes, each a varint, as in entryTexts; the sizes kept in `out` until the texts are numbered.
+  let n = -1;
+  let got = 0;
+  let joined = 0;
+  while (n < 0 || got < n) {
+    let v = 0;
+    for (let scale = 1, b = 128; b >= 128 && at < end; scale *= 128) {
+      b = text.charCodeAt(at++);
+      v += (b & 127) * scale;
+    }
+    if (n >= 0) {
+      out.push(v);
+      got++;
+      joined += v;
+    } else if (v !== length) return undefined;
+    else n = v;
+  }
+  let from = at;
+  let to = end;
+  for (let i = at; i < end; i++)
+    if (text.charCodeAt(i) > 0x7f) {
+      // Latin-1 characters are the UTF-8 bytes: beyond ASCII, decode them as UTF-8 so lengths count UTF-16 units.
+      text = Buffer.from(text.slice(at, end), "latin1").toString("utf8");
+      from = 0;
+      to = text.length;
+      break;
+    }
+  if (joined !== to - from) return undefined;
+  for (let i = 0; i < n; i++) {
+    const size = out[i]!;
+    out[i] = numbers.numberOfRange(text, from, from + size);
+    from += size;
+  }
+  return out;
+}
+
+/**
+ * The token texts of every list in a token frame, each as its number in `numbers`, from the frame's texts
+ * column alone (the lists section is never inflated), for the nodes frame's records whose token counts are
+ * `lengths`, in order; null when the frame's header or column does not fit them (the caller then reads the
+ * lists through DeferredTokens). The payload is only read during the call, so it may lie in a buffer the frame
+ * reader reuses.
+ */
+export function tokenFrameNumbers(
+  payload: Buffer,
+  lengths: readonly number[],
+  numbers: TextNumbers,
+): number[][] | null {
   if (payload.length < HEADER_BYTES || payload[0]! > LAYOUT_DEFLATED) return null;
   const count = payload.readUInt32LE(1);
   const stored = payload.readUInt32LE(5);
@@ -210,9 +262,9 @@ export function tokenFrameTexts(payload: Buffer, lengths: readonly number[]): st
     count,
   );
   if (section === null) return null;
-  const out: string[][] = new Array(count);
+  const out: number[][] = new Array(count);
   for (let k = 0; k < count; k++) {
-    const texts = entryTexts(section, k, lengths[k]!);
+    const texts = entryNumbers(section, k, lengths[k]!, numbers);
     if (texts === undefined) return null;
     out[k] = texts;
   }
