@@ -8,6 +8,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresSessionStore } from "./index.js";
 import { testDatabase, type TestDatabase } from "./test-support/test-database.js";
+import { writeBatch } from "./write-batch.js";
 
 /** The newest schema version this Loom ships. */
 const LATEST = Math.max(...readdirSync(new URL("../migrations/", import.meta.url)).map((n) => Number.parseInt(n, 10)));
@@ -246,6 +247,32 @@ describe("the PostgreSQL store's rows", () => {
     } finally {
       await store.close();
     }
+  });
+
+  it("lets go of a commit's documents once it is answered, refused or not (they are most of what a commit allocates)", async () => {
+    const queries: { args: unknown[]; parameters: unknown[] }[] = [];
+    const spy = ((strings: TemplateStringsArray, ...args: unknown[]) => {
+      const query = sql(strings, ...(args as never[]));
+      queries.push(query as never);
+      return query;
+    }) as unknown as postgres.Sql;
+    const batch = {
+      fromSeq: 0,
+      toSeq: 1,
+      ops: [{ seq: 1, op: '{"op":"checkout","nodeId":"n"}' }],
+      nodes: new Map([["n", { parent: null, data: '{"id":"n"}' }]]),
+      decisions: new Map(),
+      rewriteAll: false,
+      head: null,
+      path: null,
+      state: new Map(),
+    };
+    // Nobody's writer holds session "absent": the commit is refused, as a cut writer's is.
+    const refused = await writeBatch(spy, "absent", batch, "here").catch((e: unknown) => e);
+    expect(IoError.isInstance(refused) && refused.code).toBe("session_broken");
+    expect(queries).toHaveLength(1);
+    expect(queries[0]!.args).toEqual([]);
+    expect(queries[0]!.parameters).toEqual([]);
   });
 
   it("reuses a closed writer's connection for the next open, without its lock, and one that dropped while kept", async () => {
