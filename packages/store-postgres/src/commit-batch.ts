@@ -14,7 +14,8 @@ export interface RowWrite {
 export interface SealedBatch {
   fromSeq: number;
   toSeq: number;
-  ops: { seq: number; op: string }[];
+  /** Each op's seq and its JSON in pieces (joined, they are the op's JSON). */
+  ops: { seq: number; parts: string[] }[];
   nodes: Map<string, RowWrite>;
   decisions: Map<string, RowWrite>;
   /** Every node and decision row is replaced by `nodes` and `decisions`. */
@@ -26,19 +27,27 @@ export interface SealedBatch {
 }
 
 /**
- * An op's JSON, and for an addCandidates op each new node's JSON: the node rows are written from the same strings
- * (applyOp inserts shallow copies of the op's nodes, which serialise the same), so a candidate is serialised once.
+ * An op's JSON as the pieces it is joined from (joined once, with the batch's other ops, when the batch is written:
+ * joined here too, a decision's candidates were copied once more), and for an addCandidates op each new node's
+ * JSON: the node rows are written from the same strings (applyOp inserts shallow copies of the op's nodes, which
+ * serialise the same), so a candidate is serialised once.
  */
-function serialiseOp(op: LoomOp): { op: string; nodes: Map<string, string> | null } {
-  if (op.op !== "addCandidates") return { op: JSON.stringify(op), nodes: null };
+function serialiseOp(op: LoomOp): { parts: string[]; nodes: Map<string, string> | null } {
+  if (op.op !== "addCandidates") return { parts: [JSON.stringify(op)], nodes: null };
   const nodes = new Map(op.nodes.map((n) => [n.id, nodeJson(n)]));
   const { nodes: _nodes, ...rest } = op;
-  return { op: `${JSON.stringify(rest).slice(0, -1)},"nodes":[${[...nodes.values()].join(",")}]}`, nodes };
+  const parts = [`${JSON.stringify(rest).slice(0, -1)},"nodes":[`];
+  for (const json of nodes.values()) {
+    if (parts.length > 1) parts.push(",");
+    parts.push(json);
+  }
+  parts.push("]}");
+  return { parts, nodes };
 }
 
 /** One group commit: ops in order, and which rows, path entries and side state they touched. */
 export class CommitBatch {
-  readonly ops: { seq: number; op: string }[] = [];
+  readonly ops: { seq: number; parts: string[] }[] = [];
   /** Touched node ids, with the row's JSON when an op in this batch already made it (null: serialise at seal). */
   readonly #nodes = new Map<string, string | null>();
   readonly #decisions = new Set<string>();
@@ -70,7 +79,7 @@ export class CommitBatch {
    */
   addOp(seq: number, op: LoomOp, footprint: Footprint | null, pathFrom: number | null): void {
     const serialised = serialiseOp(op);
-    this.ops.push({ seq, op: serialised.op });
+    this.ops.push({ seq, parts: serialised.parts });
     if (footprint === null) this.#rewriteAll = true;
     else {
       // A node touched again after an op serialised it is serialised anew at seal, as it is by then.

@@ -251,15 +251,17 @@ describe("the PostgreSQL store's rows", () => {
 
   it("lets go of a commit's documents once it is answered, refused or not (they are most of what a commit allocates)", async () => {
     const queries: { args: unknown[]; parameters: unknown[] }[] = [];
-    const spy = ((strings: TemplateStringsArray, ...args: unknown[]) => {
-      const query = sql(strings, ...(args as never[]));
-      queries.push(query as never);
-      return query;
-    }) as unknown as postgres.Sql;
+    const spy = Object.assign(Object.create(null), {
+      unsafe: (...args: Parameters<postgres.Sql["unsafe"]>) => {
+        const query = sql.unsafe(...args);
+        queries.push(query as never);
+        return query;
+      },
+    }) as postgres.Sql;
     const batch = {
       fromSeq: 0,
       toSeq: 1,
-      ops: [{ seq: 1, op: '{"op":"checkout","nodeId":"n"}' }],
+      ops: [{ seq: 1, parts: ['{"op":"checkout",', '"nodeId":"n"}'] }],
       nodes: new Map([["n", { parent: null, data: '{"id":"n"}' }]]),
       decisions: new Map(),
       rewriteAll: false,

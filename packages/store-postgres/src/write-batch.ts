@@ -11,6 +11,16 @@ import { CHANGES_CHANNEL, changePayload } from "./session-events.js";
  */
 const DOCUMENTS = "\u001e";
 
+/** Documents given in pieces, as one text: one copy of their bytes, however many pieces. */
+function documents(docs: string[][]): string {
+  const pieces: string[] = [];
+  for (const doc of docs) {
+    if (pieces.length) pieces.push(DOCUMENTS);
+    for (const piece of doc) pieces.push(piece);
+  }
+  return pieces.join("");
+}
+
 function split(rows: Map<string, RowWrite>): {
   ids: string[];
   parents: (string | null)[];
@@ -46,6 +56,15 @@ function dropParameters(query: object): void {
 }
 
 /**
+ * loom_commit's call as one constant text, prepared once per connection: a tagged template's text is put together
+ * again from its 26 pieces on every query (postgres.js's stringify: ~4 KB a commit).
+ */
+const COMMIT = `select loom_commit($1, $2::bigint, $3::bigint, $4::text, $5::boolean,
+  $6::text[], $7::text[], $8::text, $9::text[], $10::text[], $11::text[], $12::text, $13::text[],
+  $14::bigint[], $15::text, $16::integer, $17::integer, $18::integer[], $19::text[], $20::text[], $21::text[],
+  $22::text[], $23::text, $24::text, $25::text) as ok`;
+
+/**
  * Commit `batch` for session `id` on the writer's connection `sql`. One statement is one round trip and its own
  * transaction, committed (WAL flushed, as `synchronous_commit` says) before PostgreSQL answers: the three round
  * trips of BEGIN, the pipelined writes and COMMIT cost 3-5 times as much on a loaded machine (bench/MEASUREMENTS.md).
@@ -54,16 +73,37 @@ export async function writeBatch(sql: Sql, id: string, batch: SealedBatch, where
   const nodes = split(batch.nodes);
   const decisions = split(batch.decisions);
   const chunks = batch.path?.chunks ?? [];
-  const query = sql<{ ok: boolean }[]>`select loom_commit(
-    ${id}, ${batch.fromSeq}::bigint, ${batch.toSeq}::bigint, ${batch.head}::text, ${batch.rewriteAll}::boolean,
-    ${nodes.ids}::text[], ${nodes.parents}::text[], ${nodes.data}::text, ${nodes.gone}::text[],
-    ${decisions.ids}::text[], ${decisions.parents}::text[], ${decisions.data}::text, ${decisions.gone}::text[],
-    ${batch.ops.map((o) => o.seq)}::bigint[], ${batch.ops.map((o) => o.op).join(DOCUMENTS)}::text,
-    ${batch.path?.fromChunk ?? null}::integer, ${batch.path?.keep ?? null}::integer, ${chunks.map((c) => c.chunk)}::integer[],
-    ${chunks.map((c) => c.ids)}::text[], ${chunks.map((c) => c.texts)}::text[], ${chunks.map((c) => c.lengths)}::text[],
-    ${[...batch.state.keys()]}::text[], ${[...batch.state.values()].join(DOCUMENTS)}::text,
-    ${CHANGES_CHANNEL}::text, ${changePayload(id, batch.toSeq)}::text
-  ) as ok`;
+  const query = sql.unsafe<{ ok: boolean }[]>(
+    COMMIT,
+    [
+      id,
+      batch.fromSeq,
+      batch.toSeq,
+      batch.head,
+      batch.rewriteAll,
+      nodes.ids,
+      nodes.parents,
+      nodes.data,
+      nodes.gone,
+      decisions.ids,
+      decisions.parents,
+      decisions.data,
+      decisions.gone,
+      batch.ops.map((o) => o.seq),
+      documents(batch.ops.map((o) => o.parts)),
+      batch.path?.fromChunk ?? null,
+      batch.path?.keep ?? null,
+      chunks.map((c) => c.chunk),
+      chunks.map((c) => c.ids),
+      chunks.map((c) => c.texts),
+      chunks.map((c) => c.lengths),
+      [...batch.state.keys()],
+      [...batch.state.values()].join(DOCUMENTS),
+      CHANGES_CHANNEL,
+      changePayload(id, batch.toSeq),
+    ] as never[],
+    { prepare: true },
+  );
   const [row] = await query.finally(() => dropParameters(query));
   if (row?.ok !== true) {
     throw new IoError(
