@@ -58,7 +58,7 @@ function nullableEnum(v: unknown, allowed: Set<string>): string | null | typeof 
  * records in place (ops replace them whole); frozen so that anything that tried would fail loudly
  * rather than change every node at once.
  */
-const EMPTY: Record<string, never> = Object.freeze({});
+export const EMPTY: Record<string, never> = Object.freeze({});
 
 /** A record of finite numbers (ScoresSchema), reused as is; the shared empty record when absent. */
 function scores(v: unknown): Record<string, number> | typeof BAD {

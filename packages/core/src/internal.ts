@@ -4,7 +4,13 @@ export { errorKind, isRetryableStatus } from "./errors.js";
 export type { ErrorKindGuard } from "./errors.js";
 export type { LoomBaseErrorOptions } from "./errors.js";
 export { effectivePromptMode } from "./brief.js";
-export { parseAddCandidatesFast, parseDecisionFast, parseNodeFast, shareSiblingStrings } from "./fast-parse.js";
+export {
+  EMPTY as EMPTY_RECORD,
+  parseAddCandidatesFast,
+  parseDecisionFast,
+  parseNodeFast,
+  shareSiblingStrings,
+} from "./fast-parse.js";
 export { parseLoomFast } from "./fast-parse-loom.js";
 export { storedInvariantsHold } from "./invariants.js";
 export type { StoredNodes } from "./invariants.js";

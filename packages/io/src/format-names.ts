@@ -6,7 +6,7 @@ export const LOCK_FILE = "lock";
 export const STATE_DIR = "state";
 
 /** Versions of each file kind this build writes (and reads, after migrating older ones). */
-export const SNAPSHOT_VERSION = 5;
+export const SNAPSHOT_VERSION = 6;
 export const JOURNAL_VERSION = 4;
 export const MANIFEST_VERSION = 2;
 export const STATE_VERSION = 1;

@@ -103,7 +103,7 @@ describe("the version-2 format", () => {
     await session.close();
 
     const snap = await readSnapshotRecord(join(dir, "loom.json"));
-    expect(snap.version).toBe(5); // token lists in token frames of their own (version 5)
+    expect(snap.version).toBe(6); // token lists in token frames of their own (since version 5), nodes in columns (6)
     const read = await readSession(dir);
     expect(read.warnings).toEqual([]);
     expect(plain(read.loom)).toEqual(live);

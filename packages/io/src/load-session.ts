@@ -127,7 +127,8 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   // Each pass over a big loom takes a good part of a second: the event loop gets a turn between them.
   await nextTurn();
   const snapshot =
-    parseSnapshotFast(lifted.record, read.recordsParsed && !lifted.migrated) ??
+    // Lifting version 5 to 6 changes no record (only how nodes frames may be laid out), so its parsed records stand.
+    parseSnapshotFast(lifted.record, read.recordsParsed && (!lifted.migrated || fromVersion === 5)) ??
     parseOrThrow(SnapshotSchema, lifted.record, { file: snapshotPath }, "the snapshot");
   const loom = snapshot.loom;
   await nextTurn();

@@ -32,7 +32,7 @@ describe("format versions and migrations", () => {
     const snap = await readSnapshotRecord(join(dir, "loom.json"));
     expect(snap).toMatchObject({
       format: "loom-snapshot",
-      version: 5,
+      version: 6,
       seq: 0,
       loom: { version: 1, sessionId: "s-old" },
     });
@@ -81,12 +81,12 @@ describe("format versions and migrations", () => {
     expect(lifted).toEqual({ record: { version: 1, a: true }, migrated: true });
     expect(order).toEqual([0]);
     try {
-      migrate("snapshot", { version: 6 }, { file: "loom.json" });
+      migrate("snapshot", { version: 7 }, { file: "loom.json" });
       expect.unreachable();
     } catch (error) {
       expect(IoError.isInstance(error) && error.code).toBe("unsupported_version");
       expect((error as Error).message).toMatch(
-        /loom\.json \(field version\): written by a newer Loom \(snapshot format version 6\); this build reads up to 5/,
+        /loom\.json \(field version\): written by a newer Loom \(snapshot format version 7\); this build reads up to 6/,
       );
     }
   });

@@ -35,6 +35,8 @@ export const defaultMigrations: MigrationRegistry = {
     // Version 5 moved node records' token lists into token frames of their own; readers put them back on
     // the records, so the record is the same.
     4: (record) => ({ ...record, version: 5 }),
+    // Version 6 may write nodes frames in columns (node-columns.ts); readers give the same records.
+    5: (record) => ({ ...record, version: 6 }),
   },
   journal: {
     // Version 2 lines carry a checksum, verified before parsing; the record is the same.

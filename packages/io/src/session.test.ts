@@ -65,7 +65,7 @@ describe("sessions", () => {
     await session.close();
     expect(readFileSync(join(dir, "journal.ndjson"), "utf8")).toBe("");
     const snap = await readSnapshotRecord(join(dir, "loom.json"));
-    expect(snap).toMatchObject({ format: "loom-snapshot", version: 5, seq: 2 });
+    expect(snap).toMatchObject({ format: "loom-snapshot", version: 6, seq: 2 });
     const again = await openSession(dir);
     expect(currentText(again.loom)).toBe("Once upon a time here");
     expect(again.seq).toBe(2);

@@ -36,7 +36,7 @@ async function sizeOf(file: string): Promise<number | null> {
 const HEAD_READ_BYTES = 1024 * 1024;
 
 /** Snapshot versions whose frames this reader knows (2 and 3 keep the path's texts inline). */
-const FRAMED_VERSIONS = new Set<unknown>([2, 3, 4, SNAPSHOT_VERSION]);
+const FRAMED_VERSIONS = new Set<unknown>([2, 3, 4, 5, SNAPSHOT_VERSION]);
 
 const isLength = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
 

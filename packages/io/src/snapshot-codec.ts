@@ -6,6 +6,7 @@ import { DigestTracker, opFootprint } from "@loom/core/internal";
 import type { z } from "zod";
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
 import type { JournaledNodes } from "./journal-record-read.js";
+import { NodeColumnsBuilder } from "./node-columns.js";
 import { FLAG_DEFLATE, FrameType, frameHeader, SNAPSHOT_MAGIC } from "./snapshot-frames.js";
 import { packedBytes, recordWithPackedTokens } from "./token-codec.js";
 import {
@@ -132,13 +133,18 @@ function journaledRecord(node: LoomNode, nodes: JournaledNodes, i: number): Buff
  * base64, written last by recordBytes), reused rather than serialising the node again. A list that cannot
  * be packed stays plain in the record (no entry).
  */
-function nodeParts(node: object, json: Known | undefined, defaults: Map<string, unknown>): NodeParts {
+function nodeParts(
+  node: object,
+  json: Known | undefined,
+  defaults: Map<string, unknown>,
+  withRecord = true,
+): NodeParts {
   if (json !== undefined && !Buffer.isBuffer(json)) {
     if (isParts(json)) return json;
     if (json.parts === null) {
       const n = node as LoomNode;
       const packed = json.nodes.packed[json.i]!;
-      const record = journaledRecord(n, json.nodes, json.i);
+      const record = withRecord ? journaledRecord(n, json.nodes, json.i) : NO_RECORD;
       json.parts =
         packed === null || n.tokens === null
           ? { record, packed: null, texts: null }
@@ -156,16 +162,20 @@ function nodeParts(node: object, json: Known | undefined, defaults: Map<string, 
     if (cut > 0) {
       packed ??= Buffer.from(json.toString("latin1", cut + TOKENS_MEMBER.length, json.length - 2), "base64");
       const count = Buffer.from(`"tokens":${list.length}}`, "latin1");
-      record = Buffer.concat([json.subarray(0, cut), count]);
+      record = withRecord ? Buffer.concat([json.subarray(0, cut), count]) : NO_RECORD;
     }
   }
   packed ??= packedBytes(list);
   if (packed === null) return { record: json ?? recordBytes(node, defaults), packed: null, texts: null };
-  record ??= recordBytes(node, defaults, false, true);
+  record ??= withRecord ? recordBytes(node, defaults, false, true) : NO_RECORD;
   return { record, packed, texts: textsEntryOfPacked(packed) ?? textsEntry(tokenTexts(list)) };
 }
 
+/** The record of parts made for a column frame (version 6), which holds the node's fields apart. */
+const NO_RECORD = Buffer.alloc(0);
+
 interface NodeParts {
+  /** The node's record line (empty when the parts were made for a column frame). */
   record: Buffer;
   packed: Buffer | null;
   texts: Buffer | null;
@@ -400,7 +410,7 @@ class ChunkedRecords {
         // A version-5 node record straight in its parts: serialising the tokens in base64 only to cut them out
         // again was most of what a node changed since its journal record (each decision's chosen one) cost.
         json = this.tokenFrames
-          ? nodeParts(record, undefined, this.defaults)
+          ? nodeParts(record, undefined, this.defaults, false)
           : recordBytes(record, this.defaults, this.plainTokens);
         this.serialised++;
         if (!full && this.knownBytes + knownBytes(json) <= MAX_KNOWN_BYTES) {
@@ -413,30 +423,35 @@ class ChunkedRecords {
     return this.tokenFrames ? this.withTokenFrames(c, lines, records) : cutIntoTexts(lines as Buffer[]);
   }
 
-  /** The chunk's node records with their token lists taken out, each frame of records followed by its token frame. */
+  /**
+   * The chunk's nodes in column frames (node-columns.ts), each followed by the token frame of its lists; a
+   * frame is cut once its columns and lists pass MAX_FRAME_BYTES.
+   */
   private withTokenFrames(c: number, known: Known[], records: Record<string, object>): Piece[] {
-    const lines: Buffer[] = new Array(known.length);
-    const lists: (Buffer | null)[] = new Array(known.length);
-    const texts: (Buffer | null)[] = new Array(known.length);
-    for (let k = 0; k < known.length; k++) {
-      const parts = nodeParts(records[this.ids[(c << CHUNK_SHIFT) + k]!]!, known[k], this.defaults);
-      lines[k] = parts.record;
-      lists[k] = parts.packed;
-      texts[k] = parts.texts;
-    }
-    const ends: number[] = [];
-    const cut = cutIntoTexts(lines, ends);
     const out: Piece[] = [];
-    for (let f = 0, from = 0; f < cut.length; from = ends[f]!, f++) {
-      out.push(cut[f]!);
-      const l: Buffer[] = [];
-      const t: Buffer[] = [];
-      for (let k = from; k < ends[f]!; k++) {
-        if (lists[k] === null) continue;
-        l.push(lists[k]!);
-        t.push(texts[k]!);
+    let columns = new NodeColumnsBuilder(this.defaults);
+    let lists: Buffer[] = [];
+    let texts: Buffer[] = [];
+    let listBytes = 0;
+    const cut = () => {
+      out.push(columns.finish());
+      if (lists.length > 0) out.push(tokenSections(lists, texts));
+      columns = new NodeColumnsBuilder(this.defaults);
+      lists = [];
+      texts = [];
+      listBytes = 0;
+    };
+    for (let k = 0; k < known.length; k++) {
+      const node = records[this.ids[(c << CHUNK_SHIFT) + k]!]! as LoomNode;
+      const parts = nodeParts(node, known[k], this.defaults, false);
+      // A list that cannot be packed stays in the record, plain (JSON.stringify gives its tokens).
+      columns.add(node, parts.packed === null ? node.tokens : node.tokens!.length);
+      if (parts.packed !== null) {
+        lists.push(parts.packed);
+        texts.push(parts.texts!);
+        listBytes += parts.packed.length + parts.texts!.length;
       }
-      if (l.length > 0) out.push(tokenSections(l, t));
+      if (columns.bytes + listBytes >= MAX_FRAME_BYTES || k === known.length - 1) cut();
     }
     return out;
   }
@@ -514,8 +529,8 @@ function openAtTip(loom: Loom): { decision: object; candidates: object[] } | nul
  * since the previous one: each compaction costs O(changes since the last snapshot), and candidate nodes
  * are not even serialised again (their journaled text is reused).
  *
- * The file (container 2, marker `loom-snapshot 2`; format version 4: records as at version 3, whose node
- * records hold their tokens packed) is a marker line and a series of frames, each with its own length, type and
+ * The file (container 2, marker `loom-snapshot 2`; format version 6: nodes frames in columns, node-columns.ts,
+ * each followed by the token frame of its lists) is a marker line and a series of frames, each with its own length, type and
  * CRC-32, so that no size of loom needs one string or buffer: head (the loom without its nodes and
  * decisions), path (the length of each current-path node's text, its open decision and the loom's
  * digest — totals, latest decisions, the tree around the tip — so that reading them needs no more), a

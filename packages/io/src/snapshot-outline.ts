@@ -6,6 +6,7 @@ import { parseDecisionFast, parseLoomFast, parseNodeFast } from "@loom/core/inte
 import { JOURNAL_FILE, MANIFEST_FILE, SNAPSHOT_FILE, SNAPSHOT_FORMAT } from "./format-names.js";
 import { IoError } from "./io-error.js";
 import { checkEndCounts, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
+import { frameRecords } from "./frame-records.js";
 import { parseJson, payloadBytes, PayloadLines, payloadText } from "./snapshot-reader.js";
 import { TextNumbers } from "./text-numbers.js";
 import { revivePackedTokens } from "./token-codec.js";
@@ -53,7 +54,7 @@ export interface SnapshotOutline {
 }
 
 /** Snapshot versions whose record layout this reader knows (older ones are read through readSnapshotRecords). */
-const OUTLINE_VERSIONS = new Set<unknown>([5]);
+const OUTLINE_VERSIONS = new Set<unknown>([5, 6]);
 
 async function sizeOf(file: string): Promise<number | null> {
   try {
@@ -150,10 +151,7 @@ function readNodes(
   numbers: TextNumbers,
 ): Waiting | null {
   const waiting: Waiting = { frame: frame.index, outlines: [], lengths: [] };
-  const lines = new PayloadLines(payloadBytes(frame, file));
-  for (let text = lines.next(); text !== undefined; text = lines.next()) {
-    const where = `frame ${frame.index}, node record ${seen.nodes++}`;
-    const raw = parseJson(text, file, where);
+  for (const { raw, where } of frameRecords(payloadBytes(frame, file), frame, file, version, seen)) {
     // A token count (the list in the token frame after this one) is checked, then left out of the record.
     const count = deferredTokenCount(raw, version, where, file);
     if (count !== null) raw["tokens"] = null;

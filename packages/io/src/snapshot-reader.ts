@@ -7,13 +7,17 @@ import type { LoomNode } from "@loom/core";
 import { parseDecisionFast, parseNodeFast, shareSiblingStrings, type StoredNodes } from "@loom/core/internal";
 import { eventLoopTurns } from "./event-loop-turns.js";
 import { IoError } from "./io-error.js";
+import { columnRecords, columnsAllowed, isColumnFrame } from "./node-columns.js";
 import { parseJsonText } from "./parse-json.js";
 import { FLAG_DEFLATE, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
+import { PayloadLines, parseJsonValue } from "./payload-lines.js";
 import { DecisionStrings } from "./snapshot-strings.js";
 import { LazyTokenBytes, revivePackedTokens } from "./token-codec.js";
 import { DeferredTokens, missingTokenFrame, reviveDeferredTokens, strayTokenFrame } from "./token-frames.js";
 
 const gunzipAsync = promisify(gunzip);
+
+export { PayloadLines };
 
 export interface SnapshotRead {
   /** The snapshot as one record ({format, version, seq, manifestBytes, loom}), not yet validated. */
@@ -62,48 +66,8 @@ export function payloadText(frame: Frame, file: string): string {
   return decode(payloadBytes(frame, file));
 }
 
-/**
- * The records (lines) of a nodes or decisions frame's bytes, each decoded into a string of its own as it is
- * asked for. Why: the frame as one string (~270 KB for 1,024 realistic nodes) is a large object the collector
- * gives pages of their own, fresh from the system each time; at a million nodes turning frames into strings
- * that way took 4.6 CPU-s against 2.0 line by line (with JSON.parse of every line in both), and line-sized
- * strings die young where they were made. A line break is one byte in UTF-8, never part of another character.
- */
-export class PayloadLines {
-  private at = 0;
-  private readonly encoding: "latin1" | "utf8";
-  /** Characters handed out so far, line breaks included (the text's length once every line is out). */
-  chars = 0;
-
-  constructor(private readonly bytes: Buffer) {
-    // latin1 gives the same strings as UTF-8 for ASCII bytes, faster.
-    this.encoding = isAscii(bytes) ? "latin1" : "utf8";
-  }
-
-  /** The next record's text, or undefined after the last. */
-  next(): string | undefined {
-    const bytes = this.bytes;
-    const start = this.at;
-    if (start >= bytes.length) return undefined;
-    let end = bytes.indexOf(0x0a, start);
-    if (end < 0) end = bytes.length;
-    this.at = end + 1;
-    const line = bytes.toString(this.encoding, start, end);
-    this.chars += line.length + (end < bytes.length ? 1 : 0);
-    return line;
-  }
-}
-
 export function parseJson(text: string, file: string, where: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new IoError("malformed_json", `${where} is not valid JSON (${(error as Error).message})`, {
-      file,
-      field: where,
-    });
-  }
+  const value = parseJsonValue(text, file, where);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new IoError("invalid_field", `${where} is not a JSON object`, {
       file,
@@ -256,68 +220,97 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
       const into = frame.type === "nodes" ? nodes : decisions;
       const deferred = new DeferredTokens();
       const held: Record<string, unknown>[] = [];
-      const lines = new PayloadLines(payloadBytes(frame, file));
-      for (let line = lines.next(); line !== undefined; line = lines.next()) {
-        const n = ordinal[frame.type]++;
-        // The clock read every 64 records: each read cost more than a small record's parse.
-        if ((n & 63) === 0) {
-          const pause = turn();
-          if (pause) await pause;
-        }
-        const where = `frame ${frame.index}, ${frame.type === "nodes" ? "node" : "decision"} record ${n}`;
-        try {
-          const r: Record<string, unknown> =
-            into === nodes ? parseNodeLine(line, file, where) : parseJson(line, file, where);
-          const id = r["id"];
-          if (typeof id !== "string" || id.length === 0)
-            throw new IoError("invalid_field", `${where} has no id`, {
-              file,
-              field: `${where}.id`,
-              expected: "a non-empty string",
-            });
-          if (Object.hasOwn(into, id))
-            throw new IoError("damaged", `${where} repeats the id ${id}`, { file, field: `${where}.id` });
-          if (into === nodes) {
-            // Checked at once either way; decoded whole now only when looking for damage (fsck, salvage).
-            const counted = typeof r["tokens"] === "number";
-            reviveDeferredTokens(r, record["version"], deferred, where, file);
-            revivePackedTokens(r, record["version"], where, { file }, options.onDamage !== undefined, lazyBytes);
-            // Parsed now, while the raw record is young garbage, rather than after every frame is read (then
-            // every raw record would have been kept and promoted, only to be dropped): the load's parse of the
-            // loom takes the node as it is. A record the fast path doubts is kept raw for the schema to name.
-            const node = parseNodeFast(r);
-            if (node !== null && previousNode !== null) shareSiblingStrings(node, previousNode);
-            if (node !== null) {
-              previousNode = node;
-              // Looked up before the node is stored (so a node that is its own parent fails), and only when a
-              // node's parent differs from the one before it (siblings are stored together); the parent's own
-              // id string is kept rather than an equal copy per run of siblings.
-              const parentId = node.parentId;
-              if (order.length === 0 ? parentId !== null : parentId === null) parentsFirst = false;
-              else if (parentId !== null && parentId !== lastParent) {
-                const parent = Object.hasOwn(nodes, parentId) ? (nodes[parentId] as { id: string }) : undefined;
-                if (parent === undefined) parentsFirst = false;
-                else node.parentId = parent.id;
-              }
-              lastParent = node.parentId;
-              shared.noteNode(node, order.length);
-              order.push(node);
+      const bytes = payloadBytes(frame, file);
+      const take = (r: Record<string, unknown>, where: string) => {
+        const id = r["id"];
+        if (typeof id !== "string" || id.length === 0)
+          throw new IoError("invalid_field", `${where} has no id`, {
+            file,
+            field: `${where}.id`,
+            expected: "a non-empty string",
+          });
+        if (Object.hasOwn(into, id))
+          throw new IoError("damaged", `${where} repeats the id ${id}`, { file, field: `${where}.id` });
+        if (into === nodes) {
+          // Checked at once either way; decoded whole now only when looking for damage (fsck, salvage).
+          const counted = typeof r["tokens"] === "number";
+          reviveDeferredTokens(r, record!["version"], deferred, where, file);
+          revivePackedTokens(r, record!["version"], where, { file }, options.onDamage !== undefined, lazyBytes);
+          // Parsed now, while the raw record is young garbage, rather than after every frame is read (then
+          // every raw record would have been kept and promoted, only to be dropped): the load's parse of the
+          // loom takes the node as it is. A record the fast path doubts is kept raw for the schema to name.
+          const node = parseNodeFast(r);
+          if (node !== null && previousNode !== null) shareSiblingStrings(node, previousNode);
+          if (node !== null) {
+            previousNode = node;
+            // Looked up before the node is stored (so a node that is its own parent fails), and only when a
+            // node's parent differs from the one before it (siblings are stored together); the parent's own
+            // id string is kept rather than an equal copy per run of siblings.
+            const parentId = node.parentId;
+            if (order.length === 0 ? parentId !== null : parentId === null) parentsFirst = false;
+            else if (parentId !== null && parentId !== lastParent) {
+              const parent = Object.hasOwn(nodes, parentId) ? (nodes[parentId] as { id: string }) : undefined;
+              if (parent === undefined) parentsFirst = false;
+              else node.parentId = parent.id;
             }
-            into[id] = node ?? r;
-            if (counted) held.push((node ?? r) as unknown as Record<string, unknown>);
-            if (node === null) recordsParsed = false;
-          } else {
-            const decision = parseDecisionFast(r);
-            if (decision !== null) shared.share(decision, order);
-            into[id] = decision ?? r;
-            if (decision === null) recordsParsed = false;
+            lastParent = node.parentId;
+            shared.noteNode(node, order.length);
+            order.push(node);
           }
+          into[id] = node ?? r;
+          if (counted) held.push((node ?? r) as unknown as Record<string, unknown>);
+          if (node === null) recordsParsed = false;
+        } else {
+          const decision = parseDecisionFast(r);
+          if (decision !== null) shared.share(decision, order);
+          into[id] = decision ?? r;
+          if (decision === null) recordsParsed = false;
+        }
+      };
+      const kind = frame.type === "nodes" ? "node" : "decision";
+      if (into === nodes && isColumnFrame(bytes) && columnsAllowed(record["version"])) {
+        // A column frame (version 6): its records are built whole, then taken one by one as lines are.
+        let columns: Record<string, unknown>[] = [];
+        try {
+          const read = columnRecords(bytes, file, `frame ${frame.index} (nodes)`);
+          columns = read.records;
+          jsonLength += read.chars;
         } catch (error) {
           if (!IoError.isInstance(error)) throw error;
           report(error);
         }
+        for (let k = 0; k < columns.length; k++) {
+          const n = ordinal.nodes++;
+          if ((n & 63) === 0) {
+            const pause = turn();
+            if (pause) await pause;
+          }
+          try {
+            take(columns[k]!, `frame ${frame.index}, node record ${n}`);
+          } catch (error) {
+            if (!IoError.isInstance(error)) throw error;
+            report(error);
+          }
+        }
+      } else {
+        const lines = new PayloadLines(bytes);
+        for (let line = lines.next(); line !== undefined; line = lines.next()) {
+          const n = ordinal[frame.type]++;
+          // The clock read every 64 records: each read cost more than a small record's parse.
+          if ((n & 63) === 0) {
+            const pause = turn();
+            if (pause) await pause;
+          }
+          const where = `frame ${frame.index}, ${kind} record ${n}`;
+          try {
+            take(into === nodes ? parseNodeLine(line, file, where) : parseJson(line, file, where), where);
+          } catch (error) {
+            if (!IoError.isInstance(error)) throw error;
+            report(error);
+          }
+        }
+        jsonLength += lines.chars;
       }
-      jsonLength += lines.chars;
       lazyBytes.seal();
       if (deferred.lengths.length > 0) awaiting = { deferred, nodes: held, index: frame.index };
     } else if (frame.type === "end") {

@@ -4,7 +4,8 @@ import { DecisionEventSchema, NodeSchema, type DecisionEvent, type Loom, type Lo
 import { parseDecisionFast, parseLoomFast, parseNodeFast } from "@loom/core/internal";
 import { readSnapshotAlone } from "./snapshot-alone.js";
 import { checkEndCounts, readFrames } from "./snapshot-frames.js";
-import { parseJson, payloadBytes, PayloadLines, payloadText } from "./snapshot-reader.js";
+import { frameRecords } from "./frame-records.js";
+import { parseJson, payloadBytes, payloadText } from "./snapshot-reader.js";
 import { revivePackedTokens } from "./token-codec.js";
 import { DeferredTokens, missingTokenFrame, reviveDeferredTokens, strayTokenFrame } from "./token-frames.js";
 import { parseOrThrow } from "./zod-issue.js";
@@ -57,12 +58,10 @@ async function* recordsOf(file: string, version: unknown): AsyncGenerator<Snapsh
       if (frame.type === "end") counts = parseJson(payloadText(frame, file), file, `frame ${frame.index} (end)`);
       if (frame.type === "tokens") throw strayTokenFrame(file, frame.index);
       if (frame.type !== "nodes" && frame.type !== "decisions") continue;
-      const lines = new PayloadLines(payloadBytes(frame, file));
+      const bytes = payloadBytes(frame, file);
       const deferred = new DeferredTokens();
       const nodes: LoomNode[] = [];
-      for (let line = lines.next(); line !== undefined; line = lines.next()) {
-        const where = `frame ${frame.index}, ${frame.type === "nodes" ? "node" : "decision"} record ${seen[frame.type]++}`;
-        const raw = parseJson(line, file, where);
+      for (const { raw, where } of frameRecords(bytes, frame, file, version, seen)) {
         if (frame.type === "nodes") {
           reviveDeferredTokens(raw, version, deferred, where, file);
           revivePackedTokens(raw, version, where, { file });

@@ -10,7 +10,8 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { fsckSession, IoError, openSession, readSession, readSnapshotRecords, tokenTexts } from "./index.js";
 import { FRAME_HEADER_BYTES, readFrames, type Frame } from "./snapshot-frames.js";
-import { payloadText } from "./snapshot-reader.js";
+import { columnRecords } from "./node-columns.js";
+import { payloadBytes } from "./snapshot-reader.js";
 import { packedBytes } from "./token-codec.js";
 import { textsEntry, textsEntryOfPacked } from "./token-frames.js";
 import { readSnapshotRecord } from "./test-support/snapshot-file.js";
@@ -42,13 +43,12 @@ describe("token frames (snapshot version 5)", () => {
     expect(types.filter((t) => t === "tokens")).toHaveLength(3);
     for (const [i, t] of types.entries()) if (t === "tokens") expect(types[i - 1]).toBe("nodes");
     for (const f of frames.filter((f) => f.type === "nodes")) {
-      const records = payloadText(f, file)
-        .split("\n")
-        .map((line) => JSON.parse(line));
+      // Version 6 writes nodes frames in columns (node-columns.ts): the records they give.
+      const records = columnRecords(payloadBytes(f, file), file, "nodes").records;
       // The root has no tokens; every other record holds a token count, not a list.
-      expect(records.filter((r) => r.tokens !== undefined).every((r) => r.tokens === 6)).toBe(true);
+      expect(records.filter((r) => r["tokens"] !== null).every((r) => r["tokens"] === 6)).toBe(true);
     }
-    expect((await readSnapshotRecord(file)).version).toBe(5);
+    expect((await readSnapshotRecord(file)).version).toBe(6);
 
     const read = await readSession(dir);
     expect(read.warnings).toEqual([]);
@@ -152,7 +152,7 @@ describe("token frames (snapshot version 5)", () => {
     const session = await openSession(dir);
     await session.compact();
     await session.close();
-    expect((await readSnapshotRecord(join(dir, "loom.json"))).version).toBe(5);
+    expect((await readSnapshotRecord(join(dir, "loom.json"))).version).toBe(6);
     expect(plain((await readSession(dir)).loom)).toEqual(expected);
     expect((await fsckSession(dir)).problems).toEqual([]);
   });
