@@ -49,7 +49,7 @@ function split(rows: Map<string, RowWrite>): {
  * parameters, 8.7 of 15.5 MB allocated between scavenges survived, and clearing `args` and `parameters` took that
  * to 0.2 MB (bench/MEASUREMENTS.md). A scavenge's pause grows with what survives it.
  */
-function dropParameters(query: object): void {
+export function dropParameters(query: object): void {
   const q = query as { args?: unknown; parameters?: unknown };
   if (Array.isArray(q.args)) q.args = [];
   if (Array.isArray(q.parameters)) q.parameters = [];
