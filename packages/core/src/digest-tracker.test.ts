@@ -126,7 +126,7 @@ describe("DigestTracker", () => {
     expect(tracker.fullCounts).toBeGreaterThan(1);
   });
 
-  it("places a decision resolved at the same instant as the latest one as a fresh count does", () => {
+  it("places decisions resolved at the same instant as others as a fresh count does, without counting again", () => {
     let t = Date.UTC(2026, 0, 1);
     let n = 0;
     // A clock that stands still between ticks: several decisions resolved at the same instant.
@@ -142,6 +142,26 @@ describe("DigestTracker", () => {
     t += 1000;
     const c = offer(3);
     choose(c.decisionId, c.nodeIds[2]!);
-    expect(tracker.fullCounts).toBeGreaterThan(1);
+    // Each was the decision opened last, so it goes after those of its instant: no count again.
+    expect(tracker.fullCounts).toBe(1);
+    // A clock gone back: resolved at the instant of the first two, it goes after them and before the third.
+    const d = offer(2);
+    t -= 1000;
+    choose(d.decisionId, d.nodeIds[0]!);
+    expect(tracker.fullCounts).toBe(1);
+  });
+
+  it("places decisions resolved by a clock that went back where a fresh count does, without counting again", () => {
+    // Resolution times jump back and forth (a replay of older ops, an import), never twice the same instant.
+    const times = [50, 10, 70, 5, 60, 1, 3, 90, 2, 80, 4, 65, 66, 0.5, 95, 0.25];
+    let next = 0;
+    let n = 0;
+    const env: LoomEnv = {
+      newId: (k) => `${k}_${(++n).toString(36).padStart(6, "0")}`,
+      now: () => new Date(Date.UTC(2026, 0, 1) + (times[next++ % times.length]! + next / 1000) * 60_000).toISOString(),
+    };
+    const { tracker, grow } = rig(env);
+    grow(40);
+    expect(tracker.fullCounts).toBe(1);
   });
 });

@@ -30,6 +30,9 @@ interface Totals {
 
 const when = (d: DecisionEvent) => d.resolvedAt ?? d.timestamp;
 
+/** Keys an object lists first, in numeric order, whatever order they were added in. */
+const INDEX_LIKE = /^(?:0|[1-9]\d{0,8})$/;
+
 /** An open decision with every field a resolution sets still empty, as addCandidates opens one. */
 const isFresh = (d: DecisionEvent) =>
   d.action === null && d.clarificationQuestion === null && d.logprobGap === null && d.resolvedAt === null;
@@ -39,6 +42,8 @@ export class DigestTracker {
   #totals: Totals | null = null;
   /** Open decisions that add nothing but their count to the totals: resolving one adds exactly what it resolved to. */
   readonly #fresh = new Set<string>();
+  /** The decision opened last (last in the loom's order): of decisions resolved at one instant, lastDecisions puts it last. */
+  #newest: string | null = null;
   /** The latest resolved decisions (at most the limit), oldest first, as lastDecisions orders them. */
   #recent: string[] = [];
   /** Full counts made so far (a cost counter for tests and benchmarks). */
@@ -58,6 +63,7 @@ export class DigestTracker {
         if (!isFresh(d)) return this.forget();
         t.decisions++;
         this.#fresh.add(d.id);
+        this.#newest = d.id;
       }
       for (const n of op.nodes) {
         const node = loom.nodes[n.id];
@@ -77,12 +83,25 @@ export class DigestTracker {
         t.gapSum += d.logprobGap;
       }
       if (this.limits.decisions <= 0) return;
-      // Resolved after every other resolved decision: it is the latest. Otherwise (the same instant, or a
-      // clock that went back) where it falls depends on the loom's order: counted afresh.
-      const last = this.#recent[this.#recent.length - 1];
-      if (last !== undefined && !(when(d) > when(loom.decisions[last]!))) return this.forget();
-      this.#recent.push(d.id);
-      if (this.#recent.length > this.limits.decisions) this.#recent.shift();
+      // Resolved after every other resolved decision, it is the latest (a run's usual case). Resolved before
+      // some (a clock that went back: a replay, an import), it goes where its instant falls; before every one
+      // of a full list, it is not among the latest. At the same instant as others, the loom's order decides
+      // (lastDecisions sorts stably): after them when it is the decision opened last; else counted afresh.
+      const recent = this.#recent;
+      const at = when(d);
+      const last = d.id === this.#newest && !INDEX_LIKE.test(d.id);
+      const full = recent.length >= this.limits.decisions;
+      if (full && recent.length > 0 && at < when(loom.decisions[recent[0]!]!)) return;
+      let place = recent.length;
+      while (place > 0) {
+        const other = when(loom.decisions[recent[place - 1]!]!);
+        if (other < at || (other === at && last)) break;
+        if (other === at) return this.forget();
+        place--;
+      }
+      if (place === 0 && full) return;
+      recent.splice(place, 0, d.id);
+      if (recent.length > this.limits.decisions) recent.shift();
       return;
     }
     // Ops that touch no record (a checkout, a hold, a new brief…) change none of the totals.
@@ -140,8 +159,10 @@ export class DigestTracker {
     };
     this.fullCounts++;
     this.#fresh.clear();
+    this.#newest = null;
     for (const id in loom.decisions) {
       const d = loom.decisions[id]!;
+      this.#newest = id;
       t.decisions++;
       if (d.action !== null) t.resolvedDecisions++;
       if (d.clarificationQuestion !== null) t.clarifications++;

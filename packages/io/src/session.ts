@@ -2,7 +2,7 @@
 import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { findInvariantViolations, LoomSchema, type DecisionEvent, type Loom, type LoomOp } from "@loom/core";
-import { appendAll, appendBytes, openFile } from "./append-file.js";
+import { appendBytes, openFile } from "./append-file.js";
 import { fsyncDir, fsyncDirSync, writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
 import { JOURNAL_FILE, MANIFEST_FILE, SNAPSHOT_FILE, STATE_DIR, STATE_FORMAT, STATE_VERSION } from "./formats.js";
 import { nodeFiles, type FileLayer } from "./file-layer.js";
@@ -10,7 +10,7 @@ import { GROUP_COMMIT_MS, GroupCommit } from "./group-commit.js";
 import { IoError } from "./io-error.js";
 import { writeNextJournal } from "./journal-swap.js";
 import { journalRecord } from "./journal-record.js";
-import { sealJson } from "./line-seal.js";
+import { sealJson, sealPieces } from "./line-seal.js";
 import { loadSessionFiles, type LoadedSession } from "./load-session.js";
 import { finalizedBy, manifestLine } from "./manifest-line.js";
 import type { MigrationRegistry } from "./migrations.js";
@@ -237,11 +237,9 @@ class DiskSession implements Session {
       return;
     }
     try {
-      const written = appendAll(
-        this.manifestFd!,
-        sealJson(JSON.stringify(manifestLine(this.loom, final))) + "\n",
-        this.files,
-      );
+      // Sealed as bytes: the line is converted to UTF-8 once, for its checksum and its write alike.
+      const json = JSON.stringify(manifestLine(this.loom, final));
+      const written = appendBytes(this.manifestFd!, sealPieces(json.slice(0, -1), null, ""), this.files);
       this.manifestLength += written;
       if (this.manifestBytes !== null) this.manifestBytes += written;
       this.synced(this.manifestFd!);

@@ -86,20 +86,37 @@ interface Journaled {
   nodes: JournaledNodes;
   i: number;
   parts: NodeParts | null;
+  /** The node's token list when it was journaled (what `nodes.packed[i]` packs). */
+  tokens: TokenList | null;
 }
 
 /**
- * What is known of a record not yet in a snapshot: its JSON as journaled, the parts of a binary record, or
- * (a node record of a version-5 layout, encoded afresh) its parts as a nodes frame and a token frame hold them.
+ * The packed token list of a node changed since its binary journal record (each decision's chosen node, by
+ * its resolution), kept while the node's list is still this one: only the node's fields are encoded again.
+ * Why: packing the chosen nodes' lists again was most of what encoding them afresh cost at a compaction.
  */
-type Known = Buffer | Journaled | NodeParts;
+interface KeptTokens {
+  kept: TokenList;
+  packed: Buffer;
+  texts: Buffer | null;
+}
+
+/**
+ * What is known of a record not yet in a snapshot: its JSON as journaled, the parts of a binary record,
+ * (a node record of a version-5 layout, encoded afresh) its parts as a nodes frame and a token frame hold
+ * them, or the packed token list of a node changed since its binary record.
+ */
+type Known = Buffer | Journaled | NodeParts | KeptTokens;
 
 const isParts = (k: Known): k is NodeParts => !Buffer.isBuffer(k) && "record" in k;
+const isJournaled = (k: Known): k is Journaled => !Buffer.isBuffer(k) && "nodes" in k;
+const isKept = (k: Known): k is KeptTokens => !Buffer.isBuffer(k) && "kept" in k;
 
 /** Bytes a known encoding holds (for MAX_KNOWN_BYTES); a binary record's node counts its packed tokens and JSON. */
 function knownBytes(k: Known): number {
   if (Buffer.isBuffer(k)) return k.length;
   if (isParts(k)) return k.record.length + (k.packed?.length ?? 0) + (k.texts?.length ?? 0);
+  if (isKept(k)) return k.packed.length + (k.texts?.length ?? 0);
   return (k.nodes.packed[k.i]?.length ?? 0) + k.nodes.own[k.i]!.length + 128;
 }
 
@@ -139,6 +156,15 @@ function nodeParts(
   defaults: Map<string, unknown>,
   withRecord = true,
 ): NodeParts {
+  if (json !== undefined && isKept(json)) {
+    const list = (node as LoomNode).tokens;
+    if (list !== json.kept) return nodeParts(node, undefined, defaults, withRecord);
+    return {
+      record: withRecord ? recordBytes(node, defaults, false, true) : NO_RECORD,
+      packed: json.packed,
+      texts: json.texts ?? textsEntryOfPacked(json.packed) ?? textsEntry(tokenTexts(list)),
+    };
+  }
   if (json !== undefined && !Buffer.isBuffer(json)) {
     if (isParts(json)) return json;
     if (json.parts === null) {
@@ -344,12 +370,21 @@ class ChunkedRecords {
     chunk.gen++;
   }
 
-  /** Note a change to a record already in the list. */
+  /** Note a change to a record already in the list (a node keeps its packed token list: see KeptTokens). */
   touch(id: string): void {
     const at = this.locate(id);
     if (at < 0) return;
+    const old = this.known[at];
     this.forget(at);
     this.chunks[at >> CHUNK_SHIFT]!.gen++;
+    // A node keeps its journaled token list (see KeptTokens).
+    if (old === undefined || !isJournaled(old) || old.tokens === null) return;
+    const packed = old.nodes.packed[old.i];
+    if (!packed) return;
+    const kept: KeptTokens = { kept: old.tokens, packed, texts: old.parts?.texts ?? null };
+    if (this.knownBytes + knownBytes(kept) > MAX_KNOWN_BYTES) return;
+    this.known[at] = kept;
+    this.knownBytes += knownBytes(kept);
   }
 
   /** Note that a record is in the loom now: touched if the list holds it, else added. */
@@ -417,7 +452,11 @@ class ChunkedRecords {
           this.known[i] = json;
           this.knownBytes += knownBytes(json);
         }
-      } else if (full) this.forget(i);
+      } else {
+        // A node that kept only its token list has its fields encoded afresh all the same.
+        if (isKept(json)) this.serialised++;
+        if (full) this.forget(i);
+      }
       lines.push(json);
     }
     return this.tokenFrames ? this.withTokenFrames(c, lines, records) : cutIntoTexts(lines as Buffer[]);
@@ -572,7 +611,10 @@ export class SnapshotEncoder {
       // New nodes come with their encoding. The op opened the decision, or added to an open one (a reroll).
       const journaled = encoded?.journaled;
       for (let i = 0; i < op.nodes.length; i++)
-        this.nodes.add(op.nodes[i]!.id, journaled ? { nodes: journaled, i, parts: null } : encoded?.nodes?.[i]);
+        this.nodes.add(
+          op.nodes[i]!.id,
+          journaled ? { nodes: journaled, i, parts: null, tokens: op.nodes[i]!.tokens } : encoded?.nodes?.[i],
+        );
       const d = loom.decisions[op.decisionId];
       if (d && d.candidateNodeIds.length === op.nodes.length) this.decisions.add(op.decisionId);
       else this.decisions.touch(op.decisionId);
