@@ -1,6 +1,7 @@
 // readSnapshotOutline gives each node's outline and every decision as a whole read gives them, reads only a snapshot that alone is the session, and names damage.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
+import { inflateRawSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addCandidates, choose, type Loom, type LoomEnv } from "@loom/core";
@@ -8,7 +9,14 @@ import { realisticEnv, realisticLoom } from "@loom/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSession, IoError, openSession, readSession } from "./index.js";
 import { readSnapshotOutline, type SnapshotOutline } from "./snapshot-outline.js";
-import { FrameType, frameHeader, readFrames, SNAPSHOT_MAGIC, type FrameTypeName } from "./snapshot-frames.js";
+import {
+  FLAG_DEFLATE,
+  FrameType,
+  frameHeader,
+  readFrames,
+  SNAPSHOT_MAGIC,
+  type FrameTypeName,
+} from "./snapshot-frames.js";
 import { readSnapshotRecord, writeSnapshotRecord } from "./test-support/snapshot-file.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "loom-outline-"));
@@ -75,13 +83,27 @@ function plain(outline: SnapshotOutline | null) {
 }
 
 /** Rewrites the file's frames of one type (their payloads as `edit` returns them, stored as they came), checksums made anew. */
-async function rewriteFrames(file: string, type: FrameTypeName, edit: (payload: Buffer) => Buffer): Promise<void> {
+async function rewriteFrames(
+  file: string,
+  type: FrameTypeName,
+  edit: (payload: Buffer) => Buffer,
+  options: { inflated?: boolean } = {},
+): Promise<void> {
   const handle = await open(file, "r");
   const parts: Buffer[] = [SNAPSHOT_MAGIC];
   try {
     for await (const frame of readFrames(handle, file)) {
-      const payload = frame.type === type ? edit(Buffer.from(frame.payload)) : Buffer.from(frame.payload);
-      parts.push(frameHeader(FrameType[frame.type], frame.flags, payload), payload);
+      let payload: Buffer = Buffer.from(frame.payload);
+      let flags = frame.flags;
+      if (frame.type === type) {
+        // With `inflated`, the edit sees the records themselves, stored back uncompressed.
+        if (options.inflated && flags & FLAG_DEFLATE) {
+          payload = inflateRawSync(payload);
+          flags &= ~FLAG_DEFLATE;
+        }
+        payload = edit(payload);
+      }
+      parts.push(frameHeader(FrameType[frame.type], flags, payload), payload);
     }
   } finally {
     await handle.close();
@@ -159,5 +181,31 @@ describe("readSnapshotOutline", () => {
     expect((error as IoError).field).toMatch(/parentId/);
     // The whole read refuses the same record.
     await expect(readSession(dir)).rejects.toThrow(/parentId/);
+  });
+
+  it("names a decision record deep in its frame that is not JSON, or is two records on one line", async () => {
+    // Decisions frames are parsed a chunk of records at a time (about 32 KB, some 70 decisions): damage to
+    // record 100 is still named by its record.
+    const damages: [(line: string) => string, RegExp][] = [
+      [(line) => line.slice(0, -1), /frame \d+, decision record 100 is not valid JSON/],
+      [(line) => `${line},${line}`, /frame \d+, decision record 100 is not valid JSON/],
+      [() => "[]", /frame \d+, decision record 100 is not a JSON object/],
+    ];
+    for (const [i, [damage, message]] of damages.entries()) {
+      const dir = join(tmp, `deep-${i}`);
+      await (await createSession(dir, sampleLoom().loom)).close();
+      await rewriteFrames(
+        join(dir, "loom.json"),
+        "decisions",
+        (payload) => {
+          const lines = payload.toString("utf8").split("\n");
+          expect(lines.length).toBeGreaterThan(100);
+          lines[100] = damage(lines[100]!);
+          return Buffer.from(lines.join("\n"), "utf8");
+        },
+        { inflated: true },
+      );
+      await expect(readSnapshotOutline(dir)).rejects.toThrow(message);
+    }
   });
 });
