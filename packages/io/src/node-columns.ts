@@ -80,9 +80,14 @@ export class NodeColumnsBuilder {
     put(5, same("decisionId") ? "0" : JSON.stringify(r["decisionId"] ?? null));
     put(6, same("createdAt") ? "0" : JSON.stringify(r["createdAt"]));
     const meta = r["meta"];
-    const metaJson = meta === undefined || isEmpty(meta) ? "null" : JSON.stringify(meta);
-    put(7, prev !== null && metaJson === this.previousMeta ? "0" : metaJson);
-    this.previousMeta = metaJson;
+    // Siblings carry copies of one provenance (its nested parts shared): the same keys in the same order
+    // holding the same values give the same JSON, so it is not serialised again for each.
+    if (prev !== null && sameFlat(meta, prev["meta"])) put(7, "0");
+    else {
+      const metaJson = meta === undefined || isEmpty(meta) ? "null" : JSON.stringify(meta);
+      put(7, prev !== null && metaJson === this.previousMeta ? "0" : metaJson);
+      this.previousMeta = metaJson;
+    }
     let rest: Record<string, unknown> | null = null;
     for (const key in r) {
       if (IN_COLUMNS.has(key)) continue;
@@ -102,6 +107,19 @@ export class NodeColumnsBuilder {
     for (const col of this.cols) lines.push(`[${col.join(",")}]`);
     return Buffer.from(lines.join("\n"), "utf8");
   }
+}
+
+/** The same value, or two plain objects with the same keys in the same order holding identical values. */
+function sameFlat(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) return false;
+  const bk = Object.keys(b);
+  let i = 0;
+  for (const k in a) {
+    if (k !== bk[i++] || !Object.is((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return i === bk.length;
 }
 
 function isEmpty(v: unknown): boolean {
