@@ -139,6 +139,8 @@ interface Section {
   text: string;
   starts: Int32Array;
   ends: Int32Array;
+  /** Every byte is ASCII (then no entry needs decoding as UTF-8). */
+  ascii: boolean;
 }
 
 function sectionOf(stored: Buffer, deflated: boolean, size: number, count: number): Section | null {
@@ -160,7 +162,7 @@ function sectionOf(stored: Buffer, deflated: boolean, size: number, count: numbe
     if (at > size) return null;
     ends[k] = at;
   }
-  return at === size ? { text: raw.toString("latin1"), starts, ends } : null;
+  return at === size ? { text: raw.toString("latin1"), starts, ends, ascii: isAscii(raw) } : null;
 }
 
 /** Entry `k` of a texts section: `length` token texts, or undefined when the entry does not hold that many. */
@@ -222,14 +224,16 @@ function entryNumbers(s: Section, k: number, length: number, numbers: TextNumber
   }
   let from = at;
   let to = end;
-  for (let i = at; i < end; i++)
-    if (text.charCodeAt(i) > 0x7f) {
-      // Latin-1 characters are the UTF-8 bytes: beyond ASCII, decode them as UTF-8 so lengths count UTF-16 units.
-      text = Buffer.from(text.slice(at, end), "latin1").toString("utf8");
-      from = 0;
-      to = text.length;
-      break;
-    }
+  // One native check of the whole section spares a pass over each entry of an ASCII one (the usual case).
+  if (!s.ascii)
+    for (let i = at; i < end; i++)
+      if (text.charCodeAt(i) > 0x7f) {
+        // Latin-1 characters are the UTF-8 bytes: beyond ASCII, decode them as UTF-8 so lengths count UTF-16 units.
+        text = Buffer.from(text.slice(at, end), "latin1").toString("utf8");
+        from = 0;
+        to = text.length;
+        break;
+      }
   if (joined !== to - from) return undefined;
   for (let i = 0; i < n; i++) {
     const size = out[i]!;
