@@ -14,6 +14,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createScriptedSelector } from "@loom/selectors";
+import { SNAPSHOT_VERSION } from "@loom/io/internal";
 import { writeRealisticSession } from "@loom/testkit";
 import { median, nowMs, writeResults, type BenchResult } from "./report.js";
 
@@ -37,7 +38,15 @@ const { analyzeSessions, REJUDGE_FILE, rejudgeSessions } = (await import(
 
 const ANALYZE_ONLY = process.argv.includes("--analyze-only");
 const CACHE = process.env["LOOM_BENCH_CACHE"];
-const SHAPE = JSON.stringify({ SESSIONS, DISTINCT, DECISIONS, BRANCHING, format: "writeRealisticSession" });
+// The snapshot format is part of the shape: sessions cached in an older one would measure that format's reader.
+const SHAPE = JSON.stringify({
+  SESSIONS,
+  DISTINCT,
+  DECISIONS,
+  BRANCHING,
+  format: "writeRealisticSession",
+  snapshot: SNAPSHOT_VERSION,
+});
 
 /** The cache directory when it holds sessions of this run's shape (written by an earlier run), else null. */
 function cached(): string | null {

@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { addCandidates, checkout, choose, createLoom, type Loom } from "@loom/core";
 import { seededRandom } from "@loom/core/internal";
 import { createSession, openSession, readCurrentPath, readSession } from "@loom/io";
+import { SNAPSHOT_VERSION } from "@loom/io/internal";
 import { realisticCandidate, realisticEnv, writeRealisticSession } from "@loom/testkit";
 // Internal: the encoder's plainTokens option writes the version-2 token shape, the baseline of open-full-packed.
 import { SnapshotEncoder } from "../packages/io/src/snapshot-codec.js";
@@ -354,9 +355,10 @@ async function runRealistic(root: string, nodes: number, tokens: number, top: nu
  */
 async function runLarge(root: string): Promise<BenchResult[]> {
   // LOOM_BENCH_CACHE=<dir>: the session is written there once (it takes minutes) and reused by later runs, which
-  // measure the open alone. A session of the same shape: the writer is seeded, and the folder's name carries the shape.
+  // measure the open alone. A session of the same shape: the writer is seeded, and the folder's name carries the shape
+  // and the snapshot format it was written in (a cache of an older format would measure that format's reader).
   const cache = process.env["LOOM_BENCH_CACHE"];
-  const dir = cache ? join(cache, "io-real-1m-125000x8-seed3") : join(root, "real-1m");
+  const dir = cache ? join(cache, `io-real-1m-125000x8-seed3-v${SNAPSHOT_VERSION}`) : join(root, "real-1m");
   // Counted from the open when the session is reused.
   let total: number | null = null;
   if (cache && existsSync(join(dir, "loom.json")) && !existsSync(join(dir, "lock"))) {
