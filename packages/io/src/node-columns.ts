@@ -84,7 +84,7 @@ export class NodeColumnsBuilder {
     // holding the same values give the same JSON, so it is not serialised again for each.
     if (prev !== null && sameFlat(meta, prev["meta"])) put(7, "0");
     else {
-      const metaJson = meta === undefined || isEmpty(meta) ? "null" : JSON.stringify(meta);
+      const metaJson = meta === undefined || isEmptyObject(meta) ? "null" : JSON.stringify(meta);
       put(7, prev !== null && metaJson === this.previousMeta ? "0" : metaJson);
       this.previousMeta = metaJson;
     }
@@ -92,7 +92,7 @@ export class NodeColumnsBuilder {
     for (const key in r) {
       if (IN_COLUMNS.has(key)) continue;
       const value = r[key];
-      if (value === undefined || isDefault(value, this.defaults, key)) continue;
+      if (value === undefined || (this.defaults.has(key) && isDefault(value, this.defaults.get(key)))) continue;
       (rest ??= {})[key] = value;
     }
     put(8, rest === null ? "0" : JSON.stringify(rest));
@@ -122,18 +122,22 @@ function sameFlat(a: unknown, b: unknown): boolean {
   return i === bk.length;
 }
 
-function isEmpty(v: unknown): boolean {
+/** Whether `v` is a plain object with no keys. */
+export function isEmptyObject(v: unknown): boolean {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
   for (const _ in v) return false;
   return true;
 }
 
-function isDefault(value: unknown, defaults: ReadonlyMap<string, unknown>, key: string): boolean {
-  if (!defaults.has(key)) return false;
-  const def = defaults.get(key);
+/**
+ * Whether a record's `value` equals its field's schema default `def` (records leave such fields out), compared by
+ * value, not by serialising it: this runs for every field of every record encoded. Only empty objects or arrays
+ * can equal an object default.
+ */
+export function isDefault(value: unknown, def: unknown): boolean {
   if (def === null || typeof def !== "object") return value === def;
   if (Array.isArray(def)) return def.length === 0 && Array.isArray(value) && value.length === 0;
-  return isEmpty(def) && isEmpty(value);
+  return isEmptyObject(def) && isEmptyObject(value);
 }
 
 /**

@@ -6,7 +6,7 @@ import { DigestTracker, opFootprint } from "@loom/core/internal";
 import type { z } from "zod";
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
 import type { JournaledNodes } from "./journal-record-read.js";
-import { NodeColumnsBuilder } from "./node-columns.js";
+import { isDefault, NodeColumnsBuilder } from "./node-columns.js";
 import { FLAG_DEFLATE, FrameType, frameHeader, SNAPSHOT_MAGIC } from "./snapshot-frames.js";
 import { packedBytes, recordWithPackedTokens } from "./token-codec.js";
 import {
@@ -31,20 +31,6 @@ function defaultsOf(schema: z.ZodObject): Map<string, unknown> {
 /** Node fields with a schema default, and that default (records leave them out at it). */
 export const NODE_DEFAULTS = defaultsOf(NodeSchema);
 const DECISION_DEFAULTS = defaultsOf(DecisionEventSchema);
-
-/** Compared by value, not by serialising it: this runs for every field of every record encoded. */
-function isDefault(value: unknown, def: unknown): boolean {
-  if (def === null || typeof def !== "object") return value === def;
-  // Only empty objects/arrays can equal a default here; anything with content is kept.
-  if (typeof value !== "object" || value === null) return false;
-  if (Array.isArray(def)) return def.length === 0 && Array.isArray(value) && value.length === 0;
-  return isEmptyObject(def) && !Array.isArray(value) && isEmptyObject(value);
-}
-
-function isEmptyObject(value: object): boolean {
-  for (const _ in value) return false;
-  return true;
-}
 
 /** A copy without the keys at their default. Built key by key rather than copied and `delete`d: deleting keys turns objects into slow dictionaries that JSON.stringify handles several times slower. */
 function sparse<T extends object>(record: T, defaults: Map<string, unknown>): Record<string, unknown> {
