@@ -27,6 +27,8 @@ export interface LoadOptions {
   migrations?: MigrationRegistry;
   /** Check every manifest line against the loom, not only those after the offset the snapshot vouches for (fsck). */
   fullManifestAudit?: boolean;
+  /** Snapshot size from which token frames stay in the file (snapshot-reader.ts; tests). */
+  tokenFramesInFileFrom?: number;
 }
 
 export interface LoadedFile {
@@ -114,7 +116,10 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   const warnings: string[] = [];
   const snapshotPath = join(dir, SNAPSHOT_FILE);
   const journalPath = join(dir, JOURNAL_FILE);
-  const read = await readSnapshotFile(snapshotPath);
+  const read = await readSnapshotFile(
+    snapshotPath,
+    options.tokenFramesInFileFrom === undefined ? {} : { tokenFramesInFileFrom: options.tokenFramesInFileFrom },
+  );
   if (read === null) {
     throw new IoError("not_a_session", "no session here: the snapshot file is missing", {
       file: snapshotPath,

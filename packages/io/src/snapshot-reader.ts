@@ -6,6 +6,7 @@ import { gunzip, inflateRawSync } from "node:zlib";
 import type { LoomNode } from "@loom/core";
 import { parseDecisionFast, parseNodeFast, shareSiblingStrings, type StoredNodes } from "@loom/core/internal";
 import { eventLoopTurns } from "./event-loop-turns.js";
+import { FrameFile } from "./frame-file.js";
 import { IoError } from "./io-error.js";
 import { columnRecords, columnsAllowed, isColumnFrame } from "./node-columns.js";
 import { parseJsonText } from "./parse-json.js";
@@ -35,7 +36,16 @@ export interface SnapshotRead {
 export interface SnapshotReadOptions {
   /** Report damage and keep what is intact (fsck) instead of throwing at the first problem. */
   onDamage?: (error: IoError) => void;
+  /**
+   * Snapshot size (bytes) from which a full read leaves the token frames in the file, held open, and reads
+   * one when a list of it is first read (frame-file.ts); smaller snapshots keep them in memory, without a
+   * file descriptor per loom. Never with onDamage (fsck, salvage check every list at once).
+   */
+  tokenFramesInFileFrom?: number;
 }
+
+/** Default of `tokenFramesInFileFrom`: about 50,000 realistic nodes. */
+export const TOKEN_FRAMES_IN_FILE_FROM = 16 * 1024 * 1024;
 
 /** Text of bytes: latin1 decoding when they are all ASCII (as records almost always are) gives the same string, several times faster. */
 export function decode(bytes: Buffer): string {
@@ -109,6 +119,14 @@ export function parseNodeLine(line: string, file: string, where: string): Record
 
 /** Read a version-2 snapshot from an open handle. */
 async function readFramed(handle: FileHandle, file: string, options: SnapshotReadOptions): Promise<SnapshotRead> {
+  // A large snapshot's token frames stay in the file, opened again at the first of them (null: kept in memory).
+  const stat = options.onDamage ? null : await handle.stat();
+  let frameFile: FrameFile | null | undefined =
+    stat !== null && stat.size >= (options.tokenFramesInFileFrom ?? TOKEN_FRAMES_IN_FILE_FROM) ? undefined : null;
+  const inFile = (frame: Frame) => {
+    if (frameFile === undefined) frameFile = FrameFile.open(file, stat!);
+    return frameFile === null ? undefined : { file: frameFile, offset: frame.offset };
+  };
   let record: Record<string, unknown> | null = null;
   let nodes: Record<string, unknown> = {};
   let decisions: Record<string, unknown> = {};
@@ -144,7 +162,7 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
     const { deferred, nodes: held, index } = waiting;
     try {
       if (tokenFrame === null) throw missingTokenFrame(file, index);
-      deferred.fill(tokenFrame.payload, file, `frame ${tokenFrame.index} (tokens)`);
+      deferred.fill(tokenFrame.payload, file, `frame ${tokenFrame.index} (tokens)`, inFile(tokenFrame));
       // Checked whole only when looking for damage (fsck, salvage); a plain read inflates a frame's lists when one is read.
       const bad = options.onDamage ? deferred.firstDamaged() : -1;
       if (bad >= 0)

@@ -2,6 +2,7 @@
 import { isAscii } from "node:buffer";
 import { inflateRawSync } from "node:zlib";
 import { TokenList, type TokenParts } from "@loom/core";
+import type { FrameFile } from "./frame-file.js";
 import { IoError } from "./io-error.js";
 import type { TextNumbers } from "./text-numbers.js";
 import { packedTokenTexts, partsOfLatin1 } from "./token-codec.js";
@@ -282,6 +283,8 @@ export function tokenFrameNumbers(
  */
 export class DeferredTokens {
   private stored: Buffer | null = null;
+  /** Where the frame lies in a file held open (FrameFile), until a list is first read: then it is read from there. */
+  private inFile: { file: FrameFile; offset: number; length: number } | null = null;
   private count = 0;
   private lists: Section | null | undefined = undefined;
   private texts: Section | null | undefined = undefined;
@@ -294,24 +297,41 @@ export class DeferredTokens {
     return TokenList.lazy(length, this, partsOfDeferred, this.lengths.length - 1);
   }
 
-  /** Keep the token frame's payload (copied: the reader reuses its buffer); throws IoError when its header does not fit the records. */
-  fill(payload: Buffer, file: string, where: string): void {
+  /**
+   * Keep the token frame's payload (copied: the reader reuses its buffer), or with `from` (the file held open
+   * and the frame's offset in it) only where it lies, to read it when a list is first read; throws IoError
+   * when its header does not fit the records.
+   */
+  fill(payload: Buffer, file: string, where: string, from?: { file: FrameFile; offset: number }): void {
     const bad = (what: string) => new IoError("damaged", `${where} ${what}`, { file, field: where });
     if (payload.length < HEADER_BYTES || payload[0]! > LAYOUT_DEFLATED) throw bad("has an impossible header");
     const count = payload.readUInt32LE(1);
     if (count !== this.lengths.length)
       throw bad(`holds ${count} token lists; the nodes frame before it has ${this.lengths.length} records with tokens`);
     if (HEADER_BYTES + payload.readUInt32LE(5) > payload.length) throw bad("is shorter than its texts section");
-    this.stored = Buffer.from(payload);
+    if (from) this.inFile = { ...from, length: payload.length };
+    else this.stored = Buffer.from(payload);
     this.count = count;
   }
 
   get filled(): boolean {
-    return this.stored !== null;
+    return this.stored !== null || this.inFile !== null;
+  }
+
+  /** The payload, read from the file the first time when it was left there (null when it no longer reads as the frame the open checked). */
+  private payload(): Buffer | null {
+    const inFile = this.inFile;
+    if (inFile !== null) {
+      this.inFile = null;
+      const read = inFile.file.tokenPayload(inFile.offset, inFile.length);
+      // The same bytes as at the open (same file, length and CRC-32), so the header checked then still holds.
+      this.stored = read !== null && read.readUInt32LE(1) === this.count ? read : null;
+    }
+    return this.stored;
   }
 
   private section(which: "lists" | "texts"): Section | null {
-    const stored = this.stored;
+    const stored = this.payload();
     if (stored === null) return null;
     const textsStored = stored.readUInt32LE(5);
     const deflated = stored[0] === LAYOUT_DEFLATED;
