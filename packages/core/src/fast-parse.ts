@@ -119,7 +119,8 @@ function tokens(v: unknown): LoomNode["tokens"] | typeof BAD {
   return TokenList.from(v as Token[]);
 }
 
-const NODE_KEYS = [
+/** The node schema's fields in its key order (what a record has to hold to be kept as it is). */
+export const NODE_KEYS: readonly string[] = [
   "id",
   "parentId",
   "text",

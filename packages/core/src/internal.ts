@@ -6,6 +6,7 @@ export type { LoomBaseErrorOptions } from "./errors.js";
 export { effectivePromptMode } from "./brief.js";
 export {
   EMPTY as EMPTY_RECORD,
+  NODE_KEYS,
   parseAddCandidatesFast,
   parseDecisionFast,
   parseNodeFast,

@@ -4,8 +4,8 @@ import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addCandidates, type CandidateInput, choose, createLoom, LoomSchema } from "@loom/core";
-import { EMPTY_RECORD, seededRandom } from "@loom/core/internal";
+import { addCandidates, type CandidateInput, choose, createLoom, LoomSchema, NodeSchema } from "@loom/core";
+import { EMPTY_RECORD, NODE_KEYS, seededRandom } from "@loom/core/internal";
 import { realisticCandidate, realisticEnv } from "@loom/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSession, fsckSession, IoError, openSession, readSession, readSnapshotRecords } from "./index.js";
@@ -119,6 +119,10 @@ describe("nodes frames in columns (snapshot version 6)", () => {
     expect((await nodesFrameLayouts(file)).every(Boolean)).toBe(true);
     expect(plain((await readSession(dir)).loom)).toEqual(expected);
     expect((await fsckSession(dir)).problems).toEqual([]);
+  });
+
+  it("knows the schema's node fields in its key order (the writer's test of a record's shape)", () => {
+    expect(NODE_KEYS).toEqual(Object.keys(NodeSchema.shape));
   });
 
   it("refuses a column frame whose header, columns or repeats do not fit, naming the frame", () => {

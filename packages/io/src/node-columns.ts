@@ -1,5 +1,5 @@
 // Nodes frames in columns (snapshot version 6): one JSON array per node field per frame, a field equal to the record before's written as 0.
-import { EMPTY_RECORD } from "@loom/core/internal";
+import { EMPTY_RECORD, NODE_KEYS } from "@loom/core/internal";
 import { IoError } from "./io-error.js";
 import { PayloadLines, parseJsonValue } from "./payload-lines.js";
 
@@ -54,6 +54,7 @@ export class NodeColumnsBuilder {
   private readonly cols: string[][] = NODE_COLUMNS.map(() => []);
   private previous: Record<string, unknown> | null = null;
   private previousMeta = "";
+  private previousRest = "0";
   bytes = 0;
 
   constructor(private readonly defaults: ReadonlyMap<string, unknown>) {}
@@ -65,29 +66,86 @@ export class NodeColumnsBuilder {
   add(node: object, tokens: unknown): void {
     const r = node as Record<string, unknown>;
     const prev = this.previous;
-    const cols = this.cols;
-    let bytes = 0;
-    const put = (c: number, json: string) => {
-      cols[c]!.push(json);
-      bytes += json.length + 1;
-    };
-    const same = (key: string) => prev !== null && r[key] === prev[key] && typeof r[key] !== "object";
-    put(0, JSON.stringify(r["id"]));
-    put(1, same("parentId") ? "0" : JSON.stringify(r["parentId"] ?? null));
-    put(2, JSON.stringify(r["text"]));
-    put(3, JSON.stringify(tokens ?? null));
-    put(4, JSON.stringify(r["stepLogprob"] ?? null));
-    put(5, same("decisionId") ? "0" : JSON.stringify(r["decisionId"] ?? null));
-    put(6, same("createdAt") ? "0" : JSON.stringify(r["createdAt"]));
+    // Each value is built before any is pushed, with no closure per call: this runs for every node of every
+    // frame a compaction writes (most of a compaction's main-thread work after a run of decisions).
+    const id = JSON.stringify(r["id"]);
+    const parentId = r["parentId"] ?? null;
+    const parent = prev !== null && repeats(parentId, prev["parentId"]) ? "0" : JSON.stringify(parentId);
+    const text = JSON.stringify(r["text"]);
+    const count = typeof tokens === "number" ? String(tokens) : JSON.stringify(tokens ?? null);
+    const logprob = JSON.stringify(r["stepLogprob"] ?? null);
+    const decisionId = r["decisionId"] ?? null;
+    const decision = prev !== null && repeats(decisionId, prev["decisionId"]) ? "0" : JSON.stringify(decisionId);
+    const createdAt = r["createdAt"];
+    const time = prev !== null && repeats(createdAt, prev["createdAt"]) ? "0" : JSON.stringify(createdAt);
     const meta = r["meta"];
+    let metaCol: string;
     // Siblings carry copies of one provenance (its nested parts shared): the same keys in the same order
     // holding the same values give the same JSON, so it is not serialised again for each.
-    if (prev !== null && sameFlat(meta, prev["meta"])) put(7, "0");
+    if (prev !== null && sameFlat(meta, prev["meta"])) metaCol = "0";
     else {
       const metaJson = meta === undefined || isEmptyObject(meta) ? "null" : JSON.stringify(meta);
-      put(7, prev !== null && metaJson === this.previousMeta ? "0" : metaJson);
+      metaCol = prev !== null && metaJson === this.previousMeta ? "0" : metaJson;
       this.previousMeta = metaJson;
     }
+    const rest = hasSchemaKeys(r) && restAtDefaults(r) ? "0" : this.rest(r);
+    this.push(r, id, parent, text, count, logprob, decision, time, metaCol, rest);
+  }
+
+  /**
+   * Add a record known to hold the same values as the record before in this frame in every field but id, text,
+   * stepLogprob and tokens (a sibling from the same journaled op, neither changed since): its shared fields are
+   * repeats, and nothing of them is compared or serialised.
+   */
+  addSibling(node: object, tokens: unknown): void {
+    if (this.previous === null) throw new Error("addSibling needs a record before it in the frame");
+    const r = node as Record<string, unknown>;
+    const id = JSON.stringify(r["id"]);
+    const text = JSON.stringify(r["text"]);
+    const count = typeof tokens === "number" ? String(tokens) : JSON.stringify(tokens ?? null);
+    const logprob = JSON.stringify(r["stepLogprob"] ?? null);
+    this.push(r, id, "0", text, count, logprob, "0", "0", "0", this.previousRest);
+  }
+
+  private push(
+    r: Record<string, unknown>,
+    id: string,
+    parent: string,
+    text: string,
+    count: string,
+    logprob: string,
+    decision: string,
+    time: string,
+    metaCol: string,
+    rest: string,
+  ): void {
+    const cols = this.cols;
+    cols[0]!.push(id);
+    cols[1]!.push(parent);
+    cols[2]!.push(text);
+    cols[3]!.push(count);
+    cols[4]!.push(logprob);
+    cols[5]!.push(decision);
+    cols[6]!.push(time);
+    cols[7]!.push(metaCol);
+    cols[8]!.push(rest);
+    this.bytes +=
+      id.length +
+      parent.length +
+      text.length +
+      count.length +
+      logprob.length +
+      decision.length +
+      time.length +
+      metaCol.length +
+      rest.length +
+      NODE_COLUMNS.length;
+    this.previous = r;
+    this.previousRest = rest;
+  }
+
+  /** The rest column's value: the record's fields outside the columns and not at their default, or 0 for none. */
+  private rest(r: Record<string, unknown>): string {
     let rest: Record<string, unknown> | null = null;
     for (const key in r) {
       if (IN_COLUMNS.has(key)) continue;
@@ -95,9 +153,7 @@ export class NodeColumnsBuilder {
       if (value === undefined || (this.defaults.has(key) && isDefault(value, this.defaults.get(key)))) continue;
       (rest ??= {})[key] = value;
     }
-    put(8, rest === null ? "0" : JSON.stringify(rest));
-    this.previous = r;
-    this.bytes += bytes;
+    return rest === null ? "0" : JSON.stringify(rest);
   }
 
   /** The frame's payload: the header line, then one line per column. */
@@ -107,6 +163,29 @@ export class NodeColumnsBuilder {
     for (const col of this.cols) lines.push(`[${col.join(",")}]`);
     return Buffer.from(lines.join("\n"), "utf8");
   }
+}
+
+/** Whether a column value may be written as a repeat of the record before's (objects never are). */
+function repeats(value: unknown, before: unknown): boolean {
+  return value === before && typeof value !== "object";
+}
+
+/** Whether a record has exactly the schema's keys in its order: then the rest column's fields are known by name. */
+function hasSchemaKeys(r: Record<string, unknown>): boolean {
+  let i = 0;
+  for (const key in r) if (key !== NODE_KEYS[i++]) return false;
+  return i === NODE_KEYS.length;
+}
+
+/** For a record of the schema's keys: whether every field the rest column holds is at its schema default. */
+function restAtDefaults(r: Record<string, unknown>): boolean {
+  return (
+    r["chosenBy"] === null &&
+    r["selectionReason"] === null &&
+    r["origin"] === "generated" &&
+    r["replacesId"] === null &&
+    isEmptyObject(r["scores"])
+  );
 }
 
 /** The same value, or two plain objects with the same keys in the same order holding identical values. */

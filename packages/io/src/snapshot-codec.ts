@@ -235,6 +235,15 @@ const RECENT = 256;
 const deflateAsync = promisify(deflateRaw);
 const DEFLATE = { level: zlibConstants.Z_BEST_SPEED };
 
+/**
+ * Deflate options for `input`: output in one buffer of about the input's size rather than zlib's 16 KB
+ * chunks. Each chunk of an async deflate is a round trip to the main thread (a callback, a buffer, and a
+ * copy when they are joined): a compaction's frames came back in hundreds of them.
+ */
+function deflateOptions(input: Uint8Array): { level: number; chunkSize: number } {
+  return { level: DEFLATE.level, chunkSize: Math.max(zlibConstants.Z_DEFAULT_CHUNK, input.length + 1024) };
+}
+
 /** A frame's content before framing: records' text (deflated whole), or a token frame's sections (deflated one by one). */
 type Piece = Buffer | TokenSections;
 
@@ -244,7 +253,12 @@ function framesOf(type: number, texts: Piece[], compress: boolean): Buffer[] {
   for (const raw of texts) {
     if (!Buffer.isBuffer(raw)) {
       const payload = compress
-        ? tokenFramePayload(raw, deflateRawSync(raw.texts, DEFLATE), deflateRawSync(raw.lists, DEFLATE), true)
+        ? tokenFramePayload(
+            raw,
+            deflateRawSync(raw.texts, deflateOptions(raw.texts)),
+            deflateRawSync(raw.lists, deflateOptions(raw.lists)),
+            true,
+          )
         : tokenFramePayload(raw, raw.texts, raw.lists, false);
       out.push(frameHeader(FrameType.tokens, 0, payload), payload);
       continue;
@@ -262,14 +276,14 @@ async function framesOfAsync(type: number, texts: Piece[], compress: boolean): P
     if (!Buffer.isBuffer(raw)) {
       const payload = tokenFramePayload(
         raw,
-        await deflateAsync(raw.texts, DEFLATE),
-        await deflateAsync(raw.lists, DEFLATE),
+        await deflateAsync(raw.texts, deflateOptions(raw.texts)),
+        await deflateAsync(raw.lists, deflateOptions(raw.lists)),
         true,
       );
       out.push(frameHeader(FrameType.tokens, 0, payload), payload);
       continue;
     }
-    const payload = await deflateAsync(raw, DEFLATE);
+    const payload = await deflateAsync(raw, deflateOptions(raw));
     out.push(frameHeader(type, FLAG_DEFLATE, payload), payload);
   }
   return out;
@@ -466,11 +480,20 @@ class ChunkedRecords {
       texts = [];
       listBytes = 0;
     };
+    // The binary record the node before came from, when it holds no fields of its own (see addSibling).
+    let before: JournaledNodes | null = null;
     for (let k = 0; k < known.length; k++) {
       const node = records[this.ids[(c << CHUNK_SHIFT) + k]!]! as LoomNode;
-      const parts = nodeParts(node, known[k], this.defaults, false);
+      const json = known[k];
+      const parts = nodeParts(node, json, this.defaults, false);
       // A list that cannot be packed stays in the record, plain (JSON.stringify gives its tokens).
-      columns.add(node, parts.packed === null ? node.tokens : node.tokens!.length);
+      const tokens = parts.packed === null ? node.tokens : node.tokens!.length;
+      // Siblings journaled in one record, unchanged since (a change forgets the record) and holding no fields
+      // of their own, share every field but id, text, stepLogprob and tokens.
+      const from = json !== undefined && isJournaled(json) && json.nodes.own[json.i] === "" ? json.nodes : null;
+      if (from !== null && from === before && columns.count > 0) columns.addSibling(node, tokens);
+      else columns.add(node, tokens);
+      before = from;
       if (parts.packed !== null) {
         lists.push(parts.packed);
         texts.push(parts.texts!);

@@ -78,13 +78,13 @@ export function textsEntryOfPacked(packed: Uint8Array): Buffer | null {
   }
   const dataEnd = at + dataBytes;
   if (dataEnd > packed.length || !isAscii(packed.subarray(at, dataEnd))) return null;
-  // First pass: where the texts are, and how long they are together.
-  const starts: number[] = new Array(count);
+  // First pass: check the layout and add up the texts' lengths; the second copies them. Byte by byte, not
+  // through subarray and set: token texts are a few bytes, and a view per text cost more than its copy.
+  const first = at;
   let joined = 0;
   for (let i = 0; i < count; i++) {
     if (at + 2 > dataEnd) return null;
     const flags = packed[at++]!;
-    starts[i] = at;
     joined += packed[at]!;
     at += 1 + packed[at]!;
     if (flags & 4) {
@@ -99,11 +99,13 @@ export function textsEntryOfPacked(packed: Uint8Array): Buffer | null {
   const out = Buffer.allocUnsafe(1 + count + joined);
   out[0] = count;
   let text = 1 + count;
+  at = first;
   for (let i = 0; i < count; i++) {
-    const size = packed[starts[i]!]!;
+    const flags = packed[at++]!;
+    const size = packed[at++]!;
     out[1 + i] = size;
-    out.set(packed.subarray(starts[i]! + 1, starts[i]! + 1 + size), text);
-    text += size;
+    for (let k = 0; k < size; k++) out[text++] = packed[at++]!;
+    if (flags & 4) for (let n = packed[at++]!; n > 0; n--) at += 1 + packed[at]!;
   }
   return out;
 }
