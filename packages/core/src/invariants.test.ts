@@ -403,7 +403,10 @@ function storedFacts(loom: Loom): StoredNodes {
     if (seen.size === 0 ? parentId !== null : parentId === null || !seen.has(parentId)) parentsFirst = false;
     seen.add(node.id);
   }
-  return { of, order, parentsFirst };
+  // Decisions likewise, each under its own id; a reader stores them in their own order, so any order is fair.
+  const stored = Object.values(loom.decisions);
+  const decisionsOf = Object.entries(loom.decisions).every(([key, d]) => d.id === key) ? loom.decisions : {};
+  return { of, order, parentsFirst, decisions: { of: decisionsOf, order: stored.reverse() } };
 }
 
 describe("fast invariant pass", () => {
@@ -470,6 +473,11 @@ describe("fast invariant pass", () => {
           // Facts about another nodes object are not taken.
           const other = { ...stored, of: { ...loom.nodes }, parentsFirst: true };
           expect(storedInvariantsHold(loom, other)).toBe(invariantsHold(loom));
+          // Nor facts about another decisions object (the decisions are then enumerated), nor none.
+          const otherDecisions = { ...stored, decisions: { of: { ...loom.decisions }, order: [] } };
+          expect(storedInvariantsHold(loom, otherDecisions)).toBe(invariantsHold(loom));
+          const { decisions: _, ...nodesOnly } = stored;
+          expect(storedInvariantsHold(loom, nodesOnly)).toBe(invariantsHold(loom));
         },
       ),
       { numRuns: 1000 },

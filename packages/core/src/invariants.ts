@@ -46,7 +46,7 @@ export function invariantsHold(loom: Loom): boolean {
   // Holds only the nodes seen so far, so a hit on a parent means it was stored before its child. A Map
   // rather than `nodes[...]`: it hashes a lookup string once instead of interning it in V8's string table.
   const before = new Map<string, LoomNode>();
-  const runs = new CandidateRuns(decisions.byId, loom.movedFrom);
+  const runs = new CandidateRuns(decisions.find, loom.movedFrom);
   let prevParent: string | null = null;
   for (const key in nodes) {
     const node = nodes[key]!;
@@ -80,6 +80,12 @@ export interface StoredNodes {
   order: readonly LoomNode[];
   /** Every node after the first named a parent, and one already stored when it was (checked as they were stored). */
   parentsFirst: boolean;
+  /**
+   * Every decision in `of`, once each, in the order stored, each stored under its own id, when the reader stored
+   * the decisions too: then they need not be enumerated either (a 125,000-key object's keys are collected and
+   * sorted by V8 for a for-in, and were kept in a Map).
+   */
+  decisions?: { of: Record<string, DecisionEvent>; order: readonly DecisionEvent[] };
 }
 
 /** {@link invariantsHold} for a loom whose nodes a reader stored itself (see StoredNodes): the same answer, without a pass over the nodes object. */
@@ -89,9 +95,9 @@ export function storedInvariantsHold(loom: Loom, stored: StoredNodes): boolean {
   const order = stored.order;
   const root = order[0];
   if (root === undefined || root.id !== rootId || root.parentId !== null) return false;
-  const decisions = decisionsHold(loom);
+  const decisions = decisionsHold(loom, stored.decisions);
   if (decisions === null) return false;
-  const runs = new CandidateRuns(decisions.byId, loom.movedFrom);
+  const runs = new CandidateRuns(decisions.find, loom.movedFrom);
   for (let i = 0; i < order.length; i++) {
     const node = order[i]!;
     if (!runs.fits(node)) return false;
@@ -103,25 +109,40 @@ export function storedInvariantsHold(loom: Loom, stored: StoredNodes): boolean {
   );
 }
 
-/** The decisions by id, how many candidates they list and those listing none; null when one is certainly off. */
+type FindDecision = (id: string) => DecisionEvent | undefined;
+
+/**
+ * A lookup of the decisions by id, how many candidates they list and those listing none; null when one is
+ * certainly off. From `stored` (StoredNodes.decisions) when it is about the loom's decisions object.
+ */
 function decisionsHold(
   loom: Loom,
-): { byId: Map<string, DecisionEvent>; listed: number; childless: DecisionEvent[] } | null {
+  stored?: StoredNodes["decisions"],
+): { find: FindDecision; listed: number; childless: DecisionEvent[] } | null {
   const { decisions } = loom;
-  const byId = new Map<string, DecisionEvent>();
   let listed = 0;
   const childless: DecisionEvent[] = [];
-  for (const key in decisions) {
-    const d = decisions[key]!;
-    if (d.id !== key) return null;
+  const sound = (d: DecisionEvent): boolean => {
     const candidates = d.candidateNodeIds;
     const chosen = d.chosenNodeId;
-    if (d.action === "choose" ? chosen === null || !candidates.includes(chosen) : chosen !== null) return null;
+    if (d.action === "choose" ? chosen === null || !candidates.includes(chosen) : chosen !== null) return false;
     if (candidates.length === 0) childless.push(d);
     listed += candidates.length;
+    return true;
+  };
+  if (stored !== undefined && stored.of === decisions) {
+    const order = stored.order;
+    for (let i = 0; i < order.length; i++) if (!sound(order[i]!)) return null;
+    const find = (id: string) => (Object.hasOwn(decisions, id) ? decisions[id] : undefined);
+    return { find, listed, childless };
+  }
+  const byId = new Map<string, DecisionEvent>();
+  for (const key in decisions) {
+    const d = decisions[key]!;
+    if (d.id !== key || !sound(d)) return null;
     byId.set(key, d);
   }
-  return { byId, listed, childless };
+  return { find: (id) => byId.get(id), listed, childless };
 }
 
 /**
@@ -135,7 +156,7 @@ class CandidateRuns {
   private withDecision = 0;
 
   constructor(
-    private readonly byId: Map<string, DecisionEvent>,
+    private readonly find: FindDecision,
     private readonly movedFrom: Record<string, string>,
   ) {}
 
@@ -145,7 +166,7 @@ class CandidateRuns {
     this.withDecision++;
     let decision = this.decision;
     if (decision === undefined || decision.id !== decisionId || decision.candidateNodeIds[this.at + 1] !== node.id) {
-      decision = this.decision = this.byId.get(decisionId);
+      decision = this.decision = this.find(decisionId);
       if (decision === undefined) return false;
       this.at = decision.candidateNodeIds.indexOf(node.id);
       if (this.at < 0) return false;

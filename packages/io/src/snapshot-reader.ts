@@ -3,7 +3,7 @@ import { isAscii } from "node:buffer";
 import { open, type FileHandle } from "node:fs/promises";
 import { promisify } from "node:util";
 import { gunzip, inflateRawSync } from "node:zlib";
-import type { LoomNode } from "@loom/core";
+import type { DecisionEvent, LoomNode } from "@loom/core";
 import { parseDecisionFast, parseNodeFast, shareSiblingStrings, type StoredNodes } from "@loom/core/internal";
 import { eventLoopTurns } from "./event-loop-turns.js";
 import { FrameFile } from "./frame-file.js";
@@ -14,7 +14,13 @@ import { FLAG_DEFLATE, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot
 import { PayloadLines, parseJsonValue } from "./payload-lines.js";
 import { DecisionStrings } from "./snapshot-strings.js";
 import { LazyTokenBytes, revivePackedTokens } from "./token-codec.js";
-import { DeferredTokens, missingTokenFrame, reviveDeferredTokens, strayTokenFrame } from "./token-frames.js";
+import {
+  DeferredTokens,
+  missingTokenFrame,
+  reviveDeferredTokens,
+  strayTokenFrame,
+  TOKEN_FRAMES_FROM,
+} from "./token-frames.js";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -142,6 +148,8 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
   // Every node in the order stored, and whether each named a parent stored before it: what the load's
   // invariant check would otherwise find out by enumerating a million-key object (storedInvariantsHold).
   const order: LoomNode[] = [];
+  // The decisions likewise, for the same check.
+  const decisionOrder: DecisionEvent[] = [];
   let parentsFirst = true;
   let lastParent: string | null = null;
   // Decisions take their ids and time from their candidates' strings, stored before them.
@@ -227,6 +235,7 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
       nodes = {};
       decisions = {};
       order.length = 0;
+      decisionOrder.length = 0;
       (loom as Record<string, unknown>)["nodes"] = nodes;
       (loom as Record<string, unknown>)["decisions"] = decisions;
     } else if (frame.type === "nodes" || frame.type === "decisions") {
@@ -239,21 +248,30 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
       const deferred = new DeferredTokens();
       const held: Record<string, unknown>[] = [];
       const bytes = payloadBytes(frame, file);
-      const take = (r: Record<string, unknown>, where: string) => {
+      const kind = frame.type === "nodes" ? "node" : "decision";
+      // Made only for a message: a string per record was ~120 MB of garbage at a million nodes.
+      const recordAt = (n: number) => `frame ${frame.index}, ${kind} record ${n}`;
+      const framesAllowed = typeof record["version"] === "number" && record["version"] >= TOKEN_FRAMES_FROM;
+      const take = (r: Record<string, unknown>, n: number) => {
         const id = r["id"];
         if (typeof id !== "string" || id.length === 0)
-          throw new IoError("invalid_field", `${where} has no id`, {
+          throw new IoError("invalid_field", `${recordAt(n)} has no id`, {
             file,
-            field: `${where}.id`,
+            field: `${recordAt(n)}.id`,
             expected: "a non-empty string",
           });
         if (Object.hasOwn(into, id))
-          throw new IoError("damaged", `${where} repeats the id ${id}`, { file, field: `${where}.id` });
+          throw new IoError("damaged", `${recordAt(n)} repeats the id ${id}`, { file, field: `${recordAt(n)}.id` });
         if (into === nodes) {
           // Checked at once either way; decoded whole now only when looking for damage (fsck, salvage).
-          const counted = typeof r["tokens"] === "number";
-          reviveDeferredTokens(r, record!["version"], deferred, where, file);
-          revivePackedTokens(r, record!["version"], where, { file }, options.onDamage !== undefined, lazyBytes);
+          const tokens = r["tokens"];
+          const counted = typeof tokens === "number";
+          // The usual count checked here, so that the record is named (a string made) only for a bad one.
+          if (counted && framesAllowed && Number.isInteger(tokens) && tokens >= 0)
+            r["tokens"] = deferred.listAt(tokens);
+          else if (counted) reviveDeferredTokens(r, record!["version"], deferred, recordAt(n), file);
+          else if (typeof tokens === "string")
+            revivePackedTokens(r, record!["version"], recordAt(n), { file }, options.onDamage !== undefined, lazyBytes);
           // Parsed now, while the raw record is young garbage, rather than after every frame is read (then
           // every raw record would have been kept and promoted, only to be dropped): the load's parse of the
           // loom takes the node as it is. A record the fast path doubts is kept raw for the schema to name.
@@ -280,12 +298,14 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
           if (node === null) recordsParsed = false;
         } else {
           const decision = parseDecisionFast(r);
-          if (decision !== null) shared.share(decision, order);
+          if (decision !== null) {
+            shared.share(decision, order);
+            decisionOrder.push(decision);
+          }
           into[id] = decision ?? r;
           if (decision === null) recordsParsed = false;
         }
       };
-      const kind = frame.type === "nodes" ? "node" : "decision";
       if (into === nodes && isColumnFrame(bytes) && columnsAllowed(record["version"])) {
         // A column frame (version 6): its records are built whole, then taken one by one as lines are.
         let columns: Record<string, unknown>[] = [];
@@ -304,7 +324,7 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
             if (pause) await pause;
           }
           try {
-            take(columns[k]!, `frame ${frame.index}, node record ${n}`);
+            take(columns[k]!, n);
           } catch (error) {
             if (!IoError.isInstance(error)) throw error;
             report(error);
@@ -321,7 +341,7 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
           }
           const where = `frame ${frame.index}, ${kind} record ${n}`;
           try {
-            take(into === nodes ? parseNodeLine(line, file, where) : parseJson(line, file, where), where);
+            take(into === nodes ? parseNodeLine(line, file, where) : parseJson(line, file, where), n);
           } catch (error) {
             if (!IoError.isInstance(error)) throw error;
             report(error);
@@ -363,7 +383,14 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
     );
   }
   const stored =
-    recordsParsed && !options.onDamage ? { of: nodes as Record<string, LoomNode>, order, parentsFirst } : undefined;
+    recordsParsed && !options.onDamage
+      ? {
+          of: nodes as Record<string, LoomNode>,
+          order,
+          parentsFirst,
+          decisions: { of: decisions as Record<string, DecisionEvent>, order: decisionOrder },
+        }
+      : undefined;
   return { record, jsonLength, legacy: false, recordsParsed, ...(stored ? { stored } : {}) };
 }
 
