@@ -12,7 +12,9 @@ import {
   checkout,
 } from "@loom/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { nodeFiles } from "./file-layer.js";
 import { createSession, IoError, openSession, readSession, SessionLockedError } from "./index.js";
+import { encodeSnapshot } from "./snapshot-codec.js";
 import { readSnapshotRecord } from "./test-support/snapshot-file.js";
 
 let dir: string;
@@ -24,6 +26,50 @@ afterEach(() => rmSync(join(dir, ".."), { recursive: true, force: true }));
 const env = () => sequentialEnv();
 
 describe("sessions", () => {
+  it("compacts once the journal would replay as long as the snapshot loads, before it is the snapshot's size", async () => {
+    const e = env();
+    const loom = createLoom({ seed: "Once", sessionId: "s-cadence" }, e);
+    for (let i = 0; i < 300; i++) {
+      const tip = loom.currentPath.at(-1)!;
+      const a = addCandidates(loom, tip, [{ text: ` grown ${i}`, stepLogprob: -1 }, { text: ` other ${i}` }], {
+        env: e,
+      });
+      choose(loom, a.decisionId, a.nodeIds[0]!, "auto", "fits", e);
+    }
+    // What the session counts the snapshot as (the records' JSON a load parses).
+    const snapshotBytes = encodeSnapshot(0, loom).jsonLength;
+    const journal = join(dir, "journal.ndjson");
+    let journalAtCompaction = -1;
+    let created = false;
+    const files = {
+      ...nodeFiles,
+      rename: async (from: string, to: string) => {
+        if (created && to.endsWith("loom.json") && journalAtCompaction < 0)
+          journalAtCompaction = readFileSync(journal).length;
+        await nodeFiles.rename(from, to);
+      },
+    };
+    const s = await createSession(dir, loom, { compactAfterBytes: 1, files });
+    created = true;
+    // Commit until the journal passes 0.72 of the snapshot's size, then stop and wait for a compaction.
+    let stoppedAt = 0;
+    for (let i = 0; journalAtCompaction < 0; i++) {
+      stoppedAt = readFileSync(journal).length;
+      if (stoppedAt >= 0.72 * snapshotBytes) break;
+      const tip = s.loom.currentPath.at(-1)!;
+      const a = s.mutate((l) => addCandidates(l, tip, [{ text: ` more ${i}` }, { text: ` else ${i}` }], { env: e }));
+      s.mutate((l) => choose(l, a.decisionId, a.nodeIds[1]!, "auto", "fits", e));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let wait = 0; wait < 1000 && journalAtCompaction < 0; wait++) await new Promise((r) => setTimeout(r, 10));
+    const compacted = journalAtCompaction;
+    await s.close();
+    // A journal of 0.7 of the snapshot's size replays about as long as the snapshot loads; the yardstick alone
+    // waited for the snapshot's size (half as long again), which the journal never reached here.
+    expect(stoppedAt).toBeLessThan(snapshotBytes);
+    expect(compacted).toBeGreaterThanOrEqual(0.7 * snapshotBytes);
+  });
+
   it("commits decisions that a reader sees without a close, and closes into a snapshot", async () => {
     const e = env();
     const session = await createSession(dir, createLoom({ seed: "Once upon a time", sessionId: "s1" }, e));

@@ -41,9 +41,10 @@ export interface SessionOptions {
   /** The file operations writes go through (Node's by default; tests inject faults here). */
   files?: FileLayer;
   /**
-   * Compact (snapshot + journal truncation) once the journal has grown past
-   * max(this many bytes, the snapshot's size). Growing with the snapshot keeps compaction's cost
-   * amortised O(1) per commit however big the loom gets. `false` compacts only on close/compact().
+   * Compact (snapshot + journal truncation) once the journal has grown past max(this many bytes, the
+   * journal bytes that replay as long as the snapshot loads: see JOURNAL_BYTES_PER_SNAPSHOT_BYTE). Growing
+   * with the snapshot keeps compaction's cost amortised O(1) per commit however big the loom gets. `false`
+   * compacts only on close/compact().
    */
   compactAfterBytes?: number | false;
   migrations?: MigrationRegistry;
@@ -88,6 +89,17 @@ export interface Session {
 }
 
 const DEFAULT_COMPACT_AFTER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Journal bytes that take as long to replay at open as one byte of the snapshot's yardstick (its records'
+ * JSON, what a load parses) takes to load. Measured 2026-12-02 (bench/MEASUREMENTS.md) by opening sessions of
+ * 26,001 and 100,001 realistic nodes with their last 2,000 decisions in the journal and then compacted:
+ * replay 52 / 38 ns a journal byte, load 34 / 26 ns a yardstick byte. Compacting once the journal's replay
+ * would take as long as the snapshot's load bounds an open at twice the snapshot's load time (or the
+ * snapshot's plus the floor's replay, ~0.3-0.4 s for 8 MB here). The yardstick alone (format 6 halved it
+ * against format 5's) let the journal's replay reach about 1.5 times the snapshot's load.
+ */
+const JOURNAL_BYTES_PER_SNAPSHOT_BYTE = 0.7;
 
 class DiskSession implements Session {
   readonly warnings: string[];
@@ -265,7 +277,7 @@ class DiskSession implements Session {
   private maybeScheduleCompaction(): void {
     const min = this.options.compactAfterBytes ?? DEFAULT_COMPACT_AFTER_BYTES;
     if (min === false || this.compactScheduled || this.compacting) return;
-    if (this.journalBytes < Math.max(min, this.snapshotBytes)) return;
+    if (this.journalBytes < Math.max(min, this.snapshotBytes * JOURNAL_BYTES_PER_SNAPSHOT_BYTE)) return;
     this.compactScheduled = true;
     // Off the commit's path: the caller's commit returns now; the snapshot is taken on a later tick.
     setImmediate(() => {
