@@ -105,7 +105,11 @@ export function storedInvariantsHold(loom: Loom, stored: StoredNodes): boolean {
   }
   return (
     runs.listed(decisions.listed) &&
-    restHolds(loom, decisions.childless, (id) => (Object.hasOwn(nodes, id) ? nodes[id] : undefined))
+    // One lookup: every node is stored under its own id, which nothing inherited has.
+    restHolds(loom, decisions.childless, (id) => {
+      const node = nodes[id];
+      return node !== undefined && node.id === id ? node : undefined;
+    })
   );
 }
 
@@ -133,7 +137,17 @@ function decisionsHold(
   if (stored !== undefined && stored.of === decisions) {
     const order = stored.order;
     for (let i = 0; i < order.length; i++) if (!sound(order[i]!)) return null;
-    const find = (id: string) => (Object.hasOwn(decisions, id) ? decisions[id] : undefined);
+    // Runs of candidates are asked for in the order their decisions were stored, as a rule: the next one
+    // in that order is tried before the decisions object (a lookup that misses the caches at this size).
+    let next = 0;
+    const find = (id: string) => {
+      const d = order[next];
+      if (d !== undefined && d.id === id) {
+        next++;
+        return d;
+      }
+      return Object.hasOwn(decisions, id) ? decisions[id] : undefined;
+    };
     return { find, listed, childless };
   }
   const byId = new Map<string, DecisionEvent>();
