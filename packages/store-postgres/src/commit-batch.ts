@@ -1,21 +1,42 @@
 // What the next transaction writes: the ops committed since the last one and the rows they touched, each serialised once.
 import type { Loom, LoomOp } from "@loom/core";
 import type { Footprint } from "@loom/core/internal";
-import { nodeJson } from "./node-json.js";
+import { nodeJson, type PackedTokens, writeNodeJson } from "./node-json.js";
 import { pathWrite, type PathWrite } from "./path-rows.js";
 
-/** A row's state as the batch writes it: its parent, and its JSON (null: the record is gone). */
+/**
+ * Between two JSON documents in one text parameter (loom_commit splits on it): JSON text never holds a character
+ * below U+0020, so this one cannot occur inside a document. A text[] would be sent as an array literal with every
+ * quote of the JSON escaped (schema version 4's migration says what that cost).
+ */
+export const DOCUMENTS = "\u001e";
+
+/**
+ * A row's state as the batch writes it: its parent, and its JSON (null: the record is gone). `inOps`: the row's
+ * JSON is this stretch of the batch's ops' text (a candidate of an addCandidates op in it, untouched since), which
+ * loom_commit takes from there (schema version 7): `data` is then empty, and the candidate is sent once, not in
+ * its op and again as its row.
+ */
 export interface RowWrite {
   parent: string | null;
   data: string | null;
+  inOps?: OpsStretch;
+}
+
+/** Where a document lies in the ops' text as sent (UTF-8): its first byte (from 1) and its length in bytes. */
+export interface OpsStretch {
+  at: number;
+  length: number;
 }
 
 /** The batch as one transaction writes it, read off the loom once the batch is closed. */
 export interface SealedBatch {
   fromSeq: number;
   toSeq: number;
-  /** Each op's seq and its JSON in pieces (joined, they are the op's JSON). */
-  ops: { seq: number; parts: string[] }[];
+  /** The ops' seqs, in order. */
+  opSeqs: number[];
+  /** The ops' JSON documents in the same order, separated by DOCUMENTS (joined once, from their pieces). */
+  ops: string;
   nodes: Map<string, RowWrite>;
   decisions: Map<string, RowWrite>;
   /** Every node and decision row is replaced by `nodes` and `decisions`. */
@@ -26,30 +47,20 @@ export interface SealedBatch {
   state: Map<string, string>;
 }
 
-/**
- * An op's JSON as the pieces it is joined from (joined once, with the batch's other ops, when the batch is written:
- * joined here too, a decision's candidates were copied once more), and for an addCandidates op each new node's
- * JSON: the node rows are written from the same strings (applyOp inserts shallow copies of the op's nodes, which
- * serialise the same), so a candidate is serialised once.
- */
-function serialiseOp(op: LoomOp): { parts: string[]; nodes: Map<string, string> | null } {
-  if (op.op !== "addCandidates") return { parts: [JSON.stringify(op)], nodes: null };
-  const nodes = new Map(op.nodes.map((n) => [n.id, nodeJson(n)]));
-  const { nodes: _nodes, ...rest } = op;
-  const parts = [`${JSON.stringify(rest).slice(0, -1)},"nodes":[`];
-  for (const json of nodes.values()) {
-    if (parts.length > 1) parts.push(",");
-    parts.push(json);
-  }
-  parts.push("]}");
-  return { parts, nodes };
-}
-
 /** One group commit: ops in order, and which rows, path entries and side state they touched. */
 export class CommitBatch {
-  readonly ops: { seq: number; parts: string[] }[] = [];
-  /** Touched node ids, with the row's JSON when an op in this batch already made it (null: serialise at seal). */
-  readonly #nodes = new Map<string, string | null>();
+  /** The ops' seqs, in order. */
+  readonly seqs: number[] = [];
+  /**
+   * The ops' text in pieces (joined once, when sealed): a candidate's JSON, made once, is a piece of its op and
+   * is where its row is read from; `#opBytes` counts its UTF-8 bytes so far.
+   */
+  readonly #opText: string[] = [];
+  #opBytes = 0;
+  /** Touched node ids, with where the row's JSON lies in the ops' text while an op of this batch carries it. */
+  readonly #nodes = new Map<string, OpsStretch | null>();
+  /** Candidates' packed tokens, made once for the op and the row (a candidate chosen in the same batch). */
+  readonly #packed: PackedTokens = new Map();
   readonly #decisions = new Set<string>();
   readonly state = new Map<string, string>();
   /** Set when an op's footprint was unknown: every row is rewritten. */
@@ -66,11 +77,11 @@ export class CommitBatch {
   }
 
   get empty(): boolean {
-    return this.ops.length === 0 && this.state.size === 0;
+    return this.seqs.length === 0 && this.state.size === 0;
   }
 
   get toSeq(): number {
-    return this.ops.length ? this.ops[this.ops.length - 1]!.seq : this.fromSeq;
+    return this.seqs.length ? this.seqs[this.seqs.length - 1]! : this.fromSeq;
   }
 
   /**
@@ -78,15 +89,46 @@ export class CommitBatch {
    * `pathFrom` is the first depth of the current path it changed (see PathTracker), null if none.
    */
   addOp(seq: number, op: LoomOp, footprint: Footprint | null, pathFrom: number | null): void {
-    const serialised = serialiseOp(op);
-    this.ops.push({ seq, parts: serialised.parts });
+    this.seqs.push(seq);
+    const inOps = this.addOpText(op);
     if (footprint === null) this.#rewriteAll = true;
     else {
       // A node touched again after an op serialised it is serialised anew at seal, as it is by then.
-      for (const id of footprint.nodes) this.#nodes.set(id, serialised.nodes?.get(id) ?? null);
+      for (const id of footprint.nodes) this.#nodes.set(id, inOps?.get(id) ?? null);
       for (const id of footprint.decisions) this.#decisions.add(id);
     }
     if (pathFrom !== null) this.#pathFrom = Math.min(pathFrom, this.#pathFrom ?? pathFrom);
+  }
+
+  /** Append a piece to the ops' text (`ascii`: known to be, so its characters are not looked at). */
+  readonly #piece = (text: string, ascii = false): void => {
+    this.#opText.push(text);
+    this.#opBytes += ascii ? text.length : Buffer.byteLength(text, "utf8");
+  };
+
+  /**
+   * Append the op's JSON to the ops' text; for an addCandidates op, where each new node's JSON lies in it: its
+   * rows are that JSON (applyOp inserts shallow copies of the op's nodes, which serialise the same).
+   */
+  private addOpText(op: LoomOp): Map<string, OpsStretch> | null {
+    const piece = this.#piece;
+    if (this.#opText.length) piece(DOCUMENTS, true);
+    if (op.op !== "addCandidates") {
+      piece(JSON.stringify(op));
+      return null;
+    }
+    const { nodes, ...rest } = op;
+    const inOps = new Map<string, OpsStretch>();
+    piece(JSON.stringify(rest).slice(0, -1));
+    piece(',"nodes":[', true);
+    for (let i = 0; i < nodes.length; i++) {
+      if (i > 0) piece(",", true);
+      const at = this.#opBytes;
+      writeNodeJson(nodes[i]!, piece, this.#packed);
+      inOps.set(nodes[i]!.id, { at: at + 1, length: this.#opBytes - at });
+    }
+    piece("]}", true);
+    return inOps;
   }
 
   /**
@@ -97,9 +139,11 @@ export class CommitBatch {
   seal(loom: Loom, lastHead: string | null, pathWritten: number): SealedBatch {
     const nodes = new Map<string, RowWrite>();
     const decisions = new Map<string, RowWrite>();
-    const noteNode = (id: string, json: string | null) => {
+    const noteNode = (id: string, inOps: OpsStretch | null) => {
       const node = loom.nodes[id];
-      nodes.set(id, node ? { parent: node.parentId, data: json ?? nodeJson(node) } : { parent: null, data: null });
+      if (!node) nodes.set(id, { parent: null, data: null });
+      else if (inOps) nodes.set(id, { parent: node.parentId, data: "", inOps });
+      else nodes.set(id, { parent: node.parentId, data: nodeJson(node, this.#packed) });
     };
     const noteDecision = (id: string) => {
       const d = loom.decisions[id];
@@ -118,7 +162,8 @@ export class CommitBatch {
     return {
       fromSeq: this.fromSeq,
       toSeq: this.toSeq,
-      ops: this.ops,
+      opSeqs: this.seqs,
+      ops: this.#opText.join(""),
       nodes,
       decisions,
       rewriteAll: this.#rewriteAll,

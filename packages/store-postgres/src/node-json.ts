@@ -11,16 +11,52 @@ import { PACKED_TOKENS_FROM, packTokens, revivePackedTokens } from "@loom/io/int
  * version 5 hold plain token arrays and are read as they are.
  */
 
-/** The node's JSON: its other fields, then its tokens packed, or plain (TokenList.toJSONText) when they cannot be. */
-export function nodeJson(node: LoomNode): string {
+/**
+ * Packed token texts already made, by list: a candidate serialised for its op and again for its row (one chosen
+ * in the same commit) packs its tokens once.
+ */
+export type PackedTokens = Map<TokenList, string | null>;
+
+/**
+ * The node's JSON in pieces, handed to `piece` in order (`ascii`: the piece is ASCII, so a reader counting its
+ * characters need not look): its other fields, then its tokens packed, or plain (TokenList.toJSONText) when they
+ * cannot be. `cache` keeps the packed texts made (and is read first). Pieces rather than one string, so that a
+ * caller joining them with others (the ops' text) copies the bytes once.
+ */
+export function writeNodeJson(
+  node: LoomNode,
+  piece: (text: string, ascii: boolean) => void,
+  cache?: PackedTokens,
+): void {
   const tokens = node.tokens;
-  if (!TokenList.is(tokens)) return JSON.stringify(node);
+  if (!TokenList.is(tokens)) return piece(JSON.stringify(node), false);
   const rest: Record<string, unknown> = {};
   for (const key in node) if (key !== "tokens") rest[key] = node[key as keyof LoomNode];
   const head = JSON.stringify(rest);
-  const packed = packTokens(tokens);
-  const value = packed === null ? tokens.toJSONText() : `"${packed}"`;
-  return `${head.length > 2 ? `${head.slice(0, -1)},` : "{"}"tokens":${value}}`;
+  let packed = cache?.get(tokens);
+  if (packed === undefined) {
+    packed = packTokens(tokens);
+    cache?.set(tokens, packed);
+  }
+  if (head.length > 2) {
+    piece(head.slice(0, -1), false);
+    piece(',"tokens":', true);
+  } else piece('{"tokens":', true);
+  if (packed === null) {
+    piece(tokens.toJSONText(), false);
+    piece("}", true);
+  } else {
+    piece('"', true);
+    piece(packed, true); // base64
+    piece('"}', true);
+  }
+}
+
+/** The node's JSON (writeNodeJson's pieces joined). */
+export function nodeJson(node: LoomNode, cache?: PackedTokens): string {
+  const pieces: string[] = [];
+  writeNodeJson(node, (text) => pieces.push(text), cache);
+  return pieces.join("");
 }
 
 /**

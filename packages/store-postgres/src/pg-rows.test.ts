@@ -2,7 +2,7 @@
 // that lost its connection (and so its lock) never committing again.
 import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { addCandidates, checkout, choose, createLoom } from "@loom/core";
+import { addCandidates, addHumanNode, checkout, choose, createLoom } from "@loom/core";
 import { IoError, SessionLockedError } from "@loom/io";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -193,6 +193,54 @@ describe("the PostgreSQL store's rows", () => {
     }
   });
 
+  it("writes new candidates' rows from their op (version 7): the op's JSON byte for byte, in the order added, and moves a version 6 database there", async () => {
+    const texts = [" a 🌍", " \u2028b😀", ' "c"\\ ü', " d\ud800"];
+    const candidates = texts.map((text) => ({
+      text,
+      tokens: [{ text, logprob: -0.5, top: [{ text: " 😀", logprob: -1 }] }],
+    }));
+    // What version 6 left: its loom_commit (rows sent whole), and no version 7.
+    const v6 = await readFile(new URL("../migrations/006_path_append.sql", import.meta.url), "utf8");
+    const first = postgresSessionStore(db.url);
+    await (await first.create("v7-setup", createLoom({ seed: "Set up" }))).close();
+    await first.close();
+    await sql`drop function loom_commit`;
+    await sql.unsafe(v6.slice(v6.indexOf("create or replace function loom_commit(")));
+    await sql`delete from loom_schema_migrations where version >= 7`;
+    const store = postgresSessionStore(db.url);
+    try {
+      const s = await store.create("from-op", createLoom({ seed: "Rows" }));
+      // A human's node, then candidates under the same parent, then a choice: one commit.
+      const human = s.mutate((l) => addHumanNode(l, l.rootId, " human 🙂"));
+      const { decisionId, nodeIds } = s.mutate((l) => addCandidates(l, l.rootId, candidates));
+      s.mutate((l) => choose(l, decisionId, nodeIds[2]!, "human", "the quoted one"));
+      const more = s.mutate((l) => addCandidates(l, nodeIds[2]!, candidates.slice(0, 2)));
+      await s.close();
+      const signatures = await sql<{ args: string }[]>`select pg_get_function_identity_arguments(oid) as args
+        from pg_proc where proname = 'loom_commit'`;
+      expect(signatures).toHaveLength(1);
+      expect(signatures[0]!.args).toContain("p_node_at integer[]");
+      const rows = await sql<{ id: string; data: string }[]>`select id, data::text as data from loom_nodes
+        where session_id = 'from-op' and parent_id is not null order by ord`;
+      expect(rows.map((r) => r.id)).toEqual([human.nodeId, ...nodeIds, ...more.nodeIds]);
+      // Each new candidate's row is a stretch of its op's text, byte for byte (PostgreSQL's json operators would
+      // refuse the escaped lone surrogate, so the text is compared here).
+      const ops = await sql<{ op: string }[]>`select op::text as op from loom_ops where session_id = 'from-op'`;
+      for (const row of rows) {
+        expect(JSON.parse(row.data).id).toBe(row.id);
+        if (row.id === nodeIds[2]) expect(JSON.parse(row.data).chosenBy).toBe("human");
+        else expect(ops.some((o) => o.op.includes(row.data))).toBe(true);
+      }
+      const { loom } = await store.read("from-op");
+      expect(nodeIds.map((id) => loom.nodes[id]!.text)).toEqual(texts);
+      expect(nodeIds.map((id) => loom.nodes[id]!.tokens?.toArray())).toEqual(candidates.map((c) => c.tokens));
+      expect((await store.children("from-op", loom.rootId)).map((n) => n.id)).toEqual([human.nodeId, ...nodeIds]);
+      expect((await store.show("from-op")).text).toBe(`Rows${texts[2]}`);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("reads a database already at its version without the migration lock, and migrates one behind under it", async () => {
     const first = postgresSessionStore(db.url);
     await (await first.create("current", createLoom({ seed: "Now" }))).close();
@@ -261,7 +309,8 @@ describe("the PostgreSQL store's rows", () => {
     const batch = {
       fromSeq: 0,
       toSeq: 1,
-      ops: [{ seq: 1, parts: ['{"op":"checkout",', '"nodeId":"n"}'] }],
+      opSeqs: [1],
+      ops: '{"op":"checkout","nodeId":"n"}',
       nodes: new Map([["n", { parent: null, data: '{"id":"n"}' }]]),
       decisions: new Map(),
       rewriteAll: false,

@@ -123,7 +123,7 @@ export class PgSession implements Session {
             });
         this.#broken ??= failure;
         this.#inFlight = null;
-        this.warn(`the last ${batch.ops.length} op(s) were not saved: ${failure.message}`);
+        this.warn(`the last ${batch.seqs.length} op(s) were not saved: ${failure.message}`);
         batch.settle(failure);
         this.#batch.settle(failure);
       },

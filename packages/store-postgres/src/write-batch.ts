@@ -1,35 +1,23 @@
 // One group commit as one statement (the loom_commit function): fenced on the writer's lock, so it lands whole or not at all, and only from the writer.
 import { IoError } from "@loom/io";
 import type { Sql } from "postgres";
-import type { RowWrite, SealedBatch } from "./commit-batch.js";
+import { DOCUMENTS, type RowWrite, type SealedBatch } from "./commit-batch.js";
 import { CHANGES_CHANNEL, changePayload } from "./session-events.js";
 
-/**
- * Between two JSON documents in one text parameter (loom_commit splits on it): JSON text never holds a character
- * below U+0020, so this one cannot occur inside a document. A text[] would be sent as an array literal with every
- * quote of the JSON escaped (schema version 4's migration says what that cost).
- */
-const DOCUMENTS = "\u001e";
-
-/** Documents given in pieces, as one text: one copy of their bytes, however many pieces. */
-function documents(docs: string[][]): string {
-  const pieces: string[] = [];
-  for (const doc of docs) {
-    if (pieces.length) pieces.push(DOCUMENTS);
-    for (const piece of doc) pieces.push(piece);
-  }
-  return pieces.join("");
-}
-
+/** Rows as loom_commit takes them: `at` and `length` (0 for a row sent in `data`) say where a row lies in the ops' text. */
 function split(rows: Map<string, RowWrite>): {
   ids: string[];
   parents: (string | null)[];
   data: string;
+  at: number[];
+  length: number[];
   gone: string[];
 } {
   const ids: string[] = [];
   const parents: (string | null)[] = [];
   const data: string[] = [];
+  const at: number[] = [];
+  const length: number[] = [];
   const gone: string[] = [];
   for (const [id, row] of rows) {
     if (row.data === null) gone.push(id);
@@ -37,9 +25,11 @@ function split(rows: Map<string, RowWrite>): {
       ids.push(id);
       parents.push(row.parent);
       data.push(row.data);
+      at.push(row.inOps?.at ?? 0);
+      length.push(row.inOps?.length ?? 0);
     }
   }
-  return { ids, parents, data: data.join(DOCUMENTS), gone };
+  return { ids, parents, data: data.join(DOCUMENTS), at, length, gone };
 }
 
 /**
@@ -60,9 +50,10 @@ export function dropParameters(query: object): void {
  * again from its 26 pieces on every query (postgres.js's stringify: ~4 KB a commit).
  */
 const COMMIT = `select loom_commit($1, $2::bigint, $3::bigint, $4::text, $5::boolean,
-  $6::text[], $7::text[], $8::text, $9::text[], $10::text[], $11::text[], $12::text, $13::text[],
-  $14::bigint[], $15::text, $16::integer, $17::integer, $18::integer[], $19::text[], $20::text[], $21::text[],
-  $22::text[], $23::text, $24::text, $25::text) as ok`;
+  $6::text[], $7::text[], $8::text, $9::integer[], $10::integer[], $11::text[],
+  $12::text[], $13::text[], $14::text, $15::text[],
+  $16::bigint[], $17::text, $18::integer, $19::integer, $20::integer[], $21::text[], $22::text[], $23::text[],
+  $24::text[], $25::text, $26::text, $27::text) as ok`;
 
 /**
  * Commit `batch` for session `id` on the writer's connection `sql`. One statement is one round trip and its own
@@ -84,13 +75,15 @@ export async function writeBatch(sql: Sql, id: string, batch: SealedBatch, where
       nodes.ids,
       nodes.parents,
       nodes.data,
+      nodes.at,
+      nodes.length,
       nodes.gone,
       decisions.ids,
       decisions.parents,
       decisions.data,
       decisions.gone,
-      batch.ops.map((o) => o.seq),
-      documents(batch.ops.map((o) => o.parts)),
+      batch.opSeqs,
+      batch.ops,
       batch.path?.fromChunk ?? null,
       batch.path?.keep ?? null,
       chunks.map((c) => c.chunk),
