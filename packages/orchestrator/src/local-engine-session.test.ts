@@ -60,7 +60,11 @@ describe.skipIf(!existsSync(model))("a session on the local engine, killed and r
     const hang = await first.waitFor("hang");
     first.proc.kill("SIGKILL");
     expect(await first.exit).toBeNull();
-    expect(readLines(join(tmp.dir, "manifest.ndjson"))).toHaveLength(20);
+    // The journal holds the 20 decisions; the manifest, written with the group commit, may lack the last
+    // window's lines until the next open appends them (checked whole at the end).
+    const killed = await readSession(tmp.dir);
+    expect(Object.values(killed.loom.decisions).filter((d) => d.action === "choose")).toHaveLength(20);
+    expect(readLines(join(tmp.dir, "manifest.ndjson")).length).toBeLessThanOrEqual(20);
 
     // Resume; the step cut off by the kill is re-presented from disk, not generated again. Then kill -9
     // again at an arbitrary instant of the loop, and resume once more to finish.
