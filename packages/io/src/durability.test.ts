@@ -109,7 +109,6 @@ describe("the manifest, reconciled with the journal on open", () => {
     );
     const before = readFileSync(join(dir, "journal.ndjson")).length;
     session.mutate((l) => choose(l, d.decisionId, d.nodeIds[1]!, "human", "the quieter one", env));
-    await session.flush();
     const journalLines = readFileSync(join(dir, "journal.ndjson"));
     expect(journalLines.length).toBeGreaterThan(before);
     // Abandon the writer as a crash would (no close), then cut the journal's last line.
@@ -139,7 +138,6 @@ describe("the manifest, reconciled with the journal on open", () => {
     const dir = fresh();
     const { session, decisions } = await grown(dir, 2);
     // Left as a crash leaves it (no compaction since the start), so every manifest line is after the offset the snapshot vouches for.
-    await session.flush();
     (session as unknown as { lock: { release(): void } }).lock.release();
     const file = join(dir, "manifest.ndjson");
     const lines = readFileSync(file, "utf8").trimEnd().split("\n");

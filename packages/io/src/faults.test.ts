@@ -49,11 +49,8 @@ async function scenario(
       );
       session.mutate((l) => choose(l, decisionId, nodeIds[i % 2]!, "auto", `step ${i}`, env));
       acked.push(decisionId);
-      // Let background compactions and group commits run between steps, as a real loop's model calls do; the
-      // window (1 ms) always ends before the next step, so every run passes the same fault points (the held
-      // manifest lines are written with the window's sync).
+      // Let background compactions and group commits run between steps, as a real loop's model calls do.
       for (let t = 0; t < 3; t++) await tick();
-      await new Promise<void>((r) => setTimeout(r, 3));
       if (i === STEPS / 2) await session.compact();
     }
   } catch {

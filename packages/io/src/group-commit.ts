@@ -23,8 +23,6 @@ export class GroupCommit {
     private readonly files: FileLayer,
     private readonly intervalMs: number,
     private readonly onError: (error: Error) => void,
-    /** Run before each sync of the dirty descriptors: writes what was held for this window (the session's manifest lines). */
-    private readonly beforeSync: () => void = () => {},
   ) {}
 
   dirty(fd: number): void {
@@ -37,7 +35,6 @@ export class GroupCommit {
 
   private flushAsync(): void {
     this.timer = null;
-    this.beforeSync();
     const fds = [...this.pending];
     this.pending.clear();
     for (const fd of fds) {
@@ -76,7 +73,6 @@ export class GroupCommit {
   flushSync(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    this.beforeSync();
     const fds = [...this.pending];
     this.pending.clear();
     for (const fd of fds) this.files.fsyncSync(fd);

@@ -49,9 +49,7 @@ beforeAll(async () => {
   ids.c = three.nodeIds[0]!;
   ids.d3 = three.decisionId;
   w.mutate((l) => checkout(l, ids.b));
-  // Copy the directory as a crash would leave it after a group commit: journal not compacted, manifest lines
-  // written; the (live) lock left behind.
-  await w.flush();
+  // Copy the directory as a crash would leave it: journal not compacted; the (live) lock left behind.
   cpSync(base, join(tmp, "crashed"), { recursive: true });
   rmSync(join(tmp, "crashed", "lock"));
   await w.close();

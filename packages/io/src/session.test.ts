@@ -1,5 +1,4 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -92,8 +91,6 @@ describe("sessions", () => {
     expect(currentText(seen.loom)).toBe("Once upon a time here");
     expect(seen.loom.decisions[decisionId]!.logprobGap).toBe(-2);
 
-    // Manifest lines are written with the group commit's sync (flush: at once).
-    await session.flush();
     const manifest = readFileSync(join(dir, "manifest.ndjson"), "utf8")
       .trim()
       .split("\n")
@@ -153,7 +150,6 @@ describe("sessions", () => {
         e,
       ),
     );
-    await session.flush();
     const line = JSON.parse(readFileSync(join(dir, "manifest.ndjson"), "utf8"));
     expect(line).toMatchObject({
       action: "choose",
@@ -220,89 +216,5 @@ describe("sessions", () => {
     await expect(openSession(join(dir, "nope"))).rejects.toSatisfy(
       (e: unknown) => IoError.isInstance(e) && (e as IoError).code === "not_a_session",
     );
-  });
-});
-
-describe("manifest lines and the group commit", () => {
-  /** A file layer counting the writes to each path's descriptors. */
-  function countingFiles() {
-    const paths = new Map<number, string>();
-    const writes = new Map<string, number>();
-    const files = {
-      ...nodeFiles,
-      openSync(path: string, flags: string) {
-        const fd = nodeFiles.openSync(path, flags);
-        paths.set(fd, path.slice(path.lastIndexOf("/") + 1));
-        return fd;
-      },
-      writeSync(fd: number, data: Uint8Array, offset: number, length: number) {
-        const name = paths.get(fd) ?? "?";
-        writes.set(name, (writes.get(name) ?? 0) + 1);
-        return nodeFiles.writeSync(fd, data, offset, length);
-      },
-    };
-    return { files, writes };
-  }
-  const lines = () => readFileSync(join(dir, "manifest.ndjson"), "utf8").split("\n").filter(Boolean);
-  async function decide(durable: boolean, steps: number, groupCommitMs = 60_000) {
-    const e = env();
-    const { files, writes } = countingFiles();
-    const session = await createSession(dir, createLoom({ seed: "Once", sessionId: "s-m" }, e), {
-      files,
-      durable,
-      groupCommitMs,
-      compactAfterBytes: false,
-    });
-    for (let i = 0; i < steps; i++) {
-      const tip = session.loom.currentPath.at(-1)!;
-      const { decisionId, nodeIds } = session.mutate((l) =>
-        addCandidates(l, tip, [{ text: ` a${i}` }, { text: ` b${i}` }], { env: e }),
-      );
-      session.mutate((l) => choose(l, decisionId, nodeIds[0]!, "human", `step ${i} ${"why ".repeat(40)}`, e));
-    }
-    return { session, writes };
-  }
-
-  it("holds a window's lines and writes them in one write with its sync (the journal's records are written at once)", async () => {
-    const { session, writes } = await decide(false, 20);
-    expect(writes.get("journal.ndjson")).toBe(40);
-    expect(writes.get("manifest.ndjson") ?? 0).toBe(0);
-    expect(lines()).toEqual([]);
-    await session.flush();
-    expect(writes.get("manifest.ndjson")).toBe(1);
-    expect(lines()).toHaveLength(20);
-    await session.close();
-    expect(lines()).toHaveLength(20);
-  });
-
-  it("writes the held lines when the group commit's window ends, and once they pass 64 KB", async () => {
-    const timed = await decide(false, 3, 5);
-    await sleep(100);
-    expect(lines()).toHaveLength(3);
-    await timed.session.close();
-    rmSync(dir, { recursive: true, force: true });
-    const { session, writes } = await decide(false, 200);
-    // ~550 bytes a line: 64 KB is passed once in 200 decisions, the rest still held.
-    expect(writes.get("manifest.ndjson")).toBe(1);
-    expect(lines().length).toBeGreaterThan(100);
-    expect(lines().length).toBeLessThan(200);
-    await session.close();
-    expect(lines()).toHaveLength(200);
-  });
-
-  it("writes each line at once when durable, and a reopen after a kill appends the held ones", async () => {
-    const durable = await decide(true, 3);
-    expect(durable.writes.get("manifest.ndjson")).toBe(3);
-    expect(lines()).toHaveLength(3);
-    await durable.session.close();
-    rmSync(dir, { recursive: true, force: true });
-    const { session } = await decide(false, 4);
-    // As a kill leaves it: journal records written, manifest lines held.
-    (session as unknown as { lock: { release(): void } }).lock.release();
-    expect(lines()).toEqual([]);
-    const again = await openSession(dir);
-    expect(lines()).toHaveLength(4);
-    expect(again.warnings.join("\n")).toMatch(/had no manifest line/);
-    await again.close();
   });
 });

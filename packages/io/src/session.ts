@@ -27,9 +27,7 @@ export interface SessionOptions {
   onWarning?: (warning: string) => void;
   /**
    * Durability against power loss (see the package README). Every commit survives `kill -9` of this
-   * process once `mutate` returns: its journal record is in the kernel's page cache. (Its manifest line,
-   * derived from the journal, is written with the group commit's sync, or at once when `durable`: after a
-   * `kill -9` the lines of the last window are appended on the next open.) Against power loss or a kernel crash,
+   * process once `mutate` returns: it is in the kernel's page cache. Against power loss or a kernel crash,
    * by default the journal and manifest are fsynced by group commit, at most `groupCommitMs` after each
    * commit, so at most the commits of that window can be lost; `durable: true` fsyncs every commit (and side
    * state) before `mutate` returns, at a cost of milliseconds each. Snapshots, the lock and every rename are
@@ -91,8 +89,6 @@ export interface Session {
 }
 
 const DEFAULT_COMPACT_AFTER_BYTES = 8 * 1024 * 1024;
-/** Manifest lines held for the group commit's write are written at once past this many bytes. */
-const HELD_MANIFEST_BYTES = 64 * 1024;
 
 /**
  * Journal bytes that take as long to replay at open as one byte of the snapshot's yardstick (its records'
@@ -124,12 +120,6 @@ class DiskSession implements Session {
   private manifestLength: number;
   /** Set once a failed manifest append could not be cut back: no more lines (the next open appends the missing ones). */
   private manifestStopped = false;
-  /**
-   * Manifest lines not yet written (outside durable mode): one `write` per group-commit window instead of one
-   * per decision. The manifest is derived from the journal, and an open appends the lines a crash kept back.
-   */
-  private held = Buffer.allocUnsafe(0);
-  private heldLength = 0;
   private readonly commit: GroupCommit;
   private readonly files: FileLayer;
   /** Decisions already listed in the manifest after the offset the snapshot vouches for: never listed twice. */
@@ -157,16 +147,11 @@ class DiskSession implements Session {
     this.manifestLength = init.manifestBytes ?? 0;
     this.listed = init.listed ?? new Set();
     this.files = options.files ?? nodeFiles;
-    this.commit = new GroupCommit(
-      this.files,
-      options.groupCommitMs ?? GROUP_COMMIT_MS,
-      (error) => {
-        // The kernel could not write back what we appended: the session can no longer promise durability.
-        this.broken ??= error;
-        this.warn(`could not fsync the session's files: ${error.message}`);
-      },
-      () => this.writeHeldManifest(),
-    );
+    this.commit = new GroupCommit(this.files, options.groupCommitMs ?? GROUP_COMMIT_MS, (error) => {
+      // The kernel could not write back what we appended: the session can no longer promise durability.
+      this.broken ??= error;
+      this.warn(`could not fsync the session's files: ${error.message}`);
+    });
     this.journalBytes = init.journalBytes;
     this.snapshotBytes = init.snapshotBytes;
     this.lastSnapshotSeq = init.snapshotSeq;
@@ -256,49 +241,20 @@ class DiskSession implements Session {
     return result;
   }
 
-  /**
-   * Written after the journal: at once and fsynced when durable, else held for the group commit's next sync
-   * (see `held`). A crash before the line is written leaves it missing, appended on the next open.
-   */
+  /** Written after the journal: a crash between the two leaves a missing line, appended on the next open. */
   private appendManifest(final: DecisionEvent): void {
     if (this.manifestStopped) return;
     if (this.listed.has(final.id)) {
       this.warn(`decision ${final.id} already has a manifest line; it is not written twice (see \`loom fsck\`)`);
       return;
     }
-    // Sealed as bytes: the line is converted to UTF-8 once, for its checksum and its write alike.
-    const json = JSON.stringify(manifestLine(this.loom, final));
-    const line = sealPieces(json.slice(0, -1), null, "");
-    if (this.durable) {
-      this.writeManifest(line, true);
-      return;
-    }
-    if (this.heldLength + line.length > this.held.length) {
-      const grown = Buffer.allocUnsafe(Math.max(HELD_MANIFEST_BYTES, 2 * (this.heldLength + line.length)));
-      this.held.copy(grown, 0, 0, this.heldLength);
-      this.held = grown;
-    }
-    this.heldLength += line.copy(this.held, this.heldLength);
-    if (this.heldLength >= HELD_MANIFEST_BYTES) this.writeHeldManifest();
-    // The window's sync writes the held lines first (GroupCommit's beforeSync).
-    this.commit.dirty(this.manifestFd!);
-  }
-
-  /** Write the manifest lines held so far (before a sync, a snapshot, or once they pass HELD_MANIFEST_BYTES). */
-  private writeHeldManifest(): void {
-    if (this.heldLength === 0 || this.manifestFd === null) return;
-    const bytes = this.held.subarray(0, this.heldLength);
-    this.heldLength = 0;
-    if (!this.manifestStopped) this.writeManifest(bytes);
-  }
-
-  /** Append manifest bytes (and fsync them when asked); a failure is a warning, the lines added on the next open. */
-  private writeManifest(bytes: Buffer, fsync = false): void {
     try {
-      const written = appendBytes(this.manifestFd!, bytes, this.files);
+      // Sealed as bytes: the line is converted to UTF-8 once, for its checksum and its write alike.
+      const json = JSON.stringify(manifestLine(this.loom, final));
+      const written = appendBytes(this.manifestFd!, sealPieces(json.slice(0, -1), null, ""), this.files);
       this.manifestLength += written;
       if (this.manifestBytes !== null) this.manifestBytes += written;
-      if (fsync) this.files.fsyncSync(this.manifestFd!);
+      this.synced(this.manifestFd!);
     } catch (error) {
       // A disk filling up can leave part of the line: cut it off, or later lines would land behind torn bytes.
       this.manifestBytes = null;
@@ -343,9 +299,7 @@ class DiskSession implements Session {
     if (this.compacting) return this.compacting;
     if (this._seq === this.lastSnapshotSeq && this.journalBytes === 0) return Promise.resolve();
     const run = async () => {
-      // Serialise synchronously, so the snapshot is exactly the loom at `seq`; it vouches for the manifest's
-      // length, which must then hold the line of every decision up to `seq`.
-      this.writeHeldManifest();
+      // Serialise synchronously, so the snapshot is exactly the loom at `seq`.
       const seq = this._seq;
       const encoded = this.encoder.encode(seq, this.loom, {
         compress: this.options.compressSnapshots !== false,
@@ -480,8 +434,6 @@ class DiskSession implements Session {
     } finally {
       try {
         if (!this.readOnly && !this.broken) this.commit.flushSync();
-        // A broken session's held lines are still true (their journal records were written).
-        else if (!this.readOnly) this.writeHeldManifest();
       } finally {
         await this.commit.drain();
         if (this.journalFd !== null) this.commit.retire(this.journalFd);

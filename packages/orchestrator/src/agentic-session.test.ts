@@ -72,8 +72,6 @@ describe("an agentic session through Anthropic tool use", () => {
       candidatesInTension: ["n_000007", "n_000009"],
     });
 
-    // Manifest lines are written with the group commit (flush: now).
-    await session.flush();
     const manifest = readLines(join(rig.tmp.dir, "manifest.ndjson"));
     expect(manifest.map((l) => [l["action"], l["chosenNodeId"], l["chosenBy"]])).toEqual([
       ["choose", "n_000004", "selector_llm"],
@@ -182,7 +180,6 @@ describe("an agentic session through OpenAI tool calls", () => {
     expect(r4[r4.length - 1]!.content).toContain("Continue with a tool call");
     // The stop came with no candidates open, so there is no decision to record it on: one manifest line.
     expect(result.detail).toBe("done after one step");
-    await session.flush();
     expect(readLines(join(rig.tmp.dir, "manifest.ndjson")).map((l) => l["action"])).toEqual(["choose"]);
     await session.close();
   });

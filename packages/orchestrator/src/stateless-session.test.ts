@@ -37,8 +37,6 @@ describe("a stateless session through the Anthropic SDK", () => {
       detail: "the last image holds; going on would explain it",
     });
 
-    // Manifest lines are written with the group commit (flush: now).
-    await session.flush();
     const manifest = readLines(join(rig.tmp.dir, "manifest.ndjson"));
     expect(manifest).toHaveLength(10);
     expect(manifest.map((l) => l["action"])).toEqual([...Array(9).fill("choose"), "stop"]);
@@ -122,8 +120,6 @@ describe("a stateless session through the Anthropic SDK", () => {
       candidates: openCandidates.map((id) => expect.objectContaining({ id })),
     });
     expect(generator.calls).toHaveLength(7);
-    // Manifest lines are written with the group commit (flush: now).
-    await session.flush();
     expect(readLines(join(rig.tmp.dir, "manifest.ndjson"))).toHaveLength(10);
     await session.close();
   });
@@ -171,8 +167,6 @@ describe("a stateless session through the OpenAI SDK with a human for clarificat
       humanResponse: "Keep holding.",
       clarificationQuestion: "Should the hand let go, or keep holding?",
     });
-    // Manifest lines are written with the group commit (flush: now).
-    await session.flush();
     const manifest = readLines(join(rig.tmp.dir, "manifest.ndjson"));
     expect(manifest[0]).toMatchObject({
       clarificationQuestion: "Should the hand let go, or keep holding?",
