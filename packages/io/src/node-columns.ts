@@ -44,6 +44,8 @@ export function isColumnFrame(bytes: Uint8Array): boolean {
 
 /** The fields a column holds (every other field of a node goes to `rest`). */
 const IN_COLUMNS = new Set<string>(NODE_COLUMNS.filter((c) => c !== "rest"));
+/** The schema's fields that go to `rest`, in its key order. */
+const REST_KEYS = NODE_KEYS.filter((k) => !IN_COLUMNS.has(k));
 
 /**
  * Builds one nodes frame's columns from node records (schema-shaped objects), one record at a time. `tokens`
@@ -55,9 +57,13 @@ export class NodeColumnsBuilder {
   private previous: Record<string, unknown> | null = null;
   private previousMeta = "";
   private previousRest = "0";
+  /** Each field of REST_KEYS with its default, or null when one has none (then `rest` is always built). */
+  private readonly restDefaults: (readonly [string, unknown])[] | null;
   bytes = 0;
 
-  constructor(private readonly defaults: ReadonlyMap<string, unknown>) {}
+  constructor(private readonly defaults: ReadonlyMap<string, unknown>) {
+    this.restDefaults = REST_KEYS.every((k) => defaults.has(k)) ? REST_KEYS.map((k) => [k, defaults.get(k)]) : null;
+  }
 
   get count(): number {
     return this.cols[0]!.length;
@@ -88,7 +94,7 @@ export class NodeColumnsBuilder {
       metaCol = prev !== null && metaJson === this.previousMeta ? "0" : metaJson;
       this.previousMeta = metaJson;
     }
-    const rest = hasSchemaKeys(r) && restAtDefaults(r) ? "0" : this.rest(r);
+    const rest = hasSchemaKeys(r) && this.restAtDefaults(r) ? "0" : this.rest(r);
     this.push(r, id, parent, text, count, logprob, decision, time, metaCol, rest);
   }
 
@@ -144,6 +150,14 @@ export class NodeColumnsBuilder {
     this.previousRest = rest;
   }
 
+  /** For a record of the schema's keys: whether every field the rest column holds is at its schema default. */
+  private restAtDefaults(r: Record<string, unknown>): boolean {
+    const fields = this.restDefaults;
+    if (fields === null) return false;
+    for (let i = 0; i < fields.length; i++) if (!isDefault(r[fields[i]![0]], fields[i]![1])) return false;
+    return true;
+  }
+
   /** The rest column's value: the record's fields outside the columns and not at their default, or 0 for none. */
   private rest(r: Record<string, unknown>): string {
     let rest: Record<string, unknown> | null = null;
@@ -175,17 +189,6 @@ function hasSchemaKeys(r: Record<string, unknown>): boolean {
   let i = 0;
   for (const key in r) if (key !== NODE_KEYS[i++]) return false;
   return i === NODE_KEYS.length;
-}
-
-/** For a record of the schema's keys: whether every field the rest column holds is at its schema default. */
-function restAtDefaults(r: Record<string, unknown>): boolean {
-  return (
-    r["chosenBy"] === null &&
-    r["selectionReason"] === null &&
-    r["origin"] === "generated" &&
-    r["replacesId"] === null &&
-    isEmptyObject(r["scores"])
-  );
 }
 
 /** The same value, or two plain objects with the same keys in the same order holding identical values. */
