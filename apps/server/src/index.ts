@@ -5,6 +5,7 @@ export { defaultBackend } from "./sessions/default-backend.js";
 export type { DefaultBackendOptions } from "./sessions/default-backend.js";
 export type { DriverEvent, SessionBackend, SessionDriver } from "./sessions/session-driver.js";
 export { SESSION_ID_PATTERN } from "./sessions/session-id.js";
+export type { AnalysisLimits } from "./api/analysis-gate.js";
 export { HttpError } from "./http/http-error.js";
 export type { HttpErrorBody } from "./http/http-error.js";
 export { generateToken, isLoopbackHost } from "./http/auth.js";

@@ -8,6 +8,7 @@ import { knownProviders } from "@loom/generators";
 import { SELECTOR_PROVIDERS } from "@loom/selectors";
 import { scrub, secretValues } from "./http/scrub.js";
 import type { ApiRoute } from "./api/api-route.js";
+import { AnalysisGate, type AnalysisLimits } from "./api/analysis-gate.js";
 import { apiRoutes } from "./api/routes.js";
 import type { ServerDeps } from "./api/server-deps.js";
 import { assertTokenStrength, generateToken, isLoopbackHost, requireToken } from "./http/auth.js";
@@ -53,6 +54,8 @@ export interface StartServerOptions {
   /** Where the built page (app.js, app.css) lives; default dist/web of this package. */
   webDir?: string;
   log?: (message: string) => void;
+  /** GET /api/analysis: analyses run at once (default 1) and requests that wait for a turn (default 4); more get 503. */
+  analyses?: AnalysisLimits;
 }
 
 export interface LoomServer {
@@ -136,6 +139,7 @@ export async function startServer(options: StartServerOptions): Promise<LoomServ
     presets: options.presets ?? {},
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     maxImportBytes: options.maxImportBytes ?? 64 * 1024 * 1024,
+    analyses: new AnalysisGate(options.analyses),
     log: safeLog,
     secretsEnv,
     secrets,

@@ -125,6 +125,14 @@ export const analysisRoute = () =>
       200: { description: "The analysis." },
       400: { description: "A bad query; `error.field` names the parameter.", schema: ErrorBodySchema },
       404: { description: "A named session is not on this server.", schema: ErrorBodySchema },
+      503: {
+        description:
+          "The server is running as many analyses as it runs at once and as many more are waiting: ask again after `Retry-After` seconds.",
+        schema: ErrorBodySchema,
+        headers: {
+          "Retry-After": { description: "Seconds to wait before asking again.", schema: { type: "integer" } },
+        },
+      },
       501: { description: "The server keeps its sessions in a database, not a directory.", schema: ErrorBodySchema },
     },
     handle: async (ctx) => {
@@ -147,23 +155,27 @@ export const analysisRoute = () =>
         });
       const threshold = query.threshold ?? DEFAULT_DIVERGENCE_THRESHOLD;
       const options = { groupBy: query.groupBy ?? [], threshold, positionBuckets: query.buckets };
-      const report = withoutPaths(await analyzeSessions(dirs, options), sessionsDir);
-      const spec = chartSpec(report);
-      const readable = ids.filter((id) => !report.skipped.some((s) => s.path === id));
-      const marked = query.marks ?? readable[0] ?? null;
-      const marks =
-        marked === null || !readable.includes(marked) ? null : await pieceMarks(join(sessionsDir, marked), threshold);
-      return {
-        status: 200,
-        body: {
-          available: all.map((d) => basename(d)),
-          sessions: ids,
-          groupKeys: GROUP_KEYS,
-          report,
-          table: reportRows(report),
-          charts: { data: chartData(report), svg: await chartSvg(spec) },
-          marks,
-        },
-      };
+      // Reading the sessions, marking the piece and drawing the charts all take the turn: each is the heavy part
+      // for some query.
+      return ctx.deps.analyses.run(async () => {
+        const report = withoutPaths(await analyzeSessions(dirs, options), sessionsDir);
+        const spec = chartSpec(report);
+        const readable = ids.filter((id) => !report.skipped.some((s) => s.path === id));
+        const marked = query.marks ?? readable[0] ?? null;
+        const marks =
+          marked === null || !readable.includes(marked) ? null : await pieceMarks(join(sessionsDir, marked), threshold);
+        return {
+          status: 200,
+          body: {
+            available: all.map((d) => basename(d)),
+            sessions: ids,
+            groupKeys: GROUP_KEYS,
+            report,
+            table: reportRows(report),
+            charts: { data: chartData(report), svg: await chartSvg(spec) },
+            marks,
+          },
+        };
+      });
     },
   });

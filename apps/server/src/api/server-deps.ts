@@ -1,5 +1,6 @@
 // What route handlers need besides the request: ids and clocks, defaults for new sessions, limits and a logger.
 import type { GenerationPreset, LoomEnv, SessionConfigInput } from "@loom/core";
+import type { AnalysisGate } from "./analysis-gate.js";
 import type { SessionPolicy } from "./session-policy.js";
 
 export interface ServerDeps {
@@ -18,4 +19,6 @@ export interface ServerDeps {
   log: (message: string) => void;
   /** The user's named presets (the server operator's presets file), beside the built-ins. */
   presets: Record<string, GenerationPreset>;
+  /** Turns for GET /api/analysis: how many run at once and wait (see AnalysisGate). */
+  analyses: AnalysisGate;
 }
