@@ -11,7 +11,13 @@ import { testDatabase } from "../packages/store-postgres/src/test-support/test-d
 import { PerformanceObserver, performance } from "node:perf_hooks";
 import { nowMs, percentile, writeResults, type BenchResult } from "./report.js";
 
-const DECISIONS = 300;
+/**
+ * Timed decisions per backend, every one from the session's first (none dropped, no warm-up). With 300 the p99 was
+ * the 4th-slowest sample, so one cold first commit (15-25 ms: the statement's first prepare, the function's first
+ * compile, the client's code not yet optimised) and two others set it, and one run's p99 moved by ±2 ms; 1,000
+ * make it the 11th-slowest (bench/MEASUREMENTS.md, 2026-12-02 evening). The files are timed the same way.
+ */
+const DECISIONS = 1000;
 const OPEN_STEPS = 1250; // 8 candidates a step: a 10,001-node session
 const BRANCHING = 8;
 /** pg-open-1m's session (LOOM_BENCH_OPEN_NODES for a quicker look): building and writing it takes minutes. */
@@ -71,6 +77,15 @@ interface CommitRun {
   cpuMs: number;
   /** How many decisions a garbage collection fell in. */
   withGc: number;
+}
+
+/** The slowest samples, slowest first, as `decision index: ms` (which ones set the tail: the cold start or later). */
+function slowest(times: number[], n = 12): string[] {
+  return times
+    .map((t, i) => [t, i] as const)
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, n)
+    .map(([t, i]) => `${i}: ${t.toFixed(2)}`);
 }
 
 /**
@@ -156,6 +171,7 @@ try {
         server: floor.settings,
         cpuMsPerDecision: { pg: pgCommits.cpuMs, files: fileCommits.cpuMs },
         decisionsWithGc: { pg: pgCommits.withGc, files: fileCommits.withGc },
+        ...(p === 99 ? { slowest: { pg: slowest(pgCommits.times), files: slowest(fileCommits.times) } } : {}),
       },
       baseline,
       ratio: value / baseline,
