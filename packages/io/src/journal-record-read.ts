@@ -44,9 +44,11 @@ export interface JournaledNodes {
   common: string;
   /** Its members as UTF-8 bytes, made by the snapshot encoder the first time it needs them. */
   commonBytes?: Buffer;
-  /** Per node: the JSON object of its own other fields ("" for none), and its packed tokens (null without tokens). */
+  /**
+   * Per node: the JSON object of its own other fields ("" for none). Not its packed tokens: the session keeps
+   * no copy of a record, and the next snapshot packs the node's list again (see journalRecord).
+   */
   own: string[];
-  packed: (Buffer | null)[];
 }
 
 /** What the bytes at a record's start hold. */

@@ -2,6 +2,8 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import {
   addCandidates,
   choose,
@@ -122,6 +124,43 @@ describe("binary journal records", () => {
     const read = await readSession(dir);
     expect(plain(read.loom)).toEqual(live);
     expect(readFileSync(join(dir, "journal.ndjson"))).toHaveLength(0);
+    expect((await fsckSession(dir)).problems).toEqual([]);
+  });
+
+  it("a commit keeps no copy of its record: the memory a session holds does not grow with the journal", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const dir = join(tmp, "no-copies");
+    const env = sequentialEnv();
+    const s = await createSession(dir, createLoom({ seed: "Once", sessionId: "s" }, env), { compactAfterBytes: false });
+    // Realistic candidates: 8 of 6 tokens with top-5 alternatives (a record of ~5.5 KB a decision).
+    const tokens = Array.from({ length: 6 }, (_, t) => ({
+      text: ` w${t}`,
+      logprob: -0.5 - t,
+      top: Array.from({ length: 5 }, (_, k) => ({ text: ` alt${k}`, logprob: -1.25 * (k + 1) })),
+    }));
+    const cands = Array.from({ length: 8 }, (_, i) => ({
+      text: ` w${i}`,
+      tokens,
+      meta: { provider: "p", model: "m" },
+    }));
+    const step = () => {
+      const tip = s.loom.currentPath.at(-1)!;
+      const added = s.mutate((l) => addCandidates(l, tip, cands, { env }));
+      s.mutate((l) => choose(l, added.decisionId, added.nodeIds[0]!, "auto", "first", env));
+    };
+    for (let i = 0; i < 20; i++) step();
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    const decisions = 400;
+    for (let i = 0; i < decisions; i++) step();
+    gc();
+    const held = process.memoryUsage().arrayBuffers - before;
+    // Each record was ~5.5 KB, kept (in 1 MB slabs) until the next snapshot: 2 MB or more here.
+    expect(held / decisions).toBeLessThan(1024);
+    const live = plain(s.loom);
+    await s.close();
+    expect(plain((await readSession(dir)).loom)).toEqual(live);
     expect((await fsckSession(dir)).problems).toEqual([]);
   });
 

@@ -72,7 +72,7 @@ interface Journaled {
   nodes: JournaledNodes;
   i: number;
   parts: NodeParts | null;
-  /** The node's token list when it was journaled (what `nodes.packed[i]` packs). */
+  /** The node's token list when it was journaled (packed again at the next snapshot). */
   tokens: TokenList | null;
 }
 
@@ -83,7 +83,8 @@ interface Journaled {
  */
 interface KeptTokens {
   kept: TokenList;
-  packed: Buffer;
+  /** Its packed bytes if a snapshot has packed them since its binary record; else packed from `kept` when needed. */
+  packed: Buffer | null;
   texts: Buffer | null;
 }
 
@@ -102,8 +103,8 @@ const isKept = (k: Known): k is KeptTokens => !Buffer.isBuffer(k) && "kept" in k
 function knownBytes(k: Known): number {
   if (Buffer.isBuffer(k)) return k.length;
   if (isParts(k)) return k.record.length + (k.packed?.length ?? 0) + (k.texts?.length ?? 0);
-  if (isKept(k)) return k.packed.length + (k.texts?.length ?? 0);
-  return (k.nodes.packed[k.i]?.length ?? 0) + k.nodes.own[k.i]!.length + 128;
+  if (isKept(k)) return (k.packed?.length ?? 0) + (k.texts?.length ?? 0);
+  return (k.parts?.packed?.length ?? 0) + k.nodes.own[k.i]!.length + 128;
 }
 
 /**
@@ -143,19 +144,20 @@ function nodeParts(
   withRecord = true,
 ): NodeParts {
   if (json !== undefined && isKept(json)) {
-    const list = (node as LoomNode).tokens;
-    if (list !== json.kept) return nodeParts(node, undefined, defaults, withRecord);
+    const list = json.kept;
+    const packed = (node as LoomNode).tokens === list ? (json.packed ?? packedBytes(list)) : null;
+    if (packed === null) return nodeParts(node, undefined, defaults, withRecord);
     return {
       record: withRecord ? recordBytes(node, defaults, false, true) : NO_RECORD,
-      packed: json.packed,
-      texts: json.texts ?? textsEntryOfPacked(json.packed) ?? textsEntry(tokenTexts(list)),
+      packed,
+      texts: json.texts ?? textsEntryOfPacked(packed) ?? textsEntry(tokenTexts(list)),
     };
   }
   if (json !== undefined && !Buffer.isBuffer(json)) {
     if (isParts(json)) return json;
     if (json.parts === null) {
       const n = node as LoomNode;
-      const packed = json.nodes.packed[json.i]!;
+      const packed = n.tokens === null ? null : packedBytes(n.tokens);
       const record = withRecord ? journaledRecord(n, json.nodes, json.i) : NO_RECORD;
       json.parts =
         packed === null || n.tokens === null
@@ -379,9 +381,11 @@ class ChunkedRecords {
     this.chunks[at >> CHUNK_SHIFT]!.gen++;
     // A node keeps its journaled token list (see KeptTokens).
     if (old === undefined || !isJournaled(old) || old.tokens === null) return;
-    const packed = old.nodes.packed[old.i];
-    if (!packed) return;
-    const kept: KeptTokens = { kept: old.tokens, packed, texts: old.parts?.texts ?? null };
+    const kept: KeptTokens = {
+      kept: old.tokens,
+      packed: old.parts?.packed ?? null,
+      texts: old.parts?.texts ?? null,
+    };
     if (this.knownBytes + knownBytes(kept) > MAX_KNOWN_BYTES) return;
     this.known[at] = kept;
     this.knownBytes += knownBytes(kept);
