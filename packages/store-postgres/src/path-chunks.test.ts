@@ -18,6 +18,7 @@ import { postgresSessionStore, type PostgresSessionStore } from "./index.js";
 import { PATH_CHUNK, pathWrite } from "./path-rows.js";
 import { decodePathText, encodePathText } from "./path-text.js";
 import { storePerFile } from "./test-support/store-per-file.js";
+import { testDatabase } from "./test-support/test-database.js";
 
 const pg = storePerFile();
 
@@ -133,6 +134,87 @@ describe("the current path in chunks", () => {
       await expectShowsAsLoom(other, "appended", read);
     } finally {
       await other.close();
+    }
+  });
+
+  it("adds a grown path's entries as a row of the tip's chunk, leaving its rows as they were, one row once full", async () => {
+    const env = sequentialEnv();
+    const session = await pg.store.create("parts", createLoom({ seed: "Root" }, env));
+    const sql = postgres(pg.db.url, { max: 1, onnotice: () => {} });
+    const rows = () => sql<{ chunk: number; part: number; xmin: string }[]>`select chunk, part, xmin::text as xmin
+      from loom_path_chunks where session_id = 'parts' order by chunk, part`;
+    const step = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        grow(session, 1, env);
+        await session.flush();
+      }
+    };
+    try {
+      const [first] = await rows();
+      await step(2);
+      const grown = await rows();
+      expect(grown.map((r) => [r.chunk, r.part])).toEqual([
+        [0, 0],
+        [0, 1],
+        [0, 2],
+      ]);
+      // Schema 7 rewrote the chunk's one row with the entries appended, every commit.
+      expect(grown[0]!.xmin).toBe(first!.xmin);
+      await step(PATH_CHUNK - 1);
+      expect((await rows()).map((r) => [r.chunk, r.part])).toEqual([
+        [0, 0],
+        [1, 0],
+        [1, 1],
+      ]);
+      await expectShowsAsLoom(pg.store, "parts", session.loom);
+      // A part that does not start where its chunk's rows end is named.
+      await sql`delete from loom_path_chunks where session_id = 'parts' and chunk = 1 and part = 0`;
+      const gap = await pg.store.show("parts").catch((e: unknown) => e);
+      expect(IoError.isInstance(gap) && gap.field).toBe("path.chunks.1.1");
+    } finally {
+      await session.close();
+      await sql.end({ timeout: 5 });
+    }
+  });
+
+  it("reads a database at schema version 7 (a row per chunk) as it is, and grows its chunks on from there", async () => {
+    const env = sequentialEnv();
+    const loom = createLoom({ seed: "Seven\u0000" }, env);
+    for (let i = 0; i < PATH_CHUNK + 5; i++) {
+      const tip = loom.currentPath[loom.currentPath.length - 1]!;
+      const { decisionId, nodeIds } = addCandidates(loom, tip, [{ text: ` s${i}` }], { env });
+      choose(loom, decisionId, nodeIds[0]!, "human", "on", env);
+    }
+    // A database of its own: this file's other sessions hold rows version 7's key cannot.
+    const db = await testDatabase();
+    const store = postgresSessionStore(db.url);
+    await (await store.create("seven", loom)).close();
+    await store.close();
+    const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+    try {
+      // What version 7 left: one row per chunk, keyed by the chunk alone.
+      await sql`alter table loom_path_chunks drop constraint loom_path_chunks_pkey`;
+      await sql`alter table loom_path_chunks drop column part`;
+      await sql`alter table loom_path_chunks add primary key (session_id, chunk)`;
+      await sql`delete from loom_schema_migrations where version >= 8`;
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+    const later = postgresSessionStore(db.url);
+    try {
+      await expectShowsAsLoom(later, "seven", loom);
+      const session = await later.open("seven");
+      for (let i = 0; i < PATH_CHUNK; i++) {
+        grow(session, 1, env);
+        await session.flush();
+      }
+      await session.close();
+      const { loom: read } = await later.read("seven");
+      expect(read.currentPath.length).toBe(2 * PATH_CHUNK + 6);
+      await expectShowsAsLoom(later, "seven", read);
+    } finally {
+      await later.close();
+      await db.dispose();
     }
   });
 

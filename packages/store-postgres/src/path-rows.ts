@@ -4,9 +4,10 @@ import type { TransactionSql } from "postgres";
 import { encodePathText } from "./path-text.js";
 
 /**
- * Entries per row of `loom_path_chunks`: chunk k holds depths k·PATH_CHUNK … (k+1)·PATH_CHUNK − 1. A commit rewrites
- * the chunk at the tip (≤ 128 entries, ~10 KB of realistic text), `show` reads depth / 128 rows. The migration that
- * built chunks from older rows (backfill-path-chunks.ts) uses this too: rows written with another size would not line up.
+ * Entries per chunk of `loom_path_chunks`: chunk k holds depths k·PATH_CHUNK … (k+1)·PATH_CHUNK − 1, in one row once
+ * full (a chunk not yet full is a row per commit that grew it: schema 8), so `show` reads ~depth / 128 rows. The
+ * migration that built chunks from older rows (backfill-path-chunks.ts) uses this too, and loom_commit (schema 8)
+ * joins a chunk's rows when it holds 128: rows written with another size would not line up.
  */
 export const PATH_CHUNK = 128;
 
@@ -101,8 +102,9 @@ export class PathTracker {
 /**
  * The chunks of `loom`'s current path from the one holding depth `from` on. `written`: the path's length as the rows
  * hold it, entries before `from` unchanged. When the path only grew from there (a choice extends it, the usual
- * commit) the chunk at the old tip is appended to rather than sent whole: up to 127 entries' ids and texts, encoded
- * and sent again on every commit, were most of what a commit allocated after its nodes.
+ * commit) only the new entries are sent, a row of the chunk at the old tip (`keep`: where they start in it): up to
+ * 127 entries' ids and texts, encoded and sent again on every commit, were most of what a commit allocated after
+ * its nodes.
  */
 export function pathWrite(loom: Loom, from: number, written = -1): PathWrite {
   const fromChunk = Math.floor(from / PATH_CHUNK);

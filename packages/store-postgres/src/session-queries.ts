@@ -48,22 +48,38 @@ function damaged(where: string, field: string, what: string): IoError {
   return new IoError("invalid_field", `the stored session is invalid: ${what}`, { file: where, field });
 }
 
-/** One row of `loom_path_chunks` as read. */
+/** One row of `loom_path_chunks` as read: a chunk, or the part of one starting at its entry `part` (schema 8). */
 interface ChunkRow {
   chunk: number;
+  part: number;
   ids: string;
   texts: string;
   lengths: string;
 }
 
 /** The path as its chunks hold it: ids, each text's length, and the text; errors name the chunk that is wrong. */
-function assemblePath(chunks: ChunkRow[], where: string): { path: string[]; segments: number[]; text: string } {
+function assemblePath(rows: ChunkRow[], where: string): { path: string[]; segments: number[]; text: string } {
   const path: string[] = [];
   const segments: number[] = [];
   const texts: string[] = [];
-  chunks.forEach((c, k) => {
-    const field = `path.chunks.${k}`;
-    if (c.chunk !== k) throw damaged(where, field, `chunk ${k} is missing`);
+  let chunk = -1;
+  /** Entries of `chunk` in the rows so far: a part starts there, and every chunk but the last ends full. */
+  let filled = 0;
+  const disagree = (field: string) => damaged(where, field, "its node ids, texts and lengths do not agree");
+  for (const c of rows) {
+    if (c.chunk !== chunk) {
+      if (chunk >= 0 && filled !== PATH_CHUNK) throw disagree(`path.chunks.${chunk}`);
+      chunk++;
+      filled = 0;
+      if (c.chunk !== chunk) throw damaged(where, `path.chunks.${chunk}`, `chunk ${chunk} is missing`);
+    }
+    const field = c.part === 0 ? `path.chunks.${chunk}` : `path.chunks.${chunk}.${c.part}`;
+    if (c.part !== filled)
+      throw damaged(
+        where,
+        field,
+        `it starts at entry ${c.part} of its chunk, where the rows before it end at ${filled}`,
+      );
     let ids: unknown[];
     let lengths: unknown[];
     try {
@@ -76,30 +92,31 @@ function assemblePath(chunks: ChunkRow[], where: string): { path: string[]; segm
     if (text === null) throw damaged(where, `${field}.texts`, "the texts hold an escape Loom never writes");
     let total = 0;
     for (const n of lengths) total += Number.isInteger(n) && (n as number) >= 0 ? (n as number) : Number.NaN;
-    // Every chunk but the last is full: a commit rewrites chunks by depth (path-rows.ts).
-    const sized = ids.length === PATH_CHUNK || (k === chunks.length - 1 && ids.length > 0);
-    if (!sized || lengths.length !== ids.length || total !== text.length)
-      throw damaged(where, field, "its node ids, texts and lengths do not agree");
+    filled += ids.length;
+    if (ids.length === 0 || filled > PATH_CHUNK || lengths.length !== ids.length || total !== text.length)
+      throw disagree(field);
     for (const id of ids) {
       if (typeof id !== "string") throw damaged(where, field, "a node id is not a string");
       path.push(id);
     }
     for (const n of lengths) segments.push(n as number);
     texts.push(text);
-  });
+  }
   return { path, segments, text: texts.join("") };
 }
 
 /** Read the chunks one by one to name the one that is wrong (the joined read found the totals disagreeing). */
 async function damagedPath(sql: Sql, id: string, where: string): Promise<never> {
-  const chunks = await sql<ChunkRow[]>`select chunk, ids, texts, lengths from loom_path_chunks
-    where session_id = ${id} order by chunk`;
+  const chunks = await sql<ChunkRow[]>`select chunk, part, ids, texts, lengths from loom_path_chunks
+    where session_id = ${id} order by chunk, part`;
   assemblePath(chunks, where);
   throw damaged(where, "path", "its chunks' ids, texts and lengths do not add up");
 }
 
 /** The path's chunks joined in the server, in chunk order: one row however deep the path (see readPathView). */
 interface JoinedPath {
+  /** Rows, and chunks (their first rows: a chunk's parts are its rows after the first, schema 8). */
+  rows: number;
   n: number;
   first: number | null;
   last: number | null;
@@ -145,16 +162,17 @@ export async function readPathView(sql: Sql, id: string, where: string): Promise
     // texts stored raw but for a few escapes (path-text.ts), no JSON of them. The tip is the last id of the last
     // chunk (ids never hold the \u0000 that PostgreSQL's JSON operators refuse).
     const [joined, rows] = await Promise.all([
-      tx<JoinedPath[]>`select count(*)::int as n, min(chunk) as first, max(chunk) as last,
-        string_agg(ids, ',' order by chunk) as ids, string_agg(texts, '' order by chunk) as texts,
-        string_agg(lengths, ',' order by chunk) as lengths
+      tx<JoinedPath[]>`select count(*)::int as rows, (count(*) filter (where part = 0))::int as n,
+        min(chunk) as first, max(chunk) as last,
+        string_agg(ids, ',' order by chunk, part) as ids, string_agg(texts, '' order by chunk, part) as texts,
+        string_agg(lengths, ',' order by chunk, part) as lengths
         from loom_path_chunks where session_id = ${id}`,
       tx<{ seq: string; head: string; under: string | null }[]>`
       select s.seq::text as seq, s.head::text as head,
         (select '[' || string_agg(d.data::text, ',' order by d.ord) || ']' from loom_decisions d
           where d.session_id = s.id
             and d.parent_node_id = (select ('[' || c.ids || ']')::json ->> -1 from loom_path_chunks c
-              where c.session_id = s.id order by c.chunk desc limit 1)
+              where c.session_id = s.id order by c.chunk desc, c.part desc limit 1)
         ) as under
       from loom_sessions s
       where s.id = ${id}`,
@@ -173,7 +191,7 @@ export async function readPathView(sql: Sql, id: string, where: string): Promise
   if (!row) throw notASession(id, where);
   const sessionId: unknown = (JSON.parse(row.head) as { sessionId?: unknown }).sessionId;
   if (typeof sessionId !== "string") throw damaged(where, "head.sessionId", "the head has no session id");
-  if (!joined || joined.n === 0) throw damaged(where, "path", "the current path has no rows");
+  if (!joined || joined.rows === 0) throw damaged(where, "path", "the current path has no rows");
   const { path, segments, text } = joinedPath(joined) ?? (await damagedPath(sql, id, where));
   let open: PathView["open"] = null;
   if (candidates.open) {
@@ -221,6 +239,8 @@ interface SummaryRow {
   decisions: number;
   seed: string | null;
   last_chunk: number | null;
+  /** The entry of its chunk the last row starts at (schema 8: a chunk not yet full may be several rows). */
+  last_part: number | null;
   last_ids: string | null;
   under: string | null;
 }
@@ -243,12 +263,12 @@ export async function readSummaries(
       (select count(*)::int from loom_nodes n where n.session_id = s.id) as nodes,
       (select count(*)::int from loom_decisions d where d.session_id = s.id) as decisions,
       (select n.data ->> 'text' from loom_nodes n where n.session_id = s.id and n.id = s.head ->> 'rootId') as seed,
-      t.chunk as last_chunk, t.ids as last_ids,
+      t.chunk as last_chunk, t.part as last_part, t.ids as last_ids,
       (select '[' || string_agg(d.data::text, ',' order by d.ord) || ']' from loom_decisions d
         where d.session_id = s.id and d.parent_node_id = ('[' || t.ids || ']')::json ->> -1) as under
     from loom_sessions s
-    left join lateral (select c.chunk, c.ids from loom_path_chunks c where c.session_id = s.id
-      order by c.chunk desc limit 1) t on true
+    left join lateral (select c.chunk, c.part, c.ids from loom_path_chunks c where c.session_id = s.id
+      order by c.chunk desc, c.part desc limit 1) t on true
     order by s.id`;
   });
   return rows.map((row) => {
@@ -288,7 +308,7 @@ function summaryOf(row: SummaryRow, where: string): SessionSummary {
     seed: row.seed,
     // Every chunk but the last is full (path-rows.ts).
     tip,
-    steps: row.last_chunk * PATH_CHUNK + ids.length - 1,
+    steps: row.last_chunk * PATH_CHUNK + (row.last_part ?? 0) + ids.length - 1,
     nodes: row.nodes,
     decisions: row.decisions,
     openAtTip: open,

@@ -20,7 +20,7 @@ export async function readSessionRows(sql: Sql, id: string, where: string): Prom
     >`select seq::text as seq, head::text as head from loom_sessions where id = ${id}`,
     tx<
       { ids: string | null }[]
-    >`select string_agg(ids, ',' order by chunk) as ids from loom_path_chunks where session_id = ${id}`,
+    >`select string_agg(ids, ',' order by chunk, part) as ids from loom_path_chunks where session_id = ${id}`,
     tx<
       { id: string; data: string }[]
     >`select id, data::text as data from loom_nodes where session_id = ${id} order by ord`,

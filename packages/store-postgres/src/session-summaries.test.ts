@@ -37,8 +37,17 @@ describe("summaries", () => {
       deep: realisticLoom({ decisions: 2 * PATH_CHUNK + 7, branching: 2, seed: 5 }),
     };
     for (const [id, loom] of Object.entries(looms)) await (await pg.store.create(id, loom)).close();
+    // Grown a commit a step past a chunk: its tip's chunk is a row per commit (schema 8), the depth counted from the last.
+    const grown = await pg.store.create("grown", createLoom({ seed: "Grown" }));
+    for (let i = 0; i < PATH_CHUNK + 3; i++) {
+      const tip = grown.loom.currentPath[grown.loom.currentPath.length - 1]!;
+      const { decisionId, nodeIds } = grown.mutate((l) => addCandidates(l, tip, [{ text: ` g${i}` }]));
+      grown.mutate((l) => choose(l, decisionId, nodeIds[0]!, "human", "on"));
+      await grown.flush();
+    }
+    await grown.close();
     const listed = await pg.store.summaries();
-    expect(listed.map((s) => s.id)).toEqual(Object.keys(looms).sort());
+    expect(listed.map((s) => s.id)).toEqual([...Object.keys(looms), "grown"].sort());
     for (const { id, summary } of listed) {
       const whole = sessionSummary((await pg.store.read(id)).loom);
       expect(summary, id).toEqual(whole);
@@ -48,6 +57,7 @@ describe("summaries", () => {
     expect(byId.stopped).toMatchObject({ state: "stopped", undecided: false });
     expect(byId.asking).toMatchObject({ state: "awaiting-answer" });
     expect(byId.deep).toMatchObject({ steps: 2 * PATH_CHUNK + 7, nodes: 1 + 2 * (2 * PATH_CHUNK + 7) });
+    expect(byId.grown).toMatchObject({ steps: PATH_CHUNK + 3 });
   });
 
   it("give a damaged session its error, naming the session and what is wrong, and list the others", async () => {
