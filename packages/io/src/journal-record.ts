@@ -72,15 +72,30 @@ function putVarint(n: number): void {
   scratch[at++] = n;
 }
 
+/**
+ * Strings up to this long that are ASCII are measured and copied in a loop here: ids and candidate texts are
+ * short, and a call into Buffer's native code per string cost more than the copy.
+ */
+const SHORT = 64;
+
 /** Write a string whose UTF-8 byte length is `bytes`. */
 function putStr(s: string, bytes: number): void {
   putVarint(bytes);
   room(bytes);
+  if (bytes === s.length && bytes <= SHORT) {
+    for (let i = 0; i < bytes; i++) scratch[at++] = s.charCodeAt(i);
+    return;
+  }
   at += scratch.write(s, at, bytes, bytes === s.length ? "latin1" : "utf8");
 }
 
 /** The UTF-8 byte length of `s`, or -1 when UTF-8 cannot carry it (a lone surrogate). */
 function utf8Length(s: string): number {
+  if (s.length <= SHORT) {
+    let i = 0;
+    while (i < s.length && s.charCodeAt(i) < 0x80) i++;
+    if (i === s.length) return i;
+  }
   const n = Buffer.byteLength(s, "utf8");
   return n !== s.length && LONE_SURROGATE.test(s) ? -1 : n;
 }
