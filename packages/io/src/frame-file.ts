@@ -1,5 +1,6 @@
 // A snapshot file held open after a full read, so that a token frame is read (its checksum checked again) when one of its lists is first read rather than held in memory.
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, read, readSync } from "node:fs";
+import { promisify } from "node:util";
 import { crc32 } from "node:zlib";
 import { FRAME_HEADER_BYTES, FrameType } from "./snapshot-frames.js";
 
@@ -24,9 +25,13 @@ const closer = new FinalizationRegistry<number>((fd) => {
   }
 });
 
+const readAsync = promisify(read);
+
 export class FrameFile {
+  private closed = false;
+
   private constructor(private readonly fd: number) {
-    closer.register(this, fd);
+    closer.register(this, fd, this);
   }
 
   /** The file at `path` opened again for reading, or null when it cannot be, or is no longer the file `seen` describes. */
@@ -52,6 +57,7 @@ export class FrameFile {
    * it cannot be read or is no longer the frame the open checked (length, type or CRC-32 differ).
    */
   tokenPayload(offset: number, length: number): Buffer | null {
+    if (this.closed) return null;
     const bytes = Buffer.allocUnsafe(FRAME_HEADER_BYTES + length);
     let got = 0;
     try {
@@ -66,5 +72,34 @@ export class FrameFile {
     if (got < bytes.length || bytes.readUInt32LE(0) !== length || bytes[8] !== FrameType.tokens) return null;
     const payload = bytes.subarray(FRAME_HEADER_BYTES);
     return crc32(payload, crc32(bytes.subarray(8, 10))) === bytes.readUInt32LE(4) ? payload : null;
+  }
+
+  /** `length` bytes from `offset`, read off the event loop; null when they cannot all be read. */
+  async range(offset: number, length: number): Promise<Buffer | null> {
+    if (this.closed) return null;
+    const bytes = Buffer.allocUnsafe(length);
+    let got = 0;
+    try {
+      while (got < length) {
+        const { bytesRead } = await readAsync(this.fd, bytes, got, length - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+    } catch {
+      return null;
+    }
+    return got === length ? bytes : null;
+  }
+
+  /** Close it now rather than when it is collected (a writer done with the old snapshot). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closer.unregister(this);
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Closed already.
+    }
   }
 }

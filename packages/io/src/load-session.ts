@@ -1,7 +1,7 @@
 // Loads a session directory: read the snapshot frame by frame, replay the journal after its seq, check invariants, reconcile the manifest.
 import { join } from "node:path";
-import { applyOp, findInvariantViolations, LoomError, type Loom } from "@loom/core";
-import { parseAddCandidatesFast, parseLoomFast, storedInvariantsHold } from "@loom/core/internal";
+import { applyOp, findInvariantViolations, LoomError, type Loom, type LoomOp } from "@loom/core";
+import { opFootprint, parseAddCandidatesFast, parseLoomFast, storedInvariantsHold } from "@loom/core/internal";
 import {
   JOURNAL_FILE,
   JOURNAL_VERSION,
@@ -20,6 +20,7 @@ import { auditManifest, type ManifestAudit } from "./manifest-audit.js";
 import { migrate, type MigrationRegistry } from "./migrations.js";
 import { scanNdjson } from "./ndjson.js";
 import { readSnapshotFile } from "./snapshot-reader.js";
+import type { SnapshotLayout } from "./snapshot-reuse.js";
 import { reviveOpTokens } from "./token-codec.js";
 import { parseOrThrow } from "./zod-issue.js";
 
@@ -51,6 +52,31 @@ export interface LoadedSession {
   snapshotBytes: number;
   journal: LoadedFile & { bytesAfterSnapshot: number };
   manifest: ManifestAudit;
+  /** What a writer's encoder needs to copy the snapshot's unchanged frames (SnapshotEncoder.seed); absent when it cannot. */
+  reuse?: SnapshotReuse;
+}
+
+export interface SnapshotReuse {
+  layout: SnapshotLayout;
+  /** The snapshot's records in its order. */
+  nodeOrder: readonly { id: string }[];
+  decisionOrder: readonly { id: string }[];
+  /** Records that ops applied since the snapshot (the journal's, the manifest's recovered ones) added or changed. */
+  changed: { nodes: Set<string>; decisions: Set<string> };
+}
+
+/** Add an op's records to `changed`; null once an op's records are unknown (then nothing is reused). */
+function noteChanged(
+  changed: SnapshotReuse["changed"] | null,
+  op: LoomOp,
+  loom: Loom,
+): SnapshotReuse["changed"] | null {
+  if (changed === null) return null;
+  const footprint = opFootprint(op, loom);
+  if (!footprint) return null;
+  for (const id of footprint.nodes) changed.nodes.add(id);
+  for (const id of footprint.decisions) changed.decisions.add(id);
+  return changed;
 }
 
 function asRecord(value: unknown, file: string, line?: number): Record<string, unknown> {
@@ -148,6 +174,7 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   const finalizedInJournal: string[] = [];
   let lastSeq = 0;
   let replayed = 0;
+  let changed: SnapshotReuse["changed"] | null = read.layout ? { nodes: new Set(), decisions: new Set() } : null;
   const journal = await scanNdjson(journalPath, { binaryRecords: true }, ({ line, value }) => {
     reviveOpTokens(value, journalPath, line);
     const l = migrate("journal", value, { file: journalPath, line }, options.migrations);
@@ -187,6 +214,7 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
     }
     seq = entry.seq;
     replayed++;
+    changed = noteChanged(changed, entry.op, loom);
     if (entry.op.op === "resolve" || entry.op.op === "answerClarification" || entry.op.op === "branchAtToken")
       finalizedInJournal.push(entry.op.decisionId);
   });
@@ -219,6 +247,11 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
   });
   if (manifest.recovered.length > 0)
     invariantError(loom, manifest.path, "", "after restoring resolutions from the manifest");
+  for (const op of manifest.recovered) changed = noteChanged(changed, op, loom);
+  const reuse: SnapshotReuse | null =
+    changed !== null && read.layout && read.stored?.decisions && !migrated && !manifest.migrated
+      ? { layout: read.layout, nodeOrder: read.stored.order, decisionOrder: read.stored.decisions.order, changed }
+      : null;
 
   return {
     loom,
@@ -235,5 +268,6 @@ export async function loadSessionFiles(dir: string, options: LoadOptions = {}): 
       bytesAfterSnapshot: replayed > 0 ? journal!.goodLength : 0,
     },
     manifest,
+    ...(reuse ? { reuse } : {}),
   };
 }

@@ -19,6 +19,7 @@ import { isDamagedState, readStateFile, STATE_NAME, statePathOf } from "./state-
 import { repairAfterLoad } from "./session-repair.js";
 import { pathExists } from "./session-exists.js";
 import { SnapshotEncoder } from "./snapshot-codec.js";
+import { openedEncoder } from "./session-encoder.js";
 import { parseOrThrow } from "./zod-issue.js";
 import { removeStaleTemps } from "./stale-temps.js";
 
@@ -300,14 +301,24 @@ class DiskSession implements Session {
     if (this._seq === this.lastSnapshotSeq && this.journalBytes === 0) return Promise.resolve();
     const run = async () => {
       // Serialise synchronously, so the snapshot is exactly the loom at `seq`.
-      const seq = this._seq;
-      const encoded = this.encoder.encode(seq, this.loom, {
-        compress: this.options.compressSnapshots !== false,
-        manifestBytes: this.manifestBytes,
-      });
+      let seq = this._seq;
+      let encoded = this.encodeNow(seq);
       this.tail = [];
       try {
-        const pieces = await encoded.finish();
+        let pieces: Buffer[];
+        try {
+          pieces = await encoded.finish();
+        } catch (error) {
+          // A frame copied from the snapshot read at open failed its check again: never copied on. The loom in
+          // memory is whole, so the snapshot is encoded afresh from it, at the seq reached by now.
+          if (!IoError.isInstance(error) || error.code !== "damaged") throw error;
+          this.warn(`the previous snapshot changed on disk since it was read (${error.message}); encoding it afresh`);
+          this.encoder.forget();
+          seq = this._seq;
+          encoded = this.encodeNow(seq);
+          this.tail = [];
+          pieces = await encoded.finish();
+        }
         await writeFileAtomic(join(this.dir, SNAPSHOT_FILE), pieces, { files: this.files });
         // The snapshot now covers every op up to seq. Swap in a journal holding only the later ones: those
         // committed so far are written and fsynced off the event loop while commits go on (to the old
@@ -349,6 +360,13 @@ class DiskSession implements Session {
       this.compacting = null;
     });
     return this.compacting;
+  }
+
+  private encodeNow(seq: number) {
+    return this.encoder.encode(seq, this.loom, {
+      compress: this.options.compressSnapshots !== false,
+      manifestBytes: this.manifestBytes,
+    });
   }
 
   private statePath(name: string): string {
@@ -530,7 +548,7 @@ export async function openSession(dir: string, options: OpenSessionOptions = {})
       repaired?.seq ?? loaded.seq,
       lock,
       options,
-      new SnapshotEncoder(),
+      lock ? openedEncoder(dir, loaded, options.compressSnapshots !== false) : new SnapshotEncoder(),
       {
         warnings: loaded.warnings,
         // Every byte of the journal counts towards the next compaction, including lines the snapshot covers.

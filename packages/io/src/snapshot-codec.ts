@@ -8,6 +8,7 @@ import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./formats.js";
 import type { JournaledNodes } from "./journal-record-read.js";
 import { isDefault, NodeColumnsBuilder } from "./node-columns.js";
 import { FLAG_DEFLATE, FrameType, frameHeader, SNAPSHOT_MAGIC } from "./snapshot-frames.js";
+import { chunkRanges, type FileRange, type FrameSource, rangeBytes, type SnapshotLayout } from "./snapshot-reuse.js";
 import { packedBytes, recordWithPackedTokens } from "./token-codec.js";
 import {
   deferredBytes,
@@ -229,6 +230,12 @@ interface Chunk {
   framesGen: number;
   /** Bytes of the chunk's records' JSON as of `framesGen`. */
   length: number;
+  /** The chunk's frames in the snapshot the session opened (snapshot-reuse.ts), while `gen` is still 0. */
+  file: FileRange | null;
+}
+
+function newChunk(): Chunk {
+  return { gen: 0, frames: null, framesGen: -1, length: 0, file: null };
 }
 
 /** How far back from the newest record `locate` looks before scanning everything: changes are almost always to recent records. */
@@ -322,6 +329,8 @@ interface Part {
   gen: number;
   frames: Buffer[] | null;
   texts: Piece[] | null;
+  /** Frames to copy from the opened snapshot. */
+  file: FileRange | null;
 }
 
 /**
@@ -337,6 +346,8 @@ class ChunkedRecords {
   private knownBytes = 0;
   /** Records serialised so far (a cost counter for tests and benchmarks). */
   serialised = 0;
+  /** The opened snapshot, while a chunk still copies frames from it. */
+  private source: FrameSource | null = null;
 
   constructor(
     private readonly defaults: Map<string, unknown>,
@@ -355,6 +366,54 @@ class ChunkedRecords {
     this.chunks = [];
     this.known = [];
     this.knownBytes = 0;
+    this.source = null;
+  }
+
+  /**
+   * Start from the snapshot just read: `ids` is the loom's records in order, `stored` those the snapshot held
+   * (in its order, a prefix of `ids`), `ranges` its chunks in the file. Chunks holding a record in `changed`
+   * (ops replayed since), or a record added since, are encoded afresh; the others copy the file's bytes.
+   * False (and nothing kept) when the snapshot's records are not the first of `ids` in the same order.
+   */
+  seed(
+    ids: string[],
+    stored: readonly { id: string }[],
+    ranges: readonly FileRange[],
+    changed: ReadonlySet<string>,
+    source: FrameSource,
+  ): boolean {
+    let held = 0;
+    for (const r of ranges) held += r.records;
+    if (held !== stored.length || ids.length < held) return false;
+    for (let i = 0; i < held; i++) if (ids[i] !== stored[i]!.id) return false;
+    this.reset();
+    this.ids = ids;
+    this.known = new Array(ids.length);
+    const count = ids.length === 0 ? 0 : ((ids.length - 1) >> CHUNK_SHIFT) + 1;
+    for (let c = 0; c < count; c++) {
+      const chunk = newChunk();
+      const range = ranges[c];
+      if (range !== undefined) {
+        chunk.file = range;
+        chunk.length = range.chars;
+        // A chunk the snapshot left partly filled gets the records added since.
+        if (ids.length > held && c === ranges.length - 1 && range.records < 1 << CHUNK_SHIFT) chunk.gen++;
+      } else chunk.gen++;
+      this.chunks.push(chunk);
+    }
+    if (changed.size > 0) for (let i = 0; i < held; i++) if (changed.has(ids[i]!)) this.chunks[i >> CHUNK_SHIFT]!.gen++;
+    this.source = source;
+    return true;
+  }
+
+  /** Node records in column frames with token frames: the layout a seed copies (version 6). */
+  get writesColumns(): boolean {
+    return this.tokenFrames;
+  }
+
+  /** Whether a chunk still waits to copy its frames from the opened snapshot. */
+  get copiesFromFile(): boolean {
+    return this.source !== null && this.chunks.some((c) => c.file !== null);
   }
 
   /** Add a record that is not in the list yet, optionally with its encoding as of now. */
@@ -368,7 +427,7 @@ class ChunkedRecords {
       this.known[at] = undefined;
     }
     const c = at >> CHUNK_SHIFT;
-    const chunk = this.chunks[c] ?? (this.chunks[c] = { gen: 0, frames: null, framesGen: -1, length: 0 });
+    const chunk = this.chunks[c] ?? (this.chunks[c] = newChunk());
     chunk.gen++;
   }
 
@@ -522,8 +581,16 @@ class ChunkedRecords {
     let length = 0;
     for (let c = 0; c < this.chunks.length; c++) {
       const chunk = this.chunks[c]!;
+      if (chunk.file !== null) {
+        if (chunk.gen === 0 && this.source !== null) {
+          parts.push({ chunk, gen: 0, frames: null, texts: null, file: chunk.file });
+          length += chunk.length;
+          continue;
+        }
+        chunk.file = null;
+      }
       if (chunk.frames !== null && chunk.framesGen === chunk.gen) {
-        parts.push({ chunk, gen: chunk.gen, frames: chunk.frames, texts: null });
+        parts.push({ chunk, gen: chunk.gen, frames: chunk.frames, texts: null, file: null });
         length += chunk.length;
         continue;
       }
@@ -535,11 +602,11 @@ class ChunkedRecords {
       if (pending.chars + held > MAX_PENDING_BYTES) {
         const frames = framesOf(this.type, texts, compress);
         this.keep(chunk, chunk.gen, frames, chars, compress);
-        parts.push({ chunk, gen: chunk.gen, frames, texts: null });
+        parts.push({ chunk, gen: chunk.gen, frames, texts: null, file: null });
       } else {
         pending.chars += held;
         chunk.length = chars;
-        parts.push({ chunk, gen: chunk.gen, frames: null, texts });
+        parts.push({ chunk, gen: chunk.gen, frames: null, texts, file: null });
       }
     }
     return { parts, length };
@@ -555,6 +622,13 @@ class ChunkedRecords {
 
   async frames(part: Part, compress: boolean): Promise<Buffer[]> {
     if (part.frames) return part.frames;
+    if (part.file !== null) {
+      if (this.source === null) throw new Error("a chunk copies frames from a snapshot the encoder has let go of");
+      const frames = [await rangeBytes(this.source, part.file, this.type === FrameType.nodes ? "nodes" : "decisions")];
+      this.keep(part.chunk, part.gen, frames, part.chunk.length, compress);
+      if (part.chunk.gen === part.gen) part.chunk.file = null;
+      return frames;
+    }
     const frames = await framesOfAsync(this.type, part.texts!, compress);
     this.keep(part.chunk, part.gen, frames, part.chunk.length, compress);
     return frames;
@@ -649,6 +723,61 @@ export class SnapshotEncoder {
     }
   }
 
+  /** The snapshot the session opened, while chunks copy frames from it (snapshot-reuse.ts). */
+  private source: FrameSource | null = null;
+
+  /**
+   * Start from the snapshot the session just read, instead of empty: the next snapshot copies the frames of
+   * every chunk no op has changed since (`changed`: the records of ops replayed from the journal) from the old
+   * file, and encodes only the rest. False when the file's layout is not one this encoder writes (another
+   * version, other chunk boundaries) or its records are not the loom's first: the next snapshot is then
+   * encoded whole, as before.
+   */
+  seed(
+    loom: Loom,
+    seed: {
+      layout: SnapshotLayout;
+      nodeOrder: readonly { id: string }[];
+      decisionOrder: readonly { id: string }[];
+      changed: { nodes: ReadonlySet<string>; decisions: ReadonlySet<string> };
+    },
+    source: FrameSource,
+  ): boolean {
+    const per = 1 << CHUNK_SHIFT;
+    const nodes = chunkRanges(seed.layout.frames, "nodes", per);
+    const decisions = chunkRanges(seed.layout.frames, "decisions", per);
+    const ok =
+      seed.layout.version === SNAPSHOT_VERSION &&
+      this.nodes.writesColumns &&
+      nodes !== null &&
+      decisions !== null &&
+      this.nodes.seed(Object.keys(loom.nodes), seed.nodeOrder, nodes, seed.changed.nodes, source) &&
+      this.decisions.seed(Object.keys(loom.decisions), seed.decisionOrder, decisions, seed.changed.decisions, source);
+    if (!ok) {
+      this.forget();
+      return false;
+    }
+    this.digest.forget();
+    this.source = source;
+    this.started = true;
+    return true;
+  }
+
+  /** Drop everything cached: the next snapshot is encoded whole (after a frame of the opened snapshot failed its check). */
+  forget(): void {
+    this.started = false;
+    this.nodes.reset();
+    this.decisions.reset();
+    this.release();
+  }
+
+  /** Close the opened snapshot once no chunk copies from it any more. */
+  private release(): void {
+    if (this.source === null || this.nodes.copiesFromFile || this.decisions.copiesFromFile) return;
+    this.source.file.close();
+    this.source = null;
+  }
+
   /** Records this encoder has serialised so far (nodes and decisions): what its compactions cost. */
   get serialised(): { nodes: number; decisions: number } {
     return { nodes: this.nodes.serialised, decisions: this.decisions.serialised };
@@ -706,6 +835,7 @@ export class SnapshotEncoder {
         for (const p of n.parts) for (const b of await this.nodes.frames(p, compress)) out.push(b);
         for (const p of d.parts) for (const b of await this.decisions.frames(p, compress)) out.push(b);
         out.push(...framesOf(FrameType.end, [utf8(end)], false));
+        this.release();
         return out;
       },
     };

@@ -10,8 +10,9 @@ import { FrameFile } from "./frame-file.js";
 import { IoError } from "./io-error.js";
 import { columnRecords, columnsAllowed, isColumnFrame } from "./node-columns.js";
 import { parseJsonText } from "./parse-json.js";
-import { FLAG_DEFLATE, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
+import { FLAG_DEFLATE, FRAME_HEADER_BYTES, readFrames, SNAPSHOT_MAGIC, type Frame } from "./snapshot-frames.js";
 import { PayloadLines, parseJsonValue } from "./payload-lines.js";
+import type { FrameSpan, SnapshotLayout } from "./snapshot-reuse.js";
 import { DecisionStrings } from "./snapshot-strings.js";
 import { LazyTokenBytes, revivePackedTokens } from "./token-codec.js";
 import {
@@ -37,6 +38,8 @@ export interface SnapshotRead {
   recordsParsed: boolean;
   /** What the read saw of the nodes as it stored them, for storedInvariantsHold (a framed read whose records were all parsed). */
   stored?: StoredNodes;
+  /** Where each records frame lies in the file (a plain framed read): a writer reuses the unchanged ones (snapshot-reuse.ts). */
+  layout?: SnapshotLayout;
 }
 
 export interface SnapshotReadOptions {
@@ -143,6 +146,8 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
     options.onDamage(error);
   };
   const ordinal = { nodes: 0, decisions: 0 };
+  // The records frames' places in the file, for a writer's next snapshot (not when looking for damage).
+  const spans: FrameSpan[] | null = options.onDamage ? null : [];
   let recordsParsed = true;
   let previousNode: LoomNode | null = null;
   // Every node in the order stored, and whether each named a parent stored before it: what the load's
@@ -205,7 +210,17 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
     if (next.done) break;
     const frame = next.value;
     if (frame.type === "tokens" || awaiting !== null) settle(frame.type === "tokens" ? frame : null);
-    if (frame.type === "tokens") continue;
+    if (frame.type === "tokens") {
+      spans?.push({
+        type: "tokens",
+        offset: frame.offset,
+        bytes: FRAME_HEADER_BYTES + frame.payload.length,
+        records: 0,
+        chars: 0,
+        columns: false,
+      });
+      continue;
+    }
     if (counts !== null) {
       report(
         new IoError("damaged", `frame ${frame.index} (${frame.type}) follows the end frame`, {
@@ -245,6 +260,9 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
           field: `frame ${frame.index}`,
         });
       const into = frame.type === "nodes" ? nodes : decisions;
+      const recordsBefore = ordinal[frame.type];
+      const charsBefore = jsonLength;
+      let columnFrame = false;
       const deferred = new DeferredTokens();
       const held: Record<string, unknown>[] = [];
       const bytes = payloadBytes(frame, file);
@@ -308,6 +326,7 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
       };
       if (into === nodes && isColumnFrame(bytes) && columnsAllowed(record["version"])) {
         // A column frame (version 6): its records are built whole, then taken one by one as lines are.
+        columnFrame = true;
         let columns: Record<string, unknown>[] = [];
         try {
           const read = columnRecords(bytes, file, `frame ${frame.index} (nodes)`);
@@ -350,6 +369,14 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
         jsonLength += lines.chars;
       }
       lazyBytes.seal();
+      spans?.push({
+        type: frame.type,
+        offset: frame.offset,
+        bytes: FRAME_HEADER_BYTES + frame.payload.length,
+        records: ordinal[frame.type] - recordsBefore,
+        chars: jsonLength - charsBefore,
+        columns: columnFrame,
+      });
       if (deferred.lengths.length > 0) awaiting = { deferred, nodes: held, index: frame.index };
     } else if (frame.type === "end") {
       counts = parseJson(payloadText(frame, file), file, `frame ${frame.index} (end)`);
@@ -391,7 +418,16 @@ async function readFramed(handle: FileHandle, file: string, options: SnapshotRea
           decisions: { of: decisions as Record<string, DecisionEvent>, order: decisionOrder },
         }
       : undefined;
-  return { record, jsonLength, legacy: false, recordsParsed, ...(stored ? { stored } : {}) };
+  const layout: SnapshotLayout | undefined =
+    stored && stat && spans ? { version: record["version"], dev: stat.dev, ino: stat.ino, frames: spans } : undefined;
+  return {
+    record,
+    jsonLength,
+    legacy: false,
+    recordsParsed,
+    ...(stored ? { stored } : {}),
+    ...(layout ? { layout } : {}),
+  };
 }
 
 /** Read the snapshot file `file`; null when it does not exist. */
