@@ -1,6 +1,6 @@
 // The PostgreSQL store against the files in the same run: commit latency of a decision, and opening a session, with realistic nodes.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addCandidates, choose, createLoom, type Loom } from "@loom/core";
@@ -71,7 +71,23 @@ new PerformanceObserver((list) => {
   for (const e of list.getEntries()) gcs.push({ start: e.startTime, duration: e.duration });
 }).observe({ entryTypes: ["gc"] });
 
+/**
+ * The machine's CPU time stolen by the hypervisor so far (ms, both cores; /proc/stat's steal column in USER_HZ
+ * ticks of 10 ms), or null off Linux. On this machine's VM it comes in bursts that stall a commit for ms at a time
+ * whatever the code does: a run's figure says how much of its tail was the host's (bench/MEASUREMENTS.md).
+ */
+function stolenMs(): number | null {
+  try {
+    const cpu = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/);
+    return Number(cpu[8]) * 10;
+  } catch {
+    return null;
+  }
+}
+
 interface CommitRun {
+  /** CPU time the hypervisor took from this machine during the run (ms, both cores), or null when unknown. */
+  stolenMs: number | null;
   times: number[];
   /** This process's CPU per decision (all its threads: the JIT's and the GC's too), making the candidates and the floor's INSERT included. */
   cpuMs: number;
@@ -103,6 +119,7 @@ async function commitTimes(
   const times: number[] = [];
   const spans: [number, number][] = [];
   const cpu = process.cpuUsage();
+  const stolenBefore = stolenMs();
   for (let i = 0; i < steps; i++) {
     const cands = Array.from({ length: BRANCHING }, (_, k) => candidate(i, k));
     const at = performance.now();
@@ -121,11 +138,13 @@ async function commitTimes(
     }
   }
   const used = process.cpuUsage(cpu);
+  const stolenAfter = stolenMs();
   await session.close();
   // Entries arrive after the collection: let the last ones in.
   await new Promise((resolve) => setTimeout(resolve, 10));
   const withGc = spans.filter(([a, b]) => gcs.some((g) => g.start >= a && g.start < b)).length;
-  return { times, cpuMs: (used.user + used.system) / 1000 / steps, withGc };
+  const stolen = stolenBefore === null || stolenAfter === null ? null : stolenAfter - stolenBefore;
+  return { times, cpuMs: (used.user + used.system) / 1000 / steps, withGc, stolenMs: stolen };
 }
 
 async function openMs(store: SessionStore, id: string): Promise<number> {
@@ -139,10 +158,17 @@ async function openMs(store: SessionStore, id: string): Promise<number> {
 const root = mkdtempSync(join(tmpdir(), "loom-scale-bench-"));
 const db = await testDatabase();
 const files = fileSessionStore(root);
-const pg = postgresSessionStore(db.url);
+/**
+ * The store and the floor reach the server by its Unix socket, as a client on the database's own machine does by
+ * default (libpq's default host); LOOM_BENCH_PG_TCP=1 for TCP on loopback (bench/MEASUREMENTS.md has both).
+ */
+const viaSocket = db.socketUrl !== null && !process.env["LOOM_BENCH_PG_TCP"];
+const pgUrl = viaSocket ? db.socketUrl! : db.url;
+const connection = viaSocket ? "unix socket" : "tcp loopback";
+const pg = postgresSessionStore(pgUrl);
 try {
   const fileCommits = await commitTimes(files, "commits", DECISIONS, true);
-  const floor = await commitFloor(db.url);
+  const floor = await commitFloor(pgUrl);
   const pgCommits = await commitTimes(pg, "commits", DECISIONS, true, floor).finally(floor.end);
   const results: BenchResult[] = [];
   for (const p of [50, 99]) {
@@ -154,6 +180,7 @@ try {
         decisions: DECISIONS,
         writes: "one INSERT of the decision's candidates' JSON, its own transaction, after each commit",
         server: floor.settings,
+        connection,
       },
     });
     const value = percentile(pgCommits.times, p);
@@ -169,8 +196,10 @@ try {
         acknowledged: "flush()",
         floor: percentile(floor.times, p),
         server: floor.settings,
+        connection,
         cpuMsPerDecision: { pg: pgCommits.cpuMs, files: fileCommits.cpuMs },
         decisionsWithGc: { pg: pgCommits.withGc, files: fileCommits.withGc },
+        stolenMs: { pg: pgCommits.stolenMs, files: fileCommits.stolenMs },
         ...(p === 99 ? { slowest: { pg: slowest(pgCommits.times), files: slowest(fileCommits.times) } } : {}),
       },
       baseline,
@@ -179,9 +208,9 @@ try {
     });
   }
   console.log(
-    `pg-commit-decision: p50 ${percentile(pgCommits.times, 50).toFixed(2)} ms, p99 ${percentile(pgCommits.times, 99).toFixed(2)} ms (files p50 ${percentile(fileCommits.times, 50).toFixed(2)}, p99 ${percentile(fileCommits.times, 99).toFixed(2)}; a bare INSERT p50 ${percentile(floor.times, 50).toFixed(2)}, p99 ${percentile(floor.times, 99).toFixed(2)}; fsync ${floor.settings.fsync}, synchronous_commit ${floor.settings.synchronous_commit}; decisions with a GC: pg ${pgCommits.withGc}, files ${fileCommits.withGc}; CPU ms a decision: pg ${pgCommits.cpuMs.toFixed(2)}, files ${fileCommits.cpuMs.toFixed(2)})`,
+    `pg-commit-decision: p50 ${percentile(pgCommits.times, 50).toFixed(2)} ms, p99 ${percentile(pgCommits.times, 99).toFixed(2)} ms (files p50 ${percentile(fileCommits.times, 50).toFixed(2)}, p99 ${percentile(fileCommits.times, 99).toFixed(2)}; a bare INSERT p50 ${percentile(floor.times, 50).toFixed(2)}, p99 ${percentile(floor.times, 99).toFixed(2)}; ${connection}; fsync ${floor.settings.fsync}, synchronous_commit ${floor.settings.synchronous_commit}; decisions with a GC: pg ${pgCommits.withGc}, files ${fileCommits.withGc}; CPU ms a decision: pg ${pgCommits.cpuMs.toFixed(2)}, files ${fileCommits.cpuMs.toFixed(2)}; stolen by the host: pg ${pgCommits.stolenMs ?? "?"} ms, files ${fileCommits.stolenMs ?? "?"} ms)`,
   );
-  if (!COMMIT_ONLY) results.push(...(await openResults(files, pg, db.url)));
+  if (!COMMIT_ONLY) results.push(...(await openResults(files, pg, pgUrl)));
   writeResults("scale", results, { merge: true });
 } finally {
   await pg.close();

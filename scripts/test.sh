@@ -23,6 +23,7 @@ bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
 if pg=$(bash scripts/pg-cluster.sh start | tail -n 1); then
   pg_data=${pg%% *}
   export LOOM_TEST_PG_URL=${pg#* }
+  export LOOM_TEST_PG_SOCKET=$pg_data/db
   trap 'bash scripts/pg-cluster.sh stop "$pg_data"' EXIT
 else
   echo "test: could not start PostgreSQL; the store's tests will try to start their own" >&2

@@ -70,6 +70,12 @@ describe("loom migrate", () => {
       text: currentText(original as Loom),
     });
     expect(shown.text).toBe(JSON.parse(fromDir.stdout).text);
+    // The same database named as libpq names a Unix socket (postgres://user@/db?host=/dir&port=N).
+    if (db.socketUrl) {
+      const bySocket = await loom(["show", `${db.socketUrl}#story`, "--json"], { dir });
+      expect(bySocket.stderr).toBe("");
+      expect(JSON.parse(bySocket.stdout).text).toBe(shown.text);
+    }
 
     const back = await loom(["migrate", "--from", `${db.url}#story`, "--to", "story-back", "--json"], { dir });
     expect(back.code).toBe(0);

@@ -3,7 +3,8 @@ import { hostname } from "node:os";
 import type { Loom, LoomNode, LoomOp, SessionSummary } from "@loom/core";
 import { IoError, type Session, type SessionStore, type SharedSession, type StoreOpenOptions } from "@loom/io";
 import { validateLoomToStore } from "@loom/io/internal";
-import postgres, { type Sql } from "postgres";
+import type { Sql } from "postgres";
+import { parsePgUrl, pgClient, socketOf } from "./connect.js";
 import { nodeJson } from "./node-json.js";
 import { PgSession } from "./pg-session.js";
 import { insertPathChunks, pathWrite } from "./path-rows.js";
@@ -31,16 +32,20 @@ export interface PostgresStoreOptions {
 
 /** The URL without its password, for messages. */
 function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = "";
-    return u.toString();
-  } catch {
+  const u = parsePgUrl(url);
+  if (!u) {
     throw new IoError("invalid_field", `"${url}" is not a PostgreSQL URL`, {
       field: "url",
-      expected: "postgres://user@host:port/database",
+      expected: "postgres://user@host:port/database, or postgres://user@/database?host=/socket/dir",
     });
   }
+  try {
+    socketOf(url);
+  } catch (error) {
+    throw new IoError("invalid_field", (error as Error).message, { field: "url", expected: "host=/socket/dir" });
+  }
+  u.password = "";
+  return u.toString();
 }
 
 /**
@@ -100,7 +105,7 @@ class PgStore implements PostgresSessionStore {
   }
 
   private client(max: number): Sql {
-    return postgres(this.url, {
+    return pgClient(this.url, {
       max,
       onnotice: () => {},
       // A writer's connection holds its lock: never recycle it behind the session's back.

@@ -1,5 +1,6 @@
 // The sweep's own tables beside the session store's: sweeps, their sessions' progress, and the shared rate-limit windows.
-import postgres, { type Sql } from "postgres";
+import { parsePostgresUrl, postgresClient } from "@loom/store-postgres";
+import type { Sql } from "postgres";
 import { SweepError } from "./sweep-error.js";
 
 /** Held while creating the tables, so workers starting together on a fresh database do not race. */
@@ -56,18 +57,15 @@ export async function ensureSweepTables(sql: Sql): Promise<void> {
 
 /** The URL without its password, for messages. */
 export function shownUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = "";
-    return u.toString();
-  } catch {
-    return "(not a URL)";
-  }
+  const u = parsePostgresUrl(url);
+  if (!u) return "(not a URL)";
+  u.password = "";
+  return u.toString();
 }
 
 /** A client of the sweep's database with the sweep tables in place; an unreachable database is one plain error naming it. */
 export async function openSweepDatabase(url: string, max: number): Promise<Sql> {
-  const sql = postgres(url, { max, onnotice: () => {} });
+  const sql = postgresClient(url, { max, onnotice: () => {} });
   try {
     await ensureSweepTables(sql);
     return sql;

@@ -15,7 +15,21 @@ export function databaseRef(value: string): DatabaseRef | null {
   const hash = value.indexOf("#");
   const url = hash < 0 ? value : value.slice(0, hash);
   const id = hash < 0 ? "" : decodeURIComponent(value.slice(hash + 1));
-  const shown = new URL(url);
-  shown.password = "";
+  const shown = shownUrl(url);
   return { url, id: id || null, shown: `${shown}${id ? `#${id}` : ""}` };
+}
+
+/**
+ * `url` without its password. libpq's socket form (postgres://user@/db?host=/dir) has an empty host, which the
+ * URL parser refuses once there is a user: it reads as localhost, as libpq and the store read it (the store's
+ * parsePostgresUrl, not imported here: @loom/store-postgres loads only when a command reaches a database).
+ */
+function shownUrl(url: string): string {
+  try {
+    const u = new URL(url.replace(/^(postgres(?:ql)?:\/\/[^/?#]*@)(?=[/?#]|$)/i, "$1localhost"));
+    u.password = "";
+    return u.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ":@");
+  }
 }

@@ -1,5 +1,5 @@
 // The floor under a store commit, for benchmarks: one bare INSERT of the same bytes as its own transaction on the same server.
-import postgres from "postgres";
+import { pgClient } from "../connect.js";
 import { dropParameters } from "../write-batch.js";
 
 /**
@@ -8,7 +8,7 @@ import { dropParameters } from "../write-batch.js";
  * see the same load; with the server's durability settings, which the figures depend on.
  */
 export async function commitFloor(url: string) {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const sql = pgClient(url, { max: 1, onnotice: () => {} });
   await sql`create table if not exists loom_bench_floor (k bigserial primary key, data text not null)`;
   const [settings] = await sql<{ fsync: string; synchronous_commit: string }[]>`
     select current_setting('fsync') as fsync, current_setting('synchronous_commit') as synchronous_commit`;
