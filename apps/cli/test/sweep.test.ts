@@ -23,7 +23,12 @@ let dir: string;
 /** When each completion request reached the server (ms), and when the one 429 was answered. */
 const arrivals: number[] = [];
 let refusedAt = 0;
-const SERVED_429_AT = 6;
+/**
+ * When the first worker was killed (ms). The 429 is answered to the first request that arrives 300 ms after it:
+ * answered to the worker being killed, it could die before writing the block everyone waits on (one CI run in
+ * many did), and the hold for all would go unchecked. Its requests in flight on this machine arrive well before.
+ */
+let killedAt = 0;
 
 beforeAll(async () => {
   ensureBuilt();
@@ -33,7 +38,7 @@ beforeAll(async () => {
   server.setFallback((request) => {
     arrivals.push(Date.now());
     // One 429 mid-sweep, as OpenAI sends it: every worker must hold off for its retry-after.
-    if (arrivals.length === SERVED_429_AT) {
+    if (refusedAt === 0 && killedAt > 0 && Date.now() - killedAt >= 300) {
       refusedAt = Date.now();
       return {
         status: 429,
@@ -141,6 +146,7 @@ describe("a sweep on two workers, one killed", () => {
         where worker like ${`%:${victim!.pid}`} and state = 'running' and decisions between 1 and 2`;
       if (rows[0]) {
         victim!.kill("SIGKILL");
+        killedAt = Date.now();
         killedSession = rows[0].session_id;
       } else await new Promise((r) => setTimeout(r, 50));
     }
@@ -194,6 +200,8 @@ describe("a sweep on two workers, one killed", () => {
     // clock: this machine's). Requests that passed the check before that may still land just after it.
     const [block] = await sql<{ until: number }[]>`select extract(epoch from until) * 1000 as until
       from loom_rate_blocks where provider = 'openai'`;
+    expect(refusedAt, "the 429 was answered").toBeGreaterThan(killedAt);
+    expect(block, "the worker that got the 429 wrote the block").toBeDefined();
     const until = Number(block!.until);
     const blockedFrom = until - 1000;
     expect(blockedFrom).toBeGreaterThanOrEqual(refusedAt - 50);
