@@ -2,7 +2,7 @@
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import type { Loom } from "@loom/core";
-import postgres from "postgres";
+import { pgClient } from "../connect.js";
 import { postgresSessionStore } from "../index.js";
 import { pathChunks } from "../path-rows.js";
 
@@ -27,7 +27,7 @@ async function copyRows(stream: Writable, rows: Iterable<(string | null)[]>): Pr
 export async function bulkLoadSession(url: string, id: string, loom: Loom): Promise<void> {
   const store = postgresSessionStore(url);
   await store.list().finally(() => store.close());
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const sql = pgClient(url, { max: 1, onnotice: () => {} });
   try {
     await sql.begin(async (tx) => {
       const { nodes, decisions, currentPath, ...head } = loom;
