@@ -195,7 +195,11 @@ describe("a sweep on two workers, one killed", () => {
     // The limits: no window of the database's clock held more than 4 requests, and every request was counted.
     const windows = await sql<{ requests: number }[]>`select requests from loom_rate_usage where provider = 'openai'`;
     expect(Math.max(...windows.map((w) => w.requests))).toBeLessThanOrEqual(4);
-    expect(windows.reduce((n, w) => n + w.requests, 0)).toBe(arrivals.length);
+    // Every request that arrived was counted; the killed worker may have taken a slot (up to its concurrency, 2)
+    // and died before its request left (one run in many: 19 counted, 18 arrived).
+    const counted = windows.reduce((n, w) => n + w.requests, 0);
+    expect(counted).toBeGreaterThanOrEqual(arrivals.length);
+    expect(counted).toBeLessThanOrEqual(arrivals.length + 2);
     // The 429 held off every worker for its retry-after, from the moment the block was written (the database's
     // clock: this machine's). Requests that passed the check before that may still land just after it.
     const [block] = await sql<{ until: number }[]>`select extract(epoch from until) * 1000 as until
