@@ -42,3 +42,11 @@ export function parsePgUrl(url: string): URL | null {
     return null;
   }
 }
+
+/** `url` without its password, for messages; null when it is not a URL. */
+export function withoutPassword(url: string): string | null {
+  const u = parsePgUrl(url);
+  if (!u) return null;
+  u.password = "";
+  return u.toString();
+}

@@ -4,7 +4,7 @@ import type { Loom, LoomNode, LoomOp, SessionSummary } from "@loom/core";
 import { IoError, type Session, type SessionStore, type SharedSession, type StoreOpenOptions } from "@loom/io";
 import { validateLoomToStore } from "@loom/io/internal";
 import type { Sql } from "postgres";
-import { parsePgUrl, pgClient, socketOf } from "./connect.js";
+import { pgClient, socketOf, withoutPassword } from "./connect.js";
 import { nodeJson } from "./node-json.js";
 import { PgSession } from "./pg-session.js";
 import { insertPathChunks, pathWrite } from "./path-rows.js";
@@ -32,8 +32,8 @@ export interface PostgresStoreOptions {
 
 /** The URL without its password, for messages. */
 function safeUrl(url: string): string {
-  const u = parsePgUrl(url);
-  if (!u) {
+  const shown = withoutPassword(url);
+  if (shown === null) {
     throw new IoError("invalid_field", `"${url}" is not a PostgreSQL URL`, {
       field: "url",
       expected: "postgres://user@host:port/database, or postgres://user@/database?host=/socket/dir",
@@ -44,8 +44,7 @@ function safeUrl(url: string): string {
   } catch (error) {
     throw new IoError("invalid_field", (error as Error).message, { field: "url", expected: "host=/socket/dir" });
   }
-  u.password = "";
-  return u.toString();
+  return shown;
 }
 
 /**

@@ -1,5 +1,5 @@
 // The sweep's own tables beside the session store's: sweeps, their sessions' progress, and the shared rate-limit windows.
-import { parsePostgresUrl, postgresClient } from "@loom/store-postgres";
+import { postgresClient, withoutPassword } from "@loom/store-postgres";
 import type { Sql } from "postgres";
 import { SweepError } from "./sweep-error.js";
 
@@ -57,10 +57,7 @@ export async function ensureSweepTables(sql: Sql): Promise<void> {
 
 /** The URL without its password, for messages. */
 export function shownUrl(url: string): string {
-  const u = parsePostgresUrl(url);
-  if (!u) return "(not a URL)";
-  u.password = "";
-  return u.toString();
+  return withoutPassword(url) ?? "(not a URL)";
 }
 
 /** A client of the sweep's database with the sweep tables in place; an unreachable database is one plain error naming it. */

@@ -22,7 +22,7 @@ export function databaseRef(value: string): DatabaseRef | null {
 /**
  * `url` without its password. libpq's socket form (postgres://user@/db?host=/dir) has an empty host, which the
  * URL parser refuses once there is a user: it reads as localhost, as libpq and the store read it (the store's
- * parsePostgresUrl, not imported here: @loom/store-postgres loads only when a command reaches a database).
+ * withoutPassword, not imported here: @loom/store-postgres loads only when a command reaches a database).
  */
 function shownUrl(url: string): string {
   try {
