@@ -23,7 +23,15 @@ describe("PostgreSQL URLs as libpq reads them", () => {
       dir: "/s",
       port: 6000,
     });
+    // libpq's other form, the directory percent-encoded as the host (node-postgres, so pg-boss, reads it alike).
+    expect(socketOf("postgres://loom@%2Frun%2Fpg:5433/db")).toEqual({
+      url: "postgres://loom@localhost:5433/db",
+      dir: "/run/pg",
+      port: 5433,
+    });
+    expect(socketOf("postgresql://%2frun%2fpg/db?host=/other")?.dir).toBe("/other");
     expect(socketOf("postgres://loom@127.0.0.1:5432/db")).toBeNull();
+    expect(socketOf("postgres://loom@%41host/db")).toBeNull();
     expect(parsePgUrl("postgres://loom@/db")?.pathname).toBe("/db");
   });
 
@@ -69,6 +77,24 @@ describe("a session through the server's Unix socket", () => {
         await tcp.close();
       }
       expect((await store.show("by-socket")).text).toBe("Over the socket it stayed");
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("is reached with the socket's directory percent-encoded as the URL's host", async (ctx) => {
+    if (!db.socketUrl) ctx.skip();
+    const given = new URL(db.socketUrl!.replace("@/", "@localhost/"));
+    const dir = given.searchParams.get("host")!;
+    const url = `postgres://loom@${encodeURIComponent(dir)}:${given.searchParams.get("port")}${given.pathname}`;
+    expect(url).toMatch(/^postgres:\/\/loom@%2F[^/]+:\d+\/loom_t_[0-9a-f]+$/);
+    const store = postgresSessionStore(url);
+    try {
+      const session = await store.create("by-encoded-host", createLoom({ seed: "Encoded" }));
+      const { decisionId, nodeIds } = session.mutate((l) => addCandidates(l, l.rootId, [{ text: " host" }]));
+      session.mutate((l) => choose(l, decisionId, nodeIds[0]!, "human", "only one"));
+      await session.close();
+      expect((await store.show("by-encoded-host")).text).toBe("Encoded host");
     } finally {
       await store.close();
     }

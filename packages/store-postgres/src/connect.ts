@@ -1,4 +1,4 @@
-// A PostgreSQL URL as libpq reads it, for postgres.js: `?host=/dir` names a Unix-socket directory.
+// A PostgreSQL URL as libpq reads it, for postgres.js: `?host=/dir`, or a host of `%2Fdir`, names a Unix-socket directory.
 import postgres, { type Options, type Sql } from "postgres";
 
 /**
@@ -18,7 +18,9 @@ export function pgClient(url: string, options: Options<Record<string, postgres.P
 export function socketOf(url: string): { url: string; dir: string; port: number | null } | null {
   const u = parsePgUrl(url);
   if (!u) return null;
-  const dir = u.searchParams.get("host");
+  // libpq's two forms: the host parameter, or the directory percent-encoded as the URL's host
+  // (`postgres://%2Fvar%2Frun%2Fpostgresql/db`, as node-postgres and so pg-boss read it too). The parameter wins.
+  const dir = u.searchParams.get("host") ?? encodedDirectory(u.hostname);
   if (dir === null) return null;
   if (!dir.startsWith("/")) {
     throw new Error(`the host parameter of a PostgreSQL URL names a socket directory (starting with /), not "${dir}"`);
@@ -27,8 +29,18 @@ export function socketOf(url: string): { url: string; dir: string; port: number 
   // The port names the socket's file (.s.PGSQL.<port>) rather than a TCP port: it stays in the URL as given.
   const port = u.searchParams.get("port") ?? u.port;
   u.searchParams.delete("port");
-  if (!u.hostname) u.hostname = "localhost";
+  if (!u.hostname || encodedDirectory(u.hostname) !== null) u.hostname = "localhost";
   return { url: u.toString(), dir, port: port ? Number(port) : null };
+}
+
+/** The directory a URL's host names when it is a percent-encoded absolute path (`%2Frun%2Fpg`), else null. */
+function encodedDirectory(hostname: string): string | null {
+  if (!/^%2f/i.test(hostname)) return null;
+  try {
+    return decodeURIComponent(hostname);
+  } catch {
+    return null;
+  }
 }
 
 /**
