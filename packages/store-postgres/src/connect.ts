@@ -1,17 +1,89 @@
-// A PostgreSQL URL as libpq reads it, for postgres.js: `?host=/dir`, or a host of `%2Fdir`, names a Unix-socket directory.
+// A PostgreSQL URL as libpq reads it, for postgres.js: `?host=/dir`, or a host of `%2Fdir`, names a Unix-socket directory; `sslrootcert`, `sslcert` and `sslkey` name TLS files.
+import { readFileSync } from "node:fs";
+import { checkServerIdentity, type ConnectionOptions } from "node:tls";
 import postgres, { type Options, type Sql } from "postgres";
 
 /**
- * The postgres.js client for `url`. libpq (psql, node-postgres, pg-boss) takes a Unix socket as a `host` query
- * parameter naming the socket's directory (`postgres://user@/db?host=/var/run/postgresql`); postgres.js would send
- * that parameter to the server as a setting, which the server refuses, and reads a socket only from its `host`
- * option. So the parameter moves from the URL to the option, and one URL means the same to every client Loom uses.
- * A socket on a machine's own server skips TCP's loopback stack: less CPU a round trip for both processes.
+ * The postgres.js client for `url`, which means what it means to libpq (psql, node-postgres, pg-boss):
+ * - a Unix socket is a `host` query parameter naming the socket's directory
+ *   (`postgres://user@/db?host=/var/run/postgresql`); postgres.js would send that parameter to the server as a
+ *   setting, which the server refuses, and reads a socket only from its `host` option. So the parameter moves from
+ *   the URL to the option. A socket on a machine's own server skips TCP's loopback stack: less CPU a round trip.
+ * - TLS files (`sslrootcert`, `sslcert`, `sslkey`, as hosted PostgreSQL services hand them out) are read here and
+ *   `sslmode` is applied as libpq applies it (see tlsOf); postgres.js would send the file parameters to the server
+ *   as settings too ("unrecognized configuration parameter").
  */
 export function pgClient(url: string, options: Options<Record<string, postgres.PostgresType>> = {}): Sql {
   const socket = socketOf(url);
-  if (!socket) return postgres(url, options);
-  return postgres(socket.url, { ...options, host: socket.dir, ...(socket.port ? { port: socket.port } : {}) });
+  if (socket)
+    return postgres(socket.url, { ...options, host: socket.dir, ...(socket.port ? { port: socket.port } : {}) });
+  const tls = tlsOf(url);
+  if (!tls) return postgres(url, options);
+  return postgres(tls.url, { ...options, ssl: tls.ssl });
+}
+
+/** libpq's TLS parameters; postgres.js reads `sslmode` (and `sslrootcert=system`) only. */
+const TLS_PARAMETERS = ["sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword"] as const;
+const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
+
+/** A TLS file a URL parameter names, read now; an error names the parameter and the file. */
+function tlsFile(param: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new Error(`cannot read the file the URL's ${param} parameter names (${path}): ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The TLS postgres.js is to use for `url` when the URL names TLS files or a verifying `sslmode` (else null: the
+ * driver's own reading of `sslmode` is libpq's), and the URL without libpq's TLS parameters. As libpq:
+ * - `verify-full` checks the server's certificate against `sslrootcert` (the system's CAs when it is absent or
+ *   `system`) and its name against the URL's host; `verify-ca` checks the certificate only; `require` checks it
+ *   only when `sslrootcert` is given (libpq's "behaves like verify-ca"), else not at all;
+ * - `sslcert` and `sslkey` are the client's certificate and key (`sslpassword` the key's passphrase);
+ * - `sslrootcert=system` means `verify-full` unless the mode says otherwise; `disable` drops the files.
+ * One difference: with a client certificate, `allow` and `prefer` use TLS always (postgres.js cannot fall back to
+ * a plain connection once it was given TLS options), unchecked as libpq leaves those modes.
+ * Throws an Error naming the parameter for an unknown mode or a file that cannot be read.
+ */
+export function tlsOf(url: string): { url: string; ssl: ConnectionOptions | false } | null {
+  const u = parsePgUrl(url);
+  if (!u) return null;
+  const get = (name: string) => u.searchParams.get(name);
+  const mode = get("sslmode");
+  if (mode !== null && !(SSL_MODES as readonly string[]).includes(mode)) {
+    throw new Error(`the URL's sslmode parameter is one of ${SSL_MODES.join(", ")}, not "${mode}"`);
+  }
+  const root = get("sslrootcert");
+  const cert = get("sslcert");
+  const key = get("sslkey");
+  if (root === null && cert === null && key === null && mode !== "verify-ca" && mode !== "verify-full") return null;
+  if ((cert === null) !== (key === null)) {
+    throw new Error(
+      `the URL names ${cert === null ? "sslkey without sslcert" : "sslcert without sslkey"}: a client certificate needs both`,
+    );
+  }
+  for (const name of TLS_PARAMETERS) u.searchParams.delete(name);
+  const rest = u.toString();
+  const effective = mode ?? (root === "system" ? "verify-full" : "prefer");
+  if (effective === "disable") return { url: rest, ssl: false };
+  const ssl: ConnectionOptions = {};
+  if (root !== null && root !== "system") ssl.ca = tlsFile("sslrootcert", root);
+  if (cert !== null && key !== null) {
+    ssl.cert = tlsFile("sslcert", cert);
+    ssl.key = tlsFile("sslkey", key);
+    const password = get("sslpassword");
+    if (password !== null) ssl.passphrase = password;
+  }
+  const verify = effective === "verify-full" || effective === "verify-ca" || (effective === "require" && root !== null);
+  ssl.rejectUnauthorized = verify;
+  // The name is checked against the URL's host: postgres.js passes no host name to TLS for an IP address, and
+  // Node would then check the certificate against "localhost".
+  const host = u.hostname.replace(/^\[(.*)\]$/, "$1") || "localhost";
+  ssl.checkServerIdentity =
+    effective === "verify-full" ? (_name, certificate) => checkServerIdentity(host, certificate) : () => undefined;
+  return { url: rest, ssl };
 }
 
 /** `{ url without the host parameter, the socket's directory, the port }` when `url` names a socket directory, else null. */
@@ -29,6 +101,8 @@ export function socketOf(url: string): { url: string; dir: string; port: number 
   // The port names the socket's file (.s.PGSQL.<port>) rather than a TCP port: it stays in the URL as given.
   const port = u.searchParams.get("port") ?? u.port;
   u.searchParams.delete("port");
+  // libpq uses no TLS over a Unix socket, whatever sslmode says: the parameters are left out, not sent as settings.
+  for (const name of TLS_PARAMETERS) u.searchParams.delete(name);
   if (!u.hostname || encodedDirectory(u.hostname) !== null) u.hostname = "localhost";
   return { url: u.toString(), dir, port: port ? Number(port) : null };
 }
@@ -55,10 +129,11 @@ export function parsePgUrl(url: string): URL | null {
   }
 }
 
-/** `url` without its password, for messages; null when it is not a URL. */
+/** `url` without its password (nor a `password` or `sslpassword` parameter's value), for messages; null when it is not a URL. */
 export function withoutPassword(url: string): string | null {
   const u = parsePgUrl(url);
   if (!u) return null;
   u.password = "";
+  for (const name of ["password", "sslpassword"]) if (u.searchParams.has(name)) u.searchParams.set(name, "");
   return u.toString();
 }

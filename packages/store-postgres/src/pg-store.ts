@@ -4,7 +4,7 @@ import type { Loom, LoomNode, LoomOp, SessionSummary } from "@loom/core";
 import { IoError, type Session, type SessionStore, type SharedSession, type StoreOpenOptions } from "@loom/io";
 import { validateLoomToStore } from "@loom/io/internal";
 import type { Sql } from "postgres";
-import { pgClient, socketOf, withoutPassword } from "./connect.js";
+import { pgClient, socketOf, tlsOf, withoutPassword } from "./connect.js";
 import { nodeJson } from "./node-json.js";
 import { PgSession } from "./pg-session.js";
 import { insertPathChunks, pathWrite } from "./path-rows.js";
@@ -43,6 +43,14 @@ function safeUrl(url: string): string {
     socketOf(url);
   } catch (error) {
     throw new IoError("invalid_field", (error as Error).message, { field: "url", expected: "host=/socket/dir" });
+  }
+  try {
+    tlsOf(url);
+  } catch (error) {
+    throw new IoError("invalid_field", (error as Error).message, {
+      field: "url",
+      expected: "sslmode=verify-full&sslrootcert=<CA file>[&sslcert=<file>&sslkey=<file>]",
+    });
   }
   return shown;
 }

@@ -20,7 +20,7 @@ export function databaseRef(value: string): DatabaseRef | null {
 }
 
 /**
- * `url` without its password. libpq's socket form (postgres://user@/db?host=/dir) has an empty host, which the
+ * `url` without its password (nor a `password` or `sslpassword` parameter's value). libpq's socket form (postgres://user@/db?host=/dir) has an empty host, which the
  * URL parser refuses once there is a user: it reads as localhost, as libpq and the store read it (the store's
  * withoutPassword, not imported here: @loom/store-postgres loads only when a command reaches a database).
  */
@@ -28,6 +28,7 @@ function shownUrl(url: string): string {
   try {
     const u = new URL(url.replace(/^(postgres(?:ql)?:\/\/[^/?#]*@)(?=[/?#]|$)/i, "$1localhost"));
     u.password = "";
+    for (const name of ["password", "sslpassword"]) if (u.searchParams.has(name)) u.searchParams.set(name, "");
     return u.toString();
   } catch {
     return url.replace(/:[^:@/]*@/, ":@");

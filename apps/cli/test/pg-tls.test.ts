@@ -1,0 +1,71 @@
+// The CLI against a PostgreSQL that takes TCP over TLS only, with client certificates, named by libpq's URL parameters (sslmode, sslrootcert, sslcert, sslkey) as hosted services hand them out.
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { addCandidates, choose, createLoom, sequentialEnv } from "@loom/core";
+import { createSession } from "@loom/io";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, loom, REPO, scratch } from "./helpers.js";
+
+const script = join(REPO, "scripts/pg-cluster.sh");
+let data = "";
+let port = "";
+let dir: string;
+
+beforeAll(async () => {
+  ensureBuilt();
+  const out = execFileSync("bash", [script, "start", "--tls"], { encoding: "utf8" }).trim().split("\n").pop()!;
+  const [folder, url] = out.split(" ");
+  data = folder!;
+  port = new URL(url!).port;
+  dir = scratch("loom-pg-tls-");
+  const env = sequentialEnv();
+  const s = await createSession(join(dir, "story"), createLoom({ seed: "The ferry", sessionId: "story" }, env));
+  for (let i = 0; i < 5; i++) {
+    const tip = s.loom.currentPath.at(-1)!;
+    const { decisionId, nodeIds } = s.mutate((l) =>
+      addCandidates(l, tip, [{ text: ` left${i}` }, { text: ` stayed${i}` }], { env }),
+    );
+    s.mutate((l) => choose(l, decisionId, nodeIds[i % 2]!, "human", `step ${i}`, env));
+  }
+  await s.close();
+}, 240_000);
+
+afterAll(() => {
+  if (data) execFileSync("bash", [script, "stop", data]);
+});
+
+describe("loom with a PostgreSQL URL that asks for verified TLS", () => {
+  const tls = () => `${data}/tls`;
+  const url = (query: string) => `postgres://loom@localhost:${port}/loom_test?${query}`;
+
+  it("migrates a session in and shows it back", async () => {
+    const to = url(
+      `sslmode=verify-full&sslrootcert=${tls()}/ca.crt&sslcert=${tls()}/client.crt&sslkey=${tls()}/client.key`,
+    );
+    const into = await loom(["migrate", "--from", "story", "--to", to], { dir });
+    expect(into.stderr).toBe("");
+    expect(into.code).toBe(0);
+    const shown = await loom(["show", `${to}#story`, "--json"], { dir });
+    expect(shown.stderr).toBe("");
+    expect(JSON.parse(shown.stdout).text).toBe("The ferry left0 stayed1 left2 stayed3 left4");
+  });
+
+  it("names the parameter and the file it cannot read, and a server it cannot trust", async () => {
+    const missing = await loom(["show", `${url("sslmode=verify-full&sslrootcert=/nonexistent/ca.crt")}#story`], {
+      dir,
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("sslrootcert parameter names (/nonexistent/ca.crt)");
+    const other = url(
+      `sslmode=verify-full&sslrootcert=${tls()}/other-ca.crt&sslcert=${tls()}/client.crt&sslkey=${tls()}/client.key&sslpassword=topsecret`,
+    );
+    const untrusted = await loom(["show", `${other}#story`], { dir });
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toMatch(
+      /cannot use PostgreSQL at postgres:\/\/loom@localhost:\d+\/loom_test.*certificate/,
+    );
+    // The key's passphrase is kept out of the message, as a password is.
+    expect(untrusted.stderr).toContain("sslpassword=");
+    expect(untrusted.stderr).not.toContain("topsecret");
+  });
+});
