@@ -1,22 +1,20 @@
 // The CLI against a PostgreSQL that takes TCP over TLS only, with client certificates, named by libpq's URL parameters (sslmode, sslrootcert, sslcert, sslkey) as hosted services hand them out.
-import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { addCandidates, choose, createLoom, sequentialEnv } from "@loom/core";
 import { createSession } from "@loom/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, loom, REPO, scratch } from "./helpers.js";
+import { startTlsCluster, type TlsCluster } from "../../../packages/store-postgres/src/test-support/tls-cluster.js";
+import { ensureBuilt, loom, scratch } from "./helpers.js";
 
-const script = join(REPO, "scripts/pg-cluster.sh");
-let data = "";
+let cluster: TlsCluster;
 let port = "";
 let dir: string;
 
 beforeAll(async () => {
   ensureBuilt();
-  const out = execFileSync("bash", [script, "start", "--tls"], { encoding: "utf8" }).trim().split("\n").pop()!;
-  const [folder, url] = out.split(" ");
-  data = folder!;
-  port = new URL(url!).port;
+  cluster = startTlsCluster();
+  port = cluster.port;
   dir = scratch("loom-pg-tls-");
   const env = sequentialEnv();
   const s = await createSession(join(dir, "story"), createLoom({ seed: "The ferry", sessionId: "story" }, env));
@@ -31,11 +29,12 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(() => {
-  if (data) execFileSync("bash", [script, "stop", data]);
+  cluster?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("loom with a PostgreSQL URL that asks for verified TLS", () => {
-  const tls = () => `${data}/tls`;
+  const tls = () => cluster.tls;
   const url = (query: string) => `postgres://loom@localhost:${port}/loom_test?${query}`;
 
   it("migrates a session in and shows it back", async () => {

@@ -86,6 +86,61 @@ export function tlsOf(url: string): { url: string; ssl: ConnectionOptions | fals
   return { url: rest, ssl };
 }
 
+/** What node-postgres (so pg-boss) is given for a URL: the fields, not the URL (see connectionFields). */
+export interface ConnectionFields {
+  host: string;
+  port: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  ssl: ConnectionOptions | false;
+  /** Server settings, as a startup `options` string (`-c name=value`). */
+  options?: string;
+  connectionTimeoutMillis?: number;
+}
+
+/** Parameters of a URL that a client reads (libpq's, and those postgres.js takes as its options), not server settings. */
+const CLIENT_PARAMETERS = new Set([
+  ...TLS_PARAMETERS,
+  ...["host", "port", "connect_timeout", "application_name", "options", "target_session_attrs", "sslnegotiation"],
+  ...["ssl", "max", "idle_timeout", "max_lifetime", "max_pipeline", "backoff", "keep_alive", "prepare", "fetch_types"],
+]);
+
+/**
+ * `url` as node-postgres' connection fields, meaning what it means to the store's postgres.js client (pgClient): the
+ * same socket, the same TLS (node-postgres would verify `sslmode=require` and `verify-ca` as `verify-full`), and the
+ * URL's other parameters as server settings, which postgres.js sends as such and node-postgres would drop.
+ * `sslmode=prefer` and `allow` use TLS, unverified (node-postgres cannot fall back to a plain connection).
+ * Throws an Error naming the field when the URL is not one (see socketOf, tlsOf).
+ */
+export function connectionFields(url: string): ConnectionFields {
+  const u = parsePgUrl(url);
+  if (!u) throw new Error(`"${withoutPassword(url) ?? "the URL"}" is not a PostgreSQL URL`);
+  const socket = socketOf(url);
+  const tls = socket ? null : tlsOf(url);
+  const mode = u.searchParams.get("sslmode");
+  const name = u.hostname.replace(/^\[(.*)\]$/, "$1");
+  const decoded = (text: string) => (text ? decodeURIComponent(text) : undefined);
+  const fields: ConnectionFields = {
+    host: socket ? socket.dir : name || "localhost",
+    port: socket?.port ?? (u.port ? Number(u.port) : 5432),
+    database: decoded(u.pathname.slice(1)),
+    user: decoded(u.username),
+    password: decoded(u.password),
+    ssl: socket ? false : tls ? tls.ssl : mode === null || mode === "disable" ? false : { rejectUnauthorized: false },
+  };
+  const settings: string[] = [];
+  const given = u.searchParams.get("options");
+  if (given) settings.push(given);
+  for (const [key, value] of u.searchParams) {
+    if (!CLIENT_PARAMETERS.has(key)) settings.push(`-c ${key}=${value.replace(/[\\ ]/g, "\\$&")}`);
+  }
+  if (settings.length > 0) fields.options = settings.join(" ");
+  const timeout = u.searchParams.get("connect_timeout");
+  if (timeout !== null && Number(timeout) > 0) fields.connectionTimeoutMillis = Number(timeout) * 1000;
+  return fields;
+}
+
 /** `{ url without the host parameter, the socket's directory, the port }` when `url` names a socket directory, else null. */
 export function socketOf(url: string): { url: string; dir: string; port: number | null } | null {
   const u = parsePgUrl(url);

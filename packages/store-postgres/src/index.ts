@@ -3,4 +3,10 @@ export { postgresSessionStore } from "./pg-store.js";
 export type { PostgresSessionStore, PostgresStoreOptions } from "./pg-store.js";
 export type { PathView } from "./session-queries.js";
 export type { SessionChange } from "./session-events.js";
-export { parsePgUrl as parsePostgresUrl, pgClient as postgresClient, withoutPassword } from "./connect.js";
+export {
+  type ConnectionFields,
+  connectionFields,
+  parsePgUrl as parsePostgresUrl,
+  pgClient as postgresClient,
+  withoutPassword,
+} from "./connect.js";

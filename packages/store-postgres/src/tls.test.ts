@@ -1,13 +1,10 @@
 // TLS as libpq's URLs ask for it (sslmode, sslrootcert, sslcert, sslkey), against a real PostgreSQL that takes TCP over TLS only, with client certificates.
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { addCandidates, choose, createLoom } from "@loom/core";
 import { IoError } from "@loom/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tlsOf, withoutPassword } from "./connect.js";
+import { connectionFields, tlsOf, withoutPassword } from "./connect.js";
 import { postgresSessionStore } from "./pg-store.js";
-
-const script = fileURLToPath(new URL("../../../scripts/pg-cluster.sh", import.meta.url));
+import { startTlsCluster, type TlsCluster } from "./test-support/tls-cluster.js";
 
 describe("libpq's TLS parameters", () => {
   it("read as libpq reads them, and leave the URL sent to the server", () => {
@@ -21,6 +18,26 @@ describe("libpq's TLS parameters", () => {
       url: "postgres://loom@db.example/x",
       ssl: false,
     });
+  });
+
+  it("give node-postgres the fields the store's client reads from the same URL", () => {
+    expect(connectionFields("postgres://me:p%40ss@db.example:6543/loom?sslmode=require&connect_timeout=3")).toEqual({
+      host: "db.example",
+      port: 6543,
+      database: "loom",
+      user: "me",
+      password: "p@ss",
+      ssl: { rejectUnauthorized: false },
+      connectionTimeoutMillis: 3000,
+    });
+    const socket = connectionFields("postgres://me@/loom?host=/run/pg&port=5433&sslmode=require&work_mem=8MB");
+    expect(socket).toMatchObject({ host: "/run/pg", port: 5433, ssl: false, options: "-c work_mem=8MB" });
+    // Server settings as startup options, their spaces and backslashes escaped as the server reads them.
+    expect(connectionFields("postgres://db/x?options=-c%20a%3Db&datestyle=ISO,%20DMY&x.y=a%5Cb").options).toBe(
+      "-c a=b -c datestyle=ISO,\\ DMY -c x.y=a\\\\b",
+    );
+    expect(connectionFields("postgres://[::1]/x?sslmode=verify-full").ssl).toMatchObject({ rejectUnauthorized: true });
+    expect(connectionFields("postgres://[::1]/x").host).toBe("::1");
   });
 
   it("keep the key's passphrase out of messages, as the password is", () => {
@@ -41,19 +58,14 @@ describe("libpq's TLS parameters", () => {
 });
 
 describe("a PostgreSQL that takes TCP over TLS only, with a client certificate", () => {
-  let data = "";
+  let cluster: TlsCluster;
   let port = "";
   let tls = "";
   beforeAll(() => {
-    const out = execFileSync("bash", [script, "start", "--tls"], { encoding: "utf8" }).trim().split("\n").pop()!;
-    const [dir, url] = out.split(" ");
-    data = dir!;
-    port = new URL(url!).port;
-    tls = `${data}/tls`;
+    cluster = startTlsCluster();
+    ({ port, tls } = cluster);
   }, 120_000);
-  afterAll(() => {
-    if (data) execFileSync("bash", [script, "stop", data]);
-  });
+  afterAll(() => cluster?.stop());
 
   const client = () => `sslcert=${tls}/client.crt&sslkey=${tls}/client.key`;
   const url = (host: string, query: string) => `postgres://loom@${host}:${port}/loom_test?${query}`;

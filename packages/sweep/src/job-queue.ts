@@ -1,4 +1,5 @@
 // pg-boss on the sweep's database: started with the options every sweep process uses, the sweep queue created.
+import { connectionFields } from "@loom/store-postgres";
 import PgBoss from "pg-boss";
 import { SWEEP_QUEUE } from "./sweep-tables.js";
 
@@ -13,8 +14,11 @@ export const PG_BOSS_SCHEMA = "pgboss";
 
 /** pg-boss started on `url` with the sweep queue in place. `supervise` runs its maintenance (workers only). */
 export async function startQueue(url: string, options: { supervise: boolean; max?: number }): Promise<PgBoss> {
+  // The URL's fields rather than the URL: node-postgres reads a URL's TLS and settings otherwise than the store's
+  // client, which opens the sweep's own tables on the same URL (connectionFields says how).
+  const fields = connectionFields(url);
   const boss = new PgBoss({
-    connectionString: url,
+    ...fields,
     max: options.max ?? 2,
     supervise: options.supervise,
     schema: PG_BOSS_SCHEMA,

@@ -62,7 +62,16 @@ export function shownUrl(url: string): string {
 
 /** A client of the sweep's database with the sweep tables in place; an unreachable database is one plain error naming it. */
 export async function openSweepDatabase(url: string, max: number): Promise<Sql> {
-  const sql = postgresClient(url, { max, onnotice: () => {} });
+  let sql: Sql;
+  try {
+    sql = postgresClient(url, { max, onnotice: () => {} });
+  } catch (error) {
+    // The URL itself is wrong (a socket host that is not a directory, a TLS file that cannot be read).
+    throw new SweepError("store", `cannot use PostgreSQL at ${shownUrl(url)}: ${(error as Error).message}`, {
+      cause: error,
+      hint: "check --store (or LOOM_STORE)",
+    });
+  }
   try {
     await ensureSweepTables(sql);
     return sql;
