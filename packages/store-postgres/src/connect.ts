@@ -106,6 +106,9 @@ const CLIENT_PARAMETERS = new Set([
   ...["ssl", "max", "idle_timeout", "max_lifetime", "max_pipeline", "backoff", "keep_alive", "prepare", "fetch_types"],
 ]);
 
+/** A URL whose host is empty (parsePgUrl reads it as localhost). */
+const NO_HOST = /^postgres(?:ql)?:\/\/(?:[^/?#@]*@)?(?=[/?#]|$)/i;
+
 /**
  * `url` as node-postgres' connection fields, meaning what it means to the store's postgres.js client (pgClient): the
  * same socket, the same TLS (node-postgres would verify `sslmode=require` and `verify-ca` as `verify-full`), and the
@@ -122,8 +125,9 @@ export function connectionFields(url: string): ConnectionFields {
   const name = u.hostname.replace(/^\[(.*)\]$/, "$1");
   const decoded = (text: string) => (text ? decodeURIComponent(text) : undefined);
   const fields: ConnectionFields = {
-    host: socket ? socket.dir : name || "localhost",
-    port: socket?.port ?? (u.port ? Number(u.port) : 5432),
+    // A URL without a host or port leaves them to PGHOST and PGPORT, as it does for libpq and postgres.js.
+    host: socket ? socket.dir : (NO_HOST.test(url) ? "" : name) || process.env["PGHOST"] || "localhost",
+    port: socket?.port ?? (u.port ? Number(u.port) : Number(process.env["PGPORT"]) || 5432),
     database: decoded(u.pathname.slice(1)),
     user: decoded(u.username),
     password: decoded(u.password),

@@ -40,6 +40,28 @@ describe("libpq's TLS parameters", () => {
     expect(connectionFields("postgres://[::1]/x").host).toBe("::1");
   });
 
+  it("leave a URL's missing host and port to PGHOST and PGPORT, as libpq and postgres.js do", () => {
+    const saved = { host: process.env["PGHOST"], port: process.env["PGPORT"] };
+    try {
+      process.env["PGHOST"] = "/run/pg";
+      process.env["PGPORT"] = "5999";
+      expect(connectionFields("postgres://me@/x")).toMatchObject({ host: "/run/pg", port: 5999, user: "me" });
+      expect(connectionFields("postgresql:///x")).toMatchObject({ host: "/run/pg", port: 5999 });
+      expect(connectionFields("postgres://me@db.example:6000/x")).toMatchObject({ host: "db.example", port: 6000 });
+      delete process.env["PGHOST"];
+      delete process.env["PGPORT"];
+      expect(connectionFields("postgres://me@/x")).toMatchObject({ host: "localhost", port: 5432 });
+    } finally {
+      for (const [name, value] of [
+        ["PGHOST", saved.host],
+        ["PGPORT", saved.port],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it("keep the key's passphrase out of messages, as the password is", () => {
     expect(withoutPassword("postgres://loom:pw@db.example/x?sslpassword=secret&password=other&sslmode=require")).toBe(
       "postgres://loom@db.example/x?sslpassword=&password=&sslmode=require",
