@@ -58,6 +58,9 @@ export function tlsOf(url: string): { url: string; ssl: ConnectionOptions | fals
   const root = get("sslrootcert");
   const cert = get("sslcert");
   const key = get("sslkey");
+  if (key === null && get("sslpassword") !== null) {
+    throw new Error("the URL names sslpassword without sslkey: it is the passphrase of the client's key");
+  }
   if (root === null && cert === null && key === null && mode !== "verify-ca" && mode !== "verify-full") return null;
   if ((cert === null) !== (key === null)) {
     throw new Error(

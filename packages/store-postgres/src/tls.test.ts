@@ -76,6 +76,7 @@ describe("libpq's TLS parameters", () => {
       /sslrootcert parameter names \(\/nonexistent\/ca\.pem\)/,
     );
     expect(store("sslcert=/a.crt")).toThrow(/sslcert without sslkey/);
+    expect(store("sslmode=require&sslpassword=x")).toThrow(/sslpassword without sslkey/);
   });
 });
 
