@@ -4,7 +4,8 @@ import { checkServerIdentity, type ConnectionOptions } from "node:tls";
 import postgres, { type Options, type Sql } from "postgres";
 
 /**
- * The postgres.js client for `url`, which means what it means to libpq (psql, node-postgres, pg-boss):
+ * A URL as postgres.js is to be given it, worked out once: the URL to pass and the options that carry what the URL
+ * means to libpq (psql, node-postgres, pg-boss) and would not to postgres.js:
  * - a Unix socket is a `host` query parameter naming the socket's directory
  *   (`postgres://user@/db?host=/var/run/postgresql`); postgres.js would send that parameter to the server as a
  *   setting, which the server refuses, and reads a socket only from its `host` option. So the parameter moves from
@@ -13,25 +14,53 @@ import postgres, { type Options, type Sql } from "postgres";
  *   `sslmode` is applied as libpq applies it (see tlsOf); postgres.js would send the file parameters to the server
  *   as settings too ("unrecognized configuration parameter").
  */
-export function pgClient(url: string, options: Options<Record<string, postgres.PostgresType>> = {}): Sql {
+export interface ClientTarget {
+  url: string;
+  options: Options<Record<string, postgres.PostgresType>>;
+}
+
+/** An error in a URL's parameters, with what was expected there. */
+export class UrlParameterError extends Error {
+  constructor(
+    message: string,
+    readonly expected: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `url` resolved for postgres.js (see ClientTarget): the TLS files are read now. Throws UrlParameterError. */
+export function clientTarget(url: string): ClientTarget {
   const socket = socketOf(url);
-  if (socket)
-    return postgres(socket.url, { ...options, host: socket.dir, ...(socket.port ? { port: socket.port } : {}) });
+  if (socket) return { url: socket.url, options: { host: socket.dir, ...(socket.port ? { port: socket.port } : {}) } };
   const tls = tlsOf(url);
-  if (!tls) return postgres(url, options);
-  return postgres(tls.url, { ...options, ssl: tls.ssl });
+  return tls ? { url: tls.url, options: { ssl: tls.ssl } } : { url, options: {} };
+}
+
+/** The postgres.js client for `url` (a URL, or one resolved once by clientTarget for many clients). */
+export function pgClient(
+  url: string | ClientTarget,
+  options: Options<Record<string, postgres.PostgresType>> = {},
+): Sql {
+  const target = typeof url === "string" ? clientTarget(url) : url;
+  return postgres(target.url, { ...options, ...target.options });
 }
 
 /** libpq's TLS parameters; postgres.js reads `sslmode` (and `sslrootcert=system`) only. */
 const TLS_PARAMETERS = ["sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword"] as const;
 const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
 
+const TLS_EXPECTED = "sslmode=verify-full&sslrootcert=<CA file>[&sslcert=<file>&sslkey=<file>]";
+
 /** A TLS file a URL parameter names, read now; an error names the parameter and the file. */
 function tlsFile(param: string, path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new Error(`cannot read the file the URL's ${param} parameter names (${path}): ${(error as Error).message}`);
+    throw new UrlParameterError(
+      `cannot read the file the URL's ${param} parameter names (${path}): ${(error as Error).message}`,
+      TLS_EXPECTED,
+    );
   }
 }
 
@@ -53,18 +82,25 @@ export function tlsOf(url: string): { url: string; ssl: ConnectionOptions | fals
   const get = (name: string) => u.searchParams.get(name);
   const mode = get("sslmode");
   if (mode !== null && !(SSL_MODES as readonly string[]).includes(mode)) {
-    throw new Error(`the URL's sslmode parameter is one of ${SSL_MODES.join(", ")}, not "${mode}"`);
+    throw new UrlParameterError(
+      `the URL's sslmode parameter is one of ${SSL_MODES.join(", ")}, not "${mode}"`,
+      TLS_EXPECTED,
+    );
   }
   const root = get("sslrootcert");
   const cert = get("sslcert");
   const key = get("sslkey");
   if (key === null && get("sslpassword") !== null) {
-    throw new Error("the URL names sslpassword without sslkey: it is the passphrase of the client's key");
+    throw new UrlParameterError(
+      "the URL names sslpassword without sslkey: it is the passphrase of the client's key",
+      TLS_EXPECTED,
+    );
   }
   if (root === null && cert === null && key === null && mode !== "verify-ca" && mode !== "verify-full") return null;
   if ((cert === null) !== (key === null)) {
-    throw new Error(
+    throw new UrlParameterError(
       `the URL names ${cert === null ? "sslkey without sslcert" : "sslcert without sslkey"}: a client certificate needs both`,
+      TLS_EXPECTED,
     );
   }
   for (const name of TLS_PARAMETERS) u.searchParams.delete(name);
@@ -83,7 +119,7 @@ export function tlsOf(url: string): { url: string; ssl: ConnectionOptions | fals
   ssl.rejectUnauthorized = verify;
   // The name is checked against the URL's host: postgres.js passes no host name to TLS for an IP address, and
   // Node would then check the certificate against "localhost".
-  const host = u.hostname.replace(/^\[(.*)\]$/, "$1") || "localhost";
+  const host = bareHost(u) || "localhost";
   ssl.checkServerIdentity =
     effective === "verify-full" ? (_name, certificate) => checkServerIdentity(host, certificate) : () => undefined;
   return { url: rest, ssl };
@@ -109,6 +145,9 @@ const CLIENT_PARAMETERS = new Set([
   ...["ssl", "max", "idle_timeout", "max_lifetime", "max_pipeline", "backoff", "keep_alive", "prepare", "fetch_types"],
 ]);
 
+/** The URL's host without an IPv6 address's brackets. */
+const bareHost = (u: URL) => u.hostname.replace(/^\[(.*)\]$/, "$1");
+
 /** A URL whose host is empty (parsePgUrl reads it as localhost). */
 const NO_HOST = /^postgres(?:ql)?:\/\/(?:[^/?#@]*@)?(?=[/?#]|$)/i;
 
@@ -125,7 +164,7 @@ export function connectionFields(url: string): ConnectionFields {
   const socket = socketOf(url);
   const tls = socket ? null : tlsOf(url);
   const mode = u.searchParams.get("sslmode");
-  const name = u.hostname.replace(/^\[(.*)\]$/, "$1");
+  const name = bareHost(u);
   const decoded = (text: string) => (text ? decodeURIComponent(text) : undefined);
   const fields: ConnectionFields = {
     // A URL without a host or port leaves them to PGHOST and PGPORT, as it does for libpq and postgres.js.
@@ -157,7 +196,10 @@ export function socketOf(url: string): { url: string; dir: string; port: number 
   const dir = u.searchParams.get("host") ?? encodedDirectory(u.hostname);
   if (dir === null) return null;
   if (!dir.startsWith("/")) {
-    throw new Error(`the host parameter of a PostgreSQL URL names a socket directory (starting with /), not "${dir}"`);
+    throw new UrlParameterError(
+      `the host parameter of a PostgreSQL URL names a socket directory (starting with /), not "${dir}"`,
+      "host=/socket/dir",
+    );
   }
   u.searchParams.delete("host");
   // The port names the socket's file (.s.PGSQL.<port>) rather than a TCP port: it stays in the URL as given.

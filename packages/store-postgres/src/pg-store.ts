@@ -4,7 +4,7 @@ import type { Loom, LoomNode, LoomOp, SessionSummary } from "@loom/core";
 import { IoError, type Session, type SessionStore, type SharedSession, type StoreOpenOptions } from "@loom/io";
 import { validateLoomToStore } from "@loom/io/internal";
 import type { Sql } from "postgres";
-import { pgClient, socketOf, tlsOf, withoutPassword } from "./connect.js";
+import { type ClientTarget, clientTarget, pgClient, UrlParameterError, withoutPassword } from "./connect.js";
 import { nodeJson } from "./node-json.js";
 import { PgSession } from "./pg-session.js";
 import { insertPathChunks, pathWrite } from "./path-rows.js";
@@ -30,8 +30,8 @@ export interface PostgresStoreOptions {
   followPollMs?: number;
 }
 
-/** The URL without its password, for messages. */
-function safeUrl(url: string): string {
+/** The URL without its password, for messages, and resolved for every client (a URL's error is an IoError naming it). */
+function checkedUrl(url: string): { shown: string; target: ClientTarget } {
   const shown = withoutPassword(url);
   if (shown === null) {
     throw new IoError("invalid_field", `"${url}" is not a PostgreSQL URL`, {
@@ -40,19 +40,11 @@ function safeUrl(url: string): string {
     });
   }
   try {
-    socketOf(url);
+    return { shown, target: clientTarget(url) };
   } catch (error) {
-    throw new IoError("invalid_field", (error as Error).message, { field: "url", expected: "host=/socket/dir" });
+    if (!(error instanceof UrlParameterError)) throw error;
+    throw new IoError("invalid_field", error.message, { field: "url", expected: error.expected });
   }
-  try {
-    tlsOf(url);
-  } catch (error) {
-    throw new IoError("invalid_field", (error as Error).message, {
-      field: "url",
-      expected: "sslmode=verify-full&sslrootcert=<CA file>[&sslcert=<file>&sslkey=<file>]",
-    });
-  }
-  return shown;
 }
 
 /**
@@ -96,15 +88,16 @@ class PgStore implements PostgresSessionStore {
   readonly #idleWriters: Sql[] = [];
   #closed = false;
   readonly #where: string;
+  readonly #target: ClientTarget;
   readonly #now: () => Date;
   readonly #lockWaitMs: number;
   readonly #followPollMs: number;
 
-  constructor(
-    private readonly url: string,
-    options: PostgresStoreOptions,
-  ) {
-    this.#where = safeUrl(url);
+  constructor(url: string, options: PostgresStoreOptions) {
+    const { shown, target } = checkedUrl(url);
+    this.#where = shown;
+    // Resolved once: the TLS files are read here, not again for every writer's connection.
+    this.#target = target;
     this.#now = options.now ?? (() => new Date());
     this.#lockWaitMs = options.lockWaitMs ?? 10_000;
     this.#followPollMs = options.followPollMs ?? 5_000;
@@ -112,7 +105,7 @@ class PgStore implements PostgresSessionStore {
   }
 
   private client(max: number): Sql {
-    return pgClient(this.url, {
+    return pgClient(this.#target, {
       max,
       onnotice: () => {},
       // A writer's connection holds its lock: never recycle it behind the session's back.
