@@ -269,3 +269,27 @@ test.skipIf(noBrowser)(
     await third.close();
   },
 );
+
+test.skipIf(noBrowser)(
+  "a split at the tip whose summary arrives before the tree redraws the text whole, not its second half twice",
+  { timeout: 120_000 },
+  async () => {
+    const [, step2] = await twoSteps("halves");
+    const page = await openSession("halves");
+    const text = await shownText(page);
+    const nodes = Number(await nodeCount(page));
+    // The whole-session read after tree work is held back, so the summary read after the request lands first.
+    // The split keeps the tip's id for its first half: the path only grows, but the tip's text is shorter.
+    const held: (() => Promise<void>)[] = [];
+    await page.route(/\/api\/sessions\/halves\/tree(\?.*)?$/, (route) => void held.push(() => route.continue()));
+    const tip = step2![0]!;
+    await pick(page, tip);
+    await page.fill('[data-testid="split-offset"]', "7");
+    await page.click('[data-testid="split-offset-button"]');
+    await settles(page, async () => expect(Number(await nodeCount(page))).toBe(nodes + 1));
+    expect(held.length).toBeGreaterThan(0);
+    expect(await shownText(page)).toBe(text);
+    expect((await page.locator('[data-testid="text"] .seg').allTextContents()).slice(-2)).toEqual([" amber2", " lamp"]);
+    await page.close();
+  },
+);

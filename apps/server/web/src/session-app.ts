@@ -472,7 +472,7 @@ export class SessionApp {
           const summary = await this.api.summary(this.sessionId);
           const store = this.store;
           if (!store) continue;
-          const before = store.page.currentPath;
+          const before = store.page.path;
           if (!store.mergeSummary(summary)) continue;
           this.renderSynced(before);
         } catch (err) {
@@ -484,11 +484,14 @@ export class SessionApp {
     return this.syncing;
   }
 
-  /** After a summary read: when the path only grew (or stayed), append instead of redrawing the whole text. */
-  private renderSynced(before: readonly string[]): void {
+  /**
+   * After a summary read: when the path only grew (or stayed), append instead of redrawing the whole text. The
+   * nodes already drawn must keep their text too: a split keeps the node's id for its first half.
+   */
+  private renderSynced(before: readonly NodeSummary[]): void {
     const store = this.store!;
-    const now = store.page.currentPath;
-    const grew = now.length >= before.length && before.every((id, i) => now[i] === id);
+    const now = store.page.path;
+    const grew = now.length >= before.length && before.every((n, i) => now[i]!.id === n.id && now[i]!.text === n.text);
     if (!grew) return this.renderAll();
     const appended = store.page.path.slice(before.length);
     renderClarification(this.ui.clarification, store, this.actions);
