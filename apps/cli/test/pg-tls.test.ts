@@ -49,6 +49,25 @@ describe("loom with a PostgreSQL URL that asks for verified TLS", () => {
     expect(JSON.parse(shown.stdout).text).toBe("The ferry left0 stayed1 left2 stayed3 left4");
   });
 
+  it("takes TLS from libpq's environment when the URL names none, as psql does", async () => {
+    const env = {
+      PGSSLMODE: "verify-full",
+      PGSSLROOTCERT: `${tls()}/ca.crt`,
+      PGSSLCERT: `${tls()}/client.crt`,
+      PGSSLKEY: `${tls()}/client.key`,
+    };
+    const shown = await loom(["show", `postgres://loom@localhost:${port}/loom_test#story`, "--json"], { dir, env });
+    expect(shown.stderr).toBe("");
+    expect(JSON.parse(shown.stdout).text).toBe("The ferry left0 stayed1 left2 stayed3 left4");
+    // A file the environment names and cannot be read is named with its variable.
+    const missing = await loom(["show", `postgres://loom@localhost:${port}/loom_test#story`], {
+      dir,
+      env: { ...env, PGSSLROOTCERT: "/nonexistent/root.crt" },
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("the PGSSLROOTCERT environment variable names (/nonexistent/root.crt)");
+  });
+
   it("names the parameter and the file it cannot read, and a server it cannot trust", async () => {
     const missing = await loom(["show", `${url("sslmode=verify-full&sslrootcert=/nonexistent/ca.crt")}#story`], {
       dir,

@@ -1,5 +1,7 @@
 // A PostgreSQL URL as libpq reads it, for postgres.js: `?host=/dir`, or a host of `%2Fdir`, names a Unix-socket directory; `sslrootcert`, `sslcert` and `sslkey` name TLS files.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { checkServerIdentity, type ConnectionOptions } from "node:tls";
 import postgres, { type Options, type Sql } from "postgres";
 
@@ -52,74 +54,146 @@ const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify
 
 const TLS_EXPECTED = "sslmode=verify-full&sslrootcert=<CA file>[&sslcert=<file>&sslkey=<file>]";
 
-/** A TLS file a URL parameter names, read now; an error names the parameter and the file. */
-function tlsFile(param: string, path: string): Buffer {
+/** TLS as postgres.js takes it: the options, none, or a mode it applies itself (falling back to a plain connection). */
+export type TlsOption = ConnectionOptions | false | "prefer" | "allow";
+
+/** Where libpq looks for what a URL leaves out: its environment variables and the user's `~/.postgresql`. */
+export interface LibpqDefaults {
+  env: Readonly<Record<string, string | undefined>>;
+  /** The user's home directory (libpq's `~`). */
+  home: string;
+}
+
+const processDefaults = (): LibpqDefaults => ({ env: process.env, home: homedir() });
+
+/** libpq's environment variable for each TLS parameter (`sslpassword` has none). */
+const TLS_ENVIRONMENT = {
+  sslmode: "PGSSLMODE",
+  sslrootcert: "PGSSLROOTCERT",
+  sslcert: "PGSSLCERT",
+  sslkey: "PGSSLKEY",
+} as const;
+
+/** A TLS setting and where it came from, for messages: the URL's parameter, libpq's variable, or its default file. */
+interface Setting {
+  value: string;
+  from: string;
+}
+
+/** A TLS file a setting names, read now; an error names where the setting came from and the file. */
+function tlsFile(setting: Setting): Buffer {
   try {
-    return readFileSync(path);
+    return readFileSync(setting.value);
   } catch (error) {
     throw new UrlParameterError(
-      `cannot read the file the URL's ${param} parameter names (${path}): ${(error as Error).message}`,
+      `cannot read the file ${setting.from} names (${setting.value}): ${(error as Error).message}`,
       TLS_EXPECTED,
     );
   }
 }
 
+/** libpq's default file in `~/.postgresql` when it exists, else null. */
+function defaultFile(defaults: LibpqDefaults, name: string): Setting | null {
+  const path = join(defaults.home, ".postgresql", name);
+  return existsSync(path) ? { value: path, from: `libpq's default file ~/.postgresql/${name}` } : null;
+}
+
 /**
- * The TLS postgres.js is to use for `url` when the URL names TLS files or a verifying `sslmode` (else null: the
- * driver's own reading of `sslmode` is libpq's), and the URL without libpq's TLS parameters. As libpq:
- * - `verify-full` checks the server's certificate against `sslrootcert` (the system's CAs when it is absent or
- *   `system`) and its name against the URL's host; `verify-ca` checks the certificate only; `require` checks it
- *   only when `sslrootcert` is given (libpq's "behaves like verify-ca"), else not at all;
+ * The TLS postgres.js is to use for `url` (else null: the driver's own reading of `sslmode` is libpq's), and the URL
+ * without libpq's TLS parameters. As libpq:
+ * - each parameter the URL leaves out is read from libpq's variable (PGSSLMODE, PGSSLROOTCERT, PGSSLCERT, PGSSLKEY);
+ * - `verify-full` checks the server's certificate against `sslrootcert` and its name against the URL's host;
+ *   `verify-ca` checks the certificate only; `require` checks it only when a CA file is given (libpq's "behaves
+ *   like verify-ca"), else not at all;
  * - `sslcert` and `sslkey` are the client's certificate and key (`sslpassword` the key's passphrase);
+ * - under `require` and the verifying modes, `~/.postgresql/root.crt` is the CA file and `~/.postgresql/
+ *   postgresql.crt` and `.key` the client's certificate and key when they are not given and the files exist;
  * - `sslrootcert=system` means `verify-full` unless the mode says otherwise; `disable` drops the files.
- * One difference: with a client certificate, `allow` and `prefer` use TLS always (postgres.js cannot fall back to
- * a plain connection once it was given TLS options), unchecked as libpq leaves those modes.
- * Throws an Error naming the parameter for an unknown mode or a file that cannot be read.
+ * Differences: a verifying mode without any CA file uses the system's CAs (libpq refuses to connect); with a client
+ * certificate, `allow` and `prefer` use TLS always (postgres.js cannot fall back to a plain connection once it was
+ * given TLS options), unchecked as libpq leaves those modes, and the default files are read only for the modes
+ * that use TLS always, so that a plain server stays reachable under the default mode.
+ * Throws an UrlParameterError naming where a setting came from for an unknown mode or a file that cannot be read.
  */
-export function tlsOf(url: string): { url: string; ssl: ConnectionOptions | false } | null {
+export function tlsOf(
+  url: string,
+  defaults: LibpqDefaults = processDefaults(),
+): { url: string; ssl: TlsOption } | null {
   const u = parsePgUrl(url);
   if (!u) return null;
-  const get = (name: string) => u.searchParams.get(name);
-  const mode = get("sslmode");
-  if (mode !== null && !(SSL_MODES as readonly string[]).includes(mode)) {
+  const get = (name: keyof typeof TLS_ENVIRONMENT): Setting | null => {
+    const given = u.searchParams.get(name);
+    if (given !== null) return { value: given, from: `the URL's ${name} parameter` };
+    const variable = TLS_ENVIRONMENT[name];
+    const value = defaults.env[variable];
+    return value ? { value, from: `the ${variable} environment variable` } : null;
+  };
+  // libpq uses no TLS over a Unix socket: a URL without a host, with PGHOST naming a socket directory.
+  if (NO_HOST.test(url) && defaults.env["PGHOST"]?.startsWith("/")) {
+    for (const name of TLS_PARAMETERS) u.searchParams.delete(name);
+    return { url: u.toString(), ssl: false };
+  }
+  const modeSetting = get("sslmode");
+  const mode = modeSetting?.value ?? null;
+  if (modeSetting !== null && !(SSL_MODES as readonly string[]).includes(modeSetting.value)) {
     throw new UrlParameterError(
-      `the URL's sslmode parameter is one of ${SSL_MODES.join(", ")}, not "${mode}"`,
+      `${modeSetting.from} is one of ${SSL_MODES.join(", ")}, not "${modeSetting.value}"`,
       TLS_EXPECTED,
     );
   }
-  const root = get("sslrootcert");
-  const cert = get("sslcert");
-  const key = get("sslkey");
-  if (key === null && get("sslpassword") !== null) {
+  let root = get("sslrootcert");
+  let cert = get("sslcert");
+  let key = get("sslkey");
+  const password = u.searchParams.get("sslpassword");
+  if (key === null && password !== null) {
     throw new UrlParameterError(
       "the URL names sslpassword without sslkey: it is the passphrase of the client's key",
       TLS_EXPECTED,
     );
   }
-  if (root === null && cert === null && key === null && mode !== "verify-ca" && mode !== "verify-full") return null;
+  const always = mode === "require" || mode === "verify-ca" || mode === "verify-full";
+  if (always) {
+    root ??= defaultFile(defaults, "root.crt");
+    if (cert === null && key === null) {
+      cert = defaultFile(defaults, "postgresql.crt");
+      if (cert !== null) key = defaultFile(defaults, "postgresql.key");
+    }
+  }
+  if (root === null && cert === null && key === null && mode !== "verify-ca" && mode !== "verify-full") {
+    // Nothing to read: a mode the URL gives is the driver's to apply; one from PGSSLMODE, which postgres.js does not
+    // read, is passed as its option (`prefer` and `allow` keep their fallback; `require` goes on below, unverified).
+    if (modeSetting === null || modeSetting.from.startsWith("the URL")) return null;
+    if (mode === "prefer" || mode === "allow") {
+      for (const name of TLS_PARAMETERS) u.searchParams.delete(name);
+      return { url: u.toString(), ssl: mode };
+    }
+  }
   if ((cert === null) !== (key === null)) {
+    const [has, lacks] = cert === null ? ["sslkey", "sslcert"] : ["sslcert", "sslkey"];
+    const given = (cert ?? key)!;
     throw new UrlParameterError(
-      `the URL names ${cert === null ? "sslkey without sslcert" : "sslcert without sslkey"}: a client certificate needs both`,
+      given.from.startsWith("the URL")
+        ? `the URL names ${has} without ${lacks}: a client certificate needs both`
+        : `${given.from} gives ${has} (${given.value}) without ${lacks}: a client certificate needs both`,
       TLS_EXPECTED,
     );
   }
   for (const name of TLS_PARAMETERS) u.searchParams.delete(name);
   const rest = u.toString();
-  const effective = mode ?? (root === "system" ? "verify-full" : "prefer");
+  const effective = mode ?? (root?.value === "system" ? "verify-full" : "prefer");
   if (effective === "disable") return { url: rest, ssl: false };
   const ssl: ConnectionOptions = {};
-  if (root !== null && root !== "system") ssl.ca = tlsFile("sslrootcert", root);
+  if (root !== null && root.value !== "system") ssl.ca = tlsFile(root);
   if (cert !== null && key !== null) {
-    ssl.cert = tlsFile("sslcert", cert);
-    ssl.key = tlsFile("sslkey", key);
-    const password = get("sslpassword");
+    ssl.cert = tlsFile(cert);
+    ssl.key = tlsFile(key);
     if (password !== null) ssl.passphrase = password;
   }
   const verify = effective === "verify-full" || effective === "verify-ca" || (effective === "require" && root !== null);
   ssl.rejectUnauthorized = verify;
   // The name is checked against the URL's host: postgres.js passes no host name to TLS for an IP address, and
   // Node would then check the certificate against "localhost".
-  const host = bareHost(u) || "localhost";
+  const host = (NO_HOST.test(url) ? defaults.env["PGHOST"] : bareHost(u)) || "localhost";
   ssl.checkServerIdentity =
     effective === "verify-full" ? (_name, certificate) => checkServerIdentity(host, certificate) : () => undefined;
   return { url: rest, ssl };
@@ -173,7 +247,15 @@ export function connectionFields(url: string): ConnectionFields {
     database: decoded(u.pathname.slice(1)),
     user: decoded(u.username),
     password: decoded(u.password),
-    ssl: socket ? false : tls ? tls.ssl : mode === null || mode === "disable" ? false : { rejectUnauthorized: false },
+    ssl: socket
+      ? false
+      : tls
+        ? typeof tls.ssl === "string"
+          ? { rejectUnauthorized: false }
+          : tls.ssl
+        : mode === null || mode === "disable"
+          ? false
+          : { rejectUnauthorized: false },
   };
   const settings: string[] = [];
   const given = u.searchParams.get("options");

@@ -1,8 +1,11 @@
 // TLS as libpq's URLs ask for it (sslmode, sslrootcert, sslcert, sslkey), against a real PostgreSQL that takes TCP over TLS only, with client certificates.
 import { addCandidates, choose, createLoom } from "@loom/core";
 import { IoError } from "@loom/io";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectionFields, tlsOf, withoutPassword } from "./connect.js";
+import { connectionFields, type LibpqDefaults, tlsOf, withoutPassword } from "./connect.js";
 import { postgresSessionStore } from "./pg-store.js";
 import { startTlsCluster, type TlsCluster } from "./test-support/tls-cluster.js";
 
@@ -80,6 +83,62 @@ describe("libpq's TLS parameters", () => {
   });
 });
 
+describe("libpq's TLS environment and default files, for what the URL leaves out", () => {
+  const home = mkdtempSync(join(tmpdir(), "loom-libpq-home-"));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  const nowhere = join(home, "none");
+  const at = (env: Record<string, string>, dir = nowhere): LibpqDefaults => ({ env, home: dir });
+  const url = "postgres://loom@db.example/x?application_name=a";
+
+  it("take PGSSLMODE, which postgres.js does not read, and let the URL's parameter win", () => {
+    // require: TLS always, unverified without a CA file, as libpq.
+    const required = tlsOf(url, at({ PGSSLMODE: "require" }))!;
+    expect(required.url).toBe(url);
+    expect(required.ssl).toMatchObject({ rejectUnauthorized: false });
+    // prefer and allow are handed to the driver by name, so it keeps their fallback to a plain connection.
+    expect(tlsOf(url, at({ PGSSLMODE: "prefer" }))).toEqual({ url, ssl: "prefer" });
+    expect(tlsOf(url, at({ PGSSLMODE: "disable" }))).toEqual({ url, ssl: false });
+    expect(tlsOf(`${url}&sslmode=disable`, at({ PGSSLMODE: "verify-full" }))).toBeNull();
+    expect(tlsOf(url, at({ PGSSLMODE: "verify-full" }))!.ssl).toMatchObject({ rejectUnauthorized: true });
+    // node-postgres (the sweep's queue) is given the same.
+    const saved = process.env["PGSSLMODE"];
+    try {
+      process.env["PGSSLMODE"] = "prefer";
+      expect(connectionFields(url).ssl).toEqual({ rejectUnauthorized: false });
+    } finally {
+      if (saved === undefined) delete process.env["PGSSLMODE"];
+      else process.env["PGSSLMODE"] = saved;
+    }
+  });
+
+  it("name the variable or the default file a bad setting came from", () => {
+    expect(() => tlsOf(url, at({ PGSSLMODE: "on" }))).toThrow(
+      /the PGSSLMODE environment variable is one of disable, .*, not "on"/,
+    );
+    expect(() => tlsOf(url, at({ PGSSLMODE: "verify-ca", PGSSLROOTCERT: "/nonexistent/root.pem" }))).toThrow(
+      "cannot read the file the PGSSLROOTCERT environment variable names (/nonexistent/root.pem)",
+    );
+    expect(() => tlsOf(url, at({ PGSSLCERT: "/a.crt" }))).toThrow(
+      "the PGSSLCERT environment variable gives sslcert (/a.crt) without sslkey",
+    );
+    const halfHome = join(home, "half");
+    mkdirSync(join(halfHome, ".postgresql"), { recursive: true });
+    writeFileSync(join(halfHome, ".postgresql", "postgresql.crt"), "not a key");
+    expect(() => tlsOf(url, at({ PGSSLMODE: "require" }, halfHome))).toThrow(
+      /libpq's default file ~\/\.postgresql\/postgresql\.crt gives sslcert \(.*\) without sslkey/,
+    );
+    // Under the default mode the default files are not read: a plain server stays reachable.
+    expect(tlsOf(url, at({}, halfHome))).toBeNull();
+  });
+
+  it("use no TLS over the Unix socket PGHOST names, as libpq", () => {
+    expect(tlsOf("postgres://loom@/x", at({ PGHOST: "/run/pg", PGSSLMODE: "verify-full" }))).toEqual({
+      url: "postgres://loom@localhost/x",
+      ssl: false,
+    });
+  });
+});
+
 describe("a PostgreSQL that takes TCP over TLS only, with a client certificate", () => {
   let cluster: TlsCluster;
   let port = "";
@@ -125,6 +184,48 @@ describe("a PostgreSQL that takes TCP over TLS only, with a client certificate",
       await expect(
         roundTrip(url("localhost", `sslmode=${mode}&sslrootcert=${tls}/other-ca.crt&${client()}`), `other-${mode}`),
       ).rejects.toThrow(/cannot use PostgreSQL at .*self-signed certificate in certificate chain|unable to verify/);
+    }
+  });
+
+  it("is reached with the URL naming no TLS at all: libpq's variables, then its default files in ~/.postgresql", async () => {
+    const names = ["PGSSLMODE", "PGSSLROOTCERT", "PGSSLCERT", "PGSSLKEY", "HOME"] as const;
+    const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+    const home = mkdtempSync(join(tmpdir(), "loom-libpq-home-"));
+    try {
+      Object.assign(process.env, {
+        PGSSLMODE: "verify-full",
+        PGSSLROOTCERT: `${tls}/ca.crt`,
+        PGSSLCERT: `${tls}/client.crt`,
+        PGSSLKEY: `${tls}/client.key`,
+      });
+      expect(await roundTrip(url("localhost", "application_name=env"), "env")).toBe("Sealed in transit");
+      // By IP, verify-full from the environment checks the name as it does from the URL.
+      await expect(roundTrip(url("127.0.0.1", "application_name=env"), "env-ip")).rejects.toThrow(
+        /IP: 127\.0\.0\.1 is not in the cert's list/,
+      );
+      // The same files as libpq's defaults, under the home directory; the mode alone from the environment.
+      mkdirSync(join(home, ".postgresql"));
+      for (const [from, to] of [
+        ["ca.crt", "root.crt"],
+        ["client.crt", "postgresql.crt"],
+        ["client.key", "postgresql.key"],
+      ])
+        writeFileSync(join(home, ".postgresql", to!), readFileSync(join(tls, from!)));
+      for (const n of ["PGSSLROOTCERT", "PGSSLCERT", "PGSSLKEY"]) delete process.env[n];
+      process.env["HOME"] = home;
+      expect(await roundTrip(url("localhost", ""), "home")).toBe("Sealed in transit");
+      // The default CA file is the one checked: another CA's is refused under require, as libpq does.
+      writeFileSync(join(home, ".postgresql", "root.crt"), readFileSync(join(tls, "other-ca.crt")));
+      process.env["PGSSLMODE"] = "require";
+      await expect(roundTrip(url("localhost", ""), "home-other")).rejects.toThrow(
+        /self-signed certificate in certificate chain|unable to verify/,
+      );
+    } finally {
+      for (const n of names) {
+        if (saved[n] === undefined) delete process.env[n];
+        else process.env[n] = saved[n];
+      }
+      rmSync(home, { recursive: true, force: true });
     }
   });
 
