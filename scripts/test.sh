@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything the test suite needs (Debian's Chromium for the web page, tmux for the terminal UI, strace for the durability test,
-# a throwaway PostgreSQL cluster for @loom/store-postgres, openssl for the certificates of the TLS tests' cluster),
+# a throwaway PostgreSQL cluster for @loom/store-postgres, openssl for the certificates of the TLS tests' cluster,
+# PgBouncer for the tests of URLs through a connection pooler),
 # then every check: lint and format, type-check, package hygiene, API docs, a consumer install from packed tarballs, and the vitest suite.
 # Prints a last line "N passed, N failed" (vitest tests plus one per check).
 set -uo pipefail
@@ -12,6 +13,7 @@ command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v strace >/dev/null 2>&1 || need+=(strace)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+[ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test: installing Debian packages: ${need[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

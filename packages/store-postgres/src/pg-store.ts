@@ -231,7 +231,7 @@ class PgStore implements PostgresSessionStore {
     // connects again before the lock is taken.
     const writer = this.#idleWriters.pop() ?? this.client(1);
     try {
-      await lockSession(writer, id, where, this.#now);
+      await lockSession(writer, id, where, this.#now, this.#shared);
       // Read under the lock, on the writer's connection: nothing can commit between this read and our first commit.
       const stored = await readSessionRows(writer, id, where);
       if (!stored) throw notASession(id, where);

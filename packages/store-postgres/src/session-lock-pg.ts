@@ -1,6 +1,6 @@
 // The single-writer rule in PostgreSQL: a session-level advisory lock per session, held by the writer's own connection.
 import { hostname } from "node:os";
-import { SessionLockedError, type LockHolder } from "@loom/io";
+import { IoError, SessionLockedError, type LockHolder } from "@loom/io";
 import type { Sql } from "postgres";
 import { notASession } from "./session-rows.js";
 
@@ -13,13 +13,66 @@ const lockKey = (sql: Sql, id: string) => sql`hashtextextended(${`loom-session:$
  * not_a_session. Commits check `writer_backend`, so a writer whose connection dropped (and with it the lock)
  * can never commit again.
  */
-export async function lockSession(sql: Sql, id: string, where: string, now: () => Date): Promise<void> {
-  const [got] = await sql<{ locked: boolean }[]>`select pg_try_advisory_lock(${lockKey(sql, id)}) as locked`;
+export async function lockSession(sql: Sql, id: string, where: string, now: () => Date, other?: Sql): Promise<void> {
+  await refusePooled(sql, other, where);
+  const [got] = await sql<
+    { locked: boolean; pid: number }[]
+  >`select pg_try_advisory_lock(${lockKey(sql, id)}) as locked, pg_backend_pid() as pid`;
   if (!got?.locked) {
     throw await lockedBy(sql, id, where);
   }
-  await markWriter(sql, id, where, now);
+  await checkMarked(sql, id, where, got.pid, await markWriter(sql, id, where, now));
 }
+
+/**
+ * The error for a URL that reaches PostgreSQL through a pooler in transaction mode (PgBouncer's pool_mode =
+ * transaction, Supavisor's port 6543, RDS Proxy's pinning off): each transaction may run on another server connection,
+ * so a writer's lock, held by a server connection, would stay with a connection the pooler hands to others.
+ */
+export function pooled(where: string, aside = ""): IoError {
+  return new IoError(
+    "invalid_field",
+    `this URL reaches PostgreSQL through a pooler that hands each transaction to another server connection (transaction pooling): a writer holds its session's lock on one connection for as long as it writes; use a direct URL or the pooler's session mode${aside}`,
+    { field: "url", file: where, expected: "a direct connection, or a pooler in session mode" },
+  );
+}
+
+/**
+ * Refuse a pooler in transaction mode before a lock is taken: two client connections that are open at once run on
+ * distinct server processes when they reach PostgreSQL directly, always. A pooler that is not busy hands the second
+ * client the server connection the first just used (PgBouncer reuses the last one released). A busy pooler may not:
+ * that is caught once the lock is taken (lockSession), or by the commits' fence on the writer's backend.
+ */
+async function refusePooled(sql: Sql, other: Sql | undefined, where: string): Promise<void> {
+  if (!other || probed.has(sql)) return;
+  const [mine] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+  const [theirs] = await other<{ pid: number }[]>`select pg_backend_pid() as pid`;
+  if (mine && theirs && mine.pid === theirs.pid) throw pooled(where);
+  probed.add(sql);
+}
+
+/** Writers' clients found to reach PostgreSQL directly: a kept writer or a shared session's is probed once. */
+const probed = new WeakSet<Sql>();
+
+/**
+ * Release the lock of session `id` held by server process `pid`, through a connection whose statements a pooler
+ * hands to any of its server connections: tried until one lands there (the pooler hands that one out again once it
+ * is free), for up to RELEASE_TRIES_MS. False when none did: the lock then stays with that server connection until
+ * the pooler closes it.
+ */
+async function releaseOn(sql: Sql, id: string, pid: number): Promise<boolean> {
+  const until = Date.now() + RELEASE_TRIES_MS;
+  for (;;) {
+    const [row] = await sql<
+      { released: boolean | null }[]
+    >`select case when pg_backend_pid() = ${pid} then pg_advisory_unlock(${lockKey(sql, id)}) end as released`;
+    if (row?.released !== null && row?.released !== undefined) return true;
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const RELEASE_TRIES_MS = 5_000;
 
 /**
  * Like lockSession, but waits up to `waitMs` for the holder to release the lock (one writer's turn at a time:
@@ -31,13 +84,17 @@ export async function lockSessionWaiting(
   where: string,
   now: () => Date,
   waitMs: number,
+  other?: Sql,
 ): Promise<void> {
+  await refusePooled(sql, other, where);
+  let pid: number;
   try {
     // lock_timeout bounds the wait; set_config(…, true) lasts for this transaction only, the lock for the connection.
-    await sql.begin((tx) => [
+    const [, [locked]] = await sql.begin((tx) => [
       tx`select set_config('lock_timeout', ${`${Math.max(1, Math.round(waitMs))}ms`}, true)`,
-      tx`select pg_advisory_lock(${lockKey(tx as unknown as Sql, id)})`,
+      tx<{ pid: number }[]>`select pg_advisory_lock(${lockKey(tx as unknown as Sql, id)}), pg_backend_pid() as pid`,
     ]);
+    pid = locked!.pid;
   } catch (error) {
     if ((error as { code?: string }).code !== "55P03") throw error;
     throw await lockedBy(
@@ -47,19 +104,36 @@ export async function lockSessionWaiting(
       `its turn did not end within ${waitMs} ms: try again once it has (a selector's run keeps the session until it ends)`,
     );
   }
-  await markWriter(sql, id, where, now);
+  await checkMarked(sql, id, where, pid, await markWriter(sql, id, where, now));
 }
 
-/** Record this process as the writer of session `id` (the lock is already held on `sql`). */
-async function markWriter(sql: Sql, id: string, where: string, now: () => Date): Promise<void> {
+/** The lock taken on server process `locked` and the writer marked from `marked`: refused as pooled when they differ. */
+async function checkMarked(sql: Sql, id: string, where: string, locked: number, marked: number): Promise<void> {
+  if (marked === locked) return;
+  // A pooler moves this connection's statements: the lock stays with the first server connection until it is
+  // released there.
+  await sql`update loom_sessions set writer_backend = null, writer = null where id = ${id} and writer_backend = ${marked}`;
+  const released = await releaseOn(sql, id, locked);
+  throw pooled(
+    where,
+    released
+      ? ""
+      : ` (the lock taken meanwhile stays with server process ${locked} until the pooler closes that connection)`,
+  );
+}
+
+/** Record this process as the writer of session `id` (the lock is already held on `sql`); the server process marked. */
+async function markWriter(sql: Sql, id: string, where: string, now: () => Date): Promise<number> {
   const holder: LockHolder = { pid: process.pid, hostname: hostname(), startedAt: now().toISOString() };
-  const marked =
-    await sql`update loom_sessions set writer_backend = pg_backend_pid(), writer = ${JSON.stringify(holder)}::text::json
-    where id = ${id} returning 1`;
+  const marked = await sql<
+    { pid: number }[]
+  >`update loom_sessions set writer_backend = pg_backend_pid(), writer = ${JSON.stringify(holder)}::text::json
+    where id = ${id} returning pg_backend_pid() as pid`;
   if (marked.length === 0) {
     await unlockSession(sql, id);
     throw notASession(id, where);
   }
+  return marked[0]!.pid;
 }
 
 /** Clear the writer and release the lock (the connection ending would release it too). */

@@ -164,7 +164,7 @@ export class PgSharedSession implements SharedSession {
       void this.serially(async () => {
         const { writer, id, where, now, lockWaitMs } = this.parts;
         try {
-          await lockSessionWaiting(writer, id, where, now, lockWaitMs);
+          await lockSessionWaiting(writer, id, where, now, lockWaitMs, this.parts.reader);
         } catch (error) {
           reject(error);
           return;

@@ -1,5 +1,4 @@
 // TLS as libpq's URLs ask for it (sslmode, sslrootcert, sslcert, sslkey), against a real PostgreSQL that takes TCP over TLS only, with client certificates.
-import { addCandidates, choose, createLoom } from "@loom/core";
 import { IoError } from "@loom/io";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectionFields, type LibpqDefaults, tlsOf, withoutPassword } from "./connect.js";
 import { postgresSessionStore } from "./pg-store.js";
+import { roundTrip } from "./test-support/round-trip.js";
 import { startTlsCluster, type TlsCluster } from "./test-support/tls-cluster.js";
 
 describe("libpq's TLS parameters", () => {
@@ -151,20 +151,6 @@ describe("a PostgreSQL that takes TCP over TLS only, with a client certificate",
 
   const client = () => `sslcert=${tls}/client.crt&sslkey=${tls}/client.key`;
   const url = (host: string, query: string) => `postgres://loom@${host}:${port}/loom_test?${query}`;
-
-  /** Create a session, commit a decision and read it back through `address`; the text read. */
-  async function roundTrip(address: string, id: string): Promise<string> {
-    const store = postgresSessionStore(address);
-    try {
-      const session = await store.create(id, createLoom({ seed: "Sealed" }));
-      const { decisionId, nodeIds } = session.mutate((l) => addCandidates(l, l.rootId, [{ text: " in transit" }]));
-      session.mutate((l) => choose(l, decisionId, nodeIds[0]!, "human", "the only one"));
-      await session.close();
-      return (await store.show(id)).text;
-    } finally {
-      await store.close();
-    }
-  }
 
   it("is reached with verify-full, the CA's file and a client certificate, by the name on the certificate", async () => {
     const text = await roundTrip(url("localhost", `sslmode=verify-full&sslrootcert=${tls}/ca.crt&${client()}`), "full");

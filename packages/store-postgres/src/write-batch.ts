@@ -101,7 +101,7 @@ export async function writeBatch(sql: Sql, id: string, batch: SealedBatch, where
   if (row?.ok !== true) {
     throw new IoError(
       "session_broken",
-      "this writer no longer holds the session (its connection to PostgreSQL was lost, or the rows moved on); reopen the session",
+      "this writer no longer holds the session (its connection to PostgreSQL was lost, the rows moved on, or a pooler in transaction mode ran this commit on another server connection than the lock's); reopen the session",
       { file: where },
     );
   }

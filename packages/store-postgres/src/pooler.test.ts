@@ -1,0 +1,97 @@
+// A URL through a real connection pooler (PgBouncer): session mode works as a direct connection; transaction mode, which hands each transaction to any server connection, is refused before a writer's lock is left with a connection the pooler shares.
+import { createLoom } from "@loom/core";
+import { IoError } from "@loom/io";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresSessionStore } from "./pg-store.js";
+import { lockSession } from "./session-lock-pg.js";
+import { type Pooler, poolerInstalled, startPooler } from "./test-support/pooler.js";
+import { roundTrip } from "./test-support/round-trip.js";
+import { type TestDatabase, testDatabase } from "./test-support/test-database.js";
+
+// CI installs PgBouncer (scripts/test.sh); elsewhere the suite runs only where it is installed.
+const skip = !poolerInstalled() && !process.env["CI"];
+
+describe.skipIf(skip)("a PostgreSQL URL through PgBouncer", () => {
+  let db: TestDatabase;
+  let transaction: Pooler;
+  let session: Pooler;
+  beforeAll(async () => {
+    db = await testDatabase();
+    // The schema first, directly: a pooler in transaction mode is refused only once a writer opens.
+    const direct = postgresSessionStore(db.url);
+    await (await direct.create("made-directly", createLoom({ seed: "Made" }))).close();
+    await direct.close();
+    transaction = await startPooler(db.url, "transaction", 2);
+    session = await startPooler(db.url, "session", 2);
+  }, 60_000);
+  afterAll(async () => {
+    await transaction?.stop();
+    await session?.stop();
+    await db?.dispose();
+  });
+
+  it("works in session mode, where each client keeps its server connection", async () => {
+    expect(await roundTrip(session.url, "in-session-mode")).toBe("Sealed in transit");
+  });
+
+  it("is refused in transaction mode before any lock is taken, naming the pooling; the session stays open to others", async () => {
+    const store = postgresSessionStore(transaction.url);
+    try {
+      const error = await store.open("made-directly").catch((e: unknown) => e);
+      expect(IoError.isInstance(error)).toBe(true);
+      expect((error as IoError).message).toMatch(/through a pooler that hands each transaction to another server/);
+      expect((error as IoError).message).toContain("use a direct URL or the pooler's session mode");
+      expect((error as IoError).message).toContain(transaction.url.replace(/\/[^/]*$/, ""));
+      // Reads do not hold a lock: they work through the pooler.
+      expect((await store.show("made-directly")).text).toBe("Made");
+    } finally {
+      await store.close();
+    }
+    // No lock was left with a server connection the pooler keeps: a direct writer opens the session at once.
+    const direct = postgresSessionStore(db.url);
+    try {
+      const s = await direct.open("made-directly");
+      await s.close();
+    } finally {
+      await direct.close();
+    }
+  });
+
+  it("releases the lock when a busy pooler moves a writer's statements between taking the lock and marking the writer", async () => {
+    // The first check is given no second client here, as if the pooler had been busy then. Between the lock and
+    // the mark, another client's transaction takes the server connection the lock was taken on (PgBouncer hands
+    // out the one released last), so the mark runs on the pool's other one.
+    const writer = postgres(transaction.url, { max: 1, onnotice: () => {} });
+    const other = postgres(transaction.url, { max: 1, onnotice: () => {} });
+    const direct = postgres(db.url, { max: 1, onnotice: () => {} });
+    let busy: Promise<unknown> = Promise.resolve();
+    const moved = new Proxy(writer, {
+      apply(target, self, args: [TemplateStringsArray, ...unknown[]]) {
+        if (!args[0]?.[0]?.startsWith("update loom_sessions set writer_backend = pg_backend_pid()"))
+          return Reflect.apply(target, self, args);
+        busy = other`select pg_sleep(0.3)`.execute();
+        return new Promise((resolve) => setTimeout(resolve, 100)).then(() => Reflect.apply(target, self, args));
+      },
+    });
+    try {
+      const error = await lockSession(moved, "made-directly", "pooled", () => new Date()).catch((e: unknown) => e);
+      await busy;
+      expect((error as Error).message).toMatch(/through a pooler that hands each transaction/);
+      expect((error as Error).message).not.toContain("stays with server process");
+      // The lock was released on the server connection that took it (once the other client let it go), and no
+      // writer is recorded: a direct writer opens the session at once.
+      const locks = await direct<{ pid: number }[]>`
+        select pid from pg_locks where locktype = 'advisory' and granted
+        and database = (select oid from pg_database where datname = current_database())`;
+      expect(locks).toEqual([]);
+      const [row] = await direct<{ writer: string | null }[]>`
+        select writer_backend::text as writer from loom_sessions where id = 'made-directly'`;
+      expect(row!.writer).toBeNull();
+    } finally {
+      await writer.end();
+      await other.end();
+      await direct.end();
+    }
+  });
+});
