@@ -1,9 +1,15 @@
 // A PostgreSQL URL as libpq reads it, for postgres.js: `?host=/dir`, or a host of `%2Fdir`, names a Unix-socket directory; `sslrootcert`, `sslcert` and `sslkey` name TLS files.
 import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { homedir, userInfo } from "node:os";
 import { join } from "node:path";
 import { checkServerIdentity, type ConnectionOptions } from "node:tls";
 import postgres, { type Options, type Sql } from "postgres";
+import {
+  type ClientParameters,
+  passwordFromFile,
+  takeClientParameters,
+  UrlParameterError,
+} from "./libpq-parameters.js";
 
 /**
  * A URL as postgres.js is to be given it, worked out once: the URL to pass and the options that carry what the URL
@@ -21,22 +27,66 @@ export interface ClientTarget {
   options: Options<Record<string, postgres.PostgresType>>;
 }
 
-/** An error in a URL's parameters, with what was expected there. */
-export class UrlParameterError extends Error {
-  constructor(
-    message: string,
-    readonly expected: string,
-  ) {
-    super(message);
+export { UrlParameterError };
+
+/**
+ * `url` resolved for postgres.js (see ClientTarget): libpq's client parameters applied (see takeClientParameters),
+ * the TLS files and a password file read now. Throws UrlParameterError.
+ */
+export function clientTarget(url: string): ClientTarget {
+  const { url: rest, params } = withoutClientParameters(url);
+  const options: ClientTarget["options"] = {};
+  const socket = socketOf(rest);
+  let target = rest;
+  if (socket) {
+    target = socket.url;
+    options.host = socket.dir;
+    if (socket.port) options.port = socket.port;
+  } else {
+    const tls = tlsOf(rest);
+    if (tls) {
+      target = tls.url;
+      options.ssl = tls.ssl;
+    }
   }
+  if (params.database) options.database = params.database;
+  if (params.user) options.username = params.user;
+  if (params.applicationName) options.connection = { application_name: params.applicationName };
+  if (params.keepAlive !== undefined) options.keep_alive = params.keepAlive === false ? null : params.keepAlive;
+  const password = params.password ?? storedPassword(rest, params, socket?.dir ?? null);
+  if (password !== null) options.password = password;
+  return { url: target, options };
 }
 
-/** `url` resolved for postgres.js (see ClientTarget): the TLS files are read now. Throws UrlParameterError. */
-export function clientTarget(url: string): ClientTarget {
-  const socket = socketOf(url);
-  if (socket) return { url: socket.url, options: { host: socket.dir, ...(socket.port ? { port: socket.port } : {}) } };
-  const tls = tlsOf(url);
-  return tls ? { url: tls.url, options: { ssl: tls.ssl } } : { url, options: {} };
+/** `url` without libpq's client parameters (see takeClientParameters), and what they ask; as given when it has none. */
+function withoutClientParameters(url: string): { url: string; params: ClientParameters } {
+  const u = parsePgUrl(url);
+  if (!u || u.search === "") return { url, params: {} };
+  const before = u.searchParams.size;
+  const params = takeClientParameters(u);
+  if (u.searchParams.size === before) return { url, params };
+  // parsePgUrl reads an empty host as localhost: it is given back empty, for PGHOST (and the socket form) to apply.
+  const rest = NO_HOST.test(url)
+    ? u.toString().replace(/^(postgres(?:ql)?:\/\/[^/?#]*@)localhost/i, "$1")
+    : u.toString();
+  return { url: rest, params };
+}
+
+/**
+ * The password from libpq's password file for a URL that gives none (see passwordFromFile), or null. The file is
+ * matched against what the connection will be: the URL's host (PGHOST, else localhost) or the socket's directory,
+ * its port (PGPORT, else 5432), database and user (PGDATABASE and PGUSER, else the operating system's user).
+ */
+function storedPassword(url: string, params: ClientParameters, socketDir: string | null): string | null {
+  const u = parsePgUrl(url);
+  const env = process.env;
+  // As libpq: a password in the URL, then PGPASSWORD, then the file.
+  if (!u || u.password || env["PGPASSWORD"]) return null;
+  const user = params.user || decodeURIComponent(u.username) || env["PGUSER"] || userInfo().username;
+  const port = Number(u.searchParams.get("port") || u.port || env["PGPORT"]) || 5432;
+  const host = socketDir ?? ((NO_HOST.test(url) ? env["PGHOST"] : bareHost(u)) || "localhost");
+  const database = params.database || decodeURIComponent(u.pathname.slice(1)) || env["PGDATABASE"] || user;
+  return passwordFromFile(params.passfile, { host, port, database, user });
 }
 
 /** The postgres.js client for `url` (a URL, or one resolved once by clientTarget for many clients). */
@@ -49,13 +99,20 @@ export function pgClient(
 }
 
 /** libpq's TLS parameters; postgres.js reads `sslmode` (and `sslrootcert=system`) only. */
-const TLS_PARAMETERS = ["sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword"] as const;
+const TLS_PARAMETERS = [
+  ...["sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "sslcrl", "sslcrldir", "sslcertmode"],
+  ...["ssl_min_protocol_version", "ssl_max_protocol_version", "channel_binding", "sslsni", "sslcompression"],
+  "sslkeylogfile",
+] as const;
+
+/** libpq's names of TLS versions, as Node's. */
+const TLS_VERSIONS = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] as const;
 const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
 
 const TLS_EXPECTED = "sslmode=verify-full&sslrootcert=<CA file>[&sslcert=<file>&sslkey=<file>]";
 
-/** TLS as postgres.js takes it: the options, none, or a mode it applies itself (falling back to a plain connection). */
-export type TlsOption = ConnectionOptions | false | "prefer" | "allow";
+/** TLS as postgres.js takes it: the options, none, or a mode it applies itself, unverified (`prefer` and `allow` falling back to a plain connection). */
+export type TlsOption = ConnectionOptions | false | "prefer" | "allow" | "require";
 
 /** Where libpq looks for what a URL leaves out: its environment variables and the user's `~/.postgresql`. */
 export interface LibpqDefaults {
@@ -72,6 +129,12 @@ const TLS_ENVIRONMENT = {
   sslrootcert: "PGSSLROOTCERT",
   sslcert: "PGSSLCERT",
   sslkey: "PGSSLKEY",
+  sslcrl: "PGSSLCRL",
+  sslcrldir: "PGSSLCRLDIR",
+  sslcertmode: "PGSSLCERTMODE",
+  ssl_min_protocol_version: "PGSSLMINPROTOCOLVERSION",
+  ssl_max_protocol_version: "PGSSLMAXPROTOCOLVERSION",
+  channel_binding: "PGCHANNELBINDING",
 } as const;
 
 /** A TLS setting and where it came from, for messages: the URL's parameter, libpq's variable, or its default file. */
@@ -101,18 +164,24 @@ function defaultFile(defaults: LibpqDefaults, name: string): Setting | null {
 /**
  * The TLS postgres.js is to use for `url` (else null: the driver's own reading of `sslmode` is libpq's), and the URL
  * without libpq's TLS parameters. As libpq:
- * - each parameter the URL leaves out is read from libpq's variable (PGSSLMODE, PGSSLROOTCERT, PGSSLCERT, PGSSLKEY);
+ * - each parameter the URL leaves out is read from libpq's variable (PGSSLMODE, PGSSLROOTCERT, PGSSLCERT, PGSSLKEY…);
  * - `verify-full` checks the server's certificate against `sslrootcert` and its name against the URL's host;
  *   `verify-ca` checks the certificate only; `require` checks it only when a CA file is given (libpq's "behaves
  *   like verify-ca"), else not at all;
  * - `sslcert` and `sslkey` are the client's certificate and key (`sslpassword` the key's passphrase);
  * - under `require` and the verifying modes, `~/.postgresql/root.crt` is the CA file and `~/.postgresql/
  *   postgresql.crt` and `.key` the client's certificate and key when they are not given and the files exist;
- * - `sslrootcert=system` means `verify-full` unless the mode says otherwise; `disable` drops the files.
- * Differences: a verifying mode without any CA file uses the system's CAs (libpq refuses to connect); with a client
- * certificate, `allow` and `prefer` use TLS always (postgres.js cannot fall back to a plain connection once it was
- * given TLS options), unchecked as libpq leaves those modes, and the default files are read only for the modes
- * that use TLS always, so that a plain server stays reachable under the default mode.
+ * - `sslrootcert=system` means `verify-full` unless the mode says otherwise; `disable` drops the files;
+ * - `sslcrl` is a certificate revocation list, `ssl_min_protocol_version` and `ssl_max_protocol_version` bound the TLS
+ *   version (TLSv1 … TLSv1.3), `sslcertmode=disable` sends no client certificate, and each has its variable too;
+ *   `sslsni`, `sslcompression` and `sslkeylogfile` change nothing here.
+ * Differences: `channel_binding=require` is met by verifying the server as `verify-full` does (postgres.js cannot bind
+ * the channel; a verified certificate and name protect against the same man in the middle), and refused with
+ * `sslmode=disable`; `sslcrldir` and `sslcertmode=require` are refused (not done here); a verifying mode without any
+ * CA file uses the system's CAs (libpq refuses to connect); with a client certificate, `allow` and `prefer` use TLS
+ * always (postgres.js cannot fall back to a plain connection once it was given TLS options), unchecked as libpq
+ * leaves those modes, and the default files are read only for the modes that use TLS always, so that a plain server
+ * stays reachable under the default mode.
  * Throws an UrlParameterError naming where a setting came from for an unknown mode or a file that cannot be read.
  */
 export function tlsOf(
@@ -141,6 +210,44 @@ export function tlsOf(
       TLS_EXPECTED,
     );
   }
+  const crlDir = get("sslcrldir");
+  if (crlDir !== null) {
+    throw new UrlParameterError(
+      `${crlDir.from}: a directory of certificate revocation lists is not read here; name one file with sslcrl`,
+      "sslcrl=<file>",
+    );
+  }
+  const certMode = get("sslcertmode");
+  if (certMode !== null && !["disable", "allow", "require"].includes(certMode.value)) {
+    throw new UrlParameterError(`${certMode.from} is disable, allow or require, not "${certMode.value}"`, TLS_EXPECTED);
+  }
+  if (certMode?.value === "require") {
+    throw new UrlParameterError(
+      `${certMode.from} is require: whether the server asked for the client's certificate cannot be checked here`,
+      "sslcertmode=allow",
+    );
+  }
+  const versions = (["ssl_min_protocol_version", "ssl_max_protocol_version"] as const).map((name) => {
+    const setting = get(name);
+    if (setting !== null && !(TLS_VERSIONS as readonly string[]).includes(setting.value)) {
+      throw new UrlParameterError(
+        `${setting.from} is one of ${TLS_VERSIONS.join(", ")}, not "${setting.value}"`,
+        "ssl_min_protocol_version=TLSv1.2",
+      );
+    }
+    return setting?.value as (typeof TLS_VERSIONS)[number] | undefined;
+  });
+  const binding = get("channel_binding");
+  if (binding !== null && !["disable", "prefer", "require"].includes(binding.value)) {
+    throw new UrlParameterError(`${binding.from} is disable, prefer or require, not "${binding.value}"`, TLS_EXPECTED);
+  }
+  if (binding?.value === "require" && mode === "disable") {
+    throw new UrlParameterError(
+      `${binding.from} is require, and sslmode disable: channel binding needs TLS`,
+      "channel_binding=require with sslmode=require or verify-full",
+    );
+  }
+  const crl = get("sslcrl");
   let root = get("sslrootcert");
   let cert = get("sslcert");
   let key = get("sslkey");
@@ -151,7 +258,10 @@ export function tlsOf(
       TLS_EXPECTED,
     );
   }
-  const always = mode === "require" || mode === "verify-ca" || mode === "verify-full";
+  // channel_binding=require: the driver cannot bind the channel to the server's certificate (SCRAM-SHA-256-PLUS), so
+  // the server is verified instead, certificate and name, which protects against the same man in the middle.
+  const bound = binding?.value === "require";
+  const always = bound || mode === "require" || mode === "verify-ca" || mode === "verify-full";
   if (always) {
     root ??= defaultFile(defaults, "root.crt");
     if (cert === null && key === null) {
@@ -159,14 +269,24 @@ export function tlsOf(
       if (cert !== null) key = defaultFile(defaults, "postgresql.key");
     }
   }
-  if (root === null && cert === null && key === null && mode !== "verify-ca" && mode !== "verify-full") {
-    // Nothing to read: a mode the URL gives is the driver's to apply; one from PGSSLMODE, which postgres.js does not
-    // read, is passed as its option (`prefer` and `allow` keep their fallback; `require` goes on below, unverified).
-    if (modeSetting === null || modeSetting.from.startsWith("the URL")) return null;
-    if (mode === "prefer" || mode === "allow") {
-      for (const name of TLS_PARAMETERS) u.searchParams.delete(name);
-      return { url: u.toString(), ssl: mode };
-    }
+  if (certMode?.value === "disable") cert = key = null;
+  const tuned = crl !== null || versions[0] !== undefined || versions[1] !== undefined;
+  if (
+    root === null &&
+    cert === null &&
+    key === null &&
+    !tuned &&
+    !bound &&
+    mode !== "verify-ca" &&
+    mode !== "verify-full"
+  ) {
+    // Nothing to read or check: the mode is the driver's to apply (`prefer` and `allow` keep their fallback to a
+    // plain connection). Given as its option when it came from PGSSLMODE, which postgres.js does not read, or when
+    // the URL has other TLS parameters, which it would send to the server as settings.
+    const others = TLS_PARAMETERS.some((name) => name !== "sslmode" && u.searchParams.has(name));
+    if (!others && (modeSetting === null || modeSetting.from.startsWith("the URL"))) return null;
+    for (const name of TLS_PARAMETERS) u.searchParams.delete(name);
+    return { url: u.toString(), ssl: mode === null || mode === "disable" ? false : (mode as "require") };
   }
   if ((cert === null) !== (key === null)) {
     const [has, lacks] = cert === null ? ["sslkey", "sslcert"] : ["sslcert", "sslkey"];
@@ -180,7 +300,7 @@ export function tlsOf(
   }
   for (const name of TLS_PARAMETERS) u.searchParams.delete(name);
   const rest = u.toString();
-  const effective = mode ?? (root?.value === "system" ? "verify-full" : "prefer");
+  const effective = bound ? "verify-full" : (mode ?? (root?.value === "system" ? "verify-full" : "prefer"));
   if (effective === "disable") return { url: rest, ssl: false };
   const ssl: ConnectionOptions = {};
   if (root !== null && root.value !== "system") ssl.ca = tlsFile(root);
@@ -189,6 +309,9 @@ export function tlsOf(
     ssl.key = tlsFile(key);
     if (password !== null) ssl.passphrase = password;
   }
+  if (crl !== null) ssl.crl = tlsFile(crl);
+  if (versions[0]) ssl.minVersion = versions[0];
+  if (versions[1]) ssl.maxVersion = versions[1];
   const verify = effective === "verify-full" || effective === "verify-ca" || (effective === "require" && root !== null);
   ssl.rejectUnauthorized = verify;
   // The name is checked against the URL's host: postgres.js passes no host name to TLS for an IP address, and
@@ -210,6 +333,9 @@ export interface ConnectionFields {
   /** Server settings, as a startup `options` string (`-c name=value`). */
   options?: string;
   connectionTimeoutMillis?: number;
+  application_name?: string;
+  keepAlive?: boolean;
+  keepAliveInitialDelayMillis?: number;
 }
 
 /** Parameters of a URL that a client reads (libpq's, and those postgres.js takes as its options), not server settings. */
@@ -232,9 +358,10 @@ const NO_HOST = /^postgres(?:ql)?:\/\/(?:[^/?#@]*@)?(?=[/?#]|$)/i;
  * `sslmode=prefer` and `allow` use TLS, unverified (node-postgres cannot fall back to a plain connection).
  * Throws an Error naming the field when the URL is not one (see socketOf, tlsOf).
  */
-export function connectionFields(url: string): ConnectionFields {
-  const u = parsePgUrl(url);
-  if (!u) throw new Error(`"${withoutPassword(url) ?? "the URL"}" is not a PostgreSQL URL`);
+export function connectionFields(original: string): ConnectionFields {
+  if (!parsePgUrl(original)) throw new Error(`"${withoutPassword(original) ?? "the URL"}" is not a PostgreSQL URL`);
+  const { url, params } = withoutClientParameters(original);
+  const u = parsePgUrl(url)!;
   const socket = socketOf(url);
   const tls = socket ? null : tlsOf(url);
   const mode = u.searchParams.get("sslmode");
@@ -244,9 +371,9 @@ export function connectionFields(url: string): ConnectionFields {
     // A URL without a host or port leaves them to PGHOST and PGPORT, as it does for libpq and postgres.js.
     host: socket ? socket.dir : (NO_HOST.test(url) ? "" : name) || process.env["PGHOST"] || "localhost",
     port: socket?.port ?? (u.port ? Number(u.port) : Number(process.env["PGPORT"]) || 5432),
-    database: decoded(u.pathname.slice(1)),
-    user: decoded(u.username),
-    password: decoded(u.password),
+    database: params.database ?? decoded(u.pathname.slice(1)),
+    user: params.user ?? decoded(u.username),
+    password: params.password ?? decoded(u.password) ?? storedPassword(url, params, socket?.dir ?? null) ?? undefined,
     ssl: socket
       ? false
       : tls
@@ -264,6 +391,12 @@ export function connectionFields(url: string): ConnectionFields {
     if (!CLIENT_PARAMETERS.has(key)) settings.push(`-c ${key}=${value.replace(/[\\ ]/g, "\\$&")}`);
   }
   if (settings.length > 0) fields.options = settings.join(" ");
+  const application = u.searchParams.get("application_name") ?? params.applicationName;
+  if (application) fields.application_name = application;
+  if (params.keepAlive !== undefined) {
+    fields.keepAlive = params.keepAlive !== false;
+    if (params.keepAlive !== false) fields.keepAliveInitialDelayMillis = params.keepAlive * 1000;
+  }
   const timeout = u.searchParams.get("connect_timeout");
   if (timeout !== null && Number(timeout) > 0) fields.connectionTimeoutMillis = Number(timeout) * 1000;
   return fields;
