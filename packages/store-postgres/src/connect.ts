@@ -33,7 +33,9 @@ export { UrlParameterError };
  * `url` resolved for postgres.js (see ClientTarget): libpq's client parameters applied (see takeClientParameters),
  * the TLS files and a password file read now. Throws UrlParameterError.
  */
-export function clientTarget(url: string): ClientTarget {
+export function clientTarget(given: string): ClientTarget {
+  const multi = hostList(given);
+  const url = multi?.first ?? given;
   const { url: rest, params } = withoutClientParameters(url);
   const options: ClientTarget["options"] = {};
   const socket = socketOf(rest);
@@ -43,7 +45,11 @@ export function clientTarget(url: string): ClientTarget {
     options.host = socket.dir;
     if (socket.port) options.port = socket.port;
   } else {
-    const tls = tlsOf(rest);
+    const tls = tlsOf(
+      rest,
+      undefined,
+      multi?.hosts.map((h) => h.host),
+    );
     if (tls) {
       target = tls.url;
       options.ssl = tls.ssl;
@@ -55,7 +61,65 @@ export function clientTarget(url: string): ClientTarget {
   if (params.keepAlive !== undefined) options.keep_alive = params.keepAlive === false ? null : params.keepAlive;
   const password = params.password ?? storedPassword(rest, params, socket?.dir ?? null);
   if (password !== null) options.password = password;
+  if (multi) severalHosts(multi, rest, socket !== null, params, options);
   return { url: target, options };
+}
+
+/** One of a URL's hosts: its name or address (an IPv6 one without brackets) and its port, if given. */
+interface UrlHost {
+  host: string;
+  port: number | null;
+}
+
+/**
+ * The hosts of a URL that names several, as libpq allows (`postgres://u@h1:5432,h2:5433/db`), and the URL with the
+ * first alone (what the rest of the URL means is read from it); null for a URL of one host. Throws an
+ * UrlParameterError for an empty host or a port that is not a number.
+ */
+export function hostList(url: string): { first: string; hosts: UrlHost[] } | null {
+  const m = /^(postgres(?:ql)?:\/\/(?:[^/?#@]*@)?)([^/?#]*)(.*)$/is.exec(url);
+  if (!m || !m[2]!.includes(",")) return null;
+  const parts = m[2]!.split(",");
+  const hosts = parts.map((part) => {
+    const hp = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(part)!;
+    const [host, port] = [hp[1]!, hp[2]];
+    if (host === "" || (port !== undefined && !/^\d+$/.test(port))) {
+      throw new UrlParameterError(
+        `the URL's list of hosts has "${part}" in it: each is host or host:port`,
+        "postgres://user@host1:5432,host2:5432/database",
+      );
+    }
+    return { host: host.replace(/^\[(.*)\]$/, "$1"), port: port === undefined ? null : Number(port) };
+  });
+  return { first: `${m[1]}${parts[0]}${m[3]}`, hosts };
+}
+
+/**
+ * Options for a URL of several hosts (see hostList): postgres.js tries them in turn, and a writer wants the one that
+ * takes writes, so `target_session_attrs` is `read-write` unless the URL or PGTARGETSESSIONATTRS says otherwise
+ * (libpq's default, `any`, would let a writer land on a standby and fail at its first commit). Under `verify-full`,
+ * the server's certificate must name one of the hosts (see tlsOf).
+ */
+function severalHosts(
+  multi: { hosts: UrlHost[] },
+  url: string,
+  socket: boolean,
+  params: ClientParameters,
+  options: ClientTarget["options"],
+): void {
+  if (socket) {
+    throw new UrlParameterError(
+      "the URL names a list of hosts and a socket directory: a list is of TCP hosts",
+      "postgres://user@host1:5432,host2:5432/database",
+    );
+  }
+  const u = parsePgUrl(url)!;
+  const port = Number(u.searchParams.get("port") || process.env["PGPORT"]) || 5432;
+  options.host = multi.hosts.map((h) => h.host) as never;
+  options.port = multi.hosts.map((h) => h.port ?? port) as never;
+  if (!u.searchParams.has("target_session_attrs") && !params.anyServer && !process.env["PGTARGETSESSIONATTRS"]) {
+    options.target_session_attrs = "read-write";
+  }
 }
 
 /** `url` without libpq's client parameters (see takeClientParameters), and what they ask; as given when it has none. */
@@ -187,6 +251,7 @@ function defaultFile(defaults: LibpqDefaults, name: string): Setting | null {
 export function tlsOf(
   url: string,
   defaults: LibpqDefaults = processDefaults(),
+  hosts?: readonly string[],
 ): { url: string; ssl: TlsOption } | null {
   const u = parsePgUrl(url);
   if (!u) return null;
@@ -316,9 +381,16 @@ export function tlsOf(
   ssl.rejectUnauthorized = verify;
   // The name is checked against the URL's host: postgres.js passes no host name to TLS for an IP address, and
   // Node would then check the certificate against "localhost".
-  const host = (NO_HOST.test(url) ? defaults.env["PGHOST"] : bareHost(u)) || "localhost";
+  // A URL of several hosts (`hosts`): the certificate must name one of them, as the name TLS is given for an address
+  // cannot tell which one this connection reached.
+  const names = hosts ?? [(NO_HOST.test(url) ? defaults.env["PGHOST"] : bareHost(u)) || "localhost"];
   ssl.checkServerIdentity =
-    effective === "verify-full" ? (_name, certificate) => checkServerIdentity(host, certificate) : () => undefined;
+    effective === "verify-full"
+      ? (_name, certificate) => {
+          const errors = names.map((name) => checkServerIdentity(name, certificate));
+          return errors.includes(undefined) ? undefined : errors[0];
+        }
+      : () => undefined;
   return { url: rest, ssl };
 }
 
@@ -359,6 +431,12 @@ const NO_HOST = /^postgres(?:ql)?:\/\/(?:[^/?#@]*@)?(?=[/?#]|$)/i;
  * Throws an Error naming the field when the URL is not one (see socketOf, tlsOf).
  */
 export function connectionFields(original: string): ConnectionFields {
+  if (hostList(original)) {
+    throw new UrlParameterError(
+      "the URL names a list of hosts: the sweep's job queue (pg-boss, on node-postgres) connects to one host; give it the primary's",
+      "postgres://user@host:port/database",
+    );
+  }
   if (!parsePgUrl(original)) throw new Error(`"${withoutPassword(original) ?? "the URL"}" is not a PostgreSQL URL`);
   const { url, params } = withoutClientParameters(original);
   const u = parsePgUrl(url)!;
@@ -450,9 +528,19 @@ export function parsePgUrl(url: string): URL | null {
 
 /** `url` without its password (nor a `password` or `sslpassword` parameter's value), for messages; null when it is not a URL. */
 export function withoutPassword(url: string): string | null {
-  const u = parsePgUrl(url);
+  let multi: ReturnType<typeof hostList>;
+  try {
+    multi = hostList(url);
+  } catch {
+    return null;
+  }
+  const u = parsePgUrl(multi?.first ?? url);
   if (!u) return null;
   u.password = "";
   for (const name of ["password", "sslpassword"]) if (u.searchParams.has(name)) u.searchParams.set(name, "");
-  return u.toString();
+  const shown = u.toString();
+  if (!multi) return shown;
+  // The list of hosts as given, in place of the first.
+  const list = /^postgres(?:ql)?:\/\/(?:[^/?#@]*@)?([^/?#]*)/i.exec(url)![1]!;
+  return shown.replace(/^(postgres(?:ql)?:\/\/(?:[^/?#@]*@)?)[^/?#]*/i, `$1${list}`);
 }

@@ -27,6 +27,10 @@ describe("libpq's client parameters", () => {
       applicationName: "fb",
       keepAlive: 30,
     });
+    // libpq's default for target_session_attrs, which postgres.js does not take by name.
+    const any = new URL("postgres://h/x?target_session_attrs=any");
+    expect(takeClientParameters(any)).toEqual({ anyServer: true });
+    expect(any.search).toBe("");
     // What is left is a server setting, sent as such.
     expect(u.search).toBe("?work_mem=8MB");
     expect(
@@ -127,7 +131,7 @@ describe("a URL with libpq's client parameters, against a real PostgreSQL", () =
     const u = new URL(db.url);
     const database = u.pathname.slice(1);
     u.pathname = "/not_this_one";
-    const query = `dbname=${database}&gssencmode=disable&keepalives=1&keepalives_idle=30&fallback_application_name=loom-libpq&tcp_user_timeout=10000&connect_timeout=5`;
+    const query = `dbname=${database}&gssencmode=disable&keepalives=1&keepalives_idle=30&fallback_application_name=loom-libpq&tcp_user_timeout=10000&connect_timeout=5&target_session_attrs=any`;
     const url = `${u.toString()}?${query}`;
     // Every one of these used to reach the server as a setting: "unrecognized configuration parameter".
     expect(await roundTrip(url, "psql-style")).toBe("Sealed in transit");

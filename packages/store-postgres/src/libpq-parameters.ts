@@ -23,6 +23,8 @@ export interface ClientParameters {
   keepAlive?: number | false;
   /** The password file to read (see passwordFromFile). */
   passfile?: string;
+  /** `target_session_attrs=any` was given (libpq's default, which postgres.js takes by leaving it out). */
+  anyServer?: boolean;
 }
 
 /** Parameters libpq reads that change nothing a Node client can do, or ask for what it does anyway. */
@@ -102,6 +104,10 @@ export function takeClientParameters(u: URL): ClientParameters {
   }
   if (keepalives === "0") params.keepAlive = false;
   else if (idle !== null) params.keepAlive = Number(idle);
+  if (p.get("target_session_attrs") === "any") {
+    p.delete("target_session_attrs");
+    params.anyServer = true;
+  }
   const passfile = take("passfile");
   if (passfile) params.passfile = passfile;
   return params;

@@ -69,5 +69,13 @@ describe("the sweep's queue and tables on one URL", () => {
     expect((error as Error).message).toMatch(
       /cannot use PostgreSQL at .*sslrootcert parameter names \(\/nonexistent\/ca\.crt\)/,
     );
+    // A list of hosts, which the store takes and the queue's driver does not: refused before any work.
+    const hosts = await openSweepDatabase(`postgres://loom:pw@localhost:${port},localhost:1/loom_test`, 1).catch(
+      (e: unknown) => e,
+    );
+    expect(hosts).toBeInstanceOf(SweepError);
+    expect((hosts as Error).message).toMatch(
+      /cannot use PostgreSQL at postgres:\/\/loom@localhost:\d+,localhost:1\/loom_test: the URL names a list of hosts: the sweep's job queue/,
+    );
   });
 });

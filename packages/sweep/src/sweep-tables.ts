@@ -1,5 +1,5 @@
 // The sweep's own tables beside the session store's: sweeps, their sessions' progress, and the shared rate-limit windows.
-import { postgresClient, withoutPassword } from "@loom/store-postgres";
+import { connectionFields, postgresClient, withoutPassword } from "@loom/store-postgres";
 import type { Sql } from "postgres";
 import { SweepError } from "./sweep-error.js";
 
@@ -64,6 +64,8 @@ export function shownUrl(url: string): string {
 export async function openSweepDatabase(url: string, max: number): Promise<Sql> {
   let sql: Sql;
   try {
+    // The job queue's fields too: a URL it cannot take (a list of hosts) is refused here, before any work.
+    connectionFields(url);
     sql = postgresClient(url, { max, onnotice: () => {} });
   } catch (error) {
     // The URL itself is wrong (a socket host that is not a directory, a TLS file that cannot be read).
