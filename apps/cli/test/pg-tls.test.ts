@@ -1,8 +1,14 @@
 // The CLI against a PostgreSQL that takes TCP over TLS only, with client certificates, named by libpq's URL parameters (sslmode, sslrootcert, sslcert, sslkey) as hosted services hand them out.
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { addCandidates, choose, createLoom, sequentialEnv } from "@loom/core";
 import { createSession } from "@loom/io";
+import {
+  OPENAI_COMPLETIONS_RULES,
+  openaiCompletionReply,
+  startStrictReplayServer,
+  type StrictReplayServer,
+} from "@loom/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTlsCluster, type TlsCluster } from "../../../packages/store-postgres/src/test-support/tls-cluster.js";
 import { ensureBuilt, loom, scratch } from "./helpers.js";
@@ -67,6 +73,53 @@ describe("loom with a PostgreSQL URL that asks for verified TLS", () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("the PGSSLROOTCERT environment variable names (/nonexistent/root.crt)");
   });
+
+  it("runs a sweep end to end: its tables, its job queue and its sessions all over verified TLS", async () => {
+    const server: StrictReplayServer = await startStrictReplayServer(OPENAI_COMPLETIONS_RULES);
+    let n = 0;
+    server.setFallback((request) => openaiCompletionReply(request, ++n));
+    try {
+      const plan = join(dir, "tls-sweep.toml");
+      writeFileSync(
+        plan,
+        `name = "sealed"
+seeds = [1, 2]
+maxSteps = 2
+
+[briefs.fox]
+seed = "Once upon a time"
+
+[generators.davinci]
+provider = "openai"
+model = "davinci-002"
+baseUrl = "${server.url}"
+segmentTokens = 2
+branchingFactor = 2
+logprobs = 2
+
+[selectors.favourite]
+mode = "auto"
+`,
+      );
+      const store = url(
+        `sslmode=verify-full&sslrootcert=${tls()}/ca.crt&sslcert=${tls()}/client.crt&sslkey=${tls()}/client.key`,
+      );
+      const env = { LOOM_CUSTOM_API_KEY: "sk-test" };
+      const made = await loom(["sweep", plan, "--store", store, "--json"], { dir, env });
+      expect(made.code, made.stderr).toBe(0);
+      expect(JSON.parse(made.stdout)).toMatchObject({ name: "sealed", sessions: 2 });
+      const worker = await loom(["worker", "--store", store, "--exit-when-idle"], { dir, env, timeoutMs: 90_000 });
+      expect(worker.code, worker.stderr).toBe(0);
+      const status = await loom(["sweep", "status", "sealed", "--store", store, "--json"], { dir });
+      expect(JSON.parse(status.stdout).counts).toEqual({ done: 2 });
+      const shown = await loom(["show", `${store}#sealed:fox:davinci:favourite:s2:r1`, "--json"], { dir });
+      expect(shown.stderr).toBe("");
+      expect(JSON.parse(shown.stdout).text).toMatch(/^Once upon a time( \w+){4}$/);
+      expect(n).toBeGreaterThanOrEqual(4);
+    } finally {
+      await server.close();
+    }
+  }, 150_000);
 
   it("names the parameter and the file it cannot read, and a server it cannot trust", async () => {
     const missing = await loom(["show", `${url("sslmode=verify-full&sslrootcert=/nonexistent/ca.crt")}#story`], {
