@@ -1,4 +1,4 @@
-// A PostgreSQL URL as libpq reads it, for postgres.js: `?host=/dir`, or a host of `%2Fdir`, names a Unix-socket directory; `sslrootcert`, `sslcert` and `sslkey` name TLS files.
+// A PostgreSQL URL as libpq reads it, for postgres.js and node-postgres: a Unix-socket directory (`?host=/dir`, or a host of `%2Fdir`), TLS (its parameters, libpq's environment and default files), several hosts, libpq's other client parameters and its password file.
 import { existsSync, readFileSync } from "node:fs";
 import { homedir, userInfo } from "node:os";
 import { join } from "node:path";
@@ -139,18 +139,29 @@ function withoutClientParameters(url: string): { url: string; params: ClientPara
 /**
  * The password from libpq's password file for a URL that gives none (see passwordFromFile), or null. The file is
  * matched against what the connection will be: the URL's host (PGHOST, else localhost) or the socket's directory,
- * its port (PGPORT, else 5432), database and user (PGDATABASE and PGUSER, else the operating system's user).
+ * its port (PGPORT, else 5432), database and user (PGDATABASE and PGUSER, else the operating system's user). For a
+ * list of hosts, the first one's line is used.
  */
 function storedPassword(url: string, params: ClientParameters, socketDir: string | null): string | null {
   const u = parsePgUrl(url);
   const env = process.env;
   // As libpq: a password in the URL, then PGPASSWORD, then the file.
   if (!u || u.password || env["PGPASSWORD"]) return null;
-  const user = params.user || decodeURIComponent(u.username) || env["PGUSER"] || userInfo().username;
+  const user = params.user || decodeURIComponent(u.username) || env["PGUSER"] || systemUser();
+  if (!user) return null;
   const port = Number(u.searchParams.get("port") || u.port || env["PGPORT"]) || 5432;
   const host = socketDir ?? ((NO_HOST.test(url) ? env["PGHOST"] : bareHost(u)) || "localhost");
   const database = params.database || decodeURIComponent(u.pathname.slice(1)) || env["PGDATABASE"] || user;
   return passwordFromFile(params.passfile, { host, port, database, user });
+}
+
+/** The operating system's user name, as libpq and postgres.js default the database user to; "" when it has none. */
+function systemUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env["USER"] ?? process.env["LOGNAME"] ?? "";
+  }
 }
 
 /** The postgres.js client for `url` (a URL, or one resolved once by clientTarget for many clients). */
@@ -427,7 +438,8 @@ const NO_HOST = /^postgres(?:ql)?:\/\/(?:[^/?#@]*@)?(?=[/?#]|$)/i;
  * `url` as node-postgres' connection fields, meaning what it means to the store's postgres.js client (pgClient): the
  * same socket, the same TLS (node-postgres would verify `sslmode=require` and `verify-ca` as `verify-full`), and the
  * URL's other parameters as server settings, which postgres.js sends as such and node-postgres would drop.
- * `sslmode=prefer` and `allow` use TLS, unverified (node-postgres cannot fall back to a plain connection).
+ * node-postgres cannot fall back from one to the other: `sslmode=prefer` uses TLS, unverified, and `allow` (which
+ * tries a plain connection first) none.
  * Throws an Error naming the field when the URL is not one (see socketOf, tlsOf).
  */
 export function connectionFields(original: string): ConnectionFields {
@@ -455,10 +467,12 @@ export function connectionFields(original: string): ConnectionFields {
     ssl: socket
       ? false
       : tls
-        ? typeof tls.ssl === "string"
-          ? { rejectUnauthorized: false }
-          : tls.ssl
-        : mode === null || mode === "disable"
+        ? tls.ssl === "allow"
+          ? false
+          : typeof tls.ssl === "string"
+            ? { rejectUnauthorized: false }
+            : tls.ssl
+        : mode === null || mode === "disable" || mode === "allow"
           ? false
           : { rejectUnauthorized: false },
   };

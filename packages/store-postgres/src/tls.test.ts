@@ -103,6 +103,10 @@ describe("libpq's TLS environment and default files, for what the URL leaves out
     try {
       process.env["PGSSLMODE"] = "prefer";
       expect(connectionFields(url).ssl).toEqual({ rejectUnauthorized: false });
+      // allow tries a plain connection first: node-postgres, which cannot fall back, is given that one.
+      process.env["PGSSLMODE"] = "allow";
+      expect(connectionFields(url).ssl).toBe(false);
+      expect(connectionFields(`${url}&sslmode=allow`).ssl).toBe(false);
     } finally {
       if (saved === undefined) delete process.env["PGSSLMODE"];
       else process.env["PGSSLMODE"] = saved;
