@@ -155,3 +155,36 @@ export function loom(args: string[], options: RunOptions & { dir: string }): Pro
     child.stdin.end(options.input ?? "");
   });
 }
+
+/**
+ * A sweep plan of one brief ("Once upon a time"), OpenAI's davinci-002 at `baseUrl` (2-token segments, top-2
+ * logprobs) and the automatic selector, over `seeds` and `repeats`; `more` is appended (limits, prices).
+ */
+export function sweepPlan(options: {
+  name: string;
+  baseUrl: string;
+  seeds: number[];
+  repeats?: number;
+  maxSteps: number;
+  branchingFactor: number;
+  more?: string;
+}): string {
+  return `name = "${options.name}"
+seeds = [${options.seeds.join(", ")}]
+${options.repeats === undefined ? "" : `repeats = ${options.repeats}\n`}maxSteps = ${options.maxSteps}
+
+[briefs.fox]
+seed = "Once upon a time"
+
+[generators.davinci]
+provider = "openai"
+model = "davinci-002"
+baseUrl = "${options.baseUrl}"
+segmentTokens = 2
+branchingFactor = ${options.branchingFactor}
+logprobs = 2
+
+[selectors.favourite]
+mode = "auto"
+${options.more ?? ""}`;
+}

@@ -11,7 +11,7 @@ import {
 } from "@loom/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTlsCluster, type TlsCluster } from "../../../packages/store-postgres/src/test-support/tls-cluster.js";
-import { ensureBuilt, loom, scratch } from "./helpers.js";
+import { ensureBuilt, loom, scratch, sweepPlan } from "./helpers.js";
 
 let cluster: TlsCluster;
 let port = "";
@@ -82,24 +82,7 @@ describe("loom with a PostgreSQL URL that asks for verified TLS", () => {
       const plan = join(dir, "tls-sweep.toml");
       writeFileSync(
         plan,
-        `name = "sealed"
-seeds = [1, 2]
-maxSteps = 2
-
-[briefs.fox]
-seed = "Once upon a time"
-
-[generators.davinci]
-provider = "openai"
-model = "davinci-002"
-baseUrl = "${server.url}"
-segmentTokens = 2
-branchingFactor = 2
-logprobs = 2
-
-[selectors.favourite]
-mode = "auto"
-`,
+        sweepPlan({ name: "sealed", baseUrl: server.url, seeds: [1, 2], maxSteps: 2, branchingFactor: 2 }),
       );
       const store = url(
         `sslmode=verify-full&sslrootcert=${tls()}/ca.crt&sslcert=${tls()}/client.crt&sslkey=${tls()}/client.key`,

@@ -15,7 +15,7 @@ import {
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { testDatabase, type TestDatabase } from "../../../packages/store-postgres/src/test-support/test-database.js";
-import { ensureBuilt, loom, scratch } from "./helpers.js";
+import { ensureBuilt, loom, scratch, sweepPlan } from "./helpers.js";
 
 let db: TestDatabase;
 let server: StrictReplayServer;
@@ -71,25 +71,15 @@ function writePlan(name: string, body: string): string {
   return file;
 }
 
-const plan = (name: string) => `name = "${name}"
-seeds = [1, 2]
-repeats = 2
-maxSteps = 4
-
-[briefs.fox]
-seed = "Once upon a time"
-
-[generators.davinci]
-provider = "openai"
-model = "davinci-002"
-baseUrl = "${server.url}"
-segmentTokens = 2
-branchingFactor = 3
-logprobs = 2
-
-[selectors.favourite]
-mode = "auto"
-
+const plan = (name: string) =>
+  sweepPlan({
+    name,
+    baseUrl: server.url,
+    seeds: [1, 2],
+    repeats: 2,
+    maxSteps: 4,
+    branchingFactor: 3,
+    more: `
 [limits.openai]
 requests = 4
 windowSeconds = 1
@@ -97,7 +87,8 @@ windowSeconds = 1
 [prices."openai:davinci-002"]
 inputPerMTok = 2
 outputPerMTok = 4
-`;
+`,
+  });
 
 test("a bad plan is refused with the file and the field named; nothing is created", async () => {
   const file = writePlan("bad", plan("bad").replace("branchingFactor = 3", "branchingFactor = 0"));

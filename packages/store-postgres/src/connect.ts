@@ -150,7 +150,7 @@ function storedPassword(url: string, params: ClientParameters, socketDir: string
   const user = params.user || decodeURIComponent(u.username) || env["PGUSER"] || systemUser();
   if (!user) return null;
   const port = Number(u.searchParams.get("port") || u.port || env["PGPORT"]) || 5432;
-  const host = socketDir ?? ((NO_HOST.test(url) ? env["PGHOST"] : bareHost(u)) || "localhost");
+  const host = socketDir ?? hostName(url, u, env);
   const database = params.database || decodeURIComponent(u.pathname.slice(1)) || env["PGDATABASE"] || user;
   return passwordFromFile(params.passfile, { host, port, database, user });
 }
@@ -275,7 +275,7 @@ export function tlsOf(
   };
   // libpq uses no TLS over a Unix socket: a URL without a host, with PGHOST naming a socket directory.
   if (NO_HOST.test(url) && defaults.env["PGHOST"]?.startsWith("/")) {
-    for (const name of TLS_PARAMETERS) u.searchParams.delete(name);
+    dropTlsParameters(u);
     return { url: u.toString(), ssl: false };
   }
   const modeSetting = get("sslmode");
@@ -361,7 +361,7 @@ export function tlsOf(
     // the URL has other TLS parameters, which it would send to the server as settings.
     const others = TLS_PARAMETERS.some((name) => name !== "sslmode" && u.searchParams.has(name));
     if (!others && (modeSetting === null || modeSetting.from.startsWith("the URL"))) return null;
-    for (const name of TLS_PARAMETERS) u.searchParams.delete(name);
+    dropTlsParameters(u);
     return { url: u.toString(), ssl: mode === null || mode === "disable" ? false : (mode as "require") };
   }
   if ((cert === null) !== (key === null)) {
@@ -374,7 +374,7 @@ export function tlsOf(
       TLS_EXPECTED,
     );
   }
-  for (const name of TLS_PARAMETERS) u.searchParams.delete(name);
+  dropTlsParameters(u);
   const rest = u.toString();
   const effective = bound ? "verify-full" : (mode ?? (root?.value === "system" ? "verify-full" : "prefer"));
   if (effective === "disable") return { url: rest, ssl: false };
@@ -394,7 +394,7 @@ export function tlsOf(
   // Node would then check the certificate against "localhost".
   // A URL of several hosts (`hosts`): the certificate must name one of them, as the name TLS is given for an address
   // cannot tell which one this connection reached.
-  const names = hosts ?? [(NO_HOST.test(url) ? defaults.env["PGHOST"] : bareHost(u)) || "localhost"];
+  const names = hosts ?? [hostName(url, u, defaults.env)];
   ssl.checkServerIdentity =
     effective === "verify-full"
       ? (_name, certificate) => {
@@ -431,6 +431,15 @@ const CLIENT_PARAMETERS = new Set([
 /** The URL's host without an IPv6 address's brackets. */
 const bareHost = (u: URL) => u.hostname.replace(/^\[(.*)\]$/, "$1");
 
+/** The host `url` (parsed as `u`) connects to: its own, else PGHOST, else localhost, as libpq and postgres.js read it. */
+const hostName = (url: string, u: URL, env: Readonly<Record<string, string | undefined>>) =>
+  (NO_HOST.test(url) ? env["PGHOST"] : bareHost(u)) || "localhost";
+
+/** Take libpq's TLS parameters out of `u` (they are never server settings). */
+function dropTlsParameters(u: URL): void {
+  for (const name of TLS_PARAMETERS) u.searchParams.delete(name);
+}
+
 /** A URL whose host is empty (parsePgUrl reads it as localhost). */
 const NO_HOST = /^postgres(?:ql)?:\/\/(?:[^/?#@]*@)?(?=[/?#]|$)/i;
 
@@ -455,11 +464,10 @@ export function connectionFields(original: string): ConnectionFields {
   const socket = socketOf(url);
   const tls = socket ? null : tlsOf(url);
   const mode = u.searchParams.get("sslmode");
-  const name = bareHost(u);
   const decoded = (text: string) => (text ? decodeURIComponent(text) : undefined);
   const fields: ConnectionFields = {
     // A URL without a host or port leaves them to PGHOST and PGPORT, as it does for libpq and postgres.js.
-    host: socket ? socket.dir : (NO_HOST.test(url) ? "" : name) || process.env["PGHOST"] || "localhost",
+    host: socket ? socket.dir : hostName(url, u, process.env),
     port: socket?.port ?? (u.port ? Number(u.port) : Number(process.env["PGPORT"]) || 5432),
     database: params.database ?? decoded(u.pathname.slice(1)),
     user: params.user ?? decoded(u.username),
@@ -513,7 +521,7 @@ export function socketOf(url: string): { url: string; dir: string; port: number 
   const port = u.searchParams.get("port") ?? u.port;
   u.searchParams.delete("port");
   // libpq uses no TLS over a Unix socket, whatever sslmode says: the parameters are left out, not sent as settings.
-  for (const name of TLS_PARAMETERS) u.searchParams.delete(name);
+  dropTlsParameters(u);
   if (!u.hostname || encodedDirectory(u.hostname) !== null) u.hostname = "localhost";
   return { url: u.toString(), dir, port: port ? Number(port) : null };
 }
