@@ -117,4 +117,25 @@ describe("loom migrate", () => {
     expect(down.code).toBe(1);
     expect(down.stderr).toContain("cannot use PostgreSQL at postgres://loom@127.0.0.1:1/nothing");
   });
+
+  it("refuses, as a plain error naming it, a URL or an environment the client would misread", async () => {
+    // A LATIN1 client encoding stored "café" as "cafÃ©" and left a session that no longer opened.
+    const latin = await loom(["migrate", "--from", "story", "--to", `${db.url}?client_encoding=LATIN1#latin`], { dir });
+    expect(latin.code).toBe(1);
+    expect(latin.stderr).toMatch(/client_encoding parameter is "LATIN1": Loom's client reads and writes text as UTF-8/);
+    // postgres.js reads PGTARGETSESSIONATTRS itself and threw on libpq's own default: an "internal error … a bug".
+    const any = await loom(["show", `${db.url}#story`], { dir, env: { PGTARGETSESSIONATTRS: "any" } });
+    expect(any.code).toBe(1);
+    expect(any.stderr).not.toContain("internal error");
+    expect(any.stderr).toContain("the PGTARGETSESSIONATTRS environment variable is any");
+    const service = await loom(["show", `${db.url}#story`], { dir, env: { PGSERVICE: "prod" } });
+    expect(service.code).toBe(1);
+    expect(service.stderr).toContain("the PGSERVICE environment variable is set");
+    const store = postgresSessionStore(db.url);
+    try {
+      expect(await store.list()).not.toContain("latin");
+    } finally {
+      await store.close();
+    }
+  });
 });

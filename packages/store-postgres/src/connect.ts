@@ -6,6 +6,7 @@ import { checkServerIdentity, type ConnectionOptions } from "node:tls";
 import postgres, { type Options, type Sql } from "postgres";
 import {
   type ClientParameters,
+  environmentParameters,
   passwordFromFile,
   takeClientParameters,
   UrlParameterError,
@@ -25,6 +26,8 @@ import {
 export interface ClientTarget {
   url: string;
   options: Options<Record<string, postgres.PostgresType>>;
+  /** The target_session_attrs postgres.js checks each server against (the URL's, PGTARGETSESSIONATTRS, or a list's read-write). */
+  sessionAttrs?: string;
 }
 
 export { UrlParameterError };
@@ -36,7 +39,16 @@ export { UrlParameterError };
 export function clientTarget(given: string): ClientTarget {
   const multi = hostList(given);
   const url = multi?.first ?? given;
+  const original = parsePgUrl(url);
+  // Read before the URL's client parameters are taken out: the variables stand in for what it leaves out.
+  const env = original ? environmentParameters(original) : {};
   const { url: rest, params } = withoutClientParameters(url);
+  if (params.preferStandby && multi) {
+    throw new UrlParameterError(
+      "the URL's target_session_attrs=prefer-standby with a list of hosts: postgres.js (Loom's client) cannot prefer a standby and fall back to a primary; list the standbys with target_session_attrs=standby, or give one host",
+      "postgres://user@host1,host2/database?target_session_attrs=standby",
+    );
+  }
   const options: ClientTarget["options"] = {};
   const socket = socketOf(rest);
   let target = rest;
@@ -58,11 +70,17 @@ export function clientTarget(given: string): ClientTarget {
   if (params.database) options.database = params.database;
   if (params.user) options.username = params.user;
   if (params.applicationName) options.connection = { application_name: params.applicationName };
+  if (env.options !== undefined) options.connection = { ...options.connection, options: env.options };
+  if (env.connectTimeout !== undefined) options.connect_timeout = env.connectTimeout;
   if (params.keepAlive !== undefined) options.keep_alive = params.keepAlive === false ? null : params.keepAlive;
   const password = params.password ?? storedPassword(rest, params, socket?.dir ?? null);
   if (password !== null) options.password = password;
   if (multi) severalHosts(multi, rest, socket !== null, params, options);
-  return { url: target, options };
+  const attrs =
+    parsePgUrl(rest)?.searchParams.get("target_session_attrs") ||
+    process.env["PGTARGETSESSIONATTRS"] ||
+    (options.target_session_attrs as string | undefined);
+  return { url: target, options, ...(attrs ? { sessionAttrs: attrs } : {}) };
 }
 
 /** One of a URL's hosts: its name or address (an IPv6 one without brackets) and its port, if given. */
@@ -126,9 +144,9 @@ function severalHosts(
 function withoutClientParameters(url: string): { url: string; params: ClientParameters } {
   const u = parsePgUrl(url);
   if (!u || u.search === "") return { url, params: {} };
-  const before = u.searchParams.size;
+  const before = u.search;
   const params = takeClientParameters(u);
-  if (u.searchParams.size === before) return { url, params };
+  if (u.search === before) return { url, params };
   // parsePgUrl reads an empty host as localhost: it is given back empty, for PGHOST (and the socket form) to apply.
   const rest = NO_HOST.test(url)
     ? u.toString().replace(/^(postgres(?:ql)?:\/\/[^/?#]*@)localhost/i, "$1")
@@ -170,7 +188,11 @@ export function pgClient(
   options: Options<Record<string, postgres.PostgresType>> = {},
 ): Sql {
   const target = typeof url === "string" ? clientTarget(url) : url;
-  return postgres(target.url, { ...options, ...target.options });
+  const connection =
+    options.connection || target.options.connection
+      ? { connection: { ...options.connection, ...target.options.connection } }
+      : {};
+  return postgres(target.url, { ...options, ...target.options, ...connection });
 }
 
 /** libpq's TLS parameters; postgres.js reads `sslmode` (and `sslrootcert=system`) only. */
@@ -458,7 +480,9 @@ export function connectionFields(original: string): ConnectionFields {
       "postgres://user@host:port/database",
     );
   }
-  if (!parsePgUrl(original)) throw new Error(`"${withoutPassword(original) ?? "the URL"}" is not a PostgreSQL URL`);
+  const given = parsePgUrl(original);
+  if (!given) throw new Error(`"${withoutPassword(original) ?? "the URL"}" is not a PostgreSQL URL`);
+  const env = environmentParameters(given);
   const { url, params } = withoutClientParameters(original);
   const u = parsePgUrl(url)!;
   const socket = socketOf(url);
@@ -485,8 +509,8 @@ export function connectionFields(original: string): ConnectionFields {
           : { rejectUnauthorized: false },
   };
   const settings: string[] = [];
-  const given = u.searchParams.get("options");
-  if (given) settings.push(given);
+  const options = u.searchParams.get("options") ?? env.options;
+  if (options) settings.push(options);
   for (const [key, value] of u.searchParams) {
     if (!CLIENT_PARAMETERS.has(key)) settings.push(`-c ${key}=${value.replace(/[\\ ]/g, "\\$&")}`);
   }
@@ -497,8 +521,8 @@ export function connectionFields(original: string): ConnectionFields {
     fields.keepAlive = params.keepAlive !== false;
     if (params.keepAlive !== false) fields.keepAliveInitialDelayMillis = params.keepAlive * 1000;
   }
-  const timeout = u.searchParams.get("connect_timeout");
-  if (timeout !== null && Number(timeout) > 0) fields.connectionTimeoutMillis = Number(timeout) * 1000;
+  const timeout = Number(u.searchParams.get("connect_timeout") ?? env.connectTimeout ?? 0);
+  if (timeout > 0) fields.connectionTimeoutMillis = timeout * 1000;
   return fields;
 }
 

@@ -25,6 +25,8 @@ export interface ClientParameters {
   passfile?: string;
   /** `target_session_attrs=any` was given (libpq's default, which postgres.js takes by leaving it out). */
   anyServer?: boolean;
+  /** `target_session_attrs=prefer-standby` was given (see takeClientParameters). */
+  preferStandby?: boolean;
 }
 
 /** Parameters libpq reads that change nothing a Node client can do, or ask for what it does anyway. */
@@ -107,10 +109,124 @@ export function takeClientParameters(u: URL): ClientParameters {
   if (p.get("target_session_attrs") === "any") {
     p.delete("target_session_attrs");
     params.anyServer = true;
+  } else if (p.get("target_session_attrs") === "prefer-standby") {
+    // postgres.js turns every primary away under prefer-standby (it never falls back as libpq does), so a URL of
+    // one host, where libpq takes whatever that server is, is read as `any`; a list is refused by the caller.
+    p.delete("target_session_attrs");
+    params.preferStandby = true;
   }
+  // libpq's `auto` (the client's locale) is no server value: this client's encoding is UTF-8.
+  if (checkEncoding(p.get("client_encoding"), "the URL's client_encoding parameter") === "auto") {
+    p.delete("client_encoding");
+  }
+  const timeout = p.get("connect_timeout");
+  if (timeout !== null)
+    p.set("connect_timeout", String(connectTimeout(timeout, "the URL's connect_timeout parameter")));
   const passfile = take("passfile");
   if (passfile) params.passfile = passfile;
   return params;
+}
+
+/**
+ * Refuse a client encoding other than UTF-8: postgres.js always encodes and decodes text as UTF-8, so with another
+ * one the server would read each of its bytes as a character of that encoding (`café` stored as `cafÃ©`) and a
+ * session's texts would no longer agree with their stored lengths. libpq's `auto` and PostgreSQL's spellings of
+ * UTF-8 (any case, with or without punctuation, and `unicode`) pass; the name as compared is returned.
+ */
+function checkEncoding(value: string | null, what: string): string | null {
+  if (value === null) return null;
+  const name = value.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (name === "utf8" || name === "unicode" || name === "auto") return name;
+  throw new UrlParameterError(
+    `${what} is "${value}": Loom's client reads and writes text as UTF-8 only, so the server would store it wrongly`,
+    "client_encoding=UTF8, or no client_encoding",
+  );
+}
+
+/** A connect timeout in seconds as libpq reads it: an integer, 0 or below waiting for ever (0 for postgres.js). */
+function connectTimeout(value: string, what: string): number {
+  if (!/^\s*[-+]?\d+\s*$/.test(value)) {
+    throw new UrlParameterError(`${what} is a whole number of seconds, not "${value}"`, "connect_timeout=10");
+  }
+  return Math.max(0, Number(value));
+}
+
+/** What libpq's environment asks of a connection beyond what the URL says and postgres.js reads itself. */
+export interface EnvironmentParameters {
+  /** PGOPTIONS: the server's command-line options for the session (`-c name=value …`). */
+  options?: string;
+  /** PGCONNECT_TIMEOUT, in seconds (0: none). */
+  connectTimeout?: number;
+}
+
+/** libpq's variables for parameters refused in a URL (see REFUSED), by the parameter each stands for. */
+const REFUSED_ENVIRONMENT: Record<string, string> = {
+  PGSERVICE: "service",
+  PGREQUIREPEER: "requirepeer",
+  PGHOSTADDR: "hostaddr",
+  PGREQUIREAUTH: "require_auth",
+};
+
+/** What postgres.js accepts for target_session_attrs (libpq's `any` aside). */
+const SESSION_ATTRS = ["any", "read-write", "read-only", "primary", "standby", "prefer-standby"];
+
+/**
+ * libpq's environment variables that postgres.js does not read (or reads and fails on), for what the URL `u` leaves
+ * out (the URL as given, its client parameters still in it): PGOPTIONS and PGCONNECT_TIMEOUT are applied; PGSERVICE, PGREQUIREPEER, PGHOSTADDR, PGREQUIREAUTH and
+ * PGGSSENCMODE=require are refused as their URL parameters are (ignoring them would connect otherwise than psql
+ * does with the same environment); PGTARGETSESSIONATTRS is checked, since postgres.js reads it and throws on a value
+ * it does not know, `any` included. A variable set to "" counts as unset. Throws UrlParameterError naming it.
+ */
+export function environmentParameters(
+  u: URL,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): EnvironmentParameters {
+  const p = u.searchParams;
+  const value = (name: string): string | null => (env[name] ? env[name]! : null);
+  for (const [name, parameter] of Object.entries(REFUSED_ENVIRONMENT)) {
+    if (value(name) !== null) {
+      throw new UrlParameterError(
+        `the ${name} environment variable is set: ${REFUSED[parameter]}; unset it for Loom`,
+        EXPECTED,
+      );
+    }
+  }
+  if (value("PGGSSENCMODE") === "require" && !p.has("gssencmode")) {
+    throw new UrlParameterError(
+      "the PGGSSENCMODE environment variable is require: GSSAPI encryption is not supported; unset it and use sslmode for TLS",
+      "PGGSSENCMODE unset (or disable, prefer), and sslmode=…",
+    );
+  }
+  const attrs = value("PGTARGETSESSIONATTRS");
+  const given = p.get("target_session_attrs");
+  if (attrs !== null && given === null) {
+    if (!SESSION_ATTRS.includes(attrs)) {
+      throw new UrlParameterError(
+        `the PGTARGETSESSIONATTRS environment variable is one of ${SESSION_ATTRS.join(", ")}, not "${attrs}"`,
+        "PGTARGETSESSIONATTRS=read-write, or unset",
+      );
+    }
+    if (attrs === "any" || attrs === "prefer-standby") {
+      throw new UrlParameterError(
+        `the PGTARGETSESSIONATTRS environment variable is ${attrs}, which postgres.js (Loom's client) cannot take from the environment: unset it, or give target_session_attrs=${attrs} in the URL`,
+        `postgres://…?target_session_attrs=${attrs}`,
+      );
+    }
+  } else if (attrs !== null && (given === "any" || given === "prefer-standby")) {
+    // Those two are taken out of the URL for postgres.js (see takeClientParameters), which then reads the variable.
+    throw new UrlParameterError(
+      `the URL's target_session_attrs=${given} cannot override the PGTARGETSESSIONATTRS environment variable (${attrs}) here: unset the variable`,
+      `postgres://…?target_session_attrs=${given}`,
+    );
+  }
+  const found: EnvironmentParameters = {};
+  const options = value("PGOPTIONS");
+  if (options !== null && !p.has("options")) found.options = options;
+  const timeout = value("PGCONNECT_TIMEOUT");
+  if (timeout !== null && !p.has("connect_timeout")) {
+    found.connectTimeout = connectTimeout(timeout, "the PGCONNECT_TIMEOUT environment variable");
+  }
+  return found;
 }
 
 /**

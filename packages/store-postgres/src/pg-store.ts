@@ -48,6 +48,16 @@ function checkedUrl(url: string): { shown: string; target: ClientTarget } {
 }
 
 /**
+ * A failed first connection's message. postgres.js closes a connection to a server that target_session_attrs turns
+ * away and, with no host left, fails with CONNECTION_DESTROYED alone: that says which check no server passed.
+ */
+function unreached(error: unknown, target: ClientTarget): string {
+  const message = (error as Error).message;
+  if ((error as { code?: unknown }).code !== "CONNECTION_DESTROYED" || !target.sessionAttrs) return message;
+  return `${message}: no server it reached is what target_session_attrs=${target.sessionAttrs} asks for`;
+}
+
+/**
  * Writers' connections kept once their session closed with its lock released, for the next open. A new connection
  * costs a PostgreSQL backend process, its catalog caches, and the driver's type lookup: paid once per session by a
  * sweep worker, which opens a session per job (bench/MEASUREMENTS.md).
@@ -124,9 +134,10 @@ class PgStore implements PostgresSessionStore {
       () => {},
       (error: unknown) => {
         this.#ready = null;
-        throw IoError.isInstance(error)
-          ? error
-          : new IoError("io", `cannot use PostgreSQL at ${this.#where}: ${(error as Error).message}`, { cause: error });
+        if (IoError.isInstance(error)) throw error;
+        throw new IoError("io", `cannot use PostgreSQL at ${this.#where}: ${unreached(error, this.#target)}`, {
+          cause: error,
+        });
       },
     );
     return this.#ready;
