@@ -73,7 +73,7 @@ export function clientTarget(given: string): ClientTarget {
   if (env.options !== undefined) options.connection = { ...options.connection, options: env.options };
   if (env.connectTimeout !== undefined) options.connect_timeout = env.connectTimeout;
   if (params.keepAlive !== undefined) options.keep_alive = params.keepAlive === false ? null : params.keepAlive;
-  const password = params.password ?? storedPassword(rest, params, socket?.dir ?? null);
+  const password = params.password ?? storedPassword(rest, params, socket?.dir ?? null, multi?.hosts);
   if (password !== null) options.password = password;
   if (multi) severalHosts(multi, rest, socket !== null, params, options);
   const attrs =
@@ -158,9 +158,16 @@ function withoutClientParameters(url: string): { url: string; params: ClientPara
  * The password from libpq's password file for a URL that gives none (see passwordFromFile), or null. The file is
  * matched against what the connection will be: the URL's host (PGHOST, else localhost) or the socket's directory,
  * its port (PGPORT, else 5432), database and user (PGDATABASE and PGUSER, else the operating system's user). For a
- * list of hosts, the first one's line is used.
+ * list of hosts (`hosts`), each host's line is looked up, as libpq does host by host; postgres.js sends one password
+ * to whichever host it reaches, so hosts whose lines give different passwords are refused (UrlParameterError), and
+ * the password that the hosts with a line agree on is used for all.
  */
-function storedPassword(url: string, params: ClientParameters, socketDir: string | null): string | null {
+function storedPassword(
+  url: string,
+  params: ClientParameters,
+  socketDir: string | null,
+  hosts?: readonly UrlHost[],
+): string | null {
   const u = parsePgUrl(url);
   const env = process.env;
   // As libpq: a password in the URL, then PGPASSWORD, then the file.
@@ -168,9 +175,24 @@ function storedPassword(url: string, params: ClientParameters, socketDir: string
   const user = params.user || decodeURIComponent(u.username) || env["PGUSER"] || systemUser();
   if (!user) return null;
   const port = Number(u.searchParams.get("port") || u.port || env["PGPORT"]) || 5432;
-  const host = socketDir ?? hostName(url, u, env);
   const database = params.database || decodeURIComponent(u.pathname.slice(1)) || env["PGDATABASE"] || user;
-  return passwordFromFile(params.passfile, { host, port, database, user });
+  if (!hosts) {
+    const host = socketDir ?? hostName(url, u, env);
+    return passwordFromFile(params.passfile, { host, port, database, user });
+  }
+  const found = new Map<string, string[]>();
+  for (const h of hosts) {
+    const target = { host: h.host, port: h.port ?? port, database, user };
+    const password = passwordFromFile(params.passfile, target);
+    if (password !== null) found.set(password, [...(found.get(password) ?? []), `${h.host}:${target.port}`]);
+  }
+  if (found.size > 1) {
+    throw new UrlParameterError(
+      `the password file gives the URL's hosts different passwords (${[...found.values()].map((h) => h.join(", ")).join("; ")}): postgres.js (Loom's client) sends one password to whichever host it reaches`,
+      "one password for every host of the list (in the file, the URL or PGPASSWORD)",
+    );
+  }
+  return found.size === 1 ? [...found.keys()][0]! : null;
 }
 
 /** The operating system's user name, as libpq and postgres.js default the database user to; "" when it has none. */

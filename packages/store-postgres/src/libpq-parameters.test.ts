@@ -1,5 +1,6 @@
 // libpq's connection parameters in the URLs hosted services and psql users hand Loom (Neon's channel_binding, gssencmode, dbname, keepalives, a password file), against a real PostgreSQL: applied, let pass, or refused naming the parameter; never sent to the server as settings, which it refuses.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IoError } from "@loom/io";
@@ -187,6 +188,22 @@ describe("a URL with libpq's client parameters, against a real PostgreSQL", () =
       chmodSync(named, 0o600);
       expect(await show(`${url}?passfile=${named}`)).toBe("connected");
       expect(clientTarget(`${url}?passfile=${named}`).options.password).toBe("pa:ss");
+      // A list of hosts: each host's own line, as libpq looks them up (the first host, down here, has none; only
+      // its line was read before, so no password was sent to the second).
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const down = (server.address() as { port: number }).port;
+      await new Promise((resolve) => server.close(resolve));
+      const list = url.replace(`@${u.host}`, `@127.0.0.1:${down},${u.host}`);
+      writeFileSync(named, `127.0.0.1:${u.port}:*:${role}:pa\\:ss\n`, { mode: 0o600 });
+      expect(await show(`${list}?passfile=${named}`)).toBe("connected");
+      // Lines that give the hosts different passwords: postgres.js would send one of them to both.
+      writeFileSync(named, `127.0.0.1:${down}:*:${role}:other\n127.0.0.1:${u.port}:*:${role}:pa\\:ss\n`, {
+        mode: 0o600,
+      });
+      expect(() => postgresSessionStore(`${list}?passfile=${named}`)).toThrow(
+        new RegExp(`different passwords \\(127\\.0\\.0\\.1:${down}; 127\\.0\\.0\\.1:${u.port}\\)`),
+      );
     } finally {
       for (const [name, value] of [
         ["HOME", saved.home],
