@@ -8,6 +8,16 @@ import { notASession } from "./session-rows.js";
 const lockKey = (sql: Sql, id: string) => sql`hashtextextended(${`loom-session:${id}`}, 0)`;
 
 /**
+ * Turn off `idle_session_timeout` (PostgreSQL 14 on) for the writer's connection, where the server has it: set for a
+ * role or a database (as hosted services and DBAs do, to reap forgotten connections), it closed a writer's connection
+ * while a person read the candidates, and with it the lock, so the next choice could not be saved. The lock is what
+ * the connection is for; it lives as long as the writer. Older servers have no such setting and are left alone.
+ */
+const keepWhileIdle = (sql: Sql) =>
+  sql`case when current_setting('idle_session_timeout', true) is not null
+    then set_config('idle_session_timeout', '0', false) end`;
+
+/**
  * Take the write lock of session `id` on `sql` (a client with exactly one connection, which then holds it until
  * it ends) and record this process as the writer; throws SessionLockedError naming the holder, or IoError
  * not_a_session. Commits check `writer_backend`, so a writer whose connection dropped (and with it the lock)
@@ -17,7 +27,7 @@ export async function lockSession(sql: Sql, id: string, where: string, now: () =
   await refusePooled(sql, other, where);
   const [got] = await sql<
     { locked: boolean; pid: number }[]
-  >`select pg_try_advisory_lock(${lockKey(sql, id)}) as locked, pg_backend_pid() as pid`;
+  >`select pg_try_advisory_lock(${lockKey(sql, id)}) as locked, pg_backend_pid() as pid, ${keepWhileIdle(sql)} as idle`;
   if (!got?.locked) {
     throw await lockedBy(sql, id, where);
   }
@@ -92,7 +102,8 @@ export async function lockSessionWaiting(
     // lock_timeout bounds the wait; set_config(…, true) lasts for this transaction only, the lock for the connection.
     const [, [locked]] = await sql.begin((tx) => [
       tx`select set_config('lock_timeout', ${`${Math.max(1, Math.round(waitMs))}ms`}, true)`,
-      tx<{ pid: number }[]>`select pg_advisory_lock(${lockKey(tx as unknown as Sql, id)}), pg_backend_pid() as pid`,
+      tx<{ pid: number }[]>`select pg_advisory_lock(${lockKey(tx as unknown as Sql, id)}), pg_backend_pid() as pid,
+        ${keepWhileIdle(tx as unknown as Sql)} as idle`,
     ]);
     pid = locked!.pid;
   } catch (error) {
@@ -136,10 +147,14 @@ async function markWriter(sql: Sql, id: string, where: string, now: () => Date):
   return marked[0]!.pid;
 }
 
-/** Clear the writer and release the lock (the connection ending would release it too). */
+/**
+ * Clear the writer and release the lock (the connection ending would release it too); the connection, which may be
+ * kept for the next writer, gets the server's idle_session_timeout back (see keepWhileIdle).
+ */
 export async function unlockSession(sql: Sql, id: string): Promise<void> {
   await sql`update loom_sessions set writer_backend = null, writer = null where id = ${id} and writer_backend = pg_backend_pid()`;
-  await sql`select pg_advisory_unlock(${lockKey(sql, id)})`;
+  await sql`select pg_advisory_unlock(${lockKey(sql, id)}),
+    (select set_config(name, reset_val, false) from pg_settings where name = 'idle_session_timeout')`;
 }
 
 /** The error for a lock someone else holds, naming them as they recorded themselves. */
