@@ -6,10 +6,14 @@ import { assertStateName } from "@loom/io/internal";
 import type { Sql } from "postgres";
 import { CommitBatch } from "./commit-batch.js";
 import { PathTracker } from "./path-rows.js";
-import { unlockSession } from "./session-lock-pg.js";
+import { takeBackAfterLoss, unlockSession } from "./session-lock-pg.js";
 import { writeBatch } from "./write-batch.js";
 
 type MutationResult = LoomOp | { op: LoomOp };
+
+/** Times a commit whose connection was lost is tried again on a new one (see PgSession.commitBatch), RETRY_MS apart. */
+const TAKE_BACK_TRIES = 5;
+const RETRY_MS = 500;
 
 /**
  * `mutate` applies an op in memory and queues it; one transaction at a time writes every op queued since the
@@ -107,7 +111,7 @@ export class PgSession implements Session {
     // Sealed now, before any later op: the rows are read off the loom as of this batch's last op.
     const sealed = batch.seal(this.loom, this.#lastHead, this.#pathWritten);
     this.#pathWritten = this.loom.currentPath.length;
-    this.#inFlight = writeBatch(this.writer!, this.id, sealed, this.dir).then(
+    this.#inFlight = this.commitBatch(sealed).then(
       () => {
         if (sealed.head !== null) this.#lastHead = sealed.head;
         batch.settle();
@@ -128,6 +132,48 @@ export class PgSession implements Session {
         this.#batch.settle(failure);
       },
     );
+  }
+
+  /**
+   * Write `sealed`; when the writer's connection was lost before or during it (see takeBackAfterLoss), take the
+   * session back on a new connection and write it again, up to TAKE_BACK_TRIES times, RETRY_MS apart. Nothing is
+   * written twice: a batch that landed before its answer was lost is found by its ops in the session's rows.
+   */
+  private async commitBatch(sealed: ReturnType<CommitBatch["seal"]>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await writeBatch(this.writer!, this.id, sealed, this.dir);
+      } catch (error) {
+        if (attempt >= TAKE_BACK_TRIES || this.#closed) throw error;
+        let back: Awaited<ReturnType<typeof takeBackAfterLoss>>;
+        try {
+          await new Promise((resolve) => setTimeout(resolve, attempt === 0 ? 0 : RETRY_MS));
+          back = await takeBackAfterLoss(
+            this.writer!,
+            this.id,
+            this.dir,
+            () => new Date(),
+            sealed.fromSeq,
+            sealed.toSeq,
+            sealed.ops,
+          );
+        } catch {
+          // Not connected yet (a server restarting): try again, up to the last attempt.
+          continue;
+        }
+        if (back.outcome === "committed") return;
+        if (back.outcome === "lost") {
+          if (!IoError.isInstance(error)) throw error;
+          const said = error.message.startsWith(`${this.dir}: `)
+            ? error.message.slice(this.dir.length + 2)
+            : error.message;
+          throw new IoError("session_broken", `${said} (${back.why})`, { file: this.dir, cause: error });
+        }
+        this.warn(
+          `the connection to PostgreSQL was lost; the session was taken back and op(s) ${sealed.fromSeq + 1}-${sealed.toSeq} written again`,
+        );
+      }
+    }
   }
 
   private warn(message: string): void {

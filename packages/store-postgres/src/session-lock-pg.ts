@@ -2,6 +2,7 @@
 import { hostname } from "node:os";
 import { IoError, SessionLockedError, type LockHolder } from "@loom/io";
 import type { Sql } from "postgres";
+import { DOCUMENTS } from "./commit-batch.js";
 import { notASession } from "./session-rows.js";
 
 /** The lock key of session `id`: a 64-bit hash, so sessions practically never share one. */
@@ -145,6 +146,57 @@ async function markWriter(sql: Sql, id: string, where: string, now: () => Date):
     throw notASession(id, where);
   }
   return marked[0]!.pid;
+}
+
+/**
+ * What a writer whose commit failed finds once it is connected again (see takeBackAfterLoss): its batch landed
+ * before the connection went (`committed`), or the session is as it left it and is locked again (`relocked`: commit
+ * the batch again); or why it cannot write any more.
+ */
+export type TakenBack = { outcome: "committed" | "relocked" } | { outcome: "lost"; why: string };
+
+/**
+ * Take session `id` back after the writer's connection to PostgreSQL was lost (a network failure, a server restart,
+ * a connection the server or a proxy closed) in or before the commit of ops `fromSeq`+1 to `toSeq`. postgres.js
+ * connects again on the next statement, as another server process, which the commits' fence refuses. The session is
+ * taken back only when it is certain that nobody wrote meanwhile: the lock, released with the old connection, is
+ * free, and the session's seq is where this writer left it, or at `toSeq` with the very ops of the batch (`ops`, its
+ * documents as loom_commit stores them) in those seqs: the commit landed before the answer was lost. (Another
+ * writer's commit of as many ops would leave the same seq.) The writer is then marked again as this connection. A connection that still holds the session (the commit
+ * failed for another reason) is left as it is: "lost".
+ */
+export async function takeBackAfterLoss(
+  sql: Sql,
+  id: string,
+  where: string,
+  now: () => Date,
+  fromSeq: number,
+  toSeq: number,
+  ops: string,
+): Promise<TakenBack> {
+  const [row] = await sql<{ pid: number; writer: number | null }[]>`select pg_backend_pid() as pid,
+    (select writer_backend from loom_sessions where id = ${id}) as writer`;
+  if (!row || row.writer === row.pid) return { outcome: "lost", why: "the commit failed on the lock's own connection" };
+  const [got] = await sql<
+    { locked: boolean }[]
+  >`select pg_try_advisory_lock(${lockKey(sql, id)}) as locked, ${keepWhileIdle(sql)} as idle`;
+  if (!got?.locked) return { outcome: "lost", why: "another writer holds the session now" };
+  const [state] = await sql<{ seq: string }[]>`select seq::text as seq from loom_sessions where id = ${id}`;
+  const seq = state ? Number(state.seq) : Number.NaN;
+  if (seq === toSeq && toSeq !== fromSeq) {
+    const [landed] = await sql<{ ops: string | null }[]>`select string_agg(op::text, ${DOCUMENTS} order by seq) as ops
+      from loom_ops where session_id = ${id} and seq > ${fromSeq} and seq <= ${toSeq}`;
+    if (landed?.ops === ops) {
+      await markWriter(sql, id, where, now);
+      return { outcome: "committed" };
+    }
+  }
+  if (seq !== fromSeq) {
+    await sql`select pg_advisory_unlock(${lockKey(sql, id)})`;
+    return { outcome: "lost", why: `another writer moved the session on meanwhile (to op ${seq})` };
+  }
+  await markWriter(sql, id, where, now);
+  return { outcome: "relocked" };
 }
 
 /**
