@@ -118,6 +118,20 @@ describe("loom migrate", () => {
     expect(down.stderr).toContain("cannot use PostgreSQL at postgres://loom@127.0.0.1:1/nothing");
   });
 
+  it("takes a session id after # as percent-encoding where it is one, else as written", async () => {
+    const into = await loom(["migrate", "--from", "story", "--to", `${db.url}#50%`], { dir });
+    expect(into.stderr).toBe("");
+    // "50%25" is the same id percent-encoded; "50%" was an internal error (URIError) before.
+    const shown = await loom(["show", `${db.url}#50%25`], { dir });
+    expect(shown.stdout).toContain("The lighthouse keeper");
+    const store = postgresSessionStore(db.url);
+    try {
+      expect(await store.list()).toContain("50%");
+    } finally {
+      await store.close();
+    }
+  });
+
   it("refuses, as a plain error naming it, a URL or an environment the client would misread", async () => {
     // A LATIN1 client encoding stored "café" as "cafÃ©" and left a session that no longer opened.
     const latin = await loom(["migrate", "--from", "story", "--to", `${db.url}?client_encoding=LATIN1#latin`], { dir });
@@ -128,6 +142,12 @@ describe("loom migrate", () => {
     expect(any.code).toBe(1);
     expect(any.stderr).not.toContain("internal error");
     expect(any.stderr).toContain("the PGTARGETSESSIONATTRS environment variable is any");
+    // A password pasted as it is, with a % in it: a URIError from the driver ("internal error") before.
+    const pasted = db.url.replace("://loom@", "://loom:50%off@");
+    const percent = await loom(["show", `${pasted}#story`], { dir });
+    expect(percent.code).toBe(1);
+    expect(percent.stderr).toContain("the URL's password is not valid percent-encoding");
+    expect(percent.stderr).not.toContain("50%off");
     const service = await loom(["show", `${db.url}#story`], { dir, env: { PGSERVICE: "prod" } });
     expect(service.code).toBe(1);
     expect(service.stderr).toContain("the PGSERVICE environment variable is set");

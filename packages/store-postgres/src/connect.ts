@@ -37,6 +37,7 @@ export { UrlParameterError };
  * the TLS files and a password file read now. Throws UrlParameterError.
  */
 export function clientTarget(given: string): ClientTarget {
+  checkPercentEncoding(given);
   const multi = hostList(given);
   const url = multi?.first ?? given;
   const original = parsePgUrl(url);
@@ -81,6 +82,34 @@ export function clientTarget(given: string): ClientTarget {
     process.env["PGTARGETSESSIONATTRS"] ||
     (options.target_session_attrs as string | undefined);
   return { url: target, options, ...(attrs ? { sessionAttrs: attrs } : {}) };
+}
+
+/**
+ * Refuse a URL whose user name, password, host or database is not valid percent-encoding (a `%` not followed by two
+ * hex digits, or bytes that are not UTF-8), as libpq does ("invalid percent-encoded token"): every reader of the URL
+ * (postgres.js, node-postgres, the password file's lookup) decodes those parts and threw a bare URIError. A password
+ * pasted as it is, with a `%` in it, is the usual cause. The message names the part, never its value.
+ */
+function checkPercentEncoding(url: string): void {
+  const m = /^postgres(?:ql)?:\/\/(?:([^:@/?#]*)(?::([^@/?#]*))?@)?([^/?#]*)([^?#]*)/i.exec(url);
+  if (!m) return;
+  const parts = [
+    ["user name", m[1]],
+    ["password", m[2]],
+    ["host", m[3]],
+    ["database name", m[4]],
+  ] as const;
+  for (const [part, text] of parts) {
+    if (!text) continue;
+    try {
+      decodeURIComponent(text);
+    } catch {
+      throw new UrlParameterError(
+        `the URL's ${part} is not valid percent-encoding (each % starts a %XX byte, and the bytes are UTF-8): write %25 for a % sign`,
+        "postgres://user:password@host:port/database, special characters percent-encoded",
+      );
+    }
+  }
 }
 
 /** One of a URL's hosts: its name or address (an IPv6 one without brackets) and its port, if given. */
@@ -502,6 +531,7 @@ export function connectionFields(original: string): ConnectionFields {
       "postgres://user@host:port/database",
     );
   }
+  checkPercentEncoding(original);
   const given = parsePgUrl(original);
   if (!given) throw new Error(`"${withoutPassword(original) ?? "the URL"}" is not a PostgreSQL URL`);
   const env = environmentParameters(given);

@@ -74,6 +74,23 @@ describe("a client encoding other than UTF-8", () => {
   });
 });
 
+describe("percent-encoding in a URL", () => {
+  it("that is not valid is refused naming the part (never its value), where the driver threw a URIError", () => {
+    const u = new URL(db.url);
+    const at = `${u.host}${u.pathname}`;
+    for (const [url, part] of [
+      [`postgres://lo%om@${at}`, "user name"],
+      [`postgres://loom:50%off@${at}`, "password"],
+      [`postgres://loom:caf%C3@${at}`, "password"],
+      [`postgres://loom@${u.host}/loom%zz`, "database name"],
+    ] as const) {
+      expect(() => postgresSessionStore(url)).toThrow(`the URL's ${part} is not valid percent-encoding`);
+      expect(() => postgresSessionStore(url)).not.toThrow(/50%off|caf%C3/);
+      expect(() => connectionFields(url)).toThrow(`the URL's ${part} is not valid percent-encoding`);
+    }
+  });
+});
+
 describe("libpq's environment", () => {
   it("refuses what it cannot honour, naming the variable, before connecting", async () => {
     const refused: [Record<string, string>, RegExp][] = [

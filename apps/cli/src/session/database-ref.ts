@@ -14,9 +14,21 @@ export function databaseRef(value: string): DatabaseRef | null {
   if (!isDatabaseUrl(value)) return null;
   const hash = value.indexOf("#");
   const url = hash < 0 ? value : value.slice(0, hash);
-  const id = hash < 0 ? "" : decodeURIComponent(value.slice(hash + 1));
+  const id = hash < 0 ? "" : fragmentId(value.slice(hash + 1));
   const shown = shownUrl(url);
   return { url, id: id || null, shown: `${shown}${id ? `#${id}` : ""}` };
+}
+
+/**
+ * The session id a URL's fragment names: percent-decoded (`#my%20story` is "my story"), or as written when it is not
+ * percent-encoding (`#50%`), which is then the id itself.
+ */
+function fragmentId(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
+  }
 }
 
 /**
