@@ -93,15 +93,20 @@ interface CommitRun {
   cpuMs: number;
   /** How many decisions a garbage collection fell in. */
   withGc: number;
+  /** Per decision, whether a garbage collection started in it. */
+  gcIn: boolean[];
 }
 
-/** The slowest samples, slowest first, as `decision index: ms` (which ones set the tail: the cold start or later). */
-function slowest(times: number[], n = 12): string[] {
-  return times
+/**
+ * The slowest samples, slowest first, as `decision index: ms`, with ` gc` when a garbage collection started in it:
+ * which ones set the tail (the cold start, the collector, or neither: the machine).
+ */
+function slowest(run: CommitRun, n = 12): string[] {
+  return run.times
     .map((t, i) => [t, i] as const)
     .sort((a, b) => b[0] - a[0])
     .slice(0, n)
-    .map(([t, i]) => `${i}: ${t.toFixed(2)}`);
+    .map(([t, i]) => `${i}: ${t.toFixed(2)}${run.gcIn[i] ? " gc" : ""}`);
 }
 
 /**
@@ -142,9 +147,10 @@ async function commitTimes(
   await session.close();
   // Entries arrive after the collection: let the last ones in.
   await new Promise((resolve) => setTimeout(resolve, 10));
-  const withGc = spans.filter(([a, b]) => gcs.some((g) => g.start >= a && g.start < b)).length;
+  const gcIn = spans.map(([a, b]) => gcs.some((g) => g.start >= a && g.start < b));
+  const withGc = gcIn.filter(Boolean).length;
   const stolen = stolenBefore === null || stolenAfter === null ? null : stolenAfter - stolenBefore;
-  return { times, cpuMs: (used.user + used.system) / 1000 / steps, withGc, stolenMs: stolen };
+  return { times, cpuMs: (used.user + used.system) / 1000 / steps, withGc, gcIn, stolenMs: stolen };
 }
 
 async function openMs(store: SessionStore, id: string): Promise<number> {
@@ -200,7 +206,7 @@ try {
         cpuMsPerDecision: { pg: pgCommits.cpuMs, files: fileCommits.cpuMs },
         decisionsWithGc: { pg: pgCommits.withGc, files: fileCommits.withGc },
         stolenMs: { pg: pgCommits.stolenMs, files: fileCommits.stolenMs },
-        ...(p === 99 ? { slowest: { pg: slowest(pgCommits.times), files: slowest(fileCommits.times) } } : {}),
+        ...(p === 99 ? { slowest: { pg: slowest(pgCommits), files: slowest(fileCommits) } } : {}),
       },
       baseline,
       ratio: value / baseline,
