@@ -72,6 +72,12 @@ describe("a writer's lost connection", () => {
       // Another process opens the session (the lock went with the connection) and decides.
       const other = await b.open("taken");
       await decide(other, "other");
+      const ops = async () =>
+        (await admin<{ n: number }[]>`select count(*)::int as n from loom_ops where session_id = 'taken'`)[0]!.n;
+      const before = await ops();
+      // Compacting deletes the ops the rows hold: not from a writer that no longer holds the session.
+      await first.compact();
+      expect(await ops()).toBe(before);
       await expect(decide(first, "late")).rejects.toThrow(
         /no longer holds the session.*another writer holds the session now/,
       );

@@ -226,7 +226,10 @@ export class PgSession implements Session {
   async compact(): Promise<void> {
     const sql = this.assertWritable("compact");
     await this.flush();
-    await sql`delete from loom_ops where session_id = ${this.id} and seq <= ${this.#seq}`;
+    // Fenced as commits are: a writer whose connection was lost (and whose session another may have taken) deletes
+    // nothing.
+    await sql`delete from loom_ops where session_id = ${this.id} and seq <= ${this.#seq}
+      and exists (select 1 from loom_sessions where id = ${this.id} and writer_backend = pg_backend_pid())`;
   }
 
   async close(): Promise<void> {
