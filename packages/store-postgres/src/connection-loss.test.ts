@@ -56,6 +56,18 @@ describe("a writer's lost connection", () => {
       await open.close();
       const { loom } = await store.read("back");
       expect(Object.values(loom.decisions).map((d) => d.reason)).toEqual(["before", "after"]);
+      // Lost just before the session closes: its last commit is taken back too, and the lock then let go.
+      const last = await store.open("back");
+      await cut("back");
+      const tip = last.loom.currentPath.at(-1)!;
+      const { decisionId, nodeIds } = last.mutate((l: Loom) =>
+        addCandidates(l, tip, [{ text: " closing" }], { env: defaultEnv }),
+      );
+      last.mutate((l: Loom) => choose(l, decisionId, nodeIds[0]!, "human", "closing"));
+      await last.close();
+      const reread = await store.open("back");
+      expect(Object.values(reread.loom.decisions).map((d) => d.reason)).toEqual(["before", "after", "closing"]);
+      await reread.close();
     } finally {
       await store.close();
     }

@@ -144,7 +144,8 @@ export class PgSession implements Session {
       try {
         return await writeBatch(this.writer!, this.id, sealed, this.dir);
       } catch (error) {
-        if (attempt >= TAKE_BACK_TRIES || this.#closed) throw error;
+        // Also while closing: close() waits for this commit, the last of the session.
+        if (attempt >= TAKE_BACK_TRIES) throw error;
         let back: Awaited<ReturnType<typeof takeBackAfterLoss>>;
         try {
           await new Promise((resolve) => setTimeout(resolve, attempt === 0 ? 0 : RETRY_MS));
