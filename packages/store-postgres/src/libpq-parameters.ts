@@ -172,10 +172,11 @@ const SESSION_ATTRS = ["any", "read-write", "read-only", "primary", "standby", "
 
 /**
  * libpq's environment variables that postgres.js does not read (or reads and fails on), for what the URL `u` leaves
- * out (the URL as given, its client parameters still in it): PGOPTIONS and PGCONNECT_TIMEOUT are applied; PGSERVICE, PGREQUIREPEER, PGHOSTADDR, PGREQUIREAUTH and
- * PGGSSENCMODE=require are refused as their URL parameters are (ignoring them would connect otherwise than psql
- * does with the same environment); PGTARGETSESSIONATTRS is checked, since postgres.js reads it and throws on a value
- * it does not know, `any` included. A variable set to "" counts as unset. Throws UrlParameterError naming it.
+ * out (the URL as given, its client parameters still in it): PGOPTIONS and PGCONNECT_TIMEOUT are applied;
+ * PGSERVICE, PGREQUIREPEER, PGHOSTADDR, PGREQUIREAUTH and PGGSSENCMODE=require are refused as their URL parameters
+ * are (ignoring them would connect otherwise than psql does with the same environment); PGTARGETSESSIONATTRS is
+ * checked, since postgres.js reads it and throws on a value it does not know, `any` included. A variable set to ""
+ * counts as unset. Throws UrlParameterError naming it.
  */
 export function environmentParameters(
   u: URL,
