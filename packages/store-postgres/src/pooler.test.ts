@@ -59,28 +59,57 @@ describe.skipIf(skip)("a PostgreSQL URL through PgBouncer", () => {
   });
 
   it("releases the lock when a busy pooler moves a writer's statements between taking the lock and marking the writer", async () => {
-    // The first check is given no second client here, as if the pooler had been busy then. Between the lock and
-    // the mark, another client's transaction takes the server connection the lock was taken on (PgBouncer hands
-    // out the one released last), so the mark runs on the pool's other one.
+    // A pool of two server connections, X and Y, made busy by a third client at two moments, as other users of a
+    // pooler do. PgBouncer hands a client the free server connection released last.
     const writer = postgres(transaction.url, { max: 1, onnotice: () => {} });
-    const other = postgres(transaction.url, { max: 1, onnotice: () => {} });
+    const other = postgres(transaction.url, { max: 2, onnotice: () => {} });
+    const third = postgres(transaction.url, { max: 2, onnotice: () => {} });
     const direct = postgres(db.url, { max: 1, onnotice: () => {} });
-    let busy: Promise<unknown> = Promise.resolve();
+    const busy: Promise<unknown>[] = [];
+    // Occupy the server connection the pooler hands out next for `seconds`; resolves once the server runs it.
+    let occupied = 0;
+    const occupy = async (seconds: number) => {
+      occupied += 1;
+      busy.push(third`select pg_sleep(${seconds}), 'loom-occupied'`.execute().finally(() => (occupied -= 1)));
+      for (;;) {
+        const [row] = await direct<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
+          where state = 'active' and query like '%loom-occupied%' and pid <> pg_backend_pid()`;
+        if (row!.n >= occupied) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    const seen: string[] = [];
     const moved = new Proxy(writer, {
       apply(target, self, args: [TemplateStringsArray, ...unknown[]]) {
-        if (!args[0]?.[0]?.startsWith("update loom_sessions set writer_backend = pg_backend_pid()"))
-          return Reflect.apply(target, self, args);
-        busy = other`select pg_sleep(0.3)`.execute();
-        return new Promise((resolve) => setTimeout(resolve, 100)).then(() => Reflect.apply(target, self, args));
+        const text = args[0]?.[0] ?? "";
+        // The probe: right after it, another client takes the writer's server connection (Y), so the second
+        // client's probe is handed X and the two differ, as they do when a busy pooler has both in use.
+        if (text === "select pg_backend_pid() as pid") {
+          seen.push("probe");
+          return (Reflect.apply(target, self, args) as Promise<unknown>).then(async (rows) => {
+            await occupy(0.3);
+            return rows;
+          });
+        }
+        // Between the lock (taken on X, the only free one) and the mark, another client takes X for longer, so the
+        // mark waits for Y.
+        if (text.startsWith("update loom_sessions set writer_backend = pg_backend_pid()")) {
+          seen.push("mark");
+          return occupy(0.6).then(() => Reflect.apply(target, self, args));
+        }
+        return Reflect.apply(target, self, args);
       },
     });
     try {
-      const error = await lockSession(moved, "made-directly", "pooled", () => new Date()).catch((e: unknown) => e);
-      await busy;
+      const error = await lockSession(moved, "made-directly", "pooled", () => new Date(), other).catch(
+        (e: unknown) => e,
+      );
+      await Promise.all(busy);
+      expect(seen).toEqual(["probe", "mark"]);
       expect((error as Error).message).toMatch(/through a pooler that hands each transaction/);
       expect((error as Error).message).not.toContain("stays with server process");
-      // The lock was released on the server connection that took it (once the other client let it go), and no
-      // writer is recorded: a direct writer opens the session at once.
+      // The lock was released on the server connection that took it, and no writer is recorded: a direct writer
+      // opens the session at once.
       const locks = await direct<{ pid: number }[]>`
         select pid from pg_locks where locktype = 'advisory' and granted
         and database = (select oid from pg_database where datname = current_database())`;
@@ -91,6 +120,7 @@ describe.skipIf(skip)("a PostgreSQL URL through PgBouncer", () => {
     } finally {
       await writer.end();
       await other.end();
+      await third.end();
       await direct.end();
     }
   });

@@ -32,7 +32,7 @@ export async function lockSession(sql: Sql, id: string, where: string, now: () =
   if (!got?.locked) {
     throw await lockedBy(sql, id, where);
   }
-  await checkMarked(sql, id, where, got.pid, await markWriter(sql, id, where, now));
+  await checkMarked(sql, id, where, got.pid, await markWriter(sql, id, where, now), other);
 }
 
 /**
@@ -66,23 +66,39 @@ async function refusePooled(sql: Sql, other: Sql | undefined, where: string): Pr
 const probed = new WeakSet<Sql>();
 
 /**
- * Release the lock of session `id` held by server process `pid`, through a connection whose statements a pooler
- * hands to any of its server connections: tried until one lands there (the pooler hands that one out again once it
- * is free), for up to RELEASE_TRIES_MS. False when none did: the lock then stays with that server connection until
- * the pooler closes it.
+ * Release the lock of session `id` held by server process `pid`, through connections whose statements a pooler hands
+ * to any of its server connections. A pooler hands out the server connection released last (PgBouncer's default), so
+ * one client trying again and again may be given the same wrong one every time. Each try therefore holds a
+ * transaction open on every server connection it lands on while the next client tries: `sql`, then up to
+ * RELEASE_DEPTH of `other`'s connections, so the pooler has to reach further into its pool each time. Tried for up to
+ * RELEASE_TRIES_MS; false when no try landed there: the lock then stays with that server connection until the pooler
+ * closes it.
  */
-async function releaseOn(sql: Sql, id: string, pid: number): Promise<boolean> {
+async function releaseOn(sql: Sql, id: string, pid: number, other?: Sql): Promise<boolean> {
+  const clients = [
+    sql,
+    ...Array.from({ length: other ? Math.min(RELEASE_DEPTH, other.options.max) : 0 }, () => other!),
+  ];
   const until = Date.now() + RELEASE_TRIES_MS;
   for (;;) {
-    const [row] = await sql<
-      { released: boolean | null }[]
-    >`select case when pg_backend_pid() = ${pid} then pg_advisory_unlock(${lockKey(sql, id)}) end as released`;
-    if (row?.released !== null && row?.released !== undefined) return true;
+    if (await releaseFrom(clients, 0, id, pid)) return true;
     if (Date.now() > until) return false;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
+async function releaseFrom(clients: Sql[], at: number, id: string, pid: number): Promise<boolean> {
+  const client = clients[at];
+  if (!client) return false;
+  return client.begin(async (tx) => {
+    const [row] = await tx<{ released: boolean | null }[]>`select case when pg_backend_pid() = ${pid}
+      then pg_advisory_unlock(${lockKey(tx as unknown as Sql, id)}) end as released`;
+    if (row?.released !== null && row?.released !== undefined) return true;
+    return releaseFrom(clients, at + 1, id, pid);
+  });
+}
+
+const RELEASE_DEPTH = 4;
 const RELEASE_TRIES_MS = 5_000;
 
 /**
@@ -116,16 +132,26 @@ export async function lockSessionWaiting(
       `its turn did not end within ${waitMs} ms: try again once it has (a selector's run keeps the session until it ends)`,
     );
   }
-  await checkMarked(sql, id, where, pid, await markWriter(sql, id, where, now));
+  await checkMarked(sql, id, where, pid, await markWriter(sql, id, where, now), other);
 }
 
-/** The lock taken on server process `locked` and the writer marked from `marked`: refused as pooled when they differ. */
-async function checkMarked(sql: Sql, id: string, where: string, locked: number, marked: number): Promise<void> {
+/**
+ * The lock taken on server process `locked` and the writer marked from `marked`: refused as pooled when they differ,
+ * once the lock is released where it was taken (with `other`'s help, see releaseOn).
+ */
+async function checkMarked(
+  sql: Sql,
+  id: string,
+  where: string,
+  locked: number,
+  marked: number,
+  other: Sql | undefined,
+): Promise<void> {
   if (marked === locked) return;
   // A pooler moves this connection's statements: the lock stays with the first server connection until it is
   // released there.
   await sql`update loom_sessions set writer_backend = null, writer = null where id = ${id} and writer_backend = ${marked}`;
-  const released = await releaseOn(sql, id, locked);
+  const released = await releaseOn(sql, id, locked, other);
   throw pooled(
     where,
     released
